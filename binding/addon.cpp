@@ -1,0 +1,277 @@
+// The N-API surface of tensorgrad: a handful of generic entry points, each taking an
+// opcode and typed arrays whose view metadata sits in a scratch Int32Array registered
+// at init (see views.h). No math here: every entry point reads its views and calls
+// one function of tg/kernels.h. C++ exceptions become JS errors.
+#include <napi.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "tg/context.h"
+#include "tg/error.h"
+#include "tg/kernels.h"
+#include "views.h"
+
+namespace {
+
+// Per-environment state (N-API instance data), so each worker thread has its own.
+struct Instance {
+  tg::Context ctx;
+  Napi::Reference<Napi::Int32Array> metaRef;
+  const int32_t* meta = nullptr;
+  size_t metaLength = 0;
+};
+
+Instance& instance(Napi::Env env) {
+  Instance* inst = env.GetInstanceData<Instance>();
+  if (inst == nullptr || inst->meta == nullptr) throw Napi::Error::New(env, "tensorgrad addon: init() was not called");
+  return *inst;
+}
+
+binding::MetaReader metaReader(Napi::Env env, Instance& inst) {
+  binding::MetaReader reader(inst.meta, inst.metaLength);
+  reader.setEnv(env);
+  return reader;
+}
+
+// A JS number operand becomes a 0-d view of `dtype` over this storage.
+struct ScalarOperand {
+  union {
+    float f32;
+    double f64;
+    int32_t i32;
+    uint8_t b;
+  } value;
+  tg::View view(tg::DType dtype, double x) {
+    switch (dtype) {
+      case tg::DType::F32: value.f32 = static_cast<float>(x); break;
+      case tg::DType::F64: value.f64 = x; break;
+      case tg::DType::I32: value.i32 = x != x ? 0 : static_cast<int32_t>(x); break;
+      case tg::DType::Bool: value.b = x != 0; break;
+    }
+    tg::View v;
+    v.data = &value;
+    v.dtype = dtype;
+    return v;
+  }
+};
+
+template <typename Enum>
+Enum opcode(Napi::Env env, const Napi::Value& value) {
+  if (!value.IsNumber()) throw Napi::TypeError::New(env, "expected an opcode");
+  const int32_t op = value.As<Napi::Number>().Int32Value();
+  if (op < 0 || op >= static_cast<int32_t>(Enum::Count)) throw Napi::RangeError::New(env, "unknown opcode " + std::to_string(op));
+  return static_cast<Enum>(op);
+}
+
+void requireArgs(const Napi::CallbackInfo& info, size_t n, const char* fn) {
+  if (info.Length() < n) throw Napi::TypeError::New(info.Env(), std::string(fn) + ": expected " + std::to_string(n) + " arguments");
+}
+
+double numberArg(const Napi::CallbackInfo& info, size_t i, const char* fn) {
+  if (!info[i].IsNumber()) throw Napi::TypeError::New(info.Env(), std::string(fn) + ": argument " + std::to_string(i) + " must be a number");
+  return info[i].As<Napi::Number>().DoubleValue();
+}
+
+// Runs a kernel, turning tg::Error into a JS Error carrying its message.
+template <typename Fn>
+void runKernel(Napi::Env env, Fn&& fn) {
+  try {
+    fn();
+  } catch (const tg::Error& e) {
+    throw Napi::Error::New(env, e.what());
+  } catch (const std::bad_alloc&) {
+    throw Napi::Error::New(env, "out of memory");
+  }
+}
+
+Napi::Value Init(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsTypedArray() || info[0].As<Napi::TypedArray>().TypedArrayType() != napi_int32_array)
+    throw Napi::TypeError::New(env, "init: expected the Int32Array metadata scratch buffer");
+  Instance* inst = env.GetInstanceData<Instance>();
+  Napi::Int32Array meta = info[0].As<Napi::Int32Array>();
+  inst->metaRef = Napi::Persistent(meta);
+  inst->meta = meta.Data();
+  inst->metaLength = meta.ElementLength();
+
+  auto names = [&](std::vector<const char*> list) {
+    Napi::Array arr = Napi::Array::New(env, list.size());
+    for (size_t i = 0; i < list.size(); ++i) arr.Set(static_cast<uint32_t>(i), list[i]);
+    return arr;
+  };
+#define TG_NAME(name) #name,
+  Napi::Object result = Napi::Object::New(env);
+  result.Set("unaryOps", names({
+#define TG_UNARY_OP TG_NAME
+#include "tg/ops.def"
+#undef TG_UNARY_OP
+  }));
+  result.Set("binaryOps", names({
+#define TG_BINARY_OP TG_NAME
+#include "tg/ops.def"
+#undef TG_BINARY_OP
+  }));
+  result.Set("reduceOps", names({
+#define TG_REDUCE_OP TG_NAME
+#include "tg/ops.def"
+#undef TG_REDUCE_OP
+  }));
+  result.Set("indexOps", names({
+#define TG_INDEX_OP TG_NAME
+#include "tg/ops.def"
+#undef TG_INDEX_OP
+  }));
+#undef TG_NAME
+  result.Set("simd", inst->ctx.cpu.avx2 && inst->ctx.cpu.fma ? "avx2" : "scalar");
+  return result;
+}
+
+// unary(op, out, x, p0, p1)
+void Unary(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  requireArgs(info, 5, "unary");
+  Instance& inst = instance(env);
+  auto op = opcode<tg::UnaryOp>(env, info[0]);
+  auto meta = metaReader(env, inst);
+  tg::View out = binding::readView(env, info[1], meta, "out");
+  tg::View x = binding::readView(env, info[2], meta, "x");
+  double p0 = numberArg(info, 3, "unary"), p1 = numberArg(info, 4, "unary");
+  runKernel(env, [&] { tg::unary(inst.ctx, op, out, x, p0, p1); });
+}
+
+// Reads an operand that may be a typed array (a view) or a JS number (a 0-d scalar of
+// the dtype `other` has).
+tg::View operand(Napi::Env env, const Napi::Value& value, binding::MetaReader& meta, const char* arg,
+                 ScalarOperand& scalar, tg::DType dtype) {
+  if (value.IsNumber()) return scalar.view(dtype, value.As<Napi::Number>().DoubleValue());
+  return binding::readView(env, value, meta, arg);
+}
+
+// binary(op, out, a, b): a or b may be a number
+void Binary(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  requireArgs(info, 4, "binary");
+  Instance& inst = instance(env);
+  auto op = opcode<tg::BinaryOp>(env, info[0]);
+  auto meta = metaReader(env, inst);
+  tg::View out = binding::readView(env, info[1], meta, "out");
+  if (info[2].IsNumber() && info[3].IsNumber()) throw Napi::TypeError::New(env, "binary: both operands are numbers");
+  ScalarOperand sa, sb;
+  tg::View a, b;
+  if (info[2].IsNumber()) {
+    b = binding::readView(env, info[3], meta, "b");
+    a = sa.view(b.dtype, info[2].As<Napi::Number>().DoubleValue());
+  } else {
+    a = binding::readView(env, info[2], meta, "a");
+    b = operand(env, info[3], meta, "b", sb, a.dtype);
+  }
+  runKernel(env, [&] { tg::binary(inst.ctx, op, out, a, b); });
+}
+
+// where(out, cond, a, b): a or b may be a number (of out's dtype)
+void Where(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  requireArgs(info, 4, "where");
+  Instance& inst = instance(env);
+  auto meta = metaReader(env, inst);
+  tg::View out = binding::readView(env, info[0], meta, "out");
+  tg::View cond = binding::readView(env, info[1], meta, "cond");
+  ScalarOperand sa, sb;
+  tg::View a = operand(env, info[2], meta, "a", sa, out.dtype);
+  tg::View b = operand(env, info[3], meta, "b", sb, out.dtype);
+  runKernel(env, [&] { tg::where(inst.ctx, out, cond, a, b); });
+}
+
+// copy(out, x)
+void Copy(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  requireArgs(info, 2, "copy");
+  Instance& inst = instance(env);
+  auto meta = metaReader(env, inst);
+  tg::View out = binding::readView(env, info[0], meta, "out");
+  tg::View x = binding::readView(env, info[1], meta, "x");
+  runKernel(env, [&] { tg::copy(inst.ctx, out, x); });
+}
+
+// fill(out, value)
+void Fill(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  requireArgs(info, 2, "fill");
+  Instance& inst = instance(env);
+  auto meta = metaReader(env, inst);
+  tg::View out = binding::readView(env, info[0], meta, "out");
+  double value = numberArg(info, 1, "fill");
+  runKernel(env, [&] { tg::fill(inst.ctx, out, value); });
+}
+
+// reduce(op, out, x)
+void Reduce(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  requireArgs(info, 3, "reduce");
+  Instance& inst = instance(env);
+  auto op = opcode<tg::ReduceOp>(env, info[0]);
+  auto meta = metaReader(env, inst);
+  tg::View out = binding::readView(env, info[1], meta, "out");
+  tg::View x = binding::readView(env, info[2], meta, "x");
+  runKernel(env, [&] { tg::reduce(inst.ctx, op, out, x); });
+}
+
+// matmul(out, a, b)
+void Matmul(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  requireArgs(info, 3, "matmul");
+  Instance& inst = instance(env);
+  auto meta = metaReader(env, inst);
+  tg::View out = binding::readView(env, info[0], meta, "out");
+  tg::View a = binding::readView(env, info[1], meta, "a");
+  tg::View b = binding::readView(env, info[2], meta, "b");
+  runKernel(env, [&] { tg::matmul(inst.ctx, out, a, b); });
+}
+
+// indexOp(op, out, x, index, dim)
+void IndexOp(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  requireArgs(info, 5, "indexOp");
+  Instance& inst = instance(env);
+  auto op = opcode<tg::IndexOp>(env, info[0]);
+  auto meta = metaReader(env, inst);
+  tg::View out = binding::readView(env, info[1], meta, "out");
+  tg::View x = binding::readView(env, info[2], meta, "x");
+  tg::View index = binding::readView(env, info[3], meta, "index");
+  const double dim = numberArg(info, 4, "indexOp");
+  runKernel(env, [&] { tg::indexOp(inst.ctx, op, out, x, index, static_cast<int>(dim)); });
+}
+
+void SetNumThreads(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const double n = info.Length() > 0 && info[0].IsNumber() ? info[0].As<Napi::Number>().DoubleValue() : 0;
+  if (!(n >= 1 && n <= 1024) || n != static_cast<int>(n))
+    throw Napi::RangeError::New(env, "setNumThreads: expected an integer in 1..1024");
+  instance(env).ctx.pool.setThreads(static_cast<int>(n));
+}
+
+Napi::Value GetNumThreads(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), instance(info.Env()).ctx.pool.threads());
+}
+
+Napi::Object Module(Napi::Env env, Napi::Object exports) {
+  env.SetInstanceData(new Instance());
+  exports.Set("init", Napi::Function::New(env, Init, "init"));
+  exports.Set("unary", Napi::Function::New(env, Unary, "unary"));
+  exports.Set("binary", Napi::Function::New(env, Binary, "binary"));
+  exports.Set("where", Napi::Function::New(env, Where, "where"));
+  exports.Set("copy", Napi::Function::New(env, Copy, "copy"));
+  exports.Set("fill", Napi::Function::New(env, Fill, "fill"));
+  exports.Set("reduce", Napi::Function::New(env, Reduce, "reduce"));
+  exports.Set("matmul", Napi::Function::New(env, Matmul, "matmul"));
+  exports.Set("indexOp", Napi::Function::New(env, IndexOp, "indexOp"));
+  exports.Set("setNumThreads", Napi::Function::New(env, SetNumThreads, "setNumThreads"));
+  exports.Set("getNumThreads", Napi::Function::New(env, GetNumThreads, "getNumThreads"));
+  return exports;
+}
+
+}  // namespace
+
+NODE_API_MODULE(tensorgrad, Module)

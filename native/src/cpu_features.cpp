@@ -1,0 +1,22 @@
+#include <thread>
+
+#include "tg/context.h"
+
+namespace tg {
+
+CpuFeatures detectCpuFeatures() {
+  CpuFeatures f;
+#if defined(__x86_64__) || defined(_M_X64)
+  __builtin_cpu_init();
+  f.avx2 = __builtin_cpu_supports("avx2");
+  f.fma = __builtin_cpu_supports("fma");
+#endif
+  return f;
+}
+
+int defaultThreadCount() {
+  unsigned n = std::thread::hardware_concurrency();
+  return n == 0 ? 1 : static_cast<int>(n);
+}
+
+}  // namespace tg

@@ -1,0 +1,313 @@
+// Elementwise kernels: unary maps, binary maps with broadcasting, where, copy/cast, fill.
+// Each op's scalar definition is one `if constexpr` branch below; the loops are shared.
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+#include "strided.h"
+#include "tg/kernels.h"
+
+namespace tg {
+namespace {
+
+template <typename T>
+constexpr bool isFloat = std::is_floating_point_v<T>;
+
+// Float → int32 as x86 does it (truncation; NaN and out-of-range give INT32_MIN), without
+// the undefined behaviour of a plain cast.
+inline int32_t toInt32(double x) {
+  if (!(x > -2147483649.0 && x < 2147483648.0)) return std::numeric_limits<int32_t>::min();
+  return static_cast<int32_t>(x);
+}
+
+template <typename To, typename From>
+inline To convert(From x) {
+  if constexpr (std::is_same_v<To, uint8_t>) return x != From(0);
+  else if constexpr (std::is_same_v<To, int32_t> && isFloat<From>) return toInt32(static_cast<double>(x));
+  else return static_cast<To>(x);
+}
+
+template <UnaryOp OP>
+constexpr bool unaryAllowsInt() {
+  return OP == UnaryOp::Neg || OP == UnaryOp::Abs || OP == UnaryOp::Square || OP == UnaryOp::Sign ||
+         OP == UnaryOp::Relu || OP == UnaryOp::Clamp;
+}
+
+template <UnaryOp OP, typename T>
+inline T unaryFn(T x, T p0, T p1) {
+  using std::exp;
+  if constexpr (std::is_same_v<T, int32_t>) {
+    // Integer ops wrap on overflow (computed unsigned: no undefined behaviour).
+    const uint32_t u = static_cast<uint32_t>(x);
+    if constexpr (OP == UnaryOp::Neg) return static_cast<int32_t>(0u - u);
+    else if constexpr (OP == UnaryOp::Abs) return x < 0 ? static_cast<int32_t>(0u - u) : x;
+    else if constexpr (OP == UnaryOp::Square) return static_cast<int32_t>(u * u);
+    else if constexpr (OP == UnaryOp::Sign) return (x > 0) - (x < 0);
+    else if constexpr (OP == UnaryOp::Relu) return x > 0 ? x : 0;
+    else if constexpr (OP == UnaryOp::Clamp) return std::min(std::max(x, p0), p1);
+    else return x;
+  } else {
+    if constexpr (OP == UnaryOp::Neg) return -x;
+    else if constexpr (OP == UnaryOp::Exp) return exp(x);
+    else if constexpr (OP == UnaryOp::Log) return std::log(x);
+    else if constexpr (OP == UnaryOp::Sqrt) return std::sqrt(x);
+    else if constexpr (OP == UnaryOp::Abs) return std::fabs(x);
+    else if constexpr (OP == UnaryOp::Sin) return std::sin(x);
+    else if constexpr (OP == UnaryOp::Cos) return std::cos(x);
+    else if constexpr (OP == UnaryOp::Tanh) return std::tanh(x);
+    else if constexpr (OP == UnaryOp::Sigmoid) return T(1) / (T(1) + exp(-x));
+    else if constexpr (OP == UnaryOp::Relu) return x > T(0) || x != x ? x : T(0);
+    else if constexpr (OP == UnaryOp::Square) return x * x;
+    else if constexpr (OP == UnaryOp::Sign) return x != x ? x : T((x > 0) - (x < 0));
+    else if constexpr (OP == UnaryOp::Reciprocal) return T(1) / x;
+    else if constexpr (OP == UnaryOp::Log1p) return std::log1p(x);
+    else if constexpr (OP == UnaryOp::Expm1) return std::expm1(x);
+    else if constexpr (OP == UnaryOp::Erf) return std::erf(x);
+    else if constexpr (OP == UnaryOp::Clamp) return x != x ? x : std::min(std::max(x, p0), p1);
+    else if constexpr (OP == UnaryOp::Gelu) return T(0.5) * x * (T(1) + std::erf(x * T(M_SQRT1_2)));
+    else if constexpr (OP == UnaryOp::Silu) return x / (T(1) + exp(-x));
+    else if constexpr (OP == UnaryOp::Softplus) return x * p0 > p1 ? x : std::log1p(exp(x * p0)) / p0;
+    else if constexpr (OP == UnaryOp::Elu) return x > T(0) ? x : p0 * std::expm1(x);
+    else if constexpr (OP == UnaryOp::LeakyRelu) return x > T(0) ? x : x * p0;
+    else return x;
+  }
+}
+
+// Clamp bounds arrive as doubles (±inf when absent); integer tensors clamp to the
+// representable range.
+template <typename T>
+T paramAs(double p) {
+  if constexpr (std::is_same_v<T, int32_t>) {
+    if (p != p) return 0;
+    return static_cast<int32_t>(std::max(-2147483648.0, std::min(2147483647.0, p >= 0 ? std::floor(p) : std::ceil(p))));
+  } else {
+    return static_cast<T>(p);
+  }
+}
+
+template <UnaryOp OP, typename T>
+void unaryTyped(Context& ctx, const View& out, const View& x, double p0d, double p1d) {
+  const T p0 = paramAs<T>(p0d), p1 = paramAs<T>(p1d);
+  const View* views[2] = {&out, &x};
+  StridedLoop<2> loop(views);
+  parallelElementwise(ctx, loop, [&](char** p, const int64_t* s, int64_t n) {
+    T* o = reinterpret_cast<T*>(p[0]);
+    const T* a = reinterpret_cast<const T*>(p[1]);
+    if (s[0] == sizeof(T) && s[1] == sizeof(T)) {
+      for (int64_t i = 0; i < n; ++i) o[i] = unaryFn<OP, T>(a[i], p0, p1);
+    } else {
+      const int64_t so = s[0] / int64_t(sizeof(T)), sa = s[1] / int64_t(sizeof(T));
+      for (int64_t i = 0; i < n; ++i) o[i * so] = unaryFn<OP, T>(a[i * sa], p0, p1);
+    }
+  });
+}
+
+template <UnaryOp OP>
+void unaryOp(Context& ctx, const View& out, const View& x, double p0, double p1) {
+  switch (x.dtype) {
+    case DType::F32: return unaryTyped<OP, float>(ctx, out, x, p0, p1);
+    case DType::F64: return unaryTyped<OP, double>(ctx, out, x, p0, p1);
+    case DType::I32:
+      if constexpr (unaryAllowsInt<OP>()) return unaryTyped<OP, int32_t>(ctx, out, x, p0, p1);
+      break;
+    case DType::Bool: break;
+  }
+  fail("unary: op %d is not defined for %s", int(OP), dtypeName(x.dtype));
+}
+
+enum class BinaryKind { Arith, Compare, Logical };
+
+template <BinaryOp OP>
+constexpr BinaryKind binaryKind() {
+  switch (OP) {
+    case BinaryOp::Eq: case BinaryOp::Ne: case BinaryOp::Gt: case BinaryOp::Ge: case BinaryOp::Lt: case BinaryOp::Le:
+      return BinaryKind::Compare;
+    case BinaryOp::LogicalAnd: case BinaryOp::LogicalOr:
+      return BinaryKind::Logical;
+    default:
+      return BinaryKind::Arith;
+  }
+}
+
+template <BinaryOp OP>
+constexpr bool binaryAllowsInt() {
+  return OP != BinaryOp::Div && OP != BinaryOp::Pow;
+}
+
+// Arithmetic ops return T; comparisons and logical ops return bool.
+template <BinaryOp OP, typename T>
+inline auto binaryFn(T a, T b) {
+  if constexpr (OP == BinaryOp::Eq) return a == b;
+  else if constexpr (OP == BinaryOp::Ne) return a != b;
+  else if constexpr (OP == BinaryOp::Gt) return a > b;
+  else if constexpr (OP == BinaryOp::Ge) return a >= b;
+  else if constexpr (OP == BinaryOp::Lt) return a < b;
+  else if constexpr (OP == BinaryOp::Le) return a <= b;
+  else if constexpr (OP == BinaryOp::LogicalAnd) return a != T(0) && b != T(0);
+  else if constexpr (OP == BinaryOp::LogicalOr) return a != T(0) || b != T(0);
+  else if constexpr (std::is_same_v<T, int32_t> || std::is_same_v<T, uint8_t>) {
+    const uint32_t ua = static_cast<uint32_t>(a), ub = static_cast<uint32_t>(b);
+    if constexpr (OP == BinaryOp::Add) return static_cast<T>(ua + ub);
+    else if constexpr (OP == BinaryOp::Sub) return static_cast<T>(ua - ub);
+    else if constexpr (OP == BinaryOp::Mul) return static_cast<T>(ua * ub);
+    else if constexpr (OP == BinaryOp::Maximum) return std::max(a, b);
+    else if constexpr (OP == BinaryOp::Minimum) return std::min(a, b);
+    else return a;
+  } else {
+    if constexpr (OP == BinaryOp::Add) return a + b;
+    else if constexpr (OP == BinaryOp::Sub) return a - b;
+    else if constexpr (OP == BinaryOp::Mul) return a * b;
+    else if constexpr (OP == BinaryOp::Div) return a / b;
+    else if constexpr (OP == BinaryOp::Pow) return std::pow(a, b);
+    else if constexpr (OP == BinaryOp::Maximum) return a != a || b != b ? a + b : std::max(a, b);
+    else if constexpr (OP == BinaryOp::Minimum) return a != a || b != b ? a + b : std::min(a, b);
+    else return a;
+  }
+}
+
+template <BinaryOp OP, typename T>
+void binaryTyped(Context& ctx, const View& out, const View& a, const View& b) {
+  using R = std::conditional_t<binaryKind<OP>() == BinaryKind::Arith, T, uint8_t>;
+  TG_CHECK(out.dtype == DTypeOf<R>::value, "binary: out is %s, expected %s", dtypeName(out.dtype),
+           dtypeName(DTypeOf<R>::value));
+  const View* views[3] = {&out, &a, &b};
+  StridedLoop<3> loop(views);
+  parallelElementwise(ctx, loop, [&](char** p, const int64_t* s, int64_t n) {
+    R* o = reinterpret_cast<R*>(p[0]);
+    const T* x = reinterpret_cast<const T*>(p[1]);
+    const T* y = reinterpret_cast<const T*>(p[2]);
+    constexpr int64_t sz = sizeof(T);
+    if (s[0] == sizeof(R) && s[1] == sz && s[2] == sz) {
+      for (int64_t i = 0; i < n; ++i) o[i] = binaryFn<OP, T>(x[i], y[i]);
+    } else if (s[0] == sizeof(R) && s[1] == sz && s[2] == 0) {
+      const T yv = *y;
+      for (int64_t i = 0; i < n; ++i) o[i] = binaryFn<OP, T>(x[i], yv);
+    } else if (s[0] == sizeof(R) && s[1] == 0 && s[2] == sz) {
+      const T xv = *x;
+      for (int64_t i = 0; i < n; ++i) o[i] = binaryFn<OP, T>(xv, y[i]);
+    } else {
+      const int64_t so = s[0] / int64_t(sizeof(R)), sx = s[1] / sz, sy = s[2] / sz;
+      for (int64_t i = 0; i < n; ++i) o[i * so] = binaryFn<OP, T>(x[i * sx], y[i * sy]);
+    }
+  });
+}
+
+template <BinaryOp OP>
+void binaryOp(Context& ctx, const View& out, const View& a, const View& b) {
+  switch (a.dtype) {
+    case DType::F32: return binaryTyped<OP, float>(ctx, out, a, b);
+    case DType::F64: return binaryTyped<OP, double>(ctx, out, a, b);
+    case DType::I32:
+      if constexpr (binaryAllowsInt<OP>()) return binaryTyped<OP, int32_t>(ctx, out, a, b);
+      break;
+    case DType::Bool:
+      if constexpr (binaryKind<OP>() != BinaryKind::Arith) return binaryTyped<OP, uint8_t>(ctx, out, a, b);
+      break;
+  }
+  fail("binary: op %d is not defined for %s", int(OP), dtypeName(a.dtype));
+}
+
+}  // namespace
+
+void unary(Context& ctx, UnaryOp op, const View& out, const View& x, double p0, double p1) {
+  checkSameShape("unary", out, x);
+  TG_CHECK(out.dtype == x.dtype, "unary: out is %s but x is %s", dtypeName(out.dtype), dtypeName(x.dtype));
+  switch (op) {
+#define TG_UNARY_OP(name) \
+  case UnaryOp::name: return unaryOp<UnaryOp::name>(ctx, out, x, p0, p1);
+#include "tg/ops.def"
+#undef TG_UNARY_OP
+    case UnaryOp::Count: break;
+  }
+  fail("unary: unknown op %d", int(op));
+}
+
+void binary(Context& ctx, BinaryOp op, const View& out, const View& a, const View& b) {
+  // 0-d operands (JS numbers) broadcast to out's shape.
+  View a2 = a, b2 = b;
+  for (View* v : {&a2, &b2}) {
+    if (v->ndim == 0 && out.ndim > 0) {
+      v->ndim = out.ndim;
+      for (int d = 0; d < out.ndim; ++d) v->shape[d] = out.shape[d], v->strides[d] = 0;
+    }
+  }
+  checkSameShape("binary", out, a2);
+  checkSameShape("binary", out, b2);
+  TG_CHECK(a.dtype == b.dtype, "binary: operands are %s and %s", dtypeName(a.dtype), dtypeName(b.dtype));
+  switch (op) {
+#define TG_BINARY_OP(name) \
+  case BinaryOp::name: return binaryOp<BinaryOp::name>(ctx, out, a2, b2);
+#include "tg/ops.def"
+#undef TG_BINARY_OP
+    case BinaryOp::Count: break;
+  }
+  fail("binary: unknown op %d", int(op));
+}
+
+void where(Context& ctx, const View& out, const View& cond, const View& a, const View& b) {
+  View a2 = a, b2 = b;
+  for (View* v : {&a2, &b2}) {
+    if (v->ndim == 0 && out.ndim > 0) {
+      v->ndim = out.ndim;
+      for (int d = 0; d < out.ndim; ++d) v->shape[d] = out.shape[d], v->strides[d] = 0;
+    }
+  }
+  checkSameShape("where", out, cond);
+  checkSameShape("where", out, a2);
+  checkSameShape("where", out, b2);
+  TG_CHECK(cond.dtype == DType::Bool, "where: condition must be bool, got %s", dtypeName(cond.dtype));
+  TG_CHECK(a.dtype == out.dtype && b.dtype == out.dtype, "where: operands are %s and %s, out is %s",
+           dtypeName(a.dtype), dtypeName(b.dtype), dtypeName(out.dtype));
+  dispatchDType(out.dtype, [&](auto tag) {
+    using T = decltype(tag);
+    const View* views[4] = {&out, &cond, &a2, &b2};
+    StridedLoop<4> loop(views);
+    parallelElementwise(ctx, loop, [&](char** p, const int64_t* s, int64_t n) {
+      for (int64_t i = 0; i < n; ++i) {
+        const bool c = *reinterpret_cast<const uint8_t*>(p[1] + i * s[1]) != 0;
+        *reinterpret_cast<T*>(p[0] + i * s[0]) =
+            c ? *reinterpret_cast<const T*>(p[2] + i * s[2]) : *reinterpret_cast<const T*>(p[3] + i * s[3]);
+      }
+    });
+  });
+}
+
+void copy(Context& ctx, const View& out, const View& x) {
+  checkSameShape("copy", out, x);
+  dispatchDType(out.dtype, [&](auto outTag) {
+    using To = decltype(outTag);
+    dispatchDType(x.dtype, [&](auto inTag) {
+      using From = decltype(inTag);
+      const View* views[2] = {&out, &x};
+      StridedLoop<2> loop(views);
+      parallelElementwise(ctx, loop, [&](char** p, const int64_t* s, int64_t n) {
+        To* o = reinterpret_cast<To*>(p[0]);
+        const From* a = reinterpret_cast<const From*>(p[1]);
+        if constexpr (std::is_same_v<To, From>) {
+          if (s[0] == sizeof(To) && s[1] == sizeof(From)) {
+            std::memcpy(o, a, size_t(n) * sizeof(To));
+            return;
+          }
+        }
+        const int64_t so = s[0] / int64_t(sizeof(To)), sa = s[1] / int64_t(sizeof(From));
+        for (int64_t i = 0; i < n; ++i) o[i * so] = convert<To, From>(a[i * sa]);
+      });
+    });
+  });
+}
+
+void fill(Context& ctx, const View& out, double value) {
+  dispatchDType(out.dtype, [&](auto tag) {
+    using T = decltype(tag);
+    const T v = convert<T, double>(value);
+    const View* views[1] = {&out};
+    StridedLoop<1> loop(views);
+    parallelElementwise(ctx, loop, [&](char** p, const int64_t* s, int64_t n) {
+      T* o = reinterpret_cast<T*>(p[0]);
+      const int64_t so = s[0] / int64_t(sizeof(T));
+      for (int64_t i = 0; i < n; ++i) o[i * so] = v;
+    });
+  });
+}
+
+}  // namespace tg

@@ -1,0 +1,110 @@
+// Index kernels: indexSelect / indexAdd along a dim with a 1-D index, gather /
+// scatterAdd with an index of the input's ndim. Every index value is bounds-checked.
+#include "strided.h"
+#include "tg/kernels.h"
+
+namespace tg {
+namespace {
+
+inline int64_t checkedIndex(int32_t i, int64_t size, int dim) {
+  TG_CHECK(i >= 0 && i < size, "index %d is out of bounds for dimension %d with size %lld", i, dim, (long long)size);
+  return i;
+}
+
+// Shapes agree everywhere except possibly at `dim`.
+void checkShapesExcept(const char* what, const View& a, const View& b, int dim) {
+  TG_CHECK(a.ndim == b.ndim, "%s: operands have %d and %d dims", what, a.ndim, b.ndim);
+  for (int d = 0; d < a.ndim; ++d)
+    TG_CHECK(d == dim || a.shape[d] == b.shape[d], "%s: sizes differ in dim %d (%lld vs %lld)", what, d,
+             (long long)a.shape[d], (long long)b.shape[d]);
+}
+
+// indexSelect / indexAdd: `sel` is the view indexed along dim by position i, `full`
+// the one indexed by index[i]. Iterates the positions of `sel` with dim collapsed.
+template <typename T, bool Add>
+void indexAlongDim(const View& sel, const View& full, const View& index, int dim) {
+  const int64_t n = index.shape[0];
+  TG_CHECK(sel.shape[dim] == n, "index: %lld positions for %lld indices", (long long)sel.shape[dim], (long long)n);
+  const int32_t* idx = index.ptr<int32_t>();
+  // Pre-check all indices so that a bad one leaves the output untouched.
+  for (int64_t i = 0; i < n; ++i) checkedIndex(idx[i * index.strides[0]], full.shape[dim], dim);
+  View s = sel, f = full;
+  s.shape[dim] = f.shape[dim] = 1;
+  const View* views[2] = {&s, &f};
+  StridedLoop<2> loop(views);
+  loop.run(0, loop.numel, [&](char** p, const int64_t* st, int64_t count) {
+    for (int64_t k = 0; k < count; ++k) {
+      T* sp = reinterpret_cast<T*>(p[0] + k * st[0]);
+      T* fp = reinterpret_cast<T*>(p[1] + k * st[1]);
+      for (int64_t i = 0; i < n; ++i) {
+        const int64_t j = idx[i * index.strides[0]];
+        if constexpr (Add) fp[j * full.strides[dim]] += sp[i * sel.strides[dim]];
+        else sp[i * sel.strides[dim]] = fp[j * full.strides[dim]];
+      }
+    }
+  });
+}
+
+// gather / scatterAdd: iterate index's shape; `dense` is indexed like index, `sparse`
+// by index values along dim.
+template <typename T, bool Add>
+void gatherScatter(const View& dense, const View& sparse, const View& index, int dim) {
+  TG_CHECK(dense.ndim == index.ndim && sparse.ndim == index.ndim, "gather: index must have the input's ndim");
+  for (int d = 0; d < index.ndim; ++d) {
+    TG_CHECK(dense.shape[d] >= index.shape[d], "gather: index size %lld exceeds %lld in dim %d",
+             (long long)index.shape[d], (long long)dense.shape[d], d);
+    TG_CHECK(d == dim || sparse.shape[d] >= index.shape[d], "gather: index size %lld exceeds %lld in dim %d",
+             (long long)index.shape[d], (long long)sparse.shape[d], d);
+  }
+  View d2 = dense, s2 = sparse;
+  for (int d = 0; d < index.ndim; ++d) d2.shape[d] = s2.shape[d] = index.shape[d];
+  s2.strides[dim] = 0;  // the position along dim comes from the index value
+  const View* checkViews[1] = {&index};
+  StridedLoop<1> check(checkViews);
+  check.run(0, check.numel, [&](char** p, const int64_t* st, int64_t count) {
+    for (int64_t k = 0; k < count; ++k) checkedIndex(*reinterpret_cast<const int32_t*>(p[0] + k * st[0]), sparse.shape[dim], dim);
+  });
+  const View* views[3] = {&d2, &s2, &index};
+  StridedLoop<3> loop(views);
+  const int64_t step = sparse.strides[dim];
+  loop.run(0, loop.numel, [&](char** p, const int64_t* st, int64_t count) {
+    for (int64_t k = 0; k < count; ++k) {
+      T* dp = reinterpret_cast<T*>(p[0] + k * st[0]);
+      T* sp = reinterpret_cast<T*>(p[1] + k * st[1]) + *reinterpret_cast<const int32_t*>(p[2] + k * st[2]) * step;
+      if constexpr (Add) *sp += *dp;
+      else *dp = *sp;
+    }
+  });
+}
+
+}  // namespace
+
+void indexOp(Context& ctx, IndexOp op, const View& out, const View& x, const View& index, int dim) {
+  (void)ctx;
+  TG_CHECK(index.dtype == DType::I32, "index: index must be int32, got %s", dtypeName(index.dtype));
+  TG_CHECK(out.dtype == x.dtype, "index: out is %s but x is %s", dtypeName(out.dtype), dtypeName(x.dtype));
+  TG_CHECK(dim >= 0 && dim < std::max(x.ndim, 1) && dim < kMaxDims, "index: dim %d out of range", dim);
+  TG_CHECK(x.ndim > 0 && out.ndim > 0, "index: 0-d operands must be viewed as 1-d");
+  const bool alongDim = op == IndexOp::IndexSelect || op == IndexOp::IndexAdd;
+  if (alongDim) {
+    TG_CHECK(index.ndim == 1, "index: expected a 1-d index, got %d dims", index.ndim);
+    checkShapesExcept("index", out, x, dim);
+  }
+  dispatchDType(x.dtype, [&](auto tag) {
+    using T = decltype(tag);
+    if constexpr (std::is_same_v<T, uint8_t>) {
+      fail("index: bool tensors are not supported");
+    } else {
+      switch (op) {
+        case IndexOp::IndexSelect: return indexAlongDim<T, false>(out, x, index, dim);
+        case IndexOp::IndexAdd: return indexAlongDim<T, true>(x, out, index, dim);
+        case IndexOp::Gather: return gatherScatter<T, false>(out, x, index, dim);
+        case IndexOp::ScatterAdd: return gatherScatter<T, true>(x, out, index, dim);
+        case IndexOp::Count: break;
+      }
+      fail("index: unknown op %d", int(op));
+    }
+  });
+}
+
+}  // namespace tg

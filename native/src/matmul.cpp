@@ -1,0 +1,41 @@
+// Batched matmul: one GEMM per batch element; broadcast batch dims carry stride 0.
+#include "strided.h"
+#include "tg/gemm.h"
+#include "tg/kernels.h"
+
+namespace tg {
+
+void matmul(Context& ctx, const View& out, const View& a, const View& b) {
+  const int nd = out.ndim;
+  TG_CHECK(nd >= 2 && a.ndim == nd && b.ndim == nd, "matmul: expected views of equal ndim >= 2");
+  const int64_t M = out.shape[nd - 2], N = out.shape[nd - 1], K = a.shape[nd - 1];
+  TG_CHECK(a.shape[nd - 2] == M && b.shape[nd - 2] == K && b.shape[nd - 1] == N,
+           "matmul: [%lld,%lld] @ [%lld,%lld] does not give [%lld,%lld]", (long long)a.shape[nd - 2],
+           (long long)K, (long long)b.shape[nd - 2], (long long)b.shape[nd - 1], (long long)M, (long long)N);
+  for (int d = 0; d < nd - 2; ++d)
+    TG_CHECK(a.shape[d] == out.shape[d] && b.shape[d] == out.shape[d], "matmul: batch shapes differ in dim %d", d);
+  TG_CHECK(a.dtype == out.dtype && b.dtype == out.dtype, "matmul: dtypes %s @ %s -> %s", dtypeName(a.dtype),
+           dtypeName(b.dtype), dtypeName(out.dtype));
+  TG_CHECK(out.dtype == DType::F32 || out.dtype == DType::F64, "matmul: %s is not supported", dtypeName(out.dtype));
+
+  // Iterate the batch dims of the three views together (a 0-d loop when there are none).
+  View batchOut = out, batchA = a, batchB = b;
+  batchOut.ndim = batchA.ndim = batchB.ndim = nd - 2;
+  const View* views[3] = {&batchOut, &batchA, &batchB};
+  StridedLoop<3> batches(views);
+  dispatchDType(out.dtype, [&](auto tag) {
+    using T = decltype(tag);
+    if constexpr (std::is_floating_point_v<T>) {
+      batches.run(0, batches.numel, [&](char** p, const int64_t* s, int64_t count) {
+        for (int64_t i = 0; i < count; ++i) {
+          gemm<T>(ctx, M, N, K,
+                  reinterpret_cast<const T*>(p[1] + i * s[1]), a.strides[nd - 2], a.strides[nd - 1],
+                  reinterpret_cast<const T*>(p[2] + i * s[2]), b.strides[nd - 2], b.strides[nd - 1],
+                  reinterpret_cast<T*>(p[0] + i * s[0]), out.strides[nd - 2], out.strides[nd - 1]);
+        }
+      });
+    }
+  });
+}
+
+}  // namespace tg

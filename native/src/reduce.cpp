@@ -1,0 +1,170 @@
+// Reductions over any set of dims: for every element of `out`, fold the elements of x
+// that map to it. The reduced dims are those where out has size 1 and x does not.
+#include <cmath>
+#include <limits>
+
+#include "strided.h"
+#include "tg/kernels.h"
+
+namespace tg {
+namespace {
+
+// The reduced dims of x, coalesced, innermost last.
+struct ReducedDims {
+  int ndim = 0;
+  int64_t shape[kMaxDims] = {};
+  int64_t strides[kMaxDims] = {};  // in elements
+  int64_t numel = 1;
+};
+
+// Visits every reduced element reachable from `base`, in row-major order of the reduced
+// dims, calling fn(value, flatIndex). Returns early if fn returns false.
+template <typename T, typename Fn>
+void forEachReduced(const T* base, const ReducedDims& r, Fn&& fn) {
+  if (r.numel == 0) return;
+  if (r.ndim == 0) {
+    fn(*base, int64_t(0));
+    return;
+  }
+  const int last = r.ndim - 1;
+  const int64_t innerN = r.shape[last], innerS = r.strides[last];
+  int64_t idx[kMaxDims] = {};
+  int64_t flat = 0;
+  const T* p = base;
+  while (true) {
+    for (int64_t i = 0; i < innerN; ++i, ++flat)
+      if (!fn(p[i * innerS], flat)) return;
+    int d = last - 1;
+    for (; d >= 0; --d) {
+      p += r.strides[d];
+      if (++idx[d] < r.shape[d]) break;
+      p -= r.shape[d] * r.strides[d];
+      idx[d] = 0;
+    }
+    if (d < 0) return;
+  }
+}
+
+template <typename T, typename R>
+R foldOne(ReduceOp op, const T* base, const ReducedDims& r) {
+  switch (op) {
+    case ReduceOp::Sum: {
+      if constexpr (std::is_floating_point_v<T>) {
+        double acc = 0;  // float32 sums accumulate in double: one rounding at the end
+        forEachReduced(base, r, [&](T v, int64_t) { acc += v; return true; });
+        return static_cast<R>(acc);
+      } else {
+        uint32_t u = 0;  // wraps like int32 arithmetic, without signed overflow
+        forEachReduced(base, r, [&](T v, int64_t) { u += static_cast<uint32_t>(v); return true; });
+        return static_cast<R>(static_cast<int32_t>(u));
+      }
+    }
+    case ReduceOp::Prod: {
+      if constexpr (std::is_floating_point_v<T>) {
+        double acc = 1;
+        forEachReduced(base, r, [&](T v, int64_t) { acc *= v; return true; });
+        return static_cast<R>(acc);
+      } else {
+        uint32_t u = 1;
+        forEachReduced(base, r, [&](T v, int64_t) { u *= static_cast<uint32_t>(v); return true; });
+        return static_cast<R>(static_cast<int32_t>(u));
+      }
+    }
+    case ReduceOp::Max:
+    case ReduceOp::Min: {
+      const bool isMax = op == ReduceOp::Max;
+      T best = T(0);
+      bool first = true;
+      forEachReduced(base, r, [&](T v, int64_t) {
+        if (first || v != v || (isMax ? v > best : v < best)) best = v, first = false;
+        return v == v;  // NaN wins and ends the scan
+      });
+      return static_cast<R>(best);
+    }
+    case ReduceOp::ArgMax:
+    case ReduceOp::ArgMin: {
+      const bool isMax = op == ReduceOp::ArgMax;
+      T best = T(0);
+      int64_t at = 0;
+      bool first = true;
+      forEachReduced(base, r, [&](T v, int64_t i) {
+        if (first || v != v || (isMax ? v > best : v < best)) best = v, at = i, first = false;
+        return v == v;
+      });
+      return static_cast<R>(at);
+    }
+    case ReduceOp::CountNonzero: {
+      int64_t count = 0;
+      forEachReduced(base, r, [&](T v, int64_t) { count += v != T(0); return true; });
+      return static_cast<R>(count);
+    }
+    case ReduceOp::Count: break;
+  }
+  return R(0);
+}
+
+template <typename T, typename R>
+void reduceTyped(ReduceOp op, const View& out, const View& x) {
+  // Split x's dims into kept ones (iterated together with out) and reduced ones.
+  View keptX = x;
+  ReducedDims r;
+  for (int d = 0; d < x.ndim; ++d) {
+    if (out.shape[d] == x.shape[d]) continue;
+    keptX.shape[d] = 1;
+    r.numel *= x.shape[d];
+    r.shape[r.ndim] = x.shape[d];
+    r.strides[r.ndim] = x.strides[d];
+    ++r.ndim;
+  }
+  // Coalesce the reduced dims where contiguous across each other.
+  int n = 0;
+  for (int d = 1; d < r.ndim; ++d) {
+    if (r.strides[n] == r.strides[d] * r.shape[d]) {
+      r.shape[n] *= r.shape[d];
+      r.strides[n] = r.strides[d];
+    } else {
+      ++n;
+      r.shape[n] = r.shape[d];
+      r.strides[n] = r.strides[d];
+    }
+  }
+  if (r.ndim > 0) r.ndim = n + 1;
+
+  const View* views[2] = {&out, &keptX};
+  StridedLoop<2> loop(views);
+  loop.run(0, loop.numel, [&](char** p, const int64_t* s, int64_t count) {
+    for (int64_t i = 0; i < count; ++i) {
+      const T* base = reinterpret_cast<const T*>(p[1] + i * s[1]);
+      *reinterpret_cast<R*>(p[0] + i * s[0]) = foldOne<T, R>(op, base, r);
+    }
+  });
+}
+
+}  // namespace
+
+void reduce(Context& ctx, ReduceOp op, const View& out, const View& x) {
+  TG_CHECK(out.ndim == x.ndim, "reduce: out has %d dims, x has %d", out.ndim, x.ndim);
+  bool emptyReduction = false;
+  for (int d = 0; d < x.ndim; ++d) {
+    TG_CHECK(out.shape[d] == x.shape[d] || out.shape[d] == 1, "reduce: out size %lld does not fit x size %lld in dim %d",
+             (long long)out.shape[d], (long long)x.shape[d], d);
+    if (out.shape[d] != x.shape[d] && x.shape[d] == 0) emptyReduction = true;
+  }
+  const bool indexResult = op == ReduceOp::ArgMax || op == ReduceOp::ArgMin || op == ReduceOp::CountNonzero;
+  if (op == ReduceOp::Max || op == ReduceOp::Min || op == ReduceOp::ArgMax || op == ReduceOp::ArgMin)
+    TG_CHECK(!emptyReduction || out.numel() == 0, "reduce: cannot take the extreme of an empty set");
+  if (indexResult) {
+    TG_CHECK(out.dtype == DType::I32, "reduce: index results are int32, got %s", dtypeName(out.dtype));
+  } else {
+    TG_CHECK(out.dtype == x.dtype, "reduce: out is %s but x is %s", dtypeName(out.dtype), dtypeName(x.dtype));
+  }
+  TG_CHECK(x.dtype != DType::Bool || op == ReduceOp::CountNonzero, "reduce: bool input is only counted");
+  (void)ctx;
+  dispatchDType(x.dtype, [&](auto tag) {
+    using T = decltype(tag);
+    if (indexResult) reduceTyped<T, int32_t>(op, out, x);
+    else reduceTyped<T, T>(op, out, x);
+  });
+}
+
+}  // namespace tg
