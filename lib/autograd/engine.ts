@@ -1,0 +1,206 @@
+// The backward pass: walks the graph from the roots in reverse creation order (a
+// topological order), sums gradients per node, reduces broadcast gradients to each
+// input's shape, and either accumulates into leaves' .grad (backward) or returns the
+// gradients of chosen inputs (autograd.grad).
+import { Tensor } from '../tensor';
+import { fmtShape } from '../check';
+import { sameShape } from '../layout';
+import { gradMode } from './grad_mode';
+import { Node, type Edge } from './function';
+
+export interface BackwardOptions {
+  retainGraph?: boolean;
+  createGraph?: boolean;
+}
+
+interface Pass {
+  roots: Tensor[];
+  rootGrads: Tensor[];
+  retainGraph: boolean;
+  createGraph: boolean;
+  /** autograd.grad: the tensors whose gradients are returned (leaves get no .grad). */
+  inputs?: Tensor[];
+}
+
+/** Reduces a gradient to `shape` by summing over broadcast dims. */
+export function sumToShape(grad: Tensor, shape: readonly number[]): Tensor {
+  if (sameShape(grad.shape, shape)) return grad;
+  const lead = grad.ndim - shape.length;
+  const dims: number[] = [];
+  for (let i = 0; i < grad.ndim; ++i) {
+    if (i < lead || (shape[i - lead] === 1 && grad.shape[i] !== 1)) dims.push(i);
+  }
+  const summed = dims.length ? grad.sum(dims, true) : grad;
+  return summed.reshape(shape as number[]);
+}
+
+function checkRoot(t: Tensor, i: number): void {
+  if (!t.requiresGrad) {
+    throw new Error(
+      `element ${i} of tensors does not require grad and does not have a grad_fn\n` +
+        'Hint: create the inputs with {requiresGrad: true} (or call requiresGrad_()) before computing the output, ' +
+        'and do not compute it inside noGrad().',
+    );
+  }
+}
+
+function checkRootGrad(t: Tensor, g: Tensor, i: number): void {
+  if (!sameShape(t.shape, g.shape)) {
+    throw new Error(
+      `Mismatch in shape: grad_output[${i}] has a shape of ${fmtShape(g.shape)} and output[${i}] has a shape of ` +
+        `${fmtShape(t.shape)}.\nHint: the gradient passed to backward() must have the output's shape.`,
+    );
+  }
+}
+
+/** The implicit gradient of a scalar output. */
+export function implicitGrad(t: Tensor, i: number): Tensor {
+  if (t.numel() !== 1) {
+    throw new Error(
+      `grad can be implicitly created only for scalar outputs (output ${i} has shape ${fmtShape(t.shape)})\n` +
+        'Hint: pass a gradient of the same shape, e.g. y.backward(tg.onesLike(y)), or reduce y first (y.sum().backward()).',
+    );
+  }
+  return Tensor._onesLike(t);
+}
+
+/** All nodes reachable from the roots, in descending creation order. */
+function collectNodes(roots: Tensor[]): Node[] {
+  const seen = new Set<Node>();
+  const stack: Node[] = [];
+  for (const r of roots) if (r.gradFn && !seen.has(r.gradFn)) seen.add(r.gradFn), stack.push(r.gradFn);
+  while (stack.length) {
+    const n = stack.pop()!;
+    for (const e of n.next) {
+      if (e instanceof Node && !seen.has(e)) {
+        seen.add(e);
+        stack.push(e);
+      }
+    }
+  }
+  return [...seen].sort((a, b) => b.seq - a.seq);
+}
+
+/** For autograd.grad: the nodes that lead to one of the inputs (the others need not run). */
+function nodesLeadingTo(nodes: Node[], inputs: Tensor[]): Set<Node> {
+  const targetNodes = new Set<Node>();
+  const targetLeaves = new Set<Tensor>();
+  for (const t of inputs) {
+    if (t.gradFn) targetNodes.add(t.gradFn);
+    else targetLeaves.add(t);
+  }
+  const needed = new Set<Node>();
+  // Ascending creation order: a node's inputs were created before it.
+  for (let i = nodes.length - 1; i >= 0; --i) {
+    const n = nodes[i];
+    if (targetNodes.has(n) || n.next.some((e) => e !== null && (e instanceof Node ? needed.has(e) : targetLeaves.has(e)))) {
+      needed.add(n);
+    }
+  }
+  return needed;
+}
+
+function accumulate(map: Map<Edge, Tensor>, key: Edge, g: Tensor): void {
+  const prev = map.get(key);
+  map.set(key, prev === undefined ? g : prev.add(g));
+}
+
+function runPass(pass: Pass): Map<Edge, Tensor> {
+  const { roots, rootGrads, retainGraph, createGraph, inputs } = pass;
+  const nodes = collectNodes(roots);
+  const needed = inputs ? nodesLeadingTo(nodes, inputs) : null;
+  const grads = new Map<Edge, Tensor>(); // per node: its output's gradient; per leaf: its total
+  const captured = new Map<Edge, Tensor>();
+  const capture = inputs ? new Set<Edge>(inputs.map((t) => t.gradFn ?? t)) : null;
+
+  roots.forEach((r, i) => accumulate(grads, r.gradFn ?? r, rootGrads[i]));
+
+  const prevMode = gradMode.enabled;
+  gradMode.enabled = createGraph;
+  try {
+    for (const node of nodes) {
+      const g = grads.get(node);
+      if (g === undefined || (needed && !needed.has(node))) continue;
+      grads.delete(node);
+      if (capture?.has(node)) captured.set(node, g);
+      if (node.retained) {
+        for (const t of node.retained) t._accumulateGrad(createGraph ? g : g.detach(), createGraph);
+      }
+      const inputGrads = node.apply(g);
+      if (!retainGraph) node.release();
+      for (let i = 0; i < node.next.length; ++i) {
+        const edge = node.next[i];
+        let gi = inputGrads[i];
+        if (edge === null || gi == null) continue;
+        gi = sumToShape(gi, node.inputShapes[i]);
+        if (gi.dtype !== node.inputDTypes[i]) gi = gi.to(node.inputDTypes[i]);
+        accumulate(grads, edge, gi);
+      }
+    }
+  } finally {
+    gradMode.enabled = prevMode;
+  }
+  // What is left are the leaves' totals.
+  for (const [edge, g] of grads) {
+    if (!(edge instanceof Tensor)) continue;
+    if (capture) {
+      if (capture.has(edge)) captured.set(edge, g);
+    } else {
+      edge._accumulateGrad(createGraph ? g : g.detach(), createGraph);
+    }
+  }
+  return captured;
+}
+
+/** tensor.backward(gradient?, options) and autograd.backward. */
+export function backward(tensors: Tensor[], gradTensors: (Tensor | null | undefined)[], options: BackwardOptions = {}): void {
+  const createGraph = !!options.createGraph;
+  const retainGraph = options.retainGraph ?? createGraph;
+  tensors.forEach(checkRoot);
+  const rootGrads = tensors.map((t, i) => {
+    const g = gradTensors[i];
+    if (g == null) return implicitGrad(t, i);
+    checkRootGrad(t, g, i);
+    return g;
+  });
+  runPass({ roots: tensors, rootGrads, retainGraph, createGraph });
+}
+
+export interface GradOptions extends BackwardOptions {
+  gradOutputs?: Tensor | (Tensor | null)[] | null;
+  allowUnused?: boolean;
+}
+
+/** autograd.grad(outputs, inputs, options): the gradients of outputs w.r.t. inputs. */
+export function grad(outputs: Tensor | Tensor[], inputs: Tensor | Tensor[], options: GradOptions = {}): (Tensor | null)[] {
+  const outs = Array.isArray(outputs) ? outputs : [outputs];
+  const ins = Array.isArray(inputs) ? inputs : [inputs];
+  const gradOuts = options.gradOutputs == null ? [] : Array.isArray(options.gradOutputs) ? options.gradOutputs : [options.gradOutputs];
+  const createGraph = !!options.createGraph;
+  const retainGraph = options.retainGraph ?? createGraph;
+  outs.forEach(checkRoot);
+  ins.forEach((t, i) => {
+    if (!(t instanceof Tensor)) throw new TypeError(`autograd.grad: inputs[${i}] is not a Tensor`);
+    if (!t.requiresGrad) throw new Error(`autograd.grad: One of the differentiated Tensors (inputs[${i}]) does not require grad`);
+  });
+  const rootGrads = outs.map((t, i) => {
+    const g = gradOuts[i];
+    if (g == null) return implicitGrad(t, i);
+    checkRootGrad(t, g, i);
+    return g;
+  });
+  const captured = runPass({ roots: outs, rootGrads, retainGraph, createGraph, inputs: ins });
+  return ins.map((t, i) => {
+    const g = captured.get(t.gradFn ?? t);
+    if (g === undefined) {
+      if (!options.allowUnused) {
+        throw new Error(
+          `autograd.grad: One of the differentiated Tensors (inputs[${i}]) appears to not have been used in the graph. ` +
+            'Set allowUnused: true if this is the desired behavior.',
+        );
+      }
+      return null;
+    }
+    return createGraph ? g : g.detach();
+  });
+}

@@ -1,0 +1,151 @@
+// An op is defined once, forward and backward side by side (defineOp). Calling it runs
+// forward without recording; if any tensor argument requires grad, it also creates the
+// graph node (the output's gradFn) that the engine later calls backward on.
+import { Tensor } from '../tensor';
+import type { DType } from '../dtype';
+import { gradMode } from './grad_mode';
+import type { VersionCounter } from '../storage';
+
+/** Where a gradient flowing out of a node goes: another node, or a leaf tensor. */
+export type Edge = Node | Tensor;
+
+let nextSequenceNr = 0;
+
+export class Node<Info = unknown> {
+  /** PyTorch's class name of the grad_fn, e.g. 'AddBackward0'. */
+  readonly name: string;
+  /** Creation order; descending order is a topological order of the graph. */
+  readonly seq = nextSequenceNr++;
+  /** One entry per tensor argument of the op: where its gradient goes (null: nowhere). */
+  readonly next: (Edge | null)[] = [];
+  /** Shape and dtype of each tensor argument: the engine sums and casts gradients to them. */
+  readonly inputShapes: (readonly number[])[] = [];
+  readonly inputDTypes: DType[] = [];
+  /** needsInputGrad[i]: whether tensor argument i requires grad. */
+  readonly needsInputGrad: boolean[] = [];
+  /** Op-specific values stashed by forward for backward (shapes, dims, scalars). */
+  info!: Info;
+  /** Non-leaf tensors whose .grad should be kept (retainGrad). */
+  retained: Tensor[] | null = null;
+
+  private savedTensors: Tensor[] | null = null;
+  private savedVersions: number[] = [];
+  private savedCounters: VersionCounter[] = [];
+  private released = false;
+  private readonly def: OpDef<any[], Info>;
+
+  constructor(def: OpDef<any[], Info>, name: string) {
+    this.def = def;
+    this.name = name;
+  }
+
+  /** Saves tensors for backward, remembering their versions (to detect in-place edits). */
+  saveForBackward(...tensors: Tensor[]): void {
+    if (this === (NOT_RECORDING as Node)) return;
+    this.savedTensors = tensors;
+    this.savedVersions = tensors.map((t) => t._version.value);
+    this.savedCounters = tensors.map((t) => t._version);
+  }
+
+  /** The saved tensors; throws if the graph was freed or a saved tensor changed in place. */
+  get saved(): Tensor[] {
+    if (this.released) {
+      throw new Error(
+        'Trying to backward through the graph a second time (or directly access saved tensors after they have ' +
+          'already been freed). Saved intermediate values of the graph are freed when you call .backward() or ' +
+          'autograd.grad(). Specify retainGraph: true if you need to backward through the graph a second time or ' +
+          'if you need to access saved tensors after calling backward.\n' +
+          'Hint: pass {retainGraph: true} to the first backward() call.',
+      );
+    }
+    const tensors = this.savedTensors ?? [];
+    for (let i = 0; i < tensors.length; ++i) {
+      const now = this.savedCounters[i].value;
+      if (now !== this.savedVersions[i]) {
+        const t = tensors[i];
+        throw new Error(
+          `one of the variables needed for gradient computation has been modified by an inplace operation: ` +
+            `[${torchTypeName(t.dtype)} [${t.shape.join(', ')}]], which is output 0 of ${t.gradFn?.name ?? 'a leaf'}, ` +
+            `is at version ${now}; expected version ${this.savedVersions[i]} instead.\n` +
+            `Hint: the backward of ${this.name} needs that tensor unchanged; use an out-of-place op ` +
+            `(e.g. add instead of add_) or clone() it before modifying it.`,
+        );
+      }
+    }
+    return tensors;
+  }
+
+  /** Frees what forward saved (after a backward without retainGraph). */
+  release(): void {
+    if (this.savedTensors !== null) {
+      this.savedTensors = null;
+      this.released = true;
+    }
+  }
+
+  /** Tensors saved by forward, for replacing an aliased input before an in-place write. */
+  replaceSaved(from: Tensor, to: Tensor): void {
+    if (!this.savedTensors) return;
+    this.savedTensors = this.savedTensors.map((t) => (t === from ? to : t));
+  }
+
+  /** Gradients of the op's tensor arguments given the gradient of its output. */
+  apply(grad: Tensor): (Tensor | null | undefined)[] {
+    return this.def.backward(this, grad);
+  }
+
+  /** PyTorch's next_functions: for each input, its node, or null for leaves/constants. */
+  get nextFunctions(): (Node | null)[] {
+    return this.next.map((e) => (e instanceof Node ? e : null));
+  }
+}
+
+function torchTypeName(d: DType): string {
+  return { float32: 'torch.FloatTensor', float64: 'torch.DoubleTensor', int32: 'torch.IntTensor', bool: 'torch.BoolTensor' }[d];
+}
+
+export interface OpDef<Args extends any[], Info = unknown> {
+  /** The grad_fn name, e.g. "AddBackward0" (call forms PyTorch names differently are separate ops). */
+  name: string;
+  forward(ctx: Node<Info>, ...args: Args): Tensor;
+  /** One gradient per tensor argument, in order (null/undefined: none). */
+  backward(ctx: Node<Info>, grad: Tensor): (Tensor | null | undefined)[];
+}
+
+// The ctx handed to forward when nothing is recorded: saving is a no-op.
+const NOT_RECORDING = new Node<any>({ name: '', forward: () => undefined as never, backward: () => [] }, '');
+
+/** Defines an op; the returned function runs it and records it when needed. */
+export function defineOp<Args extends any[], Info = unknown>(def: OpDef<Args, Info>): (...args: Args) => Tensor {
+  return (...args: Args): Tensor => {
+    let record = false;
+    if (gradMode.enabled) {
+      for (const a of args) {
+        if (a instanceof Tensor && a.requiresGrad) {
+          record = true;
+          break;
+        }
+      }
+    }
+    if (!record) return def.forward(NOT_RECORDING as Node<Info>, ...args);
+
+    const node = new Node<Info>(def, def.name);
+    for (const a of args) {
+      if (!(a instanceof Tensor)) continue;
+      node.next.push(a.requiresGrad ? (a.gradFn ?? a) : null);
+      node.needsInputGrad.push(a.requiresGrad);
+      node.inputShapes.push(a.shape);
+      node.inputDTypes.push(a.dtype);
+    }
+    // Forward is computed without recording: composite forwards stay one node.
+    gradMode.enabled = false;
+    let out: Tensor;
+    try {
+      out = def.forward(node, ...args);
+    } finally {
+      gradMode.enabled = true;
+    }
+    out._setGradFn(node);
+    return out;
+  };
+}

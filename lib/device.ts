@@ -1,0 +1,52 @@
+// Devices. This build has the CPU only: the Metal (MPS) backend is not built, and asking
+// for it is an error rather than a silent fallback.
+import { inspect } from 'util';
+
+export type DeviceType = 'cpu' | 'mps';
+
+export class Device {
+  /** @internal */
+  constructor(readonly type: DeviceType, readonly index: number | null = null) {}
+  toString(): string {
+    return this.index === null ? this.type : `${this.type}:${this.index}`;
+  }
+  [inspect.custom](): string {
+    return this.index === null ? `device(type='${this.type}')` : `device(type='${this.type}', index=${this.index})`;
+  }
+}
+
+export const cpu = new Device('cpu');
+
+export const backends = {
+  mps: {
+    /** Whether this build of tensorgrad includes the Metal backend. */
+    isBuilt: (): boolean => false,
+    /** Whether the Metal backend can be used on this machine. */
+    isAvailable: (): boolean => false,
+  },
+};
+
+/** tg.device('cpu'); 'mps' is an error unless the Metal backend is built and available. */
+export function device(spec: string | Device): Device {
+  if (spec instanceof Device) return toDevice(spec);
+  if (typeof spec !== 'string') throw new TypeError(`device: expected a string such as 'cpu', got ${typeof spec}`);
+  const m = /^(\w+)(?::(\d+))?$/.exec(spec.trim());
+  const type = m?.[1];
+  if (type === 'cpu') return m![2] === undefined ? cpu : new Device('cpu', Number(m![2]));
+  if (type === 'mps') return toDevice(new Device('mps'));
+  throw new Error(`device: unknown or unsupported device '${spec}' (tensorgrad supports 'cpu' and, on macOS builds, 'mps')`);
+}
+
+/** Checks that tensors can live on `spec`; only the CPU can here. */
+export function toDevice(spec: string | Device): Device {
+  const d = typeof spec === 'string' ? device(spec) : spec;
+  if (d.type === 'mps') {
+    throw new Error(
+      backends.mps.isBuilt()
+        ? "device 'mps': the MPS backend is not available on this machine (check tg.backends.mps.isAvailable())"
+        : "device 'mps': this build of tensorgrad does not include the MPS (Metal) backend; it is only built on macOS. " +
+            "Use 'cpu', e.g. tg.backends.mps.isAvailable() ? 'mps' : 'cpu'.",
+    );
+  }
+  return d;
+}

@@ -1,0 +1,70 @@
+// Shape and stride arithmetic (strides and offsets are in elements).
+import { fmtShape, opError } from './check';
+
+export function numelOf(shape: readonly number[]): number {
+  let n = 1;
+  for (const s of shape) n *= s;
+  return n;
+}
+
+export function contiguousStrides(shape: readonly number[]): number[] {
+  const strides = new Array<number>(shape.length);
+  let s = 1;
+  for (let i = shape.length - 1; i >= 0; --i) {
+    strides[i] = s;
+    s *= shape[i] || 1;
+  }
+  return strides;
+}
+
+/** PyTorch's is_contiguous: row-major, size-1 dims ignored. */
+export function isContiguous(shape: readonly number[], strides: readonly number[]): boolean {
+  let expected = 1;
+  for (let i = shape.length - 1; i >= 0; --i) {
+    if (shape[i] === 1) continue;
+    if (shape[i] === 0) return true;
+    if (strides[i] !== expected) return false;
+    expected *= shape[i];
+  }
+  return true;
+}
+
+export function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; ++i) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** NumPy/PyTorch broadcasting of two shapes. */
+export function broadcastShapes(op: string, a: readonly number[], b: readonly number[]): number[] {
+  if (sameShape(a, b)) return a as number[];
+  const n = Math.max(a.length, b.length);
+  const out = new Array<number>(n);
+  for (let i = 0; i < n; ++i) {
+    const da = a[a.length - n + i] ?? 1;
+    const db = b[b.length - n + i] ?? 1;
+    if (da !== db && da !== 1 && db !== 1) {
+      throw opError(
+        op,
+        `The size of tensor a (${da}) must match the size of tensor b (${db}) at non-singleton dimension ${i} ` +
+          `(shapes ${fmtShape(a)} and ${fmtShape(b)} are not broadcastable)`,
+      );
+    }
+    out[i] = da === 1 ? db : da;
+  }
+  return out;
+}
+
+/** Strides that make a (shape, strides) view read as `target` (broadcast dims get stride 0). */
+export function broadcastStrides(shape: readonly number[], strides: readonly number[], target: readonly number[]): number[] {
+  const out = new Array<number>(target.length).fill(0);
+  const lead = target.length - shape.length;
+  for (let i = 0; i < shape.length; ++i) out[lead + i] = shape[i] === 1 && target[lead + i] !== 1 ? 0 : strides[i];
+  return out;
+}
+
+/** Reduces a list of shape arguments given as `f(2, 3)` or `f([2, 3])`. */
+export function shapeArgs(args: readonly unknown[]): unknown[] {
+  if (args.length === 1 && Array.isArray(args[0])) return args[0] as unknown[];
+  return args as unknown[];
+}

@@ -1,0 +1,180 @@
+// Joining and indexing: cat, stack, indexSelect, gather (and their scatter-add gradients).
+import { Tensor } from '../tensor';
+import { resultType } from '../dtype';
+import { defineOp } from '../autograd/function';
+import { fmtShape, fmtValue, normDim, normInsertDim, opError, opTypeError } from '../check';
+import { sameShape } from '../layout';
+import * as kernels from '../native/kernels';
+import { IndexOp } from '../native/binding';
+import { checkTensor } from './movement';
+
+function checkIndex(op: string, index: unknown): Tensor {
+  const t = checkTensor(op, index, 'index');
+  if (t.dtype !== 'int32') throw opTypeError(op, `Expected dtype int32 for index, got ${t.dtype}`);
+  return t;
+}
+
+function checkTensorList(op: string, tensors: unknown): Tensor[] {
+  if (!Array.isArray(tensors) || tensors.length === 0) {
+    throw opTypeError(op, `expected a non-empty array of tensors, got ${fmtValue(tensors)}`);
+  }
+  return tensors.map((t, i) => checkTensor(op, t, `tensors[${i}]`));
+}
+
+const catOp = defineOp({
+  name: 'CatBackward0',
+  forward: (ctx, dim: number, ...tensors: Tensor[]) => {
+    ctx.info = dim;
+    const dtype = resultType(tensors.map((t) => ({ dtype: t.dtype, rank: 'dim' as const })));
+    const parts = tensors.filter((t) => !(t.ndim === 1 && t.shape[0] === 0)); // legacy: 1-d empties are skipped
+    const shape = (parts[0] ?? tensors[0]).shape.slice();
+    shape[dim] = parts.reduce((n, t) => n + t.shape[dim], 0);
+    const out = Tensor._empty(shape, dtype);
+    let offset = 0;
+    for (const t of parts) {
+      kernels.copy(out.narrow(dim, offset, t.shape[dim]), t);
+      offset += t.shape[dim];
+    }
+    return out;
+  },
+  backward: (ctx, g) => {
+    const dim = ctx.info as number;
+    let offset = 0;
+    return ctx.inputShapes.map((shape) => {
+      if (shape.length === 1 && shape[0] === 0) return null;
+      const part = g.narrow(dim, offset, shape[dim]);
+      offset += shape[dim];
+      return part;
+    });
+  },
+});
+
+export function cat(tensors: Tensor[], dim = 0): Tensor {
+  const ts = checkTensorList('cat', tensors);
+  const parts = ts.filter((t) => !(t.ndim === 1 && t.shape[0] === 0));
+  const ref = parts[0] ?? ts[0];
+  if (ref.ndim === 0) throw opError('cat', 'zero-dimensional tensor (at position 0) cannot be concatenated');
+  const d = normDim('cat', dim, ref.ndim);
+  parts.forEach((t) => {
+    const ok = t.ndim === ref.ndim && t.shape.every((s, j) => j === d || s === ref.shape[j]);
+    if (!ok) {
+      throw opError(
+        'cat',
+        `Sizes of tensors must match except in dimension ${d}. Expected ${fmtShape(ref.shape)} but got ${fmtShape(t.shape)} for tensor number ${ts.indexOf(t)} in the list`,
+      );
+    }
+  });
+  return catOp(d, ...ts);
+}
+
+const stackOp = defineOp({
+  name: 'StackBackward0',
+  forward: (ctx, dim: number, ...tensors: Tensor[]) => {
+    ctx.info = dim;
+    const dtype = resultType(tensors.map((t) => ({ dtype: t.dtype, rank: 'dim' as const })));
+    const shape = tensors[0].shape.slice();
+    shape.splice(dim, 0, tensors.length);
+    const out = Tensor._empty(shape, dtype);
+    tensors.forEach((t, i) => kernels.copy(out.select(dim, i), t));
+    return out;
+  },
+  backward: (ctx, g) => ctx.inputShapes.map((_, i) => g.select(ctx.info as number, i)),
+});
+
+export function stack(tensors: Tensor[], dim = 0): Tensor {
+  const ts = checkTensorList('stack', tensors);
+  const d = normInsertDim('stack', dim, ts[0].ndim);
+  ts.forEach((t, i) => {
+    if (!sameShape(t.shape, ts[0].shape)) {
+      throw opError(
+        'stack',
+        `stack expects each tensor to be equal size, but got ${fmtShape(ts[0].shape)} at entry 0 and ${fmtShape(t.shape)} at entry ${i}`,
+      );
+    }
+  });
+  return stackOp(d, ...ts);
+}
+
+// Scatter-adds g into zeros of `shape` (the gradient of indexSelect / gather); its own
+// gradient is the corresponding select, so higher-order gradients work.
+const indexAddInto = defineOp({
+  name: 'IndexAddBackward0',
+  forward: (ctx, g: Tensor, shape: number[], dim: number, index: Tensor) => {
+    ctx.info = { dim, index };
+    const out = Tensor._empty(shape, g.dtype);
+    kernels.indexOp(IndexOp.IndexAdd, out, g, index, dim);
+    return out;
+  },
+  backward: (ctx, gg) => {
+    const { dim, index } = ctx.info as { dim: number; index: Tensor };
+    return [indexSelectOp(gg, dim, index)];
+  },
+});
+
+const indexSelectOp = defineOp({
+  name: 'IndexSelectBackward0',
+  forward: (ctx, x: Tensor, dim: number, index: Tensor) => {
+    ctx.info = { dim, index };
+    const shape = x.shape.slice();
+    shape[dim] = index.numel();
+    const out = Tensor._empty(shape, x.dtype);
+    kernels.indexOp(IndexOp.IndexSelect, out, x, index.reshape(-1), dim);
+    return out;
+  },
+  backward: (ctx, g) => {
+    const { dim, index } = ctx.info as { dim: number; index: Tensor };
+    return [indexAddInto(g, ctx.inputShapes[0] as number[], dim, index.reshape(-1))];
+  },
+});
+
+export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
+  checkTensor('indexSelect', x);
+  const idx = checkIndex('indexSelect', index);
+  if (idx.ndim > 1) throw opError('indexSelect', `index_select(): Index is supposed to be a vector (got shape ${fmtShape(idx.shape)})`);
+  if (x.ndim === 0) return indexSelect(x.reshape(1), 0, idx).reshape(idx.ndim === 0 ? [] : [idx.numel()]);
+  return indexSelectOp(x, normDim('indexSelect', dim, x.ndim), idx);
+}
+
+const scatterAddInto = defineOp({
+  name: 'ScatterAddBackward0',
+  forward: (ctx, g: Tensor, shape: number[], dim: number, index: Tensor) => {
+    ctx.info = { dim, index };
+    const out = Tensor._empty(shape, g.dtype);
+    kernels.indexOp(IndexOp.ScatterAdd, out, g, index, dim);
+    return out;
+  },
+  backward: (ctx, gg) => {
+    const { dim, index } = ctx.info as { dim: number; index: Tensor };
+    return [gatherOp(gg, dim, index)];
+  },
+});
+
+const gatherOp = defineOp({
+  name: 'GatherBackward0',
+  forward: (ctx, x: Tensor, dim: number, index: Tensor) => {
+    ctx.info = { dim, index };
+    const out = Tensor._empty(index.shape.slice(), x.dtype);
+    kernels.indexOp(IndexOp.Gather, out, x, index, dim);
+    return out;
+  },
+  backward: (ctx, g) => {
+    const { dim, index } = ctx.info as { dim: number; index: Tensor };
+    return [scatterAddInto(g, ctx.inputShapes[0] as number[], dim, index)];
+  },
+});
+
+export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
+  checkTensor('gather', x);
+  const idx = checkIndex('gather', index);
+  if (x.ndim === 0 && idx.ndim === 0) return gather(x.reshape(1), 0, idx.reshape(1)).reshape([]);
+  const d = normDim('gather', dim, x.ndim);
+  if (idx.ndim !== x.ndim) {
+    throw opError('gather', `Index tensor must have the same number of dimensions as input tensor (${fmtShape(idx.shape)} vs ${fmtShape(x.shape)})`);
+  }
+  idx.shape.forEach((s, i) => {
+    if (i !== d && s > x.shape[i]) {
+      throw opError('gather', `Size does not match at dimension ${i} expected index ${fmtShape(idx.shape)} to be smaller than self ${fmtShape(x.shape)} apart from dimension ${d}`);
+    }
+  });
+  return gatherOp(x, d, idx);
+}

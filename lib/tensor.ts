@@ -1,0 +1,563 @@
+// The Tensor: a strided view (shape, strides, offset) over a Storage, plus autograd
+// state. Methods are thin: each delegates to the op defined in lib/ops/.
+import { inspect } from 'util';
+import { allocate, isDType, isFloating, type DType, type TypedArray } from './dtype';
+import { Storage, VersionCounter } from './storage';
+import { contiguousStrides, isContiguous, numelOf } from './layout';
+import { fmtShape, fmtValue, normDim, opError, opTypeError } from './check';
+import * as kernels from './native/kernels';
+import type { Node } from './autograd/function';
+import { gradMode } from './autograd/grad_mode';
+import * as engine from './autograd/engine';
+import { Device, cpu, toDevice } from './device';
+import { tensorRepr } from './print';
+import * as E from './ops/elementwise';
+import * as R from './ops/reduce';
+import * as L from './ops/linalg';
+import * as M from './ops/movement';
+import * as I from './ops/indexing';
+import * as P from './ops/inplace';
+import type { ReduceDims } from './ops/reduce';
+
+export type Scalar = number;
+export type TensorOrScalar = Tensor | number;
+/** Nested arrays of numbers (or booleans), as tolist() returns and tensor() accepts. */
+export type NestedArray = number | boolean | NestedArray[];
+
+export class Tensor {
+  /** @internal */ _storage: Storage;
+  /** @internal */ _version: VersionCounter;
+  /** @internal */ _strides: number[];
+  /** @internal */ _offset: number;
+  /** @internal the tensor whose storage this one views (null if it owns it) */ _base: Tensor | null = null;
+  /** @internal */ _requiresGrad = false;
+  /** @internal */ _grad: Tensor | null = null;
+  private _shape: number[];
+  private _dtype: DType;
+  /** The node that produced this tensor (null for leaves). `gradFn.name` is PyTorch's name. */
+  gradFn: Node | null = null;
+
+  /** @internal Use the creation functions (tg.tensor, tg.zeros, ...) instead. */
+  constructor(storage: Storage, shape: number[], strides: number[], offset: number, dtype: DType, version?: VersionCounter) {
+    this._storage = storage;
+    this._shape = shape;
+    this._strides = strides;
+    this._offset = offset;
+    this._dtype = dtype;
+    this._version = version ?? new VersionCounter();
+  }
+
+  /** @internal A new contiguous tensor (zero-filled). */
+  static _empty(shape: number[], dtype: DType): Tensor {
+    return new Tensor(new Storage(allocate(dtype, numelOf(shape))), shape, contiguousStrides(shape), 0, dtype);
+  }
+
+  /** @internal */
+  static _onesLike(t: Tensor): Tensor {
+    const out = Tensor._empty(t.shape.slice(), t.dtype);
+    kernels.fill(out, 1);
+    return out;
+  }
+
+  /** @internal A view of this tensor's storage with another layout. */
+  _view(shape: number[], strides: number[], offset: number): Tensor {
+    const v = new Tensor(this._storage, shape, strides, offset, this._dtype, this._version);
+    v._base = this._base ?? this;
+    return v;
+  }
+
+  // ---- metadata -------------------------------------------------------------------
+
+  get shape(): readonly number[] {
+    return this._shape;
+  }
+  get dtype(): DType {
+    return this._dtype;
+  }
+  get ndim(): number {
+    return this._shape.length;
+  }
+  dim(): number {
+    return this._shape.length;
+  }
+  numel(): number {
+    return numelOf(this._shape);
+  }
+  /** size() is the shape; size(d) one dim (negative counts from the end). */
+  size(): number[];
+  size(dim: number): number;
+  size(dim?: number): number[] | number {
+    if (dim === undefined) return this._shape.slice();
+    return this._shape[normDim('size', dim, this.ndim)];
+  }
+  stride(): number[];
+  stride(dim: number): number;
+  stride(dim?: number): number[] | number {
+    if (dim === undefined) return this._strides.slice();
+    return this._strides[normDim('stride', dim, this.ndim)];
+  }
+  storageOffset(): number {
+    return this._offset;
+  }
+  isContiguous(): boolean {
+    return isContiguous(this._shape, this._strides);
+  }
+  get device(): Device {
+    return cpu;
+  }
+  get isLeaf(): boolean {
+    return this.gradFn === null;
+  }
+
+  // ---- autograd state ---------------------------------------------------------------
+
+  get requiresGrad(): boolean {
+    return this._requiresGrad;
+  }
+  set requiresGrad(value: boolean) {
+    this.requiresGrad_(value);
+  }
+  /** Sets requiresGrad on a leaf (in place); returns this. */
+  requiresGrad_(value = true): this {
+    if (!this.isLeaf) {
+      throw new Error(
+        'you can only change requires_grad flags of leaf variables.\n' +
+          'Hint: to compute gradients of an intermediate result use retainGrad(); to cut it from the graph use detach().',
+      );
+    }
+    if (value && !isFloating(this._dtype)) {
+      throw new Error(`only Tensors of floating point dtype can require gradients (got ${this._dtype})`);
+    }
+    this._requiresGrad = !!value;
+    return this;
+  }
+
+  get grad(): Tensor | null {
+    return this._grad;
+  }
+  set grad(g: Tensor | null) {
+    if (g !== null) {
+      if (!(g instanceof Tensor)) throw new TypeError('grad: expected a Tensor or null');
+      if (g.dtype !== this._dtype || g.ndim !== this.ndim || g.shape.some((s, i) => s !== this._shape[i])) {
+        throw new Error(
+          `assigned grad has data of a different size or type (${fmtShape(g.shape)} ${g.dtype} for a ` +
+            `${fmtShape(this._shape)} ${this._dtype} tensor)`,
+        );
+      }
+    }
+    this._grad = g;
+  }
+
+  /** Keeps .grad for this non-leaf tensor after backward. */
+  retainGrad(): void {
+    if (!this._requiresGrad) throw new Error("can't retain_grad on Tensor that has requires_grad=False");
+    if (this.gradFn === null) return;
+    this.gradFn.retained ??= [];
+    if (!this.gradFn.retained.includes(this)) this.gradFn.retained.push(this);
+  }
+  get retainsGrad(): boolean {
+    return this.gradFn?.retained?.includes(this) ?? false;
+  }
+
+  /** @internal Called by defineOp on an op's output. */
+  _setGradFn(node: Node): void {
+    this.gradFn = node;
+    this._requiresGrad = true;
+  }
+
+  /** @internal Adds g into .grad (the engine's AccumulateGrad). */
+  _accumulateGrad(g: Tensor, createGraph: boolean): void {
+    if (this._grad === null) {
+      // A private contiguous copy: g may be shared with other leaves or be a broadcast view.
+      this._grad = createGraph ? g : M.cloneDetached(g);
+    } else if (createGraph) {
+      this._grad = this._grad.add(g);
+    } else {
+      const prev = gradMode.enabled;
+      gradMode.enabled = false;
+      try {
+        this._grad.add_(g);
+      } finally {
+        gradMode.enabled = prev;
+      }
+    }
+  }
+
+  /** Computes gradients of this tensor w.r.t. the graph leaves (accumulated into .grad). */
+  backward(gradient?: Tensor | null, options: engine.BackwardOptions = {}): void {
+    engine.backward([this], [gradient ?? null], options);
+  }
+
+  /** A tensor sharing storage (and version counter) with this one, cut from the graph. */
+  detach(): Tensor {
+    const t = new Tensor(this._storage, this._shape, this._strides, this._offset, this._dtype, this._version);
+    t._base = this._base;
+    return t;
+  }
+
+  /** Detaches this tensor in place: it becomes a leaf that does not require grad. */
+  detach_(): this {
+    this.gradFn = null;
+    this._requiresGrad = false;
+    return this;
+  }
+
+  /** An alias of the same storage that autograd does not track (writes are not versioned). */
+  get data(): Tensor {
+    return new Tensor(this._storage, this._shape, this._strides, this._offset, this._dtype);
+  }
+  /** Makes this tensor use `t`'s storage and layout (PyTorch's `x.data = t`). */
+  set data(t: Tensor) {
+    if (!(t instanceof Tensor)) throw new TypeError('data: expected a Tensor');
+    if (t.dtype !== this._dtype) {
+      throw opTypeError('data', `assigned tensor is ${t.dtype} but this tensor is ${this._dtype}`);
+    }
+    this._storage = t._storage;
+    this._shape = t._shape;
+    this._strides = t._strides;
+    this._offset = t._offset;
+  }
+
+  // ---- conversion ---------------------------------------------------------------
+
+  /** The single value of a one-element tensor as a JS number (boolean for bool). */
+  item(): number {
+    if (this.numel() !== 1) {
+      throw opError('item', `a Tensor with ${this.numel()} elements cannot be converted to Scalar (shape ${fmtShape(this._shape)})`);
+    }
+    const v = this._storage.data[this._offset];
+    return (this._dtype === 'bool' ? v !== 0 : v) as number;
+  }
+
+  /** A contiguous copy of the elements, in row-major order, as a typed array. */
+  toTypedArray(): TypedArray {
+    return M.contiguousData(this).slice() as TypedArray;
+  }
+
+  /** Zero-copy access to the elements of a contiguous tensor (writes show in the tensor). */
+  typedArray(): TypedArray {
+    if (!this.isContiguous()) {
+      throw opError('typedArray', 'the tensor is not contiguous; call contiguous() first or use toTypedArray() for a copy');
+    }
+    const d = this._storage.data;
+    return d.subarray(this._offset, this._offset + this.numel()) as TypedArray;
+  }
+
+  /** The elements as nested JS arrays (a number for a 0-d tensor). */
+  tolist(): NestedArray {
+    const data = M.contiguousData(this);
+    const asValue = (v: number): number | boolean => (this._dtype === 'bool' ? v !== 0 : v);
+    const build = (dim: number, offset: number): NestedArray => {
+      if (dim === this.ndim) return asValue(data[offset]);
+      const n = this._shape[dim];
+      const step = numelOf(this._shape.slice(dim + 1));
+      const out: NestedArray[] = new Array(n);
+      for (let i = 0; i < n; ++i) out[i] = build(dim + 1, offset + i * step);
+      return out;
+    };
+    return build(0, 0);
+  }
+
+  /** A tensor with another dtype, or on another device (this tensor if nothing changes). */
+  to(target: DType | Device | string | { dtype?: DType; device?: Device | string }): Tensor {
+    let dtype: DType | undefined;
+    if (typeof target === 'string' && isDType(target)) dtype = target;
+    else if (typeof target === 'string' || target instanceof Device) toDevice(target);
+    else if (target && typeof target === 'object') {
+      if (target.device !== undefined) toDevice(target.device);
+      dtype = target.dtype;
+    } else throw opTypeError('to', `expected a dtype, a device or {dtype, device}, got ${fmtValue(target)}`);
+    if (dtype === undefined || dtype === this._dtype) return this;
+    if (!isDType(dtype)) throw opTypeError('to', `unknown dtype ${fmtValue(dtype)}`);
+    return E.toDType(this, dtype);
+  }
+  float(): Tensor {
+    return this.to('float32');
+  }
+  double(): Tensor {
+    return this.to('float64');
+  }
+  int(): Tensor {
+    return this.to('int32');
+  }
+  bool(): Tensor {
+    return this.to('bool');
+  }
+
+  toString(): string {
+    return tensorRepr({
+      shape: this._shape,
+      dtype: this._dtype,
+      values: M.contiguousData(this),
+      requiresGrad: this._requiresGrad && this.gradFn === null,
+      gradFnName: this.gradFn?.name ?? null,
+    });
+  }
+  [inspect.custom](): string {
+    return this.toString();
+  }
+
+  // ---- elementwise ----------------------------------------------------------------
+
+  add(other: TensorOrScalar, options?: { alpha?: number }): Tensor {
+    return E.add(this, other, options);
+  }
+  sub(other: TensorOrScalar, options?: { alpha?: number }): Tensor {
+    return E.sub(this, other, options);
+  }
+  mul(other: TensorOrScalar): Tensor {
+    return E.mul(this, other);
+  }
+  div(other: TensorOrScalar): Tensor {
+    return E.div(this, other);
+  }
+  pow(exponent: TensorOrScalar): Tensor {
+    return E.pow(this, exponent);
+  }
+  maximum(other: Tensor): Tensor {
+    return E.maximum(this, other);
+  }
+  minimum(other: Tensor): Tensor {
+    return E.minimum(this, other);
+  }
+  neg(): Tensor {
+    return E.neg(this);
+  }
+  exp(): Tensor {
+    return E.exp(this);
+  }
+  log(): Tensor {
+    return E.log(this);
+  }
+  sqrt(): Tensor {
+    return E.sqrt(this);
+  }
+  rsqrt(): Tensor {
+    return E.rsqrt(this);
+  }
+  abs(): Tensor {
+    return E.abs(this);
+  }
+  sin(): Tensor {
+    return E.sin(this);
+  }
+  cos(): Tensor {
+    return E.cos(this);
+  }
+  tanh(): Tensor {
+    return E.tanh(this);
+  }
+  sigmoid(): Tensor {
+    return E.sigmoid(this);
+  }
+  relu(): Tensor {
+    return E.relu(this);
+  }
+  square(): Tensor {
+    return E.square(this);
+  }
+  sign(): Tensor {
+    return E.sign(this);
+  }
+  reciprocal(): Tensor {
+    return E.reciprocal(this);
+  }
+  log1p(): Tensor {
+    return E.log1p(this);
+  }
+  expm1(): Tensor {
+    return E.expm1(this);
+  }
+  erf(): Tensor {
+    return E.erf(this);
+  }
+  clamp(min?: number | null, max?: number | null): Tensor {
+    return E.clamp(this, min, max);
+  }
+  gt(other: TensorOrScalar): Tensor {
+    return E.gt(this, other);
+  }
+  lt(other: TensorOrScalar): Tensor {
+    return E.lt(this, other);
+  }
+  ge(other: TensorOrScalar): Tensor {
+    return E.ge(this, other);
+  }
+  le(other: TensorOrScalar): Tensor {
+    return E.le(this, other);
+  }
+  eq(other: TensorOrScalar): Tensor {
+    return E.eq(this, other);
+  }
+  ne(other: TensorOrScalar): Tensor {
+    return E.ne(this, other);
+  }
+  logicalAnd(other: Tensor): Tensor {
+    return E.logicalAnd(this, other);
+  }
+  logicalOr(other: Tensor): Tensor {
+    return E.logicalOr(this, other);
+  }
+  logicalNot(): Tensor {
+    return E.logicalNot(this);
+  }
+
+  // ---- reductions -----------------------------------------------------------------
+
+  sum(dim?: ReduceDims, keepdim?: boolean): Tensor {
+    return R.sum(this, dim, keepdim);
+  }
+  mean(dim?: ReduceDims, keepdim?: boolean): Tensor {
+    return R.mean(this, dim, keepdim);
+  }
+  amax(dim?: ReduceDims, keepdim?: boolean): Tensor {
+    return R.amax(this, dim, keepdim);
+  }
+  amin(dim?: ReduceDims, keepdim?: boolean): Tensor {
+    return R.amin(this, dim, keepdim);
+  }
+  /** max(): the largest element; max(dim, keepdim): {values, indices} along dim. */
+  max(): Tensor;
+  max(dim: number, keepdim?: boolean): R.ValuesIndices;
+  max(dim?: number, keepdim?: boolean): Tensor | R.ValuesIndices {
+    return dim === undefined ? R.max(this) : R.maxDim(this, dim, keepdim);
+  }
+  min(): Tensor;
+  min(dim: number, keepdim?: boolean): R.ValuesIndices;
+  min(dim?: number, keepdim?: boolean): Tensor | R.ValuesIndices {
+    return dim === undefined ? R.min(this) : R.minDim(this, dim, keepdim);
+  }
+  prod(dim?: number | null, keepdim?: boolean): Tensor {
+    return R.prod(this, dim, keepdim);
+  }
+  var(dim?: ReduceDims | { correction?: number }, keepdim?: boolean | { correction?: number }, options?: { correction?: number }): Tensor {
+    return R.variance(this, dim, keepdim, options);
+  }
+  std(dim?: ReduceDims | { correction?: number }, keepdim?: boolean | { correction?: number }, options?: { correction?: number }): Tensor {
+    return R.std(this, dim, keepdim, options);
+  }
+  norm(p?: number | null, dim?: ReduceDims, keepdim?: boolean): Tensor {
+    return R.norm(this, p, dim, keepdim);
+  }
+  logsumexp(dim: number | number[], keepdim?: boolean): Tensor {
+    return R.logsumexp(this, dim, keepdim);
+  }
+  argmax(dim?: number | null, keepdim?: boolean): Tensor {
+    return R.argmax(this, dim, keepdim);
+  }
+  argmin(dim?: number | null, keepdim?: boolean): Tensor {
+    return R.argmin(this, dim, keepdim);
+  }
+  softmax(dim: number): Tensor {
+    return R.softmax(this, dim);
+  }
+  logSoftmax(dim: number): Tensor {
+    return R.logSoftmax(this, dim);
+  }
+
+  // ---- linear algebra ---------------------------------------------------------------
+
+  matmul(other: Tensor): Tensor {
+    return L.matmul(this, other);
+  }
+  mm(other: Tensor): Tensor {
+    return L.mm(this, other);
+  }
+  t(): Tensor {
+    return L.t(this);
+  }
+  /** Transpose of a 2-D tensor (PyTorch's `.T` for 2-D). */
+  get T(): Tensor {
+    return L.t(this);
+  }
+
+  // ---- views and shape ----------------------------------------------------------------
+
+  reshape(...shape: (number | number[])[]): Tensor {
+    return M.reshape(this, shape);
+  }
+  view(...shape: (number | number[])[]): Tensor {
+    return M.view(this, shape);
+  }
+  transpose(dim0: number, dim1: number): Tensor {
+    return M.transpose(this, dim0, dim1);
+  }
+  permute(...dims: (number | number[])[]): Tensor {
+    return M.permute(this, dims);
+  }
+  squeeze(dim?: number): Tensor {
+    return M.squeeze(this, dim);
+  }
+  unsqueeze(dim: number): Tensor {
+    return M.unsqueeze(this, dim);
+  }
+  expand(...shape: (number | number[])[]): Tensor {
+    return M.expand(this, shape);
+  }
+  expandAs(other: Tensor): Tensor {
+    return M.expand(this, [other.shape.slice()]);
+  }
+  flatten(startDim = 0, endDim = -1): Tensor {
+    return M.flatten(this, startDim, endDim);
+  }
+  narrow(dim: number, start: number, length: number): Tensor {
+    return M.narrow(this, dim, start, length);
+  }
+  /** The slice at `index` along `dim`, with that dim removed (x[i] for dim 0). */
+  select(dim: number, index: number): Tensor {
+    return M.select(this, dim, index);
+  }
+  contiguous(): Tensor {
+    return M.contiguous(this);
+  }
+  clone(): Tensor {
+    return M.clone(this);
+  }
+  indexSelect(dim: number, index: Tensor): Tensor {
+    return I.indexSelect(this, dim, index);
+  }
+  gather(dim: number, index: Tensor): Tensor {
+    return I.gather(this, dim, index);
+  }
+
+  // ---- in place ---------------------------------------------------------------------
+
+  add_(other: TensorOrScalar, options?: { alpha?: number }): this {
+    return P.binaryInPlace(this, 'add_', other, (a, b) => E.add(a, b, options));
+  }
+  sub_(other: TensorOrScalar, options?: { alpha?: number }): this {
+    return P.binaryInPlace(this, 'sub_', other, (a, b) => E.sub(a, b, options));
+  }
+  mul_(other: TensorOrScalar): this {
+    return P.binaryInPlace(this, 'mul_', other, E.mul);
+  }
+  div_(other: TensorOrScalar): this {
+    return P.binaryInPlace(this, 'div_', other, E.div);
+  }
+  pow_(exponent: TensorOrScalar): this {
+    return P.binaryInPlace(this, 'pow_', exponent, E.pow);
+  }
+  clamp_(min?: number | null, max?: number | null): this {
+    return P.unaryInPlace(this, 'clamp_', (a) => E.clamp(a, min, max));
+  }
+  neg_(): this {
+    return P.unaryInPlace(this, 'neg_', E.neg);
+  }
+  relu_(): this {
+    return P.unaryInPlace(this, 'relu_', E.relu);
+  }
+  zero_(): this {
+    return P.fillInPlace(this, 'zero_', 0);
+  }
+  fill_(value: number): this {
+    return P.fillInPlace(this, 'fill_', value);
+  }
+  copy_(src: Tensor): this {
+    return P.copyInPlace(this, src);
+  }
+}
+
+/** For printing tensors inside other structures with console.log. */
+export function isTensor(x: unknown): x is Tensor {
+  return x instanceof Tensor;
+}
