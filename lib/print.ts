@@ -149,10 +149,6 @@ function formatSci(x: number, precision: number): string {
 // ---------------------------------------------------------------------------------------
 // _Formatter: chooses int / fixed / scientific mode and a common width for all elements.
 
-function isFloating(dtype: PrintDType): boolean {
-  return dtype === 'float32' || dtype === 'float64';
-}
-
 class Formatter {
   private readonly floating: boolean;
   private intMode = true;
@@ -165,7 +161,7 @@ class Formatter {
     private readonly dtype: PrintDType,
     values: readonly number[],
   ) {
-    this.floating = isFloating(dtype);
+    this.floating = dtype === 'float32' || dtype === 'float64';
     if (!this.floating) {
       this.width = this.widest(values);
       return;
@@ -217,10 +213,10 @@ class Formatter {
 
 /** The indices shown along a dimension of this size; null marks the `...` gap. */
 function shownIndices(size: number, summarize: boolean): (number | null)[] {
-  const all = Array.from({ length: size }, (_, i) => i);
+  const indices = (from: number, to: number) => Array.from({ length: to - from }, (_, k) => from + k);
   const edge = printOptions.edgeitems;
-  if (!summarize || size <= 2 * edge) return all;
-  return [...all.slice(0, edge), null, ...all.slice(size - edge)];
+  if (!summarize || size <= 2 * edge) return indices(0, size);
+  return [...indices(0, edge), null, ...indices(size - edge, size)];
 }
 
 function product(shape: readonly number[]): number {

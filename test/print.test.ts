@@ -153,7 +153,7 @@ function t(
   return tensorRepr({ shape, dtype, values: stored, requiresGrad: false, gradFnName: null, ...extra });
 }
 
-const range = (n: number, f: (i: number) => number = (i) => i) => Array.from({ length: n }, (_, i) => f(i));
+const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 
 afterEach(() => setPrintOptions({ profile: 'default' }));
 
@@ -224,7 +224,7 @@ describe('line wrapping', () => {
   it('puts floor((linewidth - indent) / (width + 2)) elements on a line', () => {
     // int32 0..19: width 2, element length 4, (80 - 7) / 4 -> 18 per line; continuation
     // lines are indented by indent + 1 = 8.
-    const row1 = range(18, (i) => String(i).padStart(2)).join(', ');
+    const row1 = range(18).map((i) => String(i).padStart(2)).join(', ');
     expect(t([20], range(20), 'int32')).toBe(
       `tensor([${row1},\n        18, 19], dtype=torch.int32)`,
     );
@@ -263,7 +263,7 @@ describe('summarisation', () => {
       return `[${[0, 1, 2].map(cell).join(', ')},  ..., ${[97, 98, 99].map(cell).join(', ')}]`;
     };
     const rows = [row(0), row(1), row(2), '...', row(97), row(98), row(99)];
-    expect(t([100, 100], range(10000, (i) => i), 'int32')).toBe(
+    expect(t([100, 100], range(10000), 'int32')).toBe(
       `tensor([${rows.join(',\n        ')}], dtype=torch.int32)`,
     );
   });
@@ -339,7 +339,7 @@ describe('nesting', () => {
       return `[[[${[0, 1, 2].map(cell).join(', ')},  ..., ${[147, 148, 149].map(cell).join(', ')}]]]`;
     };
     const slices = [slice(0), slice(1), slice(2), '...', slice(4), slice(5), slice(6)];
-    const values = range(1050, (k) => 1000 * Math.floor(k / 150) + (k % 150));
+    const values = range(1050).map((k) => 1000 * Math.floor(k / 150) + (k % 150));
     expect(t([7, 1, 1, 150], values, 'int32')).toBe(
       `tensor([${slices.join(',\n\n\n        ')}], dtype=torch.int32)`,
     );
