@@ -183,8 +183,14 @@ export class Tensor {
     }
   }
 
-  /** Computes gradients of this tensor w.r.t. the graph leaves (accumulated into .grad). */
-  backward(gradient?: Tensor | null, options: engine.BackwardOptions = {}): void {
+  /** Computes gradients of this tensor w.r.t. the graph leaves (accumulated into .grad).
+   * backward(), backward(gradient), backward(gradient, options) or backward(options). */
+  backward(gradient?: Tensor | null | engine.BackwardOptions, options: engine.BackwardOptions = {}): void {
+    if (gradient != null && !(gradient instanceof Tensor)) {
+      if (typeof gradient !== 'object') throw opTypeError('backward', `gradient must be a Tensor, got ${fmtValue(gradient)}`);
+      engine.backward([this], [null], gradient);
+      return;
+    }
     engine.backward([this], [gradient ?? null], options);
   }
 
@@ -331,9 +337,6 @@ export class Tensor {
   }
   sqrt(): Tensor {
     return E.sqrt(this);
-  }
-  rsqrt(): Tensor {
-    return E.rsqrt(this);
   }
   abs(): Tensor {
     return E.abs(this);

@@ -83,10 +83,17 @@ export class Node<Info = unknown> {
     }
   }
 
-  /** Tensors saved by forward, for replacing an aliased input before an in-place write. */
-  replaceSaved(from: Tensor, to: Tensor): void {
+  /** Before an in-place write into `t`: if this node saved `t`, keep a copy of its
+   * current value instead (as PyTorch saves self.clone() for in-place ops). */
+  preserveSaved(t: Tensor, copy: (t: Tensor) => Tensor): void {
     if (!this.savedTensors) return;
-    this.savedTensors = this.savedTensors.map((t) => (t === from ? to : t));
+    this.savedTensors.forEach((s, i) => {
+      if (s !== t) return;
+      const c = copy(t);
+      this.savedTensors![i] = c;
+      this.savedCounters[i] = c._version;
+      this.savedVersions[i] = c._version.value;
+    });
   }
 
   /** Gradients of the op's tensor arguments given the gradient of its output. */

@@ -105,7 +105,7 @@ const indexAddInto = defineOp({
     kernels.indexOp(IndexOp.IndexAdd, out, g, index, dim);
     return out;
   },
-  backward: (ctx, gg) => {
+  backward: (ctx, gg): Tensor[] => {
     const { dim, index } = ctx.info as { dim: number; index: Tensor };
     return [indexSelectOp(gg, dim, index)];
   },
@@ -121,7 +121,7 @@ const indexSelectOp = defineOp({
     kernels.indexOp(IndexOp.IndexSelect, out, x, index.reshape(-1), dim);
     return out;
   },
-  backward: (ctx, g) => {
+  backward: (ctx, g): Tensor[] => {
     const { dim, index } = ctx.info as { dim: number; index: Tensor };
     return [indexAddInto(g, ctx.inputShapes[0] as number[], dim, index.reshape(-1))];
   },
@@ -135,7 +135,7 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   return indexSelectOp(x, normDim('indexSelect', dim, x.ndim), idx);
 }
 
-const scatterAddInto = defineOp({
+export const scatterAddInto = defineOp({
   name: 'ScatterAddBackward0',
   forward: (ctx, g: Tensor, shape: number[], dim: number, index: Tensor) => {
     ctx.info = { dim, index };
@@ -143,7 +143,7 @@ const scatterAddInto = defineOp({
     kernels.indexOp(IndexOp.ScatterAdd, out, g, index, dim);
     return out;
   },
-  backward: (ctx, gg) => {
+  backward: (ctx, gg): Tensor[] => {
     const { dim, index } = ctx.info as { dim: number; index: Tensor };
     return [gatherOp(gg, dim, index)];
   },
@@ -157,7 +157,7 @@ const gatherOp = defineOp({
     kernels.indexOp(IndexOp.Gather, out, x, index, dim);
     return out;
   },
-  backward: (ctx, g) => {
+  backward: (ctx, g): Tensor[] => {
     const { dim, index } = ctx.info as { dim: number; index: Tensor };
     return [scatterAddInto(g, ctx.inputShapes[0] as number[], dim, index)];
   },

@@ -1,0 +1,114 @@
+// tensorgrad: PyTorch-style tensors and autograd for Node.js. The public surface.
+import { Tensor } from './tensor';
+import * as engine from './autograd/engine';
+import { gradcheck } from './autograd/gradcheck';
+import { defineOp, Node } from './autograd/function';
+import * as kernels from './native/kernels';
+import { nativeInfo } from './native/binding';
+
+export { Tensor } from './tensor';
+export type { NestedArray, TensorOrScalar } from './tensor';
+export { float32, float64, int32, bool } from './dtype';
+export type { DType, TypedArray } from './dtype';
+export { tensor, from, zeros, ones, full, empty, zerosLike, onesLike, fullLike, emptyLike, arange, linspace, eye } from './ops/creation';
+export type { CreationOptions } from './ops/creation';
+export { add, sub, mul, div, pow, maximum, minimum, where, clamp } from './ops/elementwise';
+export { matmul, mm, outer, addmm } from './ops/linalg';
+export { cat, stack } from './ops/indexing';
+export { ValuesIndices } from './ops/reduce';
+export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from './autograd/grad_mode';
+export { device, backends, Device } from './device';
+export { setPrintOptions, getPrintOptions } from './print';
+export type { PrintOptions } from './print';
+
+/** The functional form of a Tensor method: tg.exp(x) is x.exp(). */
+function method<K extends keyof Tensor>(name: K) {
+  return (x: Tensor, ...args: Tensor[K] extends (...a: infer A) => unknown ? A : never): Tensor[K] extends (...a: never[]) => infer R ? R : never =>
+    (x[name] as (...a: unknown[]) => never)(...args);
+}
+export const neg = method('neg');
+export const exp = method('exp');
+export const log = method('log');
+export const sqrt = method('sqrt');
+export const abs = method('abs');
+export const sin = method('sin');
+export const cos = method('cos');
+export const tanh = method('tanh');
+export const sigmoid = method('sigmoid');
+export const relu = method('relu');
+export const square = method('square');
+export const sign = method('sign');
+export const reciprocal = method('reciprocal');
+export const log1p = method('log1p');
+export const expm1 = method('expm1');
+export const erf = method('erf');
+export const gt = method('gt');
+export const lt = method('lt');
+export const ge = method('ge');
+export const le = method('le');
+export const eq = method('eq');
+export const ne = method('ne');
+export const logicalAnd = method('logicalAnd');
+export const logicalOr = method('logicalOr');
+export const logicalNot = method('logicalNot');
+export const sum = method('sum');
+export const mean = method('mean');
+export const amax = method('amax');
+export const amin = method('amin');
+export const prod = method('prod');
+export const std = method('std');
+export const norm = method('norm');
+export const logsumexp = method('logsumexp');
+export const argmax = method('argmax');
+export const argmin = method('argmin');
+export const softmax = method('softmax');
+export const logSoftmax = method('logSoftmax');
+export const t = method('t');
+export const reshape = method('reshape');
+export const transpose = method('transpose');
+export const permute = method('permute');
+export const squeeze = method('squeeze');
+export const unsqueeze = method('unsqueeze');
+export const flatten = method('flatten');
+export const narrow = method('narrow');
+export const select = method('select');
+export const indexSelect = method('indexSelect');
+export const gather = method('gather');
+export const clone = method('clone');
+export const detach = method('detach');
+export const numel = method('numel');
+export { variance as var } from './ops/reduce';
+
+/** tg.max(x) is the largest element; tg.max(x, dim) gives {values, indices}. */
+export function max(x: Tensor, dim?: number, keepdim?: boolean) {
+  return dim === undefined ? x.max() : x.max(dim, keepdim);
+}
+export function min(x: Tensor, dim?: number, keepdim?: boolean) {
+  return dim === undefined ? x.min() : x.min(dim, keepdim);
+}
+
+export function isTensor(x: unknown): x is Tensor {
+  return x instanceof Tensor;
+}
+
+export const autograd = {
+  /** Gradients of outputs w.r.t. inputs, without touching .grad. */
+  grad: engine.grad,
+  /** Backward from several roots at once. */
+  backward: (tensors: Tensor | Tensor[], gradTensors?: Tensor | (Tensor | null)[] | null, options?: engine.BackwardOptions) =>
+    engine.backward(
+      Array.isArray(tensors) ? tensors : [tensors],
+      gradTensors == null ? [] : Array.isArray(gradTensors) ? gradTensors : [gradTensors],
+      options,
+    ),
+  gradcheck,
+  /** Defines a differentiable op from a forward and a backward (torch.autograd.Function). */
+  defineOp,
+  Node,
+};
+
+/** Sets the number of threads the native kernels use. */
+export const setNumThreads = (n: number): void => kernels.setNumThreads(n);
+export const getNumThreads = (): number => kernels.getNumThreads();
+/** Which SIMD code path the native core selected on this CPU ('avx2' or 'scalar'). */
+export const simd = nativeInfo.simd;

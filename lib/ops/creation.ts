@@ -1,0 +1,220 @@
+// Creation functions: tensor, from, zeros/ones/full/empty (+ *Like), arange, linspace, eye.
+import { Tensor, type NestedArray } from '../tensor';
+import { allocate, dtypeOfArray, isDType, isFloating, type DType, type TypedArray } from '../dtype';
+import { Storage } from '../storage';
+import { checkShape, checkNumber, fmtShape, fmtValue, opError, opTypeError } from '../check';
+import { contiguousStrides, numelOf, shapeArgs } from '../layout';
+import * as kernels from '../native/kernels';
+import { checkTensor, cloneDetached } from './movement';
+
+export interface CreationOptions {
+  dtype?: DType;
+  requiresGrad?: boolean;
+  device?: unknown;
+}
+
+function checkOptions(op: string, options: unknown): CreationOptions {
+  if (options === undefined || options === null) return {};
+  if (typeof options !== 'object' || Array.isArray(options)) throw opTypeError(op, `options must be an object, got ${fmtValue(options)}`);
+  const o = options as CreationOptions;
+  if (o.dtype !== undefined && !isDType(o.dtype)) {
+    throw opTypeError(op, `unknown dtype ${fmtValue(o.dtype)} (expected 'float32', 'float64', 'int32' or 'bool')`);
+  }
+  return o;
+}
+
+function finish(op: string, t: Tensor, options: CreationOptions): Tensor {
+  if (options.requiresGrad) {
+    if (!isFloating(t.dtype)) throw opError(op, `only Tensors of floating point dtype can require gradients (got ${t.dtype})`);
+    t.requiresGrad_(true);
+  }
+  return t;
+}
+
+/** Splits `f(2, 3, {opts})` / `f([2, 3], {opts})` into a shape and options. */
+function shapeAndOptions(op: string, args: unknown[]): [number[], CreationOptions] {
+  let opts: unknown;
+  let rest = args;
+  const last = args[args.length - 1];
+  if (last !== undefined && typeof last === 'object' && last !== null && !Array.isArray(last)) {
+    opts = last;
+    rest = args.slice(0, -1);
+  }
+  return [checkShape(op, shapeArgs(rest)), checkOptions(op, opts)];
+}
+
+function filled(shape: number[], dtype: DType, value: number): Tensor {
+  const t = Tensor._empty(shape, dtype);
+  if (value !== 0) kernels.fill(t, value);
+  return t;
+}
+
+// ---- tensor(data) -----------------------------------------------------------------------
+
+function inferShape(data: unknown): number[] {
+  const shape: number[] = [];
+  let x = data;
+  while (Array.isArray(x)) {
+    shape.push(x.length);
+    x = x[0];
+  }
+  return shape;
+}
+
+/** Flattens nested arrays, checking that they are rectangular and hold numbers/booleans. */
+function flatten(data: unknown, shape: number[]): { values: number[]; allBool: boolean } {
+  const values: number[] = [];
+  let allBool = true;
+  const walk = (x: unknown, dim: number, path: string): void => {
+    if (dim === shape.length) {
+      if (typeof x === 'number') allBool = false;
+      else if (typeof x !== 'boolean') {
+        throw opTypeError('tensor', `element ${path || '(scalar)'} is ${Array.isArray(x) ? 'an array' : fmtValue(x)}; expected a number or a boolean`);
+      }
+      values.push(Number(x));
+      return;
+    }
+    if (!Array.isArray(x) || x.length !== shape[dim]) {
+      throw opError('tensor', `expected sequence of length ${shape[dim]} at dim ${dim} (got ${Array.isArray(x) ? x.length : fmtValue(x)}${path ? ` at ${path}` : ''})`);
+    }
+    for (let i = 0; i < x.length; ++i) walk(x[i], dim + 1, `${path}[${i}]`);
+  };
+  walk(data, 0, '');
+  return { values, allBool: allBool && values.length > 0 };
+}
+
+function fromValues(values: ArrayLike<number>, shape: number[], dtype: DType): Tensor {
+  if (dtype === 'int32') {
+    for (let i = 0; i < values.length; ++i) {
+      if (!Number.isFinite(values[i])) throw opError('tensor', `cannot convert ${values[i]} to int32`);
+    }
+  }
+  const data = allocate(dtype, values.length);
+  if (dtype === 'int32') for (let i = 0; i < values.length; ++i) data[i] = Math.trunc(values[i]);
+  else if (dtype === 'bool') for (let i = 0; i < values.length; ++i) data[i] = values[i] ? 1 : 0;
+  else data.set(values as ArrayLike<number>);
+  return new Tensor(new Storage(data), shape, contiguousStrides(shape), 0, dtype);
+}
+
+/** A new tensor holding a copy of `data` (nested arrays, a typed array, a number, a Tensor).
+ * JS numbers become float32 unless {dtype} says otherwise; all-boolean data becomes bool. */
+export function tensor(data: NestedArray | TypedArray | ArrayLike<number> | Tensor, options?: CreationOptions): Tensor {
+  const opts = checkOptions('tensor', options);
+  if (data instanceof Tensor) return finish('tensor', cloneDetached(opts.dtype ? data.to(opts.dtype) : data), opts);
+  if (ArrayBuffer.isView(data)) {
+    if (data instanceof DataView) throw opTypeError('tensor', 'expected a typed array, got a DataView');
+    const ta = data as unknown as ArrayLike<number>;
+    const dtype = opts.dtype ?? dtypeOfArray(data as ArrayBufferView) ?? 'float32';
+    return finish('tensor', fromValues(ta, checkShape('tensor', [ta.length]), dtype === 'bool' && !opts.dtype ? 'float32' : dtype), opts);
+  }
+  if (typeof data === 'number' || typeof data === 'boolean') {
+    const dtype = opts.dtype ?? (typeof data === 'boolean' ? 'bool' : 'float32');
+    return finish('tensor', fromValues([Number(data)], [], dtype), opts);
+  }
+  if (!Array.isArray(data)) throw opTypeError('tensor', `expected nested arrays, a typed array or a number, got ${fmtValue(data)}`);
+  const shape = checkShape('tensor', inferShape(data));
+  const { values, allBool } = flatten(data, shape);
+  return finish('tensor', fromValues(values, shape, opts.dtype ?? (allBool ? 'bool' : 'float32')), opts);
+}
+
+/** A tensor over the memory of a typed array (no copy, like torch.from_numpy). */
+export function from(array: TypedArray, shape?: number[]): Tensor {
+  const dtype = ArrayBuffer.isView(array) ? dtypeOfArray(array) : null;
+  if (dtype === null) {
+    throw opTypeError('from', `expected a Float32Array, Float64Array, Int32Array or Uint8Array (bool), got ${fmtValue(array)}`);
+  }
+  const s = checkShape('from', shape ?? [array.length]);
+  if (numelOf(s) !== array.length) {
+    throw opError('from', `shape ${fmtShape(s)} has ${numelOf(s)} elements but the array has ${array.length}`);
+  }
+  return new Tensor(new Storage(array), s, contiguousStrides(s), 0, dtype);
+}
+
+// ---- filled tensors ----------------------------------------------------------------------
+
+type ShapeArgs = (number | number[] | CreationOptions)[];
+
+export function zeros(...args: ShapeArgs): Tensor {
+  const [shape, opts] = shapeAndOptions('zeros', args);
+  return finish('zeros', filled(shape, opts.dtype ?? 'float32', 0), opts);
+}
+
+export function ones(...args: ShapeArgs): Tensor {
+  const [shape, opts] = shapeAndOptions('ones', args);
+  return finish('ones', filled(shape, opts.dtype ?? 'float32', 1), opts);
+}
+
+/** Uninitialised in PyTorch; zero-filled here (new ArrayBuffers are zeroed). */
+export function empty(...args: ShapeArgs): Tensor {
+  const [shape, opts] = shapeAndOptions('empty', args);
+  return finish('empty', filled(shape, opts.dtype ?? 'float32', 0), opts);
+}
+
+export function full(shape: number[], value: number, options?: CreationOptions): Tensor {
+  const opts = checkOptions('full', options);
+  checkNumber('full', 'fill value', typeof value === 'boolean' ? Number(value) : value);
+  const dtype = opts.dtype ?? (typeof value === 'boolean' ? 'bool' : 'float32');
+  return finish('full', filled(checkShape('full', shapeArgs([shape])), dtype, Number(value)), opts);
+}
+
+function likeOf(op: string, t: Tensor, value: number, options?: CreationOptions): Tensor {
+  checkTensor(op, t);
+  const opts = checkOptions(op, options);
+  return finish(op, filled(t.shape.slice(), opts.dtype ?? t.dtype, value), opts);
+}
+export const zerosLike = (t: Tensor, options?: CreationOptions): Tensor => likeOf('zerosLike', t, 0, options);
+export const onesLike = (t: Tensor, options?: CreationOptions): Tensor => likeOf('onesLike', t, 1, options);
+export const emptyLike = (t: Tensor, options?: CreationOptions): Tensor => likeOf('emptyLike', t, 0, options);
+export const fullLike = (t: Tensor, value: number, options?: CreationOptions): Tensor =>
+  likeOf('fullLike', t, checkNumber('fullLike', 'fill value', value), options);
+
+// ---- ranges -------------------------------------------------------------------------------
+
+/** arange(end), arange(start, end, step?): integer arguments give int32 (PyTorch: int64). */
+export function arange(...args: (number | CreationOptions)[]): Tensor {
+  let opts: CreationOptions = {};
+  if (args.length && typeof args[args.length - 1] === 'object') opts = checkOptions('arange', args.pop());
+  const nums = args.map((a, i) => checkNumber('arange', ['start', 'end', 'step'][i] ?? 'argument', a));
+  if (nums.length < 1 || nums.length > 3) throw opTypeError('arange', `expected (end) or (start, end, step?), got ${nums.length} numbers`);
+  const [start, end, step] = nums.length === 1 ? [0, nums[0], 1] : [nums[0], nums[1], nums[2] ?? 1];
+  if (step === 0) throw opError('arange', 'step must be nonzero');
+  if (!Number.isFinite(start) || !Number.isFinite(end)) throw opError('arange', `unsupported range: ${start} -> ${end}`);
+  if ((end - start) / step < 0) {
+    throw opError('arange', `upper bound and larger bound inconsistent with step sign (start ${start}, end ${end}, step ${step})`);
+  }
+  const n = Math.ceil((end - start) / step);
+  const dtype = opts.dtype ?? (nums.every(Number.isInteger) ? 'int32' : 'float32');
+  const values = new Float64Array(checkShape('arange', [n])[0]);
+  for (let i = 0; i < n; ++i) values[i] = start + step * i; // computed in double, as PyTorch does
+  return finish('arange', fromValues(values, [n], dtype), opts);
+}
+
+/** `steps` points from start to end inclusive (PyTorch's symmetric formula, in the dtype's precision). */
+export function linspace(start: number, end: number, steps: number, options?: CreationOptions): Tensor {
+  const opts = checkOptions('linspace', options);
+  checkNumber('linspace', 'start', start);
+  checkNumber('linspace', 'end', end);
+  const [n] = checkShape('linspace', [steps]);
+  const dtype = opts.dtype ?? 'float32';
+  const r = dtype === 'float32' ? Math.fround : (x: number) => x;
+  const s0 = r(start);
+  const s1 = r(end);
+  const step = n > 1 ? r(r(s1 - s0) / (n - 1)) : 0;
+  const half = Math.floor(n / 2);
+  const values = new Float64Array(n);
+  for (let i = 0; i < n; ++i) values[i] = i < half ? r(s0 + r(step * i)) : r(s1 - r(step * (n - i - 1)));
+  return finish('linspace', fromValues(values, [n], dtype), opts);
+}
+
+/** The n x m identity (m defaults to n). */
+export function eye(n: number, m?: number | CreationOptions, options?: CreationOptions): Tensor {
+  let cols = m;
+  let o = options;
+  if (typeof cols === 'object') (o = cols), (cols = undefined);
+  const opts = checkOptions('eye', o);
+  const [rows, c] = checkShape('eye', [n, cols ?? n]);
+  const t = Tensor._empty([rows, c], opts.dtype ?? 'float32');
+  const data = t._storage.data;
+  for (let i = 0; i < Math.min(rows, c); ++i) data[i * c + i] = 1;
+  return finish('eye', t, opts);
+}

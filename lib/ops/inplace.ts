@@ -1,0 +1,103 @@
+// In-place ops. Without autograd they write straight into the tensor; when the graph is
+// recorded, the out-of-place op computes the value (and its node), which is then
+// written into the tensor's storage, and the tensor takes over that node (as PyTorch
+// rebases the grad_fn of a tensor modified in place). Every write bumps the version.
+import { Tensor, type TensorOrScalar } from '../tensor';
+import { defineOp } from '../autograd/function';
+import { gradMode } from '../autograd/grad_mode';
+import { fmtShape, opError, opTypeError } from '../check';
+import { sameShape } from '../layout';
+import * as kernels from '../native/kernels';
+import { checkTensor, cloneDetached } from './movement';
+
+function checkWritable(op: string, self: Tensor): void {
+  if (gradMode.enabled) {
+    if (self.isLeaf && self.requiresGrad) {
+      throw opError(
+        op,
+        'a leaf Variable that requires grad is being used in an in-place operation.\n' +
+          'Hint: update parameters inside tg.noGrad(() => ...) or through .data.',
+      );
+    }
+    if (self._base !== null && self._base.requiresGrad) {
+      throw opError(
+        op,
+        'in-place modification of a view of a tensor that requires grad is not supported by tensorgrad ' +
+          '(PyTorch rebases the view\'s history with CopySlices).\nHint: use the out-of-place op, or modify it inside tg.noGrad().',
+      );
+    }
+  }
+  // Broadcast views (stride 0 over a dim of size > 1) would receive several writes per element.
+  if (self.shape.some((s, i) => s > 1 && self._strides[i] === 0)) {
+    throw opError(
+      op,
+      'unsupported operation: more than one element of the written-to tensor refers to a single memory location. ' +
+        'Please clone() the tensor before performing the operation.',
+    );
+  }
+}
+
+/** Writes `result` (same shape) into self; with a recorded node, self takes it over. */
+function writeResult(op: string, self: Tensor, result: Tensor): Tensor {
+  if (!sameShape(result.shape, self.shape)) {
+    throw opError(op, `output with shape ${fmtShape(self.shape)} doesn't match the broadcast shape ${fmtShape(result.shape)}`);
+  }
+  if (self.dtype !== 'float32' && self.dtype !== 'float64' && result.dtype !== self.dtype) {
+    throw opTypeError(op, `result type ${result.dtype} can't be cast to the desired output type ${self.dtype}`);
+  }
+  const node = result.gradFn;
+  node?.preserveSaved(self, cloneDetached);
+  kernels.copy(self, result);
+  self._version.value++;
+  if (node) self._setGradFn(node);
+  return self;
+}
+
+function recording(self: Tensor, other?: TensorOrScalar): boolean {
+  return gradMode.enabled && (self.requiresGrad || (other instanceof Tensor && other.requiresGrad));
+}
+
+export function binaryInPlace<T extends Tensor>(self: T, op: string, other: TensorOrScalar, compute: (a: Tensor, b: TensorOrScalar) => Tensor): T {
+  checkTensor(op, self, 'self');
+  checkWritable(op, self);
+  return writeResult(op, self, compute(self, other)) as T;
+}
+
+export function unaryInPlace<T extends Tensor>(self: T, op: string, compute: (a: Tensor) => Tensor): T {
+  return binaryInPlace(self, op, 0, (a) => compute(a));
+}
+
+export function fillInPlace<T extends Tensor>(self: T, op: string, value: number): T {
+  checkTensor(op, self, 'self');
+  if (typeof value !== 'number' && typeof value !== 'boolean') throw opTypeError(op, `value must be a number, got ${typeof value}`);
+  checkWritable(op, self);
+  // Filling a tensor in the graph cuts the gradient to it (the value no longer depends on it).
+  if (recording(self)) return writeResult(op, self, self.mul(0).add(Number(value))) as T;
+  kernels.fill(self, Number(value));
+  self._version.value++;
+  return self;
+}
+
+const copyFrom = defineOp({
+  name: 'CopyBackwards',
+  forward: (ctx, self: Tensor, src: Tensor) => {
+    const out = Tensor._empty(self.shape.slice(), self.dtype);
+    kernels.copy(out, src);
+    return out;
+  },
+  backward: (ctx, g) => [ctx.needsInputGrad[0] ? g.mul(0) : null, g],
+});
+
+/** self.copy_(src): src broadcast to self's shape and cast to its dtype. */
+export function copyInPlace<T extends Tensor>(self: T, src: Tensor): T {
+  checkTensor('copy_', self, 'self');
+  checkTensor('copy_', src, 'src');
+  checkWritable('copy_', self);
+  const lead = self.ndim - src.ndim;
+  const ok = lead >= 0 && src.shape.every((s, i) => s === 1 || s === self.shape[lead + i]);
+  if (!ok) throw opError('copy_', `the source of shape ${fmtShape(src.shape)} cannot be broadcast to ${fmtShape(self.shape)}`);
+  if (recording(self, src)) return writeResult('copy_', self, copyFrom(self, src)) as T;
+  kernels.copy(self, src._storage === self._storage ? cloneDetached(src) : src);
+  self._version.value++;
+  return self;
+}

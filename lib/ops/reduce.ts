@@ -1,0 +1,456 @@
+// Reductions (sum, mean, extremes, prod, var/std, norm, logsumexp, arg-extremes) and
+// softmax/logSoftmax. Forward runs the native reduce kernel (composite forwards run
+// without recording); backward expands the gradient back over the reduced dims.
+import { Tensor } from '../tensor';
+import { isFloating, type DType } from '../dtype';
+import { defineOp } from '../autograd/function';
+import { checkFloatDType, checkInt, fmtShape, fmtValue, normDim, normDims, opError, opTypeError } from '../check';
+import { contiguousStrides } from '../layout';
+import * as kernels from '../native/kernels';
+import { BinaryOp, IndexOp, ReduceOp } from '../native/binding';
+import { checkTensor } from './movement';
+import { scatterAddInto } from './indexing';
+import { toDType, where, zerosLike } from './elementwise';
+
+/** A dim, a list of dims, or null/undefined for all dims. */
+export type ReduceDims = number | number[] | null | undefined;
+
+interface Reduction {
+  dims: number[]; // sorted, normalised
+  keepShape: number[]; // x's shape with reduced dims set to 1
+  outShape: number[];
+  count: number; // number of elements folded into each output
+}
+
+function reduction(op: string, x: Tensor, dim: ReduceDims, keepdim: boolean): Reduction {
+  let dims: number[];
+  if (dim === null || dim === undefined || (Array.isArray(dim) && dim.length === 0)) dims = x.shape.map((_, i) => i);
+  else if (Array.isArray(dim)) dims = normDims(op, dim, x.ndim);
+  else dims = [normDim(op, dim, x.ndim)];
+  if (x.ndim === 0) dims = [];
+  dims.sort((a, b) => a - b);
+  const keepShape = x.shape.map((s, i) => (dims.includes(i) ? 1 : s));
+  const outShape = keepdim ? keepShape.slice() : x.shape.filter((_, i) => !dims.includes(i));
+  const count = dims.reduce((n, d) => n * x.shape[d], 1);
+  return { dims, keepShape, outShape, count };
+}
+
+/** Runs a reduce kernel; the result has r.outShape. */
+function runReduce(code: number, x: Tensor, r: Reduction, dtype: DType = x.dtype): Tensor {
+  const out = Tensor._empty(r.outShape, dtype);
+  kernels.reduce(code, out._view(r.keepShape, contiguousStrides(r.keepShape), 0), x);
+  return out;
+}
+
+/** The gradient of a reduction's output, broadcast back over x's shape. */
+function expandBack(g: Tensor, r: Reduction, xShape: readonly number[]): Tensor {
+  return g.reshape(r.keepShape).expand(xShape as number[]);
+}
+
+function checkKeepdim(op: string, keepdim: unknown): boolean {
+  if (keepdim === undefined || keepdim === null) return false;
+  if (typeof keepdim !== 'boolean') throw opTypeError(op, `keepdim must be a boolean, got ${fmtValue(keepdim)}`);
+  return keepdim;
+}
+
+// ---- sum and mean ---------------------------------------------------------------------
+
+function sumOp(name: string) {
+  return defineOp({
+    name,
+    forward: (ctx, x: Tensor, r: Reduction) => {
+      ctx.info = r;
+      return runReduce(ReduceOp.Sum, x, r);
+    },
+    backward: (ctx, g) => [expandBack(g, ctx.info as Reduction, ctx.inputShapes[0])],
+  });
+}
+const sumAll = sumOp('SumBackward0');
+const sumDim = sumOp('SumBackward1');
+
+export function sum(x: Tensor, dim?: ReduceDims, keepdim?: boolean): Tensor {
+  checkTensor('sum', x);
+  const kd = checkKeepdim('sum', keepdim);
+  const input = x.dtype === 'bool' ? toDType(x, 'int32') : x;
+  const r = reduction('sum', input, dim, kd);
+  return (dim === undefined && keepdim === undefined ? sumAll : sumDim)(input, r);
+}
+
+function meanOp(name: string) {
+  return defineOp({
+    name,
+    forward: (ctx, x: Tensor, r: Reduction) => {
+      ctx.info = r;
+      const s = runReduce(ReduceOp.Sum, x, r);
+      kernels.binary(BinaryOp.Div, s, s, r.count); // as PyTorch: the sum, rounded, then divided
+      return s;
+    },
+    backward: (ctx, g) => {
+      const r = ctx.info as Reduction;
+      return [expandBack(g.div(r.count), r, ctx.inputShapes[0])];
+    },
+  });
+}
+const meanAll = meanOp('MeanBackward0');
+const meanDim = meanOp('MeanBackward1');
+
+export function mean(x: Tensor, dim?: ReduceDims, keepdim?: boolean): Tensor {
+  checkTensor('mean', x);
+  if (!isFloating(x.dtype)) {
+    throw opTypeError(
+      'mean',
+      `could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: ${x.dtype}\n` +
+        'Hint: convert first, e.g. x.float().mean()',
+    );
+  }
+  const r = reduction('mean', x, dim, checkKeepdim('mean', keepdim));
+  return (dim === undefined && keepdim === undefined ? meanAll : meanDim)(x, r);
+}
+
+// ---- extremes -------------------------------------------------------------------------
+
+function checkNonEmpty(op: string, x: Tensor, r: Reduction): void {
+  for (const d of r.dims) {
+    if (x.shape[d] === 0) {
+      throw opError(op, `Expected reduction dim ${d} to have non-zero size (shape ${fmtShape(x.shape)}). Hint: the extreme of an empty set is undefined.`);
+    }
+  }
+}
+
+// The gradient goes evenly to every element equal to the extreme.
+function evenlySplit(g: Tensor, x: Tensor, result: Tensor, r: Reduction): Tensor {
+  const mask = x.eq(result.reshape(r.keepShape)).to(g.dtype);
+  const count = mask.sum(r.dims, true);
+  return expandBack(g, r, x.shape).div(count).mul(mask);
+}
+
+function extremeOp(name: string, code: number) {
+  return defineOp({
+    name,
+    forward: (ctx, x: Tensor, r: Reduction) => {
+      const out = runReduce(code, x, r);
+      ctx.info = r;
+      ctx.saveForBackward(x, out);
+      return out;
+    },
+    backward: (ctx, g) => {
+      const [x, out] = ctx.saved;
+      return [evenlySplit(g, x, out, ctx.info as Reduction)];
+    },
+  });
+}
+const amaxOp = extremeOp('AmaxBackward0', ReduceOp.Max);
+const aminOp = extremeOp('AminBackward0', ReduceOp.Min);
+const maxAllOp = extremeOp('MaxBackward1', ReduceOp.Max);
+const minAllOp = extremeOp('MinBackward1', ReduceOp.Min);
+
+function extreme(op: string, fn: (x: Tensor, r: Reduction) => Tensor, x: Tensor, dim: ReduceDims, keepdim?: boolean): Tensor {
+  checkTensor(op, x);
+  if (x.dtype === 'bool') throw opTypeError(op, 'not implemented for bool tensors');
+  const r = reduction(op, x, dim, checkKeepdim(op, keepdim));
+  checkNonEmpty(op, x, r);
+  return fn(x, r);
+}
+
+export const amax = (x: Tensor, dim?: ReduceDims, keepdim?: boolean): Tensor => extreme('amax', amaxOp, x, dim, keepdim);
+export const amin = (x: Tensor, dim?: ReduceDims, keepdim?: boolean): Tensor => extreme('amin', aminOp, x, dim, keepdim);
+
+function checkNonEmptyAll(op: string, x: Tensor): void {
+  if (x.numel() === 0) {
+    throw opError(
+      op,
+      `Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.`,
+    );
+  }
+}
+export function max(x: Tensor): Tensor {
+  checkNonEmptyAll('max', checkTensor('max', x));
+  return extreme('max', maxAllOp, x, null);
+}
+export function min(x: Tensor): Tensor {
+  checkNonEmptyAll('min', checkTensor('min', x));
+  return extreme('min', minAllOp, x, null);
+}
+
+/** What max(dim)/min(dim) return: iterable as [values, indices], like PyTorch's namedtuple. */
+export class ValuesIndices {
+  constructor(readonly values: Tensor, readonly indices: Tensor) {}
+  *[Symbol.iterator](): Iterator<Tensor> {
+    yield this.values;
+    yield this.indices;
+  }
+}
+
+function selectingOp(name: string) {
+  return defineOp({
+    name,
+    forward: (ctx, x: Tensor, r: Reduction, indices: Tensor) => {
+      ctx.info = { r, indices };
+      const idx = indices.reshape(r.keepShape);
+      const out = Tensor._empty(r.keepShape.slice(), x.dtype);
+      kernels.indexOp(IndexOp.Gather, out, x, idx, r.dims[0]);
+      return out.reshape(r.outShape);
+    },
+    backward: (ctx, g) => {
+      // The gradient goes to the selected element only (PyTorch's value_selecting_reduction_backward).
+      const { r, indices } = ctx.info as { r: Reduction; indices: Tensor };
+      return [scatterAddInto(g.reshape(r.keepShape), ctx.inputShapes[0] as number[], r.dims[0], indices.reshape(r.keepShape))];
+    },
+  });
+}
+const maxDimOp = selectingOp('MaxBackward0');
+const minDimOp = selectingOp('MinBackward0');
+
+function extremeDim(op: string, x: Tensor, dim: number, keepdim: boolean | undefined, isMax: boolean): ValuesIndices {
+  checkTensor(op, x);
+  const r = reduction(op, x, dim, checkKeepdim(op, keepdim));
+  checkNonEmpty(op, x, r);
+  if (x.ndim === 0) return new ValuesIndices(x.clone(), Tensor._empty([], 'int32'));
+  const indices = runReduce(isMax ? ReduceOp.ArgMax : ReduceOp.ArgMin, x, r, 'int32');
+  return new ValuesIndices((isMax ? maxDimOp : minDimOp)(x, r, indices), indices);
+}
+export const maxDim = (x: Tensor, dim: number, keepdim?: boolean): ValuesIndices => extremeDim('max', x, dim, keepdim, true);
+export const minDim = (x: Tensor, dim: number, keepdim?: boolean): ValuesIndices => extremeDim('min', x, dim, keepdim, false);
+
+function argExtreme(op: string, code: number, x: Tensor, dim: number | null | undefined, keepdim?: boolean): Tensor {
+  checkTensor(op, x);
+  const kd = checkKeepdim(op, keepdim);
+  if (dim === null || dim === undefined) {
+    checkNonEmptyAll(op, x);
+    const flat = x.reshape(-1);
+    const out = runReduce(code, flat, reduction(op, flat, 0, false), 'int32');
+    return kd ? out.reshape(x.shape.map(() => 1)) : out;
+  }
+  const r = reduction(op, x, dim, kd);
+  checkNonEmpty(op, x, r);
+  return runReduce(code, x, r, 'int32');
+}
+export const argmax = (x: Tensor, dim?: number | null, keepdim?: boolean): Tensor => argExtreme('argmax', ReduceOp.ArgMax, x, dim, keepdim);
+export const argmin = (x: Tensor, dim?: number | null, keepdim?: boolean): Tensor => argExtreme('argmin', ReduceOp.ArgMin, x, dim, keepdim);
+
+// ---- prod ---------------------------------------------------------------------------------
+
+function prodOp(name: string) {
+  return defineOp({
+    name,
+    forward: (ctx, x: Tensor, r: Reduction) => {
+      const out = runReduce(ReduceOp.Prod, x, r);
+      ctx.info = r;
+      ctx.saveForBackward(x, out);
+      return out;
+    },
+    backward: (ctx, g) => {
+      // Exact with zeros: no zero -> result / x; one zero -> the product of the others at
+      // the zero, 0 elsewhere; two or more zeros -> 0.
+      const [x, out] = ctx.saved;
+      const r = ctx.info as Reduction;
+      const isZero = x.eq(0);
+      const zeros = isZero.sum(r.dims, true);
+      const othersAtZero = where(isZero, 1, x).prod(r.dims.length === 1 ? r.dims[0] : null, true).reshape(r.keepShape);
+      const local = where(zeros.eq(0), out.reshape(r.keepShape).div(x), where(zeros.eq(1).logicalAnd(isZero), othersAtZero, 0));
+      return [expandBack(g, r, x.shape).mul(local)];
+    },
+  });
+}
+const prodAll = prodOp('ProdBackward0');
+const prodDim = prodOp('ProdBackward1');
+
+export function prod(x: Tensor, dim?: number | null, keepdim?: boolean): Tensor {
+  checkTensor('prod', x);
+  const input = x.dtype === 'bool' ? toDType(x, 'int32') : x;
+  if (dim === null || dim === undefined) {
+    const r = reduction('prod', input, null, checkKeepdim('prod', keepdim));
+    return prodAll(input, r);
+  }
+  return prodDim(input, reduction('prod', input, checkInt('prod', 'dim', dim), checkKeepdim('prod', keepdim)));
+}
+
+// ---- var, std ------------------------------------------------------------------------------
+
+type CorrectionOptions = { correction?: number };
+
+// Accepts var(), var(dim), var(dim, keepdim), var(dim, keepdim, {correction}) and
+// var({correction}) / var(dim, {correction}).
+function varianceArgs(
+  op: string,
+  dim: ReduceDims | CorrectionOptions,
+  keepdim: boolean | CorrectionOptions | undefined,
+  options: CorrectionOptions | undefined,
+): { dim: ReduceDims; keepdim: boolean; correction: number } {
+  let opts = options;
+  let d = dim;
+  let k = keepdim;
+  if (d !== null && typeof d === 'object' && !Array.isArray(d)) (opts = d), (d = undefined), (k = undefined);
+  if (k !== null && typeof k === 'object') (opts = k), (k = undefined);
+  const correction = opts?.correction ?? 1;
+  checkInt(op, 'correction', correction);
+  return { dim: d as ReduceDims, keepdim: checkKeepdim(op, k), correction };
+}
+
+interface VarInfo {
+  r: Reduction;
+  divisor: number;
+}
+
+function centered(x: Tensor, r: Reduction): Tensor {
+  return x.sub(x.mean(r.dims, true));
+}
+
+const varOp = defineOp({
+  name: 'VarBackward0',
+  forward: (ctx, x: Tensor, r: Reduction, divisor: number) => {
+    ctx.info = { r, divisor };
+    ctx.saveForBackward(x);
+    const d = centered(x, r);
+    return d.mul(d).sum(r.dims, r.outShape.length === r.keepShape.length).div(divisor).reshape(r.outShape);
+  },
+  backward: (ctx, g) => {
+    const { r, divisor } = ctx.info as VarInfo;
+    const [x] = ctx.saved;
+    return [expandBack(g, r, x.shape).mul(centered(x, r)).mul(2 / divisor)];
+  },
+});
+
+const stdOp = defineOp({
+  name: 'StdBackward0',
+  forward: (ctx, x: Tensor, r: Reduction, divisor: number) => {
+    ctx.info = { r, divisor };
+    const d = centered(x, r);
+    const out = d.mul(d).sum(r.dims, r.outShape.length === r.keepShape.length).div(divisor).sqrt().reshape(r.outShape);
+    ctx.saveForBackward(x, out);
+    return out;
+  },
+  backward: (ctx, g) => {
+    const { r, divisor } = ctx.info as VarInfo;
+    const [x, out] = ctx.saved;
+    const scale = where(out.eq(0), 0, g.div(out)).div(divisor);
+    return [expandBack(scale, r, x.shape).mul(centered(x, r))];
+  },
+});
+
+function spread(op: string, fn: typeof varOp, x: Tensor, dim: ReduceDims | CorrectionOptions, keepdim?: boolean | CorrectionOptions, options?: CorrectionOptions): Tensor {
+  checkTensor(op, x);
+  checkFloatDType(op, x.dtype);
+  const a = varianceArgs(op, dim, keepdim, options);
+  const r = reduction(op, x, a.dim, a.keepdim);
+  return fn(x, r, Math.max(0, r.count - a.correction));
+}
+
+export const variance = (x: Tensor, dim?: ReduceDims | CorrectionOptions, keepdim?: boolean | CorrectionOptions, options?: CorrectionOptions): Tensor =>
+  spread('var', varOp, x, dim, keepdim, options);
+export const std = (x: Tensor, dim?: ReduceDims | CorrectionOptions, keepdim?: boolean | CorrectionOptions, options?: CorrectionOptions): Tensor =>
+  spread('std', stdOp, x, dim, keepdim, options);
+
+// ---- norm, logsumexp ---------------------------------------------------------------------
+
+const normOp = defineOp({
+  name: 'NormBackward1',
+  forward: (ctx, x: Tensor, p: number, r: Reduction) => {
+    const kd = r.outShape.length === r.keepShape.length;
+    const a = x.abs();
+    let out: Tensor;
+    if (p === 2) out = x.mul(x).sum(r.dims, kd).sqrt();
+    else if (p === 1) out = a.sum(r.dims, kd);
+    else if (p === Infinity) out = a.amax(r.dims, kd);
+    else if (p === -Infinity) out = a.amin(r.dims, kd);
+    else if (p === 0) out = a.ne(0).to(x.dtype).sum(r.dims, kd);
+    else out = a.pow(p).sum(r.dims, kd).pow(1 / p);
+    ctx.info = { p, r };
+    ctx.saveForBackward(x, out);
+    return out;
+  },
+  backward: (ctx, g) => {
+    const { p, r } = ctx.info as { p: number; r: Reduction };
+    const [x, out] = ctx.saved;
+    const gk = g.reshape(r.keepShape);
+    const nk = out.reshape(r.keepShape);
+    if (p === 0) return [zerosLike(x)];
+    if (p === 1) return [x.sign().mul(gk)];
+    if (p === Infinity || p === -Infinity) return [x.sign().mul(evenlySplit(g, x.abs(), out, r))];
+    // PyTorch's norm_backward; the gradient at an all-zero vector is 0.
+    const scaled = p === 2 ? x : p < 1 ? x.sign().mul(x.abs().pow(p - 1)) : x.mul(x.abs().pow(p - 2));
+    const scale = where(nk.eq(0), 0, p === 2 ? gk.div(nk) : gk.div(nk.pow(p - 1)));
+    return [scaled.mul(scale)];
+  },
+});
+
+export function norm(x: Tensor, p?: number | null, dim?: ReduceDims, keepdim?: boolean): Tensor {
+  checkTensor('norm', x);
+  checkFloatDType('norm', x.dtype);
+  const order = p ?? 2;
+  if (typeof order !== 'number') throw opTypeError('norm', `p must be a number, got ${fmtValue(order)}`);
+  return normOp(x, order, reduction('norm', x, dim, checkKeepdim('norm', keepdim)));
+}
+
+const logsumexpOp = defineOp({
+  name: 'LogsumexpBackward0',
+  forward: (ctx, x: Tensor, r: Reduction) => {
+    // Stable: shift by the max (an infinite max is replaced by 0, so -inf rows give -inf).
+    const m = x.amax(r.dims, true);
+    const shift = where(m.abs().eq(Infinity), 0, m);
+    const out = x.sub(shift).exp().sum(r.dims, true).log().add(shift);
+    ctx.info = r;
+    ctx.saveForBackward(x, out);
+    return out.reshape(r.outShape);
+  },
+  backward: (ctx, g) => {
+    const r = ctx.info as Reduction;
+    const [x, out] = ctx.saved;
+    return [expandBack(g, r, x.shape).mul(x.sub(out).exp())];
+  },
+});
+
+export function logsumexp(x: Tensor, dim: number | number[], keepdim?: boolean): Tensor {
+  checkTensor('logsumexp', x);
+  if (dim === undefined || dim === null) throw opTypeError('logsumexp', 'dim is required (a number or an array of numbers)');
+  const input = isFloating(x.dtype) ? x : toDType(x, 'float32');
+  const r = reduction('logsumexp', input, dim, checkKeepdim('logsumexp', keepdim));
+  if (x.numel() === 0 && r.count === 0) return input.sum(r.dims, keepdim).log();
+  return logsumexpOp(input, r);
+}
+
+// ---- softmax ------------------------------------------------------------------------------
+
+const softmaxOp = defineOp({
+  name: 'SoftmaxBackward0',
+  forward: (ctx, x: Tensor, dim: number) => {
+    const e = x.sub(x.amax(dim, true)).exp();
+    const out = e.div(e.sum(dim, true));
+    ctx.info = dim;
+    ctx.saveForBackward(out);
+    return out;
+  },
+  backward: (ctx, g) => {
+    const [y] = ctx.saved;
+    const dim = ctx.info as number;
+    return [y.mul(g.sub(g.mul(y).sum(dim, true)))];
+  },
+});
+
+const logSoftmaxOp = defineOp({
+  name: 'LogSoftmaxBackward0',
+  forward: (ctx, x: Tensor, dim: number) => {
+    const shifted = x.sub(x.amax(dim, true));
+    const out = shifted.sub(shifted.exp().sum(dim, true).log());
+    ctx.info = dim;
+    ctx.saveForBackward(out);
+    return out;
+  },
+  backward: (ctx, g) => {
+    const [y] = ctx.saved;
+    const dim = ctx.info as number;
+    return [g.sub(y.exp().mul(g.sum(dim, true)))];
+  },
+});
+
+function softmaxLike(op: string, fn: typeof softmaxOp, x: Tensor, dim: number): Tensor {
+  checkTensor(op, x);
+  if (dim === undefined || dim === null) throw opTypeError(op, 'dim is required');
+  const d = normDim(op, dim, x.ndim);
+  const input = isFloating(x.dtype) ? x : toDType(x, 'float32');
+  if (x.numel() === 0) return input.clone();
+  return fn(input, x.ndim === 0 ? 0 : d);
+}
+
+export const softmax = (x: Tensor, dim: number): Tensor => softmaxLike('softmax', softmaxOp, x, dim);
+export const logSoftmax = (x: Tensor, dim: number): Tensor => softmaxLike('logSoftmax', logSoftmaxOp, x, dim);
