@@ -112,3 +112,5 @@ export const setNumThreads = (n: number): void => kernels.setNumThreads(n);
 export const getNumThreads = (): number => kernels.getNumThreads();
 /** Which SIMD code path the native core selected on this CPU ('avx2' or 'scalar'). */
 export const simd = nativeInfo.simd;
+
+export * as nn from './nn';

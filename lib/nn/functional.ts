@@ -1,0 +1,404 @@
+// tg.nn.functional (usually imported as F): linear, losses and activations. Each op with
+// its own PyTorch grad_fn is one defineOp; l1Loss is a composition, as in PyTorch.
+import { Tensor } from '../tensor';
+import { isFloating } from '../dtype';
+import { defineOp } from '../autograd/function';
+import { fmtShape, fmtValue, opError, opTypeError } from '../check';
+import { broadcastShapes, numelOf, sameShape } from '../layout';
+import { UnaryOp } from '../native/binding';
+import { addmm } from '../ops/linalg';
+import { checkTensor } from '../ops/movement';
+import { unaryOp, where } from '../ops/elementwise';
+import { scatterAddInto } from '../ops/indexing';
+
+export type Reduction = 'mean' | 'sum' | 'none';
+
+function checkReduction(op: string, reduction: unknown): Reduction {
+  const r = reduction ?? 'mean';
+  if (r !== 'mean' && r !== 'sum' && r !== 'none') {
+    throw opError(op, `${fmtValue(r)} is not a valid value for reduction (expected 'mean', 'sum' or 'none')`);
+  }
+  return r;
+}
+
+function reduce(l: Tensor, reduction: Reduction): Tensor {
+  return reduction === 'mean' ? l.mean() : reduction === 'sum' ? l.sum() : l;
+}
+
+// ---- linear -----------------------------------------------------------------------------
+
+/** x @ weight^T + bias, for x of shape [..., in] (PyTorch's F.linear, same grad_fn per form). */
+export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+  checkTensor('linear', x);
+  checkTensor('linear', weight, 'weight');
+  if (weight.ndim !== 2) throw opError('linear', `weight must be 2-D [out, in], got ${fmtShape(weight.shape)}`);
+  if (x.ndim === 0 || x.shape[x.ndim - 1] !== weight.shape[1]) {
+    throw opError(
+      'linear',
+      `mat1 and mat2 shapes cannot be multiplied (input ${fmtShape(x.shape)}, weight ${fmtShape(weight.shape)}: ` +
+        `the last dim of the input must equal weight.shape[1] = ${weight.shape[1]})`,
+    );
+  }
+  if (bias != null) checkTensor('linear', bias, 'bias');
+  if (bias != null && x.ndim === 2) return addmm(bias, x, weight.t());
+  if (bias != null && x.ndim === 3 && x.isContiguous()) {
+    const out = addmm(bias, x.view(-1, x.shape[2]), weight.t());
+    return out.view(x.shape[0], x.shape[1], weight.shape[0]);
+  }
+  const out = x.matmul(weight.t());
+  return bias != null ? out.add(bias) : out;
+}
+
+// ---- pointwise losses -------------------------------------------------------------------
+
+interface LossSpec<P> {
+  name: string;
+  /** The elementwise loss. */
+  loss: (a: Tensor, b: Tensor, p: P) => Tensor;
+  /** d loss / d a and d loss / d b, elementwise. */
+  grads: (a: Tensor, b: Tensor, p: P) => [Tensor, Tensor | null];
+}
+
+function lossOp<P>(spec: LossSpec<P>) {
+  const op = defineOp({
+    name: spec.name,
+    forward: (ctx, a: Tensor, b: Tensor, reduction: Reduction, p: P) => {
+      ctx.info = { reduction, p, n: numelOf(broadcastShapes(spec.name, a.shape, b.shape)) };
+      ctx.saveForBackward(a, b);
+      return reduce(spec.loss(a, b, p), reduction);
+    },
+    backward: (ctx, g) => {
+      const { reduction, p, n } = ctx.info as { reduction: Reduction; p: P; n: number };
+      const [a, b] = ctx.saved;
+      const scale = reduction === 'mean' ? g.div(n) : g;
+      const [da, db] = spec.grads(a, b, p);
+      return [ctx.needsInputGrad[0] ? da.mul(scale) : null, ctx.needsInputGrad[1] && db ? db.mul(scale) : null];
+    },
+  });
+  return (op_: string, a: Tensor, b: Tensor, reduction: unknown, p: P, sameShapeRequired = false): Tensor => {
+    checkTensor(op_, a, 'input');
+    checkTensor(op_, b, 'target');
+    if (sameShapeRequired && !sameShape(a.shape, b.shape)) {
+      throw opError(op_, `Using a target size (${fmtShape(b.shape)}) that is different to the input size (${fmtShape(a.shape)}) is not supported`);
+    }
+    broadcastShapes(op_, a.shape, b.shape);
+    const dtype = a.dtype === 'float64' || b.dtype === 'float64' ? 'float64' : 'float32';
+    return op(a.to(dtype), b.to(dtype), checkReduction(op_, reduction), p);
+  };
+}
+
+const mse = lossOp<null>({
+  name: 'MseLossBackward0',
+  loss: (a, b) => a.sub(b).square(),
+  grads: (a, b) => {
+    const d = a.sub(b).mul(2);
+    return [d, d.neg()];
+  },
+});
+export const mseLoss = (input: Tensor, target: Tensor, options: { reduction?: Reduction } = {}): Tensor =>
+  mse('mseLoss', input, target, options.reduction, null);
+
+/** Mean absolute error: |input - target| reduced (a composition in PyTorch too). */
+export function l1Loss(input: Tensor, target: Tensor, options: { reduction?: Reduction } = {}): Tensor {
+  checkTensor('l1Loss', input, 'input');
+  checkTensor('l1Loss', target, 'target');
+  return reduce(input.sub(target).abs(), checkReduction('l1Loss', options.reduction));
+}
+
+const smoothL1 = lossOp<number>({
+  name: 'SmoothL1LossBackward0',
+  loss: (a, b, beta) => {
+    const d = a.sub(b).abs();
+    return beta === 0 ? d : where(d.lt(beta), d.square().mul(0.5 / beta), d.sub(0.5 * beta));
+  },
+  grads: (a, b, beta) => {
+    const d = a.sub(b);
+    const da = beta === 0 ? d.sign() : d.div(beta).clamp(-1, 1);
+    return [da, da.neg()];
+  },
+});
+export function smoothL1Loss(input: Tensor, target: Tensor, options: { reduction?: Reduction; beta?: number } = {}): Tensor {
+  const beta = options.beta ?? 1;
+  if (typeof beta !== 'number' || beta < 0) throw opError('smoothL1Loss', `beta must be a non-negative number, got ${fmtValue(beta)}`);
+  return smoothL1('smoothL1Loss', input, target, options.reduction, beta);
+}
+
+const huber = lossOp<number>({
+  name: 'HuberLossBackward0',
+  loss: (a, b, delta) => {
+    const d = a.sub(b).abs();
+    return where(d.lt(delta), d.square().mul(0.5), d.sub(0.5 * delta).mul(delta));
+  },
+  grads: (a, b, delta) => {
+    const da = a.sub(b).clamp(-delta, delta);
+    return [da, da.neg()];
+  },
+});
+export function huberLoss(input: Tensor, target: Tensor, options: { reduction?: Reduction; delta?: number } = {}): Tensor {
+  const delta = options.delta ?? 1;
+  if (typeof delta !== 'number' || !(delta > 0)) throw opError('huberLoss', `delta must be a positive number, got ${fmtValue(delta)}`);
+  return huber('huberLoss', input, target, options.reduction, delta);
+}
+
+interface BceParams {
+  weight: Tensor | null;
+}
+
+const bce = lossOp<BceParams>({
+  name: 'BinaryCrossEntropyBackward0',
+  // Each log is clamped to >= -100, so p = 0 or 1 gives a finite loss.
+  loss: (p, y, { weight }) => {
+    const l = y.mul(p.log().clamp(-100, null)).add(y.neg().add(1).mul(p.neg().log1p().clamp(-100, null))).neg();
+    return weight ? l.mul(weight) : l;
+  },
+  grads: (p, y, { weight }) => {
+    const dp = p.sub(y).div(p.mul(p.neg().add(1)).clamp(1e-12, null));
+    const dy = p.neg().log1p().clamp(-100, null).sub(p.log().clamp(-100, null));
+    return weight ? [dp.mul(weight), dy.mul(weight)] : [dp, dy];
+  },
+});
+export function binaryCrossEntropy(input: Tensor, target: Tensor, options: { reduction?: Reduction; weight?: Tensor | null } = {}): Tensor {
+  checkTensor('binaryCrossEntropy', input, 'input');
+  const outOfRange = input.lt(0).logicalOr(input.gt(1)).logicalOr(input.ne(input)).sum().item();
+  if (outOfRange) throw opError('binaryCrossEntropy', 'all elements of input should be between 0 and 1');
+  return bce('binaryCrossEntropy', input, target, options.reduction, { weight: options.weight ?? null }, true);
+}
+
+interface BceLogitsParams {
+  weight: Tensor | null;
+  posWeight: Tensor | null;
+}
+
+const bceLogits = lossOp<BceLogitsParams>({
+  name: 'BinaryCrossEntropyWithLogitsBackward0',
+  // Stable form: max(x, 0) - x*y + log(1 + exp(-|x|)); with posWeight pw:
+  // (1 - y) x + (1 + (pw - 1) y) (log(1 + exp(-|x|)) + max(-x, 0)).
+  loss: (x, y, { weight, posWeight }) => {
+    const softplusNeg = x.abs().neg().exp().log1p().add(x.neg().clamp(0, null));
+    const l = posWeight
+      ? y.neg().add(1).mul(x).add(posWeight.sub(1).mul(y).add(1).mul(softplusNeg))
+      : x.clamp(0, null).sub(x.mul(y)).add(x.abs().neg().exp().log1p());
+    return weight ? l.mul(weight) : l;
+  },
+  grads: (x, y, { weight, posWeight }) => {
+    const s = x.sigmoid();
+    const dx = posWeight ? posWeight.mul(y).add(y.neg().add(1)).mul(s).sub(posWeight.mul(y)) : s.sub(y);
+    const dy = posWeight ? posWeight.sub(1).mul(x.neg().sigmoid().log()).neg().sub(x) : x.neg();
+    return weight ? [dx.mul(weight), dy.mul(weight)] : [dx, dy];
+  },
+});
+export function binaryCrossEntropyWithLogits(
+  input: Tensor,
+  target: Tensor,
+  options: { reduction?: Reduction; weight?: Tensor | null; posWeight?: Tensor | null } = {},
+): Tensor {
+  return bceLogits(
+    'binaryCrossEntropyWithLogits',
+    input,
+    target,
+    options.reduction,
+    { weight: options.weight ?? null, posWeight: options.posWeight ?? null },
+    true,
+  );
+}
+
+// ---- classification losses ---------------------------------------------------------------
+
+export interface NllOptions {
+  reduction?: Reduction;
+  weight?: Tensor | null;
+  ignoreIndex?: number;
+}
+
+interface NllInfo {
+  reduction: Reduction;
+  index: Tensor; // target with a class dim, ignored entries mapped to 0
+  scale: Tensor; // per-element weight (0 where ignored), target's shape with a class dim
+  total: Tensor; // the mean's divisor (sum of weights)
+}
+
+function nllOp(name: string) {
+  return defineOp({
+    name,
+    forward: (ctx, logp: Tensor, info: NllInfo) => {
+      ctx.info = info;
+      const picked = logp.gather(1, info.index).mul(info.scale).neg().squeeze(1);
+      if (info.reduction === 'none') return picked;
+      const s = picked.sum();
+      return info.reduction === 'sum' ? s : s.div(info.total);
+    },
+    backward: (ctx, g) => {
+      const { reduction, index, scale, total } = ctx.info as NllInfo;
+      let gl = reduction === 'none' ? g.unsqueeze(1) : reduction === 'sum' ? g : g.div(total);
+      gl = gl.mul(scale).neg().expand(index.shape.slice());
+      return [scatterAddInto(gl, ctx.inputShapes[0] as number[], 1, index)];
+    },
+  });
+}
+const nllLoss1d = nllOp('NllLossBackward0');
+const nllLoss2d = nllOp('NllLoss2DBackward0');
+
+/** Checks target against input [N, C, d...] (or [C] with a 0-d target) and builds the gather plan. */
+function nllPlan(op: string, input: Tensor, target: Tensor, options: NllOptions): NllInfo {
+  checkTensor(op, input, 'input');
+  checkTensor(op, target, 'target');
+  if (target.dtype !== 'int32') {
+    throw opTypeError(op, `target must hold class indices as an int32 tensor, got ${target.dtype} (use tg.tensor(labels, {dtype: 'int32'}))`);
+  }
+  const expected = [input.shape[0], ...input.shape.slice(2)];
+  if (input.ndim < 2 || !sameShape(target.shape, expected)) {
+    throw opError(op, `expected target of shape ${fmtShape(expected)} for input of shape ${fmtShape(input.shape)}, got ${fmtShape(target.shape)}`);
+  }
+  const C = input.shape[1];
+  const ignoreIndex = options.ignoreIndex ?? -100;
+  const t = target.contiguous().typedArray() as Int32Array;
+  for (const v of t) {
+    if (v !== ignoreIndex && (v < 0 || v >= C)) throw opError(op, `Target ${v} is out of bounds (the input has ${C} classes)`);
+  }
+  const valid = target.ne(ignoreIndex);
+  const index = where(valid, target, 0).unsqueeze(1);
+  const weight = options.weight;
+  if (weight != null && (checkTensor(op, weight, 'weight').ndim !== 1 || weight.shape[0] !== C)) {
+    throw opError(op, `weight tensor should be defined either for all ${C} classes or no classes but got weight tensor of shape: ${fmtShape(weight.shape)}`);
+  }
+  const perElement = weight != null ? weight.to(input.dtype).indexSelect(0, index.reshape(-1)).reshape(index.shape.slice()) : null;
+  const scale = perElement ? perElement.mul(valid.unsqueeze(1)) : valid.unsqueeze(1).to(input.dtype);
+  return { reduction: checkReduction(op, options.reduction), index, scale, total: scale.sum() };
+}
+
+/** The negative log likelihood of log-probabilities [N, C, d...] (or [C]) at int32 class targets. */
+export function nllLoss(input: Tensor, target: Tensor, options: NllOptions = {}): Tensor {
+  checkTensor('nllLoss', input, 'input');
+  checkTensor('nllLoss', target, 'target');
+  if (input.ndim === 1) {
+    // Unbatched: [C] with a 0-d target.
+    const out = nllLoss(input.unsqueeze(0), target.reshape(1), options);
+    return options.reduction === 'none' ? out.squeeze(0) : out;
+  }
+  const info = nllPlan('nllLoss', input, target, options);
+  if (input.ndim === 2) return nllLoss1d(input, info);
+  if (input.ndim === 4) return nllLoss2d(input, info);
+  // PyTorch folds other ranks into [N, C, 1, -1] and reshapes a 'none' result back.
+  const folded = nllLoss2d(input, info);
+  return info.reduction === 'none' ? folded.view(...target.shape) : folded;
+}
+
+export interface CrossEntropyOptions extends NllOptions {
+  labelSmoothing?: number;
+}
+
+/** logSoftmax over the class dim, then nllLoss; optional label smoothing. */
+export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntropyOptions = {}): Tensor {
+  checkTensor('crossEntropy', input, 'input');
+  checkTensor('crossEntropy', target, 'target');
+  if (!isFloating(target.dtype) && target.dtype !== 'int32') throw opTypeError('crossEntropy', `target must be int32 class indices, got ${target.dtype}`);
+  if (isFloating(target.dtype)) {
+    throw opTypeError('crossEntropy', 'class-probability targets are not supported; pass int32 class indices');
+  }
+  const eps = options.labelSmoothing ?? 0;
+  if (typeof eps !== 'number' || eps < 0 || eps > 1) throw opError('crossEntropy', `labelSmoothing must be in [0, 1], got ${fmtValue(eps)}`);
+  const classDim = input.ndim === 1 ? 0 : 1;
+  const logp = input.logSoftmax(classDim);
+  const nll = nllLoss(logp, target, options);
+  if (eps === 0) return nll;
+  // PyTorch: (1 - eps) * nll + eps / C * (the reduced sum of -logp over classes).
+  const ignoreIndex = options.ignoreIndex ?? -100;
+  const C = input.shape[classDim];
+  const reduction = checkReduction('crossEntropy', options.reduction);
+  const keep = target.ne(ignoreIndex);
+  let smooth = logp.sum(classDim).neg();
+  if (options.weight != null) smooth = logp.mul(options.weight.reshape(classDim === 1 ? [C, ...input.shape.slice(2).map(() => 1)] : [C])).sum(classDim).neg();
+  smooth = where(keep, smooth, 0);
+  const smoothReduced = reduction === 'none' ? smooth : reduction === 'sum' ? smooth.sum() : smooth.sum().div(keep.sum().to(input.dtype));
+  return nll.mul(1 - eps).add(smoothReduced.mul(eps / C));
+}
+
+// ---- activations ---------------------------------------------------------------------------
+
+export const relu = (x: Tensor): Tensor => checkTensor('relu', x).relu();
+export const sigmoid = (x: Tensor): Tensor => checkTensor('sigmoid', x).sigmoid();
+export const tanh = (x: Tensor): Tensor => checkTensor('tanh', x).tanh();
+export const softmax = (x: Tensor, dim: number): Tensor => checkTensor('softmax', x).softmax(dim);
+export const logSoftmax = (x: Tensor, dim: number): Tensor => checkTensor('logSoftmax', x).logSoftmax(dim);
+
+const leakyReluOp = unaryOp({
+  name: 'LeakyReluBackward0',
+  code: UnaryOp.LeakyRelu,
+  save: 'x',
+  grad: (g, x, [slope]) => where(x.gt(0), g, g.mul(slope)),
+});
+export const leakyRelu = (x: Tensor, negativeSlope = 0.01): Tensor => leakyReluOp(x, negativeSlope);
+
+const SQRT1_2 = Math.SQRT1_2;
+const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
+const geluOp = unaryOp({
+  name: 'GeluBackward0',
+  code: UnaryOp.Gelu,
+  save: 'x',
+  // d/dx x·Φ(x) = Φ(x) + x·φ(x)
+  grad: (g, x) => {
+    const cdf = x.mul(SQRT1_2).erf().add(1).mul(0.5);
+    const pdf = x.mul(x).mul(-0.5).exp().mul(INV_SQRT_2PI);
+    return g.mul(cdf.add(x.mul(pdf)));
+  },
+});
+
+const geluTanhOp = defineOp({
+  name: 'GeluBackward0',
+  forward: (ctx, x: Tensor) => {
+    ctx.saveForBackward(x);
+    return geluTanh(x);
+  },
+  backward: (ctx, g) => {
+    // d/dx 0.5 x (1 + tanh(u)), u = k (x + c x^3)
+    const [x] = ctx.saved;
+    const k = Math.sqrt(2 / Math.PI);
+    const c = 0.044715;
+    const th = x.pow(3).mul(c).add(x).mul(k).tanh();
+    const du = x.mul(x).mul(3 * c).add(1).mul(k);
+    return [g.mul(th.add(1).mul(0.5).add(x.mul(0.5).mul(th.mul(th).neg().add(1)).mul(du)))];
+  },
+});
+
+function geluTanh(x: Tensor): Tensor {
+  return x.pow(3).mul(0.044715).add(x).mul(Math.sqrt(2 / Math.PI)).tanh().add(1).mul(x).mul(0.5);
+}
+
+/** GELU: exact x·Φ(x) (default) or the tanh approximation ({approximate: 'tanh'}). */
+export function gelu(x: Tensor, options: { approximate?: 'none' | 'tanh' } = {}): Tensor {
+  const approximate = options.approximate ?? 'none';
+  if (approximate === 'none') return geluOp(x);
+  if (approximate === 'tanh') return geluTanhOp(checkTensor('gelu', x));
+  throw opError('gelu', `approximate must be 'none' or 'tanh', got ${fmtValue(approximate)}`);
+}
+
+const siluOp = unaryOp({
+  name: 'SiluBackward0',
+  code: UnaryOp.Silu,
+  save: 'x',
+  grad: (g, x) => {
+    const s = x.sigmoid();
+    return g.mul(s).mul(x.mul(s.neg().add(1)).add(1));
+  },
+});
+export const silu = (x: Tensor): Tensor => siluOp(x);
+
+const softplusOp = unaryOp({
+  name: 'SoftplusBackward0',
+  code: UnaryOp.Softplus,
+  save: 'x',
+  grad: (g, x, [beta, threshold]) => {
+    const z = x.mul(beta).exp();
+    return where(x.mul(beta).gt(threshold), g, g.mul(z).div(z.add(1)));
+  },
+});
+/** log(1 + exp(beta x)) / beta, and exactly x where beta x > threshold. */
+export const softplus = (x: Tensor, beta = 1, threshold = 20): Tensor => softplusOp(x, beta, threshold);
+
+const eluOp = unaryOp({
+  name: 'EluBackward0',
+  code: UnaryOp.Elu,
+  save: 'x',
+  grad: (g, x, [alpha]) => where(x.gt(0), g, g.mul(x.exp()).mul(alpha)),
+});
+export const elu = (x: Tensor, alpha = 1): Tensor => eluOp(x, alpha);

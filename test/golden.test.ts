@@ -1,0 +1,76 @@
+// Runs every case of the golden files through one generic runner (see helpers/golden.ts).
+import { describe, expect, test } from 'vitest';
+import * as tg from '../lib/index';
+import { compareTensor, evaluate, loadCases, makeTensor, type Expr, type TensorSpec, type Tol } from './helpers/golden';
+
+interface OpCase {
+  id: string;
+  kind?: string;
+  expr: Expr;
+  tol: Tol;
+  inputs: Record<string, TensorSpec>;
+  output: TensorSpec;
+  cotangent?: TensorSpec;
+  grads?: Record<string, TensorSpec>;
+}
+
+interface PrintCase {
+  id: string;
+  kind: 'print';
+  expr: Expr | null;
+  inputs: Record<string, TensorSpec>;
+  repr: string;
+  gradFn: string | null;
+}
+
+function makeInputs(specs: Record<string, TensorSpec>): Record<string, tg.Tensor> {
+  return Object.fromEntries(Object.entries(specs).map(([k, v]) => [k, makeTensor(v)]));
+}
+
+function runOpCase(c: OpCase): string[] {
+  const inputs = makeInputs(c.inputs);
+  const out = evaluate(c.expr, inputs) as tg.Tensor;
+  const problems = compareTensor(out, c.output, c.tol, 'output');
+  if (c.cotangent) {
+    out.backward(makeTensor(c.cotangent));
+    for (const [name, spec] of Object.entries(c.grads ?? {})) {
+      const g = inputs[name].grad;
+      if (g === null) problems.push(`grad ${name}: missing`);
+      else problems.push(...compareTensor(g, spec, c.tol, `grad ${name}`));
+    }
+  }
+  return problems;
+}
+
+const OP_FILES = ['elementwise.json', 'reductions.json', 'linalg.json', 'shape.json', 'nn-functional.json', 'composite.json'];
+
+for (const file of OP_FILES) {
+  describe(file, () => {
+    const cases = loadCases<OpCase>(file);
+    test.each(cases.map((c) => [c.id, c] as const))('%s', (_id, c) => {
+      expect(runOpCase(c)).toEqual([]);
+    });
+  });
+}
+
+describe('printing.json', () => {
+  const cases = loadCases<PrintCase>('printing.json');
+  test.each(cases.map((c) => [c.id, c] as const))('%s', (_id, c) => {
+    const inputs = makeInputs(c.inputs);
+    const result = (c.expr === null ? inputs.x : evaluate(c.expr, inputs)) as tg.Tensor;
+    expect(result.toString()).toBe(c.repr);
+    expect(result.gradFn?.name ?? null).toBe(c.gradFn);
+  });
+});
+
+describe('the golden runner itself', () => {
+  test('reports a value, shape or dtype mismatch', () => {
+    const spec: TensorSpec = { shape: [2], dtype: 'float32', data: [1, 'nan'] };
+    const tol = { rtol: 1e-5, atol: 1e-6 };
+    expect(compareTensor(tg.tensor([1, NaN]), spec, tol, 'x')).toEqual([]);
+    expect(compareTensor(tg.tensor([1.001, NaN]), spec, tol, 'x')).toHaveLength(1);
+    expect(compareTensor(tg.tensor([1, 0]), spec, tol, 'x')).toHaveLength(1);
+    expect(compareTensor(tg.tensor([[1, NaN]]), spec, tol, 'x')).toHaveLength(1);
+    expect(compareTensor(tg.tensor([1, NaN], { dtype: 'float64' }), spec, tol, 'x')).toHaveLength(1);
+  });
+});

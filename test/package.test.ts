@@ -1,0 +1,49 @@
+// The built package as users load it: ESM import, CommonJS require, and the addon inside
+// a worker thread (all addon state is per environment).
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { describe, expect, test } from 'vitest';
+
+const root = path.resolve(__dirname, '..');
+
+function runNode(file: string, source: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tg-pkg-'));
+  fs.mkdirSync(path.join(dir, 'node_modules'));
+  fs.symlinkSync(root, path.join(dir, 'node_modules', 'tensorgrad'));
+  fs.writeFileSync(path.join(dir, file), source);
+  try {
+    return execFileSync(process.execPath, [path.join(dir, file)], { encoding: 'utf8' });
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe.skipIf(!fs.existsSync(path.join(root, 'dist', 'index.mjs')))('package entry points', () => {
+  test('ESM import * as tg', () => {
+    const out = runNode('a.mjs', "import * as tg from 'tensorgrad';\nconsole.log(String(tg.tensor([1, 2]).add(1)), typeof tg.nn.functional.mseLoss, typeof tg.var);");
+    expect(out.trim()).toBe('tensor([2., 3.]) function function');
+  });
+
+  test('CommonJS require', () => {
+    const out = runNode('a.cjs', "const tg = require('tensorgrad');\nconsole.log(String(tg.ones(2).sum()));");
+    expect(out.trim()).toBe('tensor(2.)');
+  });
+
+  test('the addon loads and computes in worker threads', () => {
+    const out = runNode(
+      'w.cjs',
+      `const { Worker } = require('worker_threads');
+const tg = require('tensorgrad');
+const src = "const tg = require('tensorgrad'); require('worker_threads').parentPort.postMessage(String(tg.ones(2, 2).matmul(tg.ones(2, 3)).sum()));";
+let done = 0;
+for (let i = 0; i < 2; ++i) {
+  const w = new Worker(src, { eval: true });
+  w.on('message', (m) => console.log(m));
+  w.on('exit', () => { if (++done === 2) console.log(String(tg.ones(3).sum())); });
+}`,
+    );
+    expect(out.trim().split('\n')).toEqual(['tensor(12.)', 'tensor(12.)', 'tensor(3.)']);
+  });
+});
