@@ -10,6 +10,7 @@
 
 #include "tg/context.h"
 #include "tg/error.h"
+#include "tg/generator.h"
 #include "tg/kernels.h"
 #include "views.h"
 
@@ -122,6 +123,11 @@ Napi::Value Init(const Napi::CallbackInfo& info) {
 #define TG_INDEX_OP TG_NAME
 #include "tg/ops.def"
 #undef TG_INDEX_OP
+  }));
+  result.Set("randomOps", names({
+#define TG_RANDOM_OP TG_NAME
+#include "tg/ops.def"
+#undef TG_RANDOM_OP
   }));
 #undef TG_NAME
   result.Set("simd", inst->ctx.cpu.avx2 && inst->ctx.cpu.fma ? "avx2" : "scalar");
@@ -244,6 +250,25 @@ void IndexOp(const Napi::CallbackInfo& info) {
   runKernel(env, [&] { tg::indexOp(inst.ctx, op, out, x, index, static_cast<int>(dim)); });
 }
 
+// random(op, state, out, p0, p1): state is a generator's Uint32Array (tg/generator.h),
+// borrowed for this call only; out is null for Seed.
+void Random(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  requireArgs(info, 5, "random");
+  Instance& inst = instance(env);
+  auto op = opcode<tg::RandomOp>(env, info[0]);
+  if (!info[1].IsTypedArray() || info[1].As<Napi::TypedArray>().TypedArrayType() != napi_uint32_array ||
+      info[1].As<Napi::Uint32Array>().ElementLength() != tg::kGeneratorWords)
+    throw Napi::TypeError::New(env, "random: state must be a Uint32Array of " + std::to_string(tg::kGeneratorWords) + " words");
+  uint32_t* state = info[1].As<Napi::Uint32Array>().Data();
+  auto meta = metaReader(env, inst);
+  tg::View out;
+  const bool hasOut = !info[2].IsNull();
+  if (hasOut) out = binding::readView(env, info[2], meta, "out");
+  double p0 = numberArg(info, 3, "random"), p1 = numberArg(info, 4, "random");
+  runKernel(env, [&] { tg::random(inst.ctx, op, state, hasOut ? &out : nullptr, p0, p1); });
+}
+
 void SetNumThreads(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const double n = info.Length() > 0 && info[0].IsNumber() ? info[0].As<Napi::Number>().DoubleValue() : 0;
@@ -267,6 +292,7 @@ Napi::Object Module(Napi::Env env, Napi::Object exports) {
   exports.Set("reduce", Napi::Function::New(env, Reduce, "reduce"));
   exports.Set("matmul", Napi::Function::New(env, Matmul, "matmul"));
   exports.Set("indexOp", Napi::Function::New(env, IndexOp, "indexOp"));
+  exports.Set("random", Napi::Function::New(env, Random, "random"));
   exports.Set("setNumThreads", Napi::Function::New(env, SetNumThreads, "setNumThreads"));
   exports.Set("getNumThreads", Napi::Function::New(env, GetNumThreads, "getNumThreads"));
   return exports;

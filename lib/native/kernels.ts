@@ -106,5 +106,12 @@ export function indexOp(op: number, out: Tensor, x: Tensor, index: Tensor, dim: 
   native.indexOp(op, out._storage.data, x._storage.data, index._storage.data, dim);
 }
 
+/** Draws into `out` (null for Seed) from the generator whose state words are `state`. */
+export function random(op: number, state: Uint32Array, out: Tensor | null, p0 = 0, p1 = 0): void {
+  pos = 0;
+  if (out !== null) put(out);
+  native.random(op, state, out === null ? null : out._storage.data, p0, p1);
+}
+
 export const setNumThreads = (n: number): void => native.setNumThreads(n);
 export const getNumThreads = (): number => native.getNumThreads();

@@ -1,0 +1,82 @@
+// PyTorch's CPU generator (aten/src/ATen/core/MT19937RNGEngine.h, CPUGeneratorImpl):
+// a 32-bit Mersenne Twister plus one cached standard normal. Its state is not owned
+// here: it lives in a JS Uint32Array (lib/random.ts mirrors the layout below) that a
+// kernel borrows for one call, so there are no C++ statics, every worker thread has
+// its own generators, and getState() is a plain copy.
+#pragma once
+#include <cstdint>
+#include <cstring>
+
+namespace tg {
+
+// Layout of a generator's state, in 32-bit words.
+constexpr int kMtWords = 624;
+constexpr int kGenIndex = 624;       // next state word to temper; kMtWords: twist first
+constexpr int kGenHasNormal = 625;   // 1 while a cached normal is held, else 0
+constexpr int kGenNormal = 626;      // the cached normal: a double in words 626..627
+constexpr int kGenSeed = 628;        // the seed as a uint64 (low word first); JS keeps it
+constexpr int kGeneratorWords = 630;
+
+class Mt19937 {
+ public:
+  // The caller has checked that state[kGenIndex] <= kMtWords (see random.cpp).
+  explicit Mt19937(uint32_t* state) : s_(state), index_(state[kGenIndex]) {}
+  ~Mt19937() { s_[kGenIndex] = index_; }
+  Mt19937(const Mt19937&) = delete;
+  Mt19937& operator=(const Mt19937&) = delete;
+
+  // std::mt19937's seeding; the first draw afterwards twists. Clears the cached normal.
+  void seed(uint32_t seed) {
+    s_[0] = seed;
+    for (uint32_t j = 1; j < kMtWords; ++j) s_[j] = 1812433253u * (s_[j - 1] ^ (s_[j - 1] >> 30)) + j;
+    index_ = kMtWords;
+    s_[kGenHasNormal] = 0;
+  }
+
+  uint32_t next32() {
+    if (index_ == kMtWords) twist();
+    uint32_t y = s_[index_++];
+    y ^= y >> 11;
+    y ^= (y << 7) & 0x9d2c5680u;
+    y ^= (y << 15) & 0xefc60000u;
+    y ^= y >> 18;
+    return y;
+  }
+  // PyTorch's random64(): the first draw is the high word.
+  uint64_t next64() {
+    const uint64_t hi = next32();
+    return (hi << 32) | next32();
+  }
+  // uniform_real_distribution: the low 24 (float) or 53 (double) bits, scaled to [0, 1).
+  float unitF32() { return static_cast<float>(next32() & 0xFFFFFFu) * 0x1p-24f; }
+  double unitF64() { return static_cast<double>(next64() & ((uint64_t(1) << 53) - 1)) * 0x1p-53; }
+
+  bool takeCachedNormal(double* z) {
+    if (s_[kGenHasNormal] == 0) return false;
+    std::memcpy(z, s_ + kGenNormal, sizeof(double));
+    s_[kGenHasNormal] = 0;
+    return true;
+  }
+  void cacheNormal(double z) {
+    std::memcpy(s_ + kGenNormal, &z, sizeof(double));
+    s_[kGenHasNormal] = 1;
+  }
+
+ private:
+  static uint32_t mix(uint32_t u, uint32_t v) {
+    return (((u & 0x80000000u) | (v & 0x7fffffffu)) >> 1) ^ ((v & 1u) ? 0x9908b0dfu : 0u);
+  }
+  void twist() {
+    constexpr int M = 397;
+    int i = 0;
+    for (; i < kMtWords - M; ++i) s_[i] = s_[i + M] ^ mix(s_[i], s_[i + 1]);
+    for (; i < kMtWords - 1; ++i) s_[i] = s_[i + M - kMtWords] ^ mix(s_[i], s_[i + 1]);
+    s_[kMtWords - 1] = s_[M - 1] ^ mix(s_[kMtWords - 1], s_[0]);
+    index_ = 0;
+  }
+
+  uint32_t* s_;
+  uint32_t index_;
+};
+
+}  // namespace tg

@@ -1,0 +1,262 @@
+// Random kernels: PyTorch 1.13's CPU distributions (aten/src/ATen/native/cpu/
+// DistributionTemplates.h, core/DistributionsHelper.h, core/TransformationHelper.h,
+// native/TensorFactories.cpp), reproduced bit for bit; ../shared/golden/RNG-NOTES.md
+// describes each one. Every draw is serial (PyTorch holds the generator's lock and
+// uses cpu_serial_kernel); only the float transform of the vectorised normal paths,
+// which draws nothing, runs on the thread pool.
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+#include "normal16.h"
+#include "strided.h"
+#include "tg/error.h"
+#include "tg/generator.h"
+#include "tg/kernels.h"
+
+namespace tg {
+namespace {
+
+// normal16.h's lanes with one float per lane: the portable build of the AVX2 code.
+struct ScalarLanes {
+  using F = float;
+  using I = int32_t;
+  static constexpr int W = 1;
+  static F splat(float x) { return x; }
+  static I isplat(int32_t x) { return x; }
+  static F load(const float* p) { return *p; }
+  static void store(float* p, F x) { *p = x; }
+  static F add(F a, F b) { return a + b; }
+  static F sub(F a, F b) { return a - b; }
+  static F mul(F a, F b) { return a * b; }
+  static F fma(F a, F b, F c) { return std::fma(a, b, c); }
+  static F fnma(F a, F b, F c) { return std::fma(-a, b, c); }
+  static F neg(F a) { return -a; }
+  static F sqrt(F a) { return std::sqrt(a); }
+  static F max(F a, F b) { return a > b ? a : b; }  // _mm256_max_ps
+  static F less(F a, F b) { return fromBits(a < b ? -1 : 0); }
+  static I bits(F a) {
+    I i;
+    std::memcpy(&i, &a, sizeof i);
+    return i;
+  }
+  static F fromBits(I i) {
+    F a;
+    std::memcpy(&a, &i, sizeof a);
+    return a;
+  }
+  static F band(F a, F b) { return fromBits(bits(a) & bits(b)); }
+  static F bandnot(F a, F b) { return fromBits(~bits(a) & bits(b)); }
+  static F bor(F a, F b) { return fromBits(bits(a) | bits(b)); }
+  static F bxor(F a, F b) { return fromBits(bits(a) ^ bits(b)); }
+  static F toFloat(I i) { return static_cast<float>(i); }
+  static I truncate(F a) { return static_cast<I>(a); }  // |a| <= 8 here
+  static I iadd(I a, I b) { return a + b; }
+  static I isub(I a, I b) { return a - b; }
+  static I iand(I a, I b) { return a & b; }
+  static I iandnot(I a, I b) { return ~a & b; }
+  static I shiftRight23(I a) { return static_cast<I>(static_cast<uint32_t>(a) >> 23); }
+  static I shiftLeft29(I a) { return static_cast<I>(static_cast<uint32_t>(a) << 29); }
+  static I isZero(I a) { return a == 0 ? -1 : 0; }
+};
+
+template <typename T> T unit(Mt19937& gen);
+template <> float unit<float>(Mt19937& gen) { return gen.unitF32(); }
+template <> double unit<double>(Mt19937& gen) { return gen.unitF64(); }
+
+// Writes gen() into every element of `out`, lowest address first: TensorIterator sorts
+// a nullary op's dims by stride, so for t(), permute or narrow views the k-th value
+// lands at the k-th lowest address, not at the k-th element in logical order.
+template <typename T, typename Gen>
+void fillInMemoryOrder(const View& out, Gen&& gen) {
+  View sorted = out;
+  int order[kMaxDims];
+  for (int d = 0; d < out.ndim; ++d) order[d] = d;
+  std::stable_sort(order, order + out.ndim, [&](int a, int b) { return out.strides[a] > out.strides[b]; });
+  for (int d = 0; d < out.ndim; ++d) {
+    sorted.shape[d] = out.shape[order[d]];
+    sorted.strides[d] = out.strides[order[d]];
+  }
+  const View* views[1] = {&sorted};
+  StridedLoop<1> loop(views);
+  loop.run(0, loop.numel, [&](char* const* p, const int64_t* s, int64_t n) {
+    char* q = p[0];
+    for (int64_t i = 0; i < n; ++i, q += s[0]) *reinterpret_cast<T*>(q) = gen();
+  });
+}
+
+// at::normal_distribution<double>: Box-Muller in double from two 53-bit uniforms, the
+// sine half cached in the generator for the next per-element normal of any call.
+double boxMuller(Mt19937& gen, double mean, double std) {
+  double z;
+  if (!gen.takeCachedNormal(&z)) {
+    const double u1 = gen.unitF64();
+    const double u2 = gen.unitF64();
+    const double r = std::sqrt(-2.0 * std::log(1.0 - u2));
+    const double theta = 2.0 * M_PI * u1;
+    gen.cacheNormal(r * std::sin(theta));
+    z = r * std::cos(theta);
+  }
+  return std::fma(z, std, mean);  // GCC fuses PyTorch's z * std + mean
+}
+
+// normal_fill_16<double>: like the float block, in double with libm (glibc, as PyTorch).
+void fill16(double* d, double mean, double std) {
+  for (int j = 0; j < 8; ++j) {
+    const double u1 = 1 - d[j];
+    const double u2 = d[j + 8];
+    const double radius = std::sqrt(-2 * std::log(u1));
+    const double theta = 2.0 * M_PI * u2;
+    d[j] = std::fma(radius * std::cos(theta), std, mean);
+    d[j + 8] = std::fma(radius * std::sin(theta), std, mean);
+  }
+}
+
+void fill16Blocks(const Context& ctx, float* d, int64_t blocks, float mean, float std) {
+  if (ctx.cpu.avx2 && ctx.cpu.fma && normalAvx2Built()) {
+    normalFillAvx2(d, blocks, mean, std);
+  } else {
+    for (int64_t b = 0; b < blocks; ++b) normal16::fill16<ScalarLanes>(d + 16 * b, mean, std);
+  }
+}
+void fill16Blocks(const Context&, double* d, int64_t blocks, double mean, double std) {
+  for (int64_t b = 0; b < blocks; ++b) fill16(d + 16 * b, mean, std);
+}
+
+// normal_fill / normal_fill_AVX2 for n >= 16 contiguous elements: n uniforms first, then
+// blocks of 16 in place; if n is not a multiple of 16 the last 16 elements are redrawn
+// and transformed again. mean and std are rounded to T.
+template <typename T>
+void normalBlocks(Context& ctx, Mt19937& gen, T* d, int64_t n, T mean, T std) {
+  for (int64_t i = 0; i < n; ++i) d[i] = unit<T>(gen);
+  T tail[16];
+  const bool redraw = n % 16 != 0;
+  if (redraw) {
+    for (T& u : tail) u = unit<T>(gen);
+  }
+  constexpr int64_t kBlocksPerTask = 4096;
+  const int64_t blocks = n / 16;
+  const int64_t tasks = (blocks + kBlocksPerTask - 1) / kBlocksPerTask;
+  ctx.pool.parallelFor(tasks, [&](int64_t t) {
+    const int64_t b0 = t * kBlocksPerTask;
+    fill16Blocks(ctx, d + 16 * b0, std::min(kBlocksPerTask, blocks - b0), mean, std);
+  });
+  if (redraw) {
+    std::copy(tail, tail + 16, d + n - 16);
+    fill16Blocks(ctx, d + n - 16, 1, mean, std);
+  }
+}
+
+template <typename T>
+void normal(Context& ctx, Mt19937& gen, const View& out, double mean, double std) {
+  const int64_t n = out.numel();
+  if (n >= 16 && out.isContiguous()) {
+    normalBlocks<T>(ctx, gen, out.ptr<T>(), n, static_cast<T>(mean), static_cast<T>(std));
+  } else {
+    fillInMemoryOrder<T>(out, [&] { return static_cast<T>(boxMuller(gen, mean, std)); });
+  }
+}
+
+// uniform_real_distribution: the bounds are rounded to T, `to - from` is computed in T,
+// and GCC fuses PyTorch's x * (to - from) + from into one FMA.
+template <typename T>
+void uniform(Mt19937& gen, const View& out, double from, double to) {
+  const T lo = static_cast<T>(from);
+  const T range = static_cast<T>(to) - lo;
+  fillInMemoryOrder<T>(out, [&] { return std::fma(unit<T>(gen), range, lo); });
+}
+
+// uniform_int_from_to_distribution: one 32-bit draw, or a 64-bit one for ranges of
+// 2^32 and more (PyTorch switches for int64 and floating results only).
+template <typename T>
+void randint(Mt19937& gen, const View& out, int64_t low, uint64_t range) {
+  const bool wide = std::is_floating_point_v<T> && range >= (uint64_t(1) << 32);
+  fillInMemoryOrder<T>(out, [&] {
+    const uint64_t draw = wide ? gen.next64() : gen.next32();
+    return static_cast<T>(static_cast<int64_t>(draw % range + static_cast<uint64_t>(low)));
+  });
+}
+
+// randperm_cpu: a forward Fisher-Yates with 32-bit draws for n < 2^32 / 20, else the
+// "inside-out" variant with 64-bit draws.
+void randperm(Mt19937& gen, const View& out) {
+  TG_CHECK(out.ndim == 1 && out.dtype == DType::I32, "randperm: expected a 1-d int32 out");
+  int32_t* r = out.ptr<int32_t>();
+  const int64_t n = out.shape[0], s = out.strides[0];
+  if (n < int64_t(std::numeric_limits<uint32_t>::max() / 20)) {
+    for (int64_t i = 0; i < n; ++i) r[i * s] = static_cast<int32_t>(i);
+    for (int64_t i = 0; i < n - 1; ++i) {
+      const int64_t z = gen.next32() % (n - i);
+      std::swap(r[i * s], r[(i + z) * s]);
+    }
+    return;
+  }
+  for (int64_t i = 0; i < n; ++i) {
+    const int64_t z = static_cast<int64_t>(gen.next64() % uint64_t(i + 1));
+    r[i * s] = r[z * s];
+    r[z * s] = static_cast<int32_t>(i);
+  }
+}
+
+bool isFloat(DType d) { return d == DType::F32 || d == DType::F64; }
+
+// Calls fn(T{}) for a float32 or float64 out.
+template <typename Fn>
+void dispatchFloat(const char* op, DType d, Fn&& fn) {
+  TG_CHECK(isFloat(d), "%s: expected a float32 or float64 out, got %s", op, dtypeName(d));
+  if (d == DType::F32) fn(float{});
+  else fn(double{});
+}
+
+bool isExactInteger(double x, double limit) { return x == std::floor(x) && std::fabs(x) <= limit; }
+
+}  // namespace
+
+void random(Context& ctx, RandomOp op, uint32_t* state, const View* out, double p0, double p1) {
+  TG_CHECK(state[kGenIndex] <= kMtWords, "random: corrupt generator state (index %u)", state[kGenIndex]);
+  Mt19937 gen(state);
+  if (op == RandomOp::Seed) {
+    TG_CHECK(p0 >= 0 && isExactInteger(p0, 4294967295.0), "random: a seed must be a uint32");
+    gen.seed(static_cast<uint32_t>(p0));
+    return;
+  }
+  TG_CHECK(out != nullptr, "random: missing out");
+  const View& o = *out;
+  switch (op) {
+    case RandomOp::Seed: break;
+    case RandomOp::Bits:
+      TG_CHECK(o.dtype == DType::I32, "random bits: expected an int32 out");
+      fillInMemoryOrder<int32_t>(o, [&] { return static_cast<int32_t>(gen.next32()); });
+      break;
+    case RandomOp::Uniform:
+      dispatchFloat("uniform_", o.dtype, [&](auto t) { uniform<decltype(t)>(gen, o, p0, p1); });
+      break;
+    case RandomOp::Normal:
+      dispatchFloat("normal_", o.dtype, [&](auto t) { normal<decltype(t)>(ctx, gen, o, p0, p1); });
+      break;
+    case RandomOp::Bernoulli:
+      dispatchDType(o.dtype, [&](auto t) {
+        using T = decltype(t);
+        fillInMemoryOrder<T>(o, [&] { return static_cast<T>(gen.unitF64() < p0 ? 1 : 0); });
+      });
+      break;
+    case RandomOp::Randint: {
+      constexpr double kLimit = 9007199254740992.0;  // 2^53: exact in the doubles p0, p1
+      TG_CHECK(isExactInteger(p0, kLimit) && isExactInteger(p1, kLimit) && p1 >= 1,
+               "randint: expected an integer low and a range >= 1");
+      const int64_t low = static_cast<int64_t>(p0);
+      const uint64_t range = static_cast<uint64_t>(p1);
+      if (o.dtype == DType::I32) {
+        randint<int32_t>(gen, o, low, range);
+      } else {
+        dispatchFloat("randint", o.dtype, [&](auto t) { randint<decltype(t)>(gen, o, low, range); });
+      }
+      break;
+    }
+    case RandomOp::Randperm: randperm(gen, o); break;
+    case RandomOp::Count: break;
+  }
+}
+
+}  // namespace tg
