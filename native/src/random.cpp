@@ -64,12 +64,15 @@ struct ScalarLanes {
 template <typename T> T unit(Mt19937& gen);
 template <> float unit<float>(Mt19937& gen) { return gen.unitF32(); }
 template <> double unit<double>(Mt19937& gen) { return gen.unitF64(); }
+// A lambda, not a function pointer, so that the fill loops inline it.
+constexpr auto unitF32 = [](uint32_t word) { return Mt19937::unitF32(word); };
 
-// Writes gen() into every element of `out`, lowest address first: TensorIterator sorts
-// a nullary op's dims by stride, so for t(), permute or narrow views the k-th value
-// lands at the k-th lowest address, not at the k-th element in logical order.
-template <typename T, typename Gen>
-void fillInMemoryOrder(const View& out, Gen&& gen) {
+// Calls run(first, strideInBytes, count) over runs of `out` that together cover it
+// lowest address first: TensorIterator sorts a nullary op's dims by stride, so for
+// t(), permute or narrow views the k-th value lands at the k-th lowest address, not at
+// the k-th element in logical order.
+template <typename Run>
+void forEachRun(const View& out, Run&& run) {
   View sorted = out;
   int order[kMaxDims];
   for (int d = 0; d < out.ndim; ++d) order[d] = d;
@@ -80,9 +83,31 @@ void fillInMemoryOrder(const View& out, Gen&& gen) {
   }
   const View* views[1] = {&sorted};
   StridedLoop<1> loop(views);
-  loop.run(0, loop.numel, [&](char* const* p, const int64_t* s, int64_t n) {
-    char* q = p[0];
-    for (int64_t i = 0; i < n; ++i, q += s[0]) *reinterpret_cast<T*>(q) = gen();
+  loop.run(0, loop.numel, [&](char* const* p, const int64_t* s, int64_t n) { run(p[0], s[0], n); });
+}
+
+// Writes gen() into every element of `out`, in memory order.
+template <typename T, typename Gen>
+void fillInMemoryOrder(const View& out, Gen&& gen) {
+  forEachRun(out, [&](char* q, int64_t stride, int64_t n) {
+    for (int64_t i = 0; i < n; ++i, q += stride) *reinterpret_cast<T*>(q) = gen();
+  });
+}
+
+// Like fillInMemoryOrder for values made from one 32-bit draw each, value(word): the
+// same stream, drawn in bulk.
+template <typename T, typename Value>
+void fillFromWords(Mt19937& gen, const View& out, Value&& value) {
+  forEachRun(out, [&](char* q, int64_t stride, int64_t n) {
+    gen.draw32(n, [&](const uint32_t* words, int count) {
+      if (stride == sizeof(T)) {
+        T* p = reinterpret_cast<T*>(q);
+        for (int j = 0; j < count; ++j) p[j] = value(words[j]);
+        q += count * stride;
+      } else {
+        for (int j = 0; j < count; ++j, q += stride) *reinterpret_cast<T*>(q) = value(words[j]);
+      }
+    });
   });
 }
 
@@ -129,7 +154,15 @@ void fill16Blocks(const Context&, double* d, int64_t blocks, double mean, double
 // and transformed again. mean and std are rounded to T.
 template <typename T>
 void normalBlocks(Context& ctx, Mt19937& gen, T* d, int64_t n, T mean, T std) {
-  for (int64_t i = 0; i < n; ++i) d[i] = unit<T>(gen);
+  if constexpr (std::is_same_v<T, float>) {
+    gen.draw32(n, [&](const uint32_t* words, int count) {
+      for (int j = 0; j < count; ++j) d[j] = unitF32(words[j]);
+      d += count;
+    });
+    d -= n;
+  } else {
+    for (int64_t i = 0; i < n; ++i) d[i] = unit<T>(gen);
+  }
   T tail[16];
   const bool redraw = n % 16 != 0;
   if (redraw) {
@@ -164,18 +197,22 @@ template <typename T>
 void uniform(Mt19937& gen, const View& out, double from, double to) {
   const T lo = static_cast<T>(from);
   const T range = static_cast<T>(to) - lo;
-  fillInMemoryOrder<T>(out, [&] { return std::fma(unit<T>(gen), range, lo); });
+  if constexpr (std::is_same_v<T, float>) {
+    // fma(u, 1, 0) is u itself: rand() skips the multiply-add.
+    if (lo == 0 && range == 1) fillFromWords<float>(gen, out, unitF32);
+    else fillFromWords<float>(gen, out, [&](uint32_t w) { return std::fma(unitF32(w), range, lo); });
+  } else {
+    fillInMemoryOrder<T>(out, [&] { return std::fma(gen.unitF64(), range, lo); });
+  }
 }
 
 // uniform_int_from_to_distribution: one 32-bit draw, or a 64-bit one for ranges of
 // 2^32 and more (PyTorch switches for int64 and floating results only).
 template <typename T>
 void randint(Mt19937& gen, const View& out, int64_t low, uint64_t range) {
-  const bool wide = std::is_floating_point_v<T> && range >= (uint64_t(1) << 32);
-  fillInMemoryOrder<T>(out, [&] {
-    const uint64_t draw = wide ? gen.next64() : gen.next32();
-    return static_cast<T>(static_cast<int64_t>(draw % range + static_cast<uint64_t>(low)));
-  });
+  const auto value = [&](uint64_t draw) { return static_cast<T>(static_cast<int64_t>(draw % range + static_cast<uint64_t>(low))); };
+  if (std::is_floating_point_v<T> && range >= (uint64_t(1) << 32)) fillInMemoryOrder<T>(out, [&] { return value(gen.next64()); });
+  else fillFromWords<T>(gen, out, value);
 }
 
 // randperm_cpu: a forward Fisher-Yates with 32-bit draws for n < 2^32 / 20, else the
@@ -227,7 +264,7 @@ void random(Context& ctx, RandomOp op, uint32_t* state, const View* out, double 
     case RandomOp::Seed: break;
     case RandomOp::Bits:
       TG_CHECK(o.dtype == DType::I32, "random bits: expected an int32 out");
-      fillInMemoryOrder<int32_t>(o, [&] { return static_cast<int32_t>(gen.next32()); });
+      fillFromWords<int32_t>(gen, o, [](uint32_t w) { return static_cast<int32_t>(w); });
       break;
     case RandomOp::Uniform:
       dispatchFloat("uniform_", o.dtype, [&](auto t) { uniform<decltype(t)>(gen, o, p0, p1); });

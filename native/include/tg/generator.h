@@ -35,12 +35,23 @@ class Mt19937 {
 
   uint32_t next32() {
     if (index_ == kMtWords) twist();
-    uint32_t y = s_[index_++];
-    y ^= y >> 11;
-    y ^= (y << 7) & 0x9d2c5680u;
-    y ^= (y << 15) & 0xefc60000u;
-    y ^= y >> 18;
-    return y;
+    return temper(s_[index_++]);
+  }
+  // The next n draws, delivered in order as put(words, count) for runs of up to
+  // kMtWords words: the same stream as n calls of next32(), tempered in loops the
+  // compiler vectorises.
+  template <typename Put>
+  void draw32(int64_t n, Put&& put) {
+    uint32_t words[kMtWords];
+    while (n > 0) {
+      if (index_ == kMtWords) twist();
+      const int count = static_cast<int>(n < kMtWords - index_ ? n : kMtWords - index_);
+      const uint32_t* src = s_ + index_;
+      for (int j = 0; j < count; ++j) words[j] = temper(src[j]);
+      index_ += count;
+      n -= count;
+      put(static_cast<const uint32_t*>(words), count);
+    }
   }
   // PyTorch's random64(): the first draw is the high word.
   uint64_t next64() {
@@ -48,7 +59,8 @@ class Mt19937 {
     return (hi << 32) | next32();
   }
   // uniform_real_distribution: the low 24 (float) or 53 (double) bits, scaled to [0, 1).
-  float unitF32() { return static_cast<float>(next32() & 0xFFFFFFu) * 0x1p-24f; }
+  static float unitF32(uint32_t word) { return static_cast<float>(word & 0xFFFFFFu) * 0x1p-24f; }
+  float unitF32() { return unitF32(next32()); }
   double unitF64() { return static_cast<double>(next64() & ((uint64_t(1) << 53) - 1)) * 0x1p-53; }
 
   bool takeCachedNormal(double* z) {
@@ -63,6 +75,12 @@ class Mt19937 {
   }
 
  private:
+  static uint32_t temper(uint32_t y) {
+    y ^= y >> 11;
+    y ^= (y << 7) & 0x9d2c5680u;
+    y ^= (y << 15) & 0xefc60000u;
+    return y ^ (y >> 18);
+  }
   static uint32_t mix(uint32_t u, uint32_t v) {
     return (((u & 0x80000000u) | (v & 0x7fffffffu)) >> 1) ^ ((v & 1u) ? 0x9908b0dfu : 0u);
   }
