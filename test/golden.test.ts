@@ -1,7 +1,7 @@
 // Runs every case of the golden files through one generic runner (see helpers/golden.ts).
 import { describe, expect, test } from 'vitest';
 import * as tg from '../lib/index';
-import { compareTensor, evaluate, loadCases, makeTensor, type Expr, type TensorSpec, type Tol } from './helpers/golden';
+import { compareTensor, evaluate, loadCases, makeTensor, runRngCase, type Expr, type RngCase, type TensorSpec, type Tol } from './helpers/golden';
 
 interface OpCase {
   id: string;
@@ -21,21 +21,6 @@ interface PrintCase {
   inputs: Record<string, TensorSpec>;
   repr: string;
   gradFn: string | null;
-}
-
-interface RngCall {
-  call: Expr;
-  /** A tensor spec, or {weight, bias?} for an nn.Linear. */
-  out: TensorSpec | { weight: TensorSpec; bias?: TensorSpec };
-  tol?: Tol;
-}
-
-interface RngCase {
-  id: string;
-  kind: 'rng';
-  seed: number;
-  calls: RngCall[];
-  tol: Tol;
 }
 
 function makeInputs(specs: Record<string, TensorSpec>): Record<string, tg.Tensor> {
@@ -77,42 +62,6 @@ describe('printing.json', () => {
     expect(result.gradFn?.name ?? null).toBe(c.gradFn);
   });
 });
-
-// tg.nn.Linear is being built on branch nn; until it lands, an "nn.Linear" call builds the
-// parameters through nn.init.resetLinear_, the initialisation Linear runs.
-function linearParameters(inFeatures: number, outFeatures: number, options: { bias?: boolean } = {}) {
-  const weight = tg.empty([outFeatures, inFeatures]);
-  const bias = options.bias === false ? null : tg.empty([outFeatures]);
-  tg.nn.init.resetLinear_(weight, bias);
-  return { weight, bias };
-}
-
-function evaluateRngCall(expr: Expr): unknown {
-  if (Array.isArray(expr) && expr[0] === 'nn.Linear' && !('Linear' in tg.nn)) {
-    return linearParameters(...(expr.slice(1) as Parameters<typeof linearParameters>));
-  }
-  return evaluate(expr, {});
-}
-
-/** Runs the calls after tg.manualSeed(seed); each continues the stream the last one left. */
-function runRngCase(c: RngCase): string[] {
-  tg.manualSeed(c.seed);
-  const problems: string[] = [];
-  c.calls.forEach((call, i) => {
-    const result = evaluateRngCall(call.call);
-    const tol = call.tol ?? c.tol;
-    const what = `call ${i} ${JSON.stringify(call.call).slice(0, 60)}`;
-    if ('weight' in call.out) {
-      const { weight, bias } = result as { weight: tg.Tensor; bias: tg.Tensor | null };
-      problems.push(...compareTensor(weight, call.out.weight, tol, `${what} weight`));
-      if (call.out.bias) problems.push(...compareTensor(bias, call.out.bias, tol, `${what} bias`));
-      else if (bias != null) problems.push(`${what}: unexpected bias`);
-    } else {
-      problems.push(...compareTensor(result, call.out, tol, what));
-    }
-  });
-  return problems;
-}
 
 describe('rng.json', () => {
   const cases = loadCases<RngCase>('rng.json');

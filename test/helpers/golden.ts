@@ -112,3 +112,57 @@ export function compareTensor(actual: unknown, spec: TensorSpec, tol: Tol, what:
   });
   return problems;
 }
+
+// ---- random-number cases (rng.json) ---------------------------------------------------------
+
+export interface RngCall {
+  call: Expr;
+  /** A tensor spec, or {weight, bias?} for an nn.Linear. */
+  out: TensorSpec | { weight: TensorSpec; bias?: TensorSpec };
+  tol?: Tol;
+}
+
+export interface RngCase {
+  id: string;
+  kind: 'rng';
+  seed: number;
+  calls: RngCall[];
+  tol: Tol;
+}
+
+// tg.nn.Linear is being built on branch nn; until it lands, an "nn.Linear" call builds the
+// parameters through nn.init.resetLinear_, the initialisation Linear runs.
+function linearParameters(inFeatures: number, outFeatures: number, options: { bias?: boolean } = {}) {
+  const weight = tg.empty([outFeatures, inFeatures]);
+  const bias = options.bias === false ? null : tg.empty([outFeatures]);
+  tg.nn.init.resetLinear_(weight, bias);
+  return { weight, bias };
+}
+
+function evaluateRngCall(expr: Expr): unknown {
+  if (Array.isArray(expr) && expr[0] === 'nn.Linear' && !('Linear' in tg.nn)) {
+    return linearParameters(...(expr.slice(1) as Parameters<typeof linearParameters>));
+  }
+  return evaluate(expr, {});
+}
+
+/** Runs the calls after tg.manualSeed(seed), each continuing the stream the last one left;
+ * returns the problems found (empty when every result matches). */
+export function runRngCase(c: RngCase): string[] {
+  tg.manualSeed(c.seed);
+  const problems: string[] = [];
+  c.calls.forEach((call, i) => {
+    const result = evaluateRngCall(call.call);
+    const tol = call.tol ?? c.tol;
+    const what = `call ${i} ${JSON.stringify(call.call).slice(0, 60)}`;
+    if ('weight' in call.out) {
+      const { weight, bias } = result as { weight: Tensor; bias: Tensor | null };
+      problems.push(...compareTensor(weight, call.out.weight, tol, `${what} weight`));
+      if (call.out.bias) problems.push(...compareTensor(bias, call.out.bias, tol, `${what} bias`));
+      else if (bias != null) problems.push(`${what}: unexpected bias`);
+    } else {
+      problems.push(...compareTensor(result, call.out, tol, what));
+    }
+  });
+  return problems;
+}
