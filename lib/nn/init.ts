@@ -67,14 +67,20 @@ export function constant_<T extends Tensor>(t: T, value: number): T {
 export const zeros_ = <T extends Tensor>(t: T): T => constant_(t, 0);
 export const ones_ = <T extends Tensor>(t: T): T => constant_(t, 1);
 
-/** Kaiming/He uniform: U(-b, b) with b = gain * sqrt(3 / fan). A tensor with no
- * elements is returned untouched, without drawing. */
+/** gain / sqrt(fan) of the kaiming inits; null for a tensor with no elements, which they
+ * return untouched, without drawing. */
+function kaimingStd(op: string, t: Tensor, a: number, mode: FanMode, nonlinearity: Nonlinearity): number | null {
+  checkTensor(op, t, 'tensor');
+  if (t.numel() === 0) return null;
+  return calculateGain(nonlinearity, a) / Math.sqrt(fanOf(op, t, mode));
+}
+
+/** Kaiming/He uniform: U(-b, b) with b = gain * sqrt(3 / fan). */
 export function kaimingUniform_<T extends Tensor>(
   t: T, a = 0, mode: FanMode = 'fan_in', nonlinearity: Nonlinearity = 'leaky_relu', options?: RandomOptions,
 ): T {
-  checkTensor('kaimingUniform_', t, 'tensor');
-  if (t.numel() === 0) return t;
-  const std = calculateGain(nonlinearity, a) / Math.sqrt(fanOf('kaimingUniform_', t, mode));
+  const std = kaimingStd('kaimingUniform_', t, a, mode, nonlinearity);
+  if (std === null) return t;
   const bound = Math.sqrt(3.0) * std;
   return uniform_(t, -bound, bound, options);
 }
@@ -83,10 +89,8 @@ export function kaimingUniform_<T extends Tensor>(
 export function kaimingNormal_<T extends Tensor>(
   t: T, a = 0, mode: FanMode = 'fan_in', nonlinearity: Nonlinearity = 'leaky_relu', options?: RandomOptions,
 ): T {
-  checkTensor('kaimingNormal_', t, 'tensor');
-  if (t.numel() === 0) return t;
-  const std = calculateGain(nonlinearity, a) / Math.sqrt(fanOf('kaimingNormal_', t, mode));
-  return normal_(t, 0, std, options);
+  const std = kaimingStd('kaimingNormal_', t, a, mode, nonlinearity);
+  return std === null ? t : normal_(t, 0, std, options);
 }
 
 function xavierStd(op: string, t: Tensor, gain: number): number {

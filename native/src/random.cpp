@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
-#include <limits>
 
 #include "normal16.h"
 #include "strided.h"
@@ -215,24 +214,17 @@ void randint(Mt19937& gen, const View& out, int64_t low, uint64_t range) {
   else fillFromWords<T>(gen, out, value);
 }
 
-// randperm_cpu: a forward Fisher-Yates with 32-bit draws for n < 2^32 / 20, else the
-// "inside-out" variant with 64-bit draws.
+// randperm_cpu: a forward Fisher-Yates with one 32-bit draw per step, for every n. (Later
+// PyTorch versions switch to 64-bit draws for n >= 2^32 / 20; 1.13 does not, as checked
+// against it for n = 2^32 / 20 + 5.)
 void randperm(Mt19937& gen, const View& out) {
   TG_CHECK(out.ndim == 1 && out.dtype == DType::I32, "randperm: expected a 1-d int32 out");
   int32_t* r = out.ptr<int32_t>();
   const int64_t n = out.shape[0], s = out.strides[0];
-  if (n < int64_t(std::numeric_limits<uint32_t>::max() / 20)) {
-    for (int64_t i = 0; i < n; ++i) r[i * s] = static_cast<int32_t>(i);
-    for (int64_t i = 0; i < n - 1; ++i) {
-      const int64_t z = gen.next32() % (n - i);
-      std::swap(r[i * s], r[(i + z) * s]);
-    }
-    return;
-  }
-  for (int64_t i = 0; i < n; ++i) {
-    const int64_t z = static_cast<int64_t>(gen.next64() % uint64_t(i + 1));
-    r[i * s] = r[z * s];
-    r[z * s] = static_cast<int32_t>(i);
+  for (int64_t i = 0; i < n; ++i) r[i * s] = static_cast<int32_t>(i);
+  for (int64_t i = 0; i < n - 1; ++i) {
+    const int64_t z = gen.next32() % (n - i);
+    std::swap(r[i * s], r[(i + z) * s]);
   }
 }
 
