@@ -30,11 +30,7 @@ Instance& instance(Napi::Env env) {
   return *inst;
 }
 
-binding::MetaReader metaReader(Napi::Env env, Instance& inst) {
-  binding::MetaReader reader(inst.meta, inst.metaLength);
-  reader.setEnv(env);
-  return reader;
-}
+binding::MetaReader metaReader(Napi::Env env, Instance& inst) { return binding::MetaReader(env, inst.meta, inst.metaLength); }
 
 // A JS number operand becomes a 0-d view of `dtype` over this storage.
 struct ScalarOperand {
@@ -60,8 +56,8 @@ struct ScalarOperand {
 
 template <typename Enum>
 Enum opcode(Napi::Env env, const Napi::Value& value) {
-  if (!value.IsNumber()) throw Napi::TypeError::New(env, "expected an opcode");
-  const int32_t op = value.As<Napi::Number>().Int32Value();
+  int32_t op = -1;
+  if (napi_get_value_int32(env, value, &op) != napi_ok) throw Napi::TypeError::New(env, "expected an opcode");
   if (op < 0 || op >= static_cast<int32_t>(Enum::Count)) throw Napi::RangeError::New(env, "unknown opcode " + std::to_string(op));
   return static_cast<Enum>(op);
 }
@@ -148,10 +144,11 @@ void Unary(const Napi::CallbackInfo& info) {
 }
 
 // Reads an operand that may be a typed array (a view) or a JS number (a 0-d scalar of
-// the dtype `other` has).
+// `dtype`, the other operand's).
 tg::View operand(Napi::Env env, const Napi::Value& value, binding::MetaReader& meta, const char* arg,
                  ScalarOperand& scalar, tg::DType dtype) {
-  if (value.IsNumber()) return scalar.view(dtype, value.As<Napi::Number>().DoubleValue());
+  double number = 0;
+  if (napi_get_value_double(env, value, &number) == napi_ok) return scalar.view(dtype, number);
   return binding::readView(env, value, meta, arg);
 }
 
@@ -163,12 +160,12 @@ void Binary(const Napi::CallbackInfo& info) {
   auto op = opcode<tg::BinaryOp>(env, info[0]);
   auto meta = metaReader(env, inst);
   tg::View out = binding::readView(env, info[1], meta, "out");
-  if (info[2].IsNumber() && info[3].IsNumber()) throw Napi::TypeError::New(env, "binary: both operands are numbers");
   ScalarOperand sa, sb;
   tg::View a, b;
-  if (info[2].IsNumber()) {
+  double number = 0;
+  if (napi_get_value_double(env, info[2], &number) == napi_ok) {  // a number on the left takes b's dtype
     b = binding::readView(env, info[3], meta, "b");
-    a = sa.view(b.dtype, info[2].As<Napi::Number>().DoubleValue());
+    a = sa.view(b.dtype, number);
   } else {
     a = binding::readView(env, info[2], meta, "a");
     b = operand(env, info[3], meta, "b", sb, a.dtype);
@@ -250,23 +247,23 @@ void IndexOp(const Napi::CallbackInfo& info) {
   runKernel(env, [&] { tg::indexOp(inst.ctx, op, out, x, index, static_cast<int>(dim)); });
 }
 
-// random(op, state, out, p0, p1): state is a generator's Uint32Array (tg/generator.h),
-// borrowed for this call only; out is null for Seed.
+// random(op, state, out, p0, p1): state is the ArrayBuffer of a generator's state words
+// (tg/generator.h), borrowed for this call only; out is null for Seed.
 void Random(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   requireArgs(info, 5, "random");
   Instance& inst = instance(env);
   auto op = opcode<tg::RandomOp>(env, info[0]);
-  if (!info[1].IsTypedArray() || info[1].As<Napi::TypedArray>().TypedArrayType() != napi_uint32_array ||
-      info[1].As<Napi::Uint32Array>().ElementLength() != tg::kGeneratorWords)
-    throw Napi::TypeError::New(env, "random: state must be a Uint32Array of " + std::to_string(tg::kGeneratorWords) + " words");
-  uint32_t* state = info[1].As<Napi::Uint32Array>().Data();
+  void* state = nullptr;
+  size_t stateBytes = 0;
+  if (napi_get_arraybuffer_info(env, info[1], &state, &stateBytes) != napi_ok || stateBytes != tg::kGeneratorWords * sizeof(uint32_t))
+    throw Napi::TypeError::New(env, "random: state must be an ArrayBuffer of " + std::to_string(tg::kGeneratorWords) + " 32-bit words");
   auto meta = metaReader(env, inst);
   tg::View out;
   const bool hasOut = !info[2].IsNull();
   if (hasOut) out = binding::readView(env, info[2], meta, "out");
   double p0 = numberArg(info, 3, "random"), p1 = numberArg(info, 4, "random");
-  runKernel(env, [&] { tg::random(inst.ctx, op, state, hasOut ? &out : nullptr, p0, p1); });
+  runKernel(env, [&] { tg::random(inst.ctx, op, static_cast<uint32_t*>(state), hasOut ? &out : nullptr, p0, p1); });
 }
 
 void SetNumThreads(const Napi::CallbackInfo& info) {

@@ -36,7 +36,8 @@ function nondeterministicSeed(): number {
 }
 
 export class Generator {
-  /** @internal The state words (see native/include/tg/generator.h); native code borrows them. */
+  /** @internal The state words (see native/include/tg/generator.h), alone in their
+   * ArrayBuffer, which native code borrows. */
   readonly _state = new Uint32Array(new ArrayBuffer(STATE_BYTES));
 
   /** A new generator seeded as PyTorch seeds a new torch.Generator() (67280421310721). */
@@ -138,6 +139,6 @@ export function setRngState(state: Uint8Array): void {
 export function random64(generator: Generator = defaultGenerator): bigint {
   const out = Tensor._empty([2], 'int32');
   kernels.random(RandomOp.Bits, generator._state, out);
-  const [hi, lo] = new Uint32Array(out._storage.data.buffer);
-  return (BigInt(hi) << 32n) | BigInt(lo);
+  const [hi, lo] = out._storage.data;
+  return (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
 }

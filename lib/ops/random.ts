@@ -111,7 +111,7 @@ function emptyLike(t: Tensor, dtype: DType): Tensor {
     if (t._strides[d] !== expected) return out;
     expected *= t.shape[d];
   }
-  return out._view(t.shape.slice(), t._strides.slice(), 0);
+  return new Tensor(out._storage, t.shape.slice(), t._strides.slice(), 0, dtype);
 }
 
 function randomLike(op: string, kind: number, t: Tensor, options?: RandomCreationOptions): Tensor {
