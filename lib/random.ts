@@ -131,11 +131,11 @@ export function setRngState(state: Uint8Array): void {
 
 /** @internal PyTorch's random64(): two 32-bit draws, the first the high word.
  *
- * For the DataLoader (RNG-NOTES.md §8): each epoch of a shuffling DataLoader without a
- * generator draws `random64()` for its base seed, then, for RandomSampler,
+ * For the DataLoader (test/golden/RNG-NOTES.md §8): each epoch of a shuffling DataLoader
+ * without a generator draws `random64()` for its base seed, then, for RandomSampler,
  * `random64() & (2n**63n - 1n)` seeds a new Generator (whose low 32 bits are all that
  * count) on which `randperm(n, {generator})` gives the order. With a DataLoader
- * generator, both draws come from that generator and randperm runs on it directly. */
+ * generator, the base seed is drawn from it and randperm runs on it directly. */
 export function random64(generator: Generator = defaultGenerator): bigint {
   const out = Tensor._empty([2], 'int32');
   kernels.random(RandomOp.Bits, generator._state, out);

@@ -1,8 +1,9 @@
 // Generators and random ops beyond the golden cases (rng.json runs in golden.test.ts):
 // the engine against an independent mt19937, Generator state and independence, seeds,
 // autograd of the in-place fills, dropout, nn.init, layouts, worker threads, the
-// portable kernels, and argument errors. Values marked "torch" were printed by PyTorch
-// 1.13.1 (/usr/bin/python3) with the code quoted next to them.
+// portable kernels, and argument errors. RNG-NOTES is test/golden/RNG-NOTES.md. Values
+// marked "torch" were printed by PyTorch 1.13.1 (/usr/bin/python3) running the code
+// quoted next to them.
 import { execFileSync } from 'child_process';
 import * as path from 'path';
 import { Worker } from 'worker_threads';

@@ -1,7 +1,7 @@
 // Random creation functions (rand, randn, randint, randperm, randLike, randnLike) and
 // the in-place fills normal_, uniform_, bernoulli_. Each validates its arguments, then
 // one native call draws from the generator (lib/random.ts) exactly as PyTorch 1.13's
-// CPU kernels do (../shared/golden/RNG-NOTES.md).
+// CPU kernels do (test/golden/RNG-NOTES.md).
 import { Tensor } from '../tensor';
 import type { DType } from '../dtype';
 import { checkFloatDType, checkShape, fmtValue, opRangeError, opTypeError } from '../check';

@@ -6,7 +6,7 @@
 // kernels (-mavx2 -mfma, -ffp-contract=fast): every multiply-add GCC fuses is an explicit
 // L::fma here, every other operation rounds on its own (this project builds with
 // -ffp-contract=off), so the results are bit-identical to PyTorch's on every CPU.
-// See ../shared/golden/RNG-NOTES.md §3.2.
+// See test/golden/RNG-NOTES.md §3.2.
 //
 // A lanes type L provides F (float lanes), I (int32 lanes), W (lane count) and the
 // operations used below. Everything is in an anonymous namespace: each including file

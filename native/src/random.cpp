@@ -1,6 +1,6 @@
 // Random kernels: PyTorch 1.13's CPU distributions (aten/src/ATen/native/cpu/
 // DistributionTemplates.h, core/DistributionsHelper.h, core/TransformationHelper.h,
-// native/TensorFactories.cpp), reproduced bit for bit; ../shared/golden/RNG-NOTES.md
+// native/TensorFactories.cpp), reproduced bit for bit; test/golden/RNG-NOTES.md
 // describes each one. Every draw is serial (PyTorch holds the generator's lock and
 // uses cpu_serial_kernel); only the float transform of the vectorised normal paths,
 // which draws nothing, runs on the thread pool.
