@@ -126,7 +126,7 @@ double boxMuller(Mt19937& gen, double mean, double std) {
 }
 
 // normal_fill_16<double>: like the float block, in double with libm (glibc, as PyTorch).
-void fill16(double* d, double mean, double std) {
+void fill16F64(double* d, double mean, double std) {
   for (int j = 0; j < 8; ++j) {
     const double u1 = 1 - d[j];
     const double u2 = d[j + 8];
@@ -145,7 +145,7 @@ void fill16Blocks(const Context& ctx, float* d, int64_t blocks, float mean, floa
   }
 }
 void fill16Blocks(const Context&, double* d, int64_t blocks, double mean, double std) {
-  for (int64_t b = 0; b < blocks; ++b) fill16(d + 16 * b, mean, std);
+  for (int64_t b = 0; b < blocks; ++b) fill16F64(d + 16 * b, mean, std);
 }
 
 // normal_fill / normal_fill_AVX2 for n >= 16 contiguous elements: n uniforms first, then
@@ -154,11 +154,11 @@ void fill16Blocks(const Context&, double* d, int64_t blocks, double mean, double
 template <typename T>
 void normalBlocks(Context& ctx, Mt19937& gen, T* d, int64_t n, T mean, T std) {
   if constexpr (std::is_same_v<T, float>) {
+    float* p = d;
     gen.draw32(n, [&](const uint32_t* words, int count) {
-      for (int j = 0; j < count; ++j) d[j] = unitF32(words[j]);
-      d += count;
+      for (int j = 0; j < count; ++j) p[j] = unitF32(words[j]);
+      p += count;
     });
-    d -= n;
   } else {
     for (int64_t i = 0; i < n; ++i) d[i] = unit<T>(gen);
   }
