@@ -14,7 +14,7 @@ export { tensor, from, zeros, ones, full, empty, zerosLike, onesLike, fullLike, 
 export type { CreationOptions } from './ops/creation';
 export { rand, randn, randint, randperm, randLike, randnLike } from './ops/random';
 export type { RandomOptions, RandomCreationOptions } from './ops/random';
-export { Generator, manualSeed, seed, initialSeed, getRngState, setRngState } from './random';
+export { Generator, defaultGenerator, manualSeed, seed, initialSeed, getRngState, setRngState } from './random';
 export { add, sub, mul, div, pow, maximum, minimum, where, clamp, isclose, allclose } from './ops/elementwise';
 export type { CloseOptions } from './ops/elementwise';
 export { matmul, mm, outer, addmm } from './ops/linalg';

@@ -198,6 +198,14 @@ describe('manualSeed, seed, initialSeed', () => {
     expect(stream(s).slice(0, 3)).toEqual(a);
   });
 
+  test('tg.defaultGenerator is the generator manualSeed seeds', () => {
+    tg.manualSeed(21);
+    const a = values(tg.rand([3]));
+    tg.defaultGenerator.manualSeed(21);
+    expect(values(tg.rand([3]))).toEqual(a);
+    expect(tg.defaultGenerator.initialSeed()).toBe(21);
+  });
+
   test('getRngState/setRngState restore the global stream', () => {
     tg.manualSeed(8);
     tg.randn([1]);
