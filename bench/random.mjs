@@ -1,6 +1,7 @@
 // Random-number throughput, tensorgrad vs PyTorch side by side: randn(16M) (the
 // vectorised float32 normal path), rand(16M) and randn(16M) in float64. Each timing is the
-// median of repeated calls that each allocate their result, as torch.randn does.
+// best of repeated calls that each allocate their result, as torch.randn does (the best,
+// not the median: on a shared machine other load only ever adds time).
 // Usage: npm run build:ts && node bench/random.mjs [--json] [--reps N]
 import { execFileSync } from 'child_process';
 import * as tg from 'tensorgrad';
@@ -15,11 +16,6 @@ const cases = [
   { name: `randn(${N}) float64`, tg: () => tg.randn([N], { dtype: 'float64' }), torch: `torch.randn(${N}, dtype=torch.float64)` },
 ];
 
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
-
 function timeMs(fn) {
   fn(); // warm up
   const times = [];
@@ -28,7 +24,7 @@ function timeMs(fn) {
     fn();
     times.push(Number(process.hrtime.bigint() - t0) / 1e6);
   }
-  return median(times);
+  return Math.min(...times);
 }
 
 // The same loop in PyTorch; null (with the reason) when python3 or torch is missing.
@@ -43,7 +39,7 @@ for name, expr in json.loads(sys.argv[1]):
     ts = []
     for _ in range(reps):
         t0 = time.perf_counter(); f(); ts.append((time.perf_counter() - t0) * 1e3)
-    out[name] = sorted(ts)[len(ts) // 2]
+    out[name] = min(ts)
 out['version'] = torch.__version__
 out['threads'] = torch.get_num_threads()
 print(json.dumps(out))
@@ -64,7 +60,7 @@ if (argv.includes('--json')) {
   console.log(JSON.stringify({ tensorgrad: { ...ours, simd: tg.simd, threads: tg.getNumThreads() }, pytorch: torch }));
 } else {
   const mps = (ms) => (ms === undefined ? '' : `${(N / ms / 1e3).toFixed(0)} M/s`);
-  console.log(`tensorgrad (simd ${tg.simd}, ${tg.getNumThreads()} threads) vs PyTorch ${torch.version ?? '(not run)'}; median of ${reps}`);
+  console.log(`tensorgrad (simd ${tg.simd}, ${tg.getNumThreads()} threads) vs PyTorch ${torch.version ?? '(not run)'}; best of ${reps}`);
   console.log(`${'op'.padEnd(28)}${'tensorgrad'.padStart(22)}${'pytorch'.padStart(22)}${'speed-up'.padStart(10)}`);
   for (const c of cases) {
     const a = ours[c.name];

@@ -68,6 +68,15 @@ describe('the engine', () => {
     expect(u).toEqual(ref.slice(0, 1001).map((x) => (x & 0xffffff) * 2 ** -24));
     expect(w).toEqual(ref.slice(1001));
   });
+
+  test('bulk 64-bit draws keep their pairs across twists (float64 rand after an odd draw)', () => {
+    const g = new tg.Generator().manualSeed(10);
+    tg.rand([1], { generator: g });
+    const u = values(tg.rand([700], { generator: g, dtype: 'float64' }));
+    const ref = referenceMt(10, 1401);
+    // float64: the low 53 bits of a 64-bit draw whose high word comes first (RNG-NOTES §2).
+    expect(u).toEqual(u.map((_, i) => ((ref[1 + 2 * i] & 0x1fffff) * 2 ** 32 + ref[2 + 2 * i]) * 2 ** -53));
+  });
 });
 
 describe('Generator', () => {

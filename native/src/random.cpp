@@ -60,11 +60,9 @@ struct ScalarLanes {
   static I isZero(I a) { return a == 0 ? -1 : 0; }
 };
 
-template <typename T> T unit(Mt19937& gen);
-template <> float unit<float>(Mt19937& gen) { return gen.unitF32(); }
-template <> double unit<double>(Mt19937& gen) { return gen.unitF64(); }
-// A lambda, not a function pointer, so that the fill loops inline it.
+// Lambdas, not function pointers, so that the fill loops inline them.
 constexpr auto unitF32 = [](uint32_t word) { return Mt19937::unitF32(word); };
+constexpr auto unitF64 = [](uint64_t draw) { return Mt19937::unitF64(draw); };
 
 // Calls run(first, strideInBytes, count) over runs of `out` that together cover it
 // lowest address first: TensorIterator sorts a nullary op's dims by stride, so for
@@ -93,20 +91,22 @@ void fillInMemoryOrder(const View& out, Gen&& gen) {
   });
 }
 
-// Like fillInMemoryOrder for values made from one 32-bit draw each, value(word): the
-// same stream, drawn in bulk.
-template <typename T, typename Value>
-void fillFromWords(Mt19937& gen, const View& out, Value&& value) {
+// Like fillInMemoryOrder for values made from one draw each, value(draw), with 32-bit
+// draws or (kWide) 64-bit ones: the same stream, drawn in bulk.
+template <typename T, bool kWide = false, typename Value>
+void fillFromDraws(Mt19937& gen, const View& out, Value&& value) {
   forEachRun(out, [&](char* q, int64_t stride, int64_t n) {
-    gen.draw32(n, [&](const uint32_t* words, int count) {
+    const auto put = [&](const auto* draws, int count) {
       if (stride == sizeof(T)) {
         T* p = reinterpret_cast<T*>(q);
-        for (int j = 0; j < count; ++j) p[j] = value(words[j]);
+        for (int j = 0; j < count; ++j) p[j] = value(draws[j]);
         q += count * stride;
       } else {
-        for (int j = 0; j < count; ++j, q += stride) *reinterpret_cast<T*>(q) = value(words[j]);
+        for (int j = 0; j < count; ++j, q += stride) *reinterpret_cast<T*>(q) = value(draws[j]);
       }
-    });
+    };
+    if constexpr (kWide) gen.draw64(n, put);
+    else gen.draw32(n, put);
   });
 }
 
@@ -148,34 +148,40 @@ void fill16Blocks(const Context&, double* d, int64_t blocks, double mean, double
   for (int64_t b = 0; b < blocks; ++b) fill16F64(d + 16 * b, mean, std);
 }
 
-// normal_fill / normal_fill_AVX2 for n >= 16 contiguous elements: n uniforms first, then
-// blocks of 16 in place; if n is not a multiple of 16 the last 16 elements are redrawn
-// and transformed again. mean and std are rounded to T.
+// n uniforms into d, in stream order.
+void drawUnits(Mt19937& gen, float* d, int64_t n) {
+  gen.draw32(n, [&](const uint32_t* words, int count) {
+    for (int j = 0; j < count; ++j) d[j] = unitF32(words[j]);
+    d += count;
+  });
+}
+void drawUnits(Mt19937& gen, double* d, int64_t n) {
+  gen.draw64(n, [&](const uint64_t* draws, int count) {
+    for (int j = 0; j < count; ++j) d[j] = unitF64(draws[j]);
+    d += count;
+  });
+}
+
+// normal_fill / normal_fill_AVX2 for n >= 16 contiguous elements: n uniforms, transformed
+// in place in blocks of 16; if n is not a multiple of 16, the last 16 elements are then
+// redrawn and transformed again. A block's transform draws nothing, so drawing and
+// transforming chunk by chunk (while the chunk is in cache, the transform spread over
+// the thread pool) gives PyTorch's values. mean and std are rounded to T.
 template <typename T>
 void normalBlocks(Context& ctx, Mt19937& gen, T* d, int64_t n, T mean, T std) {
-  if constexpr (std::is_same_v<T, float>) {
-    float* p = d;
-    gen.draw32(n, [&](const uint32_t* words, int count) {
-      for (int j = 0; j < count; ++j) p[j] = unitF32(words[j]);
-      p += count;
+  constexpr int64_t kChunk = int64_t(1) << 18;     // elements; a multiple of 16
+  constexpr int64_t kBlocksPerTask = 1024;
+  for (int64_t i = 0; i < n; i += kChunk) {
+    const int64_t count = std::min(kChunk, n - i);
+    drawUnits(gen, d + i, count);
+    const int64_t blocks = count / 16;
+    ctx.pool.parallelFor((blocks + kBlocksPerTask - 1) / kBlocksPerTask, [&](int64_t t) {
+      const int64_t b0 = t * kBlocksPerTask;
+      fill16Blocks(ctx, d + i + 16 * b0, std::min(kBlocksPerTask, blocks - b0), mean, std);
     });
-  } else {
-    for (int64_t i = 0; i < n; ++i) d[i] = unit<T>(gen);
   }
-  T tail[16];
-  const bool redraw = n % 16 != 0;
-  if (redraw) {
-    for (T& u : tail) u = unit<T>(gen);
-  }
-  constexpr int64_t kBlocksPerTask = 4096;
-  const int64_t blocks = n / 16;
-  const int64_t tasks = (blocks + kBlocksPerTask - 1) / kBlocksPerTask;
-  ctx.pool.parallelFor(tasks, [&](int64_t t) {
-    const int64_t b0 = t * kBlocksPerTask;
-    fill16Blocks(ctx, d + 16 * b0, std::min(kBlocksPerTask, blocks - b0), mean, std);
-  });
-  if (redraw) {
-    std::copy(tail, tail + 16, d + n - 16);
+  if (n % 16 != 0) {
+    drawUnits(gen, d + n - 16, 16);
     fill16Blocks(ctx, d + n - 16, 1, mean, std);
   }
 }
@@ -198,10 +204,10 @@ void uniform(Mt19937& gen, const View& out, double from, double to) {
   const T range = static_cast<T>(to) - lo;
   if constexpr (std::is_same_v<T, float>) {
     // fma(u, 1, 0) is u itself: rand() skips the multiply-add.
-    if (lo == 0 && range == 1) fillFromWords<float>(gen, out, unitF32);
-    else fillFromWords<float>(gen, out, [&](uint32_t w) { return std::fma(unitF32(w), range, lo); });
+    if (lo == 0 && range == 1) fillFromDraws<float>(gen, out, unitF32);
+    else fillFromDraws<float>(gen, out, [&](uint32_t w) { return std::fma(unitF32(w), range, lo); });
   } else {
-    fillInMemoryOrder<T>(out, [&] { return std::fma(gen.unitF64(), range, lo); });
+    fillFromDraws<double, true>(gen, out, [&](uint64_t v) { return std::fma(unitF64(v), range, lo); });
   }
 }
 
@@ -210,8 +216,8 @@ void uniform(Mt19937& gen, const View& out, double from, double to) {
 template <typename T>
 void randint(Mt19937& gen, const View& out, int64_t low, uint64_t range) {
   const auto value = [&](uint64_t draw) { return static_cast<T>(static_cast<int64_t>(draw % range + static_cast<uint64_t>(low))); };
-  if (std::is_floating_point_v<T> && range >= (uint64_t(1) << 32)) fillInMemoryOrder<T>(out, [&] { return value(gen.next64()); });
-  else fillFromWords<T>(gen, out, value);
+  if (std::is_floating_point_v<T> && range >= (uint64_t(1) << 32)) fillFromDraws<T, true>(gen, out, value);
+  else fillFromDraws<T>(gen, out, value);
 }
 
 // randperm_cpu: a forward Fisher-Yates with one 32-bit draw per step, for every n. (Later
@@ -256,7 +262,7 @@ void random(Context& ctx, RandomOp op, uint32_t* state, const View* out, double 
     case RandomOp::Seed: break;
     case RandomOp::Bits:
       TG_CHECK(o.dtype == DType::I32, "random bits: expected an int32 out");
-      fillFromWords<int32_t>(gen, o, [](uint32_t w) { return static_cast<int32_t>(w); });
+      fillFromDraws<int32_t>(gen, o, [](uint32_t w) { return static_cast<int32_t>(w); });
       break;
     case RandomOp::Uniform:
       dispatchFloat("uniform_", o.dtype, [&](auto t) { uniform<decltype(t)>(gen, o, p0, p1); });
@@ -267,7 +273,7 @@ void random(Context& ctx, RandomOp op, uint32_t* state, const View* out, double 
     case RandomOp::Bernoulli:
       dispatchDType(o.dtype, [&](auto t) {
         using T = decltype(t);
-        fillInMemoryOrder<T>(o, [&] { return static_cast<T>(gen.unitF64() < p0 ? 1 : 0); });
+        fillFromDraws<T, true>(gen, o, [&](uint64_t v) { return static_cast<T>(unitF64(v) < p0 ? 1 : 0); });
       });
       break;
     case RandomOp::Randint: {

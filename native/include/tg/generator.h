@@ -58,10 +58,31 @@ class Mt19937 {
     const uint64_t hi = next32();
     return (hi << 32) | next32();
   }
+  // The next n 64-bit draws, delivered like draw32's words: the same stream as n calls of
+  // next64(). A pair split by a twist is drawn on its own.
+  template <typename Put>
+  void draw64(int64_t n, Put&& put) {
+    uint64_t values[kMtWords / 2];
+    while (n > 0) {
+      if (index_ == kMtWords) twist();
+      const int pairs = static_cast<int>(n < (kMtWords - index_) / 2 ? n : (kMtWords - index_) / 2);
+      if (pairs == 0) {
+        values[0] = next64();
+        put(static_cast<const uint64_t*>(values), 1);
+        --n;
+        continue;
+      }
+      const uint32_t* src = s_ + index_;
+      for (int j = 0; j < pairs; ++j) values[j] = (uint64_t(temper(src[2 * j])) << 32) | temper(src[2 * j + 1]);
+      index_ += 2 * pairs;
+      n -= pairs;
+      put(static_cast<const uint64_t*>(values), pairs);
+    }
+  }
   // uniform_real_distribution: the low 24 (float) or 53 (double) bits, scaled to [0, 1).
   static float unitF32(uint32_t word) { return static_cast<float>(word & 0xFFFFFFu) * 0x1p-24f; }
-  float unitF32() { return unitF32(next32()); }
-  double unitF64() { return static_cast<double>(next64() & ((uint64_t(1) << 53) - 1)) * 0x1p-53; }
+  static double unitF64(uint64_t draw) { return static_cast<double>(draw & ((uint64_t(1) << 53) - 1)) * 0x1p-53; }
+  double unitF64() { return unitF64(next64()); }
 
   bool takeCachedNormal(double* z) {
     if (s_[kGenHasNormal] == 0) return false;
