@@ -1,7 +1,7 @@
 // tensorgrad: PyTorch-style tensors and autograd for Node.js. The public surface.
 import { Tensor } from './tensor';
 import * as engine from './autograd/engine';
-import { gradcheck } from './autograd/gradcheck';
+import { gradcheck, gradgradcheck } from './autograd/gradcheck';
 import { defineOp, Node } from './autograd/function';
 import * as kernels from './native/kernels';
 import { nativeInfo } from './native/binding';
@@ -102,6 +102,7 @@ export const autograd = {
       options,
     ),
   gradcheck,
+  gradgradcheck,
   /** Defines a differentiable op from a forward and a backward (torch.autograd.Function). */
   defineOp,
   Node,
