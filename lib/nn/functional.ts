@@ -169,21 +169,25 @@ interface BceLogitsParams {
   posWeight: Tensor | null;
 }
 
+/** log(1 + exp(-x)) = -log(sigmoid(x)), without overflow. */
+function softplusNeg(x: Tensor): Tensor {
+  return x.abs().neg().exp().log1p().add(x.neg().clamp(0, null));
+}
+
 const bceLogits = lossOp<BceLogitsParams>({
   name: 'BinaryCrossEntropyWithLogitsBackward0',
   // Stable form: max(x, 0) - x*y + log(1 + exp(-|x|)); with posWeight pw:
   // (1 - y) x + (1 + (pw - 1) y) (log(1 + exp(-|x|)) + max(-x, 0)).
   loss: (x, y, { weight, posWeight }) => {
-    const softplusNeg = x.abs().neg().exp().log1p().add(x.neg().clamp(0, null));
     const l = posWeight
-      ? y.neg().add(1).mul(x).add(posWeight.sub(1).mul(y).add(1).mul(softplusNeg))
+      ? y.neg().add(1).mul(x).add(posWeight.sub(1).mul(y).add(1).mul(softplusNeg(x)))
       : x.clamp(0, null).sub(x.mul(y)).add(x.abs().neg().exp().log1p());
     return weight ? l.mul(weight) : l;
   },
   grads: (x, y, { weight, posWeight }) => {
     const s = x.sigmoid();
     const dx = posWeight ? posWeight.mul(y).add(y.neg().add(1)).mul(s).sub(posWeight.mul(y)) : s.sub(y);
-    const dy = posWeight ? posWeight.sub(1).mul(x.neg().sigmoid().log()).neg().sub(x) : x.neg();
+    const dy = posWeight ? posWeight.sub(1).mul(softplusNeg(x)).sub(x) : x.neg();
     return weight ? [dx.mul(weight), dy.mul(weight)] : [dx, dy];
   },
 });
