@@ -388,15 +388,16 @@ const logsumexpOp = defineOp({
     // Stable: shift by the max (an infinite max is replaced by 0, so -inf rows give -inf).
     const m = x.amax(r.dims, true);
     const shift = where(m.abs().eq(Infinity), 0, m);
-    const out = x.sub(shift).exp().sum(r.dims, true).log().add(shift);
+    const out = x.sub(shift).exp().sum(r.dims, true).log().add(shift).reshape(r.outShape);
     ctx.info = r;
+    // The returned tensor itself: its gradFn makes the backward differentiable again.
     ctx.saveForBackward(x, out);
-    return out.reshape(r.outShape);
+    return out;
   },
   backward: (ctx, g) => {
     const r = ctx.info as Reduction;
     const [x, out] = ctx.saved;
-    return [expandBack(g, r, x.shape).mul(x.sub(out).exp())];
+    return [expandBack(g, r, x.shape).mul(x.sub(out.reshape(r.keepShape)).exp())];
   },
 });
 
