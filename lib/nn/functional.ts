@@ -225,14 +225,17 @@ function nllOp(name: string) {
   return defineOp({
     name,
     forward: (ctx, logp: Tensor, info: NllInfo) => {
-      ctx.info = info;
+      ctx.info = info.reduction;
+      // Saved (as PyTorch saves target, weight and total_weight): freed after backward.
+      ctx.saveForBackward(info.index, info.scale, info.total);
       const picked = logp.gather(1, info.index).mul(info.scale).neg().squeeze(1);
       if (info.reduction === 'none') return picked;
       const s = picked.sum();
       return info.reduction === 'sum' ? s : s.div(info.total);
     },
     backward: (ctx, g) => {
-      const { reduction, index, scale, total } = ctx.info as NllInfo;
+      const reduction = ctx.info as Reduction;
+      const [index, scale, total] = ctx.saved;
       let gl = reduction === 'none' ? g.unsqueeze(1) : reduction === 'sum' ? g : g.div(total);
       gl = gl.mul(scale).neg().expand(index.shape.slice());
       return [scatterAddInto(gl, ctx.inputShapes[0] as number[], 1, index)];

@@ -108,19 +108,22 @@ export function sub(a: Tensor, b: TensorOrScalar, options?: { alpha?: number }):
   return subOp(x, y, alphaOf('sub', options));
 }
 
+// As PyTorch, each operand is saved for the other's gradient (so an in-place change to
+// it before backward is detected); a number operand is kept in info and counts as saved:
+// a second backward through a freed graph throws.
 const mulOp = defineOp({
   name: 'MulBackward0',
   forward: (ctx, a: Tensor, b: TensorOrScalar) => {
-    ctx.info = b;
-    const saved: Tensor[] = [];
-    if (ctx.needsInputGrad[1]) saved.push(a);
-    ctx.saveForBackward(...saved);
+    const [needA, needB] = ctx.needsInputGrad;
+    ctx.info = typeof b === 'number' ? b : undefined;
+    ctx.saveForBackward(...(needA && b instanceof Tensor ? [b] : []), ...(needB ? [a] : []));
     return binaryOut('mul', BinaryOp.Mul, a, b, a.dtype);
   },
   backward: (ctx, g) => {
-    const b = ctx.info as TensorOrScalar;
-    const [a] = ctx.saved;
-    return [ctx.needsInputGrad[0] ? g.mul(b) : null, ctx.needsInputGrad[1] ? g.mul(a) : null];
+    const [needA, needB] = ctx.needsInputGrad;
+    const saved = ctx.saved;
+    const b = (ctx.info as number | undefined) ?? saved[0];
+    return [needA ? g.mul(b) : null, needB ? g.mul(saved[saved.length - 1]) : null];
   },
 });
 
@@ -132,19 +135,16 @@ export function mul(a: Tensor, b: TensorOrScalar): Tensor {
 const divOp = defineOp({
   name: 'DivBackward0',
   forward: (ctx, a: Tensor, b: TensorOrScalar) => {
-    ctx.info = b;
-    if (ctx.needsInputGrad[1]) ctx.saveForBackward(a);
+    // Saved as in PyTorch: other for either gradient, self for other's (see mulOp).
+    ctx.info = typeof b === 'number' ? b : undefined;
+    ctx.saveForBackward(...(b instanceof Tensor ? [b] : []), ...(ctx.needsInputGrad[1] ? [a] : []));
     return binaryOut('div', BinaryOp.Div, a, b, a.dtype);
   },
   backward: (ctx, g) => {
-    const b = ctx.info as TensorOrScalar;
-    const ga = ctx.needsInputGrad[0] ? g.div(b) : null;
-    let gb: Tensor | null = null;
-    if (ctx.needsInputGrad[1]) {
-      const [a] = ctx.saved;
-      const bt = b as Tensor;
-      gb = g.neg().mul(a).div(bt.mul(bt));
-    }
+    const [b, a] = ctx.saved;
+    const other = (ctx.info as number | undefined) ?? b;
+    const ga = ctx.needsInputGrad[0] ? g.div(other) : null;
+    const gb = ctx.needsInputGrad[1] ? g.neg().mul(a).div(b.mul(b)) : null;
     return [ga, gb];
   },
 });
@@ -416,7 +416,8 @@ export const logicalNot = (x: Tensor): Tensor => eq(checkTensor('logicalNot', x)
 const whereOp = defineOp({
   name: 'WhereBackward0',
   forward: (ctx, cond: Tensor, a: TensorOrScalar, b: TensorOrScalar, dtype: DType) => {
-    ctx.info = { cond, aIsTensor: a instanceof Tensor, bIsTensor: b instanceof Tensor };
+    ctx.info = { aIsTensor: a instanceof Tensor, bIsTensor: b instanceof Tensor };
+    ctx.saveForBackward(cond);
     let shape = cond.shape;
     if (a instanceof Tensor) shape = broadcastShapes('where', shape, a.shape);
     if (b instanceof Tensor) shape = broadcastShapes('where', shape, b.shape);
@@ -425,7 +426,8 @@ const whereOp = defineOp({
     return out;
   },
   backward: (ctx, g) => {
-    const { cond, aIsTensor, bIsTensor } = ctx.info as { cond: Tensor; aIsTensor: boolean; bIsTensor: boolean };
+    const { aIsTensor, bIsTensor } = ctx.info as { aIsTensor: boolean; bIsTensor: boolean };
+    const [cond] = ctx.saved;
     // Gradients are listed per tensor argument: cond (none), then a and b if tensors.
     const grads: (Tensor | null)[] = [null];
     const flags = ctx.needsInputGrad.slice(1);

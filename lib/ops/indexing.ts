@@ -96,17 +96,20 @@ export function stack(tensors: Tensor[], dim = 0): Tensor {
 }
 
 // Scatter-adds g into zeros of `shape` (the gradient of indexSelect / gather); its own
-// gradient is the corresponding select, so higher-order gradients work.
+// gradient is the corresponding select, so higher-order gradients work. These ops save
+// their index, as PyTorch does: an in-place change to it before backward is detected.
 const indexAddInto = defineOp({
   name: 'IndexAddBackward0',
   forward: (ctx, g: Tensor, shape: number[], dim: number, index: Tensor) => {
-    ctx.info = { dim, index };
+    ctx.info = dim;
+    ctx.saveForBackward(index);
     const out = Tensor._empty(shape, g.dtype);
     kernels.indexOp(IndexOp.IndexAdd, out, g, index, dim);
     return out;
   },
   backward: (ctx, gg): Tensor[] => {
-    const { dim, index } = ctx.info as { dim: number; index: Tensor };
+    const dim = ctx.info as number;
+    const [index] = ctx.saved;
     return [indexSelectOp(gg, dim, index)];
   },
 });
@@ -114,7 +117,8 @@ const indexAddInto = defineOp({
 const indexSelectOp = defineOp({
   name: 'IndexSelectBackward0',
   forward: (ctx, x: Tensor, dim: number, index: Tensor) => {
-    ctx.info = { dim, index };
+    ctx.info = dim;
+    ctx.saveForBackward(index);
     const shape = x.shape.slice();
     shape[dim] = index.numel();
     const out = Tensor._empty(shape, x.dtype);
@@ -122,7 +126,8 @@ const indexSelectOp = defineOp({
     return out;
   },
   backward: (ctx, g): Tensor[] => {
-    const { dim, index } = ctx.info as { dim: number; index: Tensor };
+    const dim = ctx.info as number;
+    const [index] = ctx.saved;
     return [indexAddInto(g, ctx.inputShapes[0] as number[], dim, index.reshape(-1))];
   },
 });
@@ -138,13 +143,15 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
 export const scatterAddInto = defineOp({
   name: 'ScatterAddBackward0',
   forward: (ctx, g: Tensor, shape: number[], dim: number, index: Tensor) => {
-    ctx.info = { dim, index };
+    ctx.info = dim;
+    ctx.saveForBackward(index);
     const out = Tensor._empty(shape, g.dtype);
     kernels.indexOp(IndexOp.ScatterAdd, out, g, index, dim);
     return out;
   },
   backward: (ctx, gg): Tensor[] => {
-    const { dim, index } = ctx.info as { dim: number; index: Tensor };
+    const dim = ctx.info as number;
+    const [index] = ctx.saved;
     return [gatherOp(gg, dim, index)];
   },
 });
@@ -152,13 +159,15 @@ export const scatterAddInto = defineOp({
 const gatherOp = defineOp({
   name: 'GatherBackward0',
   forward: (ctx, x: Tensor, dim: number, index: Tensor) => {
-    ctx.info = { dim, index };
+    ctx.info = dim;
+    ctx.saveForBackward(index);
     const out = Tensor._empty(index.shape.slice(), x.dtype);
     kernels.indexOp(IndexOp.Gather, out, x, index, dim);
     return out;
   },
   backward: (ctx, g): Tensor[] => {
-    const { dim, index } = ctx.info as { dim: number; index: Tensor };
+    const dim = ctx.info as number;
+    const [index] = ctx.saved;
     return [scatterAddInto(g, ctx.inputShapes[0] as number[], dim, index)];
   },
 });

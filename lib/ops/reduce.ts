@@ -185,7 +185,8 @@ function selectingOp(name: string) {
   return defineOp({
     name,
     forward: (ctx, x: Tensor, r: Reduction, indices: Tensor) => {
-      ctx.info = { r, indices };
+      ctx.info = r;
+      ctx.saveForBackward(indices);
       const idx = indices.reshape(r.keepShape);
       const out = Tensor._empty(r.keepShape.slice(), x.dtype);
       kernels.indexOp(IndexOp.Gather, out, x, idx, r.dims[0]);
@@ -193,7 +194,8 @@ function selectingOp(name: string) {
     },
     backward: (ctx, g) => {
       // The gradient goes to the selected element only (PyTorch's value_selecting_reduction_backward).
-      const { r, indices } = ctx.info as { r: Reduction; indices: Tensor };
+      const r = ctx.info as Reduction;
+      const [indices] = ctx.saved;
       return [scatterAddInto(g.reshape(r.keepShape), ctx.inputShapes[0] as number[], r.dims[0], indices.reshape(r.keepShape))];
     },
   });
