@@ -115,15 +115,15 @@ export class Tensor {
     return this._requiresGrad;
   }
   set requiresGrad(value: boolean) {
+    if (!this.isLeaf) throw leafOnlyError(value);
     this.requiresGrad_(value);
   }
-  /** Sets requiresGrad on a leaf (in place); returns this. */
+  /** Sets requiresGrad on a leaf (in place); returns this. On a non-leaf, which requires
+   * grad already, requiresGrad_(true) does nothing (as in PyTorch). */
   requiresGrad_(value = true): this {
     if (!this.isLeaf) {
-      throw new Error(
-        'you can only change requires_grad flags of leaf variables.\n' +
-          'Hint: to compute gradients of an intermediate result use retainGrad(); to cut it from the graph use detach().',
-      );
+      if (value) return this;
+      throw leafOnlyError(value);
     }
     if (value && !isFloating(this._dtype)) {
       throw new Error(`only Tensors of floating point dtype can require gradients (got ${this._dtype})`);
@@ -558,6 +558,14 @@ export class Tensor {
   copy_(src: Tensor): this {
     return P.copyInPlace(this, src);
   }
+}
+
+function leafOnlyError(value: boolean): Error {
+  return new Error(
+    'you can only change requires_grad flags of leaf variables.' +
+      (value ? '' : " If you want to use a computed variable in a subgraph that doesn't require differentiation use detach().") +
+      '\nHint: to compute gradients of an intermediate result use retainGrad().',
+  );
 }
 
 /** For printing tensors inside other structures with console.log. */
