@@ -9,6 +9,7 @@ import { fmtShape, opError, opTypeError } from '../check';
 import { sameShape } from '../layout';
 import * as kernels from '../native/kernels';
 import { checkTensor, cloneDetached } from './movement';
+import { zerosLike } from './elementwise';
 
 function checkWritable(op: string, self: Tensor): void {
   if (gradMode.enabled) {
@@ -67,12 +68,26 @@ export function unaryInPlace<T extends Tensor>(self: T, op: string, compute: (a:
   return binaryInPlace(self, op, 0, (a) => compute(a));
 }
 
-export function fillInPlace<T extends Tensor>(self: T, op: string, value: number): T {
+// Filling a tensor in the graph cuts the gradient to it (the value no longer depends on
+// it): its earlier history gets zeros. PyTorch names the node after the call.
+function fillOp(name: string) {
+  return defineOp({
+    name,
+    forward: (ctx, self: Tensor, value: number) => {
+      const out = Tensor._empty(self.shape.slice(), self.dtype);
+      kernels.fill(out, value);
+      return out;
+    },
+    backward: (ctx, g) => [zerosLike(g)],
+  });
+}
+const FILL_OPS: Record<string, ReturnType<typeof fillOp>> = { zero_: fillOp('ZeroBackward0'), fill_: fillOp('FillBackward2') };
+
+export function fillInPlace<T extends Tensor>(self: T, op: 'zero_' | 'fill_', value: number): T {
   checkTensor(op, self, 'self');
   if (typeof value !== 'number' && typeof value !== 'boolean') throw opTypeError(op, `value must be a number, got ${typeof value}`);
   checkWritable(op, self);
-  // Filling a tensor in the graph cuts the gradient to it (the value no longer depends on it).
-  if (recording(self)) return writeResult(op, self, self.mul(0).add(Number(value))) as T;
+  if (recording(self)) return writeResult(op, self, FILL_OPS[op](self, Number(value))) as T;
   kernels.fill(self, Number(value));
   self._version.value++;
   return self;
