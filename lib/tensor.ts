@@ -9,7 +9,7 @@ import * as kernels from './native/kernels';
 import type { Node } from './autograd/function';
 import { gradMode } from './autograd/grad_mode';
 import * as engine from './autograd/engine';
-import { Device, cpu, toDevice } from './device';
+import { Device, cpu, isDeviceSpec, toDevice } from './device';
 import { tensorRepr } from './print';
 import * as E from './ops/elementwise';
 import * as R from './ops/reduce';
@@ -268,7 +268,9 @@ export class Tensor {
   to(target: DType | Device | string | { dtype?: DType; device?: Device | string }): Tensor {
     let dtype: DType | undefined;
     if (typeof target === 'string' && isDType(target)) dtype = target;
-    else if (typeof target === 'string' || target instanceof Device) toDevice(target);
+    else if (typeof target === 'string' && !isDeviceSpec(target)) {
+      throw opTypeError('to', `unknown dtype or device ${fmtValue(target)} (dtypes: 'float32', 'float64', 'int32', 'bool'; devices: 'cpu', 'mps')`);
+    } else if (typeof target === 'string' || target instanceof Device) toDevice(target);
     else if (target && typeof target === 'object') {
       if (target.device !== undefined) toDevice(target.device);
       dtype = target.dtype;

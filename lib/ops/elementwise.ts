@@ -5,10 +5,10 @@ import { Tensor, type TensorOrScalar } from '../tensor';
 import { isDType, isFloating, numberDType, resultType, type DType, type PromotionOperand } from '../dtype';
 import { defineOp } from '../autograd/function';
 import { gradMode } from '../autograd/grad_mode';
-import { fmtValue, opTypeError } from '../check';
+import { checkInt32Value, fmtValue, opTypeError } from '../check';
 import { broadcastShapes } from '../layout';
 import * as kernels from '../native/kernels';
-import { BinaryOp, UnaryOp } from '../native/binding';
+import { BinaryOp, UNARY_OPS, UnaryOp } from '../native/binding';
 import { checkTensor } from './movement';
 
 export { isDType as isDTypeName };
@@ -51,13 +51,23 @@ function castTo(x: TensorOrScalar, dtype: DType): TensorOrScalar {
   return x instanceof Tensor && x.dtype !== dtype ? toDType(x, dtype) : x;
 }
 
-/** Validates a binary op's operands and casts them to their common dtype. */
-function prepare(op: string, a: unknown, b: unknown, floatResult = false): [Tensor, TensorOrScalar, DType] {
+/** A number operand of an int32 op must fit (the kernels would otherwise saturate it). */
+function checkScalarFits(op: string, x: TensorOrScalar, dtype: DType): void {
+  if (typeof x === 'number' && dtype === 'int32') checkInt32Value(op, x);
+}
+
+/** Validates a binary op's operands and casts them to their common dtype. 'arith' ops
+ * compute in it (not for two bools), 'float' ops (true division) in at least float32,
+ * 'logical' ops (comparisons) compare in it. */
+function prepare(op: string, a: unknown, b: unknown, kind: 'arith' | 'float' | 'logical' = 'arith'): [Tensor, TensorOrScalar, DType] {
   const x = checkTensor(op, a, 'self');
   const y = checkOperand(op, b, 'other');
   let dtype = resultType([promotion(x), promotion(y)]);
-  if (floatResult && !isFloating(dtype)) dtype = 'float32';
-  if (dtype === 'bool' && !floatResult) dtype = op === 'logicalAnd' || op === 'logicalOr' ? 'bool' : dtype;
+  if (kind === 'float' && !isFloating(dtype)) dtype = 'float32';
+  if (kind === 'arith' && dtype === 'bool') {
+    throw opTypeError(op, 'arithmetic on bool tensors is not supported; convert first, e.g. x.int() or x.float()');
+  }
+  checkScalarFits(op, y, dtype);
   return [castTo(x, dtype) as Tensor, castTo(y, dtype), dtype];
 }
 
@@ -151,7 +161,7 @@ const divOp = defineOp({
 
 /** True division (integer tensors give float32). */
 export function div(a: Tensor, b: TensorOrScalar): Tensor {
-  const [x, y] = prepare('div', a, b, true);
+  const [x, y] = prepare('div', a, b, 'float');
   return divOp(x, y);
 }
 
@@ -230,12 +240,12 @@ export function pow(x: TensorOrScalar, e: TensorOrScalar): Tensor {
   return typeof b === 'number' ? powScalarOp(a, b) : powTensorOp(a, b);
 }
 
-function extremeOp(name: string, code: number, loses: 'lt' | 'gt') {
+function extremeOp(op: string, name: string, code: number, loses: 'lt' | 'gt') {
   return defineOp({
     name,
     forward: (ctx, a: Tensor, b: Tensor) => {
       ctx.saveForBackward(a, b);
-      return binaryOut(name, code, a, b, a.dtype);
+      return binaryOut(op, code, a, b, a.dtype);
     },
     backward: (ctx, g) => {
       // Ties split the gradient evenly; the losing side gets 0 (NaN compares false: both get g).
@@ -249,8 +259,8 @@ function extremeOp(name: string, code: number, loses: 'lt' | 'gt') {
     },
   });
 }
-const maximumOp = extremeOp('MaximumBackward0', BinaryOp.Maximum, 'lt');
-const minimumOp = extremeOp('MinimumBackward0', BinaryOp.Minimum, 'gt');
+const maximumOp = extremeOp('maximum', 'MaximumBackward0', BinaryOp.Maximum, 'lt');
+const minimumOp = extremeOp('minimum', 'MinimumBackward0', BinaryOp.Minimum, 'gt');
 
 export function maximum(a: Tensor, b: TensorOrScalar): Tensor {
   const [x, y, dtype] = prepare('maximum', a, b);
@@ -283,6 +293,12 @@ export interface UnarySpec {
   grad: (g: Tensor, saved: Tensor, params: [number, number]) => Tensor;
 }
 
+/** The public name of a unary opcode: 'LeakyRelu' -> 'leakyRelu'. */
+function unaryName(code: number): string {
+  const n = UNARY_OPS[code];
+  return n[0].toLowerCase() + n.slice(1);
+}
+
 /** An elementwise unary op (floating inputs; integer inputs are promoted to float32). */
 export function unaryOp(spec: UnarySpec) {
   const op = defineOp({
@@ -297,7 +313,7 @@ export function unaryOp(spec: UnarySpec) {
     backward: (ctx, g) => [spec.grad(g, ctx.saved[0], ctx.info as [number, number])],
   });
   return (x: Tensor, p0 = 0, p1 = 0): Tensor => {
-    checkTensor(spec.name.replace(/Backward\d$/, '').toLowerCase(), x);
+    checkTensor(unaryName(spec.code), x);
     return op(isFloating(x.dtype) ? x : toDType(x, 'float32'), p0, p1);
   };
 }
@@ -315,7 +331,7 @@ function intUnaryOp(spec: UnarySpec) {
     backward: () => [],
   });
   return (x: Tensor): Tensor => {
-    checkTensor(spec.name.replace(/Backward\d$/, '').toLowerCase(), x);
+    checkTensor(unaryName(spec.code), x);
     if (x.dtype === 'bool') return op(toDType(x, 'int32'));
     return isFloating(x.dtype) ? float(x) : op(x);
   };
@@ -399,7 +415,7 @@ export function clamp(x: Tensor, min?: number | null, max?: number | null): Tens
 
 function compare(op: string, code: number) {
   return (a: Tensor, b: TensorOrScalar): Tensor => {
-    const [x, y] = prepare(op, a, b);
+    const [x, y] = prepare(op, a, b, 'logical');
     return binaryOut(op, code, x, y, 'bool');
   };
 }
@@ -446,5 +462,7 @@ export function where(cond: Tensor, a: TensorOrScalar, b: TensorOrScalar): Tenso
   const x = checkOperand('where', a, 'input');
   const y = checkOperand('where', b, 'other');
   const dtype = resultType([promotion(x), promotion(y)]);
+  checkScalarFits('where', x, dtype);
+  checkScalarFits('where', y, dtype);
   return whereOp(c, castTo(x, dtype), castTo(y, dtype), dtype);
 }

@@ -5,7 +5,7 @@
 import { Tensor, type TensorOrScalar } from '../tensor';
 import { defineOp } from '../autograd/function';
 import { gradMode } from '../autograd/grad_mode';
-import { fmtShape, opError, opTypeError } from '../check';
+import { checkInt32Value, fmtShape, opError, opTypeError } from '../check';
 import { sameShape } from '../layout';
 import * as kernels from '../native/kernels';
 import { checkTensor, cloneDetached } from './movement';
@@ -86,6 +86,7 @@ const FILL_OPS: Record<string, ReturnType<typeof fillOp>> = { zero_: fillOp('Zer
 export function fillInPlace<T extends Tensor>(self: T, op: 'zero_' | 'fill_', value: number): T {
   checkTensor(op, self, 'self');
   if (typeof value !== 'number' && typeof value !== 'boolean') throw opTypeError(op, `value must be a number, got ${typeof value}`);
+  if (self.dtype === 'int32') checkInt32Value(op, Number(value));
   checkWritable(op, self);
   if (recording(self)) return writeResult(op, self, FILL_OPS[op](self, Number(value))) as T;
   kernels.fill(self, Number(value));
