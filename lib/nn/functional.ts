@@ -273,11 +273,15 @@ function nllPlan(op: string, input: Tensor, target: Tensor, options: NllOptions)
   return { reduction: checkReduction(op, options.reduction), index, scale, total: scale.sum() };
 }
 
+function checkClassInput(op: string, input: Tensor): void {
+  if (input.ndim === 0) throw opError(op, 'expected an input of shape [C] or [N, C, d1, ...], got a 0-d tensor');
+}
+
 /** nllLoss, with `op` (nllLoss or crossEntropy) named in its errors. */
 function nll(op: string, input: Tensor, target: Tensor, options: NllOptions): Tensor {
   checkTensor(op, input, 'input');
   checkTensor(op, target, 'target');
-  if (input.ndim === 0) throw opError(op, 'expected an input of shape [C] or [N, C, d1, ...], got a 0-d tensor');
+  checkClassInput(op, input);
   if (input.ndim === 1) {
     // Unbatched: [C] with a 0-d target.
     if (target.ndim !== 0) throw opError(op, `expected a 0-d target for input of shape ${fmtShape(input.shape)}, got ${fmtShape(target.shape)}`);
@@ -311,6 +315,7 @@ export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntrop
   }
   const eps = options.labelSmoothing ?? 0;
   if (typeof eps !== 'number' || eps < 0 || eps > 1) throw opError('crossEntropy', `labelSmoothing must be in [0, 1], got ${fmtValue(eps)}`);
+  checkClassInput('crossEntropy', input);
   const classDim = input.ndim === 1 ? 0 : 1;
   const logp = input.logSoftmax(classDim);
   const nllValue = nll('crossEntropy', logp, target, options);
