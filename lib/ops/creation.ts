@@ -197,7 +197,7 @@ export function linspace(start: number, end: number, steps: number, options?: Cr
   const s0 = r(start);
   const s1 = r(end);
   const step = n > 1 ? r(r(s1 - s0) / (n - 1)) : 0;
-  const half = Math.floor(n / 2);
+  const half = n === 1 ? 1 : Math.floor(n / 2); // one point is `start`, as PyTorch
   const values = new Float64Array(n);
   for (let i = 0; i < n; ++i) values[i] = i < half ? r(s0 + r(step * i)) : r(s1 - r(step * (n - i - 1)));
   return finish('linspace', fromValues('linspace', values, [n], dtype), opts);
