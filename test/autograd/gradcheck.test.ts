@@ -3,15 +3,9 @@
 import { describe, expect, test } from 'vitest';
 import * as tg from '../../lib/index';
 import { caseRows, expectGradcheck } from '../helpers/gradcheck';
-import { ELEMENTWISE, FUNCTIONAL, LINALG, REDUCTIONS, SHAPE } from '../helpers/gradcases';
+import { GROUPS } from '../helpers/gradcases';
 
-describe.each([
-  ['elementwise', ELEMENTWISE],
-  ['reductions', REDUCTIONS],
-  ['linear algebra', LINALG],
-  ['shape', SHAPE],
-  ['nn.functional', FUNCTIONAL],
-] as const)('gradcheck: %s', (_group, cases) => {
+describe.each(GROUPS)('gradcheck: %s', (_group, cases) => {
   test.each(caseRows(cases))('%s', (_label, c, layout) => expectGradcheck(c, layout));
 });
 
