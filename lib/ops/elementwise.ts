@@ -62,6 +62,10 @@ function checkScalarFits(op: string, x: TensorOrScalar, dtype: DType): void {
 function prepare(op: string, a: unknown, b: unknown, kind: 'arith' | 'float' | 'logical' = 'arith'): [Tensor, TensorOrScalar, DType] {
   const x = checkTensor(op, a, 'self');
   const y = checkOperand(op, b, 'other');
+  // Fast path (most calls): same dtypes, or a number with a float tensor.
+  const xd = x.dtype;
+  const keepsDType = isFloating(xd) || kind === 'logical' || (kind === 'arith' && xd === 'int32');
+  if ((y instanceof Tensor ? y.dtype === xd : isFloating(xd)) && keepsDType) return [x, y, xd];
   let dtype = resultType([promotion(x), promotion(y)]);
   if (kind === 'float' && !isFloating(dtype)) dtype = 'float32';
   if (kind === 'arith' && dtype === 'bool') {
@@ -72,8 +76,9 @@ function prepare(op: string, a: unknown, b: unknown, kind: 'arith' | 'float' | '
 }
 
 function binaryOut(op: string, code: number, a: Tensor, b: TensorOrScalar, dtype: DType): Tensor {
+  // Shape arrays are never mutated in place, so the output may share its input's.
   const shape = b instanceof Tensor ? broadcastShapes(op, a.shape, b.shape) : a.shape;
-  const out = Tensor._empty(shape.slice(), dtype);
+  const out = Tensor._empty(shape as number[], dtype);
   kernels.binary(code, out, a, b);
   return out;
 }
@@ -465,4 +470,25 @@ export function where(cond: Tensor, a: TensorOrScalar, b: TensorOrScalar): Tenso
   checkScalarFits('where', x, dtype);
   checkScalarFits('where', y, dtype);
   return whereOp(c, castTo(x, dtype), castTo(y, dtype), dtype);
+}
+
+export interface CloseOptions {
+  rtol?: number;
+  atol?: number;
+  equalNan?: boolean;
+}
+
+/** Elementwise |a - b| <= atol + rtol * |b| (equal infinities are close; NaN only with equalNan). */
+export function isclose(a: Tensor, b: TensorOrScalar, options: CloseOptions = {}): Tensor {
+  const { rtol = 1e-5, atol = 1e-8, equalNan = false } = options;
+  checkTensor('isclose', a);
+  const close = a.eq(b).logicalOr(a.sub(b).abs().le(b instanceof Tensor ? b.abs().mul(rtol).add(atol) : Math.abs(b) * rtol + atol));
+  if (!equalNan) return close;
+  const bIsNan = b instanceof Tensor ? b.ne(b) : Number.isNaN(b);
+  return close.logicalOr(typeof bIsNan === 'boolean' ? (bIsNan ? a.ne(a) : a.ne(a).logicalAnd(a.eq(a))) : a.ne(a).logicalAnd(bIsNan));
+}
+
+/** Whether every element is close (torch.allclose). */
+export function allclose(a: Tensor, b: TensorOrScalar, options: CloseOptions = {}): boolean {
+  return isclose(a, b, options).logicalNot().sum().item() === 0;
 }
