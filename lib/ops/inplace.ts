@@ -38,8 +38,10 @@ function checkWritable(op: string, self: Tensor): void {
   }
 }
 
-/** Writes `result` (same shape) into self; with a recorded node, self takes it over. */
-function writeResult(op: string, self: Tensor, result: Tensor): Tensor {
+/** Writes `result` (same shape) into self; with a recorded node, self takes it over.
+ * As PyTorch, the node keeps a copy of self's old value if it saved self, except when
+ * self is also the other operand: that one is saved as is, so backward then throws. */
+function writeResult(op: string, self: Tensor, result: Tensor, selfIsOther = false): Tensor {
   if (!sameShape(result.shape, self.shape)) {
     throw opError(op, `output with shape ${fmtShape(self.shape)} doesn't match the broadcast shape ${fmtShape(result.shape)}`);
   }
@@ -47,7 +49,7 @@ function writeResult(op: string, self: Tensor, result: Tensor): Tensor {
     throw opTypeError(op, `result type ${result.dtype} can't be cast to the desired output type ${self.dtype}`);
   }
   const node = result.gradFn;
-  node?.preserveSaved(self, cloneDetached);
+  if (!selfIsOther) node?.preserveSaved(self, cloneDetached);
   kernels.copy(self, result);
   self._version.value++;
   if (node) self._setGradFn(node);
@@ -61,7 +63,7 @@ function recording(self: Tensor, other?: TensorOrScalar): boolean {
 export function binaryInPlace<T extends Tensor>(self: T, op: string, other: TensorOrScalar, compute: (a: Tensor, b: TensorOrScalar) => Tensor): T {
   checkTensor(op, self, 'self');
   checkWritable(op, self);
-  return writeResult(op, self, compute(self, other)) as T;
+  return writeResult(op, self, compute(self, other), other === self) as T;
 }
 
 export function unaryInPlace<T extends Tensor>(self: T, op: string, compute: (a: Tensor) => Tensor): T {

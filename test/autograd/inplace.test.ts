@@ -80,6 +80,15 @@ describe('a saved tensor modified in place makes backward throw', () => {
       '[torch.IntTensor []] is at version 1; expected version 0 instead.',
     ],
     [
+      'self as the other operand of its own in-place op (PyTorch saves only self as a copy)',
+      () => {
+        const y = param([1, 2, 3]).mul(2);
+        y.mul_(y);
+        return y;
+      },
+      '[torch.DoubleTensor [3]], which is output 0 of MulBackward0, is at version 1; expected version 0 instead.',
+    ],
+    [
       'a tensor modified through detach() (which shares the version counter)',
       () => {
         const a = param([1, 2, 3]);
