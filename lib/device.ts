@@ -26,8 +26,6 @@ export const backends = {
   },
 };
 
-const DEVICE_SPEC = /^(\w+)(?::(\d+))?$/;
-
 /** Whether a string names one of PyTorch's common device types ('cpu', 'mps', 'cuda:1'),
  * supported here or not: tensor.to('cuda') is a device error, tensor.to('int64') is not. */
 export function isDeviceSpec(spec: string): boolean {
@@ -38,7 +36,7 @@ export function isDeviceSpec(spec: string): boolean {
 export function device(spec: string | Device): Device {
   if (spec instanceof Device) return toDevice(spec);
   if (typeof spec !== 'string') throw new TypeError(`device: expected a string such as 'cpu', got ${typeof spec}`);
-  const m = DEVICE_SPEC.exec(spec.trim());
+  const m = /^(\w+)(?::(\d+))?$/.exec(spec.trim());
   const type = m?.[1];
   if (type === 'cpu') return m![2] === undefined ? cpu : new Device('cpu', Number(m![2]));
   if (type === 'mps') return toDevice(new Device('mps'));

@@ -131,6 +131,7 @@ const mulOp = defineOp({
   forward: (ctx, a: Tensor, b: TensorOrScalar) => {
     const [needA, needB] = ctx.needsInputGrad;
     ctx.info = typeof b === 'number' ? b : undefined;
+    // Saved: [b, if a needs a gradient] then [a, if b does].
     ctx.saveForBackward(...(needA && b instanceof Tensor ? [b] : []), ...(needB ? [a] : []));
     return binaryOut('mul', BinaryOp.Mul, a, b, a.dtype);
   },
