@@ -587,8 +587,3 @@ function leafOnlyError(value: boolean): Error {
       '\nHint: to compute gradients of an intermediate result use retainGrad().',
   );
 }
-
-/** For printing tensors inside other structures with console.log. */
-export function isTensor(x: unknown): x is Tensor {
-  return x instanceof Tensor;
-}
