@@ -144,6 +144,12 @@ function addEdge(node: Node<any>, t: Tensor): void {
   node.inputDTypes.push(t.dtype);
 }
 
+/** The edges of one argument: a tensor, or the tensors in an array argument. */
+function addEdges(node: Node<any>, a: unknown): void {
+  if (a instanceof Tensor) addEdge(node, a);
+  else if (Array.isArray(a)) for (const t of a) if (t instanceof Tensor) addEdge(node, t);
+}
+
 const MAX_ARGS = 6;
 
 /** Defines an op; the returned function runs it and records it when needed. The op's
@@ -160,10 +166,7 @@ export function defineOp<Args extends any[], Info = unknown>(def: OpDef<Args, In
     if (!record) return forward(NOT_RECORDING as Node<Info>, a0, a1, a2, a3, a4, a5);
 
     const node = new Node<Info>(def, def.name);
-    for (const a of [a0, a1, a2, a3, a4, a5]) {
-      if (a instanceof Tensor) addEdge(node, a);
-      else if (Array.isArray(a)) for (const t of a) if (t instanceof Tensor) addEdge(node, t);
-    }
+    addEdges(node, a0), addEdges(node, a1), addEdges(node, a2), addEdges(node, a3), addEdges(node, a4), addEdges(node, a5);
     // Forward is computed without recording: composite forwards stay one node.
     gradMode.enabled = false;
     let out: Tensor;
