@@ -114,3 +114,4 @@ export const getNumThreads = (): number => kernels.getNumThreads();
 export const simd = nativeInfo.simd;
 
 export * as nn from './nn';
+export * as optim from './optim';

@@ -8,6 +8,7 @@ export interface NativeInitInfo {
   binaryOps: string[];
   reduceOps: string[];
   indexOps: string[];
+  optimOps: string[];
   simd: string;
 }
 
@@ -24,6 +25,7 @@ export interface NativeAddon {
   reduce(op: number, out: Buffer, x: Buffer): void;
   matmul(out: Buffer, a: Buffer, b: Buffer): void;
   indexOp(op: number, out: Buffer, x: Buffer, index: Buffer, dim: number): void;
+  optimStep(op: number, hyper: Float64Array, param: Buffer, grad: Buffer, ...state: Buffer[]): void;
   setNumThreads(n: number): void;
   getNumThreads(): number;
 }
@@ -38,6 +40,7 @@ export const BINARY_OPS = [
 ] as const;
 export const REDUCE_OPS = ['Sum', 'Prod', 'Max', 'Min', 'ArgMax', 'ArgMin', 'CountNonzero'] as const;
 export const INDEX_OPS = ['IndexSelect', 'IndexAdd', 'Gather', 'ScatterAdd'] as const;
+export const OPTIM_OPS = ['Sgd', 'Adam', 'Rmsprop', 'Adagrad'] as const;
 
 function codes<T extends readonly string[]>(names: T): { [K in T[number]]: number } {
   const out = {} as { [K in T[number]]: number };
@@ -48,6 +51,7 @@ export const UnaryOp = codes(UNARY_OPS);
 export const BinaryOp = codes(BINARY_OPS);
 export const ReduceOp = codes(REDUCE_OPS);
 export const IndexOp = codes(INDEX_OPS);
+export const OptimOp = codes(OPTIM_OPS);
 
 /** The package root: the nearest directory above this file with tensorgrad's package.json. */
 function packageRoot(): string {
@@ -84,3 +88,4 @@ checkTable('unary', UNARY_OPS, nativeInfo.unaryOps);
 checkTable('binary', BINARY_OPS, nativeInfo.binaryOps);
 checkTable('reduce', REDUCE_OPS, nativeInfo.reduceOps);
 checkTable('index', INDEX_OPS, nativeInfo.indexOps);
+checkTable('optim', OPTIM_OPS, nativeInfo.optimOps);

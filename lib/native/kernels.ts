@@ -106,5 +106,15 @@ export function indexOp(op: number, out: Tensor, x: Tensor, index: Tensor, dim: 
   native.indexOp(op, out._storage.data, x._storage.data, index._storage.data, dim);
 }
 
+/** One optimizer step for `param` in place; param, grad and state are contiguous, of
+ * one dtype and size (the caller guarantees it); `hyper` as listed in ops.def. */
+export function optimStep(op: number, hyper: Float64Array, param: Tensor, grad: Tensor, state: Tensor[]): void {
+  pos = 0;
+  put(param);
+  put(grad);
+  for (const s of state) put(s);
+  native.optimStep(op, hyper, param._storage.data, grad._storage.data, ...state.map((s) => s._storage.data));
+}
+
 export const setNumThreads = (n: number): void => native.setNumThreads(n);
 export const getNumThreads = (): number => native.getNumThreads();
