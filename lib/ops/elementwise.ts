@@ -446,3 +446,24 @@ export function where(cond: Tensor, a: TensorOrScalar, b: TensorOrScalar): Tenso
   const dtype = resultType([promotion(x), promotion(y)]);
   return whereOp(c, castTo(x, dtype), castTo(y, dtype), dtype);
 }
+
+export interface CloseOptions {
+  rtol?: number;
+  atol?: number;
+  equalNan?: boolean;
+}
+
+/** Elementwise |a - b| <= atol + rtol * |b| (equal infinities are close; NaN only with equalNan). */
+export function isclose(a: Tensor, b: TensorOrScalar, options: CloseOptions = {}): Tensor {
+  const { rtol = 1e-5, atol = 1e-8, equalNan = false } = options;
+  checkTensor('isclose', a);
+  const close = a.eq(b).logicalOr(a.sub(b).abs().le(b instanceof Tensor ? b.abs().mul(rtol).add(atol) : Math.abs(b) * rtol + atol));
+  if (!equalNan) return close;
+  const bIsNan = b instanceof Tensor ? b.ne(b) : Number.isNaN(b);
+  return close.logicalOr(typeof bIsNan === 'boolean' ? (bIsNan ? a.ne(a) : a.ne(a).logicalAnd(a.eq(a))) : a.ne(a).logicalAnd(bIsNan));
+}
+
+/** Whether every element is close (torch.allclose). */
+export function allclose(a: Tensor, b: TensorOrScalar, options: CloseOptions = {}): boolean {
+  return isclose(a, b, options).logicalNot().sum().item() === 0;
+}
