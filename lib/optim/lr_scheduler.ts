@@ -89,8 +89,8 @@ export class StepLR extends LRScheduler {
   readonly stepSize: number;
   readonly gamma: number;
   constructor(optimizer: Optimizer<BaseOptions>, stepSize: number, options: { gamma?: number; lastEpoch?: number } = {}) {
-    super(optimizer, options.lastEpoch ?? -1);
     checkOption('StepLR', 'stepSize', stepSize, (v) => Number.isInteger(v) && v > 0, 'a positive integer');
+    super(optimizer, options.lastEpoch ?? -1);
     this.stepSize = stepSize;
     this.gamma = options.gamma ?? 0.1;
     this.initialStep();
@@ -106,8 +106,8 @@ export class StepLR extends LRScheduler {
 export class ExponentialLR extends LRScheduler {
   readonly gamma: number;
   constructor(optimizer: Optimizer<BaseOptions>, gamma: number, options: { lastEpoch?: number } = {}) {
-    super(optimizer, options.lastEpoch ?? -1);
     checkOption('ExponentialLR', 'gamma', gamma, Number.isFinite, 'a number');
+    super(optimizer, options.lastEpoch ?? -1);
     this.gamma = gamma;
     this.initialStep();
   }
@@ -123,8 +123,8 @@ export class CosineAnnealingLR extends LRScheduler {
   readonly tMax: number;
   readonly etaMin: number;
   constructor(optimizer: Optimizer<BaseOptions>, tMax: number, options: { etaMin?: number; lastEpoch?: number } = {}) {
-    super(optimizer, options.lastEpoch ?? -1);
     checkOption('CosineAnnealingLR', 'tMax', tMax, (v) => Number.isInteger(v) && v > 0, 'a positive integer');
+    super(optimizer, options.lastEpoch ?? -1);
     this.tMax = tMax;
     this.etaMin = options.etaMin ?? 0;
     this.initialStep();
