@@ -19,11 +19,7 @@ export class Adagrad extends Optimizer<AdagradOptions> {
   }
 
   protected checkGroup(g: ParamGroup<AdagradOptions>): void {
-    nonNegative(this.name, 'learning rate', g.lr);
-    nonNegative(this.name, 'lrDecay value', g.lrDecay);
-    nonNegative(this.name, 'weightDecay value', g.weightDecay);
-    nonNegative(this.name, 'initialAccumulatorValue value', g.initialAccumulatorValue);
-    nonNegative(this.name, 'epsilon value', g.eps);
+    nonNegative(this.name, g, ['lr', 'lrDecay', 'weightDecay', 'initialAccumulatorValue', 'eps']);
   }
 
   protected updateParam(p: Tensor, grad: Tensor, state: ParamState, g: ParamGroup<AdagradOptions>): void {

@@ -21,12 +21,10 @@ abstract class AdamBase extends Optimizer<AdamOptions> {
   protected abstract readonly decoupled: boolean;
 
   protected checkGroup(g: ParamGroup<AdamOptions>): void {
-    nonNegative(this.name, 'learning rate', g.lr);
-    nonNegative(this.name, 'epsilon value', g.eps);
+    nonNegative(this.name, g, ['lr', 'eps', 'weightDecay']);
     if (!Array.isArray(g.betas) || g.betas.length !== 2) throw opTypeError(this.name, `betas must be [beta1, beta2], got ${fmtValue(g.betas)}`);
-    checkOption(this.name, 'beta parameter at index 0', g.betas[0], inUnitInterval, 'in [0, 1)');
-    checkOption(this.name, 'beta parameter at index 1', g.betas[1], inUnitInterval, 'in [0, 1)');
-    nonNegative(this.name, 'weightDecay value', g.weightDecay);
+    checkOption(this.name, 'betas[0]', g.betas[0], inUnitInterval, 'in [0, 1)');
+    checkOption(this.name, 'betas[1]', g.betas[1], inUnitInterval, 'in [0, 1)');
   }
 
   protected updateParam(p: Tensor, grad: Tensor, state: ParamState, g: ParamGroup<AdamOptions>): void {

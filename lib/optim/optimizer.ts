@@ -42,7 +42,11 @@ export interface OptimizerStateDict {
 export function checkOption(op: string, name: string, value: unknown, ok: (v: number) => boolean, expected: string): void {
   if (typeof value !== 'number' || !ok(value)) throw opError(op, `invalid ${name}: ${fmtValue(value)} (expected ${expected})`);
 }
-export const nonNegative = (op: string, name: string, value: unknown): void => checkOption(op, name, value, (v) => v >= 0, '>= 0');
+
+/** Checks that each of the group's options `keys` is a number >= 0. */
+export function nonNegative<O>(op: string, group: O, keys: (keyof O & string)[]): void {
+  for (const key of keys) checkOption(op, key, group[key], (v) => v >= 0, '>= 0');
+}
 
 export abstract class Optimizer<O extends BaseOptions> {
   readonly defaults: Readonly<Partial<O>>;

@@ -20,11 +20,7 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
   }
 
   protected checkGroup(g: ParamGroup<RMSpropOptions>): void {
-    nonNegative(this.name, 'learning rate', g.lr);
-    nonNegative(this.name, 'epsilon value', g.eps);
-    nonNegative(this.name, 'momentum value', g.momentum);
-    nonNegative(this.name, 'weightDecay value', g.weightDecay);
-    nonNegative(this.name, 'alpha value', g.alpha);
+    nonNegative(this.name, g, ['lr', 'alpha', 'eps', 'weightDecay', 'momentum']);
   }
 
   protected updateParam(p: Tensor, grad: Tensor, state: ParamState, g: ParamGroup<RMSpropOptions>): void {

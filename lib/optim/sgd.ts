@@ -21,9 +21,7 @@ export class SGD extends Optimizer<SGDOptions> {
   }
 
   protected checkGroup(g: ParamGroup<SGDOptions>): void {
-    nonNegative(this.name, 'learning rate', g.lr);
-    nonNegative(this.name, 'momentum value', g.momentum);
-    nonNegative(this.name, 'weightDecay value', g.weightDecay);
+    nonNegative(this.name, g, ['lr', 'momentum', 'weightDecay']);
     checkOption(this.name, 'dampening', g.dampening, Number.isFinite, 'a number');
     if (g.nesterov && (g.momentum <= 0 || g.dampening !== 0)) {
       throw opError(this.name, 'Nesterov momentum requires a momentum and zero dampening');

@@ -196,13 +196,13 @@ describe('zeroGrad and state dicts', () => {
 describe('option checks', () => {
   const p = () => [new nn.Parameter(tg.ones(1))];
   test.each([
-    [() => new optim.SGD(p(), { lr: -1 }), 'SGD: invalid learning rate: -1 (expected >= 0)'],
+    [() => new optim.SGD(p(), { lr: -1 }), 'SGD: invalid lr: -1 (expected >= 0)'],
     [() => new optim.SGD(p(), {} as { lr: number }), "SGD: parameter group didn't specify a value of required option lr"],
     [() => new optim.SGD(p(), { lr: 0.1, nesterov: true }), 'SGD: Nesterov momentum requires a momentum and zero dampening'],
-    [() => new optim.Adam(p(), { betas: [0.9, 1] }), 'Adam: invalid beta parameter at index 1: 1 (expected in [0, 1))'],
+    [() => new optim.Adam(p(), { betas: [0.9, 1] }), 'Adam: invalid betas[1]: 1 (expected in [0, 1))'],
     [() => new optim.Adam(p(), { weight_decay: 0.1 } as object), 'Adam: unknown option "weight_decay" (known: lr, betas, eps, weightDecay, amsgrad, maximize)'],
-    [() => new optim.RMSprop(p(), { alpha: -0.5 }), 'RMSprop: invalid alpha value: -0.5 (expected >= 0)'],
-    [() => new optim.Adagrad(p(), { lrDecay: -1 }), 'Adagrad: invalid lrDecay value: -1 (expected >= 0)'],
+    [() => new optim.RMSprop(p(), { alpha: -0.5 }), 'RMSprop: invalid alpha: -0.5 (expected >= 0)'],
+    [() => new optim.Adagrad(p(), { lrDecay: -1 }), 'Adagrad: invalid lrDecay: -1 (expected >= 0)'],
     [() => new optim.AdamW([], {}), 'AdamW: optimizer got an empty parameter list'],
     [() => new optim.SGD([tg.ones(1).requiresGrad_().mul(2)], { lr: 1 }), "SGD: can't optimize a non-leaf Tensor"],
     [() => { const q = p(); return new optim.SGD([{ params: q }, { params: q }], { lr: 1 }); }, 'SGD: some parameters appear more than once'],
