@@ -29,11 +29,7 @@ Instance& instance(Napi::Env env) {
   return *inst;
 }
 
-binding::MetaReader metaReader(Napi::Env env, Instance& inst) {
-  binding::MetaReader reader(inst.meta, inst.metaLength);
-  reader.setEnv(env);
-  return reader;
-}
+binding::MetaReader metaReader(Napi::Env env, Instance& inst) { return binding::MetaReader(env, inst.meta, inst.metaLength); }
 
 // A JS number operand becomes a 0-d view of `dtype` over this storage.
 struct ScalarOperand {
@@ -59,8 +55,8 @@ struct ScalarOperand {
 
 template <typename Enum>
 Enum opcode(Napi::Env env, const Napi::Value& value) {
-  if (!value.IsNumber()) throw Napi::TypeError::New(env, "expected an opcode");
-  const int32_t op = value.As<Napi::Number>().Int32Value();
+  int32_t op = -1;
+  if (napi_get_value_int32(env, value, &op) != napi_ok) throw Napi::TypeError::New(env, "expected an opcode");
   if (op < 0 || op >= static_cast<int32_t>(Enum::Count)) throw Napi::RangeError::New(env, "unknown opcode " + std::to_string(op));
   return static_cast<Enum>(op);
 }
@@ -147,10 +143,11 @@ void Unary(const Napi::CallbackInfo& info) {
 }
 
 // Reads an operand that may be a typed array (a view) or a JS number (a 0-d scalar of
-// the dtype `other` has).
+// `dtype`, the other operand's).
 tg::View operand(Napi::Env env, const Napi::Value& value, binding::MetaReader& meta, const char* arg,
                  ScalarOperand& scalar, tg::DType dtype) {
-  if (value.IsNumber()) return scalar.view(dtype, value.As<Napi::Number>().DoubleValue());
+  double number = 0;
+  if (napi_get_value_double(env, value, &number) == napi_ok) return scalar.view(dtype, number);
   return binding::readView(env, value, meta, arg);
 }
 
@@ -162,12 +159,12 @@ void Binary(const Napi::CallbackInfo& info) {
   auto op = opcode<tg::BinaryOp>(env, info[0]);
   auto meta = metaReader(env, inst);
   tg::View out = binding::readView(env, info[1], meta, "out");
-  if (info[2].IsNumber() && info[3].IsNumber()) throw Napi::TypeError::New(env, "binary: both operands are numbers");
   ScalarOperand sa, sb;
   tg::View a, b;
-  if (info[2].IsNumber()) {
+  double number = 0;
+  if (napi_get_value_double(env, info[2], &number) == napi_ok) {  // a number on the left takes b's dtype
     b = binding::readView(env, info[3], meta, "b");
-    a = sa.view(b.dtype, info[2].As<Napi::Number>().DoubleValue());
+    a = sa.view(b.dtype, number);
   } else {
     a = binding::readView(env, info[2], meta, "a");
     b = operand(env, info[3], meta, "b", sb, a.dtype);

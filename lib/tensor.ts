@@ -1,7 +1,7 @@
 // The Tensor: a strided view (shape, strides, offset) over a Storage, plus autograd
 // state. Methods are thin: each delegates to the op defined in lib/ops/.
 import { inspect } from 'util';
-import { allocate, isDType, isFloating, type DType, type TypedArray } from './dtype';
+import { isDType, isFloating, type DType, type TypedArray } from './dtype';
 import { Storage, VersionCounter } from './storage';
 import { contiguousStrides, isContiguous, numelOf } from './layout';
 import { fmtShape, fmtValue, normDim, opError, opTypeError } from './check';
@@ -26,7 +26,7 @@ export type NestedArray = number | boolean | NestedArray[];
 
 export class Tensor {
   /** @internal */ _storage: Storage;
-  /** @internal */ _version: VersionCounter;
+  /** @internal */ _versionCounter: VersionCounter | null;
   /** @internal */ _strides: number[];
   /** @internal */ _offset: number;
   /** @internal the tensor whose storage this one views (null if it owns it) */ _base: Tensor | null = null;
@@ -44,12 +44,12 @@ export class Tensor {
     this._strides = strides;
     this._offset = offset;
     this._dtype = dtype;
-    this._version = version ?? new VersionCounter();
+    this._versionCounter = version ?? null;
   }
 
   /** @internal A new contiguous tensor (zero-filled). */
   static _empty(shape: number[], dtype: DType): Tensor {
-    return new Tensor(new Storage(allocate(dtype, numelOf(shape))), shape, contiguousStrides(shape), 0, dtype);
+    return new Tensor(Storage.allocate(dtype, numelOf(shape)), shape, contiguousStrides(shape), 0, dtype);
   }
 
   /** @internal */
@@ -57,6 +57,11 @@ export class Tensor {
     const out = Tensor._empty(t.shape.slice(), t.dtype);
     kernels.fill(out, 1);
     return out;
+  }
+
+  /** @internal Shared with views and detach(); created on first use (most tensors never need one). */
+  get _version(): VersionCounter {
+    return (this._versionCounter ??= new VersionCounter());
   }
 
   /** @internal A view of this tensor's storage with another layout. */

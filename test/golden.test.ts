@@ -1,7 +1,9 @@
 // Runs every case of the golden files through one generic runner (see helpers/golden.ts).
+import * as fs from 'fs';
+import * as path from 'path';
 import { describe, expect, test } from 'vitest';
 import * as tg from '../lib/index';
-import { compareTensor, evaluate, loadCases, makeTensor, type Expr, type TensorSpec, type Tol } from './helpers/golden';
+import { compareTensor, evaluate, GOLDEN_DIR, loadCases, makeTensor, SHARED_GOLDEN_DIR, type Expr, type TensorSpec, type Tol } from './helpers/golden';
 
 interface OpCase {
   id: string;
@@ -129,5 +131,12 @@ describe('the golden runner itself', () => {
     expect(compareTensor(tg.tensor([1, 0]), spec, tol, 'x')).toHaveLength(1);
     expect(compareTensor(tg.tensor([[1, NaN]]), spec, tol, 'x')).toHaveLength(1);
     expect(compareTensor(tg.tensor([1, NaN], { dtype: 'float64' }), spec, tol, 'x')).toHaveLength(1);
+  });
+});
+
+describe.skipIf(!fs.existsSync(SHARED_GOLDEN_DIR))('the vendored golden files', () => {
+  test.each(fs.existsSync(SHARED_GOLDEN_DIR) ? fs.readdirSync(SHARED_GOLDEN_DIR) : [])('%s is an unmodified copy', (file) => {
+    const ours = fs.readFileSync(path.join(GOLDEN_DIR, file));
+    expect(ours.equals(fs.readFileSync(path.join(SHARED_GOLDEN_DIR, file)))).toBe(true);
   });
 });

@@ -12,9 +12,9 @@ export interface NativeInitInfo {
   simd: string;
 }
 
-type Buffer = Float32Array | Float64Array | Int32Array | Uint8Array;
+type Buffer = ArrayBuffer;
 
-/** The N-API surface (binding/addon.cpp). View metadata travels in the scratch buffer. */
+/** The N-API surface (binding/addon.cpp). Views are ArrayBuffers described in the scratch buffer. */
 export interface NativeAddon {
   init(meta: Int32Array): NativeInitInfo;
   unary(op: number, out: Buffer, x: Buffer, p0: number, p1: number): void;

@@ -1,6 +1,6 @@
 // Creation functions: tensor, from, zeros/ones/full/empty (+ *Like), arange, linspace, eye.
 import { Tensor, type NestedArray } from '../tensor';
-import { allocate, dtypeOfArray, isDType, isFloating, type DType, type TypedArray } from '../dtype';
+import { dtypeOfArray, isDType, isFloating, type DType, type TypedArray } from '../dtype';
 import { Storage } from '../storage';
 import { checkShape, checkNumber, fmtShape, fmtValue, opError, opTypeError } from '../check';
 import { contiguousStrides, numelOf, shapeArgs } from '../layout';
@@ -89,11 +89,12 @@ function fromValues(values: ArrayLike<number>, shape: number[], dtype: DType): T
       if (!Number.isFinite(values[i])) throw opError('tensor', `cannot convert ${values[i]} to int32`);
     }
   }
-  const data = allocate(dtype, values.length);
+  const storage = Storage.allocate(dtype, values.length);
+  const data = storage.data;
   if (dtype === 'int32') for (let i = 0; i < values.length; ++i) data[i] = Math.trunc(values[i]);
   else if (dtype === 'bool') for (let i = 0; i < values.length; ++i) data[i] = values[i] ? 1 : 0;
   else data.set(values as ArrayLike<number>);
-  return new Tensor(new Storage(data), shape, contiguousStrides(shape), 0, dtype);
+  return new Tensor(storage, shape, contiguousStrides(shape), 0, dtype);
 }
 
 /** A new tensor holding a copy of `data` (nested arrays, a typed array, a number, a Tensor).
@@ -123,11 +124,14 @@ export function from(array: TypedArray, shape?: number[]): Tensor {
   if (dtype === null) {
     throw opTypeError('from', `expected a Float32Array, Float64Array, Int32Array or Uint8Array (bool), got ${fmtValue(array)}`);
   }
+  if (!(array.buffer instanceof ArrayBuffer)) {
+    throw opTypeError('from', 'typed arrays over a SharedArrayBuffer are not supported; copy into an ArrayBuffer-backed array first');
+  }
   const s = checkShape('from', shape ?? [array.length]);
   if (numelOf(s) !== array.length) {
     throw opError('from', `shape ${fmtShape(s)} has ${numelOf(s)} elements but the array has ${array.length}`);
   }
-  return new Tensor(new Storage(array), s, contiguousStrides(s), 0, dtype);
+  return new Tensor(Storage.wrap(array, dtype), s, contiguousStrides(s), 0, dtype);
 }
 
 // ---- filled tensors ----------------------------------------------------------------------

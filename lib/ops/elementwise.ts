@@ -55,15 +55,20 @@ function castTo(x: TensorOrScalar, dtype: DType): TensorOrScalar {
 function prepare(op: string, a: unknown, b: unknown, floatResult = false): [Tensor, TensorOrScalar, DType] {
   const x = checkTensor(op, a, 'self');
   const y = checkOperand(op, b, 'other');
+  // Fast path (most calls): same dtypes, or a number with a float tensor.
+  const xd = x.dtype;
+  if ((y instanceof Tensor ? y.dtype === xd : xd === 'float32' || xd === 'float64') && (isFloating(xd) || !floatResult)) {
+    return [x, y, xd];
+  }
   let dtype = resultType([promotion(x), promotion(y)]);
   if (floatResult && !isFloating(dtype)) dtype = 'float32';
-  if (dtype === 'bool' && !floatResult) dtype = op === 'logicalAnd' || op === 'logicalOr' ? 'bool' : dtype;
   return [castTo(x, dtype) as Tensor, castTo(y, dtype), dtype];
 }
 
 function binaryOut(op: string, code: number, a: Tensor, b: TensorOrScalar, dtype: DType): Tensor {
+  // Shape arrays are never mutated in place, so the output may share its input's.
   const shape = b instanceof Tensor ? broadcastShapes(op, a.shape, b.shape) : a.shape;
-  const out = Tensor._empty(shape.slice(), dtype);
+  const out = Tensor._empty(shape as number[], dtype);
   kernels.binary(code, out, a, b);
   return out;
 }

@@ -23,7 +23,7 @@ function checkTensorList(op: string, tensors: unknown): Tensor[] {
 
 const catOp = defineOp({
   name: 'CatBackward0',
-  forward: (ctx, dim: number, ...tensors: Tensor[]) => {
+  forward: (ctx, tensors: Tensor[], dim: number) => {
     ctx.info = dim;
     const dtype = resultType(tensors.map((t) => ({ dtype: t.dtype, rank: 'dim' as const })));
     const parts = tensors.filter((t) => !(t.ndim === 1 && t.shape[0] === 0)); // legacy: 1-d empties are skipped
@@ -64,12 +64,12 @@ export function cat(tensors: Tensor[], dim = 0): Tensor {
       );
     }
   });
-  return catOp(d, ...ts);
+  return catOp(ts, d);
 }
 
 const stackOp = defineOp({
   name: 'StackBackward0',
-  forward: (ctx, dim: number, ...tensors: Tensor[]) => {
+  forward: (ctx, tensors: Tensor[], dim: number) => {
     ctx.info = dim;
     const dtype = resultType(tensors.map((t) => ({ dtype: t.dtype, rank: 'dim' as const })));
     const shape = tensors[0].shape.slice();
@@ -92,7 +92,7 @@ export function stack(tensors: Tensor[], dim = 0): Tensor {
       );
     }
   });
-  return stackOp(d, ...ts);
+  return stackOp(ts, d);
 }
 
 // Scatter-adds g into zeros of `shape` (the gradient of indexSelect / gather); its own
