@@ -106,10 +106,9 @@ export function indexOp(op: number, out: Tensor, x: Tensor, index: Tensor, dim: 
  * one dtype and size (the caller guarantees it); `hyper` as listed in ops.def. */
 export function optimStep(op: number, hyper: Float64Array, param: Tensor, grad: Tensor, state: Tensor[]): void {
   pos = 0;
-  put(param);
-  put(grad);
-  for (const s of state) put(s);
-  native.optimStep(op, hyper, param._storage.data, grad._storage.data, ...state.map((s) => s._storage.data));
+  const p = put(param);
+  const g = put(grad);
+  native.optimStep(op, hyper, p, g, ...state.map(put));
 }
 
 export const setNumThreads = (n: number): void => native.setNumThreads(n);
