@@ -5,6 +5,7 @@
 // alpha)` is a + alpha*b, `addcmul_(b, c, value)` is a + value*b*c, `addcdiv_(b, c,
 // value)` is a + value*b/c.
 #include <cmath>
+#include <type_traits>
 
 #include "strided.h"
 #include "tg/kernels.h"
@@ -26,80 +27,108 @@ struct Buffers {
 
 // Each update works on the element range [b, e).
 
+// Calls f(std::true_type{}) or f(std::false_type{}): options that are fixed for a whole
+// call become template parameters, so each inner loop is branch-free and vectorises.
+template <typename F>
+void withFlag(bool flag, F&& f) {
+  if (flag) f(std::true_type{});
+  else f(std::false_type{});
+}
+
+// maximize negates the gradient: g * sign, exact for sign = ±1. AdamW's decay multiplies
+// by 1 - lr * weightDecay, which is exact (a no-op) when it is 1.
+
 template <typename T>
 void sgd(const double* h, const Buffers<T>& x, int64_t b, int64_t e) {
-  const T lr = T(h[0]), momentum = T(h[1]), keep = T(1 - h[2]), wd = T(h[3]);
-  const bool nesterov = h[4] != 0, maximize = h[5] != 0, first = h[6] != 0, useMomentum = h[1] != 0;
+  const T lr = T(h[0]), momentum = T(h[1]), keep = T(1 - h[2]), wd = T(h[3]), sign = T(h[5] != 0 ? -1 : 1);
+  const bool nesterov = h[4] != 0, first = h[6] != 0, useMomentum = h[1] != 0;
   T* buf = x.s[0];
-  for (int64_t i = b; i < e; ++i) {
-    T g = maximize ? -x.g[i] : x.g[i];
-    if (wd != T(0)) g = g + wd * x.p[i];
-    if (useMomentum) {
-      buf[i] = first ? g : buf[i] * momentum + keep * g;
-      g = nesterov ? g + momentum * buf[i] : buf[i];
+  withFlag(h[3] != 0, [&](auto decay) {
+    for (int64_t i = b; i < e; ++i) {
+      T g = x.g[i] * sign;
+      if constexpr (decay) g = g + wd * x.p[i];
+      if (useMomentum) {
+        buf[i] = first ? g : buf[i] * momentum + keep * g;
+        g = nesterov ? g + momentum * buf[i] : buf[i];
+      }
+      x.p[i] = x.p[i] + (-lr) * g;
     }
-    x.p[i] = x.p[i] + (-lr) * g;
-  }
+  });
 }
 
 template <typename T>
 void adam(const double* h, const Buffers<T>& x, int64_t b, int64_t e) {
   const T stepSize = T(h[0]), beta1 = T(h[1]), beta2 = T(h[2]), eps = T(h[3]), wd = T(h[4]), bc2Sqrt = T(h[5]);
-  const T oneMinusBeta1 = T(1 - h[1]), oneMinusBeta2 = T(1 - h[2]), decay = T(h[8]);
-  const bool amsgrad = h[6] != 0, maximize = h[7] != 0, decoupled = h[8] != 1;
+  const T oneMinusBeta1 = T(1 - h[1]), oneMinusBeta2 = T(1 - h[2]), sign = T(h[7] != 0 ? -1 : 1), decay = T(h[8]);
   T *m = x.s[0], *v = x.s[1], *vmax = x.s[2];
-  for (int64_t i = b; i < e; ++i) {
-    T g = maximize ? -x.g[i] : x.g[i];
-    if (decoupled) x.p[i] = x.p[i] * decay;
-    if (wd != T(0)) g = g + wd * x.p[i];
-    m[i] = m[i] * beta1 + oneMinusBeta1 * g;
-    v[i] = v[i] * beta2 + oneMinusBeta2 * g * g;
-    T second = v[i];
-    if (amsgrad) second = vmax[i] = maxPropagatingNaN(vmax[i], v[i]);
-    const T denom = std::sqrt(second) / bc2Sqrt + eps;
-    x.p[i] = x.p[i] + (-stepSize) * m[i] / denom;
-  }
+  withFlag(h[4] != 0, [&](auto coupled) {
+    withFlag(h[6] != 0, [&](auto amsgrad) {
+      for (int64_t i = b; i < e; ++i) {
+        const T p = x.p[i] * decay;
+        T g = x.g[i] * sign;
+        if constexpr (coupled) g = g + wd * p;
+        const T mi = m[i] * beta1 + oneMinusBeta1 * g;
+        const T vi = v[i] * beta2 + oneMinusBeta2 * g * g;
+        m[i] = mi;
+        v[i] = vi;
+        T second = vi;
+        if constexpr (amsgrad) second = vmax[i] = maxPropagatingNaN(vmax[i], vi);
+        x.p[i] = p + (-stepSize) * mi / (std::sqrt(second) / bc2Sqrt + eps);
+      }
+    });
+  });
 }
 
 template <typename T>
 void rmsprop(const double* h, const Buffers<T>& x, int64_t b, int64_t e) {
   const T lr = T(h[0]), alpha = T(h[1]), oneMinusAlpha = T(1 - h[1]), eps = T(h[2]), wd = T(h[3]), momentum = T(h[4]);
-  const bool centered = h[5] != 0, maximize = h[6] != 0, useMomentum = h[4] > 0;
+  const T sign = T(h[6] != 0 ? -1 : 1);
+  const bool isCentered = h[5] != 0, hasMomentum = h[4] > 0;
   T* sq = x.s[0];
-  T* gavg = centered ? x.s[1] : nullptr;
-  T* buf = useMomentum ? x.s[centered ? 2 : 1] : nullptr;
-  for (int64_t i = b; i < e; ++i) {
-    T g = maximize ? -x.g[i] : x.g[i];
-    if (wd != T(0)) g = g + wd * x.p[i];
-    sq[i] = sq[i] * alpha + oneMinusAlpha * g * g;
-    T avg;
-    if (centered) {
-      gavg[i] = gavg[i] * alpha + oneMinusAlpha * g;
-      avg = std::sqrt(sq[i] + T(-1) * gavg[i] * gavg[i]);
-    } else {
-      avg = std::sqrt(sq[i]);
-    }
-    avg = avg + eps;
-    if (useMomentum) {
-      buf[i] = buf[i] * momentum + g / avg;
-      x.p[i] = x.p[i] + (-lr) * buf[i];
-    } else {
-      x.p[i] = x.p[i] + (-lr) * g / avg;
-    }
-  }
+  T* gavg = isCentered ? x.s[1] : nullptr;
+  T* buf = hasMomentum ? x.s[isCentered ? 2 : 1] : nullptr;
+  withFlag(h[3] != 0, [&](auto decay) {
+    withFlag(isCentered, [&](auto centered) {
+      withFlag(hasMomentum, [&](auto useMomentum) {
+        for (int64_t i = b; i < e; ++i) {
+          T g = x.g[i] * sign;
+          if constexpr (decay) g = g + wd * x.p[i];
+          const T s = sq[i] * alpha + oneMinusAlpha * g * g;
+          sq[i] = s;
+          T avg;
+          if constexpr (centered) {
+            const T ga = gavg[i] * alpha + oneMinusAlpha * g;
+            gavg[i] = ga;
+            avg = std::sqrt(s + T(-1) * ga * ga) + eps;
+          } else {
+            avg = std::sqrt(s) + eps;
+          }
+          if constexpr (useMomentum) {
+            const T bi = buf[i] * momentum + g / avg;
+            buf[i] = bi;
+            x.p[i] = x.p[i] + (-lr) * bi;
+          } else {
+            x.p[i] = x.p[i] + (-lr) * g / avg;
+          }
+        }
+      });
+    });
+  });
 }
 
 template <typename T>
 void adagrad(const double* h, const Buffers<T>& x, int64_t b, int64_t e) {
-  const T clr = T(h[0]), eps = T(h[1]), wd = T(h[2]);
-  const bool maximize = h[3] != 0;
+  const T clr = T(h[0]), eps = T(h[1]), wd = T(h[2]), sign = T(h[3] != 0 ? -1 : 1);
   T* sum = x.s[0];
-  for (int64_t i = b; i < e; ++i) {
-    T g = maximize ? -x.g[i] : x.g[i];
-    if (wd != T(0)) g = g + wd * x.p[i];
-    sum[i] = sum[i] + g * g;
-    x.p[i] = x.p[i] + (-clr) * g / (std::sqrt(sum[i]) + eps);
-  }
+  withFlag(h[2] != 0, [&](auto decay) {
+    for (int64_t i = b; i < e; ++i) {
+      T g = x.g[i] * sign;
+      if constexpr (decay) g = g + wd * x.p[i];
+      const T si = sum[i] + g * g;
+      sum[i] = si;
+      x.p[i] = x.p[i] + (-clr) * g / (std::sqrt(si) + eps);
+    }
+  });
 }
 
 struct OpInfo {

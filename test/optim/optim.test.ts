@@ -148,6 +148,32 @@ describe('updates derived by hand', () => {
   });
 });
 
+describe.each([
+  ['SGD', (p: tg.Tensor[], maximize: boolean) => new optim.SGD(p, { lr: 0.1, momentum: 0.9, weightDecay: 0.1, maximize })],
+  ['Adam', (p: tg.Tensor[], maximize: boolean) => new optim.Adam(p, { lr: 0.1, weightDecay: 0.1, amsgrad: true, maximize })],
+  ['AdamW', (p: tg.Tensor[], maximize: boolean) => new optim.AdamW(p, { lr: 0.1, maximize })],
+  ['RMSprop', (p: tg.Tensor[], maximize: boolean) => new optim.RMSprop(p, { lr: 0.1, centered: true, momentum: 0.5, weightDecay: 0.1, maximize })],
+  ['Adagrad', (p: tg.Tensor[], maximize: boolean) => new optim.Adagrad(p, { lr: 0.1, weightDecay: 0.1, maximize })],
+])('%s maximize', (_name, make) => {
+  test('maximizing f takes the same steps as minimizing -f', () => {
+    const run = (maximize: boolean): number[] => {
+      const p = new nn.Parameter(tg.tensor([0.5, -1.5, 2]));
+      const opt = make([p], maximize);
+      const c = tg.tensor([1, -2, 0.25]);
+      for (let i = 0; i < 5; ++i) {
+        opt.zeroGrad();
+        const f = p.sub(c).square().sum().neg(); // maximized at p = c
+        (maximize ? f : f.neg()).backward();
+        opt.step();
+      }
+      return p.tolist() as number[];
+    };
+    const up = run(true);
+    expect(up).toEqual(run(false));
+    expect(up).not.toEqual([0.5, -1.5, 2]);
+  });
+});
+
 describe('zeroGrad and state dicts', () => {
   test('zeroGrad zeroes in place by default and drops the gradients with setToNone', () => {
     const p = new nn.Parameter(tg.ones(2));
