@@ -4,10 +4,10 @@
 //
 //   node bench/train-step.mjs [--steps 50] [--rounds 5] [--threads N] [--json]
 //
-// Runs the compiled package (dist/): build it first (npm run build:ts).
+// Runs the compiled package (dist/, imported as 'tensorgrad'): build it first (npm run build:ts).
 import { spawnSync } from 'child_process';
 import { parseArgs } from 'util';
-import * as tg from '../dist/index.mjs';
+import * as tg from 'tensorgrad';
 
 const { values: args } = parseArgs({
   options: {
