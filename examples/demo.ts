@@ -19,7 +19,7 @@ type OptimizerName = keyof typeof OPTIMIZERS;
 
 const HELP = `usage: npm run demo -- [options]
 
-Fits a 2-${'<hidden>'}-${'<hidden>'}-2 MLP (tanh) to two interleaved spirals with cross-entropy.
+Fits an MLP with two tanh hidden layers to two interleaved spirals (cross-entropy loss).
 
 options:
   --epochs N        passes over the training set (default 150)
