@@ -43,7 +43,7 @@ struct ScalarOperand {
     switch (dtype) {
       case tg::DType::F32: value.f32 = static_cast<float>(x); break;
       case tg::DType::F64: value.f64 = x; break;
-      case tg::DType::I32: value.i32 = x != x ? 0 : static_cast<int32_t>(x); break;
+      case tg::DType::I32: value.i32 = tg::toInt32(x); break;
       case tg::DType::Bool: value.b = x != 0; break;
     }
     tg::View v;
@@ -243,7 +243,7 @@ void IndexOp(const Napi::CallbackInfo& info) {
   tg::View x = binding::readView(env, info[2], meta, "x");
   tg::View index = binding::readView(env, info[3], meta, "index");
   const double dim = numberArg(info, 4, "indexOp");
-  runKernel(env, [&] { tg::indexOp(inst.ctx, op, out, x, index, static_cast<int>(dim)); });
+  runKernel(env, [&] { tg::indexOp(inst.ctx, op, out, x, index, tg::toInt32(dim)); });  // NaN, ±inf: rejected as out of range
 }
 
 // optimStep(op, hyper: Float64Array, param, grad, ...state)

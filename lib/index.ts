@@ -1,10 +1,11 @@
 // tensorgrad: PyTorch-style tensors and autograd for Node.js. The public surface.
 import { Tensor } from './tensor';
 import * as engine from './autograd/engine';
-import { gradcheck } from './autograd/gradcheck';
+import { gradcheck, gradgradcheck } from './autograd/gradcheck';
 import { defineOp, Node } from './autograd/function';
 import * as kernels from './native/kernels';
 import { nativeInfo } from './native/binding';
+import { checkTensor } from './ops/movement';
 
 export { Tensor } from './tensor';
 export type { NestedArray, TensorOrScalar } from './tensor';
@@ -23,9 +24,9 @@ export { setPrintOptions, getPrintOptions } from './print';
 export type { PrintOptions } from './print';
 
 /** The functional form of a Tensor method: tg.exp(x) is x.exp(). */
-function method<K extends keyof Tensor>(name: K) {
+function method<K extends keyof Tensor & string>(name: K) {
   return (x: Tensor, ...args: Tensor[K] extends (...a: infer A) => unknown ? A : never): Tensor[K] extends (...a: never[]) => infer R ? R : never =>
-    (x[name] as (...a: unknown[]) => never)(...args);
+    (checkTensor(name, x)[name] as (...a: unknown[]) => never)(...args);
 }
 export const neg = method('neg');
 export const exp = method('exp');
@@ -103,6 +104,7 @@ export const autograd = {
       options,
     ),
   gradcheck,
+  gradgradcheck,
   /** Defines a differentiable op from a forward and a backward (torch.autograd.Function). */
   defineOp,
   Node,

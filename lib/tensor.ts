@@ -9,7 +9,7 @@ import * as kernels from './native/kernels';
 import type { Node } from './autograd/function';
 import { gradMode } from './autograd/grad_mode';
 import * as engine from './autograd/engine';
-import { Device, cpu, toDevice } from './device';
+import { Device, cpu, isDeviceSpec, toDevice } from './device';
 import { tensorRepr } from './print';
 import * as E from './ops/elementwise';
 import * as R from './ops/reduce';
@@ -120,15 +120,15 @@ export class Tensor {
     return this._requiresGrad;
   }
   set requiresGrad(value: boolean) {
+    if (!this.isLeaf) throw leafOnlyError(value);
     this.requiresGrad_(value);
   }
-  /** Sets requiresGrad on a leaf (in place); returns this. */
+  /** Sets requiresGrad on a leaf (in place); returns this. On a non-leaf, which requires
+   * grad already, requiresGrad_(true) does nothing (as in PyTorch). */
   requiresGrad_(value = true): this {
     if (!this.isLeaf) {
-      throw new Error(
-        'you can only change requires_grad flags of leaf variables.\n' +
-          'Hint: to compute gradients of an intermediate result use retainGrad(); to cut it from the graph use detach().',
-      );
+      if (value) return this;
+      throw leafOnlyError(value);
     }
     if (value && !isFloating(this._dtype)) {
       throw new Error(`only Tensors of floating point dtype can require gradients (got ${this._dtype})`);
@@ -273,7 +273,9 @@ export class Tensor {
   to(target: DType | Device | string | { dtype?: DType; device?: Device | string }): Tensor {
     let dtype: DType | undefined;
     if (typeof target === 'string' && isDType(target)) dtype = target;
-    else if (typeof target === 'string' || target instanceof Device) toDevice(target);
+    else if (typeof target === 'string' && !isDeviceSpec(target)) {
+      throw opTypeError('to', `unknown dtype or device ${fmtValue(target)} (dtypes: 'float32', 'float64', 'int32', 'bool'; devices: 'cpu', 'mps')`);
+    } else if (typeof target === 'string' || target instanceof Device) toDevice(target);
     else if (target && typeof target === 'object') {
       if (target.device !== undefined) toDevice(target.device);
       dtype = target.dtype;
@@ -563,6 +565,14 @@ export class Tensor {
   copy_(src: Tensor): this {
     return P.copyInPlace(this, src);
   }
+}
+
+function leafOnlyError(value: boolean): Error {
+  return new Error(
+    'you can only change requires_grad flags of leaf variables.' +
+      (value ? '' : " If you want to use a computed variable in a subgraph that doesn't require differentiation use detach().") +
+      '\nHint: to compute gradients of an intermediate result use retainGrad().',
+  );
 }
 
 /** For printing tensors inside other structures with console.log. */

@@ -31,6 +31,8 @@ export class Node<Info = unknown> {
   private savedTensors: Tensor[] | null = null;
   private savedVersions: number[] = [];
   private savedCounters: VersionCounter[] = [];
+  /** Which saved tensors are this node's output (for the version error's wording). */
+  private savedIsOutput: boolean[] = [];
   private released = false;
   private readonly def: OpDef<any[], Info>;
 
@@ -63,9 +65,12 @@ export class Node<Info = unknown> {
       const now = this.savedCounters[i].value;
       if (now !== this.savedVersions[i]) {
         const t = tensors[i];
+        // As PyTorch: a saved output names this node, a saved input its current gradFn,
+        // a leaf or constant nothing.
+        const origin = this.savedIsOutput[i] ? this.name : t.gradFn?.name;
         throw new Error(
           `one of the variables needed for gradient computation has been modified by an inplace operation: ` +
-            `[${torchTypeName(t.dtype)} [${t.shape.join(', ')}]], which is output 0 of ${t.gradFn?.name ?? 'a leaf'}, ` +
+            `[${torchTypeName(t.dtype)} [${t.shape.join(', ')}]]${origin ? `, which is output 0 of ${origin},` : ''} ` +
             `is at version ${now}; expected version ${this.savedVersions[i]} instead.\n` +
             `Hint: the backward of ${this.name} needs that tensor unchanged; use an out-of-place op ` +
             `(e.g. add instead of add_) or clone() it before modifying it.`,
@@ -73,6 +78,11 @@ export class Node<Info = unknown> {
       }
     }
     return tensors;
+  }
+
+  /** @internal Called by defineOp once forward has returned `out`. */
+  markOutput(out: Tensor): void {
+    if (this.savedTensors) this.savedIsOutput = this.savedTensors.map((t) => t === out);
   }
 
   /** Frees what forward saved (after a backward without retainGraph). */
@@ -163,6 +173,7 @@ export function defineOp<Args extends any[], Info = unknown>(def: OpDef<Args, In
       gradMode.enabled = true;
     }
     out._setGradFn(node);
+    node.markOutput(out);
     return out;
   }) as unknown as (...args: Args) => Tensor;
 }

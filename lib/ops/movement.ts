@@ -204,7 +204,7 @@ export function unsqueeze(x: Tensor, dim: number): Tensor {
   const stride = d < x.ndim ? x.shape[d] * x._strides[d] : 1;
   shape.splice(d, 0, 1);
   strides.splice(d, 0, stride);
-  return unsqueezeOp(x, shape, strides);
+  return unsqueezeOp(x, checkShape('unsqueeze', shape), strides);
 }
 
 const expandOp = defineOp({
