@@ -88,7 +88,7 @@ describe('DataLoader', () => {
   });
 
   test('arguments are checked', () => {
-    expect(() => new DataLoader(dataset, { batchSize: 0 })).toThrow('DataLoader: batchSize must be in 1..Infinity, got 0');
+    expect(() => new DataLoader(dataset, { batchSize: 0 })).toThrow('DataLoader: batchSize must be >= 1, got 0');
     expect(() => new DataLoader({} as tg.data.Dataset<number>)).toThrow('DataLoader: dataset must have a length and get(index), got Object');
     expect(() => tg.data.defaultCollate([new Map()])).toThrow('defaultCollate: samples must be Tensors, numbers, arrays or plain objects of them, got Map');
   });
