@@ -106,7 +106,7 @@ function lossCurve(values: number[], width = 60, height = 10): string {
   const rowOf = (v: number): number => (hi === lo ? height - 1 : Math.round(((hi - v) / (hi - lo)) * (height - 1)));
   const grid = Array.from({ length: height }, () => Array<string>(cols).fill(' '));
   means.forEach((v, c) => (grid[rowOf(v)][c] = '*'));
-  const label = (r: number): string => (r === 0 ? hi : r === height - 1 ? lo : r === (height >> 1) ? (hi + lo) / 2 : NaN);
+  const label = (r: number): number => (r === 0 ? hi : r === height - 1 ? lo : r === (height >> 1) ? (hi + lo) / 2 : NaN);
   const lines = grid.map((row, r) => {
     const v = label(r);
     return `${(Number.isNaN(v) ? '' : v.toFixed(4)).padStart(8)} |${row.join('')}`;
@@ -121,7 +121,7 @@ function decisionMap(model: tg.nn.Module, x: tg.Tensor, y: tg.Tensor, cols = 60,
   const at = (i: number, n: number): number => -1.2 + (2.4 * (i + 0.5)) / n;
   const grid = tg.tensor(Array.from({ length: rows * cols }, (_, k) => [at(k % cols, cols), -at(Math.floor(k / cols), rows)]));
   const cls = tg.noGrad(() => (model.forward(grid) as tg.Tensor).argmax(1).tolist()) as number[];
-  const chars = cls.map((c) => (c === 0 ? '.' : 'o'));
+  const chars: string[] = cls.map((c) => (c === 0 ? '.' : 'o'));
   const points = x.tolist() as number[][];
   (y.tolist() as number[]).forEach((label, i) => {
     const c = Math.floor(((points[i][0] + 1.2) / 2.4) * cols);

@@ -186,8 +186,8 @@ describe('layers', () => {
     const x = tg.tensor([[-1, 0, 2]]);
     expect(new nn.ReLU().forward(x).tolist()).toEqual([[0, 0, 2]]);
     expect(new nn.Softmax(1).forward(x).sum().item()).toBeCloseTo(1, 6);
-    // gelu(2) = 2 Φ(2) = 2 * 0.9772498680518208
-    expect(new nn.GELU().forward(x).tolist()[0]).toEqual([expect.closeTo(-0.15865525, 6), 0, expect.closeTo(1.95449974, 6)]);
+    // gelu(x) = x Φ(x): gelu(-1) = -0.15865525, gelu(2) = 2 * 0.9772498680518208
+    expect((new nn.GELU().forward(x).tolist() as number[][])[0]).toEqual([expect.closeTo(-0.15865525, 6), 0, expect.closeTo(1.95449974, 6)]);
     expect(new nn.GELU({ approximate: 'tanh' }).forward(tg.tensor([0])).item()).toBe(0);
   });
 
