@@ -21,7 +21,8 @@ export interface LoadStateDictResult {
   unexpectedKeys: string[];
 }
 
-// Own properties that are bookkeeping, never registrable.
+// The buffer registry's key: a symbol, so Object.keys (which finds parameters and
+// children) never sees it.
 const BUFFER_NAMES = Symbol('bufferNames');
 
 function checkName(op: string, name: unknown): string {
