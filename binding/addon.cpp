@@ -10,6 +10,7 @@
 
 #include "tg/context.h"
 #include "tg/error.h"
+#include "tg/generator.h"
 #include "tg/kernels.h"
 #include "views.h"
 
@@ -123,6 +124,11 @@ Napi::Value Init(const Napi::CallbackInfo& info) {
 #define TG_OPTIM_OP TG_NAME
 #include "tg/ops.def"
 #undef TG_OPTIM_OP
+  }));
+  result.Set("randomOps", names({
+#define TG_RANDOM_OP TG_NAME
+#include "tg/ops.def"
+#undef TG_RANDOM_OP
   }));
 #undef TG_NAME
   result.Set("simd", inst->ctx.cpu.avx2 && inst->ctx.cpu.fma ? "avx2" : "scalar");
@@ -268,6 +274,25 @@ void OptimStep(const Napi::CallbackInfo& info) {
   });
 }
 
+// random(op, state, out, p0, p1): state is the ArrayBuffer of a generator's state words
+// (tg/generator.h), borrowed for this call only; out is null for Seed.
+void Random(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  requireArgs(info, 5, "random");
+  Instance& inst = instance(env);
+  auto op = opcode<tg::RandomOp>(env, info[0]);
+  void* state = nullptr;
+  size_t stateBytes = 0;
+  if (napi_get_arraybuffer_info(env, info[1], &state, &stateBytes) != napi_ok || stateBytes != tg::kGeneratorWords * sizeof(uint32_t))
+    throw Napi::TypeError::New(env, "random: state must be an ArrayBuffer of " + std::to_string(tg::kGeneratorWords) + " 32-bit words");
+  auto meta = metaReader(env, inst);
+  tg::View out;
+  const bool hasOut = !info[2].IsNull();
+  if (hasOut) out = binding::readView(env, info[2], meta, "out");
+  double p0 = numberArg(info, 3, "random"), p1 = numberArg(info, 4, "random");
+  runKernel(env, [&] { tg::random(inst.ctx, op, static_cast<uint32_t*>(state), hasOut ? &out : nullptr, p0, p1); });
+}
+
 void SetNumThreads(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const double n = info.Length() > 0 && info[0].IsNumber() ? info[0].As<Napi::Number>().DoubleValue() : 0;
@@ -292,6 +317,7 @@ Napi::Object Module(Napi::Env env, Napi::Object exports) {
   exports.Set("matmul", Napi::Function::New(env, Matmul, "matmul"));
   exports.Set("indexOp", Napi::Function::New(env, IndexOp, "indexOp"));
   exports.Set("optimStep", Napi::Function::New(env, OptimStep, "optimStep"));
+  exports.Set("random", Napi::Function::New(env, Random, "random"));
   exports.Set("setNumThreads", Napi::Function::New(env, SetNumThreads, "setNumThreads"));
   exports.Set("getNumThreads", Napi::Function::New(env, GetNumThreads, "getNumThreads"));
   return exports;

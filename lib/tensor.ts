@@ -17,6 +17,7 @@ import * as L from './ops/linalg';
 import * as M from './ops/movement';
 import * as I from './ops/indexing';
 import * as P from './ops/inplace';
+import * as Rnd from './ops/random';
 import type { ReduceDims } from './ops/reduce';
 
 export type Scalar = number;
@@ -565,6 +566,18 @@ export class Tensor {
   copy_(src: Tensor): this {
     return P.copyInPlace(this, src);
   }
+  /** Fills with normal values (in memory order, as PyTorch); options.generator picks the generator. */
+  normal_(mean = 0, std = 1, options?: Rnd.RandomOptions): this {
+    return Rnd.normalInPlace(this, mean, std, options);
+  }
+  /** Fills with uniform values in [from, to). */
+  uniform_(from = 0, to = 1, options?: Rnd.RandomOptions): this {
+    return Rnd.uniformInPlace(this, from, to, options);
+  }
+  /** Fills with 1 (probability p) or 0. */
+  bernoulli_(p = 0.5, options?: Rnd.RandomOptions): this {
+    return Rnd.bernoulliInPlace(this, p, options);
+  }
 }
 
 function leafOnlyError(value: boolean): Error {
@@ -573,9 +586,4 @@ function leafOnlyError(value: boolean): Error {
       (value ? '' : " If you want to use a computed variable in a subgraph that doesn't require differentiation use detach().") +
       '\nHint: to compute gradients of an intermediate result use retainGrad().',
   );
-}
-
-/** For printing tensors inside other structures with console.log. */
-export function isTensor(x: unknown): x is Tensor {
-  return x instanceof Tensor;
 }

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { describe, expect, test } from 'vitest';
 import * as tg from '../lib/index';
-import { compareTensor, evaluate, GOLDEN_DIR, loadCases, makeTensor, SHARED_GOLDEN_DIR, type Expr, type TensorSpec, type Tol } from './helpers/golden';
+import { compareTensor, evaluate, GOLDEN_DIR, loadCases, makeTensor, runRngCase, SHARED_GOLDEN_DIR, type Expr, type RngCase, type TensorSpec, type Tol } from './helpers/golden';
 
 interface OpCase {
   id: string;
@@ -122,6 +122,13 @@ describe('train.json', () => {
   });
 });
 
+describe('rng.json', () => {
+  const cases = loadCases<RngCase>('rng.json');
+  test.each(cases.map((c) => [c.id, c] as const))('%s', (_id, c) => {
+    expect(runRngCase(c)).toEqual([]);
+  });
+});
+
 describe('the golden runner itself', () => {
   test('reports a value, shape or dtype mismatch', () => {
     const spec: TensorSpec = { shape: [2], dtype: 'float32', data: [1, 'nan'] };
@@ -131,6 +138,13 @@ describe('the golden runner itself', () => {
     expect(compareTensor(tg.tensor([1, 0]), spec, tol, 'x')).toHaveLength(1);
     expect(compareTensor(tg.tensor([[1, NaN]]), spec, tol, 'x')).toHaveLength(1);
     expect(compareTensor(tg.tensor([1, NaN], { dtype: 'float64' }), spec, tol, 'x')).toHaveLength(1);
+  });
+
+  test('compares float32 data as the float32 its shortest decimal stands for', () => {
+    const exact = { rtol: 0, atol: 0 };
+    const spec: TensorSpec = { shape: [1], dtype: 'float32', data: [0.1] };
+    expect(compareTensor(tg.tensor([0.1]), spec, exact, 'x')).toEqual([]);
+    expect(compareTensor(tg.tensor([Math.fround(0.1) * (1 + 2 ** -23)]), spec, exact, 'x')).toHaveLength(1);
   });
 });
 

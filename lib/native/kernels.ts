@@ -111,5 +111,11 @@ export function optimStep(op: number, hyper: Float64Array, param: Tensor, grad: 
   native.optimStep(op, hyper, p, g, ...state.map(put));
 }
 
+/** Draws into `out` (null for Seed) from the generator whose state words are `state`. */
+export function random(op: number, state: Uint32Array, out: Tensor | null, p0 = 0, p1 = 0): void {
+  pos = 0;
+  native.random(op, state.buffer as ArrayBuffer, out === null ? null : put(out), p0, p1);
+}
+
 export const setNumThreads = (n: number): void => native.setNumThreads(n);
 export const getNumThreads = (): number => native.getNumThreads();

@@ -3,7 +3,7 @@
 import { Tensor } from '../tensor';
 import { isFloating } from '../dtype';
 import { defineOp } from '../autograd/function';
-import { checkNumber, fmtShape, fmtValue, opError, opTypeError } from '../check';
+import { checkFloatDType, checkNumber, fmtShape, fmtValue, opError, opTypeError } from '../check';
 import { broadcastShapes, numelOf, sameShape } from '../layout';
 import { UnaryOp } from '../native/binding';
 import { addmm } from '../ops/linalg';
@@ -330,6 +330,24 @@ export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntrop
   smooth = where(keep, smooth, 0);
   const smoothReduced = reduction === 'none' ? smooth : reduction === 'sum' ? smooth.sum() : smooth.sum().div(keep.sum().to(input.dtype));
   return nllValue.mul(1 - eps).add(smoothReduced.mul(eps / C));
+}
+
+// ---- dropout ---------------------------------------------------------------------------------
+
+/** Zeroes each element with probability p and scales the others by 1 / (1 - p), in
+ * training only. As PyTorch's _dropout_impl: the mask is bernoulli_(1 - p) over a
+ * row-major tensor like x, divided by 1 - p, and multiplied in (MulBackward0, mask saved);
+ * p = 0, training = false or an empty x return x itself, and p = 1 multiplies by zero;
+ * those draw nothing. */
+export function dropout(x: Tensor, p = 0.5, training = true, inplace = false): Tensor {
+  checkTensor('dropout', x);
+  if (typeof p !== 'number' || !(p >= 0 && p <= 1)) {
+    throw opError('dropout', `dropout probability has to be between 0 and 1, but got ${fmtValue(p)}`);
+  }
+  checkFloatDType('dropout', x.dtype);
+  if (p === 0 || !training || x.numel() === 0) return x;
+  const noise = p === 1 ? Tensor._empty([], x.dtype) : Tensor._empty(x.shape.slice(), x.dtype).bernoulli_(1 - p).div_(1 - p);
+  return inplace ? x.mul_(noise) : x.mul(noise);
 }
 
 // ---- activations ---------------------------------------------------------------------------

@@ -7,3 +7,4 @@ export { Linear, Sequential, ReLU, Sigmoid, Tanh, GELU, Softmax } from './layers
 export type { LinearOptions } from './layers';
 export { MSELoss, L1Loss, HuberLoss, SmoothL1Loss, NLLLoss, CrossEntropyLoss, BCELoss, BCEWithLogitsLoss } from './loss';
 export type { LossOptions, NLLLossOptions } from './loss';
+export * as init from './init';

@@ -13,7 +13,7 @@ export interface CreationOptions {
   device?: unknown;
 }
 
-function checkOptions(op: string, options: unknown): CreationOptions {
+export function checkOptions(op: string, options: unknown): CreationOptions {
   if (options === undefined || options === null) return {};
   if (typeof options !== 'object' || Array.isArray(options)) throw opTypeError(op, `options must be an object, got ${fmtValue(options)}`);
   const o = options as CreationOptions;
@@ -23,7 +23,7 @@ function checkOptions(op: string, options: unknown): CreationOptions {
   return o;
 }
 
-function finish(op: string, t: Tensor, options: CreationOptions): Tensor {
+export function finish(op: string, t: Tensor, options: CreationOptions): Tensor {
   if (options.requiresGrad) {
     if (!isFloating(t.dtype)) throw opError(op, `only Tensors of floating point dtype can require gradients (got ${t.dtype})`);
     t.requiresGrad_(true);
@@ -32,7 +32,7 @@ function finish(op: string, t: Tensor, options: CreationOptions): Tensor {
 }
 
 /** Splits `f(2, 3, {opts})` / `f([2, 3], {opts})` into a shape and options. */
-function shapeAndOptions(op: string, args: unknown[]): [number[], CreationOptions] {
+export function shapeAndOptions(op: string, args: unknown[]): [number[], CreationOptions] {
   let opts: unknown;
   let rest = args;
   const last = args[args.length - 1];

@@ -119,3 +119,24 @@ export function copyInPlace<T extends Tensor>(self: T, src: Tensor): T {
   self._version.value++;
   return self;
 }
+
+/** The grad_fn PyTorch gives a tensor overwritten in place by values that do not depend
+ * on it (NormalBackward0, ...): its value is its input's, its gradient zero. */
+export function overwriteOp(name: string): (self: Tensor) => Tensor {
+  return defineOp({
+    name,
+    forward: (ctx, self: Tensor) => cloneDetached(self),
+    backward: (ctx, g) => [g.mul(0)],
+  });
+}
+
+/** Runs `fill`, which writes new values into self through self's own layout (so random
+ * fills keep their memory order); in a recorded graph self then takes over `node`. */
+export function overwriteInPlace<T extends Tensor>(self: T, op: string, node: (t: Tensor) => Tensor, fill: (t: Tensor) => void): T {
+  checkTensor(op, self, 'self');
+  checkWritable(op, self);
+  fill(self);
+  if (recording(self)) return writeResult(op, self, node(self)) as T;
+  self._version.value++;
+  return self;
+}

@@ -5,7 +5,7 @@ import type { TypedArray } from '../dtype';
 import { defineOp } from '../autograd/function';
 import { sumToShape } from '../autograd/engine';
 import { checkInt, checkShape, fmtShape, fmtValue, normDim, normDims, normInsertDim, opError, opTypeError } from '../check';
-import { contiguousStrides, isContiguous, numelOf, sameShape, shapeArgs } from '../layout';
+import { contiguousStrides, numelOf, sameShape, shapeArgs } from '../layout';
 import * as kernels from '../native/kernels';
 
 export function checkTensor(op: string, x: unknown, name = 'input'): Tensor {

@@ -38,6 +38,12 @@ enum class OptimOp : int32_t {
 #undef TG_OPTIM_OP
   Count
 };
+enum class RandomOp : int32_t {
+#define TG_RANDOM_OP TG_ENUM_ENTRY
+#include "tg/ops.def"
+#undef TG_RANDOM_OP
+  Count
+};
 #undef TG_ENUM_ENTRY
 
 // Elementwise. Every input view has out's shape (broadcast dims carry stride 0).
@@ -61,5 +67,9 @@ void indexOp(Context& ctx, IndexOp op, const View& out, const View& x, const Vie
 // One optimizer step for one parameter, in place (see ops.def for h and the state).
 void optimStep(Context& ctx, OptimOp op, const double* h, int nh, const View& param, const View& grad,
                const View* state, int nstate);
+
+// Random numbers from the generator whose kGeneratorWords words of state (tg/generator.h)
+// the caller owns; `out` is null for Seed only. See ops.def for each op's parameters.
+void random(Context& ctx, RandomOp op, uint32_t* state, const View* out, double p0, double p1);
 
 }  // namespace tg
