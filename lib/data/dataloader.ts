@@ -4,6 +4,8 @@ import { Tensor } from '../tensor';
 import { checkInt, fmtValue, opError, opTypeError } from '../check';
 import { tensor } from '../ops/creation';
 import { stack } from '../ops/indexing';
+import { randperm } from '../ops/random';
+import { Generator, random64 } from '../random';
 import type { BatchDataset, Dataset } from './dataset';
 
 /** What defaultCollate makes of samples of type T: tensors and numbers stacked into one
@@ -40,6 +42,8 @@ export interface DataLoaderOptions<T, B> {
   shuffle?: boolean;
   /** Drop the last batch when it is smaller than batchSize. */
   dropLast?: boolean;
+  /** The generator that shuffling draws from (default: the global one, tg.manualSeed's). */
+  generator?: Generator | null;
   /** The order of sample indices (instead of shuffle). */
   sampler?: Iterable<number>;
   /** Makes a batch from a list of samples (default: defaultCollate). */
@@ -51,6 +55,7 @@ export class DataLoader<T = Tensor[], B = Collated<T>> implements Iterable<B> {
   readonly batchSize: number;
   readonly dropLast: boolean;
   readonly shuffle: boolean;
+  readonly generator: Generator | null;
   private readonly sampler: Iterable<number> | null;
   private readonly collateFn: ((samples: T[]) => B) | null;
 
@@ -64,29 +69,47 @@ export class DataLoader<T = Tensor[], B = Collated<T>> implements Iterable<B> {
     this.dropLast = !!options.dropLast;
     this.shuffle = !!options.shuffle;
     if (this.shuffle && options.sampler) throw opError(op, 'sampler option is mutually exclusive with shuffle');
-    if (this.shuffle) throw opError(op, 'shuffle: TODO(rng)');
+    if (options.generator != null && !(options.generator instanceof Generator)) {
+      throw opTypeError(op, `generator must be a tg.Generator, got ${fmtValue(options.generator)}`);
+    }
+    this.generator = options.generator ?? null;
     this.sampler = options.sampler ?? null;
     this.collateFn = options.collateFn ?? null;
   }
 
-  /** The number of batches per epoch (with a sampler, the dataset's length is assumed). */
+  /** The number of batches per epoch. */
   get length(): number {
-    const n = this.dataset.length;
+    const sampled = (this.sampler as { length?: unknown } | null)?.length;
+    const n = typeof sampled === 'number' ? sampled : this.dataset.length;
     return this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
   }
 
+  /** One epoch. As in PyTorch, starting it draws a 64-bit base seed (meant for worker
+   * processes) from the generator, shuffled or not, and a shuffled epoch draws its order
+   * when its first batch is fetched: a new generator seeded from the global one (or the
+   * loader's generator itself) runs randperm. Seeded runs thus match PyTorch's batches. */
   [Symbol.iterator](): Iterator<B> {
-    return this.batches(this.indices());
+    random64(this.generator ?? undefined);
+    return this.batches();
   }
 
-  private indices(): Iterable<number> {
-    if (this.sampler) return this.sampler;
-    return Array.from({ length: this.dataset.length }, (_, i) => i);
+  private *indices(): Iterable<number> {
+    if (this.sampler) return yield* this.sampler;
+    const n = this.dataset.length;
+    if (!this.shuffle) {
+      for (let i = 0; i < n; ++i) yield i;
+      return;
+    }
+    const generator = this.generator ?? new Generator().manualSeed(random64() & (2n ** 63n - 1n));
+    yield* randperm(n, { generator }).tolist() as number[];
+    // PyTorch's RandomSampler, once exhausted, draws one more permutation (for the
+    // numSamples % n remainder, empty here). That only shows on the loader's own generator.
+    if (this.generator) randperm(n, { generator });
   }
 
-  private *batches(indices: Iterable<number>): Generator<B> {
+  private *batches(): globalThis.Generator<B> {
     let batch: number[] = [];
-    for (const i of indices) {
+    for (const i of this.indices()) {
       batch.push(i);
       if (batch.length === this.batchSize) {
         yield this.fetch(batch);

@@ -3,7 +3,7 @@ export * as functional from './functional';
 export { Module } from './module';
 export type { StateDict, LoadStateDictResult } from './module';
 export { Parameter } from './parameter';
-export { Linear, Sequential, ReLU, Sigmoid, Tanh, GELU, Softmax } from './layers';
+export { Linear, Sequential, ReLU, Sigmoid, Tanh, GELU, Softmax, Dropout } from './layers';
 export type { LinearOptions } from './layers';
 export { MSELoss, L1Loss, HuberLoss, SmoothL1Loss, NLLLoss, CrossEntropyLoss, BCELoss, BCEWithLogitsLoss } from './loss';
 export type { LossOptions, NLLLossOptions } from './loss';

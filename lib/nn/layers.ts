@@ -2,11 +2,12 @@
 // (`Linear(in_features=3, out_features=2, bias=True)`), so printed models read the same.
 import type { Tensor } from '../tensor';
 import type { DType } from '../dtype';
-import { checkInt, fmtValue, opTypeError } from '../check';
+import { checkInt, fmtValue, opError, opTypeError } from '../check';
 import { empty } from '../ops/creation';
 import { Module } from './module';
 import { Parameter } from './parameter';
 import * as F from './functional';
+import { resetLinear_ } from './init';
 
 export interface LinearOptions {
   bias?: boolean;
@@ -30,9 +31,10 @@ export class Linear extends Module {
     this.resetParameters();
   }
 
-  /** PyTorch's reset_parameters: kaiming-uniform weight (a = √5), uniform(±1/√in) bias. */
+  /** PyTorch's reset_parameters: kaiming-uniform weight (a = √5), uniform(±1/√in) bias,
+   * drawn from the global generator (so tg.manualSeed gives PyTorch's values). */
   resetParameters(): void {
-    // TODO(rng): nn.init's Linear initialisation.
+    resetLinear_(this.weight, this.bias);
   }
 
   override forward(input: Tensor): Tensor {
@@ -100,6 +102,27 @@ export class GELU extends Module {
   }
   override extraRepr(): string {
     return `approximate='${this.approximate}'`;
+  }
+}
+
+/** Zeroes each element with probability p in training mode (scaling the others by
+ * 1 / (1 - p)); the identity in eval mode. */
+export class Dropout extends Module {
+  readonly p: number;
+  readonly inplace: boolean;
+  constructor(p = 0.5, inplace = false) {
+    super();
+    if (typeof p !== 'number' || !(p >= 0 && p <= 1)) {
+      throw opError('Dropout', `dropout probability has to be between 0 and 1, but got ${fmtValue(p)}`);
+    }
+    this.p = p;
+    this.inplace = inplace;
+  }
+  override forward(input: Tensor): Tensor {
+    return F.dropout(input, this.p, this.training, this.inplace);
+  }
+  override extraRepr(): string {
+    return `p=${this.p}, inplace=${this.inplace ? 'True' : 'False'}`;
   }
 }
 

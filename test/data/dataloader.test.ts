@@ -1,6 +1,7 @@
 // TensorDataset and DataLoader: batch counts and shapes, sample order, collation.
 import { describe, expect, test } from 'vitest';
 import * as tg from '../../lib/index';
+import { hasTorch, runPython, TORCH_HINT } from '../helpers/python';
 
 const { TensorDataset, DataLoader } = tg.data;
 
@@ -68,6 +69,53 @@ describe('DataLoader', () => {
     expect(epoch()).toEqual(epoch());
     const [[x]] = [...loader];
     expect(x.tolist()).toEqual([[0, 10], [1, 11], [2, 12], [3, 13]]);
+  });
+
+  test('shuffle: a new order every epoch, the same orders under the same seed', () => {
+    const loader = new DataLoader(dataset, { batchSize: 4, shuffle: true });
+    const epoch = () => [...loader].flatMap(([, y]) => y.tolist() as number[]);
+    tg.manualSeed(7);
+    const [e1, e2] = [epoch(), epoch()];
+    expect([...e1].sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(e1).not.toEqual(e2);
+    tg.manualSeed(7);
+    expect([epoch(), epoch()]).toEqual([e1, e2]);
+    // With its own generator, a loader leaves the global stream alone.
+    tg.manualSeed(7);
+    const untouched = tg.rand(3).tolist();
+    tg.manualSeed(7);
+    [...new DataLoader(dataset, { batchSize: 4, shuffle: true, generator: new tg.Generator().manualSeed(7) })];
+    expect(tg.rand(3).tolist()).toEqual(untouched);
+  });
+
+  test.skipIf(!hasTorch)(`shuffled batches and the generator's stream are PyTorch's${TORCH_HINT}`, () => {
+    const torch = runPython<{ orders: number[][][]; after: number[] }>(String.raw`
+import json, torch
+from torch.utils.data import DataLoader, TensorDataset
+ds = TensorDataset(torch.arange(10))
+orders, after = [], []
+torch.manual_seed(5)
+for kwargs in [dict(batch_size=3, shuffle=True), dict(batch_size=4), dict(batch_size=3, shuffle=True, generator=torch.Generator().manual_seed(9)),
+               dict(batch_size=4, shuffle=True, drop_last=True, generator=torch.Generator().manual_seed(3))]:
+    loader = DataLoader(ds, **kwargs)
+    orders.append([[b[0].tolist() for b in loader] for epoch in range(2)])
+    after.append(torch.rand(1).item())
+print(json.dumps({'orders': orders, 'after': after}))
+`);
+    const ds = new TensorDataset(tg.arange(10));
+    tg.manualSeed(5);
+    const options = [
+      { batchSize: 3, shuffle: true },
+      { batchSize: 4 },
+      { batchSize: 3, shuffle: true, generator: new tg.Generator().manualSeed(9) },
+      { batchSize: 4, shuffle: true, dropLast: true, generator: new tg.Generator().manualSeed(3) },
+    ];
+    options.forEach((o, k) => {
+      const loader = new DataLoader(ds, o);
+      const orders = [0, 1].map(() => [...loader].map(([b]) => b.tolist()));
+      expect(orders).toEqual(torch.orders[k]);
+      expect(tg.rand(1).item()).toBeCloseTo(torch.after[k], 7);
+    });
   });
 
   test('a sampler sets the order', () => {

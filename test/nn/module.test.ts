@@ -216,6 +216,44 @@ describe('layers', () => {
   });
 });
 
+describe('random initialisation and Dropout', () => {
+  test('Linear draws kaiming-uniform weights and a bias within ±1/√in, reproducibly under manualSeed', () => {
+    // kaiming_uniform_(a = √5): bound = gain · √(3 / fan_in), gain = √(2 / (1 + 5)), i.e. 1/√in
+    tg.manualSeed(3);
+    const a = new nn.Linear(16, 8);
+    const bound = 1 / Math.sqrt(16);
+    for (const p of [a.weight, a.bias!]) {
+      expect(p.abs().max().item()).toBeLessThanOrEqual(bound);
+      expect(p.abs().max().item()).toBeGreaterThan(bound / 2);
+    }
+    tg.manualSeed(3);
+    expect(new nn.Linear(16, 8).weight.tolist()).toEqual(a.weight.tolist());
+    expect(new nn.Linear(16, 8).weight.tolist()).not.toEqual(a.weight.tolist());
+  });
+
+  test('train() and eval() switch Dropout on and off, also inside a model', () => {
+    const model = new nn.Sequential(new nn.Linear(4, 4), new nn.Dropout(0.5));
+    const drop = model[1] as tg.nn.Dropout;
+    const x = tg.ones(200);
+    tg.manualSeed(0);
+    const y = drop.forward(x);
+    const values = new Set(y.tolist() as number[]);
+    expect(values).toEqual(new Set([0, 2])); // kept elements are scaled by 1 / (1 - p)
+    const zeros = (y.tolist() as number[]).filter((v) => v === 0).length;
+    expect(zeros).toBeGreaterThan(60);
+    expect(zeros).toBeLessThan(140);
+    tg.manualSeed(0);
+    expect(drop.forward(x).tolist()).toEqual(y.tolist()); // the same mask from the same seed
+    model.eval();
+    expect(drop.training).toBe(false);
+    expect(drop.forward(x)).toBe(x); // the identity in eval mode
+    model.train();
+    expect(drop.forward(x).tolist()).not.toEqual(x.tolist());
+    expect(String(new nn.Dropout(0.2))).toBe('Dropout(p=0.2, inplace=False)');
+    expect(() => new nn.Dropout(1.5)).toThrow('Dropout: dropout probability has to be between 0 and 1, but got 1.5');
+  });
+});
+
 describe('Parameter', () => {
   test('shares the storage of the tensor it wraps and is a leaf that requires grad', () => {
     const t = tg.zeros(2);
