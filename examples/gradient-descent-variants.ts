@@ -9,7 +9,7 @@ const { DataLoader, TensorDataset } = tg.data;
 tg.manualSeed(0);
 // y = 3 x - 2, plus noise
 const X = tg.linspace(-1, 1, 64).reshape(-1, 1);
-const Y = X.mul(3).sub(2).add(tg.randn(X.shape).mul(0.1));
+const Y = X.mul(3).sub(2).add(tg.randn(X.size()).mul(0.1));
 const dataset = new TensorDataset(X, Y);
 
 function train(batchSize: number, epochs = 12, lr = 0.05): number[] {

@@ -8,7 +8,7 @@ from torch.utils.data import DataLoader, TensorDataset
 torch.manual_seed(0)
 # y = 3 x - 2, plus noise
 X = torch.linspace(-1, 1, 64).reshape(-1, 1)
-Y = 3 * X - 2 + 0.1 * torch.randn(X.shape)
+Y = 3 * X - 2 + 0.1 * torch.randn(X.size())
 dataset = TensorDataset(X, Y)
 
 
