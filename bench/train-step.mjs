@@ -1,6 +1,8 @@
 // Milliseconds per training step of a 784-256-10 ReLU MLP with cross-entropy on batches
 // of 128 (zeroGrad, forward, loss, backward, step), with SGD and with Adam; and, when
-// /usr/bin/python3 has torch, the same program in PyTorch on as many threads, side by side.
+// /usr/bin/python3 has torch, the same program in PyTorch side by side. Both run with the
+// default thread count and with 1 thread; PyTorch's figure is its best of the two (with
+// OpenMP on a busy machine, its 2-thread runs can be many times slower than 1 thread).
 //
 //   node bench/train-step.mjs [--steps 50] [--rounds 5] [--threads N] [--json]
 //
@@ -85,29 +87,61 @@ def bench(make):
 print(json.dumps({name: bench(make) for name, make in json.loads(sys.argv[5]).items()}))
 `;
 
-function pytorchSteps() {
+/** PyTorch's ms per step for each optimizer with `n` threads (OpenMP limited to the same). */
+function pytorchSteps(n) {
   const makes = Object.fromEntries(Object.entries(OPTIMIZERS).map(([name, o]) => [name, o.py]));
-  const r = spawnSync('/usr/bin/python3', ['-c', PY_BENCH, String(steps), String(rounds), String(threads), String(BATCH), JSON.stringify(makes)], {
+  const env = { ...process.env, OMP_NUM_THREADS: String(n), OPENBLAS_NUM_THREADS: String(n) };
+  const r = spawnSync('/usr/bin/python3', ['-c', PY_BENCH, String(steps), String(rounds), String(n), String(BATCH), JSON.stringify(makes)], {
     encoding: 'utf8',
+    env,
   });
   if (r.status !== 0) return { error: r.error ? r.error.message : (r.stderr.trim().split('\n').pop() ?? 'failed') };
-  return { torch: spawnSync('/usr/bin/python3', ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' }).stdout.trim(), ms: JSON.parse(r.stdout) };
+  return { ms: JSON.parse(r.stdout) };
 }
 
-const results = Object.entries(OPTIMIZERS).map(([name, o]) => ({ optimizer: name, tensorgradMs: tensorgradStep(o.js) }));
-const py = pytorchSteps();
-for (const r of results) {
-  r.pytorchMs = py.ms?.[r.optimizer] ?? null;
-  r.ratio = r.pytorchMs ? r.tensorgradMs / r.pytorchMs : null;
+function tensorgradSteps(n) {
+  tg.setNumThreads(n);
+  return Object.fromEntries(Object.entries(OPTIMIZERS).map(([name, o]) => [name, tensorgradStep(o.js)]));
 }
-const report = { model: '784-256-10 ReLU MLP, cross-entropy', batch: BATCH, threads, simd: tg.simd, steps, rounds, pytorch: py.torch ?? `unavailable (${py.error})`, results };
+
+const ours = tensorgradSteps(threads);
+const ours1 = threads === 1 ? ours : tensorgradSteps(1);
+tg.setNumThreads(threads);
+const torchRuns = threads === 1 ? [pytorchSteps(1)] : [pytorchSteps(1), pytorchSteps(threads)];
+const torchError = torchRuns.find((r) => r.error)?.error;
+const torchVersion = torchError ? null : spawnSync('/usr/bin/python3', ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' }).stdout.trim();
+const results = Object.keys(OPTIMIZERS).map((name) => {
+  const torchBest = torchError ? null : Math.min(...torchRuns.map((r) => r.ms[name]));
+  const torch1 = torchError ? null : torchRuns[0].ms[name];
+  return {
+    optimizer: name,
+    tensorgradMs: ours[name],
+    pytorchMs: torchBest,
+    ratio: torchBest ? ours[name] / torchBest : null,
+    tensorgrad1ThreadMs: ours1[name],
+    pytorch1ThreadMs: torch1,
+    ratio1Thread: torch1 ? ours1[name] / torch1 : null,
+  };
+});
+const report = {
+  model: '784-256-10 ReLU MLP, cross-entropy',
+  batch: BATCH,
+  threads,
+  simd: tg.simd,
+  steps,
+  rounds,
+  pytorch: torchVersion ?? `unavailable (${torchError}; apt-get install -y python3-torch)`,
+  results,
+};
 
 if (args.json) {
   console.log(JSON.stringify(report, null, 2));
 } else {
   console.log(`train step: ${report.model}, batch ${BATCH}; ${threads} thread(s), simd ${tg.simd}; median of ${rounds} x ${steps} steps`);
-  console.log(`PyTorch: ${report.pytorch}`);
-  const fmt = (v) => (v === null ? '-' : v.toFixed(3));
-  console.log(['optimizer', 'tensorgrad ms/step', 'pytorch ms/step', 'tensorgrad / pytorch'].map((s) => s.padEnd(22)).join(''));
-  for (const r of results) console.log([r.optimizer, fmt(r.tensorgradMs), fmt(r.pytorchMs), r.ratio === null ? '-' : `${r.ratio.toFixed(2)}x`].map((s) => s.padEnd(22)).join(''));
+  console.log(`PyTorch: ${report.pytorch}; ratio = tensorgrad ms / PyTorch ms (lower is better)`);
+  const fmt = (v, unit = '') => (v === null ? '-' : `${v.toFixed(v >= 100 ? 1 : v >= 10 ? 2 : 3)}${unit}`);
+  const header = ['optimizer', 'tensorgrad ms', 'pytorch ms (best)', 'ratio', 'tg 1 thread', 'pytorch 1 thread', 'ratio 1 thread'];
+  const rows = results.map((r) => [r.optimizer, fmt(r.tensorgradMs), fmt(r.pytorchMs), fmt(r.ratio, 'x'), fmt(r.tensorgrad1ThreadMs), fmt(r.pytorch1ThreadMs), fmt(r.ratio1Thread, 'x')]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+  for (const row of [header, ...rows]) console.log(row.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  '));
 }
