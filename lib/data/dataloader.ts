@@ -94,8 +94,11 @@ export class DataLoader<T = Tensor[], B = Collated<T>> implements Iterable<B> {
   }
 
   private *indices(): Iterable<number> {
-    if (this.sampler) return yield* this.sampler;
     const n = this.dataset.length;
+    if (this.sampler) {
+      yield* this.sampler;
+      return;
+    }
     if (!this.shuffle) {
       for (let i = 0; i < n; ++i) yield i;
       return;
