@@ -37,7 +37,7 @@ const OPTIMIZERS = {
 
 /** Median of `rounds` timings of `steps` calls of fn, in ms per call. */
 function timePerStep(fn) {
-  for (let i = 0; i < Math.max(3, steps / 5); ++i) fn(); // warm-up
+  for (let i = 0; i < Math.max(10, steps / 2); ++i) fn(); // warm-up (JIT, allocator)
   const perStep = [];
   for (let r = 0; r < rounds; ++r) {
     const t0 = process.hrtime.bigint();
@@ -77,7 +77,7 @@ def bench(make):
         opt.zero_grad()
         loss_fn(model(x), y).backward()
         opt.step()
-    for _ in range(max(3, steps // 5)): step()
+    for _ in range(max(10, steps // 2)): step()
     per = []
     for _ in range(rounds):
         t0 = time.perf_counter()
