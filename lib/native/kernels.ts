@@ -118,6 +118,15 @@ export function indexOp(op: number, out: Tensor, x: Tensor, index: Tensor, dim: 
   native.indexOp(op, o, dx, put(index), dim);
 }
 
+/** One optimizer step for `param` in place; param, grad and state are contiguous, of
+ * one dtype and size (the caller guarantees it); `hyper` as listed in ops.def. */
+export function optimStep(op: number, hyper: Float64Array, param: Tensor, grad: Tensor, state: Tensor[]): void {
+  pos = 0;
+  const p = put(param);
+  const g = put(grad);
+  native.optimStep(op, hyper, p, g, ...state.map(put));
+}
+
 /** Draws into `out` (null for Seed) from the generator whose state words are `state`. */
 export function random(op: number, state: Uint32Array, out: Tensor | null, p0 = 0, p1 = 0): void {
   pos = 0;
