@@ -6,6 +6,7 @@ import { Storage, VersionCounter } from './storage';
 import { contiguousStrides, isContiguous, numelOf } from './layout';
 import { fmtShape, fmtValue, normDim, opError, opTypeError } from './check';
 import * as kernels from './native/kernels';
+import { BinaryOp } from './native/binding';
 import type { Node } from './autograd/function';
 import { gradMode } from './autograd/grad_mode';
 import * as engine from './autograd/engine';
@@ -539,16 +540,16 @@ export class Tensor {
   // ---- in place ---------------------------------------------------------------------
 
   add_(other: TensorOrScalar, options?: { alpha?: number }): this {
-    return P.binaryInPlace(this, 'add_', other, (a, b) => E.add(a, b, options));
+    return P.binaryInPlace(this, 'add_', other, (a, b) => E.add(a, b, options), (options?.alpha ?? 1) === 1 ? BinaryOp.Add : undefined);
   }
   sub_(other: TensorOrScalar, options?: { alpha?: number }): this {
-    return P.binaryInPlace(this, 'sub_', other, (a, b) => E.sub(a, b, options));
+    return P.binaryInPlace(this, 'sub_', other, (a, b) => E.sub(a, b, options), (options?.alpha ?? 1) === 1 ? BinaryOp.Sub : undefined);
   }
   mul_(other: TensorOrScalar): this {
-    return P.binaryInPlace(this, 'mul_', other, E.mul);
+    return P.binaryInPlace(this, 'mul_', other, E.mul, BinaryOp.Mul);
   }
   div_(other: TensorOrScalar): this {
-    return P.binaryInPlace(this, 'div_', other, E.div);
+    return P.binaryInPlace(this, 'div_', other, E.div, BinaryOp.Div);
   }
   pow_(exponent: TensorOrScalar): this {
     return P.binaryInPlace(this, 'pow_', exponent, E.pow);
