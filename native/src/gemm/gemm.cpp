@@ -15,6 +15,7 @@
 #include "tg/gemm.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
@@ -35,9 +36,6 @@ constexpr double kTinyWork = 512;             // scalar loops below this
 constexpr double kDirectWork = 80.0 * 80 * 80;  // unpacked SIMD kernel below this
 constexpr double kThreadWork = 64.0 * 64 * 64;  // use the pool from this much work on
 constexpr int64_t kDirectMaxRows = 6;  // direct kernel for any size when M <= this
-// Packed A for one (jc, pc) step is bounded to this many elements (rows are done in
-// super-chunks beyond it), which bounds the per-call scratch memory.
-constexpr int64_t kMaxPackedA = int64_t(1) << 20;
 
 inline int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 inline int64_t roundUp(int64_t a, int64_t b) { return ceilDiv(a, b) * b; }
@@ -111,13 +109,62 @@ void gemmTiny(const Operands<T>& p) {
 struct AlignedFree {
   void operator()(void* q) const { ::operator delete(q, std::align_val_t(64)); }
 };
+// Sub-buffers of one allocation start on 64-byte boundaries (the kernels use aligned
+// loads on packed panels).
+template <typename T>
+int64_t alignElems(int64_t elems) {
+  return roundUp(elems, int64_t(64 / sizeof(T)));
+}
 template <typename T>
 std::unique_ptr<T, AlignedFree> allocAligned(int64_t elems) {
   return std::unique_ptr<T, AlignedFree>(
       static_cast<T*>(::operator new(static_cast<size_t>(elems) * sizeof(T), std::align_val_t(64))));
 }
 
+// One macro-kernel: C[rows x cols] (=|+=) Ap[rows x kc] · Bp[kc x cols], both packed.
+// Loop order jr (B micro-panel stays in L1) then ir (A micro-panels stream from L2).
+template <typename T>
+void macroKernel(const KernelSet<T>& ks, int64_t rows, int64_t cols, int64_t kc, const T* Ap, const T* Bp, T* C,
+                 int64_t rsC, int64_t csC, bool accumulate) {
+  const int MR = ks.mr, NR = ks.nr;
+  alignas(64) T tile[8 * 32];  // MR x NR <= 8 x 32
+  for (int64_t j = 0; j < cols; j += NR) {
+    const int64_t nr = std::min<int64_t>(NR, cols - j);
+    const T* b = Bp + j * kc;
+    for (int64_t i = 0; i < rows; i += MR) {
+      const int64_t mr = std::min<int64_t>(MR, rows - i);
+      const T* a = Ap + i * kc;
+      T* c = C + i * rsC + j * csC;
+      if (csC == 1 && mr == MR && nr == NR) {
+        ks.micro(kc, a, b, c, rsC, accumulate);
+      } else {
+        // Edge or non-unit column stride: same kernel into a scratch tile, then merge
+        // with the same single addition the kernel would do.
+        ks.micro(kc, a, b, tile, NR, false);
+        for (int64_t r = 0; r < mr; ++r) {
+          T* cr = c + r * rsC;
+          const T* tr = tile + r * NR;
+          if (accumulate) {
+            for (int64_t x = 0; x < nr; ++x) cr[x * csC] = cr[x * csC] + tr[x];
+          } else {
+            for (int64_t x = 0; x < nr; ++x) cr[x * csC] = tr[x];
+          }
+        }
+      }
+    }
+  }
+}
+
 // Path 3: packed, blocked, optionally threaded.
+//
+// Blocking: K in kcb-blocks (from K alone), N in ncb-blocks (packed B, L3), M in
+// mcb-blocks (packed A, L2). Two threading schemes, both splitting only M and N:
+//  - shared B (M has at least as many blocks as threads): per (jc, pc), the threads
+//    pack B together, then claim M blocks; each packs its A block into its own buffer.
+//    Two fork-joins per (jc, pc) step, negligible for such sizes.
+//  - local (few M blocks, e.g. M = 128): C is cut into gm x gn rectangles, one work
+//    item each; an item runs the whole jc/pc loop over its rectangle and packs its own
+//    A rows and B columns. One fork-join per call; A is packed gn times (it is small).
 template <typename T>
 void gemmPacked(ThreadPool& pool, int nthreads, const KernelSet<T>& ks, const Operands<T>& p) {
   const int64_t M = p.M, N = p.N, K = p.K;
@@ -126,117 +173,92 @@ void gemmPacked(ThreadPool& pool, int nthreads, const KernelSet<T>& ks, const Op
 
   // K blocks depend on K only: this fixes the summation order of every element.
   const int64_t kcb = ceilDiv(K, ceilDiv(K, ks.kc));
-  // N blocks (shared packed B), balanced and a multiple of NR.
+  // N and M blocks: balanced, multiples of NR / MR.
   const int64_t ncb = roundUp(ceilDiv(N, ceilDiv(N, ks.nc)), NR);
-  // M blocks (one packed A block per task, sized for L2), balanced, a multiple of MR.
   const int64_t mcbNatural = roundUp(ceilDiv(M, ceilDiv(M, ks.mc)), MR);
-  // Rows of A packed per step: a whole number of natural M blocks, bounded in memory.
-  const int64_t msupMax =
-      std::min(roundUp(M, MR), std::max<int64_t>(1, kMaxPackedA / (kcb * mcbNatural)) * mcbNatural);
+  const int64_t gmNatural = ceilDiv(M, mcbNatural);
 
-  auto bufB = allocAligned<T>(roundUp(std::min(N, ncb), NR) * kcb);
-  auto bufA = allocAligned<T>(msupMax * kcb);
-  T* Bp = bufB.get();
-  T* Ap = bufA.get();
+  if (T_ > 1 && gmNatural < T_) {
+    // Local scheme. gm x gn is a multiple of T_ so the items divide evenly.
+    const int64_t pm = ceilDiv(M, MR), pnAll = ceilDiv(N, NR);
+    int64_t gm = gmNatural;
+    int64_t gn = std::min(pnAll, T_ / gcd64(gm, T_));
+    const int64_t rowsPer = roundUp(ceilDiv(M, gm), MR);
+    gm = ceilDiv(M, rowsPer);
+    const int64_t colsPer = ceilDiv(pnAll, gn) * NR;
+    gn = ceilDiv(N, colsPer);
+    (void)pm;
+    const int64_t items = gm * gn;
+    const int64_t slots = std::min<int64_t>(T_, items);
+    const int64_t aElems = alignElems<T>(rowsPer * kcb), bElems = alignElems<T>(std::min(roundUp(colsPer, NR), ncb) * kcb);
+    auto buf = allocAligned<T>(slots * (aElems + bElems));
+    std::atomic<int64_t> next{0};
+    auto slotFn = [&](int64_t slot) {
+      T* Ap = buf.get() + slot * (aElems + bElems);
+      T* Bp = Ap + aElems;
+      for (int64_t item; (item = next.fetch_add(1, std::memory_order_relaxed)) < items;) {
+        const int64_t i0 = (item / gn) * rowsPer, rows = std::min(rowsPer, M - i0);
+        const int64_t j0 = (item % gn) * colsPer, cols = std::min(colsPer, N - j0);
+        for (int64_t jc = 0; jc < cols; jc += ncb) {
+          const int64_t nc = std::min(ncb, cols - jc);
+          for (int64_t pc = 0; pc < K; pc += kcb) {
+            const int64_t kc = std::min(kcb, K - pc);
+            ks.packB(kc, nc, p.B + pc * p.rsB + (j0 + jc) * p.csB, p.rsB, p.csB, Bp);
+            ks.packA(rows, kc, p.A + i0 * p.rsA + pc * p.csA, p.rsA, p.csA, Ap);
+            macroKernel(ks, rows, nc, kc, Ap, Bp, p.C + i0 * p.rsC + (j0 + jc) * p.csC, p.rsC, p.csC, pc > 0);
+          }
+        }
+      }
+    };
+    pool.parallelFor(slots, slotFn);
+    return;
+  }
 
-  const bool directC = p.csC == 1;
+  // Shared-B scheme (also the single-threaded path). With threads, the M blocks are
+  // made a multiple of the thread count so they divide evenly.
+  int64_t gm = gmNatural;
+  if (T_ > 1) gm = std::min(ceilDiv(M, MR), roundUp(gm, T_));
+  const int64_t mcb = roundUp(ceilDiv(M, gm), MR);
+  gm = ceilDiv(M, mcb);
+  const int64_t slots = T_ > 1 ? std::min<int64_t>(T_, gm) : 1;
+  const int64_t bElems = alignElems<T>(roundUp(std::min(N, ncb), NR) * kcb), aElems = alignElems<T>(mcb * kcb);
+  auto buf = allocAligned<T>(bElems + slots * aElems);
+  T* Bp = buf.get();
 
   for (int64_t jc = 0; jc < N; jc += ncb) {
     const int64_t nc = std::min(ncb, N - jc);
-    const int64_t pn = ceilDiv(nc, NR);  // B panels
+    const int64_t pn = ceilDiv(nc, NR);
     for (int64_t pc = 0; pc < K; pc += kcb) {
       const int64_t kc = std::min(kcb, K - pc);
-      const bool accumulate = pc > 0;
-      const T* Ablk = p.A + pc * p.csA;
       const T* Bblk = p.B + pc * p.rsB + jc * p.csB;
-
-      for (int64_t ic0 = 0; ic0 < M; ic0 += msupMax) {
-        const int64_t ms = std::min(msupMax, M - ic0);
-        const int64_t pm = ceilDiv(ms, MR);  // A panels in this super-chunk
-
-        // Task grid gm x gn over (M blocks, groups of B panels). Counts are chosen so
-        // the tasks divide evenly between the threads; the values do not depend on it.
-        int64_t gm = ceilDiv(ms, mcbNatural), gn = 1;
-        if (T_ > 1) {
-          if (gm >= T_) {
-            gm = std::min(pm, roundUp(gm, T_));
-          } else {
-            gn = std::min(pn, T_ / gcd64(gm, T_));
-          }
+      // Pack B: split in panel ranges between the threads.
+      const int64_t bChunks = std::min<int64_t>(pn, T_);
+      auto packTask = [&](int64_t t) {
+        const int64_t per = ceilDiv(pn, bChunks);
+        const int64_t q0 = t * per, q1 = std::min(pn, q0 + per);
+        if (q0 >= q1) return;
+        const int64_t j0 = q0 * NR, cols = std::min(nc, q1 * NR) - j0;
+        ks.packB(kc, cols, Bblk + j0 * p.csB, p.rsB, p.csB, Bp + q0 * NR * kc);
+      };
+      if (bChunks > 1) {
+        pool.parallelFor(bChunks, packTask);
+      } else {
+        packTask(0);
+      }
+      // M blocks, claimed dynamically; each slot packs A into its own buffer.
+      std::atomic<int64_t> next{0};
+      auto slotFn = [&](int64_t slot) {
+        T* Ap = buf.get() + bElems + slot * aElems;
+        for (int64_t bm; (bm = next.fetch_add(1, std::memory_order_relaxed)) < gm;) {
+          const int64_t i0 = bm * mcb, rows = std::min(mcb, M - i0);
+          ks.packA(rows, kc, p.A + i0 * p.rsA + pc * p.csA, p.rsA, p.csA, Ap);
+          macroKernel(ks, rows, nc, kc, Ap, Bp, p.C + i0 * p.rsC + jc * p.csC, p.rsC, p.csC, pc > 0);
         }
-        const int64_t mcb = roundUp(ceilDiv(ms, gm), MR);
-        gm = ceilDiv(ms, mcb);
-        const int64_t pnTask = ceilDiv(pn, gn);
-        gn = ceilDiv(pn, pnTask);
-        // When each M block belongs to one task, that task packs it (hot in its L2);
-        // otherwise the A panels are packed up front and shared.
-        const bool packAInTask = gn == 1;
-
-        // Phase 1: pack B (once per (jc, pc)) and, if shared, A. Work split in chunks.
-        const bool packB = ic0 == 0;
-        const int64_t bChunks = packB ? std::min<int64_t>(pn, T_) : 0;
-        const int64_t aChunks = packAInTask ? 0 : std::min<int64_t>(pm, T_);
-        auto packTask = [&](int64_t t) {
-          if (t < bChunks) {
-            const int64_t per = ceilDiv(pn, bChunks);
-            const int64_t q0 = t * per, q1 = std::min(pn, q0 + per);
-            if (q0 >= q1) return;
-            const int64_t j0 = q0 * NR, cols = std::min(nc, q1 * NR) - j0;
-            ks.packB(kc, cols, Bblk + j0 * p.csB, p.rsB, p.csB, Bp + q0 * NR * kc);
-          } else {
-            t -= bChunks;
-            const int64_t per = ceilDiv(pm, aChunks);
-            const int64_t q0 = t * per, q1 = std::min(pm, q0 + per);
-            if (q0 >= q1) return;
-            const int64_t i0 = q0 * MR, rows = std::min(ms, q1 * MR) - i0;
-            ks.packA(rows, kc, Ablk + (ic0 + i0) * p.rsA, p.rsA, p.csA, Ap + q0 * MR * kc);
-          }
-        };
-        const int64_t packTasks = bChunks + aChunks;
-        if (T_ > 1 && packTasks > 1) {
-          pool.parallelFor(packTasks, packTask);
-        } else {
-          for (int64_t t = 0; t < packTasks; ++t) packTask(t);
-        }
-
-        // Phase 2: macro-kernels.
-        auto computeTask = [&](int64_t t) {
-          const int64_t bm = t / gn, bn = t % gn;
-          const int64_t i0 = bm * mcb, rows = std::min(mcb, ms - i0);
-          const int64_t q0 = bn * pnTask, q1 = std::min(pn, q0 + pnTask);
-          T* Apanel = Ap + (i0 / MR) * MR * kc;
-          if (packAInTask) ks.packA(rows, kc, Ablk + (ic0 + i0) * p.rsA, p.rsA, p.csA, Apanel);
-          alignas(64) T tile[8 * 32];  // MR x NR <= 8 x 32
-          for (int64_t q = q0; q < q1; ++q) {
-            const int64_t j = q * NR, cols = std::min<int64_t>(NR, nc - j);
-            const T* b = Bp + q * NR * kc;
-            for (int64_t r0 = 0; r0 < rows; r0 += MR) {
-              const int64_t rr = std::min<int64_t>(MR, rows - r0);
-              const T* a = Apanel + r0 * kc;
-              T* c = p.C + (ic0 + i0 + r0) * p.rsC + (jc + j) * p.csC;
-              if (directC && rr == MR && cols == NR) {
-                ks.micro(kc, a, b, c, p.rsC, accumulate);
-              } else {
-                ks.micro(kc, a, b, tile, NR, false);
-                for (int64_t r = 0; r < rr; ++r) {
-                  T* cr = c + r * p.rsC;
-                  const T* tr = tile + r * NR;
-                  if (accumulate) {
-                    for (int64_t x = 0; x < cols; ++x) cr[x * p.csC] = cr[x * p.csC] + tr[x];
-                  } else {
-                    for (int64_t x = 0; x < cols; ++x) cr[x * p.csC] = tr[x];
-                  }
-                }
-              }
-            }
-          }
-        };
-        const int64_t tasks = gm * gn;
-        if (T_ > 1 && tasks > 1) {
-          pool.parallelFor(tasks, computeTask);
-        } else {
-          for (int64_t t = 0; t < tasks; ++t) computeTask(t);
-        }
+      };
+      if (slots > 1) {
+        pool.parallelFor(slots, slotFn);
+      } else {
+        slotFn(0);
       }
     }
   }
@@ -261,7 +283,7 @@ void gemmDirect(ThreadPool& pool, int nthreads, const KernelSet<T>& ks, const Op
 }
 
 template <typename T>
-void gemmImpl(Context& ctx, Operands<T> p) {
+void gemmImpl(Context& ctx, const Tuning& tuning, Operands<T> p) {
   if (p.M <= 0 || p.N <= 0) return;
   if (p.K <= 0) {
     zeroC(p);
@@ -274,26 +296,34 @@ void gemmImpl(Context& ctx, Operands<T> p) {
   if (p.K == 1) p.csA = p.rsB = 1;
 
   const double work = double(p.M) * double(p.N) * double(p.K);
-  if (work <= kTinyWork) {
+  const Path path = tuning.path;
+  if (path == Path::Tiny || (path == Path::Auto && work <= kTinyWork)) {
     gemmTiny(p);
     return;
   }
-  const KernelSet<T>& ks = kernelsFor<T>(ctx.cpu);
+  KernelSet<T> ks = tuning.generic ? kernelsFor<T>(CpuFeatures{}) : kernelsFor<T>(ctx.cpu);
+  if (tuning.mc > 0) ks.mc = tuning.mc;
+  if (tuning.kc > 0) ks.kc = tuning.kc;
+  if (tuning.nc > 0) ks.nc = tuning.nc;
   // Prefer the orientation in which C has unit column stride (the kernels' store).
   if (p.csC != 1 && p.rsC == 1) p = transposed(p);
 
+  const double threadWork = tuning.threadWork >= 0 ? tuning.threadWork : kThreadWork;
   const bool parallelOk = injective(p.M, p.rsC, p.N, p.csC);
-  const int nthreads = work >= kThreadWork && parallelOk ? ctx.pool.availableThreads() : 1;
+  const int nthreads = work >= threadWork && parallelOk ? ctx.pool.availableThreads() : 1;
 
-  if (ks.direct != nullptr) {
+  if (ks.direct != nullptr && path != Path::Packed) {
     // Unpacked kernel: for small problems, and for few rows (GEMV-like shapes), where
     // packing B would cost as much as the product.
-    if (p.csB == 1 && p.csC == 1 && (work <= kDirectWork || p.M <= kDirectMaxRows)) {
+    auto wanted = [&](const Operands<T>& q) {
+      return q.csB == 1 && q.csC == 1 && (path == Path::Direct || work <= kDirectWork || q.M <= kDirectMaxRows);
+    };
+    if (wanted(p)) {
       gemmDirect(ctx.pool, nthreads, ks, p);
       return;
     }
     const Operands<T> q = transposed(p);
-    if (q.csB == 1 && q.csC == 1 && (work <= kDirectWork || q.M <= kDirectMaxRows)) {
+    if (wanted(q)) {
       gemmDirect(ctx.pool, nthreads, ks, q);
       return;
     }
@@ -311,8 +341,22 @@ void gemm(Context& ctx, int64_t M, int64_t N, int64_t K,
   TG_CHECK(M >= 0 && N >= 0 && K >= 0, "gemm: negative size [%lld,%lld,%lld]", (long long)M, (long long)N,
            (long long)K);
   TG_CHECK(rsA >= 0 && csA >= 0 && rsB >= 0 && csB >= 0 && rsC >= 0 && csC >= 0, "gemm: negative stride");
-  gemmImpl<T>(ctx, Operands<T>{M, N, K, A, rsA, csA, B, rsB, csB, C, rsC, csC});
+  gemmImpl<T>(ctx, Tuning{}, Operands<T>{M, N, K, A, rsA, csA, B, rsB, csB, C, rsC, csC});
 }
+
+namespace gemm_detail {
+template <typename T>
+void gemmTuned(Context& ctx, const Tuning& tuning, int64_t M, int64_t N, int64_t K, const T* A, int64_t rsA,
+               int64_t csA, const T* B, int64_t rsB, int64_t csB, T* C, int64_t rsC, int64_t csC) {
+  TG_CHECK(M >= 0 && N >= 0 && K >= 0 && rsA >= 0 && csA >= 0 && rsB >= 0 && csB >= 0 && rsC >= 0 && csC >= 0,
+           "gemm: negative size or stride");
+  gemmImpl<T>(ctx, tuning, Operands<T>{M, N, K, A, rsA, csA, B, rsB, csB, C, rsC, csC});
+}
+template void gemmTuned<float>(Context&, const Tuning&, int64_t, int64_t, int64_t, const float*, int64_t, int64_t,
+                               const float*, int64_t, int64_t, float*, int64_t, int64_t);
+template void gemmTuned<double>(Context&, const Tuning&, int64_t, int64_t, int64_t, const double*, int64_t,
+                                int64_t, const double*, int64_t, int64_t, double*, int64_t, int64_t);
+}  // namespace gemm_detail
 
 template void gemm<float>(Context&, int64_t, int64_t, int64_t, const float*, int64_t, int64_t,
                           const float*, int64_t, int64_t, float*, int64_t, int64_t);

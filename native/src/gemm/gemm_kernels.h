@@ -45,5 +45,24 @@ const KernelSet<double>& genericKernelsF64();
 // Whether kernel_avx2.cpp was built with AVX2 code (x86-64 builds only).
 bool avx2KernelsBuilt();
 
+// For benchmarks and tuning only (native/test/gemm_bench.cpp): the GEMM with its
+// choices overridden per call. tg::gemm is gemmTuned with default Tuning.
+enum class Path { Auto, Tiny, Direct, Packed };
+struct Tuning {
+  Path path = Path::Auto;    // Direct falls back to Packed when the layout does not fit
+  double threadWork = -1;    // M·N·K from which to use the pool; < 0: the built-in value
+  bool generic = false;      // use the portable kernels even on AVX2 CPUs
+  int64_t mc = 0, kc = 0, nc = 0;  // cache blocking overrides (0: the kernel set's)
+};
+
+}  // namespace gemm_detail
+}  // namespace tg
+
+namespace tg {
+struct Context;
+namespace gemm_detail {
+template <typename T>
+void gemmTuned(Context& ctx, const Tuning& tuning, int64_t M, int64_t N, int64_t K, const T* A, int64_t rsA,
+               int64_t csA, const T* B, int64_t rsB, int64_t csB, T* C, int64_t rsC, int64_t csC);
 }  // namespace gemm_detail
 }  // namespace tg
