@@ -1,11 +1,12 @@
 // Fork-join thread pool: see tg/threadpool.h for the contract.
 //
-// Protocol. A job is published under the mutex (function, task count, number of
-// participating workers) and announced by bumping `generation`. Each participating
-// worker claims tasks from the shared atomic counter `next` until it runs out, then
-// checks in by decrementing `pending`. The caller claims tasks too, then waits until
-// `pending` reaches 0, so a job's state is never reused while a worker still reads it.
-// Workers that are not needed for a job (fewer tasks than threads) skip it.
+// Protocol. A job (function, task count) is published under the mutex with a new
+// generation number. Tasks are claimed by compare-and-swap on `claim`, which holds
+// (generation << 32 | next task index): a thread can only claim tasks of the job it
+// read, so a worker that wakes up late can never run a newer job's task with a stale
+// function. The caller claims tasks too and returns once `done` reaches the task
+// count; it never waits for a worker that has not claimed anything (on a loaded
+// machine a sleeping worker can take milliseconds to get a CPU).
 #include "tg/threadpool.h"
 
 #include <algorithm>
@@ -52,40 +53,54 @@ constexpr int kMaxThreads = 1024;
 struct ThreadPool::Impl {
   std::mutex mu;
   std::condition_variable wakeCv;  // workers wait here for a job or for stop
-  std::condition_variable doneCv;  // the caller waits here for the workers to check in
+  std::condition_variable doneCv;  // the caller waits here for the last task
   std::vector<std::thread> workers;
 
-  std::atomic<uint64_t> generation{0};
+  std::atomic<uint32_t> generation{0};  // current job
   std::atomic<bool> stop{false};
   std::atomic<bool> inUse{false};  // a parallelFor is running (guards nesting/concurrency)
 
-  // The current job; written under `mu` before `generation` is bumped.
+  // The current job; written under `mu` together with the generation bump.
   const std::function<void(int64_t)>* fn = nullptr;
   int64_t tasks = 0;
-  int participants = 0;  // workers with id < participants take part
-  std::atomic<int64_t> next{0};
-  std::atomic<int> pending{0};
+  std::atomic<uint64_t> claim{0};  // generation << 32 | next task
+  std::atomic<int64_t> done{0};    // tasks finished (or skipped after a failure)
   std::atomic<bool> failed{false};
   std::exception_ptr error;  // under mu
 
-  // Claims and runs tasks of the current job until none are left.
-  void runTasks(const std::function<void(int64_t)>& f, int64_t n) {
-    while (!failed.load(std::memory_order_relaxed)) {
-      const int64_t t = next.fetch_add(1, std::memory_order_relaxed);
-      if (t >= n) break;
-      try {
-        f(t);
-      } catch (...) {
-        std::lock_guard<std::mutex> lk(mu);
-        if (!error) error = std::current_exception();
-        failed.store(true, std::memory_order_relaxed);
+  // Claims the next task of job `gen`; -1 when there is none (or the job is over).
+  int64_t claimTask(uint32_t gen, int64_t n) {
+    uint64_t cur = claim.load(std::memory_order_relaxed);
+    for (;;) {
+      if (static_cast<uint32_t>(cur >> 32) != gen) return -1;
+      const int64_t idx = static_cast<int64_t>(cur & 0xffffffffu);
+      if (idx >= n) return -1;
+      if (claim.compare_exchange_weak(cur, cur + 1, std::memory_order_acquire, std::memory_order_relaxed)) return idx;
+    }
+  }
+
+  // Runs tasks of job `gen` until none are left to claim.
+  void runTasks(uint32_t gen, const std::function<void(int64_t)>& f, int64_t n) {
+    for (int64_t t; (t = claimTask(gen, n)) >= 0;) {
+      if (!failed.load(std::memory_order_relaxed)) {
+        try {
+          f(t);
+        } catch (...) {
+          std::lock_guard<std::mutex> lk(mu);
+          if (!error) error = std::current_exception();
+          failed.store(true, std::memory_order_relaxed);
+        }
+      }
+      if (done.fetch_add(1, std::memory_order_acq_rel) + 1 == n) {
+        std::lock_guard<std::mutex> lk(mu);  // pairs with the caller's predicate check
+        doneCv.notify_one();
       }
     }
   }
 
   // `seen` is the generation current when the worker was created (read by the creating
-  // thread: a job published before this worker starts running must not be missed).
-  void workerLoop(int id, uint64_t seen) {
+  // thread, so a job published before the worker first runs is not skipped).
+  void workerLoop(uint32_t seen) {
     for (;;) {
       auto ready = [&] {
         return generation.load(std::memory_order_acquire) != seen || stop.load(std::memory_order_acquire);
@@ -96,21 +111,14 @@ struct ThreadPool::Impl {
       }
       const std::function<void(int64_t)>* f;
       int64_t n;
-      bool mine;
       {
         std::lock_guard<std::mutex> lk(mu);
         if (stop.load(std::memory_order_relaxed)) return;
         seen = generation.load(std::memory_order_relaxed);
         f = fn;
         n = tasks;
-        mine = id < participants;
       }
-      if (!mine) continue;
-      runTasks(*f, n);
-      if (pending.fetch_sub(1, std::memory_order_acq_rel) == 1) {
-        std::lock_guard<std::mutex> lk(mu);
-        doneCv.notify_one();
-      }
+      if (f != nullptr) runTasks(seen, *f, n);
     }
   }
 
@@ -118,9 +126,8 @@ struct ThreadPool::Impl {
   void growTo(int n) {
     while (static_cast<int>(workers.size()) < n) {
       try {
-        const int id = static_cast<int>(workers.size());
-        const uint64_t gen = generation.load(std::memory_order_relaxed);
-        workers.emplace_back([this, id, gen] { workerLoop(id, gen); });
+        const uint32_t gen = generation.load(std::memory_order_relaxed);
+        workers.emplace_back([this, gen] { workerLoop(gen); });
       } catch (const std::system_error&) {
         break;  // run with the workers we have
       }
@@ -164,8 +171,11 @@ void ThreadPool::parallelFor(int64_t tasks, const std::function<void(int64_t)>& 
   Impl& p = *impl_;
   const int want = threads();
   bool expected = false;
-  if (tasks == 1 || want == 1 || !p.inUse.compare_exchange_strong(expected, true, std::memory_order_acquire)) {
-    for (int64_t t = 0; t < tasks; ++t) fn(t);  // serial: nested, concurrent, or nothing to share
+  // Serial when there is nothing to share, when nested or concurrent, and for task
+  // counts that do not fit the 32-bit claim index.
+  if (tasks == 1 || want == 1 || tasks > int64_t(0x7fffffff) ||
+      !p.inUse.compare_exchange_strong(expected, true, std::memory_order_acquire)) {
+    for (int64_t t = 0; t < tasks; ++t) fn(t);
     return;
   }
   struct Release {
@@ -175,38 +185,43 @@ void ThreadPool::parallelFor(int64_t tasks, const std::function<void(int64_t)>& 
 
   if (static_cast<int>(p.workers.size()) > want - 1) p.stopAll();
   p.growTo(want - 1);
-  const int participants = static_cast<int>(std::min<int64_t>(static_cast<int64_t>(p.workers.size()), tasks - 1));
-  if (participants == 0) {
+  const int64_t helpers = std::min<int64_t>(static_cast<int64_t>(p.workers.size()), tasks - 1);
+  if (helpers == 0) {
     for (int64_t t = 0; t < tasks; ++t) fn(t);
     return;
   }
 
+  uint32_t gen;
   {
     std::lock_guard<std::mutex> lk(p.mu);
+    gen = p.generation.load(std::memory_order_relaxed) + 1;
     p.fn = &fn;
     p.tasks = tasks;
-    p.participants = participants;
-    p.next.store(0, std::memory_order_relaxed);
-    p.pending.store(participants, std::memory_order_relaxed);
+    p.done.store(0, std::memory_order_relaxed);
     p.failed.store(false, std::memory_order_relaxed);
     p.error = nullptr;
-    p.generation.fetch_add(1, std::memory_order_release);
+    p.claim.store(uint64_t(gen) << 32, std::memory_order_relaxed);
+    p.generation.store(gen, std::memory_order_release);
   }
-  p.wakeCv.notify_all();
+  if (helpers >= static_cast<int64_t>(p.workers.size())) {
+    p.wakeCv.notify_all();
+  } else {
+    for (int64_t i = 0; i < helpers; ++i) p.wakeCv.notify_one();
+  }
 
-  p.runTasks(fn, tasks);
+  p.runTasks(gen, fn, tasks);
 
-  auto done = [&] { return p.pending.load(std::memory_order_acquire) == 0; };
-  if (!spinFor(done)) {
+  auto finished = [&] { return p.done.load(std::memory_order_acquire) == tasks; };
+  if (!spinFor(finished)) {
     std::unique_lock<std::mutex> lk(p.mu);
-    p.doneCv.wait(lk, done);
+    p.doneCv.wait(lk, finished);
   }
   std::exception_ptr error;
   {
     std::lock_guard<std::mutex> lk(p.mu);
     error = p.error;
     p.error = nullptr;
-    p.fn = nullptr;
+    p.fn = nullptr;  // late workers see no job
   }
   if (error) std::rethrow_exception(error);
 }

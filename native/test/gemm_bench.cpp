@@ -26,6 +26,8 @@
 #include <thread>
 #include <vector>
 
+#include <time.h>
+
 #if defined(__x86_64__)
 #include <immintrin.h>
 #endif
@@ -51,24 +53,39 @@ double median(std::vector<double> v) {
   return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
-// Median over reps of the mean seconds per call of fn (after one warm-up call).
-double timeIt(const std::function<void()>& fn, double minTime = -1) {
+double threadCpuNow() {
+  timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return double(ts.tv_sec) + 1e-9 * double(ts.tv_nsec);
+}
+
+// Seconds per call: median over reps of the mean wall time per call (after a warm-up
+// call), and likewise the calling thread's CPU time per call. On a shared machine the
+// CPU time excludes time spent descheduled; it is only meaningful for 1-thread runs.
+struct Timing {
+  double wall, cpu;
+};
+Timing timeBoth(const std::function<void()>& fn, double minTime = -1) {
   if (minTime < 0) minTime = gMinTime;
   fn();
-  std::vector<double> per;
+  std::vector<double> wall, cpu;
   for (int r = 0; r < gReps; ++r) {
-    int64_t iters = 0;
+    int64_t iters = 0, batch = 1;
     const auto t0 = Clock::now();
+    const double c0 = threadCpuNow();
     double el = 0;
     do {
-      fn();
-      ++iters;
+      for (int64_t i = 0; i < batch; ++i) fn();
+      iters += batch;
       el = seconds(Clock::now() - t0);
+      if (el < minTime / 100) batch *= 2;  // read the clock rarely for tiny calls
     } while (el < minTime);
-    per.push_back(el / double(iters));
+    wall.push_back(el / double(iters));
+    cpu.push_back((threadCpuNow() - c0) / double(iters));
   }
-  return median(per);
+  return {median(wall), median(cpu)};
 }
+double timeIt(const std::function<void()>& fn, double minTime = -1) { return timeBoth(fn, minTime).wall; }
 
 // ---------------------------------------------------------------------------------
 // Peak: a register-only FMA loop (12 independent chains, enough to cover 2 pipes x
@@ -102,16 +119,16 @@ double clockGHz() {
   // 8 dependent adds per iteration: ~1 cycle each.
   const int64_t iters = 50'000'000;
   std::vector<double> ghz;
-  for (int r = 0; r < 5; ++r) {
+  for (int r = 0; r < 7; ++r) {
     uint64_t x = 0;
-    const auto t0 = Clock::now();
+    const double c0 = threadCpuNow();
     for (int64_t i = 0; i < iters; ++i) {
       __asm__ volatile(
           "add $1, %0\n\tadd $1, %0\n\tadd $1, %0\n\tadd $1, %0\n\t"
           "add $1, %0\n\tadd $1, %0\n\tadd $1, %0\n\tadd $1, %0"
           : "+r"(x));
     }
-    const double s = seconds(Clock::now() - t0);
+    const double s = threadCpuNow() - c0;
     ghz.push_back(double(iters) * 8 / s / 1e9);
   }
   return median(ghz);
@@ -120,9 +137,9 @@ double clockGHz() {
 
 struct Peak {
   double ghz = 0;               // core clock estimate
-  double perCoreGflops = 0;     // float32 FMA peak, one thread
+  double perCoreGflops = 0;     // float32 FMA peak, one thread (thread CPU time)
   double flopPerCycle = 0;
-  double allGflops = 0;         // float32, all threads at once
+  double allGflops = 0;         // float32, all threads at once (wall time)
   int threads = 1;
 };
 
@@ -135,10 +152,10 @@ Peak measurePeak(int threads) {
   const int64_t iters = 20'000'000;
   std::vector<double> g;
   volatile float sink = 0;
-  for (int r = 0; r < 5; ++r) {
-    const auto t0 = Clock::now();
+  for (int r = 0; r < 7; ++r) {
+    const double c0 = threadCpuNow();
     sink = sink + fmaLoopF32(iters);
-    g.push_back(double(iters) * kFlopsPerIterF32 / seconds(Clock::now() - t0) / 1e9);
+    g.push_back(double(iters) * kFlopsPerIterF32 / (threadCpuNow() - c0) / 1e9);
   }
   p.perCoreGflops = median(g);
   p.flopPerCycle = p.perCoreGflops / p.ghz;
@@ -240,14 +257,14 @@ void benchShape(tg::Context& ctx, const Blas& blas, const Peak& pk, const Shape&
   const int64_t rsB = s.transB ? 1 : N, csB = s.transB ? K : 1;
   ctx.pool.setThreads(threads);
   const double flops = 2.0 * double(M) * double(N) * double(K);
-  const double sec = timeIt([&] {
+  const Timing t = timeBoth([&] {
     tg::gemm<T>(ctx, M, N, K, A.data(), rsA, csA, B.data(), rsB, csB, C.data(), N, 1);
   });
-  double blasG = 0;
+  Timing bt{0, 0};
   if (blas.ok()) {
     blas.setThreads(threads);
     const int lda = s.transA ? int(M) : int(K), ldb = s.transB ? int(K) : int(N);
-    const double bsec = timeIt([&] {
+    bt = timeBoth([&] {
       if constexpr (sizeof(T) == 4)
         blas.sgemm(kCblasRowMajor, s.transA ? kCblasTrans : kCblasNoTrans, s.transB ? kCblasTrans : kCblasNoTrans,
                    int(M), int(N), int(K), 1.0f, A.data(), lda, B.data(), ldb, 0.0f, C.data(), int(N));
@@ -255,16 +272,26 @@ void benchShape(tg::Context& ctx, const Blas& blas, const Peak& pk, const Shape&
         blas.dgemm(kCblasRowMajor, s.transA ? kCblasTrans : kCblasNoTrans, s.transB ? kCblasTrans : kCblasNoTrans,
                    int(M), int(N), int(K), 1.0, A.data(), lda, B.data(), ldb, 0.0, C.data(), int(N));
     });
-    blasG = flops / bsec / 1e9;
   }
-  const double g = flops / sec / 1e9;
+  const double g = flops / t.wall / 1e9;
   const double peak = peakFor<T>(pk, threads);
   Row r{tname<T>(), s.label, std::string(s.transA ? "T" : "N") + (s.transB ? "T" : "N"), threads, g,
-        peak > 0 ? 100.0 * g / peak : 0, blasG};
+        peak > 0 ? 100.0 * g / peak : 0, bt.wall > 0 ? flops / bt.wall / 1e9 : 0};
   gRows.push_back(r);
-  std::printf("%-4s %-26s %-3s %2d thr  %8.2f GFLOP/s  %5.1f%% of peak", r.dtype.c_str(), r.label.c_str(),
-              r.layout.c_str(), threads, g, r.pctPeak);
-  if (blasG > 0) std::printf("   OpenBLAS %8.2f  (%.2fx)", blasG, g / blasG);
+  std::printf("%-4s %-28s %-3s %2d thr %8.2f GFLOP/s %5.1f%%", r.dtype.c_str(), r.label.c_str(), r.layout.c_str(),
+              threads, g, r.pctPeak);
+  if (threads == 1) {
+    const double gc = flops / t.cpu / 1e9;
+    std::printf(" | cpu-time %7.2f %5.1f%%", gc, peak > 0 ? 100.0 * gc / peak : 0);
+  } else {
+    std::printf(" | %24s", "");
+  }
+  if (bt.wall > 0) {
+    std::printf(" | OpenBLAS %7.2f", r.blasGflops);
+    if (threads == 1) std::printf(" cpu-time %7.2f", flops / bt.cpu / 1e9);
+    else std::printf(" %16s", "");
+    std::printf("  ours/OB %.2f", threads == 1 ? bt.cpu / t.cpu : bt.wall / t.wall);
+  }
   std::printf("\n");
   std::fflush(stdout);
 }
@@ -280,7 +307,7 @@ void benchSmall(tg::Context& ctx, const Blas& blas) {
                       {24, 24, 24, false}, {32, 32, 32, false}, {48, 48, 48, false}, {64, 64, 64, false},
                       {80, 80, 80, false}, {96, 96, 96, false}, {128, 128, 128, false},
                       {8, 8, 8, true}, {16, 16, 16, true}, {32, 32, 32, true}, {64, 64, 64, true}};
-  std::printf("\n%s small products, 1 thread, ns per call (auto = what tg::gemm picks)%s\n", tname<T>(),
+  std::printf("\n%s small products, 1 thread, ns per call (thread CPU time; auto = what tg::gemm picks)%s\n", tname<T>(),
               blas.ok() ? "; OpenBLAS for reference" : "");
   std::printf("%-16s %10s %10s %10s %10s %10s\n", "shape", "auto", "tiny", "direct", "packed", "openblas");
   for (const S& s : shapes) {
@@ -290,12 +317,12 @@ void benchSmall(tg::Context& ctx, const Blas& blas) {
     auto run = [&](Path p) {
       Tuning t;
       t.path = p;
-      return 1e9 * timeIt(
+      return 1e9 * timeBoth(
                        [&] {
                          tg::gemm_detail::gemmTuned<T>(ctx, t, s.M, s.N, s.K, A.data(), s.K, 1, B.data(), rsB, csB,
                                                        C.data(), s.N, 1);
                        },
-                       0.05);
+                       0.05).cpu;
     };
     char label[64];
     std::snprintf(label, sizeof label, "%lldx%lldx%lld%s", (long long)s.M, (long long)s.N, (long long)s.K,
@@ -303,7 +330,7 @@ void benchSmall(tg::Context& ctx, const Blas& blas) {
     double bl = 0;
     if (blas.ok()) {
       blas.setThreads(1);
-      bl = 1e9 * timeIt(
+      bl = 1e9 * timeBoth(
                      [&] {
                        if constexpr (sizeof(T) == 4)
                          blas.sgemm(kCblasRowMajor, kCblasNoTrans, s.tB ? kCblasTrans : kCblasNoTrans, int(s.M),
@@ -314,7 +341,7 @@ void benchSmall(tg::Context& ctx, const Blas& blas) {
                                     int(s.N), int(s.K), 1.0, A.data(), int(s.K), B.data(), s.tB ? int(s.K) : int(s.N),
                                     0.0, C.data(), int(s.N));
                      },
-                     0.05);
+                     0.05).cpu;
     }
     std::printf("%-16s %10.0f %10.0f %10.0f %10.0f %10.0f\n", label, run(Path::Auto), run(Path::Tiny),
                 run(Path::Direct), run(Path::Packed), bl);
@@ -394,8 +421,9 @@ int main(int argc, char** argv) {
   Peak pk;
   if (has(sections, "peak") || has(sections, "square") || has(sections, "trans") || has(sections, "mlp")) {
     pk = measurePeak(all);
-    std::printf("FMA peak: clock ~%.2f GHz; f32 %.1f GFLOP/s per core (%.1f FLOP/cycle); %d threads %.1f GFLOP/s; "
-                "f64 is half\n",
+    std::printf("FMA peak: clock ~%.2f GHz; f32 %.1f GFLOP/s per core (%.1f FLOP/cycle, thread CPU time); "
+                "%d threads %.1f GFLOP/s (wall); f64 is half\n"
+                "%% of peak: against the 1-core peak (1 thread) or the all-thread wall peak scaled to the thread count\n",
                 pk.ghz, pk.perCoreGflops, pk.flopPerCycle, all, pk.allGflops);
   }
   std::vector<int> threadCounts = {1};

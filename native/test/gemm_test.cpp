@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "../src/gemm/gemm_kernels.h"
 #include "tg/context.h"
 #include "tg/gemm.h"
 
@@ -104,6 +105,7 @@ struct Runner {
   tg::Context& ctx;
   std::mt19937_64 rng;
   bool runGeneric;  // also check the portable kernels
+  bool forcePaths = false;  // also run every path (tiny, direct, packed) explicitly
 
   void run(const Case& c) {
     ++casesRun;
@@ -131,13 +133,21 @@ struct Runner {
     const double eps = std::numeric_limits<T>::epsilon();
     const double tolFactor = 2.0 * (double(c.K) + 2.0) * eps;
 
-    auto compute = [&](int threads, bool generic) {
+    auto compute = [&](int threads, bool generic, tg::gemm_detail::Path path = tg::gemm_detail::Path::Auto) {
       std::vector<T> C(cm.extent(), sentinel<T>());
       const tg::CpuFeatures saved = ctx.cpu;
       if (generic) ctx.cpu.avx2 = ctx.cpu.fma = false;
       ctx.pool.setThreads(threads);
-      tg::gemm<T>(ctx, c.M, c.N, c.K, A.data() + a.offset, a.rs, a.cs, B.data() + b.offset, b.rs, b.cs,
-                  C.data() + cm.offset, cm.rs, cm.cs);
+      if (path == tg::gemm_detail::Path::Auto) {
+        tg::gemm<T>(ctx, c.M, c.N, c.K, A.data() + a.offset, a.rs, a.cs, B.data() + b.offset, b.rs, b.cs,
+                    C.data() + cm.offset, cm.rs, cm.cs);
+      } else {
+        tg::gemm_detail::Tuning tuning;
+        tuning.path = path;
+        tuning.threadWork = 0;  // thread whatever the size
+        tg::gemm_detail::gemmTuned<T>(ctx, tuning, c.M, c.N, c.K, A.data() + a.offset, a.rs, a.cs,
+                                      B.data() + b.offset, b.rs, b.cs, C.data() + cm.offset, cm.rs, cm.cs);
+      }
       ctx.cpu = saved;
       return C;
     };
@@ -180,6 +190,21 @@ struct Runner {
       }
     };
 
+    if (forcePaths) {
+      using tg::gemm_detail::Path;
+      for (Path path : {Path::Tiny, Path::Direct, Path::Packed}) {
+        for (int generic = 0; generic < (runGeneric ? 2 : 1); ++generic) {
+          const std::vector<T> C1 = compute(1, generic, path);
+          verify(C1, 1, generic);
+          const std::vector<T> C2 = compute(2, generic, path);
+          if (std::memcmp(C1.data(), C2.data(), C1.size() * sizeof(T)) != 0) {
+            char buf[512];
+            describe(buf, sizeof buf, 2, generic);
+            CHECK(false, "%s path %d: result differs bitwise from the 1-thread result", buf, int(path));
+          }
+        }
+      }
+    }
     for (int pass = 0; pass < (runGeneric ? 2 : 1); ++pass) {
       const bool generic = pass == 1;
       const std::vector<T> C1 = compute(1, generic);
@@ -211,6 +236,7 @@ void runAll(tg::Context& ctx, uint64_t seed, bool quick, bool generic) {
 
   // 1. All four transpose combinations (and C both ways) over a grid of small and
   //    edge sizes: every M/N/K edge of the micro-tiles, 0 and 1.
+  r.forcePaths = true;
   const int64_t small[] = {0, 1, 2, 3, 5, 6, 7, 8, 9, 13, 16, 17, 24, 31, 33};
   for (int64_t M : small)
     for (int64_t N : small)
@@ -229,6 +255,7 @@ void runAll(tg::Context& ctx, uint64_t seed, bool quick, bool generic) {
       for (Layout lb : tl) r.run({n, n, n, la, lb, Layout::RowMajor});
     r.run({n, n, n, Layout::RowMajor, Layout::RowMajor, Layout::ColMajor});
   }
+  r.forcePaths = false;
   // 3. Random shapes in 1..300 (primes favoured) with arbitrary layouts and offsets,
   //    including stride-0 broadcast operands.
   const int64_t primes[] = {2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71, 73, 79, 83,

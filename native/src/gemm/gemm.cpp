@@ -30,12 +30,18 @@ using namespace gemm_detail;
 
 namespace {
 
-// Thresholds (in multiply-adds, M·N·K). Measured on a 2-core AMD EPYC (Zen 3) VM with
-// native/test/gemm_bench (see the "small" and "threshold" sections there).
-constexpr double kTinyWork = 512;             // scalar loops below this
-constexpr double kDirectWork = 80.0 * 80 * 80;  // unpacked SIMD kernel below this
-constexpr double kThreadWork = 64.0 * 64 * 64;  // use the pool from this much work on
-constexpr int64_t kDirectMaxRows = 6;  // direct kernel for any size when M <= this
+// Thresholds (in multiply-adds, M·N·K), measured with native/test/gemm_bench on a
+// 2-core AMD EPYC (Zen 3) VM, sections "small" and "threshold" (1 thread, CPU time):
+//  - scalar loops beat the SIMD kernels up to ~4x4x4, and up to ~8x8x8 for layouts the
+//    direct kernel cannot take (e.g. A·Bᵀ), where the alternative is packing;
+//  - the direct kernel matches or beats packing up to ~96x96x96 (f32 and f64);
+//  - a fork-join costs ~0.3 us with spinning workers, ~5-50 us if they sleep.
+constexpr double kTinyWork = 128;                  // scalar loops at or below this
+constexpr double kTinyWorkNoDirect = 512;          // ... when the direct kernel does not apply
+constexpr double kDirectWork = 96.0 * 96 * 96;     // unpacked SIMD kernel at or below this
+constexpr int64_t kDirectMaxRows = 6;              // ... and for any size when M <= this
+constexpr double kThreadWork = 64.0 * 64 * 64;     // use the pool from this much work on
+constexpr Tuning kDefaultTuning{};
 
 inline int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 inline int64_t roundUp(int64_t a, int64_t b) { return ceilDiv(a, b) * b; }
@@ -92,16 +98,37 @@ void zeroC(const Operands<T>& p) {
     for (int64_t j = 0; j < p.N; ++j) p.C[i * p.rsC + j * p.csC] = T(0);
 }
 
-// Path 1: scalar dot products, any strides.
+// Path 1: scalar dot products, any strides, four columns at a time (independent
+// chains); each element is a0·b0 + a1·b1 + ... in k order.
 template <typename T>
-void gemmTiny(const Operands<T>& p) {
+void gemmTiny(Operands<T> p) {
+  // Blocks run along N; with few columns, run them along M instead (Cᵀ = Bᵀ·Aᵀ).
+  if (p.N < 4 && p.M > p.N) p = transposed(p);
   for (int64_t i = 0; i < p.M; ++i) {
     const T* a = p.A + i * p.rsA;
-    for (int64_t j = 0; j < p.N; ++j) {
+    T* c = p.C + i * p.rsC;
+    int64_t j = 0;
+    for (; j + 4 <= p.N; j += 4) {
       const T* b = p.B + j * p.csB;
-      T acc = a[0] * b[0];
-      for (int64_t k = 1; k < p.K; ++k) acc = acc + a[k * p.csA] * b[k * p.rsB];
-      p.C[i * p.rsC + j * p.csC] = acc;
+      T s0 = a[0] * b[0], s1 = a[0] * b[p.csB], s2 = a[0] * b[2 * p.csB], s3 = a[0] * b[3 * p.csB];
+      for (int64_t k = 1; k < p.K; ++k) {
+        const T ak = a[k * p.csA];
+        const T* bk = b + k * p.rsB;
+        s0 = s0 + ak * bk[0];
+        s1 = s1 + ak * bk[p.csB];
+        s2 = s2 + ak * bk[2 * p.csB];
+        s3 = s3 + ak * bk[3 * p.csB];
+      }
+      c[j * p.csC] = s0;
+      c[(j + 1) * p.csC] = s1;
+      c[(j + 2) * p.csC] = s2;
+      c[(j + 3) * p.csC] = s3;
+    }
+    for (; j < p.N; ++j) {
+      const T* b = p.B + j * p.csB;
+      T s = a[0] * b[0];
+      for (int64_t k = 1; k < p.K; ++k) s = s + a[k * p.csA] * b[k * p.rsB];
+      c[j * p.csC] = s;
     }
   }
 }
@@ -282,8 +309,13 @@ void gemmDirect(ThreadPool& pool, int nthreads, const KernelSet<T>& ks, const Op
   });
 }
 
+// Takes the operands as separate arguments: a by-value struct argument is written to
+// the stack and read back with wider loads (a store-forwarding stall that cost ~15 ns
+// per call on tiny products).
 template <typename T>
-void gemmImpl(Context& ctx, const Tuning& tuning, Operands<T> p) {
+void gemmImpl(Context& ctx, const Tuning& tuning, int64_t M, int64_t N, int64_t K, const T* A, int64_t rsA,
+              int64_t csA, const T* B, int64_t rsB, int64_t csB, T* C, int64_t rsC, int64_t csC) {
+  Operands<T> p{M, N, K, A, rsA, csA, B, rsB, csB, C, rsC, csC};
   if (p.M <= 0 || p.N <= 0) return;
   if (p.K <= 0) {
     zeroC(p);
@@ -328,6 +360,10 @@ void gemmImpl(Context& ctx, const Tuning& tuning, Operands<T> p) {
       return;
     }
   }
+  if (path == Path::Auto && work <= kTinyWorkNoDirect) {
+    gemmTiny(p);
+    return;
+  }
   gemmPacked<T>(ctx.pool, nthreads, ks, p);
 }
 
@@ -341,7 +377,7 @@ void gemm(Context& ctx, int64_t M, int64_t N, int64_t K,
   TG_CHECK(M >= 0 && N >= 0 && K >= 0, "gemm: negative size [%lld,%lld,%lld]", (long long)M, (long long)N,
            (long long)K);
   TG_CHECK(rsA >= 0 && csA >= 0 && rsB >= 0 && csB >= 0 && rsC >= 0 && csC >= 0, "gemm: negative stride");
-  gemmImpl<T>(ctx, Tuning{}, Operands<T>{M, N, K, A, rsA, csA, B, rsB, csB, C, rsC, csC});
+  gemmImpl<T>(ctx, kDefaultTuning, M, N, K, A, rsA, csA, B, rsB, csB, C, rsC, csC);
 }
 
 namespace gemm_detail {
@@ -350,7 +386,7 @@ void gemmTuned(Context& ctx, const Tuning& tuning, int64_t M, int64_t N, int64_t
                int64_t csA, const T* B, int64_t rsB, int64_t csB, T* C, int64_t rsC, int64_t csC) {
   TG_CHECK(M >= 0 && N >= 0 && K >= 0 && rsA >= 0 && csA >= 0 && rsB >= 0 && csB >= 0 && rsC >= 0 && csC >= 0,
            "gemm: negative size or stride");
-  gemmImpl<T>(ctx, tuning, Operands<T>{M, N, K, A, rsA, csA, B, rsB, csB, C, rsC, csC});
+  gemmImpl<T>(ctx, tuning, M, N, K, A, rsA, csA, B, rsB, csB, C, rsC, csC);
 }
 template void gemmTuned<float>(Context&, const Tuning&, int64_t, int64_t, int64_t, const float*, int64_t, int64_t,
                                const float*, int64_t, int64_t, float*, int64_t, int64_t);

@@ -262,31 +262,49 @@ void microAsm(int64_t kc, const T* __restrict a, const T* __restrict b, T* __res
 template <typename T, int ROWS, int NV, bool MASKED>
 void directTile(int64_t K, const T* A, int64_t rsA, int64_t csA, const T* B, int64_t rsB, T* C, int64_t rsC,
                 typename Vec<T>::M mask) {
+  // Named accumulators (an array would be kept in memory by GCC); unused ones vanish.
   using V = Vec<T>;
   using R = typename V::R;
   constexpr int W = V::W;
-  R acc[ROWS][NV];
-  for (int r = 0; r < ROWS; ++r)
-    for (int v = 0; v < NV; ++v) acc[r][v] = V::zero();
+  R c00 = V::zero(), c01 = V::zero(), c10 = V::zero(), c11 = V::zero();
+  R c20 = V::zero(), c21 = V::zero(), c30 = V::zero(), c31 = V::zero();
+  R c40 = V::zero(), c41 = V::zero(), c50 = V::zero(), c51 = V::zero();
+  const T* a1 = A + rsA;
+  const T* a2 = A + 2 * rsA;
+  const T* a3 = A + 3 * rsA;
+  const T* a4 = A + 4 * rsA;
+  const T* a5 = A + 5 * rsA;
   for (int64_t k = 0; k < K; ++k) {
     const T* b = B + k * rsB;
-    R bv[NV];
-    for (int v = 0; v < NV; ++v) bv[v] = (MASKED && v == NV - 1) ? V::maskload(b + v * W, mask) : V::loadu(b + v * W);
-    const T* a = A + k * csA;
-    for (int r = 0; r < ROWS; ++r) {
-      const R av = V::bcast(a + r * rsA);
-      for (int v = 0; v < NV; ++v) acc[r][v] = V::fma(av, bv[v], acc[r][v]);
+    const int64_t ak = k * csA;
+    R b0, b1 = V::zero();
+    if constexpr (NV == 1) {
+      b0 = MASKED ? V::maskload(b, mask) : V::loadu(b);
+    } else {
+      b0 = V::loadu(b);
+      b1 = MASKED ? V::maskload(b + W, mask) : V::loadu(b + W);
     }
+#define TG_ROW(r, ptr)                                     \
+  if constexpr (ROWS > r) {                                \
+    const R av = V::bcast(ptr + ak);                       \
+    c##r##0 = V::fma(av, b0, c##r##0);                     \
+    if constexpr (NV == 2) c##r##1 = V::fma(av, b1, c##r##1); \
   }
-  for (int r = 0; r < ROWS; ++r) {
-    T* c = C + r * rsC;
-    for (int v = 0; v < NV; ++v) {
-      if (MASKED && v == NV - 1)
-        V::maskstore(c + v * W, mask, acc[r][v]);
-      else
-        V::storeu(c + v * W, acc[r][v]);
-    }
+    TG_ROW(0, A) TG_ROW(1, a1) TG_ROW(2, a2) TG_ROW(3, a3) TG_ROW(4, a4) TG_ROW(5, a5)
+#undef TG_ROW
   }
+#define TG_OUT(r)                                                      \
+  if constexpr (ROWS > r) {                                            \
+    T* c = C + r * rsC;                                                \
+    if constexpr (NV == 1) {                                           \
+      if (MASKED) V::maskstore(c, mask, c##r##0); else V::storeu(c, c##r##0); \
+    } else {                                                           \
+      V::storeu(c, c##r##0);                                           \
+      if (MASKED) V::maskstore(c + W, mask, c##r##1); else V::storeu(c + W, c##r##1); \
+    }                                                                  \
+  }
+  TG_OUT(0) TG_OUT(1) TG_OUT(2) TG_OUT(3) TG_OUT(4) TG_OUT(5)
+#undef TG_OUT
 }
 
 template <typename T, int ROWS>
