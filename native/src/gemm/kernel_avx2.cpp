@@ -378,6 +378,9 @@ inline void transpose4x4(__m256d& r0, __m256d& r1, __m256d& r2, __m256d& r3) {
   r3 = _mm256_permute2f128_pd(t1, t3, 0x31);
 }
 
+// Stores the low two floats of v (unaligned-safe: _mm_storel_epi64 uses an unaligned type).
+inline void store2f(float* p, __m128 v) { _mm_storel_epi64(reinterpret_cast<__m128i*>(p), _mm_castps_si128(v)); }
+
 // float, NR = 16.
 void packBF32(int64_t kc, int64_t nc, const float* B, int64_t rsB, int64_t csB, float* dst) {
   constexpr int NR = 16;
@@ -475,7 +478,7 @@ void packAF32(int64_t mc, int64_t kc, const float* A, int64_t rsA, int64_t csA, 
         const __m256 rows[8] = {r0, r1, r2, r3, r4, r5, r6, r7};
         for (int t = 0; t < 8; ++t) {
           _mm_storeu_ps(d + t * MR, _mm256_castps256_ps128(rows[t]));
-          _mm_storel_pi(reinterpret_cast<__m64*>(d + t * MR + 4), _mm256_extractf128_ps(rows[t], 1));
+          store2f(d + t * MR + 4, _mm256_extractf128_ps(rows[t], 1));
         }
       }
       for (; k < kc; ++k)
@@ -484,8 +487,8 @@ void packAF32(int64_t mc, int64_t kc, const float* A, int64_t rsA, int64_t csA, 
       for (int64_t k = 0; k < kc; ++k) {
         const float* s = src + k * csA;
         _mm_storeu_ps(dst + k * MR, _mm_loadu_ps(s));
-        _mm_storel_pi(reinterpret_cast<__m64*>(dst + k * MR + 4),
-                      _mm_castpd_ps(_mm_load_sd(reinterpret_cast<const double*>(s + 4))));
+        _mm_storel_epi64(reinterpret_cast<__m128i*>(dst + k * MR + 4),
+                         _mm_loadl_epi64(reinterpret_cast<const __m128i*>(s + 4)));
       }
     } else {
       packAGeneric<float, MR>(MR, kc, src, rsA, csA, dst);
