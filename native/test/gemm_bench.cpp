@@ -243,9 +243,10 @@ std::vector<Row> gRows;
 template <typename T>
 double peakFor(const Peak& pk, int threads) {
   // Double has half the lanes: peak FLOP/s is half the float one.
+  // Multi-thread rows: threads x the single-core peak (the all-thread measurement
+  // depends on what else runs on the machine).
   const double scale = sizeof(T) == 4 ? 1.0 : 0.5;
-  if (threads <= 1) return pk.perCoreGflops * scale;
-  return pk.allGflops * scale * double(threads) / double(pk.threads);
+  return pk.perCoreGflops * scale * double(std::max(threads, 1));
 }
 
 template <typename T>
@@ -423,7 +424,7 @@ int main(int argc, char** argv) {
     pk = measurePeak(all);
     std::printf("FMA peak: clock ~%.2f GHz; f32 %.1f GFLOP/s per core (%.1f FLOP/cycle, thread CPU time); "
                 "%d threads %.1f GFLOP/s (wall); f64 is half\n"
-                "%% of peak: against the 1-core peak (1 thread) or the all-thread wall peak scaled to the thread count\n",
+                "%% of peak: against threads x the 1-core peak\n",
                 pk.ghz, pk.perCoreGflops, pk.flopPerCycle, all, pk.allGflops);
   }
   std::vector<int> threadCounts = {1};

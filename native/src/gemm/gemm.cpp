@@ -1,17 +1,26 @@
 // GEMM driver: C = A·B on strided operands (tg/gemm.h).
 //
 // Paths, chosen from the shape and strides only (never from the thread count):
-//  1. tiny:   M·N·K <= kTinyWork — plain scalar loops on the strided operands, no setup.
-//  2. direct: M·N·K <= kDirectWork and B, C rows contiguous (or, by Cᵀ = Bᵀ·Aᵀ, A and C
-//             columns contiguous) — an unpacked SIMD register-tiled kernel.
+//  1. tiny:   M·N·K <= kTinyWork (or <= kTinyWorkNoDirect when path 2 does not apply):
+//             scalar loops on the strided operands, no setup.
+//  2. direct: B and C rows contiguous (or, via Cᵀ = Bᵀ·Aᵀ, A and C columns contiguous)
+//             and M·N·K <= kDirectWork or M <= kDirectMaxRows (GEMV-like): an unpacked
+//             register-tiled SIMD kernel reading A through its strides.
 //  3. packed: BLIS/GotoBLAS loops  jc (NC) → pc (KC) → ic (MC) → jr (NR) → ir (MR)
-//             with packed B (kc × nc, shared by all threads) and packed A (mc × kc)
-//             panels feeding an MR × NR micro-kernel.
+//             with packed B (kc × nc) and packed A (mc × kc) panels feeding an MR × NR
+//             micro-kernel. Packing absorbs all strides (transposes, broadcasts).
+// Kernels (kernel_avx2.cpp: 6x16 f32 / 6x8 f64 with FMA; kernel_generic.cpp: portable)
+// are picked at run time from ctx.cpu.
 //
-// Threads split only the M and N dimensions (ic blocks × groups of jr panels), never K:
-// the K blocking depends on K alone, and every element of C is accumulated as
-// "for each K block in order: acc = Σ_k a·b (one chain in k order); C = C + acc", so the
-// result is bitwise the same for any thread count and any M/N partitioning.
+// Threads split only the M and N dimensions, never K: the K blocking depends on K
+// alone, and every element of C is computed as "for each K block in order:
+// acc = Σ_k a·b (one FMA chain in k order); C = acc (first block) or C + acc", whatever
+// tile, block or thread it lands in. So the result is bitwise the same for any thread
+// count and any M/N partitioning (gemm_test checks 1, 2 and 3 threads).
+//
+// Memory: packing buffers are allocated per call (64-byte aligned, at most
+// KC·(NC + threads·MC) elements plus the A rows of the small-M scheme); nothing is
+// kept between calls.
 #include "tg/gemm.h"
 
 #include <algorithm>
