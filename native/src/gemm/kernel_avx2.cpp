@@ -132,130 +132,6 @@ void micro(int64_t kc, const T* __restrict a, const T* __restrict b, T* __restri
 
 
 // ---------------------------------------------------------------------------------
-// The same micro-kernel with a hand-scheduled inner loop (GCC's register allocation of
-// the intrinsics version adds moves and orders the broadcasts poorly). Accumulators
-// stay in registers chosen by the compiler (operands c00..c51); ymm0-1 hold the B row,
-// ymm2-3 the broadcast A values. Bytes per k: A = 6 elements, B = 64.
-#define TG_K_STEP(SFX, BC, ESZ, AOFF, BOFF)                                                    \
-  "vmovap" SFX " " #BOFF "(%[b]), %%ymm0\n\t"                                                  \
-  "vmovap" SFX " " #BOFF "+32(%[b]), %%ymm1\n\t"                                               \
-  BC " " #AOFF "+0*" #ESZ "(%[a]), %%ymm2\n\t"                                                 \
-  BC " " #AOFF "+1*" #ESZ "(%[a]), %%ymm3\n\t"                                                 \
-  "vfmadd231p" SFX " %%ymm0, %%ymm2, %[c00]\n\t"                                               \
-  "vfmadd231p" SFX " %%ymm1, %%ymm2, %[c01]\n\t"                                               \
-  "vfmadd231p" SFX " %%ymm0, %%ymm3, %[c10]\n\t"                                               \
-  "vfmadd231p" SFX " %%ymm1, %%ymm3, %[c11]\n\t"                                               \
-  BC " " #AOFF "+2*" #ESZ "(%[a]), %%ymm2\n\t"                                                 \
-  BC " " #AOFF "+3*" #ESZ "(%[a]), %%ymm3\n\t"                                                 \
-  "vfmadd231p" SFX " %%ymm0, %%ymm2, %[c20]\n\t"                                               \
-  "vfmadd231p" SFX " %%ymm1, %%ymm2, %[c21]\n\t"                                               \
-  "vfmadd231p" SFX " %%ymm0, %%ymm3, %[c30]\n\t"                                               \
-  "vfmadd231p" SFX " %%ymm1, %%ymm3, %[c31]\n\t"                                               \
-  BC " " #AOFF "+4*" #ESZ "(%[a]), %%ymm2\n\t"                                                 \
-  BC " " #AOFF "+5*" #ESZ "(%[a]), %%ymm3\n\t"                                                 \
-  "vfmadd231p" SFX " %%ymm0, %%ymm2, %[c40]\n\t"                                               \
-  "vfmadd231p" SFX " %%ymm1, %%ymm2, %[c41]\n\t"                                               \
-  "vfmadd231p" SFX " %%ymm0, %%ymm3, %[c50]\n\t"                                               \
-  "vfmadd231p" SFX " %%ymm1, %%ymm3, %[c51]\n\t"
-
-template <typename T>
-void microAsm(int64_t kc, const T* __restrict a, const T* __restrict b, T* __restrict c, int64_t ldc,
-              bool accumulate) {
-  using V = Vec<T>;
-  using R = typename V::R;
-  constexpr int W = V::W;
-  R c00 = V::zero(), c01 = V::zero(), c10 = V::zero(), c11 = V::zero();
-  R c20 = V::zero(), c21 = V::zero(), c30 = V::zero(), c31 = V::zero();
-  R c40 = V::zero(), c41 = V::zero(), c50 = V::zero(), c51 = V::zero();
-  for (int r = 0; r < MR; ++r) {
-    _mm_prefetch(reinterpret_cast<const char*>(c + r * ldc), _MM_HINT_T0);
-    _mm_prefetch(reinterpret_cast<const char*>(c + r * ldc + 2 * W - 1), _MM_HINT_T0);
-  }
-  int64_t k4 = kc / 4;
-  if constexpr (sizeof(T) == 4) {
-    __asm__ volatile(
-        "test %[k4], %[k4]\n\t"
-        "jz 2f\n\t"
-        ".p2align 5\n"
-        "1:\n\t"
-        "prefetcht0 384(%[a])\n\t"
-        TG_K_STEP("s", "vbroadcastss", 4, 0, 0)
-        TG_K_STEP("s", "vbroadcastss", 4, 24, 64)
-        "prefetcht0 448(%[a])\n\t"
-        TG_K_STEP("s", "vbroadcastss", 4, 48, 128)
-        TG_K_STEP("s", "vbroadcastss", 4, 72, 192)
-        "add $96, %[a]\n\t"
-        "add $256, %[b]\n\t"
-        "dec %[k4]\n\t"
-        "jnz 1b\n"
-        "2:\n\t"
-        : [a] "+r"(a), [b] "+r"(b), [k4] "+r"(k4), [c00] "+x"(c00), [c01] "+x"(c01),
-          [c10] "+x"(c10), [c11] "+x"(c11), [c20] "+x"(c20), [c21] "+x"(c21), [c30] "+x"(c30), [c31] "+x"(c31),
-          [c40] "+x"(c40), [c41] "+x"(c41), [c50] "+x"(c50), [c51] "+x"(c51)
-        :
-        : "xmm0", "xmm1", "xmm2", "xmm3", "memory", "cc");
-  } else {
-    __asm__ volatile(
-        "test %[k4], %[k4]\n\t"
-        "jz 2f\n\t"
-        ".p2align 5\n"
-        "1:\n\t"
-        "prefetcht0 768(%[a])\n\t"
-        TG_K_STEP("d", "vbroadcastsd", 8, 0, 0)
-        "prefetcht0 832(%[a])\n\t"
-        TG_K_STEP("d", "vbroadcastsd", 8, 48, 64)
-        "prefetcht0 896(%[a])\n\t"
-        TG_K_STEP("d", "vbroadcastsd", 8, 96, 128)
-        TG_K_STEP("d", "vbroadcastsd", 8, 144, 192)
-        "add $192, %[a]\n\t"
-        "add $256, %[b]\n\t"
-        "dec %[k4]\n\t"
-        "jnz 1b\n"
-        "2:\n\t"
-        : [a] "+r"(a), [b] "+r"(b), [k4] "+r"(k4), [c00] "+x"(c00), [c01] "+x"(c01),
-          [c10] "+x"(c10), [c11] "+x"(c11), [c20] "+x"(c20), [c21] "+x"(c21), [c30] "+x"(c30), [c31] "+x"(c31),
-          [c40] "+x"(c40), [c41] "+x"(c41), [c50] "+x"(c50), [c51] "+x"(c51)
-        :
-        : "xmm0", "xmm1", "xmm2", "xmm3", "memory", "cc");
-  }
-  for (int64_t k = 0; k < kc % 4; ++k, a += MR, b += 2 * W) {
-    const R b0 = V::load(b), b1 = V::load(b + W);
-    R av = V::bcast(a + 0);
-    c00 = V::fma(av, b0, c00);
-    c01 = V::fma(av, b1, c01);
-    av = V::bcast(a + 1);
-    c10 = V::fma(av, b0, c10);
-    c11 = V::fma(av, b1, c11);
-    av = V::bcast(a + 2);
-    c20 = V::fma(av, b0, c20);
-    c21 = V::fma(av, b1, c21);
-    av = V::bcast(a + 3);
-    c30 = V::fma(av, b0, c30);
-    c31 = V::fma(av, b1, c31);
-    av = V::bcast(a + 4);
-    c40 = V::fma(av, b0, c40);
-    c41 = V::fma(av, b1, c41);
-    av = V::bcast(a + 5);
-    c50 = V::fma(av, b0, c50);
-    c51 = V::fma(av, b1, c51);
-  }
-#define TG_STORE(r)                                                          \
-  {                                                                          \
-    T* cr = c + (r) * ldc;                                                   \
-    if (accumulate) {                                                        \
-      V::storeu(cr, V::add(V::loadu(cr), c##r##0));                          \
-      V::storeu(cr + W, V::add(V::loadu(cr + W), c##r##1));                  \
-    } else {                                                                 \
-      V::storeu(cr, c##r##0);                                                \
-      V::storeu(cr + W, c##r##1);                                            \
-    }                                                                        \
-  }
-  TG_STORE(0) TG_STORE(1) TG_STORE(2) TG_STORE(3) TG_STORE(4) TG_STORE(5)
-#undef TG_STORE
-}
-#undef TG_K_STEP
-
-// ---------------------------------------------------------------------------------
 // Direct (unpacked) kernel for small problems: B rows and C rows are contiguous
 // (csB == csC == 1); A is read with its strides, one broadcast per element.
 // ROWS x (NV vectors) tile; the last vector is masked when MASKED.
@@ -536,16 +412,11 @@ void packAF64(int64_t mc, int64_t kc, const double* A, int64_t rsA, int64_t csA,
   if (i0 < mc) packAGeneric<double, MR>(mc - i0, kc, A + i0 * rsA, rsA, csA, dst);
 }
 
-#ifdef TG_GEMM_ASM
-#define TG_MICRO &microAsm
-#else
-#define TG_MICRO &micro
-#endif
 const KernelSet<float> kAvx2F32 = {
-    "avx2", MR, 16, 144, 256, 4080, TG_MICRO<float>, &packAF32, &packBF32, &direct<float>,
+    "avx2", MR, 16, 144, 256, 4080, &micro<float>, &packAF32, &packBF32, &direct<float>,
 };
 const KernelSet<double> kAvx2F64 = {
-    "avx2", MR, 8, 72, 256, 4080, TG_MICRO<double>, &packAF64, &packBF64, &direct<double>,
+    "avx2", MR, 8, 72, 256, 4080, &micro<double>, &packAF64, &packBF64, &direct<double>,
 };
 
 }  // namespace
