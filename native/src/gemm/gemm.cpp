@@ -44,12 +44,14 @@ namespace {
 //  - scalar loops beat the SIMD kernels up to ~4x4x4, and up to ~8x8x8 for layouts the
 //    direct kernel cannot take (e.g. A·Bᵀ), where the alternative is packing;
 //  - the direct kernel matches or beats packing up to ~96x96x96 (f32 and f64);
-//  - a fork-join costs ~0.3 us with spinning workers, ~5-50 us if they sleep.
+//  - an empty fork-join costs ~0.3-0.4 us with spinning workers; with 2 threads the
+//    total CPU time of a square f32 GEMM grew by 80% at 64^3, 40% at 128^3, 14% at
+//    256^3 (spinning, barriers, duplicated packing): threading pays from ~128^3.
 constexpr double kTinyWork = 128;                  // scalar loops at or below this
 constexpr double kTinyWorkNoDirect = 512;          // ... when the direct kernel does not apply
 constexpr double kDirectWork = 96.0 * 96 * 96;     // unpacked SIMD kernel at or below this
 constexpr int64_t kDirectMaxRows = 6;              // ... and for any size when M <= this
-constexpr double kThreadWork = 64.0 * 64 * 64;     // use the pool from this much work on
+constexpr double kThreadWork = 128.0 * 128 * 128;  // use the pool from this much work on
 constexpr Tuning kDefaultTuning{};
 
 inline int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
