@@ -173,7 +173,9 @@ void macroKernel(const KernelSet<T>& ks, int64_t rows, int64_t cols, int64_t kc,
   const int64_t calls = (rows + MR - 1) / MR;
   // Lines of the next B micro-panel to prefetch per micro-kernel call, so it is in L2
   // by the time the jr loop reaches it.
-  const int64_t linesPerCall = (panelBytes / 64 + calls - 1) / calls;
+  // At most 16 per call: with few rows, leave the rest to the hardware prefetcher
+  // rather than issue a burst of prefetches.
+  const int64_t linesPerCall = std::min<int64_t>(16, (panelBytes / 64 + calls - 1) / calls);
   for (int64_t j = 0; j < cols; j += NR) {
     const int64_t nr = std::min<int64_t>(NR, cols - j);
     const T* b = Bp + j * kc;
@@ -231,14 +233,13 @@ void gemmPacked(ThreadPool& pool, int nthreads, const KernelSet<T>& ks, const Op
 
   if (T_ > 1 && gmNatural < T_) {
     // Local scheme. gm x gn is a multiple of T_ so the items divide evenly.
-    const int64_t pm = ceilDiv(M, MR), pnAll = ceilDiv(N, NR);
+    const int64_t pnAll = ceilDiv(N, NR);
     int64_t gm = gmNatural;
     int64_t gn = std::min(pnAll, T_ / gcd64(gm, T_));
     const int64_t rowsPer = roundUp(ceilDiv(M, gm), MR);
     gm = ceilDiv(M, rowsPer);
     const int64_t colsPer = ceilDiv(pnAll, gn) * NR;
     gn = ceilDiv(N, colsPer);
-    (void)pm;
     const int64_t items = gm * gn;
     const int64_t slots = std::min<int64_t>(T_, items);
     const int64_t aElems = alignElems<T>(rowsPer * kcb), bElems = alignElems<T>(std::min(roundUp(colsPer, NR), ncb) * kcb);
@@ -365,8 +366,13 @@ void gemmImpl(Context& ctx, const Tuning& tuning, int64_t M, int64_t N, int64_t 
   if (p.csC != 1 && p.rsC == 1) p = transposed(p);
 
   const double threadWork = tuning.threadWork >= 0 ? tuning.threadWork : kThreadWork;
-  const bool parallelOk = injective(p.M, p.rsC, p.N, p.csC);
-  const int nthreads = work >= threadWork && parallelOk ? ctx.pool.availableThreads() : 1;
+  // Threads: only for enough work, at most one per kThreadWork / 2 multiply-adds (each
+  // thread also gets its own packing buffers), and only when C has no aliased elements.
+  int nthreads = 1;
+  if (work >= threadWork && injective(p.M, p.rsC, p.N, p.csC)) {
+    const double cap = std::max(2.0, work / (kThreadWork / 2));
+    nthreads = static_cast<int>(std::min<double>(ctx.pool.availableThreads(), cap));
+  }
 
   if (ks.direct != nullptr && path != Path::Packed) {
     // Unpacked kernel: for small problems, and for few rows (GEMV-like shapes), where
