@@ -260,6 +260,21 @@ inline void store2f(float* p, __m128 v) { _mm_storel_epi64(reinterpret_cast<__m1
 // float, NR = 16.
 void packBF32(int64_t kc, int64_t nc, const float* B, int64_t rsB, int64_t csB, float* dst) {
   constexpr int NR = 16;
+  if (csB == 1 && nc >= NR) {
+    // Row-major B: walk each source row sequentially (prefetcher- and TLB-friendly) and
+    // scatter its 64-byte pieces into the panels (one sequential write stream each).
+    const int64_t full = nc / NR;
+    for (int64_t k = 0; k < kc; ++k) {
+      const float* s = B + k * rsB;
+      float* d = dst + k * NR;
+      for (int64_t q = 0; q < full; ++q, s += NR, d += NR * kc) {
+        _mm256_store_ps(d, _mm256_loadu_ps(s));
+        _mm256_store_ps(d + 8, _mm256_loadu_ps(s + 8));
+      }
+    }
+    if (full * NR < nc) packBGeneric<float, NR>(kc, nc - full * NR, B + full * NR, rsB, 1, dst + full * NR * kc);
+    return;
+  }
   int64_t j0 = 0;
   for (; j0 + NR <= nc; j0 += NR, dst += NR * kc) {
     const float* src = B + j0 * csB;
@@ -303,6 +318,20 @@ void packBF32(int64_t kc, int64_t nc, const float* B, int64_t rsB, int64_t csB, 
 // double, NR = 8.
 void packBF64(int64_t kc, int64_t nc, const double* B, int64_t rsB, int64_t csB, double* dst) {
   constexpr int NR = 8;
+  if (csB == 1 && nc >= NR) {
+    // Row-major B: row-outer order, as for float.
+    const int64_t full = nc / NR;
+    for (int64_t k = 0; k < kc; ++k) {
+      const double* s = B + k * rsB;
+      double* d = dst + k * NR;
+      for (int64_t q = 0; q < full; ++q, s += NR, d += NR * kc) {
+        _mm256_store_pd(d, _mm256_loadu_pd(s));
+        _mm256_store_pd(d + 4, _mm256_loadu_pd(s + 4));
+      }
+    }
+    if (full * NR < nc) packBGeneric<double, NR>(kc, nc - full * NR, B + full * NR, rsB, 1, dst + full * NR * kc);
+    return;
+  }
   int64_t j0 = 0;
   for (; j0 + NR <= nc; j0 += NR, dst += NR * kc) {
     const double* src = B + j0 * csB;
