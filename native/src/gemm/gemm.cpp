@@ -44,9 +44,10 @@ namespace {
 //  - scalar loops beat the SIMD kernels up to ~4x4x4, and up to ~8x8x8 for layouts the
 //    direct kernel cannot take (e.g. A·Bᵀ), where the alternative is packing;
 //  - the direct kernel matches or beats packing up to ~96x96x96 (f32 and f64);
-//  - an empty fork-join costs ~0.3-0.4 us with spinning workers; with 2 threads the
-//    total CPU time of a square f32 GEMM grew by 80% at 64^3, 40% at 128^3, 14% at
-//    256^3 (spinning, barriers, duplicated packing): threading pays from ~128^3.
+//  - an empty fork-join costs ~0.3-0.4 us with spinning workers. With 2 threads (and
+//    the second core free) square f32 GEMMs ran 1.5x faster at 128^3 and 1.6-1.9x at
+//    256^3..2048^3, for +40-80% total CPU time at 64^3-128^3 and +8% at 2048^3:
+//    threading pays from ~128^3.
 constexpr double kTinyWork = 128;                  // scalar loops at or below this
 constexpr double kTinyWorkNoDirect = 512;          // ... when the direct kernel does not apply
 constexpr double kDirectWork = 96.0 * 96 * 96;     // unpacked SIMD kernel at or below this
