@@ -284,6 +284,9 @@ void runAll(tg::Context& ctx, uint64_t seed, bool quick, bool generic) {
       {128, 256, 784, Layout::RowMajor, Layout::RowMajor, Layout::RowMajor},  // MLP forward
       {784, 256, 128, Layout::ColMajor, Layout::RowMajor, Layout::RowMajor},  // Xᵀ·dY
       {128, 784, 256, Layout::RowMajor, Layout::ColMajor, Layout::RowMajor},  // dY·Wᵀ
+      {3, 500, 1500, Layout::RowMajor, Layout::RowMajor, Layout::RowMajor},  // direct, K-blocked
+      {1, 700, 1100, Layout::Strided, Layout::RowPadded, Layout::RowMajor},
+      {900, 1, 1000, Layout::RowMajor, Layout::ColPadded, Layout::ColMajor},  // A·x, row-major A
       {37, 300, 250, Layout::BroadcastRows, Layout::RowMajor, Layout::RowMajor},
       {300, 37, 250, Layout::RowMajor, Layout::BroadcastCols, Layout::RowMajor},
   };
@@ -389,6 +392,28 @@ void testTinyExact(tg::Context& ctx) {
   tg::gemm<float>(ctx, 300, 300, 300, big.data(), 300, 1, big.data(), 300, 1, alias, 0, 1);
 }
 
+// The direct kernel walks K in short blocks when B is large, resuming from C; a column
+// chunk with a small B is not blocked. Both must give the same bits (thread splits of
+// the direct path can make either choice for the same columns).
+template <typename T>
+void testDirectBlockingExact(tg::Context& ctx) {
+  using tg::gemm_detail::Path;
+  const int64_t M = 3, N = 64, K = 4096;  // B = K*N elements: blocked whole, not in halves
+  std::mt19937_64 rng(7);
+  std::uniform_real_distribution<double> u(-1, 1);
+  std::vector<T> A(M * K), B(K * N), C1(M * N), C2(M * N);
+  for (auto& x : A) x = T(u(rng));
+  for (auto& x : B) x = T(u(rng));
+  tg::gemm_detail::Tuning t;
+  t.path = Path::Direct;
+  ctx.pool.setThreads(1);
+  tg::gemm_detail::gemmTuned<T>(ctx, t, M, N, K, A.data(), K, 1, B.data(), N, 1, C1.data(), N, 1);
+  for (int64_t j0 = 0; j0 < N; j0 += 8)  // 8 columns at a time: B chunk far below the limit
+    tg::gemm_detail::gemmTuned<T>(ctx, t, M, 8, K, A.data(), K, 1, B.data() + j0, N, 1, C2.data() + j0, N, 1);
+  CHECK(std::memcmp(C1.data(), C2.data(), C1.size() * sizeof(T)) == 0,
+        "%s: K-blocked direct kernel differs bitwise from the unblocked one", typeName<T>());
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -404,6 +429,8 @@ int main(int argc, char** argv) {
               ctx.pool.threads(), (unsigned long long)seed, quick ? " (quick)" : "");
   testThreadPool();
   testTinyExact(ctx);
+  testDirectBlockingExact<float>(ctx);
+  testDirectBlockingExact<double>(ctx);
   runAll<float>(ctx, seed, quick, avx2);
   runAll<double>(ctx, seed + 1, quick, avx2);
   std::printf("gemm_test: %lld cases, %d failures\n", (long long)casesRun, failures);

@@ -1,8 +1,8 @@
 // GEMM driver: C = A·B on strided operands (tg/gemm.h).
 //
 // Paths, chosen from the shape and strides only (never from the thread count):
-//  1. tiny:   M·N·K <= kTinyWork (or <= kTinyWorkNoDirect when path 2 does not apply):
-//             scalar loops on the strided operands, no setup.
+//  1. tiny:   M·N·K <= kTinyWork (or <= kTinyWorkNoDirect, or a matrix-vector product,
+//             when path 2 does not apply): scalar loops on the strided operands.
 //  2. direct: B and C rows contiguous (or, via Cᵀ = Bᵀ·Aᵀ, A and C columns contiguous)
 //             and M·N·K <= kDirectWork or M <= kDirectMaxRows (GEMV-like): an unpacked
 //             register-tiled SIMD kernel reading A through its strides.
@@ -391,7 +391,10 @@ void gemmImpl(Context& ctx, const Tuning& tuning, int64_t M, int64_t N, int64_t 
       return;
     }
   }
-  if (path == Path::Auto && work <= kTinyWorkNoDirect) {
+  // Small, or a matrix-vector product the direct kernel cannot take (e.g. A·x with
+  // row-major A): scalar dot products reading A's rows in order beat packing, which
+  // would pad the vector to a whole micro-tile.
+  if (path == Path::Auto && (work <= kTinyWorkNoDirect || p.M == 1 || p.N == 1)) {
     gemmTiny(p);
     return;
   }
