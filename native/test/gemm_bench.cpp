@@ -1,7 +1,7 @@
 // GEMM benchmark: GFLOP/s of tg::gemm against the machine's measured FMA peak, and
 // optionally against OpenBLAS.
 //
-//   gemm_bench [--reps N] [--min-time SEC] [--quick] [--sections peak,square,trans,mlp,small,threshold]
+//   gemm_bench [--reps N] [--min-time SEC] [--quick] [--sections peak,square,trans,mlp,small,scaling,threshold]
 //
 // Each number is the median of --reps runs (default 5); a run repeats the call until
 // --min-time seconds (default 0.25) have passed and reports the mean time per call.
@@ -383,6 +383,48 @@ void benchThreshold(tg::Context& ctx) {
   std::printf("empty parallelFor(%d tasks): %.2f us\n", all, fj);
 }
 
+// Thread scaling of large products: wall time and total process CPU time per call for 1
+// thread and for all threads. CPU time shows the threading overhead; wall time only
+// shows the speedup when the other cores are actually free.
+template <typename T>
+void benchScaling(tg::Context& ctx) {
+  const int all = std::max(1u, std::thread::hardware_concurrency());
+  std::printf("\n%s thread scaling, square NN: ms per call (median of reps), 1 vs %d threads\n", tname<T>(), all);
+  std::printf("%-6s %10s %10s %10s %10s %9s %9s\n", "n", "wall 1", "cpu 1", "wall N", "cpu N", "speedup", "cpu N/1");
+  auto procCpu = [] {
+    timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return double(ts.tv_sec) + 1e-9 * double(ts.tv_nsec);
+  };
+  for (int64_t n : {256, 512, 1024, 2048}) {
+    auto A = randomVec<T>(size_t(n * n), 1), B = randomVec<T>(size_t(n * n), 2);
+    std::vector<T> C(size_t(n * n));
+    double wall[2], cpu[2];
+    for (int x = 0; x < 2; ++x) {
+      ctx.pool.setThreads(x == 0 ? 1 : all);
+      auto call = [&] { tg::gemm<T>(ctx, n, n, n, A.data(), n, 1, B.data(), n, 1, C.data(), n, 1); };
+      call();
+      std::vector<double> w, c;
+      for (int r = 0; r < gReps; ++r) {
+        int64_t iters = 0;
+        const auto t0 = Clock::now();
+        const double c0 = procCpu();
+        do {
+          call();
+          ++iters;
+        } while (seconds(Clock::now() - t0) < gMinTime);
+        w.push_back(seconds(Clock::now() - t0) / double(iters));
+        c.push_back((procCpu() - c0) / double(iters));
+      }
+      wall[x] = median(w);
+      cpu[x] = median(c);
+    }
+    std::printf("%-6lld %10.3f %10.3f %10.3f %10.3f %8.2fx %8.2fx\n", (long long)n, 1e3 * wall[0], 1e3 * cpu[0],
+                1e3 * wall[1], 1e3 * cpu[1], wall[0] / wall[1], cpu[1] / cpu[0]);
+    std::fflush(stdout);
+  }
+}
+
 bool has(const std::string& sections, const char* s) {
   return sections.empty() || ("," + sections + ",").find("," + std::string(s) + ",") != std::string::npos;
 }
@@ -398,7 +440,7 @@ int main(int argc, char** argv) {
     else if (!std::strcmp(argv[i], "--sections") && i + 1 < argc) sections = argv[++i];
     else if (!std::strcmp(argv[i], "--quick")) quick = true;
     else {
-      std::printf("usage: gemm_bench [--reps N] [--min-time SEC] [--quick] [--sections peak,square,trans,mlp,small,threshold]\n");
+      std::printf("usage: gemm_bench [--reps N] [--min-time SEC] [--quick] [--sections peak,square,trans,mlp,small,scaling,threshold]\n");
       return 2;
     }
   }
@@ -467,6 +509,10 @@ int main(int argc, char** argv) {
   if (has(sections, "small")) {
     benchSmall<float>(ctx, blas);
     benchSmall<double>(ctx, blas);
+  }
+  if (has(sections, "scaling") && all > 1) {
+    benchScaling<float>(ctx);
+    benchScaling<double>(ctx);
   }
   if (has(sections, "threshold")) {
     benchThreshold<float>(ctx);
