@@ -1,15 +1,229 @@
+// Fork-join thread pool: see tg/threadpool.h for the contract.
+//
+// Protocol. A job (function, task count) is published under the mutex with a new
+// generation number. Tasks are claimed by compare-and-swap on `claim`, which holds
+// (generation << 32 | next task index): a thread can only claim tasks of the job it
+// read, so a worker that wakes up late can never run a newer job's task with a stale
+// function. The caller claims tasks too and returns once `done` reaches the task
+// count; it never waits for a worker that has not claimed anything (on a loaded
+// machine a sleeping worker can take milliseconds to get a CPU).
 #include "tg/threadpool.h"
 
 #include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <exception>
+#include <mutex>
+#include <system_error>
+#include <thread>
+#include <vector>
 
 namespace tg {
 
-// Serial stand-in: the threaded pool arrives with the fast GEMM (issue: native performance).
-ThreadPool::ThreadPool(int threads) : threads_(std::max(1, threads)) {}
-ThreadPool::~ThreadPool() = default;
-void ThreadPool::setThreads(int n) { threads_ = std::max(1, n); }
+namespace {
+
+inline void cpuRelax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  asm volatile("yield");
+#endif
+}
+
+using Clock = std::chrono::steady_clock;
+
+// Spins until pred() holds or kSpinMicros elapse; returns pred().
+template <typename Pred>
+bool spinFor(Pred&& pred) {
+  if (pred()) return true;
+  const auto deadline = Clock::now() + std::chrono::microseconds(ThreadPool::kSpinMicros);
+  for (;;) {
+    for (int i = 0; i < 64; ++i) {
+      if (pred()) return true;
+      cpuRelax();
+    }
+    if (Clock::now() >= deadline) return pred();
+  }
+}
+
+constexpr int kMaxThreads = 1024;
+
+}  // namespace
+
+struct ThreadPool::Impl {
+  std::mutex mu;
+  std::condition_variable wakeCv;  // workers wait here for a job or for stop
+  std::condition_variable doneCv;  // the caller waits here for the last task
+  std::vector<std::thread> workers;
+
+  std::atomic<uint32_t> generation{0};  // current job
+  std::atomic<bool> stop{false};
+  std::atomic<bool> inUse{false};  // a parallelFor is running (guards nesting/concurrency)
+
+  // The current job; written under `mu` together with the generation bump.
+  const std::function<void(int64_t)>* fn = nullptr;
+  int64_t tasks = 0;
+  std::atomic<uint64_t> claim{0};  // generation << 32 | next task
+  std::atomic<int64_t> done{0};    // tasks finished (or skipped after a failure)
+  std::atomic<bool> failed{false};
+  std::exception_ptr error;  // under mu
+
+  // Claims the next task of job `gen`; -1 when there is none (or the job is over).
+  int64_t claimTask(uint32_t gen, int64_t n) {
+    uint64_t cur = claim.load(std::memory_order_relaxed);
+    for (;;) {
+      if (static_cast<uint32_t>(cur >> 32) != gen) return -1;
+      const int64_t idx = static_cast<int64_t>(cur & 0xffffffffu);
+      if (idx >= n) return -1;
+      if (claim.compare_exchange_weak(cur, cur + 1, std::memory_order_acquire, std::memory_order_relaxed)) return idx;
+    }
+  }
+
+  // Runs tasks of job `gen` until none are left to claim.
+  void runTasks(uint32_t gen, const std::function<void(int64_t)>& f, int64_t n) {
+    for (int64_t t; (t = claimTask(gen, n)) >= 0;) {
+      if (!failed.load(std::memory_order_relaxed)) {
+        try {
+          f(t);
+        } catch (...) {
+          std::lock_guard<std::mutex> lk(mu);
+          if (!error) error = std::current_exception();
+          failed.store(true, std::memory_order_relaxed);
+        }
+      }
+      if (done.fetch_add(1, std::memory_order_acq_rel) + 1 == n) {
+        std::lock_guard<std::mutex> lk(mu);  // pairs with the caller's predicate check
+        doneCv.notify_one();
+      }
+    }
+  }
+
+  // `seen` is the generation current when the worker was created (read by the creating
+  // thread, so a job published before the worker first runs is not skipped).
+  void workerLoop(uint32_t seen) {
+    for (;;) {
+      auto ready = [&] {
+        return generation.load(std::memory_order_acquire) != seen || stop.load(std::memory_order_acquire);
+      };
+      if (!spinFor(ready)) {
+        std::unique_lock<std::mutex> lk(mu);
+        wakeCv.wait(lk, ready);
+      }
+      const std::function<void(int64_t)>* f;
+      int64_t n;
+      {
+        std::lock_guard<std::mutex> lk(mu);
+        if (stop.load(std::memory_order_relaxed)) return;
+        seen = generation.load(std::memory_order_relaxed);
+        f = fn;
+        n = tasks;
+      }
+      if (f != nullptr) runTasks(seen, *f, n);
+    }
+  }
+
+  // Starts workers until there are `n` (fewer if the system refuses to create threads).
+  void growTo(int n) {
+    while (static_cast<int>(workers.size()) < n) {
+      try {
+        const uint32_t gen = generation.load(std::memory_order_relaxed);
+        workers.emplace_back([this, gen] { workerLoop(gen); });
+      } catch (const std::system_error&) {
+        break;  // run with the workers we have
+      }
+    }
+  }
+
+  void stopAll() {
+    {
+      std::lock_guard<std::mutex> lk(mu);
+      stop.store(true, std::memory_order_release);
+    }
+    wakeCv.notify_all();
+    for (auto& w : workers) w.join();
+    workers.clear();
+    stop.store(false, std::memory_order_relaxed);
+  }
+};
+
+ThreadPool::ThreadPool(int threads) : impl_(new Impl) { setThreads(threads); }
+
+ThreadPool::~ThreadPool() { impl_->stopAll(); }
+
+void ThreadPool::setThreads(int n) {
+  n = std::min(std::max(n, 1), kMaxThreads);
+  threads_.store(n, std::memory_order_relaxed);
+  // Shrink now if the pool is idle (workers are idle then); growing is lazy.
+  Impl& p = *impl_;
+  bool expected = false;
+  if (p.inUse.compare_exchange_strong(expected, true, std::memory_order_acquire)) {
+    if (static_cast<int>(p.workers.size()) > n - 1) p.stopAll();
+    p.inUse.store(false, std::memory_order_release);
+  }
+}
+
+int ThreadPool::availableThreads() const {
+  return impl_->inUse.load(std::memory_order_relaxed) ? 1 : threads();
+}
+
 void ThreadPool::parallelFor(int64_t tasks, const std::function<void(int64_t)>& fn) {
-  for (int64_t t = 0; t < tasks; ++t) fn(t);
+  if (tasks <= 0) return;
+  Impl& p = *impl_;
+  const int want = threads();
+  bool expected = false;
+  // Serial when there is nothing to share, when nested or concurrent, and for task
+  // counts that do not fit the 32-bit claim index.
+  if (tasks == 1 || want == 1 || tasks > int64_t(0x7fffffff) ||
+      !p.inUse.compare_exchange_strong(expected, true, std::memory_order_acquire)) {
+    for (int64_t t = 0; t < tasks; ++t) fn(t);
+    return;
+  }
+  struct Release {
+    Impl& p;
+    ~Release() { p.inUse.store(false, std::memory_order_release); }
+  } release{p};
+
+  if (static_cast<int>(p.workers.size()) > want - 1) p.stopAll();
+  p.growTo(want - 1);
+  const int64_t helpers = std::min<int64_t>(static_cast<int64_t>(p.workers.size()), tasks - 1);
+  if (helpers == 0) {
+    for (int64_t t = 0; t < tasks; ++t) fn(t);
+    return;
+  }
+
+  uint32_t gen;
+  {
+    std::lock_guard<std::mutex> lk(p.mu);
+    gen = p.generation.load(std::memory_order_relaxed) + 1;
+    p.fn = &fn;
+    p.tasks = tasks;
+    p.done.store(0, std::memory_order_relaxed);
+    p.failed.store(false, std::memory_order_relaxed);
+    p.error = nullptr;
+    p.claim.store(uint64_t(gen) << 32, std::memory_order_relaxed);
+    p.generation.store(gen, std::memory_order_release);
+  }
+  if (helpers >= static_cast<int64_t>(p.workers.size())) {
+    p.wakeCv.notify_all();
+  } else {
+    for (int64_t i = 0; i < helpers; ++i) p.wakeCv.notify_one();
+  }
+
+  p.runTasks(gen, fn, tasks);
+
+  auto finished = [&] { return p.done.load(std::memory_order_acquire) == tasks; };
+  if (!spinFor(finished)) {
+    std::unique_lock<std::mutex> lk(p.mu);
+    p.doneCv.wait(lk, finished);
+  }
+  std::exception_ptr error;
+  {
+    std::lock_guard<std::mutex> lk(p.mu);
+    error = p.error;
+    p.error = nullptr;
+    p.fn = nullptr;  // late workers see no job
+  }
+  if (error) std::rethrow_exception(error);
 }
 
 }  // namespace tg

@@ -1,10 +1,27 @@
-// A fixed pool of worker threads owned by one Context (one per Node environment, so
-// worker_threads each get their own). Work is split by the caller into a number of
-// tasks that depends on the problem size only, never on the thread count, so results
-// are the same whatever setNumThreads says.
+// A pool of worker threads owned by one Context (one per Node environment, so
+// worker_threads each get their own; there is no global pool).
+//
+// parallelFor(tasks, fn) runs fn(0..tasks-1) on the workers and on the calling thread,
+// and returns when all tasks are done. Tasks are claimed dynamically, so a task may run
+// on any thread: kernels must make each task's result independent of which thread runs
+// it and of how many threads there are (GEMM partitions only over M/N, never over K).
+//
+// Behaviour worth knowing:
+//  - Workers are started lazily, on the first parallelFor that needs them, and
+//    setThreads(n) takes effect at the next parallelFor (shrinking joins the extra
+//    workers right away when the pool is idle).
+//  - A parallelFor issued from inside a task (nested), or while another thread is
+//    using the pool, runs its tasks serially on the calling thread.
+//  - The first exception thrown by a task is rethrown on the caller once every task
+//    that had started has finished; tasks not yet started are skipped.
+//  - Idle workers spin briefly (kSpinMicros) after a job, then sleep on a condition
+//    variable, so a sequence of parallel calls is cheap and an idle pool burns no CPU.
+//  - The destructor wakes and joins every worker; it never waits on a task.
 #pragma once
+#include <atomic>
 #include <cstdint>
 #include <functional>
+#include <memory>
 
 namespace tg {
 
@@ -15,15 +32,25 @@ class ThreadPool {
   ThreadPool(const ThreadPool&) = delete;
   ThreadPool& operator=(const ThreadPool&) = delete;
 
-  int threads() const { return threads_; }
+  // The configured number of threads (workers + the calling thread), >= 1.
+  int threads() const { return threads_.load(std::memory_order_relaxed); }
   void setThreads(int n);
 
   // Runs fn(task) for every task in [0, tasks); the calling thread takes part. Returns
   // when all are done. An exception thrown by fn is rethrown here (the first one).
   void parallelFor(int64_t tasks, const std::function<void(int64_t)>& fn);
 
+  // How many threads a parallelFor issued now would use: 1 when called from inside a
+  // task (nested calls run serially), threads() otherwise.
+  int availableThreads() const;
+
+  // How long an idle worker spins before it sleeps.
+  static constexpr int kSpinMicros = 50;
+
  private:
-  int threads_ = 1;
+  struct Impl;
+  std::atomic<int> threads_{1};
+  std::unique_ptr<Impl> impl_;
 };
 
 }  // namespace tg

@@ -1,22 +1,432 @@
-// Reference GEMM: correct for any strides. The packed, threaded SIMD version replaces
-// this file (issue: native performance).
+// GEMM driver: C = A·B on strided operands (tg/gemm.h).
+//
+// Paths, chosen from the shape and strides only (never from the thread count):
+//  1. tiny:   M·N·K <= kTinyWork (or <= kTinyWorkNoDirect, or a matrix-vector product,
+//             when path 2 does not apply): scalar loops on the strided operands.
+//  2. direct: B and C rows contiguous (or, via Cᵀ = Bᵀ·Aᵀ, A and C columns contiguous)
+//             and M·N·K <= kDirectWork or M <= kDirectMaxRows (GEMV-like): an unpacked
+//             register-tiled SIMD kernel reading A through its strides.
+//  3. packed: BLIS/GotoBLAS loops  jc (NC) → pc (KC) → ic (MC) → jr (NR) → ir (MR)
+//             with packed B (kc × nc) and packed A (mc × kc) panels feeding an MR × NR
+//             micro-kernel. Packing absorbs all strides (transposes, broadcasts).
+// Kernels (kernel_avx2.cpp: 6x16 f32 / 6x8 f64 with FMA; kernel_generic.cpp: portable)
+// are picked at run time from ctx.cpu.
+//
+// Threads split only the M and N dimensions, never K: the K blocking depends on K
+// alone, and every element of C is computed as "for each K block in order:
+// acc = Σ_k a·b (one FMA chain in k order); C = acc (first block) or C + acc", whatever
+// tile, block or thread it lands in. So the result is bitwise the same for any thread
+// count and any M/N partitioning (gemm_test checks 1, 2 and 3 threads).
+//
+// Memory: packing buffers are allocated per call (64-byte aligned, at most
+// KC·(NC + threads·MC) elements plus the A rows of the small-M scheme); nothing is
+// kept between calls.
 #include "tg/gemm.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <new>
+
+#include "gemm_kernels.h"
+#include "tg/error.h"
 
 namespace tg {
 
+using namespace gemm_detail;
+
+namespace {
+
+// Thresholds (in multiply-adds, M·N·K), measured with native/test/gemm_bench on a
+// 2-core AMD EPYC (Zen 3) VM, sections "small" and "threshold" (1 thread, CPU time):
+//  - scalar loops beat the SIMD kernels up to ~4x4x4, and up to ~8x8x8 for layouts the
+//    direct kernel cannot take (e.g. A·Bᵀ), where the alternative is packing;
+//  - the direct kernel matches or beats packing up to ~96x96x96 (f32 and f64);
+//  - an empty fork-join costs ~0.3-0.4 us with spinning workers. With 2 threads (and
+//    the second core free) square f32 GEMMs ran 1.5x faster at 128^3 and 1.6-1.9x at
+//    256^3..2048^3, for +40-80% total CPU time at 64^3-128^3 and +8% at 2048^3:
+//    threading pays from ~128^3.
+constexpr double kTinyWork = 128;                  // scalar loops at or below this
+constexpr double kTinyWorkNoDirect = 512;          // ... when the direct kernel does not apply
+constexpr double kDirectWork = 96.0 * 96 * 96;     // unpacked SIMD kernel at or below this
+constexpr int64_t kDirectMaxRows = 6;              // ... and for any size when M <= this
+constexpr double kThreadWork = 128.0 * 128 * 128;  // use the pool from this much work on
+constexpr Tuning kDefaultTuning{};
+
+inline int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+inline int64_t roundUp(int64_t a, int64_t b) { return ceilDiv(a, b) * b; }
+inline int64_t gcd64(int64_t a, int64_t b) {
+  while (b != 0) {
+    const int64_t t = a % b;
+    a = b;
+    b = t;
+  }
+  return a;
+}
+
 template <typename T>
-void gemm(Context&, int64_t M, int64_t N, int64_t K,
-          const T* A, int64_t rsA, int64_t csA,
-          const T* B, int64_t rsB, int64_t csB,
-          T* C, int64_t rsC, int64_t csC) {
-  for (int64_t i = 0; i < M; ++i) {
-    for (int64_t j = 0; j < N; ++j) C[i * rsC + j * csC] = T(0);
-    for (int64_t k = 0; k < K; ++k) {
-      const T a = A[i * rsA + k * csA];
-      for (int64_t j = 0; j < N; ++j) C[i * rsC + j * csC] += a * B[k * rsB + j * csB];
+struct Operands {
+  int64_t M, N, K;
+  const T* A;
+  int64_t rsA, csA;
+  const T* B;
+  int64_t rsB, csB;
+  T* C;
+  int64_t rsC, csC;
+};
+
+// Cᵀ = Bᵀ·Aᵀ: the same product with the roles of rows and columns exchanged.
+template <typename T>
+Operands<T> transposed(const Operands<T>& p) {
+  return Operands<T>{p.N, p.M, p.K, p.B, p.csB, p.rsB, p.A, p.csA, p.rsA, p.C, p.csC, p.rsC};
+}
+
+template <typename T>
+const KernelSet<T>& kernelsFor(const CpuFeatures& cpu);
+template <>
+const KernelSet<float>& kernelsFor<float>(const CpuFeatures& cpu) {
+  return cpu.avx2 && cpu.fma && avx2KernelsBuilt() ? avx2KernelsF32() : genericKernelsF32();
+}
+template <>
+const KernelSet<double>& kernelsFor<double>(const CpuFeatures& cpu) {
+  return cpu.avx2 && cpu.fma && avx2KernelsBuilt() ? avx2KernelsF64() : genericKernelsF64();
+}
+
+// True when (i, j) -> i*rs + j*cs is one-to-one on [0,M) x [0,N), i.e. no two elements
+// of C share memory. Only then may threads write C concurrently.
+bool injective(int64_t M, int64_t rs, int64_t N, int64_t cs) {
+  if (M <= 1 || N <= 1) return (M <= 1 || rs != 0) && (N <= 1 || cs != 0);
+  if (rs == 0 || cs == 0) return false;
+  // Smaller stride must span its whole extent before the larger stride steps.
+  if (rs <= cs) return rs * M <= cs;
+  return cs * N <= rs;
+}
+
+template <typename T>
+void zeroC(const Operands<T>& p) {
+  for (int64_t i = 0; i < p.M; ++i)
+    for (int64_t j = 0; j < p.N; ++j) p.C[i * p.rsC + j * p.csC] = T(0);
+}
+
+// Path 1: scalar dot products, any strides, four columns at a time (independent
+// chains); each element is a0·b0 + a1·b1 + ... in k order.
+template <typename T>
+void gemmTiny(Operands<T> p) {
+  // Blocks run along N; with few columns, run them along M instead (Cᵀ = Bᵀ·Aᵀ).
+  if (p.N < 4 && p.M > p.N) p = transposed(p);
+  for (int64_t i = 0; i < p.M; ++i) {
+    const T* a = p.A + i * p.rsA;
+    T* c = p.C + i * p.rsC;
+    int64_t j = 0;
+    for (; j + 4 <= p.N; j += 4) {
+      const T* b = p.B + j * p.csB;
+      T s0 = a[0] * b[0], s1 = a[0] * b[p.csB], s2 = a[0] * b[2 * p.csB], s3 = a[0] * b[3 * p.csB];
+      for (int64_t k = 1; k < p.K; ++k) {
+        const T ak = a[k * p.csA];
+        const T* bk = b + k * p.rsB;
+        s0 = s0 + ak * bk[0];
+        s1 = s1 + ak * bk[p.csB];
+        s2 = s2 + ak * bk[2 * p.csB];
+        s3 = s3 + ak * bk[3 * p.csB];
+      }
+      c[j * p.csC] = s0;
+      c[(j + 1) * p.csC] = s1;
+      c[(j + 2) * p.csC] = s2;
+      c[(j + 3) * p.csC] = s3;
+    }
+    for (; j < p.N; ++j) {
+      const T* b = p.B + j * p.csB;
+      T s = a[0] * b[0];
+      for (int64_t k = 1; k < p.K; ++k) s = s + a[k * p.csA] * b[k * p.rsB];
+      c[j * p.csC] = s;
     }
   }
 }
+
+struct AlignedFree {
+  void operator()(void* q) const { ::operator delete(q, std::align_val_t(64)); }
+};
+// Sub-buffers of one allocation start on 64-byte boundaries (the kernels use aligned
+// loads on packed panels).
+template <typename T>
+int64_t alignElems(int64_t elems) {
+  return roundUp(elems, int64_t(64 / sizeof(T)));
+}
+template <typename T>
+std::unique_ptr<T, AlignedFree> allocAligned(int64_t elems) {
+  return std::unique_ptr<T, AlignedFree>(
+      static_cast<T*>(::operator new(static_cast<size_t>(elems) * sizeof(T), std::align_val_t(64))));
+}
+
+// One macro-kernel: C[rows x cols] (=|+=) Ap[rows x kc] · Bp[kc x cols], both packed.
+// Loop order jr (B micro-panel stays in L1) then ir (A micro-panels stream from L2).
+// While one B micro-panel is in use, the next one is prefetched into L2 a few lines per
+// micro-kernel call (measured: +2-7% at n = 1024-2048 on Zen 3; the packed B block
+// usually lives in L3).
+template <typename T>
+void macroKernel(const KernelSet<T>& ks, int64_t rows, int64_t cols, int64_t kc, const T* Ap, const T* Bp, T* C,
+                 int64_t rsC, int64_t csC, bool accumulate) {
+  const int MR = ks.mr, NR = ks.nr;
+  alignas(64) T tile[8 * 32];  // MR x NR <= 8 x 32
+  const int64_t panelBytes = int64_t(NR) * kc * int64_t(sizeof(T));
+  const int64_t calls = (rows + MR - 1) / MR;
+  // Lines of the next B micro-panel to prefetch per micro-kernel call, so it is in L2
+  // by the time the jr loop reaches it.
+  // At most 16 per call: with few rows, leave the rest to the hardware prefetcher
+  // rather than issue a burst of prefetches.
+  const int64_t linesPerCall = std::min<int64_t>(16, (panelBytes / 64 + calls - 1) / calls);
+  for (int64_t j = 0; j < cols; j += NR) {
+    const int64_t nr = std::min<int64_t>(NR, cols - j);
+    const T* b = Bp + j * kc;
+    const char* nextB = j + NR < cols ? reinterpret_cast<const char*>(b + NR * kc) : nullptr;
+    int64_t line = 0;
+    for (int64_t i = 0; i < rows; i += MR) {
+      if (nextB != nullptr) {
+        for (int64_t x = 0; x < linesPerCall && line * 64 < panelBytes; ++x, ++line) __builtin_prefetch(nextB + line * 64, 0, 2);
+      }
+      const int64_t mr = std::min<int64_t>(MR, rows - i);
+      const T* a = Ap + i * kc;
+      T* c = C + i * rsC + j * csC;
+      if (csC == 1 && mr == MR && nr == NR) {
+        ks.micro(kc, a, b, c, rsC, accumulate);
+      } else {
+        // Edge or non-unit column stride: same kernel into a scratch tile, then merge
+        // with the same single addition the kernel would do.
+        ks.micro(kc, a, b, tile, NR, false);
+        for (int64_t r = 0; r < mr; ++r) {
+          T* cr = c + r * rsC;
+          const T* tr = tile + r * NR;
+          if (accumulate) {
+            for (int64_t x = 0; x < nr; ++x) cr[x * csC] = cr[x * csC] + tr[x];
+          } else {
+            for (int64_t x = 0; x < nr; ++x) cr[x * csC] = tr[x];
+          }
+        }
+      }
+    }
+  }
+}
+
+// Path 3: packed, blocked, optionally threaded.
+//
+// Blocking: K in kcb-blocks (from K alone), N in ncb-blocks (packed B, L3), M in
+// mcb-blocks (packed A, L2). Two threading schemes, both splitting only M and N:
+//  - shared B (M has at least as many blocks as threads): per (jc, pc), the threads
+//    pack B together, then claim M blocks; each packs its A block into its own buffer.
+//    Two fork-joins per (jc, pc) step, negligible for such sizes.
+//  - local (few M blocks, e.g. M = 128): C is cut into gm x gn rectangles, one work
+//    item each; an item runs the whole jc/pc loop over its rectangle and packs its own
+//    A rows and B columns. One fork-join per call; A is packed gn times (it is small).
+template <typename T>
+void gemmPacked(ThreadPool& pool, int nthreads, const KernelSet<T>& ks, const Operands<T>& p) {
+  const int64_t M = p.M, N = p.N, K = p.K;
+  const int MR = ks.mr, NR = ks.nr;
+  const int64_t T_ = nthreads;
+
+  // K blocks depend on K only: this fixes the summation order of every element.
+  const int64_t kcb = ceilDiv(K, ceilDiv(K, ks.kc));
+  // N and M blocks: balanced, multiples of NR / MR.
+  const int64_t ncb = roundUp(ceilDiv(N, ceilDiv(N, ks.nc)), NR);
+  const int64_t mcbNatural = roundUp(ceilDiv(M, ceilDiv(M, ks.mc)), MR);
+  const int64_t gmNatural = ceilDiv(M, mcbNatural);
+
+  if (T_ > 1 && gmNatural < T_) {
+    // Local scheme. gm x gn is a multiple of T_ so the items divide evenly.
+    const int64_t pnAll = ceilDiv(N, NR);
+    int64_t gm = gmNatural;
+    int64_t gn = std::min(pnAll, T_ / gcd64(gm, T_));
+    const int64_t rowsPer = roundUp(ceilDiv(M, gm), MR);
+    gm = ceilDiv(M, rowsPer);
+    const int64_t colsPer = ceilDiv(pnAll, gn) * NR;
+    gn = ceilDiv(N, colsPer);
+    const int64_t items = gm * gn;
+    const int64_t slots = std::min<int64_t>(T_, items);
+    const int64_t aElems = alignElems<T>(rowsPer * kcb), bElems = alignElems<T>(std::min(roundUp(colsPer, NR), ncb) * kcb);
+    auto buf = allocAligned<T>(slots * (aElems + bElems));
+    std::atomic<int64_t> next{0};
+    auto slotFn = [&](int64_t slot) {
+      T* Ap = buf.get() + slot * (aElems + bElems);
+      T* Bp = Ap + aElems;
+      for (int64_t item; (item = next.fetch_add(1, std::memory_order_relaxed)) < items;) {
+        const int64_t i0 = (item / gn) * rowsPer, rows = std::min(rowsPer, M - i0);
+        const int64_t j0 = (item % gn) * colsPer, cols = std::min(colsPer, N - j0);
+        for (int64_t jc = 0; jc < cols; jc += ncb) {
+          const int64_t nc = std::min(ncb, cols - jc);
+          for (int64_t pc = 0; pc < K; pc += kcb) {
+            const int64_t kc = std::min(kcb, K - pc);
+            ks.packB(kc, nc, p.B + pc * p.rsB + (j0 + jc) * p.csB, p.rsB, p.csB, Bp);
+            ks.packA(rows, kc, p.A + i0 * p.rsA + pc * p.csA, p.rsA, p.csA, Ap);
+            macroKernel(ks, rows, nc, kc, Ap, Bp, p.C + i0 * p.rsC + (j0 + jc) * p.csC, p.rsC, p.csC, pc > 0);
+          }
+        }
+      }
+    };
+    pool.parallelFor(slots, slotFn);
+    return;
+  }
+
+  // Shared-B scheme (also the single-threaded path). With threads, the M blocks are
+  // made a multiple of the thread count so they divide evenly.
+  int64_t gm = gmNatural;
+  if (T_ > 1) gm = std::min(ceilDiv(M, MR), roundUp(gm, T_));
+  const int64_t mcb = roundUp(ceilDiv(M, gm), MR);
+  gm = ceilDiv(M, mcb);
+  const int64_t slots = T_ > 1 ? std::min<int64_t>(T_, gm) : 1;
+  const int64_t bElems = alignElems<T>(roundUp(std::min(N, ncb), NR) * kcb), aElems = alignElems<T>(mcb * kcb);
+  auto buf = allocAligned<T>(bElems + slots * aElems);
+  T* Bp = buf.get();
+
+  for (int64_t jc = 0; jc < N; jc += ncb) {
+    const int64_t nc = std::min(ncb, N - jc);
+    const int64_t pn = ceilDiv(nc, NR);
+    for (int64_t pc = 0; pc < K; pc += kcb) {
+      const int64_t kc = std::min(kcb, K - pc);
+      const T* Bblk = p.B + pc * p.rsB + jc * p.csB;
+      // Pack B: split in panel ranges between the threads.
+      const int64_t bChunks = std::min<int64_t>(pn, T_);
+      auto packTask = [&](int64_t t) {
+        const int64_t per = ceilDiv(pn, bChunks);
+        const int64_t q0 = t * per, q1 = std::min(pn, q0 + per);
+        if (q0 >= q1) return;
+        const int64_t j0 = q0 * NR, cols = std::min(nc, q1 * NR) - j0;
+        ks.packB(kc, cols, Bblk + j0 * p.csB, p.rsB, p.csB, Bp + q0 * NR * kc);
+      };
+      if (bChunks > 1) {
+        pool.parallelFor(bChunks, packTask);
+      } else {
+        packTask(0);
+      }
+      // M blocks, claimed dynamically; each slot packs A into its own buffer.
+      std::atomic<int64_t> next{0};
+      auto slotFn = [&](int64_t slot) {
+        T* Ap = buf.get() + bElems + slot * aElems;
+        for (int64_t bm; (bm = next.fetch_add(1, std::memory_order_relaxed)) < gm;) {
+          const int64_t i0 = bm * mcb, rows = std::min(mcb, M - i0);
+          ks.packA(rows, kc, p.A + i0 * p.rsA + pc * p.csA, p.rsA, p.csA, Ap);
+          macroKernel(ks, rows, nc, kc, Ap, Bp, p.C + i0 * p.rsC + jc * p.csC, p.rsC, p.csC, pc > 0);
+        }
+      };
+      if (slots > 1) {
+        pool.parallelFor(slots, slotFn);
+      } else {
+        slotFn(0);
+      }
+    }
+  }
+}
+
+// Path 2 driver: the direct kernel over column strips of C, threaded when worthwhile.
+// Each element is computed by one thread whatever the split.
+template <typename T>
+void gemmDirect(ThreadPool& pool, int nthreads, const KernelSet<T>& ks, const Operands<T>& p) {
+  const int64_t strip = 2 * ks.nr;  // a multiple of the kernel's column tile
+  const int64_t strips = ceilDiv(p.N, strip);
+  const int64_t tasks = nthreads > 1 ? std::min<int64_t>(strips, 4 * nthreads) : 1;
+  if (tasks <= 1) {
+    ks.direct(p.M, p.N, p.K, p.A, p.rsA, p.csA, p.B, p.rsB, p.C, p.rsC);
+    return;
+  }
+  const int64_t per = ceilDiv(strips, tasks) * strip;
+  pool.parallelFor(ceilDiv(p.N, per), [&](int64_t t) {
+    const int64_t j0 = t * per, n = std::min(per, p.N - j0);
+    ks.direct(p.M, n, p.K, p.A, p.rsA, p.csA, p.B + j0, p.rsB, p.C + j0, p.rsC);
+  });
+}
+
+// Takes the operands as separate arguments: a by-value struct argument is written to
+// the stack and read back with wider loads (a store-forwarding stall that cost ~15 ns
+// per call on tiny products).
+template <typename T>
+void gemmImpl(Context& ctx, const Tuning& tuning, int64_t M, int64_t N, int64_t K, const T* A, int64_t rsA,
+              int64_t csA, const T* B, int64_t rsB, int64_t csB, T* C, int64_t rsC, int64_t csC) {
+  Operands<T> p{M, N, K, A, rsA, csA, B, rsB, csB, C, rsC, csC};
+  if (p.M <= 0 || p.N <= 0) return;
+  if (p.K <= 0) {
+    zeroC(p);
+    return;
+  }
+  // Strides along a dimension of size 1 are never used: make them unit so that the
+  // layout tests below see vectors as contiguous.
+  if (p.M == 1) p.rsA = p.rsC = 1;
+  if (p.N == 1) p.csB = p.csC = 1;
+  if (p.K == 1) p.csA = p.rsB = 1;
+
+  const double work = double(p.M) * double(p.N) * double(p.K);
+  const Path path = tuning.path;
+  if (path == Path::Tiny || (path == Path::Auto && work <= kTinyWork)) {
+    gemmTiny(p);
+    return;
+  }
+  KernelSet<T> ks = tuning.generic ? kernelsFor<T>(CpuFeatures{}) : kernelsFor<T>(ctx.cpu);
+  if (tuning.mc > 0) ks.mc = tuning.mc;
+  if (tuning.kc > 0) ks.kc = tuning.kc;
+  if (tuning.nc > 0) ks.nc = tuning.nc;
+  // Prefer the orientation in which C has unit column stride (the kernels' store).
+  if (p.csC != 1 && p.rsC == 1) p = transposed(p);
+
+  const double threadWork = tuning.threadWork >= 0 ? tuning.threadWork : kThreadWork;
+  // Threads: only for enough work, at most one per kThreadWork / 2 multiply-adds (each
+  // thread also gets its own packing buffers), and only when C has no aliased elements.
+  int nthreads = 1;
+  if (work >= threadWork && injective(p.M, p.rsC, p.N, p.csC)) {
+    const double cap = std::max(2.0, work / (kThreadWork / 2));
+    nthreads = static_cast<int>(std::min<double>(ctx.pool.availableThreads(), cap));
+  }
+
+  if (ks.direct != nullptr && path != Path::Packed) {
+    // Unpacked kernel: for small problems, and for few rows (GEMV-like shapes), where
+    // packing B would cost as much as the product.
+    auto wanted = [&](const Operands<T>& q) {
+      return q.csB == 1 && q.csC == 1 && (path == Path::Direct || work <= kDirectWork || q.M <= kDirectMaxRows);
+    };
+    if (wanted(p)) {
+      gemmDirect(ctx.pool, nthreads, ks, p);
+      return;
+    }
+    const Operands<T> q = transposed(p);
+    if (wanted(q)) {
+      gemmDirect(ctx.pool, nthreads, ks, q);
+      return;
+    }
+  }
+  // Small, or a matrix-vector product the direct kernel cannot take (e.g. A·x with
+  // row-major A): scalar dot products reading A's rows in order beat packing, which
+  // would pad the vector to a whole micro-tile.
+  if (path == Path::Auto && (work <= kTinyWorkNoDirect || p.M == 1 || p.N == 1)) {
+    gemmTiny(p);
+    return;
+  }
+  gemmPacked<T>(ctx.pool, nthreads, ks, p);
+}
+
+}  // namespace
+
+template <typename T>
+void gemm(Context& ctx, int64_t M, int64_t N, int64_t K,
+          const T* A, int64_t rsA, int64_t csA,
+          const T* B, int64_t rsB, int64_t csB,
+          T* C, int64_t rsC, int64_t csC) {
+  TG_CHECK(M >= 0 && N >= 0 && K >= 0, "gemm: negative size [%lld,%lld,%lld]", (long long)M, (long long)N,
+           (long long)K);
+  TG_CHECK(rsA >= 0 && csA >= 0 && rsB >= 0 && csB >= 0 && rsC >= 0 && csC >= 0, "gemm: negative stride");
+  gemmImpl<T>(ctx, kDefaultTuning, M, N, K, A, rsA, csA, B, rsB, csB, C, rsC, csC);
+}
+
+namespace gemm_detail {
+template <typename T>
+void gemmTuned(Context& ctx, const Tuning& tuning, int64_t M, int64_t N, int64_t K, const T* A, int64_t rsA,
+               int64_t csA, const T* B, int64_t rsB, int64_t csB, T* C, int64_t rsC, int64_t csC) {
+  TG_CHECK(M >= 0 && N >= 0 && K >= 0 && rsA >= 0 && csA >= 0 && rsB >= 0 && csB >= 0 && rsC >= 0 && csC >= 0,
+           "gemm: negative size or stride");
+  gemmImpl<T>(ctx, tuning, M, N, K, A, rsA, csA, B, rsB, csB, C, rsC, csC);
+}
+template void gemmTuned<float>(Context&, const Tuning&, int64_t, int64_t, int64_t, const float*, int64_t, int64_t,
+                               const float*, int64_t, int64_t, float*, int64_t, int64_t);
+template void gemmTuned<double>(Context&, const Tuning&, int64_t, int64_t, int64_t, const double*, int64_t,
+                                int64_t, const double*, int64_t, int64_t, double*, int64_t, int64_t);
+}  // namespace gemm_detail
 
 template void gemm<float>(Context&, int64_t, int64_t, int64_t, const float*, int64_t, int64_t,
                           const float*, int64_t, int64_t, float*, int64_t, int64_t);

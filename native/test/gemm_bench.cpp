@@ -1,0 +1,522 @@
+// GEMM benchmark: GFLOP/s of tg::gemm against the machine's measured FMA peak, and
+// optionally against OpenBLAS.
+//
+//   gemm_bench [--reps N] [--min-time SEC] [--quick] [--sections peak,square,trans,mlp,small,scaling,threshold]
+//
+// Each number is the median of --reps runs (default 5); a run repeats the call until
+// --min-time seconds (default 0.25) have passed and reports the mean time per call.
+//
+// OpenBLAS side-by-side (off by default; needs `apt-get install libopenblas-dev`):
+//   cmake -S . -B build-bench-blas -G Ninja -DCMAKE_BUILD_TYPE=Release -DTG_NATIVE_TESTS=ON
+//         -DCMAKE_CXX_FLAGS=-DTG_BENCH_OPENBLAS
+//   cmake --build build-bench-blas && build-bench-blas/gemm_bench
+// The library is loaded with dlopen (libopenblas.so.0, or $TG_OPENBLAS_LIB), so nothing
+// else in the build changes; its thread count is set to match each row.
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <functional>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <time.h>
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+#ifdef TG_BENCH_OPENBLAS
+#include <dlfcn.h>
+#endif
+
+#include "../src/gemm/gemm_kernels.h"
+#include "tg/context.h"
+#include "tg/gemm.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
+
+int gReps = 5;
+double gMinTime = 0.25;
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  const size_t n = v.size();
+  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+double threadCpuNow() {
+  timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return double(ts.tv_sec) + 1e-9 * double(ts.tv_nsec);
+}
+
+// Seconds per call: median over reps of the mean wall time per call (after a warm-up
+// call), and likewise the calling thread's CPU time per call. On a shared machine the
+// CPU time excludes time spent descheduled; it is only meaningful for 1-thread runs.
+struct Timing {
+  double wall, cpu;
+};
+Timing timeBoth(const std::function<void()>& fn, double minTime = -1) {
+  if (minTime < 0) minTime = gMinTime;
+  fn();
+  std::vector<double> wall, cpu;
+  for (int r = 0; r < gReps; ++r) {
+    int64_t iters = 0, batch = 1;
+    const auto t0 = Clock::now();
+    const double c0 = threadCpuNow();
+    double el = 0;
+    do {
+      for (int64_t i = 0; i < batch; ++i) fn();
+      iters += batch;
+      el = seconds(Clock::now() - t0);
+      if (el < minTime / 100) batch *= 2;  // read the clock rarely for tiny calls
+    } while (el < minTime);
+    wall.push_back(el / double(iters));
+    cpu.push_back((threadCpuNow() - c0) / double(iters));
+  }
+  return {median(wall), median(cpu)};
+}
+double timeIt(const std::function<void()>& fn, double minTime = -1) { return timeBoth(fn, minTime).wall; }
+
+// ---------------------------------------------------------------------------------
+// Peak: a register-only FMA loop (12 independent chains, enough to cover 2 pipes x
+// 4-5 cycles of latency), and the core clock from a chain of dependent integer adds
+// (1 cycle each), which gives FLOP/cycle without reading model-specific counters.
+
+#if defined(__x86_64__)
+__attribute__((target("avx2,fma"))) float fmaLoopF32(int64_t iters) {
+  __m256 a0 = _mm256_set1_ps(0.1f), a1 = _mm256_set1_ps(0.2f), a2 = _mm256_set1_ps(0.3f), a3 = _mm256_set1_ps(0.4f);
+  __m256 a4 = _mm256_set1_ps(0.5f), a5 = _mm256_set1_ps(0.6f), a6 = _mm256_set1_ps(0.7f), a7 = _mm256_set1_ps(0.8f);
+  __m256 a8 = _mm256_set1_ps(0.9f), a9 = _mm256_set1_ps(1.0f), a10 = _mm256_set1_ps(1.1f), a11 = _mm256_set1_ps(1.2f);
+  const __m256 m = _mm256_set1_ps(0.9999999f), c = _mm256_set1_ps(1e-7f);
+  for (int64_t i = 0; i < iters; ++i) {
+    a0 = _mm256_fmadd_ps(a0, m, c); a1 = _mm256_fmadd_ps(a1, m, c); a2 = _mm256_fmadd_ps(a2, m, c);
+    a3 = _mm256_fmadd_ps(a3, m, c); a4 = _mm256_fmadd_ps(a4, m, c); a5 = _mm256_fmadd_ps(a5, m, c);
+    a6 = _mm256_fmadd_ps(a6, m, c); a7 = _mm256_fmadd_ps(a7, m, c); a8 = _mm256_fmadd_ps(a8, m, c);
+    a9 = _mm256_fmadd_ps(a9, m, c); a10 = _mm256_fmadd_ps(a10, m, c); a11 = _mm256_fmadd_ps(a11, m, c);
+    __asm__ volatile("" : "+x"(a0), "+x"(a1), "+x"(a2), "+x"(a3), "+x"(a4), "+x"(a5));
+    __asm__ volatile("" : "+x"(a6), "+x"(a7), "+x"(a8), "+x"(a9), "+x"(a10), "+x"(a11));
+  }
+  __m256 s = _mm256_add_ps(_mm256_add_ps(_mm256_add_ps(a0, a1), _mm256_add_ps(a2, a3)),
+                           _mm256_add_ps(_mm256_add_ps(a4, a5), _mm256_add_ps(a6, a7)));
+  s = _mm256_add_ps(s, _mm256_add_ps(_mm256_add_ps(a8, a9), _mm256_add_ps(a10, a11)));
+  float out[8];
+  _mm256_storeu_ps(out, s);
+  return out[0];
+}
+constexpr double kFlopsPerIterF32 = 12 * 8 * 2;
+
+double clockGHz() {
+  // 8 dependent adds per iteration: ~1 cycle each.
+  const int64_t iters = 50'000'000;
+  std::vector<double> ghz;
+  for (int r = 0; r < 7; ++r) {
+    uint64_t x = 0;
+    const double c0 = threadCpuNow();
+    for (int64_t i = 0; i < iters; ++i) {
+      __asm__ volatile(
+          "add $1, %0\n\tadd $1, %0\n\tadd $1, %0\n\tadd $1, %0\n\t"
+          "add $1, %0\n\tadd $1, %0\n\tadd $1, %0\n\tadd $1, %0"
+          : "+r"(x));
+    }
+    const double s = threadCpuNow() - c0;
+    ghz.push_back(double(iters) * 8 / s / 1e9);
+  }
+  return median(ghz);
+}
+#endif
+
+struct Peak {
+  double ghz = 0;               // core clock estimate
+  double perCoreGflops = 0;     // float32 FMA peak, one thread (thread CPU time)
+  double flopPerCycle = 0;
+  double allGflops = 0;         // float32, all threads at once (wall time)
+  int threads = 1;
+};
+
+Peak measurePeak(int threads) {
+  Peak p;
+  p.threads = threads;
+#if defined(__x86_64__)
+  if (!__builtin_cpu_supports("avx2") || !__builtin_cpu_supports("fma")) return p;
+  p.ghz = clockGHz();
+  const int64_t iters = 20'000'000;
+  std::vector<double> g;
+  volatile float sink = 0;
+  for (int r = 0; r < 7; ++r) {
+    const double c0 = threadCpuNow();
+    sink = sink + fmaLoopF32(iters);
+    g.push_back(double(iters) * kFlopsPerIterF32 / (threadCpuNow() - c0) / 1e9);
+  }
+  p.perCoreGflops = median(g);
+  p.flopPerCycle = p.perCoreGflops / p.ghz;
+  std::vector<double> all;
+  for (int r = 0; r < 5; ++r) {
+    std::vector<std::thread> ts;
+    std::atomic<int> ready{0};
+    const auto t0 = Clock::now();
+    for (int t = 0; t < threads; ++t)
+      ts.emplace_back([&] {
+        ready++;
+        volatile float s = fmaLoopF32(iters);
+        (void)s;
+      });
+    for (auto& t : ts) t.join();
+    all.push_back(double(iters) * kFlopsPerIterF32 * threads / seconds(Clock::now() - t0) / 1e9);
+  }
+  p.allGflops = median(all);
+#endif
+  return p;
+}
+
+// ---------------------------------------------------------------------------------
+// OpenBLAS, loaded at run time (compile with -DTG_BENCH_OPENBLAS).
+
+struct Blas {
+  using SgemmFn = void (*)(int, int, int, int, int, int, float, const float*, int, const float*, int, float, float*,
+                           int);
+  using DgemmFn = void (*)(int, int, int, int, int, int, double, const double*, int, const double*, int, double,
+                           double*, int);
+  SgemmFn sgemm = nullptr;
+  DgemmFn dgemm = nullptr;
+  void (*setThreads)(int) = nullptr;
+  bool ok() const { return sgemm && dgemm && setThreads; }
+};
+
+Blas loadBlas() {
+  Blas b;
+#ifdef TG_BENCH_OPENBLAS
+  const char* name = std::getenv("TG_OPENBLAS_LIB");
+  void* h = dlopen(name ? name : "libopenblas.so.0", RTLD_NOW | RTLD_LOCAL);
+  if (!h) {
+    std::printf("OpenBLAS: not loaded (%s)\n", dlerror());
+    return b;
+  }
+  b.sgemm = reinterpret_cast<Blas::SgemmFn>(dlsym(h, "cblas_sgemm"));
+  b.dgemm = reinterpret_cast<Blas::DgemmFn>(dlsym(h, "cblas_dgemm"));
+  b.setThreads = reinterpret_cast<void (*)(int)>(dlsym(h, "openblas_set_num_threads"));
+  if (!b.ok()) std::printf("OpenBLAS: symbols missing\n");
+#endif
+  return b;
+}
+constexpr int kCblasRowMajor = 101, kCblasNoTrans = 111, kCblasTrans = 112;
+
+// ---------------------------------------------------------------------------------
+
+template <typename T> const char* tname();
+template <> const char* tname<float>() { return "f32"; }
+template <> const char* tname<double>() { return "f64"; }
+
+template <typename T>
+std::vector<T> randomVec(size_t n, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<double> u(-1, 1);
+  std::vector<T> v(n);
+  for (auto& x : v) x = T(u(rng));
+  return v;
+}
+
+// One product: C[M,N] = op(A)·op(B), row-major storage; transA means A is stored as
+// [K,M] (so op(A) = Aᵀ, strides rs=1, cs=M), likewise transB ([N,K]).
+struct Shape {
+  const char* label;
+  int64_t M, N, K;
+  bool transA, transB;
+};
+
+struct Row {
+  std::string dtype, label, layout;
+  int threads;
+  double gflops, pctPeak, blasGflops;
+};
+std::vector<Row> gRows;
+
+template <typename T>
+double peakFor(const Peak& pk, int threads) {
+  // Double has half the lanes: peak FLOP/s is half the float one.
+  // Multi-thread rows: threads x the single-core peak (the all-thread measurement
+  // depends on what else runs on the machine).
+  const double scale = sizeof(T) == 4 ? 1.0 : 0.5;
+  return pk.perCoreGflops * scale * double(std::max(threads, 1));
+}
+
+template <typename T>
+void benchShape(tg::Context& ctx, const Blas& blas, const Peak& pk, const Shape& s, int threads) {
+  const int64_t M = s.M, N = s.N, K = s.K;
+  auto A = randomVec<T>(size_t(M * K), 1), B = randomVec<T>(size_t(K * N), 2);
+  std::vector<T> C(size_t(M * N));
+  const int64_t rsA = s.transA ? 1 : K, csA = s.transA ? M : 1;
+  const int64_t rsB = s.transB ? 1 : N, csB = s.transB ? K : 1;
+  ctx.pool.setThreads(threads);
+  const double flops = 2.0 * double(M) * double(N) * double(K);
+  const Timing t = timeBoth([&] {
+    tg::gemm<T>(ctx, M, N, K, A.data(), rsA, csA, B.data(), rsB, csB, C.data(), N, 1);
+  });
+  Timing bt{0, 0};
+  if (blas.ok()) {
+    blas.setThreads(threads);
+    const int lda = s.transA ? int(M) : int(K), ldb = s.transB ? int(K) : int(N);
+    bt = timeBoth([&] {
+      if constexpr (sizeof(T) == 4)
+        blas.sgemm(kCblasRowMajor, s.transA ? kCblasTrans : kCblasNoTrans, s.transB ? kCblasTrans : kCblasNoTrans,
+                   int(M), int(N), int(K), 1.0f, A.data(), lda, B.data(), ldb, 0.0f, C.data(), int(N));
+      else
+        blas.dgemm(kCblasRowMajor, s.transA ? kCblasTrans : kCblasNoTrans, s.transB ? kCblasTrans : kCblasNoTrans,
+                   int(M), int(N), int(K), 1.0, A.data(), lda, B.data(), ldb, 0.0, C.data(), int(N));
+    });
+  }
+  const double g = flops / t.wall / 1e9;
+  const double peak = peakFor<T>(pk, threads);
+  Row r{tname<T>(), s.label, std::string(s.transA ? "T" : "N") + (s.transB ? "T" : "N"), threads, g,
+        peak > 0 ? 100.0 * g / peak : 0, bt.wall > 0 ? flops / bt.wall / 1e9 : 0};
+  gRows.push_back(r);
+  std::printf("%-4s %-28s %-3s %2d thr %8.2f GFLOP/s %5.1f%%", r.dtype.c_str(), r.label.c_str(), r.layout.c_str(),
+              threads, g, r.pctPeak);
+  if (threads == 1) {
+    const double gc = flops / t.cpu / 1e9;
+    std::printf(" | cpu-time %7.2f %5.1f%%", gc, peak > 0 ? 100.0 * gc / peak : 0);
+  } else {
+    std::printf(" | %24s", "");
+  }
+  if (bt.wall > 0) {
+    std::printf(" | OpenBLAS %7.2f", r.blasGflops);
+    if (threads == 1) std::printf(" cpu-time %7.2f", flops / bt.cpu / 1e9);
+    else std::printf(" %16s", "");
+    std::printf("  ours/OB %.2f", threads == 1 ? bt.cpu / t.cpu : bt.wall / t.wall);
+  }
+  std::printf("\n");
+  std::fflush(stdout);
+}
+
+// Latency of small products through each path (ns per call), to pick thresholds.
+template <typename T>
+void benchSmall(tg::Context& ctx, const Blas& blas) {
+  using tg::gemm_detail::Path;
+  using tg::gemm_detail::Tuning;
+  ctx.pool.setThreads(1);
+  struct S { int64_t M, N, K; bool tB; };
+  const S shapes[] = {{5, 2, 3, false}, {2, 2, 2, false}, {4, 4, 4, false}, {8, 8, 8, false},  {16, 16, 16, false},
+                      {24, 24, 24, false}, {32, 32, 32, false}, {48, 48, 48, false}, {64, 64, 64, false},
+                      {80, 80, 80, false}, {96, 96, 96, false}, {128, 128, 128, false},
+                      {8, 8, 8, true}, {16, 16, 16, true}, {32, 32, 32, true}, {64, 64, 64, true}};
+  std::printf("\n%s small products, 1 thread, ns per call (thread CPU time; auto = what tg::gemm picks)%s\n", tname<T>(),
+              blas.ok() ? "; OpenBLAS for reference" : "");
+  std::printf("%-16s %10s %10s %10s %10s %10s\n", "shape", "auto", "tiny", "direct", "packed", "openblas");
+  for (const S& s : shapes) {
+    auto A = randomVec<T>(size_t(s.M * s.K), 1), B = randomVec<T>(size_t(s.K * s.N), 2);
+    std::vector<T> C(size_t(s.M * s.N));
+    const int64_t rsB = s.tB ? 1 : s.N, csB = s.tB ? s.K : 1;
+    auto run = [&](Path p) {
+      Tuning t;
+      t.path = p;
+      return 1e9 * timeBoth(
+                       [&] {
+                         tg::gemm_detail::gemmTuned<T>(ctx, t, s.M, s.N, s.K, A.data(), s.K, 1, B.data(), rsB, csB,
+                                                       C.data(), s.N, 1);
+                       },
+                       0.05).cpu;
+    };
+    char label[64];
+    std::snprintf(label, sizeof label, "%lldx%lldx%lld%s", (long long)s.M, (long long)s.N, (long long)s.K,
+                  s.tB ? " NT" : "");
+    double bl = 0;
+    if (blas.ok()) {
+      blas.setThreads(1);
+      bl = 1e9 * timeBoth(
+                     [&] {
+                       if constexpr (sizeof(T) == 4)
+                         blas.sgemm(kCblasRowMajor, kCblasNoTrans, s.tB ? kCblasTrans : kCblasNoTrans, int(s.M),
+                                    int(s.N), int(s.K), 1.0f, A.data(), int(s.K), B.data(), s.tB ? int(s.K) : int(s.N),
+                                    0.0f, C.data(), int(s.N));
+                       else
+                         blas.dgemm(kCblasRowMajor, kCblasNoTrans, s.tB ? kCblasTrans : kCblasNoTrans, int(s.M),
+                                    int(s.N), int(s.K), 1.0, A.data(), int(s.K), B.data(), s.tB ? int(s.K) : int(s.N),
+                                    0.0, C.data(), int(s.N));
+                     },
+                     0.05).cpu;
+    }
+    std::printf("%-16s %10.0f %10.0f %10.0f %10.0f %10.0f\n", label, run(Path::Auto), run(Path::Tiny),
+                run(Path::Direct), run(Path::Packed), bl);
+    std::fflush(stdout);
+  }
+}
+
+// Time with the pool (all threads) vs 1 thread around the threading threshold.
+template <typename T>
+void benchThreshold(tg::Context& ctx) {
+  using tg::gemm_detail::Path;
+  using tg::gemm_detail::Tuning;
+  const int all = std::max(1u, std::thread::hardware_concurrency());
+  std::printf("\n%s threading threshold: us per call, square NN, packed path, 1 thread vs %d threads\n", tname<T>(), all);
+  std::printf("%-8s %10s %10s %8s\n", "n", "1 thread", "threads", "speedup");
+  for (int64_t n : {24, 32, 40, 48, 56, 64, 80, 96, 128, 192}) {
+    auto A = randomVec<T>(size_t(n * n), 1), B = randomVec<T>(size_t(n * n), 2);
+    std::vector<T> C(size_t(n * n));
+    Tuning t;
+    t.path = Path::Packed;
+    t.threadWork = 0;
+    auto run = [&](int threads) {
+      ctx.pool.setThreads(threads);
+      return 1e6 * timeIt(
+                       [&] {
+                         tg::gemm_detail::gemmTuned<T>(ctx, t, n, n, n, A.data(), n, 1, B.data(), n, 1, C.data(), n,
+                                                       1);
+                       },
+                       0.05);
+    };
+    const double t1 = run(1), tn = run(all);
+    std::printf("%-8lld %10.2f %10.2f %8.2f\n", (long long)n, t1, tn, t1 / tn);
+  }
+  // Fork-join overhead of the pool alone.
+  ctx.pool.setThreads(all);
+  std::atomic<int64_t> sink{0};
+  const double fj = 1e6 * timeIt([&] { ctx.pool.parallelFor(all, [&](int64_t t) { sink += t; }); }, 0.05);
+  std::printf("empty parallelFor(%d tasks): %.2f us\n", all, fj);
+}
+
+// Thread scaling of large products: wall time and total process CPU time per call for 1
+// thread and for all threads. CPU time shows the threading overhead; wall time only
+// shows the speedup when the other cores are actually free.
+template <typename T>
+void benchScaling(tg::Context& ctx) {
+  const int all = std::max(1u, std::thread::hardware_concurrency());
+  std::printf("\n%s thread scaling, square NN: ms per call (median of reps), 1 vs %d threads\n", tname<T>(), all);
+  std::printf("%-6s %10s %10s %10s %10s %9s %9s\n", "n", "wall 1", "cpu 1", "wall N", "cpu N", "speedup", "cpu N/1");
+  auto procCpu = [] {
+    timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return double(ts.tv_sec) + 1e-9 * double(ts.tv_nsec);
+  };
+  for (int64_t n : {256, 512, 1024, 2048}) {
+    auto A = randomVec<T>(size_t(n * n), 1), B = randomVec<T>(size_t(n * n), 2);
+    std::vector<T> C(size_t(n * n));
+    double wall[2], cpu[2];
+    for (int x = 0; x < 2; ++x) {
+      ctx.pool.setThreads(x == 0 ? 1 : all);
+      auto call = [&] { tg::gemm<T>(ctx, n, n, n, A.data(), n, 1, B.data(), n, 1, C.data(), n, 1); };
+      call();
+      std::vector<double> w, c;
+      for (int r = 0; r < gReps; ++r) {
+        int64_t iters = 0;
+        const auto t0 = Clock::now();
+        const double c0 = procCpu();
+        do {
+          call();
+          ++iters;
+        } while (seconds(Clock::now() - t0) < gMinTime);
+        w.push_back(seconds(Clock::now() - t0) / double(iters));
+        c.push_back((procCpu() - c0) / double(iters));
+      }
+      wall[x] = median(w);
+      cpu[x] = median(c);
+    }
+    std::printf("%-6lld %10.3f %10.3f %10.3f %10.3f %8.2fx %8.2fx\n", (long long)n, 1e3 * wall[0], 1e3 * cpu[0],
+                1e3 * wall[1], 1e3 * cpu[1], wall[0] / wall[1], cpu[1] / cpu[0]);
+    std::fflush(stdout);
+  }
+}
+
+bool has(const std::string& sections, const char* s) {
+  return sections.empty() || ("," + sections + ",").find("," + std::string(s) + ",") != std::string::npos;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string sections;
+  bool quick = false;
+  for (int i = 1; i < argc; ++i) {
+    if (!std::strcmp(argv[i], "--reps") && i + 1 < argc) gReps = std::atoi(argv[++i]);
+    else if (!std::strcmp(argv[i], "--min-time") && i + 1 < argc) gMinTime = std::atof(argv[++i]);
+    else if (!std::strcmp(argv[i], "--sections") && i + 1 < argc) sections = argv[++i];
+    else if (!std::strcmp(argv[i], "--quick")) quick = true;
+    else {
+      std::printf("usage: gemm_bench [--reps N] [--min-time SEC] [--quick] [--sections peak,square,trans,mlp,small,scaling,threshold]\n");
+      return 2;
+    }
+  }
+  if (quick) {
+    gReps = 3;
+    gMinTime = 0.1;
+  }
+  tg::Context ctx;
+  const int all = ctx.pool.threads();
+  Blas blas = loadBlas();
+  std::printf("gemm_bench: avx2+fma=%s, threads=%d, reps=%d (median), min-time=%.2fs, OpenBLAS=%s\n",
+              ctx.cpu.avx2 && ctx.cpu.fma ? "yes" : "no", all, gReps, gMinTime,
+              blas.ok() ? "yes" :
+#ifdef TG_BENCH_OPENBLAS
+                        "not found"
+#else
+                        "off (build with -DCMAKE_CXX_FLAGS=-DTG_BENCH_OPENBLAS to enable)"
+#endif
+  );
+
+  Peak pk;
+  if (has(sections, "peak") || has(sections, "square") || has(sections, "trans") || has(sections, "mlp")) {
+    pk = measurePeak(all);
+    std::printf("FMA peak: clock ~%.2f GHz; f32 %.1f GFLOP/s per core (%.1f FLOP/cycle, thread CPU time); "
+                "%d threads %.1f GFLOP/s (wall); f64 is half\n"
+                "%% of peak: against threads x the 1-core peak\n",
+                pk.ghz, pk.perCoreGflops, pk.flopPerCycle, all, pk.allGflops);
+  }
+  std::vector<int> threadCounts = {1};
+  if (all > 1) threadCounts.push_back(all);
+
+  if (has(sections, "square")) {
+    std::printf("\nsquare C = A·B, row-major\n");
+    for (int64_t n : {64, 128, 256, 512, 1024, 2048}) {
+      char* label = new char[64];  // lives for the program (rows keep the pointer)
+      std::snprintf(label, 64, "%lldx%lldx%lld", (long long)n, (long long)n, (long long)n);
+      for (int t : threadCounts) benchShape<float>(ctx, blas, pk, {label, n, n, n, false, false}, t);
+      for (int t : threadCounts) benchShape<double>(ctx, blas, pk, {label, n, n, n, false, false}, t);
+    }
+  }
+  if (has(sections, "trans")) {
+    std::printf("\ntransposed operands (strides only, never materialised)\n");
+    for (int64_t n : {256, 1024, 2048}) {
+      if (quick && n == 1024) continue;
+      char* label = new char[64];
+      std::snprintf(label, 64, "%lldx%lldx%lld", (long long)n, (long long)n, (long long)n);
+      for (int t : threadCounts)
+        for (int l = 0; l < 4; ++l) benchShape<float>(ctx, blas, pk, {label, n, n, n, bool(l & 1), bool(l & 2)}, t);
+      if (n == 2048)
+        for (int t : threadCounts)
+          for (int l = 0; l < 4; ++l) benchShape<double>(ctx, blas, pk, {label, n, n, n, bool(l & 1), bool(l & 2)}, t);
+    }
+  }
+  if (has(sections, "mlp")) {
+    std::printf("\nMLP layer [128,784]x[784,256] and its backward products\n");
+    const Shape mlp[] = {
+        {"fwd X·W [128,784]x[784,256]", 128, 256, 784, false, false},
+        {"dW = Xᵀ·dY [784,128]ᵀ...", 784, 256, 128, true, false},
+        {"dX = dY·Wᵀ [128,256]x..ᵀ", 128, 784, 256, false, true},
+    };
+    for (const Shape& s : mlp)
+      for (int t : threadCounts) benchShape<float>(ctx, blas, pk, s, t);
+    for (const Shape& s : mlp)
+      for (int t : threadCounts) benchShape<double>(ctx, blas, pk, s, t);
+  }
+  if (has(sections, "small")) {
+    benchSmall<float>(ctx, blas);
+    benchSmall<double>(ctx, blas);
+  }
+  if (has(sections, "scaling") && all > 1) {
+    benchScaling<float>(ctx);
+    benchScaling<double>(ctx);
+  }
+  if (has(sections, "threshold")) {
+    benchThreshold<float>(ctx);
+    benchThreshold<double>(ctx);
+  }
+  return 0;
+}
