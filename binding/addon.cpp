@@ -47,7 +47,7 @@ struct ScalarOperand {
     switch (dtype) {
       case tg::DType::F32: value.f32 = static_cast<float>(x); break;
       case tg::DType::F64: value.f64 = x; break;
-      case tg::DType::I32: value.i32 = x != x ? 0 : static_cast<int32_t>(x); break;
+      case tg::DType::I32: value.i32 = tg::toInt32(x); break;
       case tg::DType::Bool: value.b = x != 0; break;
     }
     tg::View v;

@@ -2,7 +2,6 @@
 // Each op's scalar definition is one `if constexpr` branch below; the loops are shared.
 #include <cmath>
 #include <cstring>
-#include <limits>
 
 #include "strided.h"
 #include "tg/kernels.h"
@@ -12,13 +11,6 @@ namespace {
 
 template <typename T>
 constexpr bool isFloat = std::is_floating_point_v<T>;
-
-// Float → int32 as x86 does it (truncation; NaN and out-of-range give INT32_MIN), without
-// the undefined behaviour of a plain cast.
-inline int32_t toInt32(double x) {
-  if (!(x > -2147483649.0 && x < 2147483648.0)) return std::numeric_limits<int32_t>::min();
-  return static_cast<int32_t>(x);
-}
 
 template <typename To, typename From>
 inline To convert(From x) {

@@ -28,6 +28,13 @@ inline const char* dtypeName(DType d) {
   return "?";
 }
 
+// Float -> int32 as x86 does it (truncation; NaN and out-of-range give INT32_MIN), without
+// the undefined behaviour of a plain cast.
+inline int32_t toInt32(double x) {
+  if (!(x > -2147483649.0 && x < 2147483648.0)) return INT32_MIN;
+  return static_cast<int32_t>(x);
+}
+
 template <typename T> struct DTypeOf;
 template <> struct DTypeOf<float> { static constexpr DType value = DType::F32; };
 template <> struct DTypeOf<double> { static constexpr DType value = DType::F64; };
