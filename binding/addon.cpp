@@ -241,7 +241,7 @@ void IndexOp(const Napi::CallbackInfo& info) {
   tg::View x = binding::readView(env, info[2], meta, "x");
   tg::View index = binding::readView(env, info[3], meta, "index");
   const double dim = numberArg(info, 4, "indexOp");
-  runKernel(env, [&] { tg::indexOp(inst.ctx, op, out, x, index, static_cast<int>(dim)); });
+  runKernel(env, [&] { tg::indexOp(inst.ctx, op, out, x, index, tg::toInt32(dim)); });  // NaN, ±inf: rejected as out of range
 }
 
 void SetNumThreads(const Napi::CallbackInfo& info) {
