@@ -28,6 +28,8 @@ void indexAlongDim(const View& sel, const View& full, const View& index, int dim
   const int32_t* idx = index.ptr<int32_t>();
   // Pre-check all indices so that a bad one leaves the output untouched.
   for (int64_t i = 0; i < n; ++i) checkedIndex(idx[i * index.strides[0]], full.shape[dim], dim);
+  // Nothing to select or add: the loop below would still walk every other position.
+  if (sel.numel() == 0) return;
   View s = sel, f = full;
   s.shape[dim] = f.shape[dim] = 1;
   const View* views[2] = {&s, &f};
