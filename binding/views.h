@@ -77,6 +77,12 @@ inline tg::View readView(Napi::Env env, const Napi::Value& value, MetaReader& me
   if (numel > 0 && last >= length)
     throw Napi::RangeError::New(env, std::string(arg) + ": view reaches element " + std::to_string(static_cast<int64_t>(last)) +
                                          " of a buffer of " + std::to_string(length));
+  // An empty view addresses nothing, so its offset and strides went unchecked: zero them,
+  // so that no kernel does arithmetic with them (a huge stride times a huge size overflows).
+  if (numel == 0) {
+    v.offset = 0;
+    for (int i = 0; i < ndim; ++i) v.strides[i] = 0;
+  }
   return v;
 }
 
