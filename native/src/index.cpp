@@ -6,6 +6,14 @@
 namespace tg {
 namespace {
 
+// a + b, where int32 wraps on overflow as in the other int kernels (computed unsigned:
+// signed overflow is undefined behaviour).
+template <typename T>
+inline T addWrapping(T a, T b) {
+  if constexpr (std::is_same_v<T, int32_t>) return static_cast<int32_t>(static_cast<uint32_t>(a) + static_cast<uint32_t>(b));
+  else return a + b;
+}
+
 inline int64_t checkedIndex(int32_t i, int64_t size, int dim) {
   TG_CHECK(i >= 0 && i < size, "index %d is out of bounds for dimension %d with size %lld", i, dim, (long long)size);
   return i;
@@ -40,7 +48,7 @@ void indexAlongDim(const View& sel, const View& full, const View& index, int dim
       T* fp = reinterpret_cast<T*>(p[1] + k * st[1]);
       for (int64_t i = 0; i < n; ++i) {
         const int64_t j = idx[i * index.strides[0]];
-        if constexpr (Add) fp[j * full.strides[dim]] += sp[i * sel.strides[dim]];
+        if constexpr (Add) fp[j * full.strides[dim]] = addWrapping(fp[j * full.strides[dim]], sp[i * sel.strides[dim]]);
         else sp[i * sel.strides[dim]] = fp[j * full.strides[dim]];
       }
     }
@@ -73,7 +81,7 @@ void gatherScatter(const View& dense, const View& sparse, const View& index, int
     for (int64_t k = 0; k < count; ++k) {
       T* dp = reinterpret_cast<T*>(p[0] + k * st[0]);
       T* sp = reinterpret_cast<T*>(p[1] + k * st[1]) + *reinterpret_cast<const int32_t*>(p[2] + k * st[2]) * step;
-      if constexpr (Add) *sp += *dp;
+      if constexpr (Add) *sp = addWrapping(*sp, *dp);
       else *dp = *sp;
     }
   });
