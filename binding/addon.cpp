@@ -10,6 +10,7 @@
 
 #include "tg/context.h"
 #include "tg/error.h"
+#include "tg/generator.h"
 #include "tg/kernels.h"
 #include "views.h"
 
@@ -36,9 +37,7 @@ binding::MetaReader metaReader(Napi::Env env, Instance& inst) {
   void* data = nullptr;
   if (napi_get_typedarray_info(env, meta, nullptr, &length, &data, nullptr, nullptr) != napi_ok)
     throw Napi::Error::New(env, "tensorgrad addon: cannot read the metadata scratch buffer");
-  binding::MetaReader reader(static_cast<const int32_t*>(data), length);
-  reader.setEnv(env);
-  return reader;
+  return binding::MetaReader(env, static_cast<const int32_t*>(data), length);
 }
 
 // A JS number operand becomes a 0-d view of `dtype` over this storage.
@@ -65,8 +64,8 @@ struct ScalarOperand {
 
 template <typename Enum>
 Enum opcode(Napi::Env env, const Napi::Value& value) {
-  if (!value.IsNumber()) throw Napi::TypeError::New(env, "expected an opcode");
-  const int32_t op = value.As<Napi::Number>().Int32Value();
+  int32_t op = -1;
+  if (napi_get_value_int32(env, value, &op) != napi_ok) throw Napi::TypeError::New(env, "expected an opcode");
   if (op < 0 || op >= static_cast<int32_t>(Enum::Count)) throw Napi::RangeError::New(env, "unknown opcode " + std::to_string(op));
   return static_cast<Enum>(op);
 }
@@ -126,6 +125,11 @@ Napi::Value Init(const Napi::CallbackInfo& info) {
 #include "tg/ops.def"
 #undef TG_INDEX_OP
   }));
+  result.Set("randomOps", names({
+#define TG_RANDOM_OP TG_NAME
+#include "tg/ops.def"
+#undef TG_RANDOM_OP
+  }));
 #undef TG_NAME
   result.Set("simd", inst->ctx.cpu.avx2 && inst->ctx.cpu.fma ? "avx2" : "scalar");
   return result;
@@ -145,10 +149,11 @@ void Unary(const Napi::CallbackInfo& info) {
 }
 
 // Reads an operand that may be a typed array (a view) or a JS number (a 0-d scalar of
-// the dtype `other` has).
+// `dtype`, the other operand's).
 tg::View operand(Napi::Env env, const Napi::Value& value, binding::MetaReader& meta, const char* arg,
                  ScalarOperand& scalar, tg::DType dtype) {
-  if (value.IsNumber()) return scalar.view(dtype, value.As<Napi::Number>().DoubleValue());
+  double number = 0;
+  if (napi_get_value_double(env, value, &number) == napi_ok) return scalar.view(dtype, number);
   return binding::readView(env, value, meta, arg);
 }
 
@@ -160,12 +165,12 @@ void Binary(const Napi::CallbackInfo& info) {
   auto op = opcode<tg::BinaryOp>(env, info[0]);
   auto meta = metaReader(env, inst);
   tg::View out = binding::readView(env, info[1], meta, "out");
-  if (info[2].IsNumber() && info[3].IsNumber()) throw Napi::TypeError::New(env, "binary: both operands are numbers");
   ScalarOperand sa, sb;
   tg::View a, b;
-  if (info[2].IsNumber()) {
+  double number = 0;
+  if (napi_get_value_double(env, info[2], &number) == napi_ok) {  // a number on the left takes b's dtype
     b = binding::readView(env, info[3], meta, "b");
-    a = sa.view(b.dtype, info[2].As<Napi::Number>().DoubleValue());
+    a = sa.view(b.dtype, number);
   } else {
     a = binding::readView(env, info[2], meta, "a");
     b = operand(env, info[3], meta, "b", sb, a.dtype);
@@ -247,6 +252,25 @@ void IndexOp(const Napi::CallbackInfo& info) {
   runKernel(env, [&] { tg::indexOp(inst.ctx, op, out, x, index, tg::toInt32(dim)); });  // NaN, ±inf: rejected as out of range
 }
 
+// random(op, state, out, p0, p1): state is the ArrayBuffer of a generator's state words
+// (tg/generator.h), borrowed for this call only; out is null for Seed.
+void Random(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  requireArgs(info, 5, "random");
+  Instance& inst = instance(env);
+  auto op = opcode<tg::RandomOp>(env, info[0]);
+  void* state = nullptr;
+  size_t stateBytes = 0;
+  if (napi_get_arraybuffer_info(env, info[1], &state, &stateBytes) != napi_ok || stateBytes != tg::kGeneratorWords * sizeof(uint32_t))
+    throw Napi::TypeError::New(env, "random: state must be an ArrayBuffer of " + std::to_string(tg::kGeneratorWords) + " 32-bit words");
+  auto meta = metaReader(env, inst);
+  tg::View out;
+  const bool hasOut = !info[2].IsNull();
+  if (hasOut) out = binding::readView(env, info[2], meta, "out");
+  double p0 = numberArg(info, 3, "random"), p1 = numberArg(info, 4, "random");
+  runKernel(env, [&] { tg::random(inst.ctx, op, static_cast<uint32_t*>(state), hasOut ? &out : nullptr, p0, p1); });
+}
+
 void SetNumThreads(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const double n = info.Length() > 0 && info[0].IsNumber() ? info[0].As<Napi::Number>().DoubleValue() : 0;
@@ -270,6 +294,7 @@ Napi::Object Module(Napi::Env env, Napi::Object exports) {
   exports.Set("reduce", Napi::Function::New(env, Reduce, "reduce"));
   exports.Set("matmul", Napi::Function::New(env, Matmul, "matmul"));
   exports.Set("indexOp", Napi::Function::New(env, IndexOp, "indexOp"));
+  exports.Set("random", Napi::Function::New(env, Random, "random"));
   exports.Set("setNumThreads", Napi::Function::New(env, SetNumThreads, "setNumThreads"));
   exports.Set("getNumThreads", Napi::Function::New(env, GetNumThreads, "getNumThreads"));
   return exports;

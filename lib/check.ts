@@ -72,7 +72,17 @@ export function checkShape(op: string, shape: readonly unknown[]): number[] {
 
 export function checkInt(op: string, name: string, v: unknown, min = -Infinity, max = Infinity): number {
   if (typeof v !== 'number' || !Number.isInteger(v)) throw opTypeError(op, `${name} must be an integer, got ${fmtValue(v)}`);
-  if (v < min || v > max) throw opRangeError(op, `${name} must be in ${min}..${max}, got ${v}`);
+  if (v < min || v > max) {
+    throw opRangeError(op, `${name} must be ${max === Infinity ? `>= ${min}` : `in ${min}..${max}`}, got ${v}`);
+  }
+  return v;
+}
+
+/** A number about to be stored as int32 (fractions truncate, as in PyTorch). */
+export function checkInt32Value(op: string, v: number): number {
+  if (!(v > -2147483649 && v < 2147483648)) {
+    throw opRangeError(op, `value cannot be converted to type int32 without overflow (got ${v})`);
+  }
   return v;
 }
 

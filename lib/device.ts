@@ -26,6 +26,12 @@ export const backends = {
   },
 };
 
+/** Whether a string names one of PyTorch's common device types ('cpu', 'mps', 'cuda:1'),
+ * supported here or not: tensor.to('cuda') is a device error, tensor.to('int64') is not. */
+export function isDeviceSpec(spec: string): boolean {
+  return /^(cpu|mps|cuda|xpu|meta)(:\d+)?$/.test(spec.trim());
+}
+
 /** tg.device('cpu'); 'mps' is an error unless the Metal backend is built and available. */
 export function device(spec: string | Device): Device {
   if (spec instanceof Device) return toDevice(spec);

@@ -22,18 +22,6 @@ export function itemSize(d: DType): number {
   return d === 'float64' ? 8 : d === 'bool' ? 1 : 4;
 }
 
-export function allocate(d: DType, n: number): TypedArray {
-  // A fresh ArrayBuffer (not a small on-heap typed array): its memory never moves, so
-  // native code may borrow the pointer for the duration of a call.
-  const buffer = new ArrayBuffer(n * itemSize(d));
-  switch (d) {
-    case 'float32': return new Float32Array(buffer);
-    case 'float64': return new Float64Array(buffer);
-    case 'int32': return new Int32Array(buffer);
-    case 'bool': return new Uint8Array(buffer);
-  }
-}
-
 export function dtypeOfArray(a: ArrayBufferView): DType | null {
   if (a instanceof Float32Array) return 'float32';
   if (a instanceof Float64Array) return 'float64';

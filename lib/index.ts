@@ -1,10 +1,11 @@
 // tensorgrad: PyTorch-style tensors and autograd for Node.js. The public surface.
 import { Tensor } from './tensor';
 import * as engine from './autograd/engine';
-import { gradcheck } from './autograd/gradcheck';
+import { gradcheck, gradgradcheck } from './autograd/gradcheck';
 import { defineOp, Node } from './autograd/function';
 import * as kernels from './native/kernels';
 import { nativeInfo } from './native/binding';
+import { checkTensor } from './ops/movement';
 
 export { Tensor } from './tensor';
 export type { NestedArray, TensorOrScalar } from './tensor';
@@ -12,7 +13,11 @@ export { float32, float64, int32, bool } from './dtype';
 export type { DType, TypedArray } from './dtype';
 export { tensor, from, zeros, ones, full, empty, zerosLike, onesLike, fullLike, emptyLike, arange, linspace, eye } from './ops/creation';
 export type { CreationOptions } from './ops/creation';
-export { add, sub, mul, div, pow, maximum, minimum, where, clamp } from './ops/elementwise';
+export { rand, randn, randint, randperm, randLike, randnLike } from './ops/random';
+export type { RandomOptions, RandomCreationOptions } from './ops/random';
+export { Generator, defaultGenerator, manualSeed, seed, initialSeed, getRngState, setRngState } from './random';
+export { add, sub, mul, div, pow, maximum, minimum, where, clamp, isclose, allclose } from './ops/elementwise';
+export type { CloseOptions } from './ops/elementwise';
 export { matmul, mm, outer, addmm } from './ops/linalg';
 export { cat, stack } from './ops/indexing';
 export { ValuesIndices } from './ops/reduce';
@@ -22,9 +27,9 @@ export { setPrintOptions, getPrintOptions } from './print';
 export type { PrintOptions } from './print';
 
 /** The functional form of a Tensor method: tg.exp(x) is x.exp(). */
-function method<K extends keyof Tensor>(name: K) {
+function method<K extends keyof Tensor & string>(name: K) {
   return (x: Tensor, ...args: Tensor[K] extends (...a: infer A) => unknown ? A : never): Tensor[K] extends (...a: never[]) => infer R ? R : never =>
-    (x[name] as (...a: unknown[]) => never)(...args);
+    (checkTensor(name, x)[name] as (...a: unknown[]) => never)(...args);
 }
 export const neg = method('neg');
 export const exp = method('exp');
@@ -102,6 +107,7 @@ export const autograd = {
       options,
     ),
   gradcheck,
+  gradgradcheck,
   /** Defines a differentiable op from a forward and a backward (torch.autograd.Function). */
   defineOp,
   Node,

@@ -1,7 +1,7 @@
 // The Tensor: a strided view (shape, strides, offset) over a Storage, plus autograd
 // state. Methods are thin: each delegates to the op defined in lib/ops/.
 import { inspect } from 'util';
-import { allocate, isDType, isFloating, type DType, type TypedArray } from './dtype';
+import { isDType, isFloating, type DType, type TypedArray } from './dtype';
 import { Storage, VersionCounter } from './storage';
 import { contiguousStrides, isContiguous, numelOf } from './layout';
 import { fmtShape, fmtValue, normDim, opError, opTypeError } from './check';
@@ -9,7 +9,7 @@ import * as kernels from './native/kernels';
 import type { Node } from './autograd/function';
 import { gradMode } from './autograd/grad_mode';
 import * as engine from './autograd/engine';
-import { Device, cpu, toDevice } from './device';
+import { Device, cpu, isDeviceSpec, toDevice } from './device';
 import { tensorRepr } from './print';
 import * as E from './ops/elementwise';
 import * as R from './ops/reduce';
@@ -17,6 +17,7 @@ import * as L from './ops/linalg';
 import * as M from './ops/movement';
 import * as I from './ops/indexing';
 import * as P from './ops/inplace';
+import * as Rnd from './ops/random';
 import type { ReduceDims } from './ops/reduce';
 
 export type Scalar = number;
@@ -26,7 +27,7 @@ export type NestedArray = number | boolean | NestedArray[];
 
 export class Tensor {
   /** @internal */ _storage: Storage;
-  /** @internal */ _version: VersionCounter;
+  /** @internal */ _versionCounter: VersionCounter | null;
   /** @internal */ _strides: number[];
   /** @internal */ _offset: number;
   /** @internal the tensor whose storage this one views (null if it owns it) */ _base: Tensor | null = null;
@@ -44,12 +45,12 @@ export class Tensor {
     this._strides = strides;
     this._offset = offset;
     this._dtype = dtype;
-    this._version = version ?? new VersionCounter();
+    this._versionCounter = version ?? null;
   }
 
   /** @internal A new contiguous tensor (zero-filled). */
   static _empty(shape: number[], dtype: DType): Tensor {
-    return new Tensor(new Storage(allocate(dtype, numelOf(shape))), shape, contiguousStrides(shape), 0, dtype);
+    return new Tensor(Storage.allocate(dtype, numelOf(shape)), shape, contiguousStrides(shape), 0, dtype);
   }
 
   /** @internal */
@@ -57,6 +58,11 @@ export class Tensor {
     const out = Tensor._empty(t.shape.slice(), t.dtype);
     kernels.fill(out, 1);
     return out;
+  }
+
+  /** @internal Shared with views and detach(); created on first use (most tensors never need one). */
+  get _version(): VersionCounter {
+    return (this._versionCounter ??= new VersionCounter());
   }
 
   /** @internal A view of this tensor's storage with another layout. */
@@ -115,15 +121,15 @@ export class Tensor {
     return this._requiresGrad;
   }
   set requiresGrad(value: boolean) {
+    if (!this.isLeaf) throw leafOnlyError(value);
     this.requiresGrad_(value);
   }
-  /** Sets requiresGrad on a leaf (in place); returns this. */
+  /** Sets requiresGrad on a leaf (in place); returns this. On a non-leaf, which requires
+   * grad already, requiresGrad_(true) does nothing (as in PyTorch). */
   requiresGrad_(value = true): this {
     if (!this.isLeaf) {
-      throw new Error(
-        'you can only change requires_grad flags of leaf variables.\n' +
-          'Hint: to compute gradients of an intermediate result use retainGrad(); to cut it from the graph use detach().',
-      );
+      if (value) return this;
+      throw leafOnlyError(value);
     }
     if (value && !isFloating(this._dtype)) {
       throw new Error(`only Tensors of floating point dtype can require gradients (got ${this._dtype})`);
@@ -268,7 +274,9 @@ export class Tensor {
   to(target: DType | Device | string | { dtype?: DType; device?: Device | string }): Tensor {
     let dtype: DType | undefined;
     if (typeof target === 'string' && isDType(target)) dtype = target;
-    else if (typeof target === 'string' || target instanceof Device) toDevice(target);
+    else if (typeof target === 'string' && !isDeviceSpec(target)) {
+      throw opTypeError('to', `unknown dtype or device ${fmtValue(target)} (dtypes: 'float32', 'float64', 'int32', 'bool'; devices: 'cpu', 'mps')`);
+    } else if (typeof target === 'string' || target instanceof Device) toDevice(target);
     else if (target && typeof target === 'object') {
       if (target.device !== undefined) toDevice(target.device);
       dtype = target.dtype;
@@ -558,9 +566,24 @@ export class Tensor {
   copy_(src: Tensor): this {
     return P.copyInPlace(this, src);
   }
+  /** Fills with normal values (in memory order, as PyTorch); options.generator picks the generator. */
+  normal_(mean = 0, std = 1, options?: Rnd.RandomOptions): this {
+    return Rnd.normalInPlace(this, mean, std, options);
+  }
+  /** Fills with uniform values in [from, to). */
+  uniform_(from = 0, to = 1, options?: Rnd.RandomOptions): this {
+    return Rnd.uniformInPlace(this, from, to, options);
+  }
+  /** Fills with 1 (probability p) or 0. */
+  bernoulli_(p = 0.5, options?: Rnd.RandomOptions): this {
+    return Rnd.bernoulliInPlace(this, p, options);
+  }
 }
 
-/** For printing tensors inside other structures with console.log. */
-export function isTensor(x: unknown): x is Tensor {
-  return x instanceof Tensor;
+function leafOnlyError(value: boolean): Error {
+  return new Error(
+    'you can only change requires_grad flags of leaf variables.' +
+      (value ? '' : " If you want to use a computed variable in a subgraph that doesn't require differentiation use detach().") +
+      '\nHint: to compute gradients of an intermediate result use retainGrad().',
+  );
 }

@@ -1,7 +1,9 @@
 // Runs every case of the golden files through one generic runner (see helpers/golden.ts).
+import * as fs from 'fs';
+import * as path from 'path';
 import { describe, expect, test } from 'vitest';
 import * as tg from '../lib/index';
-import { compareTensor, evaluate, loadCases, makeTensor, type Expr, type TensorSpec, type Tol } from './helpers/golden';
+import { compareTensor, evaluate, GOLDEN_DIR, loadCases, makeTensor, runRngCase, SHARED_GOLDEN_DIR, type Expr, type RngCase, type TensorSpec, type Tol } from './helpers/golden';
 
 interface OpCase {
   id: string;
@@ -63,6 +65,13 @@ describe('printing.json', () => {
   });
 });
 
+describe('rng.json', () => {
+  const cases = loadCases<RngCase>('rng.json');
+  test.each(cases.map((c) => [c.id, c] as const))('%s', (_id, c) => {
+    expect(runRngCase(c)).toEqual([]);
+  });
+});
+
 describe('the golden runner itself', () => {
   test('reports a value, shape or dtype mismatch', () => {
     const spec: TensorSpec = { shape: [2], dtype: 'float32', data: [1, 'nan'] };
@@ -72,5 +81,19 @@ describe('the golden runner itself', () => {
     expect(compareTensor(tg.tensor([1, 0]), spec, tol, 'x')).toHaveLength(1);
     expect(compareTensor(tg.tensor([[1, NaN]]), spec, tol, 'x')).toHaveLength(1);
     expect(compareTensor(tg.tensor([1, NaN], { dtype: 'float64' }), spec, tol, 'x')).toHaveLength(1);
+  });
+
+  test('compares float32 data as the float32 its shortest decimal stands for', () => {
+    const exact = { rtol: 0, atol: 0 };
+    const spec: TensorSpec = { shape: [1], dtype: 'float32', data: [0.1] };
+    expect(compareTensor(tg.tensor([0.1]), spec, exact, 'x')).toEqual([]);
+    expect(compareTensor(tg.tensor([Math.fround(0.1) * (1 + 2 ** -23)]), spec, exact, 'x')).toHaveLength(1);
+  });
+});
+
+describe.skipIf(!fs.existsSync(SHARED_GOLDEN_DIR))('the vendored golden files', () => {
+  test.each(fs.existsSync(SHARED_GOLDEN_DIR) ? fs.readdirSync(SHARED_GOLDEN_DIR) : [])('%s is an unmodified copy', (file) => {
+    const ours = fs.readFileSync(path.join(GOLDEN_DIR, file));
+    expect(ours.equals(fs.readFileSync(path.join(SHARED_GOLDEN_DIR, file)))).toBe(true);
   });
 });

@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { loadCases } from './helpers/golden';
 import {
   getPrintOptions,
   setPrintOptions,
@@ -10,7 +9,7 @@ import {
 } from '../lib/print';
 
 // ---------------------------------------------------------------------------------------
-// Golden cases (generated from PyTorch 1.13.1, see shared/golden/README.md "Print cases").
+// Golden cases (generated from PyTorch 1.13.1, see test/golden/README.md "Print cases").
 
 type SpecValue = number | 'nan' | 'inf' | '-inf';
 interface TensorSpec {
@@ -28,8 +27,7 @@ interface PrintCase {
   gradFn: string | null;
 }
 
-const goldenDir = process.env.TG_GOLDEN_DIR ?? path.resolve(__dirname, '..', '..', 'shared', 'golden');
-const cases: PrintCase[] = JSON.parse(readFileSync(path.join(goldenDir, 'printing.json'), 'utf8'));
+const cases: PrintCase[] = loadCases<PrintCase>('printing.json');
 const leafCases = cases.filter((c) => c.expr === null);
 const opCases = cases.filter((c) => c.expr !== null);
 

@@ -3,7 +3,7 @@
 // input's shape, and either accumulates into leaves' .grad (backward) or returns the
 // gradients of chosen inputs (autograd.grad).
 import { Tensor } from '../tensor';
-import { fmtShape } from '../check';
+import { fmtShape, fmtValue } from '../check';
 import { sameShape } from '../layout';
 import { gradMode } from './grad_mode';
 import { Node, type Edge } from './function';
@@ -44,13 +44,16 @@ function checkRoot(t: Tensor, i: number): void {
   }
 }
 
-function checkRootGrad(t: Tensor, g: Tensor, i: number): void {
+/** Checks a given output gradient and casts it to the output's dtype (as PyTorch does). */
+function checkRootGrad(t: Tensor, g: Tensor, i: number): Tensor {
+  if (!(g instanceof Tensor)) throw new TypeError(`backward: grad_output[${i}] must be a Tensor, got ${fmtValue(g)}`);
   if (!sameShape(t.shape, g.shape)) {
     throw new Error(
       `Mismatch in shape: grad_output[${i}] has a shape of ${fmtShape(g.shape)} and output[${i}] has a shape of ` +
         `${fmtShape(t.shape)}.\nHint: the gradient passed to backward() must have the output's shape.`,
     );
   }
+  return g.dtype === t.dtype ? g : g.to(t.dtype);
 }
 
 /** The implicit gradient of a scalar output. */
@@ -159,9 +162,7 @@ export function backward(tensors: Tensor[], gradTensors: (Tensor | null | undefi
   tensors.forEach(checkRoot);
   const rootGrads = tensors.map((t, i) => {
     const g = gradTensors[i];
-    if (g == null) return implicitGrad(t, i);
-    checkRootGrad(t, g, i);
-    return g;
+    return g == null ? implicitGrad(t, i) : checkRootGrad(t, g, i);
   });
   runPass({ roots: tensors, rootGrads, retainGraph, createGraph });
 }
@@ -185,9 +186,7 @@ export function grad(outputs: Tensor | Tensor[], inputs: Tensor | Tensor[], opti
   });
   const rootGrads = outs.map((t, i) => {
     const g = gradOuts[i];
-    if (g == null) return implicitGrad(t, i);
-    checkRootGrad(t, g, i);
-    return g;
+    return g == null ? implicitGrad(t, i) : checkRootGrad(t, g, i);
   });
   const captured = runPass({ roots: outs, rootGrads, retainGraph, createGraph, inputs: ins });
   return ins.map((t, i) => {

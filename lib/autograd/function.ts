@@ -31,6 +31,8 @@ export class Node<Info = unknown> {
   private savedTensors: Tensor[] | null = null;
   private savedVersions: number[] = [];
   private savedCounters: VersionCounter[] = [];
+  /** Which saved tensors are this node's output (for the version error's wording). */
+  private savedIsOutput: boolean[] = [];
   private released = false;
   private readonly def: OpDef<any[], Info>;
 
@@ -63,9 +65,12 @@ export class Node<Info = unknown> {
       const now = this.savedCounters[i].value;
       if (now !== this.savedVersions[i]) {
         const t = tensors[i];
+        // As PyTorch: a saved output names this node, a saved input its current gradFn,
+        // a leaf or constant nothing.
+        const origin = this.savedIsOutput[i] ? this.name : t.gradFn?.name;
         throw new Error(
           `one of the variables needed for gradient computation has been modified by an inplace operation: ` +
-            `[${torchTypeName(t.dtype)} [${t.shape.join(', ')}]], which is output 0 of ${t.gradFn?.name ?? 'a leaf'}, ` +
+            `[${torchTypeName(t.dtype)} [${t.shape.join(', ')}]]${origin ? `, which is output 0 of ${origin},` : ''} ` +
             `is at version ${now}; expected version ${this.savedVersions[i]} instead.\n` +
             `Hint: the backward of ${this.name} needs that tensor unchanged; use an out-of-place op ` +
             `(e.g. add instead of add_) or clone() it before modifying it.`,
@@ -73,6 +78,11 @@ export class Node<Info = unknown> {
       }
     }
     return tensors;
+  }
+
+  /** @internal Called by defineOp once forward has returned `out`. */
+  markOutput(out: Tensor): void {
+    if (this.savedTensors) this.savedIsOutput = this.savedTensors.map((t) => t === out);
   }
 
   /** Frees what forward saved (after a backward without retainGraph). */
@@ -122,37 +132,48 @@ export interface OpDef<Args extends any[], Info = unknown> {
 // The ctx handed to forward when nothing is recorded: saving is a no-op.
 const NOT_RECORDING = new Node<any>({ name: '', forward: () => undefined as never, backward: () => [] }, '');
 
-/** Defines an op; the returned function runs it and records it when needed. */
+function requiresGrad(x: unknown): boolean {
+  if (x instanceof Tensor) return x.requiresGrad;
+  return Array.isArray(x) && x.some((t) => t instanceof Tensor && t.requiresGrad);
+}
+
+function addEdge(node: Node<any>, t: Tensor): void {
+  node.next.push(t.requiresGrad ? (t.gradFn ?? t) : null);
+  node.needsInputGrad.push(t.requiresGrad);
+  node.inputShapes.push(t.shape);
+  node.inputDTypes.push(t.dtype);
+}
+
+const MAX_ARGS = 6;
+
+/** Defines an op; the returned function runs it and records it when needed. The op's
+ * tensor arguments are its Tensor arguments and the Tensors inside array arguments (cat),
+ * in order; backward returns one gradient for each. */
 export function defineOp<Args extends any[], Info = unknown>(def: OpDef<Args, Info>): (...args: Args) => Tensor {
-  return (...args: Args): Tensor => {
-    let record = false;
-    if (gradMode.enabled) {
-      for (const a of args) {
-        if (a instanceof Tensor && a.requiresGrad) {
-          record = true;
-          break;
-        }
-      }
-    }
-    if (!record) return def.forward(NOT_RECORDING as Node<Info>, ...args);
+  if (def.forward.length > MAX_ARGS + 1) throw new Error(`defineOp ${def.name}: at most ${MAX_ARGS} arguments`);
+  const forward = def.forward as (ctx: Node<Info>, ...a: unknown[]) => Tensor;
+  // Fixed parameters instead of rest/spread: this wrapper runs on every op call.
+  return ((a0?: unknown, a1?: unknown, a2?: unknown, a3?: unknown, a4?: unknown, a5?: unknown): Tensor => {
+    const record =
+      gradMode.enabled &&
+      (requiresGrad(a0) || requiresGrad(a1) || requiresGrad(a2) || requiresGrad(a3) || requiresGrad(a4) || requiresGrad(a5));
+    if (!record) return forward(NOT_RECORDING as Node<Info>, a0, a1, a2, a3, a4, a5);
 
     const node = new Node<Info>(def, def.name);
-    for (const a of args) {
-      if (!(a instanceof Tensor)) continue;
-      node.next.push(a.requiresGrad ? (a.gradFn ?? a) : null);
-      node.needsInputGrad.push(a.requiresGrad);
-      node.inputShapes.push(a.shape);
-      node.inputDTypes.push(a.dtype);
+    for (const a of [a0, a1, a2, a3, a4, a5]) {
+      if (a instanceof Tensor) addEdge(node, a);
+      else if (Array.isArray(a)) for (const t of a) if (t instanceof Tensor) addEdge(node, t);
     }
     // Forward is computed without recording: composite forwards stay one node.
     gradMode.enabled = false;
     let out: Tensor;
     try {
-      out = def.forward(node, ...args);
+      out = forward(node, a0, a1, a2, a3, a4, a5);
     } finally {
       gradMode.enabled = true;
     }
     out._setGradFn(node);
+    node.markOutput(out);
     return out;
-  };
+  }) as unknown as (...args: Args) => Tensor;
 }

@@ -8,12 +8,13 @@ export interface NativeInitInfo {
   binaryOps: string[];
   reduceOps: string[];
   indexOps: string[];
+  randomOps: string[];
   simd: string;
 }
 
-type Buffer = Float32Array | Float64Array | Int32Array | Uint8Array;
+type Buffer = ArrayBuffer;
 
-/** The N-API surface (binding/addon.cpp). View metadata travels in the scratch buffer. */
+/** The N-API surface (binding/addon.cpp). Views are ArrayBuffers described in the scratch buffer. */
 export interface NativeAddon {
   init(meta: Int32Array): NativeInitInfo;
   unary(op: number, out: Buffer, x: Buffer, p0: number, p1: number): void;
@@ -24,6 +25,8 @@ export interface NativeAddon {
   reduce(op: number, out: Buffer, x: Buffer): void;
   matmul(out: Buffer, a: Buffer, b: Buffer): void;
   indexOp(op: number, out: Buffer, x: Buffer, index: Buffer, dim: number): void;
+  /** Draws from the generator `state` (see lib/random.ts); out is null for Seed. */
+  random(op: number, state: ArrayBuffer, out: Buffer | null, p0: number, p1: number): void;
   setNumThreads(n: number): void;
   getNumThreads(): number;
 }
@@ -38,6 +41,7 @@ export const BINARY_OPS = [
 ] as const;
 export const REDUCE_OPS = ['Sum', 'Prod', 'Max', 'Min', 'ArgMax', 'ArgMin', 'CountNonzero'] as const;
 export const INDEX_OPS = ['IndexSelect', 'IndexAdd', 'Gather', 'ScatterAdd'] as const;
+export const RANDOM_OPS = ['Seed', 'Bits', 'Uniform', 'Normal', 'Bernoulli', 'Randint', 'Randperm'] as const;
 
 function codes<T extends readonly string[]>(names: T): { [K in T[number]]: number } {
   const out = {} as { [K in T[number]]: number };
@@ -48,6 +52,7 @@ export const UnaryOp = codes(UNARY_OPS);
 export const BinaryOp = codes(BINARY_OPS);
 export const ReduceOp = codes(REDUCE_OPS);
 export const IndexOp = codes(INDEX_OPS);
+export const RandomOp = codes(RANDOM_OPS);
 
 /** The package root: the nearest directory above this file with tensorgrad's package.json. */
 function packageRoot(): string {
@@ -84,3 +89,4 @@ checkTable('unary', UNARY_OPS, nativeInfo.unaryOps);
 checkTable('binary', BINARY_OPS, nativeInfo.binaryOps);
 checkTable('reduce', REDUCE_OPS, nativeInfo.reduceOps);
 checkTable('index', INDEX_OPS, nativeInfo.indexOps);
+checkTable('random', RANDOM_OPS, nativeInfo.randomOps);

@@ -5,105 +5,107 @@ import { meta, native } from './binding';
 
 let pos = 0;
 
-function put(t: Tensor): void {
+type Buffer = ArrayBuffer;
+
+// Each view argument travels as its ArrayBuffer, described in the scratch buffer by
+// [dtype, ndim, offset, shape..., strides...] (see binding/views.h).
+function put(t: Tensor): Buffer {
   const shape = t.shape;
   const strides = t._strides;
   const n = shape.length;
-  meta[pos] = n;
-  meta[pos + 1] = t._offset;
+  const s = t._storage;
+  meta[pos] = s.code;
+  meta[pos + 1] = n;
+  meta[pos + 2] = s.base + t._offset;
   for (let i = 0; i < n; ++i) {
-    meta[pos + 2 + i] = shape[i];
-    meta[pos + 2 + n + i] = strides[i];
+    meta[pos + 3 + i] = shape[i];
+    meta[pos + 3 + n + i] = strides[i];
   }
-  pos += 2 + 2 * n;
+  pos += 3 + 2 * n;
+  return s.buffer;
 }
 
 /** Writes t's view as read with `shape` (broadcast: missing and size-1 dims get stride 0). */
-function putAs(t: Tensor, shape: readonly number[]): void {
+function putAs(t: Tensor, shape: readonly number[]): Buffer {
   const n = shape.length;
   const tShape = t.shape;
   const tStrides = t._strides;
   const lead = n - tShape.length;
-  meta[pos] = n;
-  meta[pos + 1] = t._offset;
+  const s = t._storage;
+  meta[pos] = s.code;
+  meta[pos + 1] = n;
+  meta[pos + 2] = s.base + t._offset;
   for (let i = 0; i < n; ++i) {
-    meta[pos + 2 + i] = shape[i];
+    meta[pos + 3 + i] = shape[i];
     const j = i - lead;
-    meta[pos + 2 + n + i] = j < 0 || (tShape[j] === 1 && shape[i] !== 1) ? 0 : tStrides[j];
+    meta[pos + 3 + n + i] = j < 0 || (tShape[j] === 1 && shape[i] !== 1) ? 0 : tStrides[j];
   }
-  pos += 2 + 2 * n;
+  pos += 3 + 2 * n;
+  return s.buffer;
 }
 
-function operand(x: Tensor | number, shape: readonly number[]): Tensor['_storage']['data'] | number {
-  if (typeof x === 'number') return x;
-  putAs(x, shape);
-  return x._storage.data;
+function operand(x: Tensor | number, shape: readonly number[]): Buffer | number {
+  return typeof x === 'number' ? x : putAs(x, shape);
 }
 
 export function unary(op: number, out: Tensor, x: Tensor, p0 = 0, p1 = 0): void {
   pos = 0;
-  put(out);
-  putAs(x, out.shape);
-  native.unary(op, out._storage.data, x._storage.data, p0, p1);
+  native.unary(op, put(out), putAs(x, out.shape), p0, p1);
 }
 
 /** out = a op b; a and b (tensors or numbers) broadcast to out's shape. */
 export function binary(op: number, out: Tensor, a: Tensor | number, b: Tensor | number): void {
   pos = 0;
-  put(out);
+  const o = put(out);
   const da = operand(a, out.shape);
-  const db = operand(b, out.shape);
-  native.binary(op, out._storage.data, da, db);
+  native.binary(op, o, da, operand(b, out.shape));
 }
 
 export function where(out: Tensor, cond: Tensor, a: Tensor | number, b: Tensor | number): void {
   pos = 0;
-  put(out);
-  putAs(cond, out.shape);
+  const o = put(out);
+  const c = putAs(cond, out.shape);
   const da = operand(a, out.shape);
-  const db = operand(b, out.shape);
-  native.where(out._storage.data, cond._storage.data, da, db);
+  native.where(o, c, da, operand(b, out.shape));
 }
 
 /** out = x (cast to out's dtype); x broadcasts to out's shape. */
 export function copy(out: Tensor, x: Tensor): void {
   pos = 0;
-  put(out);
-  putAs(x, out.shape);
-  native.copy(out._storage.data, x._storage.data);
+  native.copy(put(out), putAs(x, out.shape));
 }
 
 export function fill(out: Tensor, value: number): void {
   pos = 0;
-  put(out);
-  native.fill(out._storage.data, value);
+  native.fill(put(out), value);
 }
 
 /** Reduces x into `out`, which has x's ndim with size 1 in the reduced dims. */
 export function reduce(op: number, out: Tensor, x: Tensor): void {
   pos = 0;
-  put(out);
-  put(x);
-  native.reduce(op, out._storage.data, x._storage.data);
+  native.reduce(op, put(out), put(x));
 }
 
 /** out[..., M, N] = a[..., M, K] @ b[..., K, N]; a and b broadcast to out's batch shape. */
 export function matmul(out: Tensor, a: Tensor, b: Tensor): void {
   pos = 0;
-  put(out);
-  const n = out.ndim;
-  const batch = out.shape.slice(0, n - 2);
-  putAs(a, [...batch, a.shape[a.ndim - 2], a.shape[a.ndim - 1]]);
-  putAs(b, [...batch, b.shape[b.ndim - 2], b.shape[b.ndim - 1]]);
-  native.matmul(out._storage.data, a._storage.data, b._storage.data);
+  const o = put(out);
+  const batch = out.shape.slice(0, out.ndim - 2);
+  const da = putAs(a, [...batch, a.shape[a.ndim - 2], a.shape[a.ndim - 1]]);
+  native.matmul(o, da, putAs(b, [...batch, b.shape[b.ndim - 2], b.shape[b.ndim - 1]]));
 }
 
 export function indexOp(op: number, out: Tensor, x: Tensor, index: Tensor, dim: number): void {
   pos = 0;
-  put(out);
-  put(x);
-  put(index);
-  native.indexOp(op, out._storage.data, x._storage.data, index._storage.data, dim);
+  const o = put(out);
+  const dx = put(x);
+  native.indexOp(op, o, dx, put(index), dim);
+}
+
+/** Draws into `out` (null for Seed) from the generator whose state words are `state`. */
+export function random(op: number, state: Uint32Array, out: Tensor | null, p0 = 0, p1 = 0): void {
+  pos = 0;
+  native.random(op, state.buffer as ArrayBuffer, out === null ? null : put(out), p0, p1);
 }
 
 export const setNumThreads = (n: number): void => native.setNumThreads(n);

@@ -3,7 +3,7 @@
 import { Tensor } from '../tensor';
 import { isFloating } from '../dtype';
 import { defineOp } from '../autograd/function';
-import { fmtShape, fmtValue, opError, opTypeError } from '../check';
+import { checkFloatDType, checkNumber, fmtShape, fmtValue, opError, opTypeError } from '../check';
 import { broadcastShapes, numelOf, sameShape } from '../layout';
 import { UnaryOp } from '../native/binding';
 import { addmm } from '../ops/linalg';
@@ -39,7 +39,7 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
         `the last dim of the input must equal weight.shape[1] = ${weight.shape[1]})`,
     );
   }
-  if (bias != null) checkTensor('linear', bias, 'bias');
+  if (bias != null) broadcastShapes('linear', checkTensor('linear', bias, 'bias').shape, [...x.shape.slice(0, -1), weight.shape[0]]);
   if (bias != null && x.ndim === 2) return addmm(bias, x, weight.t());
   if (bias != null && x.ndim === 3 && x.isContiguous()) {
     const out = addmm(bias, x.view(-1, x.shape[2]), weight.t());
@@ -169,21 +169,25 @@ interface BceLogitsParams {
   posWeight: Tensor | null;
 }
 
+/** log(1 + exp(-x)) = -log(sigmoid(x)), without overflow. */
+function softplusNeg(x: Tensor): Tensor {
+  return x.abs().neg().exp().log1p().add(x.neg().clamp(0, null));
+}
+
 const bceLogits = lossOp<BceLogitsParams>({
   name: 'BinaryCrossEntropyWithLogitsBackward0',
   // Stable form: max(x, 0) - x*y + log(1 + exp(-|x|)); with posWeight pw:
   // (1 - y) x + (1 + (pw - 1) y) (log(1 + exp(-|x|)) + max(-x, 0)).
   loss: (x, y, { weight, posWeight }) => {
-    const softplusNeg = x.abs().neg().exp().log1p().add(x.neg().clamp(0, null));
     const l = posWeight
-      ? y.neg().add(1).mul(x).add(posWeight.sub(1).mul(y).add(1).mul(softplusNeg))
+      ? y.neg().add(1).mul(x).add(posWeight.sub(1).mul(y).add(1).mul(softplusNeg(x)))
       : x.clamp(0, null).sub(x.mul(y)).add(x.abs().neg().exp().log1p());
     return weight ? l.mul(weight) : l;
   },
   grads: (x, y, { weight, posWeight }) => {
     const s = x.sigmoid();
     const dx = posWeight ? posWeight.mul(y).add(y.neg().add(1)).mul(s).sub(posWeight.mul(y)) : s.sub(y);
-    const dy = posWeight ? posWeight.sub(1).mul(x.neg().sigmoid().log()).neg().sub(x) : x.neg();
+    const dy = posWeight ? posWeight.sub(1).mul(softplusNeg(x)).sub(x) : x.neg();
     return weight ? [dx.mul(weight), dy.mul(weight)] : [dx, dy];
   },
 });
@@ -221,14 +225,17 @@ function nllOp(name: string) {
   return defineOp({
     name,
     forward: (ctx, logp: Tensor, info: NllInfo) => {
-      ctx.info = info;
+      ctx.info = info.reduction;
+      // Saved (as PyTorch saves target, weight and total_weight): freed after backward.
+      ctx.saveForBackward(info.index, info.scale, info.total);
       const picked = logp.gather(1, info.index).mul(info.scale).neg().squeeze(1);
       if (info.reduction === 'none') return picked;
       const s = picked.sum();
       return info.reduction === 'sum' ? s : s.div(info.total);
     },
     backward: (ctx, g) => {
-      const { reduction, index, scale, total } = ctx.info as NllInfo;
+      const reduction = ctx.info as Reduction;
+      const [index, scale, total] = ctx.saved;
       let gl = reduction === 'none' ? g.unsqueeze(1) : reduction === 'sum' ? g : g.div(total);
       gl = gl.mul(scale).neg().expand(index.shape.slice());
       return [scatterAddInto(gl, ctx.inputShapes[0] as number[], 1, index)];
@@ -266,21 +273,32 @@ function nllPlan(op: string, input: Tensor, target: Tensor, options: NllOptions)
   return { reduction: checkReduction(op, options.reduction), index, scale, total: scale.sum() };
 }
 
-/** The negative log likelihood of log-probabilities [N, C, d...] (or [C]) at int32 class targets. */
-export function nllLoss(input: Tensor, target: Tensor, options: NllOptions = {}): Tensor {
-  checkTensor('nllLoss', input, 'input');
-  checkTensor('nllLoss', target, 'target');
+function checkClassInput(op: string, input: Tensor): void {
+  if (input.ndim === 0) throw opError(op, 'expected an input of shape [C] or [N, C, d1, ...], got a 0-d tensor');
+}
+
+/** nllLoss, with `op` (nllLoss or crossEntropy) named in its errors. */
+function nll(op: string, input: Tensor, target: Tensor, options: NllOptions): Tensor {
+  checkTensor(op, input, 'input');
+  checkTensor(op, target, 'target');
+  checkClassInput(op, input);
   if (input.ndim === 1) {
     // Unbatched: [C] with a 0-d target.
-    const out = nllLoss(input.unsqueeze(0), target.reshape(1), options);
+    if (target.ndim !== 0) throw opError(op, `expected a 0-d target for input of shape ${fmtShape(input.shape)}, got ${fmtShape(target.shape)}`);
+    const out = nll(op, input.unsqueeze(0), target.reshape(1), options);
     return options.reduction === 'none' ? out.squeeze(0) : out;
   }
-  const info = nllPlan('nllLoss', input, target, options);
+  const info = nllPlan(op, input, target, options);
   if (input.ndim === 2) return nllLoss1d(input, info);
   if (input.ndim === 4) return nllLoss2d(input, info);
   // PyTorch folds other ranks into [N, C, 1, -1] and reshapes a 'none' result back.
   const folded = nllLoss2d(input, info);
   return info.reduction === 'none' ? folded.view(...target.shape) : folded;
+}
+
+/** The negative log likelihood of log-probabilities [N, C, d...] (or [C]) at int32 class targets. */
+export function nllLoss(input: Tensor, target: Tensor, options: NllOptions = {}): Tensor {
+  return nll('nllLoss', input, target, options);
 }
 
 export interface CrossEntropyOptions extends NllOptions {
@@ -297,10 +315,11 @@ export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntrop
   }
   const eps = options.labelSmoothing ?? 0;
   if (typeof eps !== 'number' || eps < 0 || eps > 1) throw opError('crossEntropy', `labelSmoothing must be in [0, 1], got ${fmtValue(eps)}`);
+  checkClassInput('crossEntropy', input);
   const classDim = input.ndim === 1 ? 0 : 1;
   const logp = input.logSoftmax(classDim);
-  const nll = nllLoss(logp, target, options);
-  if (eps === 0) return nll;
+  const nllValue = nll('crossEntropy', logp, target, options);
+  if (eps === 0) return nllValue;
   // PyTorch: (1 - eps) * nll + eps / C * (the reduced sum of -logp over classes).
   const ignoreIndex = options.ignoreIndex ?? -100;
   const C = input.shape[classDim];
@@ -310,7 +329,25 @@ export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntrop
   if (options.weight != null) smooth = logp.mul(options.weight.reshape(classDim === 1 ? [C, ...input.shape.slice(2).map(() => 1)] : [C])).sum(classDim).neg();
   smooth = where(keep, smooth, 0);
   const smoothReduced = reduction === 'none' ? smooth : reduction === 'sum' ? smooth.sum() : smooth.sum().div(keep.sum().to(input.dtype));
-  return nll.mul(1 - eps).add(smoothReduced.mul(eps / C));
+  return nllValue.mul(1 - eps).add(smoothReduced.mul(eps / C));
+}
+
+// ---- dropout ---------------------------------------------------------------------------------
+
+/** Zeroes each element with probability p and scales the others by 1 / (1 - p), in
+ * training only. As PyTorch's _dropout_impl: the mask is bernoulli_(1 - p) over a
+ * row-major tensor like x, divided by 1 - p, and multiplied in (MulBackward0, mask saved);
+ * p = 0, training = false or an empty x return x itself, and p = 1 multiplies by zero;
+ * those draw nothing. */
+export function dropout(x: Tensor, p = 0.5, training = true, inplace = false): Tensor {
+  checkTensor('dropout', x);
+  if (typeof p !== 'number' || !(p >= 0 && p <= 1)) {
+    throw opError('dropout', `dropout probability has to be between 0 and 1, but got ${fmtValue(p)}`);
+  }
+  checkFloatDType('dropout', x.dtype);
+  if (p === 0 || !training || x.numel() === 0) return x;
+  const noise = p === 1 ? Tensor._empty([], x.dtype) : Tensor._empty(x.shape.slice(), x.dtype).bernoulli_(1 - p).div_(1 - p);
+  return inplace ? x.mul_(noise) : x.mul(noise);
 }
 
 // ---- activations ---------------------------------------------------------------------------
@@ -327,7 +364,7 @@ const leakyReluOp = unaryOp({
   save: 'x',
   grad: (g, x, [slope]) => where(x.gt(0), g, g.mul(slope)),
 });
-export const leakyRelu = (x: Tensor, negativeSlope = 0.01): Tensor => leakyReluOp(x, negativeSlope);
+export const leakyRelu = (x: Tensor, negativeSlope = 0.01): Tensor => leakyReluOp(x, checkNumber('leakyRelu', 'negativeSlope', negativeSlope));
 
 const SQRT1_2 = Math.SQRT1_2;
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
@@ -393,7 +430,8 @@ const softplusOp = unaryOp({
   },
 });
 /** log(1 + exp(beta x)) / beta, and exactly x where beta x > threshold. */
-export const softplus = (x: Tensor, beta = 1, threshold = 20): Tensor => softplusOp(x, beta, threshold);
+export const softplus = (x: Tensor, beta = 1, threshold = 20): Tensor =>
+  softplusOp(x, checkNumber('softplus', 'beta', beta), checkNumber('softplus', 'threshold', threshold));
 
 const eluOp = unaryOp({
   name: 'EluBackward0',
@@ -401,4 +439,4 @@ const eluOp = unaryOp({
   save: 'x',
   grad: (g, x, [alpha]) => where(x.gt(0), g, g.mul(x.exp()).mul(alpha)),
 });
-export const elu = (x: Tensor, alpha = 1): Tensor => eluOp(x, alpha);
+export const elu = (x: Tensor, alpha = 1): Tensor => eluOp(x, checkNumber('elu', 'alpha', alpha));

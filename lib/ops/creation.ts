@@ -1,8 +1,8 @@
 // Creation functions: tensor, from, zeros/ones/full/empty (+ *Like), arange, linspace, eye.
 import { Tensor, type NestedArray } from '../tensor';
-import { allocate, dtypeOfArray, isDType, isFloating, type DType, type TypedArray } from '../dtype';
+import { dtypeOfArray, isDType, isFloating, type DType, type TypedArray } from '../dtype';
 import { Storage } from '../storage';
-import { checkShape, checkNumber, fmtShape, fmtValue, opError, opTypeError } from '../check';
+import { checkInt32Value, checkShape, checkNumber, fmtShape, fmtValue, opError, opTypeError } from '../check';
 import { contiguousStrides, numelOf, shapeArgs } from '../layout';
 import * as kernels from '../native/kernels';
 import { checkTensor, cloneDetached } from './movement';
@@ -13,7 +13,7 @@ export interface CreationOptions {
   device?: unknown;
 }
 
-function checkOptions(op: string, options: unknown): CreationOptions {
+export function checkOptions(op: string, options: unknown): CreationOptions {
   if (options === undefined || options === null) return {};
   if (typeof options !== 'object' || Array.isArray(options)) throw opTypeError(op, `options must be an object, got ${fmtValue(options)}`);
   const o = options as CreationOptions;
@@ -23,7 +23,7 @@ function checkOptions(op: string, options: unknown): CreationOptions {
   return o;
 }
 
-function finish(op: string, t: Tensor, options: CreationOptions): Tensor {
+export function finish(op: string, t: Tensor, options: CreationOptions): Tensor {
   if (options.requiresGrad) {
     if (!isFloating(t.dtype)) throw opError(op, `only Tensors of floating point dtype can require gradients (got ${t.dtype})`);
     t.requiresGrad_(true);
@@ -32,7 +32,7 @@ function finish(op: string, t: Tensor, options: CreationOptions): Tensor {
 }
 
 /** Splits `f(2, 3, {opts})` / `f([2, 3], {opts})` into a shape and options. */
-function shapeAndOptions(op: string, args: unknown[]): [number[], CreationOptions] {
+export function shapeAndOptions(op: string, args: unknown[]): [number[], CreationOptions] {
   let opts: unknown;
   let rest = args;
   const last = args[args.length - 1];
@@ -43,7 +43,8 @@ function shapeAndOptions(op: string, args: unknown[]): [number[], CreationOption
   return [checkShape(op, shapeArgs(rest)), checkOptions(op, opts)];
 }
 
-function filled(shape: number[], dtype: DType, value: number): Tensor {
+function filled(op: string, shape: number[], dtype: DType, value: number): Tensor {
+  if (dtype === 'int32') checkInt32Value(op, value);
   const t = Tensor._empty(shape, dtype);
   if (value !== 0) kernels.fill(t, value);
   return t;
@@ -83,17 +84,14 @@ function flatten(data: unknown, shape: number[]): { values: number[]; allBool: b
   return { values, allBool: allBool && values.length > 0 };
 }
 
-function fromValues(values: ArrayLike<number>, shape: number[], dtype: DType): Tensor {
-  if (dtype === 'int32') {
-    for (let i = 0; i < values.length; ++i) {
-      if (!Number.isFinite(values[i])) throw opError('tensor', `cannot convert ${values[i]} to int32`);
-    }
-  }
-  const data = allocate(dtype, values.length);
+function fromValues(op: string, values: ArrayLike<number>, shape: number[], dtype: DType): Tensor {
+  if (dtype === 'int32') for (let i = 0; i < values.length; ++i) checkInt32Value(op, values[i]);
+  const storage = Storage.allocate(dtype, values.length);
+  const data = storage.data;
   if (dtype === 'int32') for (let i = 0; i < values.length; ++i) data[i] = Math.trunc(values[i]);
   else if (dtype === 'bool') for (let i = 0; i < values.length; ++i) data[i] = values[i] ? 1 : 0;
   else data.set(values as ArrayLike<number>);
-  return new Tensor(new Storage(data), shape, contiguousStrides(shape), 0, dtype);
+  return new Tensor(storage, shape, contiguousStrides(shape), 0, dtype);
 }
 
 /** A new tensor holding a copy of `data` (nested arrays, a typed array, a number, a Tensor).
@@ -105,16 +103,16 @@ export function tensor(data: NestedArray | TypedArray | ArrayLike<number> | Tens
     if (data instanceof DataView) throw opTypeError('tensor', 'expected a typed array, got a DataView');
     const ta = data as unknown as ArrayLike<number>;
     const dtype = opts.dtype ?? dtypeOfArray(data as ArrayBufferView) ?? 'float32';
-    return finish('tensor', fromValues(ta, checkShape('tensor', [ta.length]), dtype === 'bool' && !opts.dtype ? 'float32' : dtype), opts);
+    return finish('tensor', fromValues('tensor', ta, checkShape('tensor', [ta.length]), dtype === 'bool' && !opts.dtype ? 'float32' : dtype), opts);
   }
   if (typeof data === 'number' || typeof data === 'boolean') {
     const dtype = opts.dtype ?? (typeof data === 'boolean' ? 'bool' : 'float32');
-    return finish('tensor', fromValues([Number(data)], [], dtype), opts);
+    return finish('tensor', fromValues('tensor', [Number(data)], [], dtype), opts);
   }
   if (!Array.isArray(data)) throw opTypeError('tensor', `expected nested arrays, a typed array or a number, got ${fmtValue(data)}`);
   const shape = checkShape('tensor', inferShape(data));
   const { values, allBool } = flatten(data, shape);
-  return finish('tensor', fromValues(values, shape, opts.dtype ?? (allBool ? 'bool' : 'float32')), opts);
+  return finish('tensor', fromValues('tensor', values, shape, opts.dtype ?? (allBool ? 'bool' : 'float32')), opts);
 }
 
 /** A tensor over the memory of a typed array (no copy, like torch.from_numpy). */
@@ -123,11 +121,14 @@ export function from(array: TypedArray, shape?: number[]): Tensor {
   if (dtype === null) {
     throw opTypeError('from', `expected a Float32Array, Float64Array, Int32Array or Uint8Array (bool), got ${fmtValue(array)}`);
   }
+  if (!(array.buffer instanceof ArrayBuffer)) {
+    throw opTypeError('from', 'typed arrays over a SharedArrayBuffer are not supported; copy into an ArrayBuffer-backed array first');
+  }
   const s = checkShape('from', shape ?? [array.length]);
   if (numelOf(s) !== array.length) {
     throw opError('from', `shape ${fmtShape(s)} has ${numelOf(s)} elements but the array has ${array.length}`);
   }
-  return new Tensor(new Storage(array), s, contiguousStrides(s), 0, dtype);
+  return new Tensor(Storage.wrap(array, dtype), s, contiguousStrides(s), 0, dtype);
 }
 
 // ---- filled tensors ----------------------------------------------------------------------
@@ -136,31 +137,31 @@ type ShapeArgs = (number | number[] | CreationOptions)[];
 
 export function zeros(...args: ShapeArgs): Tensor {
   const [shape, opts] = shapeAndOptions('zeros', args);
-  return finish('zeros', filled(shape, opts.dtype ?? 'float32', 0), opts);
+  return finish('zeros', filled('zeros', shape, opts.dtype ?? 'float32', 0), opts);
 }
 
 export function ones(...args: ShapeArgs): Tensor {
   const [shape, opts] = shapeAndOptions('ones', args);
-  return finish('ones', filled(shape, opts.dtype ?? 'float32', 1), opts);
+  return finish('ones', filled('ones', shape, opts.dtype ?? 'float32', 1), opts);
 }
 
 /** Uninitialised in PyTorch; zero-filled here (new ArrayBuffers are zeroed). */
 export function empty(...args: ShapeArgs): Tensor {
   const [shape, opts] = shapeAndOptions('empty', args);
-  return finish('empty', filled(shape, opts.dtype ?? 'float32', 0), opts);
+  return finish('empty', filled('empty', shape, opts.dtype ?? 'float32', 0), opts);
 }
 
 export function full(shape: number[], value: number, options?: CreationOptions): Tensor {
   const opts = checkOptions('full', options);
   checkNumber('full', 'fill value', typeof value === 'boolean' ? Number(value) : value);
   const dtype = opts.dtype ?? (typeof value === 'boolean' ? 'bool' : 'float32');
-  return finish('full', filled(checkShape('full', shapeArgs([shape])), dtype, Number(value)), opts);
+  return finish('full', filled('full', checkShape('full', shapeArgs([shape])), dtype, Number(value)), opts);
 }
 
 function likeOf(op: string, t: Tensor, value: number, options?: CreationOptions): Tensor {
   checkTensor(op, t);
   const opts = checkOptions(op, options);
-  return finish(op, filled(t.shape.slice(), opts.dtype ?? t.dtype, value), opts);
+  return finish(op, filled(op, t.shape.slice(), opts.dtype ?? t.dtype, value), opts);
 }
 export const zerosLike = (t: Tensor, options?: CreationOptions): Tensor => likeOf('zerosLike', t, 0, options);
 export const onesLike = (t: Tensor, options?: CreationOptions): Tensor => likeOf('onesLike', t, 1, options);
@@ -186,7 +187,7 @@ export function arange(...args: (number | CreationOptions)[]): Tensor {
   const dtype = opts.dtype ?? (nums.every(Number.isInteger) ? 'int32' : 'float32');
   const values = new Float64Array(checkShape('arange', [n])[0]);
   for (let i = 0; i < n; ++i) values[i] = start + step * i; // computed in double, as PyTorch does
-  return finish('arange', fromValues(values, [n], dtype), opts);
+  return finish('arange', fromValues('arange', values, [n], dtype), opts);
 }
 
 /** `steps` points from start to end inclusive (PyTorch's symmetric formula, in the dtype's precision). */
@@ -200,10 +201,10 @@ export function linspace(start: number, end: number, steps: number, options?: Cr
   const s0 = r(start);
   const s1 = r(end);
   const step = n > 1 ? r(r(s1 - s0) / (n - 1)) : 0;
-  const half = Math.floor(n / 2);
+  const half = n === 1 ? 1 : Math.floor(n / 2); // one point is `start`, as PyTorch
   const values = new Float64Array(n);
   for (let i = 0; i < n; ++i) values[i] = i < half ? r(s0 + r(step * i)) : r(s1 - r(step * (n - i - 1)));
-  return finish('linspace', fromValues(values, [n], dtype), opts);
+  return finish('linspace', fromValues('linspace', values, [n], dtype), opts);
 }
 
 /** The n x m identity (m defaults to n). */

@@ -5,10 +5,10 @@ import { Tensor, type TensorOrScalar } from '../tensor';
 import { isDType, isFloating, numberDType, resultType, type DType, type PromotionOperand } from '../dtype';
 import { defineOp } from '../autograd/function';
 import { gradMode } from '../autograd/grad_mode';
-import { fmtValue, opTypeError } from '../check';
+import { checkInt32Value, fmtValue, opTypeError } from '../check';
 import { broadcastShapes } from '../layout';
 import * as kernels from '../native/kernels';
-import { BinaryOp, UnaryOp } from '../native/binding';
+import { BinaryOp, UNARY_OPS, UnaryOp } from '../native/binding';
 import { checkTensor } from './movement';
 
 export { isDType as isDTypeName };
@@ -51,19 +51,34 @@ function castTo(x: TensorOrScalar, dtype: DType): TensorOrScalar {
   return x instanceof Tensor && x.dtype !== dtype ? toDType(x, dtype) : x;
 }
 
-/** Validates a binary op's operands and casts them to their common dtype. */
-function prepare(op: string, a: unknown, b: unknown, floatResult = false): [Tensor, TensorOrScalar, DType] {
+/** A number operand of an int32 op must fit (the kernels would otherwise saturate it). */
+function checkScalarFits(op: string, x: TensorOrScalar, dtype: DType): void {
+  if (typeof x === 'number' && dtype === 'int32') checkInt32Value(op, x);
+}
+
+/** Validates a binary op's operands and casts them to their common dtype. 'arith' ops
+ * compute in it (not for two bools), 'float' ops (true division) in at least float32,
+ * 'logical' ops (comparisons) compare in it. */
+function prepare(op: string, a: unknown, b: unknown, kind: 'arith' | 'float' | 'logical' = 'arith'): [Tensor, TensorOrScalar, DType] {
   const x = checkTensor(op, a, 'self');
   const y = checkOperand(op, b, 'other');
+  // Fast path (most calls): same dtypes, or a number with a float tensor.
+  const xd = x.dtype;
+  const keepsDType = isFloating(xd) || kind === 'logical' || (kind === 'arith' && xd === 'int32');
+  if ((y instanceof Tensor ? y.dtype === xd : isFloating(xd)) && keepsDType) return [x, y, xd];
   let dtype = resultType([promotion(x), promotion(y)]);
-  if (floatResult && !isFloating(dtype)) dtype = 'float32';
-  if (dtype === 'bool' && !floatResult) dtype = op === 'logicalAnd' || op === 'logicalOr' ? 'bool' : dtype;
+  if (kind === 'float' && !isFloating(dtype)) dtype = 'float32';
+  if (kind === 'arith' && dtype === 'bool') {
+    throw opTypeError(op, 'arithmetic on bool tensors is not supported; convert first, e.g. x.int() or x.float()');
+  }
+  checkScalarFits(op, y, dtype);
   return [castTo(x, dtype) as Tensor, castTo(y, dtype), dtype];
 }
 
 function binaryOut(op: string, code: number, a: Tensor, b: TensorOrScalar, dtype: DType): Tensor {
+  // Shape arrays are never mutated in place, so the output may share its input's.
   const shape = b instanceof Tensor ? broadcastShapes(op, a.shape, b.shape) : a.shape;
-  const out = Tensor._empty(shape.slice(), dtype);
+  const out = Tensor._empty(shape as number[], dtype);
   kernels.binary(code, out, a, b);
   return out;
 }
@@ -108,19 +123,23 @@ export function sub(a: Tensor, b: TensorOrScalar, options?: { alpha?: number }):
   return subOp(x, y, alphaOf('sub', options));
 }
 
+// As PyTorch, each operand is saved for the other's gradient (so an in-place change to
+// it before backward is detected); a number operand is kept in info and counts as saved:
+// a second backward through a freed graph throws.
 const mulOp = defineOp({
   name: 'MulBackward0',
   forward: (ctx, a: Tensor, b: TensorOrScalar) => {
-    ctx.info = b;
-    const saved: Tensor[] = [];
-    if (ctx.needsInputGrad[1]) saved.push(a);
-    ctx.saveForBackward(...saved);
+    const [needA, needB] = ctx.needsInputGrad;
+    ctx.info = typeof b === 'number' ? b : undefined;
+    // Saved: [b, if a needs a gradient] then [a, if b does].
+    ctx.saveForBackward(...(needA && b instanceof Tensor ? [b] : []), ...(needB ? [a] : []));
     return binaryOut('mul', BinaryOp.Mul, a, b, a.dtype);
   },
   backward: (ctx, g) => {
-    const b = ctx.info as TensorOrScalar;
-    const [a] = ctx.saved;
-    return [ctx.needsInputGrad[0] ? g.mul(b) : null, ctx.needsInputGrad[1] ? g.mul(a) : null];
+    const [needA, needB] = ctx.needsInputGrad;
+    const saved = ctx.saved;
+    const b = (ctx.info as number | undefined) ?? saved[0];
+    return [needA ? g.mul(b) : null, needB ? g.mul(saved[saved.length - 1]) : null];
   },
 });
 
@@ -132,26 +151,23 @@ export function mul(a: Tensor, b: TensorOrScalar): Tensor {
 const divOp = defineOp({
   name: 'DivBackward0',
   forward: (ctx, a: Tensor, b: TensorOrScalar) => {
-    ctx.info = b;
-    if (ctx.needsInputGrad[1]) ctx.saveForBackward(a);
+    // Saved as in PyTorch: other for either gradient, self for other's (see mulOp).
+    ctx.info = typeof b === 'number' ? b : undefined;
+    ctx.saveForBackward(...(b instanceof Tensor ? [b] : []), ...(ctx.needsInputGrad[1] ? [a] : []));
     return binaryOut('div', BinaryOp.Div, a, b, a.dtype);
   },
   backward: (ctx, g) => {
-    const b = ctx.info as TensorOrScalar;
-    const ga = ctx.needsInputGrad[0] ? g.div(b) : null;
-    let gb: Tensor | null = null;
-    if (ctx.needsInputGrad[1]) {
-      const [a] = ctx.saved;
-      const bt = b as Tensor;
-      gb = g.neg().mul(a).div(bt.mul(bt));
-    }
+    const [b, a] = ctx.saved;
+    const other = (ctx.info as number | undefined) ?? b;
+    const ga = ctx.needsInputGrad[0] ? g.div(other) : null;
+    const gb = ctx.needsInputGrad[1] ? g.neg().mul(a).div(b.mul(b)) : null;
     return [ga, gb];
   },
 });
 
 /** True division (integer tensors give float32). */
 export function div(a: Tensor, b: TensorOrScalar): Tensor {
-  const [x, y] = prepare('div', a, b, true);
+  const [x, y] = prepare('div', a, b, 'float');
   return divOp(x, y);
 }
 
@@ -230,12 +246,12 @@ export function pow(x: TensorOrScalar, e: TensorOrScalar): Tensor {
   return typeof b === 'number' ? powScalarOp(a, b) : powTensorOp(a, b);
 }
 
-function extremeOp(name: string, code: number, loses: 'lt' | 'gt') {
+function extremeOp(op: string, name: string, code: number, loses: 'lt' | 'gt') {
   return defineOp({
     name,
     forward: (ctx, a: Tensor, b: Tensor) => {
       ctx.saveForBackward(a, b);
-      return binaryOut(name, code, a, b, a.dtype);
+      return binaryOut(op, code, a, b, a.dtype);
     },
     backward: (ctx, g) => {
       // Ties split the gradient evenly; the losing side gets 0 (NaN compares false: both get g).
@@ -249,8 +265,8 @@ function extremeOp(name: string, code: number, loses: 'lt' | 'gt') {
     },
   });
 }
-const maximumOp = extremeOp('MaximumBackward0', BinaryOp.Maximum, 'lt');
-const minimumOp = extremeOp('MinimumBackward0', BinaryOp.Minimum, 'gt');
+const maximumOp = extremeOp('maximum', 'MaximumBackward0', BinaryOp.Maximum, 'lt');
+const minimumOp = extremeOp('minimum', 'MinimumBackward0', BinaryOp.Minimum, 'gt');
 
 export function maximum(a: Tensor, b: TensorOrScalar): Tensor {
   const [x, y, dtype] = prepare('maximum', a, b);
@@ -283,6 +299,12 @@ export interface UnarySpec {
   grad: (g: Tensor, saved: Tensor, params: [number, number]) => Tensor;
 }
 
+/** The public name of a unary opcode: 'LeakyRelu' -> 'leakyRelu'. */
+function unaryName(code: number): string {
+  const n = UNARY_OPS[code];
+  return n[0].toLowerCase() + n.slice(1);
+}
+
 /** An elementwise unary op (floating inputs; integer inputs are promoted to float32). */
 export function unaryOp(spec: UnarySpec) {
   const op = defineOp({
@@ -297,7 +319,7 @@ export function unaryOp(spec: UnarySpec) {
     backward: (ctx, g) => [spec.grad(g, ctx.saved[0], ctx.info as [number, number])],
   });
   return (x: Tensor, p0 = 0, p1 = 0): Tensor => {
-    checkTensor(spec.name.replace(/Backward\d$/, '').toLowerCase(), x);
+    checkTensor(unaryName(spec.code), x);
     return op(isFloating(x.dtype) ? x : toDType(x, 'float32'), p0, p1);
   };
 }
@@ -315,7 +337,7 @@ function intUnaryOp(spec: UnarySpec) {
     backward: () => [],
   });
   return (x: Tensor): Tensor => {
-    checkTensor(spec.name.replace(/Backward\d$/, '').toLowerCase(), x);
+    checkTensor(unaryName(spec.code), x);
     if (x.dtype === 'bool') return op(toDType(x, 'int32'));
     return isFloating(x.dtype) ? float(x) : op(x);
   };
@@ -399,7 +421,7 @@ export function clamp(x: Tensor, min?: number | null, max?: number | null): Tens
 
 function compare(op: string, code: number) {
   return (a: Tensor, b: TensorOrScalar): Tensor => {
-    const [x, y] = prepare(op, a, b);
+    const [x, y] = prepare(op, a, b, 'logical');
     return binaryOut(op, code, x, y, 'bool');
   };
 }
@@ -416,7 +438,8 @@ export const logicalNot = (x: Tensor): Tensor => eq(checkTensor('logicalNot', x)
 const whereOp = defineOp({
   name: 'WhereBackward0',
   forward: (ctx, cond: Tensor, a: TensorOrScalar, b: TensorOrScalar, dtype: DType) => {
-    ctx.info = { cond, aIsTensor: a instanceof Tensor, bIsTensor: b instanceof Tensor };
+    ctx.info = { aIsTensor: a instanceof Tensor, bIsTensor: b instanceof Tensor };
+    ctx.saveForBackward(cond);
     let shape = cond.shape;
     if (a instanceof Tensor) shape = broadcastShapes('where', shape, a.shape);
     if (b instanceof Tensor) shape = broadcastShapes('where', shape, b.shape);
@@ -425,7 +448,8 @@ const whereOp = defineOp({
     return out;
   },
   backward: (ctx, g) => {
-    const { cond, aIsTensor, bIsTensor } = ctx.info as { cond: Tensor; aIsTensor: boolean; bIsTensor: boolean };
+    const { aIsTensor, bIsTensor } = ctx.info as { aIsTensor: boolean; bIsTensor: boolean };
+    const [cond] = ctx.saved;
     // Gradients are listed per tensor argument: cond (none), then a and b if tensors.
     const grads: (Tensor | null)[] = [null];
     const flags = ctx.needsInputGrad.slice(1);
@@ -444,5 +468,28 @@ export function where(cond: Tensor, a: TensorOrScalar, b: TensorOrScalar): Tenso
   const x = checkOperand('where', a, 'input');
   const y = checkOperand('where', b, 'other');
   const dtype = resultType([promotion(x), promotion(y)]);
+  checkScalarFits('where', x, dtype);
+  checkScalarFits('where', y, dtype);
   return whereOp(c, castTo(x, dtype), castTo(y, dtype), dtype);
+}
+
+export interface CloseOptions {
+  rtol?: number;
+  atol?: number;
+  equalNan?: boolean;
+}
+
+/** Elementwise |a - b| <= atol + rtol * |b| (equal infinities are close; NaN only with equalNan). */
+export function isclose(a: Tensor, b: TensorOrScalar, options: CloseOptions = {}): Tensor {
+  const { rtol = 1e-5, atol = 1e-8, equalNan = false } = options;
+  checkTensor('isclose', a);
+  const close = a.eq(b).logicalOr(a.sub(b).abs().le(b instanceof Tensor ? b.abs().mul(rtol).add(atol) : Math.abs(b) * rtol + atol));
+  if (!equalNan) return close;
+  const bIsNan = b instanceof Tensor ? b.ne(b) : Number.isNaN(b);
+  return close.logicalOr(typeof bIsNan === 'boolean' ? (bIsNan ? a.ne(a) : a.ne(a).logicalAnd(a.eq(a))) : a.ne(a).logicalAnd(bIsNan));
+}
+
+/** Whether every element is close (torch.allclose). */
+export function allclose(a: Tensor, b: TensorOrScalar, options: CloseOptions = {}): boolean {
+  return isclose(a, b, options).logicalNot().sum().item() === 0;
 }

@@ -2,16 +2,26 @@
 import { Tensor } from '../tensor';
 import { resultType } from '../dtype';
 import { defineOp } from '../autograd/function';
-import { fmtShape, fmtValue, normDim, normInsertDim, opError, opTypeError } from '../check';
+import { checkShape, fmtShape, fmtValue, normDim, normInsertDim, opError, opRangeError, opTypeError } from '../check';
 import { sameShape } from '../layout';
 import * as kernels from '../native/kernels';
 import { IndexOp } from '../native/binding';
-import { checkTensor } from './movement';
+import { checkTensor, contiguousData } from './movement';
 
 function checkIndex(op: string, index: unknown): Tensor {
   const t = checkTensor(op, index, 'index');
   if (t.dtype !== 'int32') throw opTypeError(op, `Expected dtype int32 for index, got ${t.dtype}`);
   return t;
+}
+
+/** Every index value must address dim (no negative indices, as in PyTorch). */
+function checkIndexValues(op: string, index: Tensor, x: Tensor, dim: number): void {
+  const size = x.shape[dim];
+  for (const i of contiguousData(index)) {
+    if (i < 0 || i >= size) {
+      throw opRangeError(op, `index ${i} is out of bounds for dimension ${dim} with size ${size} (input shape ${fmtShape(x.shape)})`);
+    }
+  }
 }
 
 function checkTensorList(op: string, tensors: unknown): Tensor[] {
@@ -23,7 +33,7 @@ function checkTensorList(op: string, tensors: unknown): Tensor[] {
 
 const catOp = defineOp({
   name: 'CatBackward0',
-  forward: (ctx, dim: number, ...tensors: Tensor[]) => {
+  forward: (ctx, tensors: Tensor[], dim: number) => {
     ctx.info = dim;
     const dtype = resultType(tensors.map((t) => ({ dtype: t.dtype, rank: 'dim' as const })));
     const parts = tensors.filter((t) => !(t.ndim === 1 && t.shape[0] === 0)); // legacy: 1-d empties are skipped
@@ -64,12 +74,12 @@ export function cat(tensors: Tensor[], dim = 0): Tensor {
       );
     }
   });
-  return catOp(d, ...ts);
+  return catOp(ts, d);
 }
 
 const stackOp = defineOp({
   name: 'StackBackward0',
-  forward: (ctx, dim: number, ...tensors: Tensor[]) => {
+  forward: (ctx, tensors: Tensor[], dim: number) => {
     ctx.info = dim;
     const dtype = resultType(tensors.map((t) => ({ dtype: t.dtype, rank: 'dim' as const })));
     const shape = tensors[0].shape.slice();
@@ -83,6 +93,7 @@ const stackOp = defineOp({
 
 export function stack(tensors: Tensor[], dim = 0): Tensor {
   const ts = checkTensorList('stack', tensors);
+  checkShape('stack', [ts.length, ...ts[0].shape]);
   const d = normInsertDim('stack', dim, ts[0].ndim);
   ts.forEach((t, i) => {
     if (!sameShape(t.shape, ts[0].shape)) {
@@ -92,21 +103,24 @@ export function stack(tensors: Tensor[], dim = 0): Tensor {
       );
     }
   });
-  return stackOp(d, ...ts);
+  return stackOp(ts, d);
 }
 
 // Scatter-adds g into zeros of `shape` (the gradient of indexSelect / gather); its own
-// gradient is the corresponding select, so higher-order gradients work.
+// gradient is the corresponding select, so higher-order gradients work. These ops save
+// their index, as PyTorch does: an in-place change to it before backward is detected.
 const indexAddInto = defineOp({
   name: 'IndexAddBackward0',
   forward: (ctx, g: Tensor, shape: number[], dim: number, index: Tensor) => {
-    ctx.info = { dim, index };
+    ctx.info = dim;
+    ctx.saveForBackward(index);
     const out = Tensor._empty(shape, g.dtype);
     kernels.indexOp(IndexOp.IndexAdd, out, g, index, dim);
     return out;
   },
   backward: (ctx, gg): Tensor[] => {
-    const { dim, index } = ctx.info as { dim: number; index: Tensor };
+    const dim = ctx.info as number;
+    const [index] = ctx.saved;
     return [indexSelectOp(gg, dim, index)];
   },
 });
@@ -114,7 +128,8 @@ const indexAddInto = defineOp({
 const indexSelectOp = defineOp({
   name: 'IndexSelectBackward0',
   forward: (ctx, x: Tensor, dim: number, index: Tensor) => {
-    ctx.info = { dim, index };
+    ctx.info = dim;
+    ctx.saveForBackward(index);
     const shape = x.shape.slice();
     shape[dim] = index.numel();
     const out = Tensor._empty(shape, x.dtype);
@@ -122,7 +137,8 @@ const indexSelectOp = defineOp({
     return out;
   },
   backward: (ctx, g): Tensor[] => {
-    const { dim, index } = ctx.info as { dim: number; index: Tensor };
+    const dim = ctx.info as number;
+    const [index] = ctx.saved;
     return [indexAddInto(g, ctx.inputShapes[0] as number[], dim, index.reshape(-1))];
   },
 });
@@ -132,19 +148,23 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   const idx = checkIndex('indexSelect', index);
   if (idx.ndim > 1) throw opError('indexSelect', `index_select(): Index is supposed to be a vector (got shape ${fmtShape(idx.shape)})`);
   if (x.ndim === 0) return indexSelect(x.reshape(1), 0, idx).reshape(idx.ndim === 0 ? [] : [idx.numel()]);
-  return indexSelectOp(x, normDim('indexSelect', dim, x.ndim), idx);
+  const d = normDim('indexSelect', dim, x.ndim);
+  checkIndexValues('indexSelect', idx, x, d);
+  return indexSelectOp(x, d, idx);
 }
 
 export const scatterAddInto = defineOp({
   name: 'ScatterAddBackward0',
   forward: (ctx, g: Tensor, shape: number[], dim: number, index: Tensor) => {
-    ctx.info = { dim, index };
+    ctx.info = dim;
+    ctx.saveForBackward(index);
     const out = Tensor._empty(shape, g.dtype);
     kernels.indexOp(IndexOp.ScatterAdd, out, g, index, dim);
     return out;
   },
   backward: (ctx, gg): Tensor[] => {
-    const { dim, index } = ctx.info as { dim: number; index: Tensor };
+    const dim = ctx.info as number;
+    const [index] = ctx.saved;
     return [gatherOp(gg, dim, index)];
   },
 });
@@ -152,13 +172,15 @@ export const scatterAddInto = defineOp({
 const gatherOp = defineOp({
   name: 'GatherBackward0',
   forward: (ctx, x: Tensor, dim: number, index: Tensor) => {
-    ctx.info = { dim, index };
+    ctx.info = dim;
+    ctx.saveForBackward(index);
     const out = Tensor._empty(index.shape.slice(), x.dtype);
     kernels.indexOp(IndexOp.Gather, out, x, index, dim);
     return out;
   },
   backward: (ctx, g): Tensor[] => {
-    const { dim, index } = ctx.info as { dim: number; index: Tensor };
+    const dim = ctx.info as number;
+    const [index] = ctx.saved;
     return [scatterAddInto(g, ctx.inputShapes[0] as number[], dim, index)];
   },
 });
@@ -176,5 +198,6 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
       throw opError('gather', `Size does not match at dimension ${i} expected index ${fmtShape(idx.shape)} to be smaller than self ${fmtShape(x.shape)} apart from dimension ${d}`);
     }
   });
+  checkIndexValues('gather', idx, x, d);
   return gatherOp(x, d, idx);
 }

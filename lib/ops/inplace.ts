@@ -5,10 +5,11 @@
 import { Tensor, type TensorOrScalar } from '../tensor';
 import { defineOp } from '../autograd/function';
 import { gradMode } from '../autograd/grad_mode';
-import { fmtShape, opError, opTypeError } from '../check';
+import { checkInt32Value, fmtShape, opError, opTypeError } from '../check';
 import { sameShape } from '../layout';
 import * as kernels from '../native/kernels';
 import { checkTensor, cloneDetached } from './movement';
+import { zerosLike } from './elementwise';
 
 function checkWritable(op: string, self: Tensor): void {
   if (gradMode.enabled) {
@@ -37,8 +38,10 @@ function checkWritable(op: string, self: Tensor): void {
   }
 }
 
-/** Writes `result` (same shape) into self; with a recorded node, self takes it over. */
-function writeResult(op: string, self: Tensor, result: Tensor): Tensor {
+/** Writes `result` (same shape) into self; with a recorded node, self takes it over.
+ * As PyTorch, the node keeps a copy of self's old value if it saved self, except when
+ * self is also the other operand: that one is saved as is, so backward then throws. */
+function writeResult(op: string, self: Tensor, result: Tensor, selfIsOther = false): Tensor {
   if (!sameShape(result.shape, self.shape)) {
     throw opError(op, `output with shape ${fmtShape(self.shape)} doesn't match the broadcast shape ${fmtShape(result.shape)}`);
   }
@@ -46,7 +49,7 @@ function writeResult(op: string, self: Tensor, result: Tensor): Tensor {
     throw opTypeError(op, `result type ${result.dtype} can't be cast to the desired output type ${self.dtype}`);
   }
   const node = result.gradFn;
-  node?.preserveSaved(self, cloneDetached);
+  if (!selfIsOther) node?.preserveSaved(self, cloneDetached);
   kernels.copy(self, result);
   self._version.value++;
   if (node) self._setGradFn(node);
@@ -60,19 +63,34 @@ function recording(self: Tensor, other?: TensorOrScalar): boolean {
 export function binaryInPlace<T extends Tensor>(self: T, op: string, other: TensorOrScalar, compute: (a: Tensor, b: TensorOrScalar) => Tensor): T {
   checkTensor(op, self, 'self');
   checkWritable(op, self);
-  return writeResult(op, self, compute(self, other)) as T;
+  return writeResult(op, self, compute(self, other), other === self) as T;
 }
 
 export function unaryInPlace<T extends Tensor>(self: T, op: string, compute: (a: Tensor) => Tensor): T {
   return binaryInPlace(self, op, 0, (a) => compute(a));
 }
 
-export function fillInPlace<T extends Tensor>(self: T, op: string, value: number): T {
+// Filling a tensor in the graph cuts the gradient to it (the value no longer depends on
+// it): its earlier history gets zeros. PyTorch names the node after the call.
+function fillOp(name: string) {
+  return defineOp({
+    name,
+    forward: (ctx, self: Tensor, value: number) => {
+      const out = Tensor._empty(self.shape.slice(), self.dtype);
+      kernels.fill(out, value);
+      return out;
+    },
+    backward: (ctx, g) => [zerosLike(g)],
+  });
+}
+const FILL_OPS: Record<string, ReturnType<typeof fillOp>> = { zero_: fillOp('ZeroBackward0'), fill_: fillOp('FillBackward2') };
+
+export function fillInPlace<T extends Tensor>(self: T, op: 'zero_' | 'fill_', value: number): T {
   checkTensor(op, self, 'self');
   if (typeof value !== 'number' && typeof value !== 'boolean') throw opTypeError(op, `value must be a number, got ${typeof value}`);
+  if (self.dtype === 'int32') checkInt32Value(op, Number(value));
   checkWritable(op, self);
-  // Filling a tensor in the graph cuts the gradient to it (the value no longer depends on it).
-  if (recording(self)) return writeResult(op, self, self.mul(0).add(Number(value))) as T;
+  if (recording(self)) return writeResult(op, self, FILL_OPS[op](self, Number(value))) as T;
   kernels.fill(self, Number(value));
   self._version.value++;
   return self;
@@ -98,6 +116,27 @@ export function copyInPlace<T extends Tensor>(self: T, src: Tensor): T {
   if (!ok) throw opError('copy_', `the source of shape ${fmtShape(src.shape)} cannot be broadcast to ${fmtShape(self.shape)}`);
   if (recording(self, src)) return writeResult('copy_', self, copyFrom(self, src)) as T;
   kernels.copy(self, src._storage === self._storage ? cloneDetached(src) : src);
+  self._version.value++;
+  return self;
+}
+
+/** The grad_fn PyTorch gives a tensor overwritten in place by values that do not depend
+ * on it (NormalBackward0, ...): its value is its input's, its gradient zero. */
+export function overwriteOp(name: string): (self: Tensor) => Tensor {
+  return defineOp({
+    name,
+    forward: (ctx, self: Tensor) => cloneDetached(self),
+    backward: (ctx, g) => [g.mul(0)],
+  });
+}
+
+/** Runs `fill`, which writes new values into self through self's own layout (so random
+ * fills keep their memory order); in a recorded graph self then takes over `node`. */
+export function overwriteInPlace<T extends Tensor>(self: T, op: string, node: (t: Tensor) => Tensor, fill: (t: Tensor) => void): T {
+  checkTensor(op, self, 'self');
+  checkWritable(op, self);
+  fill(self);
+  if (recording(self)) return writeResult(op, self, node(self)) as T;
   self._version.value++;
   return self;
 }

@@ -5,7 +5,7 @@ import type { TypedArray } from '../dtype';
 import { defineOp } from '../autograd/function';
 import { sumToShape } from '../autograd/engine';
 import { checkInt, checkShape, fmtShape, fmtValue, normDim, normDims, normInsertDim, opError, opTypeError } from '../check';
-import { contiguousStrides, isContiguous, numelOf, sameShape, shapeArgs } from '../layout';
+import { contiguousStrides, numelOf, sameShape, shapeArgs } from '../layout';
 import * as kernels from '../native/kernels';
 
 export function checkTensor(op: string, x: unknown, name = 'input'): Tensor {
@@ -204,7 +204,7 @@ export function unsqueeze(x: Tensor, dim: number): Tensor {
   const stride = d < x.ndim ? x.shape[d] * x._strides[d] : 1;
   shape.splice(d, 0, 1);
   strides.splice(d, 0, stride);
-  return unsqueezeOp(x, shape, strides);
+  return unsqueezeOp(x, checkShape('unsqueeze', shape), strides);
 }
 
 const expandOp = defineOp({

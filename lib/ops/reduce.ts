@@ -9,7 +9,7 @@ import { contiguousStrides } from '../layout';
 import * as kernels from '../native/kernels';
 import { BinaryOp, IndexOp, ReduceOp } from '../native/binding';
 import { checkTensor } from './movement';
-import { scatterAddInto } from './indexing';
+import { cat, scatterAddInto } from './indexing';
 import { toDType, where, zerosLike } from './elementwise';
 
 /** A dim, a list of dims, or null/undefined for all dims. */
@@ -185,7 +185,8 @@ function selectingOp(name: string) {
   return defineOp({
     name,
     forward: (ctx, x: Tensor, r: Reduction, indices: Tensor) => {
-      ctx.info = { r, indices };
+      ctx.info = r;
+      ctx.saveForBackward(indices);
       const idx = indices.reshape(r.keepShape);
       const out = Tensor._empty(r.keepShape.slice(), x.dtype);
       kernels.indexOp(IndexOp.Gather, out, x, idx, r.dims[0]);
@@ -193,7 +194,8 @@ function selectingOp(name: string) {
     },
     backward: (ctx, g) => {
       // The gradient goes to the selected element only (PyTorch's value_selecting_reduction_backward).
-      const { r, indices } = ctx.info as { r: Reduction; indices: Tensor };
+      const r = ctx.info as Reduction;
+      const [indices] = ctx.saved;
       return [scatterAddInto(g.reshape(r.keepShape), ctx.inputShapes[0] as number[], r.dims[0], indices.reshape(r.keepShape))];
     },
   });
@@ -230,6 +232,26 @@ export const argmin = (x: Tensor, dim?: number | null, keepdim?: boolean): Tenso
 
 // ---- prod ---------------------------------------------------------------------------------
 
+/** Inclusive cumulative product along dim, in log2(n) differentiable steps (Hillis-Steele). */
+function cumprod(x: Tensor, dim: number): Tensor {
+  const n = x.shape[dim];
+  let y = x;
+  for (let k = 1; k < n; k *= 2) y = cat([y.narrow(dim, 0, k), y.narrow(dim, k, n - k).mul(y.narrow(dim, 0, n - k))], dim);
+  return y;
+}
+
+/** For each element, the product of the others along dim: exclusive prefix times
+ * exclusive suffix products (PyTorch's prod_safe_zeros_backward). Exact with zeros, and
+ * made of differentiable ops, so higher derivatives at zeros are right too. */
+function productOfOthers(x: Tensor, dim: number): Tensor {
+  const n = x.shape[dim];
+  const ones = Tensor._onesLike(x.narrow(dim, 0, 1));
+  const exclusive = (t: Tensor) => cat([ones, cumprod(t.narrow(dim, 0, n - 1), dim)], dim);
+  const reversed = Tensor._empty([n], 'int32');
+  reversed._storage.data.forEach((_, i, a) => (a[i] = n - 1 - i));
+  return exclusive(x).mul(exclusive(x.indexSelect(dim, reversed)).indexSelect(dim, reversed));
+}
+
 function prodOp(name: string) {
   return defineOp({
     name,
@@ -240,14 +262,13 @@ function prodOp(name: string) {
       return out;
     },
     backward: (ctx, g) => {
-      // Exact with zeros: no zero -> result / x; one zero -> the product of the others at
-      // the zero, 0 elsewhere; two or more zeros -> 0.
+      // d/dx_i is result / x_i, which is 0/0 at a zero: with zeros, the product of the others.
       const [x, out] = ctx.saved;
       const r = ctx.info as Reduction;
-      const isZero = x.eq(0);
-      const zeros = isZero.sum(r.dims, true);
-      const othersAtZero = where(isZero, 1, x).prod(r.dims.length === 1 ? r.dims[0] : null, true).reshape(r.keepShape);
-      const local = where(zeros.eq(0), out.reshape(r.keepShape).div(x), where(zeros.eq(1).logicalAnd(isZero), othersAtZero, 0));
+      let local: Tensor;
+      if (x.eq(0).sum().item() === 0) local = out.reshape(r.keepShape).div(x);
+      else if (r.dims.length === 1) local = productOfOthers(x, r.dims[0]);
+      else local = productOfOthers(x.reshape(-1), 0).reshape(x.shape as number[]);
       return [expandBack(g, r, x.shape).mul(local)];
     },
   });
@@ -388,15 +409,16 @@ const logsumexpOp = defineOp({
     // Stable: shift by the max (an infinite max is replaced by 0, so -inf rows give -inf).
     const m = x.amax(r.dims, true);
     const shift = where(m.abs().eq(Infinity), 0, m);
-    const out = x.sub(shift).exp().sum(r.dims, true).log().add(shift);
+    const out = x.sub(shift).exp().sum(r.dims, true).log().add(shift).reshape(r.outShape);
     ctx.info = r;
+    // The returned tensor itself: its gradFn makes the backward differentiable again.
     ctx.saveForBackward(x, out);
-    return out.reshape(r.outShape);
+    return out;
   },
   backward: (ctx, g) => {
     const r = ctx.info as Reduction;
     const [x, out] = ctx.saved;
-    return [expandBack(g, r, x.shape).mul(x.sub(out).exp())];
+    return [expandBack(g, r, x.shape).mul(x.sub(out.reshape(r.keepShape)).exp())];
   },
 });
 

@@ -1,3 +1,5 @@
+#include <cstdlib>
+#include <cstring>
 #include <thread>
 
 #include "tg/context.h"
@@ -6,6 +8,9 @@ namespace tg {
 
 CpuFeatures detectCpuFeatures() {
   CpuFeatures f;
+  // TENSORGRAD_SIMD=scalar selects the portable kernels, e.g. to test them on an AVX2 CPU.
+  const char* simd = std::getenv("TENSORGRAD_SIMD");
+  if (simd != nullptr && std::strcmp(simd, "scalar") == 0) return f;
 #if defined(__x86_64__) || defined(_M_X64)
   __builtin_cpu_init();
   f.avx2 = __builtin_cpu_supports("avx2");

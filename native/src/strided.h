@@ -22,6 +22,7 @@ struct StridedLoop {
   explicit StridedLoop(const View* const (&views)[N]) {
     const View& ref = *views[0];
     for (int k = 0; k < N; ++k) base[k] = static_cast<char*>(views[k]->data) + views[k]->offset * itemSize(views[k]->dtype);
+    if (denseLayout(views)) return;
     // Keep non-trivial dims, outermost first.
     for (int d = 0; d < ref.ndim; ++d) {
       numel *= ref.shape[d];
@@ -48,16 +49,41 @@ struct StridedLoop {
     if (numel == 0) ndim = 0;
   }
 
+  // The common case, found cheaply: every operand is either contiguous or one broadcast
+  // element (all strides 0), so the whole loop is one flat run.
+  bool denseLayout(const View* const (&views)[N]) {
+    const View& ref = *views[0];
+    int64_t n = 1;
+    for (int d = 0; d < ref.ndim; ++d) n *= ref.shape[d];
+    if (n <= 1) return false;
+    for (int k = 0; k < N; ++k) {
+      const View& v = *views[k];
+      bool zero = true;
+      for (int d = 0; d < v.ndim; ++d) zero &= v.strides[d] == 0 || v.shape[d] == 1;
+      if (zero) {
+        strides[k][0] = 0;
+      } else if (v.isContiguous()) {
+        strides[k][0] = int64_t(itemSize(v.dtype));
+      } else {
+        return false;
+      }
+    }
+    ndim = 1;
+    shape[0] = n;
+    numel = n;
+    return true;
+  }
+
   // Calls inner(ptrs, innerStrides, count) over the elements [begin, end) in row-major
   // order; each call covers a run along the innermost dim.
   template <typename Inner>
   void run(int64_t begin, int64_t end, Inner&& inner) const {
     if (begin >= end) return;
-    if (ndim == 0) {  // a single element
+    if (ndim <= 1 && begin == 0) {  // one flat run (or a single element): no odometer
       char* p[N];
       int64_t s[N] = {};
-      for (int k = 0; k < N; ++k) p[k] = base[k];
-      inner(p, s, int64_t(1));
+      for (int k = 0; k < N; ++k) p[k] = base[k], s[k] = ndim == 1 ? strides[k][0] : 0;
+      inner(p, s, ndim == 1 ? end : int64_t(1));
       return;
     }
     const int last = ndim - 1;

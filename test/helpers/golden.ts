@@ -5,7 +5,10 @@ import * as path from 'path';
 import * as tg from '../../lib/index';
 import type { Tensor } from '../../lib/index';
 
-export const GOLDEN_DIR = process.env.TG_GOLDEN_DIR ?? path.resolve(__dirname, '..', '..', '..', 'shared', 'golden');
+// The cases are vendored, unmodified, in test/golden/ (CI runs on a bare clone);
+// golden.test.ts checks them against the project's shared copy when it is present.
+export const GOLDEN_DIR = process.env.TG_GOLDEN_DIR ?? path.resolve(__dirname, '..', 'golden');
+export const SHARED_GOLDEN_DIR = path.resolve(__dirname, '..', '..', '..', 'shared', 'golden');
 
 export interface TensorSpec {
   shape: number[];
@@ -98,8 +101,10 @@ export function compareTensor(actual: unknown, spec: TensorSpec, tol: Tol, what:
   if (actual.dtype !== spec.dtype) return [`${what}: dtype ${actual.dtype} != expected ${spec.dtype}`];
   const got = actual.toTypedArray();
   const problems: string[] = [];
+  // A float32 value is written as the shortest decimal that rounds to it (bit-exact cases need the float32 itself).
+  const exact = spec.dtype === 'float32' ? Math.fround : (x: number) => x;
   spec.data.forEach((raw, i) => {
-    const e = decode(raw);
+    const e = exact(decode(raw));
     const a = got[i];
     let ok: boolean;
     if (Number.isNaN(e)) ok = Number.isNaN(a);
@@ -107,6 +112,60 @@ export function compareTensor(actual: unknown, spec: TensorSpec, tol: Tol, what:
     else if (spec.dtype === 'int32' || spec.dtype === 'bool') ok = a === e;
     else ok = Number.isFinite(a) && Math.abs(a - e) <= tol.atol + tol.rtol * Math.abs(e);
     if (!ok && problems.length < 5) problems.push(`${what}[${i}]: ${a} != expected ${e}`);
+  });
+  return problems;
+}
+
+// ---- random-number cases (rng.json) ---------------------------------------------------------
+
+export interface RngCall {
+  call: Expr;
+  /** A tensor spec, or {weight, bias?} for an nn.Linear. */
+  out: TensorSpec | { weight: TensorSpec; bias?: TensorSpec };
+  tol?: Tol;
+}
+
+export interface RngCase {
+  id: string;
+  kind: 'rng';
+  seed: number;
+  calls: RngCall[];
+  tol: Tol;
+}
+
+// tg.nn.Linear is being built on branch nn; until it lands, an "nn.Linear" call builds the
+// parameters through nn.init.resetLinear_, the initialisation Linear runs.
+function linearParameters(inFeatures: number, outFeatures: number, options: { bias?: boolean } = {}) {
+  const weight = tg.empty([outFeatures, inFeatures]);
+  const bias = options.bias === false ? null : tg.empty([outFeatures]);
+  tg.nn.init.resetLinear_(weight, bias);
+  return { weight, bias };
+}
+
+function evaluateRngCall(expr: Expr): unknown {
+  if (Array.isArray(expr) && expr[0] === 'nn.Linear' && !('Linear' in tg.nn)) {
+    return linearParameters(...(expr.slice(1) as Parameters<typeof linearParameters>));
+  }
+  return evaluate(expr, {});
+}
+
+/** Runs the calls after tg.manualSeed(seed), each continuing the stream the last one left;
+ * returns the problems found (empty when every result matches). */
+export function runRngCase(c: RngCase): string[] {
+  tg.manualSeed(c.seed);
+  const problems: string[] = [];
+  c.calls.forEach((call, i) => {
+    const result = evaluateRngCall(call.call);
+    const tol = call.tol ?? c.tol;
+    const what = `call ${i} ${JSON.stringify(call.call).slice(0, 60)}`;
+    if ('weight' in call.out) {
+      const { weight, bias } = result as { weight: Tensor; bias: Tensor | null };
+      problems.push(...compareTensor(weight, call.out.weight, tol, `${what} weight`));
+      if (call.out.bias) problems.push(...compareTensor(bias, call.out.bias, tol, `${what} bias`));
+      else if (bias != null) problems.push(`${what}: unexpected bias`);
+    } else {
+      problems.push(...compareTensor(result, call.out, tol, what));
+    }
   });
   return problems;
 }

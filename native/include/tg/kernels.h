@@ -32,6 +32,12 @@ enum class IndexOp : int32_t {
 #undef TG_INDEX_OP
   Count
 };
+enum class RandomOp : int32_t {
+#define TG_RANDOM_OP TG_ENUM_ENTRY
+#include "tg/ops.def"
+#undef TG_RANDOM_OP
+  Count
+};
 #undef TG_ENUM_ENTRY
 
 // Elementwise. Every input view has out's shape (broadcast dims carry stride 0).
@@ -51,5 +57,9 @@ void matmul(Context& ctx, const View& out, const View& a, const View& b);
 
 // Index kernels (index is int32). See ops.def for what each one does along `dim`.
 void indexOp(Context& ctx, IndexOp op, const View& out, const View& x, const View& index, int dim);
+
+// Random numbers from the generator whose kGeneratorWords words of state (tg/generator.h)
+// the caller owns; `out` is null for Seed only. See ops.def for each op's parameters.
+void random(Context& ctx, RandomOp op, uint32_t* state, const View* out, double p0, double p1);
 
 }  // namespace tg

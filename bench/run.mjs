@@ -1,0 +1,81 @@
+// npm run bench [-- --json] [--only W1,W2] : tensorgrad's workloads, and the same in
+// PyTorch side by side when /usr/bin/python3 has torch (apt-get install -y python3-torch).
+// PyTorch runs once per thread setting (1, 2 and its default, with OpenBLAS/OpenMP limited
+// to the same count) and its best figure per row is compared. tensorgrad runs with its
+// default thread count and with 1 thread (compared with PyTorch's 1-thread run), because
+// on this shared 2-core VM the second core is not always really available.
+import { execFileSync, spawnSync } from 'child_process';
+import * as os from 'os';
+import * as path from 'path';
+import { fileURLToPath } from 'url';
+import * as tg from 'tensorgrad';
+import { runWorkloads } from './workloads.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const args = process.argv.slice(2);
+const json = args.includes('--json');
+const onlyArg = args.includes('--only') ? args[args.indexOf('--only') + 1] : '';
+const only = new Set(onlyArg ? onlyArg.split(',') : []);
+const PYTHON = '/usr/bin/python3';
+
+const higherIsBetter = (name) => /\((GFLOP|GB)\/s\)/.test(name);
+
+function torchAvailable() {
+  return spawnSync(PYTHON, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
+}
+
+function runTorch(threads) {
+  const env = { ...process.env };
+  if (threads) Object.assign(env, { TG_TORCH_THREADS: String(threads), OMP_NUM_THREADS: String(threads), OPENBLAS_NUM_THREADS: String(threads) });
+  const out = execFileSync(PYTHON, [path.join(here, 'workloads.py'), onlyArg], { env, encoding: 'utf8', maxBuffer: 1 << 20 });
+  return JSON.parse(out.trim().split('\n').pop());
+}
+
+function best(results, name) {
+  const values = results.map((r) => r[name]).filter((v) => v !== undefined);
+  return higherIsBetter(name) ? Math.max(...values) : Math.min(...values);
+}
+
+// The FMA peak of one core: a register-only FMA loop in the addon (see native/src/peak*.cpp).
+const peak = typeof tg.measureFmaPeak === 'function' ? tg.measureFmaPeak() : null;
+
+const threads = tg.getNumThreads();
+const ours = runWorkloads(only);
+tg.setNumThreads(1);
+const ours1 = runWorkloads(only);
+tg.setNumThreads(threads);
+
+let torchBest = null;
+let torch1 = null;
+if (torchAvailable()) {
+  const runs = [runTorch(1), runTorch(2), runTorch(null)];
+  torch1 = runs[0];
+  torchBest = Object.fromEntries(Object.keys(runs[0]).map((k) => [k, best(runs, k)]));
+}
+
+const rows = Object.keys(ours).map((name) => {
+  const ratio = (a, b) => (a === undefined || b === undefined ? null : higherIsBetter(name) ? b / a : a / b);
+  return {
+    name,
+    tensorgrad: ours[name],
+    torch: torchBest?.[name] ?? null,
+    ratio: torchBest ? ratio(ours[name], torchBest[name]) : null,
+    tensorgrad1: ours1[name],
+    torch1: torch1?.[name] ?? null,
+    ratio1: torch1 ? ratio(ours1[name], torch1[name]) : null,
+  };
+});
+
+if (json) {
+  console.log(JSON.stringify({ cpu: os.cpus()[0]?.model, threads, fmaPeak: peak, rows }, null, 2));
+} else {
+  const fmt = (v) => (v === null || v === undefined ? '-' : v >= 100 ? v.toFixed(0) : v >= 1 ? v.toFixed(2) : v.toFixed(3));
+  console.log(`CPU: ${os.cpus()[0]?.model} (${os.cpus().length} cores); tensorgrad threads: ${threads}; SIMD: ${tg.simd}`);
+  if (peak) console.log(`FMA peak (1 core, measured): ${peak.gflops.toFixed(1)} GFLOP/s float32 = ${peak.flopsPerCycle.toFixed(1)} FLOP/cycle at ${peak.ghz.toFixed(2)} GHz`);
+  console.log('ratio = tensorgrad time / PyTorch time (lower is better; for GFLOP/s and GB/s rows: PyTorch rate / tensorgrad rate)');
+  const header = ['workload', 'tensorgrad', 'pytorch(best)', 'ratio', 'tg 1 thread', 'pytorch 1 thr', 'ratio 1 thr'];
+  const table = [header, ...rows.map((r) => [r.name, fmt(r.tensorgrad), fmt(r.torch), fmt(r.ratio), fmt(r.tensorgrad1), fmt(r.torch1), fmt(r.ratio1)])];
+  const widths = header.map((_, i) => Math.max(...table.map((row) => String(row[i]).length)));
+  for (const row of table) console.log(row.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join('  '));
+  if (!torchBest) console.log('\nPyTorch is not installed: for the side-by-side comparison run `apt-get install -y python3-torch`.');
+}

@@ -1,0 +1,121 @@
+// The bench workloads in tensorgrad (the same as bench/workloads.py does in PyTorch).
+// Each returns its median figure; names carry the unit.
+import * as tg from 'tensorgrad';
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+/** Median seconds per call of fn over `reps` timed groups of `inner` calls. */
+export function timed(fn, reps, inner = 1) {
+  for (let i = 0; i < Math.max(1, inner >> 2); i++) fn();
+  const times = [];
+  for (let r = 0; r < reps; r++) {
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < inner; i++) fn();
+    times.push(Number(process.hrtime.bigint() - t0) / 1e9 / inner);
+  }
+  return median(times);
+}
+
+function gemmGflops(m, k, n, transpose) {
+  const a = transpose === 'a' ? tg.randn(k, m).t() : tg.randn(m, k);
+  const b = transpose === 'b' ? tg.randn(n, k).t() : tg.randn(k, n);
+  const flops = 2 * m * n * k;
+  const inner = Math.max(1, Math.floor(2e8 / flops));
+  return flops / timed(() => a.matmul(b), 7, inner) / 1e9;
+}
+
+function addOverhead(requiresGrad) {
+  const a = tg.tensor([[1, 2], [3, 4], [5, 6]], { requiresGrad });
+  const b = tg.tensor([[6, 5], [4, 3], [2, 1]], { requiresGrad });
+  return timed(() => a.add(b), 9, 20000) * 1e6;
+}
+
+function applesEpoch() {
+  const inputs = tg.tensor([[73, 67, 43], [91, 88, 64], [87, 134, 58], [102, 43, 37], [69, 96, 70]]);
+  const targets = tg.tensor([[56, 70], [81, 101], [119, 133], [22, 37], [103, 119]]);
+  const w = tg.tensor([[1.25, 1.375, 0.125], [-1.25, 1.375, -0.625]], { requiresGrad: true });
+  const b = tg.tensor([0.875, 0.625], { requiresGrad: true });
+  const epoch = () => {
+    const preds = inputs.matmul(w.t()).add(b);
+    const diff = preds.sub(targets);
+    const loss = diff.mul(diff).sum().div(diff.numel());
+    loss.backward();
+    tg.noGrad(() => {
+      w.sub_(w.grad.mul(1e-5));
+      b.sub_(b.grad.mul(1e-5));
+      w.grad.zero_();
+      b.grad.zero_();
+    });
+  };
+  return timed(epoch, 9, 2000) * 1e6;
+}
+
+function polynomialFit() {
+  const x = tg.linspace(-Math.PI, Math.PI, 2000);
+  const y = x.sin();
+  const run = () => {
+    const params = [0, 1, 2, 3].map(() => tg.zeros([], { requiresGrad: true }));
+    const [a, b, c, d] = params;
+    for (let t = 0; t < 2000; t++) {
+      const yPred = a.add(b.mul(x)).add(c.mul(x.pow(2))).add(d.mul(x.pow(3)));
+      const loss = yPred.sub(y).pow(2).sum();
+      loss.backward();
+      tg.noGrad(() => {
+        for (const p of params) {
+          p.sub_(p.grad.mul(1e-6));
+          p.grad = null;
+        }
+      });
+    }
+  };
+  return timed(run, 3) * 1e3;
+}
+
+function mlpStep() {
+  tg.manualSeed(0);
+  const model = new tg.nn.Sequential(new tg.nn.Linear(784, 256), new tg.nn.ReLU(), new tg.nn.Linear(256, 10));
+  const opt = new tg.optim.SGD(model.parameters(), { lr: 0.01 });
+  const x = tg.randn(128, 784);
+  const t = tg.randint(0, 10, [128]);
+  const step = () => {
+    opt.zeroGrad();
+    const loss = tg.nn.functional.crossEntropy(model.forward(x), t);
+    loss.backward();
+    opt.step();
+  };
+  return timed(step, 9, 20) * 1e3;
+}
+
+function bandwidth() {
+  const n = 16_000_000;
+  const a = tg.rand(n);
+  const b = tg.rand(n);
+  return {
+    'W6 sum 16M (GB/s)': (n * 4) / timed(() => a.sum(), 9, 3) / 1e9,
+    'W6 add 16M new (GB/s)': (3 * n * 4) / timed(() => a.add(b), 9, 3) / 1e9,
+  };
+}
+
+/** Runs the selected workloads (W1..W6; all when `only` is empty). */
+export function runWorkloads(only) {
+  const want = (tag) => !only || only.size === 0 || only.has(tag);
+  const out = {};
+  if (want('W1')) {
+    for (const n of [64, 128, 256, 512, 1024, 2048]) out[`W1 matmul ${n} (GFLOP/s)`] = gemmGflops(n, n, n);
+    out['W1 mlp fwd 128x784x256 (GFLOP/s)'] = gemmGflops(128, 784, 256);
+    out['W1 mlp dW 784x128x256 AT (GFLOP/s)'] = gemmGflops(784, 128, 256, 'a');
+    out['W1 mlp dx 128x256x784 BT (GFLOP/s)'] = gemmGflops(128, 256, 784, 'b');
+  }
+  if (want('W2')) {
+    out['W2 add 3x2 (µs/op)'] = addOverhead(false);
+    out['W2 add 3x2 requiresGrad (µs/op)'] = addOverhead(true);
+  }
+  if (want('W3')) out['W3 apples epoch (µs)'] = applesEpoch();
+  if (want('W4')) out['W4 polynomial fit (ms)'] = polynomialFit();
+  if (want('W5')) out['W5 mlp step (ms)'] = mlpStep();
+  if (want('W6')) Object.assign(out, bandwidth());
+  return out;
+}

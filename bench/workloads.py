@@ -1,0 +1,142 @@
+# The bench workloads in PyTorch, mirroring bench/workloads.mjs; run by bench/run.mjs.
+# Prints one JSON object: {name: median value}. Needs PyTorch (apt-get install -y python3-torch).
+import json
+import math
+import os
+import sys
+import time
+
+import torch
+
+
+def median(xs):
+    s = sorted(xs)
+    return s[len(s) // 2]
+
+
+def timed(fn, reps, inner=1, min_seconds=0.0):
+    """Median seconds per call of fn over reps timed groups of `inner` calls."""
+    for _ in range(max(1, inner // 4)):
+        fn()
+    times = []
+    for _ in range(reps):
+        t0 = time.perf_counter()
+        for _ in range(inner):
+            fn()
+        times.append((time.perf_counter() - t0) / inner)
+    return median(times)
+
+
+def gemm_gflops(m, k, n, transpose=None):
+    a = torch.randn(k, m).t() if transpose == 'a' else torch.randn(m, k)
+    b = torch.randn(n, k).t() if transpose == 'b' else torch.randn(k, n)
+    flops = 2.0 * m * n * k
+    inner = max(1, int(2e8 / flops))
+    s = timed(lambda: torch.matmul(a, b), reps=7, inner=inner)
+    return flops / s / 1e9
+
+
+def add_overhead(requires_grad):
+    a = torch.tensor([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]], requires_grad=requires_grad)
+    b = torch.tensor([[6.0, 5.0], [4.0, 3.0], [2.0, 1.0]], requires_grad=requires_grad)
+    return timed(lambda: a.add(b), reps=9, inner=20000) * 1e6
+
+
+def apples_epoch():
+    inputs = torch.tensor([[73, 67, 43], [91, 88, 64], [87, 134, 58], [102, 43, 37], [69, 96, 70]], dtype=torch.float32)
+    targets = torch.tensor([[56, 70], [81, 101], [119, 133], [22, 37], [103, 119]], dtype=torch.float32)
+    w = torch.tensor([[1.25, 1.375, 0.125], [-1.25, 1.375, -0.625]], requires_grad=True)
+    b = torch.tensor([0.875, 0.625], requires_grad=True)
+
+    def epoch():
+        preds = inputs @ w.t() + b
+        diff = preds - targets
+        loss = torch.sum(diff * diff) / diff.numel()
+        loss.backward()
+        with torch.no_grad():
+            w.sub_(w.grad * 1e-5)
+            b.sub_(b.grad * 1e-5)
+            w.grad.zero_()
+            b.grad.zero_()
+
+    return timed(epoch, reps=9, inner=2000) * 1e6
+
+
+def polynomial_fit():
+    x = torch.linspace(-math.pi, math.pi, 2000)
+    y = torch.sin(x)
+
+    def run():
+        a = torch.zeros((), requires_grad=True)
+        b = torch.zeros((), requires_grad=True)
+        c = torch.zeros((), requires_grad=True)
+        d = torch.zeros((), requires_grad=True)
+        for _ in range(2000):
+            y_pred = a + b * x + c * x ** 2 + d * x ** 3
+            loss = (y_pred - y).pow(2).sum()
+            loss.backward()
+            with torch.no_grad():
+                for p in (a, b, c, d):
+                    p -= 1e-6 * p.grad
+                    p.grad = None
+
+    return timed(run, reps=3) * 1e3
+
+
+def mlp_step():
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.Linear(784, 256), torch.nn.ReLU(), torch.nn.Linear(256, 10))
+    opt = torch.optim.SGD(model.parameters(), lr=0.01)
+    x = torch.randn(128, 784)
+    t = torch.randint(0, 10, (128,))
+
+    def step():
+        opt.zero_grad()
+        loss = torch.nn.functional.cross_entropy(model(x), t)
+        loss.backward()
+        opt.step()
+
+    return timed(step, reps=9, inner=20) * 1e3
+
+
+def bandwidth():
+    n = 16_000_000
+    a = torch.rand(n)
+    b = torch.rand(n)
+    s_sum = timed(lambda: a.sum(), reps=9, inner=3)
+    s_add = timed(lambda: a + b, reps=9, inner=3)
+    return {'W6 sum 16M (GB/s)': n * 4 / s_sum / 1e9, 'W6 add 16M new (GB/s)': 3 * n * 4 / s_add / 1e9}
+
+
+def main():
+    # bench/run.mjs runs this once per thread setting (also limiting OpenBLAS/OpenMP by env).
+    if os.environ.get('TG_TORCH_THREADS'):
+        torch.set_num_threads(int(os.environ['TG_TORCH_THREADS']))
+    only = set(sys.argv[1].split(',')) if len(sys.argv) > 1 and sys.argv[1] else None
+    out = {}
+
+    def want(tag):
+        return only is None or tag in only
+
+    if want('W1'):
+        for n in (64, 128, 256, 512, 1024, 2048):
+            out[f'W1 matmul {n} (GFLOP/s)'] = gemm_gflops(n, n, n)
+        out['W1 mlp fwd 128x784x256 (GFLOP/s)'] = gemm_gflops(128, 784, 256)
+        out['W1 mlp dW 784x128x256 AT (GFLOP/s)'] = gemm_gflops(784, 128, 256, transpose='a')
+        out['W1 mlp dx 128x256x784 BT (GFLOP/s)'] = gemm_gflops(128, 256, 784, transpose='b')
+    if want('W2'):
+        out['W2 add 3x2 (µs/op)'] = add_overhead(False)
+        out['W2 add 3x2 requiresGrad (µs/op)'] = add_overhead(True)
+    if want('W3'):
+        out['W3 apples epoch (µs)'] = apples_epoch()
+    if want('W4'):
+        out['W4 polynomial fit (ms)'] = polynomial_fit()
+    if want('W5'):
+        out['W5 mlp step (ms)'] = mlp_step()
+    if want('W6'):
+        out.update(bandwidth())
+    print(json.dumps(out))
+
+
+if __name__ == '__main__':
+    main()

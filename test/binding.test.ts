@@ -1,0 +1,95 @@
+// Defense in depth (DESIGN principle 5): the raw N-API entry points, fed lying metadata,
+// wrong buffers or bad indices, throw JS errors instead of reading or writing out of
+// bounds. The TypeScript layer never makes these calls; a bug there must not crash.
+import { describe, expect, test } from 'vitest';
+import { BinaryOp, IndexOp, ReduceOp, UnaryOp, meta, native } from '../lib/native/binding';
+import * as tg from '../lib/index';
+import { thrown } from './helpers/tensors';
+
+// The dtype codes of native/include/tg/dtype.h.
+const DTYPE = { float32: 0, float64: 1, int32: 2, bool: 3 } as const;
+
+interface ViewMeta {
+  shape: number[];
+  strides: number[];
+  offset?: number;
+  dtype?: keyof typeof DTYPE | number;
+}
+
+/** Writes views into the scratch buffer as lib/native/kernels.ts does:
+ * [dtype, ndim, offset, shape..., strides...] per view. */
+function views(...vs: ViewMeta[]): void {
+  let p = 0;
+  for (const v of vs) {
+    meta[p++] = typeof v.dtype === 'number' ? v.dtype : DTYPE[v.dtype ?? 'float32'];
+    meta[p++] = v.shape.length;
+    meta[p++] = v.offset ?? 0;
+    for (const s of v.shape) meta[p++] = s;
+    for (const s of v.strides) meta[p++] = s;
+  }
+}
+
+/** An ArrayBuffer for n elements of `bytes` bytes. */
+const buf = (n: number, bytes = 4) => new ArrayBuffer(n * bytes);
+const vec = (n: number, dtype: ViewMeta['dtype'] = 'float32'): ViewMeta => ({ shape: [n], strides: [1], dtype });
+const ints = (...v: number[]) => new Int32Array(v).buffer;
+
+type Case = [label: string, call: () => unknown, error: ErrorConstructor | RangeErrorConstructor | TypeErrorConstructor, message: RegExp];
+
+const cases: Case[] = [
+  ['a view past the end', () => (views(vec(5), vec(5)), native.unary(UnaryOp.Neg, buf(4), buf(4), 0, 0)), RangeError, /^out: view reaches element 4 of a buffer of 4/],
+  ['strides past the end', () => (views({ shape: [2, 2], strides: [3, 1] }, vec(4)), native.unary(UnaryOp.Neg, buf(4), buf(4), 0, 0)), RangeError, /^out: view reaches element 4/],
+  ['an offset past the end', () => (views({ ...vec(4), offset: 1 }, vec(4)), native.unary(UnaryOp.Neg, buf(4), buf(4), 0, 0)), RangeError, /^out: view reaches element 4/],
+  ['a dtype wider than the buffer', () => (views(vec(4), vec(4, 'float64')), native.unary(UnaryOp.Neg, buf(4), buf(4), 0, 0)), RangeError, /^x: view reaches element 3 of a buffer of 2/],
+  ['a negative offset', () => (views({ ...vec(4), offset: -1 }, vec(4)), native.unary(UnaryOp.Neg, buf(4), buf(4), 0, 0)), RangeError, /^out: negative offset/],
+  ['a negative stride', () => (views({ shape: [4], strides: [-1], offset: 3 }, vec(4)), native.unary(UnaryOp.Neg, buf(4), buf(4), 0, 0)), RangeError, /^out: negative stride/],
+  ['a negative size', () => (views(vec(4), vec(-4)), native.unary(UnaryOp.Neg, buf(4), buf(4), 0, 0)), RangeError, /^x: negative size/],
+  ['9 dims', () => (views({ shape: Array(9).fill(1), strides: Array(9).fill(1) }, vec(4)), native.unary(UnaryOp.Neg, buf(4), buf(4), 0, 0)), RangeError, /^out: ndim 9 is outside 0\.\.8/],
+  ['2^90 elements', () => (views({ shape: [2 ** 30, 2 ** 30, 2 ** 30], strides: [0, 0, 0] }, vec(4)), native.unary(UnaryOp.Neg, buf(4), buf(4), 0, 0)), RangeError, /^out: too many elements/],
+  ['an unknown dtype code', () => (views(vec(4, 7), vec(4)), native.unary(UnaryOp.Neg, buf(4), buf(4), 0, 0)), RangeError, /^out: unknown dtype code 7/],
+  ['a typed array for an ArrayBuffer', () => (views(vec(4), vec(4)), native.unary(UnaryOp.Neg, buf(4), new Float32Array(4) as never, 0, 0)), TypeError, /^x: expected an ArrayBuffer/],
+  ['a plain array', () => (views(vec(4), vec(4)), native.unary(UnaryOp.Neg, buf(4), [1, 2, 3, 4] as never, 0, 0)), TypeError, /^x: expected an ArrayBuffer/],
+  ['an unknown opcode', () => (views(vec(4), vec(4)), native.unary(99, buf(4), buf(4), 0, 0)), RangeError, /^unknown opcode 99/],
+  ['too few arguments', () => (native.binary as (...a: unknown[]) => void)(BinaryOp.Add, buf(4)), TypeError, /^binary: expected 4 arguments/],
+  ['shapes that differ', () => (views(vec(4), vec(2)), native.unary(UnaryOp.Neg, buf(4), buf(4), 0, 0)), Error, /^unary: operand shapes differ from the output shape/],
+  ['dtypes that differ', () => (views(vec(4), vec(4), vec(4, 'float64')), native.binary(BinaryOp.Add, buf(4), buf(4), buf(4, 8))), Error, /^binary: operands are float32 and float64/],
+  ['exp of int32', () => (views(vec(4, 'int32'), vec(4, 'int32')), native.unary(UnaryOp.Exp, buf(4), buf(4), 0, 0)), Error, /^unary: op 1 is not defined for int32/],
+  ['a reduction into the wrong shape', () => (views(vec(3), vec(4)), native.reduce(ReduceOp.Sum, buf(4), buf(4))), Error, /^reduce: out size 3 does not fit x size 4 in dim 0/],
+  ['argmax into float32', () => (views(vec(1), vec(4)), native.reduce(ReduceOp.ArgMax, buf(1), buf(4))), Error, /^reduce: index results are int32, got float32/],
+  [
+    'a matmul whose shapes do not chain',
+    () => (views({ shape: [2, 2], strides: [2, 1] }, { shape: [2, 3], strides: [3, 1] }, { shape: [2, 2], strides: [2, 1] }), native.matmul(buf(4), buf(6), buf(4))),
+    Error,
+    /^matmul: \[2,3\] @ \[2,2\] does not give \[2,2\]/,
+  ],
+  ['an index out of bounds', () => (views(vec(1), vec(4), vec(1, 'int32')), native.indexOp(IndexOp.IndexSelect, buf(1), buf(4), ints(7), 0)), Error, /^index 7 is out of bounds for dimension 0 with size 4/],
+  ['a negative index', () => (views(vec(1), vec(4), vec(1, 'int32')), native.indexOp(IndexOp.Gather, buf(1), buf(4), ints(-1), 0)), Error, /^index -1 is out of bounds/],
+  ['a scatter out of bounds', () => (views(vec(4), vec(1), vec(1, 'int32')), native.indexOp(IndexOp.ScatterAdd, buf(4), buf(1), ints(4), 0)), Error, /^index 4 is out of bounds/],
+  ['a NaN dim', () => (views(vec(1), vec(4), vec(1, 'int32')), native.indexOp(IndexOp.Gather, buf(1), buf(4), ints(0), NaN)), Error, /^index: dim -2147483648 out of range/],
+  ['a float index', () => (views(vec(1), vec(4), vec(1)), native.indexOp(IndexOp.Gather, buf(1), buf(4), buf(1), 0)), Error, /^index: index must be int32, got float32/],
+  ['a float condition', () => (views(vec(4), vec(4), vec(4), vec(4)), native.where(buf(4), buf(4), buf(4), buf(4))), Error, /^where: condition must be bool, got float32/],
+  ['0 threads', () => native.setNumThreads(0), RangeError, /^setNumThreads: expected an integer in 1\.\.1024/],
+];
+
+describe('native entry points reject bad calls', () => {
+  test.each(cases)('%s', (_label, call, error, message) => {
+    const e = thrown(call);
+    expect(e).toBeInstanceOf(error);
+    expect(e.message).toMatch(message);
+  });
+
+  test('a bad call leaves the output untouched', () => {
+    const out = new Int32Array([5, 5]);
+    views(vec(2, 'int32'), vec(4, 'int32'), vec(2, 'int32'));
+    expect(() => native.indexOp(IndexOp.IndexSelect, out.buffer, buf(4), ints(1, 9), 0)).toThrow(/index 9/);
+    expect(Array.from(out)).toEqual([5, 5]);
+  });
+
+  test('a well-formed call works, and the library keeps working after the errors', () => {
+    const out = new Float32Array(4);
+    views(vec(4), { shape: [4], strides: [0] });
+    native.copy(out.buffer, new Float32Array([7]).buffer);
+    expect(Array.from(out)).toEqual([7, 7, 7, 7]);
+    expect(tg.tensor([1, 2]).add(1).tolist()).toEqual([2, 3]);
+  });
+});
