@@ -1,14 +1,15 @@
 // Fuzzes the addon's entry points directly, bypassing every check in lib/ (DESIGN
 // principle 5: the native core never crashes the process, whatever it is handed).
 //
-// Each iteration builds a valid call to one entry point, then perhaps mutates it: other
-// typed-array kinds, non-arrays, lying view metadata (ndim, shapes, strides, offsets),
-// short or detached buffers, aliased operands, truncated or detached scratch, bad
-// opcodes, numbers, dims and index values, missing arguments. Then:
+// Each iteration builds a valid call to one entry point, then perhaps mutates it: lying
+// view metadata (dtype code, ndim, shapes, strides, offsets), short, detached, shrunk or
+// shared buffers, typed arrays and other things where an ArrayBuffer belongs, aliased
+// and overlapping operands, truncated or detached scratch, bad opcodes, numbers, dims,
+// index values and generator states, missing arguments. Then:
 //  - a TypeScript model of binding/views.h says whether the binding must reject the call;
 //  - a valid call that no mutation touched must succeed;
 //  - anything thrown must be a JS Error;
-//  - a call that returns must have written nothing outside its output view (bytes are
+//  - a call that returns must have written nothing outside its output (bytes are
 //    compared, so this catches stray writes inside a buffer that no sanitizer sees).
 // scripts/test-sanitize.sh runs this file under ASan/UBSan as well, which catches
 // out-of-bounds accesses and undefined behaviour that no JS-level check can see.
@@ -20,17 +21,20 @@
 import * as fs from 'fs';
 import { Worker } from 'worker_threads';
 import { afterAll, describe, expect, test } from 'vitest';
-import { BINARY_OPS, BinaryOp, INDEX_OPS, IndexOp, REDUCE_OPS, ReduceOp, UNARY_OPS, meta, native } from '../lib/native/binding';
+import {
+  BINARY_OPS, BinaryOp, INDEX_OPS, IndexOp, RANDOM_OPS, REDUCE_OPS, ReduceOp, UNARY_OPS, UnaryOp, meta, native,
+} from '../lib/native/binding';
 
 const SEED = process.env.TG_FUZZ_SEED !== undefined ? Number(process.env.TG_FUZZ_SEED) >>> 0 : (Math.random() * 2 ** 32) >>> 0;
 const ITERATIONS = Number(process.env.TG_FUZZ_ITERS ?? 4000);
 const VERBOSE = !!process.env.TG_FUZZ_VERBOSE;
 // Calls whose views describe more work than this (huge broadcasts) are not made.
 const WORK_LIMIT = 1 << 16;
-// No call within that limit takes this long, even under the sanitizers (100x headroom).
+// No call within that limit takes this long, even under the sanitizers (100x headroom);
+// one that does twice in a row is looping over nothing (once may be a busy machine).
 const SLOW_CALL_MS = 1000;
 // A call running this long is stuck: the watchdog below ends the process.
-const HANG_MS = 20_000;
+const HANG_MS = 60_000;
 // A crash kills the worker before any assertion can report, so the seed goes out first.
 fs.writeSync(2, `fuzz.test.ts: seed ${SEED}, ${ITERATIONS} iterations (replay with TG_FUZZ_SEED=${SEED})\n`);
 
@@ -69,23 +73,14 @@ class Rng {
 }
 
 // ---------------------------------------------------------------------------------
-// Calls: what is passed, and what the binding will be told about each view.
+// Calls: what is passed, and what the binding is told about each view.
 
+// The dtype codes of native/include/tg/dtype.h, with their element types.
 type DType = 'f32' | 'f64' | 'i32' | 'bool';
-type TypedArray =
-  | Int8Array | Uint8Array | Uint8ClampedArray | Int16Array | Uint16Array | Int32Array | Uint32Array
-  | Float32Array | Float64Array | BigInt64Array | BigUint64Array;
-type TypedArrayCtor = { new (length: number): TypedArray; new (buffer: ArrayBufferLike, byteOffset?: number, length?: number): TypedArray; BYTES_PER_ELEMENT: number };
-
-const ARRAY_OF: Record<DType, TypedArrayCtor> = { f32: Float32Array, f64: Float64Array, i32: Int32Array, bool: Uint8Array };
-const ALL_KINDS: TypedArrayCtor[] = [
-  Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array,
-  Float32Array, Float64Array, BigInt64Array, BigUint64Array,
-];
-// The typed-array kinds the binding accepts, by their exact class (a Buffer is a Uint8Array).
-const ACCEPTED_TAGS = new Set(['[object Float32Array]', '[object Float64Array]', '[object Int32Array]', '[object Uint8Array]']);
-
-const isTypedArray = (x: unknown): x is TypedArray => ArrayBuffer.isView(x) && !(x instanceof DataView);
+const CODE: Record<DType, number> = { f32: 0, f64: 1, i32: 2, bool: 3 };
+const ELEMENT = [Float32Array, Float64Array, Int32Array, Uint8Array] as const; // by code
+// Words of a generator state (kGeneratorWords of tg/generator.h); word 624 is the index.
+const GENERATOR_WORDS = 630;
 
 // Resizable ArrayBuffers (ES2024) are in Node 20, not in this project's ES2022 typings.
 interface ResizableBuffer extends ArrayBuffer {
@@ -95,10 +90,13 @@ interface ResizableBuffer extends ArrayBuffer {
 const resizableBuffer = (byteLength: number, maxByteLength: number): ResizableBuffer =>
   new (ArrayBuffer as unknown as new (n: number, options: { maxByteLength: number }) => ResizableBuffer)(byteLength, { maxByteLength });
 const isResizable = (b: ArrayBufferLike): b is ResizableBuffer => (b as Partial<ResizableBuffer>).resizable === true;
+/** A buffer that is neither detached nor empty. */
+const isLive = (b: unknown): b is ArrayBuffer => b instanceof ArrayBuffer && b.byteLength > 0;
 
-/** A typed-array argument and the metadata written for it: [ndim, offset, shape, strides]. */
+/** A view argument: the buffer passed and the metadata written for it. */
 interface ViewArg {
-  array: unknown; // normally a typed array; mutations put anything here
+  buffer: unknown; // normally an ArrayBuffer; mutations put anything here
+  dtype: number; // a code; may lie about the buffer's contents (any dtype over any bytes is valid)
   ndim: number; // may lie about shape.length
   offset: number;
   shape: number[];
@@ -122,11 +120,13 @@ interface Call {
 /** A parameter of an entry point, in the order the binding reads them. */
 type Param =
   | { kind: 'opcode'; count: number }
-  | { kind: 'view' } // a typed array with metadata
+  | { kind: 'view' } // an ArrayBuffer described in the scratch
   | { kind: 'operand' } // a view or a JS number
+  | { kind: 'viewOrNull' } // random's out
   | { kind: 'number'; anyValid?: boolean } // anyValid: every number is a valid value
   | { kind: 'threads' } // setNumThreads' integer in 1..1024
-  | { kind: 'scratch' }; // init's Int32Array
+  | { kind: 'scratch' } // init's Int32Array
+  | { kind: 'state' }; // random's generator state: an ArrayBuffer the kernel writes
 
 interface EntryPoint {
   name: string;
@@ -146,7 +146,7 @@ const HUGE_SIZES = [3, 65537, 2 ** 20, 2 ** 31 - 1];
 
 /** A shape: mostly small; sometimes empty with huge other dims (no element to touch). */
 function randomShape(rng: Rng, minNdim = 0, maxNdim = 4): number[] {
-  const ndim = rng.chance(0.03) ? rng.int(Math.max(minNdim, 5), 8) : rng.int(minNdim, maxNdim);
+  const ndim = maxNdim >= 4 && rng.chance(0.03) ? rng.int(5, 8) : rng.int(minNdim, maxNdim);
   if (ndim > 0 && rng.chance(0.06)) {
     const shape = Array.from({ length: ndim }, () => rng.pick(HUGE_SIZES));
     shape[rng.int(0, ndim - 1)] = 0;
@@ -157,44 +157,24 @@ function randomShape(rng: Rng, minNdim = 0, maxNdim = 4): number[] {
 
 const numelOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
-function fillRandom(rng: Rng, array: TypedArray): void {
-  const bytes = new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
-  if (rng.chance(0.5) || array instanceof BigInt64Array || array instanceof BigUint64Array) {
-    for (let i = 0; i < bytes.length; ++i) bytes[i] = rng.u32() & 255; // any bit pattern: NaNs, denormals, extremes
+/** An ArrayBuffer of `bytes`, in one of the ways JS makes them, holding random `dtype` values. */
+function newBuffer(rng: Rng, bytes: number, dtype: DType): ArrayBuffer {
+  const buffer = rng.pick([
+    () => new ArrayBuffer(bytes),
+    () => new Uint8Array(bytes).buffer, // a small typed array lives on V8's heap until its buffer is asked for
+    () => resizableBuffer(bytes, 2 * bytes + 64),
+  ])();
+  if (rng.chance(0.5)) {
+    const raw = new Uint8Array(buffer);
+    for (let i = 0; i < raw.length; ++i) raw[i] = rng.u32() & 255; // any bit pattern: NaNs, denormals, extremes
   } else {
-    const ints = array instanceof Int32Array || array instanceof Uint8Array;
-    for (let i = 0; i < array.length; ++i) (array as Float64Array)[i] = ints ? rng.int(-3, 3) : (rng.float() - 0.5) * 8;
+    const values = new ELEMENT[CODE[dtype]](buffer, 0, Math.floor(bytes / ELEMENT[CODE[dtype]].BYTES_PER_ELEMENT));
+    for (let i = 0; i < values.length; ++i) values[i] = dtype === 'f32' || dtype === 'f64' ? (rng.float() - 0.5) * 8 : rng.int(0, 3);
   }
+  return buffer;
 }
 
-/** A typed array of `length` elements, in one of the ways JS makes them. */
-function newArray(rng: Rng, Ctor: TypedArrayCtor, length: number): TypedArray {
-  const bpe = Ctor.BYTES_PER_ELEMENT;
-  let array: TypedArray;
-  switch (rng.int(0, 4)) {
-    case 0: // small ones live on V8's heap until native code asks for their buffer
-      array = new Ctor(length);
-      break;
-    case 1: {
-      const pad = rng.int(1, 3);
-      array = new Ctor(new ArrayBuffer((length + 2 * pad) * bpe), pad * bpe, length);
-      break;
-    }
-    case 2: // length-tracking view of a resizable buffer
-      array = new Ctor(resizableBuffer(length * bpe, (2 * length + 8) * bpe));
-      break;
-    case 3:
-      array = rng.chance(0.8) ? new Ctor(new ArrayBuffer(length * bpe)) : new Ctor(new SharedArrayBuffer(length * bpe));
-      break;
-    default:
-      // Not allocUnsafe: its pool is Node's, and mutations write to and detach whole buffers.
-      array = Ctor === Uint8Array ? Buffer.alloc(length) : new Ctor(new ArrayBuffer(length * bpe));
-  }
-  fillRandom(rng, array);
-  return array;
-}
-
-/** A view of `shape` over a fresh array: permuted, padded, offset, broadcast (inputs). */
+/** A view of `shape` over a fresh buffer: permuted, padded, offset, broadcast (inputs). */
 function makeView(rng: Rng, dtype: DType, shape: number[], role: 'out' | 'in'): ViewArg {
   const ndim = shape.length;
   const strides = new Array<number>(ndim).fill(0);
@@ -220,7 +200,9 @@ function makeView(rng: Rng, dtype: DType, shape: number[], role: 'out' | 'in'): 
     for (let d = 0; d < ndim; ++d) last += (shape[d] - 1) * strides[d];
     length = last + 1 + rng.int(0, 2);
   }
-  return { array: newArray(rng, ARRAY_OF[dtype], length), ndim, offset, shape: [...shape], strides };
+  // Sometimes a few bytes more than whole elements: the binding must round down.
+  const bytes = length * ELEMENT[CODE[dtype]].BYTES_PER_ELEMENT + (rng.chance(0.1) ? rng.int(1, 3) : 0);
+  return { buffer: newBuffer(rng, bytes, dtype), dtype: CODE[dtype], ndim, offset, shape: [...shape], strides };
 }
 
 const anyNumber = (rng: Rng): number =>
@@ -234,11 +216,11 @@ function opDType(rng: Rng, sure: readonly DType[]): { dtype: DType; kernel: Outc
   return { dtype, kernel: sure.includes(dtype) ? 'ok' : 'any' };
 }
 
-/** An int32 index array of `shape` with every value in [0, size). */
+/** An int32 index view of `shape` with every value in [0, size). */
 function indexView(rng: Rng, shape: number[], size: number): ViewArg {
   const v = makeView(rng, 'i32', shape, 'in');
-  const a = v.array as Int32Array;
-  for (let i = 0; i < a.length; ++i) a[i] = size > 0 ? rng.int(0, size - 1) : 0;
+  const values = new Int32Array(v.buffer as ArrayBuffer, 0, Math.floor((v.buffer as ArrayBuffer).byteLength / 4));
+  for (let i = 0; i < values.length; ++i) values[i] = size > 0 ? rng.int(0, size - 1) : 0;
   return v;
 }
 
@@ -312,13 +294,13 @@ const ENTRY_POINTS: EntryPoint[] = [
     params: [{ kind: 'opcode', count: REDUCE_OPS.length }, { kind: 'view' }, { kind: 'view' }],
     make(rng) {
       const op = rng.int(0, REDUCE_OPS.length - 1);
-      let { dtype, kernel } = opDType(rng, ['f32', 'f64', 'i32']);
+      const { dtype, kernel } = opDType(rng, ['f32', 'f64', 'i32']);
       const shape = randomShape(rng);
       const outShape = shape.map((s) => (rng.chance(0.5) ? 1 : s));
-      // The extreme of an empty set is an error.
-      if (shape.includes(0) && ['Max', 'Min', 'ArgMax', 'ArgMin'].includes(REDUCE_OPS[op])) kernel = 'any';
       const out = makeView(rng, INDEX_RESULT.has(REDUCE_OPS[op]) ? 'i32' : dtype, outShape, 'out');
-      return { args: [value(op), view(out), view(makeView(rng, dtype, shape, 'in'))], kernel };
+      // The extreme of an empty set is an error.
+      const extremeOfNothing = shape.includes(0) && ['Max', 'Min', 'ArgMax', 'ArgMin'].includes(REDUCE_OPS[op]);
+      return { args: [value(op), view(out), view(makeView(rng, dtype, shape, 'in'))], kernel: extremeOfNothing ? 'any' : kernel };
     },
     work: (v) => viewNumel(v[1]) + viewNumel(v[2]),
   },
@@ -371,6 +353,24 @@ const ENTRY_POINTS: EntryPoint[] = [
     work: (v) => viewNumel(v[1]) + viewNumel(v[2]) + viewNumel(v[3]),
   },
   {
+    name: 'random',
+    params: [{ kind: 'opcode', count: RANDOM_OPS.length }, { kind: 'state' }, { kind: 'viewOrNull' }, { kind: 'number' }, { kind: 'number' }],
+    make(rng) {
+      const op = rng.int(0, RANDOM_OPS.length - 1);
+      const name = RANDOM_OPS[op];
+      const state = new Uint32Array(GENERATOR_WORDS).map(() => rng.u32());
+      state[624] = rng.int(0, 624); // the index of the next word; beyond 624 the kernel refuses the state
+      // Every op's own out dtypes and parameters (ops.def).
+      const outDType: DType =
+        name === 'Bits' || name === 'Randperm' ? 'i32' : name === 'Bernoulli' ? anyDType(rng) : name === 'Randint' ? rng.pick(['i32', 'f32', 'f64'] as const) : rng.pick(['f32', 'f64'] as const);
+      const out = name === 'Seed' ? value(null) : view(makeView(rng, outDType, randomShape(rng, name === 'Randperm' ? 1 : 0, name === 'Randperm' ? 1 : 4), 'out'));
+      const [p0, p1] =
+        name === 'Seed' ? [rng.u32(), anyNumber(rng)] : name === 'Randint' ? [rng.int(-100, 100), rng.pick([1, 7, 2 ** 32, 2 ** 53])] : [anyNumber(rng), anyNumber(rng)];
+      return { args: [value(op), value(state.buffer), out, value(p0), value(p1)], kernel: 'ok' };
+    },
+    work: (v) => viewNumel(v[2]),
+  },
+  {
     name: 'setNumThreads',
     params: [{ kind: 'threads' }],
     make: (rng) => ({ args: [value(rng.int(1, 4))], kernel: 'ok' }),
@@ -385,13 +385,13 @@ const ENTRY_POINTS: EntryPoint[] = [
   {
     name: 'init',
     params: [{ kind: 'scratch' }],
-    make: (rng) => ({ args: [value(newArray(rng, Int32Array, rng.int(0, 64)))], kernel: 'ok' }),
+    make: (rng) => ({ args: [value(new Int32Array(newBuffer(rng, 4 * rng.int(0, 64), 'i32')))], kernel: 'ok' }),
     work: () => 0,
   },
 ];
 
 function argValue(arg: Arg): unknown {
-  return 'view' in arg ? arg.view.array : arg.value;
+  return 'view' in arg ? arg.view.buffer : arg.value;
 }
 
 // ---------------------------------------------------------------------------------
@@ -401,23 +401,30 @@ function argValue(arg: Arg): unknown {
 type Mutation = (rng: Rng, call: Call) => Outcome | 'keep' | null; // null: not applicable
 
 const viewsOf = (call: Call): ViewArg[] => call.args.flatMap((a) => ('view' in a ? [a.view] : []));
-/** Views over a typed array whose buffer is not detached (nor empty). */
-const liveViewsOf = (call: Call): ViewArg[] => viewsOf(call).filter((v) => isTypedArray(v.array) && v.array.buffer.byteLength > 0);
+const liveViewsOf = (call: Call): ViewArg[] => viewsOf(call).filter((v) => isLive(v.buffer));
 
-function notAnArray(rng: Rng): unknown {
+/** Things that are not an ArrayBuffer, some of them close: typed arrays, shared memory. */
+function notABuffer(rng: Rng, near: unknown): unknown {
   return rng.pick([
-    () => undefined, () => null, () => 0, () => 2.5, () => NaN, () => 'x', () => [1, 2, 3], () => ({ length: 4 }),
-    () => new ArrayBuffer(16), () => new DataView(new ArrayBuffer(16)), () => 1n, () => true, () => Symbol('s'), () => () => 1,
+    () => undefined, () => null, () => 0, () => 2.5, () => NaN, () => 'x', () => [1, 2, 3], () => ({ byteLength: 16 }),
+    () => 1n, () => true, () => Symbol('s'), () => () => 1, () => new DataView(new ArrayBuffer(16)),
+    () => new SharedArrayBuffer(64), () => new Float64Array(8), () => (isLive(near) ? new Uint8Array(near) : new Int32Array(4)),
   ])();
 }
 
-function detach(buffer: ArrayBufferLike): boolean {
-  if (!(buffer instanceof ArrayBuffer) || buffer.byteLength === 0) return false;
+function detach(buffer: unknown): boolean {
+  if (!isLive(buffer)) return false;
   structuredClone(buffer, { transfer: [buffer] });
   return true;
 }
 
 const MUTATIONS: Record<string, Mutation> = {
+  dtype(rng, call) {
+    const v = rng.pick(viewsOf(call));
+    if (!v) return null;
+    v.dtype = rng.pick([-1, 4, 2 ** 31 - 1, -(2 ** 31), rng.int(0, 3)]);
+    return 'any';
+  },
   ndim(rng, call) {
     const v = rng.pick(viewsOf(call));
     if (!v) return null;
@@ -443,27 +450,21 @@ const MUTATIONS: Record<string, Mutation> = {
   offset(rng, call) {
     const v = rng.pick(viewsOf(call));
     if (!v) return null;
-    const length = isTypedArray(v.array) ? v.array.length : 0;
+    const length = v.buffer instanceof ArrayBuffer ? Math.floor(v.buffer.byteLength / ELEMENT[v.dtype]?.BYTES_PER_ELEMENT) || 0 : 0;
     v.offset = rng.pick([-1, -(2 ** 31), 2 ** 31 - 1, length, length + 1, Math.max(0, length - 1), v.offset + 1]);
     return 'keep';
   },
   shortBuffer(rng, call) {
     const v = rng.pick(liveViewsOf(call));
     if (!v) return null;
-    const a = v.array as TypedArray;
-    v.array = a.slice(0, rng.int(0, Math.max(0, a.length - 1)));
+    const buffer = v.buffer as ArrayBuffer;
+    v.buffer = buffer.slice(0, rng.int(0, buffer.byteLength - 1));
     return 'keep';
   },
-  otherKind(rng, call) {
+  notABuffer(rng, call) {
     const v = rng.pick(viewsOf(call));
     if (!v) return null;
-    v.array = newArray(rng, rng.pick(ALL_KINDS), isTypedArray(v.array) ? v.array.length : rng.int(0, 8));
-    return 'any';
-  },
-  notAnArray(rng, call) {
-    const v = rng.pick(viewsOf(call));
-    if (!v) return null;
-    v.array = notAnArray(rng);
+    v.buffer = notABuffer(rng, v.buffer);
     return 'any';
   },
   operandIsNumber(rng, call) {
@@ -474,26 +475,19 @@ const MUTATIONS: Record<string, Mutation> = {
   },
   detach(rng, call) {
     const v = rng.pick(liveViewsOf(call));
-    return v && detach((v.array as TypedArray).buffer) ? 'keep' : null;
+    return v && detach(v.buffer) ? 'keep' : null;
   },
   shrink(rng, call) {
-    const v = rng.pick(liveViewsOf(call));
-    const buffer = v && (v.array as TypedArray).buffer;
+    const buffer = rng.pick(liveViewsOf(call))?.buffer as ArrayBuffer | undefined;
     if (!buffer || !isResizable(buffer)) return null;
     buffer.resize(rng.int(0, buffer.byteLength));
     return 'keep';
   },
   alias(rng, call) {
-    // An input shares out's memory: the same array, or another kind over its buffer.
+    // An input shares out's memory.
     const views = liveViewsOf(call);
     if (views.length < 2) return null;
-    const out = views[0].array as TypedArray;
-    const input = rng.pick(views.slice(1));
-    if (rng.chance(0.5)) input.array = out;
-    else {
-      const Ctor = rng.pick(ALL_KINDS);
-      input.array = new Ctor(out.buffer, 0, Math.floor(out.buffer.byteLength / Ctor.BYTES_PER_ELEMENT));
-    }
+    rng.pick(views.slice(1)).buffer = views[0].buffer;
     return 'any';
   },
   overlap(rng, call) {
@@ -503,18 +497,34 @@ const MUTATIONS: Record<string, Mutation> = {
     if (views.length < 2) return null;
     const out = views[0];
     const input = rng.pick(views.slice(1));
-    Object.assign(input, { array: out.array, ndim: out.ndim, offset: out.offset, shape: [...out.shape], strides: [...out.strides] });
+    Object.assign(input, { ...out, shape: [...out.shape], strides: [...out.strides] });
     // Either one may lead: the binding may then find the shifted view off the buffer's end.
     if (rng.chance(0.5)) input.offset += rng.int(1, 2);
     else out.offset += rng.int(1, 2);
     return 'any';
   },
-  scratchAsArray(rng, call) {
+  scratchAsBuffer(rng, call) {
     const v = rng.pick(viewsOf(call));
     if (!v) return null;
     // A scratch of this call's own: later mutations may detach or shrink it.
     if (call.scratch === meta) call.scratch = new Int32Array(64);
-    v.array = call.scratch;
+    v.buffer = call.scratch.buffer;
+    return 'any';
+  },
+  state(rng, call) {
+    const i = call.entry.params.findIndex((p) => p.kind === 'state');
+    if (i < 0 || i >= call.args.length) return null;
+    const words = new Uint32Array(GENERATOR_WORDS);
+    words[624] = rng.pick([625, 2 ** 32 - 1, 2 ** 31]); // an index the kernel must refuse
+    call.args[i] = value(
+      rng.pick([
+        () => words.buffer,
+        () => new ArrayBuffer(4 * GENERATOR_WORDS + rng.pick([-4, -1, 4])),
+        () => new SharedArrayBuffer(4 * GENERATOR_WORDS),
+        () => words,
+        () => notABuffer(rng, words.buffer),
+      ])(),
+    );
     return 'any';
   },
   dropArgs(rng, call) {
@@ -523,12 +533,12 @@ const MUTATIONS: Record<string, Mutation> = {
     return 'any';
   },
   extraArgs(rng, call) {
-    call.args.push(value(notAnArray(rng)), value(anyNumber(rng)));
+    call.args.push(value(notABuffer(rng, null)), value(anyNumber(rng)));
     return 'keep';
   },
   opcode(rng, call) {
     const p = call.entry.params[0];
-    if (p?.kind !== 'opcode') return null;
+    if (p?.kind !== 'opcode' || call.args.length === 0) return null;
     call.args[0] = value(rng.pick([-1, p.count, p.count + 1, 2 ** 31 - 1, -(2 ** 31), 2 ** 32, NaN, Infinity, 0.5, '0', undefined, rng.int(0, p.count - 1)]));
     return 'any';
   },
@@ -548,7 +558,8 @@ const MUTATIONS: Record<string, Mutation> = {
     if (offsets.length === 0) return null;
     // Out of range along dim of the operand indexed by value: x for IndexSelect and Gather.
     const size = (INDEX_OPS[op] === 'IndexSelect' || INDEX_OPS[op] === 'Gather' ? x : out).shape[dim];
-    (index.array as Int32Array)[rng.pick(offsets)] = rng.pick([-1, -(2 ** 31), size, size + 1, 2 ** 31 - 1]);
+    const buffer = index.buffer as ArrayBuffer;
+    new Int32Array(buffer, 0, buffer.byteLength >> 2)[rng.pick(offsets)] = rng.pick([-1, -(2 ** 31), size, size + 1, 2 ** 31 - 1]);
     return 'throw';
   },
   shortScratch(rng, call) {
@@ -591,7 +602,8 @@ function elementOffsets(v: { offset: number; shape: number[]; strides: number[] 
 
 /** A view as binding/views.h reads it. */
 interface ModelView {
-  array: TypedArray;
+  buffer: ArrayBuffer;
+  dtype: number;
   offset: number;
   shape: number[];
   strides: number[];
@@ -599,76 +611,76 @@ interface ModelView {
 }
 
 const MAX_NUMEL = 2 ** 48;
+const INT64_MAX = 2n ** 63n - 1n;
 
 class MetaCursor {
-  pos = 0;
-  constructor(private readonly meta: Int32Array) {}
-  next(): number | undefined {
-    // A detached or shrunk scratch has fewer elements than at init: read what is there now.
-    return this.pos < this.meta.length ? this.meta[this.pos++] : undefined;
+  private pos = 0;
+  // A detached or shrunk scratch has fewer ints than at init. Counted from the buffer:
+  // V8 11.3's optimised code can read a detached typed array's old .length once it has
+  // also seen length-tracking ones (resizable buffers), as this test makes it do.
+  private readonly length: number;
+  constructor(private readonly meta: Int32Array) {
+    this.length = (meta.buffer.byteLength - meta.byteOffset) >> 2;
+  }
+  /** The next n ints, or null past the end. */
+  take(n: number): number[] | null {
+    if (n > this.length - this.pos) return null;
+    this.pos += n;
+    return Array.from({ length: n }, (_, i) => this.meta[this.pos - n + i]);
   }
 }
 
-/** readView of binding/views.h: the view, or 'reject'. 'maybe' where the binding may go either way. */
-function modelView(x: unknown, meta: MetaCursor): ModelView | 'reject' | 'maybe' {
-  if (!isTypedArray(x) || !ACCEPTED_TAGS.has(Object.prototype.toString.call(x))) return 'reject';
-  const ndim = meta.next();
-  if (ndim === undefined || ndim < 0 || ndim > 8) return 'reject';
-  const offset = meta.next();
-  if (offset === undefined || offset < 0) return 'reject';
-  const shape: number[] = [];
+/** readView of binding/views.h: the view, or null where it throws. */
+function modelView(x: unknown, meta: MetaCursor): ModelView | null {
+  if (!(x instanceof ArrayBuffer)) return null; // also a SharedArrayBuffer or a typed array
+  const head = meta.take(3);
+  if (!head) return null;
+  const [dtype, ndim, offset] = head;
+  if (dtype < 0 || dtype > 3 || ndim < 0 || ndim > 8 || offset < 0) return null;
+  const dims = meta.take(2 * ndim);
+  if (!dims) return null;
+  const shape = dims.slice(0, ndim);
+  const strides = dims.slice(ndim);
   let numel = 1;
+  let last = BigInt(offset);
   for (let d = 0; d < ndim; ++d) {
-    const s = meta.next();
-    if (s === undefined || s < 0) return 'reject';
-    numel *= s;
-    if (numel > MAX_NUMEL) return 'reject';
-    shape.push(s);
+    if (shape[d] < 0 || strides[d] < 0) return null;
+    numel *= shape[d];
+    if (numel > MAX_NUMEL) return null;
+    if (shape[d] > 0) last += BigInt(shape[d] - 1) * BigInt(strides[d]);
+    if (last > INT64_MAX) return null;
   }
-  const strides: number[] = [];
-  let last = offset;
-  for (let d = 0; d < ndim; ++d) {
-    const s = meta.next();
-    if (s === undefined || s < 0) return 'reject';
-    if (shape[d] > 0) last += (shape[d] - 1) * s;
-    strides.push(s);
-  }
-  if (numel > 0 && last >= x.length) return 'reject';
-  // N-API gives no data pointer for SharedArrayBuffer-backed arrays.
-  if (x.buffer instanceof SharedArrayBuffer) return 'maybe';
-  return { array: x, offset, shape, strides, numel };
+  const length = Math.floor(x.byteLength / ELEMENT[dtype].BYTES_PER_ELEMENT);
+  if (numel > 0 && last >= BigInt(length)) return null;
+  return { buffer: x, dtype, offset, shape, strides, numel };
 }
 
 interface Verdict {
-  binding: 'accept' | 'reject' | 'maybe';
+  accepted: boolean;
   views: (ModelView | null)[]; // per param; null for numbers
 }
 
 function modelBinding(call: Call): Verdict {
   const { entry, args } = call;
   const views: (ModelView | null)[] = [];
-  if (args.length < entry.params.length) return { binding: 'reject', views };
+  const reject = { accepted: false, views };
+  if (args.length < entry.params.length) return reject;
   const cursor = new MetaCursor(call.scratch);
-  let verdict: Verdict['binding'] = 'accept';
   for (let i = 0; i < entry.params.length; ++i) {
     const p = entry.params[i];
     const x = argValue(args[i]);
     views.push(null);
     let ok = true;
-    if (p.kind === 'opcode') ok = typeof x === 'number' && (x | 0) >= 0 && (x | 0) < p.count; // Int32Value: ToInt32
+    if (p.kind === 'opcode') ok = typeof x === 'number' && (x | 0) >= 0 && (x | 0) < p.count; // napi_get_value_int32: ToInt32
     else if (p.kind === 'number') ok = typeof x === 'number';
     else if (p.kind === 'threads') ok = typeof x === 'number' && Number.isInteger(x) && x >= 1 && x <= 1024;
     else if (p.kind === 'scratch') ok = Object.prototype.toString.call(x) === '[object Int32Array]';
-    else if (p.kind === 'view' || typeof x !== 'number') {
-      const v = modelView(x, cursor);
-      if (v === 'reject') ok = false;
-      else if (v === 'maybe') verdict = 'maybe';
-      else views[i] = v;
-    }
-    if (!ok) return { binding: 'reject', views };
+    else if (p.kind === 'state') ok = x instanceof ArrayBuffer && x.byteLength === 4 * GENERATOR_WORDS;
+    else if (!(p.kind === 'operand' && typeof x === 'number') && !(p.kind === 'viewOrNull' && x === null)) ok = !!(views[i] = modelView(x, cursor));
+    if (!ok) return reject;
   }
-  if (entry.accepts && !entry.accepts(args)) return { binding: 'reject', views };
-  return { binding: verdict, views };
+  if (entry.accepts && !entry.accepts(args)) return reject;
+  return { accepted: true, views };
 }
 
 // ---------------------------------------------------------------------------------
@@ -682,7 +694,7 @@ const watchdog = new Worker(
   `const { workerData: { start, label } } = require('worker_threads');
   setInterval(() => {
     if (start[0] > 0 && Date.now() - start[0] > ${HANG_MS}) {
-      const call = new TextDecoder().decode(label.slice()).replace(/\0+$/, '');
+      const call = new TextDecoder().decode(label.slice()).replace(/\\0+$/, '');
       require('fs').writeSync(2, 'fuzz.test.ts: this call has run for over ${HANG_MS / 1000} s, killing the process: ' + call + '\\n');
       process.kill(process.pid, 'SIGKILL');
     }
@@ -705,12 +717,12 @@ function watched(label: string, fn: () => void): number {
   return performance.now() - start;
 }
 
-
 function writeMeta(call: Call, rng: Rng): void {
   const ints: number[] = [];
   for (const a of call.args) {
-    if (!('view' in a) || !isTypedArray(a.view.array)) continue;
-    ints.push(a.view.ndim, a.view.offset, ...a.view.shape, ...a.view.strides);
+    // The binding reads no metadata for a number operand nor for random's null out.
+    if ('view' in a && typeof a.view.buffer !== 'number' && a.view.buffer !== null)
+      ints.push(a.view.dtype, a.view.ndim, a.view.offset, ...a.view.shape, ...a.view.strides);
   }
   const s = call.scratch;
   // Junk after the metadata, for views whose ndim lies into it.
@@ -719,12 +731,13 @@ function writeMeta(call: Call, rng: Rng): void {
 }
 
 function show(call: Call): string {
+  const text = (x: unknown): string =>
+    x instanceof ArrayBuffer ? `ArrayBuffer(${x.byteLength})` : ArrayBuffer.isView(x) || x instanceof SharedArrayBuffer
+      ? `${x.constructor.name}(${x.byteLength} bytes)` : typeof x === 'string' ? `'${x}'` : Array.isArray(x) ? `[${x}]` : String(x);
   const arg = (a: Arg): string => {
-    const x = argValue(a);
-    const text = isTypedArray(x) ? `${x.constructor.name}(${x.length})` : typeof x === 'string' ? `'${x}'` : Array.isArray(x) ? `[${x}]` : String(x);
-    if (!('view' in a)) return text;
+    if (!('view' in a)) return text(a.value);
     const v = a.view;
-    return `${text}{ndim ${v.ndim}, offset ${v.offset}, shape [${v.shape}], strides [${v.strides}]}`;
+    return `${text(v.buffer)}{dtype ${v.dtype}, ndim ${v.ndim}, offset ${v.offset}, shape [${v.shape}], strides [${v.strides}]}`;
   };
   return `${call.entry.name}(${call.args.map(arg).join(', ')}) scratch ${call.scratch.length}; ${call.notes.join(', ') || 'valid'}`;
 }
@@ -733,23 +746,29 @@ function show(call: Call): string {
 const bytesOf = (buffer: ArrayBufferLike): Uint8Array => (buffer.byteLength === 0 ? new Uint8Array(0) : new Uint8Array(buffer));
 
 /** Every distinct buffer the call can see, with its bytes before the call. */
-function snapshot(arrays: unknown[]): Map<ArrayBufferLike, Uint8Array> {
+function snapshot(call: Call): Map<ArrayBufferLike, Uint8Array> {
   const snaps = new Map<ArrayBufferLike, Uint8Array>();
-  for (const a of arrays) if (isTypedArray(a) && !snaps.has(a.buffer)) snaps.set(a.buffer, bytesOf(a.buffer).slice());
+  for (const x of [...call.args.map(argValue), call.scratch]) {
+    const buffer = x instanceof ArrayBuffer || x instanceof SharedArrayBuffer ? x : ArrayBuffer.isView(x) ? x.buffer : null;
+    if (buffer && !snaps.has(buffer)) snaps.set(buffer, bytesOf(buffer).slice());
+  }
   return snaps;
 }
 
-/** After a call that returned: no byte changed except within out's elements. */
-function checkOnlyOutWritten(snaps: Map<ArrayBufferLike, Uint8Array>, out: ModelView | null): string | null {
+/** After a call that returned: no byte changed but within the out view and the generator state. */
+function checkWrites(call: Call, snaps: Map<ArrayBufferLike, Uint8Array>, views: (ModelView | null)[]): string | null {
+  const out = views[call.entry.params.findIndex((p) => p.kind === 'view' || p.kind === 'viewOrNull')] ?? null;
+  const state = argValue(call.args[call.entry.params.findIndex((p) => p.kind === 'state')] ?? value(null));
   const writable = new Set<number>(); // byte positions in out's buffer
   if (out) {
-    const bpe = out.array.BYTES_PER_ELEMENT;
-    for (const e of elementOffsets(out)) for (let b = 0; b < bpe; ++b) writable.add(out.array.byteOffset + e * bpe + b);
+    const bpe = ELEMENT[out.dtype].BYTES_PER_ELEMENT;
+    for (const e of elementOffsets(out)) for (let b = 0; b < bpe; ++b) writable.add(e * bpe + b);
   }
   for (const [buffer, before] of snaps) {
+    if (buffer === state) continue;
     const after = bytesOf(buffer);
     for (let i = 0; i < Math.min(before.length, after.length); ++i) {
-      if (before[i] !== after[i] && !(out && buffer === out.array.buffer && writable.has(i))) {
+      if (before[i] !== after[i] && !(buffer === out?.buffer && writable.has(i))) {
         return `byte ${i} of a ${before.length}-byte buffer changed outside the output view`;
       }
     }
@@ -783,14 +802,14 @@ function runOne(rng: Rng, iteration: number): void {
 /** Makes the call and checks what it did against the model. */
 function check(call: Call, rng: Rng, context: () => string): void {
   writeMeta(call, rng);
-  const snaps = snapshot([...call.args.map(argValue), call.scratch]);
+  const snaps = snapshot(call);
   call.beforeCall?.();
   const verdict = modelBinding(call);
-  if (verdict.binding !== 'reject' && call.entry.work(verdict.views) > WORK_LIMIT) {
+  if (verdict.accepted && call.entry.work(verdict.views) > WORK_LIMIT) {
     stats.tooBig++; // a legitimately huge broadcast: correct, but too slow to run here
     return;
   }
-  const expected: Outcome = verdict.binding === 'reject' ? 'throw' : verdict.binding === 'maybe' ? 'any' : call.kernel;
+  const expected: Outcome = verdict.accepted ? call.kernel : 'throw';
   if (VERBOSE) fs.writeSync(2, `${context()} -> expect ${expected}\n`);
 
   const fn = (native as unknown as Record<string, (...a: unknown[]) => unknown>)[call.entry.name];
@@ -807,7 +826,16 @@ function check(call: Call, rng: Rng, context: () => string): void {
     }
   });
   // The work is bounded by WORK_LIMIT, so a slow call is a kernel looping over nothing.
-  if (ms > SLOW_CALL_MS) throw new Error(`${context()}\ntook ${ms.toFixed(0)} ms`);
+  if (ms > SLOW_CALL_MS) {
+    const again = watched(context(), () => {
+      try {
+        fn(...call.args.map(argValue));
+      } catch {
+        // only the time counts
+      }
+    });
+    if (again > SLOW_CALL_MS) throw new Error(`${context()}\ntook ${ms.toFixed(0)} ms, then ${again.toFixed(0)} ms`);
+  }
   if (threw) {
     stats.threw++;
     if (!(error instanceof Error) || typeof error.message !== 'string' || error.message === '')
@@ -819,8 +847,7 @@ function check(call: Call, rng: Rng, context: () => string): void {
   if (expected === 'throw') throw new Error(`${context()}\nexpected an error, but the call returned`);
   if (call.entry.name === 'getNumThreads' && !(typeof result === 'number' && result >= 1))
     throw new Error(`${context()}\ngetNumThreads returned ${String(result)}`);
-  const outIndex = call.entry.params.findIndex((p) => p.kind === 'view');
-  const problem = checkOnlyOutWritten(snaps, outIndex < 0 ? null : verdict.views[outIndex]);
+  const problem = checkWrites(call, snaps, verdict.views);
   if (problem) throw new Error(`${context()}\n${problem}`);
 }
 
@@ -835,7 +862,7 @@ test(`fuzz the native entry points (seed ${SEED})`, () => {
   const rng = new Rng(SEED);
   for (let i = 0; i < ITERATIONS; ++i) runOne(rng, i);
   if (VERBOSE) fs.writeSync(2, `${JSON.stringify(stats)}\n`);
-  // The mix must stay useful: most calls reach the kernels, many are rejected.
+  // The mix must stay useful: many calls reach the kernels, many are rejected.
   expect(stats.accepted).toBeGreaterThan(ITERATIONS * 0.3);
   expect(stats.threw).toBeGreaterThan(ITERATIONS * 0.2);
   expect(stats.tooBig).toBeLessThan(ITERATIONS * 0.05);
@@ -845,11 +872,12 @@ test(`fuzz the native entry points (seed ${SEED})`, () => {
 // cases. Some fail only under scripts/test-sanitize.sh (undefined behaviour), the others
 // anywhere (a hang is caught by the time limit, a bad read by the expected error).
 describe('calls that once crashed, hung or hit undefined behaviour', () => {
-  /** Writes views as [ndim, offset, shape, strides] into `scratch`, in order. */
-  function views(scratch: Int32Array, ...vs: [offset: number, shape: number[], strides: number[]][]): void {
-    scratch.set(vs.flatMap(([offset, shape, strides]) => [shape.length, offset, ...shape, ...strides]));
+  type Meta = [dtype: DType, offset: number, shape: number[], strides: number[]];
+  /** Writes views as [dtype, ndim, offset, shape, strides] into `scratch`, in order. */
+  function views(scratch: Int32Array, ...vs: Meta[]): void {
+    scratch.set(vs.flatMap(([dtype, offset, shape, strides]) => [CODE[dtype], shape.length, offset, ...shape, ...strides]));
   }
-  const vec = (n: number, offset = 0): [number, number[], number[]] => [offset, [n], [1]];
+  const vec = (dtype: DType, n: number, offset = 0): Meta => [dtype, offset, [n], [1]];
   const H = 2 ** 31 - 1;
   const quick = (label: string, fn: () => void): void => expect(watched(label, fn)).toBeLessThan(SLOW_CALL_MS);
 
@@ -860,9 +888,9 @@ describe('calls that once crashed, hung or hit undefined behaviour', () => {
     try {
       for (const [scratch, spoil] of [[detached, () => detach(detached.buffer)], [shrunk, () => buffer.resize(4)]] as const) {
         native.init(scratch);
-        views(scratch, vec(4), vec(4));
+        views(scratch, vec('f32', 4), vec('f32', 4));
         spoil();
-        expect(() => native.unary(0, new Float32Array(4), new Float32Array(4), 0, 0)).toThrow(/metadata is truncated/);
+        expect(() => native.unary(UnaryOp.Neg, new ArrayBuffer(16), new ArrayBuffer(16), 0, 0)).toThrow(/metadata is truncated/);
       }
     } finally {
       native.init(meta);
@@ -870,40 +898,41 @@ describe('calls that once crashed, hung or hit undefined behaviour', () => {
   });
 
   test('an empty matmul over a huge broadcast batch does nothing', () => {
-    views(meta, [0, [2 ** 20, 2 ** 20, 0, 3], [0, 0, 0, 0]], [0, [2 ** 20, 2 ** 20, 0, 2], [0, 0, 0, 0]], [0, [2 ** 20, 2 ** 20, 2, 3], [0, 0, 3, 1]]);
-    quick('an empty matmul', () => native.matmul(new Float32Array(0), new Float32Array(0), new Float32Array(6)));
+    views(meta, ['f32', 0, [2 ** 20, 2 ** 20, 0, 3], [0, 0, 0, 0]], ['f32', 0, [2 ** 20, 2 ** 20, 0, 2], [0, 0, 0, 0]],
+      ['f32', 0, [2 ** 20, 2 ** 20, 2, 3], [0, 0, 3, 1]]);
+    quick('an empty matmul', () => native.matmul(new ArrayBuffer(0), new ArrayBuffer(0), new ArrayBuffer(24)));
   });
 
   test('indexSelect with no indices and huge other dims does nothing', () => {
-    views(meta, [1, [0, H, 65537], [1, 0, 0]], [1, [0, H, 65537], [H, 1, 5]], vec(0));
-    quick('indexSelect with no indices', () => native.indexOp(IndexOp.IndexSelect, new Float64Array(1), new Float64Array(1), new Int32Array(0), 0));
+    views(meta, ['f64', 1, [0, H, 65537], [1, 0, 0]], ['f64', 1, [0, H, 65537], [H, 1, 5]], vec('i32', 0));
+    quick('indexSelect with no indices', () => native.indexOp(IndexOp.IndexSelect, new ArrayBuffer(8), new ArrayBuffer(8), new ArrayBuffer(0), 0));
   });
 
   test('empty views with huge strides and offsets', () => {
-    views(meta, [H, [3, 0, H], [H, H, H]], [H, [3, 0, H], [H, 0, H]], [0, [3, 0, H], [7, H, 1]]);
-    native.binary(BinaryOp.Maximum, new Float32Array(1), new Float32Array(1), new Float32Array(1));
-    views(meta, [0, [0, 1, 1, 1], [H, H, H, H]], [0, [0, H, H, H], [H, H, H, 1]]);
-    native.reduce(ReduceOp.Sum, new Float32Array(1), new Float32Array(1));
+    views(meta, ['f32', H, [3, 0, H], [H, H, H]], ['f32', H, [3, 0, H], [H, 0, H]], ['f32', 0, [3, 0, H], [7, H, 1]]);
+    native.binary(BinaryOp.Maximum, new ArrayBuffer(4), new ArrayBuffer(4), new ArrayBuffer(4));
+    views(meta, ['f32', 0, [0, 1, 1, 1], [H, H, H, H]], ['f32', 0, [0, H, H, H], [H, H, H, 1]]);
+    native.reduce(ReduceOp.Sum, new ArrayBuffer(4), new ArrayBuffer(4));
   });
 
   test('int32 scatterAdd wraps around', () => {
     const out = new Int32Array([-1891988200]);
-    views(meta, vec(1), vec(1), vec(1));
-    native.indexOp(IndexOp.ScatterAdd, out, new Int32Array([-1606824557]), new Int32Array([0]), 0);
+    views(meta, vec('i32', 1), vec('i32', 1), vec('i32', 1));
+    native.indexOp(IndexOp.ScatterAdd, out.buffer, new Int32Array([-1606824557]).buffer, new Int32Array([0]).buffer, 0);
     expect(out[0]).toBe(-1891988200 - 1606824557 + 2 ** 32);
   });
 
   test('a copy onto itself shifted by one element', () => {
     const a = new Float64Array([1, 2, 3, 4, 5]);
-    views(meta, vec(4, 0), vec(4, 1));
-    native.copy(a, a);
+    views(meta, vec('f64', 4, 0), vec('f64', 4, 1));
+    native.copy(a.buffer, a.buffer);
     expect(Array.from(a)).toEqual([2, 3, 4, 5, 5]);
   });
 
   test('gather whose output overwrites its own index', () => {
     // index = b[0..4), out = b[1..5): writing out[0] = x[b[0]] turns index[1] into -100000.
-    const b = new Int32Array(5);
-    views(meta, vec(4, 1), vec(4), vec(4));
-    expect(() => native.indexOp(IndexOp.Gather, b, new Int32Array(4).fill(-100000), b, 0)).toThrow(/index -100000 is out of bounds/);
+    const b = new ArrayBuffer(20);
+    views(meta, vec('i32', 4, 1), vec('i32', 4), vec('i32', 4));
+    expect(() => native.indexOp(IndexOp.Gather, b, new Int32Array(4).fill(-100000).buffer, b, 0)).toThrow(/index -100000 is out of bounds/);
   });
 });
