@@ -4,7 +4,7 @@
 # Fails if a test fails or if any sanitizer reports an error. `npm run test:sanitize`.
 #
 # The addon is instrumented but node is not, so the ASan runtime has to be loaded first
-# (LD_PRELOAD); UBSan's runtime comes in as a dependency of the addon. Leak checking is
+# (LD_PRELOAD; libasan.so is GCC's name for it); UBSan's comes in as a dependency. Leak checking is
 # off: node and V8 leave memory allocated at exit by design, and the addon only borrows
 # JS memory. A report ends the process that made it (nothing recovers), which fails the
 # test file; the output is searched for reports as well, so that one from a process the
