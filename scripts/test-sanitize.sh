@@ -4,11 +4,11 @@
 # Fails if a test fails or if any sanitizer reports an error. `npm run test:sanitize`.
 #
 # The addon is instrumented but node is not, so the ASan runtime has to be loaded first
-# (LD_PRELOAD; libasan.so is GCC's name for it); UBSan's comes in as a dependency. Leak checking is
-# off: node and V8 leave memory allocated at exit by design, and the addon only borrows
-# JS memory. A report ends the process that made it (nothing recovers), which fails the
-# test file; the output is searched for reports as well, so that one from a process the
-# runner does not watch (a node started by a test) fails the run too.
+# (LD_PRELOAD; libasan.so is GCC's name for it); UBSan's comes in as a dependency. Leak
+# checking is off: node and V8 leave memory allocated at exit by design, and the addon
+# only borrows JS memory. A report ends the process that made it (nothing recovers),
+# which fails the test file; the output is searched for reports as well, so that one
+# from a process the runner does not watch (a node started by a test) fails the run too.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
