@@ -125,6 +125,11 @@ Napi::Value Init(const Napi::CallbackInfo& info) {
 #include "tg/ops.def"
 #undef TG_INDEX_OP
   }));
+  result.Set("optimOps", names({
+#define TG_OPTIM_OP TG_NAME
+#include "tg/ops.def"
+#undef TG_OPTIM_OP
+  }));
   result.Set("randomOps", names({
 #define TG_RANDOM_OP TG_NAME
 #include "tg/ops.def"
@@ -252,6 +257,28 @@ void IndexOp(const Napi::CallbackInfo& info) {
   runKernel(env, [&] { tg::indexOp(inst.ctx, op, out, x, index, tg::toInt32(dim)); });  // NaN, ±inf: rejected as out of range
 }
 
+// optimStep(op, hyper: Float64Array, param, grad, ...state)
+void OptimStep(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  requireArgs(info, 4, "optimStep");
+  Instance& inst = instance(env);
+  auto op = opcode<tg::OptimOp>(env, info[0]);
+  if (!info[1].IsTypedArray() || info[1].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array)
+    throw Napi::TypeError::New(env, "optimStep: hyperparameters must be a Float64Array");
+  Napi::Float64Array hyper = info[1].As<Napi::Float64Array>();
+  auto meta = metaReader(env, inst);
+  tg::View param = binding::readView(env, info[2], meta, "param");
+  tg::View grad = binding::readView(env, info[3], meta, "grad");
+  constexpr size_t kMaxState = 3;
+  if (info.Length() > 4 + kMaxState) throw Napi::RangeError::New(env, "optimStep: at most 3 state buffers");
+  tg::View state[kMaxState];
+  const int nstate = static_cast<int>(info.Length() - 4);
+  for (int k = 0; k < nstate; ++k) state[k] = binding::readView(env, info[4 + k], meta, "state");
+  runKernel(env, [&] {
+    tg::optimStep(inst.ctx, op, hyper.Data(), static_cast<int>(hyper.ElementLength()), param, grad, state, nstate);
+  });
+}
+
 // random(op, state, out, p0, p1): state is the ArrayBuffer of a generator's state words
 // (tg/generator.h), borrowed for this call only; out is null for Seed.
 void Random(const Napi::CallbackInfo& info) {
@@ -294,6 +321,7 @@ Napi::Object Module(Napi::Env env, Napi::Object exports) {
   exports.Set("reduce", Napi::Function::New(env, Reduce, "reduce"));
   exports.Set("matmul", Napi::Function::New(env, Matmul, "matmul"));
   exports.Set("indexOp", Napi::Function::New(env, IndexOp, "indexOp"));
+  exports.Set("optimStep", Napi::Function::New(env, OptimStep, "optimStep"));
   exports.Set("random", Napi::Function::New(env, Random, "random"));
   exports.Set("setNumThreads", Napi::Function::New(env, SetNumThreads, "setNumThreads"));
   exports.Set("getNumThreads", Napi::Function::New(env, GetNumThreads, "getNumThreads"));

@@ -120,3 +120,8 @@ export const getNumThreads = (): number => kernels.getNumThreads();
 export const simd = nativeInfo.simd;
 
 export * as nn from './nn';
+export * as optim from './optim';
+export * as data from './data';
+export { save, load } from './io/safetensors';
+export type { Saveable } from './io/safetensors';
+export { saveNpy, loadNpy } from './io/npy';

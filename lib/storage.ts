@@ -1,19 +1,10 @@
-// CPU storage: a typed array over a JS ArrayBuffer that V8 owns. Views share a Storage;
-// native code only borrows the memory during a call.
+// CPU storage: typed-array memory over a JS ArrayBuffer that V8 owns. Views share a
+// Storage; native code only borrows the memory during a call.
 import { itemSize, type DType, type TypedArray } from './dtype';
 
 const DTYPE_CODES: Record<DType, number> = { float32: 0, float64: 1, int32: 2, bool: 3 };
 
-// Small buffers are carved out of shared slabs: allocating an ArrayBuffer costs about a
-// microsecond, a typed-array view into an existing one a few tens of nanoseconds. Chunks
-// are never reused, so each is zero-filled; a slab is freed by the GC once no tensor on
-// it is alive (a long-lived small tensor keeps at most one slab alive).
-const SLAB_BYTES = 16384;
-const SMALL_BYTES = 256;
-let slab = new ArrayBuffer(SLAB_BYTES);
-let slabUsed = 0;
-
-function typedArray(dtype: DType, buffer: ArrayBuffer, byteOffset: number, n: number): TypedArray {
+function typedArray(dtype: DType, buffer: ArrayBuffer, byteOffset = 0, n?: number): TypedArray {
   switch (dtype) {
     case 'float32': return new Float32Array(buffer, byteOffset, n);
     case 'float64': return new Float64Array(buffer, byteOffset, n);
@@ -22,13 +13,26 @@ function typedArray(dtype: DType, buffer: ArrayBuffer, byteOffset: number, n: nu
   }
 }
 
+// Small storages are carved out of shared slabs: allocating an ArrayBuffer costs about a
+// microsecond, and even a typed-array view costs a few hundred instructions, so all small
+// storages of a dtype on a slab share one typed array over the whole slab. Chunks are
+// never reused, so each is zero-filled; a slab is freed by the GC once no tensor on it is
+// alive (a long-lived small tensor keeps at most one 16 KB slab alive).
+const SLAB_BYTES = 16384;
+const SMALL_BYTES = 256;
+let slab = new ArrayBuffer(SLAB_BYTES);
+let slabUsed = 0;
+let slabViews: Partial<Record<DType, TypedArray>> = {};
+
 export class Storage {
-  /** @param data the elements; @param buffer data's ArrayBuffer (passed to native code,
-   * cheaper than the typed array); @param base where data starts in buffer, in elements. */
   private constructor(
+    /** Element i of this storage is data[start + i] (data may be shared with other storages). */
     readonly data: TypedArray,
+    readonly start: number,
+    /** The ArrayBuffer native code receives (cheaper to pass than a typed array)... */
     readonly buffer: ArrayBuffer,
-    readonly base: number,
+    /** ...and where element 0 is in it, counted in elements. */
+    readonly origin: number,
     /** The dtype code of native/include/tg/dtype.h. */
     readonly code: number,
   ) {}
@@ -39,21 +43,28 @@ export class Storage {
     const bytes = n * itemSize(dtype);
     if (bytes > SMALL_BYTES) {
       const buffer = new ArrayBuffer(bytes);
-      return new Storage(typedArray(dtype, buffer, 0, n), buffer, 0, DTYPE_CODES[dtype]);
+      return new Storage(typedArray(dtype, buffer), 0, buffer, 0, DTYPE_CODES[dtype]);
     }
     const size = (bytes + 15) & ~15; // 16-byte aligned chunks
     if (slabUsed + size > SLAB_BYTES) {
       slab = new ArrayBuffer(SLAB_BYTES);
       slabUsed = 0;
+      slabViews = {};
     }
-    const offset = slabUsed;
+    const start = slabUsed / itemSize(dtype);
     slabUsed += size;
-    return new Storage(typedArray(dtype, slab, offset, n), slab, offset / itemSize(dtype), DTYPE_CODES[dtype]);
+    const data = (slabViews[dtype] ??= typedArray(dtype, slab));
+    return new Storage(data, start, slab, start, DTYPE_CODES[dtype]);
   }
 
   /** Storage over an existing typed array of `dtype` (shares its memory). */
   static wrap(data: TypedArray, dtype: DType): Storage {
-    return new Storage(data, data.buffer as ArrayBuffer, data.byteOffset / itemSize(dtype), DTYPE_CODES[dtype]);
+    return new Storage(data, 0, data.buffer as ArrayBuffer, data.byteOffset / itemSize(dtype), DTYPE_CODES[dtype]);
+  }
+
+  /** The n elements from element `offset` on, as a typed array sharing this memory. */
+  view(offset: number, n: number): TypedArray {
+    return this.data.subarray(this.start + offset, this.start + offset + n) as TypedArray;
   }
 }
 

@@ -6,6 +6,7 @@ import { Storage, VersionCounter } from './storage';
 import { contiguousStrides, isContiguous, numelOf } from './layout';
 import { fmtShape, fmtValue, normDim, opError, opTypeError } from './check';
 import * as kernels from './native/kernels';
+import { BinaryOp } from './native/binding';
 import type { Node } from './autograd/function';
 import { gradMode } from './autograd/grad_mode';
 import * as engine from './autograd/engine';
@@ -35,6 +36,9 @@ export class Tensor {
   /** @internal */ _grad: Tensor | null = null;
   private _shape: number[];
   private _dtype: DType;
+  // Cached: the layout only changes through the data setter, which resets them.
+  private _numel: number | undefined = undefined;
+  private _contiguous: boolean | undefined = undefined;
   /** The node that produced this tensor (null for leaves). `gradFn.name` is PyTorch's name. */
   gradFn: Node | null = null;
 
@@ -87,7 +91,7 @@ export class Tensor {
     return this._shape.length;
   }
   numel(): number {
-    return numelOf(this._shape);
+    return (this._numel ??= numelOf(this._shape));
   }
   /** size() is the shape; size(d) one dim (negative counts from the end). */
   size(): number[];
@@ -106,7 +110,7 @@ export class Tensor {
     return this._offset;
   }
   isContiguous(): boolean {
-    return isContiguous(this._shape, this._strides);
+    return (this._contiguous ??= isContiguous(this._shape, this._strides));
   }
   get device(): Device {
     return cpu;
@@ -228,6 +232,8 @@ export class Tensor {
     this._shape = t._shape;
     this._strides = t._strides;
     this._offset = t._offset;
+    this._numel = t._numel;
+    this._contiguous = t._contiguous;
   }
 
   // ---- conversion ---------------------------------------------------------------
@@ -237,7 +243,8 @@ export class Tensor {
     if (this.numel() !== 1) {
       throw opError('item', `a Tensor with ${this.numel()} elements cannot be converted to Scalar (shape ${fmtShape(this._shape)})`);
     }
-    const v = this._storage.data[this._offset];
+    const s = this._storage;
+    const v = s.data[s.start + this._offset];
     return (this._dtype === 'bool' ? v !== 0 : v) as number;
   }
 
@@ -251,8 +258,7 @@ export class Tensor {
     if (!this.isContiguous()) {
       throw opError('typedArray', 'the tensor is not contiguous; call contiguous() first or use toTypedArray() for a copy');
     }
-    const d = this._storage.data;
-    return d.subarray(this._offset, this._offset + this.numel()) as TypedArray;
+    return this._storage.view(this._offset, this.numel());
   }
 
   /** The elements as nested JS arrays (a number for a 0-d tensor). */
@@ -534,16 +540,16 @@ export class Tensor {
   // ---- in place ---------------------------------------------------------------------
 
   add_(other: TensorOrScalar, options?: { alpha?: number }): this {
-    return P.binaryInPlace(this, 'add_', other, (a, b) => E.add(a, b, options));
+    return P.binaryInPlace(this, 'add_', other, (a, b) => E.add(a, b, options), (options?.alpha ?? 1) === 1 ? BinaryOp.Add : undefined);
   }
   sub_(other: TensorOrScalar, options?: { alpha?: number }): this {
-    return P.binaryInPlace(this, 'sub_', other, (a, b) => E.sub(a, b, options));
+    return P.binaryInPlace(this, 'sub_', other, (a, b) => E.sub(a, b, options), (options?.alpha ?? 1) === 1 ? BinaryOp.Sub : undefined);
   }
   mul_(other: TensorOrScalar): this {
-    return P.binaryInPlace(this, 'mul_', other, E.mul);
+    return P.binaryInPlace(this, 'mul_', other, E.mul, BinaryOp.Mul);
   }
   div_(other: TensorOrScalar): this {
-    return P.binaryInPlace(this, 'div_', other, E.div);
+    return P.binaryInPlace(this, 'div_', other, E.div, BinaryOp.Div);
   }
   pow_(exponent: TensorOrScalar): this {
     return P.binaryInPlace(this, 'pow_', exponent, E.pow);

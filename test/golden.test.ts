@@ -25,6 +25,19 @@ interface PrintCase {
   gradFn: string | null;
 }
 
+interface TrainCase {
+  id: string;
+  kind: 'train';
+  optimizer: { name: string; options: Record<string, unknown> };
+  steps: number;
+  tol: Tol;
+  loss: Expr;
+  params: Record<string, TensorSpec>;
+  data: Record<string, TensorSpec>;
+  batches?: Record<string, TensorSpec>[];
+  expected: { losses: (number | string)[]; params: Record<string, TensorSpec> };
+}
+
 function makeInputs(specs: Record<string, TensorSpec>): Record<string, tg.Tensor> {
   return Object.fromEntries(Object.entries(specs).map(([k, v]) => [k, makeTensor(v)]));
 }
@@ -40,6 +53,43 @@ function runOpCase(c: OpCase): string[] {
       if (g === null) problems.push(`grad ${name}: missing`);
       else problems.push(...compareTensor(g, spec, c.tol, `grad ${name}`));
     }
+  }
+  return problems;
+}
+
+/** The README's "Train cases" loop: per step, zero the gradients, evaluate the loss,
+ * backward, update (a tg.optim optimizer, or the manual update under noGrad). */
+function runTrainCase(c: TrainCase): string[] {
+  const params = makeInputs(c.params);
+  const data = makeInputs(c.data);
+  const batches = c.batches?.map(makeInputs);
+  const list = Object.values(params);
+  const { name, options } = c.optimizer;
+  let zeroGrad: () => void;
+  let update: () => void;
+  if (name === 'manual') {
+    const lr = options.lr as number;
+    zeroGrad = () => list.forEach((p) => p.grad?.zero_());
+    update = () => tg.noGrad(() => list.forEach((p) => p.sub_(p.grad!.mul(lr))));
+  } else {
+    const Optim = (tg.optim as unknown as Record<string, new (p: tg.Tensor[], o: unknown) => tg.optim.Optimizer<tg.optim.BaseOptions>>)[name];
+    const optimizer = new Optim(list, options);
+    zeroGrad = () => optimizer.zeroGrad();
+    update = () => optimizer.step();
+  }
+  const losses: number[] = [];
+  for (let i = 0; i < c.steps; ++i) {
+    const inputs = { ...data, ...(batches ? batches[i % batches.length] : {}), ...params };
+    zeroGrad();
+    const loss = evaluate(c.loss, inputs) as tg.Tensor;
+    losses.push(loss.item());
+    loss.backward();
+    update();
+  }
+  const dtype = list[0].dtype as TensorSpec['dtype'];
+  const problems = compareTensor(tg.tensor(losses, { dtype }), { shape: [c.steps], dtype, data: c.expected.losses }, c.tol, 'losses');
+  for (const [pname, spec] of Object.entries(c.expected.params)) {
+    problems.push(...compareTensor(params[pname], spec, c.tol, `param ${pname}`));
   }
   return problems;
 }
@@ -62,6 +112,13 @@ describe('printing.json', () => {
     const result = (c.expr === null ? inputs.x : evaluate(c.expr, inputs)) as tg.Tensor;
     expect(result.toString()).toBe(c.repr);
     expect(result.gradFn?.name ?? null).toBe(c.gradFn);
+  });
+});
+
+describe('train.json', () => {
+  const cases = loadCases<TrainCase>('train.json');
+  test.each(cases.map((c) => [c.id, c] as const))('%s', (_id, c) => {
+    expect(runTrainCase(c)).toEqual([]);
   });
 });
 

@@ -67,21 +67,22 @@ export function implicitGrad(t: Tensor, i: number): Tensor {
   return Tensor._onesLike(t);
 }
 
-/** All nodes reachable from the roots, in descending creation order. */
-function collectNodes(roots: Tensor[]): Node[] {
-  const seen = new Set<Node>();
-  const stack: Node[] = [];
-  for (const r of roots) if (r.gradFn && !seen.has(r.gradFn)) seen.add(r.gradFn), stack.push(r.gradFn);
-  while (stack.length) {
-    const n = stack.pop()!;
-    for (const e of n.next) {
-      if (e instanceof Node && !seen.has(e)) {
-        seen.add(e);
-        stack.push(e);
-      }
+let passCount = 0;
+
+/** All nodes reachable from the roots, in descending creation order (a topological
+ * order; PyTorch's engine also runs nodes by descending sequence number). Nodes are
+ * marked with the pass number rather than kept in a Set: this runs on every backward. */
+function collectNodes(roots: Tensor[], pass: number): Node[] {
+  const found: Node[] = [];
+  for (const r of roots) {
+    if (r.gradFn && r.gradFn._pass !== pass) (r.gradFn._pass = pass), found.push(r.gradFn);
+  }
+  for (let i = 0; i < found.length; ++i) {
+    for (const e of found[i].next) {
+      if (e instanceof Node && e._pass !== pass) (e._pass = pass), found.push(e);
     }
   }
-  return [...seen].sort((a, b) => b.seq - a.seq);
+  return found.sort((a, b) => b.seq - a.seq);
 }
 
 /** For autograd.grad: the nodes that lead to one of the inputs (the others need not run). */
@@ -103,28 +104,31 @@ function nodesLeadingTo(nodes: Node[], inputs: Tensor[]): Set<Node> {
   return needed;
 }
 
-function accumulate(map: Map<Edge, Tensor>, key: Edge, g: Tensor): void {
-  const prev = map.get(key);
-  map.set(key, prev === undefined ? g : prev.add(g));
+function addTo(prev: Tensor | null | undefined, g: Tensor): Tensor {
+  return prev == null ? g : prev.add(g);
 }
 
 function runPass(pass: Pass): Map<Edge, Tensor> {
   const { roots, rootGrads, retainGraph, createGraph, inputs } = pass;
-  const nodes = collectNodes(roots);
+  const nodes = collectNodes(roots, ++passCount);
   const needed = inputs ? nodesLeadingTo(nodes, inputs) : null;
-  const grads = new Map<Edge, Tensor>(); // per node: its output's gradient; per leaf: its total
+  // A node's incoming gradient waits in node._grad; a leaf's total in leafGrads.
+  const leafGrads = new Map<Tensor, Tensor>();
   const captured = new Map<Edge, Tensor>();
   const capture = inputs ? new Set<Edge>(inputs.map((t) => t.gradFn ?? t)) : null;
-
-  roots.forEach((r, i) => accumulate(grads, r.gradFn ?? r, rootGrads[i]));
+  const deliver = (edge: Edge, g: Tensor): void => {
+    if (edge instanceof Node) edge._grad = addTo(edge._grad, g);
+    else leafGrads.set(edge, addTo(leafGrads.get(edge), g));
+  };
+  roots.forEach((r, i) => deliver(r.gradFn ?? r, rootGrads[i]));
 
   const prevMode = gradMode.enabled;
   gradMode.enabled = createGraph;
   try {
     for (const node of nodes) {
-      const g = grads.get(node);
-      if (g === undefined || (needed && !needed.has(node))) continue;
-      grads.delete(node);
+      const g = node._grad;
+      if (g === null || (needed && !needed.has(node))) continue;
+      node._grad = null;
       if (capture?.has(node)) captured.set(node, g);
       if (node.retained) {
         for (const t of node.retained) t._accumulateGrad(createGraph ? g : g.detach(), createGraph);
@@ -137,19 +141,18 @@ function runPass(pass: Pass): Map<Edge, Tensor> {
         if (edge === null || gi == null) continue;
         gi = sumToShape(gi, node.inputShapes[i]);
         if (gi.dtype !== node.inputDTypes[i]) gi = gi.to(node.inputDTypes[i]);
-        accumulate(grads, edge, gi);
+        deliver(edge, gi);
       }
     }
   } finally {
     gradMode.enabled = prevMode;
+    for (const node of nodes) node._grad = null; // after an error, or for nodes that were not needed
   }
-  // What is left are the leaves' totals.
-  for (const [edge, g] of grads) {
-    if (!(edge instanceof Tensor)) continue;
+  for (const [leaf, g] of leafGrads) {
     if (capture) {
-      if (capture.has(edge)) captured.set(edge, g);
+      if (capture.has(leaf)) captured.set(leaf, g);
     } else {
-      edge._accumulateGrad(createGraph ? g : g.detach(), createGraph);
+      leaf._accumulateGrad(createGraph ? g : g.detach(), createGraph);
     }
   }
   return captured;

@@ -4,7 +4,6 @@
 import { Tensor } from '../tensor';
 import type { DType } from '../dtype';
 import { gradMode } from './grad_mode';
-import type { VersionCounter } from '../storage';
 
 /** Where a gradient flowing out of a node goes: another node, or a leaf tensor. */
 export type Edge = Node | Tensor;
@@ -27,10 +26,13 @@ export class Node<Info = unknown> {
   info!: Info;
   /** Non-leaf tensors whose .grad should be kept (retainGrad). */
   retained: Tensor[] | null = null;
+  /** @internal The engine's state during a backward pass: the last pass that reached this
+   * node, and the gradient of its output gathered so far. */
+  _pass = 0;
+  _grad: Tensor | null = null;
 
   private savedTensors: Tensor[] | null = null;
   private savedVersions: number[] = [];
-  private savedCounters: VersionCounter[] = [];
   /** Which saved tensors are this node's output (for the version error's wording). */
   private savedIsOutput: boolean[] = [];
   private released = false;
@@ -46,7 +48,6 @@ export class Node<Info = unknown> {
     if (this === (NOT_RECORDING as Node)) return;
     this.savedTensors = tensors;
     this.savedVersions = tensors.map((t) => t._version.value);
-    this.savedCounters = tensors.map((t) => t._version);
   }
 
   /** The saved tensors; throws if the graph was freed or a saved tensor changed in place. */
@@ -62,7 +63,7 @@ export class Node<Info = unknown> {
     }
     const tensors = this.savedTensors ?? [];
     for (let i = 0; i < tensors.length; ++i) {
-      const now = this.savedCounters[i].value;
+      const now = tensors[i]._version.value;
       if (now !== this.savedVersions[i]) {
         const t = tensors[i];
         // As PyTorch: a saved output names this node, a saved input its current gradFn,
@@ -101,7 +102,6 @@ export class Node<Info = unknown> {
       if (s !== t) return;
       const c = copy(t);
       this.savedTensors![i] = c;
-      this.savedCounters[i] = c._version;
       this.savedVersions[i] = c._version.value;
     });
   }
@@ -144,6 +144,12 @@ function addEdge(node: Node<any>, t: Tensor): void {
   node.inputDTypes.push(t.dtype);
 }
 
+/** The edges of one argument: a tensor, or the tensors in an array argument. */
+function addEdges(node: Node<any>, a: unknown): void {
+  if (a instanceof Tensor) addEdge(node, a);
+  else if (Array.isArray(a)) for (const t of a) if (t instanceof Tensor) addEdge(node, t);
+}
+
 const MAX_ARGS = 6;
 
 /** Defines an op; the returned function runs it and records it when needed. The op's
@@ -160,10 +166,7 @@ export function defineOp<Args extends any[], Info = unknown>(def: OpDef<Args, In
     if (!record) return forward(NOT_RECORDING as Node<Info>, a0, a1, a2, a3, a4, a5);
 
     const node = new Node<Info>(def, def.name);
-    for (const a of [a0, a1, a2, a3, a4, a5]) {
-      if (a instanceof Tensor) addEdge(node, a);
-      else if (Array.isArray(a)) for (const t of a) if (t instanceof Tensor) addEdge(node, t);
-    }
+    addEdges(node, a0), addEdges(node, a1), addEdges(node, a2), addEdges(node, a3), addEdges(node, a4), addEdges(node, a5);
     // Forward is computed without recording: composite forwards stay one node.
     gradMode.enabled = false;
     let out: Tensor;

@@ -23,7 +23,7 @@ function floatOutputs(out: Outputs): Tensor[] {
 
 /** The storage index of each logical (row-major) element of x. */
 function storageIndices(x: Tensor): number[] {
-  const idx = [x._offset];
+  const idx = [x._storage.start + x._offset];
   for (let d = x.ndim - 1; d >= 0; --d) {
     const size = x.shape[d];
     const stride = x._strides[d];
@@ -66,7 +66,7 @@ function analyticalJacobian(out: Tensor, x: Tensor, inputIndex: number): Float64
   const flat = out.reshape(-1);
   for (let i = 0; i < n; ++i) {
     const cot = Tensor._empty([n], out.dtype);
-    cot._storage.data[i] = 1;
+    cot.typedArray()[i] = 1;
     const [g] = grad([flat], [x], { gradOutputs: [cot], retainGraph: true, allowUnused: true });
     if (!g) continue;
     if (g.dtype !== x.dtype || !sameShape(g.shape, x.shape)) {
@@ -131,7 +131,7 @@ export function gradcheck(fn: (...inputs: Tensor[]) => Outputs, inputs: Tensor[]
 // (mulberry32): not all equal, so that mistakes that cancel for uniform values show.
 function pseudoRandomLike(t: Tensor, seed: number): Tensor {
   const out = Tensor._empty(t.shape.slice(), 'float64');
-  const data = out._storage.data;
+  const data = out.typedArray();
   let s = seed >>> 0;
   for (let i = 0; i < data.length; ++i) {
     s = (s + 0x6d2b79f5) >>> 0;

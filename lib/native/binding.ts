@@ -8,6 +8,7 @@ export interface NativeInitInfo {
   binaryOps: string[];
   reduceOps: string[];
   indexOps: string[];
+  optimOps: string[];
   randomOps: string[];
   simd: string;
 }
@@ -25,6 +26,7 @@ export interface NativeAddon {
   reduce(op: number, out: Buffer, x: Buffer): void;
   matmul(out: Buffer, a: Buffer, b: Buffer): void;
   indexOp(op: number, out: Buffer, x: Buffer, index: Buffer, dim: number): void;
+  optimStep(op: number, hyper: Float64Array, param: Buffer, grad: Buffer, ...state: Buffer[]): void;
   /** Draws from the generator `state` (see lib/random.ts); out is null for Seed. */
   random(op: number, state: ArrayBuffer, out: Buffer | null, p0: number, p1: number): void;
   setNumThreads(n: number): void;
@@ -41,6 +43,7 @@ export const BINARY_OPS = [
 ] as const;
 export const REDUCE_OPS = ['Sum', 'Prod', 'Max', 'Min', 'ArgMax', 'ArgMin', 'CountNonzero'] as const;
 export const INDEX_OPS = ['IndexSelect', 'IndexAdd', 'Gather', 'ScatterAdd'] as const;
+export const OPTIM_OPS = ['Sgd', 'Adam', 'Rmsprop', 'Adagrad'] as const;
 export const RANDOM_OPS = ['Seed', 'Bits', 'Uniform', 'Normal', 'Bernoulli', 'Randint', 'Randperm'] as const;
 
 function codes<T extends readonly string[]>(names: T): { [K in T[number]]: number } {
@@ -52,6 +55,7 @@ export const UnaryOp = codes(UNARY_OPS);
 export const BinaryOp = codes(BINARY_OPS);
 export const ReduceOp = codes(REDUCE_OPS);
 export const IndexOp = codes(INDEX_OPS);
+export const OptimOp = codes(OPTIM_OPS);
 export const RandomOp = codes(RANDOM_OPS);
 
 /** The package root: the nearest directory above this file with tensorgrad's package.json. */
@@ -89,4 +93,5 @@ checkTable('unary', UNARY_OPS, nativeInfo.unaryOps);
 checkTable('binary', BINARY_OPS, nativeInfo.binaryOps);
 checkTable('reduce', REDUCE_OPS, nativeInfo.reduceOps);
 checkTable('index', INDEX_OPS, nativeInfo.indexOps);
+checkTable('optim', OPTIM_OPS, nativeInfo.optimOps);
 checkTable('random', RANDOM_OPS, nativeInfo.randomOps);

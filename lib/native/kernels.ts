@@ -2,6 +2,8 @@
 // shared scratch buffer and makes the call. Callers have validated shapes and dtypes.
 import type { Tensor } from '../tensor';
 import { meta, native } from './binding';
+import * as js from './jskernels';
+import { numelOf } from '../layout';
 
 let pos = 0;
 
@@ -16,7 +18,7 @@ function put(t: Tensor): Buffer {
   const s = t._storage;
   meta[pos] = s.code;
   meta[pos + 1] = n;
-  meta[pos + 2] = s.base + t._offset;
+  meta[pos + 2] = s.origin + t._offset;
   for (let i = 0; i < n; ++i) {
     meta[pos + 3 + i] = shape[i];
     meta[pos + 3 + n + i] = strides[i];
@@ -34,7 +36,7 @@ function putAs(t: Tensor, shape: readonly number[]): Buffer {
   const s = t._storage;
   meta[pos] = s.code;
   meta[pos + 1] = n;
-  meta[pos + 2] = s.base + t._offset;
+  meta[pos + 2] = s.origin + t._offset;
   for (let i = 0; i < n; ++i) {
     meta[pos + 3 + i] = shape[i];
     const j = i - lead;
@@ -48,13 +50,19 @@ function operand(x: Tensor | number, shape: readonly number[]): Buffer | number 
   return typeof x === 'number' ? x : putAs(x, shape);
 }
 
+// Each entry point first offers tiny tensors to the JS kernels (see jskernels.ts).
+
 export function unary(op: number, out: Tensor, x: Tensor, p0 = 0, p1 = 0): void {
+  const n = numelOf(out.shape);
+  if (n <= js.limit.elements && js.unary(op, out, x, p0, p1, n)) return;
   pos = 0;
   native.unary(op, put(out), putAs(x, out.shape), p0, p1);
 }
 
 /** out = a op b; a and b (tensors or numbers) broadcast to out's shape. */
 export function binary(op: number, out: Tensor, a: Tensor | number, b: Tensor | number): void {
+  const n = numelOf(out.shape);
+  if (n <= js.limit.elements && js.binary(op, out, a, b, n)) return;
   pos = 0;
   const o = put(out);
   const da = operand(a, out.shape);
@@ -62,6 +70,8 @@ export function binary(op: number, out: Tensor, a: Tensor | number, b: Tensor | 
 }
 
 export function where(out: Tensor, cond: Tensor, a: Tensor | number, b: Tensor | number): void {
+  const n = numelOf(out.shape);
+  if (n <= js.limit.elements && js.where(out, cond, a, b, n)) return;
   pos = 0;
   const o = put(out);
   const c = putAs(cond, out.shape);
@@ -71,17 +81,23 @@ export function where(out: Tensor, cond: Tensor, a: Tensor | number, b: Tensor |
 
 /** out = x (cast to out's dtype); x broadcasts to out's shape. */
 export function copy(out: Tensor, x: Tensor): void {
+  const n = numelOf(out.shape);
+  if (n <= js.limit.elements && js.copy(out, x, n)) return;
   pos = 0;
   native.copy(put(out), putAs(x, out.shape));
 }
 
 export function fill(out: Tensor, value: number): void {
+  const n = numelOf(out.shape);
+  if (n <= js.limit.elements && js.fill(out, value, n)) return;
   pos = 0;
   native.fill(put(out), value);
 }
 
 /** Reduces x into `out`, which has x's ndim with size 1 in the reduced dims. */
 export function reduce(op: number, out: Tensor, x: Tensor): void {
+  const n = numelOf(x.shape);
+  if (n <= js.limit.elements && js.reduce(op, out, x, n)) return;
   pos = 0;
   native.reduce(op, put(out), put(x));
 }
@@ -100,6 +116,15 @@ export function indexOp(op: number, out: Tensor, x: Tensor, index: Tensor, dim: 
   const o = put(out);
   const dx = put(x);
   native.indexOp(op, o, dx, put(index), dim);
+}
+
+/** One optimizer step for `param` in place; param, grad and state are contiguous, of
+ * one dtype and size (the caller guarantees it); `hyper` as listed in ops.def. */
+export function optimStep(op: number, hyper: Float64Array, param: Tensor, grad: Tensor, state: Tensor[]): void {
+  pos = 0;
+  const p = put(param);
+  const g = put(grad);
+  native.optimStep(op, hyper, p, g, ...state.map(put));
 }
 
 /** Draws into `out` (null for Seed) from the generator whose state words are `state`. */

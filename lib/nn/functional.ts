@@ -13,7 +13,7 @@ import { scatterAddInto } from '../ops/indexing';
 
 export type Reduction = 'mean' | 'sum' | 'none';
 
-function checkReduction(op: string, reduction: unknown): Reduction {
+export function checkReduction(op: string, reduction: unknown): Reduction {
   const r = reduction ?? 'mean';
   if (r !== 'mean' && r !== 'sum' && r !== 'none') {
     throw opError(op, `${fmtValue(r)} is not a valid value for reduction (expected 'mean', 'sum' or 'none')`);

@@ -1,3 +1,10 @@
-// tg.nn: functional ops (F) now; modules, init and losses as modules build on them.
+// tg.nn: modules, parameters, losses as modules, and the functional ops (F).
 export * as functional from './functional';
+export { Module } from './module';
+export type { StateDict, LoadStateDictResult } from './module';
+export { Parameter } from './parameter';
+export { Linear, Sequential, ReLU, Sigmoid, Tanh, GELU, Softmax, Dropout } from './layers';
+export type { LinearOptions } from './layers';
+export { MSELoss, L1Loss, HuberLoss, SmoothL1Loss, NLLLoss, CrossEntropyLoss, BCELoss, BCEWithLogitsLoss } from './loss';
+export type { LossOptions, NLLLossOptions } from './loss';
 export * as init from './init';

@@ -87,7 +87,7 @@ function flatten(data: unknown, shape: number[]): { values: number[]; allBool: b
 function fromValues(op: string, values: ArrayLike<number>, shape: number[], dtype: DType): Tensor {
   if (dtype === 'int32') for (let i = 0; i < values.length; ++i) checkInt32Value(op, values[i]);
   const storage = Storage.allocate(dtype, values.length);
-  const data = storage.data;
+  const data = storage.view(0, values.length);
   if (dtype === 'int32') for (let i = 0; i < values.length; ++i) data[i] = Math.trunc(values[i]);
   else if (dtype === 'bool') for (let i = 0; i < values.length; ++i) data[i] = values[i] ? 1 : 0;
   else data.set(values as ArrayLike<number>);
@@ -215,7 +215,7 @@ export function eye(n: number, m?: number | CreationOptions, options?: CreationO
   const opts = checkOptions('eye', o);
   const [rows, c] = checkShape('eye', [n, cols ?? n]);
   const t = Tensor._empty([rows, c], opts.dtype ?? 'float32');
-  const data = t._storage.data;
+  const data = t.typedArray();
   for (let i = 0; i < Math.min(rows, c); ++i) data[i * c + i] = 1;
   return finish('eye', t, opts);
 }

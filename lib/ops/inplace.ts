@@ -5,6 +5,7 @@
 import { Tensor, type TensorOrScalar } from '../tensor';
 import { defineOp } from '../autograd/function';
 import { gradMode } from '../autograd/grad_mode';
+import { isFloating } from '../dtype';
 import { checkInt32Value, fmtShape, opError, opTypeError } from '../check';
 import { sameShape } from '../layout';
 import * as kernels from '../native/kernels';
@@ -60,9 +61,36 @@ function recording(self: Tensor, other?: TensorOrScalar): boolean {
   return gradMode.enabled && (self.requiresGrad || (other instanceof Tensor && other.requiresGrad));
 }
 
-export function binaryInPlace<T extends Tensor>(self: T, op: string, other: TensorOrScalar, compute: (a: Tensor, b: TensorOrScalar) => Tensor): T {
+/** Whether `self op= other` can run as one kernel writing into self: nothing to record,
+ * no dtype change, other broadcasts to self's shape, and it does not overlap self except
+ * exactly (x.mul_(x) reads and writes each element in place). */
+function writableDirectly(self: Tensor, other: TensorOrScalar): boolean {
+  if (recording(self, other) || !isFloating(self.dtype)) return false;
+  if (typeof other === 'number') return true;
+  if (!(other instanceof Tensor) || other.dtype !== self.dtype || other.ndim > self.ndim) return false;
+  const lead = self.ndim - other.ndim;
+  if (!other.shape.every((s, i) => s === 1 || s === self.shape[lead + i])) return false;
+  if (other._storage !== self._storage) return true;
+  return other._offset === self._offset && sameShape(other.shape, self.shape) && sameShape(other._strides, self._strides);
+}
+
+/** self op= other. `code` is the BinaryOp that computes it directly when nothing needs
+ * recording (the common case: parameter updates under noGrad, gradient accumulation);
+ * otherwise the out-of-place op computes the value and its graph node. */
+export function binaryInPlace<T extends Tensor>(
+  self: T,
+  op: string,
+  other: TensorOrScalar,
+  compute: (a: Tensor, b: TensorOrScalar) => Tensor,
+  code?: number,
+): T {
   checkTensor(op, self, 'self');
   checkWritable(op, self);
+  if (code !== undefined && writableDirectly(self, other)) {
+    kernels.binary(code, self, self, other);
+    self._version.value++;
+    return self;
+  }
   return writeResult(op, self, compute(self, other), other === self) as T;
 }
 

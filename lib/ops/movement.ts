@@ -15,8 +15,9 @@ export function checkTensor(op: string, x: unknown, name = 'input'): Tensor {
 
 /** The elements in row-major order: the storage itself when contiguous, else a copy. */
 export function contiguousData(t: Tensor): TypedArray {
-  if (t.isContiguous()) return t._storage.data.subarray(t._offset, t._offset + t.numel()) as TypedArray;
-  return cloneDetached(t)._storage.data;
+  if (t.isContiguous()) return t._storage.view(t._offset, t.numel());
+  const copy = cloneDetached(t);
+  return copy._storage.view(0, copy.numel());
 }
 
 /** A contiguous copy that is not part of any graph. */

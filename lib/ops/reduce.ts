@@ -248,7 +248,7 @@ function productOfOthers(x: Tensor, dim: number): Tensor {
   const ones = Tensor._onesLike(x.narrow(dim, 0, 1));
   const exclusive = (t: Tensor) => cat([ones, cumprod(t.narrow(dim, 0, n - 1), dim)], dim);
   const reversed = Tensor._empty([n], 'int32');
-  reversed._storage.data.forEach((_, i, a) => (a[i] = n - 1 - i));
+  reversed.typedArray().forEach((_, i, a) => (a[i] = n - 1 - i));
   return exclusive(x).mul(exclusive(x.indexSelect(dim, reversed)).indexSelect(dim, reversed));
 }
 

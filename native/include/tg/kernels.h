@@ -32,6 +32,12 @@ enum class IndexOp : int32_t {
 #undef TG_INDEX_OP
   Count
 };
+enum class OptimOp : int32_t {
+#define TG_OPTIM_OP TG_ENUM_ENTRY
+#include "tg/ops.def"
+#undef TG_OPTIM_OP
+  Count
+};
 enum class RandomOp : int32_t {
 #define TG_RANDOM_OP TG_ENUM_ENTRY
 #include "tg/ops.def"
@@ -57,6 +63,10 @@ void matmul(Context& ctx, const View& out, const View& a, const View& b);
 
 // Index kernels (index is int32). See ops.def for what each one does along `dim`.
 void indexOp(Context& ctx, IndexOp op, const View& out, const View& x, const View& index, int dim);
+
+// One optimizer step for one parameter, in place (see ops.def for h and the state).
+void optimStep(Context& ctx, OptimOp op, const double* h, int nh, const View& param, const View& grad,
+               const View* state, int nstate);
 
 // Random numbers from the generator whose kGeneratorWords words of state (tg/generator.h)
 // the caller owns; `out` is null for Seed only. See ops.def for each op's parameters.

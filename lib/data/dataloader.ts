@@ -1,0 +1,131 @@
+// DataLoader: iterates a dataset in batches (`for (const [x, y] of loader)`). Full-batch,
+// stochastic and mini-batch gradient descent differ only in batchSize.
+import { Tensor } from '../tensor';
+import { checkInt, fmtValue, opError, opTypeError } from '../check';
+import { tensor } from '../ops/creation';
+import { stack } from '../ops/indexing';
+import { randperm } from '../ops/random';
+import { Generator, random64 } from '../random';
+import type { BatchDataset, Dataset } from './dataset';
+
+/** What defaultCollate makes of samples of type T: tensors and numbers stacked into one
+ * tensor with a leading batch dim, arrays and records collated element by element. */
+export type Collated<T> = T extends Tensor | number
+  ? Tensor
+  : T extends readonly unknown[]
+    ? { [K in keyof T]: Collated<T[K]> }
+    : T extends object
+      ? { [K in keyof T]: Collated<T[K]> }
+      : never;
+
+/** Stacks a list of samples into a batch (PyTorch's default_collate). JS numbers become a
+ * float32 tensor, as tg.tensor makes them (PyTorch: float64 / int64). */
+export function defaultCollate<T>(samples: T[]): Collated<T> {
+  const first = samples[0] as unknown;
+  if (first instanceof Tensor) return stack(samples as unknown as Tensor[]) as Collated<T>;
+  if (typeof first === 'number') return tensor(samples as unknown as number[]) as Collated<T>;
+  if (Array.isArray(first)) {
+    return first.map((_, i) => defaultCollate(samples.map((s) => (s as unknown as unknown[])[i]))) as unknown as Collated<T>;
+  }
+  if (first !== null && typeof first === 'object' && Object.getPrototypeOf(first) === Object.prototype) {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(first)) out[key] = defaultCollate(samples.map((s) => (s as Record<string, unknown>)[key]));
+    return out as Collated<T>;
+  }
+  throw opTypeError('defaultCollate', `samples must be Tensors, numbers, arrays or plain objects of them, got ${fmtValue(first)}`);
+}
+
+export interface DataLoaderOptions<T, B> {
+  /** Samples per batch (default 1). */
+  batchSize?: number;
+  /** Visit the samples in a new random order every epoch. */
+  shuffle?: boolean;
+  /** Drop the last batch when it is smaller than batchSize. */
+  dropLast?: boolean;
+  /** The generator that shuffling draws from (default: the global one, tg.manualSeed's). */
+  generator?: Generator | null;
+  /** The order of sample indices (instead of shuffle). */
+  sampler?: Iterable<number>;
+  /** Makes a batch from a list of samples (default: defaultCollate). */
+  collateFn?: (samples: T[]) => B;
+}
+
+export class DataLoader<T = Tensor[], B = Collated<T>> implements Iterable<B> {
+  readonly dataset: Dataset<T>;
+  readonly batchSize: number;
+  readonly dropLast: boolean;
+  readonly shuffle: boolean;
+  readonly generator: Generator | null;
+  private readonly sampler: Iterable<number> | null;
+  private readonly collateFn: ((samples: T[]) => B) | null;
+
+  constructor(dataset: Dataset<T>, options: DataLoaderOptions<T, B> = {}) {
+    const op = 'DataLoader';
+    if (dataset === null || typeof dataset !== 'object' || typeof dataset.get !== 'function' || !Number.isInteger(dataset.length)) {
+      throw opTypeError(op, `dataset must have a length and get(index), got ${fmtValue(dataset)}`);
+    }
+    this.dataset = dataset;
+    this.batchSize = checkInt(op, 'batchSize', options.batchSize ?? 1, 1);
+    this.dropLast = !!options.dropLast;
+    this.shuffle = !!options.shuffle;
+    if (this.shuffle && options.sampler) throw opError(op, 'sampler option is mutually exclusive with shuffle');
+    if (options.generator != null && !(options.generator instanceof Generator)) {
+      throw opTypeError(op, `generator must be a tg.Generator, got ${fmtValue(options.generator)}`);
+    }
+    this.generator = options.generator ?? null;
+    this.sampler = options.sampler ?? null;
+    this.collateFn = options.collateFn ?? null;
+  }
+
+  /** The number of batches per epoch. */
+  get length(): number {
+    const sampled = (this.sampler as { length?: unknown } | null)?.length;
+    const n = typeof sampled === 'number' ? sampled : this.dataset.length;
+    return this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
+  }
+
+  /** One epoch. As in PyTorch, starting it draws a 64-bit base seed (meant for worker
+   * processes) from the generator, shuffled or not, and a shuffled epoch draws its order
+   * when its first batch is fetched: a new generator seeded from the global one (or the
+   * loader's generator itself) runs randperm. Seeded runs thus match PyTorch's batches. */
+  [Symbol.iterator](): Iterator<B> {
+    random64(this.generator ?? undefined);
+    return this.batches();
+  }
+
+  private *indices(): Iterable<number> {
+    const n = this.dataset.length;
+    if (this.sampler) {
+      yield* this.sampler;
+      return;
+    }
+    if (!this.shuffle) {
+      for (let i = 0; i < n; ++i) yield i;
+      return;
+    }
+    const generator = this.generator ?? new Generator().manualSeed(random64() & (2n ** 63n - 1n));
+    yield* randperm(n, { generator }).tolist() as number[];
+    // PyTorch's RandomSampler, once exhausted, draws one more permutation (for the
+    // numSamples % n remainder, empty here). That only shows on the loader's own generator.
+    if (this.generator) randperm(n, { generator });
+  }
+
+  private *batches(): globalThis.Generator<B> {
+    let batch: number[] = [];
+    for (const i of this.indices()) {
+      batch.push(i);
+      if (batch.length === this.batchSize) {
+        yield this.fetch(batch);
+        batch = [];
+      }
+    }
+    if (batch.length > 0 && !this.dropLast) yield this.fetch(batch);
+  }
+
+  private fetch(indices: number[]): B {
+    const ds = this.dataset as Partial<BatchDataset<T, B>>;
+    if (this.collateFn === null && typeof ds.getBatch === 'function') return ds.getBatch(indices);
+    const samples = indices.map((i) => this.dataset.get(i));
+    return this.collateFn ? this.collateFn(samples) : (defaultCollate(samples) as B);
+  }
+}

@@ -1,0 +1,260 @@
+// nn.Module: the base class of layers and models. As in PyTorch, assigning a Parameter or
+// a Module to a property registers it: the registry *is* the object's own properties,
+// read in insertion order, so `this.fc1 = new Linear(...)` in a constructor is all it
+// takes, and stateDict() keys ("fc1.weight") are PyTorch's for the same attribute names.
+//
+// Calling convention: `model.forward(x)`. JS cannot make class instances callable
+// without returning a function from the constructor, which breaks properties such as
+// `name` and `length` and the prototype chain; one explicit idiom is used everywhere.
+import { inspect } from 'util';
+import { Tensor } from '../tensor';
+import { fmtShape, fmtValue, opError, opTypeError } from '../check';
+import { sameShape } from '../layout';
+import { noGrad } from '../autograd/grad_mode';
+import { Parameter, zeroGrads } from './parameter';
+
+/** Parameter and buffer tensors by dotted name ("fc1.weight"), in registration order. */
+export type StateDict = Record<string, Tensor>;
+
+export interface LoadStateDictResult {
+  missingKeys: string[];
+  unexpectedKeys: string[];
+}
+
+// The buffer registry's key: a symbol, so Object.keys (which finds parameters and
+// children) never sees it.
+const BUFFER_NAMES = Symbol('bufferNames');
+
+function checkName(op: string, name: unknown): string {
+  if (typeof name !== 'string' || name === '' || name.includes('.')) {
+    throw opTypeError(op, `name must be a non-empty string without ".", got ${fmtValue(name)}`);
+  }
+  return name;
+}
+
+export class Module {
+  /** Training mode (train()/eval()): layers such as Dropout behave differently in each. */
+  training = true;
+  /** Names of own properties that hold buffers; persistent ones are in stateDict(). */
+  private [BUFFER_NAMES] = new Map<string, { persistent: boolean }>();
+
+  /** The computation of the module; subclasses define it. */
+  forward(...inputs: unknown[]): unknown {
+    throw opError(this.constructor.name, 'forward() is not implemented: a Module subclass must define forward()');
+  }
+
+  // ---- registration ---------------------------------------------------------------------
+
+  /** Registers `param` under `name` (the same as assigning it to the property). */
+  registerParameter(name: string, param: Parameter | null): void {
+    checkName('registerParameter', name);
+    if (param !== null && !(param instanceof Parameter)) {
+      throw opTypeError('registerParameter', `cannot assign ${fmtValue(param)} as parameter "${name}" (nn.Parameter or null expected)`);
+    }
+    (this as Record<string, unknown>)[name] = param;
+  }
+
+  /** Registers a child module under `name` (the same as assigning it to the property). */
+  registerModule(name: string, module: Module | null): void {
+    checkName('registerModule', name);
+    if (module !== null && !(module instanceof Module)) {
+      throw opTypeError('registerModule', `${fmtValue(module)} is not a Module (child "${name}")`);
+    }
+    (this as Record<string, unknown>)[name] = module;
+  }
+
+  /** Registers a tensor that is state but not a parameter (e.g. a running mean, a class
+   * weight). Persistent buffers are part of stateDict(). */
+  registerBuffer(name: string, tensor: Tensor | null, options: { persistent?: boolean } = {}): void {
+    checkName('registerBuffer', name);
+    if (tensor !== null && !(tensor instanceof Tensor)) {
+      throw opTypeError('registerBuffer', `cannot assign ${fmtValue(tensor)} as buffer "${name}" (Tensor or null expected)`);
+    }
+    if (tensor instanceof Parameter) throw opTypeError('registerBuffer', `"${name}" is a Parameter; use registerParameter`);
+    (this as Record<string, unknown>)[name] = tensor;
+    this[BUFFER_NAMES].set(name, { persistent: options.persistent ?? true });
+  }
+
+  // ---- traversal ------------------------------------------------------------------------
+
+  private ownEntries<T>(pick: (name: string, value: unknown) => T | null): [string, T][] {
+    const out: [string, T][] = [];
+    for (const name of Object.keys(this)) {
+      const v = pick(name, (this as Record<string, unknown>)[name]);
+      if (v !== null) out.push([name, v]);
+    }
+    return out;
+  }
+
+  private ownParameters(): [string, Parameter][] {
+    return this.ownEntries((_, v) => (v instanceof Parameter ? v : null));
+  }
+
+  private ownBuffers(persistentOnly: boolean): [string, Tensor][] {
+    const registered = this[BUFFER_NAMES];
+    return this.ownEntries((name, v) => {
+      const info = registered.get(name);
+      return info && v instanceof Tensor && !(v instanceof Parameter) && (info.persistent || !persistentOnly) ? v : null;
+    });
+  }
+
+  /** Immediate child modules with their names. */
+  namedChildren(): [string, Module][] {
+    const seen = new Set<Module>();
+    return this.ownEntries((_, v) => (v instanceof Module && !seen.has(v) ? (seen.add(v), v) : null));
+  }
+
+  children(): Module[] {
+    return this.namedChildren().map(([, m]) => m);
+  }
+
+  /** This module and all below it, depth first, each once ("" is this module). */
+  namedModules(prefix = ''): [string, Module][] {
+    const out: [string, Module][] = [];
+    const seen = new Set<Module>();
+    const visit = (m: Module, name: string): void => {
+      if (seen.has(m)) return;
+      seen.add(m);
+      out.push([name, m]);
+      for (const [childName, child] of m.ownEntries((_, v) => (v instanceof Module ? v : null))) {
+        visit(child, name ? `${name}.${childName}` : childName);
+      }
+    };
+    visit(this, prefix);
+    return out;
+  }
+
+  modules(): Module[] {
+    return this.namedModules().map(([, m]) => m);
+  }
+
+  private namedTensors<T extends Tensor>(prefix: string, recurse: boolean, own: (m: Module) => [string, T][]): [string, T][] {
+    const out: [string, T][] = [];
+    const seen = new Set<Tensor>();
+    const modules: [string, Module][] = recurse ? this.namedModules(prefix) : [[prefix, this]];
+    for (const [moduleName, m] of modules) {
+      for (const [name, t] of own(m)) {
+        if (seen.has(t)) continue; // shared (tied) tensors are listed once
+        seen.add(t);
+        out.push([moduleName ? `${moduleName}.${name}` : name, t]);
+      }
+    }
+    return out;
+  }
+
+  /** [name, parameter] pairs ("fc1.weight"), each parameter once. */
+  namedParameters(prefix = '', recurse = true): [string, Parameter][] {
+    return this.namedTensors(prefix, recurse, (m) => m.ownParameters());
+  }
+
+  parameters(recurse = true): Parameter[] {
+    return this.namedParameters('', recurse).map(([, p]) => p);
+  }
+
+  namedBuffers(prefix = '', recurse = true): [string, Tensor][] {
+    return this.namedTensors(prefix, recurse, (m) => m.ownBuffers(false));
+  }
+
+  buffers(recurse = true): Tensor[] {
+    return this.namedBuffers('', recurse).map(([, b]) => b);
+  }
+
+  /** Calls fn on every submodule (children first) and then on this module; returns this. */
+  apply(fn: (m: Module) => void): this {
+    for (const child of this.children()) child.apply(fn);
+    fn(this);
+    return this;
+  }
+
+  // ---- modes and gradients ----------------------------------------------------------------
+
+  /** Sets training mode on this module and all below it; returns this. */
+  train(mode = true): this {
+    if (typeof mode !== 'boolean') throw opTypeError('train', `mode must be a boolean, got ${fmtValue(mode)}`);
+    for (const m of this.modules()) m.training = mode;
+    return this;
+  }
+
+  /** Evaluation mode: train(false). */
+  eval(): this {
+    return this.train(false);
+  }
+
+  /** Clears the parameters' gradients. setToNone defaults to false, as in PyTorch 1.13. */
+  zeroGrad(options: { setToNone?: boolean } = {}): void {
+    zeroGrads(this.parameters(), options.setToNone ?? false);
+  }
+
+  /** Parameters and persistent buffers of the whole tree by dotted name (detached aliases
+   * of their storage, as PyTorch returns; clone them to keep a snapshot). */
+  stateDict(options: { prefix?: string; keepVars?: boolean } = {}): StateDict {
+    const out: StateDict = {};
+    for (const [moduleName, m] of this.namedModules(options.prefix ?? '')) {
+      for (const [name, t] of [...m.ownParameters(), ...m.ownBuffers(true)]) {
+        out[moduleName ? `${moduleName}.${name}` : name] = options.keepVars ? t : t.detach();
+      }
+    }
+    return out;
+  }
+
+  /** Copies a state dict into the parameters and buffers (casting dtypes as PyTorch's
+   * copy_ does). Nothing is copied unless every key and shape checks out. With strict
+   * (the default), missing and unexpected keys are errors; shape mismatches always are. */
+  loadStateDict(stateDict: StateDict, options: { strict?: boolean } = {}): LoadStateDictResult {
+    const op = 'loadStateDict';
+    if (stateDict === null || typeof stateDict !== 'object' || stateDict instanceof Tensor) {
+      throw opTypeError(op, `expected a record of tensors (from stateDict() or tg.load), got ${fmtValue(stateDict)}`);
+    }
+    const strict = options.strict ?? true;
+    const targets = this.stateDict({ keepVars: true });
+    const missingKeys = Object.keys(targets).filter((k) => !(k in stateDict));
+    const unexpectedKeys = Object.keys(stateDict).filter((k) => !(k in targets));
+    const errors: string[] = [];
+    const quoted = (keys: string[]): string => keys.map((k) => `"${k}"`).join(', ');
+    if (strict && missingKeys.length) errors.push(`Missing key(s) in state_dict: ${quoted(missingKeys)}.`);
+    if (strict && unexpectedKeys.length) errors.push(`Unexpected key(s) in state_dict: ${quoted(unexpectedKeys)}.`);
+    const copies: [Tensor, Tensor][] = [];
+    for (const [key, target] of Object.entries(targets)) {
+      if (!(key in stateDict)) continue;
+      const src = stateDict[key];
+      if (!(src instanceof Tensor)) {
+        errors.push(`"${key}" is ${fmtValue(src)}, not a Tensor.`);
+      } else if (!sameShape(src.shape, target.shape)) {
+        errors.push(
+          `size mismatch for ${key}: copying a param with shape ${fmtShape(src.shape)} from checkpoint, ` +
+            `the shape in current model is ${fmtShape(target.shape)}.`,
+        );
+      } else {
+        copies.push([target, src]);
+      }
+    }
+    if (errors.length) {
+      throw opError(op, `Error(s) in loading state_dict for ${this.constructor.name}:\n\t${errors.join('\n\t')}`);
+    }
+    noGrad(() => {
+      for (const [target, src] of copies) target.copy_(src);
+    });
+    return { missingKeys, unexpectedKeys };
+  }
+
+  // ---- printing ---------------------------------------------------------------------------
+
+  /** The text inside the parentheses of this module's repr, e.g. "in_features=3, ...". */
+  extraRepr(): string {
+    return '';
+  }
+
+  /** PyTorch's module repr: the class name, extraRepr() and the children, indented. */
+  toString(): string {
+    const children = this.namedChildren().map(([name, m]) => `(${name}): ${String(m).replace(/\n/g, '\n  ')}`);
+    const extra = this.extraRepr();
+    const lines = [...(extra ? extra.split('\n') : []), ...children];
+    if (lines.length === 0) return `${this.constructor.name}()`;
+    if (children.length === 0 && lines.length === 1) return `${this.constructor.name}(${extra})`;
+    return `${this.constructor.name}(\n  ${lines.join('\n  ')}\n)`;
+  }
+
+  [inspect.custom](): string {
+    return this.toString();
+  }
+}

@@ -1,0 +1,64 @@
+// Adam and AdamW (decoupled weight decay), with the AMSGrad variant.
+import type { Tensor } from '../tensor';
+import { fmtValue, opTypeError } from '../check';
+import { zerosLike } from '../ops/creation';
+import { OptimOp } from '../native/binding';
+import { Optimizer, checkOption, nonNegative, type ParamGroup, type ParamState, type Params } from './optimizer';
+
+export interface AdamOptions {
+  lr: number;
+  betas: [number, number];
+  eps: number;
+  weightDecay: number;
+  amsgrad: boolean;
+  maximize: boolean;
+}
+
+const inUnitInterval = (v: number): boolean => v >= 0 && v < 1;
+
+abstract class AdamBase extends Optimizer<AdamOptions> {
+  /** Whether weight decay shrinks the parameter (AdamW) rather than adding to the gradient (Adam). */
+  protected abstract readonly decoupled: boolean;
+
+  protected checkGroup(g: ParamGroup<AdamOptions>): void {
+    nonNegative(this.name, g, ['lr', 'eps', 'weightDecay']);
+    if (!Array.isArray(g.betas) || g.betas.length !== 2) throw opTypeError(this.name, `betas must be [beta1, beta2], got ${fmtValue(g.betas)}`);
+    checkOption(this.name, 'betas[0]', g.betas[0], inUnitInterval, 'in [0, 1)');
+    checkOption(this.name, 'betas[1]', g.betas[1], inUnitInterval, 'in [0, 1)');
+  }
+
+  protected updateParam(p: Tensor, grad: Tensor, state: ParamState, g: ParamGroup<AdamOptions>): void {
+    const step = state.step as number;
+    const [beta1, beta2] = g.betas;
+    const buffers = [(state.expAvg ??= zerosLike(p)) as Tensor, (state.expAvgSq ??= zerosLike(p)) as Tensor];
+    if (g.amsgrad) buffers.push((state.maxExpAvgSq ??= zerosLike(p)) as Tensor);
+    const stepSize = g.lr / (1 - beta1 ** step);
+    const biasCorrection2Sqrt = Math.sqrt(1 - beta2 ** step);
+    const decay = this.decoupled ? 1 - g.lr * g.weightDecay : 1;
+    const weightDecay = this.decoupled ? 0 : g.weightDecay;
+    this.nativeStep(
+      OptimOp.Adam,
+      [stepSize, beta1, beta2, g.eps, weightDecay, biasCorrection2Sqrt, +g.amsgrad, +g.maximize, decay],
+      p,
+      grad,
+      buffers,
+    );
+  }
+}
+
+const ADAM_DEFAULTS: AdamOptions = { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false };
+
+export class Adam extends AdamBase {
+  protected readonly decoupled = false;
+  constructor(params: Params<AdamOptions>, options: Partial<AdamOptions> = {}) {
+    super(params, ADAM_DEFAULTS, options);
+  }
+}
+
+/** Adam with decoupled weight decay (default 0.01): p *= 1 - lr * weightDecay, then Adam. */
+export class AdamW extends AdamBase {
+  protected readonly decoupled = true;
+  constructor(params: Params<AdamOptions>, options: Partial<AdamOptions> = {}) {
+    super(params, { ...ADAM_DEFAULTS, weightDecay: 1e-2 }, options);
+  }
+}

@@ -1,0 +1,145 @@
+// Learning-rate schedulers (torch.optim.lr_scheduler). Each computes the next lr from the
+// groups' current lr ("chainable" form, as PyTorch 1.13 does), so schedulers compose and
+// an lr changed by hand carries on from there. step() is called once per epoch, after
+// optimizer.step().
+import { fmtValue, opError } from '../check';
+import { checkOption } from './optimizer';
+import type { BaseOptions, Optimizer } from './optimizer';
+
+/** A scheduler's state: every own field except the optimizer. */
+export type SchedulerStateDict = Record<string, unknown>;
+
+export abstract class LRScheduler {
+  readonly optimizer: Optimizer<BaseOptions>;
+  /** The index of the last epoch (-1 before the first step). */
+  lastEpoch: number;
+  /** Each group's lr when the schedule started (its initialLr). */
+  baseLrs: number[];
+  private stepCount = 0;
+  private lastLr: number[] = [];
+
+  constructor(optimizer: Optimizer<BaseOptions>, lastEpoch: number) {
+    const op = new.target.name;
+    if (!optimizer || !Array.isArray(optimizer.paramGroups)) throw opError(op, `${fmtValue(optimizer)} is not an Optimizer`);
+    checkOption(op, 'lastEpoch', lastEpoch, (v) => Number.isInteger(v) && v >= -1, 'an integer >= -1');
+    this.optimizer = optimizer;
+    optimizer.paramGroups.forEach((g, i) => {
+      if (lastEpoch === -1) g.initialLr ??= g.lr;
+      else if (g.initialLr === undefined) {
+        throw opError(op, `param 'initialLr' is not specified in paramGroups[${i}] when resuming an optimizer`);
+      }
+    });
+    this.baseLrs = optimizer.paramGroups.map((g) => g.initialLr as number);
+    this.lastEpoch = lastEpoch;
+  }
+
+  /** The lr of each group for the current lastEpoch, from the groups' current lr. */
+  protected abstract getLr(): number[];
+
+  /** The subclass's constructor calls this last: PyTorch's initial step to epoch 0. */
+  protected initialStep(): void {
+    this.step();
+  }
+
+  /** Advances one epoch and sets each group's lr. */
+  step(): void {
+    this.stepCount += 1;
+    this.lastEpoch += 1;
+    const lrs = this.getLr();
+    this.optimizer.paramGroups.forEach((g, i) => (g.lr = lrs[i]));
+    this.lastLr = lrs;
+  }
+
+  /** The learning rates the last step() set, one per group. */
+  getLastLr(): number[] {
+    return this.lastLr.slice();
+  }
+
+  /** Whether the scheduler is at its first step after being created (for closed forms). */
+  protected get isFirstStep(): boolean {
+    return this.stepCount === 1;
+  }
+
+  protected currentLrs(): number[] {
+    return this.optimizer.paramGroups.map((g) => g.lr);
+  }
+
+  stateDict(): SchedulerStateDict {
+    const out: SchedulerStateDict = {};
+    for (const [key, value] of Object.entries(this)) {
+      if (key !== 'optimizer') out[key] = Array.isArray(value) ? value.slice() : value;
+    }
+    return out;
+  }
+
+  loadStateDict(stateDict: SchedulerStateDict): void {
+    const op = `${this.constructor.name}.loadStateDict`;
+    if (stateDict === null || typeof stateDict !== 'object') throw opError(op, `expected a state dict, got ${fmtValue(stateDict)}`);
+    const own = this as unknown as Record<string, unknown>;
+    for (const [key, value] of Object.entries(stateDict)) {
+      if (key === 'optimizer' || !(key in own)) throw opError(op, `unexpected key ${JSON.stringify(key)}`);
+      if (typeof value !== typeof own[key]) throw opError(op, `${key} is ${fmtValue(value)}, expected a ${typeof own[key]}`);
+      own[key] = Array.isArray(value) ? value.slice() : value;
+    }
+  }
+}
+
+/** Multiplies the lr by gamma every stepSize epochs. */
+export class StepLR extends LRScheduler {
+  readonly stepSize: number;
+  readonly gamma: number;
+  constructor(optimizer: Optimizer<BaseOptions>, stepSize: number, options: { gamma?: number; lastEpoch?: number } = {}) {
+    checkOption('StepLR', 'stepSize', stepSize, (v) => Number.isInteger(v) && v > 0, 'a positive integer');
+    super(optimizer, options.lastEpoch ?? -1);
+    this.stepSize = stepSize;
+    this.gamma = options.gamma ?? 0.1;
+    this.initialStep();
+  }
+  protected getLr(): number[] {
+    const lrs = this.currentLrs();
+    if (this.lastEpoch === 0 || this.lastEpoch % this.stepSize !== 0) return lrs;
+    return lrs.map((lr) => lr * this.gamma);
+  }
+}
+
+/** Multiplies the lr by gamma every epoch. */
+export class ExponentialLR extends LRScheduler {
+  readonly gamma: number;
+  constructor(optimizer: Optimizer<BaseOptions>, gamma: number, options: { lastEpoch?: number } = {}) {
+    checkOption('ExponentialLR', 'gamma', gamma, Number.isFinite, 'a number');
+    super(optimizer, options.lastEpoch ?? -1);
+    this.gamma = gamma;
+    this.initialStep();
+  }
+  protected getLr(): number[] {
+    const lrs = this.currentLrs();
+    return this.lastEpoch === 0 ? lrs : lrs.map((lr) => lr * this.gamma);
+  }
+}
+
+/** Anneals the lr from its initial value to etaMin along a half cosine over tMax epochs
+ * (and back up over the next tMax, as PyTorch's recursive form does). */
+export class CosineAnnealingLR extends LRScheduler {
+  readonly tMax: number;
+  readonly etaMin: number;
+  constructor(optimizer: Optimizer<BaseOptions>, tMax: number, options: { etaMin?: number; lastEpoch?: number } = {}) {
+    checkOption('CosineAnnealingLR', 'tMax', tMax, (v) => Number.isInteger(v) && v > 0, 'a positive integer');
+    super(optimizer, options.lastEpoch ?? -1);
+    this.tMax = tMax;
+    this.etaMin = options.etaMin ?? 0;
+    this.initialStep();
+  }
+  protected getLr(): number[] {
+    const { lastEpoch: e, tMax: T, etaMin } = this;
+    const lrs = this.currentLrs();
+    if (e === 0) return lrs;
+    if (this.isFirstStep && e > 0) {
+      // Resuming at a later epoch: the closed form.
+      return this.baseLrs.map((base) => etaMin + ((base - etaMin) * (1 + Math.cos((e * Math.PI) / T))) / 2);
+    }
+    if ((e - 1 - T) % (2 * T) === 0) {
+      return lrs.map((lr, i) => lr + ((this.baseLrs[i] - etaMin) * (1 - Math.cos(Math.PI / T))) / 2);
+    }
+    return lrs.map((lr) => ((1 + Math.cos((Math.PI * e) / T)) / (1 + Math.cos((Math.PI * (e - 1)) / T))) * (lr - etaMin) + etaMin);
+  }
+}

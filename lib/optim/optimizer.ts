@@ -1,0 +1,211 @@
+// The Optimizer base: parameter groups with per-group options, per-parameter state,
+// zeroGrad, step and state dicts, as in torch.optim.Optimizer. A subclass checks its
+// options and updates one parameter; the update itself is one native call
+// (native/src/optim.cpp) rather than a chain of tensor ops.
+import { Tensor } from '../tensor';
+import { isFloating } from '../dtype';
+import { fmtShape, fmtValue, opError, opTypeError } from '../check';
+import { sameShape } from '../layout';
+import { enableGrad, noGrad } from '../autograd/grad_mode';
+import { cloneDetached } from '../ops/movement';
+import { zeroGrads } from '../nn/parameter';
+import * as kernels from '../native/kernels';
+
+/** The options of every optimizer include a learning rate. */
+export interface BaseOptions {
+  lr: number;
+}
+
+/** A parameter group: its parameters and its own value of every option. */
+export type ParamGroup<O extends BaseOptions> = O & {
+  params: Tensor[];
+  /** Set by the first LR scheduler attached to the optimizer (PyTorch's initial_lr). */
+  initialLr?: number;
+};
+
+/** A parameter group as passed in: options it leaves out take the optimizer's defaults. */
+export type ParamGroupSpec<O extends BaseOptions> = Partial<O> & { params: Iterable<Tensor> | Tensor };
+
+/** What an optimizer is given: parameters (e.g. model.parameters()) or parameter groups. */
+export type Params<O extends BaseOptions> = Iterable<Tensor> | Iterable<ParamGroupSpec<O>>;
+
+/** Per-parameter state: the step count and the optimizer's buffers (expAvg, ...). */
+export type ParamState = Record<string, Tensor | number>;
+
+/** Parameters are referred to by their index, counted over all groups in order. */
+export interface OptimizerStateDict {
+  state: Record<number, ParamState>;
+  paramGroups: Record<string, unknown>[];
+}
+
+/** Throws unless `ok(value)`; PyTorch's "Invalid ... value" checks. */
+export function checkOption(op: string, name: string, value: unknown, ok: (v: number) => boolean, expected: string): void {
+  if (typeof value !== 'number' || !ok(value)) throw opError(op, `invalid ${name}: ${fmtValue(value)} (expected ${expected})`);
+}
+
+/** Checks that each of the group's options `keys` is a number >= 0. */
+export function nonNegative<O>(op: string, group: O, keys: (keyof O & string)[]): void {
+  for (const key of keys) checkOption(op, key, group[key], (v) => v >= 0, '>= 0');
+}
+
+export abstract class Optimizer<O extends BaseOptions> {
+  readonly defaults: Readonly<Partial<O>>;
+  readonly paramGroups: ParamGroup<O>[] = [];
+  readonly state = new Map<Tensor, ParamState>();
+  private hyper = new Float64Array(0);
+
+  /** `defaults` lists every option key (with undefined for required ones, such as SGD's lr). */
+  constructor(params: Params<O>, defaults: Partial<O>, options: object) {
+    this.checkKeys(options, Object.keys(defaults), 'option');
+    this.defaults = { ...defaults, ...options };
+    const list = checkIterable(this.name, params);
+    if (list.length === 0) throw opError(this.name, 'optimizer got an empty parameter list');
+    const groups = list.every((x) => x instanceof Tensor) ? [{ params: list as Tensor[] } as unknown as ParamGroupSpec<O>] : (list as ParamGroupSpec<O>[]);
+    for (const g of groups) this.addParamGroup(g);
+  }
+
+  /** The class name, used in error messages. */
+  get name(): string {
+    return this.constructor.name;
+  }
+
+  /** Checks one group's option values (called for new and loaded groups). */
+  protected abstract checkGroup(group: ParamGroup<O>): void;
+
+  /** Updates one parameter from its gradient; state.step has been incremented already. */
+  protected abstract updateParam(param: Tensor, grad: Tensor, state: ParamState, group: ParamGroup<O>): void;
+
+  private checkKeys(spec: object, known: string[], what: string): void {
+    if (spec === null || typeof spec !== 'object') throw opTypeError(this.name, `expected an options object, got ${fmtValue(spec)}`);
+    for (const key of Object.keys(spec)) {
+      if (!known.includes(key)) {
+        throw opTypeError(this.name, `unknown ${what} ${JSON.stringify(key)} (known: ${known.join(', ')})`);
+      }
+    }
+  }
+
+  /** Adds a group of parameters, with options that override the defaults. */
+  addParamGroup(spec: ParamGroupSpec<O>): void {
+    this.checkKeys(spec, ['params', ...Object.keys(this.defaults)], 'parameter group key');
+    const params = spec.params instanceof Tensor ? [spec.params] : checkIterable(this.name, spec.params);
+    const seen = new Set(this.paramGroups.flatMap((g) => g.params));
+    for (const p of params) {
+      if (!(p instanceof Tensor)) throw opTypeError(this.name, `optimizer can only optimize Tensors, got ${fmtValue(p)}`);
+      if (!p.isLeaf) throw opError(this.name, "can't optimize a non-leaf Tensor (use a Parameter or a leaf created with requiresGrad)");
+      if (!isFloating(p.dtype)) throw opTypeError(this.name, `can only optimize float32 or float64 tensors, got ${p.dtype}`);
+      if (seen.has(p)) throw opError(this.name, 'some parameters appear more than once (in one or several parameter groups)');
+      seen.add(p);
+    }
+    const group = { ...this.defaults, ...spec, params: params as Tensor[] } as ParamGroup<O>;
+    for (const [key, value] of Object.entries(group)) {
+      if (value === undefined) throw opError(this.name, `parameter group didn't specify a value of required option ${key}`);
+    }
+    this.checkGroup(group);
+    this.paramGroups.push(group);
+  }
+
+  /** Clears the gradients of all parameters (setToNone defaults to false, as in PyTorch 1.13). */
+  zeroGrad(options: { setToNone?: boolean } = {}): void {
+    zeroGrads(this.paramGroups.flatMap((g) => g.params), options.setToNone ?? false);
+  }
+
+  /** Updates every parameter that has a gradient. A closure, if given, recomputes and
+   * returns the loss (run with gradients enabled) before the update. */
+  step<L = undefined>(closure?: () => L): L | undefined {
+    const loss = closure ? enableGrad(closure) : undefined;
+    noGrad(() => {
+      for (const group of this.paramGroups) {
+        for (const p of group.params) {
+          const grad = p.grad;
+          if (grad === null) continue;
+          let state = this.state.get(p);
+          if (state === undefined) this.state.set(p, (state = { step: 0 }));
+          state.step = (state.step as number) + 1;
+          this.updateParam(p, grad, state, group);
+        }
+      }
+    });
+    return loss;
+  }
+
+  /** Runs the native update of `param` (see ops.def for `hyper` and `state`). */
+  protected nativeStep(op: number, hyper: number[], param: Tensor, grad: Tensor, state: Tensor[]): void {
+    if (this.hyper.length !== hyper.length) this.hyper = new Float64Array(hyper.length);
+    this.hyper.set(hyper);
+    const g = grad.isContiguous() ? grad : cloneDetached(grad);
+    // The kernel wants contiguous memory; a strided parameter is updated through a copy.
+    const target = param.isContiguous() ? param : cloneDetached(param);
+    kernels.optimStep(op, this.hyper, target, g, state);
+    if (target !== param) kernels.copy(param, target);
+    param._version.value++;
+  }
+
+  /** The state of every parameter (by index) and the groups' options. Tensors in it are
+   * the live state, as in PyTorch: save or clone them to keep a snapshot. */
+  stateDict(): OptimizerStateDict {
+    const index = new Map<Tensor, number>();
+    const paramGroups = this.paramGroups.map((g) => {
+      const { params, ...options } = g;
+      return { ...options, params: params.map((p) => (index.has(p) ? index.get(p)! : index.set(p, index.size).size - 1)) };
+    });
+    const state: Record<number, ParamState> = {};
+    for (const [p, s] of this.state) {
+      if (index.has(p)) state[index.get(p)!] = { ...s };
+    }
+    return { state, paramGroups };
+  }
+
+  /** Restores a state dict from stateDict() (e.g. after tg.save / tg.load): the groups'
+   * options and copies of the state, cast to each parameter's dtype. */
+  loadStateDict(stateDict: OptimizerStateDict): void {
+    const op = `${this.name}.loadStateDict`;
+    if (stateDict === null || typeof stateDict !== 'object' || !Array.isArray(stateDict.paramGroups)) {
+      throw opTypeError(op, `expected {state, paramGroups} from stateDict(), got ${fmtValue(stateDict)}`);
+    }
+    const saved = stateDict.paramGroups;
+    if (saved.length !== this.paramGroups.length) {
+      throw opError(op, `loaded state dict has ${saved.length} parameter groups, the optimizer has ${this.paramGroups.length}`);
+    }
+    const byIndex = new Map<number, Tensor>();
+    const groups = saved.map((s, i) => {
+      const mine = this.paramGroups[i];
+      const ids = s.params;
+      if (!Array.isArray(ids) || ids.length !== mine.params.length) {
+        throw opError(op, `loaded state dict contains a parameter group (${i}) that doesn't match the size of optimizer's group`);
+      }
+      ids.forEach((id, k) => byIndex.set(id as number, mine.params[k]));
+      const group = { ...mine, ...s, params: mine.params } as ParamGroup<O>;
+      this.checkGroup(group);
+      return group;
+    });
+    const states = new Map<Tensor, ParamState>();
+    for (const [id, s] of Object.entries(stateDict.state ?? {})) {
+      const p = byIndex.get(Number(id));
+      if (p === undefined) throw opError(op, `state for parameter ${id}, which no parameter group lists`);
+      const copy: ParamState = {};
+      for (const [key, v] of Object.entries(s)) {
+        if (v instanceof Tensor) {
+          if (!sameShape(v.shape, p.shape)) {
+            throw opError(op, `state ${JSON.stringify(key)} of parameter ${id} has shape ${fmtShape(v.shape)}, the parameter ${fmtShape(p.shape)}`);
+          }
+          copy[key] = cloneDetached(v.to(p.dtype));
+        } else if (typeof v === 'number') {
+          copy[key] = v;
+        } else {
+          throw opTypeError(op, `state ${JSON.stringify(key)} of parameter ${id} is ${fmtValue(v)}, expected a Tensor or a number`);
+        }
+      }
+      states.set(p, copy);
+    }
+    groups.forEach((g, i) => (this.paramGroups[i] = g));
+    this.state.clear();
+    for (const [p, s] of states) this.state.set(p, s);
+  }
+}
+
+function checkIterable<T>(op: string, x: Iterable<T> | unknown): T[] {
+  if (x === null || typeof x !== 'object' || typeof (x as Iterable<T>)[Symbol.iterator] !== 'function') {
+    throw opTypeError(op, `params must be an iterable of Tensors or of parameter groups, got ${fmtValue(x)}`);
+  }
+  return [...(x as Iterable<T>)];
+}

@@ -1,0 +1,186 @@
+// Optimizer updates: one pass over a parameter, its gradient and its state buffers,
+// instead of the chain of tensor ops (each a full pass) that PyTorch's for-loop
+// implementation runs. The arithmetic is PyTorch 1.13's, op by op, in the parameter's
+// dtype: scalars are cast to it as a tensor op with a Python number does, `a.add_(b,
+// alpha)` is a + alpha*b, `addcmul_(b, c, value)` is a + value*b*c, `addcdiv_(b, c,
+// value)` is a + value*b/c.
+#include <cmath>
+#include <type_traits>
+
+#include "strided.h"
+#include "tg/kernels.h"
+
+namespace tg {
+namespace {
+
+template <typename T>
+inline T maxPropagatingNaN(T a, T b) {
+  return a != a || a > b ? a : b;
+}
+
+template <typename T>
+struct Buffers {
+  T* p;
+  const T* g;
+  T* s[3];
+};
+
+// Each update works on the element range [b, e).
+
+// Calls f(std::true_type{}) or f(std::false_type{}): options that are fixed for a whole
+// call become template parameters, so each inner loop is branch-free and vectorises.
+template <typename F>
+void withFlag(bool flag, F&& f) {
+  if (flag) f(std::true_type{});
+  else f(std::false_type{});
+}
+
+// maximize negates the gradient: g * sign, exact for sign = ±1. AdamW's decay multiplies
+// by 1 - lr * weightDecay, which is exact (a no-op) when it is 1.
+
+template <typename T>
+void sgd(const double* h, const Buffers<T>& x, int64_t b, int64_t e) {
+  const T lr = T(h[0]), momentum = T(h[1]), keep = T(1 - h[2]), wd = T(h[3]), sign = T(h[5] != 0 ? -1 : 1);
+  const bool nesterov = h[4] != 0, first = h[6] != 0, useMomentum = h[1] != 0;
+  T* buf = x.s[0];
+  withFlag(h[3] != 0, [&](auto decay) {
+    for (int64_t i = b; i < e; ++i) {
+      T g = x.g[i] * sign;
+      if constexpr (decay) g = g + wd * x.p[i];
+      if (useMomentum) {
+        buf[i] = first ? g : buf[i] * momentum + keep * g;
+        g = nesterov ? g + momentum * buf[i] : buf[i];
+      }
+      x.p[i] = x.p[i] + (-lr) * g;
+    }
+  });
+}
+
+template <typename T>
+void adam(const double* h, const Buffers<T>& x, int64_t b, int64_t e) {
+  const T stepSize = T(h[0]), beta1 = T(h[1]), beta2 = T(h[2]), eps = T(h[3]), wd = T(h[4]), bc2Sqrt = T(h[5]);
+  const T oneMinusBeta1 = T(1 - h[1]), oneMinusBeta2 = T(1 - h[2]), sign = T(h[7] != 0 ? -1 : 1), decay = T(h[8]);
+  T *m = x.s[0], *v = x.s[1], *vmax = x.s[2];
+  withFlag(h[4] != 0, [&](auto coupled) {
+    withFlag(h[6] != 0, [&](auto amsgrad) {
+      for (int64_t i = b; i < e; ++i) {
+        const T p = x.p[i] * decay;
+        T g = x.g[i] * sign;
+        if constexpr (coupled) g = g + wd * p;
+        const T mi = m[i] * beta1 + oneMinusBeta1 * g;
+        const T vi = v[i] * beta2 + oneMinusBeta2 * g * g;
+        m[i] = mi;
+        v[i] = vi;
+        T second = vi;
+        if constexpr (amsgrad) second = vmax[i] = maxPropagatingNaN(vmax[i], vi);
+        x.p[i] = p + (-stepSize) * mi / (std::sqrt(second) / bc2Sqrt + eps);
+      }
+    });
+  });
+}
+
+template <typename T>
+void rmsprop(const double* h, const Buffers<T>& x, int64_t b, int64_t e) {
+  const T lr = T(h[0]), alpha = T(h[1]), oneMinusAlpha = T(1 - h[1]), eps = T(h[2]), wd = T(h[3]), momentum = T(h[4]);
+  const T sign = T(h[6] != 0 ? -1 : 1);
+  const bool isCentered = h[5] != 0, hasMomentum = h[4] > 0;
+  T* sq = x.s[0];
+  T* gavg = isCentered ? x.s[1] : nullptr;
+  T* buf = hasMomentum ? x.s[isCentered ? 2 : 1] : nullptr;
+  withFlag(h[3] != 0, [&](auto decay) {
+    withFlag(isCentered, [&](auto centered) {
+      withFlag(hasMomentum, [&](auto useMomentum) {
+        for (int64_t i = b; i < e; ++i) {
+          T g = x.g[i] * sign;
+          if constexpr (decay) g = g + wd * x.p[i];
+          const T s = sq[i] * alpha + oneMinusAlpha * g * g;
+          sq[i] = s;
+          T avg;
+          if constexpr (centered) {
+            const T ga = gavg[i] * alpha + oneMinusAlpha * g;
+            gavg[i] = ga;
+            avg = std::sqrt(s + T(-1) * ga * ga) + eps;
+          } else {
+            avg = std::sqrt(s) + eps;
+          }
+          if constexpr (useMomentum) {
+            const T bi = buf[i] * momentum + g / avg;
+            buf[i] = bi;
+            x.p[i] = x.p[i] + (-lr) * bi;
+          } else {
+            x.p[i] = x.p[i] + (-lr) * g / avg;
+          }
+        }
+      });
+    });
+  });
+}
+
+template <typename T>
+void adagrad(const double* h, const Buffers<T>& x, int64_t b, int64_t e) {
+  const T clr = T(h[0]), eps = T(h[1]), wd = T(h[2]), sign = T(h[3] != 0 ? -1 : 1);
+  T* sum = x.s[0];
+  withFlag(h[2] != 0, [&](auto decay) {
+    for (int64_t i = b; i < e; ++i) {
+      T g = x.g[i] * sign;
+      if constexpr (decay) g = g + wd * x.p[i];
+      const T si = sum[i] + g * g;
+      sum[i] = si;
+      x.p[i] = x.p[i] + (-clr) * g / (std::sqrt(si) + eps);
+    }
+  });
+}
+
+struct OpInfo {
+  int nh;      // hyperparameter count
+  int nstate;  // state buffers the hyperparameters call for
+};
+
+OpInfo opInfo(OptimOp op, const double* h, int nh) {
+  switch (op) {
+    case OptimOp::Sgd: return {7, nh >= 7 && h[1] != 0 ? 1 : 0};
+    case OptimOp::Adam: return {9, nh >= 9 && h[6] != 0 ? 3 : 2};
+    case OptimOp::Rmsprop: return {7, nh >= 7 ? 1 + (h[5] != 0) + (h[4] > 0) : 1};
+    case OptimOp::Adagrad: return {4, 1};
+    case OptimOp::Count: break;
+  }
+  return {0, 0};
+}
+
+}  // namespace
+
+void optimStep(Context& ctx, OptimOp op, const double* h, int nh, const View& param, const View& grad,
+               const View* state, int nstate) {
+  const OpInfo info = opInfo(op, h, nh);
+  TG_CHECK(nh == info.nh, "optimStep: expected %d hyperparameters, got %d", info.nh, nh);
+  TG_CHECK(nstate == info.nstate, "optimStep: expected %d state buffers, got %d", info.nstate, nstate);
+  TG_CHECK(param.dtype == DType::F32 || param.dtype == DType::F64, "optimStep: parameters must be float32 or float64, got %s",
+           dtypeName(param.dtype));
+  const int64_t n = param.numel();
+  auto checkOperand = [&](const View& v, const char* what) {
+    TG_CHECK(v.dtype == param.dtype, "optimStep: %s is %s but the parameter is %s", what, dtypeName(v.dtype), dtypeName(param.dtype));
+    TG_CHECK(v.numel() == n && v.isContiguous(), "optimStep: %s must be contiguous with the parameter's %lld elements", what,
+             (long long)n);
+  };
+  checkOperand(param, "the parameter");
+  checkOperand(grad, "the gradient");
+  for (int k = 0; k < nstate; ++k) checkOperand(state[k], "a state buffer");
+
+  dispatchDType(param.dtype, [&](auto tag) {
+    using T = decltype(tag);
+    if constexpr (std::is_floating_point_v<T>) {
+      Buffers<T> x{param.ptr<T>(), grad.ptr<T>(), {nullptr, nullptr, nullptr}};
+      for (int k = 0; k < nstate; ++k) x.s[k] = state[k].ptr<T>();
+      void (*update)(const double*, const Buffers<T>&, int64_t, int64_t) =
+          op == OptimOp::Sgd ? sgd<T> : op == OptimOp::Adam ? adam<T> : op == OptimOp::Rmsprop ? rmsprop<T> : adagrad<T>;
+      const int64_t chunks = (n + kElementwiseChunk - 1) / kElementwiseChunk;
+      if (chunks <= 1 || ctx.pool.threads() == 1) {
+        update(h, x, 0, n);
+      } else {
+        ctx.pool.parallelFor(chunks, [&](int64_t c) { update(h, x, c * kElementwiseChunk, std::min(n, (c + 1) * kElementwiseChunk)); });
+      }
+    }
+  });
+}
+
+}  // namespace tg
