@@ -22,7 +22,7 @@ import * as fs from 'fs';
 import { Worker } from 'worker_threads';
 import { afterAll, describe, expect, test } from 'vitest';
 import {
-  BINARY_OPS, BinaryOp, INDEX_OPS, IndexOp, RANDOM_OPS, REDUCE_OPS, ReduceOp, UNARY_OPS, UnaryOp, meta, native,
+  BINARY_OPS, BinaryOp, INDEX_OPS, IndexOp, OPTIM_OPS, OptimOp, RANDOM_OPS, REDUCE_OPS, ReduceOp, UNARY_OPS, UnaryOp, meta, native,
 } from '../lib/native/binding';
 
 const SEED = process.env.TG_FUZZ_SEED !== undefined ? Number(process.env.TG_FUZZ_SEED) >>> 0 : (Math.random() * 2 ** 32) >>> 0;
@@ -126,7 +126,8 @@ type Param =
   | { kind: 'number'; anyValid?: boolean } // anyValid: every number is a valid value
   | { kind: 'threads' } // setNumThreads' integer in 1..1024
   | { kind: 'scratch' } // init's Int32Array
-  | { kind: 'state' }; // random's generator state: an ArrayBuffer the kernel writes
+  | { kind: 'state' } // random's generator state: an ArrayBuffer the kernel writes
+  | { kind: 'hyper' }; // optimStep's hyperparameters: a Float64Array
 
 interface EntryPoint {
   name: string;
@@ -137,6 +138,10 @@ interface EntryPoint {
   work(views: (ModelView | null)[]): number;
   /** Binding-level rules beyond each parameter's own (e.g. binary's operands). */
   accepts?(args: Arg[]): boolean;
+  /** Up to this many further arguments, all views (optimStep's state buffers). */
+  moreViews?: number;
+  /** Whether the view argument at position i may be written; default: the first view (out). */
+  writes?(i: number): boolean;
 }
 
 // ---------------------------------------------------------------------------------
@@ -174,8 +179,8 @@ function newBuffer(rng: Rng, bytes: number, dtype: DType): ArrayBuffer {
   return buffer;
 }
 
-/** A view of `shape` over a fresh buffer: permuted, padded, offset, broadcast (inputs). */
-function makeView(rng: Rng, dtype: DType, shape: number[], role: 'out' | 'in'): ViewArg {
+/** A view of `shape` over a fresh buffer: permuted, padded, offset, broadcast (inputs); or dense. */
+function makeView(rng: Rng, dtype: DType, shape: number[], role: 'out' | 'in' | 'dense'): ViewArg {
   const ndim = shape.length;
   const strides = new Array<number>(ndim).fill(0);
   let offset = rng.chance(0.5) ? 0 : rng.int(1, 3);
@@ -187,14 +192,14 @@ function makeView(rng: Rng, dtype: DType, shape: number[], role: 'out' | 'in'): 
     length = rng.int(0, 3);
   } else {
     const order = [...Array(ndim).keys()];
-    if (rng.chance(0.3)) order.sort(() => rng.float() - 0.5);
+    if (role !== 'dense' && rng.chance(0.3)) order.sort(() => rng.float() - 0.5);
     let step = 1;
     for (let i = ndim - 1; i >= 0; --i) {
       const d = order[i];
       // Huge dims are always broadcast: such a view must not need a huge buffer.
       const broadcast = shape[d] > 1024 || (role === 'in' && shape[d] > 1 && rng.chance(0.15));
       strides[d] = broadcast ? 0 : shape[d] === 1 ? rng.int(0, 5) : step;
-      if (!broadcast) step *= shape[d] + (rng.chance(0.2) ? 1 : 0);
+      if (!broadcast) step *= shape[d] + (role !== 'dense' && rng.chance(0.2) ? 1 : 0);
     }
     let last = offset;
     for (let d = 0; d < ndim; ++d) last += (shape[d] - 1) * strides[d];
@@ -353,6 +358,26 @@ const ENTRY_POINTS: EntryPoint[] = [
     work: (v) => viewNumel(v[1]) + viewNumel(v[2]) + viewNumel(v[3]),
   },
   {
+    name: 'optimStep',
+    params: [{ kind: 'opcode', count: OPTIM_OPS.length }, { kind: 'hyper' }, { kind: 'view' }, { kind: 'view' }],
+    moreViews: 3,
+    make(rng) {
+      const op = rng.int(0, OPTIM_OPS.length - 1);
+      const { dtype, kernel } = opDType(rng, ['f32', 'f64']);
+      // The hyperparameters of each op and the state buffers their flags call for (ops.def).
+      const name = OPTIM_OPS[op];
+      const h = new Float64Array({ Sgd: 7, Adam: 9, Rmsprop: 7, Adagrad: 4 }[name]).map(() => (rng.chance(0.3) ? 0 : anyNumber(rng)));
+      const nstate =
+        name === 'Sgd' ? Number(h[1] !== 0) : name === 'Adam' ? (h[6] !== 0 ? 3 : 2) : name === 'Rmsprop' ? 1 + Number(h[5] !== 0) + Number(h[4] > 0) : 1;
+      // param, grad and state: dense, of one size (their shapes may differ).
+      const shape = randomShape(rng);
+      const dense = (): Arg => view(makeView(rng, dtype, rng.chance(0.8) ? shape : [numelOf(shape)], 'dense'));
+      return { args: [value(op), value(h), dense(), dense(), ...Array.from({ length: nstate }, dense)], kernel };
+    },
+    work: (v) => viewNumel(v[2]),
+    writes: (i) => i === 2 || i >= 4, // the parameter and its state, in place
+  },
+  {
     name: 'random',
     params: [{ kind: 'opcode', count: RANDOM_OPS.length }, { kind: 'state' }, { kind: 'viewOrNull' }, { kind: 'number' }, { kind: 'number' }],
     make(rng) {
@@ -509,6 +534,23 @@ const MUTATIONS: Record<string, Mutation> = {
     // A scratch of this call's own: later mutations may detach or shrink it.
     if (call.scratch === meta) call.scratch = new Int32Array(64);
     v.buffer = call.scratch.buffer;
+    return 'any';
+  },
+  hyper(rng, call) {
+    const i = call.entry.params.findIndex((p) => p.kind === 'hyper');
+    if (i < 0 || i >= call.args.length) return null;
+    const h = argValue(call.args[i]) as Float64Array;
+    const param = liveViewsOf(call)[0];
+    call.args[i] = value(
+      rng.pick([
+        () => new Float64Array(rng.pick([0, 1, h.length - 1, h.length + 1, 100])),
+        () => new Float32Array(h),
+        () => (detach(h.buffer), h),
+        // The parameter's own memory: the update writes its hyperparameters as it goes.
+        () => (param ? new Float64Array(param.buffer as ArrayBuffer, 0, Math.min(h.length, (param.buffer as ArrayBuffer).byteLength >> 3)) : h),
+        () => notABuffer(rng, null),
+      ])(),
+    );
     return 'any';
   },
   state(rng, call) {
@@ -676,8 +718,13 @@ function modelBinding(call: Call): Verdict {
     else if (p.kind === 'threads') ok = typeof x === 'number' && Number.isInteger(x) && x >= 1 && x <= 1024;
     else if (p.kind === 'scratch') ok = Object.prototype.toString.call(x) === '[object Int32Array]';
     else if (p.kind === 'state') ok = x instanceof ArrayBuffer && x.byteLength === 4 * GENERATOR_WORDS;
+    else if (p.kind === 'hyper') ok = Object.prototype.toString.call(x) === '[object Float64Array]';
     else if (!(p.kind === 'operand' && typeof x === 'number') && !(p.kind === 'viewOrNull' && x === null)) ok = !!(views[i] = modelView(x, cursor));
     if (!ok) return reject;
+  }
+  if (entry.moreViews !== undefined) {
+    if (args.length > entry.params.length + entry.moreViews) return reject;
+    for (let i = entry.params.length; i < args.length; ++i) if (!(views[i] = modelView(argValue(args[i]), cursor))) return reject;
   }
   if (entry.accepts && !entry.accepts(args)) return reject;
   return { accepted: true, views };
@@ -755,21 +802,26 @@ function snapshot(call: Call): Map<ArrayBufferLike, Uint8Array> {
   return snaps;
 }
 
-/** After a call that returned: no byte changed but within the out view and the generator state. */
+/** After a call that returned: no byte changed but within the views it writes and the generator state. */
 function checkWrites(call: Call, snaps: Map<ArrayBufferLike, Uint8Array>, views: (ModelView | null)[]): string | null {
-  const out = views[call.entry.params.findIndex((p) => p.kind === 'view' || p.kind === 'viewOrNull')] ?? null;
-  const state = argValue(call.args[call.entry.params.findIndex((p) => p.kind === 'state')] ?? value(null));
-  const writable = new Set<number>(); // byte positions in out's buffer
-  if (out) {
-    const bpe = ELEMENT[out.dtype].BYTES_PER_ELEMENT;
-    for (const e of elementOffsets(out)) for (let b = 0; b < bpe; ++b) writable.add(e * bpe + b);
-  }
+  const { params } = call.entry;
+  const firstView = params.findIndex((p) => p.kind === 'view' || p.kind === 'viewOrNull');
+  const writes = call.entry.writes ?? ((i: number) => i === firstView);
+  const state = argValue(call.args[params.findIndex((p) => p.kind === 'state')] ?? value(null));
+  const writable = new Map<ArrayBufferLike, Set<number>>(); // byte positions, per buffer
+  views.forEach((v, i) => {
+    if (!v || !writes(i)) return;
+    const bytes = writable.get(v.buffer) ?? new Set<number>();
+    writable.set(v.buffer, bytes);
+    const bpe = ELEMENT[v.dtype].BYTES_PER_ELEMENT;
+    for (const e of elementOffsets(v)) for (let b = 0; b < bpe; ++b) bytes.add(e * bpe + b);
+  });
   for (const [buffer, before] of snaps) {
     if (buffer === state) continue;
     const after = bytesOf(buffer);
     for (let i = 0; i < Math.min(before.length, after.length); ++i) {
-      if (before[i] !== after[i] && !(buffer === out?.buffer && writable.has(i))) {
-        return `byte ${i} of a ${before.length}-byte buffer changed outside the output view`;
+      if (before[i] !== after[i] && !writable.get(buffer)?.has(i)) {
+        return `byte ${i} of a ${before.length}-byte buffer changed outside the views the call writes`;
       }
     }
   }
@@ -934,5 +986,23 @@ describe('calls that once crashed, hung or hit undefined behaviour', () => {
     const b = new ArrayBuffer(20);
     views(meta, vec('i32', 4, 1), vec('i32', 4), vec('i32', 4));
     expect(() => native.indexOp(IndexOp.Gather, b, new Int32Array(4).fill(-100000).buffer, b, 0)).toThrow(/index -100000 is out of bounds/);
+  });
+
+  test('an optimizer step whose hyperparameters are in the parameter it updates', () => {
+    // SGD's h is param[0..7): lr 1, the rest 0. The first chunk of 65536 elements turns
+    // h[1] (momentum) into -1, and the second chunk used to read it and update a momentum
+    // buffer that was never passed (a null pointer).
+    const n = 70000;
+    const param = new Float64Array(n);
+    param[0] = 1;
+    views(meta, vec('f64', n), vec('f64', n));
+    const threads = native.getNumThreads();
+    native.setNumThreads(2); // one chunk per task; with one thread the step is a single pass
+    try {
+      native.optimStep(OptimOp.Sgd, new Float64Array(param.buffer, 0, 7), param.buffer, new Float64Array(n).fill(1).buffer);
+    } finally {
+      native.setNumThreads(threads);
+    }
+    expect(param[n - 1]).toBe(-1); // p - lr * g
   });
 });
