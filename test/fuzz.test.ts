@@ -456,20 +456,14 @@ const MUTATIONS: Record<string, Mutation> = {
     v.ndim = rng.pick([9, 16, -1, -(2 ** 31), 2 ** 31 - 1, rng.int(0, 8)]);
     return 'any';
   },
-  shape(rng, call) {
+  sizeOrStride(rng, call) {
     const v = rng.pick(viewsOf(call));
     if (!v || v.shape.length === 0) return null;
     const d = rng.int(0, v.shape.length - 1);
-    v.shape[d] = rng.pick([-1, -(2 ** 31), 0, v.shape[d] + 1, 2 ** 20, 2 ** 31 - 1]);
+    const which = rng.chance(0.5) ? v.shape : v.strides;
+    which[d] = rng.pick([-1, -(2 ** 31), 0, which[d] + 1, 2 ** 20, 2 ** 31 - 1]);
     // A huge size with a real stride runs off the buffer; with stride 0 it would be real work.
     if (v.shape[d] > 4) v.strides[d] = Math.max(1, v.strides[d]);
-    return 'any';
-  },
-  stride(rng, call) {
-    const v = rng.pick(viewsOf(call));
-    if (!v || v.strides.length === 0) return null;
-    const d = rng.int(0, v.strides.length - 1);
-    v.strides[d] = rng.pick([-1, -(2 ** 31), 0, v.strides[d] + 1, 2 ** 20, 2 ** 31 - 1]);
     return 'any';
   },
   offset(rng, call) {
