@@ -533,7 +533,8 @@ const MUTATIONS: Record<string, Mutation> = {
   hyper(rng, call) {
     const i = call.entry.params.findIndex((p) => p.kind === 'hyper');
     if (i < 0 || i >= call.args.length) return null;
-    const h = argValue(call.args[i]) as Float64Array;
+    const h = argValue(call.args[i]);
+    if (!(h instanceof Float64Array) || !isLive(h.buffer)) return null;
     const param = liveViewsOf(call)[0];
     call.args[i] = value(
       rng.pick([
@@ -729,17 +730,26 @@ function modelBinding(call: Call): Verdict {
 
 // A kernel looping over nothing cannot be interrupted from JS, and the run would hang
 // without a word. A worker thread watches each call and kills the process, naming the
-// call, once it has run for HANG_MS.
-const watch = { start: new Float64Array(new SharedArrayBuffer(8)), label: new Uint8Array(new SharedArrayBuffer(2048)) };
+// call, once it has run for HANG_MS. It counts its own ticks rather than reading the
+// clock, so that a machine that stops the whole process for a while (as loaded ones here
+// did, a few times in long runs) does not look like a stuck call.
+const TICK_MS = 500;
+// call: [1 while a call runs, the call's number]
+const watch = { call: new Int32Array(new SharedArrayBuffer(8)), label: new Uint8Array(new SharedArrayBuffer(2048)) };
 const watchdog = new Worker(
-  `const { workerData: { start, label } } = require('worker_threads');
+  `const { workerData: { call, label } } = require('worker_threads');
+  let seen = -1, ticks = 0;
   setInterval(() => {
-    if (start[0] > 0 && Date.now() - start[0] > ${HANG_MS}) {
-      const call = new TextDecoder().decode(label.slice()).replace(/\\0+$/, '');
-      require('fs').writeSync(2, 'fuzz.test.ts: this call has run for over ${HANG_MS / 1000} s, killing the process: ' + call + '\\n');
+    const number = Atomics.load(call, 1);
+    if (Atomics.load(call, 0) === 0 || number !== seen) {
+      seen = number;
+      ticks = 0;
+    } else if (++ticks * ${TICK_MS} >= ${HANG_MS}) {
+      const text = new TextDecoder().decode(label.slice()).replace(/\\0+$/, '');
+      require('fs').writeSync(2, 'fuzz.test.ts: this call has run for over ${HANG_MS / 1000} s, killing the process: ' + text + '\\n');
       process.kill(process.pid, 'SIGKILL');
     }
-  }, 500);`,
+  }, ${TICK_MS});`,
   { eval: true, workerData: watch },
 );
 watchdog.unref();
@@ -748,12 +758,13 @@ watchdog.unref();
 function watched(label: string, fn: () => void): number {
   watch.label.fill(0);
   new TextEncoder().encodeInto(label, watch.label);
+  Atomics.add(watch.call, 1, 1);
+  Atomics.store(watch.call, 0, 1);
   const start = performance.now();
-  watch.start[0] = Date.now();
   try {
     fn();
   } finally {
-    watch.start[0] = 0;
+    Atomics.store(watch.call, 0, 0);
   }
   return performance.now() - start;
 }
