@@ -91,6 +91,44 @@ void runKernel(Napi::Env env, Fn&& fn) {
   }
 }
 
+// The opcode names, in ops.def order (constant data): init() returns them so that
+// lib/native/binding.ts can check its tables against this build.
+constexpr const char* kUnaryOps[] = {
+#define TG_UNARY_OP(name) #name,
+#include "tg/ops.def"
+#undef TG_UNARY_OP
+};
+constexpr const char* kBinaryOps[] = {
+#define TG_BINARY_OP(name) #name,
+#include "tg/ops.def"
+#undef TG_BINARY_OP
+};
+constexpr const char* kReduceOps[] = {
+#define TG_REDUCE_OP(name) #name,
+#include "tg/ops.def"
+#undef TG_REDUCE_OP
+};
+constexpr const char* kIndexOps[] = {
+#define TG_INDEX_OP(name) #name,
+#include "tg/ops.def"
+#undef TG_INDEX_OP
+};
+constexpr const char* kOptimOps[] = {
+#define TG_OPTIM_OP(name) #name,
+#include "tg/ops.def"
+#undef TG_OPTIM_OP
+};
+constexpr const char* kSoftmaxOps[] = {
+#define TG_SOFTMAX_OP(name) #name,
+#include "tg/ops.def"
+#undef TG_SOFTMAX_OP
+};
+constexpr const char* kRandomOps[] = {
+#define TG_RANDOM_OP(name) #name,
+#include "tg/ops.def"
+#undef TG_RANDOM_OP
+};
+
 Napi::Value Init(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (info.Length() < 1 || !info[0].IsTypedArray() || info[0].As<Napi::TypedArray>().TypedArrayType() != napi_int32_array)
@@ -98,44 +136,19 @@ Napi::Value Init(const Napi::CallbackInfo& info) {
   Instance* inst = env.GetInstanceData<Instance>();
   inst->metaRef = Napi::Persistent(info[0].As<Napi::Int32Array>());
 
-  auto names = [&](std::vector<const char*> list) {
-    Napi::Array arr = Napi::Array::New(env, list.size());
-    for (size_t i = 0; i < list.size(); ++i) arr.Set(static_cast<uint32_t>(i), list[i]);
+  auto names = [&](const auto& list) {
+    Napi::Array arr = Napi::Array::New(env, std::size(list));
+    for (size_t i = 0; i < std::size(list); ++i) arr.Set(static_cast<uint32_t>(i), list[i]);
     return arr;
   };
-#define TG_NAME(name) #name,
   Napi::Object result = Napi::Object::New(env);
-  result.Set("unaryOps", names({
-#define TG_UNARY_OP TG_NAME
-#include "tg/ops.def"
-#undef TG_UNARY_OP
-  }));
-  result.Set("binaryOps", names({
-#define TG_BINARY_OP TG_NAME
-#include "tg/ops.def"
-#undef TG_BINARY_OP
-  }));
-  result.Set("reduceOps", names({
-#define TG_REDUCE_OP TG_NAME
-#include "tg/ops.def"
-#undef TG_REDUCE_OP
-  }));
-  result.Set("indexOps", names({
-#define TG_INDEX_OP TG_NAME
-#include "tg/ops.def"
-#undef TG_INDEX_OP
-  }));
-  result.Set("optimOps", names({
-#define TG_OPTIM_OP TG_NAME
-#include "tg/ops.def"
-#undef TG_OPTIM_OP
-  }));
-  result.Set("randomOps", names({
-#define TG_RANDOM_OP TG_NAME
-#include "tg/ops.def"
-#undef TG_RANDOM_OP
-  }));
-#undef TG_NAME
+  result.Set("unaryOps", names(kUnaryOps));
+  result.Set("binaryOps", names(kBinaryOps));
+  result.Set("reduceOps", names(kReduceOps));
+  result.Set("indexOps", names(kIndexOps));
+  result.Set("optimOps", names(kOptimOps));
+  result.Set("randomOps", names(kRandomOps));
+  result.Set("softmaxOps", names(kSoftmaxOps));
   result.Set("simd", inst->ctx.cpu.avx2 && inst->ctx.cpu.fma ? "avx2" : "scalar");
   return result;
 }
@@ -298,6 +311,22 @@ void Random(const Napi::CallbackInfo& info) {
   runKernel(env, [&] { tg::random(inst.ctx, op, static_cast<uint32_t*>(state), hasOut ? &out : nullptr, p0, p1); });
 }
 
+// softmax(op, out, a, b, dim): b (the output gradient) is null for the forward ops.
+void Softmax(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  requireArgs(info, 5, "softmax");
+  Instance& inst = instance(env);
+  auto op = opcode<tg::SoftmaxOp>(env, info[0]);
+  auto meta = metaReader(env, inst);
+  tg::View out = binding::readView(env, info[1], meta, "out");
+  tg::View a = binding::readView(env, info[2], meta, "a");
+  tg::View b;
+  const bool hasB = !info[3].IsNull();
+  if (hasB) b = binding::readView(env, info[3], meta, "b");
+  const double dim = numberArg(info, 4, "softmax");
+  runKernel(env, [&] { tg::softmax(inst.ctx, op, out, a, hasB ? &b : nullptr, tg::toInt32(dim)); });
+}
+
 void SetNumThreads(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const double n = info.Length() > 0 && info[0].IsNumber() ? info[0].As<Napi::Number>().DoubleValue() : 0;
@@ -323,6 +352,7 @@ Napi::Object Module(Napi::Env env, Napi::Object exports) {
   exports.Set("indexOp", Napi::Function::New(env, IndexOp, "indexOp"));
   exports.Set("optimStep", Napi::Function::New(env, OptimStep, "optimStep"));
   exports.Set("random", Napi::Function::New(env, Random, "random"));
+  exports.Set("softmax", Napi::Function::New(env, Softmax, "softmax"));
   exports.Set("setNumThreads", Napi::Function::New(env, SetNumThreads, "setNumThreads"));
   exports.Set("getNumThreads", Napi::Function::New(env, GetNumThreads, "getNumThreads"));
   return exports;

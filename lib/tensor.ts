@@ -36,9 +36,10 @@ export class Tensor {
   /** @internal */ _grad: Tensor | null = null;
   private _shape: number[];
   private _dtype: DType;
-  // Cached: the layout only changes through the data setter, which resets them.
-  private _numel: number | undefined = undefined;
-  private _contiguous: boolean | undefined = undefined;
+  // Cached (-1: not yet known; numbers keep V8's field representation stable): the
+  // layout only changes through the data setter, which copies them.
+  private _numel = -1;
+  private _contiguous = -1;
   /** The node that produced this tensor (null for leaves). `gradFn.name` is PyTorch's name. */
   gradFn: Node | null = null;
 
@@ -91,7 +92,8 @@ export class Tensor {
     return this._shape.length;
   }
   numel(): number {
-    return (this._numel ??= numelOf(this._shape));
+    if (this._numel < 0) this._numel = numelOf(this._shape);
+    return this._numel;
   }
   /** size() is the shape; size(d) one dim (negative counts from the end). */
   size(): number[];
@@ -110,7 +112,8 @@ export class Tensor {
     return this._offset;
   }
   isContiguous(): boolean {
-    return (this._contiguous ??= isContiguous(this._shape, this._strides));
+    if (this._contiguous < 0) this._contiguous = isContiguous(this._shape, this._strides) ? 1 : 0;
+    return this._contiguous === 1;
   }
   get device(): Device {
     return cpu;

@@ -10,6 +10,7 @@ export interface NativeInitInfo {
   indexOps: string[];
   optimOps: string[];
   randomOps: string[];
+  softmaxOps: string[];
   simd: string;
 }
 
@@ -29,6 +30,7 @@ export interface NativeAddon {
   optimStep(op: number, hyper: Float64Array, param: Buffer, grad: Buffer, ...state: Buffer[]): void;
   /** Draws from the generator `state` (see lib/random.ts); out is null for Seed. */
   random(op: number, state: ArrayBuffer, out: Buffer | null, p0: number, p1: number): void;
+  softmax(op: number, out: Buffer, a: Buffer, b: Buffer | null, dim: number): void;
   setNumThreads(n: number): void;
   getNumThreads(): number;
 }
@@ -45,6 +47,7 @@ export const REDUCE_OPS = ['Sum', 'Prod', 'Max', 'Min', 'ArgMax', 'ArgMin', 'Cou
 export const INDEX_OPS = ['IndexSelect', 'IndexAdd', 'Gather', 'ScatterAdd'] as const;
 export const OPTIM_OPS = ['Sgd', 'Adam', 'Rmsprop', 'Adagrad'] as const;
 export const RANDOM_OPS = ['Seed', 'Bits', 'Uniform', 'Normal', 'Bernoulli', 'Randint', 'Randperm'] as const;
+export const SOFTMAX_OPS = ['Softmax', 'LogSoftmax', 'SoftmaxBackward', 'LogSoftmaxBackward'] as const;
 
 function codes<T extends readonly string[]>(names: T): { [K in T[number]]: number } {
   const out = {} as { [K in T[number]]: number };
@@ -57,6 +60,7 @@ export const ReduceOp = codes(REDUCE_OPS);
 export const IndexOp = codes(INDEX_OPS);
 export const OptimOp = codes(OPTIM_OPS);
 export const RandomOp = codes(RANDOM_OPS);
+export const SoftmaxOp = codes(SOFTMAX_OPS);
 
 /** The package root: the nearest directory above this file with tensorgrad's package.json. */
 function packageRoot(): string {
@@ -95,3 +99,4 @@ checkTable('reduce', REDUCE_OPS, nativeInfo.reduceOps);
 checkTable('index', INDEX_OPS, nativeInfo.indexOps);
 checkTable('optim', OPTIM_OPS, nativeInfo.optimOps);
 checkTable('random', RANDOM_OPS, nativeInfo.randomOps);
+checkTable('softmax', SOFTMAX_OPS, nativeInfo.softmaxOps);

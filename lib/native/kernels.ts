@@ -135,3 +135,11 @@ export function random(op: number, state: Uint32Array, out: Tensor | null, p0 = 
 
 export const setNumThreads = (n: number): void => native.setNumThreads(n);
 export const getNumThreads = (): number => native.getNumThreads();
+
+/** Softmax family along dim (SoftmaxOp); g, the output gradient, for the backward ops. */
+export function softmax(op: number, out: Tensor, a: Tensor, g: Tensor | null, dim: number): void {
+  pos = 0;
+  const o = put(out);
+  const da = putAs(a, out.shape);
+  native.softmax(op, o, da, g === null ? null : putAs(g, out.shape), dim);
+}

@@ -4,10 +4,11 @@
 import { Tensor } from '../tensor';
 import { isFloating, type DType } from '../dtype';
 import { defineOp } from '../autograd/function';
+import { isGradEnabled } from '../autograd/grad_mode';
 import { checkFloatDType, checkInt, fmtShape, fmtValue, normDim, normDims, opError, opTypeError } from '../check';
 import { contiguousStrides } from '../layout';
 import * as kernels from '../native/kernels';
-import { BinaryOp, IndexOp, ReduceOp } from '../native/binding';
+import { BinaryOp, IndexOp, ReduceOp, SoftmaxOp } from '../native/binding';
 import { checkTensor } from './movement';
 import { cat, scatterAddInto } from './indexing';
 import { toDType, where, zerosLike } from './elementwise';
@@ -433,37 +434,38 @@ export function logsumexp(x: Tensor, dim: number | number[], keepdim?: boolean):
 
 // ---- softmax ------------------------------------------------------------------------------
 
-const softmaxOp = defineOp({
-  name: 'SoftmaxBackward0',
-  forward: (ctx, x: Tensor, dim: number) => {
-    const e = x.sub(x.amax(dim, true)).exp();
-    const out = e.div(e.sum(dim, true));
-    ctx.info = dim;
-    ctx.saveForBackward(out);
-    return out;
-  },
-  backward: (ctx, g) => {
-    const [y] = ctx.saved;
-    const dim = ctx.info as number;
-    return [y.mul(g.sub(g.mul(y).sum(dim, true)))];
-  },
-});
+// Softmax and logSoftmax run as one fused native pass per row. Backward uses the fused
+// kernel too, unless a graph of the gradient is being recorded (createGraph): then it is
+// written in differentiable tensor ops.
+function softmaxFamily(name: string, forwardOp: number, backwardOp: number, differentiable: (y: Tensor, g: Tensor, dim: number) => Tensor) {
+  // The kernel wants at least one dim: a 0-d tensor is viewed as [1].
+  const atLeast1d = (t: Tensor): Tensor => (t.ndim === 0 ? t._view([1], [1], t._offset) : t);
+  return defineOp({
+    name,
+    forward: (ctx, x: Tensor, dim: number) => {
+      const out = Tensor._empty(x.shape as number[], x.dtype);
+      kernels.softmax(forwardOp, atLeast1d(out), atLeast1d(x), null, dim);
+      ctx.info = dim;
+      ctx.saveForBackward(out);
+      return out;
+    },
+    backward: (ctx, g) => {
+      const [y] = ctx.saved;
+      const dim = ctx.info as number;
+      if (isGradEnabled()) return [differentiable(y, g, dim)];
+      const gradIn = Tensor._empty(y.shape as number[], y.dtype);
+      kernels.softmax(backwardOp, atLeast1d(gradIn), atLeast1d(y), atLeast1d(g), dim);
+      return [gradIn];
+    },
+  });
+}
 
-const logSoftmaxOp = defineOp({
-  name: 'LogSoftmaxBackward0',
-  forward: (ctx, x: Tensor, dim: number) => {
-    const shifted = x.sub(x.amax(dim, true));
-    const out = shifted.sub(shifted.exp().sum(dim, true).log());
-    ctx.info = dim;
-    ctx.saveForBackward(out);
-    return out;
-  },
-  backward: (ctx, g) => {
-    const [y] = ctx.saved;
-    const dim = ctx.info as number;
-    return [g.sub(y.exp().mul(g.sum(dim, true)))];
-  },
-});
+const softmaxOp = softmaxFamily('SoftmaxBackward0', SoftmaxOp.Softmax, SoftmaxOp.SoftmaxBackward, (y, g, dim) =>
+  y.mul(g.sub(g.mul(y).sum(dim, true))),
+);
+const logSoftmaxOp = softmaxFamily('LogSoftmaxBackward0', SoftmaxOp.LogSoftmax, SoftmaxOp.LogSoftmaxBackward, (y, g, dim) =>
+  g.sub(y.exp().mul(g.sum(dim, true))),
+);
 
 function softmaxLike(op: string, fn: typeof softmaxOp, x: Tensor, dim: number): Tensor {
   checkTensor(op, x);

@@ -44,6 +44,12 @@ enum class RandomOp : int32_t {
 #undef TG_RANDOM_OP
   Count
 };
+enum class SoftmaxOp : int32_t {
+#define TG_SOFTMAX_OP TG_ENUM_ENTRY
+#include "tg/ops.def"
+#undef TG_SOFTMAX_OP
+  Count
+};
 #undef TG_ENUM_ENTRY
 
 // Elementwise. Every input view has out's shape (broadcast dims carry stride 0).
@@ -71,5 +77,9 @@ void optimStep(Context& ctx, OptimOp op, const double* h, int nh, const View& pa
 // Random numbers from the generator whose kGeneratorWords words of state (tg/generator.h)
 // the caller owns; `out` is null for Seed only. See ops.def for each op's parameters.
 void random(Context& ctx, RandomOp op, uint32_t* state, const View* out, double p0, double p1);
+
+// Softmax family along `dim` (see ops.def); b (the output gradient) only for backward ops.
+// All views have out's shape.
+void softmax(Context& ctx, SoftmaxOp op, const View& out, const View& a, const View* b, int dim);
 
 }  // namespace tg
