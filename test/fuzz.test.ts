@@ -22,7 +22,8 @@ import * as fs from 'fs';
 import { Worker } from 'worker_threads';
 import { afterAll, describe, expect, test } from 'vitest';
 import {
-  BINARY_OPS, BinaryOp, INDEX_OPS, IndexOp, OPTIM_OPS, OptimOp, RANDOM_OPS, REDUCE_OPS, ReduceOp, UNARY_OPS, UnaryOp, meta, native,
+  BINARY_OPS, BinaryOp, INDEX_OPS, IndexOp, OPTIM_OPS, OptimOp, RANDOM_OPS, REDUCE_OPS, ReduceOp, SOFTMAX_OPS, UNARY_OPS, UnaryOp, meta,
+  native,
 } from '../lib/native/binding';
 
 const SEED = process.env.TG_FUZZ_SEED !== undefined ? Number(process.env.TG_FUZZ_SEED) >>> 0 : (Math.random() * 2 ** 32) >>> 0;
@@ -122,7 +123,7 @@ type Param =
   | { kind: 'opcode'; count: number }
   | { kind: 'view' } // an ArrayBuffer described in the scratch
   | { kind: 'operand' } // a view or a JS number
-  | { kind: 'viewOrNull' } // random's out
+  | { kind: 'viewOrNull' } // random's out, softmax's b
   | { kind: 'number'; anyValid?: boolean } // anyValid: every number is a valid value
   | { kind: 'threads' } // setNumThreads' integer in 1..1024
   | { kind: 'scratch' } // init's Int32Array
@@ -356,6 +357,19 @@ const ENTRY_POINTS: EntryPoint[] = [
       return { args: [value(op), view(out), view(x), view(index), value(dim)], kernel };
     },
     work: (v) => viewNumel(v[1]) + viewNumel(v[2]) + viewNumel(v[3]),
+  },
+  {
+    name: 'softmax',
+    params: [{ kind: 'opcode', count: SOFTMAX_OPS.length }, { kind: 'view' }, { kind: 'view' }, { kind: 'viewOrNull' }, { kind: 'number' }],
+    make(rng) {
+      const op = rng.int(0, SOFTMAX_OPS.length - 1);
+      const { dtype, kernel } = opDType(rng, ['f32', 'f64']);
+      const shape = randomShape(rng, 1, 4);
+      // Backward ops read the forward's output (a) and the output gradient (b).
+      const b = SOFTMAX_OPS[op].endsWith('Backward') ? view(makeView(rng, dtype, shape, 'in')) : value(null);
+      return { args: [value(op), view(makeView(rng, dtype, shape, 'out')), view(makeView(rng, dtype, shape, 'in')), b, value(rng.int(0, shape.length - 1))], kernel };
+    },
+    work: (v) => viewNumel(v[1]),
   },
   {
     name: 'optimStep',
