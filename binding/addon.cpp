@@ -20,17 +20,25 @@ namespace {
 struct Instance {
   tg::Context ctx;
   Napi::Reference<Napi::Int32Array> metaRef;
-  const int32_t* meta = nullptr;
-  size_t metaLength = 0;
 };
 
 Instance& instance(Napi::Env env) {
   Instance* inst = env.GetInstanceData<Instance>();
-  if (inst == nullptr || inst->meta == nullptr) throw Napi::Error::New(env, "tensorgrad addon: init() was not called");
+  if (inst == nullptr || inst->metaRef.IsEmpty()) throw Napi::Error::New(env, "tensorgrad addon: init() was not called");
   return *inst;
 }
 
-binding::MetaReader metaReader(Napi::Env env, Instance& inst) { return binding::MetaReader(env, inst.meta, inst.metaLength); }
+// The scratch's pointer and length are looked up on every call, not kept from init():
+// JS can detach its buffer (transfer) or shrink it (resizable ArrayBuffer) at any time,
+// which would leave a cached pointer dangling. Two N-API calls.
+binding::MetaReader metaReader(Napi::Env env, Instance& inst) {
+  napi_value meta = inst.metaRef.Value();
+  size_t length = 0;
+  void* data = nullptr;
+  if (napi_get_typedarray_info(env, meta, nullptr, &length, &data, nullptr, nullptr) != napi_ok)
+    throw Napi::Error::New(env, "tensorgrad addon: cannot read the metadata scratch buffer");
+  return binding::MetaReader(env, static_cast<const int32_t*>(data), length);
+}
 
 // A JS number operand becomes a 0-d view of `dtype` over this storage.
 struct ScalarOperand {
@@ -126,10 +134,7 @@ Napi::Value Init(const Napi::CallbackInfo& info) {
   if (info.Length() < 1 || !info[0].IsTypedArray() || info[0].As<Napi::TypedArray>().TypedArrayType() != napi_int32_array)
     throw Napi::TypeError::New(env, "init: expected the Int32Array metadata scratch buffer");
   Instance* inst = env.GetInstanceData<Instance>();
-  Napi::Int32Array meta = info[0].As<Napi::Int32Array>();
-  inst->metaRef = Napi::Persistent(meta);
-  inst->meta = meta.Data();
-  inst->metaLength = meta.ElementLength();
+  inst->metaRef = Napi::Persistent(info[0].As<Napi::Int32Array>());
 
   auto names = [&](const auto& list) {
     Napi::Array arr = Napi::Array::New(env, std::size(list));

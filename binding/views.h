@@ -72,6 +72,12 @@ inline tg::View readView(Napi::Env env, napi_value value, MetaReader& meta, cons
   const int64_t length = static_cast<int64_t>(byteLength / tg::itemSize(v.dtype));
   if (numel > 0 && last >= length)
     throw rangeError("view reaches element " + std::to_string(last) + " of a buffer of " + std::to_string(length));
+  // An empty view addresses nothing, so its offset and strides went unchecked: zero them,
+  // so that no kernel does arithmetic with them (a huge stride times a huge size overflows).
+  if (numel == 0) {
+    v.offset = 0;
+    for (int i = 0; i < ndim; ++i) v.strides[i] = 0;
+  }
   v.data = data;
   return v;
 }

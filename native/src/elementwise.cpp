@@ -277,7 +277,7 @@ void copy(Context& ctx, const View& out, const View& x) {
         const From* a = reinterpret_cast<const From*>(p[1]);
         if constexpr (std::is_same_v<To, From>) {
           if (s[0] == sizeof(To) && s[1] == sizeof(From)) {
-            std::memcpy(o, a, size_t(n) * sizeof(To));
+            std::memmove(o, a, size_t(n) * sizeof(To));  // out and x may overlap (x.copy_(x[1:]))
             return;
           }
         }

@@ -6,6 +6,14 @@
 namespace tg {
 namespace {
 
+// a + b, where int32 wraps on overflow as in the other int kernels (computed unsigned:
+// signed overflow is undefined behaviour).
+template <typename T>
+inline T addWrapping(T a, T b) {
+  if constexpr (std::is_same_v<T, int32_t>) return static_cast<int32_t>(static_cast<uint32_t>(a) + static_cast<uint32_t>(b));
+  else return a + b;
+}
+
 inline int64_t checkedIndex(int32_t i, int64_t size, int dim) {
   TG_CHECK(i >= 0 && i < size, "index %d is out of bounds for dimension %d with size %lld", i, dim, (long long)size);
   return i;
@@ -26,8 +34,11 @@ void indexAlongDim(const View& sel, const View& full, const View& index, int dim
   const int64_t n = index.shape[0];
   TG_CHECK(sel.shape[dim] == n, "index: %lld positions for %lld indices", (long long)sel.shape[dim], (long long)n);
   const int32_t* idx = index.ptr<int32_t>();
-  // Pre-check all indices so that a bad one leaves the output untouched.
+  // Pre-check all indices so that a bad one leaves the output untouched. They are checked
+  // again where used: out may share memory with index and change it during the loop.
   for (int64_t i = 0; i < n; ++i) checkedIndex(idx[i * index.strides[0]], full.shape[dim], dim);
+  // Nothing to select or add: the loop below would still walk every other position.
+  if (sel.numel() == 0) return;
   View s = sel, f = full;
   s.shape[dim] = f.shape[dim] = 1;
   const View* views[2] = {&s, &f};
@@ -37,8 +48,8 @@ void indexAlongDim(const View& sel, const View& full, const View& index, int dim
       T* sp = reinterpret_cast<T*>(p[0] + k * st[0]);
       T* fp = reinterpret_cast<T*>(p[1] + k * st[1]);
       for (int64_t i = 0; i < n; ++i) {
-        const int64_t j = idx[i * index.strides[0]];
-        if constexpr (Add) fp[j * full.strides[dim]] += sp[i * sel.strides[dim]];
+        const int64_t j = checkedIndex(idx[i * index.strides[0]], full.shape[dim], dim);
+        if constexpr (Add) fp[j * full.strides[dim]] = addWrapping(fp[j * full.strides[dim]], sp[i * sel.strides[dim]]);
         else sp[i * sel.strides[dim]] = fp[j * full.strides[dim]];
       }
     }
@@ -59,6 +70,7 @@ void gatherScatter(const View& dense, const View& sparse, const View& index, int
   View d2 = dense, s2 = sparse;
   for (int d = 0; d < index.ndim; ++d) d2.shape[d] = s2.shape[d] = index.shape[d];
   s2.strides[dim] = 0;  // the position along dim comes from the index value
+  // Checked up front and again where used, as in indexAlongDim.
   const View* checkViews[1] = {&index};
   StridedLoop<1> check(checkViews);
   check.run(0, check.numel, [&](char** p, const int64_t* st, int64_t count) {
@@ -70,8 +82,9 @@ void gatherScatter(const View& dense, const View& sparse, const View& index, int
   loop.run(0, loop.numel, [&](char** p, const int64_t* st, int64_t count) {
     for (int64_t k = 0; k < count; ++k) {
       T* dp = reinterpret_cast<T*>(p[0] + k * st[0]);
-      T* sp = reinterpret_cast<T*>(p[1] + k * st[1]) + *reinterpret_cast<const int32_t*>(p[2] + k * st[2]) * step;
-      if constexpr (Add) *sp += *dp;
+      const int64_t j = checkedIndex(*reinterpret_cast<const int32_t*>(p[2] + k * st[2]), sparse.shape[dim], dim);
+      T* sp = reinterpret_cast<T*>(p[1] + k * st[1]) + j * step;
+      if constexpr (Add) *sp = addWrapping(*sp, *dp);
       else *dp = *sp;
     }
   });

@@ -17,6 +17,8 @@ void matmul(Context& ctx, const View& out, const View& a, const View& b) {
   TG_CHECK(a.dtype == out.dtype && b.dtype == out.dtype, "matmul: dtypes %s @ %s -> %s", dtypeName(a.dtype),
            dtypeName(b.dtype), dtypeName(out.dtype));
   TG_CHECK(out.dtype == DType::F32 || out.dtype == DType::F64, "matmul: %s is not supported", dtypeName(out.dtype));
+  // An empty result needs no work, however large the batch around it (M or N is 0).
+  if (out.numel() == 0) return;
 
   // Iterate the batch dims of the three views together (a 0-d loop when there are none).
   View batchOut = out, batchA = a, batchB = b;

@@ -4,6 +4,7 @@
 // dtype: scalars are cast to it as a tensor op with a Python number does, `a.add_(b,
 // alpha)` is a + alpha*b, `addcmul_(b, c, value)` is a + value*b*c, `addcdiv_(b, c,
 // value)` is a + value*b/c.
+#include <algorithm>
 #include <cmath>
 #include <type_traits>
 
@@ -135,6 +136,7 @@ struct OpInfo {
   int nh;      // hyperparameter count
   int nstate;  // state buffers the hyperparameters call for
 };
+constexpr int kMaxHyper = 9;  // Adam's
 
 OpInfo opInfo(OptimOp op, const double* h, int nh) {
   switch (op) {
@@ -153,6 +155,12 @@ void optimStep(Context& ctx, OptimOp op, const double* h, int nh, const View& pa
                const View* state, int nstate) {
   const OpInfo info = opInfo(op, h, nh);
   TG_CHECK(nh == info.nh, "optimStep: expected %d hyperparameters, got %d", info.nh, nh);
+  // Each chunk of the update reads the hyperparameters anew, and they may share memory with
+  // the parameter or a state buffer (any ArrayBuffer can back both): read them from a copy
+  // taken before anything is written, or a flag flipped by chunk 0 sends chunk 1 to a state
+  // buffer that does not exist.
+  double hyper[kMaxHyper];
+  std::copy(h, h + nh, hyper);
   TG_CHECK(nstate == info.nstate, "optimStep: expected %d state buffers, got %d", info.nstate, nstate);
   TG_CHECK(param.dtype == DType::F32 || param.dtype == DType::F64, "optimStep: parameters must be float32 or float64, got %s",
            dtypeName(param.dtype));
@@ -175,9 +183,9 @@ void optimStep(Context& ctx, OptimOp op, const double* h, int nh, const View& pa
           op == OptimOp::Sgd ? sgd<T> : op == OptimOp::Adam ? adam<T> : op == OptimOp::Rmsprop ? rmsprop<T> : adagrad<T>;
       const int64_t chunks = (n + kElementwiseChunk - 1) / kElementwiseChunk;
       if (chunks <= 1 || ctx.pool.threads() == 1) {
-        update(h, x, 0, n);
+        update(hyper, x, 0, n);
       } else {
-        ctx.pool.parallelFor(chunks, [&](int64_t c) { update(h, x, c * kElementwiseChunk, std::min(n, (c + 1) * kElementwiseChunk)); });
+        ctx.pool.parallelFor(chunks, [&](int64_t c) { update(hyper, x, c * kElementwiseChunk, std::min(n, (c + 1) * kElementwiseChunk)); });
       }
     }
   });

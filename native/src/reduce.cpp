@@ -206,6 +206,9 @@ void reduce(Context& ctx, ReduceOp op, const View& out, const View& x) {
     TG_CHECK(out.dtype == x.dtype, "reduce: out is %s but x is %s", dtypeName(out.dtype), dtypeName(x.dtype));
   }
   TG_CHECK(x.dtype != DType::Bool || op == ReduceOp::CountNonzero, "reduce: bool input is only counted");
+  // Nothing to write. (Returning here also keeps the product of the reduced sizes below
+  // 2^48: x's sizes multiply in order to at most that until the first 0.)
+  if (out.numel() == 0) return;
   dispatchDType(x.dtype, [&](auto tag) {
     using T = decltype(tag);
     if (indexResult) reduceTyped<T, int32_t>(ctx, op, out, x);

@@ -84,6 +84,15 @@ describe.each(optimizers)('%s', (_name, make) => {
     train(b, make(b.parameters()), 4);
     expect(train(b, make(b.parameters()), 4)).not.toEqual(uninterrupted.slice(4));
   });
+
+  test('an empty parameter takes steps (there is nothing to update)', () => {
+    const p = new nn.Parameter(tg.zeros(0, 3));
+    const opt = make([p]);
+    p.sum().backward();
+    opt.step();
+    opt.step();
+    expect(p.shape).toEqual([0, 3]);
+  });
 });
 
 describe('updates derived by hand', () => {

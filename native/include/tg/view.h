@@ -24,6 +24,7 @@ struct View {
   }
   template <typename T> T* ptr() const { return static_cast<T*>(data) + offset; }
   bool isContiguous() const {
+    if (numel() == 0) return true;  // addresses nothing (and the binding zeroes such strides)
     int64_t expected = 1;
     for (int i = ndim - 1; i >= 0; --i) {
       if (shape[i] != 1 && strides[i] != expected) return false;
