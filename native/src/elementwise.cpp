@@ -1,5 +1,6 @@
 // Elementwise kernels: unary maps, binary maps with broadcasting, where, copy/cast, fill.
 // Each op's scalar definition is one `if constexpr` branch below; the loops are shared.
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -199,6 +200,16 @@ void binaryOp(Context& ctx, const View& out, const View& a, const View& b) {
   fail("binary: op %d is not defined for %s", int(OP), dtypeName(a.dtype));
 }
 
+// A 0-d operand (a JS number) read with out's shape: every stride 0.
+View broadcastScalar(const View& v, const View& out) {
+  View r = v;
+  if (v.ndim == 0 && out.ndim > 0) {
+    r.ndim = out.ndim;
+    for (int d = 0; d < out.ndim; ++d) r.shape[d] = out.shape[d], r.strides[d] = 0;
+  }
+  return r;
+}
+
 }  // namespace
 
 void unary(Context& ctx, UnaryOp op, const View& out, const View& x, double p0, double p1) {
@@ -215,14 +226,7 @@ void unary(Context& ctx, UnaryOp op, const View& out, const View& x, double p0, 
 }
 
 void binary(Context& ctx, BinaryOp op, const View& out, const View& a, const View& b) {
-  // 0-d operands (JS numbers) broadcast to out's shape.
-  View a2 = a, b2 = b;
-  for (View* v : {&a2, &b2}) {
-    if (v->ndim == 0 && out.ndim > 0) {
-      v->ndim = out.ndim;
-      for (int d = 0; d < out.ndim; ++d) v->shape[d] = out.shape[d], v->strides[d] = 0;
-    }
-  }
+  const View a2 = broadcastScalar(a, out), b2 = broadcastScalar(b, out);
   checkSameShape("binary", out, a2);
   checkSameShape("binary", out, b2);
   TG_CHECK(a.dtype == b.dtype, "binary: operands are %s and %s", dtypeName(a.dtype), dtypeName(b.dtype));
@@ -237,13 +241,7 @@ void binary(Context& ctx, BinaryOp op, const View& out, const View& a, const Vie
 }
 
 void where(Context& ctx, const View& out, const View& cond, const View& a, const View& b) {
-  View a2 = a, b2 = b;
-  for (View* v : {&a2, &b2}) {
-    if (v->ndim == 0 && out.ndim > 0) {
-      v->ndim = out.ndim;
-      for (int d = 0; d < out.ndim; ++d) v->shape[d] = out.shape[d], v->strides[d] = 0;
-    }
-  }
+  const View a2 = broadcastScalar(a, out), b2 = broadcastScalar(b, out);
   checkSameShape("where", out, cond);
   checkSameShape("where", out, a2);
   checkSameShape("where", out, b2);
@@ -255,10 +253,22 @@ void where(Context& ctx, const View& out, const View& cond, const View& a, const
     const View* views[4] = {&out, &cond, &a2, &b2};
     StridedLoop<4> loop(views);
     parallelElementwise(ctx, loop, [&](char** p, const int64_t* s, int64_t n) {
-      for (int64_t i = 0; i < n; ++i) {
-        const bool c = *reinterpret_cast<const uint8_t*>(p[1] + i * s[1]) != 0;
-        *reinterpret_cast<T*>(p[0] + i * s[0]) =
-            c ? *reinterpret_cast<const T*>(p[2] + i * s[2]) : *reinterpret_cast<const T*>(p[3] + i * s[3]);
+      T* o = reinterpret_cast<T*>(p[0]);
+      const uint8_t* c = reinterpret_cast<const uint8_t*>(p[1]);
+      const T* x = reinterpret_cast<const T*>(p[2]);
+      const T* y = reinterpret_cast<const T*>(p[3]);
+      constexpr int64_t sz = sizeof(T);
+      if (s[0] == sz && s[1] == 1 && s[2] == sz && s[3] == sz) {
+        for (int64_t i = 0; i < n; ++i) o[i] = c[i] ? x[i] : y[i];
+      } else if (s[0] == sz && s[1] == 1 && s[2] == 0 && s[3] == sz) {  // where(cond, number, t)
+        const T xv = *x;
+        for (int64_t i = 0; i < n; ++i) o[i] = c[i] ? xv : y[i];
+      } else if (s[0] == sz && s[1] == 1 && s[2] == sz && s[3] == 0) {  // where(cond, t, number)
+        const T yv = *y;
+        for (int64_t i = 0; i < n; ++i) o[i] = c[i] ? x[i] : yv;
+      } else {
+        const int64_t so = s[0] / sz, sc = s[1], sx = s[2] / sz, sy = s[3] / sz;
+        for (int64_t i = 0; i < n; ++i) o[i * so] = c[i * sc] ? x[i * sx] : y[i * sy];
       }
     });
   });
@@ -296,6 +306,7 @@ void fill(Context& ctx, const View& out, double value) {
     StridedLoop<1> loop(views);
     parallelElementwise(ctx, loop, [&](char** p, const int64_t* s, int64_t n) {
       T* o = reinterpret_cast<T*>(p[0]);
+      if (s[0] == int64_t(sizeof(T))) return std::fill_n(o, n, v), void();
       const int64_t so = s[0] / int64_t(sizeof(T));
       for (int64_t i = 0; i < n; ++i) o[i * so] = v;
     });
