@@ -17,9 +17,10 @@ function typedArray(dtype: DType, buffer: ArrayBuffer, byteOffset = 0, n?: numbe
 // microsecond, and even a typed-array view costs a few hundred instructions, so all small
 // storages of a dtype on a slab share one typed array over the whole slab. Chunks are
 // never reused, so each is zero-filled; a slab is freed by the GC once no tensor on it is
-// alive (a long-lived small tensor keeps at most one 16 KB slab alive).
-const SLAB_BYTES = 16384;
-const SMALL_BYTES = 256;
+// alive (a long-lived small tensor keeps at most one 128 KB slab alive, and a slab holds
+// at least 16 chunks).
+const SLAB_BYTES = 131072;
+const SMALL_BYTES = 8192;
 let slab = new ArrayBuffer(SLAB_BYTES);
 let slabUsed = 0;
 let slabViews: Partial<Record<DType, TypedArray>> = {};
