@@ -17,13 +17,36 @@ function typedArray(dtype: DType, buffer: ArrayBuffer, byteOffset = 0, n?: numbe
 // microsecond, and even a typed-array view costs a few hundred instructions, so all small
 // storages of a dtype on a slab share one typed array over the whole slab. Chunks are
 // never reused, so each is zero-filled; a slab is freed by the GC once no tensor on it is
-// alive (a long-lived small tensor keeps at most one 128 KB slab alive, and a slab holds
-// at least 16 chunks).
-const SLAB_BYTES = 131072;
-const SMALL_BYTES = 8192;
-let slab = new ArrayBuffer(SLAB_BYTES);
-let slabUsed = 0;
-let slabViews: Partial<Record<DType, TypedArray>> = {};
+// alive. Two size classes bound what a long-lived small tensor keeps alive: a scalar
+// (say, a loss kept per epoch) at most a 16 KB slab, a chunk of up to 8 KB a 128 KB one.
+class Slabs {
+  private slab: ArrayBuffer;
+  private used = 0;
+  private views: Partial<Record<DType, TypedArray>> = {};
+
+  constructor(
+    private readonly slabBytes: number,
+    readonly maxChunk: number,
+  ) {
+    this.slab = new ArrayBuffer(slabBytes);
+  }
+
+  /** A zero-filled chunk: [the slab's typed array of dtype, the chunk's first element, the slab]. */
+  carve(dtype: DType, bytes: number): [TypedArray, number, ArrayBuffer] {
+    const size = (bytes + 15) & ~15; // 16-byte aligned chunks
+    if (this.used + size > this.slabBytes) {
+      this.slab = new ArrayBuffer(this.slabBytes);
+      this.used = 0;
+      this.views = {};
+    }
+    const start = this.used / itemSize(dtype);
+    this.used += size;
+    return [(this.views[dtype] ??= typedArray(dtype, this.slab)), start, this.slab];
+  }
+}
+
+const tinySlabs = new Slabs(16384, 256);
+const smallSlabs = new Slabs(131072, 8192);
 
 export class Storage {
   private constructor(
@@ -42,19 +65,11 @@ export class Storage {
    * on-heap typed array), so native code may borrow the pointer during a call. */
   static allocate(dtype: DType, n: number): Storage {
     const bytes = n * itemSize(dtype);
-    if (bytes > SMALL_BYTES) {
+    if (bytes > smallSlabs.maxChunk) {
       const buffer = new ArrayBuffer(bytes);
       return new Storage(typedArray(dtype, buffer), 0, buffer, 0, DTYPE_CODES[dtype]);
     }
-    const size = (bytes + 15) & ~15; // 16-byte aligned chunks
-    if (slabUsed + size > SLAB_BYTES) {
-      slab = new ArrayBuffer(SLAB_BYTES);
-      slabUsed = 0;
-      slabViews = {};
-    }
-    const start = slabUsed / itemSize(dtype);
-    slabUsed += size;
-    const data = (slabViews[dtype] ??= typedArray(dtype, slab));
+    const [data, start, slab] = (bytes <= tinySlabs.maxChunk ? tinySlabs : smallSlabs).carve(dtype, bytes);
     return new Storage(data, start, slab, start, DTYPE_CODES[dtype]);
   }
 
