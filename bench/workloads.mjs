@@ -7,9 +7,12 @@ function median(xs) {
   return s[Math.floor(s.length / 2)];
 }
 
-/** Median seconds per call of fn over `reps` timed groups of `inner` calls. */
+/** Median seconds per call of fn over `reps` timed groups of `inner` calls, after a warm-up
+ * of at least inner/4 calls and 0.25 s: the first few thousand calls of a small op run
+ * slower while V8 optimises and the allocator settles. bench/workloads.py does the same. */
 export function timed(fn, reps, inner = 1) {
-  for (let i = 0; i < Math.max(1, inner >> 2); i++) fn();
+  const t0 = process.hrtime.bigint();
+  for (let calls = 0; calls < Math.max(1, inner >> 2) || process.hrtime.bigint() - t0 < 250_000_000n; calls++) fn();
   const times = [];
   for (let r = 0; r < reps; r++) {
     const t0 = process.hrtime.bigint();

@@ -14,10 +14,14 @@ def median(xs):
     return s[len(s) // 2]
 
 
-def timed(fn, reps, inner=1, min_seconds=0.0):
-    """Median seconds per call of fn over reps timed groups of `inner` calls."""
-    for _ in range(max(1, inner // 4)):
+def timed(fn, reps, inner=1):
+    """Median seconds per call of fn over reps timed groups of `inner` calls, after a
+    warm-up of at least inner/4 calls and 0.25 s (as bench/workloads.mjs does)."""
+    t0 = time.perf_counter()
+    calls = 0
+    while calls < max(1, inner // 4) or time.perf_counter() - t0 < 0.25:
         fn()
+        calls += 1
     times = []
     for _ in range(reps):
         t0 = time.perf_counter()

@@ -339,6 +339,16 @@ Napi::Value GetNumThreads(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), instance(info.Env()).ctx.pool.threads());
 }
 
+// fmaPeak(seconds): one core's float32 FMA throughput in GFLOP/s (the bench prints it).
+Napi::Value FmaPeak(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  requireArgs(info, 1, "fmaPeak");
+  const double seconds = numberArg(info, 0, "fmaPeak");
+  double gflops = 0;
+  runKernel(env, [&] { gflops = tg::fmaPeakGflops(instance(env).ctx, seconds); });
+  return Napi::Number::New(env, gflops);
+}
+
 Napi::Object Module(Napi::Env env, Napi::Object exports) {
   env.SetInstanceData(new Instance());
   exports.Set("init", Napi::Function::New(env, Init, "init"));
@@ -355,6 +365,7 @@ Napi::Object Module(Napi::Env env, Napi::Object exports) {
   exports.Set("softmax", Napi::Function::New(env, Softmax, "softmax"));
   exports.Set("setNumThreads", Napi::Function::New(env, SetNumThreads, "setNumThreads"));
   exports.Set("getNumThreads", Napi::Function::New(env, GetNumThreads, "getNumThreads"));
+  exports.Set("fmaPeak", Napi::Function::New(env, FmaPeak, "fmaPeak"));
   return exports;
 }
 

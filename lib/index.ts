@@ -116,6 +116,9 @@ export const autograd = {
 /** Sets the number of threads the native kernels use. */
 export const setNumThreads = (n: number): void => kernels.setNumThreads(n);
 export const getNumThreads = (): number => kernels.getNumThreads();
+/** One core's float32 FMA throughput in GFLOP/s, measured by a register-only loop for
+ * `seconds` (CPUs with the 'avx2' path; throws otherwise): the ceiling for GEMM figures. */
+export const measureFmaPeak = (seconds = 0.3): number => kernels.fmaPeak(seconds);
 /** Which SIMD code path the native core selected on this CPU ('avx2' or 'scalar'). */
 export const simd = nativeInfo.simd;
 

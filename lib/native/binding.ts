@@ -33,6 +33,8 @@ export interface NativeAddon {
   softmax(op: number, out: Buffer, a: Buffer, b: Buffer | null, dim: number): void;
   setNumThreads(n: number): void;
   getNumThreads(): number;
+  /** One core's float32 FMA throughput in GFLOP/s, measured for `seconds` (AVX2 CPUs only). */
+  fmaPeak(seconds: number): number;
 }
 
 // The same names in the same order as native/include/tg/ops.def.

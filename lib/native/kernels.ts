@@ -135,6 +135,7 @@ export function random(op: number, state: Uint32Array, out: Tensor | null, p0 = 
 
 export const setNumThreads = (n: number): void => native.setNumThreads(n);
 export const getNumThreads = (): number => native.getNumThreads();
+export const fmaPeak = (seconds: number): number => native.fmaPeak(seconds);
 
 /** Softmax family along dim (SoftmaxOp); g, the output gradient, for the backward ops. */
 export function softmax(op: number, out: Tensor, a: Tensor, g: Tensor | null, dim: number): void {
