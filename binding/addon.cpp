@@ -350,6 +350,7 @@ Napi::Value FmaPeak(const Napi::CallbackInfo& info) {
 }
 
 Napi::Object Module(Napi::Env env, Napi::Object exports) {
+  tg::tuneProcessAllocator();
   env.SetInstanceData(new Instance());
   exports.Set("init", Napi::Function::New(env, Init, "init"));
   exports.Set("unary", Napi::Function::New(env, Unary, "unary"));

@@ -51,14 +51,22 @@ function matmulBackward(a: Tensor, b: Tensor, g: Tensor, needs: boolean[]): (Ten
   let ga: Tensor | null = null;
   let gb: Tensor | null = null;
   if (needs[0]) {
-    ga = g2.matmul(mT(b2));
+    // A transposed matrix gets its gradient in its own layout, (b·gᵀ)ᵀ (as PyTorch's
+    // mm_mat1_backward does), so that accumulating it into .grad reads memory in order.
+    ga = isTransposedMatrix(a) ? mT(b2.matmul(mT(g2))) : g2.matmul(mT(b2));
     if (a.ndim === 1) ga = ga.squeeze(-2); // the engine sums any broadcast batch dims
   }
   if (needs[1]) {
-    gb = mT(a2).matmul(g2);
+    // Likewise (gᵀ·a)ᵀ for a transposed b: the weight of nn.Linear enters as weight.t().
+    gb = isTransposedMatrix(b) ? mT(mT(g2).matmul(a2)) : mT(a2).matmul(g2);
     if (b.ndim === 1) gb = gb.squeeze(-1);
   }
   return [ga, gb];
+}
+
+/** A 2-D tensor laid out column by column (the transpose of a contiguous matrix). */
+function isTransposedMatrix(x: Tensor): boolean {
+  return x.ndim === 2 && x.shape[0] > 1 && x.shape[1] > 1 && x._strides[0] === 1 && x._strides[1] === x.shape[0];
 }
 
 function matmulOp(name: string) {

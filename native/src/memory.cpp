@@ -1,9 +1,14 @@
 #include "memory.h"
 
 #include <cstdint>
+#include <cstdlib>
+#include <cstring>
 
 #if defined(__linux__)
 #include <sys/mman.h>
+#endif
+#if defined(__GLIBC__)
+#include <malloc.h>
 #endif
 
 namespace tg {
@@ -19,6 +24,19 @@ void adviseHugePages(void* p, size_t bytes) {
 #else
   (void)p;
   (void)bytes;
+#endif
+}
+
+bool tuneProcessAllocator() {
+#if defined(__GLIBC__)
+  const char* opt = std::getenv("TENSORGRAD_MALLOC_TUNING");
+  if (opt != nullptr && std::strcmp(opt, "0") == 0) return false;
+  // Setting either parameter turns off glibc's own adjustment of both, so set both.
+  constexpr int kMmapThreshold = 4 << 20;  // larger buffers: mmap, then huge pages
+  constexpr int kTrimThreshold = 64 << 20;
+  return mallopt(M_MMAP_THRESHOLD, kMmapThreshold) == 1 && mallopt(M_TRIM_THRESHOLD, kTrimThreshold) == 1;
+#else
+  return false;
 #endif
 }
 

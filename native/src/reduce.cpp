@@ -1,5 +1,6 @@
 // Reductions over any set of dims: for every element of `out`, fold the elements of x
 // that map to it. The reduced dims are those where out has size 1 and x does not.
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <vector>
@@ -179,7 +180,25 @@ void reduceTyped(Context& ctx, ReduceOp op, const View& out, const View& x) {
       return;
     }
   }
+  // Sums down the columns of a matrix (a bias gradient: [rows, n] -> [1, n]): a block of
+  // outputs at a time, reading each row in order instead of walking every column. Each
+  // output still adds its elements in order in double, as foldOne does.
+  const bool columnSums = std::is_floating_point_v<T> && op == ReduceOp::Sum && r.ndim == 1 &&
+                          !(r.strides[0] == 1 && r.numel > kSequentialSum);
   loop.run(0, loop.numel, [&](char** p, const int64_t* s, int64_t count) {
+    if (columnSums && s[1] == int64_t(sizeof(T))) {
+      constexpr int64_t kBlock = 64;
+      double acc[kBlock];
+      for (int64_t j0 = 0; j0 < count; j0 += kBlock) {
+        const int64_t nb = std::min(kBlock, count - j0);
+        const T* col = reinterpret_cast<const T*>(p[1]) + j0;
+        std::fill(acc, acc + nb, 0.0);
+        for (int64_t k = 0; k < r.numel; ++k, col += r.strides[0])
+          for (int64_t j = 0; j < nb; ++j) acc[j] += col[j];
+        for (int64_t j = 0; j < nb; ++j) *reinterpret_cast<R*>(p[0] + (j0 + j) * s[0]) = static_cast<R>(acc[j]);
+      }
+      return;
+    }
     for (int64_t i = 0; i < count; ++i) {
       const T* base = reinterpret_cast<const T*>(p[1] + i * s[1]);
       *reinterpret_cast<R*>(p[0] + i * s[0]) = foldOne<T, R>(op, base, r);
