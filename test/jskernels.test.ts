@@ -85,6 +85,7 @@ describe('unary ops: JS path == native path', () => {
     ['square', (x) => x.square(), allTypes],
     ['sign', (x) => x.sign(), allTypes],
     ['reciprocal', (x) => x.reciprocal(), floatTypes],
+    ['pow(3)', (x) => x.pow(3), floatTypes],
     ['clamp', (x) => x.clamp(-1.1, 2.5), allTypes],
     ['clamp (min > max)', (x) => x.clamp(3, -3), allTypes],
     ['float()', (x) => x.to('float32'), allTypes],

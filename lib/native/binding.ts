@@ -40,7 +40,7 @@ export interface NativeAddon {
 // The same names in the same order as native/include/tg/ops.def.
 export const UNARY_OPS = [
   'Neg', 'Exp', 'Log', 'Sqrt', 'Abs', 'Sin', 'Cos', 'Tanh', 'Sigmoid', 'Relu', 'Square', 'Sign', 'Reciprocal',
-  'Log1p', 'Expm1', 'Erf', 'Clamp', 'Gelu', 'Silu', 'Softplus', 'Elu', 'LeakyRelu',
+  'Log1p', 'Expm1', 'Erf', 'Clamp', 'Gelu', 'Silu', 'Softplus', 'Elu', 'LeakyRelu', 'Cube',
 ] as const;
 export const BINARY_OPS = [
   'Add', 'Sub', 'Mul', 'Div', 'Pow', 'Maximum', 'Minimum', 'Eq', 'Ne', 'Gt', 'Ge', 'Lt', 'Le', 'LogicalAnd', 'LogicalOr',

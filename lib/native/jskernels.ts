@@ -192,6 +192,8 @@ function unaryFn(op: number, x: Tensor, p0: number, p1: number): ((v: number) =>
     case UnaryOp.Square: return int ? (v) => Math.imul(v, v) : (v) => v * v;
     case UnaryOp.Sign: return (v) => (v !== v ? v : +(v > 0) - +(v < 0));
     case UnaryOp.Reciprocal: return int ? null : (v) => 1 / v;
+    // float32 rounds x * x before the second product (the store rounds the last one).
+    case UnaryOp.Cube: return int ? null : x.dtype === 'float32' ? (v) => Math.fround(v * v) * v : (v) => v * v * v;
     case UnaryOp.Clamp: {
       // Bounds as native's paramAs converts them.
       const lo = int ? clampBound(p0) : convertFor(x, p0);

@@ -171,8 +171,9 @@ export function div(a: Tensor, b: TensorOrScalar): Tensor {
   return divOp(x, y);
 }
 
-// PyTorch computes these powers exactly as these kernels do.
-const POW_SPECIAL: Record<number, number> = { 2: UnaryOp.Square, 0.5: UnaryOp.Sqrt, [-1]: UnaryOp.Reciprocal };
+// PyTorch computes these powers exactly as these kernels do (pow_tensor_scalar_kernel),
+// and pow(x, 0) and pow(x, 1) as fill(1) and copy.
+const POW_SPECIAL: Record<number, number> = { 2: UnaryOp.Square, 3: UnaryOp.Cube, 0.5: UnaryOp.Sqrt, [-1]: UnaryOp.Reciprocal };
 
 const powScalarOp = defineOp({
   name: 'PowBackward0',
@@ -183,6 +184,8 @@ const powScalarOp = defineOp({
     const special = POW_SPECIAL[e];
     if (special !== undefined && isFloating(x.dtype)) kernels.unary(special, out, x);
     else if (e === 2) kernels.unary(UnaryOp.Square, out, x);
+    else if (e === 1) kernels.copy(out, x);
+    else if (e === 0) kernels.fill(out, 1);
     else kernels.binary(BinaryOp.Pow, out, x, e);
     return out;
   },

@@ -62,6 +62,7 @@ inline T unaryFn(T x, T p0, T p1) {
     else if constexpr (OP == UnaryOp::Softplus) return x * p0 > p1 ? x : std::log1p(exp(x * p0)) / p0;
     else if constexpr (OP == UnaryOp::Elu) return x > T(0) ? x : p0 * std::expm1(x);
     else if constexpr (OP == UnaryOp::LeakyRelu) return x > T(0) ? x : x * p0;
+    else if constexpr (OP == UnaryOp::Cube) return x * x * x;
     else return x;
   }
 }
