@@ -6,5 +6,7 @@ export default defineConfig({
     // The native addon is loaded once per worker; forks keep each test file isolated.
     pool: 'forks',
     testTimeout: 60_000,
+    // Outputs that kernels overwrite start as NaN bytes, so an unwritten element fails a test.
+    env: { TENSORGRAD_POISON_OUTPUTS: '1' },
   },
 });

@@ -13,12 +13,25 @@ function typedArray(dtype: DType, buffer: ArrayBuffer, byteOffset = 0, n?: numbe
   }
 }
 
+// Memory that a kernel is about to overwrite whole (an op's output) need not be zeroed
+// first: zeroing cost as much as the op itself for mid-size outputs. Such memory comes
+// from Buffer.allocUnsafeSlow (an ArrayBuffer of its own, not zero-filled). Tests set
+// TENSORGRAD_POISON_OUTPUTS=1 to fill it with 0xff bytes (NaN, -1) instead, so that an
+// element a kernel failed to write shows up in results rather than passing as 0.
+const poisonOutputs = process.env.TENSORGRAD_POISON_OUTPUTS === '1';
+
+function rawBuffer(bytes: number): ArrayBuffer {
+  const buffer = Buffer.allocUnsafeSlow(bytes).buffer as ArrayBuffer; // byteOffset 0, bytes long
+  if (poisonOutputs) new Uint8Array(buffer).fill(0xff);
+  return buffer;
+}
+
 // Small storages are carved out of shared slabs: allocating an ArrayBuffer costs about a
 // microsecond, and even a typed-array view costs a few hundred instructions, so all small
 // storages of a dtype on a slab share one typed array over the whole slab. Chunks are
-// never reused, so each is zero-filled; a slab is freed by the GC once no tensor on it is
-// alive. Two size classes bound what a long-lived small tensor keeps alive: a scalar
-// (say, a loss kept per epoch) at most a 16 KB slab, a chunk of up to 8 KB a 128 KB one.
+// never reused; a slab is freed by the GC once no tensor on it is alive. Two size classes
+// bound what a long-lived small tensor keeps alive: a scalar (say, a loss kept per epoch)
+// at most a 16 KB slab, a chunk of up to 8 KB a 128 KB one.
 class Slabs {
   private slab: ArrayBuffer;
   private used = 0;
@@ -28,20 +41,23 @@ class Slabs {
     private readonly slabBytes: number,
     readonly maxChunk: number,
   ) {
-    this.slab = new ArrayBuffer(slabBytes);
+    this.slab = rawBuffer(slabBytes);
   }
 
-  /** A zero-filled chunk: [the slab's typed array of dtype, the chunk's first element, the slab]. */
-  carve(dtype: DType, bytes: number): [TypedArray, number, ArrayBuffer] {
-    const size = (bytes + 15) & ~15; // 16-byte aligned chunks
+  /** A chunk of n elements, zero-filled unless `uninitialized`: [the slab's typed array of
+   * dtype, the chunk's first element, the slab]. */
+  carve(dtype: DType, n: number, uninitialized: boolean): [TypedArray, number, ArrayBuffer] {
+    const size = (n * itemSize(dtype) + 15) & ~15; // 16-byte aligned chunks
     if (this.used + size > this.slabBytes) {
-      this.slab = new ArrayBuffer(this.slabBytes);
+      this.slab = rawBuffer(this.slabBytes);
       this.used = 0;
       this.views = {};
     }
     const start = this.used / itemSize(dtype);
     this.used += size;
-    return [(this.views[dtype] ??= typedArray(dtype, this.slab)), start, this.slab];
+    const data = (this.views[dtype] ??= typedArray(dtype, this.slab));
+    if (!uninitialized) data.fill(0, start, start + n);
+    return [data, start, this.slab];
   }
 }
 
@@ -61,15 +77,16 @@ export class Storage {
     readonly code: number,
   ) {}
 
-  /** Zero-filled storage for n elements. Its memory never moves (an ArrayBuffer, not a small
-   * on-heap typed array), so native code may borrow the pointer during a call. */
-  static allocate(dtype: DType, n: number): Storage {
+  /** Storage for n elements, zero-filled unless `uninitialized` (for a caller that writes
+   * every element next). Its memory never moves (an ArrayBuffer, not a small on-heap typed
+   * array), so native code may borrow the pointer during a call. */
+  static allocate(dtype: DType, n: number, uninitialized = false): Storage {
     const bytes = n * itemSize(dtype);
     if (bytes > smallSlabs.maxChunk) {
-      const buffer = new ArrayBuffer(bytes);
+      const buffer = uninitialized ? rawBuffer(bytes) : new ArrayBuffer(bytes);
       return new Storage(typedArray(dtype, buffer), 0, buffer, 0, DTYPE_CODES[dtype]);
     }
-    const [data, start, slab] = (bytes <= tinySlabs.maxChunk ? tinySlabs : smallSlabs).carve(dtype, bytes);
+    const [data, start, slab] = (bytes <= tinySlabs.maxChunk ? tinySlabs : smallSlabs).carve(dtype, n, uninitialized);
     return new Storage(data, start, slab, start, DTYPE_CODES[dtype]);
   }
 

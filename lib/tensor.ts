@@ -58,9 +58,15 @@ export class Tensor {
     return new Tensor(Storage.allocate(dtype, numelOf(shape)), shape, contiguousStrides(shape), 0, dtype);
   }
 
+  /** @internal A new contiguous tensor for a kernel that writes every element of it next
+   * (its memory is not zeroed first). */
+  static _output(shape: number[], dtype: DType): Tensor {
+    return new Tensor(Storage.allocate(dtype, numelOf(shape), true), shape, contiguousStrides(shape), 0, dtype);
+  }
+
   /** @internal */
   static _onesLike(t: Tensor): Tensor {
-    const out = Tensor._empty(t.shape.slice(), t.dtype);
+    const out = Tensor._output(t.shape.slice(), t.dtype);
     kernels.fill(out, 1);
     return out;
   }

@@ -26,7 +26,7 @@ function checkOperand(op: string, x: unknown, name: string): TensorOrScalar {
 const toDTypeOp = defineOp({
   name: 'ToCopyBackward0',
   forward: (ctx, x: Tensor, dtype: DType) => {
-    const out = Tensor._empty(x.shape.slice(), dtype);
+    const out = Tensor._output(x.shape.slice(), dtype);
     kernels.copy(out, x);
     return out;
   },
@@ -78,7 +78,7 @@ function prepare(op: string, a: unknown, b: unknown, kind: 'arith' | 'float' | '
 function binaryOut(op: string, code: number, a: Tensor, b: TensorOrScalar, dtype: DType): Tensor {
   // Shape arrays are never mutated in place, so the output may share its input's.
   const shape = b instanceof Tensor ? broadcastShapes(op, a.shape, b.shape) : a.shape;
-  const out = Tensor._empty(shape as number[], dtype);
+  const out = Tensor._output(shape as number[], dtype);
   kernels.binary(code, out, a, b);
   return out;
 }
@@ -180,7 +180,7 @@ const powScalarOp = defineOp({
   forward: (ctx, x: Tensor, e: number) => {
     ctx.info = e;
     ctx.saveForBackward(x);
-    const out = Tensor._empty(x.shape.slice(), x.dtype);
+    const out = Tensor._output(x.shape.slice(), x.dtype);
     const special = POW_SPECIAL[e];
     if (special !== undefined && isFloating(x.dtype)) kernels.unary(special, out, x);
     else if (e === 2) kernels.unary(UnaryOp.Square, out, x);
@@ -222,7 +222,7 @@ const powBaseOp = defineOp({
   name: 'PowBackward2',
   forward: (ctx, base: number, e: Tensor) => {
     ctx.info = base;
-    const out = Tensor._empty(e.shape.slice(), e.dtype);
+    const out = Tensor._output(e.shape.slice(), e.dtype);
     kernels.binary(BinaryOp.Pow, out, base, e);
     ctx.saveForBackward(out);
     return out;
@@ -314,7 +314,7 @@ export function unaryOp(spec: UnarySpec) {
     name: spec.name,
     forward: (ctx, x: Tensor, p0: number, p1: number) => {
       ctx.info = [p0, p1];
-      const out = Tensor._empty(x.shape.slice(), x.dtype);
+      const out = Tensor._output(x.shape.slice(), x.dtype);
       kernels.unary(spec.code, out, x, p0, p1);
       if (spec.save) ctx.saveForBackward(spec.save === 'x' ? x : out);
       return out;
@@ -333,7 +333,7 @@ function intUnaryOp(spec: UnarySpec) {
   const op = defineOp({
     name: spec.name,
     forward: (ctx, x: Tensor) => {
-      const out = Tensor._empty(x.shape.slice(), x.dtype);
+      const out = Tensor._output(x.shape.slice(), x.dtype);
       kernels.unary(spec.code, out, x);
       return out;
     },
@@ -403,7 +403,7 @@ const clampFloat = unaryOp({
 });
 
 function clampInt(x: Tensor, min: number | null, max: number | null): Tensor {
-  const out = Tensor._empty(x.shape.slice(), x.dtype);
+  const out = Tensor._output(x.shape.slice(), x.dtype);
   kernels.unary(UnaryOp.Clamp, out, x, min ?? -Infinity, max ?? Infinity);
   return out;
 }
@@ -446,7 +446,7 @@ const whereOp = defineOp({
     let shape = cond.shape;
     if (a instanceof Tensor) shape = broadcastShapes('where', shape, a.shape);
     if (b instanceof Tensor) shape = broadcastShapes('where', shape, b.shape);
-    const out = Tensor._empty(shape.slice(), dtype);
+    const out = Tensor._output(shape.slice(), dtype);
     kernels.where(out, cond, a, b);
     return out;
   },

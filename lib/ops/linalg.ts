@@ -32,7 +32,7 @@ function matmulShape(a: Tensor, b: Tensor): { full: number[]; out: number[] } {
 function matmulForward(a: Tensor, b: Tensor): Tensor {
   const [a2, b2] = asMatrices(a, b);
   const { full, out } = matmulShape(a, b);
-  const result = Tensor._empty(out, a.dtype);
+  const result = Tensor._output(out, a.dtype);
   kernels.matmul(result._view(full, contiguousStrides(full), 0), a2, b2);
   return result;
 }

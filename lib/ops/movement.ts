@@ -22,7 +22,7 @@ export function contiguousData(t: Tensor): TypedArray {
 
 /** A contiguous copy that is not part of any graph. */
 export function cloneDetached(t: Tensor): Tensor {
-  const out = Tensor._empty(t.shape.slice(), t.dtype);
+  const out = Tensor._output(t.shape.slice(), t.dtype);
   kernels.copy(out, t);
   return out;
 }

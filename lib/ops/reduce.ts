@@ -38,7 +38,7 @@ function reduction(op: string, x: Tensor, dim: ReduceDims, keepdim: boolean): Re
 
 /** Runs a reduce kernel; the result has r.outShape. */
 function runReduce(code: number, x: Tensor, r: Reduction, dtype: DType = x.dtype): Tensor {
-  const out = Tensor._empty(r.outShape, dtype);
+  const out = Tensor._output(r.outShape, dtype);
   kernels.reduce(code, out._view(r.keepShape, contiguousStrides(r.keepShape), 0), x);
   return out;
 }
@@ -189,7 +189,7 @@ function selectingOp(name: string) {
       ctx.info = r;
       ctx.saveForBackward(indices);
       const idx = indices.reshape(r.keepShape);
-      const out = Tensor._empty(r.keepShape.slice(), x.dtype);
+      const out = Tensor._output(r.keepShape.slice(), x.dtype);
       kernels.indexOp(IndexOp.Gather, out, x, idx, r.dims[0]);
       return out.reshape(r.outShape);
     },
@@ -443,7 +443,7 @@ function softmaxFamily(name: string, forwardOp: number, backwardOp: number, diff
   return defineOp({
     name,
     forward: (ctx, x: Tensor, dim: number) => {
-      const out = Tensor._empty(x.shape as number[], x.dtype);
+      const out = Tensor._output(x.shape as number[], x.dtype);
       kernels.softmax(forwardOp, atLeast1d(out), atLeast1d(x), null, dim);
       ctx.info = dim;
       ctx.saveForBackward(out);
@@ -453,7 +453,7 @@ function softmaxFamily(name: string, forwardOp: number, backwardOp: number, diff
       const [y] = ctx.saved;
       const dim = ctx.info as number;
       if (isGradEnabled()) return [differentiable(y, g, dim)];
-      const gradIn = Tensor._empty(y.shape as number[], y.dtype);
+      const gradIn = Tensor._output(y.shape as number[], y.dtype);
       kernels.softmax(backwardOp, atLeast1d(gradIn), atLeast1d(y), atLeast1d(g), dim);
       return [gradIn];
     },

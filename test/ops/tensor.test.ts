@@ -147,3 +147,15 @@ describe('shared memory', () => {
     expect(x.tolist()).toEqual([[1, 0, 0], [8, 7, 7]]);
   });
 });
+
+describe('output memory', () => {
+  // vitest.config.ts sets TENSORGRAD_POISON_OUTPUTS=1: outputs that kernels overwrite
+  // start as NaN bytes, so any element a kernel leaves unwritten fails the suite.
+  test('unzeroed outputs are poisoned under test, and zeros stay zeros', () => {
+    for (const n of [3, 100, 5000]) {
+      expect(Array.from(tg.Tensor._output([n], 'float32').toTypedArray()).every(Number.isNaN)).toBe(true);
+      expect(Array.from(tg.zeros(n).toTypedArray()).every((v) => Object.is(v, 0))).toBe(true);
+      expect(Array.from(tg.empty([n], { dtype: 'int32' }).toTypedArray()).every((v) => v === 0)).toBe(true);
+    }
+  });
+});
