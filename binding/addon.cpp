@@ -12,6 +12,7 @@
 #include "tg/error.h"
 #include "tg/generator.h"
 #include "tg/kernels.h"
+#include "tg/memory.h"
 #include "views.h"
 
 namespace {
@@ -339,6 +340,14 @@ Napi::Value GetNumThreads(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), instance(info.Env()).ctx.pool.threads());
 }
 
+// adviseHugePages(buffer): a new tensor buffer of 4 MB or more (see tg/memory.h).
+void AdviseHugePages(const Napi::CallbackInfo& info) {
+  if (info.Length() < 1 || !info[0].IsArrayBuffer())
+    throw Napi::TypeError::New(info.Env(), "adviseHugePages: expected an ArrayBuffer");
+  Napi::ArrayBuffer buffer = info[0].As<Napi::ArrayBuffer>();
+  tg::adviseHugePages(buffer.Data(), buffer.ByteLength());
+}
+
 // fmaPeak(seconds): one core's float32 FMA throughput in GFLOP/s (the bench prints it).
 Napi::Value FmaPeak(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -366,6 +375,7 @@ Napi::Object Module(Napi::Env env, Napi::Object exports) {
   exports.Set("softmax", Napi::Function::New(env, Softmax, "softmax"));
   exports.Set("setNumThreads", Napi::Function::New(env, SetNumThreads, "setNumThreads"));
   exports.Set("getNumThreads", Napi::Function::New(env, GetNumThreads, "getNumThreads"));
+  exports.Set("adviseHugePages", Napi::Function::New(env, AdviseHugePages, "adviseHugePages"));
   exports.Set("fmaPeak", Napi::Function::New(env, FmaPeak, "fmaPeak"));
   return exports;
 }

@@ -1,6 +1,7 @@
 // CPU storage: typed-array memory over a JS ArrayBuffer that V8 owns. Views share a
 // Storage; native code only borrows the memory during a call.
 import { itemSize, type DType, type TypedArray } from './dtype';
+import { native } from './native/binding';
 
 const DTYPE_CODES: Record<DType, number> = { float32: 0, float64: 1, int32: 2, bool: 3 };
 
@@ -19,6 +20,9 @@ function typedArray(dtype: DType, buffer: ArrayBuffer, byteOffset = 0, n?: numbe
 // TENSORGRAD_POISON_OUTPUTS=1 to fill it with 0xff bytes (NaN, -1) instead, so that an
 // element a kernel failed to write shows up in results rather than passing as 0.
 const poisonOutputs = process.env.TENSORGRAD_POISON_OUTPUTS === '1';
+
+// From this size on, a buffer is mmapped by malloc (native/include/tg/memory.h) and asks for huge pages.
+const HUGE_PAGE_MIN_BYTES = 4 << 20;
 
 function rawBuffer(bytes: number): ArrayBuffer {
   const buffer = Buffer.allocUnsafeSlow(bytes).buffer as ArrayBuffer; // byteOffset 0, bytes long
@@ -84,6 +88,8 @@ export class Storage {
     const bytes = n * itemSize(dtype);
     if (bytes > smallSlabs.maxChunk) {
       const buffer = uninitialized ? rawBuffer(bytes) : new ArrayBuffer(bytes);
+      // Before anything touches it: huge pages make its first writes and every pass over it faster.
+      if (bytes >= HUGE_PAGE_MIN_BYTES) native.adviseHugePages(buffer);
       return new Storage(typedArray(dtype, buffer), 0, buffer, 0, DTYPE_CODES[dtype]);
     }
     const [data, start, slab] = (bytes <= tinySlabs.maxChunk ? tinySlabs : smallSlabs).carve(dtype, n, uninitialized);

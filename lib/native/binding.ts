@@ -33,6 +33,8 @@ export interface NativeAddon {
   softmax(op: number, out: Buffer, a: Buffer, b: Buffer | null, dim: number): void;
   setNumThreads(n: number): void;
   getNumThreads(): number;
+  /** Asks for transparent huge pages behind a new buffer of 4 MB or more (native/include/tg/memory.h). */
+  adviseHugePages(buffer: ArrayBuffer): void;
   /** One core's float32 FMA throughput in GFLOP/s, measured for `seconds` (AVX2 CPUs only). */
   fmaPeak(seconds: number): number;
 }

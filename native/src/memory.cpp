@@ -1,4 +1,4 @@
-#include "memory.h"
+#include "tg/memory.h"
 
 #include <cstdint>
 #include <cstdlib>

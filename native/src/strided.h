@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cstdint>
 
-#include "memory.h"
 #include "tg/context.h"
 #include "tg/error.h"
 #include "tg/view.h"
@@ -19,12 +18,9 @@ struct StridedLoop {
   int64_t strides[N][kMaxDims] = {};  // in bytes
   char* base[N] = {};
   int64_t numel = 1;
-  // Bytes of views[0] (the output) when it is contiguous, else 0: it may be a large fresh buffer.
-  int64_t outBytes = 0;
 
   explicit StridedLoop(const View* const (&views)[N]) {
     const View& ref = *views[0];
-    if (ref.isContiguous()) outBytes = ref.numel() * int64_t(itemSize(ref.dtype));
     for (int k = 0; k < N; ++k) base[k] = static_cast<char*>(views[k]->data) + views[k]->offset * itemSize(views[k]->dtype);
     if (denseLayout(views)) return;
     // Keep non-trivial dims, outermost first.
@@ -128,7 +124,6 @@ constexpr int64_t kElementwiseChunk = int64_t(1) << 16;
 template <int N, typename Inner>
 void parallelElementwise(Context& ctx, const StridedLoop<N>& loop, Inner&& inner) {
   const int64_t n = loop.numel;
-  if (loop.outBytes > 0) adviseHugePages(loop.base[0], static_cast<size_t>(loop.outBytes));
   if (n <= kElementwiseChunk || ctx.pool.threads() == 1) {
     loop.run(0, n, inner);
     return;
