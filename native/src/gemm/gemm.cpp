@@ -29,6 +29,7 @@
 #include <cstring>
 #include <memory>
 #include <new>
+#include <numeric>
 
 #include "gemm_kernels.h"
 #include "tg/error.h"
@@ -57,14 +58,6 @@ constexpr Tuning kDefaultTuning{};
 
 inline int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 inline int64_t roundUp(int64_t a, int64_t b) { return ceilDiv(a, b) * b; }
-inline int64_t gcd64(int64_t a, int64_t b) {
-  while (b != 0) {
-    const int64_t t = a % b;
-    a = b;
-    b = t;
-  }
-  return a;
-}
 
 template <typename T>
 struct Operands {
@@ -191,6 +184,8 @@ void macroKernel(const KernelSet<T>& ks, int64_t rows, int64_t cols, int64_t kc,
       T* c = C + i * rsC + j * csC;
       if (csC == 1 && mr == MR && nr == NR) {
         ks.micro(kc, a, b, c, rsC, accumulate);
+      } else if (csC == 1 && nr == NR && ks.microEdge != nullptr) {
+        ks.microEdge(static_cast<int>(mr), kc, a, b, c, rsC, accumulate);
       } else {
         // Edge or non-unit column stride: same kernel into a scratch tile, then merge
         // with the same single addition the kernel would do.
@@ -216,9 +211,16 @@ void macroKernel(const KernelSet<T>& ks, int64_t rows, int64_t cols, int64_t kc,
 //  - shared B (M has at least as many blocks as threads): per (jc, pc), the threads
 //    pack B together, then claim M blocks; each packs its A block into its own buffer.
 //    Two fork-joins per (jc, pc) step, negligible for such sizes.
-//  - local (few M blocks, e.g. M = 128): C is cut into gm x gn rectangles, one work
-//    item each; an item runs the whole jc/pc loop over its rectangle and packs its own
-//    A rows and B columns. One fork-join per call; A is packed gn times (it is small).
+//  - shared A (fewer M blocks than threads, e.g. M = 128): per (jc, pc), the threads
+//    pack all of A's rows together, then claim items of (M block x a few NR panels),
+//    each packing its own slice of B. Also two fork-joins per step. Items are small
+//    (about kItemsPerThread per thread) so that a thread that starts late or is
+//    descheduled on a busy machine leaves its share to the others.
+//    (It replaced a scheme with one C rectangle per thread, each packing its own copy
+//    of A: at 2 threads on [128,784]x[784,256] that packed A twice and, with one item
+//    per thread, ran at the speed of the slower thread.)
+constexpr int64_t kItemsPerThread = 4;
+
 template <typename T>
 void gemmPacked(ThreadPool& pool, int nthreads, const KernelSet<T>& ks, const Operands<T>& p) {
   const int64_t M = p.M, N = p.N, K = p.K;
@@ -233,37 +235,52 @@ void gemmPacked(ThreadPool& pool, int nthreads, const KernelSet<T>& ks, const Op
   const int64_t gmNatural = ceilDiv(M, mcbNatural);
 
   if (T_ > 1 && gmNatural < T_) {
-    // Local scheme. gm x gn is a multiple of T_ so the items divide evenly.
-    const int64_t pnAll = ceilDiv(N, NR);
-    int64_t gm = gmNatural;
-    int64_t gn = std::min(pnAll, T_ / gcd64(gm, T_));
-    const int64_t rowsPer = roundUp(ceilDiv(M, gm), MR);
-    gm = ceilDiv(M, rowsPer);
-    const int64_t colsPer = ceilDiv(pnAll, gn) * NR;
-    gn = ceilDiv(N, colsPer);
-    const int64_t items = gm * gn;
-    const int64_t slots = std::min<int64_t>(T_, items);
-    const int64_t aElems = alignElems<T>(rowsPer * kcb), bElems = alignElems<T>(std::min(roundUp(colsPer, NR), ncb) * kcb);
-    auto buf = allocAligned<T>(slots * (aElems + bElems));
-    std::atomic<int64_t> next{0};
-    auto slotFn = [&](int64_t slot) {
-      T* Ap = buf.get() + slot * (aElems + bElems);
-      T* Bp = Ap + aElems;
-      for (int64_t item; (item = next.fetch_add(1, std::memory_order_relaxed)) < items;) {
-        const int64_t i0 = (item / gn) * rowsPer, rows = std::min(rowsPer, M - i0);
-        const int64_t j0 = (item % gn) * colsPer, cols = std::min(colsPer, N - j0);
-        for (int64_t jc = 0; jc < cols; jc += ncb) {
-          const int64_t nc = std::min(ncb, cols - jc);
-          for (int64_t pc = 0; pc < K; pc += kcb) {
-            const int64_t kc = std::min(kcb, K - pc);
-            ks.packB(kc, nc, p.B + pc * p.rsB + (j0 + jc) * p.csB, p.rsB, p.csB, Bp);
-            ks.packA(rows, kc, p.A + i0 * p.rsA + pc * p.csA, p.rsA, p.csA, Ap);
-            macroKernel(ks, rows, nc, kc, Ap, Bp, p.C + i0 * p.rsC + (j0 + jc) * p.csC, p.rsC, p.csC, pc > 0);
+    // Shared-A scheme. Items: gm row blocks x gn column slices of each N block; the
+    // slices split the block's NR panels as evenly as possible, and gm x gn is a
+    // multiple of the thread count, so that the items divide evenly between threads.
+    const int64_t mcb = mcbNatural, gm = gmNatural;
+    const int64_t pnMax = ceilDiv(std::min(N, ncb), NR);  // panels in the widest N block
+    const int64_t gnWanted = roundUp(ceilDiv(kItemsPerThread * T_, gm), T_ / std::gcd(gm, T_));
+    const int64_t aElems = alignElems<T>(roundUp(M, MR) * kcb);
+    const int64_t bElems = alignElems<T>(ceilDiv(pnMax, std::min(pnMax, gnWanted)) * NR * kcb);
+    auto buf = allocAligned<T>(aElems + T_ * bElems);
+    T* Ap = buf.get();
+    const int64_t pm = ceilDiv(M, MR);
+    const int64_t aChunks = std::min<int64_t>(pm, T_);
+    for (int64_t jc = 0; jc < N; jc += ncb) {
+      const int64_t nc = std::min(ncb, N - jc);
+      const int64_t pn = ceilDiv(nc, NR);
+      const int64_t gn = std::min(pn, gnWanted), items = gm * gn;
+      for (int64_t pc = 0; pc < K; pc += kcb) {
+        const int64_t kc = std::min(kcb, K - pc);
+        // Pack A: split in panel ranges between the threads.
+        pool.parallelFor(aChunks, [&](int64_t t) {
+          const int64_t per = ceilDiv(pm, aChunks);
+          const int64_t q0 = t * per, q1 = std::min(pm, q0 + per);
+          if (q0 >= q1) return;
+          const int64_t i0 = q0 * MR, rows = std::min(M, q1 * MR) - i0;
+          ks.packA(rows, kc, p.A + i0 * p.rsA + pc * p.csA, p.rsA, p.csA, Ap + i0 * kc);
+        });
+        std::atomic<int64_t> next{0};
+        pool.parallelFor(T_, [&](int64_t slot) {
+          T* Bp = buf.get() + aElems + slot * bElems;
+          int64_t packed = -1;  // the slice in Bp
+          for (int64_t item; (item = next.fetch_add(1, std::memory_order_relaxed)) < items;) {
+            // Column-major item order: a slot that claims consecutive items of one slice
+            // packs its B once.
+            const int64_t bn = item / gm, bm = item % gm;
+            const int64_t i0 = bm * mcb, rows = std::min(mcb, M - i0);
+            const int64_t q0 = bn * pn / gn, q1 = (bn + 1) * pn / gn;  // panel range
+            const int64_t j0 = jc + q0 * NR, cols = std::min(q1 * NR, nc) - q0 * NR;
+            if (bn != packed) {
+              ks.packB(kc, cols, p.B + pc * p.rsB + j0 * p.csB, p.rsB, p.csB, Bp);
+              packed = bn;
+            }
+            macroKernel(ks, rows, cols, kc, Ap + i0 * kc, Bp, p.C + i0 * p.rsC + j0 * p.csC, p.rsC, p.csC, pc > 0);
           }
-        }
+        });
       }
-    };
-    pool.parallelFor(slots, slotFn);
+    }
     return;
   }
 
