@@ -18,9 +18,9 @@
 // tile, block or thread it lands in. So the result is bitwise the same for any thread
 // count and any M/N partitioning (gemm_test checks 1, 2 and 3 threads).
 //
-// Memory: packing buffers are allocated per call (64-byte aligned, at most
-// KC·(NC + threads·MC) elements plus the A rows of the small-M scheme); nothing is
-// kept between calls.
+// Memory: packing buffers are allocated per call (64-byte aligned, at most about
+// KC·(NC + threads·MC) elements in either threading scheme); nothing is kept between
+// calls.
 #include "tg/gemm.h"
 
 #include <algorithm>

@@ -373,9 +373,13 @@ void packBF32(int64_t kc, int64_t nc, const float* B, int64_t rsB, int64_t csB, 
         _mm256_store_ps(dst + k * NR + 8, _mm256_loadu_ps(s + 8));
       }
     } else if (rsB == 1) {
-      // Transposed B: column c is contiguous along k. 8x8 transposes.
+      // Transposed B: column c is contiguous along k. 8x8 transposes. As for A, fetch
+      // the next panel's columns (short streams) while this one is transposed.
+      const bool prefetchNext = j0 + 2 * NR <= nc;
       int64_t k = 0;
       for (; k + 8 <= kc; k += 8) {
+        if (prefetchNext && k % 16 == 0)
+          for (int c = 0; c < NR; ++c) _mm_prefetch(reinterpret_cast<const char*>(src + (NR + c) * csB + k), _MM_HINT_T0);
         for (int g = 0; g < 2; ++g) {
           const float* s = src + g * 8 * csB + k;
           __m256 r0 = _mm256_loadu_ps(s), r1 = _mm256_loadu_ps(s + csB), r2 = _mm256_loadu_ps(s + 2 * csB),
@@ -460,8 +464,13 @@ void packAF32(int64_t mc, int64_t kc, const float* A, int64_t rsA, int64_t csA, 
     const float* src = A + i0 * rsA;
     if (csA == 1) {
       // Row-major A: transpose 6 rows x 8 k at a time (two zero rows pad the 8x8).
+      // The rows are short streams (kc values each) that the hardware prefetcher
+      // barely ramps up on: fetch the next panel's rows while this one is transposed.
+      const bool prefetchNext = i0 + 2 * MR <= mc;
       int64_t k = 0;
       for (; k + 8 <= kc; k += 8) {
+        if (prefetchNext && k % 16 == 0)
+          for (int r = 0; r < MR; ++r) _mm_prefetch(reinterpret_cast<const char*>(src + (MR + r) * rsA + k), _MM_HINT_T0);
         __m256 r0 = _mm256_loadu_ps(src + k), r1 = _mm256_loadu_ps(src + rsA + k),
                r2 = _mm256_loadu_ps(src + 2 * rsA + k), r3 = _mm256_loadu_ps(src + 3 * rsA + k),
                r4 = _mm256_loadu_ps(src + 4 * rsA + k), r5 = _mm256_loadu_ps(src + 5 * rsA + k),
