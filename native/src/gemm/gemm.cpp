@@ -211,15 +211,23 @@ void macroKernel(const KernelSet<T>& ks, int64_t rows, int64_t cols, int64_t kc,
 //  - shared B (M has at least as many blocks as threads): per (jc, pc), the threads
 //    pack B together, then claim M blocks; each packs its A block into its own buffer.
 //    Two fork-joins per (jc, pc) step, negligible for such sizes.
-//  - shared A (fewer M blocks than threads, e.g. M = 128): per (jc, pc), the threads
-//    pack all of A's rows together, then claim items of (M block x a few NR panels),
-//    each packing its own slice of B. Also two fork-joins per step. Items are small
-//    (about kItemsPerThread per thread) so that a thread that starts late or is
-//    descheduled on a busy machine leaves its share to the others.
+//  - shared A (fewer M blocks than threads, e.g. M = 128): per (jc, pc), one fork-join
+//    whose threads claim items of (M block x a few NR panels), each packing its own
+//    slice of B. The A block is packed once, shared: an item first packs the chunks of
+//    its rows that no thread has claimed yet, then waits for the others' chunks.
+//    Items are small (about kItemsPerThread per thread) so that a thread that starts
+//    late or is descheduled on a busy machine leaves its share to the others.
 //    (It replaced a scheme with one C rectangle per thread, each packing its own copy
 //    of A: at 2 threads on [128,784]x[784,256] that packed A twice and, with one item
 //    per thread, ran at the speed of the slower thread.)
 constexpr int64_t kItemsPerThread = 4;
+constexpr int64_t kPanelsPerChunk = 4;  // A panels packed per claim (shared-A scheme)
+
+inline void spinPause() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#endif
+}
 
 template <typename T>
 void gemmPacked(ThreadPool& pool, int nthreads, const KernelSet<T>& ks, const Operands<T>& p) {
@@ -245,22 +253,31 @@ void gemmPacked(ThreadPool& pool, int nthreads, const KernelSet<T>& ks, const Op
     const int64_t bElems = alignElems<T>(ceilDiv(pnMax, std::min(pnMax, gnWanted)) * NR * kcb);
     auto buf = allocAligned<T>(aElems + T_ * bElems);
     T* Ap = buf.get();
-    const int64_t pm = ceilDiv(M, MR);
-    const int64_t aChunks = std::min<int64_t>(pm, T_);
+    // A chunk states for the current (jc, pc): 0 unclaimed, 1 being packed, 2 packed.
+    const int64_t pm = ceilDiv(M, MR), chunks = ceilDiv(pm, kPanelsPerChunk);
+    std::unique_ptr<std::atomic<uint8_t>[]> chunkState(new std::atomic<uint8_t>[chunks]);
     for (int64_t jc = 0; jc < N; jc += ncb) {
       const int64_t nc = std::min(ncb, N - jc);
       const int64_t pn = ceilDiv(nc, NR);
       const int64_t gn = std::min(pn, gnWanted), items = gm * gn;
       for (int64_t pc = 0; pc < K; pc += kcb) {
         const int64_t kc = std::min(kcb, K - pc);
-        // Pack A: split in panel ranges between the threads.
-        pool.parallelFor(aChunks, [&](int64_t t) {
-          const int64_t per = ceilDiv(pm, aChunks);
-          const int64_t q0 = t * per, q1 = std::min(pm, q0 + per);
-          if (q0 >= q1) return;
-          const int64_t i0 = q0 * MR, rows = std::min(M, q1 * MR) - i0;
-          ks.packA(rows, kc, p.A + i0 * p.rsA + pc * p.csA, p.rsA, p.csA, Ap + i0 * kc);
-        });
+        for (int64_t c = 0; c < chunks; ++c) chunkState[c].store(0, std::memory_order_relaxed);
+        // Makes A rows [i0, i0 + rows) available in Ap.
+        auto needA = [&](int64_t i0, int64_t rows) {
+          const int64_t c0 = i0 / MR / kPanelsPerChunk, c1 = ceilDiv(ceilDiv(i0 + rows, MR), kPanelsPerChunk);
+          for (int64_t c = c0; c < c1; ++c) {
+            uint8_t unclaimed = 0;
+            if (chunkState[c].load(std::memory_order_relaxed) != 0 ||
+                !chunkState[c].compare_exchange_strong(unclaimed, 1, std::memory_order_relaxed))
+              continue;
+            const int64_t r0 = c * kPanelsPerChunk * MR, r1 = std::min(M, r0 + kPanelsPerChunk * MR);
+            ks.packA(r1 - r0, kc, p.A + r0 * p.rsA + pc * p.csA, p.rsA, p.csA, Ap + r0 * kc);
+            chunkState[c].store(2, std::memory_order_release);
+          }
+          for (int64_t c = c0; c < c1; ++c)
+            while (chunkState[c].load(std::memory_order_acquire) != 2) spinPause();
+        };
         std::atomic<int64_t> next{0};
         pool.parallelFor(T_, [&](int64_t slot) {
           T* Bp = buf.get() + aElems + slot * bElems;
@@ -276,6 +293,7 @@ void gemmPacked(ThreadPool& pool, int nthreads, const KernelSet<T>& ks, const Op
               ks.packB(kc, cols, p.B + pc * p.rsB + j0 * p.csB, p.rsB, p.csB, Bp);
               packed = bn;
             }
+            needA(i0, rows);
             macroKernel(ks, rows, cols, kc, Ap + i0 * kc, Bp, p.C + i0 * p.rsC + j0 * p.csC, p.rsC, p.csC, pc > 0);
           }
         });
