@@ -208,26 +208,62 @@ void macroKernel(const KernelSet<T>& ks, int64_t rows, int64_t cols, int64_t kc,
 //
 // Blocking: K in kcb-blocks (from K alone), N in ncb-blocks (packed B, L3), M in
 // mcb-blocks (packed A, L2). Two threading schemes, both splitting only M and N:
-//  - shared B (M has at least as many blocks as threads): per (jc, pc), the threads
-//    pack B together, then claim M blocks; each packs its A block into its own buffer.
-//    Two fork-joins per (jc, pc) step, negligible for such sizes.
+//  - shared B (M has at least as many blocks as threads): per (jc, pc), one fork-join
+//    whose threads claim M blocks; each packs its A block into its own buffer, and the
+//    B block (kc x nc) is packed once, shared (SharedPanels below).
 //  - shared A (fewer M blocks than threads, e.g. M = 128): per (jc, pc), one fork-join
 //    whose threads claim items of (M block x a few NR panels), each packing its own
-//    slice of B. The A block is packed once, shared: an item first packs the chunks of
-//    its rows that no thread has claimed yet, then waits for the others' chunks.
+//    slice of B. The A rows are packed once, shared (SharedPanels below).
 //    Items are small (about kItemsPerThread per thread) so that a thread that starts
 //    late or is descheduled on a busy machine leaves its share to the others.
 //    (It replaced a scheme with one C rectangle per thread, each packing its own copy
 //    of A: at 2 threads on [128,784]x[784,256] that packed A twice and, with one item
 //    per thread, ran at the speed of the slower thread.)
 constexpr int64_t kItemsPerThread = 4;
-constexpr int64_t kPanelsPerChunk = 4;  // A panels packed per claim (shared-A scheme)
+constexpr int64_t kPanelsPerChunk = 4;  // shared panels packed per claim, at least
 
 inline void spinPause() {
 #if defined(__x86_64__) || defined(__i386__)
   __builtin_ia32_pause();
 #endif
 }
+
+// The micro-panels of an operand block shared by the threads (B in the shared-B
+// scheme, A in the shared-A scheme), packed on first need instead of in a fork-join of
+// their own: a thread that needs panels [q0, q1) packs the chunks among them that no
+// thread has claimed yet (claimed by CAS), then waits for the others' chunks. If the
+// other threads start late, the first one simply packs everything.
+class SharedPanels {
+ public:
+  SharedPanels(int64_t maxPanels, int64_t chunkPanels)
+      : chunk_(chunkPanels), state_(new std::atomic<uint8_t>[static_cast<size_t>(ceilDiv(maxPanels, chunkPanels))]) {}
+  // Before each block (no thread may be using the previous one).
+  void reset(int64_t panels) {
+    panels_ = panels;
+    for (int64_t c = 0; c < ceilDiv(panels, chunk_); ++c) state_[c].store(kUnclaimed, std::memory_order_relaxed);
+  }
+  // pack(a, b) packs panels [a, b).
+  template <typename Pack>
+  void need(int64_t q0, int64_t q1, const Pack& pack) {
+    const int64_t c0 = q0 / chunk_, c1 = ceilDiv(q1, chunk_);
+    for (int64_t c = c0; c < c1; ++c) {
+      uint8_t expected = kUnclaimed;
+      if (state_[c].load(std::memory_order_relaxed) != kUnclaimed ||
+          !state_[c].compare_exchange_strong(expected, kPacking, std::memory_order_relaxed))
+        continue;
+      pack(c * chunk_, std::min(panels_, (c + 1) * chunk_));
+      state_[c].store(kPacked, std::memory_order_release);
+    }
+    for (int64_t c = c0; c < c1; ++c)
+      while (state_[c].load(std::memory_order_acquire) != kPacked) spinPause();
+  }
+
+ private:
+  static constexpr uint8_t kUnclaimed = 0, kPacking = 1, kPacked = 2;
+  int64_t chunk_;
+  std::unique_ptr<std::atomic<uint8_t>[]> state_;
+  int64_t panels_ = 0;
+};
 
 template <typename T>
 void gemmPacked(ThreadPool& pool, int nthreads, const KernelSet<T>& ks, const Operands<T>& p) {
@@ -253,30 +289,18 @@ void gemmPacked(ThreadPool& pool, int nthreads, const KernelSet<T>& ks, const Op
     const int64_t bElems = alignElems<T>(ceilDiv(pnMax, std::min(pnMax, gnWanted)) * NR * kcb);
     auto buf = allocAligned<T>(aElems + T_ * bElems);
     T* Ap = buf.get();
-    // A chunk states for the current (jc, pc): 0 unclaimed, 1 being packed, 2 packed.
-    const int64_t pm = ceilDiv(M, MR), chunks = ceilDiv(pm, kPanelsPerChunk);
-    std::unique_ptr<std::atomic<uint8_t>[]> chunkState(new std::atomic<uint8_t>[chunks]);
+    const int64_t pm = ceilDiv(M, MR);
+    SharedPanels sharedA(pm, kPanelsPerChunk);
     for (int64_t jc = 0; jc < N; jc += ncb) {
       const int64_t nc = std::min(ncb, N - jc);
       const int64_t pn = ceilDiv(nc, NR);
       const int64_t gn = std::min(pn, gnWanted), items = gm * gn;
       for (int64_t pc = 0; pc < K; pc += kcb) {
         const int64_t kc = std::min(kcb, K - pc);
-        for (int64_t c = 0; c < chunks; ++c) chunkState[c].store(0, std::memory_order_relaxed);
-        // Makes A rows [i0, i0 + rows) available in Ap.
-        auto needA = [&](int64_t i0, int64_t rows) {
-          const int64_t c0 = i0 / MR / kPanelsPerChunk, c1 = ceilDiv(ceilDiv(i0 + rows, MR), kPanelsPerChunk);
-          for (int64_t c = c0; c < c1; ++c) {
-            uint8_t unclaimed = 0;
-            if (chunkState[c].load(std::memory_order_relaxed) != 0 ||
-                !chunkState[c].compare_exchange_strong(unclaimed, 1, std::memory_order_relaxed))
-              continue;
-            const int64_t r0 = c * kPanelsPerChunk * MR, r1 = std::min(M, r0 + kPanelsPerChunk * MR);
-            ks.packA(r1 - r0, kc, p.A + r0 * p.rsA + pc * p.csA, p.rsA, p.csA, Ap + r0 * kc);
-            chunkState[c].store(2, std::memory_order_release);
-          }
-          for (int64_t c = c0; c < c1; ++c)
-            while (chunkState[c].load(std::memory_order_acquire) != 2) spinPause();
+        sharedA.reset(pm);
+        auto packA = [&](int64_t q0, int64_t q1) {
+          const int64_t r0 = q0 * MR, rows = std::min(M, q1 * MR) - r0;
+          ks.packA(rows, kc, p.A + r0 * p.rsA + pc * p.csA, p.rsA, p.csA, Ap + r0 * kc);
         };
         std::atomic<int64_t> next{0};
         pool.parallelFor(T_, [&](int64_t slot) {
@@ -293,7 +317,7 @@ void gemmPacked(ThreadPool& pool, int nthreads, const KernelSet<T>& ks, const Op
               ks.packB(kc, cols, p.B + pc * p.rsB + j0 * p.csB, p.rsB, p.csB, Bp);
               packed = bn;
             }
-            needA(i0, rows);
+            sharedA.need(i0 / MR, ceilDiv(i0 + rows, MR), packA);
             macroKernel(ks, rows, cols, kc, Ap + i0 * kc, Bp, p.C + i0 * p.rsC + j0 * p.csC, p.rsC, p.csC, pc > 0);
           }
         });
@@ -312,6 +336,10 @@ void gemmPacked(ThreadPool& pool, int nthreads, const KernelSet<T>& ks, const Op
   const int64_t bElems = alignElems<T>(roundUp(std::min(N, ncb), NR) * kcb), aElems = alignElems<T>(mcb * kcb);
   auto buf = allocAligned<T>(bElems + slots * aElems);
   T* Bp = buf.get();
+  // B chunks: a few per thread (one when single-threaded): row-major B packs fastest
+  // in long row segments.
+  const int64_t pnMax = ceilDiv(std::min(N, ncb), NR);
+  SharedPanels sharedB(pnMax, T_ > 1 ? std::max(kPanelsPerChunk, ceilDiv(pnMax, kItemsPerThread * T_)) : pnMax);
 
   for (int64_t jc = 0; jc < N; jc += ncb) {
     const int64_t nc = std::min(ncb, N - jc);
@@ -319,27 +347,20 @@ void gemmPacked(ThreadPool& pool, int nthreads, const KernelSet<T>& ks, const Op
     for (int64_t pc = 0; pc < K; pc += kcb) {
       const int64_t kc = std::min(kcb, K - pc);
       const T* Bblk = p.B + pc * p.rsB + jc * p.csB;
-      // Pack B: split in panel ranges between the threads.
-      const int64_t bChunks = std::min<int64_t>(pn, T_);
-      auto packTask = [&](int64_t t) {
-        const int64_t per = ceilDiv(pn, bChunks);
-        const int64_t q0 = t * per, q1 = std::min(pn, q0 + per);
-        if (q0 >= q1) return;
+      sharedB.reset(pn);
+      auto packB = [&](int64_t q0, int64_t q1) {
         const int64_t j0 = q0 * NR, cols = std::min(nc, q1 * NR) - j0;
         ks.packB(kc, cols, Bblk + j0 * p.csB, p.rsB, p.csB, Bp + q0 * NR * kc);
       };
-      if (bChunks > 1) {
-        pool.parallelFor(bChunks, packTask);
-      } else {
-        packTask(0);
-      }
-      // M blocks, claimed dynamically; each slot packs A into its own buffer.
+      // M blocks, claimed dynamically; each slot packs A into its own buffer, then B
+      // together with the others.
       std::atomic<int64_t> next{0};
       auto slotFn = [&](int64_t slot) {
         T* Ap = buf.get() + bElems + slot * aElems;
         for (int64_t bm; (bm = next.fetch_add(1, std::memory_order_relaxed)) < gm;) {
           const int64_t i0 = bm * mcb, rows = std::min(mcb, M - i0);
           ks.packA(rows, kc, p.A + i0 * p.rsA + pc * p.csA, p.rsA, p.csA, Ap);
+          sharedB.need(0, pn, packB);
           macroKernel(ks, rows, nc, kc, Ap, Bp, p.C + i0 * p.rsC + jc * p.csC, p.rsC, p.csC, pc > 0);
         }
       };
