@@ -30,6 +30,7 @@
 #include <memory>
 #include <new>
 #include <numeric>
+#include <thread>
 
 #include "gemm_kernels.h"
 #include "tg/error.h"
@@ -48,7 +49,9 @@ namespace {
 //  - an empty fork-join costs ~0.3-0.4 us with spinning workers. With 2 threads (and
 //    the second core free) square f32 GEMMs ran 1.5x faster at 128^3 and 1.6-1.9x at
 //    256^3..2048^3, for +40-80% total CPU time at 64^3-128^3 and +8% at 2048^3:
-//    threading pays from ~128^3.
+//    threading pays from ~128^3. Re-measured after the packed path went down to one
+//    fork-join per K block (2 threads vs 1 at 100^3, 112^3, 128x128x64, 64x256x128,
+//    paired in one process): -22% to +12%, within this VM's noise, so unchanged.
 constexpr double kTinyWork = 128;                  // scalar loops at or below this
 constexpr double kTinyWorkNoDirect = 512;          // ... when the direct kernel does not apply
 constexpr double kDirectWork = 96.0 * 96 * 96;     // unpacked SIMD kernel at or below this
@@ -222,7 +225,13 @@ void macroKernel(const KernelSet<T>& ks, int64_t rows, int64_t cols, int64_t kc,
 constexpr int64_t kItemsPerThread = 4;
 constexpr int64_t kPanelsPerChunk = 4;  // shared panels packed per claim, at least
 
-inline void spinPause() {
+// Waits for another thread's short packing step. After a while, yields: with more
+// runnable threads than cores, the thread being waited for may need this core.
+inline void spinWait(int64_t& spins) {
+  if (++spins > 1024) {
+    std::this_thread::yield();
+    return;
+  }
 #if defined(__x86_64__) || defined(__i386__)
   __builtin_ia32_pause();
 #endif
@@ -254,8 +263,9 @@ class SharedPanels {
       pack(c * chunk_, std::min(panels_, (c + 1) * chunk_));
       state_[c].store(kPacked, std::memory_order_release);
     }
+    int64_t spins = 0;
     for (int64_t c = c0; c < c1; ++c)
-      while (state_[c].load(std::memory_order_acquire) != kPacked) spinPause();
+      while (state_[c].load(std::memory_order_acquire) != kPacked) spinWait(spins);
   }
 
  private:
