@@ -18,9 +18,9 @@
 // tile, block or thread it lands in. So the result is bitwise the same for any thread
 // count and any M/N partitioning (gemm_test checks 1, 2 and 3 threads).
 //
-// Memory: packing buffers are allocated per call (64-byte aligned, at most
-// KC·(NC + threads·MC) elements plus the A rows of the small-M scheme); nothing is
-// kept between calls.
+// Memory: packing buffers are allocated per call (64-byte aligned, at most about
+// KC·(NC + threads·MC) elements in either threading scheme); nothing is kept between
+// calls.
 #include "tg/gemm.h"
 
 #include <algorithm>
@@ -29,6 +29,8 @@
 #include <cstring>
 #include <memory>
 #include <new>
+#include <numeric>
+#include <thread>
 
 #include "gemm_kernels.h"
 #include "tg/error.h"
@@ -47,7 +49,9 @@ namespace {
 //  - an empty fork-join costs ~0.3-0.4 us with spinning workers. With 2 threads (and
 //    the second core free) square f32 GEMMs ran 1.5x faster at 128^3 and 1.6-1.9x at
 //    256^3..2048^3, for +40-80% total CPU time at 64^3-128^3 and +8% at 2048^3:
-//    threading pays from ~128^3.
+//    threading pays from ~128^3. Re-measured after the packed path went down to one
+//    fork-join per K block (2 threads vs 1 at 100^3, 112^3, 128x128x64, 64x256x128,
+//    paired in one process): -22% to +12%, within this VM's noise, so unchanged.
 constexpr double kTinyWork = 128;                  // scalar loops at or below this
 constexpr double kTinyWorkNoDirect = 512;          // ... when the direct kernel does not apply
 constexpr double kDirectWork = 96.0 * 96 * 96;     // unpacked SIMD kernel at or below this
@@ -57,14 +61,6 @@ constexpr Tuning kDefaultTuning{};
 
 inline int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 inline int64_t roundUp(int64_t a, int64_t b) { return ceilDiv(a, b) * b; }
-inline int64_t gcd64(int64_t a, int64_t b) {
-  while (b != 0) {
-    const int64_t t = a % b;
-    a = b;
-    b = t;
-  }
-  return a;
-}
 
 template <typename T>
 struct Operands {
@@ -191,6 +187,8 @@ void macroKernel(const KernelSet<T>& ks, int64_t rows, int64_t cols, int64_t kc,
       T* c = C + i * rsC + j * csC;
       if (csC == 1 && mr == MR && nr == NR) {
         ks.micro(kc, a, b, c, rsC, accumulate);
+      } else if (csC == 1 && nr == NR && ks.microEdge != nullptr) {
+        ks.microEdge(static_cast<int>(mr), kc, a, b, c, rsC, accumulate);
       } else {
         // Edge or non-unit column stride: same kernel into a scratch tile, then merge
         // with the same single addition the kernel would do.
@@ -213,12 +211,70 @@ void macroKernel(const KernelSet<T>& ks, int64_t rows, int64_t cols, int64_t kc,
 //
 // Blocking: K in kcb-blocks (from K alone), N in ncb-blocks (packed B, L3), M in
 // mcb-blocks (packed A, L2). Two threading schemes, both splitting only M and N:
-//  - shared B (M has at least as many blocks as threads): per (jc, pc), the threads
-//    pack B together, then claim M blocks; each packs its A block into its own buffer.
-//    Two fork-joins per (jc, pc) step, negligible for such sizes.
-//  - local (few M blocks, e.g. M = 128): C is cut into gm x gn rectangles, one work
-//    item each; an item runs the whole jc/pc loop over its rectangle and packs its own
-//    A rows and B columns. One fork-join per call; A is packed gn times (it is small).
+//  - shared B (M has at least as many blocks as threads): per (jc, pc), one fork-join
+//    whose threads claim M blocks; each packs its A block into its own buffer, and the
+//    B block (kc x nc) is packed once, shared (SharedPanels below).
+//  - shared A (fewer M blocks than threads, e.g. M = 128): per (jc, pc), one fork-join
+//    whose threads claim items of (M block x a few NR panels), each packing its own
+//    slice of B. The A rows are packed once, shared (SharedPanels below).
+//    Items are small (about kItemsPerThread per thread) so that a thread that starts
+//    late or is descheduled on a busy machine leaves its share to the others.
+//    (It replaced a scheme with one C rectangle per thread, each packing its own copy
+//    of A: at 2 threads on [128,784]x[784,256] that packed A twice and, with one item
+//    per thread, ran at the speed of the slower thread.)
+constexpr int64_t kItemsPerThread = 4;
+constexpr int64_t kPanelsPerChunk = 4;  // shared panels packed per claim, at least
+
+// Waits for another thread's short packing step. After a while, yields: with more
+// runnable threads than cores, the thread being waited for may need this core.
+inline void spinWait(int64_t& spins) {
+  if (++spins > 1024) {
+    std::this_thread::yield();
+    return;
+  }
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#endif
+}
+
+// The micro-panels of an operand block shared by the threads (B in the shared-B
+// scheme, A in the shared-A scheme), packed on first need instead of in a fork-join of
+// their own: a thread that needs panels [q0, q1) packs the chunks among them that no
+// thread has claimed yet (claimed by CAS), then waits for the others' chunks. If the
+// other threads start late, the first one simply packs everything.
+class SharedPanels {
+ public:
+  SharedPanels(int64_t maxPanels, int64_t chunkPanels)
+      : chunk_(chunkPanels), state_(new std::atomic<uint8_t>[static_cast<size_t>(ceilDiv(maxPanels, chunkPanels))]) {}
+  // Before each block (no thread may be using the previous one).
+  void reset(int64_t panels) {
+    panels_ = panels;
+    for (int64_t c = 0; c < ceilDiv(panels, chunk_); ++c) state_[c].store(kUnclaimed, std::memory_order_relaxed);
+  }
+  // pack(a, b) packs panels [a, b).
+  template <typename Pack>
+  void need(int64_t q0, int64_t q1, const Pack& pack) {
+    const int64_t c0 = q0 / chunk_, c1 = ceilDiv(q1, chunk_);
+    for (int64_t c = c0; c < c1; ++c) {
+      uint8_t expected = kUnclaimed;
+      if (state_[c].load(std::memory_order_relaxed) != kUnclaimed ||
+          !state_[c].compare_exchange_strong(expected, kPacking, std::memory_order_relaxed))
+        continue;
+      pack(c * chunk_, std::min(panels_, (c + 1) * chunk_));
+      state_[c].store(kPacked, std::memory_order_release);
+    }
+    int64_t spins = 0;
+    for (int64_t c = c0; c < c1; ++c)
+      while (state_[c].load(std::memory_order_acquire) != kPacked) spinWait(spins);
+  }
+
+ private:
+  static constexpr uint8_t kUnclaimed = 0, kPacking = 1, kPacked = 2;
+  int64_t chunk_;
+  std::unique_ptr<std::atomic<uint8_t>[]> state_;
+  int64_t panels_ = 0;
+};
+
 template <typename T>
 void gemmPacked(ThreadPool& pool, int nthreads, const KernelSet<T>& ks, const Operands<T>& p) {
   const int64_t M = p.M, N = p.N, K = p.K;
@@ -233,37 +289,50 @@ void gemmPacked(ThreadPool& pool, int nthreads, const KernelSet<T>& ks, const Op
   const int64_t gmNatural = ceilDiv(M, mcbNatural);
 
   if (T_ > 1 && gmNatural < T_) {
-    // Local scheme. gm x gn is a multiple of T_ so the items divide evenly.
-    const int64_t pnAll = ceilDiv(N, NR);
-    int64_t gm = gmNatural;
-    int64_t gn = std::min(pnAll, T_ / gcd64(gm, T_));
-    const int64_t rowsPer = roundUp(ceilDiv(M, gm), MR);
-    gm = ceilDiv(M, rowsPer);
-    const int64_t colsPer = ceilDiv(pnAll, gn) * NR;
-    gn = ceilDiv(N, colsPer);
-    const int64_t items = gm * gn;
-    const int64_t slots = std::min<int64_t>(T_, items);
-    const int64_t aElems = alignElems<T>(rowsPer * kcb), bElems = alignElems<T>(std::min(roundUp(colsPer, NR), ncb) * kcb);
-    auto buf = allocAligned<T>(slots * (aElems + bElems));
-    std::atomic<int64_t> next{0};
-    auto slotFn = [&](int64_t slot) {
-      T* Ap = buf.get() + slot * (aElems + bElems);
-      T* Bp = Ap + aElems;
-      for (int64_t item; (item = next.fetch_add(1, std::memory_order_relaxed)) < items;) {
-        const int64_t i0 = (item / gn) * rowsPer, rows = std::min(rowsPer, M - i0);
-        const int64_t j0 = (item % gn) * colsPer, cols = std::min(colsPer, N - j0);
-        for (int64_t jc = 0; jc < cols; jc += ncb) {
-          const int64_t nc = std::min(ncb, cols - jc);
-          for (int64_t pc = 0; pc < K; pc += kcb) {
-            const int64_t kc = std::min(kcb, K - pc);
-            ks.packB(kc, nc, p.B + pc * p.rsB + (j0 + jc) * p.csB, p.rsB, p.csB, Bp);
-            ks.packA(rows, kc, p.A + i0 * p.rsA + pc * p.csA, p.rsA, p.csA, Ap);
-            macroKernel(ks, rows, nc, kc, Ap, Bp, p.C + i0 * p.rsC + (j0 + jc) * p.csC, p.rsC, p.csC, pc > 0);
+    // Shared-A scheme. Items: gm row blocks x gn column slices of each N block; the
+    // slices split the block's NR panels as evenly as possible, and gm x gn is a
+    // multiple of the thread count, so that the items divide evenly between threads.
+    const int64_t mcb = mcbNatural, gm = gmNatural;
+    const int64_t pnMax = ceilDiv(std::min(N, ncb), NR);  // panels in the widest N block
+    const int64_t gnWanted = roundUp(ceilDiv(kItemsPerThread * T_, gm), T_ / std::gcd(gm, T_));
+    const int64_t aElems = alignElems<T>(roundUp(M, MR) * kcb);
+    const int64_t bElems = alignElems<T>(ceilDiv(pnMax, std::min(pnMax, gnWanted)) * NR * kcb);
+    auto buf = allocAligned<T>(aElems + T_ * bElems);
+    T* Ap = buf.get();
+    const int64_t pm = ceilDiv(M, MR);
+    SharedPanels sharedA(pm, kPanelsPerChunk);
+    for (int64_t jc = 0; jc < N; jc += ncb) {
+      const int64_t nc = std::min(ncb, N - jc);
+      const int64_t pn = ceilDiv(nc, NR);
+      const int64_t gn = std::min(pn, gnWanted), items = gm * gn;
+      for (int64_t pc = 0; pc < K; pc += kcb) {
+        const int64_t kc = std::min(kcb, K - pc);
+        sharedA.reset(pm);
+        auto packA = [&](int64_t q0, int64_t q1) {
+          const int64_t r0 = q0 * MR, rows = std::min(M, q1 * MR) - r0;
+          ks.packA(rows, kc, p.A + r0 * p.rsA + pc * p.csA, p.rsA, p.csA, Ap + r0 * kc);
+        };
+        std::atomic<int64_t> next{0};
+        pool.parallelFor(T_, [&](int64_t slot) {
+          T* Bp = buf.get() + aElems + slot * bElems;
+          int64_t packed = -1;  // the slice in Bp
+          for (int64_t item; (item = next.fetch_add(1, std::memory_order_relaxed)) < items;) {
+            // Column-major item order: a slot that claims consecutive items of one slice
+            // packs its B once.
+            const int64_t bn = item / gm, bm = item % gm;
+            const int64_t i0 = bm * mcb, rows = std::min(mcb, M - i0);
+            const int64_t q0 = bn * pn / gn, q1 = (bn + 1) * pn / gn;  // panel range
+            const int64_t j0 = jc + q0 * NR, cols = std::min(q1 * NR, nc) - q0 * NR;
+            if (bn != packed) {
+              ks.packB(kc, cols, p.B + pc * p.rsB + j0 * p.csB, p.rsB, p.csB, Bp);
+              packed = bn;
+            }
+            sharedA.need(i0 / MR, ceilDiv(i0 + rows, MR), packA);
+            macroKernel(ks, rows, cols, kc, Ap + i0 * kc, Bp, p.C + i0 * p.rsC + j0 * p.csC, p.rsC, p.csC, pc > 0);
           }
-        }
+        });
       }
-    };
-    pool.parallelFor(slots, slotFn);
+    }
     return;
   }
 
@@ -277,6 +346,10 @@ void gemmPacked(ThreadPool& pool, int nthreads, const KernelSet<T>& ks, const Op
   const int64_t bElems = alignElems<T>(roundUp(std::min(N, ncb), NR) * kcb), aElems = alignElems<T>(mcb * kcb);
   auto buf = allocAligned<T>(bElems + slots * aElems);
   T* Bp = buf.get();
+  // B chunks: a few per thread (one when single-threaded): row-major B packs fastest
+  // in long row segments.
+  const int64_t pnMax = ceilDiv(std::min(N, ncb), NR);
+  SharedPanels sharedB(pnMax, T_ > 1 ? std::max(kPanelsPerChunk, ceilDiv(pnMax, kItemsPerThread * T_)) : pnMax);
 
   for (int64_t jc = 0; jc < N; jc += ncb) {
     const int64_t nc = std::min(ncb, N - jc);
@@ -284,27 +357,20 @@ void gemmPacked(ThreadPool& pool, int nthreads, const KernelSet<T>& ks, const Op
     for (int64_t pc = 0; pc < K; pc += kcb) {
       const int64_t kc = std::min(kcb, K - pc);
       const T* Bblk = p.B + pc * p.rsB + jc * p.csB;
-      // Pack B: split in panel ranges between the threads.
-      const int64_t bChunks = std::min<int64_t>(pn, T_);
-      auto packTask = [&](int64_t t) {
-        const int64_t per = ceilDiv(pn, bChunks);
-        const int64_t q0 = t * per, q1 = std::min(pn, q0 + per);
-        if (q0 >= q1) return;
+      sharedB.reset(pn);
+      auto packB = [&](int64_t q0, int64_t q1) {
         const int64_t j0 = q0 * NR, cols = std::min(nc, q1 * NR) - j0;
         ks.packB(kc, cols, Bblk + j0 * p.csB, p.rsB, p.csB, Bp + q0 * NR * kc);
       };
-      if (bChunks > 1) {
-        pool.parallelFor(bChunks, packTask);
-      } else {
-        packTask(0);
-      }
-      // M blocks, claimed dynamically; each slot packs A into its own buffer.
+      // M blocks, claimed dynamically; each slot packs A into its own buffer, then B
+      // together with the others.
       std::atomic<int64_t> next{0};
       auto slotFn = [&](int64_t slot) {
         T* Ap = buf.get() + bElems + slot * aElems;
         for (int64_t bm; (bm = next.fetch_add(1, std::memory_order_relaxed)) < gm;) {
           const int64_t i0 = bm * mcb, rows = std::min(mcb, M - i0);
           ks.packA(rows, kc, p.A + i0 * p.rsA + pc * p.csA, p.rsA, p.csA, Ap);
+          sharedB.need(0, pn, packB);
           macroKernel(ks, rows, nc, kc, Ap, Bp, p.C + i0 * p.rsC + jc * p.csC, p.rsC, p.csC, pc > 0);
         }
       };

@@ -26,6 +26,9 @@ struct KernelSet {
   int64_t mc, kc, nc;      // cache blocking (upper bounds; the driver balances blocks)
   // C[0..MR)[0..NR) at c with row stride ldc and unit column stride.
   void (*micro)(int64_t kc, const T* a, const T* b, T* c, int64_t ldc, bool accumulate);
+  // The same for the first `rows` (1 <= rows < MR) rows only, or nullptr (the driver
+  // then runs micro into a scratch tile). Same per-element arithmetic as micro.
+  void (*microEdge)(int rows, int64_t kc, const T* a, const T* b, T* c, int64_t ldc, bool accumulate);
   // Packs A[i0.., k0..] (mc x kc, strided, pointer already offset) into row panels.
   void (*packA)(int64_t mc, int64_t kc, const T* A, int64_t rsA, int64_t csA, T* dst);
   // Packs B (kc x nc, strided, pointer already offset) into column panels.

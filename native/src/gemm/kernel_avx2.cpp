@@ -130,6 +130,60 @@ void micro(int64_t kc, const T* __restrict a, const T* __restrict b, T* __restri
 #undef TG_STORE
 }
 
+// The same for the last row panel when it has ROWS < MR rows (e.g. 2 of M = 128): reads
+// the zero-padded MR-row panel but computes and stores only ROWS rows, with the same
+// per-element FMA chain as micro. Saves the padding FMAs and the scratch-tile copy.
+template <typename T, int ROWS>
+void microRows(int64_t kc, const T* __restrict a, const T* __restrict b, T* __restrict c, int64_t ldc,
+               bool accumulate) {
+  using V = Vec<T>;
+  using R = typename V::R;
+  constexpr int W = V::W;
+  R c00 = V::zero(), c01 = V::zero(), c10 = V::zero(), c11 = V::zero();
+  R c20 = V::zero(), c21 = V::zero(), c30 = V::zero(), c31 = V::zero();
+  R c40 = V::zero(), c41 = V::zero();
+  for (int r = 0; r < ROWS; ++r) {
+    _mm_prefetch(reinterpret_cast<const char*>(c + r * ldc), _MM_HINT_T0);
+    _mm_prefetch(reinterpret_cast<const char*>(c + r * ldc + 2 * W - 1), _MM_HINT_T0);
+  }
+  for (int64_t k = 0; k < kc; ++k, a += MR, b += 2 * W) {
+    const R b0 = V::load(b), b1 = V::load(b + W);
+#define TG_ROW(r)                                    \
+  if constexpr (ROWS > r) {                          \
+    const R av = V::bcast(a + r);                    \
+    c##r##0 = V::fma(av, b0, c##r##0);               \
+    c##r##1 = V::fma(av, b1, c##r##1);               \
+  }
+    TG_ROW(0) TG_ROW(1) TG_ROW(2) TG_ROW(3) TG_ROW(4)
+#undef TG_ROW
+  }
+#define TG_STORE(r)                                                          \
+  if constexpr (ROWS > r) {                                                  \
+    T* cr = c + (r) * ldc;                                                   \
+    if (accumulate) {                                                        \
+      V::storeu(cr, V::add(V::loadu(cr), c##r##0));                          \
+      V::storeu(cr + W, V::add(V::loadu(cr + W), c##r##1));                  \
+    } else {                                                                 \
+      V::storeu(cr, c##r##0);                                                \
+      V::storeu(cr + W, c##r##1);                                            \
+    }                                                                        \
+  }
+  TG_STORE(0) TG_STORE(1) TG_STORE(2) TG_STORE(3) TG_STORE(4)
+#undef TG_STORE
+}
+
+template <typename T>
+void microEdge(int rows, int64_t kc, const T* a, const T* b, T* c, int64_t ldc, bool accumulate) {
+  switch (rows) {
+    case 1: microRows<T, 1>(kc, a, b, c, ldc, accumulate); break;
+    case 2: microRows<T, 2>(kc, a, b, c, ldc, accumulate); break;
+    case 3: microRows<T, 3>(kc, a, b, c, ldc, accumulate); break;
+    case 4: microRows<T, 4>(kc, a, b, c, ldc, accumulate); break;
+    case 5: microRows<T, 5>(kc, a, b, c, ldc, accumulate); break;
+    default: break;
+  }
+}
+
 
 // ---------------------------------------------------------------------------------
 // Direct (unpacked) kernel for small problems: B rows and C rows are contiguous
@@ -319,9 +373,13 @@ void packBF32(int64_t kc, int64_t nc, const float* B, int64_t rsB, int64_t csB, 
         _mm256_store_ps(dst + k * NR + 8, _mm256_loadu_ps(s + 8));
       }
     } else if (rsB == 1) {
-      // Transposed B: column c is contiguous along k. 8x8 transposes.
+      // Transposed B: column c is contiguous along k. 8x8 transposes. As for A, fetch
+      // the next panel's columns (short streams) while this one is transposed.
+      const bool prefetchNext = j0 + 2 * NR <= nc;
       int64_t k = 0;
       for (; k + 8 <= kc; k += 8) {
+        if (prefetchNext && k % 16 == 0)
+          for (int c = 0; c < NR; ++c) _mm_prefetch(reinterpret_cast<const char*>(src + (NR + c) * csB + k), _MM_HINT_T0);
         for (int g = 0; g < 2; ++g) {
           const float* s = src + g * 8 * csB + k;
           __m256 r0 = _mm256_loadu_ps(s), r1 = _mm256_loadu_ps(s + csB), r2 = _mm256_loadu_ps(s + 2 * csB),
@@ -406,8 +464,13 @@ void packAF32(int64_t mc, int64_t kc, const float* A, int64_t rsA, int64_t csA, 
     const float* src = A + i0 * rsA;
     if (csA == 1) {
       // Row-major A: transpose 6 rows x 8 k at a time (two zero rows pad the 8x8).
+      // The rows are short streams (kc values each) that the hardware prefetcher
+      // barely ramps up on: fetch the next panel's rows while this one is transposed.
+      const bool prefetchNext = i0 + 2 * MR <= mc;
       int64_t k = 0;
       for (; k + 8 <= kc; k += 8) {
+        if (prefetchNext && k % 16 == 0)
+          for (int r = 0; r < MR; ++r) _mm_prefetch(reinterpret_cast<const char*>(src + (MR + r) * rsA + k), _MM_HINT_T0);
         __m256 r0 = _mm256_loadu_ps(src + k), r1 = _mm256_loadu_ps(src + rsA + k),
                r2 = _mm256_loadu_ps(src + 2 * rsA + k), r3 = _mm256_loadu_ps(src + 3 * rsA + k),
                r4 = _mm256_loadu_ps(src + 4 * rsA + k), r5 = _mm256_loadu_ps(src + 5 * rsA + k),
@@ -476,10 +539,10 @@ void packAF64(int64_t mc, int64_t kc, const double* A, int64_t rsA, int64_t csA,
 }
 
 const KernelSet<float> kAvx2F32 = {
-    "avx2", MR, 16, 144, 256, 4080, &micro<float>, &packAF32, &packBF32, &direct<float>,
+    "avx2", MR, 16, 144, 256, 4080, &micro<float>, &microEdge<float>, &packAF32, &packBF32, &direct<float>,
 };
 const KernelSet<double> kAvx2F64 = {
-    "avx2", MR, 8, 72, 256, 4080, &micro<double>, &packAF64, &packBF64, &direct<double>,
+    "avx2", MR, 8, 72, 256, 4080, &micro<double>, &microEdge<double>, &packAF64, &packBF64, &direct<double>,
 };
 
 }  // namespace

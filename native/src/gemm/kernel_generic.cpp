@@ -50,6 +50,7 @@ constexpr int kMrF = 4, kNrF = 8, kMrD = 4, kNrD = 4;
 const KernelSet<float> kGenericF32 = {
     "generic", kMrF, kNrF, 128, 256, 2048,
     &microGeneric<float, kMrF, kNrF>,
+    nullptr,
     &packAGeneric<float, kMrF>,
     &packBGeneric<float, kNrF>,
     &directGeneric<float>,
@@ -57,6 +58,7 @@ const KernelSet<float> kGenericF32 = {
 const KernelSet<double> kGenericF64 = {
     "generic", kMrD, kNrD, 96, 256, 2048,
     &microGeneric<double, kMrD, kNrD>,
+    nullptr,
     &packAGeneric<double, kMrD>,
     &packBGeneric<double, kNrD>,
     &directGeneric<double>,
