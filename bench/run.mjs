@@ -1,9 +1,13 @@
-// npm run bench [-- --json] [--only W1,W2] : tensorgrad's workloads, and the same in
-// PyTorch side by side when /usr/bin/python3 has torch (apt-get install -y python3-torch).
+// npm run bench [-- --json] [--only W1,W2] [--rounds N] : tensorgrad's workloads, and the
+// same in PyTorch side by side when /usr/bin/python3 has torch (apt-get install -y
+// python3-torch).
 // PyTorch runs once per thread setting (1, 2 and its default, with OpenBLAS/OpenMP limited
 // to the same count) and its best figure per row is compared. tensorgrad runs with its
 // default thread count and with 1 thread (compared with PyTorch's 1-thread run), because
-// on this shared 2-core VM the second core is not always really available.
+// on this shared 2-core VM the second core is not always really available. With --rounds N
+// (default 1) the whole comparison runs N times, alternating the two libraries, and each
+// figure is the median over the rounds: steal from other VMs comes in bursts of seconds
+// that can spoil every repetition of one row within a round.
 import { execFileSync, spawnSync } from 'child_process';
 import * as os from 'os';
 import * as path from 'path';
@@ -16,6 +20,7 @@ const args = process.argv.slice(2);
 const json = args.includes('--json');
 const onlyArg = args.includes('--only') ? args[args.indexOf('--only') + 1] : '';
 const only = new Set(onlyArg ? onlyArg.split(',') : []);
+const rounds = args.includes('--rounds') ? Math.max(1, Number(args[args.indexOf('--rounds') + 1]) || 1) : 1;
 const PYTHON = '/usr/bin/python3';
 
 const higherIsBetter = (name) => /\((GFLOP|GB)\/s\)/.test(name);
@@ -36,6 +41,12 @@ function best(results, name) {
   return higherIsBetter(name) ? Math.max(...values) : Math.min(...values);
 }
 
+/** Per row, the median over a list of {row: value} results. */
+function medianOf(results) {
+  const mid = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  return Object.fromEntries(Object.keys(results[0]).map((k) => [k, mid(results.map((r) => r[k]))]));
+}
+
 // The FMA peak of one core: a register-only FMA loop in the addon (native/src/peak*.cpp).
 // The clock the OS reports here is the nominal one, not the boost clock the loop runs at,
 // so the bench shows the clock that 32 FLOP/cycle (two 8-lane FMA pipes) implies instead.
@@ -47,17 +58,26 @@ function measurePeak() {
 const peak = measurePeak();
 
 const threads = tg.getNumThreads();
-const ours = runWorkloads(only);
-tg.setNumThreads(1);
-const ours1 = runWorkloads(only);
-tg.setNumThreads(threads);
-
+const withTorch = torchAvailable();
+const samples = { ours: [], ours1: [], torchBest: [], torch1: [] };
+for (let round = 0; round < rounds; round++) {
+  samples.ours.push(runWorkloads(only));
+  tg.setNumThreads(1);
+  samples.ours1.push(runWorkloads(only));
+  tg.setNumThreads(threads);
+  if (withTorch) {
+    const runs = [runTorch(1), runTorch(2), runTorch(null)];
+    samples.torch1.push(runs[0]);
+    samples.torchBest.push(Object.fromEntries(Object.keys(runs[0]).map((k) => [k, best(runs, k)])));
+  }
+}
+const ours = medianOf(samples.ours);
+const ours1 = medianOf(samples.ours1);
 let torchBest = null;
 let torch1 = null;
-if (torchAvailable()) {
-  const runs = [runTorch(1), runTorch(2), runTorch(null)];
-  torch1 = runs[0];
-  torchBest = Object.fromEntries(Object.keys(runs[0]).map((k) => [k, best(runs, k)]));
+if (withTorch) {
+  torchBest = medianOf(samples.torchBest);
+  torch1 = medianOf(samples.torch1);
 }
 
 const rows = Object.keys(ours).map((name) => {
