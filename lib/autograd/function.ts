@@ -16,12 +16,12 @@ export class Node<Info = unknown> {
   /** Creation order; descending order is a topological order of the graph. */
   readonly seq = nextSequenceNr++;
   /** One entry per tensor argument of the op: where its gradient goes (null: nowhere). */
-  readonly next: (Edge | null)[] = [];
+  readonly next: (Edge | null)[];
   /** Shape and dtype of each tensor argument: the engine sums and casts gradients to them. */
-  readonly inputShapes: (readonly number[])[] = [];
-  readonly inputDTypes: DType[] = [];
+  readonly inputShapes: (readonly number[])[];
+  readonly inputDTypes: DType[];
   /** needsInputGrad[i]: whether tensor argument i requires grad. */
-  readonly needsInputGrad: boolean[] = [];
+  readonly needsInputGrad: boolean[];
   /** Op-specific values stashed by forward for backward (shapes, dims, scalars). */
   info!: Info;
   /** Non-leaf tensors whose .grad should be kept (retainGrad). */
@@ -38,9 +38,15 @@ export class Node<Info = unknown> {
   private released = false;
   private readonly def: OpDef<any[], Info>;
 
-  constructor(def: OpDef<any[], Info>, name: string) {
+  /** `inputs`: the op's tensor arguments, in order. (Each array is made at its final
+   * size: growing four empty arrays by push was a fifth of a recorded op's cost.) */
+  constructor(def: OpDef<any[], Info>, name: string, inputs: readonly Tensor[]) {
     this.def = def;
     this.name = name;
+    this.next = inputs.map((t) => (t.requiresGrad ? (t.gradFn ?? t) : null));
+    this.needsInputGrad = inputs.map((t) => t.requiresGrad);
+    this.inputShapes = inputs.map((t) => t.shape);
+    this.inputDTypes = inputs.map((t) => t.dtype);
   }
 
   /** Saves tensors for backward, remembering their versions (to detect in-place edits). */
@@ -130,24 +136,17 @@ export interface OpDef<Args extends any[], Info = unknown> {
 }
 
 // The ctx handed to forward when nothing is recorded: saving is a no-op.
-const NOT_RECORDING = new Node<any>({ name: '', forward: () => undefined as never, backward: () => [] }, '');
+const NOT_RECORDING = new Node<any>({ name: '', forward: () => undefined as never, backward: () => [] }, '', []);
 
 function requiresGrad(x: unknown): boolean {
   if (x instanceof Tensor) return x.requiresGrad;
   return Array.isArray(x) && x.some((t) => t instanceof Tensor && t.requiresGrad);
 }
 
-function addEdge(node: Node<any>, t: Tensor): void {
-  node.next.push(t.requiresGrad ? (t.gradFn ?? t) : null);
-  node.needsInputGrad.push(t.requiresGrad);
-  node.inputShapes.push(t.shape);
-  node.inputDTypes.push(t.dtype);
-}
-
-/** The edges of one argument: a tensor, or the tensors in an array argument. */
-function addEdges(node: Node<any>, a: unknown): void {
-  if (a instanceof Tensor) addEdge(node, a);
-  else if (Array.isArray(a)) for (const t of a) if (t instanceof Tensor) addEdge(node, t);
+/** Appends the tensors of one argument: a tensor, or the tensors in an array argument. */
+function collectTensors(into: Tensor[], a: unknown): void {
+  if (a instanceof Tensor) into.push(a);
+  else if (Array.isArray(a)) for (const t of a) if (t instanceof Tensor) into.push(t);
 }
 
 const MAX_ARGS = 6;
@@ -165,8 +164,10 @@ export function defineOp<Args extends any[], Info = unknown>(def: OpDef<Args, In
       (requiresGrad(a0) || requiresGrad(a1) || requiresGrad(a2) || requiresGrad(a3) || requiresGrad(a4) || requiresGrad(a5));
     if (!record) return forward(NOT_RECORDING as Node<Info>, a0, a1, a2, a3, a4, a5);
 
-    const node = new Node<Info>(def, def.name);
-    addEdges(node, a0), addEdges(node, a1), addEdges(node, a2), addEdges(node, a3), addEdges(node, a4), addEdges(node, a5);
+    const inputs: Tensor[] = [];
+    collectTensors(inputs, a0), collectTensors(inputs, a1), collectTensors(inputs, a2);
+    collectTensors(inputs, a3), collectTensors(inputs, a4), collectTensors(inputs, a5);
+    const node = new Node<Info>(def, def.name, inputs);
     // Forward is computed without recording: composite forwards stay one node.
     gradMode.enabled = false;
     let out: Tensor;
