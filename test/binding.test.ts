@@ -69,6 +69,9 @@ const cases: Case[] = [
   ['a float index', () => (views(vec(1), vec(4), vec(1)), native.indexOp(IndexOp.Gather, buf(1), buf(4), buf(1), 0)), Error, /^index: index must be int32, got float32/],
   ['a float condition', () => (views(vec(4), vec(4), vec(4), vec(4)), native.where(buf(4), buf(4), buf(4), buf(4))), Error, /^where: condition must be bool, got float32/],
   ['0 threads', () => native.setNumThreads(0), RangeError, /^setNumThreads: expected an integer in 1\.\.1024/],
+  ['a NaN peak duration', () => native.fmaPeak(NaN), Error, /^fmaPeak: seconds must be in \(0, 60\], got nan/],
+  ['a peak duration given as a string', () => (native.fmaPeak as (s: unknown) => number)('1'), TypeError, /^fmaPeak: argument 0 must be a number/],
+  ['a buffer that is not an ArrayBuffer', () => (native.adviseHugePages as (b: unknown) => void)(new Float32Array(4)), TypeError, /^adviseHugePages: expected an ArrayBuffer/],
 ];
 
 describe('native entry points reject bad calls', () => {
@@ -91,5 +94,20 @@ describe('native entry points reject bad calls', () => {
     native.copy(out.buffer, new Float32Array([7]).buffer);
     expect(Array.from(out)).toEqual([7, 7, 7, 7]);
     expect(tg.tensor([1, 2]).add(1).tolist()).toEqual([2, 3]);
+  });
+});
+
+describe('CPU facts', () => {
+  // The register-only FMA loop: on an AVX2 CPU its rate must be that of at least a slow
+  // core (8-lane FMAs: > 10 GFLOP/s) and below what one core can issue (< 2 FMA pipes x
+  // 16 FLOP x 6 GHz); elsewhere it is an error naming the reason.
+  test('measureFmaPeak', () => {
+    if (tg.simd === 'avx2') {
+      const gflops = tg.measureFmaPeak(0.02);
+      expect(gflops).toBeGreaterThan(10);
+      expect(gflops).toBeLessThan(2 * 16 * 6);
+    } else {
+      expect(() => tg.measureFmaPeak(0.02)).toThrow(/only measured for AVX2\+FMA CPUs/);
+    }
   });
 });
