@@ -30,18 +30,20 @@ function gemmGflops(m, k, n, transpose) {
   return flops / timed(() => a.matmul(b), 7, inner) / 1e9;
 }
 
-function addOverhead(requiresGrad) {
+/** W2: µs per a.add(b) on 3x2 float32 tensors (also bench/add-overhead.mjs). */
+export function addOverhead(requiresGrad) {
   const a = tg.tensor([[1, 2], [3, 4], [5, 6]], { requiresGrad });
   const b = tg.tensor([[6, 5], [4, 3], [2, 1]], { requiresGrad });
   return timed(() => a.add(b), 9, 20000) * 1e6;
 }
 
-function applesEpoch() {
+/** One epoch of the apples/oranges regression (W3; bench/epoch-profile.mjs counts its instructions). */
+export function makeApplesEpoch() {
   const inputs = tg.tensor([[73, 67, 43], [91, 88, 64], [87, 134, 58], [102, 43, 37], [69, 96, 70]]);
   const targets = tg.tensor([[56, 70], [81, 101], [119, 133], [22, 37], [103, 119]]);
   const w = tg.tensor([[1.25, 1.375, 0.125], [-1.25, 1.375, -0.625]], { requiresGrad: true });
   const b = tg.tensor([0.875, 0.625], { requiresGrad: true });
-  const epoch = () => {
+  return () => {
     const preds = inputs.matmul(w.t()).add(b);
     const diff = preds.sub(targets);
     const loss = diff.mul(diff).sum().div(diff.numel());
@@ -53,7 +55,6 @@ function applesEpoch() {
       b.grad.zero_();
     });
   };
-  return timed(epoch, 9, 2000) * 1e6;
 }
 
 function polynomialFit() {
@@ -116,7 +117,7 @@ export function runWorkloads(only) {
     out['W2 add 3x2 (µs/op)'] = addOverhead(false);
     out['W2 add 3x2 requiresGrad (µs/op)'] = addOverhead(true);
   }
-  if (want('W3')) out['W3 apples epoch (µs)'] = applesEpoch();
+  if (want('W3')) out['W3 apples epoch (µs)'] = timed(makeApplesEpoch(), 9, 2000) * 1e6;
   if (want('W4')) out['W4 polynomial fit (ms)'] = polynomialFit();
   if (want('W5')) out['W5 mlp step (ms)'] = mlpStep();
   if (want('W6')) Object.assign(out, bandwidth());

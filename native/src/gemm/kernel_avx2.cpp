@@ -366,13 +366,8 @@ void packBF32(int64_t kc, int64_t nc, const float* B, int64_t rsB, int64_t csB, 
   int64_t j0 = 0;
   for (; j0 + NR <= nc; j0 += NR, dst += NR * kc) {
     const float* src = B + j0 * csB;
-    if (csB == 1) {
-      for (int64_t k = 0; k < kc; ++k) {
-        const float* s = src + k * rsB;
-        _mm256_store_ps(dst + k * NR, _mm256_loadu_ps(s));
-        _mm256_store_ps(dst + k * NR + 8, _mm256_loadu_ps(s + 8));
-      }
-    } else if (rsB == 1) {
+    // (Row-major B returned above: a full panel needs nc >= NR.)
+    if (rsB == 1) {
       // Transposed B: column c is contiguous along k. 8x8 transposes. As for A, fetch
       // the next panel's columns (short streams) while this one is transposed.
       const bool prefetchNext = j0 + 2 * NR <= nc;
@@ -427,13 +422,8 @@ void packBF64(int64_t kc, int64_t nc, const double* B, int64_t rsB, int64_t csB,
   int64_t j0 = 0;
   for (; j0 + NR <= nc; j0 += NR, dst += NR * kc) {
     const double* src = B + j0 * csB;
-    if (csB == 1) {
-      for (int64_t k = 0; k < kc; ++k) {
-        const double* s = src + k * rsB;
-        _mm256_store_pd(dst + k * NR, _mm256_loadu_pd(s));
-        _mm256_store_pd(dst + k * NR + 4, _mm256_loadu_pd(s + 4));
-      }
-    } else if (rsB == 1) {
+    // (Row-major B returned above, as for float.)
+    if (rsB == 1) {
       int64_t k = 0;
       for (; k + 4 <= kc; k += 4) {
         for (int g = 0; g < 2; ++g) {
