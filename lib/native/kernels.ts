@@ -12,19 +12,7 @@ type Buffer = ArrayBuffer;
 // Each view argument travels as its ArrayBuffer, described in the scratch buffer by
 // [dtype, ndim, offset, shape..., strides...] (see binding/views.h).
 function put(t: Tensor): Buffer {
-  const shape = t.shape;
-  const strides = t._strides;
-  const n = shape.length;
-  const s = t._storage;
-  meta[pos] = s.code;
-  meta[pos + 1] = n;
-  meta[pos + 2] = s.origin + t._offset;
-  for (let i = 0; i < n; ++i) {
-    meta[pos + 3 + i] = shape[i];
-    meta[pos + 3 + n + i] = strides[i];
-  }
-  pos += 3 + 2 * n;
-  return s.buffer;
+  return putAs(t, t.shape);
 }
 
 /** Writes t's view as read with `shape` (broadcast: missing and size-1 dims get stride 0). */

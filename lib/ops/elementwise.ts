@@ -85,25 +85,24 @@ function binaryOut(op: string, code: number, a: Tensor, b: TensorOrScalar, dtype
 
 // ---- arithmetic -----------------------------------------------------------------------
 
-const addOp = defineOp({
-  name: 'AddBackward0',
-  forward: (ctx, a: Tensor, b: TensorOrScalar, alpha: number) => {
-    ctx.info = alpha;
-    const scaled = alpha === 1 ? b : typeof b === 'number' ? b * alpha : binaryOut('add', BinaryOp.Mul, b, alpha, b.dtype);
-    return binaryOut('add', BinaryOp.Add, a, scaled, a.dtype);
-  },
-  backward: (ctx, g) => [g, ctx.info === 1 ? g : g.mul(ctx.info as number)],
-});
-
-const subOp = defineOp({
-  name: 'SubBackward0',
-  forward: (ctx, a: Tensor, b: TensorOrScalar, alpha: number) => {
-    ctx.info = alpha;
-    const scaled = alpha === 1 ? b : typeof b === 'number' ? b * alpha : binaryOut('sub', BinaryOp.Mul, b, alpha, b.dtype);
-    return binaryOut('sub', BinaryOp.Sub, a, scaled, a.dtype);
-  },
-  backward: (ctx, g) => [g, ctx.info === 1 ? g.neg() : g.mul(-(ctx.info as number))],
-});
+/** a + alpha * b or a - alpha * b. b's gradient is (±g) * alpha, as PyTorch computes it. */
+function addSubOp(name: string, op: 'add' | 'sub', code: number) {
+  return defineOp({
+    name,
+    forward: (ctx, a: Tensor, b: TensorOrScalar, alpha: number) => {
+      ctx.info = alpha;
+      const scaled = alpha === 1 ? b : typeof b === 'number' ? b * alpha : binaryOut(op, BinaryOp.Mul, b, alpha, b.dtype);
+      return binaryOut(op, code, a, scaled, a.dtype);
+    },
+    backward: (ctx, g) => {
+      const alpha = ctx.info as number;
+      const gb = op === 'sub' ? g.neg() : g;
+      return [g, alpha === 1 ? gb : gb.mul(alpha)];
+    },
+  });
+}
+const addOp = addSubOp('AddBackward0', 'add', BinaryOp.Add);
+const subOp = addSubOp('SubBackward0', 'sub', BinaryOp.Sub);
 
 function alphaOf(op: string, options?: { alpha?: number }): number {
   const alpha = options?.alpha ?? 1;

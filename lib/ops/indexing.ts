@@ -109,21 +109,20 @@ export function stack(tensors: Tensor[], dim = 0): Tensor {
 // Scatter-adds g into zeros of `shape` (the gradient of indexSelect / gather); its own
 // gradient is the corresponding select, so higher-order gradients work. These ops save
 // their index, as PyTorch does: an in-place change to it before backward is detected.
-const indexAddInto = defineOp({
-  name: 'IndexAddBackward0',
-  forward: (ctx, g: Tensor, shape: number[], dim: number, index: Tensor) => {
-    ctx.info = dim;
-    ctx.saveForBackward(index);
-    const out = Tensor._empty(shape, g.dtype);
-    kernels.indexOp(IndexOp.IndexAdd, out, g, index, dim);
-    return out;
-  },
-  backward: (ctx, gg): Tensor[] => {
-    const dim = ctx.info as number;
-    const [index] = ctx.saved;
-    return [indexSelectOp(gg, dim, index)];
-  },
-});
+function scatterIntoOp(name: string, code: number, select: (gg: Tensor, dim: number, index: Tensor) => Tensor) {
+  return defineOp({
+    name,
+    forward: (ctx, g: Tensor, shape: number[], dim: number, index: Tensor) => {
+      ctx.info = dim;
+      ctx.saveForBackward(index);
+      const out = Tensor._empty(shape, g.dtype);
+      kernels.indexOp(code, out, g, index, dim);
+      return out;
+    },
+    backward: (ctx, gg): Tensor[] => [select(gg, ctx.info as number, ctx.saved[0])],
+  });
+}
+const indexAddInto = scatterIntoOp('IndexAddBackward0', IndexOp.IndexAdd, (gg, dim, index) => indexSelectOp(gg, dim, index));
 
 const indexSelectOp = defineOp({
   name: 'IndexSelectBackward0',
@@ -153,21 +152,7 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   return indexSelectOp(x, d, idx);
 }
 
-export const scatterAddInto = defineOp({
-  name: 'ScatterAddBackward0',
-  forward: (ctx, g: Tensor, shape: number[], dim: number, index: Tensor) => {
-    ctx.info = dim;
-    ctx.saveForBackward(index);
-    const out = Tensor._empty(shape, g.dtype);
-    kernels.indexOp(IndexOp.ScatterAdd, out, g, index, dim);
-    return out;
-  },
-  backward: (ctx, gg): Tensor[] => {
-    const dim = ctx.info as number;
-    const [index] = ctx.saved;
-    return [gatherOp(gg, dim, index)];
-  },
-});
+export const scatterAddInto = scatterIntoOp('ScatterAddBackward0', IndexOp.ScatterAdd, (gg, dim, index) => gatherOp(gg, dim, index));
 
 const gatherOp = defineOp({
   name: 'GatherBackward0',
