@@ -62,6 +62,19 @@ constexpr int MR = 6;
 // How far ahead (in elements) the A micro-panel is prefetched.
 constexpr int kPrefetchA = 8 * MR * 4;
 
+// Writes one row of a micro-tile (two vectors at cr), or adds it to what is there.
+template <typename T>
+inline void storeRow(T* cr, typename Vec<T>::R lo, typename Vec<T>::R hi, bool accumulate) {
+  using V = Vec<T>;
+  if (accumulate) {
+    V::storeu(cr, V::add(V::loadu(cr), lo));
+    V::storeu(cr + V::W, V::add(V::loadu(cr + V::W), hi));
+  } else {
+    V::storeu(cr, lo);
+    V::storeu(cr + V::W, hi);
+  }
+}
+
 template <typename T>
 void micro(int64_t kc, const T* __restrict a, const T* __restrict b, T* __restrict c, int64_t ldc,
            bool accumulate) {
@@ -115,17 +128,7 @@ void micro(int64_t kc, const T* __restrict a, const T* __restrict b, T* __restri
     b += 2 * W;
   }
 #undef TG_STEP
-#define TG_STORE(r)                                                          \
-  {                                                                          \
-    T* cr = c + (r) * ldc;                                                   \
-    if (accumulate) {                                                        \
-      V::storeu(cr, V::add(V::loadu(cr), c##r##0));                          \
-      V::storeu(cr + W, V::add(V::loadu(cr + W), c##r##1));                  \
-    } else {                                                                 \
-      V::storeu(cr, c##r##0);                                                \
-      V::storeu(cr + W, c##r##1);                                            \
-    }                                                                        \
-  }
+#define TG_STORE(r) storeRow<T>(c + (r) * ldc, c##r##0, c##r##1, accumulate);
   TG_STORE(0) TG_STORE(1) TG_STORE(2) TG_STORE(3) TG_STORE(4) TG_STORE(5)
 #undef TG_STORE
 }
@@ -157,17 +160,8 @@ void microRows(int64_t kc, const T* __restrict a, const T* __restrict b, T* __re
     TG_ROW(0) TG_ROW(1) TG_ROW(2) TG_ROW(3) TG_ROW(4)
 #undef TG_ROW
   }
-#define TG_STORE(r)                                                          \
-  if constexpr (ROWS > r) {                                                  \
-    T* cr = c + (r) * ldc;                                                   \
-    if (accumulate) {                                                        \
-      V::storeu(cr, V::add(V::loadu(cr), c##r##0));                          \
-      V::storeu(cr + W, V::add(V::loadu(cr + W), c##r##1));                  \
-    } else {                                                                 \
-      V::storeu(cr, c##r##0);                                                \
-      V::storeu(cr + W, c##r##1);                                            \
-    }                                                                        \
-  }
+#define TG_STORE(r) \
+  if constexpr (ROWS > r) storeRow<T>(c + (r) * ldc, c##r##0, c##r##1, accumulate);
   TG_STORE(0) TG_STORE(1) TG_STORE(2) TG_STORE(3) TG_STORE(4)
 #undef TG_STORE
 }
@@ -183,7 +177,6 @@ void microEdge(int rows, int64_t kc, const T* a, const T* b, T* c, int64_t ldc, 
     default: break;
   }
 }
-
 
 // ---------------------------------------------------------------------------------
 // Direct (unpacked) kernel for small problems: B rows and C rows are contiguous
