@@ -128,3 +128,4 @@ export * as data from './data';
 export { save, load } from './io/safetensors';
 export type { Saveable } from './io/safetensors';
 export { saveNpy, loadNpy } from './io/npy';
+export * as threads from './threads';

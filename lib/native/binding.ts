@@ -2,6 +2,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { createRequire } from 'module';
+import type { NativeMemory } from '../storage';
 
 export interface NativeInitInfo {
   unaryOps: string[];
@@ -14,7 +15,8 @@ export interface NativeInitInfo {
   simd: string;
 }
 
-type Buffer = ArrayBuffer;
+/** A view's memory (see NativeMemory in lib/storage.ts). */
+type Buffer = NativeMemory;
 
 /** The N-API surface (binding/addon.cpp). Views are ArrayBuffers described in the scratch buffer. */
 export interface NativeAddon {

@@ -4,10 +4,12 @@ import type { Tensor } from '../tensor';
 import { meta, native } from './binding';
 import * as js from './jskernels';
 import { numelOf } from '../layout';
+import type { NativeMemory } from '../storage';
 
 let pos = 0;
 
-type Buffer = ArrayBuffer;
+/** A view's memory (see NativeMemory in lib/storage.ts). */
+type Buffer = NativeMemory;
 
 // Each view argument travels as its ArrayBuffer, described in the scratch buffer by
 // [dtype, ndim, offset, shape..., strides...] (see binding/views.h).
