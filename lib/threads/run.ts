@@ -33,9 +33,9 @@ export interface RunOptions {
 }
 
 /** The input type of a job function. */
-export type JobInput<J> = J extends JobFunction<infer I, unknown> ? I : never;
+export type JobInput<J> = J extends (input: infer I, ...rest: never[]) => unknown ? I : never;
 /** The result type of a job function. */
-export type JobResult<J> = J extends JobFunction<unknown, infer O> ? Awaited<O> : never;
+export type JobResult<J> = J extends (...args: never[]) => infer O ? Awaited<O> : never;
 
 const op = 'threads.run';
 
