@@ -11,7 +11,10 @@ const importModule = new Function('specifier', 'return import(specifier)') as (s
 /** The module's one function: its default export, or its only exported function. */
 function jobFunction(url: string, mod: Record<string, unknown>): JobFunction {
   if (typeof mod.default === 'function') return mod.default as JobFunction;
+  // A CommonJS module imported from ESM: its exports object is the default export
+  // (and TypeScript compiled to CommonJS keeps its own default export in it).
   const scope = mod.default !== null && typeof mod.default === 'object' ? (mod.default as Record<string, unknown>) : mod;
+  if (typeof scope.default === 'function') return scope.default as JobFunction;
   const functions = Object.values(scope).filter((v) => typeof v === 'function');
   if (functions.length === 1) return functions[0] as JobFunction;
   throw new TypeError(`threads.run: the job module ${url} must export one function (a default export, or a single named one); it exports ${functions.length} functions`);
