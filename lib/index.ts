@@ -129,3 +129,4 @@ export { save, load } from './io/safetensors';
 export type { Saveable } from './io/safetensors';
 export { saveNpy, loadNpy } from './io/npy';
 export * as threads from './threads';
+export * as async from './async';

@@ -39,6 +39,12 @@ export interface NativeAddon {
   adviseHugePages(buffer: ArrayBuffer): void;
   /** One core's float32 FMA throughput in GFLOP/s, measured for `seconds` (AVX2 CPUs only). */
   fmaPeak(seconds: number): number;
+  /** From now on kernel calls are recorded (their views read), not run (tg.async). */
+  asyncBegin(): void;
+  /** Stops recording: run, a Promise of the recorded kernels having run in order on a
+   * libuv thread; otherwise they are dropped. */
+  asyncEnd(run: true): Promise<void>;
+  asyncEnd(run: false): undefined;
 }
 
 // The same names in the same order as native/include/tg/ops.def.

@@ -134,3 +134,23 @@ export function softmax(op: number, out: Tensor, a: Tensor, g: Tensor | null, di
   const da = putAs(a, out.shape);
   native.softmax(op, o, da, g === null ? null : putAs(g, out.shape), dim);
 }
+
+/** Runs `op`, recording its native kernel calls instead of running them, and returns a
+ * Promise of the recorded kernels having run, in order, on a libuv thread (tg.async).
+ * The JS kernels are off meanwhile: they would compute at once, from inputs that
+ * recorded kernels have not written yet. */
+export function recorded<T>(op: () => T): Promise<T> {
+  const jsLimit = js.limit.elements;
+  native.asyncBegin();
+  js.limit.elements = -1;
+  let result: T;
+  try {
+    result = op();
+  } catch (e) {
+    native.asyncEnd(false);
+    return Promise.reject(e);
+  } finally {
+    js.limit.elements = jsLimit;
+  }
+  return native.asyncEnd(true).then(() => result);
+}
