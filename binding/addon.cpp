@@ -435,28 +435,43 @@ class KernelBatch : public Napi::AsyncWorker {
   void Execute() override {
     {
       std::lock_guard<std::mutex> lk(async_->mu);
-      if (async_->closing) return SetError("tg.async: the environment is shutting down");
+      if (async_->closing) {
+        error_ = "tg.async: the environment is shutting down";
+        return;
+      }
       ++async_->running;
     }
     try {
       for (auto& kernel : recording_.kernels) kernel(ctx_);
     } catch (const tg::Error& e) {
-      SetError(e.what());
+      error_ = e.what();
     } catch (const std::bad_alloc&) {
-      SetError("out of memory");
+      error_ = "out of memory";
     }
     std::lock_guard<std::mutex> lk(async_->mu);
     if (--async_->running == 0) async_->idle.notify_all();
   }
 
-  void OnOK() override { deferred_.Resolve(Env().Undefined()); }
-  void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
+  // Settles the promise. A worker terminated mid-batch can no longer run JS: then the
+  // N-API calls fail (node-addon-api throws), and the promise is simply dropped.
+  void OnWorkComplete(Napi::Env env, napi_status status) override {
+    if (status != napi_cancelled) {
+      try {
+        Napi::HandleScope scope(env);
+        if (error_.empty()) deferred_.Resolve(env.Undefined());
+        else deferred_.Reject(Napi::Error::New(env, error_).Value());
+      } catch (const Napi::Error&) {
+      }
+    }
+    Destroy();
+  }
 
  private:
   Napi::Promise::Deferred deferred_;
   tg::Context& ctx_;  // valid while Execute runs: the Instance waits for running batches
   std::shared_ptr<AsyncState> async_;
   Recording recording_;  // its references keep the buffers alive until the batch is deleted
+  std::string error_;    // set by Execute (N-API's SetError would settle through OnError)
 };
 
 // asyncBegin(): the following kernel calls are recorded (see Recording).

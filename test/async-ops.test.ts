@@ -1,4 +1,5 @@
 // tg.async: the ops' results, exactly as the synchronous API's, computed off the event loop.
+import * as path from 'path';
 import { describe, expect, test } from 'vitest';
 import * as tg from '../lib/index';
 
@@ -67,5 +68,11 @@ describe('tg.async', () => {
     // The next ops run normally, synchronous and asynchronous.
     expect(a.sum().item()).toBe(6);
     expect((await tg.async.sum(a)).item()).toBe(6);
+  });
+
+  test('a worker that ends with async ops in flight is torn down cleanly', async () => {
+    const job = path.join(__dirname, 'threads', 'jobs', 'async-leftover.ts');
+    for (let i = 0; i < 3; ++i) await expect(tg.threads.run(job, null)).resolves.toBe('started');
+    expect((await tg.async.sum(tg.ones(10))).item()).toBe(10); // and this process is fine
   });
 });
