@@ -328,7 +328,10 @@ export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntrop
   let smooth = logp.sum(classDim).neg();
   if (options.weight != null) smooth = logp.mul(options.weight.reshape(classDim === 1 ? [C, ...input.shape.slice(2).map(() => 1)] : [C])).sum(classDim).neg();
   smooth = where(keep, smooth, 0);
-  const smoothReduced = reduction === 'none' ? smooth : reduction === 'sum' ? smooth.sum() : smooth.sum().div(keep.sum().to(input.dtype));
+  // The mean divides by what nllLoss's mean divides by: the summed weights of the kept targets.
+  const divisor = () =>
+    options.weight != null ? where(keep, options.weight.to(input.dtype).indexSelect(0, where(keep, target, 0).reshape(-1)).reshape(target.shape.slice()), 0).sum() : keep.sum().to(input.dtype);
+  const smoothReduced = reduction === 'none' ? smooth : reduction === 'sum' ? smooth.sum() : smooth.sum().div(divisor());
   return nllValue.mul(1 - eps).add(smoothReduced.mul(eps / C));
 }
 
