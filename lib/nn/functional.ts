@@ -8,7 +8,7 @@ import { broadcastShapes, numelOf, sameShape } from '../layout';
 import { UnaryOp } from '../native/binding';
 import { addmm } from '../ops/linalg';
 import { checkTensor } from '../ops/movement';
-import { unaryOp, where } from '../ops/elementwise';
+import { maskedGradOp, unaryOp, where } from '../ops/elementwise';
 import { scatterAddInto } from '../ops/indexing';
 
 export type Reduction = 'mean' | 'sum' | 'none';
@@ -361,11 +361,12 @@ export const tanh = (x: Tensor): Tensor => checkTensor('tanh', x).tanh();
 export const softmax = (x: Tensor, dim: number): Tensor => checkTensor('softmax', x).softmax(dim);
 export const logSoftmax = (x: Tensor, dim: number): Tensor => checkTensor('logSoftmax', x).logSoftmax(dim);
 
+const leakyReluBackward = maskedGradOp('LeakyReluBackwardBackward0');
 const leakyReluOp = unaryOp({
   name: 'LeakyReluBackward0',
   code: UnaryOp.LeakyRelu,
   save: 'x',
-  grad: (g, x, [slope]) => where(x.gt(0), g, g.mul(slope)),
+  grad: (g, x, [slope]) => leakyReluBackward(g, x, x.gt(0), 1, slope),
 });
 export const leakyRelu = (x: Tensor, negativeSlope = 0.01): Tensor => leakyReluOp(x, checkNumber('leakyRelu', 'negativeSlope', negativeSlope));
 

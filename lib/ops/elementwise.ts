@@ -380,11 +380,36 @@ export const erf = unaryOp({
   grad: (g, x) => g.mul(x.mul(x).neg().exp().mul(2 / Math.sqrt(Math.PI))),
 });
 
+function scaledBy(g: Tensor, s: number): TensorOrScalar {
+  return s === 1 ? g : s === 0 ? 0 : g.mul(s);
+}
+
+/** The gradient of a threshold-like op: g·ifTrue where `mask`, g·ifFalse elsewhere. It is an
+ * op of its own that also takes the op's input (or output) x, with derivative zero, as
+ * PyTorch's threshold_backward: under createGraph the gradient then requires grad, and a
+ * grad-of-grad gives zeros instead of "does not require grad". */
+export function maskedGradOp(name: string) {
+  return defineOp({
+    name,
+    forward: (ctx, g: Tensor, x: Tensor, mask: Tensor, ifTrue: number, ifFalse: number) => {
+      ctx.info = [ifTrue, ifFalse];
+      ctx.saveForBackward(mask);
+      return where(mask, scaledBy(g, ifTrue), scaledBy(g, ifFalse));
+    },
+    backward: (ctx, gg) => {
+      const [ifTrue, ifFalse] = ctx.info as number[];
+      const [mask] = ctx.saved;
+      return [where(mask, scaledBy(gg, ifTrue), scaledBy(gg, ifFalse)), ctx.needsInputGrad[1] ? zerosLike(gg) : null];
+    },
+  });
+}
+const thresholdBackward = maskedGradOp('ThresholdBackwardBackward0');
+
 const reluFloat = unaryOp({
   name: 'ReluBackward0',
   code: UnaryOp.Relu,
   save: 'out',
-  grad: (g, y) => where(y.le(0), 0, g), // threshold_backward: NaN passes the gradient
+  grad: (g, y) => thresholdBackward(g, y, y.le(0), 0, 1), // threshold_backward: NaN passes the gradient
 });
 export const relu = (x: Tensor): Tensor => (x.dtype === 'int32' ? clampInt(x, 0, null) : reluFloat(x));
 
