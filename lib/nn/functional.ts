@@ -428,9 +428,11 @@ const softplusOp = unaryOp({
   name: 'SoftplusBackward0',
   code: UnaryOp.Softplus,
   save: 'x',
+  // sigmoid(beta x), not exp/(1 + exp): finite at any x, so the branch where does not pick
+  // gets 0·finite (not 0·inf = NaN) in a second derivative.
   grad: (g, x, [beta, threshold]) => {
-    const z = x.mul(beta).exp();
-    return where(x.mul(beta).gt(threshold), g, g.mul(z).div(z.add(1)));
+    const bx = x.mul(beta);
+    return where(bx.gt(threshold), g, g.mul(bx.sigmoid()));
   },
 });
 /** log(1 + exp(beta x)) / beta, and exactly x where beta x > threshold. */
@@ -441,6 +443,8 @@ const eluOp = unaryOp({
   name: 'EluBackward0',
   code: UnaryOp.Elu,
   save: 'x',
-  grad: (g, x, [alpha]) => where(x.gt(0), g, g.mul(x.exp()).mul(alpha)),
+  // exp of min(x, 0) (strictly: 0 at x = 0, where PyTorch's second derivative is 0): exp(x)
+  // overflows for large x, and the branch where does not pick would get 0·inf = NaN.
+  grad: (g, x, [alpha]) => where(x.gt(0), g, g.mul(where(x.lt(0), x, 0).exp()).mul(alpha)),
 });
 export const elu = (x: Tensor, alpha = 1): Tensor => eluOp(x, checkNumber('elu', 'alpha', alpha));
