@@ -113,7 +113,8 @@ const smoothL1 = lossOp<number>({
   },
   grads: (a, b, beta) => {
     const d = a.sub(b);
-    const da = beta === 0 ? d.sign() : d.div(beta).clamp(-1, 1);
+    // beta = 0 (the l1 loss): -1 at d = 0 and NaN at NaN, as PyTorch's kernel (d <= -beta ? -1 : ...).
+    const da = beta === 0 ? where(d.le(0), -1, where(d.gt(0), 1, d)) : d.div(beta).clamp(-1, 1);
     return [da, da.neg()];
   },
 });
