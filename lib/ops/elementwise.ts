@@ -223,13 +223,15 @@ const powBaseOp = defineOp({
     ctx.info = base;
     const out = Tensor._output(e.shape.slice(), e.dtype);
     kernels.binary(BinaryOp.Pow, out, base, e);
-    ctx.saveForBackward(out);
+    ctx.saveForBackward(...(base === 0 ? [e] : []), out);
     return out;
   },
   backward: (ctx, g) => {
-    const [out] = ctx.saved;
+    const saved = ctx.saved;
+    const out = saved[saved.length - 1];
     const base = ctx.info as number;
-    return [base === 0 ? where(out.eq(0), 0, g.mul(out).mul(Math.log(base))) : g.mul(out).mul(Math.log(base))];
+    // d/de 0^e is taken as 0 where e >= 0 (PyTorch's pow_backward_exponent; 0^0·log 0 is -inf).
+    return [base === 0 ? g.mul(where(saved[0].ge(0), 0, out.mul(-Infinity))) : g.mul(out).mul(Math.log(base))];
   },
 });
 

@@ -133,7 +133,8 @@ const copyFrom = defineOp({
     kernels.copy(out, src);
     return out;
   },
-  backward: (ctx, g) => [ctx.needsInputGrad[0] ? g.mul(0) : null, g],
+  // zeros, not g·0 (NaN where g is infinite)
+  backward: (ctx, g) => [ctx.needsInputGrad[0] ? zerosLike(g) : null, g],
 });
 
 /** self.copy_(src): src broadcast to self's shape and cast to its dtype. */
@@ -156,7 +157,7 @@ export function overwriteOp(name: string): (self: Tensor) => Tensor {
   return defineOp({
     name,
     forward: (ctx, self: Tensor) => cloneDetached(self),
-    backward: (ctx, g) => [g.mul(0)],
+    backward: (ctx, g) => [zerosLike(g)],
   });
 }
 

@@ -398,8 +398,9 @@ const normOp = defineOp({
     if (p === 0) return [zerosLike(x)];
     if (p === 1) return [x.sign().mul(gk)];
     if (p === Infinity || p === -Infinity) return [x.sign().mul(evenlySplit(g, x.abs(), out, r, true))];
-    // PyTorch's norm_backward; the gradient at an all-zero vector is 0.
-    const scaled = p === 2 ? x : p < 1 ? x.sign().mul(x.abs().pow(p - 1)) : x.mul(x.abs().pow(p - 2));
+    // PyTorch's norm_backward; the gradient at an all-zero vector is 0. Below p = 2 it is
+    // sign(x)·|x|^(p-1), 0 at x = 0 (x·|x|^(p-2) would be 0·inf = NaN there).
+    const scaled = p === 2 ? x : p < 2 ? x.sign().mul(p < 1 ? where(x.eq(0), 0, x.abs().pow(p - 1)) : x.abs().pow(p - 1)) : x.mul(x.abs().pow(p - 2));
     const scale = where(nk.eq(0), 0, p === 2 ? gk.div(nk) : gk.div(nk.pow(p - 1)));
     return [scaled.mul(scale)];
   },
