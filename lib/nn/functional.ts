@@ -237,7 +237,9 @@ function nllOp(name: string) {
     backward: (ctx, g) => {
       const reduction = ctx.info as Reduction;
       const [index, scale, total] = ctx.saved;
-      let gl = reduction === 'none' ? g.unsqueeze(1) : reduction === 'sum' ? g : g.div(total);
+      // A mean over no kept target (total 0) is NaN, but its gradient is 0, as PyTorch's
+      // (which never writes ignored entries): g / 0 would make inf·0 = NaN below.
+      let gl = reduction === 'none' ? g.unsqueeze(1) : reduction === 'sum' ? g : g.div(where(total.eq(0), 1, total));
       gl = gl.mul(scale).neg().expand(index.shape.slice());
       return [scatterAddInto(gl, ctx.inputShapes[0] as number[], 1, index)];
     },

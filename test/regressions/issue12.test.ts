@@ -205,10 +205,6 @@ function run(program: () => unknown): unknown {
 
 /** Cases whose fix has not landed yet (each item's commit empties its part): they must fail. */
 const NOT_FIXED_YET = new Set<string>([
-  'item8/ce-all-ignored',
-  'item8/ce-all-ignored-smoothing',
-  'item8/ce-all-ignored-weight',
-  'item8/nll-all-ignored',
 ]);
 
 describe('issue 12: PyTorch 1.13 results (pytorch-cases.json)', () => {
