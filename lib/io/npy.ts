@@ -5,15 +5,15 @@
 import type { Tensor } from '../tensor';
 import { opError } from '../check';
 import { checkTensor } from '../ops/movement';
-import { FILE_DTYPE, readFile, tensorBytes, tensorFromBytes, writeFile, type FileDType } from './bytes';
+import { FILE_DTYPE, readFile, readFileAsync, tensorBytes, tensorFromBytes, writeFile, writeFileAsync, type FileDType } from './bytes';
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 const DESCR: Record<FileDType, string> = { f32: '<f4', f64: '<f8', i32: '<i4', i64: '<i8', bool: '|b1' };
 const KINDS: Record<string, FileDType> = { f4: 'f32', f8: 'f64', i4: 'i32', i8: 'i64', b1: 'bool' };
 
-/** Writes one tensor as a version 1.0 .npy file (NumPy reads it with np.load). */
-export function saveNpy(t: Tensor, path: string): void {
-  checkTensor('saveNpy', t, 'tensor');
+/** One tensor as the bytes of a version 1.0 .npy file (NumPy reads it with np.load). */
+function npyParts(op: string, t: Tensor): Uint8Array[] {
+  checkTensor(op, t, 'tensor');
   const shape = t.ndim === 1 ? `(${t.shape[0]},)` : `(${t.shape.join(', ')})`;
   let header = `{'descr': '${DESCR[FILE_DTYPE[t.dtype]]}', 'fortran_order': False, 'shape': ${shape}, }`;
   // NumPy aligns the data to 64 bytes: magic (6) + version (2) + length (2) + header + '\n'.
@@ -22,7 +22,17 @@ export function saveNpy(t: Tensor, path: string): void {
   prefix.set(MAGIC);
   prefix[6] = 1;
   new DataView(prefix.buffer).setUint16(8, header.length, true);
-  writeFile('saveNpy', path, [prefix, Buffer.from(header, 'latin1'), tensorBytes(t)]);
+  return [prefix, Buffer.from(header, 'latin1'), tensorBytes(t)];
+}
+
+/** Writes one tensor as a .npy file, replacing `path` atomically (as save does). */
+export function saveNpy(t: Tensor, path: string): void {
+  writeFile('saveNpy', path, npyParts('saveNpy', t));
+}
+
+/** saveNpy() that does not hold the event loop while the file is written. */
+export async function saveNpyAsync(t: Tensor, path: string): Promise<void> {
+  await writeFileAsync('saveNpyAsync', path, npyParts('saveNpyAsync', t));
 }
 
 /** Parses a .npy file's bytes; `what` (the path) goes into error messages. */
@@ -64,4 +74,9 @@ export function parseNpy(op: string, what: string, bytes: Uint8Array): Tensor {
 /** Reads a .npy file into a new tensor. */
 export function loadNpy(path: string): Tensor {
   return parseNpy('loadNpy', path, readFile('loadNpy', path));
+}
+
+/** loadNpy() that does not hold the event loop while the file is read. */
+export async function loadNpyAsync(path: string): Promise<Tensor> {
+  return parseNpy('loadNpyAsync', path, await readFileAsync('loadNpyAsync', path));
 }

@@ -9,7 +9,7 @@
 // and its structure as JSON in the metadata, so load() gives the same nesting back.
 import { Tensor } from '../tensor';
 import { fmtValue, opError, opTypeError } from '../check';
-import { FILE_DTYPE, itemSize, readFile, tensorBytes, tensorFromBytes, writeFile, type FileDType } from './bytes';
+import { FILE_DTYPE, itemSize, readFile, readFileAsync, tensorBytes, tensorFromBytes, writeFile, writeFileAsync, type FileDType } from './bytes';
 
 /** What save() stores: tensors nested in plain records and arrays, with JSON values. */
 export type Saveable = Tensor | number | string | boolean | null | Saveable[] | { [key: string]: Saveable | undefined };
@@ -155,13 +155,24 @@ export function deserialize(op: string, what: string, bytes: Uint8Array): Record
   return rebuild(parsed) as Record<string, unknown>;
 }
 
-/** Saves a state dict (or records/arrays nesting tensors) to `path` as safetensors. */
+/** Saves a state dict (or records/arrays nesting tensors) to `path` as safetensors. The
+ * file is replaced atomically: killed midway, the previous file is still there whole. */
 export function save(obj: Saveable, path: string): void {
   writeFile('save', path, serialize(obj));
+}
+
+/** save() that does not hold the event loop while the file is written. */
+export async function saveAsync(obj: Saveable, path: string): Promise<void> {
+  await writeFileAsync('saveAsync', path, serialize(obj));
 }
 
 /** Loads what save() (or safetensors' save_file) wrote: a record of tensors by name, or
  * the nested structure save() was given. Cast the result to what you saved: load<T>(). */
 export function load<T = Record<string, Tensor>>(path: string): T {
   return deserialize('load', path, readFile('load', path)) as T;
+}
+
+/** load() that does not hold the event loop while the file is read. */
+export async function loadAsync<T = Record<string, Tensor>>(path: string): Promise<T> {
+  return deserialize('loadAsync', path, await readFileAsync('loadAsync', path)) as T;
 }
