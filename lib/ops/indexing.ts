@@ -146,7 +146,11 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   checkTensor('indexSelect', x);
   const idx = checkIndex('indexSelect', index);
   if (idx.ndim > 1) throw opError('indexSelect', `index_select(): Index is supposed to be a vector (got shape ${fmtShape(idx.shape)})`);
-  if (x.ndim === 0) return indexSelect(x.reshape(1), 0, idx).reshape(idx.ndim === 0 ? [] : [idx.numel()]);
+  if (x.ndim === 0) {
+    // As PyTorch: a 0-d tensor gives its element, 0-d, for any non-empty index of zeros.
+    if (idx.numel() === 0) throw opError('indexSelect', 'the index into a 0-d tensor must not be empty');
+    return indexSelect(x.reshape(1), 0, idx.reshape(-1).narrow(0, 0, 1)).reshape([]);
+  }
   const d = normDim('indexSelect', dim, x.ndim);
   checkIndexValues('indexSelect', idx, x, d);
   return indexSelectOp(x, d, idx);
@@ -173,7 +177,8 @@ const gatherOp = defineOp({
 export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   checkTensor('gather', x);
   const idx = checkIndex('gather', index);
-  if (x.ndim === 0 && idx.ndim === 0) return gather(x.reshape(1), 0, idx.reshape(1)).reshape([]);
+  // A 0-d input takes a 0-d or 1-d index (PyTorch views both as 1-d); the result has the index's shape.
+  if (x.ndim === 0 && idx.ndim <= 1) return gather(x.reshape(1), 0, idx.reshape(-1)).reshape(idx.shape.slice());
   const d = normDim('gather', dim, x.ndim);
   if (idx.ndim !== x.ndim) {
     throw opError('gather', `Index tensor must have the same number of dimensions as input tensor (${fmtShape(idx.shape)} vs ${fmtShape(x.shape)})`);

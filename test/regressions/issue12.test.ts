@@ -387,12 +387,6 @@ function run(program: () => unknown): unknown {
 
 /** Cases whose fix has not landed yet (each item's commit empties its part): they must fail. */
 const NOT_FIXED_YET = new Set<string>([
-  'item12/gather-0d-index1d',
-  'item12/gather-0d-index1d-grad',
-  'item12/indexSelect-0d',
-  'item12/indexSelect-0d-repeat',
-  'item12/transpose-0d',
-  'item12/transpose-0d-00',
   'item13/int-pow-neg-0d-tensor',
   'item13/int-pow-neg-number',
   'item13/int-pow-neg-tensor',
@@ -480,5 +474,18 @@ describe('issue 12: PyTorch 1.13 results (pytorch-cases.json)', () => {
     }
     if (NOT_FIXED_YET.has(id)) expect(problems, `${id} passes: remove it from NOT_FIXED_YET`).not.toEqual([]);
     else expect(problems).toEqual([]);
+  });
+});
+
+describe('issue 12: where PyTorch 1.13 itself fails (hand-derived expectations)', () => {
+  test('item 12: the gradient of indexSelect on a 0-d tensor (PyTorch 1.13 fails this backward)', () => {
+    // out = x.indexSelect(0, [0, 0]) is the 0-d element x itself, so d(3·out)/dx = 3.
+    const x = leaf(2.5 as unknown as number[]);
+    x.indexSelect(0, ints([0, 0])).mul(3).backward();
+    expect(x.grad!.shape).toEqual([]);
+    expect(x.grad!.item()).toBe(3);
+  });
+  test('item 12: indexSelect on a 0-d tensor with an empty index is an error (PyTorch 1.13 reads uninitialised memory)', () => {
+    expect(() => tg.tensor(2.5).indexSelect(0, ints([]))).toThrow(/^indexSelect: the index into a 0-d tensor must not be empty/);
   });
 });
