@@ -5,7 +5,7 @@ import { Tensor, type TensorOrScalar } from '../tensor';
 import { isDType, isFloating, numberDType, resultType, type DType, type PromotionOperand } from '../dtype';
 import { defineOp } from '../autograd/function';
 import { gradMode } from '../autograd/grad_mode';
-import { checkInt32Value, fmtValue, opTypeError } from '../check';
+import { checkInt32Value, fmtValue, opError, opTypeError } from '../check';
 import { broadcastShapes } from '../layout';
 import * as kernels from '../native/kernels';
 import { BinaryOp, UNARY_OPS, UnaryOp } from '../native/binding';
@@ -235,19 +235,31 @@ const powBaseOp = defineOp({
   },
 });
 
-/** x ** e: e a number or a tensor; tg.pow(number, tensor) for a number base. */
+/** x ** e: e a number or a tensor; tg.pow(number, tensor) for a number base. The result
+ * dtype is PyTorch's promotion of both (an integer base and exponent stay integer). */
 export function pow(x: TensorOrScalar, e: TensorOrScalar): Tensor {
   if (typeof x === 'number') {
     const et = checkTensor('pow', e, 'exponent');
-    const dtype = isFloating(et.dtype) ? et.dtype : 'float32';
+    const dtype = resultType([promotion(et), promotion(x)]);
+    if (!isFloating(dtype)) return integerPow(x, et, dtype);
     return powBaseOp(x, castTo(et, dtype) as Tensor);
   }
   const [a, b, dtype] = prepare('pow', x, e);
   if (!isFloating(dtype)) {
-    // Integer powers: computed in float64, exact for results below 2^53.
-    return toDType(pow(toDType(a, 'float64'), typeof b === 'number' ? b : toDType(b, 'float64')), dtype);
+    if (typeof b === 'number' && b < 0) {
+      throw opError('pow', 'Integers to negative integer powers are not allowed.\nHint: convert the base to a float tensor first, e.g. x.float().pow(-1)');
+    }
+    return integerPow(a, b, dtype);
   }
   return typeof b === 'number' ? powScalarOp(a, b) : powTensorOp(a, b);
+}
+
+/** Integer powers, computed in float64 (exact for results below 2^53). As PyTorch's integer
+ * pow, a negative exponent gives 0 except for a base of ±1: 0 ** -1 is 0 (float64 gives inf). */
+function integerPow(a: TensorOrScalar, b: TensorOrScalar, dtype: DType): Tensor {
+  const asFloat64 = (v: TensorOrScalar) => (typeof v === 'number' ? v : toDType(v, 'float64'));
+  const r = pow(asFloat64(a), asFloat64(b));
+  return toDType(where(r.abs().lt(Infinity), r, 0), dtype);
 }
 
 function extremeOp(op: string, name: string, code: number, loses: 'lt' | 'gt') {

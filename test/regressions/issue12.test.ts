@@ -387,17 +387,9 @@ function run(program: () => unknown): unknown {
 
 /** Cases whose fix has not landed yet (each item's commit empties its part): they must fail. */
 const NOT_FIXED_YET = new Set<string>([
-  'item13/int-pow-neg-0d-tensor',
-  'item13/int-pow-neg-number',
-  'item13/int-pow-neg-tensor',
-  'item13/int-pow_-neg-number',
-  'item13/number-pow-int-neg',
-  'item13/zero-pow-int-neg',
   'item14/abs-bool',
   'item14/clamp-bool-max0',
   'item14/clamp-bool-min1',
-  'item14/pow-number-bool',
-  'item14/pow-number-int',
   'item14/sign-bool',
   'item15/copy_-into-bool',
   'item15/copy_-into-int',
