@@ -9,7 +9,7 @@ import { checkInt32Value, fmtValue, opError, opTypeError } from '../check';
 import { broadcastShapes } from '../layout';
 import * as kernels from '../native/kernels';
 import { BinaryOp, UNARY_OPS, UnaryOp } from '../native/binding';
-import { checkTensor } from './movement';
+import { checkTensor, cloneDetached } from './movement';
 
 export { isDType as isDTypeName };
 
@@ -340,8 +340,9 @@ export function unaryOp(spec: UnarySpec) {
   };
 }
 
-/** Integer-preserving unary ops (neg, abs, ...): the same, without the float promotion. */
-function intUnaryOp(spec: UnarySpec) {
+/** Integer-preserving unary ops (neg, abs, sign): the same, without the float promotion.
+ * On bool tensors PyTorch's sign is the identity (a copy) and abs and neg raise `boolError`. */
+function intUnaryOp(spec: UnarySpec, boolError: string | null) {
   const float = unaryOp(spec);
   const op = defineOp({
     name: spec.name,
@@ -352,16 +353,27 @@ function intUnaryOp(spec: UnarySpec) {
     },
     backward: () => [],
   });
+  const name = unaryName(spec.code);
   return (x: Tensor): Tensor => {
-    checkTensor(unaryName(spec.code), x);
-    if (x.dtype === 'bool') return op(toDType(x, 'int32'));
+    checkTensor(name, x);
+    if (x.dtype === 'bool') {
+      if (boolError !== null) throw opTypeError(name, boolError);
+      return cloneDetached(x);
+    }
     return isFloating(x.dtype) ? float(x) : op(x);
   };
 }
 
-export const neg = intUnaryOp({ name: 'NegBackward0', code: UnaryOp.Neg, save: null, grad: (g) => g.neg() });
-export const abs = intUnaryOp({ name: 'AbsBackward0', code: UnaryOp.Abs, save: 'x', grad: (g, x) => g.mul(x.sign()) });
-export const sign = intUnaryOp({ name: 'SignBackward0', code: UnaryOp.Sign, save: null, grad: (g) => zerosLike(g) });
+export const neg = intUnaryOp(
+  { name: 'NegBackward0', code: UnaryOp.Neg, save: null, grad: (g) => g.neg() },
+  'Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or ' +
+    '`logical_not()` operator instead.\nHint: x.logicalNot() inverts a mask.',
+);
+export const abs = intUnaryOp(
+  { name: 'AbsBackward0', code: UnaryOp.Abs, save: 'x', grad: (g, x) => g.mul(x.sign()) },
+  `"abs_cpu" not implemented for 'Bool'\nHint: a bool tensor is its own absolute value; convert first if you need numbers, e.g. x.int()`,
+);
+export const sign = intUnaryOp({ name: 'SignBackward0', code: UnaryOp.Sign, save: null, grad: (g) => zerosLike(g) }, null);
 export const exp = unaryOp({ name: 'ExpBackward0', code: UnaryOp.Exp, save: 'out', grad: (g, y) => g.mul(y) });
 export const log = unaryOp({ name: 'LogBackward0', code: UnaryOp.Log, save: 'x', grad: (g, x) => g.div(x) });
 export const sqrt = unaryOp({ name: 'SqrtBackward0', code: UnaryOp.Sqrt, save: 'out', grad: (g, y) => g.div(y.mul(2)) });
@@ -454,7 +466,10 @@ export function clamp(x: Tensor, min?: number | null, max?: number | null): Tens
   for (const [name, v] of [['min', lo], ['max', hi]] as const) {
     if (v !== null && typeof v !== 'number') throw opTypeError('clamp', `${name} must be a number or null, got ${fmtValue(v)}`);
   }
-  if (x.dtype === 'int32' && (lo === null || Number.isInteger(lo)) && (hi === null || Number.isInteger(hi))) return clampInt(x, lo, hi);
+  // Integer bounds keep an integer tensor integer; a bool tensor becomes int32 (PyTorch: int64).
+  if (!isFloating(x.dtype) && (lo === null || Number.isInteger(lo)) && (hi === null || Number.isInteger(hi))) {
+    return clampInt(x.dtype === 'bool' ? toDType(x, 'int32') : x, lo, hi);
+  }
   return clampFloat(x, lo ?? -Infinity, hi ?? Infinity);
 }
 

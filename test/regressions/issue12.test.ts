@@ -387,10 +387,6 @@ function run(program: () => unknown): unknown {
 
 /** Cases whose fix has not landed yet (each item's commit empties its part): they must fail. */
 const NOT_FIXED_YET = new Set<string>([
-  'item14/abs-bool',
-  'item14/clamp-bool-max0',
-  'item14/clamp-bool-min1',
-  'item14/sign-bool',
   'item15/copy_-into-bool',
   'item15/copy_-into-int',
   'item16/amax',
@@ -426,7 +422,6 @@ const NOT_FIXED_YET = new Set<string>([
   'item17/mm-f32-int',
   'item17/mm-f64-f32',
   'item17/mm-int-f32',
-  'item17/neg-bool',
   'item17/relu-bool',
   'item17/relu_-then-add_',
   'item17/relu_-then-mul_',
