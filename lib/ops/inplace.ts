@@ -145,7 +145,8 @@ export function copyInPlace<T extends Tensor>(self: T, src: Tensor): T {
   const lead = self.ndim - src.ndim;
   const ok = lead >= 0 && src.shape.every((s, i) => s === 1 || s === self.shape[lead + i]);
   if (!ok) throw opError('copy_', `the source of shape ${fmtShape(src.shape)} cannot be broadcast to ${fmtShape(self.shape)}`);
-  if (recording(self, src)) return writeResult('copy_', self, copyFrom(self, src)) as T;
+  // Into an integer or bool tensor nothing is recorded: the copy cannot carry a gradient.
+  if (isFloating(self.dtype) && recording(self, src)) return writeResult('copy_', self, copyFrom(self, src)) as T;
   kernels.copy(self, src._storage === self._storage ? cloneDetached(src) : src);
   self._version.value++;
   return self;
