@@ -284,12 +284,21 @@ function extremeOp(op: string, name: string, code: number, loses: 'lt' | 'gt') {
 const maximumOp = extremeOp('maximum', 'MaximumBackward0', BinaryOp.Maximum, 'lt');
 const minimumOp = extremeOp('minimum', 'MinimumBackward0', BinaryOp.Minimum, 'gt');
 
+/** Two bool tensors: or/and, computed on int32 (bool arithmetic is refused by prepare). */
+function boolExtreme(a: unknown, b: unknown, fn: (a: Tensor, b: Tensor) => Tensor): Tensor | null {
+  return a instanceof Tensor && b instanceof Tensor && a.dtype === 'bool' && b.dtype === 'bool' ? toDType(fn(toDType(a, 'int32'), toDType(b, 'int32')), 'bool') : null;
+}
+
 export function maximum(a: Tensor, b: TensorOrScalar): Tensor {
+  const both = boolExtreme(a, b, maximum);
+  if (both) return both;
   const [x, y, dtype] = prepare('maximum', a, b);
   return maximumOp(x, y instanceof Tensor ? y : full0d(y, dtype));
 }
 
 export function minimum(a: Tensor, b: TensorOrScalar): Tensor {
+  const both = boolExtreme(a, b, minimum);
+  if (both) return both;
   const [x, y, dtype] = prepare('minimum', a, b);
   return minimumOp(x, y instanceof Tensor ? y : full0d(y, dtype));
 }

@@ -142,8 +142,14 @@ const indexSelectOp = defineOp({
   },
 });
 
+/** A bool tensor goes through the index kernels as int32 (they take no bool). */
+function viaInt32(x: Tensor, fn: (x: Tensor) => Tensor): Tensor {
+  return fn(x.to('int32')).to('bool');
+}
+
 export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   checkTensor('indexSelect', x);
+  if (x.dtype === 'bool') return viaInt32(x, (xi) => indexSelect(xi, dim, index));
   const idx = checkIndex('indexSelect', index);
   if (idx.ndim > 1) throw opError('indexSelect', `index_select(): Index is supposed to be a vector (got shape ${fmtShape(idx.shape)})`);
   if (x.ndim === 0) {
@@ -176,6 +182,7 @@ const gatherOp = defineOp({
 
 export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   checkTensor('gather', x);
+  if (x.dtype === 'bool') return viaInt32(x, (xi) => gather(xi, dim, index));
   const idx = checkIndex('gather', index);
   // A 0-d input takes a 0-d or 1-d index (PyTorch views both as 1-d); the result has the index's shape.
   if (x.ndim === 0 && idx.ndim <= 1) return gather(x.reshape(1), 0, idx.reshape(-1)).reshape(idx.shape.slice());

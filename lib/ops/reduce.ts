@@ -156,7 +156,8 @@ const minAllOp = extremeOp('MinBackward1', ReduceOp.Min, true);
 
 function extreme(op: string, fn: (x: Tensor, r: Reduction) => Tensor, x: Tensor, dim: ReduceDims, keepdim?: boolean): Tensor {
   checkTensor(op, x);
-  if (x.dtype === 'bool') throw opTypeError(op, 'not implemented for bool tensors');
+  // Bool extremes are any/all: computed on int32 (the kernels take no bool), as bool.
+  if (x.dtype === 'bool') return toDType(extreme(op, fn, toDType(x, 'int32'), dim, keepdim), 'bool');
   const r = reduction(op, x, dim, checkKeepdim(op, keepdim));
   checkNonEmpty(op, x, r);
   return fn(x, r);
@@ -215,6 +216,10 @@ const minDimOp = selectingOp('MinBackward0');
 
 function extremeDim(op: string, x: Tensor, dim: number, keepdim: boolean | undefined, isMax: boolean): ValuesIndices {
   checkTensor(op, x);
+  if (x.dtype === 'bool') {
+    const { values, indices } = extremeDim(op, toDType(x, 'int32'), dim, keepdim, isMax);
+    return new ValuesIndices(toDType(values, 'bool'), indices);
+  }
   const r = reduction(op, x, dim, checkKeepdim(op, keepdim));
   checkNonEmpty(op, x, r);
   if (x.ndim === 0) return new ValuesIndices(x.clone(), Tensor._empty([], 'int32'));
@@ -226,6 +231,7 @@ export const minDim = (x: Tensor, dim: number, keepdim?: boolean): ValuesIndices
 
 function argExtreme(op: string, code: number, x: Tensor, dim: number | null | undefined, keepdim?: boolean): Tensor {
   checkTensor(op, x);
+  if (x.dtype === 'bool') throw opTypeError(op, `"${op}_cpu" not implemented for 'Bool'\nHint: convert first, e.g. x.int().${op}()`);
   const kd = checkKeepdim(op, keepdim);
   if (dim === null || dim === undefined) {
     checkNonEmptyAll(op, x);
