@@ -6,7 +6,7 @@ import { defineOp } from '../autograd/function';
 import { checkFloatDType, checkNumber, fmtShape, fmtValue, opError, opTypeError } from '../check';
 import { broadcastShapes, numelOf, sameShape } from '../layout';
 import { UnaryOp } from '../native/binding';
-import { addmm } from '../ops/linalg';
+import { addmm, checkMatmulDTypes } from '../ops/linalg';
 import { checkTensor } from '../ops/movement';
 import { maskedGradOp, unaryOp, where } from '../ops/elementwise';
 import { scatterAddInto } from '../ops/indexing';
@@ -39,7 +39,11 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
         `the last dim of the input must equal weight.shape[1] = ${weight.shape[1]})`,
     );
   }
-  if (bias != null) broadcastShapes('linear', checkTensor('linear', bias, 'bias').shape, [...x.shape.slice(0, -1), weight.shape[0]]);
+  checkMatmulDTypes('linear', x, weight);
+  if (bias != null) {
+    broadcastShapes('linear', checkTensor('linear', bias, 'bias').shape, [...x.shape.slice(0, -1), weight.shape[0]]);
+    if (bias.dtype !== x.dtype) throw opTypeError('linear', `self and mat2 must have the same dtype\nHint: convert the bias, e.g. bias.to(${JSON.stringify(x.dtype)})`);
+  }
   if (bias != null && x.ndim === 2) return addmm(bias, x, weight.t());
   if (bias != null && x.ndim === 3 && x.isContiguous()) {
     const out = addmm(bias, x.view(-1, x.shape[2]), weight.t());
