@@ -96,7 +96,7 @@ const SCALAR_TYPE: Record<DType, string> = { float32: 'Float', float64: 'Double'
 export function checkMatmulDTypes(op: string, x: Tensor, y: Tensor): void {
   if (x.dtype === y.dtype && isFloating(x.dtype)) return;
   const hint = `\nHint: convert the operands to one floating dtype first, e.g. b.to(a.dtype) or a.float()`;
-  if (x.dtype === 'bool' || (x.dtype === y.dtype && y.dtype === 'bool')) {
+  if (x.dtype === 'bool' || (x.dtype === y.dtype && x.dtype !== 'int32')) {
     const kernel = x.ndim === 1 && y.ndim === 1 ? 'dot' : y.ndim === 1 ? 'addmv_impl_cpu' : 'addmm_impl_cpu_';
     throw opTypeError(op, `"${kernel}" not implemented for 'Bool'${hint}`);
   }
