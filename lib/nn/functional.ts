@@ -3,7 +3,7 @@
 import { Tensor } from '../tensor';
 import { isFloating } from '../dtype';
 import { defineOp } from '../autograd/function';
-import { checkFloatDType, checkNumber, fmtShape, fmtValue, opError, opTypeError } from '../check';
+import { checkFloatDType, checkKernelDType, checkNumber, fmtShape, fmtValue, opError, opTypeError } from '../check';
 import { broadcastShapes, numelOf, sameShape } from '../layout';
 import { UnaryOp } from '../native/binding';
 import { addmm, checkMatmulDTypes } from '../ops/linalg';
@@ -372,6 +372,7 @@ const leakyReluBackward = maskedGradOp('LeakyReluBackwardBackward0');
 const leakyReluOp = unaryOp({
   name: 'LeakyReluBackward0',
   code: UnaryOp.LeakyRelu,
+  floatOnlyKernel: 'leaky_relu_cpu',
   save: 'x',
   grad: (g, x, [slope]) => leakyReluBackward(g, x, x.gt(0), 1, slope),
 });
@@ -382,6 +383,7 @@ const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 const geluOp = unaryOp({
   name: 'GeluBackward0',
   code: UnaryOp.Gelu,
+  floatOnlyKernel: 'GeluKernelImpl',
   save: 'x',
   // d/dx x·Φ(x) = Φ(x) + x·φ(x)
   grad: (g, x) => {
@@ -416,13 +418,17 @@ function geluTanh(x: Tensor): Tensor {
 export function gelu(x: Tensor, options: { approximate?: 'none' | 'tanh' } = {}): Tensor {
   const approximate = options.approximate ?? 'none';
   if (approximate === 'none') return geluOp(x);
-  if (approximate === 'tanh') return geluTanhOp(checkTensor('gelu', x));
+  if (approximate === 'tanh') {
+    checkKernelDType('gelu', 'GeluKernelImpl', checkTensor('gelu', x).dtype);
+    return geluTanhOp(x);
+  }
   throw opError('gelu', `approximate must be 'none' or 'tanh', got ${fmtValue(approximate)}`);
 }
 
 const siluOp = unaryOp({
   name: 'SiluBackward0',
   code: UnaryOp.Silu,
+  floatOnlyKernel: 'silu_cpu',
   save: 'x',
   grad: (g, x) => {
     const s = x.sigmoid();
@@ -434,6 +440,7 @@ export const silu = (x: Tensor): Tensor => siluOp(x);
 const softplusOp = unaryOp({
   name: 'SoftplusBackward0',
   code: UnaryOp.Softplus,
+  floatOnlyKernel: 'softplus_cpu',
   save: 'x',
   // sigmoid(beta x), not exp/(1 + exp): finite at any x, so the branch where does not pick
   // gets 0·finite (not 0·inf = NaN) in a second derivative.
@@ -449,6 +456,7 @@ export const softplus = (x: Tensor, beta = 1, threshold = 20): Tensor =>
 const eluOp = unaryOp({
   name: 'EluBackward0',
   code: UnaryOp.Elu,
+  floatOnlyKernel: 'elu_cpu',
   save: 'x',
   // exp of min(x, 0) (strictly: 0 at x = 0, where PyTorch's second derivative is 0): exp(x)
   // overflows for large x, and the branch where does not pick would get 0·inf = NaN.

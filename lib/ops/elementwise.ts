@@ -5,7 +5,7 @@ import { Tensor, type TensorOrScalar } from '../tensor';
 import { isDType, isFloating, numberDType, resultType, type DType, type PromotionOperand } from '../dtype';
 import { defineOp } from '../autograd/function';
 import { gradMode } from '../autograd/grad_mode';
-import { checkInt32Value, fmtValue, opError, opTypeError } from '../check';
+import { checkInt32Value, checkKernelDType, fmtValue, opError, opTypeError } from '../check';
 import { broadcastShapes } from '../layout';
 import * as kernels from '../native/kernels';
 import { BinaryOp, UNARY_OPS, UnaryOp } from '../native/binding';
@@ -104,22 +104,34 @@ function addSubOp(name: string, op: 'add' | 'sub', code: number) {
 const addOp = addSubOp('AddBackward0', 'add', BinaryOp.Add);
 const subOp = addSubOp('SubBackward0', 'sub', BinaryOp.Sub);
 
-function alphaOf(op: string, options?: { alpha?: number }): number {
+function alphaOf(op: string, options: { alpha?: number } | undefined, dtype: DType): number {
   const alpha = options?.alpha ?? 1;
+  if (alpha === 1) return alpha;
   if (typeof alpha !== 'number') throw opTypeError(op, `alpha must be a number, got ${fmtValue(alpha)}`);
+  if (!Number.isInteger(alpha) && !isFloating(dtype)) {
+    throw opTypeError(op, `For integral input tensors, argument alpha must not be a floating point number.\nHint: convert a tensor to float first, e.g. x.float().${op}(y, {alpha: ${alpha}})`);
+  }
   return alpha;
 }
 
 /** a + alpha * b */
 export function add(a: Tensor, b: TensorOrScalar, options?: { alpha?: number }): Tensor {
-  const [x, y] = prepare('add', a, b);
-  return addOp(x, y, alphaOf('add', options));
+  const [x, y, dtype] = prepare('add', a, b);
+  return addOp(x, y, alphaOf('add', options, dtype));
 }
 
-/** a - alpha * b */
+/** a - alpha * b (PyTorch refuses it for a bool operand). */
 export function sub(a: Tensor, b: TensorOrScalar, options?: { alpha?: number }): Tensor {
-  const [x, y] = prepare('sub', a, b);
-  return subOp(x, y, alphaOf('sub', options));
+  if (a?.dtype === 'bool' || (b instanceof Tensor && b.dtype === 'bool')) {
+    throw opTypeError(
+      'sub',
+      a?.dtype === 'bool' && b instanceof Tensor && b.dtype === 'bool'
+        ? 'Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.\nHint: a.logicalAnd(b.logicalNot()) or a.ne(b) combines masks.'
+        : 'Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.\nHint: x.logicalNot() inverts a mask; x.float() converts it to numbers.',
+    );
+  }
+  const [x, y, dtype] = prepare('sub', a, b);
+  return subOp(x, y, alphaOf('sub', options, dtype));
 }
 
 // As PyTorch, each operand is saved for the other's gradient (so an in-place change to
@@ -322,6 +334,9 @@ export interface UnarySpec {
   save: 'x' | 'out' | null;
   /** The gradient given g and the saved tensor. */
   grad: (g: Tensor, saved: Tensor, params: [number, number]) => Tensor;
+  /** PyTorch's kernel name, for ops it runs on floating tensors only: an integer or bool
+   * input is then its error. Without it, integer inputs are promoted to float32 (exp, sigmoid). */
+  floatOnlyKernel?: string;
 }
 
 /** The public name of a unary opcode: 'LeakyRelu' -> 'leakyRelu'. */
@@ -343,9 +358,12 @@ export function unaryOp(spec: UnarySpec) {
     },
     backward: (ctx, g) => [spec.grad(g, ctx.saved[0], ctx.info as [number, number])],
   });
+  const name = unaryName(spec.code);
   return (x: Tensor, p0 = 0, p1 = 0): Tensor => {
-    checkTensor(unaryName(spec.code), x);
-    return op(isFloating(x.dtype) ? x : toDType(x, 'float32'), p0, p1);
+    checkTensor(name, x);
+    if (isFloating(x.dtype)) return op(x, p0, p1);
+    if (spec.floatOnlyKernel) checkKernelDType(name, spec.floatOnlyKernel, x.dtype);
+    return op(toDType(x, 'float32'), p0, p1);
   };
 }
 
@@ -446,7 +464,11 @@ const reluFloat = unaryOp({
   save: 'out',
   grad: (g, y) => thresholdBackward(g, y, y.le(0), 0, 1), // threshold_backward: NaN passes the gradient
 });
-export const relu = (x: Tensor): Tensor => (x.dtype === 'int32' ? clampInt(x, 0, null) : reluFloat(x));
+export function relu(x: Tensor): Tensor {
+  if (x.dtype === 'int32') return clampInt(x, 0, null);
+  if (x.dtype === 'bool') throw opTypeError('relu', 'Boolean inputs not supported for relu\nHint: a mask is already >= 0; convert it if you need numbers, e.g. x.float()');
+  return reluFloat(x);
+}
 
 /** x ** 2 (PyTorch records it as pow: PowBackward0). */
 export function square(x: Tensor): Tensor {

@@ -3,7 +3,7 @@
 // The native GEMM takes strides, so transposed operands are never copied. PyTorch names
 // the grad_fn after the path it takes, so the name depends on the operand ranks.
 import { Tensor } from '../tensor';
-import { isFloating, type DType } from '../dtype';
+import { isFloating, scalarTypeName } from '../dtype';
 import { defineOp } from '../autograd/function';
 import { fmtShape, opError, opTypeError } from '../check';
 import { broadcastShapes, contiguousStrides } from '../layout';
@@ -88,9 +88,6 @@ const mmOp = matmulOp('MmBackward0');
 const batchedOp = matmulOp('UnsafeViewBackward0');
 const matBatchedOp = matmulOp('CloneBackward0');
 
-/** PyTorch's names of the dtypes in its 'expected scalar type' messages. */
-const SCALAR_TYPE: Record<DType, string> = { float32: 'Float', float64: 'Double', int32: 'Int', bool: 'Bool' };
-
 /** As PyTorch, a matrix product never promotes: both operands have one floating dtype
  * (PyTorch's messages; integer products are not supported here). */
 export function checkMatmulDTypes(op: string, x: Tensor, y: Tensor): void {
@@ -104,8 +101,8 @@ export function checkMatmulDTypes(op: string, x: Tensor, y: Tensor): void {
     throw opTypeError(
       op,
       (x.ndim === 1 && y.ndim === 1
-        ? `dot : expected both vectors to have same dtype, but found ${SCALAR_TYPE[x.dtype]} and ${SCALAR_TYPE[y.dtype]}`
-        : `expected scalar type ${SCALAR_TYPE[x.dtype]} but found ${SCALAR_TYPE[y.dtype]}`) + hint,
+        ? `dot : expected both vectors to have same dtype, but found ${scalarTypeName(x.dtype)} and ${scalarTypeName(y.dtype)}`
+        : `expected scalar type ${scalarTypeName(x.dtype)} but found ${scalarTypeName(y.dtype)}`) + hint,
     );
   }
   throw opTypeError(op, `expected floating point tensors, got ${x.dtype} and ${y.dtype} (convert with .float())`);

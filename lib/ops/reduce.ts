@@ -5,7 +5,7 @@ import { Tensor } from '../tensor';
 import { isFloating, type DType } from '../dtype';
 import { defineOp } from '../autograd/function';
 import { isGradEnabled } from '../autograd/grad_mode';
-import { checkFloatDType, checkInt, fmtShape, fmtValue, normDim, normDims, opError, opTypeError } from '../check';
+import { checkFloatDType, checkInt, checkKernelDType, fmtShape, fmtValue, normDim, normDims, opError, opTypeError } from '../check';
 import { contiguousStrides } from '../layout';
 import * as kernels from '../native/kernels';
 import { BinaryOp, IndexOp, ReduceOp, SoftmaxOp } from '../native/binding';
@@ -231,7 +231,7 @@ export const minDim = (x: Tensor, dim: number, keepdim?: boolean): ValuesIndices
 
 function argExtreme(op: string, code: number, x: Tensor, dim: number | null | undefined, keepdim?: boolean): Tensor {
   checkTensor(op, x);
-  if (x.dtype === 'bool') throw opTypeError(op, `"${op}_cpu" not implemented for 'Bool'\nHint: convert first, e.g. x.int().${op}()`);
+  if (x.dtype === 'bool') checkKernelDType(op, `${op}_cpu`, x.dtype);
   const kd = checkKeepdim(op, keepdim);
   if (dim === null || dim === undefined) {
     checkNonEmptyAll(op, x);
@@ -487,9 +487,11 @@ function softmaxLike(op: string, fn: typeof softmaxOp, x: Tensor, dim: number): 
   checkTensor(op, x);
   if (dim === undefined || dim === null) throw opTypeError(op, 'dim is required');
   const d = normDim(op, dim, x.ndim);
-  const input = isFloating(x.dtype) ? x : toDType(x, 'float32');
-  if (x.numel() === 0) return input.clone();
-  return fn(input, x.ndim === 0 ? 0 : d);
+  // PyTorch's kernel names: the last dim has its own kernel per op; any other dim shares one.
+  const lastDim = x.ndim === 0 || d === x.ndim - 1;
+  checkKernelDType(op, lastDim ? `${op === 'softmax' ? 'softmax' : 'log_softmax'}_lastdim_kernel_impl` : 'softmax_kernel_impl', x.dtype);
+  if (x.numel() === 0) return x.clone();
+  return fn(x, x.ndim === 0 ? 0 : d);
 }
 
 export const softmax = (x: Tensor, dim: number): Tensor => softmaxLike('softmax', softmaxOp, x, dim);
