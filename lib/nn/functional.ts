@@ -162,8 +162,17 @@ const bce = lossOp<BceParams>({
     return weight ? [dp.mul(weight), dy.mul(weight)] : [dp, dy];
   },
 });
+/** A weight (or posWeight) must broadcast to the input's shape, not beyond it (PyTorch's
+ * in-place multiply by it fails otherwise). */
+function checkLossWeight(op: string, input: Tensor, weight: Tensor | null | undefined, name: string): void {
+  if (weight == null) return;
+  const shape = broadcastShapes(op, input.shape, checkTensor(op, weight, name).shape);
+  if (!sameShape(shape, input.shape)) throw opError(op, `output with shape ${fmtShape(input.shape)} doesn't match the broadcast shape ${fmtShape(shape)}\nHint: ${name} must broadcast to the input's shape`);
+}
+
 export function binaryCrossEntropy(input: Tensor, target: Tensor, options: { reduction?: Reduction; weight?: Tensor | null } = {}): Tensor {
   checkTensor('binaryCrossEntropy', input, 'input');
+  checkLossWeight('binaryCrossEntropy', input, options.weight, 'weight');
   const outOfRange = input.lt(0).logicalOr(input.gt(1)).logicalOr(input.ne(input)).sum().item();
   if (outOfRange) throw opError('binaryCrossEntropy', 'all elements of input should be between 0 and 1');
   return bce('binaryCrossEntropy', input, target, options.reduction, { weight: options.weight ?? null }, true);
@@ -201,6 +210,9 @@ export function binaryCrossEntropyWithLogits(
   target: Tensor,
   options: { reduction?: Reduction; weight?: Tensor | null; posWeight?: Tensor | null } = {},
 ): Tensor {
+  checkTensor('binaryCrossEntropyWithLogits', input, 'input');
+  checkLossWeight('binaryCrossEntropyWithLogits', input, options.weight, 'weight');
+  checkLossWeight('binaryCrossEntropyWithLogits', input, options.posWeight, 'posWeight');
   return bceLogits(
     'binaryCrossEntropyWithLogits',
     input,

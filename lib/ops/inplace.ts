@@ -55,7 +55,10 @@ function writeResult(op: string, self: Tensor, result: Tensor, selfIsOther = fal
   if (!selfIsOther) node?.preserveSaved(self, clone);
   kernels.copy(self, result);
   self._version.value++;
-  if (node) self._setGradFn(node);
+  if (node) {
+    node.savedOutputBecomes(result, self);
+    self._setGradFn(node);
+  }
   return self;
 }
 

@@ -396,11 +396,6 @@ function run(program: () => unknown): unknown {
 
 /** Cases whose fix has not landed yet (each item's commit empties its part): they must fail. */
 const NOT_FIXED_YET = new Set<string>([
-  'item17/bce-weight-broadcasts',
-  'item17/bceWithLogits-posWeight-broadcasts',
-  'item17/bceWithLogits-weight-broadcasts',
-  'item17/relu_-then-add_',
-  'item17/relu_-then-mul_',
   'item18/bceWithLogits-inf',
   'item18/fill_-expanded',
   'item18/norm-inf-empty',
