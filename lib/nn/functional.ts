@@ -190,12 +190,12 @@ function softplusNeg(x: Tensor): Tensor {
 
 const bceLogits = lossOp<BceLogitsParams>({
   name: 'BinaryCrossEntropyWithLogitsBackward0',
-  // Stable form: max(x, 0) - x*y + log(1 + exp(-|x|)); with posWeight pw:
-  // (1 - y) x + (1 + (pw - 1) y) (log(1 + exp(-|x|)) + max(-x, 0)).
+  // PyTorch's stable form (1 - y) x + (1 + (pw - 1) y) (log(1 + exp(-|x|)) + max(-x, 0)),
+  // pw = posWeight or 1: an infinite logit gives inf or NaN exactly where PyTorch's does
+  // (max(x, 0) - x y + ... would be inf - inf = NaN at x = inf, y = 0).
   loss: (x, y, { weight, posWeight }) => {
-    const l = posWeight
-      ? y.neg().add(1).mul(x).add(posWeight.sub(1).mul(y).add(1).mul(softplusNeg(x)))
-      : x.clamp(0, null).sub(x.mul(y)).add(x.abs().neg().exp().log1p());
+    const sp = softplusNeg(x);
+    const l = y.neg().add(1).mul(x).add(posWeight ? posWeight.sub(1).mul(y).add(1).mul(sp) : sp);
     return weight ? l.mul(weight) : l;
   },
   grads: (x, y, { weight, posWeight }) => {

@@ -388,6 +388,8 @@ const normOp = defineOp({
     let out: Tensor;
     if (p === 2) out = x.mul(x).sum(r.dims, kd).sqrt();
     else if (p === 1) out = a.sum(r.dims, kd);
+    // The ±inf norm of no elements is 0, as PyTorch's (amax/amin of nothing is an error).
+    else if ((p === Infinity || p === -Infinity) && r.count === 0) out = Tensor._empty(r.outShape, x.dtype);
     else if (p === Infinity) out = a.amax(r.dims, kd);
     else if (p === -Infinity) out = a.amin(r.dims, kd);
     else if (p === 0) out = a.ne(0).to(x.dtype).sum(r.dims, kd);

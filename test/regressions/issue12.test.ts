@@ -396,12 +396,6 @@ function run(program: () => unknown): unknown {
 
 /** Cases whose fix has not landed yet (each item's commit empties its part): they must fail. */
 const NOT_FIXED_YET = new Set<string>([
-  'item18/bceWithLogits-inf',
-  'item18/fill_-expanded',
-  'item18/norm-inf-empty',
-  'item18/norm-inf-empty-dim',
-  'item18/norm-neginf-empty',
-  'item18/zero_-expanded',
 ]);
 
 describe('issue 12: PyTorch 1.13 results (pytorch-cases.json)', () => {
