@@ -2,7 +2,7 @@
 import { Tensor, type NestedArray } from '../tensor';
 import { dtypeOfArray, isDType, isFloating, type DType, type TypedArray } from '../dtype';
 import { Storage } from '../storage';
-import { checkInt32Value, checkShape, checkNumber, fmtShape, fmtValue, opError, opTypeError } from '../check';
+import { MAX_DIMS, checkInt32Value, checkShape, checkNumber, fmtShape, fmtValue, opError, opRangeError, opTypeError } from '../check';
 import { contiguousStrides, numelOf, shapeArgs } from '../layout';
 import * as kernels from '../native/kernels';
 import { checkTensor, cloneDetached } from './movement';
@@ -54,8 +54,12 @@ function filled(op: string, shape: number[], dtype: DType, value: number): Tenso
 
 function inferShape(data: unknown): number[] {
   const shape: number[] = [];
+  const outer: unknown[] = []; // the arrays walked through, to tell a cycle from deep nesting
   let x = data;
   while (Array.isArray(x)) {
+    if (outer.includes(x)) throw opError('tensor', `the nested array is cyclic: data${'[0]'.repeat(shape.length)} is data${'[0]'.repeat(outer.indexOf(x))}`);
+    if (shape.length === MAX_DIMS) throw opRangeError('tensor', `the nested array has more than ${MAX_DIMS} levels; at most ${MAX_DIMS} dims are supported`);
+    outer.push(x);
     shape.push(x.length);
     x = x[0];
   }
