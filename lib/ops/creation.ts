@@ -2,15 +2,17 @@
 import { Tensor, type NestedArray } from '../tensor';
 import { dtypeOfArray, isDType, isFloating, type DType, type TypedArray } from '../dtype';
 import { Storage } from '../storage';
-import { MAX_DIMS, checkInt32Value, checkShape, checkNumber, fmtShape, fmtValue, opError, opRangeError, opTypeError } from '../check';
+import { MAX_DIMS, checkBool, checkInt32Value, checkShape, checkNumber, fmtShape, fmtValue, opError, opTypeError } from '../check';
 import { contiguousStrides, numelOf, shapeArgs } from '../layout';
 import * as kernels from '../native/kernels';
 import { checkTensor, cloneDetached } from './movement';
+import { checkDevice, type Device } from '../device';
 
 export interface CreationOptions {
   dtype?: DType;
   requiresGrad?: boolean;
-  device?: unknown;
+  /** 'cpu' (or a tg.Device): the only device of this build; others are errors. */
+  device?: string | Device;
 }
 
 export function checkOptions(op: string, options: unknown): CreationOptions {
@@ -20,6 +22,8 @@ export function checkOptions(op: string, options: unknown): CreationOptions {
   if (o.dtype !== undefined && !isDType(o.dtype)) {
     throw opTypeError(op, `unknown dtype ${fmtValue(o.dtype)} (expected 'float32', 'float64', 'int32' or 'bool')`);
   }
+  if (o.requiresGrad !== undefined) checkBool(op, 'requiresGrad', o.requiresGrad);
+  if (o.device !== undefined) checkDevice(op, o.device);
   return o;
 }
 
@@ -58,9 +62,9 @@ function inferShape(data: unknown): number[] {
   let x = data;
   while (Array.isArray(x)) {
     if (outer.includes(x)) throw opError('tensor', `the nested array is cyclic: data${'[0]'.repeat(shape.length)} is data${'[0]'.repeat(outer.indexOf(x))}`);
-    if (shape.length === MAX_DIMS) throw opRangeError('tensor', `the nested array has more than ${MAX_DIMS} levels; at most ${MAX_DIMS} dims are supported`);
     outer.push(x);
     shape.push(x.length);
+    if (shape.length > MAX_DIMS) break; // too many already: checkShape says so
     x = x[0];
   }
   return shape;
