@@ -54,14 +54,14 @@ export class Tensor {
   }
 
   /** @internal A new contiguous tensor (zero-filled). */
-  static _empty(shape: number[], dtype: DType): Tensor {
-    return new Tensor(Storage.allocate(dtype, numelOf(shape)), shape, contiguousStrides(shape), 0, dtype);
+  static _empty(shape: number[], dtype: DType, op?: string): Tensor {
+    return new Tensor(Storage.allocate(dtype, numelOf(shape), false, { op, shape }), shape, contiguousStrides(shape), 0, dtype);
   }
 
   /** @internal A new contiguous tensor for a kernel that writes every element of it next
-   * (its memory is not zeroed first). */
-  static _output(shape: number[], dtype: DType): Tensor {
-    return new Tensor(Storage.allocate(dtype, numelOf(shape), true), shape, contiguousStrides(shape), 0, dtype);
+   * (its memory is not zeroed first). `op` names the op in an out-of-memory error. */
+  static _output(shape: number[], dtype: DType, op?: string): Tensor {
+    return new Tensor(Storage.allocate(dtype, numelOf(shape), true, { op, shape }), shape, contiguousStrides(shape), 0, dtype);
   }
 
   /** @internal */

@@ -118,3 +118,18 @@ describe('nothing ignored (item 4)', () => {
     });
   });
 });
+
+describe('errors name what the user called (item 6)', () => {
+  test.each([
+    ['allclose of unbroadcastable shapes', () => tg.allclose(tg.ones(2), tg.ones(3)), 'allclose: The size of tensor a (2) must match the size of tensor b (3) at non-singleton dimension 0'],
+    ['isclose of unbroadcastable shapes', () => tg.isclose(tg.ones(2), tg.ones(3)), 'isclose: The size of tensor a (2) must match'],
+    ["allclose with rtol: '1'", () => tg.allclose(tg.ones(2), tg.ones(2), { rtol: '1' as never }), 'allclose: rtol must be a number, got "1"'],
+    ['L1Loss of unbroadcastable shapes', () => new tg.nn.L1Loss().forward(tg.ones(2), tg.ones(3)), 'l1Loss: The size of tensor a (2) must match the size of tensor b (3)'],
+    ['Linear(1e6, 1e6)', () => new tg.nn.Linear(1e6, 1e6), 'Linear: [1000000, 1000000] has 1000000000000 elements; at most 2147483647 are supported'],
+    // 2^31 - 1 float64 elements are 17179869176 bytes: past the largest Buffer Node makes
+    // (2^32 bytes), so this fails at once, without touching memory.
+    ['a 16 GiB contiguous copy', () => tg.zeros(1, { dtype: 'float64' }).expand(2 ** 31 - 1).contiguous(), 'out of memory: cannot allocate a [2147483647] float64 tensor (17179869176 bytes)'],
+  ])('%s', (_what, call, message) => {
+    expect(call).toThrow(message);
+  });
+});

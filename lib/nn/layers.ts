@@ -2,7 +2,7 @@
 // (`Linear(in_features=3, out_features=2, bias=True)`), so printed models read the same.
 import type { Tensor } from '../tensor';
 import type { DType } from '../dtype';
-import { checkBool, checkInt, fmtValue, opError, opTypeError } from '../check';
+import { checkBool, checkInt, checkShape, fmtValue, opError, opTypeError } from '../check';
 import { checkDevice, type Device } from '../device';
 import { empty } from '../ops/creation';
 import { Module } from './module';
@@ -28,6 +28,7 @@ export class Linear extends Module {
     super();
     this.inFeatures = checkInt('Linear', 'inFeatures', inFeatures, 0);
     this.outFeatures = checkInt('Linear', 'outFeatures', outFeatures, 0);
+    checkShape('Linear', [outFeatures, inFeatures]); // the weight's shape, checked here to name Linear
     const dtype = options.dtype ?? 'float32';
     if (options.bias !== undefined) checkBool('Linear', 'bias', options.bias);
     if (options.device !== undefined) checkDevice('Linear', options.device);

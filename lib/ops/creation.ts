@@ -49,7 +49,7 @@ export function shapeAndOptions(op: string, args: unknown[]): [number[], Creatio
 
 function filled(op: string, shape: number[], dtype: DType, value: number): Tensor {
   if (dtype === 'int32') checkInt32Value(op, value);
-  const t = Tensor._empty(shape, dtype);
+  const t = Tensor._empty(shape, dtype, op);
   if (value !== 0) kernels.fill(t, value);
   return t;
 }
@@ -94,7 +94,7 @@ function flatten(data: unknown, shape: number[]): { values: number[]; allBool: b
 
 function fromValues(op: string, values: ArrayLike<number>, shape: number[], dtype: DType): Tensor {
   if (dtype === 'int32') for (let i = 0; i < values.length; ++i) checkInt32Value(op, values[i]);
-  const storage = Storage.allocate(dtype, values.length);
+  const storage = Storage.allocate(dtype, values.length, false, { op, shape });
   const data = storage.view(0, values.length);
   if (dtype === 'int32') for (let i = 0; i < values.length; ++i) data[i] = Math.trunc(values[i]);
   else if (dtype === 'bool') for (let i = 0; i < values.length; ++i) data[i] = values[i] ? 1 : 0;
