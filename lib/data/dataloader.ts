@@ -4,7 +4,7 @@
 // server keeps answering requests).
 import { setImmediate as nextMacrotask } from 'timers/promises';
 import { Tensor } from '../tensor';
-import { checkInt, fmtValue, opError, opTypeError } from '../check';
+import { checkInt, fmtValue, opError, opRangeError, opTypeError } from '../check';
 import { tensor } from '../ops/creation';
 import { stack } from '../ops/indexing';
 import { randperm } from '../ops/random';
@@ -73,6 +73,8 @@ export class DataLoader<T = Tensor[], B = Collated<T>> implements Iterable<B>, A
     if (dataset === null || typeof dataset !== 'object' || typeof dataset.get !== 'function' || !Number.isInteger(dataset.length)) {
       throw opTypeError(op, `dataset must have a length and get(index), got ${fmtValue(dataset)}`);
     }
+    // PyTorch: "__len__() should return >= 0"
+    if (dataset.length < 0) throw opRangeError(op, `the dataset's length should be >= 0, got ${dataset.length}`);
     this.dataset = dataset;
     this.batchSize = checkInt(op, 'batchSize', options.batchSize ?? 1, 1);
     this.dropLast = !!options.dropLast;
