@@ -194,6 +194,16 @@ describe('threads.run', () => {
     await expect(tg.threads.run<typeof trainJob>(job('train'), { seed: 7, steps: 1 })).resolves.toMatchObject({ numThreads: 1 });
   });
 
+  test('a job that ignores its signal is terminated after abortGraceMs', async () => {
+    const controller = new AbortController();
+    const running = tg.threads.run(job('spin'), null, { signal: controller.signal, abortGraceMs: 50 });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(tg.threads.stats().running).toBe(1);
+    controller.abort();
+    await expect(running).rejects.toMatchObject({ name: 'AbortError' });
+    expect(tg.threads.stats()).toMatchObject({ running: 0, threadsInUse: 0 });
+  });
+
   test('a job already cancelled, or cancelled while waiting, never starts', async () => {
     await expect(tg.threads.run(job('echo'), {}, { signal: AbortSignal.abort() })).rejects.toMatchObject({ name: 'AbortError' });
     tg.threads.setThreadBudget(1);
