@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { createRequire } from 'module';
 import type { NativeMemory } from '../storage';
+import { findPrebuild } from './prebuild';
 
 export interface NativeInitInfo {
   unaryOps: string[];
@@ -87,8 +88,12 @@ function packageRoot(): string {
 }
 
 function loadAddon(): NativeAddon {
-  // TENSORGRAD_ADDON selects another build of the addon (e.g. the sanitizer build).
-  const file = process.env.TENSORGRAD_ADDON ?? path.join(packageRoot(), 'build', 'Release', 'tensorgrad.node');
+  // TENSORGRAD_ADDON selects another build of the addon (e.g. the sanitizer build). A local
+  // build (compiled on this machine, and what a checkout rebuilds) wins over the package's
+  // prebuilt binary for this platform, which install.cjs leaves in place of compiling.
+  const root = packageRoot();
+  const localBuild = path.join(root, 'build', 'Release', 'tensorgrad.node');
+  const file = process.env.TENSORGRAD_ADDON ?? (fs.existsSync(localBuild) ? localBuild : findPrebuild(root) ?? localBuild);
   if (!fs.existsSync(file)) {
     throw new Error(`tensorgrad: the native addon is not built (${file} is missing). Run \`npm install\` (or \`npm run build:native\`).`);
   }
