@@ -38,6 +38,8 @@ export interface NativeAddon {
   getNumThreads(): number;
   /** Asks for transparent huge pages behind a new buffer of 4 MB or more (native/include/tg/memory.h). */
   adviseHugePages(buffer: ArrayBuffer): void;
+  /** Tunes (true) or restores (false) glibc's malloc thresholds, process-wide (native/include/tg/memory.h); whether it applied. */
+  setAllocatorTuning(on: boolean): boolean;
   /** One core's float32 FMA throughput in GFLOP/s, measured for `seconds` (AVX2 CPUs only). */
   fmaPeak(seconds: number): number;
   /** From now on kernel calls are recorded (their views read), not run (tg.async). */

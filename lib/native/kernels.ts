@@ -125,6 +125,9 @@ export function random(op: number, state: Uint32Array, out: Tensor | null, p0 = 
 
 export const setNumThreads = (n: number): void => native.setNumThreads(n);
 export const getNumThreads = (): number => native.getNumThreads();
+export const setAllocatorTuning = (on: boolean): boolean => native.setAllocatorTuning(on);
+// Process-wide, so only on request (tg.setAllocatorTuning documents it).
+if (process.env.TENSORGRAD_MALLOC_TUNING === '1') setAllocatorTuning(true);
 export const fmaPeak = (seconds: number): number => native.fmaPeak(seconds);
 
 /** Softmax family along dim (SoftmaxOp); g, the output gradient, for the backward ops. */

@@ -18,7 +18,7 @@ function libc(): string {
 }
 
 /** prebuilds/<platform>-<arch>/tensorgrad.<libc>.node under `root`, e.g. linux-x64/tensorgrad.glibc.node. */
-export function prebuildFile(root: string, platform = process.platform, arch = process.arch, libcName = libc()): string {
+export function prebuildFile(root: string, platform: string = process.platform, arch: string = process.arch, libcName = libc()): string {
   return path.join(root, 'prebuilds', `${platform}-${arch}`, `tensorgrad.${libcName}.node`);
 }
 
