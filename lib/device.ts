@@ -1,6 +1,6 @@
 // Devices. This build has the CPU only: the Metal (MPS) backend is not built, and asking
 // for it is an error rather than a silent fallback.
-import { inspect } from 'util';
+import { inspectCustom } from './inspect';
 import { fmtValue } from './check';
 import { isDType, type DType } from './dtype';
 
@@ -12,7 +12,7 @@ export class Device {
   toString(): string {
     return this.index === null ? this.type : `${this.type}:${this.index}`;
   }
-  [inspect.custom](): string {
+  [inspectCustom](): string {
     return this.index === null ? `device(type='${this.type}')` : `device(type='${this.type}', index=${this.index})`;
   }
 }

@@ -3,7 +3,9 @@
 # (`npm run prebuild`, by default x64 only: `-- x64 arm64` for both), packs the package,
 # installs the tarball into an empty folder with a PATH that has node and npm but no
 # cmake, c++, g++, cc or clang, and trains a small model from it as ESM and as CommonJS.
-# Fails if install tries to compile (no compiler on PATH) or the training does not converge.
+# Then type-checks a user's file against the installed declarations without @types/node.
+# Fails if install tries to compile (no compiler on PATH), the training does not converge
+# or the declarations need @types/node.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -53,4 +55,7 @@ printf "import * as tg from 'tensorgrad';\n%s" "$body" > train.mjs
 printf "const tg = require('tensorgrad');\n%s" "$body" > train.cjs
 PATH="$bare" node train.mjs
 PATH="$bare" node train.cjs
+# The declarations type-check for a user without @types/node (no "types", ES2022 lib only).
+printf "import * as tg from 'tensorgrad';\nexport const w: tg.Tensor = tg.ones(2);\n" > use.mts
+"$root/node_modules/.bin/tsc" --noEmit --strict --types '' --lib ES2022 --target ES2022 --module node16 use.mts
 echo "check-package: passed (${targets[*]})"
