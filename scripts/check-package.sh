@@ -57,5 +57,6 @@ PATH="$bare" node train.mjs
 PATH="$bare" node train.cjs
 # The declarations type-check for a user without @types/node (no "types", ES2022 lib only).
 printf "import * as tg from 'tensorgrad';\nexport const w: tg.Tensor = tg.ones(2);\n" > use.mts
-"$root/node_modules/.bin/tsc" --noEmit --strict --types '' --lib ES2022 --target ES2022 --module node16 use.mts
+echo '{ "compilerOptions": { "types": [], "lib": ["ES2022"], "target": "ES2022", "module": "node16", "strict": true, "noEmit": true }, "files": ["use.mts"] }' > tsconfig.json
+"$root/node_modules/.bin/tsc" -p tsconfig.json
 echo "check-package: passed (${targets[*]})"
