@@ -8,6 +8,7 @@ import { nativeInfo } from './native/binding';
 import { checkTensor } from './ops/movement';
 
 export { Tensor } from './tensor';
+export { Size } from './layout';
 export type { NestedArray, TensorOrScalar } from './tensor';
 export { float32, float64, int32, bool } from './dtype';
 export type { DType, TypedArray } from './dtype';

@@ -3,7 +3,7 @@
 import { inspect } from 'util';
 import { isDType, isFloating, type DType, type TypedArray } from './dtype';
 import { Storage, VersionCounter } from './storage';
-import { contiguousStrides, isContiguous, numelOf } from './layout';
+import { Size, contiguousStrides, isContiguous, numelOf, toSize } from './layout';
 import { fmtShape, fmtValue, normDim, opError, opTypeError } from './check';
 import * as kernels from './native/kernels';
 import { BinaryOp } from './native/binding';
@@ -85,8 +85,11 @@ export class Tensor {
 
   // ---- metadata -------------------------------------------------------------------
 
-  get shape(): readonly number[] {
-    return this._shape;
+  /** The sizes, as a Size (an array that prints as torch.Size([...])). It is made on first
+   * use, so ops that never read it from outside pay nothing for it. */
+  get shape(): Readonly<Size> {
+    if (!(this._shape instanceof Size)) this._shape = toSize(this._shape);
+    return this._shape as Size;
   }
   get dtype(): DType {
     return this._dtype;
@@ -102,10 +105,10 @@ export class Tensor {
     return this._numel;
   }
   /** size() is the shape; size(d) one dim (negative counts from the end). */
-  size(): number[];
+  size(): Size;
   size(dim: number): number;
-  size(dim?: number): number[] | number {
-    if (dim === undefined) return this._shape.slice();
+  size(dim?: number): Size | number {
+    if (dim === undefined) return toSize(this._shape);
     return this._shape[normDim('size', dim, this.ndim)];
   }
   stride(): number[];

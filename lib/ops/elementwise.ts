@@ -527,7 +527,7 @@ const whereOp = defineOp({
   forward: (ctx, cond: Tensor, a: TensorOrScalar, b: TensorOrScalar, dtype: DType) => {
     ctx.info = { aIsTensor: a instanceof Tensor, bIsTensor: b instanceof Tensor };
     ctx.saveForBackward(cond);
-    let shape = cond.shape;
+    let shape: readonly number[] = cond.shape;
     if (a instanceof Tensor) shape = broadcastShapes('where', shape, a.shape);
     if (b instanceof Tensor) shape = broadcastShapes('where', shape, b.shape);
     const out = Tensor._output(shape.slice(), dtype);
