@@ -1,6 +1,7 @@
 // An op is defined once, forward and backward side by side (defineOp). Calling it runs
 // forward without recording; if any tensor argument requires grad, it also creates the
 // graph node (the output's gradFn) that the engine later calls backward on.
+import { inspect } from 'util';
 import { Tensor } from '../tensor';
 import type { DType } from '../dtype';
 import { gradMode } from './grad_mode';
@@ -127,6 +128,14 @@ export class Node<Info = unknown> {
   /** Gradients of the op's tensor arguments given the gradient of its output. */
   apply(grad: Tensor): (Tensor | null | undefined)[] {
     return this.def.backward(this, grad);
+  }
+
+  /** Printed as PyTorch prints a grad_fn, without its address: <AddBackward0 object>. */
+  toString(): string {
+    return `<${this.name} object>`;
+  }
+  [inspect.custom](): string {
+    return this.toString();
   }
 
   /** PyTorch's next_functions: for each input, its node, or null for leaves/constants. */

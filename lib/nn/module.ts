@@ -16,9 +16,21 @@ import { Parameter, zeroGrads } from './parameter';
 /** Parameter and buffer tensors by dotted name ("fc1.weight"), in registration order. */
 export type StateDict = Record<string, Tensor>;
 
-export interface LoadStateDictResult {
-  missingKeys: string[];
-  unexpectedKeys: string[];
+/** What loadStateDict returns: the keys it did not find and those it did not use. Prints
+ * as PyTorch's: <All keys matched successfully>, or _IncompatibleKeys(missing_keys=[...], ...). */
+export class LoadStateDictResult {
+  constructor(
+    readonly missingKeys: string[],
+    readonly unexpectedKeys: string[],
+  ) {}
+  toString(): string {
+    if (this.missingKeys.length === 0 && this.unexpectedKeys.length === 0) return '<All keys matched successfully>';
+    const list = (keys: string[]): string => `[${keys.map((k) => `'${k}'`).join(', ')}]`;
+    return `_IncompatibleKeys(missing_keys=${list(this.missingKeys)}, unexpected_keys=${list(this.unexpectedKeys)})`;
+  }
+  [inspect.custom](): string {
+    return this.toString();
+  }
 }
 
 // The buffer registry's key: a symbol, so Object.keys (which finds parameters and
@@ -234,7 +246,7 @@ export class Module {
     noGrad(() => {
       for (const [target, src] of copies) target.copy_(src);
     });
-    return { missingKeys, unexpectedKeys };
+    return new LoadStateDictResult(missingKeys, unexpectedKeys);
   }
 
   // ---- printing ---------------------------------------------------------------------------

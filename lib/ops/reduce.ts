@@ -1,6 +1,7 @@
 // Reductions (sum, mean, extremes, prod, var/std, norm, logsumexp, arg-extremes) and
 // softmax/logSoftmax. Forward runs the native reduce kernel (composite forwards run
 // without recording); backward expands the gradient back over the reduced dims.
+import { inspect } from 'util';
 import { Tensor } from '../tensor';
 import { isFloating, type DType } from '../dtype';
 import { defineOp } from '../autograd/function';
@@ -183,12 +184,20 @@ export function min(x: Tensor): Tensor {
   return extreme('min', minAllOp, x, null);
 }
 
-/** What max(dim)/min(dim) return: iterable as [values, indices], like PyTorch's namedtuple. */
+/** What max(dim)/min(dim) return: iterable as [values, indices], like PyTorch's namedtuple,
+ * and printed as it: torch.return_types.max(values=..., indices=...). */
 export class ValuesIndices {
-  constructor(readonly values: Tensor, readonly indices: Tensor) {}
+  /** `op`: the function that returned it ('max' or 'min'), named when it is printed. */
+  constructor(readonly values: Tensor, readonly indices: Tensor, readonly op = 'max') {}
   *[Symbol.iterator](): Iterator<Tensor> {
     yield this.values;
     yield this.indices;
+  }
+  toString(): string {
+    return `torch.return_types.${this.op}(\nvalues=${this.values},\nindices=${this.indices})`;
+  }
+  [inspect.custom](): string {
+    return this.toString();
   }
 }
 
@@ -218,13 +227,13 @@ function extremeDim(op: string, x: Tensor, dim: number, keepdim: boolean | undef
   checkTensor(op, x);
   if (x.dtype === 'bool') {
     const { values, indices } = extremeDim(op, toDType(x, 'int32'), dim, keepdim, isMax);
-    return new ValuesIndices(toDType(values, 'bool'), indices);
+    return new ValuesIndices(toDType(values, 'bool'), indices, op);
   }
   const r = reduction(op, x, dim, checkKeepdim(op, keepdim));
   checkNonEmpty(op, x, r);
-  if (x.ndim === 0) return new ValuesIndices(x.clone(), Tensor._empty([], 'int32'));
+  if (x.ndim === 0) return new ValuesIndices(x.clone(), Tensor._empty([], 'int32'), op);
   const indices = runReduce(isMax ? ReduceOp.ArgMax : ReduceOp.ArgMin, x, r, 'int32');
-  return new ValuesIndices((isMax ? maxDimOp : minDimOp)(x, r, indices), indices);
+  return new ValuesIndices((isMax ? maxDimOp : minDimOp)(x, r, indices), indices, op);
 }
 export const maxDim = (x: Tensor, dim: number, keepdim?: boolean): ValuesIndices => extremeDim('max', x, dim, keepdim, true);
 export const minDim = (x: Tensor, dim: number, keepdim?: boolean): ValuesIndices => extremeDim('min', x, dim, keepdim, false);

@@ -2,6 +2,7 @@
 // zeroGrad, step and state dicts, as in torch.optim.Optimizer. A subclass checks its
 // options and updates one parameter; the update itself is one native call
 // (native/src/optim.cpp) rather than a chain of tensor ops.
+import { inspect } from 'util';
 import { Tensor } from '../tensor';
 import { isFloating } from '../dtype';
 import { fmtShape, fmtValue, opError, opTypeError } from '../check';
@@ -49,6 +50,21 @@ export type StepFormat = 'tensor' | 'number' | 'none';
  * defaults (which is what tensorgrad does), and refuses other values. */
 const TORCH_ONLY_OPTIONS: Record<string, unknown> = { foreach: null, capturable: false, differentiable: false, fused: false };
 
+/** An option value as Python prints it: True, None, (0.9, 0.999), 1e-08. */
+function pythonRepr(v: unknown): string {
+  if (v === true || v === false) return v ? 'True' : 'False';
+  if (v === null || v === undefined) return 'None';
+  if (Array.isArray(v)) return `(${v.map(pythonRepr).join(', ')})`;
+  if (typeof v !== 'number') return String(v);
+  if (Number.isInteger(v) && Math.abs(v) < 1e16) return String(v);
+  if (!Number.isFinite(v)) return Number.isNaN(v) ? 'nan' : v > 0 ? 'inf' : '-inf';
+  // Python writes a float in exponent form below 1e-4 and from 1e16, with a 2-digit exponent.
+  const [mantissa, e] = v.toExponential().split('e');
+  const exponent = Number(e);
+  if (exponent < -4 || exponent >= 16) return `${mantissa}e${exponent < 0 ? '-' : '+'}${String(Math.abs(exponent)).padStart(2, '0')}`;
+  return String(v);
+}
+
 const snakeCase = (key: string): string => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 const camelCase = (key: string): string => key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 
@@ -81,6 +97,21 @@ export abstract class Optimizer<O extends BaseOptions> {
   /** The class name, used in error messages. */
   get name(): string {
     return this.constructor.name;
+  }
+
+  /** PyTorch's print of an optimizer: each group's options (snake_case, sorted), in Python's notation. */
+  toString(): string {
+    const groups = this.paramGroups.map((g, i) => {
+      const options = Object.entries(g)
+        .filter(([key]) => key !== 'params')
+        .map(([key, value]) => [snakeCase(key), pythonRepr(value)])
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      return `\nParameter Group ${i}\n${options.map(([k, v]) => `    ${k}: ${v}\n`).join('')}`;
+    });
+    return `${this.name} (${groups.join('')})`;
+  }
+  [inspect.custom](): string {
+    return this.toString();
   }
 
   /** How PyTorch keeps this optimizer's step count in its state dict. */
