@@ -124,6 +124,7 @@ export const measureFmaPeak = (seconds = 0.3): number => kernels.fmaPeak(seconds
 export const simd = nativeInfo.simd;
 
 export * as nn from './nn';
+export { cloneStateDict } from './nn/module';
 export * as optim from './optim';
 export * as data from './data';
 export { save, load } from './io/safetensors';

@@ -33,6 +33,20 @@ export class LoadStateDictResult {
   }
 }
 
+/** A deep copy of a state dict, a module's or an optimizer's (PyTorch's
+ * copy.deepcopy(model.state_dict())): every tensor is cloned (detached), records and arrays
+ * are copied, other values kept. Use it to keep a snapshot, e.g. of the best model so far:
+ * stateDict() returns the live parameters, which training goes on changing. */
+export function cloneStateDict<T>(stateDict: T): T {
+  const copy = (v: unknown): unknown => {
+    if (v instanceof Tensor) return v.detach().clone();
+    if (Array.isArray(v)) return v.map(copy);
+    if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, copy(x)]));
+    return v;
+  };
+  return copy(stateDict) as T;
+}
+
 // The buffer registry's key: a symbol, so Object.keys (which finds parameters and
 // children) never sees it.
 const BUFFER_NAMES = Symbol('bufferNames');
