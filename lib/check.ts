@@ -86,6 +86,12 @@ export function checkInt32Value(op: string, v: number): number {
   return v;
 }
 
+/** Flags are booleans: 'yes', 1 or 'false' would be read by truthiness, silently. */
+export function checkBool(op: string, name: string, v: unknown): boolean {
+  if (typeof v !== 'boolean') throw opTypeError(op, `${name} must be a boolean (true or false), got ${fmtValue(v)}`);
+  return v;
+}
+
 export function checkNumber(op: string, name: string, v: unknown): number {
   if (typeof v !== 'number') throw opTypeError(op, `${name} must be a number, got ${fmtValue(v)}`);
   return v;

@@ -2,7 +2,7 @@
 import { Tensor } from './tensor';
 import * as engine from './autograd/engine';
 import { gradcheck, gradgradcheck } from './autograd/gradcheck';
-import { defineOp, Node } from './autograd/function';
+import { defineCheckedOp, Node } from './autograd/function';
 import * as kernels from './native/kernels';
 import { nativeInfo } from './native/binding';
 import { checkTensor } from './ops/movement';
@@ -110,7 +110,7 @@ export const autograd = {
   gradcheck,
   gradgradcheck,
   /** Defines a differentiable op from a forward and a backward (torch.autograd.Function). */
-  defineOp,
+  defineOp: defineCheckedOp,
   Node,
 };
 
@@ -127,6 +127,8 @@ export * as nn from './nn';
 export { cloneStateDict } from './nn/module';
 export * as optim from './optim';
 export * as data from './data';
-export { save, load } from './io/safetensors';
+export { save, load, saveAsync, loadAsync } from './io/safetensors';
 export type { Saveable } from './io/safetensors';
-export { saveNpy, loadNpy } from './io/npy';
+export { saveNpy, loadNpy, saveNpyAsync, loadNpyAsync } from './io/npy';
+export * as threads from './threads';
+export * as async from './async';

@@ -106,6 +106,7 @@ export const mseLoss = (input: Tensor, target: Tensor, options: { reduction?: Re
 export function l1Loss(input: Tensor, target: Tensor, options: { reduction?: Reduction } = {}): Tensor {
   checkTensor('l1Loss', input, 'input');
   checkTensor('l1Loss', target, 'target');
+  broadcastShapes('l1Loss', input.shape, target.shape);
   return reduce(input.sub(target).abs(), checkReduction('l1Loss', options.reduction));
 }
 

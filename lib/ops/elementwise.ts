@@ -5,7 +5,7 @@ import { Tensor, type TensorOrScalar } from '../tensor';
 import { isDType, isFloating, numberDType, resultType, type DType, type PromotionOperand } from '../dtype';
 import { defineOp } from '../autograd/function';
 import { gradMode } from '../autograd/grad_mode';
-import { checkInt32Value, checkKernelDType, fmtValue, opError, opTypeError } from '../check';
+import { checkBool, checkInt32Value, checkKernelDType, checkNumber, fmtValue, opError, opTypeError } from '../check';
 import { broadcastShapes } from '../layout';
 import * as kernels from '../native/kernels';
 import { BinaryOp, UNARY_OPS, UnaryOp } from '../native/binding';
@@ -568,8 +568,18 @@ export interface CloseOptions {
 
 /** Elementwise |a - b| <= atol + rtol * |b| (equal infinities are close; NaN only with equalNan). */
 export function isclose(a: Tensor, b: TensorOrScalar, options: CloseOptions = {}): Tensor {
+  return closeness('isclose', a, b, options);
+}
+
+/** isclose, with errors naming `op` (the call the user made: isclose or allclose). */
+function closeness(op: string, a: Tensor, b: TensorOrScalar, options: CloseOptions): Tensor {
   const { rtol = 1e-5, atol = 1e-8, equalNan = false } = options;
-  checkTensor('isclose', a);
+  checkTensor(op, a);
+  if (b instanceof Tensor) broadcastShapes(op, a.shape, b.shape);
+  else checkNumber(op, 'other', b);
+  checkNumber(op, 'rtol', rtol);
+  checkNumber(op, 'atol', atol);
+  checkBool(op, 'equalNan', equalNan);
   const close = a.eq(b).logicalOr(a.sub(b).abs().le(b instanceof Tensor ? b.abs().mul(rtol).add(atol) : Math.abs(b) * rtol + atol));
   if (!equalNan) return close;
   const bIsNan = b instanceof Tensor ? b.ne(b) : Number.isNaN(b);
@@ -578,5 +588,5 @@ export function isclose(a: Tensor, b: TensorOrScalar, options: CloseOptions = {}
 
 /** Whether every element is close (torch.allclose). */
 export function allclose(a: Tensor, b: TensorOrScalar, options: CloseOptions = {}): boolean {
-  return isclose(a, b, options).logicalNot().sum().item() === 0;
+  return closeness('allclose', a, b, options).logicalNot().sum().item() === 0;
 }
