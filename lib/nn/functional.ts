@@ -1,7 +1,7 @@
 // tg.nn.functional (usually imported as F): linear, losses and activations. Each op with
 // its own PyTorch grad_fn is one defineOp; l1Loss is a composition, as in PyTorch.
 import { Tensor } from '../tensor';
-import { isFloating } from '../dtype';
+import { isFloating, scalarTypeName } from '../dtype';
 import { defineOp } from '../autograd/function';
 import { checkFloatDType, checkKernelDType, checkNumber, fmtShape, fmtValue, opError, opTypeError } from '../check';
 import { broadcastShapes, numelOf, sameShape } from '../layout';
@@ -57,6 +57,8 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
 
 interface LossSpec<P> {
   name: string;
+  /** PyTorch's kernel, which refuses two integer (or bool) operands (one float operand promotes the other). */
+  kernel: string;
   /** The elementwise loss. */
   loss: (a: Tensor, b: Tensor, p: P) => Tensor;
   /** d loss / d a and d loss / d b, elementwise. */
@@ -86,6 +88,7 @@ function lossOp<P>(spec: LossSpec<P>) {
       throw opError(op_, `Using a target size (${fmtShape(b.shape)}) that is different to the input size (${fmtShape(a.shape)}) is not supported`);
     }
     broadcastShapes(op_, a.shape, b.shape);
+    if (!isFloating(b.dtype)) checkKernelDType(op_, spec.kernel, a.dtype);
     const dtype = a.dtype === 'float64' || b.dtype === 'float64' ? 'float64' : 'float32';
     return op(a.to(dtype), b.to(dtype), checkReduction(op_, reduction), p);
   };
@@ -93,6 +96,7 @@ function lossOp<P>(spec: LossSpec<P>) {
 
 const mse = lossOp<null>({
   name: 'MseLossBackward0',
+  kernel: 'mse_cpu',
   loss: (a, b) => a.sub(b).square(),
   grads: (a, b) => {
     const d = a.sub(b).mul(2);
@@ -112,6 +116,7 @@ export function l1Loss(input: Tensor, target: Tensor, options: { reduction?: Red
 
 const smoothL1 = lossOp<number>({
   name: 'SmoothL1LossBackward0',
+  kernel: 'smooth_l1_cpu',
   loss: (a, b, beta) => {
     const d = a.sub(b).abs();
     return beta === 0 ? d : where(d.lt(beta), d.square().mul(0.5 / beta), d.sub(0.5 * beta));
@@ -131,6 +136,7 @@ export function smoothL1Loss(input: Tensor, target: Tensor, options: { reduction
 
 const huber = lossOp<number>({
   name: 'HuberLossBackward0',
+  kernel: 'huber_cpu',
   loss: (a, b, delta) => {
     const d = a.sub(b).abs();
     return where(d.lt(delta), d.square().mul(0.5), d.sub(0.5 * delta).mul(delta));
@@ -152,6 +158,7 @@ interface BceParams {
 
 const bce = lossOp<BceParams>({
   name: 'BinaryCrossEntropyBackward0',
+  kernel: 'binary_cross_entropy',
   // Each log is clamped to >= -100, so p = 0 or 1 gives a finite loss.
   loss: (p, y, { weight }) => {
     const l = y.mul(p.log().clamp(-100, null)).add(y.neg().add(1).mul(p.neg().log1p().clamp(-100, null))).neg();
@@ -173,6 +180,10 @@ function checkLossWeight(op: string, input: Tensor, weight: Tensor | null | unde
 
 export function binaryCrossEntropy(input: Tensor, target: Tensor, options: { reduction?: Reduction; weight?: Tensor | null } = {}): Tensor {
   checkTensor('binaryCrossEntropy', input, 'input');
+  checkTensor('binaryCrossEntropy', target, 'target');
+  if (target.dtype !== input.dtype) {
+    throw opTypeError('binaryCrossEntropy', `Found dtype ${scalarTypeName(target.dtype)} but expected ${scalarTypeName(input.dtype)}\nHint: convert the target, e.g. target.to(${JSON.stringify(input.dtype)})`);
+  }
   checkLossWeight('binaryCrossEntropy', input, options.weight, 'weight');
   const outOfRange = input.lt(0).logicalOr(input.gt(1)).logicalOr(input.ne(input)).sum().item();
   if (outOfRange) throw opError('binaryCrossEntropy', 'all elements of input should be between 0 and 1');
@@ -191,6 +202,7 @@ function softplusNeg(x: Tensor): Tensor {
 
 const bceLogits = lossOp<BceLogitsParams>({
   name: 'BinaryCrossEntropyWithLogitsBackward0',
+  kernel: 'binary_cross_entropy_with_logits',
   // PyTorch's stable form (1 - y) x + (1 + (pw - 1) y) (log(1 + exp(-|x|)) + max(-x, 0)),
   // pw = posWeight or 1: an infinite logit gives inf or NaN exactly where PyTorch's does
   // (max(x, 0) - x y + ... would be inf - inf = NaN at x = inf, y = 0).
@@ -212,6 +224,13 @@ export function binaryCrossEntropyWithLogits(
   options: { reduction?: Reduction; weight?: Tensor | null; posWeight?: Tensor | null } = {},
 ): Tensor {
   checkTensor('binaryCrossEntropyWithLogits', input, 'input');
+  checkTensor('binaryCrossEntropyWithLogits', target, 'target');
+  // PyTorch computes in the input's dtype and writes into a tensor of the target's.
+  for (const t of [input, target]) {
+    if (!isFloating(t.dtype)) {
+      throw opTypeError('binaryCrossEntropyWithLogits', `result type Float can't be cast to the desired output type ${scalarTypeName(t.dtype)}\nHint: input and target must be floating tensors, e.g. target.float()`);
+    }
+  }
   checkLossWeight('binaryCrossEntropyWithLogits', input, options.weight, 'weight');
   checkLossWeight('binaryCrossEntropyWithLogits', input, options.posWeight, 'posWeight');
   return bceLogits(
@@ -288,6 +307,9 @@ function nllPlan(op: string, input: Tensor, target: Tensor, options: NllOptions)
   if (weight != null && (checkTensor(op, weight, 'weight').ndim !== 1 || weight.shape[0] !== C)) {
     throw opError(op, `weight tensor should be defined either for all ${C} classes or no classes but got weight tensor of shape: ${fmtShape(weight.shape)}`);
   }
+  if (weight != null && weight.dtype !== input.dtype) {
+    throw opTypeError(op, `expected scalar type ${scalarTypeName(input.dtype)} but found ${scalarTypeName(weight.dtype)}\nHint: convert the weight, e.g. weight.to(${JSON.stringify(input.dtype)})`);
+  }
   const perElement = weight != null ? weight.to(input.dtype).indexSelect(0, index.reshape(-1)).reshape(index.shape.slice()) : null;
   const scale = perElement ? perElement.mul(valid.unsqueeze(1)) : valid.unsqueeze(1).to(input.dtype);
   return { reduction: checkReduction(op, options.reduction), index, scale, total: scale.sum() };
@@ -308,6 +330,7 @@ function nll(op: string, input: Tensor, target: Tensor, options: NllOptions): Te
     const out = nll(op, input.unsqueeze(0), target.reshape(1), options);
     return options.reduction === 'none' ? out.squeeze(0) : out;
   }
+  checkKernelDType(op, 'nll_loss_out_frame', input.dtype);
   const info = nllPlan(op, input, target, options);
   if (input.ndim === 2) return nllLoss1d(input, info);
   if (input.ndim === 4) return nllLoss2d(input, info);

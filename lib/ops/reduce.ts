@@ -3,7 +3,7 @@
 // without recording); backward expands the gradient back over the reduced dims.
 import { inspect } from 'util';
 import { Tensor } from '../tensor';
-import { isFloating, type DType } from '../dtype';
+import { isFloating, scalarTypeName, type DType } from '../dtype';
 import { defineOp } from '../autograd/function';
 import { isGradEnabled } from '../autograd/grad_mode';
 import { checkFloatDType, checkInt, checkKernelDType, fmtShape, fmtValue, normDim, normDims, opError, opTypeError } from '../check';
@@ -101,7 +101,7 @@ export function mean(x: Tensor, dim?: ReduceDims, keepdim?: boolean): Tensor {
   if (!isFloating(x.dtype)) {
     throw opTypeError(
       'mean',
-      `could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: ${x.dtype}\n` +
+      `could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: ${scalarTypeName(x.dtype)}\n` +
         'Hint: convert first, e.g. x.float().mean()',
     );
   }

@@ -284,6 +284,19 @@ for name, fn in {
     'bceWithLogits-posWeight-broadcasts': lambda: F.binary_cross_entropy_with_logits(torch.zeros(3), torch.zeros(3), pos_weight=torch.ones(2, 3)),
     'bce-weight-broadcasts': lambda: F.binary_cross_entropy(torch.full((3,), 0.5), torch.zeros(3), weight=torch.ones(2, 3)),
     'bceWithLogits-weight-ok': lambda: F.binary_cross_entropy_with_logits(torch.zeros(2, 3), torch.zeros(2, 3), weight=torch.ones(3)),
+    # neighbours: losses on integer tensors, a class weight of another dtype
+    'mseLoss-int': lambda: F.mse_loss(t([1, 2], dtype=I32), t([1, 3], dtype=I32)),
+    'mseLoss-float-int': lambda: F.mse_loss(t([1., 3.]), t([1, 2], dtype=I32)),
+    'smoothL1Loss-int': lambda: F.smooth_l1_loss(t([1, 2], dtype=I32), t([1, 3], dtype=I32)),
+    'huberLoss-int': lambda: F.huber_loss(t([1, 2], dtype=I32), t([1, 3], dtype=I32)),
+    'l1Loss-int': lambda: F.l1_loss(t([1, 2], dtype=I32), t([1, 3], dtype=I32)),
+    'bce-int-target': lambda: F.binary_cross_entropy(t([0.5, 0.5]), t([1, 0], dtype=I32)),
+    'bce-f64-target': lambda: F.binary_cross_entropy(t([0.5, 0.5]), t([1., 0.], dtype=torch.float64)),
+    'bceWithLogits-int-target': lambda: F.binary_cross_entropy_with_logits(t([1., 3.]), t([1, 0], dtype=I32)),
+    'bceWithLogits-int-input': lambda: F.binary_cross_entropy_with_logits(t([1, 3], dtype=I32), t([1., 0.])),
+    'nllLoss-int': lambda: F.nll_loss(torch.ones(2, 3, dtype=I32), t([0, 1])),
+    'crossEntropy-int': lambda: F.cross_entropy(torch.ones(2, 3, dtype=I32), t([0, 1])),
+    'crossEntropy-weight-dtype': lambda: F.cross_entropy(torch.ones(2, 3, dtype=torch.float64), t([0, 1]), weight=torch.ones(3)),
 }.items():
     case(f'item17/{name}', fn)
 
