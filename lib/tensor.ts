@@ -34,7 +34,10 @@ export class Tensor {
   /** @internal the tensor whose storage this one views (null if it owns it) */ _base: Tensor | null = null;
   /** @internal */ _requiresGrad = false;
   /** @internal */ _grad: Tensor | null = null;
-  private _shape: number[];
+  /** @internal The sizes as a plain array: what lib/ reads (an Array subclass such as Size
+   * would take V8's slow paths in slice, map and for-of on every op). */ _shape: number[];
+  /** The public Size of `_shape`, made on first read of .shape. */
+  private _size: Size | null = null;
   private _dtype: DType;
   // Cached (-1: not yet known; numbers keep V8's field representation stable): the
   // layout only changes through the data setter, which copies them.
@@ -46,7 +49,7 @@ export class Tensor {
   /** @internal Use the creation functions (tg.tensor, tg.zeros, ...) instead. */
   constructor(storage: Storage, shape: number[], strides: number[], offset: number, dtype: DType, version?: VersionCounter) {
     this._storage = storage;
-    this._shape = shape;
+    this._shape = shape instanceof Size ? Array.from(shape) : shape; // a user may pass x.shape
     this._strides = strides;
     this._offset = offset;
     this._dtype = dtype;
@@ -66,7 +69,7 @@ export class Tensor {
 
   /** @internal */
   static _onesLike(t: Tensor): Tensor {
-    const out = Tensor._output(t.shape.slice(), t.dtype);
+    const out = Tensor._output(t._shape.slice(), t.dtype);
     kernels.fill(out, 1);
     return out;
   }
@@ -86,10 +89,9 @@ export class Tensor {
   // ---- metadata -------------------------------------------------------------------
 
   /** The sizes, as a Size (an array that prints as torch.Size([...])). It is made on first
-   * use, so ops that never read it from outside pay nothing for it. */
+   * use: ops read the plain _shape, so they pay nothing for it. */
   get shape(): Readonly<Size> {
-    if (!(this._shape instanceof Size)) this._shape = toSize(this._shape);
-    return this._shape as Size;
+    return (this._size ??= toSize(this._shape));
   }
   get dtype(): DType {
     return this._dtype;
@@ -172,9 +174,9 @@ export class Tensor {
   set grad(g: Tensor | null) {
     if (g !== null) {
       if (!(g instanceof Tensor)) throw new TypeError('grad: expected a Tensor or null');
-      if (g.dtype !== this._dtype || g.ndim !== this.ndim || g.shape.some((s, i) => s !== this._shape[i])) {
+      if (g.dtype !== this._dtype || g.ndim !== this.ndim || g._shape.some((s, i) => s !== this._shape[i])) {
         throw new Error(
-          `assigned grad has data of a different size or type (${fmtShape(g.shape)} ${g.dtype} for a ` +
+          `assigned grad has data of a different size or type (${fmtShape(g._shape)} ${g.dtype} for a ` +
             `${fmtShape(this._shape)} ${this._dtype} tensor)`,
         );
       }
@@ -259,6 +261,7 @@ export class Tensor {
     this._dtype = t._dtype;
     this._storage = t._storage;
     this._shape = t._shape;
+    this._size = null;
     this._strides = t._strides;
     this._offset = t._offset;
     this._numel = t._numel;
@@ -531,7 +534,7 @@ export class Tensor {
     return M.expand(this, shape);
   }
   expandAs(other: Tensor): Tensor {
-    return M.expand(this, [other.shape.slice()]);
+    return M.expand(this, [other._shape.slice()]);
   }
   flatten(startDim = 0, endDim = -1): Tensor {
     return M.flatten(this, startDim, endDim);

@@ -47,7 +47,7 @@ export class Node<Info = unknown> {
     this.name = name;
     this.next = inputs.map((t) => (t.requiresGrad ? (t.gradFn ?? t) : null));
     this.needsInputGrad = inputs.map((t) => t.requiresGrad);
-    this.inputShapes = inputs.map((t) => t.shape);
+    this.inputShapes = inputs.map((t) => t._shape);
     this.inputDTypes = inputs.map((t) => t.dtype);
   }
 
@@ -79,7 +79,7 @@ export class Node<Info = unknown> {
         const origin = this.savedIsOutput[i] ? this.name : t.gradFn?.name;
         throw new Error(
           `one of the variables needed for gradient computation has been modified by an inplace operation: ` +
-            `[${torchTypeName(t.dtype)} [${t.shape.join(', ')}]]${origin ? `, which is output 0 of ${origin},` : ''} ` +
+            `[${torchTypeName(t.dtype)} [${t._shape.join(', ')}]]${origin ? `, which is output 0 of ${origin},` : ''} ` +
             `is at version ${now}; expected version ${this.savedVersions[i]} instead.\n` +
             `Hint: the backward of ${this.name} needs that tensor unchanged; use an out-of-place op ` +
             `(e.g. add instead of add_) or clone() it before modifying it.`,
@@ -242,8 +242,8 @@ export function defineCheckedOp<Args extends any[], Info = unknown>(def: OpDef<A
         if (g == null) return;
         const invalid = `function ${name} returned an invalid gradient at index ${i} - `;
         if (!(g instanceof Tensor)) throw new TypeError(`${invalid}expected a Tensor or null, got ${fmtValue(g)}`);
-        if (!reducibleTo(g.shape, ctx.inputShapes[i])) {
-          throw new Error(`${invalid}got ${fmtShape(g.shape)} but expected shape compatible with ${fmtShape(ctx.inputShapes[i])}`);
+        if (!reducibleTo(g._shape, ctx.inputShapes[i])) {
+          throw new Error(`${invalid}got ${fmtShape(g._shape)} but expected shape compatible with ${fmtShape(ctx.inputShapes[i])}`);
         }
       });
       return grads as (Tensor | null | undefined)[];

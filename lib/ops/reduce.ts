@@ -26,14 +26,14 @@ interface Reduction {
 
 function reduction(op: string, x: Tensor, dim: ReduceDims, keepdim: boolean): Reduction {
   let dims: number[];
-  if (dim === null || dim === undefined || (Array.isArray(dim) && dim.length === 0)) dims = x.shape.map((_, i) => i);
+  if (dim === null || dim === undefined || (Array.isArray(dim) && dim.length === 0)) dims = x._shape.map((_, i) => i);
   else if (Array.isArray(dim)) dims = normDims(op, dim, x.ndim);
   else dims = [normDim(op, dim, x.ndim)];
   if (x.ndim === 0) dims = [];
   dims.sort((a, b) => a - b);
-  const keepShape = x.shape.map((s, i) => (dims.includes(i) ? 1 : s));
-  const outShape = keepdim ? keepShape.slice() : x.shape.filter((_, i) => !dims.includes(i));
-  const count = dims.reduce((n, d) => n * x.shape[d], 1);
+  const keepShape = x._shape.map((s, i) => (dims.includes(i) ? 1 : s));
+  const outShape = keepdim ? keepShape.slice() : x._shape.filter((_, i) => !dims.includes(i));
+  const count = dims.reduce((n, d) => n * x._shape[d], 1);
   return { dims, keepShape, outShape, count };
 }
 
@@ -113,8 +113,8 @@ export function mean(x: Tensor, dim?: ReduceDims, keepdim?: boolean): Tensor {
 
 function checkNonEmpty(op: string, x: Tensor, r: Reduction): void {
   for (const d of r.dims) {
-    if (x.shape[d] === 0) {
-      throw opError(op, `Expected reduction dim ${d} to have non-zero size (shape ${fmtShape(x.shape)}). Hint: the extreme of an empty set is undefined.`);
+    if (x._shape[d] === 0) {
+      throw opError(op, `Expected reduction dim ${d} to have non-zero size (shape ${fmtShape(x._shape)}). Hint: the extreme of an empty set is undefined.`);
     }
   }
 }
@@ -128,11 +128,11 @@ function evenlySplit(g: Tensor, x: Tensor, result: Tensor, r: Reduction, select:
   const extreme = result.reshape(r.keepShape);
   if (select) {
     const isExtreme = x.eq(extreme).logicalOr(x.ne(x).logicalAnd(extreme.ne(extreme)));
-    return where(isExtreme, expandBack(g, r, x.shape).div(isExtreme.sum(r.dims, true)), 0);
+    return where(isExtreme, expandBack(g, r, x._shape).div(isExtreme.sum(r.dims, true)), 0);
   }
   const mask = x.eq(extreme).to(g.dtype);
   const count = mask.sum(r.dims, true);
-  return expandBack(g, r, x.shape).div(count).mul(mask);
+  return expandBack(g, r, x._shape).div(count).mul(mask);
 }
 
 function extremeOp(name: string, code: number, select: boolean) {
@@ -246,7 +246,7 @@ function argExtreme(op: string, code: number, x: Tensor, dim: number | null | un
     checkNonEmptyAll(op, x);
     const flat = x.reshape(-1);
     const out = runReduce(code, flat, reduction(op, flat, 0, false), 'int32');
-    return kd ? out.reshape(x.shape.map(() => 1)) : out;
+    return kd ? out.reshape(x._shape.map(() => 1)) : out;
   }
   const r = reduction(op, x, dim, kd);
   checkNonEmpty(op, x, r);
@@ -259,7 +259,7 @@ export const argmin = (x: Tensor, dim?: number | null, keepdim?: boolean): Tenso
 
 /** Inclusive cumulative product along dim, in log2(n) differentiable steps (Hillis-Steele). */
 function cumprod(x: Tensor, dim: number): Tensor {
-  const n = x.shape[dim];
+  const n = x._shape[dim];
   let y = x;
   for (let k = 1; k < n; k *= 2) y = cat([y.narrow(dim, 0, k), y.narrow(dim, k, n - k).mul(y.narrow(dim, 0, n - k))], dim);
   return y;
@@ -269,7 +269,7 @@ function cumprod(x: Tensor, dim: number): Tensor {
  * exclusive suffix products (PyTorch's prod_safe_zeros_backward). Exact with zeros, and
  * made of differentiable ops, so higher derivatives at zeros are right too. */
 function productOfOthers(x: Tensor, dim: number): Tensor {
-  const n = x.shape[dim];
+  const n = x._shape[dim];
   const ones = Tensor._onesLike(x.narrow(dim, 0, 1));
   const exclusive = (t: Tensor) => cat([ones, cumprod(t.narrow(dim, 0, n - 1), dim)], dim);
   const reversed = Tensor._empty([n], 'int32');
@@ -293,8 +293,8 @@ function prodOp(name: string) {
       let local: Tensor;
       if (x.eq(0).sum().item() === 0) local = out.reshape(r.keepShape).div(x);
       else if (r.dims.length === 1) local = productOfOthers(x, r.dims[0]);
-      else local = productOfOthers(x.reshape(-1), 0).reshape(x.shape as number[]);
-      return [expandBack(g, r, x.shape).mul(local)];
+      else local = productOfOthers(x.reshape(-1), 0).reshape(x._shape as number[]);
+      return [expandBack(g, r, x._shape).mul(local)];
     },
   });
 }
@@ -353,7 +353,7 @@ const varOp = defineOp({
   backward: (ctx, g) => {
     const { r, divisor } = ctx.info as VarInfo;
     const [x] = ctx.saved;
-    return [expandBack(g, r, x.shape).mul(centered(x, r)).mul(2 / divisor)];
+    return [expandBack(g, r, x._shape).mul(centered(x, r)).mul(2 / divisor)];
   },
 });
 
@@ -370,7 +370,7 @@ const stdOp = defineOp({
     const { r, divisor } = ctx.info as VarInfo;
     const [x, out] = ctx.saved;
     const scale = where(out.eq(0), 0, g.div(out)).div(divisor);
-    return [expandBack(scale, r, x.shape).mul(centered(x, r))];
+    return [expandBack(scale, r, x._shape).mul(centered(x, r))];
   },
 });
 
@@ -446,7 +446,7 @@ const logsumexpOp = defineOp({
   backward: (ctx, g) => {
     const r = ctx.info as Reduction;
     const [x, out] = ctx.saved;
-    return [expandBack(g, r, x.shape).mul(x.sub(out.reshape(r.keepShape)).exp())];
+    return [expandBack(g, r, x._shape).mul(x.sub(out.reshape(r.keepShape)).exp())];
   },
 });
 
@@ -470,7 +470,7 @@ function softmaxFamily(name: string, forwardOp: number, backwardOp: number, diff
   return defineOp({
     name,
     forward: (ctx, x: Tensor, dim: number) => {
-      const out = Tensor._output(x.shape as number[], x.dtype);
+      const out = Tensor._output(x._shape as number[], x.dtype);
       kernels.softmax(forwardOp, atLeast1d(out), atLeast1d(x), null, dim);
       ctx.info = dim;
       ctx.saveForBackward(out);
@@ -480,7 +480,7 @@ function softmaxFamily(name: string, forwardOp: number, backwardOp: number, diff
       const [y] = ctx.saved;
       const dim = ctx.info as number;
       if (isGradEnabled()) return [differentiable(y, g, dim)];
-      const gradIn = Tensor._output(y.shape as number[], y.dtype);
+      const gradIn = Tensor._output(y._shape as number[], y.dtype);
       kernels.softmax(backwardOp, atLeast1d(gradIn), atLeast1d(y), atLeast1d(g), dim);
       return [gradIn];
     },
