@@ -599,3 +599,20 @@ describe('issue 12: where PyTorch 1.13 itself fails (hand-derived expectations)'
     expect(() => tg.tensor(2.5).indexSelect(0, ints([]))).toThrow(/^indexSelect: the index into a 0-d tensor must not be empty/);
   });
 });
+
+describe('issue 12 item 19: a Size behaves as an array', () => {
+  test('index, spread, length, equality, JSON, derived arrays plain, passed back as a shape', () => {
+    const x = tg.zeros(8, 4);
+    const s = x.shape;
+    expect(s).toBeInstanceOf(tg.Size);
+    expect(Array.isArray(s)).toBe(true);
+    expect([s[0], s[1], s.length, [...s]]).toEqual([8, 4, 2, [8, 4]]);
+    expect(s).toEqual([8, 4]);
+    expect(JSON.stringify(s)).toBe('[8,4]');
+    expect(s.numel()).toBe(32);
+    expect(s.slice().constructor).toBe(Array);
+    expect(x.shape).toBe(s); // made once
+    expect(tg.ones(x.shape).shape).toEqual([8, 4]);
+    expect(tg.zeros(6).reshape(tg.zeros(3, 2).shape).shape).toEqual([3, 2]);
+  });
+});
