@@ -3,7 +3,7 @@ import { Tensor } from '../tensor';
 import { checkInt, fmtShape, fmtValue, opError, opTypeError } from '../check';
 import { from } from '../ops/creation';
 import { randperm } from '../ops/random';
-import type { Generator } from '../random';
+import { Generator } from '../random';
 
 export interface Dataset<T> {
   readonly length: number;
@@ -87,8 +87,10 @@ export class Subset<T> implements Dataset<T> {
  * to 1) at random, as PyTorch's random_split: the same generator state gives the same split
  * (a randperm of the dataset's length, cut in order). Fractions are floored, and the items
  * left over are handed out one by one from the first split. */
-export function randomSplit<T>(dataset: Dataset<T>, lengths: readonly number[], options: { generator?: Generator | null } = {}): Subset<T>[] {
+export function randomSplit<T>(dataset: Dataset<T>, lengths: readonly number[], options: { generator?: Generator | null } | Generator = {}): Subset<T>[] {
   const op = 'randomSplit';
+  // The generator may come positionally, as PyTorch's random_split(dataset, lengths, generator).
+  const generator = options instanceof Generator ? options : (options?.generator ?? null);
   if (dataset === null || typeof dataset !== 'object' || typeof dataset.length !== 'number') {
     throw opTypeError(op, `expected a dataset (with length and get(index)), got ${fmtValue(dataset)}`);
   }
@@ -110,7 +112,7 @@ export function randomSplit<T>(dataset: Dataset<T>, lengths: readonly number[], 
   if (sizes.reduce((a, b) => a + b, 0) !== n) {
     throw opError(op, `Sum of input lengths does not equal the length of the input dataset! (lengths ${fmtValue(sizes)}, dataset length ${n})`);
   }
-  const perm = Array.from(randperm(n, { generator: options.generator ?? null }).toTypedArray());
+  const perm = Array.from(randperm(n, { generator }).toTypedArray());
   let offset = 0;
   return sizes.map((l) => new Subset(dataset, perm.slice(offset, (offset += l))));
 }

@@ -523,7 +523,7 @@ const splitIndices = (subsets: tg.data.Subset<number>[]): number[][] => subsets.
 Object.assign(PROGRAMS, {
   'item21/deepcopy-state-dict': deepcopyCase,
   'item21/randomSplit-42': () => splitIndices(tg.data.randomSplit(range(10), [3, 7], { generator: new tg.Generator().manualSeed(42) })),
-  'item21/randomSplit-fractions': () => splitIndices(tg.data.randomSplit(range(11), [0.3, 0.3, 0.4], { generator: new tg.Generator().manualSeed(7) })),
+  'item21/randomSplit-fractions': () => splitIndices(tg.data.randomSplit(range(11), [0.3, 0.3, 0.4], new tg.Generator().manualSeed(7))), // positional, as PyTorch's
   'item21/randomSplit-default-generator': () => {
     tg.manualSeed(3);
     return splitIndices(tg.data.randomSplit(range(6), [2, 4]));
