@@ -557,10 +557,6 @@ function run(program: () => unknown): unknown {
   }
 }
 
-/** Cases whose fix has not landed yet (each item's commit empties its part): they must fail. */
-const NOT_FIXED_YET = new Set<string>([
-]);
-
 describe('issue 12: PyTorch 1.13 results (pytorch-cases.json)', () => {
   test('every case has a tensorgrad program and every program a case', () => {
     expect(Object.keys(PROGRAMS).filter((id) => !(id in CASES))).toEqual([]);
@@ -582,8 +578,9 @@ describe('issue 12: PyTorch 1.13 results (pytorch-cases.json)', () => {
     if (id in DIFFERENT_BY_DESIGN) {
       expect(problems, `${id} now matches PyTorch: remove it from DIFFERENT_BY_DESIGN`).not.toEqual([]);
       expect(actual).toEqual(DIFFERENT_BY_DESIGN[id].ours);
-    } else if (NOT_FIXED_YET.has(id)) expect(problems, `${id} passes: remove it from NOT_FIXED_YET`).not.toEqual([]);
-    else expect(problems).toEqual([]);
+    } else {
+      expect(problems).toEqual([]);
+    }
   });
 });
 
