@@ -8,6 +8,7 @@ import { nativeInfo } from './native/binding';
 import { checkTensor } from './ops/movement';
 
 export { Tensor } from './tensor';
+export { Size } from './layout';
 export type { NestedArray, TensorOrScalar } from './tensor';
 export { float32, float64, int32, bool } from './dtype';
 export type { DType, TypedArray } from './dtype';
@@ -123,6 +124,7 @@ export const measureFmaPeak = (seconds = 0.3): number => kernels.fmaPeak(seconds
 export const simd = nativeInfo.simd;
 
 export * as nn from './nn';
+export { cloneStateDict } from './nn/module';
 export * as optim from './optim';
 export * as data from './data';
 export { save, load, saveAsync, loadAsync } from './io/safetensors';

@@ -3,7 +3,7 @@
 import { inspect } from 'util';
 import { isFloating, type DType, type TypedArray } from './dtype';
 import { Storage, VersionCounter } from './storage';
-import { contiguousStrides, isContiguous, numelOf } from './layout';
+import { Size, contiguousStrides, isContiguous, numelOf, toSize } from './layout';
 import { checkBool, fmtShape, fmtValue, normDim, opError, opTypeError } from './check';
 import * as kernels from './native/kernels';
 import { BinaryOp } from './native/binding';
@@ -34,7 +34,10 @@ export class Tensor {
   /** @internal the tensor whose storage this one views (null if it owns it) */ _base: Tensor | null = null;
   /** @internal */ _requiresGrad = false;
   /** @internal */ _grad: Tensor | null = null;
-  private _shape: number[];
+  /** @internal The sizes as a plain array: what lib/ reads (an Array subclass such as Size
+   * would take V8's slow paths in slice, map and for-of on every op). */ _shape: number[];
+  /** The public Size of `_shape`, made on first read of .shape. */
+  private _size: Size | null = null;
   private _dtype: DType;
   // Cached (-1: not yet known; numbers keep V8's field representation stable): the
   // layout only changes through the data setter, which copies them.
@@ -46,7 +49,7 @@ export class Tensor {
   /** @internal Use the creation functions (tg.tensor, tg.zeros, ...) instead. */
   constructor(storage: Storage, shape: number[], strides: number[], offset: number, dtype: DType, version?: VersionCounter) {
     this._storage = storage;
-    this._shape = shape;
+    this._shape = shape instanceof Size ? Array.from(shape) : shape; // a user may pass x.shape
     this._strides = strides;
     this._offset = offset;
     this._dtype = dtype;
@@ -66,7 +69,7 @@ export class Tensor {
 
   /** @internal */
   static _onesLike(t: Tensor): Tensor {
-    const out = Tensor._output(t.shape.slice(), t.dtype);
+    const out = Tensor._output(t._shape.slice(), t.dtype);
     kernels.fill(out, 1);
     return out;
   }
@@ -85,8 +88,10 @@ export class Tensor {
 
   // ---- metadata -------------------------------------------------------------------
 
-  get shape(): readonly number[] {
-    return this._shape;
+  /** The sizes, as a Size (an array that prints as torch.Size([...])). It is made on first
+   * use: ops read the plain _shape, so they pay nothing for it. */
+  get shape(): Readonly<Size> {
+    return (this._size ??= toSize(this._shape));
   }
   get dtype(): DType {
     return this._dtype;
@@ -102,10 +107,10 @@ export class Tensor {
     return this._numel;
   }
   /** size() is the shape; size(d) one dim (negative counts from the end). */
-  size(): number[];
+  size(): Size;
   size(dim: number): number;
-  size(dim?: number): number[] | number {
-    if (dim === undefined) return this._shape.slice();
+  size(dim?: number): Size | number {
+    if (dim === undefined) return toSize(this._shape);
     return this._shape[normDim('size', dim, this.ndim)];
   }
   stride(): number[];
@@ -169,9 +174,9 @@ export class Tensor {
   set grad(g: Tensor | null) {
     if (g !== null) {
       if (!(g instanceof Tensor)) throw new TypeError('grad: expected a Tensor or null');
-      if (g.dtype !== this._dtype || g.ndim !== this.ndim || g.shape.some((s, i) => s !== this._shape[i])) {
+      if (g.dtype !== this._dtype || g.ndim !== this.ndim || g._shape.some((s, i) => s !== this._shape[i])) {
         throw new Error(
-          `assigned grad has data of a different size or type (${fmtShape(g.shape)} ${g.dtype} for a ` +
+          `assigned grad has data of a different size or type (${fmtShape(g._shape)} ${g.dtype} for a ` +
             `${fmtShape(this._shape)} ${this._dtype} tensor)`,
         );
       }
@@ -256,6 +261,7 @@ export class Tensor {
     this._dtype = t._dtype;
     this._storage = t._storage;
     this._shape = t._shape;
+    this._size = null;
     this._strides = t._strides;
     this._offset = t._offset;
     this._numel = t._numel;
@@ -528,7 +534,7 @@ export class Tensor {
     return M.expand(this, shape);
   }
   expandAs(other: Tensor): Tensor {
-    return M.expand(this, [other.shape.slice()]);
+    return M.expand(this, [other._shape.slice()]);
   }
   flatten(startDim = 0, endDim = -1): Tensor {
     return M.flatten(this, startDim, endDim);

@@ -1,6 +1,7 @@
 // An op is defined once, forward and backward side by side (defineOp). Calling it runs
 // forward without recording; if any tensor argument requires grad, it also creates the
 // graph node (the output's gradFn) that the engine later calls backward on.
+import { inspect } from 'util';
 import { Tensor } from '../tensor';
 import type { DType } from '../dtype';
 import { gradMode } from './grad_mode';
@@ -46,7 +47,7 @@ export class Node<Info = unknown> {
     this.name = name;
     this.next = inputs.map((t) => (t.requiresGrad ? (t.gradFn ?? t) : null));
     this.needsInputGrad = inputs.map((t) => t.requiresGrad);
-    this.inputShapes = inputs.map((t) => t.shape);
+    this.inputShapes = inputs.map((t) => t._shape);
     this.inputDTypes = inputs.map((t) => t.dtype);
   }
 
@@ -78,7 +79,7 @@ export class Node<Info = unknown> {
         const origin = this.savedIsOutput[i] ? this.name : t.gradFn?.name;
         throw new Error(
           `one of the variables needed for gradient computation has been modified by an inplace operation: ` +
-            `[${torchTypeName(t.dtype)} [${t.shape.join(', ')}]]${origin ? `, which is output 0 of ${origin},` : ''} ` +
+            `[${torchTypeName(t.dtype)} [${t._shape.join(', ')}]]${origin ? `, which is output 0 of ${origin},` : ''} ` +
             `is at version ${now}; expected version ${this.savedVersions[i]} instead.\n` +
             `Hint: the backward of ${this.name} needs that tensor unchanged; use an out-of-place op ` +
             `(e.g. add instead of add_) or clone() it before modifying it.`,
@@ -128,6 +129,14 @@ export class Node<Info = unknown> {
   /** Gradients of the op's tensor arguments given the gradient of its output. */
   apply(grad: Tensor): (Tensor | null | undefined)[] {
     return this.def.backward(this, grad);
+  }
+
+  /** Printed as PyTorch prints a grad_fn, without its address: <AddBackward0 object>. */
+  toString(): string {
+    return `<${this.name} object>`;
+  }
+  [inspect.custom](): string {
+    return this.toString();
   }
 
   /** PyTorch's next_functions: for each input, its node, or null for leaves/constants. */
@@ -233,8 +242,8 @@ export function defineCheckedOp<Args extends any[], Info = unknown>(def: OpDef<A
         if (g == null) return;
         const invalid = `function ${name} returned an invalid gradient at index ${i} - `;
         if (!(g instanceof Tensor)) throw new TypeError(`${invalid}expected a Tensor or null, got ${fmtValue(g)}`);
-        if (!reducibleTo(g.shape, ctx.inputShapes[i])) {
-          throw new Error(`${invalid}got ${fmtShape(g.shape)} but expected shape compatible with ${fmtShape(ctx.inputShapes[i])}`);
+        if (!reducibleTo(g._shape, ctx.inputShapes[i])) {
+          throw new Error(`${invalid}got ${fmtShape(g._shape)} but expected shape compatible with ${fmtShape(ctx.inputShapes[i])}`);
         }
       });
       return grads as (Tensor | null | undefined)[];

@@ -169,7 +169,7 @@ export function full(shape: number[], value: number, options?: CreationOptions):
 function likeOf(op: string, t: Tensor, value: number, options?: CreationOptions): Tensor {
   checkTensor(op, t);
   const opts = checkOptions(op, options);
-  return finish(op, filled(op, t.shape.slice(), opts.dtype ?? t.dtype, value), opts);
+  return finish(op, filled(op, t._shape.slice(), opts.dtype ?? t.dtype, value), opts);
 }
 export const zerosLike = (t: Tensor, options?: CreationOptions): Tensor => likeOf('zerosLike', t, 0, options);
 export const onesLike = (t: Tensor, options?: CreationOptions): Tensor => likeOf('onesLike', t, 1, options);
