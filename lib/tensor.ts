@@ -194,12 +194,13 @@ export class Tensor {
     } else if (createGraph) {
       this._grad = this._grad.add(g);
     } else {
-      const prev = gradMode.enabled;
-      gradMode.enabled = false;
+      const mode = gradMode();
+      const prev = mode.enabled;
+      mode.enabled = false;
       try {
         this._grad.add_(g);
       } finally {
-        gradMode.enabled = prev;
+        mode.enabled = prev;
       }
     }
   }

@@ -35,13 +35,13 @@ const toDTypeOp = defineOp({
 
 /** x converted to dtype (a copy); differentiable between float types. */
 export function toDType(x: Tensor, dtype: DType): Tensor {
-  if (!isFloating(dtype) && gradMode.enabled && x.requiresGrad) {
-    const prev = gradMode.enabled;
-    gradMode.enabled = false;
+  const mode = gradMode();
+  if (!isFloating(dtype) && mode.enabled && x.requiresGrad) {
+    mode.enabled = false;
     try {
       return toDTypeOp(x, dtype);
     } finally {
-      gradMode.enabled = prev;
+      mode.enabled = true;
     }
   }
   return toDTypeOp(x, dtype);

@@ -13,7 +13,7 @@ import { checkTensor, cloneDetached } from './movement';
 import { zerosLike } from './elementwise';
 
 function checkWritable(op: string, self: Tensor): void {
-  if (gradMode.enabled) {
+  if (gradMode().enabled) {
     if (self.isLeaf && self.requiresGrad) {
       throw opError(
         op,
@@ -58,7 +58,7 @@ function writeResult(op: string, self: Tensor, result: Tensor, selfIsOther = fal
 }
 
 function recording(self: Tensor, other?: TensorOrScalar): boolean {
-  return gradMode.enabled && (self.requiresGrad || (other instanceof Tensor && other.requiresGrad));
+  return (self.requiresGrad || (other instanceof Tensor && other.requiresGrad)) && gradMode().enabled;
 }
 
 /** Whether `self op= other` can run as one kernel writing into self: nothing to record,
