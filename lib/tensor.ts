@@ -12,6 +12,7 @@ import { gradMode } from './autograd/grad_mode';
 import * as engine from './autograd/engine';
 import { Device, cpu, toTarget } from './device';
 import { tensorRepr } from './print';
+import { warnOnce } from './warnings';
 import * as E from './ops/elementwise';
 import * as R from './ops/reduce';
 import * as L from './ops/linalg';
@@ -154,6 +155,13 @@ export class Tensor {
   }
 
   get grad(): Tensor | null {
+    if (this.gradFn !== null && this._grad === null && !this.retainsGrad) {
+      warnOnce(
+        "grad: The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad attribute won't be " +
+          'populated during autograd.backward(). If you indeed want the .grad field to be populated for a non-leaf Tensor, ' +
+          'use .retainGrad() on the non-leaf Tensor. If you access the non-leaf Tensor by mistake, make sure you access the leaf Tensor instead.',
+      );
+    }
     return this._grad;
   }
   set grad(g: Tensor | null) {

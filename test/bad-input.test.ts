@@ -133,3 +133,59 @@ describe('errors name what the user called (item 6)', () => {
     expect(call).toThrow(message);
   });
 });
+
+describe("PyTorch's warnings, once per call site (item 8)", () => {
+  /** The warnings `fn` emits (process.emitWarning delivers them on the next tick). */
+  async function warningsOf(fn: () => void): Promise<string[]> {
+    const seen: string[] = [];
+    const listener = (w: Error): void => void seen.push(`${w.name}: ${w.message}`);
+    process.on('warning', listener);
+    try {
+      fn();
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('warning', listener);
+    }
+    return seen;
+  }
+  const sizeWarning = (op: string, target: string, input: string): string =>
+    `UserWarning: ${op}: Using a target size (${target}) that is different to the input size (${input}). ` +
+    'This will likely lead to incorrect results due to broadcasting. Please ensure they have the same size.';
+
+  test('MSELoss with input [3, 1] and target [3] warns (and broadcasts to [3, 3], as PyTorch), once per call site', async () => {
+    const input = tg.tensor([[1], [2], [3]]);
+    const target = tg.tensor([1, 2, 3]);
+    const loss = new tg.nn.MSELoss();
+    let value = 0;
+    const first = await warningsOf(() => {
+      for (let i = 0; i < 3; ++i) value = loss.forward(input, target).item(); // one call site: one warning
+    });
+    expect(first).toEqual([sizeWarning('mseLoss', '[3]', '[3, 1]')]);
+    // (input_i - target_j)^2 over the 3x3 broadcast: rows 0+1+4, 1+0+1, 4+1+0 = 12, over 9 elements
+    expect(value).toBeCloseTo(12 / 9, 6);
+    expect(await warningsOf(() => loss.forward(input, target))).toHaveLength(1); // another call site
+    expect(await warningsOf(() => loss.forward(input, tg.tensor([[1, 2, 3]])))).toEqual([sizeWarning('mseLoss', '[1, 3]', '[3, 1]')]);
+  });
+
+  test('l1Loss, smoothL1Loss and huberLoss warn as PyTorch does; equal shapes do not', async () => {
+    const a = tg.ones(2, 1);
+    const b = tg.ones(2);
+    expect(await warningsOf(() => tg.nn.functional.l1Loss(a, b))).toEqual([sizeWarning('l1Loss', '[2]', '[2, 1]')]);
+    expect(await warningsOf(() => tg.nn.functional.smoothL1Loss(a, b))).toEqual([sizeWarning('smoothL1Loss', '[2]', '[2, 1]')]);
+    expect(await warningsOf(() => tg.nn.functional.huberLoss(a, b))).toEqual([sizeWarning('huberLoss', '[2]', '[2, 1]')]);
+    expect(await warningsOf(() => tg.nn.functional.mseLoss(b, b))).toEqual([]);
+  });
+
+  test(".grad of a non-leaf and tg.tensor(aTensor) warn as PyTorch's do", async () => {
+    const x = tg.tensor([1, 2], { requiresGrad: true });
+    const y = x.mul(2);
+    const onGrad = await warningsOf(() => expect(y.grad).toBe(null));
+    expect(onGrad).toHaveLength(1);
+    expect(onGrad[0]).toMatch(/^UserWarning: grad: The \.grad attribute of a Tensor that is not a leaf Tensor is being accessed/);
+    y.retainGrad();
+    expect(await warningsOf(() => y.grad)).toEqual([]);
+    expect(await warningsOf(() => x.grad)).toEqual([]);
+    const copied = await warningsOf(() => tg.tensor(x));
+    expect(copied[0]).toMatch(/^UserWarning: tensor: To copy construct from a tensor, it is recommended to use sourceTensor\.clone\(\)\.detach\(\)/);
+  });
+});
