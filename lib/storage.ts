@@ -86,7 +86,15 @@ export class Storage {
     readonly origin: number,
     /** The dtype code of native/include/tg/dtype.h. */
     readonly code: number,
+    /** Its number of elements. */
+    readonly size: number,
   ) {}
+
+  /** Whether the memory is gone: its ArrayBuffer was transferred to another thread (which
+   * detaches it here) or resized below this storage. Typed arrays then read undefined. */
+  get lost(): boolean {
+    return this.data.length < this.start + this.size;
+  }
 
   /** Storage for n elements, zero-filled unless `uninitialized` (for a caller that writes
    * every element next). Its memory never moves (an ArrayBuffer, not a small on-heap typed
@@ -104,15 +112,15 @@ export class Storage {
       }
       // Before anything touches it: huge pages make its first writes and every pass over it faster.
       if (bytes >= HUGE_PAGE_MIN_BYTES) native.adviseHugePages(buffer);
-      return new Storage(typedArray(dtype, buffer), 0, buffer, 0, DTYPE_CODES[dtype]);
+      return new Storage(typedArray(dtype, buffer), 0, buffer, 0, DTYPE_CODES[dtype], n);
     }
     const [data, start, slab] = (bytes <= tinySlabs.maxChunk ? tinySlabs : smallSlabs).carve(dtype, n, uninitialized);
-    return new Storage(data, start, slab, start, DTYPE_CODES[dtype]);
+    return new Storage(data, start, slab, start, DTYPE_CODES[dtype], n);
   }
 
   /** Storage over an existing typed array of `dtype` (shares its memory). */
   static wrap(data: TypedArray, dtype: DType): Storage {
-    return new Storage(data, 0, data.buffer as ArrayBuffer, data.byteOffset / itemSize(dtype), DTYPE_CODES[dtype]);
+    return new Storage(data, 0, data.buffer as ArrayBuffer, data.byteOffset / itemSize(dtype), DTYPE_CODES[dtype], data.length);
   }
 
   /** The n elements from element `offset` on, as a typed array sharing this memory. */

@@ -268,6 +268,7 @@ export class Tensor {
     if (this.numel() !== 1) {
       throw opError('item', `a Tensor with ${this.numel()} elements cannot be converted to Scalar (shape ${fmtShape(this._shape)})`);
     }
+    M.checkMemory('item', this);
     const s = this._storage;
     const v = s.data[s.start + this._offset];
     return (this._dtype === 'bool' ? v !== 0 : v) as number;
@@ -275,7 +276,7 @@ export class Tensor {
 
   /** A contiguous copy of the elements, in row-major order, as a typed array. */
   toTypedArray(): TypedArray {
-    return M.contiguousData(this).slice() as TypedArray;
+    return M.contiguousData(this, 'toTypedArray').slice() as TypedArray;
   }
 
   /** Zero-copy access to the elements of a contiguous tensor (writes show in the tensor). */
@@ -283,12 +284,13 @@ export class Tensor {
     if (!this.isContiguous()) {
       throw opError('typedArray', 'the tensor is not contiguous; call contiguous() first or use toTypedArray() for a copy');
     }
+    M.checkMemory('typedArray', this);
     return this._storage.view(this._offset, this.numel());
   }
 
   /** The elements as nested JS arrays (a number for a 0-d tensor). */
   tolist(): NestedArray {
-    const data = M.contiguousData(this);
+    const data = M.contiguousData(this, 'tolist');
     const asValue = (v: number): number | boolean => (this._dtype === 'bool' ? v !== 0 : v);
     const build = (dim: number, offset: number): NestedArray => {
       if (dim === this.ndim) return asValue(data[offset]);
@@ -323,7 +325,7 @@ export class Tensor {
     return tensorRepr({
       shape: this._shape,
       dtype: this._dtype,
-      values: M.contiguousData(this),
+      values: M.contiguousData(this, 'toString'),
       requiresGrad: this._requiresGrad && this.gradFn === null,
       gradFnName: this.gradFn?.name ?? null,
     });

@@ -189,3 +189,61 @@ describe("PyTorch's warnings, once per call site (item 8)", () => {
     expect(copied[0]).toMatch(/^UserWarning: tensor: To copy construct from a tensor, it is recommended to use sourceTensor\.clone\(\)\.detach\(\)/);
   });
 });
+
+describe('tensors whose memory was detached or shrunk (item 5)', () => {
+  const DETACHED = "the tensor's memory was detached (transferred to another thread?) or shrunk (a resized ArrayBuffer)";
+  /** A tensor over a typed array whose buffer then goes to a worker thread. */
+  async function transferred(values = [1, 2, 3, 4], shape = [values.length]): Promise<tg.Tensor> {
+    const data = new Float32Array(values);
+    const t = tg.from(data, shape);
+    const { MessageChannel } = await import('worker_threads');
+    const { port1, port2 } = new MessageChannel();
+    port1.postMessage(data.buffer, [data.buffer]); // what postMessage to a Worker does
+    port1.close();
+    port2.close();
+    expect(data.buffer.byteLength).toBe(0);
+    return t;
+  }
+  const reads: [string, (t: tg.Tensor) => unknown][] = [
+    ['add', (t) => t.add(1)],
+    ['add', (t) => tg.ones(4).add(t)],
+    ['mul', (t) => tg.ones(4, { requiresGrad: true }).mul(t)],
+    ['exp', (t) => t.exp()],
+    ['sum', (t) => t.sum()],
+    ['matmul', (t) => t.matmul(t)],
+    ['select', (t) => t.select(0, 0).item()],
+    ['tolist', (t) => t.tolist()],
+    ['toTypedArray', (t) => t.toTypedArray()],
+    ['typedArray', (t) => t.typedArray()],
+    ['toString', (t) => String(t)],
+    ['clone', (t) => t.clone()],
+    ['to', (t) => t.to('float64')],
+    ['tensor', (t) => tg.tensor(t)],
+    ['copy_', (t) => tg.zeros(4).copy_(t)],
+    ['save', (t) => tg.save({ t }, '/nonexistent/never-written')],
+  ];
+
+  test.each(reads)('%s of a tensor whose buffer was transferred to another thread', async (op, read) => {
+    const t = await transferred();
+    expect(() => read(t)).toThrow(`${op}: ${DETACHED}`);
+  });
+
+  test('item of a one-element tensor whose buffer was transferred', async () => {
+    const t = await transferred([5], []);
+    expect(() => t.item()).toThrow(`item: ${DETACHED}`);
+  });
+
+  test('a tensor over a resizable ArrayBuffer shrunk below it', () => {
+    // Resizable ArrayBuffers (ES2024) are newer than the TypeScript lib this project targets.
+    type Resizable = ArrayBuffer & { resize(bytes: number): void };
+    const buffer = new (ArrayBuffer as unknown as new (bytes: number, options: { maxByteLength: number }) => Resizable)(16, { maxByteLength: 16 });
+    const t = tg.from(new Float32Array(buffer)); // length-tracking: it shrinks with the buffer
+    const fixed = tg.from(new Float32Array(buffer, 0, 4));
+    expect(t.sum().item()).toBe(0);
+    buffer.resize(8);
+    expect(() => t.sum()).toThrow(`sum: ${DETACHED}`);
+    expect(() => fixed.add(1)).toThrow(`add: ${DETACHED}`);
+    buffer.resize(16); // grown back: the memory is there again (zeroed, as resize does)
+    expect(t.add(1).tolist()).toEqual([1, 1, 1, 1]);
+  });
+});

@@ -5,7 +5,7 @@ import { Storage } from '../storage';
 import { MAX_DIMS, checkBool, checkInt32Value, checkShape, checkNumber, fmtShape, fmtValue, opError, opTypeError } from '../check';
 import { contiguousStrides, numelOf, shapeArgs } from '../layout';
 import * as kernels from '../native/kernels';
-import { checkTensor, cloneDetached } from './movement';
+import { checkMemory, checkTensor, cloneDetached } from './movement';
 import { checkDevice, type Device } from '../device';
 import { warnOnce } from '../warnings';
 
@@ -108,6 +108,7 @@ function fromValues(op: string, values: ArrayLike<number>, shape: number[], dtyp
 export function tensor(data: NestedArray | TypedArray | ArrayLike<number> | Tensor, options?: CreationOptions): Tensor {
   const opts = checkOptions('tensor', options);
   if (data instanceof Tensor) {
+    checkMemory('tensor', data);
     warnOnce(
       'tensor: To copy construct from a tensor, it is recommended to use sourceTensor.clone().detach() or ' +
         'sourceTensor.clone().detach().requiresGrad_(true), rather than tg.tensor(sourceTensor).',
