@@ -128,3 +128,5 @@ export * as data from './data';
 export { save, load, saveAsync, loadAsync } from './io/safetensors';
 export type { Saveable } from './io/safetensors';
 export { saveNpy, loadNpy, saveNpyAsync, loadNpyAsync } from './io/npy';
+export * as threads from './threads';
+export * as async from './async';

@@ -1,12 +1,19 @@
 // CPU storage: typed-array memory over a JS ArrayBuffer that V8 owns. Views share a
-// Storage; native code only borrows the memory during a call.
+// Storage; native code only borrows the memory during a call. shareMemory_() moves a
+// storage to a SharedArrayBuffer (PyTorch's share_memory_): worker threads then see the
+// same memory (lib/threads/transfer.ts).
 import { itemSize, type DType, type TypedArray } from './dtype';
 import { native } from './native/binding';
 import { fmtShape } from './check';
 
 const DTYPE_CODES: Record<DType, number> = { float32: 0, float64: 1, int32: 2, bool: 3 };
+const DTYPES: readonly DType[] = ['float32', 'float64', 'int32', 'bool'];
 
-function typedArray(dtype: DType, buffer: ArrayBuffer, byteOffset = 0, n?: number): TypedArray {
+/** What native code receives for a storage's memory: its ArrayBuffer, or for shared
+ * memory a Uint8Array over the whole SharedArrayBuffer (see binding/views.h). */
+export type NativeMemory = ArrayBuffer | Uint8Array;
+
+export function typedArray(dtype: DType, buffer: ArrayBufferLike, byteOffset = 0, n?: number): TypedArray {
   switch (dtype) {
     case 'float32': return new Float32Array(buffer, byteOffset, n);
     case 'float64': return new Float64Array(buffer, byteOffset, n);
@@ -78,22 +85,22 @@ export interface AllocationContext {
 export class Storage {
   private constructor(
     /** Element i of this storage is data[start + i] (data may be shared with other storages). */
-    readonly data: TypedArray,
-    readonly start: number,
-    /** The ArrayBuffer native code receives (cheaper to pass than a typed array)... */
-    readonly buffer: ArrayBuffer,
+    public data: TypedArray,
+    public start: number,
+    /** The memory native code receives (an ArrayBuffer is cheaper to pass than a typed array)... */
+    public buffer: NativeMemory,
     /** ...and where element 0 is in it, counted in elements. */
-    readonly origin: number,
+    public origin: number,
     /** The dtype code of native/include/tg/dtype.h. */
     readonly code: number,
-    /** Its number of elements. */
-    readonly size: number,
+    /** The number of elements. */
+    readonly length: number,
   ) {}
 
   /** Whether the memory is gone: its ArrayBuffer was transferred to another thread (which
    * detaches it here) or resized below this storage. Typed arrays then read undefined. */
   get lost(): boolean {
-    return this.data.length < this.start + this.size;
+    return this.data.length < this.start + this.length;
   }
 
   /** Storage for n elements, zero-filled unless `uninitialized` (for a caller that writes
@@ -118,9 +125,32 @@ export class Storage {
     return new Storage(data, start, slab, start, DTYPE_CODES[dtype], n);
   }
 
-  /** Storage over an existing typed array of `dtype` (shares its memory). */
+  /** Storage over an existing typed array of `dtype` (shares its memory, shared memory too). */
   static wrap(data: TypedArray, dtype: DType): Storage {
-    return new Storage(data, 0, data.buffer as ArrayBuffer, data.byteOffset / itemSize(dtype), DTYPE_CODES[dtype], data.length);
+    const origin = data.byteOffset / itemSize(dtype);
+    const memory = data.buffer instanceof SharedArrayBuffer ? new Uint8Array(data.buffer) : (data.buffer as ArrayBuffer);
+    return new Storage(data, 0, memory, origin, DTYPE_CODES[dtype], data.length);
+  }
+
+  get dtype(): DType {
+    return DTYPES[this.code];
+  }
+
+  /** Whether the memory is a SharedArrayBuffer (visible to other threads). */
+  get isShared(): boolean {
+    return this.data.buffer instanceof SharedArrayBuffer;
+  }
+
+  /** Moves the elements to a SharedArrayBuffer of their own, in place: every tensor on
+   * this storage (views, detached aliases) follows. Does nothing if already shared. */
+  shareMemory_(): void {
+    if (this.isShared) return;
+    const shared = typedArray(this.dtype, new SharedArrayBuffer(this.length * itemSize(this.dtype)));
+    shared.set(this.view(0, this.length));
+    this.data = shared;
+    this.start = 0;
+    this.buffer = new Uint8Array(shared.buffer);
+    this.origin = 0;
   }
 
   /** The n elements from element `offset` on, as a typed array sharing this memory. */

@@ -125,6 +125,16 @@ export class Tensor {
   get device(): Device {
     return cpu;
   }
+  /** Moves the storage to shared memory (a SharedArrayBuffer), in place: this tensor and
+   * every view of its storage then post to worker threads without a copy (PyTorch's
+   * share_memory_; see tg.threads). Returns this. */
+  shareMemory_(): this {
+    this._storage.shareMemory_();
+    return this;
+  }
+  isShared(): boolean {
+    return this._storage.isShared;
+  }
   get isLeaf(): boolean {
     return this.gradFn === null;
   }

@@ -113,6 +113,18 @@ export class Node<Info = unknown> {
     });
   }
 
+  /** After an in-place op wrote `out` (this node's output) into `self`: if the node saved
+   * its output, it saved `self` now, at its current version (as PyTorch, where relu_ saves
+   * self itself), so a later in-place change to self makes backward throw. */
+  savedOutputBecomes(out: Tensor, self: Tensor): void {
+    if (!this.savedTensors) return;
+    this.savedTensors.forEach((s, i) => {
+      if (s !== out) return;
+      this.savedTensors![i] = self;
+      this.savedVersions[i] = self._version.value;
+    });
+  }
+
   /** Gradients of the op's tensor arguments given the gradient of its output. */
   apply(grad: Tensor): (Tensor | null | undefined)[] {
     return this.def.backward(this, grad);

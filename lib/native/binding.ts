@@ -2,6 +2,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { createRequire } from 'module';
+import type { NativeMemory } from '../storage';
 
 export interface NativeInitInfo {
   unaryOps: string[];
@@ -14,7 +15,8 @@ export interface NativeInitInfo {
   simd: string;
 }
 
-type Buffer = ArrayBuffer;
+/** A view's memory (see NativeMemory in lib/storage.ts). */
+type Buffer = NativeMemory;
 
 /** The N-API surface (binding/addon.cpp). Views are ArrayBuffers described in the scratch buffer. */
 export interface NativeAddon {
@@ -37,6 +39,12 @@ export interface NativeAddon {
   adviseHugePages(buffer: ArrayBuffer): void;
   /** One core's float32 FMA throughput in GFLOP/s, measured for `seconds` (AVX2 CPUs only). */
   fmaPeak(seconds: number): number;
+  /** From now on kernel calls are recorded (their views read), not run (tg.async). */
+  asyncBegin(): void;
+  /** Stops recording: run, a Promise of the recorded kernels having run in order on a
+   * libuv thread; otherwise they are dropped. */
+  asyncEnd(run: true): Promise<void>;
+  asyncEnd(run: false): undefined;
 }
 
 // The same names in the same order as native/include/tg/ops.def.

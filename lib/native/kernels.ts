@@ -4,10 +4,12 @@ import type { Tensor } from '../tensor';
 import { meta, native } from './binding';
 import * as js from './jskernels';
 import { numelOf } from '../layout';
+import type { NativeMemory } from '../storage';
 
 let pos = 0;
 
-type Buffer = ArrayBuffer;
+/** A view's memory (see NativeMemory in lib/storage.ts). */
+type Buffer = NativeMemory;
 
 // Each view argument travels as its ArrayBuffer, described in the scratch buffer by
 // [dtype, ndim, offset, shape..., strides...] (see binding/views.h).
@@ -131,4 +133,24 @@ export function softmax(op: number, out: Tensor, a: Tensor, g: Tensor | null, di
   const o = put(out);
   const da = putAs(a, out.shape);
   native.softmax(op, o, da, g === null ? null : putAs(g, out.shape), dim);
+}
+
+/** Runs `op`, recording its native kernel calls instead of running them, and returns a
+ * Promise of the recorded kernels having run, in order, on a libuv thread (tg.async).
+ * The JS kernels are off meanwhile: they would compute at once, from inputs that
+ * recorded kernels have not written yet. */
+export function recorded<T>(op: () => T): Promise<T> {
+  const jsLimit = js.limit.elements;
+  native.asyncBegin();
+  js.limit.elements = -1;
+  let result: T;
+  try {
+    result = op();
+  } catch (e) {
+    native.asyncEnd(false);
+    return Promise.reject(e);
+  } finally {
+    js.limit.elements = jsLimit;
+  }
+  return native.asyncEnd(true).then(() => result);
 }
