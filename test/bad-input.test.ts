@@ -53,6 +53,8 @@ describe('nothing ignored (item 4)', () => {
     ["setPrintOptions({sciMode: 'yes'})", () => tg.setPrintOptions({ sciMode: 'yes' as never }), 'setPrintOptions: sciMode must be true, false or null, got "yes"'],
     ["setPrintOptions({profile: 'long'})", () => tg.setPrintOptions({ profile: 'long' as never }), "setPrintOptions: profile must be 'default', 'short' or 'full', got \"long\""],
     ['setPrintOptions({precison: 2})', () => tg.setPrintOptions({ precison: 2 } as never), "setPrintOptions: unknown option 'precison'"],
+    ["DataLoader({shuffle: 'yes'})", () => new tg.data.DataLoader({ length: 1, get: () => tg.zeros(1) }, { shuffle: 'yes' as never }), 'DataLoader: shuffle must be a boolean (true or false), got "yes"'],
+    ['DataLoader({dropLast: 1})', () => new tg.data.DataLoader({ length: 1, get: () => tg.zeros(1) }, { dropLast: 1 as never }), 'DataLoader: dropLast must be a boolean (true or false), got 1'],
     ['DataLoader of a dataset of length -3', () => new tg.data.DataLoader({ length: -3, get: () => tg.zeros(1) }), "DataLoader: the dataset's length should be >= 0, got -3"],
   ])('%s', (_what, call, message) => {
     expect(call).toThrow(message);
