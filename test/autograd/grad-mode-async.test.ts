@@ -98,6 +98,36 @@ describe('grad mode and async code', () => {
     });
   });
 
+  test('a synchronous function that returns a promise gets a warning: only an async function keeps the mode across awaits', async () => {
+    const warnings: string[] = [];
+    const listener = (w: Error): void => void warnings.push(w.message);
+    process.on('warning', listener);
+    try {
+      const later = (): Promise<boolean> => sleep(1).then(() => tg.isGradEnabled());
+      expect(await tg.noGrad(() => later())).toBe(true); // the scope ended when the function returned
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('warning', listener);
+    }
+    expect(warnings).toEqual([
+      'noGrad: the function returned a promise, but the mode held only until its first await; pass an async function (async () => ...) to keep it until the promise settles',
+    ]);
+  });
+
+  test('setGradEnabled inside a synchronous noGrad ends with it, as in PyTorch', () => {
+    tg.noGrad(() => {
+      tg.setGradEnabled(true);
+      expect(tg.isGradEnabled()).toBe(true);
+    });
+    expect(tg.isGradEnabled()).toBe(true);
+    tg.enableGrad(() => {
+      tg.setGradEnabled(false);
+      expect(leaf().mul(2).requiresGrad).toBe(false);
+    });
+    expect(tg.isGradEnabled()).toBe(true);
+    expect(leaf().mul(2).requiresGrad).toBe(true);
+  });
+
   test('the synchronous forms are unchanged: the mode is restored on return and on throw', () => {
     expect(tg.noGrad(() => tg.isGradEnabled())).toBe(false);
     expect(() => tg.noGrad(() => { throw new Error('boom'); })).toThrow('boom');
