@@ -120,14 +120,18 @@ export class DataLoader<T = Tensor[], B = Collated<T>> implements Iterable<B>, A
 
   private async *yieldingBatches(batches: Iterator<B>): AsyncGenerator<B> {
     let lastYield = performance.now();
-    for (;;) {
-      if (performance.now() - lastYield >= this.yieldEveryMs) {
-        await nextMacrotask();
-        lastYield = performance.now();
+    try {
+      for (;;) {
+        if (performance.now() - lastYield >= this.yieldEveryMs) {
+          await nextMacrotask();
+          lastYield = performance.now();
+        }
+        const next = batches.next();
+        if (next.done) return;
+        yield next.value;
       }
-      const next = batches.next();
-      if (next.done) return;
-      yield next.value;
+    } finally {
+      batches.return?.(); // a `break` closes the epoch as it does in a synchronous loop
     }
   }
 
