@@ -12,6 +12,7 @@ import { gradMode } from './autograd/grad_mode';
 import * as engine from './autograd/engine';
 import { Device, cpu, toTarget } from './device';
 import { tensorRepr } from './print';
+import { warnOnce } from './warnings';
 import * as E from './ops/elementwise';
 import * as R from './ops/reduce';
 import * as L from './ops/linalg';
@@ -169,6 +170,13 @@ export class Tensor {
   }
 
   get grad(): Tensor | null {
+    if (this.gradFn !== null && this._grad === null && !this.retainsGrad) {
+      warnOnce(
+        "grad: The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad attribute won't be " +
+          'populated during autograd.backward(). If you indeed want the .grad field to be populated for a non-leaf Tensor, ' +
+          'use .retainGrad() on the non-leaf Tensor. If you access the non-leaf Tensor by mistake, make sure you access the leaf Tensor instead.',
+      );
+    }
     return this._grad;
   }
   set grad(g: Tensor | null) {
@@ -209,12 +217,13 @@ export class Tensor {
     } else if (createGraph) {
       this._grad = this._grad.add(g);
     } else {
-      const prev = gradMode.enabled;
-      gradMode.enabled = false;
+      const mode = gradMode();
+      const prev = mode.enabled;
+      mode.enabled = false;
       try {
         this._grad.add_(g);
       } finally {
-        gradMode.enabled = prev;
+        mode.enabled = prev;
       }
     }
   }
@@ -275,6 +284,7 @@ export class Tensor {
     if (this.numel() !== 1) {
       throw opError('item', `a Tensor with ${this.numel()} elements cannot be converted to Scalar (shape ${fmtShape(this._shape)})`);
     }
+    M.checkMemory('item', this);
     const s = this._storage;
     const v = s.data[s.start + this._offset];
     return (this._dtype === 'bool' ? v !== 0 : v) as number;
@@ -282,7 +292,7 @@ export class Tensor {
 
   /** A contiguous copy of the elements, in row-major order, as a typed array. */
   toTypedArray(): TypedArray {
-    return M.contiguousData(this).slice() as TypedArray;
+    return M.contiguousData(this, 'toTypedArray').slice() as TypedArray;
   }
 
   /** Zero-copy access to the elements of a contiguous tensor (writes show in the tensor). */
@@ -290,12 +300,13 @@ export class Tensor {
     if (!this.isContiguous()) {
       throw opError('typedArray', 'the tensor is not contiguous; call contiguous() first or use toTypedArray() for a copy');
     }
+    M.checkMemory('typedArray', this);
     return this._storage.view(this._offset, this.numel());
   }
 
   /** The elements as nested JS arrays (a number for a 0-d tensor). */
   tolist(): NestedArray {
-    const data = M.contiguousData(this);
+    const data = M.contiguousData(this, 'tolist');
     const asValue = (v: number): number | boolean => (this._dtype === 'bool' ? v !== 0 : v);
     const build = (dim: number, offset: number): NestedArray => {
       if (dim === this.ndim) return asValue(data[offset]);
@@ -330,7 +341,7 @@ export class Tensor {
     return tensorRepr({
       shape: this._shape,
       dtype: this._dtype,
-      values: M.contiguousData(this),
+      values: M.contiguousData(this, 'toString'),
       requiresGrad: this._requiresGrad && this.gradFn === null,
       gradFnName: this.gradFn?.name ?? null,
     });

@@ -122,8 +122,9 @@ function runPass(pass: Pass): Map<Edge, Tensor> {
   };
   roots.forEach((r, i) => deliver(r.gradFn ?? r, rootGrads[i]));
 
-  const prevMode = gradMode.enabled;
-  gradMode.enabled = createGraph;
+  const mode = gradMode();
+  const prevMode = mode.enabled;
+  mode.enabled = createGraph;
   try {
     for (const node of nodes) {
       const g = node._grad;
@@ -145,7 +146,7 @@ function runPass(pass: Pass): Map<Edge, Tensor> {
       }
     }
   } finally {
-    gradMode.enabled = prevMode;
+    mode.enabled = prevMode;
     for (const node of nodes) node._grad = null; // after an error, or for nodes that were not needed
   }
   for (const [leaf, g] of leafGrads) {

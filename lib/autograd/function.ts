@@ -181,22 +181,22 @@ export function defineOp<Args extends any[], Info = unknown>(def: OpDef<Args, In
   const forward = def.forward as (ctx: Node<Info>, ...a: unknown[]) => Tensor;
   // Fixed parameters instead of rest/spread: this wrapper runs on every op call.
   return ((a0?: unknown, a1?: unknown, a2?: unknown, a3?: unknown, a4?: unknown, a5?: unknown): Tensor => {
-    const record =
-      gradMode.enabled &&
-      (requiresGrad(a0) || requiresGrad(a1) || requiresGrad(a2) || requiresGrad(a3) || requiresGrad(a4) || requiresGrad(a5));
-    if (!record) return forward(NOT_RECORDING as Node<Info>, a0, a1, a2, a3, a4, a5);
+    // The grad mode is looked up only when some argument requires grad.
+    const mode =
+      requiresGrad(a0) || requiresGrad(a1) || requiresGrad(a2) || requiresGrad(a3) || requiresGrad(a4) || requiresGrad(a5) ? gradMode() : null;
+    if (mode === null || !mode.enabled) return forward(NOT_RECORDING as Node<Info>, a0, a1, a2, a3, a4, a5);
 
     const inputs: Tensor[] = [];
     collectTensors(inputs, a0), collectTensors(inputs, a1), collectTensors(inputs, a2);
     collectTensors(inputs, a3), collectTensors(inputs, a4), collectTensors(inputs, a5);
     const node = new Node<Info>(def, def.name, inputs);
     // Forward is computed without recording: composite forwards stay one node.
-    gradMode.enabled = false;
+    mode.enabled = false;
     let out: Tensor;
     try {
       out = forward(node, a0, a1, a2, a3, a4, a5);
     } finally {
-      gradMode.enabled = true;
+      mode.enabled = true;
     }
     out._setGradFn(node);
     node.markOutput(out);

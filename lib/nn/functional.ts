@@ -10,6 +10,7 @@ import { addmm, checkMatmulDTypes } from '../ops/linalg';
 import { checkTensor } from '../ops/movement';
 import { maskedGradOp, unaryOp, where } from '../ops/elementwise';
 import { scatterAddInto } from '../ops/indexing';
+import { warnOnce } from '../warnings';
 
 export type Reduction = 'mean' | 'sum' | 'none';
 
@@ -65,6 +66,15 @@ interface LossSpec<P> {
   grads: (a: Tensor, b: Tensor, p: P) => [Tensor, Tensor | null];
 }
 
+/** PyTorch's mse_loss, l1_loss, smooth_l1_loss and huber_loss warn, then broadcast. */
+function warnIfTargetSizeDiffers(op: string, input: Tensor, target: Tensor): void {
+  if (sameShape(input.shape, target.shape)) return;
+  warnOnce(
+    `${op}: Using a target size (${fmtShape(target.shape)}) that is different to the input size (${fmtShape(input.shape)}). ` +
+      'This will likely lead to incorrect results due to broadcasting. Please ensure they have the same size.',
+  );
+}
+
 function lossOp<P>(spec: LossSpec<P>) {
   const op = defineOp({
     name: spec.name,
@@ -88,6 +98,7 @@ function lossOp<P>(spec: LossSpec<P>) {
       throw opError(op_, `Using a target size (${fmtShape(b._shape)}) that is different to the input size (${fmtShape(a._shape)}) is not supported`);
     }
     broadcastShapes(op_, a._shape, b._shape);
+    warnIfTargetSizeDiffers(op_, a, b);
     if (!isFloating(b.dtype)) checkKernelDType(op_, spec.kernel, a.dtype);
     const dtype = a.dtype === 'float64' || b.dtype === 'float64' ? 'float64' : 'float32';
     return op(a.to(dtype), b.to(dtype), checkReduction(op_, reduction), p);
@@ -111,6 +122,7 @@ export function l1Loss(input: Tensor, target: Tensor, options: { reduction?: Red
   checkTensor('l1Loss', input, 'input');
   checkTensor('l1Loss', target, 'target');
   broadcastShapes('l1Loss', input._shape, target._shape);
+  warnIfTargetSizeDiffers('l1Loss', input, target);
   return reduce(input.sub(target).abs(), checkReduction('l1Loss', options.reduction));
 }
 

@@ -9,7 +9,7 @@ import { checkBool, checkInt32Value, checkKernelDType, checkNumber, fmtValue, op
 import { broadcastShapes } from '../layout';
 import * as kernels from '../native/kernels';
 import { BinaryOp, UNARY_OPS, UnaryOp } from '../native/binding';
-import { checkTensor, cloneDetached } from './movement';
+import { checkMemory, checkTensor, cloneDetached } from './movement';
 
 export { isDType as isDTypeName };
 
@@ -18,7 +18,8 @@ function promotion(x: TensorOrScalar): PromotionOperand {
 }
 
 function checkOperand(op: string, x: unknown, name: string): TensorOrScalar {
-  if (x instanceof Tensor || typeof x === 'number') return x;
+  if (x instanceof Tensor) return checkMemory(op, x);
+  if (typeof x === 'number') return x;
   if (typeof x === 'boolean') return x ? 1 : 0;
   throw opTypeError(op, `${name} must be a Tensor or a number, got ${fmtValue(x)}`);
 }
@@ -35,13 +36,14 @@ const toDTypeOp = defineOp({
 
 /** x converted to dtype (a copy); differentiable between float types. */
 export function toDType(x: Tensor, dtype: DType): Tensor {
-  if (!isFloating(dtype) && gradMode.enabled && x.requiresGrad) {
-    const prev = gradMode.enabled;
-    gradMode.enabled = false;
+  checkMemory('to', x);
+  const mode = gradMode();
+  if (!isFloating(dtype) && mode.enabled && x.requiresGrad) {
+    mode.enabled = false;
     try {
       return toDTypeOp(x, dtype);
     } finally {
-      gradMode.enabled = prev;
+      mode.enabled = true;
     }
   }
   return toDTypeOp(x, dtype);

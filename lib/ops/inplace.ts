@@ -15,7 +15,7 @@ import { zerosLike } from './elementwise';
 /** `sameValueEverywhere`: the op writes one value to every element (fill_, zero_), which
  * PyTorch allows on a tensor whose elements share memory (an expanded one). */
 function checkWritable(op: string, self: Tensor, sameValueEverywhere = false): void {
-  if (gradMode.enabled) {
+  if (gradMode().enabled) {
     if (self.isLeaf && self.requiresGrad) {
       throw opError(
         op,
@@ -65,7 +65,7 @@ function writeResult(op: string, self: Tensor, result: Tensor, selfIsOther = fal
 }
 
 function recording(self: Tensor, other?: TensorOrScalar): boolean {
-  return gradMode.enabled && (self.requiresGrad || (other instanceof Tensor && other.requiresGrad));
+  return (self.requiresGrad || (other instanceof Tensor && other.requiresGrad)) && gradMode().enabled;
 }
 
 /** Whether `self op= other` can run as one kernel writing into self: nothing to record,

@@ -10,11 +10,21 @@ import * as kernels from '../native/kernels';
 
 export function checkTensor(op: string, x: unknown, name = 'input'): Tensor {
   if (!(x instanceof Tensor)) throw opTypeError(op, `${name} must be a Tensor, got ${fmtValue(x)}`);
-  return x;
+  return checkMemory(op, x);
 }
 
-/** The elements in row-major order: the storage itself when contiguous, else a copy. */
-export function contiguousData(t: Tensor): TypedArray {
+/** Checks that t's memory is still there before `op` reads it (see Storage.lost). */
+export function checkMemory(op: string, t: Tensor): Tensor {
+  if (t._storage.lost) {
+    throw opError(op, "the tensor's memory was detached (transferred to another thread?) or shrunk (a resized ArrayBuffer)");
+  }
+  return t;
+}
+
+/** The elements in row-major order: the storage itself when contiguous, else a copy;
+ * `op` names the caller in an error. */
+export function contiguousData(t: Tensor, op = 'contiguousData'): TypedArray {
+  checkMemory(op, t);
   if (t.isContiguous()) return t._storage.view(t._offset, t.numel());
   const copy = cloneDetached(t);
   return copy._storage.view(0, copy.numel());
@@ -29,7 +39,7 @@ export function cloneDetached(t: Tensor): Tensor {
 
 export const clone = defineOp({
   name: 'CloneBackward0',
-  forward: (ctx, x: Tensor) => cloneDetached(x),
+  forward: (ctx, x: Tensor) => cloneDetached(checkMemory('clone', x)),
   backward: (ctx, g) => [g],
 });
 
