@@ -10,7 +10,8 @@
 //             with packed B (kc × nc) and packed A (mc × kc) panels feeding an MR × NR
 //             micro-kernel. Packing absorbs all strides (transposes, broadcasts).
 // Kernels (kernel_avx512.cpp: 14x32 f32 / 14x16 f64; kernel_avx2.cpp: 6x16 f32 / 6x8
-// f64 with FMA; kernel_generic.cpp: portable) are picked at run time from ctx.cpu, and
+// f64 with FMA; kernel_neon.cpp: 12x8 f32 / 12x4 f64 on arm64; kernel_generic.cpp:
+// portable) are picked at run time from ctx.cpu, and
 // the cache blocking from the cache sizes in ctx.cpu (cacheBlocking below).
 //
 // Threads split only the M and N dimensions, never K: the K blocking depends on K
@@ -88,6 +89,9 @@ const KernelSet<T>& kernelsFor(const CpuFeatures& cpu) {
   }
   if (cpu.avx2 && cpu.fma && avx2KernelsBuilt()) {
     if constexpr (f32) return avx2KernelsF32(); else return avx2KernelsF64();
+  }
+  if (cpu.neon && neonKernelsBuilt()) {
+    if constexpr (f32) return neonKernelsF32(); else return neonKernelsF64();
   }
   if constexpr (f32) return genericKernelsF32(); else return genericKernelsF64();
 }

@@ -1,6 +1,6 @@
 // Internal interface between the GEMM driver (gemm.cpp, portable) and the per-ISA
 // kernel sets (kernel_avx512.cpp and kernel_avx2.cpp compiled with their ISA flags,
-// kernel_generic.cpp portable).
+// kernel_neon.cpp on arm64, kernel_generic.cpp portable).
 //
 // Packed layouts (BLIS/GotoBLAS):
 //  - A block [mc x kc] is stored as ceil(mc/MR) row panels; panel p holds rows
@@ -50,6 +50,10 @@ bool avx512KernelsBuilt();
 // Defined in kernel_avx2.cpp (only call when the CPU has AVX2 and FMA).
 const KernelSet<float>& avx2KernelsF32();
 const KernelSet<double>& avx2KernelsF64();
+// Defined in kernel_neon.cpp (only call when ctx.cpu.neon).
+const KernelSet<float>& neonKernelsF32();
+const KernelSet<double>& neonKernelsF64();
+bool neonKernelsBuilt();
 // Defined in kernel_generic.cpp.
 const KernelSet<float>& genericKernelsF32();
 const KernelSet<double>& genericKernelsF64();
