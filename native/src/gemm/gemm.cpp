@@ -56,7 +56,9 @@ namespace {
 //    paired in one process): -22% to +12%, within this VM's noise, so unchanged.
 constexpr double kTinyWork = 128;                  // scalar loops at or below this
 constexpr double kTinyWorkNoDirect = 512;          // ... when the direct kernel does not apply
-constexpr double kDirectWork = 96.0 * 96 * 96;     // unpacked SIMD kernel at or below this
+constexpr double kDirectWork = 96.0 * 96 * 96;     // unpacked SIMD kernel at or below this,
+                                                   // and up to ks.directWork while B fits a
+                                                   // quarter of L2 (AVX-512: 256^3)
 constexpr int64_t kDirectMaxRows = 6;              // ... and for any size when M <= this
 constexpr double kThreadWork = 128.0 * 128 * 128;  // use the pool from this much work on
 constexpr Tuning kDefaultTuning{};
@@ -472,7 +474,9 @@ void gemmImpl(Context& ctx, const Tuning& tuning, int64_t M, int64_t N, int64_t 
     // Unpacked kernel: for small problems, and for few rows (GEMV-like shapes), where
     // packing B would cost as much as the product.
     auto wanted = [&](const Operands<T>& q) {
-      return q.csB == 1 && q.csC == 1 && (path == Path::Direct || work <= kDirectWork || q.M <= kDirectMaxRows);
+      const bool bInL2 = double(q.K) * double(q.N) * sizeof(T) <= double(ctx.cpu.l2) / 4;
+      return q.csB == 1 && q.csC == 1 &&
+             (path == Path::Direct || work <= kDirectWork || (work <= ks.directWork && bInL2) || q.M <= kDirectMaxRows);
     };
     if (wanted(p)) {
       gemmDirect(ctx.pool, nthreads, ks, p);

@@ -38,6 +38,8 @@ struct KernelSet {
   // stride (csB == 1) and C with unit column stride; A any strides. K >= 1.
   void (*direct)(int64_t M, int64_t N, int64_t K, const T* A, int64_t rsA, int64_t csA,
                  const T* B, int64_t rsB, T* C, int64_t rsC);
+  // M·N·K up to which the direct kernel beats packing while B stays in L2 (gemm.cpp).
+  double directWork;
 };
 
 // Largest micro-tile of any kernel set (the driver's scratch tile for edge tiles).

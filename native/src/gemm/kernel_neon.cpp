@@ -74,11 +74,11 @@ constexpr int kDirectRows = 6;
 // derives them otherwise): 64 KiB L1d, 1 MiB L2, as on Neoverse N1/V1 and Apple cores.
 const KernelSet<float> kNeonF32 = {
     "neon", MR, 8, 120, 512, 4096, &micro<Vec<float>, MR>, &microEdge<Vec<float>, MR>, &packAGeneric<float, MR>,
-    &packBGeneric<float, 8>, &direct<Vec<float>, kDirectRows>,
+    &packBGeneric<float, 8>, &direct<Vec<float>, kDirectRows>, 96.0 * 96 * 96,
 };
 const KernelSet<double> kNeonF64 = {
     "neon", MR, 4, 120, 512, 4096, &micro<Vec<double>, MR>, &microEdge<Vec<double>, MR>, &packAGeneric<double, MR>,
-    &packBGeneric<double, 4>, &direct<Vec<double>, kDirectRows>,
+    &packBGeneric<double, 4>, &direct<Vec<double>, kDirectRows>, 96.0 * 96 * 96,
 };
 
 }  // namespace
