@@ -54,8 +54,9 @@ tg::View view2d(std::vector<T>& buf, int64_t rows, int64_t cols) {
   return v;
 }
 
-// Lengths around every vector width (4, 8, 16 lanes, unrolled x4) and a long run.
-const int64_t kLengths[] = {1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 127, 129, 1000, 70001};
+// Lengths around every vector width (4, 8, 16 lanes, unrolled x4) and long runs (a sum
+// over more than 2^17 elements is split across threads).
+const int64_t kLengths[] = {1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 127, 129, 1000, 70001, 200003};
 
 template <typename T>
 double ulpTol() {
