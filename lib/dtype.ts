@@ -77,3 +77,8 @@ export function numberDType(x: number | boolean): DType {
 export function torchDTypeName(d: DType): string {
   return `torch.${d}`;
 }
+
+/** PyTorch's ScalarType name ('Float', 'Int'), as its kernel and type messages spell it. */
+export function scalarTypeName(d: DType): string {
+  return { float32: 'Float', float64: 'Double', int32: 'Int', bool: 'Bool' }[d];
+}

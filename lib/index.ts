@@ -2,7 +2,7 @@
 import { Tensor } from './tensor';
 import * as engine from './autograd/engine';
 import { gradcheck, gradgradcheck } from './autograd/gradcheck';
-import { defineOp, Node } from './autograd/function';
+import { defineCheckedOp, Node } from './autograd/function';
 import * as kernels from './native/kernels';
 import { nativeInfo } from './native/binding';
 import { checkTensor } from './ops/movement';
@@ -109,7 +109,7 @@ export const autograd = {
   gradcheck,
   gradgradcheck,
   /** Defines a differentiable op from a forward and a backward (torch.autograd.Function). */
-  defineOp,
+  defineOp: defineCheckedOp,
   Node,
 };
 
@@ -128,6 +128,6 @@ export const simd = nativeInfo.simd;
 export * as nn from './nn';
 export * as optim from './optim';
 export * as data from './data';
-export { save, load } from './io/safetensors';
+export { save, load, saveAsync, loadAsync } from './io/safetensors';
 export type { Saveable } from './io/safetensors';
-export { saveNpy, loadNpy } from './io/npy';
+export { saveNpy, loadNpy, saveNpyAsync, loadNpyAsync } from './io/npy';

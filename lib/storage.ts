@@ -2,6 +2,7 @@
 // Storage; native code only borrows the memory during a call.
 import { itemSize, type DType, type TypedArray } from './dtype';
 import { native } from './native/binding';
+import { fmtShape } from './check';
 
 const DTYPE_CODES: Record<DType, number> = { float32: 0, float64: 1, int32: 2, bool: 3 };
 
@@ -68,6 +69,12 @@ class Slabs {
 const tinySlabs = new Slabs(16384, 256);
 const smallSlabs = new Slabs(131072, 8192);
 
+/** For the message if memory runs out: the op the user called and the tensor's shape. */
+export interface AllocationContext {
+  op?: string;
+  shape?: readonly number[];
+}
+
 export class Storage {
   private constructor(
     /** Element i of this storage is data[start + i] (data may be shared with other storages). */
@@ -84,10 +91,17 @@ export class Storage {
   /** Storage for n elements, zero-filled unless `uninitialized` (for a caller that writes
    * every element next). Its memory never moves (an ArrayBuffer, not a small on-heap typed
    * array), so native code may borrow the pointer during a call. */
-  static allocate(dtype: DType, n: number, uninitialized = false): Storage {
+  static allocate(dtype: DType, n: number, uninitialized = false, what?: AllocationContext): Storage {
     const bytes = n * itemSize(dtype);
     if (bytes > smallSlabs.maxChunk) {
-      const buffer = uninitialized ? rawBuffer(bytes) : new ArrayBuffer(bytes);
+      let buffer: ArrayBuffer;
+      try {
+        buffer = uninitialized ? rawBuffer(bytes) : new ArrayBuffer(bytes);
+      } catch (e) {
+        // V8's "Array buffer allocation failed", or Node's limit on one Buffer
+        const tensor = what?.shape ? `a ${fmtShape(what.shape)} ${dtype} tensor` : `${n} ${dtype} elements`;
+        throw new RangeError(`${what?.op ?? 'out of memory'}: cannot allocate ${tensor} (${bytes} bytes): ${(e as Error).message}`);
+      }
       // Before anything touches it: huge pages make its first writes and every pass over it faster.
       if (bytes >= HUGE_PAGE_MIN_BYTES) native.adviseHugePages(buffer);
       return new Storage(typedArray(dtype, buffer), 0, buffer, 0, DTYPE_CODES[dtype]);

@@ -1,7 +1,7 @@
 // DataLoader: iterates a dataset in batches (`for (const [x, y] of loader)`). Full-batch,
 // stochastic and mini-batch gradient descent differ only in batchSize.
 import { Tensor } from '../tensor';
-import { checkInt, fmtValue, opError, opTypeError } from '../check';
+import { checkInt, fmtValue, opError, opRangeError, opTypeError } from '../check';
 import { tensor } from '../ops/creation';
 import { stack } from '../ops/indexing';
 import { randperm } from '../ops/random';
@@ -64,6 +64,8 @@ export class DataLoader<T = Tensor[], B = Collated<T>> implements Iterable<B> {
     if (dataset === null || typeof dataset !== 'object' || typeof dataset.get !== 'function' || !Number.isInteger(dataset.length)) {
       throw opTypeError(op, `dataset must have a length and get(index), got ${fmtValue(dataset)}`);
     }
+    // PyTorch: "__len__() should return >= 0"
+    if (dataset.length < 0) throw opRangeError(op, `the dataset's length should be >= 0, got ${dataset.length}`);
     this.dataset = dataset;
     this.batchSize = checkInt(op, 'batchSize', options.batchSize ?? 1, 1);
     this.dropLast = !!options.dropLast;

@@ -11,6 +11,8 @@ import { Tensor } from '../tensor';
 import { fmtShape, fmtValue, opError, opTypeError } from '../check';
 import { sameShape } from '../layout';
 import { noGrad } from '../autograd/grad_mode';
+import { isFloating, type DType } from '../dtype';
+import { toTarget, type Device } from '../device';
 import { Parameter, zeroGrads } from './parameter';
 
 /** Parameter and buffer tensors by dotted name ("fc1.weight"), in registration order. */
@@ -172,6 +174,30 @@ export class Module {
   train(mode = true): this {
     if (typeof mode !== 'boolean') throw opTypeError('train', `mode must be a boolean, got ${fmtValue(mode)}`);
     for (const m of this.modules()) m.training = mode;
+    return this;
+  }
+
+  /** PyTorch's module.to: to('cpu') or to(tg.device('cpu')) checks the device (the CPU is
+   * the only one in this build); to('float64') or to({dtype}) casts the floating-point
+   * parameters (and their gradients) in place, keeping the Parameter objects an optimizer
+   * holds, and the floating-point buffers. Returns this. */
+  to(target: DType | Device | string | { dtype?: DType; device?: Device | string }): this {
+    const dtype = toTarget('Module.to', target);
+    if (dtype === undefined) return this;
+    if (!isFloating(dtype)) {
+      throw opTypeError('Module.to', `nn.Module.to only accepts floating point dtypes, but got desired dtype=${dtype}`);
+    }
+    noGrad(() => {
+      for (const p of this.parameters()) {
+        if (!isFloating(p.dtype) || p.dtype === dtype) continue;
+        const grad = p.grad;
+        p._adopt(p.detach().to(dtype));
+        if (grad !== null) p.grad = grad.to(dtype);
+      }
+      for (const m of this.modules()) {
+        for (const [name, b] of m.ownBuffers(false)) if (isFloating(b.dtype)) (m as unknown as Record<string, Tensor>)[name] = b.to(dtype);
+      }
+    });
     return this;
   }
 

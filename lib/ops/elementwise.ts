@@ -5,11 +5,11 @@ import { Tensor, type TensorOrScalar } from '../tensor';
 import { isDType, isFloating, numberDType, resultType, type DType, type PromotionOperand } from '../dtype';
 import { defineOp } from '../autograd/function';
 import { gradMode } from '../autograd/grad_mode';
-import { checkInt32Value, fmtValue, opTypeError } from '../check';
+import { checkBool, checkInt32Value, checkKernelDType, checkNumber, fmtValue, opError, opTypeError } from '../check';
 import { broadcastShapes } from '../layout';
 import * as kernels from '../native/kernels';
 import { BinaryOp, UNARY_OPS, UnaryOp } from '../native/binding';
-import { checkTensor } from './movement';
+import { checkTensor, cloneDetached } from './movement';
 
 export { isDType as isDTypeName };
 
@@ -104,22 +104,34 @@ function addSubOp(name: string, op: 'add' | 'sub', code: number) {
 const addOp = addSubOp('AddBackward0', 'add', BinaryOp.Add);
 const subOp = addSubOp('SubBackward0', 'sub', BinaryOp.Sub);
 
-function alphaOf(op: string, options?: { alpha?: number }): number {
+function alphaOf(op: string, options: { alpha?: number } | undefined, dtype: DType): number {
   const alpha = options?.alpha ?? 1;
+  if (alpha === 1) return alpha;
   if (typeof alpha !== 'number') throw opTypeError(op, `alpha must be a number, got ${fmtValue(alpha)}`);
+  if (!Number.isInteger(alpha) && !isFloating(dtype)) {
+    throw opTypeError(op, `For integral input tensors, argument alpha must not be a floating point number.\nHint: convert a tensor to float first, e.g. x.float().${op}(y, {alpha: ${alpha}})`);
+  }
   return alpha;
 }
 
 /** a + alpha * b */
 export function add(a: Tensor, b: TensorOrScalar, options?: { alpha?: number }): Tensor {
-  const [x, y] = prepare('add', a, b);
-  return addOp(x, y, alphaOf('add', options));
+  const [x, y, dtype] = prepare('add', a, b);
+  return addOp(x, y, alphaOf('add', options, dtype));
 }
 
-/** a - alpha * b */
+/** a - alpha * b (PyTorch refuses it for a bool operand). */
 export function sub(a: Tensor, b: TensorOrScalar, options?: { alpha?: number }): Tensor {
-  const [x, y] = prepare('sub', a, b);
-  return subOp(x, y, alphaOf('sub', options));
+  if (a?.dtype === 'bool' || (b instanceof Tensor && b.dtype === 'bool')) {
+    throw opTypeError(
+      'sub',
+      a?.dtype === 'bool' && b instanceof Tensor && b.dtype === 'bool'
+        ? 'Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.\nHint: a.logicalAnd(b.logicalNot()) or a.ne(b) combines masks.'
+        : 'Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.\nHint: x.logicalNot() inverts a mask; x.float() converts it to numbers.',
+    );
+  }
+  const [x, y, dtype] = prepare('sub', a, b);
+  return subOp(x, y, alphaOf('sub', options, dtype));
 }
 
 // As PyTorch, each operand is saved for the other's gradient (so an in-place change to
@@ -223,29 +235,43 @@ const powBaseOp = defineOp({
     ctx.info = base;
     const out = Tensor._output(e.shape.slice(), e.dtype);
     kernels.binary(BinaryOp.Pow, out, base, e);
-    ctx.saveForBackward(out);
+    ctx.saveForBackward(...(base === 0 ? [e] : []), out);
     return out;
   },
   backward: (ctx, g) => {
-    const [out] = ctx.saved;
+    const saved = ctx.saved;
+    const out = saved[saved.length - 1];
     const base = ctx.info as number;
-    return [base === 0 ? where(out.eq(0), 0, g.mul(out).mul(Math.log(base))) : g.mul(out).mul(Math.log(base))];
+    // d/de 0^e is taken as 0 where e >= 0 (PyTorch's pow_backward_exponent; 0^0·log 0 is -inf).
+    return [base === 0 ? g.mul(where(saved[0].ge(0), 0, out.mul(-Infinity))) : g.mul(out).mul(Math.log(base))];
   },
 });
 
-/** x ** e: e a number or a tensor; tg.pow(number, tensor) for a number base. */
+/** x ** e: e a number or a tensor; tg.pow(number, tensor) for a number base. The result
+ * dtype is PyTorch's promotion of both (an integer base and exponent stay integer). */
 export function pow(x: TensorOrScalar, e: TensorOrScalar): Tensor {
   if (typeof x === 'number') {
     const et = checkTensor('pow', e, 'exponent');
-    const dtype = isFloating(et.dtype) ? et.dtype : 'float32';
+    const dtype = resultType([promotion(et), promotion(x)]);
+    if (!isFloating(dtype)) return integerPow(x, et, dtype);
     return powBaseOp(x, castTo(et, dtype) as Tensor);
   }
   const [a, b, dtype] = prepare('pow', x, e);
   if (!isFloating(dtype)) {
-    // Integer powers: computed in float64, exact for results below 2^53.
-    return toDType(pow(toDType(a, 'float64'), typeof b === 'number' ? b : toDType(b, 'float64')), dtype);
+    if (typeof b === 'number' && b < 0) {
+      throw opError('pow', 'Integers to negative integer powers are not allowed.\nHint: convert the base to a float tensor first, e.g. x.float().pow(-1)');
+    }
+    return integerPow(a, b, dtype);
   }
   return typeof b === 'number' ? powScalarOp(a, b) : powTensorOp(a, b);
+}
+
+/** Integer powers, computed in float64 (exact for results below 2^53). As PyTorch's integer
+ * pow, a negative exponent gives 0 except for a base of ±1: 0 ** -1 is 0 (float64 gives inf). */
+function integerPow(a: TensorOrScalar, b: TensorOrScalar, dtype: DType): Tensor {
+  const asFloat64 = (v: TensorOrScalar) => (typeof v === 'number' ? v : toDType(v, 'float64'));
+  const r = pow(asFloat64(a), asFloat64(b));
+  return toDType(where(r.abs().lt(Infinity), r, 0), dtype);
 }
 
 function extremeOp(op: string, name: string, code: number, loses: 'lt' | 'gt') {
@@ -270,12 +296,21 @@ function extremeOp(op: string, name: string, code: number, loses: 'lt' | 'gt') {
 const maximumOp = extremeOp('maximum', 'MaximumBackward0', BinaryOp.Maximum, 'lt');
 const minimumOp = extremeOp('minimum', 'MinimumBackward0', BinaryOp.Minimum, 'gt');
 
+/** Two bool tensors: or/and, computed on int32 (bool arithmetic is refused by prepare). */
+function boolExtreme(a: unknown, b: unknown, fn: (a: Tensor, b: Tensor) => Tensor): Tensor | null {
+  return a instanceof Tensor && b instanceof Tensor && a.dtype === 'bool' && b.dtype === 'bool' ? toDType(fn(toDType(a, 'int32'), toDType(b, 'int32')), 'bool') : null;
+}
+
 export function maximum(a: Tensor, b: TensorOrScalar): Tensor {
+  const both = boolExtreme(a, b, maximum);
+  if (both) return both;
   const [x, y, dtype] = prepare('maximum', a, b);
   return maximumOp(x, y instanceof Tensor ? y : full0d(y, dtype));
 }
 
 export function minimum(a: Tensor, b: TensorOrScalar): Tensor {
+  const both = boolExtreme(a, b, minimum);
+  if (both) return both;
   const [x, y, dtype] = prepare('minimum', a, b);
   return minimumOp(x, y instanceof Tensor ? y : full0d(y, dtype));
 }
@@ -299,6 +334,9 @@ export interface UnarySpec {
   save: 'x' | 'out' | null;
   /** The gradient given g and the saved tensor. */
   grad: (g: Tensor, saved: Tensor, params: [number, number]) => Tensor;
+  /** PyTorch's kernel name, for ops it runs on floating tensors only: an integer or bool
+   * input is then its error. Without it, integer inputs are promoted to float32 (exp, sigmoid). */
+  floatOnlyKernel?: string;
 }
 
 /** The public name of a unary opcode: 'LeakyRelu' -> 'leakyRelu'. */
@@ -320,14 +358,18 @@ export function unaryOp(spec: UnarySpec) {
     },
     backward: (ctx, g) => [spec.grad(g, ctx.saved[0], ctx.info as [number, number])],
   });
+  const name = unaryName(spec.code);
   return (x: Tensor, p0 = 0, p1 = 0): Tensor => {
-    checkTensor(unaryName(spec.code), x);
-    return op(isFloating(x.dtype) ? x : toDType(x, 'float32'), p0, p1);
+    checkTensor(name, x);
+    if (isFloating(x.dtype)) return op(x, p0, p1);
+    if (spec.floatOnlyKernel) checkKernelDType(name, spec.floatOnlyKernel, x.dtype);
+    return op(toDType(x, 'float32'), p0, p1);
   };
 }
 
-/** Integer-preserving unary ops (neg, abs, ...): the same, without the float promotion. */
-function intUnaryOp(spec: UnarySpec) {
+/** Integer-preserving unary ops (neg, abs, sign): the same, without the float promotion.
+ * On bool tensors PyTorch's sign is the identity (a copy) and abs and neg raise `boolError`. */
+function intUnaryOp(spec: UnarySpec, boolError: string | null) {
   const float = unaryOp(spec);
   const op = defineOp({
     name: spec.name,
@@ -338,16 +380,27 @@ function intUnaryOp(spec: UnarySpec) {
     },
     backward: () => [],
   });
+  const name = unaryName(spec.code);
   return (x: Tensor): Tensor => {
-    checkTensor(unaryName(spec.code), x);
-    if (x.dtype === 'bool') return op(toDType(x, 'int32'));
+    checkTensor(name, x);
+    if (x.dtype === 'bool') {
+      if (boolError !== null) throw opTypeError(name, boolError);
+      return cloneDetached(x);
+    }
     return isFloating(x.dtype) ? float(x) : op(x);
   };
 }
 
-export const neg = intUnaryOp({ name: 'NegBackward0', code: UnaryOp.Neg, save: null, grad: (g) => g.neg() });
-export const abs = intUnaryOp({ name: 'AbsBackward0', code: UnaryOp.Abs, save: 'x', grad: (g, x) => g.mul(x.sign()) });
-export const sign = intUnaryOp({ name: 'SignBackward0', code: UnaryOp.Sign, save: null, grad: (g) => zerosLike(g) });
+export const neg = intUnaryOp(
+  { name: 'NegBackward0', code: UnaryOp.Neg, save: null, grad: (g) => g.neg() },
+  'Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or ' +
+    '`logical_not()` operator instead.\nHint: x.logicalNot() inverts a mask.',
+);
+export const abs = intUnaryOp(
+  { name: 'AbsBackward0', code: UnaryOp.Abs, save: 'x', grad: (g, x) => g.mul(x.sign()) },
+  `"abs_cpu" not implemented for 'Bool'\nHint: a bool tensor is its own absolute value; convert first if you need numbers, e.g. x.int()`,
+);
+export const sign = intUnaryOp({ name: 'SignBackward0', code: UnaryOp.Sign, save: null, grad: (g) => zerosLike(g) }, null);
 export const exp = unaryOp({ name: 'ExpBackward0', code: UnaryOp.Exp, save: 'out', grad: (g, y) => g.mul(y) });
 export const log = unaryOp({ name: 'LogBackward0', code: UnaryOp.Log, save: 'x', grad: (g, x) => g.div(x) });
 export const sqrt = unaryOp({ name: 'SqrtBackward0', code: UnaryOp.Sqrt, save: 'out', grad: (g, y) => g.div(y.mul(2)) });
@@ -380,13 +433,42 @@ export const erf = unaryOp({
   grad: (g, x) => g.mul(x.mul(x).neg().exp().mul(2 / Math.sqrt(Math.PI))),
 });
 
+function scaledBy(g: Tensor, s: number): TensorOrScalar {
+  return s === 1 ? g : s === 0 ? 0 : g.mul(s);
+}
+
+/** The gradient of a threshold-like op: g·ifTrue where `mask`, g·ifFalse elsewhere. It is an
+ * op of its own that also takes the op's input (or output) x, with derivative zero, as
+ * PyTorch's threshold_backward: under createGraph the gradient then requires grad, and a
+ * grad-of-grad gives zeros instead of "does not require grad". */
+export function maskedGradOp(name: string) {
+  return defineOp({
+    name,
+    forward: (ctx, g: Tensor, x: Tensor, mask: Tensor, ifTrue: number, ifFalse: number) => {
+      ctx.info = [ifTrue, ifFalse];
+      ctx.saveForBackward(mask);
+      return where(mask, scaledBy(g, ifTrue), scaledBy(g, ifFalse));
+    },
+    backward: (ctx, gg) => {
+      const [ifTrue, ifFalse] = ctx.info as number[];
+      const [mask] = ctx.saved;
+      return [where(mask, scaledBy(gg, ifTrue), scaledBy(gg, ifFalse)), ctx.needsInputGrad[1] ? zerosLike(gg) : null];
+    },
+  });
+}
+const thresholdBackward = maskedGradOp('ThresholdBackwardBackward0');
+
 const reluFloat = unaryOp({
   name: 'ReluBackward0',
   code: UnaryOp.Relu,
   save: 'out',
-  grad: (g, y) => where(y.le(0), 0, g), // threshold_backward: NaN passes the gradient
+  grad: (g, y) => thresholdBackward(g, y, y.le(0), 0, 1), // threshold_backward: NaN passes the gradient
 });
-export const relu = (x: Tensor): Tensor => (x.dtype === 'int32' ? clampInt(x, 0, null) : reluFloat(x));
+export function relu(x: Tensor): Tensor {
+  if (x.dtype === 'int32') return clampInt(x, 0, null);
+  if (x.dtype === 'bool') throw opTypeError('relu', 'Boolean inputs not supported for relu\nHint: a mask is already >= 0; convert it if you need numbers, e.g. x.float()');
+  return reluFloat(x);
+}
 
 /** x ** 2 (PyTorch records it as pow: PowBackward0). */
 export function square(x: Tensor): Tensor {
@@ -415,7 +497,10 @@ export function clamp(x: Tensor, min?: number | null, max?: number | null): Tens
   for (const [name, v] of [['min', lo], ['max', hi]] as const) {
     if (v !== null && typeof v !== 'number') throw opTypeError('clamp', `${name} must be a number or null, got ${fmtValue(v)}`);
   }
-  if (x.dtype === 'int32' && (lo === null || Number.isInteger(lo)) && (hi === null || Number.isInteger(hi))) return clampInt(x, lo, hi);
+  // Integer bounds keep an integer tensor integer; a bool tensor becomes int32 (PyTorch: int64).
+  if (!isFloating(x.dtype) && (lo === null || Number.isInteger(lo)) && (hi === null || Number.isInteger(hi))) {
+    return clampInt(x.dtype === 'bool' ? toDType(x, 'int32') : x, lo, hi);
+  }
   return clampFloat(x, lo ?? -Infinity, hi ?? Infinity);
 }
 
@@ -483,8 +568,18 @@ export interface CloseOptions {
 
 /** Elementwise |a - b| <= atol + rtol * |b| (equal infinities are close; NaN only with equalNan). */
 export function isclose(a: Tensor, b: TensorOrScalar, options: CloseOptions = {}): Tensor {
+  return closeness('isclose', a, b, options);
+}
+
+/** isclose, with errors naming `op` (the call the user made: isclose or allclose). */
+function closeness(op: string, a: Tensor, b: TensorOrScalar, options: CloseOptions): Tensor {
   const { rtol = 1e-5, atol = 1e-8, equalNan = false } = options;
-  checkTensor('isclose', a);
+  checkTensor(op, a);
+  if (b instanceof Tensor) broadcastShapes(op, a.shape, b.shape);
+  else checkNumber(op, 'other', b);
+  checkNumber(op, 'rtol', rtol);
+  checkNumber(op, 'atol', atol);
+  checkBool(op, 'equalNan', equalNan);
   const close = a.eq(b).logicalOr(a.sub(b).abs().le(b instanceof Tensor ? b.abs().mul(rtol).add(atol) : Math.abs(b) * rtol + atol));
   if (!equalNan) return close;
   const bIsNan = b instanceof Tensor ? b.ne(b) : Number.isNaN(b);
@@ -493,5 +588,5 @@ export function isclose(a: Tensor, b: TensorOrScalar, options: CloseOptions = {}
 
 /** Whether every element is close (torch.allclose). */
 export function allclose(a: Tensor, b: TensorOrScalar, options: CloseOptions = {}): boolean {
-  return isclose(a, b, options).logicalNot().sum().item() === 0;
+  return closeness('allclose', a, b, options).logicalNot().sum().item() === 0;
 }

@@ -5,7 +5,7 @@ import { Tensor } from '../tensor';
 import { isFloating, type DType } from '../dtype';
 import { defineOp } from '../autograd/function';
 import { isGradEnabled } from '../autograd/grad_mode';
-import { checkFloatDType, checkInt, fmtShape, fmtValue, normDim, normDims, opError, opTypeError } from '../check';
+import { checkFloatDType, checkInt, checkKernelDType, fmtShape, fmtValue, normDim, normDims, opError, opTypeError } from '../check';
 import { contiguousStrides } from '../layout';
 import * as kernels from '../native/kernels';
 import { BinaryOp, IndexOp, ReduceOp, SoftmaxOp } from '../native/binding';
@@ -118,14 +118,23 @@ function checkNonEmpty(op: string, x: Tensor, r: Reduction): void {
   }
 }
 
-// The gradient goes evenly to every element equal to the extreme.
-function evenlySplit(g: Tensor, x: Tensor, result: Tensor, r: Reduction): Tensor {
-  const mask = x.eq(result.reshape(r.keepShape)).to(g.dtype);
+/** The gradient goes evenly to every element equal to the extreme. `select` (max(), min(),
+ * norm(inf)): NaN counts as equal to a NaN extreme and the share is selected into place, as
+ * PyTorch's evenly_distribute_backward (an infinite gradient stays inf there and 0 elsewhere,
+ * not inf·0 = NaN). Otherwise (amax, amin) the share is multiplied by the mask, as PyTorch's
+ * scale_grad_by_count does (NaN there in PyTorch too). */
+function evenlySplit(g: Tensor, x: Tensor, result: Tensor, r: Reduction, select: boolean): Tensor {
+  const extreme = result.reshape(r.keepShape);
+  if (select) {
+    const isExtreme = x.eq(extreme).logicalOr(x.ne(x).logicalAnd(extreme.ne(extreme)));
+    return where(isExtreme, expandBack(g, r, x.shape).div(isExtreme.sum(r.dims, true)), 0);
+  }
+  const mask = x.eq(extreme).to(g.dtype);
   const count = mask.sum(r.dims, true);
   return expandBack(g, r, x.shape).div(count).mul(mask);
 }
 
-function extremeOp(name: string, code: number) {
+function extremeOp(name: string, code: number, select: boolean) {
   return defineOp({
     name,
     forward: (ctx, x: Tensor, r: Reduction) => {
@@ -136,18 +145,19 @@ function extremeOp(name: string, code: number) {
     },
     backward: (ctx, g) => {
       const [x, out] = ctx.saved;
-      return [evenlySplit(g, x, out, ctx.info as Reduction)];
+      return [evenlySplit(g, x, out, ctx.info as Reduction, select)];
     },
   });
 }
-const amaxOp = extremeOp('AmaxBackward0', ReduceOp.Max);
-const aminOp = extremeOp('AminBackward0', ReduceOp.Min);
-const maxAllOp = extremeOp('MaxBackward1', ReduceOp.Max);
-const minAllOp = extremeOp('MinBackward1', ReduceOp.Min);
+const amaxOp = extremeOp('AmaxBackward0', ReduceOp.Max, false);
+const aminOp = extremeOp('AminBackward0', ReduceOp.Min, false);
+const maxAllOp = extremeOp('MaxBackward1', ReduceOp.Max, true);
+const minAllOp = extremeOp('MinBackward1', ReduceOp.Min, true);
 
 function extreme(op: string, fn: (x: Tensor, r: Reduction) => Tensor, x: Tensor, dim: ReduceDims, keepdim?: boolean): Tensor {
   checkTensor(op, x);
-  if (x.dtype === 'bool') throw opTypeError(op, 'not implemented for bool tensors');
+  // Bool extremes are any/all: computed on int32 (the kernels take no bool), as bool.
+  if (x.dtype === 'bool') return toDType(extreme(op, fn, toDType(x, 'int32'), dim, keepdim), 'bool');
   const r = reduction(op, x, dim, checkKeepdim(op, keepdim));
   checkNonEmpty(op, x, r);
   return fn(x, r);
@@ -206,6 +216,10 @@ const minDimOp = selectingOp('MinBackward0');
 
 function extremeDim(op: string, x: Tensor, dim: number, keepdim: boolean | undefined, isMax: boolean): ValuesIndices {
   checkTensor(op, x);
+  if (x.dtype === 'bool') {
+    const { values, indices } = extremeDim(op, toDType(x, 'int32'), dim, keepdim, isMax);
+    return new ValuesIndices(toDType(values, 'bool'), indices);
+  }
   const r = reduction(op, x, dim, checkKeepdim(op, keepdim));
   checkNonEmpty(op, x, r);
   if (x.ndim === 0) return new ValuesIndices(x.clone(), Tensor._empty([], 'int32'));
@@ -217,6 +231,7 @@ export const minDim = (x: Tensor, dim: number, keepdim?: boolean): ValuesIndices
 
 function argExtreme(op: string, code: number, x: Tensor, dim: number | null | undefined, keepdim?: boolean): Tensor {
   checkTensor(op, x);
+  if (x.dtype === 'bool') checkKernelDType(op, `${op}_cpu`, x.dtype);
   const kd = checkKeepdim(op, keepdim);
   if (dim === null || dim === undefined) {
     checkNonEmptyAll(op, x);
@@ -373,6 +388,8 @@ const normOp = defineOp({
     let out: Tensor;
     if (p === 2) out = x.mul(x).sum(r.dims, kd).sqrt();
     else if (p === 1) out = a.sum(r.dims, kd);
+    // The ±inf norm of no elements is 0, as PyTorch's (amax/amin of nothing is an error).
+    else if ((p === Infinity || p === -Infinity) && r.count === 0) out = Tensor._empty(r.outShape, x.dtype);
     else if (p === Infinity) out = a.amax(r.dims, kd);
     else if (p === -Infinity) out = a.amin(r.dims, kd);
     else if (p === 0) out = a.ne(0).to(x.dtype).sum(r.dims, kd);
@@ -388,9 +405,10 @@ const normOp = defineOp({
     const nk = out.reshape(r.keepShape);
     if (p === 0) return [zerosLike(x)];
     if (p === 1) return [x.sign().mul(gk)];
-    if (p === Infinity || p === -Infinity) return [x.sign().mul(evenlySplit(g, x.abs(), out, r))];
-    // PyTorch's norm_backward; the gradient at an all-zero vector is 0.
-    const scaled = p === 2 ? x : p < 1 ? x.sign().mul(x.abs().pow(p - 1)) : x.mul(x.abs().pow(p - 2));
+    if (p === Infinity || p === -Infinity) return [x.sign().mul(evenlySplit(g, x.abs(), out, r, true))];
+    // PyTorch's norm_backward; the gradient at an all-zero vector is 0. Below p = 2 it is
+    // sign(x)·|x|^(p-1), 0 at x = 0 (x·|x|^(p-2) would be 0·inf = NaN there).
+    const scaled = p === 2 ? x : p < 2 ? x.sign().mul(p < 1 ? where(x.eq(0), 0, x.abs().pow(p - 1)) : x.abs().pow(p - 1)) : x.mul(x.abs().pow(p - 2));
     const scale = where(nk.eq(0), 0, p === 2 ? gk.div(nk) : gk.div(nk.pow(p - 1)));
     return [scaled.mul(scale)];
   },
@@ -471,9 +489,11 @@ function softmaxLike(op: string, fn: typeof softmaxOp, x: Tensor, dim: number): 
   checkTensor(op, x);
   if (dim === undefined || dim === null) throw opTypeError(op, 'dim is required');
   const d = normDim(op, dim, x.ndim);
-  const input = isFloating(x.dtype) ? x : toDType(x, 'float32');
-  if (x.numel() === 0) return input.clone();
-  return fn(input, x.ndim === 0 ? 0 : d);
+  // PyTorch's kernel names: the last dim has its own kernel per op; any other dim shares one.
+  const lastDim = x.ndim === 0 || d === x.ndim - 1;
+  checkKernelDType(op, lastDim ? `${op === 'softmax' ? 'softmax' : 'log_softmax'}_lastdim_kernel_impl` : 'softmax_kernel_impl', x.dtype);
+  if (x.numel() === 0) return x.clone();
+  return fn(x, x.ndim === 0 ? 0 : d);
 }
 
 export const softmax = (x: Tensor, dim: number): Tensor => softmaxLike('softmax', softmaxOp, x, dim);
