@@ -13,14 +13,30 @@ namespace tg {
 namespace gemm_detail {
 namespace {
 
-template <typename T> struct Vec;
-
 // NEON has no masked loads and stores: a "mask" is the lane count, and the partial
 // vector goes through a small buffer (only the direct kernel's last column strip).
-template <> struct Vec<float> {
+template <typename V, typename T, int W>
+struct PartialVectors {
+  using M = int;
+  static M mask(int64_t n) { return static_cast<M>(n); }
+  static auto maskload(const T* p, M n) {
+    T buf[W] = {};
+    for (int i = 0; i < n; ++i) buf[i] = p[i];
+    return V::loadu(buf);
+  }
+  template <typename R>
+  static void maskstore(T* p, M n, R v) {
+    T buf[W];
+    V::storeu(buf, v);
+    for (int i = 0; i < n; ++i) p[i] = buf[i];
+  }
+};
+
+template <typename T> struct Vec;
+
+template <> struct Vec<float> : PartialVectors<Vec<float>, float, 4> {
   using T = float;
   using R = float32x4_t;
-  using M = int;
   static constexpr int W = 4;
   static R zero() { return vdupq_n_f32(0.0f); }
   static R load(const float* p) { return vld1q_f32(p); }
@@ -29,23 +45,11 @@ template <> struct Vec<float> {
   static R fma(R a, R b, R c) { return vfmaq_f32(c, a, b); }
   static R add(R a, R b) { return vaddq_f32(a, b); }
   static void storeu(float* p, R v) { vst1q_f32(p, v); }
-  static M mask(int64_t n) { return static_cast<M>(n); }
-  static R maskload(const float* p, M n) {
-    float buf[W] = {};
-    for (int i = 0; i < n; ++i) buf[i] = p[i];
-    return vld1q_f32(buf);
-  }
-  static void maskstore(float* p, M n, R v) {
-    float buf[W];
-    vst1q_f32(buf, v);
-    for (int i = 0; i < n; ++i) p[i] = buf[i];
-  }
 };
 
-template <> struct Vec<double> {
+template <> struct Vec<double> : PartialVectors<Vec<double>, double, 2> {
   using T = double;
   using R = float64x2_t;
-  using M = int;
   static constexpr int W = 2;
   static R zero() { return vdupq_n_f64(0.0); }
   static R load(const double* p) { return vld1q_f64(p); }
@@ -54,17 +58,6 @@ template <> struct Vec<double> {
   static R fma(R a, R b, R c) { return vfmaq_f64(c, a, b); }
   static R add(R a, R b) { return vaddq_f64(a, b); }
   static void storeu(double* p, R v) { vst1q_f64(p, v); }
-  static M mask(int64_t n) { return static_cast<M>(n); }
-  static R maskload(const double* p, M n) {
-    double buf[W] = {};
-    for (int i = 0; i < n; ++i) buf[i] = p[i];
-    return vld1q_f64(buf);
-  }
-  static void maskstore(double* p, M n, R v) {
-    double buf[W];
-    vst1q_f64(buf, v);
-    for (int i = 0; i < n; ++i) p[i] = buf[i];
-  }
 };
 
 constexpr int MR = 12;
