@@ -118,9 +118,12 @@ export const autograd = {
 export const setNumThreads = (n: number): void => kernels.setNumThreads(n);
 export const getNumThreads = (): number => kernels.getNumThreads();
 /** One core's float32 FMA throughput in GFLOP/s, measured by a register-only loop for
- * `seconds` (CPUs with the 'avx2' path; throws otherwise): the ceiling for GEMM figures. */
+ * `seconds` with the widest vectors of the selected path ('avx512' or 'avx2'; throws on
+ * others): the ceiling for GEMM figures. */
 export const measureFmaPeak = (seconds = 0.3): number => kernels.fmaPeak(seconds);
-/** Which SIMD code path the native core selected on this CPU ('avx2' or 'scalar'). */
+/** Which SIMD code path the native core selected on this CPU: 'avx512', 'avx2', 'neon'
+ * or 'scalar'. TENSORGRAD_SIMD=avx512|avx2|neon|scalar in the environment forces one
+ * (loading the module fails with an Error naming the reason when the CPU lacks it). */
 export const simd = nativeInfo.simd;
 
 export * as nn from './nn';
