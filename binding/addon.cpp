@@ -182,6 +182,7 @@ Napi::Value Init(const Napi::CallbackInfo& info) {
   if (info.Length() < 1 || !info[0].IsTypedArray() || info[0].As<Napi::TypedArray>().TypedArrayType() != napi_int32_array)
     throw Napi::TypeError::New(env, "init: expected the Int32Array metadata scratch buffer");
   Instance* inst = env.GetInstanceData<Instance>();
+  if (!inst->ctx.cpu.simdError.empty()) throw Napi::Error::New(env, inst->ctx.cpu.simdError);
   inst->metaRef = Napi::Persistent(info[0].As<Napi::Int32Array>());
 
   auto names = [&](const auto& list) {
@@ -197,7 +198,7 @@ Napi::Value Init(const Napi::CallbackInfo& info) {
   result.Set("optimOps", names(kOptimOps));
   result.Set("randomOps", names(kRandomOps));
   result.Set("softmaxOps", names(kSoftmaxOps));
-  result.Set("simd", inst->ctx.cpu.avx2 && inst->ctx.cpu.fma ? "avx2" : "scalar");
+  result.Set("simd", tg::simdName(inst->ctx.cpu));
   return result;
 }
 

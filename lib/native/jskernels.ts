@@ -43,7 +43,7 @@ function placeAs(t: Tensor, shape: readonly number[], n: number, into: Int32Arra
   const lead = shape.length - t.ndim;
   for (let i = 0; i < shape.length; ++i) {
     const j = i - lead;
-    broadcast[i] = j < 0 || (t.shape[j] === 1 && shape[i] !== 1) ? 0 : t._strides[j];
+    broadcast[i] = j < 0 || (t._shape[j] === 1 && shape[i] !== 1) ? 0 : t._strides[j];
   }
   return place(shape, broadcast, t._storage.start + t._offset, n, into);
 }
@@ -161,7 +161,7 @@ function target(out: Tensor, n: number): [TypedArray | Float64Array, number] {
 function scatter(out: Tensor, written: TypedArray | Float64Array, n: number): true {
   if (written === out._storage.data) return true;
   const o = out._storage.data;
-  const p = place(out.shape, out._strides, out._storage.start + out._offset, n, positions[3]);
+  const p = place(out._shape, out._strides, out._storage.start + out._offset, n, positions[3]);
   for (let k = 0; k < n; ++k) o[p[k]] = written[k];
   return true;
 }
@@ -174,8 +174,8 @@ function asOperand(x: Tensor | number, ref: Tensor, shape: readonly number[], n:
 
 export function binary(op: number, out: Tensor, a: Tensor | number, b: Tensor | number, n: number): boolean {
   const ref = typeof a === 'number' ? (b as Tensor) : a;
-  asOperand(a, ref, out.shape, n, opA, scalarBox, 0);
-  asOperand(b, ref, out.shape, n, opB, boxB, 1);
+  asOperand(a, ref, out._shape, n, opA, scalarBox, 0);
+  asOperand(b, ref, out._shape, n, opB, boxB, 1);
   const [o, oi] = target(out, n);
   return binaryLoop(op, ref.dtype === 'int32', o as TypedArray, oi, opA, opB, n) && scatter(out, o, n);
 }
@@ -212,7 +212,7 @@ function clampBound(p: number): number {
 export function unary(op: number, out: Tensor, x: Tensor, p0: number, p1: number, n: number): boolean {
   const fn = unaryFn(op, x, p0, p1);
   if (fn === null) return false;
-  asOperand(x, x, out.shape, n, opA, scalarBox, 0);
+  asOperand(x, x, out._shape, n, opA, scalarBox, 0);
   const [o, oi] = target(out, n);
   const A = opA.d, ai = opA.i, as = opA.s;
   for (let k = 0; k < n; ++k) o[oi + k] = fn(A[ai + k * as]);
@@ -221,9 +221,9 @@ export function unary(op: number, out: Tensor, x: Tensor, p0: number, p1: number
 
 export function where(out: Tensor, cond: Tensor, a: Tensor | number, b: Tensor | number, n: number): boolean {
   const c = cond._storage.data;
-  const pc = placeAs(cond, out.shape, n, positions[2]);
-  asOperand(a, out, out.shape, n, opA, scalarBox, 0);
-  asOperand(b, out, out.shape, n, opB, boxB, 1);
+  const pc = placeAs(cond, out._shape, n, positions[2]);
+  asOperand(a, out, out._shape, n, opA, scalarBox, 0);
+  asOperand(b, out, out._shape, n, opB, boxB, 1);
   const [o, oi] = target(out, n);
   for (let k = 0; k < n; ++k) o[oi + k] = c[pc[k]] !== 0 ? opA.d[opA.i + k * opA.s] : opB.d[opB.i + k * opB.s];
   return scatter(out, o, n);
@@ -232,7 +232,7 @@ export function where(out: Tensor, cond: Tensor, a: Tensor | number, b: Tensor |
 export function copy(out: Tensor, x: Tensor, n: number): boolean {
   const floatToInt = out.dtype === 'int32' && (x.dtype === 'float32' || x.dtype === 'float64');
   const toBool = out.dtype === 'bool';
-  asOperand(x, x, out.shape, n, opA, scalarBox, 0);
+  asOperand(x, x, out._shape, n, opA, scalarBox, 0);
   const [o, oi] = target(out, n);
   const A = opA.d, ai = opA.i, as = opA.s;
   if (floatToInt) for (let k = 0; k < n; ++k) o[oi + k] = toInt32(A[ai + k * as]);
@@ -295,13 +295,13 @@ export function reduce(op: number, out: Tensor, x: Tensor, n: number): boolean {
   // Kept dims: x's strides with the reduced dims collapsed; reduced dims: the rest.
   reducedShape.length = x.ndim;
   for (let d = 0; d < x.ndim; ++d) {
-    const kept = out.shape[d] === x.shape[d];
+    const kept = out._shape[d] === x._shape[d];
     keptStrides[d] = kept ? x._strides[d] : 0;
-    reducedShape[d] = kept ? 1 : x.shape[d];
+    reducedShape[d] = kept ? 1 : x._shape[d];
   }
-  const pk = place(out.shape, keptStrides, x._storage.start + x._offset, nOut, positions[1]);
+  const pk = place(out._shape, keptStrides, x._storage.start + x._offset, nOut, positions[1]);
   const pr = place(reducedShape, x._strides, 0, m, positions[2]);
-  const po = place(out.shape, out._strides, out._storage.start + out._offset, nOut, positions[0]);
+  const po = place(out._shape, out._strides, out._storage.start + out._offset, nOut, positions[0]);
   const o = out._storage.data;
   const d = x._storage.data;
   const int = x.dtype === 'int32';

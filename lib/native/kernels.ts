@@ -14,13 +14,13 @@ type Buffer = NativeMemory;
 // Each view argument travels as its ArrayBuffer, described in the scratch buffer by
 // [dtype, ndim, offset, shape..., strides...] (see binding/views.h).
 function put(t: Tensor): Buffer {
-  return putAs(t, t.shape);
+  return putAs(t, t._shape);
 }
 
 /** Writes t's view as read with `shape` (broadcast: missing and size-1 dims get stride 0). */
 function putAs(t: Tensor, shape: readonly number[]): Buffer {
   const n = shape.length;
-  const tShape = t.shape;
+  const tShape = t._shape;
   const tStrides = t._strides;
   const lead = n - tShape.length;
   const s = t._storage;
@@ -43,42 +43,42 @@ function operand(x: Tensor | number, shape: readonly number[]): Buffer | number 
 // Each entry point first offers tiny tensors to the JS kernels (see jskernels.ts).
 
 export function unary(op: number, out: Tensor, x: Tensor, p0 = 0, p1 = 0): void {
-  const n = numelOf(out.shape);
+  const n = numelOf(out._shape);
   if (n <= js.limit.elements && js.unary(op, out, x, p0, p1, n)) return;
   pos = 0;
-  native.unary(op, put(out), putAs(x, out.shape), p0, p1);
+  native.unary(op, put(out), putAs(x, out._shape), p0, p1);
 }
 
 /** out = a op b; a and b (tensors or numbers) broadcast to out's shape. */
 export function binary(op: number, out: Tensor, a: Tensor | number, b: Tensor | number): void {
-  const n = numelOf(out.shape);
+  const n = numelOf(out._shape);
   if (n <= js.limit.elements && js.binary(op, out, a, b, n)) return;
   pos = 0;
   const o = put(out);
-  const da = operand(a, out.shape);
-  native.binary(op, o, da, operand(b, out.shape));
+  const da = operand(a, out._shape);
+  native.binary(op, o, da, operand(b, out._shape));
 }
 
 export function where(out: Tensor, cond: Tensor, a: Tensor | number, b: Tensor | number): void {
-  const n = numelOf(out.shape);
+  const n = numelOf(out._shape);
   if (n <= js.limit.elements && js.where(out, cond, a, b, n)) return;
   pos = 0;
   const o = put(out);
-  const c = putAs(cond, out.shape);
-  const da = operand(a, out.shape);
-  native.where(o, c, da, operand(b, out.shape));
+  const c = putAs(cond, out._shape);
+  const da = operand(a, out._shape);
+  native.where(o, c, da, operand(b, out._shape));
 }
 
 /** out = x (cast to out's dtype); x broadcasts to out's shape. */
 export function copy(out: Tensor, x: Tensor): void {
-  const n = numelOf(out.shape);
+  const n = numelOf(out._shape);
   if (n <= js.limit.elements && js.copy(out, x, n)) return;
   pos = 0;
-  native.copy(put(out), putAs(x, out.shape));
+  native.copy(put(out), putAs(x, out._shape));
 }
 
 export function fill(out: Tensor, value: number): void {
-  const n = numelOf(out.shape);
+  const n = numelOf(out._shape);
   if (n <= js.limit.elements && js.fill(out, value, n)) return;
   pos = 0;
   native.fill(put(out), value);
@@ -86,7 +86,7 @@ export function fill(out: Tensor, value: number): void {
 
 /** Reduces x into `out`, which has x's ndim with size 1 in the reduced dims. */
 export function reduce(op: number, out: Tensor, x: Tensor): void {
-  const n = numelOf(x.shape);
+  const n = numelOf(x._shape);
   if (n <= js.limit.elements && js.reduce(op, out, x, n)) return;
   pos = 0;
   native.reduce(op, put(out), put(x));
@@ -96,9 +96,9 @@ export function reduce(op: number, out: Tensor, x: Tensor): void {
 export function matmul(out: Tensor, a: Tensor, b: Tensor): void {
   pos = 0;
   const o = put(out);
-  const batch = out.shape.slice(0, out.ndim - 2);
-  const da = putAs(a, [...batch, a.shape[a.ndim - 2], a.shape[a.ndim - 1]]);
-  native.matmul(o, da, putAs(b, [...batch, b.shape[b.ndim - 2], b.shape[b.ndim - 1]]));
+  const batch = out._shape.slice(0, out.ndim - 2);
+  const da = putAs(a, [...batch, a._shape[a.ndim - 2], a._shape[a.ndim - 1]]);
+  native.matmul(o, da, putAs(b, [...batch, b._shape[b.ndim - 2], b._shape[b.ndim - 1]]));
 }
 
 export function indexOp(op: number, out: Tensor, x: Tensor, index: Tensor, dim: number): void {
@@ -134,8 +134,8 @@ export const fmaPeak = (seconds: number): number => native.fmaPeak(seconds);
 export function softmax(op: number, out: Tensor, a: Tensor, g: Tensor | null, dim: number): void {
   pos = 0;
   const o = put(out);
-  const da = putAs(a, out.shape);
-  native.softmax(op, o, da, g === null ? null : putAs(g, out.shape), dim);
+  const da = putAs(a, out._shape);
+  native.softmax(op, o, da, g === null ? null : putAs(g, out._shape), dim);
 }
 
 /** Runs `op`, recording its native kernel calls instead of running them, and returns a

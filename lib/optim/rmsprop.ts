@@ -15,6 +15,7 @@ export interface RMSpropOptions {
 }
 
 export class RMSprop extends Optimizer<RMSpropOptions> {
+  protected override readonly stepFormat = 'number';
   constructor(params: Params<RMSpropOptions>, options: Partial<RMSpropOptions> = {}) {
     super(params, { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, maximize: false }, options);
   }
