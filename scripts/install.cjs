@@ -10,9 +10,10 @@ const root = path.join(__dirname, '..');
 
 function usablePrebuild() {
   if (process.env.TENSORGRAD_BUILD_FROM_SOURCE === '1' || process.env.npm_config_build_from_source === 'true') return null;
-  // In a git checkout dist/ is built after this step (npm's prepare), and there are no prebuilds.
+  // A checkout (it has the TypeScript sources, which the package does not ship) always
+  // builds its own addon: a prebuild there may be older than the sources.
+  if (fs.existsSync(path.join(root, 'lib'))) return null;
   const resolver = path.join(root, 'dist', 'native', 'prebuild.js');
-  if (!fs.existsSync(resolver)) return null;
   const file = require(resolver).findPrebuild(root);
   if (file === null) return null;
   try {

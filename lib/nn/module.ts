@@ -30,7 +30,7 @@ export class LoadStateDictResult {
     const list = (keys: string[]): string => `[${keys.map((k) => `'${k}'`).join(', ')}]`;
     return `_IncompatibleKeys(missing_keys=${list(this.missingKeys)}, unexpected_keys=${list(this.unexpectedKeys)})`;
   }
-  [inspect.custom](): string {
+  [inspectCustom](): string {
     return this.toString();
   }
 }
