@@ -89,13 +89,16 @@ function packageRoot(): string {
   }
 }
 
+function packagedAddon(root: string): string {
+  const localBuild = path.join(root, 'build', 'Release', 'tensorgrad.node');
+  return fs.existsSync(localBuild) ? localBuild : (findPrebuild(root) ?? localBuild);
+}
+
 function loadAddon(): NativeAddon {
   // TENSORGRAD_ADDON selects another build of the addon (e.g. the sanitizer build). A local
   // build (compiled on this machine, and what a checkout rebuilds) wins over the package's
   // prebuilt binary for this platform, which install.cjs leaves in place of compiling.
-  const root = packageRoot();
-  const localBuild = path.join(root, 'build', 'Release', 'tensorgrad.node');
-  const file = process.env.TENSORGRAD_ADDON ?? (fs.existsSync(localBuild) ? localBuild : findPrebuild(root) ?? localBuild);
+  const file = process.env.TENSORGRAD_ADDON ?? packagedAddon(packageRoot());
   if (!fs.existsSync(file)) {
     throw new Error(`tensorgrad: the native addon is not built (${file} is missing). Run \`npm install\` (or \`npm run build:native\`).`);
   }
