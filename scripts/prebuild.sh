@@ -17,6 +17,8 @@ cd "$(dirname "$0")/.."
 targets=("$@")
 [[ ${#targets[@]} -eq 0 ]] && targets=(x64 arm64)
 cmake_js=(node node_modules/cmake-js/bin/cmake-js compile --config Release)
+# prebuilds/ holds exactly this run's targets: nothing older gets packed beside them.
+rm -rf prebuilds
 
 for arch in "${targets[@]}"; do
   out="build-prebuild/linux-$arch"
