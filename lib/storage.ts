@@ -1,17 +1,12 @@
 // CPU storage: typed-array memory over a JS ArrayBuffer that V8 owns. Views share a
 // Storage; native code only borrows the memory during a call.
-import { itemSize, type DType, type TypedArray } from './dtype';
+import { DTYPES, itemSize, type DType, type TypedArray } from './dtype';
+import type { Backend, StorageLike } from './backend';
 import { native } from './native/binding';
-
-const DTYPE_CODES: Record<DType, number> = { float32: 0, float64: 1, int32: 2, bool: 3 };
+import { cpu } from './native/kernels';
 
 function typedArray(dtype: DType, buffer: ArrayBuffer, byteOffset = 0, n?: number): TypedArray {
-  switch (dtype) {
-    case 'float32': return new Float32Array(buffer, byteOffset, n);
-    case 'float64': return new Float64Array(buffer, byteOffset, n);
-    case 'int32': return new Int32Array(buffer, byteOffset, n);
-    case 'bool': return new Uint8Array(buffer, byteOffset, n);
-  }
+  return new DTYPES[dtype].array(buffer, byteOffset, n);
 }
 
 // Memory that a kernel is about to overwrite whole (an op's output) need not be zeroed
@@ -68,7 +63,10 @@ class Slabs {
 const tinySlabs = new Slabs(16384, 256);
 const smallSlabs = new Slabs(131072, 8192);
 
-export class Storage {
+export class Storage implements StorageLike {
+  /** The kernels that compute on this memory (lib/backend.ts). */
+  readonly backend: Backend = cpu;
+
   private constructor(
     /** Element i of this storage is data[start + i] (data may be shared with other storages). */
     readonly data: TypedArray,
@@ -90,15 +88,15 @@ export class Storage {
       const buffer = uninitialized ? rawBuffer(bytes) : new ArrayBuffer(bytes);
       // Before anything touches it: huge pages make its first writes and every pass over it faster.
       if (bytes >= HUGE_PAGE_MIN_BYTES) native.adviseHugePages(buffer);
-      return new Storage(typedArray(dtype, buffer), 0, buffer, 0, DTYPE_CODES[dtype]);
+      return new Storage(typedArray(dtype, buffer), 0, buffer, 0, DTYPES[dtype].code);
     }
     const [data, start, slab] = (bytes <= tinySlabs.maxChunk ? tinySlabs : smallSlabs).carve(dtype, n, uninitialized);
-    return new Storage(data, start, slab, start, DTYPE_CODES[dtype]);
+    return new Storage(data, start, slab, start, DTYPES[dtype].code);
   }
 
   /** Storage over an existing typed array of `dtype` (shares its memory). */
   static wrap(data: TypedArray, dtype: DType): Storage {
-    return new Storage(data, 0, data.buffer as ArrayBuffer, data.byteOffset / itemSize(dtype), DTYPE_CODES[dtype]);
+    return new Storage(data, 0, data.buffer as ArrayBuffer, data.byteOffset / itemSize(dtype), DTYPES[dtype].code);
   }
 
   /** The n elements from element `offset` on, as a typed array sharing this memory. */

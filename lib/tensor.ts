@@ -5,7 +5,7 @@ import { isDType, isFloating, type DType, type TypedArray } from './dtype';
 import { Storage, VersionCounter } from './storage';
 import { contiguousStrides, isContiguous, numelOf } from './layout';
 import { fmtShape, fmtValue, normDim, opError, opTypeError } from './check';
-import * as kernels from './native/kernels';
+import * as kernels from './backend';
 import { BinaryOp } from './native/binding';
 import type { Node } from './autograd/function';
 import { gradMode } from './autograd/grad_mode';

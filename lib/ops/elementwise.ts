@@ -7,7 +7,7 @@ import { defineOp } from '../autograd/function';
 import { gradMode } from '../autograd/grad_mode';
 import { checkInt32Value, fmtValue, opTypeError } from '../check';
 import { broadcastShapes } from '../layout';
-import * as kernels from '../native/kernels';
+import * as kernels from '../backend';
 import { BinaryOp, UNARY_OPS, UnaryOp } from '../native/binding';
 import { checkTensor } from './movement';
 

@@ -8,7 +8,7 @@ import { gradMode } from '../autograd/grad_mode';
 import { isFloating } from '../dtype';
 import { checkInt32Value, fmtShape, opError, opTypeError } from '../check';
 import { sameShape } from '../layout';
-import * as kernels from '../native/kernels';
+import * as kernels from '../backend';
 import { checkTensor, cloneDetached } from './movement';
 import { zerosLike } from './elementwise';
 

@@ -7,8 +7,8 @@ import { defineOp } from '../autograd/function';
 import { isGradEnabled } from '../autograd/grad_mode';
 import { checkFloatDType, checkInt, fmtShape, fmtValue, normDim, normDims, opError, opTypeError } from '../check';
 import { contiguousStrides } from '../layout';
-import * as kernels from '../native/kernels';
-import { BinaryOp, IndexOp, ReduceOp, SoftmaxOp } from '../native/binding';
+import * as kernels from '../backend';
+import { BinaryOp, Group, IndexOp, ReduceOp, SoftmaxOp } from '../native/binding';
 import { checkTensor } from './movement';
 import { cat, scatterAddInto } from './indexing';
 import { toDType, where, zerosLike } from './elementwise';
@@ -190,7 +190,7 @@ function selectingOp(name: string) {
       ctx.saveForBackward(indices);
       const idx = indices.reshape(r.keepShape);
       const out = Tensor._output(r.keepShape.slice(), x.dtype);
-      kernels.indexOp(IndexOp.Gather, out, x, idx, r.dims[0]);
+      kernels.run(Group.Index, IndexOp.Gather, [out, x, idx, r.dims[0]]);
       return out.reshape(r.outShape);
     },
     backward: (ctx, g) => {
@@ -444,7 +444,7 @@ function softmaxFamily(name: string, forwardOp: number, backwardOp: number, diff
     name,
     forward: (ctx, x: Tensor, dim: number) => {
       const out = Tensor._output(x.shape as number[], x.dtype);
-      kernels.softmax(forwardOp, atLeast1d(out), atLeast1d(x), null, dim);
+      kernels.run(Group.Softmax, forwardOp, [atLeast1d(out), atLeast1d(x), null, dim]);
       ctx.info = dim;
       ctx.saveForBackward(out);
       return out;
@@ -454,7 +454,7 @@ function softmaxFamily(name: string, forwardOp: number, backwardOp: number, diff
       const dim = ctx.info as number;
       if (isGradEnabled()) return [differentiable(y, g, dim)];
       const gradIn = Tensor._output(y.shape as number[], y.dtype);
-      kernels.softmax(backwardOp, atLeast1d(gradIn), atLeast1d(y), atLeast1d(g), dim);
+      kernels.run(Group.Softmax, backwardOp, [atLeast1d(gradIn), atLeast1d(y), atLeast1d(g), dim]);
       return [gradIn];
     },
   });

@@ -1,7 +1,6 @@
 // Adagrad, with learning-rate decay and an initial accumulator value.
 import type { Tensor } from '../tensor';
 import { fullLike } from '../ops/creation';
-import { OptimOp } from '../native/binding';
 import { Optimizer, nonNegative, type ParamGroup, type ParamState, type Params } from './optimizer';
 
 export interface AdagradOptions {
@@ -25,6 +24,6 @@ export class Adagrad extends Optimizer<AdagradOptions> {
   protected updateParam(p: Tensor, grad: Tensor, state: ParamState, g: ParamGroup<AdagradOptions>): void {
     const sum = (state.sum ??= fullLike(p, g.initialAccumulatorValue)) as Tensor;
     const clr = g.lr / (1 + ((state.step as number) - 1) * g.lrDecay);
-    this.nativeStep(OptimOp.Adagrad, [clr, g.eps, g.weightDecay, +g.maximize], p, grad, [sum]);
+    this.nativeStep('Adagrad', { clr, eps: g.eps, weightDecay: g.weightDecay, maximize: g.maximize }, p, grad, [sum]);
   }
 }

@@ -2,7 +2,6 @@
 import type { Tensor } from '../tensor';
 import { fmtValue, opTypeError } from '../check';
 import { zerosLike } from '../ops/creation';
-import { OptimOp } from '../native/binding';
 import { Optimizer, checkOption, nonNegative, type ParamGroup, type ParamState, type Params } from './optimizer';
 
 export interface AdamOptions {
@@ -36,13 +35,8 @@ abstract class AdamBase extends Optimizer<AdamOptions> {
     const biasCorrection2Sqrt = Math.sqrt(1 - beta2 ** step);
     const decay = this.decoupled ? 1 - g.lr * g.weightDecay : 1;
     const weightDecay = this.decoupled ? 0 : g.weightDecay;
-    this.nativeStep(
-      OptimOp.Adam,
-      [stepSize, beta1, beta2, g.eps, weightDecay, biasCorrection2Sqrt, +g.amsgrad, +g.maximize, decay],
-      p,
-      grad,
-      buffers,
-    );
+    const { eps, amsgrad, maximize } = g;
+    this.nativeStep('Adam', { stepSize, beta1, beta2, eps, weightDecay, biasCorrection2Sqrt, amsgrad, maximize, decay }, p, grad, buffers);
   }
 }
 

@@ -9,7 +9,12 @@ import { sameShape } from '../layout';
 import { enableGrad, noGrad } from '../autograd/grad_mode';
 import { cloneDetached } from '../ops/movement';
 import { zeroGrads } from '../nn/parameter';
-import * as kernels from '../native/kernels';
+import * as kernels from '../backend';
+import { OPTIM_HYPER, OptimOp } from '../native/binding';
+
+/** An optimizer kernel (native/ops.table) and the hyperparameters it reads, by name. */
+export type OptimKernel = keyof typeof OPTIM_HYPER;
+export type Hyper<K extends OptimKernel> = Record<(typeof OPTIM_HYPER)[K][number], number | boolean>;
 
 /** The options of every optimizer include a learning rate. */
 export interface BaseOptions {
@@ -128,14 +133,16 @@ export abstract class Optimizer<O extends BaseOptions> {
     return loss;
   }
 
-  /** Runs the native update of `param` (see ops.def for `hyper` and `state`). */
-  protected nativeStep(op: number, hyper: number[], param: Tensor, grad: Tensor, state: Tensor[]): void {
-    if (this.hyper.length !== hyper.length) this.hyper = new Float64Array(hyper.length);
-    this.hyper.set(hyper);
+  /** Runs the native update `op` of `param`, given every hyperparameter the kernel reads by
+   * name (native/ops.table's hyper rows), and its state buffers (native/src/optim.cpp). */
+  protected nativeStep<K extends OptimKernel>(op: K, hyper: Hyper<K>, param: Tensor, grad: Tensor, state: Tensor[]): void {
+    const slots = OPTIM_HYPER[op];
+    if (this.hyper.length !== slots.length) this.hyper = new Float64Array(slots.length);
+    for (let i = 0; i < slots.length; ++i) this.hyper[i] = +(hyper as Record<string, number | boolean>)[slots[i]];
     const g = grad.isContiguous() ? grad : cloneDetached(grad);
     // The kernel wants contiguous memory; a strided parameter is updated through a copy.
     const target = param.isContiguous() ? param : cloneDetached(param);
-    kernels.optimStep(op, this.hyper, target, g, state);
+    kernels.optimStep(OptimOp[op], this.hyper, target, g, state);
     if (target !== param) kernels.copy(param, target);
     param._version.value++;
   }

@@ -1,7 +1,6 @@
 // RMSprop, optionally centered and with momentum.
 import type { Tensor } from '../tensor';
 import { zerosLike } from '../ops/creation';
-import { OptimOp } from '../native/binding';
 import { Optimizer, nonNegative, type ParamGroup, type ParamState, type Params } from './optimizer';
 
 export interface RMSpropOptions {
@@ -27,6 +26,7 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
     const buffers = [(state.squareAvg ??= zerosLike(p)) as Tensor];
     if (g.centered) buffers.push((state.gradAvg ??= zerosLike(p)) as Tensor);
     if (g.momentum > 0) buffers.push((state.momentumBuffer ??= zerosLike(p)) as Tensor);
-    this.nativeStep(OptimOp.Rmsprop, [g.lr, g.alpha, g.eps, g.weightDecay, g.momentum, +g.centered, +g.maximize], p, grad, buffers);
+    const { lr, alpha, eps, weightDecay, momentum, centered, maximize } = g;
+    this.nativeStep('Rmsprop', { lr, alpha, eps, weightDecay, momentum, centered, maximize }, p, grad, buffers);
   }
 }

@@ -2,7 +2,6 @@
 import type { Tensor } from '../tensor';
 import { opError } from '../check';
 import { zerosLike } from '../ops/creation';
-import { OptimOp } from '../native/binding';
 import { Optimizer, checkOption, nonNegative, type ParamGroup, type ParamState, type Params } from './optimizer';
 
 export interface SGDOptions {
@@ -33,6 +32,7 @@ export class SGD extends Optimizer<SGDOptions> {
     // PyTorch starts the momentum buffer as a copy of the first gradient (the kernel's firstStep).
     const first = state.momentumBuffer === undefined;
     if (g.momentum !== 0) buffers.push((state.momentumBuffer ??= zerosLike(p)) as Tensor);
-    this.nativeStep(OptimOp.Sgd, [g.lr, g.momentum, g.dampening, g.weightDecay, +g.nesterov, +g.maximize, +first], p, grad, buffers);
+    const { lr, momentum, dampening, weightDecay, nesterov, maximize } = g;
+    this.nativeStep('Sgd', { lr, momentum, dampening, weightDecay, nesterov, maximize, firstStep: first }, p, grad, buffers);
   }
 }
