@@ -125,6 +125,6 @@ export const simd = nativeInfo.simd;
 export * as nn from './nn';
 export * as optim from './optim';
 export * as data from './data';
-export { save, load } from './io/safetensors';
+export { save, load, saveAsync, loadAsync } from './io/safetensors';
 export type { Saveable } from './io/safetensors';
-export { saveNpy, loadNpy } from './io/npy';
+export { saveNpy, loadNpy, saveNpyAsync, loadNpyAsync } from './io/npy';

@@ -2,6 +2,8 @@
 // and the path, and tensors to and from little-endian bytes.
 import * as fs from 'fs';
 import * as os from 'os';
+import { dirname as pathDirname } from 'path';
+import { randomBytes } from 'crypto';
 import type { Tensor } from '../tensor';
 import type { DType } from '../dtype';
 import { checkShape, fmtShape, opError } from '../check';
@@ -27,25 +29,118 @@ export function readFile(op: string, path: string): Uint8Array {
   try {
     return fs.readFileSync(path);
   } catch (e) {
-    throw opError(op, `cannot read ${JSON.stringify(path)}: ${(e as Error).message}`);
+    throw readError(op, path, e);
   }
 }
 
-export function writeFile(op: string, path: string, parts: Uint8Array[]): void {
+/** readFile without holding the event loop while the bytes arrive. */
+export async function readFileAsync(op: string, path: string): Promise<Uint8Array> {
   checkHost(op);
   try {
-    // Part by part: a large state dict is not concatenated in memory first.
-    const fd = fs.openSync(path, 'w');
+    return await fs.promises.readFile(path);
+  } catch (e) {
+    throw readError(op, path, e);
+  }
+}
+
+function readError(op: string, path: string, e: unknown): Error {
+  return opError(op, `cannot read ${JSON.stringify(path)}: ${(e as Error).message}`);
+}
+
+// Saves are atomic: the bytes go to a temporary file next to the target, are flushed to
+// the disk, and only then renamed over the target (rename within one directory replaces
+// it atomically on POSIX and Windows). A process killed at any moment, or a full disk,
+// leaves the old file or the new one, never a mix; what can be left behind is the
+// temporary file, named after the target ("model.safetensors.tmp-<pid>-<random>").
+
+/** Where a save goes: the file a symlink at `path` points to (the link stays a link), a
+ * temporary name in that file's directory, and the permissions the file has now (a new
+ * file gets the default ones). */
+function savePaths(path: string): { target: string; temp: string; mode: number } {
+  let target = path;
+  let mode = 0o666; // less the umask, as for any new file
+  try {
+    target = fs.realpathSync(path);
+    mode = fs.statSync(target).mode & 0o777;
+  } catch {
+    // no file there yet: the path itself
+  }
+  return { target, temp: `${target}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`, mode };
+}
+
+function writeError(op: string, path: string, e: unknown): Error {
+  return opError(op, `cannot write ${JSON.stringify(path)}: ${(e as Error).message}`);
+}
+
+/** fsync of the directory, so that the rename itself survives a power loss. Not every
+ * platform can open a directory (Windows), and there the rename is all we have. */
+function syncDirectory(file: string): void {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(pathDirname(file), 'r');
+    fs.fsyncSync(fd);
+  } catch {
+    // best effort, see above
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+async function syncDirectoryAsync(file: string): Promise<void> {
+  let handle: fs.promises.FileHandle | undefined;
+  try {
+    handle = await fs.promises.open(pathDirname(file), 'r');
+    await handle.sync();
+  } catch {
+    // best effort, as in syncDirectory
+  } finally {
+    await handle?.close();
+  }
+}
+
+/** Writes `parts` one after another (a large state dict is not concatenated in memory
+ * first) to `path`, atomically (see above). */
+export function writeFile(op: string, path: string, parts: Uint8Array[]): void {
+  checkHost(op);
+  const { target, temp, mode } = savePaths(path);
+  try {
+    const fd = fs.openSync(temp, 'wx', mode);
     try {
       for (const p of parts) {
         for (let done = 0; done < p.length; ) done += fs.writeSync(fd, p, done, p.length - done);
       }
+      fs.fsyncSync(fd);
     } finally {
       fs.closeSync(fd);
     }
+    fs.renameSync(temp, target);
   } catch (e) {
-    throw opError(op, `cannot write ${JSON.stringify(path)}: ${(e as Error).message}`);
+    fs.rmSync(temp, { force: true });
+    throw writeError(op, path, e);
   }
+  syncDirectory(target);
+}
+
+/** writeFile without holding the event loop while the bytes go out. */
+export async function writeFileAsync(op: string, path: string, parts: Uint8Array[]): Promise<void> {
+  checkHost(op);
+  const { target, temp, mode } = savePaths(path);
+  try {
+    const handle = await fs.promises.open(temp, 'wx', mode);
+    try {
+      for (const p of parts) {
+        for (let done = 0; done < p.length; ) done += (await handle.write(p, done, p.length - done)).bytesWritten;
+      }
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await fs.promises.rename(temp, target);
+  } catch (e) {
+    await fs.promises.rm(temp, { force: true });
+    throw writeError(op, path, e);
+  }
+  await syncDirectoryAsync(target);
 }
 
 export function itemSize(dtype: FileDType): number {
@@ -58,14 +153,20 @@ export function tensorBytes(t: Tensor): Uint8Array {
   return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 }
 
+/** Checks, before anything is allocated, that `shape` is one tensorgrad can hold and that
+ * `byteLength` bytes are exactly its elements of `dtype`. */
+export function checkTensorBytes(op: string, what: string, dtype: FileDType, shape: readonly unknown[], byteLength: number): void {
+  checkShape(`${op}: ${what}`, shape);
+  const expected = numelOf(shape as number[]) * ITEM_SIZE[dtype];
+  if (byteLength !== expected) {
+    throw opError(op, `${what}: shape ${fmtShape(shape as number[])} of ${dtype} needs ${expected} bytes, the file has ${byteLength}`);
+  }
+}
+
 /** A new tensor with a copy of `bytes`, which hold `shape`'s elements of `dtype`. */
 export function tensorFromBytes(op: string, what: string, dtype: FileDType, bigEndian: boolean, shape: number[], bytes: Uint8Array): Tensor {
-  checkShape(op, shape);
+  checkTensorBytes(op, what, dtype, shape, bytes.length);
   const size = ITEM_SIZE[dtype];
-  const expected = numelOf(shape) * size;
-  if (bytes.length !== expected) {
-    throw opError(op, `${what}: shape ${fmtShape(shape)} of ${dtype} needs ${expected} bytes, the file has ${bytes.length}`);
-  }
   // A fresh, aligned ArrayBuffer: file offsets need not be multiples of the item size.
   const buffer = new ArrayBuffer(bytes.length);
   const u8 = new Uint8Array(buffer);

@@ -190,7 +190,7 @@ function unaryFn(op: number, x: View, p0: number, p1: number): ((v: number) => n
     case UnaryOp.Sqrt: return int ? null : Math.sqrt;
     case UnaryOp.Relu: return (v) => (v > 0 || v !== v ? v : 0);
     case UnaryOp.Square: return int ? (v) => Math.imul(v, v) : (v) => v * v;
-    case UnaryOp.Sign: return (v) => (v !== v ? v : +(v > 0) - +(v < 0));
+    case UnaryOp.Sign: return (v) => +(v > 0) - +(v < 0); // sign(NaN) = 0, as PyTorch
     case UnaryOp.Reciprocal: return int ? null : (v) => 1 / v;
     // float32 rounds x * x before the second product (the store rounds the last one).
     case UnaryOp.Cube: return int ? null : x.dtype === 'float32' ? (v) => Math.fround(v * v) * v : (v) => v * v * v;

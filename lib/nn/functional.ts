@@ -8,7 +8,7 @@ import { broadcastShapes, numelOf, sameShape } from '../layout';
 import { UnaryOp } from '../native/binding';
 import { addmm } from '../ops/linalg';
 import { checkTensor } from '../ops/movement';
-import { unaryOp, where } from '../ops/elementwise';
+import { maskedGradOp, unaryOp, where } from '../ops/elementwise';
 import { scatterAddInto } from '../ops/indexing';
 
 export type Reduction = 'mean' | 'sum' | 'none';
@@ -113,7 +113,8 @@ const smoothL1 = lossOp<number>({
   },
   grads: (a, b, beta) => {
     const d = a.sub(b);
-    const da = beta === 0 ? d.sign() : d.div(beta).clamp(-1, 1);
+    // beta = 0 (the l1 loss): -1 at d = 0 and NaN at NaN, as PyTorch's kernel (d <= -beta ? -1 : ...).
+    const da = beta === 0 ? where(d.le(0), -1, where(d.gt(0), 1, d)) : d.div(beta).clamp(-1, 1);
     return [da, da.neg()];
   },
 });
@@ -236,7 +237,9 @@ function nllOp(name: string) {
     backward: (ctx, g) => {
       const reduction = ctx.info as Reduction;
       const [index, scale, total] = ctx.saved;
-      let gl = reduction === 'none' ? g.unsqueeze(1) : reduction === 'sum' ? g : g.div(total);
+      // A mean over no kept target (total 0) is NaN, but its gradient is 0, as PyTorch's
+      // (which never writes ignored entries): g / 0 would make inf·0 = NaN below.
+      let gl = reduction === 'none' ? g.unsqueeze(1) : reduction === 'sum' ? g : g.div(where(total.eq(0), 1, total));
       gl = gl.mul(scale).neg().expand(index.shape.slice());
       return [scatterAddInto(gl, ctx.inputShapes[0] as number[], 1, index)];
     },
@@ -328,7 +331,10 @@ export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntrop
   let smooth = logp.sum(classDim).neg();
   if (options.weight != null) smooth = logp.mul(options.weight.reshape(classDim === 1 ? [C, ...input.shape.slice(2).map(() => 1)] : [C])).sum(classDim).neg();
   smooth = where(keep, smooth, 0);
-  const smoothReduced = reduction === 'none' ? smooth : reduction === 'sum' ? smooth.sum() : smooth.sum().div(keep.sum().to(input.dtype));
+  // The mean divides by what nllLoss's mean divides by: the summed weights of the kept targets.
+  const divisor = () =>
+    options.weight != null ? where(keep, options.weight.to(input.dtype).indexSelect(0, where(keep, target, 0).reshape(-1)).reshape(target.shape.slice()), 0).sum() : keep.sum().to(input.dtype);
+  const smoothReduced = reduction === 'none' ? smooth : reduction === 'sum' ? smooth.sum() : smooth.sum().div(divisor());
   return nllValue.mul(1 - eps).add(smoothReduced.mul(eps / C));
 }
 
@@ -358,11 +364,12 @@ export const tanh = (x: Tensor): Tensor => checkTensor('tanh', x).tanh();
 export const softmax = (x: Tensor, dim: number): Tensor => checkTensor('softmax', x).softmax(dim);
 export const logSoftmax = (x: Tensor, dim: number): Tensor => checkTensor('logSoftmax', x).logSoftmax(dim);
 
+const leakyReluBackward = maskedGradOp('LeakyReluBackwardBackward0');
 const leakyReluOp = unaryOp({
   name: 'LeakyReluBackward0',
   code: UnaryOp.LeakyRelu,
   save: 'x',
-  grad: (g, x, [slope]) => where(x.gt(0), g, g.mul(slope)),
+  grad: (g, x, [slope]) => leakyReluBackward(g, x, x.gt(0), 1, slope),
 });
 export const leakyRelu = (x: Tensor, negativeSlope = 0.01): Tensor => leakyReluOp(x, checkNumber('leakyRelu', 'negativeSlope', negativeSlope));
 
@@ -424,9 +431,11 @@ const softplusOp = unaryOp({
   name: 'SoftplusBackward0',
   code: UnaryOp.Softplus,
   save: 'x',
+  // sigmoid(beta x), not exp/(1 + exp): finite at any x, so the branch where does not pick
+  // gets 0·finite (not 0·inf = NaN) in a second derivative.
   grad: (g, x, [beta, threshold]) => {
-    const z = x.mul(beta).exp();
-    return where(x.mul(beta).gt(threshold), g, g.mul(z).div(z.add(1)));
+    const bx = x.mul(beta);
+    return where(bx.gt(threshold), g, g.mul(bx.sigmoid()));
   },
 });
 /** log(1 + exp(beta x)) / beta, and exactly x where beta x > threshold. */
@@ -437,6 +446,8 @@ const eluOp = unaryOp({
   name: 'EluBackward0',
   code: UnaryOp.Elu,
   save: 'x',
-  grad: (g, x, [alpha]) => where(x.gt(0), g, g.mul(x.exp()).mul(alpha)),
+  // exp of min(x, 0) (strictly: 0 at x = 0, where PyTorch's second derivative is 0): exp(x)
+  // overflows for large x, and the branch where does not pick would get 0·inf = NaN.
+  grad: (g, x, [alpha]) => where(x.gt(0), g, g.mul(where(x.lt(0), x, 0).exp()).mul(alpha)),
 });
 export const elu = (x: Tensor, alpha = 1): Tensor => eluOp(x, checkNumber('elu', 'alpha', alpha));

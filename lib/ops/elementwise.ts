@@ -223,13 +223,15 @@ const powBaseOp = defineOp({
     ctx.info = base;
     const out = Tensor._output(e.shape.slice(), e.dtype);
     kernels.binary(BinaryOp.Pow, out, base, e);
-    ctx.saveForBackward(out);
+    ctx.saveForBackward(...(base === 0 ? [e] : []), out);
     return out;
   },
   backward: (ctx, g) => {
-    const [out] = ctx.saved;
+    const saved = ctx.saved;
+    const out = saved[saved.length - 1];
     const base = ctx.info as number;
-    return [base === 0 ? where(out.eq(0), 0, g.mul(out).mul(Math.log(base))) : g.mul(out).mul(Math.log(base))];
+    // d/de 0^e is taken as 0 where e >= 0 (PyTorch's pow_backward_exponent; 0^0·log 0 is -inf).
+    return [base === 0 ? g.mul(where(saved[0].ge(0), 0, out.mul(-Infinity))) : g.mul(out).mul(Math.log(base))];
   },
 });
 
@@ -380,11 +382,36 @@ export const erf = unaryOp({
   grad: (g, x) => g.mul(x.mul(x).neg().exp().mul(2 / Math.sqrt(Math.PI))),
 });
 
+function scaledBy(g: Tensor, s: number): TensorOrScalar {
+  return s === 1 ? g : s === 0 ? 0 : g.mul(s);
+}
+
+/** The gradient of a threshold-like op: g·ifTrue where `mask`, g·ifFalse elsewhere. It is an
+ * op of its own that also takes the op's input (or output) x, with derivative zero, as
+ * PyTorch's threshold_backward: under createGraph the gradient then requires grad, and a
+ * grad-of-grad gives zeros instead of "does not require grad". */
+export function maskedGradOp(name: string) {
+  return defineOp({
+    name,
+    forward: (ctx, g: Tensor, x: Tensor, mask: Tensor, ifTrue: number, ifFalse: number) => {
+      ctx.info = [ifTrue, ifFalse];
+      ctx.saveForBackward(mask);
+      return where(mask, scaledBy(g, ifTrue), scaledBy(g, ifFalse));
+    },
+    backward: (ctx, gg) => {
+      const [ifTrue, ifFalse] = ctx.info as number[];
+      const [mask] = ctx.saved;
+      return [where(mask, scaledBy(gg, ifTrue), scaledBy(gg, ifFalse)), ctx.needsInputGrad[1] ? zerosLike(gg) : null];
+    },
+  });
+}
+const thresholdBackward = maskedGradOp('ThresholdBackwardBackward0');
+
 const reluFloat = unaryOp({
   name: 'ReluBackward0',
   code: UnaryOp.Relu,
   save: 'out',
-  grad: (g, y) => where(y.le(0), 0, g), // threshold_backward: NaN passes the gradient
+  grad: (g, y) => thresholdBackward(g, y, y.le(0), 0, 1), // threshold_backward: NaN passes the gradient
 });
 export const relu = (x: Tensor): Tensor => (x.dtype === 'int32' ? clampInt(x, 0, null) : reluFloat(x));
 

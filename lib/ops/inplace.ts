@@ -9,7 +9,7 @@ import { isFloating } from '../dtype';
 import { checkInt32Value, fmtShape, opError, opTypeError } from '../check';
 import { sameShape } from '../layout';
 import * as kernels from '../backend';
-import { checkTensor, cloneDetached } from './movement';
+import { checkTensor, clone, cloneDetached } from './movement';
 import { zerosLike } from './elementwise';
 
 function checkWritable(op: string, self: Tensor): void {
@@ -40,8 +40,10 @@ function checkWritable(op: string, self: Tensor): void {
 }
 
 /** Writes `result` (same shape) into self; with a recorded node, self takes it over.
- * As PyTorch, the node keeps a copy of self's old value if it saved self, except when
- * self is also the other operand: that one is saved as is, so backward then throws. */
+ * As PyTorch, the node keeps a copy of self's old value if it saved self (self.clone(),
+ * recorded: with createGraph the saved value still depends on self's history, so second
+ * derivatives are right), except when self is also the other operand: that one is saved as
+ * is, so backward then throws. */
 function writeResult(op: string, self: Tensor, result: Tensor, selfIsOther = false): Tensor {
   if (!sameShape(result.shape, self.shape)) {
     throw opError(op, `output with shape ${fmtShape(self.shape)} doesn't match the broadcast shape ${fmtShape(result.shape)}`);
@@ -50,7 +52,7 @@ function writeResult(op: string, self: Tensor, result: Tensor, selfIsOther = fal
     throw opTypeError(op, `result type ${result.dtype} can't be cast to the desired output type ${self.dtype}`);
   }
   const node = result.gradFn;
-  if (!selfIsOther) node?.preserveSaved(self, cloneDetached);
+  if (!selfIsOther) node?.preserveSaved(self, clone);
   kernels.copy(self, result);
   self._version.value++;
   if (node) self._setGradFn(node);
@@ -131,7 +133,8 @@ const copyFrom = defineOp({
     kernels.copy(out, src);
     return out;
   },
-  backward: (ctx, g) => [ctx.needsInputGrad[0] ? g.mul(0) : null, g],
+  // zeros, not g·0 (NaN where g is infinite)
+  backward: (ctx, g) => [ctx.needsInputGrad[0] ? zerosLike(g) : null, g],
 });
 
 /** self.copy_(src): src broadcast to self's shape and cast to its dtype. */
@@ -154,7 +157,7 @@ export function overwriteOp(name: string): (self: Tensor) => Tensor {
   return defineOp({
     name,
     forward: (ctx, self: Tensor) => cloneDetached(self),
-    backward: (ctx, g) => [g.mul(0)],
+    backward: (ctx, g) => [zerosLike(g)],
   });
 }
 

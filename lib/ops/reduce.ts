@@ -118,14 +118,23 @@ function checkNonEmpty(op: string, x: Tensor, r: Reduction): void {
   }
 }
 
-// The gradient goes evenly to every element equal to the extreme.
-function evenlySplit(g: Tensor, x: Tensor, result: Tensor, r: Reduction): Tensor {
-  const mask = x.eq(result.reshape(r.keepShape)).to(g.dtype);
+/** The gradient goes evenly to every element equal to the extreme. `select` (max(), min(),
+ * norm(inf)): NaN counts as equal to a NaN extreme and the share is selected into place, as
+ * PyTorch's evenly_distribute_backward (an infinite gradient stays inf there and 0 elsewhere,
+ * not inf·0 = NaN). Otherwise (amax, amin) the share is multiplied by the mask, as PyTorch's
+ * scale_grad_by_count does (NaN there in PyTorch too). */
+function evenlySplit(g: Tensor, x: Tensor, result: Tensor, r: Reduction, select: boolean): Tensor {
+  const extreme = result.reshape(r.keepShape);
+  if (select) {
+    const isExtreme = x.eq(extreme).logicalOr(x.ne(x).logicalAnd(extreme.ne(extreme)));
+    return where(isExtreme, expandBack(g, r, x.shape).div(isExtreme.sum(r.dims, true)), 0);
+  }
+  const mask = x.eq(extreme).to(g.dtype);
   const count = mask.sum(r.dims, true);
   return expandBack(g, r, x.shape).div(count).mul(mask);
 }
 
-function extremeOp(name: string, code: number) {
+function extremeOp(name: string, code: number, select: boolean) {
   return defineOp({
     name,
     forward: (ctx, x: Tensor, r: Reduction) => {
@@ -136,14 +145,14 @@ function extremeOp(name: string, code: number) {
     },
     backward: (ctx, g) => {
       const [x, out] = ctx.saved;
-      return [evenlySplit(g, x, out, ctx.info as Reduction)];
+      return [evenlySplit(g, x, out, ctx.info as Reduction, select)];
     },
   });
 }
-const amaxOp = extremeOp('AmaxBackward0', ReduceOp.Max);
-const aminOp = extremeOp('AminBackward0', ReduceOp.Min);
-const maxAllOp = extremeOp('MaxBackward1', ReduceOp.Max);
-const minAllOp = extremeOp('MinBackward1', ReduceOp.Min);
+const amaxOp = extremeOp('AmaxBackward0', ReduceOp.Max, false);
+const aminOp = extremeOp('AminBackward0', ReduceOp.Min, false);
+const maxAllOp = extremeOp('MaxBackward1', ReduceOp.Max, true);
+const minAllOp = extremeOp('MinBackward1', ReduceOp.Min, true);
 
 function extreme(op: string, fn: (x: Tensor, r: Reduction) => Tensor, x: Tensor, dim: ReduceDims, keepdim?: boolean): Tensor {
   checkTensor(op, x);
@@ -388,9 +397,10 @@ const normOp = defineOp({
     const nk = out.reshape(r.keepShape);
     if (p === 0) return [zerosLike(x)];
     if (p === 1) return [x.sign().mul(gk)];
-    if (p === Infinity || p === -Infinity) return [x.sign().mul(evenlySplit(g, x.abs(), out, r))];
-    // PyTorch's norm_backward; the gradient at an all-zero vector is 0.
-    const scaled = p === 2 ? x : p < 1 ? x.sign().mul(x.abs().pow(p - 1)) : x.mul(x.abs().pow(p - 2));
+    if (p === Infinity || p === -Infinity) return [x.sign().mul(evenlySplit(g, x.abs(), out, r, true))];
+    // PyTorch's norm_backward; the gradient at an all-zero vector is 0. Below p = 2 it is
+    // sign(x)·|x|^(p-1), 0 at x = 0 (x·|x|^(p-2) would be 0·inf = NaN there).
+    const scaled = p === 2 ? x : p < 2 ? x.sign().mul(p < 1 ? where(x.eq(0), 0, x.abs().pow(p - 1)) : x.abs().pow(p - 1)) : x.mul(x.abs().pow(p - 2));
     const scale = where(nk.eq(0), 0, p === 2 ? gk.div(nk) : gk.div(nk.pow(p - 1)));
     return [scaled.mul(scale)];
   },

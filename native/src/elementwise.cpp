@@ -45,7 +45,7 @@ inline T unaryFn(T x, T p0, T p1) {
     else if constexpr (OP == UnaryOp::Sigmoid) return T(1) / (T(1) + exp(-x));
     else if constexpr (OP == UnaryOp::Relu) return x > T(0) || x != x ? x : T(0);
     else if constexpr (OP == UnaryOp::Square) return x * x;
-    else if constexpr (OP == UnaryOp::Sign) return x != x ? x : T((x > 0) - (x < 0));
+    else if constexpr (OP == UnaryOp::Sign) return T((x > 0) - (x < 0));  // sign(NaN) = 0, as PyTorch
     else if constexpr (OP == UnaryOp::Reciprocal) return T(1) / x;
     else if constexpr (OP == UnaryOp::Log1p) return std::log1p(x);
     else if constexpr (OP == UnaryOp::Expm1) return std::expm1(x);
