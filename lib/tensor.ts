@@ -20,6 +20,7 @@ import * as I from './ops/indexing';
 import * as P from './ops/inplace';
 import * as Rnd from './ops/random';
 import type { ReduceDims } from './ops/reduce';
+import { attachMethods } from './ops/registry';
 
 export type Scalar = number;
 export type TensorOrScalar = Tensor | number;
@@ -349,84 +350,6 @@ export class Tensor {
   minimum(other: Tensor): Tensor {
     return E.minimum(this, other);
   }
-  neg(): Tensor {
-    return E.neg(this);
-  }
-  exp(): Tensor {
-    return E.exp(this);
-  }
-  log(): Tensor {
-    return E.log(this);
-  }
-  sqrt(): Tensor {
-    return E.sqrt(this);
-  }
-  abs(): Tensor {
-    return E.abs(this);
-  }
-  sin(): Tensor {
-    return E.sin(this);
-  }
-  cos(): Tensor {
-    return E.cos(this);
-  }
-  tanh(): Tensor {
-    return E.tanh(this);
-  }
-  sigmoid(): Tensor {
-    return E.sigmoid(this);
-  }
-  relu(): Tensor {
-    return E.relu(this);
-  }
-  square(): Tensor {
-    return E.square(this);
-  }
-  sign(): Tensor {
-    return E.sign(this);
-  }
-  reciprocal(): Tensor {
-    return E.reciprocal(this);
-  }
-  log1p(): Tensor {
-    return E.log1p(this);
-  }
-  expm1(): Tensor {
-    return E.expm1(this);
-  }
-  erf(): Tensor {
-    return E.erf(this);
-  }
-  clamp(min?: number | null, max?: number | null): Tensor {
-    return E.clamp(this, min, max);
-  }
-  gt(other: TensorOrScalar): Tensor {
-    return E.gt(this, other);
-  }
-  lt(other: TensorOrScalar): Tensor {
-    return E.lt(this, other);
-  }
-  ge(other: TensorOrScalar): Tensor {
-    return E.ge(this, other);
-  }
-  le(other: TensorOrScalar): Tensor {
-    return E.le(this, other);
-  }
-  eq(other: TensorOrScalar): Tensor {
-    return E.eq(this, other);
-  }
-  ne(other: TensorOrScalar): Tensor {
-    return E.ne(this, other);
-  }
-  logicalAnd(other: Tensor): Tensor {
-    return E.logicalAnd(this, other);
-  }
-  logicalOr(other: Tensor): Tensor {
-    return E.logicalOr(this, other);
-  }
-  logicalNot(): Tensor {
-    return E.logicalNot(this);
-  }
 
   // ---- reductions -----------------------------------------------------------------
 
@@ -602,3 +525,6 @@ function leafOnlyError(value: boolean): Error {
       '\nHint: to compute gradients of an intermediate result use retainGrad().',
   );
 }
+
+// The ops defined as specs (lib/ops/registry.ts) become methods now that the class exists.
+attachMethods(Tensor);

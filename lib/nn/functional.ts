@@ -366,7 +366,7 @@ export const logSoftmax = (x: Tensor, dim: number): Tensor => checkTensor('logSo
 
 const leakyReluBackward = maskedGradOp('LeakyReluBackwardBackward0');
 const leakyReluOp = unaryOp({
-  name: 'LeakyReluBackward0',
+  gradFn: 'LeakyReluBackward0',
   code: UnaryOp.LeakyRelu,
   save: 'x',
   grad: (g, x, [slope]) => leakyReluBackward(g, x, x.gt(0), 1, slope),
@@ -376,7 +376,7 @@ export const leakyRelu = (x: Tensor, negativeSlope = 0.01): Tensor => leakyReluO
 const SQRT1_2 = Math.SQRT1_2;
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 const geluOp = unaryOp({
-  name: 'GeluBackward0',
+  gradFn: 'GeluBackward0',
   code: UnaryOp.Gelu,
   save: 'x',
   // d/dx x·Φ(x) = Φ(x) + x·φ(x)
@@ -417,7 +417,7 @@ export function gelu(x: Tensor, options: { approximate?: 'none' | 'tanh' } = {})
 }
 
 const siluOp = unaryOp({
-  name: 'SiluBackward0',
+  gradFn: 'SiluBackward0',
   code: UnaryOp.Silu,
   save: 'x',
   grad: (g, x) => {
@@ -428,7 +428,7 @@ const siluOp = unaryOp({
 export const silu = (x: Tensor): Tensor => siluOp(x);
 
 const softplusOp = unaryOp({
-  name: 'SoftplusBackward0',
+  gradFn: 'SoftplusBackward0',
   code: UnaryOp.Softplus,
   save: 'x',
   // sigmoid(beta x), not exp/(1 + exp): finite at any x, so the branch where does not pick
@@ -443,7 +443,7 @@ export const softplus = (x: Tensor, beta = 1, threshold = 20): Tensor =>
   softplusOp(x, checkNumber('softplus', 'beta', beta), checkNumber('softplus', 'threshold', threshold));
 
 const eluOp = unaryOp({
-  name: 'EluBackward0',
+  gradFn: 'EluBackward0',
   code: UnaryOp.Elu,
   save: 'x',
   // exp of min(x, 0) (strictly: 0 at x = 0, where PyTorch's second derivative is 0): exp(x)

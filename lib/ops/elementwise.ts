@@ -5,10 +5,11 @@ import { Tensor, type TensorOrScalar } from '../tensor';
 import { isDType, isFloating, numberDType, resultType, type DType, type PromotionOperand } from '../dtype';
 import { defineOp } from '../autograd/function';
 import { gradMode } from '../autograd/grad_mode';
-import { checkInt32Value, fmtValue, opTypeError } from '../check';
+import { checkInt32Value, fmtValue, is, opTypeError, optional, required, type Param } from '../check';
 import { broadcastShapes } from '../layout';
 import * as kernels from '../backend';
-import { BinaryOp, UNARY_OPS, UnaryOp } from '../native/binding';
+import { BinaryOp, Trait, UNARY_OPS, UNARY_TRAITS, UnaryOp } from '../native/binding';
+import { defineSpec, functionsOf, installMethods, type MethodsFor, type SpecsFor } from './registry';
 import { checkTensor } from './movement';
 
 export { isDType as isDTypeName };
@@ -294,93 +295,59 @@ export function zerosLike(x: Tensor): Tensor {
 
 // ---- unary ----------------------------------------------------------------------------
 
-export interface UnarySpec {
-  name: string; // grad_fn name
+/** The tensor a method is called on (every op's first parameter). */
+export const input = required('input', (v, op, name) => checkTensor(op, v, name));
+
+/** A unary kernel op's input: floating tensors as they are; int32 (and bool, as int32)
+ * where the op's table row allows int (native/ops.table), float32 otherwise. */
+function unaryInput(code: number, x: Tensor): Tensor {
+  if (isFloating(x.dtype)) return x;
+  if ((UNARY_TRAITS[code] & Trait.int) === 0) return toDType(x, 'float32');
+  return x.dtype === 'bool' ? toDType(x, 'int32') : x;
+}
+
+function unaryKernel(code: number, x: Tensor, p0: number, p1: number): Tensor {
+  const out = Tensor._output(x.shape.slice(), x.dtype);
+  kernels.unary(code, out, x, p0, p1);
+  return out;
+}
+
+export interface UnaryDef {
+  gradFn: string;
   code: number; // UnaryOp opcode
   /** What backward needs: the input x, the output, or nothing. */
   save: 'x' | 'out' | null;
-  /** The gradient given g and the saved tensor. */
+  /** The gradient given g, the saved tensor and the op's scalar parameters. */
   grad: (g: Tensor, saved: Tensor, params: [number, number]) => Tensor;
 }
 
-/** The public name of a unary opcode: 'LeakyRelu' -> 'leakyRelu'. */
-function unaryName(code: number): string {
-  const n = UNARY_OPS[code];
-  return n[0].toLowerCase() + n.slice(1);
+interface UnarySaved {
+  s: Tensor;
+  p0: number;
+  p1: number;
 }
 
-/** An elementwise unary op (floating inputs; integer inputs are promoted to float32). */
-export function unaryOp(spec: UnarySpec) {
-  const op = defineOp({
-    name: spec.name,
-    forward: (ctx, x: Tensor, p0: number, p1: number) => {
-      ctx.info = [p0, p1];
-      const out = Tensor._output(x.shape.slice(), x.dtype);
-      kernels.unary(spec.code, out, x, p0, p1);
-      if (spec.save) ctx.saveForBackward(spec.save === 'x' ? x : out);
-      return out;
-    },
-    backward: (ctx, g) => [spec.grad(g, ctx.saved[0], ctx.info as [number, number])],
+/** The spec of an elementwise unary kernel op; `params` after input map to the kernel's p0, p1. */
+function unarySpec<F extends (input: Tensor, ...rest: any[]) => Tensor>(name: string, def: UnaryDef, params: Param[] = []) {
+  return defineSpec<F, [Tensor, number, number], UnarySaved>({
+    name,
+    gradFn: def.gradFn,
+    params: [input, ...params],
+    prepare: (x: Tensor, p0 = 0, p1 = 0) => [unaryInput(def.code, x), p0, p1],
+    forward: (x, p0, p1) => unaryKernel(def.code, x, p0, p1),
+    // An op that saves nothing can run backward twice without retainGraph (as PyTorch's neg).
+    save: def.save === null ? undefined : (out, x, p0, p1) => ({ s: def.save === 'x' ? x : out, p0, p1 }),
+    backward: (g, { s, p0, p1 }) => [def.grad(g, s, [p0, p1])],
   });
-  return (x: Tensor, p0 = 0, p1 = 0): Tensor => {
-    checkTensor(unaryName(spec.code), x);
-    return op(isFloating(x.dtype) ? x : toDType(x, 'float32'), p0, p1);
-  };
 }
 
-/** Integer-preserving unary ops (neg, abs, ...): the same, without the float promotion. */
-function intUnaryOp(spec: UnarySpec) {
-  const float = unaryOp(spec);
-  const op = defineOp({
-    name: spec.name,
-    forward: (ctx, x: Tensor) => {
-      const out = Tensor._output(x.shape.slice(), x.dtype);
-      kernels.unary(spec.code, out, x);
-      return out;
-    },
-    backward: () => [],
-  });
-  return (x: Tensor): Tensor => {
-    checkTensor(unaryName(spec.code), x);
-    if (x.dtype === 'bool') return op(toDType(x, 'int32'));
-    return isFloating(x.dtype) ? float(x) : op(x);
-  };
+/** An activation's unary kernel op for nn.functional: (x, p0, p1) with the kernel's parameters. */
+export function unaryOp(def: UnaryDef): (x: Tensor, p0?: number, p1?: number) => Tensor {
+  const name = UNARY_OPS[def.code][0].toLowerCase() + UNARY_OPS[def.code].slice(1);
+  return unarySpec(name, def, [optional('p0', is.number, 0), optional('p1', is.number, 0)]).call;
 }
 
-export const neg = intUnaryOp({ name: 'NegBackward0', code: UnaryOp.Neg, save: null, grad: (g) => g.neg() });
-export const abs = intUnaryOp({ name: 'AbsBackward0', code: UnaryOp.Abs, save: 'x', grad: (g, x) => g.mul(x.sign()) });
-export const sign = intUnaryOp({ name: 'SignBackward0', code: UnaryOp.Sign, save: null, grad: (g) => zerosLike(g) });
-export const exp = unaryOp({ name: 'ExpBackward0', code: UnaryOp.Exp, save: 'out', grad: (g, y) => g.mul(y) });
-export const log = unaryOp({ name: 'LogBackward0', code: UnaryOp.Log, save: 'x', grad: (g, x) => g.div(x) });
-export const sqrt = unaryOp({ name: 'SqrtBackward0', code: UnaryOp.Sqrt, save: 'out', grad: (g, y) => g.div(y.mul(2)) });
-export const sin = unaryOp({ name: 'SinBackward0', code: UnaryOp.Sin, save: 'x', grad: (g, x) => g.mul(x.cos()) });
-export const cos = unaryOp({ name: 'CosBackward0', code: UnaryOp.Cos, save: 'x', grad: (g, x) => g.mul(x.sin().neg()) });
-export const tanh = unaryOp({
-  name: 'TanhBackward0',
-  code: UnaryOp.Tanh,
-  save: 'out',
-  grad: (g, y) => g.mul(y.mul(y).neg().add(1)),
-});
-export const sigmoid = unaryOp({
-  name: 'SigmoidBackward0',
-  code: UnaryOp.Sigmoid,
-  save: 'out',
-  grad: (g, y) => g.mul(y.neg().add(1)).mul(y),
-});
-export const reciprocal = unaryOp({
-  name: 'ReciprocalBackward0',
-  code: UnaryOp.Reciprocal,
-  save: 'out',
-  grad: (g, y) => g.neg().mul(y.mul(y)),
-});
-export const log1p = unaryOp({ name: 'Log1PBackward0', code: UnaryOp.Log1p, save: 'x', grad: (g, x) => g.div(x.add(1)) });
-export const expm1 = unaryOp({ name: 'Expm1Backward0', code: UnaryOp.Expm1, save: 'out', grad: (g, y) => g.mul(y.add(1)) });
-export const erf = unaryOp({
-  name: 'ErfBackward0',
-  code: UnaryOp.Erf,
-  save: 'x',
-  grad: (g, x) => g.mul(x.mul(x).neg().exp().mul(2 / Math.sqrt(Math.PI))),
-});
+type UnaryFn = (input: Tensor) => Tensor;
 
 function scaledBy(g: Tensor, s: number): TensorOrScalar {
   return s === 1 ? g : s === 0 ? 0 : g.mul(s);
@@ -407,62 +374,159 @@ export function maskedGradOp(name: string) {
 }
 const thresholdBackward = maskedGradOp('ThresholdBackwardBackward0');
 
-const reluFloat = unaryOp({
-  name: 'ReluBackward0',
-  code: UnaryOp.Relu,
-  save: 'out',
-  grad: (g, y) => thresholdBackward(g, y, y.le(0), 0, 1), // threshold_backward: NaN passes the gradient
-});
-export const relu = (x: Tensor): Tensor => (x.dtype === 'int32' ? clampInt(x, 0, null) : reluFloat(x));
-
-/** x ** 2 (PyTorch records it as pow: PowBackward0). */
-export function square(x: Tensor): Tensor {
-  return pow(checkTensor('square', x), 2);
+function clampInt(x: Tensor, min: number | null, max: number | null): Tensor {
+  return unaryKernel(UnaryOp.Clamp, x, min ?? -Infinity, max ?? Infinity);
 }
 
-const clampFloat = unaryOp({
-  name: 'ClampBackward1',
+const clampFloat = unarySpec<(x: Tensor, lo: number, hi: number) => Tensor>('clamp', {
+  gradFn: 'ClampBackward1',
   code: UnaryOp.Clamp,
   save: 'x',
   // The gradient passes where min <= x <= max (boundaries included).
   grad: (g, x, [lo, hi]) => where(x.ge(lo).logicalAnd(x.le(hi)), g, 0),
-});
+}, [required('min', is.number), required('max', is.number)]).call;
 
-function clampInt(x: Tensor, min: number | null, max: number | null): Tensor {
-  const out = Tensor._output(x.shape.slice(), x.dtype);
-  kernels.unary(UnaryOp.Clamp, out, x, min ?? -Infinity, max ?? Infinity);
-  return out;
+const reluFloat = unarySpec<UnaryFn>('relu', {
+  gradFn: 'ReluBackward0',
+  code: UnaryOp.Relu,
+  save: 'out',
+  grad: (g, y) => thresholdBackward(g, y, y.le(0), 0, 1), // threshold_backward: NaN passes the gradient
+}).call;
+
+function compareSpec(name: string, code: number) {
+  return defineSpec<(input: Tensor, other: TensorOrScalar) => Tensor, [Tensor, TensorOrScalar]>({
+    name,
+    params: [input, required('other', is.any)],
+    prepare: (a: Tensor, b: unknown) => prepare(name, a, b, 'logical').slice(0, 2) as [Tensor, TensorOrScalar],
+    forward: (a, b) => binaryOut(name, code, a, b, 'bool'),
+  });
 }
 
-export function clamp(x: Tensor, min?: number | null, max?: number | null): Tensor {
-  checkTensor('clamp', x);
-  const lo = min ?? null;
-  const hi = max ?? null;
-  if (lo === null && hi === null) throw opTypeError('clamp', "At least one of 'min' or 'max' must not be None");
-  for (const [name, v] of [['min', lo], ['max', hi]] as const) {
-    if (v !== null && typeof v !== 'number') throw opTypeError('clamp', `${name} must be a number or null, got ${fmtValue(v)}`);
-  }
-  if (x.dtype === 'int32' && (lo === null || Number.isInteger(lo)) && (hi === null || Number.isInteger(hi))) return clampInt(x, lo, hi);
-  return clampFloat(x, lo ?? -Infinity, hi ?? Infinity);
+type Compare = (input: Tensor, other: TensorOrScalar) => Tensor;
+
+/** The public signatures of the elementwise unary ops and comparisons (Tensor methods and
+ * tg.* functions); their specs follow. */
+export interface ElementwiseFns {
+  /** -x */
+  neg: UnaryFn;
+  /** |x| */
+  abs: UnaryFn;
+  /** -1, 0 or 1 (NaN stays NaN). */
+  sign: UnaryFn;
+  /** e^x */
+  exp: UnaryFn;
+  /** The natural logarithm. */
+  log: UnaryFn;
+  /** √x */
+  sqrt: UnaryFn;
+  /** sin x */
+  sin: UnaryFn;
+  /** cos x */
+  cos: UnaryFn;
+  /** tanh x */
+  tanh: UnaryFn;
+  /** 1 / (1 + e^-x) */
+  sigmoid: UnaryFn;
+  /** 1 / x */
+  reciprocal: UnaryFn;
+  /** log(1 + x), accurate near 0. */
+  log1p: UnaryFn;
+  /** e^x - 1, accurate near 0. */
+  expm1: UnaryFn;
+  /** The error function. */
+  erf: UnaryFn;
+  /** max(x, 0) */
+  relu: UnaryFn;
+  /** x ** 2 (PyTorch records it as pow: PowBackward0). */
+  square: UnaryFn;
+  /** Limits x to [min, max]; either bound may be null (not both). */
+  clamp: (input: Tensor, min?: number | null, max?: number | null, options?: { min?: number | null; max?: number | null }) => Tensor;
+  /** a > b, elementwise (a bool tensor). */
+  gt: Compare;
+  /** a < b */
+  lt: Compare;
+  /** a >= b */
+  ge: Compare;
+  /** a <= b */
+  le: Compare;
+  /** a == b */
+  eq: Compare;
+  /** a != b */
+  ne: Compare;
+  /** a && b (nonzero is true) */
+  logicalAnd: Compare;
+  /** a || b (nonzero is true) */
+  logicalOr: Compare;
+  /** !x (zero is true) */
+  logicalNot: UnaryFn;
 }
 
-// ---- comparisons and where --------------------------------------------------------------
-
-function compare(op: string, code: number) {
-  return (a: Tensor, b: TensorOrScalar): Tensor => {
-    const [x, y] = prepare(op, a, b, 'logical');
-    return binaryOut(op, code, x, y, 'bool');
-  };
+export const elementwiseOps: SpecsFor<ElementwiseFns> = {
+  neg: unarySpec('neg', { gradFn: 'NegBackward0', code: UnaryOp.Neg, save: null, grad: (g) => g.neg() }),
+  abs: unarySpec('abs', { gradFn: 'AbsBackward0', code: UnaryOp.Abs, save: 'x', grad: (g, x) => g.mul(x.sign()) }),
+  sign: unarySpec('sign', { gradFn: 'SignBackward0', code: UnaryOp.Sign, save: null, grad: (g) => zerosLike(g) }),
+  exp: unarySpec('exp', { gradFn: 'ExpBackward0', code: UnaryOp.Exp, save: 'out', grad: (g, y) => g.mul(y) }),
+  log: unarySpec('log', { gradFn: 'LogBackward0', code: UnaryOp.Log, save: 'x', grad: (g, x) => g.div(x) }),
+  sqrt: unarySpec('sqrt', { gradFn: 'SqrtBackward0', code: UnaryOp.Sqrt, save: 'out', grad: (g, y) => g.div(y.mul(2)) }),
+  sin: unarySpec('sin', { gradFn: 'SinBackward0', code: UnaryOp.Sin, save: 'x', grad: (g, x) => g.mul(x.cos()) }),
+  cos: unarySpec('cos', { gradFn: 'CosBackward0', code: UnaryOp.Cos, save: 'x', grad: (g, x) => g.mul(x.sin().neg()) }),
+  tanh: unarySpec('tanh', { gradFn: 'TanhBackward0', code: UnaryOp.Tanh, save: 'out', grad: (g, y) => g.mul(y.mul(y).neg().add(1)) }),
+  sigmoid: unarySpec('sigmoid', {
+    gradFn: 'SigmoidBackward0',
+    code: UnaryOp.Sigmoid,
+    save: 'out',
+    grad: (g, y) => g.mul(y.neg().add(1)).mul(y),
+  }),
+  reciprocal: unarySpec('reciprocal', {
+    gradFn: 'ReciprocalBackward0',
+    code: UnaryOp.Reciprocal,
+    save: 'out',
+    grad: (g, y) => g.neg().mul(y.mul(y)),
+  }),
+  log1p: unarySpec('log1p', { gradFn: 'Log1PBackward0', code: UnaryOp.Log1p, save: 'x', grad: (g, x) => g.div(x.add(1)) }),
+  expm1: unarySpec('expm1', { gradFn: 'Expm1Backward0', code: UnaryOp.Expm1, save: 'out', grad: (g, y) => g.mul(y.add(1)) }),
+  erf: unarySpec('erf', {
+    gradFn: 'ErfBackward0',
+    code: UnaryOp.Erf,
+    save: 'x',
+    grad: (g, x) => g.mul(x.mul(x).neg().exp().mul(2 / Math.sqrt(Math.PI))),
+  }),
+  relu: defineSpec({
+    name: 'relu',
+    params: [input],
+    forward: (x: Tensor) => (x.dtype === 'int32' ? clampInt(x, 0, null) : reluFloat(x)),
+  }),
+  square: defineSpec({ name: 'square', params: [input], forward: (x: Tensor) => pow(x, 2) }),
+  clamp: defineSpec({
+    name: 'clamp',
+    params: [input, optional('min', is.numberOrNull, null, -0.5), optional('max', is.numberOrNull, null, 0.5)],
+    forward: (x: Tensor, lo: number | null, hi: number | null) => {
+      if (lo === null && hi === null) throw opTypeError('clamp', "At least one of 'min' or 'max' must not be None");
+      // Integer bounds keep an integer tensor integer; a bool tensor becomes int32 (PyTorch: int64).
+      if (!isFloating(x.dtype) && (lo === null || Number.isInteger(lo)) && (hi === null || Number.isInteger(hi))) {
+        return clampInt(x.dtype === 'bool' ? toDType(x, 'int32') : x, lo, hi);
+      }
+      return clampFloat(isFloating(x.dtype) ? x : toDType(x, 'float32'), lo ?? -Infinity, hi ?? Infinity);
+    },
+  }),
+  gt: compareSpec('gt', BinaryOp.Gt),
+  lt: compareSpec('lt', BinaryOp.Lt),
+  ge: compareSpec('ge', BinaryOp.Ge),
+  le: compareSpec('le', BinaryOp.Le),
+  eq: compareSpec('eq', BinaryOp.Eq),
+  ne: compareSpec('ne', BinaryOp.Ne),
+  logicalAnd: compareSpec('logicalAnd', BinaryOp.LogicalAnd),
+  logicalOr: compareSpec('logicalOr', BinaryOp.LogicalOr),
+  logicalNot: defineSpec({ name: 'logicalNot', params: [input], forward: (x: Tensor) => eq(x, 0) }),
+};
+installMethods(elementwiseOps);
+declare module '../tensor' {
+  interface Tensor extends MethodsFor<ElementwiseFns> {}
 }
-export const gt = compare('gt', BinaryOp.Gt);
-export const lt = compare('lt', BinaryOp.Lt);
-export const ge = compare('ge', BinaryOp.Ge);
-export const le = compare('le', BinaryOp.Le);
-export const eq = compare('eq', BinaryOp.Eq);
-export const ne = compare('ne', BinaryOp.Ne);
-export const logicalAnd = compare('logicalAnd', BinaryOp.LogicalAnd);
-export const logicalOr = compare('logicalOr', BinaryOp.LogicalOr);
-export const logicalNot = (x: Tensor): Tensor => eq(checkTensor('logicalNot', x), 0);
+export const {
+  neg, abs, sign, exp, log, sqrt, sin, cos, tanh, sigmoid, reciprocal, log1p, expm1, erf, relu, square, clamp,
+  gt, lt, ge, le, eq, ne, logicalAnd, logicalOr, logicalNot,
+} = functionsOf(elementwiseOps);
 
 const whereOp = defineOp({
   name: 'WhereBackward0',
