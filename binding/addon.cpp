@@ -4,7 +4,10 @@
 // one function of tg/kernels.h. C++ exceptions become JS errors.
 #include <napi.h>
 
+#include <condition_variable>
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -17,10 +20,38 @@
 
 namespace {
 
+// A kernel call with its views read, ready to run on any thread: its closure holds the
+// views by value (see runKernel).
+using BoundKernel = std::function<void(tg::Context&)>;
+
+// tg.async (lib/async.ts): between asyncBegin() and asyncEnd(), kernel calls are recorded
+// instead of run, with references that keep their buffers alive until the batch is done.
+struct Recording {
+  std::vector<BoundKernel> kernels;
+  std::vector<Napi::ObjectReference> buffers;
+};
+
+// What queued batches share with their environment: a batch runs on a libuv thread and
+// may outlive the Instance. Teardown sets `closing` and waits for running batches.
+struct AsyncState {
+  std::mutex mu;
+  std::condition_variable idle;
+  bool closing = false;
+  int running = 0;
+};
+
 // Per-environment state (N-API instance data), so each worker thread has its own.
 struct Instance {
   tg::Context ctx;
   Napi::Reference<Napi::Int32Array> metaRef;
+  std::unique_ptr<Recording> recording;  // non-null while tg.async records
+  std::shared_ptr<AsyncState> async = std::make_shared<AsyncState>();
+
+  ~Instance() {
+    std::unique_lock<std::mutex> lk(async->mu);
+    async->closing = true;
+    async->idle.wait(lk, [&] { return async->running == 0; });  // they use ctx
+  }
 };
 
 Instance& instance(Napi::Env env) {
@@ -80,16 +111,32 @@ double numberArg(const Napi::CallbackInfo& info, size_t i, const char* fn) {
   return info[i].As<Napi::Number>().DoubleValue();
 }
 
-// Runs a kernel, turning tg::Error into a JS Error carrying its message.
+// Runs fn(ctx) now, turning tg::Error into a JS Error carrying its message.
 template <typename Fn>
-void runKernel(Napi::Env env, Fn&& fn) {
+void runNow(Napi::Env env, tg::Context& ctx, Fn&& fn) {
   try {
-    fn();
+    fn(ctx);
   } catch (const tg::Error& e) {
     throw Napi::Error::New(env, e.what());
   } catch (const std::bad_alloc&) {
     throw Napi::Error::New(env, "out of memory");
   }
+}
+
+// Runs a kernel now, or records it while tg.async records, with references to every
+// buffer argument of the call. `fn` must capture by value: a recorded kernel runs after
+// the entry point returned.
+template <typename Fn>
+void runKernel(const Napi::CallbackInfo& info, Instance& inst, Fn&& fn) {
+  if (!inst.recording) return runNow(info.Env(), inst.ctx, fn);
+  for (size_t i = 0; i < info.Length(); ++i)
+    if (info[i].IsObject()) inst.recording->buffers.push_back(Napi::Persistent(info[i].As<Napi::Object>()));
+  inst.recording->kernels.emplace_back(std::forward<Fn>(fn));
+}
+
+// For the entry points that tg.async does not record (they mutate state JS reads next).
+void refuseRecording(Napi::Env env, Instance& inst, const char* fn) {
+  if (inst.recording) throw Napi::Error::New(env, std::string(fn) + " cannot run inside a tg.async operation");
 }
 
 Napi::Value Init(const Napi::CallbackInfo& info) {
@@ -138,7 +185,7 @@ void Unary(const Napi::CallbackInfo& info) {
   tg::View out = binding::readView(env, info[1], meta, "out");
   tg::View x = binding::readView(env, info[2], meta, "x");
   double p0 = numberArg(info, 3, "unary"), p1 = numberArg(info, 4, "unary");
-  runKernel(env, [&] { tg::unary(inst.ctx, op, out, x, p0, p1); });
+  runKernel(info, inst, [=](tg::Context& ctx) { tg::unary(ctx, op, out, x, p0, p1); });
 }
 
 // Reads an operand that may be a typed array (a view) or a JS number (a 0-d scalar of
@@ -168,7 +215,13 @@ void Binary(const Napi::CallbackInfo& info) {
     a = binding::readView(env, info[2], meta, "a");
     b = operand(env, info[3], meta, "b", sb, a.dtype);
   }
-  runKernel(env, [&] { tg::binary(inst.ctx, op, out, a, b); });
+  // A recorded kernel runs later: its scalar operands must live in the closure, not here.
+  const bool aScalar = a.data == &sa.value, bScalar = b.data == &sb.value;
+  runKernel(info, inst, [=](tg::Context& ctx) mutable {
+    if (aScalar) a.data = &sa.value;
+    if (bScalar) b.data = &sb.value;
+    tg::binary(ctx, op, out, a, b);
+  });
 }
 
 // where(out, cond, a, b): a or b may be a number (of out's dtype)
@@ -182,7 +235,12 @@ void Where(const Napi::CallbackInfo& info) {
   ScalarOperand sa, sb;
   tg::View a = operand(env, info[2], meta, "a", sa, out.dtype);
   tg::View b = operand(env, info[3], meta, "b", sb, out.dtype);
-  runKernel(env, [&] { tg::where(inst.ctx, out, cond, a, b); });
+  const bool aScalar = a.data == &sa.value, bScalar = b.data == &sb.value;  // as in Binary
+  runKernel(info, inst, [=](tg::Context& ctx) mutable {
+    if (aScalar) a.data = &sa.value;
+    if (bScalar) b.data = &sb.value;
+    tg::where(ctx, out, cond, a, b);
+  });
 }
 
 // copy(out, x)
@@ -193,7 +251,7 @@ void Copy(const Napi::CallbackInfo& info) {
   auto meta = metaReader(env, inst);
   tg::View out = binding::readView(env, info[0], meta, "out");
   tg::View x = binding::readView(env, info[1], meta, "x");
-  runKernel(env, [&] { tg::copy(inst.ctx, out, x); });
+  runKernel(info, inst, [=](tg::Context& ctx) { tg::copy(ctx, out, x); });
 }
 
 // fill(out, value)
@@ -204,7 +262,7 @@ void Fill(const Napi::CallbackInfo& info) {
   auto meta = metaReader(env, inst);
   tg::View out = binding::readView(env, info[0], meta, "out");
   double value = numberArg(info, 1, "fill");
-  runKernel(env, [&] { tg::fill(inst.ctx, out, value); });
+  runKernel(info, inst, [=](tg::Context& ctx) { tg::fill(ctx, out, value); });
 }
 
 // reduce(op, out, x)
@@ -216,7 +274,7 @@ void Reduce(const Napi::CallbackInfo& info) {
   auto meta = metaReader(env, inst);
   tg::View out = binding::readView(env, info[1], meta, "out");
   tg::View x = binding::readView(env, info[2], meta, "x");
-  runKernel(env, [&] { tg::reduce(inst.ctx, op, out, x); });
+  runKernel(info, inst, [=](tg::Context& ctx) { tg::reduce(ctx, op, out, x); });
 }
 
 // matmul(out, a, b)
@@ -228,7 +286,7 @@ void Matmul(const Napi::CallbackInfo& info) {
   tg::View out = binding::readView(env, info[0], meta, "out");
   tg::View a = binding::readView(env, info[1], meta, "a");
   tg::View b = binding::readView(env, info[2], meta, "b");
-  runKernel(env, [&] { tg::matmul(inst.ctx, out, a, b); });
+  runKernel(info, inst, [=](tg::Context& ctx) { tg::matmul(ctx, out, a, b); });
 }
 
 // optimStep(op, hyper: Float64Array, param, grad, ...state)
@@ -248,8 +306,9 @@ void OptimStep(const Napi::CallbackInfo& info) {
   tg::View state[kMaxState];
   const int nstate = static_cast<int>(info.Length() - 4);
   for (int k = 0; k < nstate; ++k) state[k] = binding::readView(env, info[4 + k], meta, "state");
-  runKernel(env, [&] {
-    tg::optimStep(inst.ctx, op, hyper.Data(), static_cast<int>(hyper.ElementLength()), param, grad, state, nstate);
+  refuseRecording(env, inst, "optimStep");
+  runNow(env, inst.ctx, [&](tg::Context& ctx) {
+    tg::optimStep(ctx, op, hyper.Data(), static_cast<int>(hyper.ElementLength()), param, grad, state, nstate);
   });
 }
 
@@ -259,6 +318,7 @@ void Random(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   requireArgs(info, 5, "random");
   Instance& inst = instance(env);
+  refuseRecording(env, inst, "random");
   auto op = opcode<tg::RandomOp>(env, info[0]);
   void* state = nullptr;
   size_t stateBytes = 0;
@@ -269,7 +329,7 @@ void Random(const Napi::CallbackInfo& info) {
   const bool hasOut = !info[2].IsNull();
   if (hasOut) out = binding::readView(env, info[2], meta, "out");
   double p0 = numberArg(info, 3, "random"), p1 = numberArg(info, 4, "random");
-  runKernel(env, [&] { tg::random(inst.ctx, op, static_cast<uint32_t*>(state), hasOut ? &out : nullptr, p0, p1); });
+  runNow(env, inst.ctx, [&](tg::Context& ctx) { tg::random(ctx, op, static_cast<uint32_t*>(state), hasOut ? &out : nullptr, p0, p1); });
 }
 
 // run(group, op, ...args): the entry point of every generic kernel group (native/ops.table),
@@ -300,7 +360,7 @@ void runGroup(const Napi::CallbackInfo& info, Instance& inst, const char* name, 
       args.views[i] = binding::readView(env, v, meta, arg.c_str());
     }
   }
-  runKernel(env, [&] { kernel(inst.ctx, op, args); });
+  runKernel(info, inst, [=](tg::Context& ctx) { kernel(ctx, op, args); });
 }
 
 void Run(const Napi::CallbackInfo& info) {
@@ -343,8 +403,85 @@ Napi::Value FmaPeak(const Napi::CallbackInfo& info) {
   requireArgs(info, 1, "fmaPeak");
   const double seconds = numberArg(info, 0, "fmaPeak");
   double gflops = 0;
-  runKernel(env, [&] { gflops = tg::fmaPeakGflops(instance(env).ctx, seconds); });
+  Instance& inst = instance(env);
+  refuseRecording(env, inst, "fmaPeak");
+  runNow(env, inst.ctx, [&](tg::Context& ctx) { gflops = tg::fmaPeakGflops(ctx, seconds); });
   return Napi::Number::New(env, gflops);
+}
+
+// The recorded kernels of one tg.async operation, run in order on a libuv thread.
+class KernelBatch : public Napi::AsyncWorker {
+ public:
+  KernelBatch(Napi::Env env, Instance& inst, Recording recording)
+      : Napi::AsyncWorker(env, "tensorgrad.async"),
+        deferred_(Napi::Promise::Deferred::New(env)),
+        ctx_(inst.ctx),
+        async_(inst.async),
+        recording_(std::move(recording)) {}
+
+  Napi::Promise promise() const { return deferred_.Promise(); }
+
+  void Execute() override {
+    {
+      std::lock_guard<std::mutex> lk(async_->mu);
+      if (async_->closing) {
+        error_ = "tg.async: the environment is shutting down";
+        return;
+      }
+      ++async_->running;
+    }
+    try {
+      for (auto& kernel : recording_.kernels) kernel(ctx_);
+    } catch (const tg::Error& e) {
+      error_ = e.what();
+    } catch (const std::bad_alloc&) {
+      error_ = "out of memory";
+    }
+    std::lock_guard<std::mutex> lk(async_->mu);
+    if (--async_->running == 0) async_->idle.notify_all();
+  }
+
+  // Settles the promise. A worker terminated mid-batch can no longer run JS: then the
+  // N-API calls fail (node-addon-api throws), and the promise is simply dropped.
+  void OnWorkComplete(Napi::Env env, napi_status status) override {
+    if (status != napi_cancelled) {
+      try {
+        Napi::HandleScope scope(env);
+        if (error_.empty()) deferred_.Resolve(env.Undefined());
+        else deferred_.Reject(Napi::Error::New(env, error_).Value());
+      } catch (const Napi::Error&) {
+      }
+    }
+    Destroy();
+  }
+
+ private:
+  Napi::Promise::Deferred deferred_;
+  tg::Context& ctx_;  // valid while Execute runs: the Instance waits for running batches
+  std::shared_ptr<AsyncState> async_;
+  Recording recording_;  // its references keep the buffers alive until the batch is deleted
+  std::string error_;    // set by Execute (N-API's SetError would settle through OnError)
+};
+
+// asyncBegin(): the following kernel calls are recorded (see Recording).
+void AsyncBegin(const Napi::CallbackInfo& info) {
+  Instance& inst = instance(info.Env());
+  if (inst.recording) throw Napi::Error::New(info.Env(), "tg.async: operations cannot nest");
+  inst.recording = std::make_unique<Recording>();
+}
+
+// asyncEnd(run): stops recording; queues the recorded kernels and returns a Promise of
+// their completion, or drops them (run false: the operation threw).
+Napi::Value AsyncEnd(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Instance& inst = instance(env);
+  if (!inst.recording) throw Napi::Error::New(env, "tg.async: asyncEnd without asyncBegin");
+  std::unique_ptr<Recording> recording = std::move(inst.recording);
+  if (info.Length() < 1 || !info[0].ToBoolean()) return env.Undefined();
+  auto* batch = new KernelBatch(env, inst, std::move(*recording));
+  Napi::Promise promise = batch->promise();
+  batch->Queue();
+  return promise;
 }
 
 Napi::Object Module(Napi::Env env, Napi::Object exports) {
@@ -365,6 +502,8 @@ Napi::Object Module(Napi::Env env, Napi::Object exports) {
   exports.Set("getNumThreads", Napi::Function::New(env, GetNumThreads, "getNumThreads"));
   exports.Set("adviseHugePages", Napi::Function::New(env, AdviseHugePages, "adviseHugePages"));
   exports.Set("fmaPeak", Napi::Function::New(env, FmaPeak, "fmaPeak"));
+  exports.Set("asyncBegin", Napi::Function::New(env, AsyncBegin, "asyncBegin"));
+  exports.Set("asyncEnd", Napi::Function::New(env, AsyncEnd, "asyncEnd"));
   return exports;
 }
 

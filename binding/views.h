@@ -4,7 +4,7 @@
 //
 // Views travel as ArrayBuffers, not typed arrays: napi_get_arraybuffer_info is a few
 // dozen instructions, napi_get_typedarray_info several hundred (it probes the array
-// kind by kind). The dtype comes from the metadata; any dtype over any bytes is safe to
+// kind by kind). Only shared memory comes as a Uint8Array (see readView). The dtype comes from the metadata; any dtype over any bytes is safe to
 // read, and bounds are checked in bytes.
 #pragma once
 #include <napi.h>
@@ -46,8 +46,13 @@ inline tg::View readView(Napi::Env env, napi_value value, MetaReader& meta, cons
   auto rangeError = [&](const std::string& what) { return Napi::RangeError::New(env, std::string(arg) + ": " + what); };
   void* data = nullptr;
   size_t byteLength = 0;
-  if (napi_get_arraybuffer_info(env, value, &data, &byteLength) != napi_ok)
-    throw Napi::TypeError::New(env, std::string(arg) + ": expected an ArrayBuffer");
+  if (napi_get_arraybuffer_info(env, value, &data, &byteLength) != napi_ok) {
+    // Shared memory: N-API (Node 20) has no call for a SharedArrayBuffer, so shared
+    // storage travels as a Uint8Array over it (lib/storage.ts), read the slower way.
+    napi_typedarray_type type;
+    if (napi_get_typedarray_info(env, value, &type, &byteLength, &data, nullptr, nullptr) != napi_ok || type != napi_uint8_array)
+      throw Napi::TypeError::New(env, std::string(arg) + ": expected an ArrayBuffer or a Uint8Array");
+  }
 
   const int32_t* head = meta.take(3, arg);
   const int32_t dtype = head[0], ndim = head[1];

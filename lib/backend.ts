@@ -5,13 +5,17 @@
 // opcodes (native/ops.table) without any op spec changing.
 import type { DType, TypedArray } from './dtype';
 
+/** What native code receives for a storage's memory: its ArrayBuffer, or for shared
+ * memory a Uint8Array over the whole SharedArrayBuffer (see binding/views.h). */
+export type NativeMemory = ArrayBuffer | Uint8Array;
+
 /** What a kernel needs of a storage: its memory and the backend that computes on it. */
 export interface StorageLike {
   /** Element i of the storage is data[start + i]. */
   readonly data: TypedArray;
   readonly start: number;
-  /** The buffer native code receives, and where element 0 is in it (in elements). */
-  readonly buffer: ArrayBuffer;
+  /** The memory native code receives, and where element 0 is in it (in elements). */
+  readonly buffer: NativeMemory;
   readonly origin: number;
   /** The dtype code (native/ops.table). */
   readonly code: number;

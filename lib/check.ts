@@ -1,6 +1,6 @@
 // The one place for argument checks and their messages. Every message starts with the
 // op's name and shows the offending shapes, dtypes or values.
-import type { DType } from './dtype';
+import { scalarTypeName, type DType } from './dtype';
 
 export function fmtShape(shape: readonly number[]): string {
   return `[${shape.join(', ')}]`;
@@ -83,6 +83,12 @@ export function checkInt32Value(op: string, v: number): number {
   if (!(v > -2147483649 && v < 2147483648)) {
     throw opRangeError(op, `value cannot be converted to type int32 without overflow (got ${v})`);
   }
+  return v;
+}
+
+/** Flags are booleans: 'yes', 1 or 'false' would be read by truthiness, silently. */
+export function checkBool(op: string, name: string, v: unknown): boolean {
+  if (typeof v !== 'boolean') throw opTypeError(op, `${name} must be a boolean (true or false), got ${fmtValue(v)}`);
   return v;
 }
 
@@ -232,3 +238,9 @@ export const is = {
     return (v, op, name) => (v === null ? null : check(v, op, name));
   },
 };
+/** An op PyTorch runs on floating tensors only: an integer or bool input raises PyTorch's
+ * "<kernel>" not implemented message (instead of being promoted). */
+export function checkKernelDType(op: string, kernel: string, dtype: DType): void {
+  if (dtype === 'float32' || dtype === 'float64') return;
+  throw opTypeError(op, `"${kernel}" not implemented for '${scalarTypeName(dtype)}'\nHint: convert the input to a floating dtype first, e.g. x.float()`);
+}

@@ -1,6 +1,8 @@
 // Devices. This build has the CPU only: the Metal (MPS) backend is not built, and asking
 // for it is an error rather than a silent fallback.
 import { inspect } from 'util';
+import { fmtValue } from './check';
+import { isDType, type DType } from './dtype';
 
 export type DeviceType = 'cpu' | 'mps';
 
@@ -40,7 +42,11 @@ export function device(spec: string | Device): Device {
   const type = m?.[1];
   if (type === 'cpu') return m![2] === undefined ? cpu : new Device('cpu', Number(m![2]));
   if (type === 'mps') return toDevice(new Device('mps'));
-  throw new Error(`device: unknown or unsupported device '${spec}' (tensorgrad supports 'cpu' and, on macOS builds, 'mps')`);
+  throw unknownDevice('device', spec);
+}
+
+function unknownDevice(op: string, spec: string): Error {
+  return new Error(`${op}: unknown or unsupported device '${spec}' (tensorgrad supports 'cpu' and, on macOS builds, 'mps')`);
 }
 
 /** Checks that tensors can live on `spec`; only the CPU can here. */
@@ -55,4 +61,41 @@ export function toDevice(spec: string | Device): Device {
     );
   }
   return d;
+}
+
+/** A `device` argument or option of `op` (creation functions, to()): a string or a
+ * Device naming a device tensors can live on here; anything else is an error naming op. */
+export function checkDevice(op: string, spec: unknown): Device {
+  if (spec instanceof Device) return withOp(op, () => toDevice(spec));
+  if (typeof spec !== 'string') throw new TypeError(`${op}: device must be a string such as 'cpu' or a tg.Device, got ${fmtValue(spec)}`);
+  if (!isDeviceSpec(spec)) throw unknownDevice(op, spec);
+  return withOp(op, () => toDevice(spec));
+}
+
+function withOp<T>(op: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    throw new Error(`${op}: ${(e as Error).message.replace(/^device: /, '')}`);
+  }
+}
+
+/** What x.to(...) and module.to(...) are asked for: a dtype, a device, or {dtype, device}.
+ * The device is checked (the CPU is the only one here); returns the dtype, if any. */
+export function toTarget(op: string, target: unknown): DType | undefined {
+  if (typeof target === 'string' && isDType(target)) return target;
+  if (typeof target === 'string' && !isDeviceSpec(target)) {
+    throw new TypeError(`${op}: unknown dtype or device ${fmtValue(target)} (dtypes: 'float32', 'float64', 'int32', 'bool'; devices: 'cpu', 'mps')`);
+  }
+  if (typeof target === 'string' || target instanceof Device) {
+    checkDevice(op, target);
+    return undefined;
+  }
+  if (target === null || typeof target !== 'object') {
+    throw new TypeError(`${op}: expected a dtype, a device or {dtype, device}, got ${fmtValue(target)}`);
+  }
+  const { dtype, device: d } = target as { dtype?: unknown; device?: unknown };
+  if (d !== undefined) checkDevice(op, d);
+  if (dtype !== undefined && !isDType(dtype)) throw new TypeError(`${op}: unknown dtype ${fmtValue(dtype)}`);
+  return dtype;
 }

@@ -17,6 +17,8 @@ export interface DTypeInfo {
   readonly array: { new (buffer: ArrayBuffer, byteOffset?: number, length?: number): TypedArray; BYTES_PER_ELEMENT: number };
   /** The names PyTorch prints, and the safetensors and .npy formats use. */
   readonly torch: string;
+  /** PyTorch's ScalarType name ('Float', 'Int'), as its kernel and type messages spell it. */
+  readonly scalarType: string;
   readonly safetensors: string;
   readonly npy: string;
 }
@@ -36,6 +38,11 @@ export function isDType(x: unknown): x is DType {
 
 export function isFloating(d: DType): boolean {
   return DTYPES[d].kind === 'float';
+}
+
+/** PyTorch's ScalarType name ('Float', 'Int'), as its kernel and type messages spell it. */
+export function scalarTypeName(d: DType): string {
+  return DTYPES[d].scalarType;
 }
 
 export function itemSize(d: DType): number {

@@ -2,7 +2,7 @@
 import { Tensor } from './tensor';
 import * as engine from './autograd/engine';
 import { gradcheck, gradgradcheck } from './autograd/gradcheck';
-import { defineOp, Node } from './autograd/function';
+import { defineCheckedOp, Node } from './autograd/function';
 import * as kernels from './native/kernels';
 import { nativeInfo } from './native/binding';
 import { checkTensor } from './ops/movement';
@@ -88,7 +88,7 @@ export const autograd = {
   gradcheck,
   gradgradcheck,
   /** Defines a differentiable op from a forward and a backward (torch.autograd.Function). */
-  defineOp,
+  defineOp: defineCheckedOp,
   Node,
 };
 
@@ -107,3 +107,5 @@ export * as data from './data';
 export { save, load, saveAsync, loadAsync } from './io/safetensors';
 export type { Saveable } from './io/safetensors';
 export { saveNpy, loadNpy, saveNpyAsync, loadNpyAsync } from './io/npy';
+export * as threads from './threads';
+export * as async from './async';

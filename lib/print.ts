@@ -44,6 +44,15 @@ const PROFILES = {
 
 let printOptions: PrintOptions = { ...PROFILES.default, sciMode: null };
 
+/** The allowed range of each numeric option. Precision is bounded so that one number's
+ * digits stay printable (as JS's toFixed bounds it); the others need only be sane. */
+const OPTION_RANGES = {
+  precision: [0, 100],
+  threshold: [0, Infinity],
+  edgeitems: [0, 2 ** 31 - 1],
+  linewidth: [1, 2 ** 31 - 1],
+} as const;
+
 /**
  * Like `torch.set_printoptions`: the profile (if any) is applied first, then the given
  * options. As in PyTorch, `sciMode` is always assigned, so leaving it out resets it to
@@ -52,20 +61,29 @@ let printOptions: PrintOptions = { ...PROFILES.default, sciMode: null };
 export function setPrintOptions(
   opts: Partial<PrintOptions> & { profile?: 'default' | 'short' | 'full' },
 ): void {
+  const fail = (message: string): TypeError => new TypeError(`setPrintOptions: ${message}`);
+  if (opts === null || typeof opts !== 'object') throw fail(`expected an options object, got ${opts === null ? 'null' : typeof opts}`);
+  const unknown = Object.keys(opts).filter((k) => !(k in OPTION_RANGES) && k !== 'sciMode' && k !== 'profile');
+  if (unknown.length) throw fail(`unknown option ${unknown.map((k) => `'${k}'`).join(', ')} (options: precision, threshold, edgeitems, linewidth, sciMode, profile)`);
+  if (opts.profile !== undefined && !Object.hasOwn(PROFILES, opts.profile)) {
+    throw fail(`profile must be 'default', 'short' or 'full', got ${JSON.stringify(opts.profile)}`);
+  }
+  if (opts.sciMode != null && typeof opts.sciMode !== 'boolean') throw fail(`sciMode must be true, false or null, got ${JSON.stringify(opts.sciMode)}`);
   const next: PrintOptions = {
     ...printOptions,
     ...(opts.profile === undefined ? {} : PROFILES[opts.profile]),
   };
-  for (const key of ['precision', 'threshold', 'edgeitems', 'linewidth'] as const) {
+  for (const [key, [min, max]] of Object.entries(OPTION_RANGES) as [keyof typeof OPTION_RANGES, [number, number]][]) {
     const value = opts[key];
-    if (value !== undefined) next[key] = value;
+    if (value === undefined) continue;
+    // threshold may be Infinity (never summarise), as the 'full' profile sets it.
+    const integer = Number.isInteger(value) || (key === 'threshold' && value === Infinity);
+    if (typeof value !== 'number' || !integer || value < min || value > max) {
+      throw fail(`${key} must be an integer in ${min}..${max === Infinity ? 'Infinity' : max}, got ${typeof value === 'number' ? value : JSON.stringify(value)}`);
+    }
+    next[key] = value;
   }
   next.sciMode = opts.sciMode ?? null;
-  for (const key of ['precision', 'edgeitems'] as const) {
-    if (!Number.isInteger(next[key]) || next[key] < 0) {
-      throw new Error(`setPrintOptions: ${key} must be a non-negative integer, got ${next[key]}`);
-    }
-  }
   printOptions = next;
 }
 

@@ -1,12 +1,17 @@
 // CPU storage: typed-array memory over a JS ArrayBuffer that V8 owns. Views share a
-// Storage; native code only borrows the memory during a call.
-import { DTYPES, itemSize, type DType, type TypedArray } from './dtype';
-import type { Backend, StorageLike } from './backend';
+// Storage; native code only borrows the memory during a call. shareMemory_() moves a
+// storage to a SharedArrayBuffer (PyTorch's share_memory_): worker threads then see the
+// same memory (lib/threads/transfer.ts).
+import { DTYPES, DTYPE_NAMES, itemSize, type DType, type TypedArray } from './dtype';
+import type { Backend, NativeMemory, StorageLike } from './backend';
 import { native } from './native/binding';
 import { cpu } from './native/kernels';
+import { fmtShape } from './check';
 
-function typedArray(dtype: DType, buffer: ArrayBuffer, byteOffset = 0, n?: number): TypedArray {
-  return new DTYPES[dtype].array(buffer, byteOffset, n);
+export type { NativeMemory } from './backend';
+
+export function typedArray(dtype: DType, buffer: ArrayBufferLike, byteOffset = 0, n?: number): TypedArray {
+  return new DTYPES[dtype].array(buffer as ArrayBuffer, byteOffset, n);
 }
 
 // Memory that a kernel is about to overwrite whole (an op's output) need not be zeroed
@@ -63,40 +68,78 @@ class Slabs {
 const tinySlabs = new Slabs(16384, 256);
 const smallSlabs = new Slabs(131072, 8192);
 
+/** For the message if memory runs out: the op the user called and the tensor's shape. */
+export interface AllocationContext {
+  op?: string;
+  shape?: readonly number[];
+}
+
 export class Storage implements StorageLike {
   /** The kernels that compute on this memory (lib/backend.ts). */
   readonly backend: Backend = cpu;
 
   private constructor(
     /** Element i of this storage is data[start + i] (data may be shared with other storages). */
-    readonly data: TypedArray,
-    readonly start: number,
-    /** The ArrayBuffer native code receives (cheaper to pass than a typed array)... */
-    readonly buffer: ArrayBuffer,
+    public data: TypedArray,
+    public start: number,
+    /** The memory native code receives (an ArrayBuffer is cheaper to pass than a typed array)... */
+    public buffer: NativeMemory,
     /** ...and where element 0 is in it, counted in elements. */
-    readonly origin: number,
-    /** The dtype code of native/include/tg/dtype.h. */
+    public origin: number,
+    /** The dtype code (native/ops.table). */
     readonly code: number,
+    /** The number of elements. */
+    readonly length: number,
   ) {}
 
   /** Storage for n elements, zero-filled unless `uninitialized` (for a caller that writes
    * every element next). Its memory never moves (an ArrayBuffer, not a small on-heap typed
    * array), so native code may borrow the pointer during a call. */
-  static allocate(dtype: DType, n: number, uninitialized = false): Storage {
+  static allocate(dtype: DType, n: number, uninitialized = false, what?: AllocationContext): Storage {
     const bytes = n * itemSize(dtype);
     if (bytes > smallSlabs.maxChunk) {
-      const buffer = uninitialized ? rawBuffer(bytes) : new ArrayBuffer(bytes);
+      let buffer: ArrayBuffer;
+      try {
+        buffer = uninitialized ? rawBuffer(bytes) : new ArrayBuffer(bytes);
+      } catch (e) {
+        // V8's "Array buffer allocation failed", or Node's limit on one Buffer
+        const tensor = what?.shape ? `a ${fmtShape(what.shape)} ${dtype} tensor` : `${n} ${dtype} elements`;
+        throw new RangeError(`${what?.op ?? 'out of memory'}: cannot allocate ${tensor} (${bytes} bytes): ${(e as Error).message}`);
+      }
       // Before anything touches it: huge pages make its first writes and every pass over it faster.
       if (bytes >= HUGE_PAGE_MIN_BYTES) native.adviseHugePages(buffer);
-      return new Storage(typedArray(dtype, buffer), 0, buffer, 0, DTYPES[dtype].code);
+      return new Storage(typedArray(dtype, buffer), 0, buffer, 0, DTYPES[dtype].code, n);
     }
     const [data, start, slab] = (bytes <= tinySlabs.maxChunk ? tinySlabs : smallSlabs).carve(dtype, n, uninitialized);
-    return new Storage(data, start, slab, start, DTYPES[dtype].code);
+    return new Storage(data, start, slab, start, DTYPES[dtype].code, n);
   }
 
-  /** Storage over an existing typed array of `dtype` (shares its memory). */
+  /** Storage over an existing typed array of `dtype` (shares its memory, shared memory too). */
   static wrap(data: TypedArray, dtype: DType): Storage {
-    return new Storage(data, 0, data.buffer as ArrayBuffer, data.byteOffset / itemSize(dtype), DTYPES[dtype].code);
+    const origin = data.byteOffset / itemSize(dtype);
+    const memory = data.buffer instanceof SharedArrayBuffer ? new Uint8Array(data.buffer) : (data.buffer as ArrayBuffer);
+    return new Storage(data, 0, memory, origin, DTYPES[dtype].code, data.length);
+  }
+
+  get dtype(): DType {
+    return DTYPE_NAMES[this.code];
+  }
+
+  /** Whether the memory is a SharedArrayBuffer (visible to other threads). */
+  get isShared(): boolean {
+    return this.data.buffer instanceof SharedArrayBuffer;
+  }
+
+  /** Moves the elements to a SharedArrayBuffer of their own, in place: every tensor on
+   * this storage (views, detached aliases) follows. Does nothing if already shared. */
+  shareMemory_(): void {
+    if (this.isShared) return;
+    const shared = typedArray(this.dtype, new SharedArrayBuffer(this.length * itemSize(this.dtype)));
+    shared.set(this.view(0, this.length));
+    this.data = shared;
+    this.start = 0;
+    this.buffer = new Uint8Array(shared.buffer);
+    this.origin = 0;
   }
 
   /** The n elements from element `offset` on, as a typed array sharing this memory. */

@@ -1,16 +1,16 @@
 // The Tensor: a strided view (shape, strides, offset) over a Storage, plus autograd
 // state. Methods are thin: each delegates to the op defined in lib/ops/.
 import { inspect } from 'util';
-import { isDType, isFloating, type DType, type TypedArray } from './dtype';
+import { isFloating, type DType, type TypedArray } from './dtype';
 import { Storage, VersionCounter } from './storage';
 import { contiguousStrides, isContiguous, numelOf } from './layout';
-import { fmtShape, fmtValue, normDim, opError, opTypeError } from './check';
+import { checkBool, fmtShape, fmtValue, normDim, opError, opTypeError } from './check';
 import * as kernels from './backend';
 import { BinaryOp } from './native/binding';
 import type { Node } from './autograd/function';
 import { gradMode } from './autograd/grad_mode';
 import * as engine from './autograd/engine';
-import { Device, cpu, isDeviceSpec, toDevice } from './device';
+import { Device, cpu, toTarget } from './device';
 import { tensorRepr } from './print';
 import * as E from './ops/elementwise';
 import * as R from './ops/reduce';
@@ -55,14 +55,14 @@ export class Tensor {
   }
 
   /** @internal A new contiguous tensor (zero-filled). */
-  static _empty(shape: number[], dtype: DType): Tensor {
-    return new Tensor(Storage.allocate(dtype, numelOf(shape)), shape, contiguousStrides(shape), 0, dtype);
+  static _empty(shape: number[], dtype: DType, op?: string): Tensor {
+    return new Tensor(Storage.allocate(dtype, numelOf(shape), false, { op, shape }), shape, contiguousStrides(shape), 0, dtype);
   }
 
   /** @internal A new contiguous tensor for a kernel that writes every element of it next
-   * (its memory is not zeroed first). */
-  static _output(shape: number[], dtype: DType): Tensor {
-    return new Tensor(Storage.allocate(dtype, numelOf(shape), true), shape, contiguousStrides(shape), 0, dtype);
+   * (its memory is not zeroed first). `op` names the op in an out-of-memory error. */
+  static _output(shape: number[], dtype: DType, op?: string): Tensor {
+    return new Tensor(Storage.allocate(dtype, numelOf(shape), true, { op, shape }), shape, contiguousStrides(shape), 0, dtype);
   }
 
   /** @internal */
@@ -125,6 +125,16 @@ export class Tensor {
   get device(): Device {
     return cpu;
   }
+  /** Moves the storage to shared memory (a SharedArrayBuffer), in place: this tensor and
+   * every view of its storage then post to worker threads without a copy (PyTorch's
+   * share_memory_; see tg.threads). Returns this. */
+  shareMemory_(): this {
+    this._storage.shareMemory_();
+    return this;
+  }
+  isShared(): boolean {
+    return this._storage.isShared;
+  }
   get isLeaf(): boolean {
     return this.gradFn === null;
   }
@@ -135,12 +145,14 @@ export class Tensor {
     return this._requiresGrad;
   }
   set requiresGrad(value: boolean) {
+    checkBool('requiresGrad', 'requiresGrad', value);
     if (!this.isLeaf) throw leafOnlyError(value);
     this.requiresGrad_(value);
   }
   /** Sets requiresGrad on a leaf (in place); returns this. On a non-leaf, which requires
    * grad already, requiresGrad_(true) does nothing (as in PyTorch). */
   requiresGrad_(value = true): this {
+    checkBool('requiresGrad_', 'requiresGrad', value);
     if (!this.isLeaf) {
       if (value) return this;
       throw leafOnlyError(value);
@@ -148,7 +160,7 @@ export class Tensor {
     if (value && !isFloating(this._dtype)) {
       throw new Error(`only Tensors of floating point dtype can require gradients (got ${this._dtype})`);
     }
-    this._requiresGrad = !!value;
+    this._requiresGrad = value;
     return this;
   }
 
@@ -238,6 +250,11 @@ export class Tensor {
     if (t.dtype !== this._dtype) {
       throw opTypeError('data', `assigned tensor is ${t.dtype} but this tensor is ${this._dtype}`);
     }
+    this._adopt(t);
+  }
+  /** @internal What the data setter does, dtype included (Module.to casts parameters in place). */
+  _adopt(t: Tensor): void {
+    this._dtype = t._dtype;
     this._storage = t._storage;
     this._shape = t._shape;
     this._strides = t._strides;
@@ -288,18 +305,8 @@ export class Tensor {
 
   /** A tensor with another dtype, or on another device (this tensor if nothing changes). */
   to(target: DType | Device | string | { dtype?: DType; device?: Device | string }): Tensor {
-    let dtype: DType | undefined;
-    if (typeof target === 'string' && isDType(target)) dtype = target;
-    else if (typeof target === 'string' && !isDeviceSpec(target)) {
-      throw opTypeError('to', `unknown dtype or device ${fmtValue(target)} (dtypes: 'float32', 'float64', 'int32', 'bool'; devices: 'cpu', 'mps')`);
-    } else if (typeof target === 'string' || target instanceof Device) toDevice(target);
-    else if (target && typeof target === 'object') {
-      if (target.device !== undefined) toDevice(target.device);
-      dtype = target.dtype;
-    } else throw opTypeError('to', `expected a dtype, a device or {dtype, device}, got ${fmtValue(target)}`);
-    if (dtype === undefined || dtype === this._dtype) return this;
-    if (!isDType(dtype)) throw opTypeError('to', `unknown dtype ${fmtValue(dtype)}`);
-    return E.toDType(this, dtype);
+    const dtype = toTarget('to', target);
+    return dtype === undefined || dtype === this._dtype ? this : E.toDType(this, dtype);
   }
   float(): Tensor {
     return this.to('float32');

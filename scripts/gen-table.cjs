@@ -36,10 +36,10 @@ fs.readFileSync(tableFile, 'utf8').split('\n').forEach((text, i) => {
   if (cols.length === 0) return;
   const [kind, ...rest] = cols;
   if (kind === 'dtype') {
-    if (rest.length !== 8) fail(line, 'dtype rows have 8 columns');
-    const [e, name, kind, bytes, array, torch, safetensors, npy] = rest;
+    if (rest.length !== 9) fail(line, 'dtype rows have 9 columns');
+    const [e, name, kind, bytes, array, torch, scalarType, safetensors, npy] = rest;
     if (!['bool', 'int', 'float'].includes(kind)) fail(line, `unknown dtype kind ${kind}`);
-    dtypes.push({ e, name, kind, bytes: Number(bytes), array, torch, safetensors, npy });
+    dtypes.push({ e, name, kind, bytes: Number(bytes), array, torch, scalarType, safetensors, npy });
   } else if (kind === 'group') {
     const [name, entry, ...args] = rest;
     if (!/^[A-Z]\w*$/.test(name ?? '') || !['own', 'generic'].includes(entry)) fail(line, 'expected: group Name own|generic [args]');
@@ -119,7 +119,7 @@ t.push(`// ${banner}`, '/* eslint-disable */', '');
 t.push('/** The dtypes of the kernel core, in dtype-code order (see lib/dtype.ts). */');
 t.push('export const DTYPE_ROWS = [');
 dtypes.forEach((d, i) =>
-  t.push(`  { name: ${q(d.name)}, code: ${i}, kind: ${q(d.kind)}, bytes: ${d.bytes}, array: ${d.array}, torch: ${q(d.torch)}, safetensors: ${q(d.safetensors)}, npy: ${q(d.npy)} },`),
+  t.push(`  { name: ${q(d.name)}, code: ${i}, kind: ${q(d.kind)}, bytes: ${d.bytes}, array: ${d.array}, torch: ${q(d.torch)}, scalarType: ${q(d.scalarType)}, safetensors: ${q(d.safetensors)}, npy: ${q(d.npy)} },`),
 );
 t.push('] as const;', '');
 t.push('/** Op trait bits (see native/ops.table). */');

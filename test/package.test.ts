@@ -8,11 +8,13 @@ import { describe, expect, test } from 'vitest';
 
 const root = path.resolve(__dirname, '..');
 
-function runNode(file: string, source: string): string {
+/** Runs `file` with node in a fresh folder where `tensorgrad` is this package; `files`
+ * are written next to it. */
+function runNode(file: string, source: string, files: Record<string, string> = {}): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tg-pkg-'));
   fs.mkdirSync(path.join(dir, 'node_modules'));
   fs.symlinkSync(root, path.join(dir, 'node_modules', 'tensorgrad'));
-  fs.writeFileSync(path.join(dir, file), source);
+  for (const [name, text] of Object.entries({ ...files, [file]: source })) fs.writeFileSync(path.join(dir, name), text);
   try {
     return execFileSync(process.execPath, [path.join(dir, file)], { encoding: 'utf8' });
   } finally {
@@ -45,5 +47,32 @@ for (let i = 0; i < 2; ++i) {
 }`,
     );
     expect(out.trim().split('\n')).toEqual(['tensor(12.)', 'tensor(12.)', 'tensor(3.)']);
+  });
+
+  // A job doubles the shared tensor it gets and returns a new (copied back) tensor.
+  const jobBody = `(input, ctx) => {
+  ctx.progress({ step: 1, loss: 0.5 });
+  tg.noGrad(() => input.w.mul_(2));
+  return { sum: input.w.sum(), numThreads: tg.getNumThreads() };
+}`;
+  const mainBody = `const w = tg.tensor([1, 2, 3]).shareMemory_();
+const progress = [];
+tg.threads.run(JOB, { w }, { onProgress: (p) => progress.push(p.step), numThreads: 1 }).then((r) => {
+  console.log(String(w), String(r.sum), r.numThreads, progress.join());
+});`;
+  const expected = 'tensor([2., 4., 6.]) tensor(12.) 1 1';
+
+  test('threads.run: an ES module job from an ES module', () => {
+    const out = runNode('main.mjs', `import * as tg from 'tensorgrad';\nconst JOB = new URL('./job.mjs', import.meta.url);\n${mainBody}`, {
+      'job.mjs': `import * as tg from 'tensorgrad';\nexport default async ${jobBody}`,
+    });
+    expect(out.trim()).toBe(expected);
+  });
+
+  test('threads.run: a CommonJS job from CommonJS', () => {
+    const out = runNode('main.cjs', `const tg = require('tensorgrad');\nconst JOB = require('path').join(__dirname, 'job.cjs');\n${mainBody}`, {
+      'job.cjs': `const tg = require('tensorgrad');\nmodule.exports = async ${jobBody};`,
+    });
+    expect(out.trim()).toBe(expected);
   });
 });

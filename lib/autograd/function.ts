@@ -4,6 +4,7 @@
 import { Tensor } from '../tensor';
 import type { DType } from '../dtype';
 import { gradMode } from './grad_mode';
+import { fmtShape, fmtValue } from '../check';
 
 /** Where a gradient flowing out of a node goes: another node, or a leaf tensor. */
 export type Edge = Node | Tensor;
@@ -136,6 +137,18 @@ export class Node<Info = unknown> {
     });
   }
 
+  /** After an in-place op wrote `out` (this node's output) into `self`: if the node saved
+   * its output, it saved `self` now, at its current version (as PyTorch, where relu_ saves
+   * self itself), so a later in-place change to self makes backward throw. */
+  savedOutputBecomes(out: Tensor, self: Tensor): void {
+    if (!this.savedTensors) return;
+    this.savedTensors.forEach((s, i) => {
+      if (s !== out) return;
+      this.savedTensors![i] = self;
+      this.savedVersions[i] = self._version.value;
+    });
+  }
+
   /** Gradients of the op's tensor arguments given the gradient of its output. */
   apply(grad: Tensor): (Tensor | null | undefined)[] {
     return this.def.backward(this, grad);
@@ -204,4 +217,51 @@ export function defineOp<Args extends any[], Info = unknown>(def: OpDef<Args, In
     node.markOutput(out);
     return out;
   }) as unknown as (...args: Args) => Tensor;
+}
+
+/** Whether a gradient of shape `grad` can be summed down to an input of shape `input`
+ * (PyTorch's is_expandable_to(input, grad)). */
+function reducibleTo(grad: readonly number[], input: readonly number[]): boolean {
+  const lead = grad.length - input.length;
+  return lead >= 0 && input.every((s, i) => s === grad[lead + i] || s === 1);
+}
+
+/** defineOp for user code (tg.autograd.defineOp): checks the definition, and what forward
+ * and backward return, as PyTorch's autograd.Function does, with errors naming the op.
+ * The library's own ops use defineOp, which skips these checks on every call. */
+export function defineCheckedOp<Args extends any[], Info = unknown>(def: OpDef<Args, Info>): (...args: Args) => Tensor {
+  if (def === null || typeof def !== 'object') throw new TypeError(`defineOp: expected {name, forward, backward}, got ${fmtValue(def)}`);
+  const { name, forward, backward } = def;
+  if (typeof name !== 'string' || name === '') throw new TypeError(`defineOp: name must be a non-empty string, got ${fmtValue(name)}`);
+  if (typeof forward !== 'function' || typeof backward !== 'function') {
+    throw new TypeError(`defineOp ${name}: forward and backward must be functions`);
+  }
+  if (forward.length > MAX_ARGS + 1) throw new Error(`defineOp ${name}: at most ${MAX_ARGS} arguments`);
+  return defineOp<Args, Info>({
+    name,
+    forward(ctx, ...args) {
+      const out = forward(ctx, ...args);
+      if (!(out instanceof Tensor)) throw new TypeError(`${name}: forward must return a Tensor, got ${fmtValue(out)}`);
+      return out;
+    },
+    backward(ctx, grad) {
+      let grads: unknown = backward(ctx, grad);
+      if (grads instanceof Tensor || grads == null) grads = [grads]; // one gradient need not be in an array
+      const expected = ctx.next.length;
+      if (!Array.isArray(grads) || grads.length !== expected) {
+        throw new Error(
+          `function ${name} returned an incorrect number of gradients (expected ${expected}, got ${Array.isArray(grads) ? grads.length : fmtValue(grads)})`,
+        );
+      }
+      grads.forEach((g: unknown, i) => {
+        if (g == null) return;
+        const invalid = `function ${name} returned an invalid gradient at index ${i} - `;
+        if (!(g instanceof Tensor)) throw new TypeError(`${invalid}expected a Tensor or null, got ${fmtValue(g)}`);
+        if (!reducibleTo(g.shape, ctx.inputShapes[i])) {
+          throw new Error(`${invalid}got ${fmtShape(g.shape)} but expected shape compatible with ${fmtShape(ctx.inputShapes[i])}`);
+        }
+      });
+      return grads as (Tensor | null | undefined)[];
+    },
+  });
 }

@@ -1,6 +1,8 @@
 // Whether ops record the autograd graph (PyTorch's GradMode). Synchronous, like
 // PyTorch's context managers: the mode is restored when fn returns.
 
+import { checkBool } from '../check';
+
 export const gradMode = { enabled: true };
 
 export function isGradEnabled(): boolean {
@@ -8,7 +10,7 @@ export function isGradEnabled(): boolean {
 }
 
 export function setGradEnabled(enabled: boolean): void {
-  gradMode.enabled = !!enabled;
+  gradMode.enabled = checkBool('setGradEnabled', 'enabled', enabled);
 }
 
 function withGradMode<T>(enabled: boolean, fn: () => T): T {

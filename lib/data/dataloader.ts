@@ -1,7 +1,10 @@
 // DataLoader: iterates a dataset in batches (`for (const [x, y] of loader)`). Full-batch,
-// stochastic and mini-batch gradient descent differ only in batchSize.
+// stochastic and mini-batch gradient descent differ only in batchSize. `for await` gives
+// the same batches and lets the event loop run between them (a training loop inside a
+// server keeps answering requests).
+import { setImmediate as nextMacrotask } from 'timers/promises';
 import { Tensor } from '../tensor';
-import { checkInt, fmtValue, opError, opTypeError } from '../check';
+import { checkInt, fmtValue, opError, opRangeError, opTypeError } from '../check';
 import { tensor } from '../ops/creation';
 import { stack } from '../ops/indexing';
 import { randperm } from '../ops/random';
@@ -48,14 +51,20 @@ export interface DataLoaderOptions<T, B> {
   sampler?: Iterable<number>;
   /** Makes a batch from a list of samples (default: defaultCollate). */
   collateFn?: (samples: T[]) => B;
+  /** `for await` only: before each batch, yield to the event loop if this many
+   * milliseconds have passed since the last yield (default 4; 0 yields before every batch). */
+  yieldEveryMs?: number;
 }
 
-export class DataLoader<T = Tensor[], B = Collated<T>> implements Iterable<B> {
+const DEFAULT_YIELD_EVERY_MS = 4;
+
+export class DataLoader<T = Tensor[], B = Collated<T>> implements Iterable<B>, AsyncIterable<B> {
   readonly dataset: Dataset<T>;
   readonly batchSize: number;
   readonly dropLast: boolean;
   readonly shuffle: boolean;
   readonly generator: Generator | null;
+  readonly yieldEveryMs: number;
   private readonly sampler: Iterable<number> | null;
   private readonly collateFn: ((samples: T[]) => B) | null;
 
@@ -64,6 +73,8 @@ export class DataLoader<T = Tensor[], B = Collated<T>> implements Iterable<B> {
     if (dataset === null || typeof dataset !== 'object' || typeof dataset.get !== 'function' || !Number.isInteger(dataset.length)) {
       throw opTypeError(op, `dataset must have a length and get(index), got ${fmtValue(dataset)}`);
     }
+    // PyTorch: "__len__() should return >= 0"
+    if (dataset.length < 0) throw opRangeError(op, `the dataset's length should be >= 0, got ${dataset.length}`);
     this.dataset = dataset;
     this.batchSize = checkInt(op, 'batchSize', options.batchSize ?? 1, 1);
     this.dropLast = !!options.dropLast;
@@ -75,6 +86,11 @@ export class DataLoader<T = Tensor[], B = Collated<T>> implements Iterable<B> {
     this.generator = options.generator ?? null;
     this.sampler = options.sampler ?? null;
     this.collateFn = options.collateFn ?? null;
+    const yieldEveryMs = options.yieldEveryMs ?? DEFAULT_YIELD_EVERY_MS;
+    if (typeof yieldEveryMs !== 'number' || !(yieldEveryMs >= 0)) {
+      throw opTypeError(op, `yieldEveryMs must be a number >= 0, got ${fmtValue(options.yieldEveryMs)}`);
+    }
+    this.yieldEveryMs = yieldEveryMs;
   }
 
   /** The number of batches per epoch. */
@@ -91,6 +107,28 @@ export class DataLoader<T = Tensor[], B = Collated<T>> implements Iterable<B> {
   [Symbol.iterator](): Iterator<B> {
     random64(this.generator ?? undefined);
     return this.batches();
+  }
+
+  /** One epoch for `for await`: the same batches as the synchronous iteration (it draws
+   * from the generators when called, as [Symbol.iterator] does), with a yield to the
+   * event loop (a macrotask turn: timers, I/O and requests run) before any batch that
+   * comes more than yieldEveryMs after the last yield. The loop body counts: with one
+   * `await` per step, the event loop waits at most one step past the budget. */
+  [Symbol.asyncIterator](): AsyncIterator<B> {
+    return this.yieldingBatches(this[Symbol.iterator]());
+  }
+
+  private async *yieldingBatches(batches: Iterator<B>): AsyncGenerator<B> {
+    let lastYield = performance.now();
+    for (;;) {
+      if (performance.now() - lastYield >= this.yieldEveryMs) {
+        await nextMacrotask();
+        lastYield = performance.now();
+      }
+      const next = batches.next();
+      if (next.done) return;
+      yield next.value;
+    }
   }
 
   private *indices(): Iterable<number> {

@@ -4,6 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { createRequire } from 'module';
 import { DTYPE_ROWS, GROUP_OPS } from './table';
+import type { NativeMemory } from '../backend';
 
 export interface NativeInitInfo {
   /** Per kernel group, its op names in opcode order (native/ops.table as compiled). */
@@ -13,7 +14,8 @@ export interface NativeInitInfo {
   simd: string;
 }
 
-type Buffer = ArrayBuffer;
+/** A view's memory (see NativeMemory in lib/backend.ts). */
+type Buffer = NativeMemory;
 
 /** The N-API surface (binding/addon.cpp). Views are ArrayBuffers described in the scratch buffer. */
 export interface NativeAddon {
@@ -36,6 +38,12 @@ export interface NativeAddon {
   adviseHugePages(buffer: ArrayBuffer): void;
   /** One core's float32 FMA throughput in GFLOP/s, measured for `seconds` (AVX2 CPUs only). */
   fmaPeak(seconds: number): number;
+  /** From now on kernel calls are recorded (their views read), not run (tg.async). */
+  asyncBegin(): void;
+  /** Stops recording: run, a Promise of the recorded kernels having run in order on a
+   * libuv thread; otherwise they are dropped. */
+  asyncEnd(run: true): Promise<void>;
+  asyncEnd(run: false): undefined;
 }
 
 export * from './table';

@@ -6,10 +6,12 @@ import type { Backend, Operand, RunArg, StridedView } from '../backend';
 import { BINARY_TRAITS, REDUCE_TRAITS, Trait, UNARY_TRAITS, meta, native } from './binding';
 import * as js from './jskernels';
 import { numelOf } from '../layout';
+import type { NativeMemory } from '../backend';
 
 let pos = 0;
 
-type Buffer = ArrayBuffer;
+/** A view's memory (see NativeMemory in lib/backend.ts). */
+type Buffer = NativeMemory;
 
 // Each view argument travels as its ArrayBuffer, described in the scratch buffer by
 // [dtype, ndim, offset, shape..., strides...] (see binding/views.h).
@@ -122,3 +124,23 @@ export const cpu: Backend = {
 export const setNumThreads = (n: number): void => native.setNumThreads(n);
 export const getNumThreads = (): number => native.getNumThreads();
 export const fmaPeak = (seconds: number): number => native.fmaPeak(seconds);
+
+/** Runs `op`, recording its native kernel calls instead of running them, and returns a
+ * Promise of the recorded kernels having run, in order, on a libuv thread (tg.async).
+ * The JS kernels are off meanwhile: they would compute at once, from inputs that
+ * recorded kernels have not written yet. */
+export function recorded<T>(op: () => T): Promise<T> {
+  const jsLimit = js.limit.elements;
+  native.asyncBegin();
+  js.limit.elements = -1;
+  let result: T;
+  try {
+    result = op();
+  } catch (e) {
+    native.asyncEnd(false);
+    return Promise.reject(e);
+  } finally {
+    js.limit.elements = jsLimit;
+  }
+  return native.asyncEnd(true).then(() => result);
+}

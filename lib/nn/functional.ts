@@ -3,10 +3,10 @@
 import { Tensor } from '../tensor';
 import { isFloating } from '../dtype';
 import { defineOp } from '../autograd/function';
-import { checkFloatDType, checkNumber, fmtShape, fmtValue, opError, opTypeError } from '../check';
+import { checkFloatDType, checkKernelDType, checkNumber, fmtShape, fmtValue, opError, opTypeError } from '../check';
 import { broadcastShapes, numelOf, sameShape } from '../layout';
 import { UnaryOp } from '../native/binding';
-import { addmm } from '../ops/linalg';
+import { addmm, checkMatmulDTypes } from '../ops/linalg';
 import { checkTensor } from '../ops/movement';
 import { maskedGradOp, unaryOp, where } from '../ops/elementwise';
 import { scatterAddInto } from '../ops/indexing';
@@ -39,7 +39,11 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
         `the last dim of the input must equal weight.shape[1] = ${weight.shape[1]})`,
     );
   }
-  if (bias != null) broadcastShapes('linear', checkTensor('linear', bias, 'bias').shape, [...x.shape.slice(0, -1), weight.shape[0]]);
+  checkMatmulDTypes('linear', x, weight);
+  if (bias != null) {
+    broadcastShapes('linear', checkTensor('linear', bias, 'bias').shape, [...x.shape.slice(0, -1), weight.shape[0]]);
+    if (bias.dtype !== x.dtype) throw opTypeError('linear', `self and mat2 must have the same dtype\nHint: convert the bias, e.g. bias.to(${JSON.stringify(x.dtype)})`);
+  }
   if (bias != null && x.ndim === 2) return addmm(bias, x, weight.t());
   if (bias != null && x.ndim === 3 && x.isContiguous()) {
     const out = addmm(bias, x.view(-1, x.shape[2]), weight.t());
@@ -102,6 +106,7 @@ export const mseLoss = (input: Tensor, target: Tensor, options: { reduction?: Re
 export function l1Loss(input: Tensor, target: Tensor, options: { reduction?: Reduction } = {}): Tensor {
   checkTensor('l1Loss', input, 'input');
   checkTensor('l1Loss', target, 'target');
+  broadcastShapes('l1Loss', input.shape, target.shape);
   return reduce(input.sub(target).abs(), checkReduction('l1Loss', options.reduction));
 }
 
@@ -158,8 +163,17 @@ const bce = lossOp<BceParams>({
     return weight ? [dp.mul(weight), dy.mul(weight)] : [dp, dy];
   },
 });
+/** A weight (or posWeight) must broadcast to the input's shape, not beyond it (PyTorch's
+ * in-place multiply by it fails otherwise). */
+function checkLossWeight(op: string, input: Tensor, weight: Tensor | null | undefined, name: string): void {
+  if (weight == null) return;
+  const shape = broadcastShapes(op, input.shape, checkTensor(op, weight, name).shape);
+  if (!sameShape(shape, input.shape)) throw opError(op, `output with shape ${fmtShape(input.shape)} doesn't match the broadcast shape ${fmtShape(shape)}\nHint: ${name} must broadcast to the input's shape`);
+}
+
 export function binaryCrossEntropy(input: Tensor, target: Tensor, options: { reduction?: Reduction; weight?: Tensor | null } = {}): Tensor {
   checkTensor('binaryCrossEntropy', input, 'input');
+  checkLossWeight('binaryCrossEntropy', input, options.weight, 'weight');
   const outOfRange = input.lt(0).logicalOr(input.gt(1)).logicalOr(input.ne(input)).sum().item();
   if (outOfRange) throw opError('binaryCrossEntropy', 'all elements of input should be between 0 and 1');
   return bce('binaryCrossEntropy', input, target, options.reduction, { weight: options.weight ?? null }, true);
@@ -177,12 +191,12 @@ function softplusNeg(x: Tensor): Tensor {
 
 const bceLogits = lossOp<BceLogitsParams>({
   name: 'BinaryCrossEntropyWithLogitsBackward0',
-  // Stable form: max(x, 0) - x*y + log(1 + exp(-|x|)); with posWeight pw:
-  // (1 - y) x + (1 + (pw - 1) y) (log(1 + exp(-|x|)) + max(-x, 0)).
+  // PyTorch's stable form (1 - y) x + (1 + (pw - 1) y) (log(1 + exp(-|x|)) + max(-x, 0)),
+  // pw = posWeight or 1: an infinite logit gives inf or NaN exactly where PyTorch's does
+  // (max(x, 0) - x y + ... would be inf - inf = NaN at x = inf, y = 0).
   loss: (x, y, { weight, posWeight }) => {
-    const l = posWeight
-      ? y.neg().add(1).mul(x).add(posWeight.sub(1).mul(y).add(1).mul(softplusNeg(x)))
-      : x.clamp(0, null).sub(x.mul(y)).add(x.abs().neg().exp().log1p());
+    const sp = softplusNeg(x);
+    const l = y.neg().add(1).mul(x).add(posWeight ? posWeight.sub(1).mul(y).add(1).mul(sp) : sp);
     return weight ? l.mul(weight) : l;
   },
   grads: (x, y, { weight, posWeight }) => {
@@ -197,6 +211,9 @@ export function binaryCrossEntropyWithLogits(
   target: Tensor,
   options: { reduction?: Reduction; weight?: Tensor | null; posWeight?: Tensor | null } = {},
 ): Tensor {
+  checkTensor('binaryCrossEntropyWithLogits', input, 'input');
+  checkLossWeight('binaryCrossEntropyWithLogits', input, options.weight, 'weight');
+  checkLossWeight('binaryCrossEntropyWithLogits', input, options.posWeight, 'posWeight');
   return bceLogits(
     'binaryCrossEntropyWithLogits',
     input,
@@ -368,6 +385,7 @@ const leakyReluBackward = maskedGradOp('LeakyReluBackwardBackward0');
 const leakyReluOp = unaryOp({
   gradFn: 'LeakyReluBackward0',
   code: UnaryOp.LeakyRelu,
+  floatOnlyKernel: 'leaky_relu_cpu',
   save: 'x',
   grad: (g, x, [slope]) => leakyReluBackward(g, x, x.gt(0), 1, slope),
 });
@@ -378,6 +396,7 @@ const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 const geluOp = unaryOp({
   gradFn: 'GeluBackward0',
   code: UnaryOp.Gelu,
+  floatOnlyKernel: 'GeluKernelImpl',
   save: 'x',
   // d/dx x·Φ(x) = Φ(x) + x·φ(x)
   grad: (g, x) => {
@@ -412,13 +431,17 @@ function geluTanh(x: Tensor): Tensor {
 export function gelu(x: Tensor, options: { approximate?: 'none' | 'tanh' } = {}): Tensor {
   const approximate = options.approximate ?? 'none';
   if (approximate === 'none') return geluOp(x);
-  if (approximate === 'tanh') return geluTanhOp(checkTensor('gelu', x));
+  if (approximate === 'tanh') {
+    checkKernelDType('gelu', 'GeluKernelImpl', checkTensor('gelu', x).dtype);
+    return geluTanhOp(x);
+  }
   throw opError('gelu', `approximate must be 'none' or 'tanh', got ${fmtValue(approximate)}`);
 }
 
 const siluOp = unaryOp({
   gradFn: 'SiluBackward0',
   code: UnaryOp.Silu,
+  floatOnlyKernel: 'silu_cpu',
   save: 'x',
   grad: (g, x) => {
     const s = x.sigmoid();
@@ -430,6 +453,7 @@ export const silu = (x: Tensor): Tensor => siluOp(x);
 const softplusOp = unaryOp({
   gradFn: 'SoftplusBackward0',
   code: UnaryOp.Softplus,
+  floatOnlyKernel: 'softplus_cpu',
   save: 'x',
   // sigmoid(beta x), not exp/(1 + exp): finite at any x, so the branch where does not pick
   // gets 0·finite (not 0·inf = NaN) in a second derivative.
@@ -445,6 +469,7 @@ export const softplus = (x: Tensor, beta = 1, threshold = 20): Tensor =>
 const eluOp = unaryOp({
   gradFn: 'EluBackward0',
   code: UnaryOp.Elu,
+  floatOnlyKernel: 'elu_cpu',
   save: 'x',
   // exp of min(x, 0) (strictly: 0 at x = 0, where PyTorch's second derivative is 0): exp(x)
   // overflows for large x, and the branch where does not pick would get 0·inf = NaN.

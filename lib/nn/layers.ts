@@ -2,7 +2,8 @@
 // (`Linear(in_features=3, out_features=2, bias=True)`), so printed models read the same.
 import type { Tensor } from '../tensor';
 import type { DType } from '../dtype';
-import { checkInt, fmtValue, opError, opTypeError } from '../check';
+import { checkBool, checkInt, checkShape, fmtValue, opError, opTypeError } from '../check';
+import { checkDevice, type Device } from '../device';
 import { empty } from '../ops/creation';
 import { Module } from './module';
 import { Parameter } from './parameter';
@@ -12,6 +13,8 @@ import { resetLinear_ } from './init';
 export interface LinearOptions {
   bias?: boolean;
   dtype?: DType;
+  /** 'cpu', the only device of this build (others are errors, as for tensors). */
+  device?: string | Device;
 }
 
 /** y = x W^T + b, W of shape [outFeatures, inFeatures], initialised as PyTorch does. */
@@ -25,7 +28,10 @@ export class Linear extends Module {
     super();
     this.inFeatures = checkInt('Linear', 'inFeatures', inFeatures, 0);
     this.outFeatures = checkInt('Linear', 'outFeatures', outFeatures, 0);
+    checkShape('Linear', [outFeatures, inFeatures]); // the weight's shape, checked here to name Linear
     const dtype = options.dtype ?? 'float32';
+    if (options.bias !== undefined) checkBool('Linear', 'bias', options.bias);
+    if (options.device !== undefined) checkDevice('Linear', options.device);
     this.weight = new Parameter(empty([outFeatures, inFeatures], { dtype }));
     this.bias = options.bias ?? true ? new Parameter(empty([outFeatures], { dtype })) : null;
     this.resetParameters();

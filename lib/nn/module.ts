@@ -11,6 +11,8 @@ import { Tensor } from '../tensor';
 import { fmtShape, fmtValue, opError, opTypeError } from '../check';
 import { sameShape } from '../layout';
 import { noGrad } from '../autograd/grad_mode';
+import { isFloating, type DType } from '../dtype';
+import { toTarget, type Device } from '../device';
 import { Parameter, zeroGrads } from './parameter';
 
 /** Parameter and buffer tensors by dotted name ("fc1.weight"), in registration order. */
@@ -166,12 +168,48 @@ export class Module {
     return this;
   }
 
+  /** Moves the parameters, their gradients and the buffers to shared memory, in place
+   * (Tensor.shareMemory_), so that worker threads train or read them without copies
+   * (PyTorch's share_memory). Returns this. */
+  shareMemory(): this {
+    for (const p of this.parameters()) {
+      p.shareMemory_();
+      p.grad?.shareMemory_();
+    }
+    for (const b of this.buffers()) b.shareMemory_();
+    return this;
+  }
+
   // ---- modes and gradients ----------------------------------------------------------------
 
   /** Sets training mode on this module and all below it; returns this. */
   train(mode = true): this {
     if (typeof mode !== 'boolean') throw opTypeError('train', `mode must be a boolean, got ${fmtValue(mode)}`);
     for (const m of this.modules()) m.training = mode;
+    return this;
+  }
+
+  /** PyTorch's module.to: to('cpu') or to(tg.device('cpu')) checks the device (the CPU is
+   * the only one in this build); to('float64') or to({dtype}) casts the floating-point
+   * parameters (and their gradients) in place, keeping the Parameter objects an optimizer
+   * holds, and the floating-point buffers. Returns this. */
+  to(target: DType | Device | string | { dtype?: DType; device?: Device | string }): this {
+    const dtype = toTarget('Module.to', target);
+    if (dtype === undefined) return this;
+    if (!isFloating(dtype)) {
+      throw opTypeError('Module.to', `nn.Module.to only accepts floating point dtypes, but got desired dtype=${dtype}`);
+    }
+    noGrad(() => {
+      for (const p of this.parameters()) {
+        if (!isFloating(p.dtype) || p.dtype === dtype) continue;
+        const grad = p.grad;
+        p._adopt(p.detach().to(dtype));
+        if (grad !== null) p.grad = grad.to(dtype);
+      }
+      for (const m of this.modules()) {
+        for (const [name, b] of m.ownBuffers(false)) if (isFloating(b.dtype)) (m as unknown as Record<string, Tensor>)[name] = b.to(dtype);
+      }
+    });
     return this;
   }
 
@@ -199,8 +237,11 @@ export class Module {
 
   /** Copies a state dict into the parameters and buffers (casting dtypes as PyTorch's
    * copy_ does). Nothing is copied unless every key and shape checks out. With strict
-   * (the default), missing and unexpected keys are errors; shape mismatches always are. */
-  loadStateDict(stateDict: StateDict, options: { strict?: boolean } = {}): LoadStateDictResult {
+   * (the default), missing and unexpected keys are errors; shape mismatches always are.
+   * With assign (PyTorch's assign=True), nothing is copied: each parameter and buffer
+   * takes the state dict tensor's storage (same dtype required), so a state dict of
+   * shared tensors received in a worker makes the module train the shared memory. */
+  loadStateDict(stateDict: StateDict, options: { strict?: boolean; assign?: boolean } = {}): LoadStateDictResult {
     const op = 'loadStateDict';
     if (stateDict === null || typeof stateDict !== 'object' || stateDict instanceof Tensor) {
       throw opTypeError(op, `expected a record of tensors (from stateDict() or tg.load), got ${fmtValue(stateDict)}`);
@@ -224,6 +265,8 @@ export class Module {
           `size mismatch for ${key}: copying a param with shape ${fmtShape(src.shape)} from checkpoint, ` +
             `the shape in current model is ${fmtShape(target.shape)}.`,
         );
+      } else if (options.assign && src.dtype !== target.dtype) {
+        errors.push(`dtype mismatch for ${key}: assigning a ${src.dtype} tensor to a ${target.dtype} one (assign shares memory, it cannot cast).`);
       } else {
         copies.push([target, src]);
       }
@@ -231,9 +274,13 @@ export class Module {
     if (errors.length) {
       throw opError(op, `Error(s) in loading state_dict for ${this.constructor.name}:\n\t${errors.join('\n\t')}`);
     }
-    noGrad(() => {
-      for (const [target, src] of copies) target.copy_(src);
-    });
+    if (options.assign) {
+      for (const [target, src] of copies) target.data = src;
+    } else {
+      noGrad(() => {
+        for (const [target, src] of copies) target.copy_(src);
+      });
+    }
     return { missingKeys, unexpectedKeys };
   }
 

@@ -2,15 +2,17 @@
 import { Tensor, type NestedArray } from '../tensor';
 import { dtypeOfArray, isDType, isFloating, type DType, type TypedArray } from '../dtype';
 import { Storage } from '../storage';
-import { checkInt32Value, checkShape, checkNumber, fmtShape, fmtValue, opError, opTypeError } from '../check';
+import { MAX_DIMS, checkBool, checkInt32Value, checkShape, checkNumber, fmtShape, fmtValue, opError, opTypeError } from '../check';
 import { contiguousStrides, numelOf, shapeArgs } from '../layout';
 import * as kernels from '../backend';
 import { checkTensor, cloneDetached } from './movement';
+import { checkDevice, type Device } from '../device';
 
 export interface CreationOptions {
   dtype?: DType;
   requiresGrad?: boolean;
-  device?: unknown;
+  /** 'cpu' (or a tg.Device): the only device of this build; others are errors. */
+  device?: string | Device;
 }
 
 export function checkOptions(op: string, options: unknown): CreationOptions {
@@ -20,6 +22,8 @@ export function checkOptions(op: string, options: unknown): CreationOptions {
   if (o.dtype !== undefined && !isDType(o.dtype)) {
     throw opTypeError(op, `unknown dtype ${fmtValue(o.dtype)} (expected 'float32', 'float64', 'int32' or 'bool')`);
   }
+  if (o.requiresGrad !== undefined) checkBool(op, 'requiresGrad', o.requiresGrad);
+  if (o.device !== undefined) checkDevice(op, o.device);
   return o;
 }
 
@@ -45,7 +49,7 @@ export function shapeAndOptions(op: string, args: unknown[]): [number[], Creatio
 
 function filled(op: string, shape: number[], dtype: DType, value: number): Tensor {
   if (dtype === 'int32') checkInt32Value(op, value);
-  const t = Tensor._empty(shape, dtype);
+  const t = Tensor._empty(shape, dtype, op);
   if (value !== 0) kernels.fill(t, value);
   return t;
 }
@@ -54,9 +58,13 @@ function filled(op: string, shape: number[], dtype: DType, value: number): Tenso
 
 function inferShape(data: unknown): number[] {
   const shape: number[] = [];
+  const outer: unknown[] = []; // the arrays walked through, to tell a cycle from deep nesting
   let x = data;
   while (Array.isArray(x)) {
+    if (outer.includes(x)) throw opError('tensor', `the nested array is cyclic: data${'[0]'.repeat(shape.length)} is data${'[0]'.repeat(outer.indexOf(x))}`);
+    outer.push(x);
     shape.push(x.length);
+    if (shape.length > MAX_DIMS) break; // too many already: checkShape says so
     x = x[0];
   }
   return shape;
@@ -86,7 +94,7 @@ function flatten(data: unknown, shape: number[]): { values: number[]; allBool: b
 
 function fromValues(op: string, values: ArrayLike<number>, shape: number[], dtype: DType): Tensor {
   if (dtype === 'int32') for (let i = 0; i < values.length; ++i) checkInt32Value(op, values[i]);
-  const storage = Storage.allocate(dtype, values.length);
+  const storage = Storage.allocate(dtype, values.length, false, { op, shape });
   const data = storage.view(0, values.length);
   if (dtype === 'int32') for (let i = 0; i < values.length; ++i) data[i] = Math.trunc(values[i]);
   else if (dtype === 'bool') for (let i = 0; i < values.length; ++i) data[i] = values[i] ? 1 : 0;

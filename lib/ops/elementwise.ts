@@ -5,12 +5,12 @@ import { Tensor, type TensorOrScalar } from '../tensor';
 import { isDType, isFloating, numberDType, resultType, type DType, type PromotionOperand } from '../dtype';
 import { defineOp } from '../autograd/function';
 import { gradMode } from '../autograd/grad_mode';
-import { checkInt32Value, fmtValue, is, opTypeError, optional, required, type Param } from '../check';
+import { checkBool, checkInt32Value, checkKernelDType, checkNumber, fmtValue, is, opError, opTypeError, optional, required, type Param } from '../check';
 import { broadcastShapes } from '../layout';
 import * as kernels from '../backend';
 import { BinaryOp, Trait, UNARY_OPS, UNARY_TRAITS, UnaryOp } from '../native/binding';
 import { defineSpec, functionsOf, installMethods, type MethodsFor, type SpecsFor } from './registry';
-import { checkTensor } from './movement';
+import { checkTensor, cloneDetached } from './movement';
 
 export { isDType as isDTypeName };
 
@@ -105,22 +105,34 @@ function addSubOp(name: string, op: 'add' | 'sub', code: number) {
 const addOp = addSubOp('AddBackward0', 'add', BinaryOp.Add);
 const subOp = addSubOp('SubBackward0', 'sub', BinaryOp.Sub);
 
-function alphaOf(op: string, options?: { alpha?: number }): number {
+function alphaOf(op: string, options: { alpha?: number } | undefined, dtype: DType): number {
   const alpha = options?.alpha ?? 1;
+  if (alpha === 1) return alpha;
   if (typeof alpha !== 'number') throw opTypeError(op, `alpha must be a number, got ${fmtValue(alpha)}`);
+  if (!Number.isInteger(alpha) && !isFloating(dtype)) {
+    throw opTypeError(op, `For integral input tensors, argument alpha must not be a floating point number.\nHint: convert a tensor to float first, e.g. x.float().${op}(y, {alpha: ${alpha}})`);
+  }
   return alpha;
 }
 
 /** a + alpha * b */
 export function add(a: Tensor, b: TensorOrScalar, options?: { alpha?: number }): Tensor {
-  const [x, y] = prepare('add', a, b);
-  return addOp(x, y, alphaOf('add', options));
+  const [x, y, dtype] = prepare('add', a, b);
+  return addOp(x, y, alphaOf('add', options, dtype));
 }
 
-/** a - alpha * b */
+/** a - alpha * b (PyTorch refuses it for a bool operand). */
 export function sub(a: Tensor, b: TensorOrScalar, options?: { alpha?: number }): Tensor {
-  const [x, y] = prepare('sub', a, b);
-  return subOp(x, y, alphaOf('sub', options));
+  if (a?.dtype === 'bool' || (b instanceof Tensor && b.dtype === 'bool')) {
+    throw opTypeError(
+      'sub',
+      a?.dtype === 'bool' && b instanceof Tensor && b.dtype === 'bool'
+        ? 'Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.\nHint: a.logicalAnd(b.logicalNot()) or a.ne(b) combines masks.'
+        : 'Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.\nHint: x.logicalNot() inverts a mask; x.float() converts it to numbers.',
+    );
+  }
+  const [x, y, dtype] = prepare('sub', a, b);
+  return subOp(x, y, alphaOf('sub', options, dtype));
 }
 
 // As PyTorch, each operand is saved for the other's gradient (so an in-place change to
@@ -236,19 +248,31 @@ const powBaseOp = defineOp({
   },
 });
 
-/** x ** e: e a number or a tensor; tg.pow(number, tensor) for a number base. */
+/** x ** e: e a number or a tensor; tg.pow(number, tensor) for a number base. The result
+ * dtype is PyTorch's promotion of both (an integer base and exponent stay integer). */
 export function pow(x: TensorOrScalar, e: TensorOrScalar): Tensor {
   if (typeof x === 'number') {
     const et = checkTensor('pow', e, 'exponent');
-    const dtype = isFloating(et.dtype) ? et.dtype : 'float32';
+    const dtype = resultType([promotion(et), promotion(x)]);
+    if (!isFloating(dtype)) return integerPow(x, et, dtype);
     return powBaseOp(x, castTo(et, dtype) as Tensor);
   }
   const [a, b, dtype] = prepare('pow', x, e);
   if (!isFloating(dtype)) {
-    // Integer powers: computed in float64, exact for results below 2^53.
-    return toDType(pow(toDType(a, 'float64'), typeof b === 'number' ? b : toDType(b, 'float64')), dtype);
+    if (typeof b === 'number' && b < 0) {
+      throw opError('pow', 'Integers to negative integer powers are not allowed.\nHint: convert the base to a float tensor first, e.g. x.float().pow(-1)');
+    }
+    return integerPow(a, b, dtype);
   }
   return typeof b === 'number' ? powScalarOp(a, b) : powTensorOp(a, b);
+}
+
+/** Integer powers, computed in float64 (exact for results below 2^53). As PyTorch's integer
+ * pow, a negative exponent gives 0 except for a base of ±1: 0 ** -1 is 0 (float64 gives inf). */
+function integerPow(a: TensorOrScalar, b: TensorOrScalar, dtype: DType): Tensor {
+  const asFloat64 = (v: TensorOrScalar) => (typeof v === 'number' ? v : toDType(v, 'float64'));
+  const r = pow(asFloat64(a), asFloat64(b));
+  return toDType(where(r.abs().lt(Infinity), r, 0), dtype);
 }
 
 function extremeOp(op: string, name: string, code: number, loses: 'lt' | 'gt') {
@@ -273,12 +297,21 @@ function extremeOp(op: string, name: string, code: number, loses: 'lt' | 'gt') {
 const maximumOp = extremeOp('maximum', 'MaximumBackward0', BinaryOp.Maximum, 'lt');
 const minimumOp = extremeOp('minimum', 'MinimumBackward0', BinaryOp.Minimum, 'gt');
 
+/** Two bool tensors: or/and, computed on int32 (bool arithmetic is refused by prepare). */
+function boolExtreme(a: unknown, b: unknown, fn: (a: Tensor, b: Tensor) => Tensor): Tensor | null {
+  return a instanceof Tensor && b instanceof Tensor && a.dtype === 'bool' && b.dtype === 'bool' ? toDType(fn(toDType(a, 'int32'), toDType(b, 'int32')), 'bool') : null;
+}
+
 export function maximum(a: Tensor, b: TensorOrScalar): Tensor {
+  const both = boolExtreme(a, b, maximum);
+  if (both) return both;
   const [x, y, dtype] = prepare('maximum', a, b);
   return maximumOp(x, y instanceof Tensor ? y : full0d(y, dtype));
 }
 
 export function minimum(a: Tensor, b: TensorOrScalar): Tensor {
+  const both = boolExtreme(a, b, minimum);
+  if (both) return both;
   const [x, y, dtype] = prepare('minimum', a, b);
   return minimumOp(x, y instanceof Tensor ? y : full0d(y, dtype));
 }
@@ -298,15 +331,20 @@ export function zerosLike(x: Tensor): Tensor {
 /** The tensor a method is called on (every op's first parameter). */
 export const input = required('input', (v, op, name) => checkTensor(op, v, name));
 
-/** A unary kernel op's input: floating tensors as they are; int32 (and bool, as int32)
- * where the op's table row allows int (native/ops.table), float32 otherwise. */
-function unaryInput(code: number, x: Tensor): Tensor {
+/** A unary kernel op's input: floating tensors as they are; int32 where the op's table row
+ * allows int (native/ops.table); float32 otherwise, unless the op is float-only in PyTorch
+ * (`floatOnlyKernel`: its error). Bool inputs follow `def.bool`. */
+function unaryInput(name: string, def: UnaryDef, x: Tensor): Tensor {
   if (isFloating(x.dtype)) return x;
-  if ((UNARY_TRAITS[code] & Trait.int) === 0) return toDType(x, 'float32');
+  if (def.floatOnlyKernel) checkKernelDType(name, def.floatOnlyKernel, x.dtype);
+  if (x.dtype === 'bool' && def.bool === 'identity') return x;
+  if (x.dtype === 'bool' && def.bool !== undefined) throw opTypeError(name, def.bool);
+  if ((UNARY_TRAITS[def.code] & Trait.int) === 0) return toDType(x, 'float32');
   return x.dtype === 'bool' ? toDType(x, 'int32') : x;
 }
 
 function unaryKernel(code: number, x: Tensor, p0: number, p1: number): Tensor {
+  if (x.dtype === 'bool') return cloneDetached(x); // an op whose `bool` is 'identity'
   const out = Tensor._output(x.shape.slice(), x.dtype);
   kernels.unary(code, out, x, p0, p1);
   return out;
@@ -319,6 +357,12 @@ export interface UnaryDef {
   save: 'x' | 'out' | null;
   /** The gradient given g, the saved tensor and the op's scalar parameters. */
   grad: (g: Tensor, saved: Tensor, params: [number, number]) => Tensor;
+  /** PyTorch's kernel name, for ops it runs on floating tensors only: an integer or bool
+   * input is then its error. Without it, integer inputs are promoted to float32 (exp, sigmoid). */
+  floatOnlyKernel?: string;
+  /** For an int op on a bool tensor: PyTorch's error message, or 'identity' (a copy, as
+   * sign); by default bool is computed as int32. */
+  bool?: string | 'identity';
 }
 
 interface UnarySaved {
@@ -333,7 +377,7 @@ function unarySpec<F extends (input: Tensor, ...rest: any[]) => Tensor>(name: st
     name,
     gradFn: def.gradFn,
     params: [input, ...params],
-    prepare: (x: Tensor, p0 = 0, p1 = 0) => [unaryInput(def.code, x), p0, p1],
+    prepare: (x: Tensor, p0 = 0, p1 = 0) => [unaryInput(name, def, x), p0, p1],
     forward: (x, p0, p1) => unaryKernel(def.code, x, p0, p1),
     // An op that saves nothing can run backward twice without retainGraph (as PyTorch's neg).
     save: def.save === null ? undefined : (out, x, p0, p1) => ({ s: def.save === 'x' ? x : out, p0, p1 }),
@@ -462,9 +506,23 @@ export interface ElementwiseFns {
 }
 
 export const elementwiseOps: SpecsFor<ElementwiseFns> = {
-  neg: unarySpec('neg', { gradFn: 'NegBackward0', code: UnaryOp.Neg, save: null, grad: (g) => g.neg() }),
-  abs: unarySpec('abs', { gradFn: 'AbsBackward0', code: UnaryOp.Abs, save: 'x', grad: (g, x) => g.mul(x.sign()) }),
-  sign: unarySpec('sign', { gradFn: 'SignBackward0', code: UnaryOp.Sign, save: null, grad: (g) => zerosLike(g) }),
+  neg: unarySpec('neg', {
+    gradFn: 'NegBackward0',
+    code: UnaryOp.Neg,
+    save: null,
+    grad: (g) => g.neg(),
+    bool:
+      'Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or ' +
+      '`logical_not()` operator instead.\nHint: x.logicalNot() inverts a mask.',
+  }),
+  abs: unarySpec('abs', {
+    gradFn: 'AbsBackward0',
+    code: UnaryOp.Abs,
+    save: 'x',
+    grad: (g, x) => g.mul(x.sign()),
+    bool: `"abs_cpu" not implemented for 'Bool'\nHint: a bool tensor is its own absolute value; convert first if you need numbers, e.g. x.int()`,
+  }),
+  sign: unarySpec('sign', { gradFn: 'SignBackward0', code: UnaryOp.Sign, save: null, grad: (g) => zerosLike(g), bool: 'identity' }),
   exp: unarySpec('exp', { gradFn: 'ExpBackward0', code: UnaryOp.Exp, save: 'out', grad: (g, y) => g.mul(y) }),
   log: unarySpec('log', { gradFn: 'LogBackward0', code: UnaryOp.Log, save: 'x', grad: (g, x) => g.div(x) }),
   sqrt: unarySpec('sqrt', { gradFn: 'SqrtBackward0', code: UnaryOp.Sqrt, save: 'out', grad: (g, y) => g.div(y.mul(2)) }),
@@ -494,7 +552,11 @@ export const elementwiseOps: SpecsFor<ElementwiseFns> = {
   relu: defineSpec({
     name: 'relu',
     params: [input],
-    forward: (x: Tensor) => (x.dtype === 'int32' ? clampInt(x, 0, null) : reluFloat(x)),
+    forward: (x: Tensor) => {
+      if (x.dtype === 'int32') return clampInt(x, 0, null);
+      if (x.dtype === 'bool') throw opTypeError('relu', 'Boolean inputs not supported for relu\nHint: a mask is already >= 0; convert it if you need numbers, e.g. x.float()');
+      return reluFloat(x);
+    },
   }),
   square: defineSpec({ name: 'square', params: [input], forward: (x: Tensor) => pow(x, 2) }),
   clamp: defineSpec({
@@ -574,8 +636,18 @@ export interface CloseOptions {
 
 /** Elementwise |a - b| <= atol + rtol * |b| (equal infinities are close; NaN only with equalNan). */
 export function isclose(a: Tensor, b: TensorOrScalar, options: CloseOptions = {}): Tensor {
+  return closeness('isclose', a, b, options);
+}
+
+/** isclose, with errors naming `op` (the call the user made: isclose or allclose). */
+function closeness(op: string, a: Tensor, b: TensorOrScalar, options: CloseOptions): Tensor {
   const { rtol = 1e-5, atol = 1e-8, equalNan = false } = options;
-  checkTensor('isclose', a);
+  checkTensor(op, a);
+  if (b instanceof Tensor) broadcastShapes(op, a.shape, b.shape);
+  else checkNumber(op, 'other', b);
+  checkNumber(op, 'rtol', rtol);
+  checkNumber(op, 'atol', atol);
+  checkBool(op, 'equalNan', equalNan);
   const close = a.eq(b).logicalOr(a.sub(b).abs().le(b instanceof Tensor ? b.abs().mul(rtol).add(atol) : Math.abs(b) * rtol + atol));
   if (!equalNan) return close;
   const bIsNan = b instanceof Tensor ? b.ne(b) : Number.isNaN(b);
@@ -584,5 +656,5 @@ export function isclose(a: Tensor, b: TensorOrScalar, options: CloseOptions = {}
 
 /** Whether every element is close (torch.allclose). */
 export function allclose(a: Tensor, b: TensorOrScalar, options: CloseOptions = {}): boolean {
-  return isclose(a, b, options).logicalNot().sum().item() === 0;
+  return closeness('allclose', a, b, options).logicalNot().sum().item() === 0;
 }

@@ -142,11 +142,21 @@ const indexSelectOp = defineOp({
   },
 });
 
+/** A bool tensor goes through the index kernels as int32 (they take no bool). */
+function viaInt32(x: Tensor, fn: (x: Tensor) => Tensor): Tensor {
+  return fn(x.to('int32')).to('bool');
+}
+
 export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   checkTensor('indexSelect', x);
+  if (x.dtype === 'bool') return viaInt32(x, (xi) => indexSelect(xi, dim, index));
   const idx = checkIndex('indexSelect', index);
   if (idx.ndim > 1) throw opError('indexSelect', `index_select(): Index is supposed to be a vector (got shape ${fmtShape(idx.shape)})`);
-  if (x.ndim === 0) return indexSelect(x.reshape(1), 0, idx).reshape(idx.ndim === 0 ? [] : [idx.numel()]);
+  if (x.ndim === 0) {
+    // As PyTorch: a 0-d tensor gives its element, 0-d, for any non-empty index of zeros.
+    if (idx.numel() === 0) throw opError('indexSelect', 'the index into a 0-d tensor must not be empty');
+    return indexSelect(x.reshape(1), 0, idx.reshape(-1).narrow(0, 0, 1)).reshape([]);
+  }
   const d = normDim('indexSelect', dim, x.ndim);
   checkIndexValues('indexSelect', idx, x, d);
   return indexSelectOp(x, d, idx);
@@ -172,8 +182,10 @@ const gatherOp = defineOp({
 
 export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   checkTensor('gather', x);
+  if (x.dtype === 'bool') return viaInt32(x, (xi) => gather(xi, dim, index));
   const idx = checkIndex('gather', index);
-  if (x.ndim === 0 && idx.ndim === 0) return gather(x.reshape(1), 0, idx.reshape(1)).reshape([]);
+  // A 0-d input takes a 0-d or 1-d index (PyTorch views both as 1-d); the result has the index's shape.
+  if (x.ndim === 0 && idx.ndim <= 1) return gather(x.reshape(1), 0, idx.reshape(-1)).reshape(idx.shape.slice());
   const d = normDim('gather', dim, x.ndim);
   if (idx.ndim !== x.ndim) {
     throw opError('gather', `Index tensor must have the same number of dimensions as input tensor (${fmtShape(idx.shape)} vs ${fmtShape(x.shape)})`);

@@ -12,7 +12,9 @@ import * as kernels from '../backend';
 import { checkTensor, clone, cloneDetached } from './movement';
 import { zerosLike } from './elementwise';
 
-function checkWritable(op: string, self: Tensor): void {
+/** `sameValueEverywhere`: the op writes one value to every element (fill_, zero_), which
+ * PyTorch allows on a tensor whose elements share memory (an expanded one). */
+function checkWritable(op: string, self: Tensor, sameValueEverywhere = false): void {
   if (gradMode.enabled) {
     if (self.isLeaf && self.requiresGrad) {
       throw opError(
@@ -30,7 +32,7 @@ function checkWritable(op: string, self: Tensor): void {
     }
   }
   // Broadcast views (stride 0 over a dim of size > 1) would receive several writes per element.
-  if (self.shape.some((s, i) => s > 1 && self._strides[i] === 0)) {
+  if (!sameValueEverywhere && self.shape.some((s, i) => s > 1 && self._strides[i] === 0)) {
     throw opError(
       op,
       'unsupported operation: more than one element of the written-to tensor refers to a single memory location. ' +
@@ -55,7 +57,10 @@ function writeResult(op: string, self: Tensor, result: Tensor, selfIsOther = fal
   if (!selfIsOther) node?.preserveSaved(self, clone);
   kernels.copy(self, result);
   self._version.value++;
-  if (node) self._setGradFn(node);
+  if (node) {
+    node.savedOutputBecomes(result, self);
+    self._setGradFn(node);
+  }
   return self;
 }
 
@@ -119,7 +124,7 @@ export function fillInPlace<T extends Tensor>(self: T, op: 'zero_' | 'fill_', va
   checkTensor(op, self, 'self');
   if (typeof value !== 'number' && typeof value !== 'boolean') throw opTypeError(op, `value must be a number, got ${typeof value}`);
   if (self.dtype === 'int32') checkInt32Value(op, Number(value));
-  checkWritable(op, self);
+  checkWritable(op, self, true);
   if (recording(self)) return writeResult(op, self, FILL_OPS[op](self, Number(value))) as T;
   kernels.fill(self, Number(value));
   self._version.value++;
@@ -145,7 +150,8 @@ export function copyInPlace<T extends Tensor>(self: T, src: Tensor): T {
   const lead = self.ndim - src.ndim;
   const ok = lead >= 0 && src.shape.every((s, i) => s === 1 || s === self.shape[lead + i]);
   if (!ok) throw opError('copy_', `the source of shape ${fmtShape(src.shape)} cannot be broadcast to ${fmtShape(self.shape)}`);
-  if (recording(self, src)) return writeResult('copy_', self, copyFrom(self, src)) as T;
+  // Into an integer or bool tensor nothing is recorded: the copy cannot carry a gradient.
+  if (isFloating(self.dtype) && recording(self, src)) return writeResult('copy_', self, copyFrom(self, src)) as T;
   kernels.copy(self, src._storage === self._storage ? cloneDetached(src) : src);
   self._version.value++;
   return self;

@@ -3,14 +3,13 @@
 // The native GEMM takes strides, so transposed operands are never copied. PyTorch names
 // the grad_fn after the path it takes, so the name depends on the operand ranks.
 import { Tensor } from '../tensor';
-import { resultType } from '../dtype';
+import { isFloating, scalarTypeName } from '../dtype';
 import { defineOp } from '../autograd/function';
 import { fmtShape, opError, opTypeError } from '../check';
 import { broadcastShapes, contiguousStrides } from '../layout';
 import * as kernels from '../backend';
 import { BinaryOp } from '../native/binding';
 import { checkTensor } from './movement';
-import { toDType } from './elementwise';
 
 /** Views a as [.., M, K] and b as [.., K, N] (1-D operands get a size-1 dim). */
 function asMatrices(a: Tensor, b: Tensor): [Tensor, Tensor] {
@@ -89,26 +88,39 @@ const mmOp = matmulOp('MmBackward0');
 const batchedOp = matmulOp('UnsafeViewBackward0');
 const matBatchedOp = matmulOp('CloneBackward0');
 
+/** As PyTorch, a matrix product never promotes: both operands have one floating dtype
+ * (PyTorch's messages; integer products are not supported here). */
+export function checkMatmulDTypes(op: string, x: Tensor, y: Tensor): void {
+  if (x.dtype === y.dtype && isFloating(x.dtype)) return;
+  const hint = `\nHint: convert the operands to one floating dtype first, e.g. b.to(a.dtype) or a.float()`;
+  if (x.dtype === 'bool' || (x.dtype === y.dtype && x.dtype !== 'int32')) {
+    const kernel = x.ndim === 1 && y.ndim === 1 ? 'dot' : y.ndim === 1 ? 'addmv_impl_cpu' : 'addmm_impl_cpu_';
+    throw opTypeError(op, `"${kernel}" not implemented for 'Bool'${hint}`);
+  }
+  if (x.dtype !== y.dtype) {
+    throw opTypeError(
+      op,
+      (x.ndim === 1 && y.ndim === 1
+        ? `dot : expected both vectors to have same dtype, but found ${scalarTypeName(x.dtype)} and ${scalarTypeName(y.dtype)}`
+        : `expected scalar type ${scalarTypeName(x.dtype)} but found ${scalarTypeName(y.dtype)}`) + hint,
+    );
+  }
+  throw opTypeError(op, `expected floating point tensors, got ${x.dtype} and ${y.dtype} (convert with .float())`);
+}
+
 function prepare(op: string, a: unknown, b: unknown): [Tensor, Tensor] {
   const x = checkTensor(op, a, 'self');
   const y = checkTensor(op, b, 'other');
   if (x.ndim === 0 || y.ndim === 0) {
     throw opError(op, `both arguments to matmul need to be at least 1D, but they are ${x.ndim}D and ${y.ndim}D`);
   }
-  let dtype = resultType([
-    { dtype: x.dtype, rank: 'dim' },
-    { dtype: y.dtype, rank: 'dim' },
-  ]);
-  if (dtype === 'int32' || dtype === 'bool') {
-    throw opTypeError(op, `expected floating point tensors, got ${x.dtype} and ${y.dtype} (convert with .float())`);
-  }
+  checkMatmulDTypes(op, x, y);
   const k1 = x.shape[x.ndim - 1];
   const k2 = y.ndim === 1 ? y.shape[0] : y.shape[y.ndim - 2];
   if (k1 !== k2) {
     throw opError(op, `shapes ${fmtShape(x.shape)} and ${fmtShape(y.shape)} cannot be multiplied (${k1} != ${k2})`);
   }
-  dtype = dtype === 'float64' ? 'float64' : 'float32';
-  return [x.dtype === dtype ? x : toDType(x, dtype), y.dtype === dtype ? y : toDType(y, dtype)];
+  return [x, y];
 }
 
 /** PyTorch's matmul: dot, matrix-vector, matrix-matrix or batched (broadcast) product. */
@@ -153,7 +165,8 @@ export function addmm(bias: Tensor, a: Tensor, b: Tensor): Tensor {
   if (x.ndim !== 2 || y.ndim !== 2) throw opError('addmm', `expected 2-D matrices, got ${fmtShape(x.shape)} and ${fmtShape(y.shape)}`);
   const c = checkTensor('addmm', bias, 'input');
   broadcastShapes('addmm', c.shape, [x.shape[0], y.shape[1]]);
-  return addmmOp(c.dtype === x.dtype ? c : toDType(c, x.dtype), x, y);
+  if (c.dtype !== x.dtype) throw opTypeError('addmm', `self and mat2 must have the same dtype\nHint: convert the bias, e.g. bias.to(${JSON.stringify(x.dtype)})`);
+  return addmmOp(c, x, y);
 }
 
 const tOp = defineOp({

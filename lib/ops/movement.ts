@@ -142,6 +142,7 @@ export const transposeOp = defineOp({
   name: 'TransposeBackward0',
   forward: (ctx, x: Tensor, d0: number, d1: number) => {
     ctx.info = [d0, d1];
+    if (x.ndim === 0) return x._view([], [], x._offset); // dims 0 and -1 of a 0-d tensor: itself
     const shape = x.shape.slice();
     const strides = x._strides.slice();
     [shape[d0], shape[d1]] = [shape[d1], shape[d0]];

@@ -87,7 +87,7 @@ function floatDType(op: string, options: CreationOptions): DType {
 /** Uniform values in [0, 1): rand(2, 3), rand([2, 3], {dtype, generator, requiresGrad}). */
 export function rand(...args: (number | number[] | RandomCreationOptions)[]): Tensor {
   const [shape, opts] = randomShapeAndOptions('rand', args);
-  const out = Tensor._empty(shape, floatDType('rand', opts));
+  const out = Tensor._empty(shape, floatDType('rand', opts), 'rand');
   draw('rand', RandomOp.Uniform, out, opts, 0, 1);
   return finish('rand', out, opts);
 }
@@ -95,7 +95,7 @@ export function rand(...args: (number | number[] | RandomCreationOptions)[]): Te
 /** Standard normal values: randn(2, 3), randn([2, 3], {dtype, generator, requiresGrad}). */
 export function randn(...args: (number | number[] | RandomCreationOptions)[]): Tensor {
   const [shape, opts] = randomShapeAndOptions('randn', args);
-  const out = Tensor._empty(shape, floatDType('randn', opts));
+  const out = Tensor._empty(shape, floatDType('randn', opts), 'randn');
   draw('randn', RandomOp.Normal, out, opts, 0, 1);
   return finish('randn', out, opts);
 }

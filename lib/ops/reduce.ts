@@ -5,7 +5,7 @@ import { Tensor } from '../tensor';
 import { isFloating, type DType } from '../dtype';
 import { defineOp } from '../autograd/function';
 import { isGradEnabled } from '../autograd/grad_mode';
-import { checkFloatDType, checkInt, fmtShape, fmtValue, normDim, normDims, opError, opTypeError } from '../check';
+import { checkFloatDType, checkInt, checkKernelDType, fmtShape, fmtValue, normDim, normDims, opError, opTypeError } from '../check';
 import { contiguousStrides } from '../layout';
 import * as kernels from '../backend';
 import { BinaryOp, Group, IndexOp, ReduceOp, SoftmaxOp } from '../native/binding';
@@ -156,7 +156,8 @@ const minAllOp = extremeOp('MinBackward1', ReduceOp.Min, true);
 
 function extreme(op: string, fn: (x: Tensor, r: Reduction) => Tensor, x: Tensor, dim: ReduceDims, keepdim?: boolean): Tensor {
   checkTensor(op, x);
-  if (x.dtype === 'bool') throw opTypeError(op, 'not implemented for bool tensors');
+  // Bool extremes are any/all: computed on int32 (the kernels take no bool), as bool.
+  if (x.dtype === 'bool') return toDType(extreme(op, fn, toDType(x, 'int32'), dim, keepdim), 'bool');
   const r = reduction(op, x, dim, checkKeepdim(op, keepdim));
   checkNonEmpty(op, x, r);
   return fn(x, r);
@@ -215,6 +216,10 @@ const minDimOp = selectingOp('MinBackward0');
 
 function extremeDim(op: string, x: Tensor, dim: number, keepdim: boolean | undefined, isMax: boolean): ValuesIndices {
   checkTensor(op, x);
+  if (x.dtype === 'bool') {
+    const { values, indices } = extremeDim(op, toDType(x, 'int32'), dim, keepdim, isMax);
+    return new ValuesIndices(toDType(values, 'bool'), indices);
+  }
   const r = reduction(op, x, dim, checkKeepdim(op, keepdim));
   checkNonEmpty(op, x, r);
   if (x.ndim === 0) return new ValuesIndices(x.clone(), Tensor._empty([], 'int32'));
@@ -226,6 +231,7 @@ export const minDim = (x: Tensor, dim: number, keepdim?: boolean): ValuesIndices
 
 function argExtreme(op: string, code: number, x: Tensor, dim: number | null | undefined, keepdim?: boolean): Tensor {
   checkTensor(op, x);
+  if (x.dtype === 'bool') checkKernelDType(op, `${op}_cpu`, x.dtype);
   const kd = checkKeepdim(op, keepdim);
   if (dim === null || dim === undefined) {
     checkNonEmptyAll(op, x);
@@ -382,6 +388,8 @@ const normOp = defineOp({
     let out: Tensor;
     if (p === 2) out = x.mul(x).sum(r.dims, kd).sqrt();
     else if (p === 1) out = a.sum(r.dims, kd);
+    // The ±inf norm of no elements is 0, as PyTorch's (amax/amin of nothing is an error).
+    else if ((p === Infinity || p === -Infinity) && r.count === 0) out = Tensor._empty(r.outShape, x.dtype);
     else if (p === Infinity) out = a.amax(r.dims, kd);
     else if (p === -Infinity) out = a.amin(r.dims, kd);
     else if (p === 0) out = a.ne(0).to(x.dtype).sum(r.dims, kd);
@@ -481,9 +489,11 @@ function softmaxLike(op: string, fn: typeof softmaxOp, x: Tensor, dim: number): 
   checkTensor(op, x);
   if (dim === undefined || dim === null) throw opTypeError(op, 'dim is required');
   const d = normDim(op, dim, x.ndim);
-  const input = isFloating(x.dtype) ? x : toDType(x, 'float32');
-  if (x.numel() === 0) return input.clone();
-  return fn(input, x.ndim === 0 ? 0 : d);
+  // PyTorch's kernel names: the last dim has its own kernel per op; any other dim shares one.
+  const lastDim = x.ndim === 0 || d === x.ndim - 1;
+  checkKernelDType(op, lastDim ? `${op === 'softmax' ? 'softmax' : 'log_softmax'}_lastdim_kernel_impl` : 'softmax_kernel_impl', x.dtype);
+  if (x.numel() === 0) return x.clone();
+  return fn(x, x.ndim === 0 ? 0 : d);
 }
 
 export const softmax = (x: Tensor, dim: number): Tensor => softmaxLike('softmax', softmaxOp, x, dim);

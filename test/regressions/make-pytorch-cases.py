@@ -259,6 +259,8 @@ case('item16/indexSelect', lambda: BB().index_select(1, t([2, 0])))
 case('item16/gather', lambda: BB().gather(1, t([[2], [0]])))
 case('item16/argmax', lambda: BB().argmax())
 case('item16/cat', lambda: torch.cat([BB(), BB()]))
+case('item16/maximum', lambda: torch.maximum(BB(), t([[False, True, False], [False, False, False]])))
+case('item16/minimum', lambda: torch.minimum(BB(), t([True, False, True])))
 
 # ---- item 17: errors PyTorch raises ---------------------------------------------------
 f2 = lambda: t([[1., 2], [3, 4]])

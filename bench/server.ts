@@ -1,0 +1,169 @@
+// npm run bench:server: examples/train-server.ts under load. The server runs in this
+// process, as in a real deployment where training and serving share one Node process;
+// this process's client sends GET /predict at a fixed rate on 127.0.0.1 while the
+// server trains `--steps` steps in each mode (blocking first: the reference).
+//
+// Per mode it prints the request latency p50/p99/max, measured from the moment each
+// request was due (an open-loop client: requests that fall due while the event loop is
+// blocked count from their due time, as a remote client's would), the event-loop delay
+// p99 and max (perf_hooks.monitorEventLoopDelay), training steps/s and their ratio to blocking,
+// and how many distinct predictions the requests saw (worker mode: the live weights).
+// Bounded: at most --max-seconds per mode, so at most rate × max-seconds requests.
+//
+// With --rounds N the modes run N times, in alternating order (the load of a shared
+// machine drifts), and the table shows each mode's median figures.
+//
+//   npm run bench:server -- [--steps 3000] [--rate 200] [--max-seconds 120] [--modes blocking,async,worker] [--rounds 1]
+import * as http from 'http';
+import type { AddressInfo } from 'net';
+import { monitorEventLoopDelay } from 'perf_hooks';
+import { parseArgs } from 'util';
+import { createTrainServer } from '../examples/train-server';
+
+const { values: args } = parseArgs({
+  options: {
+    steps: { type: 'string', default: '3000' },
+    rate: { type: 'string', default: '200' },
+    'max-seconds': { type: 'string', default: '120' },
+    modes: { type: 'string', default: 'blocking,async,worker' },
+    warmup: { type: 'string', default: '200' },
+    rounds: { type: 'string', default: '1' },
+  },
+});
+const steps = Number(args.steps);
+const rate = Number(args.rate);
+const maxMs = 1000 * Number(args['max-seconds']);
+const modes = args.modes!.split(',');
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+let port = 0;
+
+function request(method: string, path: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, method, path, agent }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk) => (body += chunk));
+      res.on('end', () => (res.statusCode! < 300 ? resolve(body) : reject(new Error(`${method} ${path}: ${res.statusCode} ${body}`))));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+interface Status {
+  state: string;
+  step: number;
+  stepsPerSecond: number;
+  loss: number;
+}
+const status = async (): Promise<Status> => JSON.parse(await request('GET', '/status'));
+
+async function waitDone(): Promise<Status> {
+  for (;;) {
+    const s = await status();
+    if (s.state !== 'training') return s;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+
+async function measure(mode: string) {
+  const latencies: number[] = [];
+  const predictions = new Set<string>();
+  let failures = 0;
+  const pending = new Set<Promise<void>>();
+  const delay = monitorEventLoopDelay({ resolution: 1 });
+  delay.enable();
+  // The client starts first: in blocking mode the POST's own response only arrives after the run.
+  const t0 = performance.now();
+  const interval = 1000 / rate;
+  let sent = 0;
+  let training = true;
+  // The client: every due request is sent (late ones at once, counted from their due time).
+  const tick = (): void => {
+    const now = performance.now();
+    while (training && t0 + sent * interval <= now && sent * interval < maxMs) {
+      const due = t0 + sent++ * interval;
+      const p = request('GET', '/predict').then(
+        (body) => {
+          latencies.push(performance.now() - due);
+          predictions.add(body);
+        },
+        () => void ++failures,
+      );
+      pending.add(p);
+      void p.finally(() => pending.delete(p));
+    }
+    if (training && sent * interval < maxMs) setTimeout(tick, Math.max(0, t0 + sent * interval - performance.now()));
+  };
+  tick();
+  await request('POST', `/train?steps=${steps}&mode=${mode}`);
+  const timeout = setTimeout(() => void request('POST', '/cancel'), maxMs);
+  const final = await waitDone();
+  clearTimeout(timeout);
+  training = false;
+  await Promise.all(pending);
+  delay.disable();
+  latencies.sort((a, b) => a - b);
+  return {
+    mode,
+    state: final.state,
+    stepsPerSecond: final.stepsPerSecond,
+    loss: final.loss,
+    requests: latencies.length,
+    failures,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    max: latencies[latencies.length - 1],
+    loopDelayP99: delay.percentile(99) / 1e6,
+    loopDelayMax: delay.max / 1e6,
+    distinctPredictions: predictions.size,
+  };
+}
+
+async function main(): Promise<void> {
+  const server = createTrainServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  port = (server.address() as AddressInfo).port;
+  console.log(`listening on ${port}; ${steps} steps per mode, GET /predict at ${rate}/s`);
+  // Warm-up (JIT, allocator, the worker's first start), not measured.
+  for (const mode of modes) {
+    await request('POST', `/train?steps=${Number(args.warmup)}&mode=${mode}`);
+    await waitDone();
+  }
+  type Row = Awaited<ReturnType<typeof measure>>;
+  const runs: Row[] = [];
+  for (let round = 0; round < Number(args.rounds); ++round) {
+    for (const mode of round % 2 ? [...modes].reverse() : modes) {
+      const row = await measure(mode);
+      runs.push(row);
+      console.log(`round ${round + 1}: ${row.mode} ${row.stepsPerSecond.toFixed(1)} steps/s, p99 ${row.p99.toFixed(1)} ms`);
+    }
+  }
+  const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[(xs.length - 1) >> 1];
+  const rows = modes.map((mode) => {
+    const mine = runs.filter((r) => r.mode === mode);
+    const m = (key: keyof Row) => median(mine.map((r) => r[key] as number));
+    const { state, failures } = mine[mine.length - 1];
+    return { mode, state, failures, ...Object.fromEntries((['stepsPerSecond', 'loss', 'requests', 'p50', 'p99', 'max', 'loopDelayP99', 'loopDelayMax', 'distinctPredictions'] as const).map((k) => [k, m(k)])) } as Row;
+  });
+  const reference = rows.find((r) => r.mode === 'blocking')?.stepsPerSecond;
+  const fmt = (x: number, d = 1) => x.toFixed(d);
+  console.log('\n| mode | steps/s | vs blocking | p50 ms | p99 ms | max ms | loop delay p99 ms | loop delay max ms | requests | distinct predictions | final loss |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|');
+  for (const r of rows) {
+    const ratio = reference ? `${fmt(r.stepsPerSecond / reference, 2)}×` : '–';
+    console.log(
+      `| ${r.mode} | ${fmt(r.stepsPerSecond)} | ${ratio} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.max)} | ${fmt(r.loopDelayP99)} | ${fmt(r.loopDelayMax)} | ${r.requests}${r.failures ? ` (${r.failures} failed)` : ''} | ${r.distinctPredictions} | ${fmt(r.loss, 4)}${r.state === 'done' ? '' : ` (${r.state})`} |`,
+    );
+  }
+  agent.destroy();
+  server.close();
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

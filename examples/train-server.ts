@@ -1,0 +1,111 @@
+// npm run example:train-server: trains a model inside a live HTTP server (node:http, no
+// framework) while it keeps answering requests. PORT=0 picks any free port.
+//
+//   POST /train?steps=N&mode=async|worker|blocking   start training (returns at once)
+//   GET  /status    {state, step, steps, loss, stepsPerSecond}
+//   GET  /predict   the current model's prediction for one fixed input
+//   POST /cancel    stop the training
+//
+// Modes: `async` trains on the main thread in a `for await` loop over the DataLoader,
+// which yields to the event loop every few ms; `worker` trains in a worker thread
+// (tg.threads.run) on the model's weights in shared memory, so /predict reads the live
+// weights; `blocking` runs the same loop synchronously (for comparison: the server
+// answers nothing until it ends).
+import * as http from 'http';
+import * as os from 'os';
+import * as path from 'path';
+import * as tg from 'tensorgrad';
+import { makeModel, train, type JobInput } from './train-server-job';
+import type trainJob from './train-server-job';
+
+type Mode = 'async' | 'worker' | 'blocking';
+const MODES: readonly Mode[] = ['async', 'worker', 'blocking'];
+
+interface Status {
+  state: 'idle' | 'training' | 'done' | 'cancelled' | 'failed';
+  mode: Mode | null;
+  step: number;
+  steps: number;
+  loss: number | null;
+  stepsPerSecond: number;
+  error?: string;
+}
+
+export function createTrainServer(): http.Server {
+  // Shared once: the worker trains these very tensors, /predict reads them. Every run
+  // starts from the same initial weights (copied into the shared memory).
+  const model = makeModel().shareMemory();
+  const initial = makeModel().stateDict();
+  const input = tg.randn([1, 784], { generator: new tg.Generator().manualSeed(42) });
+  const status: Status = { state: 'idle', mode: null, step: 0, steps: 0, loss: null, stepsPerSecond: 0 };
+  let controller: AbortController | null = null;
+
+  function onStep(step: number, loss: number, elapsedMs: number): void {
+    Object.assign(status, { step, loss, stepsPerSecond: elapsedMs > 0 ? (1000 * step) / elapsedMs : 0 });
+  }
+
+  async function run(mode: Mode, steps: number, signal: AbortSignal): Promise<void> {
+    const start = performance.now();
+    if (mode === 'worker') {
+      const job = path.join(__dirname, 'train-server-job.ts');
+      const numThreads = Math.min(os.availableParallelism(), tg.threads.getThreadBudget());
+      await tg.threads.run<typeof trainJob>(job, { weights: model.stateDict(), steps } satisfies JobInput, {
+        signal,
+        numThreads,
+        onProgress: (p) => onStep(p.step, p.loss!, p.elapsedMs),
+      });
+    } else {
+      await train(model, { steps, signal, yielding: mode === 'async', onStep: (step, loss) => onStep(step, loss, performance.now() - start) });
+    }
+  }
+
+  function startTraining(mode: Mode, steps: number): void {
+    controller = new AbortController();
+    const { signal } = controller;
+    model.loadStateDict(initial);
+    Object.assign(status, { state: 'training', mode, step: 0, steps, loss: null, stepsPerSecond: 0, error: undefined });
+    // Blocking mode starts after this response is written (it then holds the event loop).
+    setImmediate(() => {
+      run(mode, steps, signal).then(
+        () => (status.state = signal.aborted ? 'cancelled' : 'done'),
+        (e: Error) => Object.assign(status, signal.aborted ? { state: 'cancelled' } : { state: 'failed', error: e.message }),
+      );
+    });
+  }
+
+  function predict(): { prediction: number; probabilities: number[] } {
+    const probabilities = tg.noGrad(() => (model.forward(input) as tg.Tensor).softmax(1));
+    return { prediction: probabilities.argmax(1).item(), probabilities: (probabilities.tolist() as number[][])[0] };
+  }
+
+  return http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const reply = (code: number, body: unknown): void => {
+      res.writeHead(code, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    };
+    const route = `${req.method} ${url.pathname}`;
+    if (route === 'GET /predict') return reply(200, predict());
+    if (route === 'GET /status') return reply(200, status);
+    if (route === 'POST /cancel') {
+      controller?.abort();
+      return reply(200, { state: status.state });
+    }
+    if (route === 'POST /train') {
+      const mode = (url.searchParams.get('mode') ?? 'async') as Mode;
+      const steps = Number(url.searchParams.get('steps') ?? 1000);
+      if (!MODES.includes(mode)) return reply(400, { error: `mode must be one of ${MODES.join(', ')}, got ${mode}` });
+      if (!Number.isInteger(steps) || steps < 1) return reply(400, { error: `steps must be a positive integer, got ${url.searchParams.get('steps')}` });
+      if (status.state === 'training') return reply(409, { error: 'training is already running (POST /cancel first)' });
+      startTraining(mode, steps);
+      return reply(202, { state: status.state, mode, steps });
+    }
+    reply(404, { error: `no route ${route}` });
+  });
+}
+
+if (require.main === module) {
+  const server = createTrainServer();
+  server.listen(Number(process.env.PORT ?? 3000), '127.0.0.1', () => {
+    console.log(`listening on ${(server.address() as { port: number }).port}`);
+  });
+}

@@ -1,0 +1,47 @@
+// What tg.threads.run (lib/threads/run.ts) and its worker (lib/threads/worker.ts) say to
+// each other, and the types a job module sees.
+
+/** What a job reports through ctx.progress(); the caller's onProgress also gets elapsedMs. */
+export interface ProgressReport {
+  step: number;
+  loss?: number;
+  [key: string]: unknown;
+}
+
+export interface JobProgress extends ProgressReport {
+  /** Milliseconds since the job function started. */
+  elapsedMs: number;
+}
+
+/** The second argument of a job function. */
+export interface JobContext {
+  /** Aborts when the caller's signal does. It is checked at every progress() call and
+   * whenever the job awaits, so a synchronous loop should call progress() (or read
+   * signal.aborted) once per step. */
+  readonly signal: AbortSignal;
+  /** Sends a report to the caller's onProgress. Throws the abort reason once the job is
+   * cancelled, which ends a loop that reports every step. */
+  progress(report: ProgressReport): void;
+  /** The native threads this job may use (tg.setNumThreads was set to it). */
+  readonly numThreads: number;
+}
+
+/** A job module's one exported (async) function. */
+export type JobFunction<I = any, O = any> = (input: I, ctx: JobContext) => O | Promise<O>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** workerData of a job's worker. */
+export interface WorkerData {
+  jobUrl: string;
+  /** The encoded input (lib/threads/transfer.ts). */
+  input: unknown;
+  numThreads: number;
+  /** Int32Array[1] over a SharedArrayBuffer: 1 once the caller aborted. */
+  abortFlag: SharedArrayBuffer;
+}
+
+export type ToMain =
+  | { kind: 'progress'; progress: JobProgress }
+  | { kind: 'result'; value: unknown }
+  | { kind: 'error'; error: { name: string; message: string; stack?: string } };
+
+export type ToWorker = { kind: 'abort' };

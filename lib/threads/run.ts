@@ -1,0 +1,193 @@
+// tg.threads.run: runs a job module's function in a worker thread of its own and returns
+// a Promise of its result. Tensors in the input and the result travel as
+// lib/threads/transfer.ts describes (shared ones without a copy).
+//
+// The thread budget. Every worker has its own native thread pool (one per Node
+// environment), so N workers with T threads each run N × T threads. A job asks for
+// `numThreads` (default 1) and starts only when that many threads of the budget are
+// free (default budget: os.availableParallelism()); jobs wait in FIFO order. Four
+// default jobs on two cores thus run two at a time, one thread each, never
+// oversubscribed. The main thread's own pool (tg.setNumThreads) is not counted: a
+// server that trains in workers and serves predictions on the main thread spends
+// little there.
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { pathToFileURL, fileURLToPath } from 'url';
+import { Worker } from 'worker_threads';
+import { checkInt, fmtValue, opTypeError } from '../check';
+import { decode, encode } from './transfer';
+import type { JobFunction, JobProgress, ToMain, ToWorker, WorkerData } from './protocol';
+
+export interface RunOptions {
+  /** Cancels the job: its worker is told to stop, the promise rejects with signal.reason
+   * once the worker has ended (so the job no longer writes any shared memory). */
+  signal?: AbortSignal;
+  /** Called on the calling thread with every ctx.progress() report of the job. */
+  onProgress?: (progress: JobProgress) => void;
+  /** Native threads for the job (tg.setNumThreads in its worker), out of the budget. Default 1. */
+  numThreads?: number;
+  /** How long a cancelled job may take to return before its worker is terminated
+   * (default 2000 ms). Termination waits for the native call in progress to finish. */
+  abortGraceMs?: number;
+}
+
+/** The input type of a job function. */
+export type JobInput<J> = J extends (input: infer I, ...rest: never[]) => unknown ? I : never;
+/** The result type of a job function. */
+export type JobResult<J> = J extends (...args: never[]) => infer O ? Awaited<O> : never;
+
+const op = 'threads.run';
+
+// ---- the budget ---------------------------------------------------------------------------
+
+interface Waiter {
+  threads: number;
+  start: () => void;
+}
+
+let budget = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+let threadsInUse = 0;
+let running = 0;
+const waiting: Waiter[] = [];
+
+function startWaiting(): void {
+  while (waiting.length > 0 && threadsInUse + waiting[0].threads <= budget) {
+    const w = waiting.shift()!;
+    threadsInUse += w.threads;
+    ++running;
+    w.start();
+  }
+}
+
+function release(threads: number): void {
+  threadsInUse -= threads;
+  --running;
+  startWaiting();
+}
+
+/** Sets how many native threads the workers of tg.threads.run may use together. */
+export function setThreadBudget(threads: number): void {
+  budget = checkInt('threads.setThreadBudget', 'threads', threads, 1);
+  startWaiting();
+}
+
+export function getThreadBudget(): number {
+  return budget;
+}
+
+/** Jobs running and waiting for threads, and the threads the running ones hold. */
+export function stats(): { running: number; waiting: number; threadsInUse: number; budget: number } {
+  return { running, waiting: waiting.length, threadsInUse, budget };
+}
+
+// ---- the worker ---------------------------------------------------------------------------
+
+const TYPESCRIPT = /\.[cm]?ts$/;
+
+/** What the Worker runs: the entry next to this file (worker.js in the built package,
+ * worker.ts when the library runs from its TypeScript sources, as in its tests). Node
+ * cannot load TypeScript in a worker, not even under tsx (workers do not get its loader
+ * hooks), so when the entry or the job is TypeScript the worker starts with a small ES
+ * module that registers tsx's hooks first; tsx is then looked up from the job's folder
+ * and from this library's. */
+function workerScript(jobFile: string): string | URL {
+  const entry = path.join(__dirname, `worker${path.extname(__filename)}`);
+  if (!TYPESCRIPT.test(entry) && !TYPESCRIPT.test(jobFile)) return entry;
+  let esmApi: string, cjsApi: string;
+  try {
+    const from = { paths: [path.dirname(jobFile), __dirname] };
+    cjsApi = require.resolve('tsx/cjs/api', from);
+    // The same exports entry under the "import" condition (require.resolve gives the "require" one).
+    esmApi = require.resolve('tsx/esm/api', from).replace(/index\.cjs$/, 'index.mjs');
+  } catch {
+    throw opTypeError(op, `the job module ${jobFile} is TypeScript: install tsx (npm i -D tsx) to run it, or run its compiled JavaScript`);
+  }
+  const source = [
+    `import { register } from ${JSON.stringify(pathToFileURL(esmApi).href)};`,
+    "import { createRequire } from 'module';",
+    'register();',
+    `const require = createRequire(${JSON.stringify(cjsApi)});`,
+    `require(${JSON.stringify(cjsApi)}).register();`,
+    `require(${JSON.stringify(entry)});`,
+  ].join('\n');
+  return new URL(`data:text/javascript,${encodeURIComponent(source)}`);
+}
+
+function jobUrl(job: unknown): string {
+  let url: URL;
+  if (job instanceof URL) url = job;
+  else if (typeof job === 'string') url = job.startsWith('file:') ? new URL(job) : pathToFileURL(path.resolve(job));
+  else throw opTypeError(op, `job must be a URL or a path of a module, got ${fmtValue(job)}`);
+  if (url.protocol !== 'file:') throw opTypeError(op, `job must be a file: URL, got ${url.href}`);
+  if (!fs.existsSync(fileURLToPath(url))) throw opTypeError(op, `job module ${fileURLToPath(url)} does not exist`);
+  return url.href;
+}
+
+function workerError(e: { name: string; message: string; stack?: string }): Error {
+  const error = e.name === 'AbortError' ? new DOMException(e.message, 'AbortError') : Object.assign(new Error(e.message), { name: e.name });
+  if (e.stack) Object.defineProperty(error, 'stack', { value: `${e.stack}\n    (in the tg.threads.run worker)` });
+  return error;
+}
+
+/** Runs the job module's one exported function, `(input, ctx) => result`, in a worker
+ * thread, after the thread budget has room for it. Typed from the job function:
+ * `run<typeof import('./job').default>(new URL('./job.js', import.meta.url), input)`. */
+export function run<J extends JobFunction = JobFunction>(job: URL | string, input: JobInput<J>, options: RunOptions = {}): Promise<JobResult<J>> {
+  const url = jobUrl(job);
+  const script = workerScript(fileURLToPath(url));
+  const { signal, onProgress } = options;
+  const numThreads = checkInt(op, 'numThreads', options.numThreads ?? 1, 1);
+  if (numThreads > budget) throw opTypeError(op, `numThreads ${numThreads} exceeds the thread budget of ${budget} (threads.setThreadBudget)`);
+  const abortGraceMs = options.abortGraceMs ?? 2000;
+  if (!(abortGraceMs >= 0)) throw opTypeError(op, `abortGraceMs must be >= 0, got ${fmtValue(options.abortGraceMs)}`);
+  if (onProgress !== undefined && typeof onProgress !== 'function') throw opTypeError(op, `onProgress must be a function, got ${fmtValue(onProgress)}`);
+  if (signal !== undefined && !(signal instanceof AbortSignal)) throw opTypeError(op, `signal must be an AbortSignal, got ${fmtValue(signal)}`);
+  // Encoded now: the caller's tensors are copied (or shared) as they are at the call.
+  const transfer: ArrayBuffer[] = [];
+  const message = encode(input, transfer);
+
+  return new Promise<JobResult<J>>((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const waiter: Waiter = { threads: numThreads, start: () => start() };
+    const onAbortWhileWaiting = (): void => {
+      waiting.splice(waiting.indexOf(waiter), 1);
+      reject(signal!.reason);
+    };
+    signal?.addEventListener('abort', onAbortWhileWaiting, { once: true });
+    waiting.push(waiter);
+    startWaiting();
+
+    function start(): void {
+      signal?.removeEventListener('abort', onAbortWhileWaiting);
+      const abortFlag = new SharedArrayBuffer(4);
+      const data: WorkerData = { jobUrl: url, input: message, numThreads, abortFlag };
+      const worker = new Worker(script, { workerData: data, transferList: transfer });
+      let outcome: { ok: true; value: unknown } | { ok: false; error: unknown } | null = null;
+      let graceTimer: NodeJS.Timeout | undefined;
+      const onAbort = (): void => {
+        Atomics.store(new Int32Array(abortFlag), 0, 1);
+        worker.postMessage({ kind: 'abort' } satisfies ToWorker);
+        graceTimer = setTimeout(() => void worker.terminate(), abortGraceMs);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      worker.on('message', (m: ToMain) => {
+        if (m.kind === 'progress') {
+          onProgress?.(m.progress);
+          return;
+        }
+        outcome ??= m.kind === 'result' ? { ok: true, value: m.value } : { ok: false, error: workerError(m.error) };
+        void worker.terminate(); // the job is over; timers it left behind must not keep the worker
+      });
+      worker.on('error', (e) => (outcome ??= { ok: false, error: e }));
+      worker.on('exit', (code) => {
+        clearTimeout(graceTimer);
+        signal?.removeEventListener('abort', onAbort);
+        release(numThreads);
+        if (signal?.aborted) reject(signal.reason);
+        else if (outcome?.ok) resolve(decode(outcome.value) as JobResult<J>);
+        else reject(outcome ? outcome.error : new Error(`${op}: the worker exited with code ${code} before the job returned`));
+      });
+    }
+  });
+}

@@ -1,0 +1,60 @@
+// The entry point of a tg.threads.run worker: loads the job module, runs its function on
+// the decoded input, relays progress and sends the encoded result (or the error).
+import { parentPort, workerData } from 'worker_threads';
+import { setNumThreads } from '../native/kernels';
+import { decode, encode } from './transfer';
+import type { JobContext, JobFunction, ProgressReport, ToMain, ToWorker, WorkerData } from './protocol';
+
+// tsc turns import() into require() in CommonJS output, which cannot load an ES module job.
+const importModule = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<Record<string, unknown>>;
+
+/** The module's one function: its default export, or its only exported function. */
+function jobFunction(url: string, mod: Record<string, unknown>): JobFunction {
+  if (typeof mod.default === 'function') return mod.default as JobFunction;
+  // A CommonJS module imported from ESM: its exports object is the default export
+  // (and TypeScript compiled to CommonJS keeps its own default export in it).
+  const scope = mod.default !== null && typeof mod.default === 'object' ? (mod.default as Record<string, unknown>) : mod;
+  if (typeof scope.default === 'function') return scope.default as JobFunction;
+  const functions = Object.values(scope).filter((v) => typeof v === 'function');
+  if (functions.length === 1) return functions[0] as JobFunction;
+  throw new TypeError(`threads.run: the job module ${url} must export one function (a default export, or a single named one); it exports ${functions.length} functions`);
+}
+
+function send(message: ToMain, transfer: ArrayBuffer[] = []): void {
+  parentPort!.postMessage(message, transfer);
+}
+
+async function main(): Promise<void> {
+  const { jobUrl, input, numThreads, abortFlag } = workerData as WorkerData;
+  setNumThreads(numThreads);
+  const flag = new Int32Array(abortFlag);
+  const controller = new AbortController();
+  const checkAbort = (): void => {
+    if (!controller.signal.aborted && Atomics.load(flag, 0) === 1) {
+      controller.abort(new DOMException('The job was cancelled', 'AbortError'));
+    }
+  };
+  parentPort!.on('message', (m: ToWorker) => {
+    if (m.kind === 'abort') checkAbort();
+  });
+  const fn = jobFunction(jobUrl, await importModule(jobUrl));
+  const start = performance.now();
+  const ctx: JobContext = {
+    signal: controller.signal,
+    numThreads,
+    progress(report: ProgressReport): void {
+      checkAbort();
+      controller.signal.throwIfAborted();
+      send({ kind: 'progress', progress: { ...report, elapsedMs: performance.now() - start } });
+    },
+  };
+  const result = await fn(decode(input), ctx);
+  const transfer: ArrayBuffer[] = [];
+  const value = encode(result, transfer);
+  send({ kind: 'result', value }, transfer);
+}
+
+main().catch((e: unknown) => {
+  const error = e instanceof Error || e instanceof DOMException ? e : new Error(String(e));
+  send({ kind: 'error', error: { name: error.name, message: error.message, stack: error.stack } });
+});
