@@ -446,12 +446,13 @@ type Mutation = (rng: Rng, call: Call) => Outcome | 'keep' | null; // null: not 
 const viewsOf = (call: Call): ViewArg[] => call.args.flatMap((a) => ('view' in a ? [a.view] : []));
 const liveViewsOf = (call: Call): ViewArg[] => viewsOf(call).filter((v) => isLive(v.buffer));
 
-/** Things that are not an ArrayBuffer, some of them close: typed arrays, shared memory. */
+/** Things that are neither an ArrayBuffer nor a Uint8Array (shared storage's form), some of
+ * them close: other typed arrays, a bare SharedArrayBuffer. */
 function notABuffer(rng: Rng, near: unknown): unknown {
   return rng.pick([
     () => undefined, () => null, () => 0, () => 2.5, () => NaN, () => 'x', () => [1, 2, 3], () => ({ byteLength: 16 }),
     () => 1n, () => true, () => Symbol('s'), () => () => 1, () => new DataView(new ArrayBuffer(16)),
-    () => new SharedArrayBuffer(64), () => new Float64Array(8), () => (isLive(near) ? new Uint8Array(near) : new Int32Array(4)),
+    () => new SharedArrayBuffer(64), () => new Float64Array(8), () => (isLive(near) ? new Int16Array(near, 0, Math.floor(near.byteLength / 2)) : new Int32Array(4)),
   ])();
 }
 
