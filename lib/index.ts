@@ -16,12 +16,7 @@ export type { CreationOptions } from './ops/creation';
 export { rand, randn, randint, randperm, randLike, randnLike } from './ops/random';
 export type { RandomOptions, RandomCreationOptions } from './ops/random';
 export { Generator, defaultGenerator, manualSeed, seed, initialSeed, getRngState, setRngState } from './random';
-export { add, sub, mul, div, pow, maximum, minimum, where, isclose, allclose } from './ops/elementwise';
-export {
-  neg, abs, sign, exp, log, sqrt, sin, cos, tanh, sigmoid, reciprocal, log1p, expm1, erf, relu, square, clamp,
-  gt, lt, ge, le, eq, ne, logicalAnd, logicalOr, logicalNot,
-} from './ops/elementwise';
-export type { CloseOptions } from './ops/elementwise';
+export * from './ops/elementwise';
 export { matmul, mm, outer, addmm } from './ops/linalg';
 export { cat, stack } from './ops/indexing';
 export { ValuesIndices } from './ops/reduce';

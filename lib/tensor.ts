@@ -12,7 +12,8 @@ import { gradMode } from './autograd/grad_mode';
 import * as engine from './autograd/engine';
 import { Device, cpu, toTarget } from './device';
 import { tensorRepr } from './print';
-import * as E from './ops/elementwise';
+import * as E from './ops/arith';
+import './ops/elementwise';
 import * as R from './ops/reduce';
 import * as L from './ops/linalg';
 import * as M from './ops/movement';
@@ -494,13 +495,13 @@ export class Tensor {
     return P.binaryInPlace(this, 'pow_', exponent, E.pow);
   }
   clamp_(min?: number | null, max?: number | null): this {
-    return P.unaryInPlace(this, 'clamp_', (a) => E.clamp(a, min, max));
+    return P.unaryInPlace(this, 'clamp_', (a) => a.clamp(min, max));
   }
   neg_(): this {
-    return P.unaryInPlace(this, 'neg_', E.neg);
+    return P.unaryInPlace(this, 'neg_', (a) => a.neg());
   }
   relu_(): this {
-    return P.unaryInPlace(this, 'relu_', E.relu);
+    return P.unaryInPlace(this, 'relu_', (a) => a.relu());
   }
   zero_(): this {
     return P.fillInPlace(this, 'zero_', 0);

@@ -18,6 +18,8 @@ if (!headerOut || !tsOut) {
 const TRAITS = ['int', 'bool', 'boolout', 'indexout', 'js'];
 // The traits' names in TypeScript (camelCase) and C++ (kCamelCase).
 const TRAIT_NAMES = { int: 'int', bool: 'bool', boolout: 'boolOut', indexout: 'indexOut', js: 'js' };
+// The scalar parameters an `= EXPR` of an elementwise group may use.
+const EXPR_ARGS = { Unary: ['x', 'p0', 'p1'], Binary: ['a', 'b'] };
 const ARG_KINDS = { view: 'View', 'view?': 'OptionalView', number: 'Number' };
 const traitConst = (t) => 'k' + TRAIT_NAMES[t][0].toUpperCase() + TRAIT_NAMES[t].slice(1);
 
@@ -32,7 +34,9 @@ const ops = new Map(); // group -> [{name, traits}]
 const hyper = []; // [{op, names}] of the Optim group
 fs.readFileSync(tableFile, 'utf8').split('\n').forEach((text, i) => {
   const line = i + 1;
-  const cols = text.replace(/#.*/, '').trim().split(/\s+/).filter(Boolean);
+  // An elementwise op row may end with `= EXPR`: its floating-point scalar definition.
+  const [rowText, expr] = text.replace(/#.*/, '').split(/=(.*)/s);
+  const cols = rowText.trim().split(/\s+/).filter(Boolean);
   if (cols.length === 0) return;
   const [kind, ...rest] = cols;
   if (kind === 'dtype') {
@@ -54,7 +58,8 @@ fs.readFileSync(tableFile, 'utf8').split('\n').forEach((text, i) => {
     if (!/^[A-Z]\w*$/.test(name ?? '')) fail(line, `bad op name ${name}`);
     if (ops.get(group).some((o) => o.name === name)) fail(line, `${group} ${name} is listed twice`);
     for (const t of traits) if (!TRAITS.includes(t)) fail(line, `unknown trait ${t} (known: ${TRAITS.join(', ')})`);
-    ops.get(group).push({ name, traits });
+    if (expr !== undefined && !EXPR_ARGS[group]) fail(line, `only ${Object.keys(EXPR_ARGS).join(' and ')} ops take an = expression`);
+    ops.get(group).push({ name, traits, expr: expr?.trim() });
   } else if (kind === 'hyper') {
     const [op, ...names] = rest;
     if (!(ops.get('Optim') ?? []).some((o) => o.name === op)) fail(line, `hyper: ${op} is not an Optim op`);
@@ -71,7 +76,7 @@ const traitExpr = (traits) => (traits.length ? traits.map((t) => `trait::${trait
 
 // ---- C++ -------------------------------------------------------------------------------
 const h = [];
-h.push(`// ${banner}`, '#pragma once', '#include <cstdint>', '', 'namespace tg {', '');
+h.push(`// ${banner}`, '#pragma once', '#include <cmath>', '#include <cstdint>', '', 'namespace tg {', '');
 h.push('// The element types; the enumerator value is the dtype code that crosses N-API.');
 h.push(`enum class DType : int32_t { ${dtypes.map((d, i) => `${d.e} = ${i}`).join(', ')} };`);
 h.push(`constexpr int kDTypeCount = ${dtypes.length};`);
@@ -99,6 +104,17 @@ for (const g of groups) {
   h.push(`inline constexpr uint32_t k${N}OpTraits[] = {${list.map((o) => traitExpr(o.traits)).join(', ')}};`);
   h.push(`constexpr uint32_t traitsOf(${N}Op op) { return k${N}OpTraits[static_cast<int>(op)]; }`);
   h.push(`constexpr const char* opName(${N}Op op) { return k${N}OpNames[static_cast<int>(op)]; }`);
+  if (EXPR_ARGS[N]) {
+    // The table's `= EXPR` definitions: ${N}Expr<OP>::f is an op's floating-point scalar function.
+    const params = EXPR_ARGS[N].map((a) => `T ${a}`).join(', ');
+    h.push(`template <${N}Op OP> struct ${N}Expr { static constexpr bool defined = false; };`);
+    for (const o of list.filter((o) => o.expr)) {
+      h.push(`template <> struct ${N}Expr<${N}Op::${o.name}> {`);
+      h.push('  static constexpr bool defined = true;');
+      h.push(`  template <typename T> static T f(${params}) { return ${o.expr}; }`);
+      h.push('};');
+    }
+  }
   if (g.entry === 'generic') {
     h.push(`inline constexpr ArgKind k${N}Args[] = {${g.args.map((a) => `ArgKind::${ARG_KINDS[a]}`).join(', ')}};`);
     h.push(`void run${N}(Context& ctx, ${N}Op op, const Operands& args);`);

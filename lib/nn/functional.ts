@@ -8,7 +8,7 @@ import { broadcastShapes, numelOf, sameShape } from '../layout';
 import { UnaryOp } from '../native/binding';
 import { addmm, checkMatmulDTypes } from '../ops/linalg';
 import { checkTensor } from '../ops/movement';
-import { maskedGradOp, unaryOp, where } from '../ops/elementwise';
+import { maskedGradOp, unaryOp, where } from '../ops/arith';
 import { scatterAddInto } from '../ops/indexing';
 
 export type Reduction = 'mean' | 'sum' | 'none';

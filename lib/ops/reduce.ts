@@ -11,7 +11,7 @@ import * as kernels from '../backend';
 import { BinaryOp, Group, IndexOp, ReduceOp, SoftmaxOp } from '../native/binding';
 import { checkTensor } from './movement';
 import { cat, scatterAddInto } from './indexing';
-import { toDType, where, zerosLike } from './elementwise';
+import { toDType, where, zerosLike } from './arith';
 
 /** A dim, a list of dims, or null/undefined for all dims. */
 export type ReduceDims = number | number[] | null | undefined;

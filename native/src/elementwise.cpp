@@ -34,22 +34,15 @@ inline T unaryFn(T x, T p0, T p1) {
     else if constexpr (OP == UnaryOp::Clamp) return std::min(std::max(x, p0), p1);
     else return x;
   } else {
-    if constexpr (OP == UnaryOp::Neg) return -x;
-    else if constexpr (OP == UnaryOp::Exp) return exp(x);
-    else if constexpr (OP == UnaryOp::Log) return std::log(x);
+    if constexpr (UnaryExpr<OP>::defined) return UnaryExpr<OP>::f(x, p0, p1);  // the table's definition
+    else if constexpr (OP == UnaryOp::Neg) return -x;
     else if constexpr (OP == UnaryOp::Sqrt) return std::sqrt(x);
     else if constexpr (OP == UnaryOp::Abs) return std::fabs(x);
-    else if constexpr (OP == UnaryOp::Sin) return std::sin(x);
-    else if constexpr (OP == UnaryOp::Cos) return std::cos(x);
-    else if constexpr (OP == UnaryOp::Tanh) return std::tanh(x);
     else if constexpr (OP == UnaryOp::Sigmoid) return T(1) / (T(1) + exp(-x));
     else if constexpr (OP == UnaryOp::Relu) return x > T(0) || x != x ? x : T(0);
     else if constexpr (OP == UnaryOp::Square) return x * x;
     else if constexpr (OP == UnaryOp::Sign) return T((x > 0) - (x < 0));  // sign(NaN) = 0, as PyTorch
     else if constexpr (OP == UnaryOp::Reciprocal) return T(1) / x;
-    else if constexpr (OP == UnaryOp::Log1p) return std::log1p(x);
-    else if constexpr (OP == UnaryOp::Expm1) return std::expm1(x);
-    else if constexpr (OP == UnaryOp::Erf) return std::erf(x);
     else if constexpr (OP == UnaryOp::Clamp) return x != x ? x : std::min(std::max(x, p0), p1);
     else if constexpr (OP == UnaryOp::Gelu) return T(0.5) * x * (T(1) + std::erf(x * T(M_SQRT1_2)));
     else if constexpr (OP == UnaryOp::Silu) return x / (T(1) + exp(-x));
@@ -128,7 +121,8 @@ inline auto binaryFn(T a, T b) {
     else if constexpr (OP == BinaryOp::Minimum) return std::min(a, b);
     else return a;
   } else {
-    if constexpr (OP == BinaryOp::Add) return a + b;
+    if constexpr (BinaryExpr<OP>::defined) return BinaryExpr<OP>::f(a, b);  // the table's definition
+    else if constexpr (OP == BinaryOp::Add) return a + b;
     else if constexpr (OP == BinaryOp::Sub) return a - b;
     else if constexpr (OP == BinaryOp::Mul) return a * b;
     else if constexpr (OP == BinaryOp::Div) return a / b;
