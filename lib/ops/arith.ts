@@ -60,7 +60,7 @@ function checkScalarFits(op: string, x: TensorOrScalar, dtype: DType): void {
 /** Validates a binary op's operands and casts them to their common dtype. 'arith' ops
  * compute in it (not for two bools), 'float' ops (true division) in at least float32,
  * 'logical' ops (comparisons) compare in it. */
-function prepare(op: string, a: unknown, b: unknown, kind: 'arith' | 'float' | 'logical' = 'arith'): [Tensor, TensorOrScalar, DType] {
+export function prepare(op: string, a: unknown, b: unknown, kind: 'arith' | 'float' | 'logical' = 'arith'): [Tensor, TensorOrScalar, DType] {
   const x = checkTensor(op, a, 'self');
   const y = checkOperand(op, b, 'other');
   // Fast path (most calls): same dtypes, or a number with a float tensor.
@@ -76,7 +76,7 @@ function prepare(op: string, a: unknown, b: unknown, kind: 'arith' | 'float' | '
   return [castTo(x, dtype) as Tensor, castTo(y, dtype), dtype];
 }
 
-function binaryOut(op: string, code: number, a: Tensor, b: TensorOrScalar, dtype: DType): Tensor {
+export function binaryOut(op: string, code: number, a: Tensor, b: TensorOrScalar, dtype: DType): Tensor {
   // Shape arrays are never mutated in place, so the output may share its input's.
   const shape = b instanceof Tensor ? broadcastShapes(op, a.shape, b.shape) : a.shape;
   const out = Tensor._output(shape as number[], dtype);
