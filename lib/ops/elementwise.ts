@@ -5,12 +5,13 @@
 // promotion, the unary kernel-op shape) are in ./arith.
 import { Tensor, type TensorOrScalar } from '../tensor';
 import { isFloating } from '../dtype';
-import { is, opTypeError, optional } from '../check';
+import { is, opTypeError, optional, required } from '../check';
 import { BinaryOp, UnaryOp } from '../native/binding';
 import { defineSpec, functionsOf, installMethods, type MethodsFor, type SpecsFor } from './registry';
 import {
-  clampFloat, clampInt, compareSpec, input, pow, reluFloat, thresholdBackward, toDType, unarySpec, zerosLike, type UnaryFn,
+  binaryOut, clampFloat, clampInt, compareSpec, input, pow, prepare, reluFloat, thresholdBackward, toDType, unarySpec, zerosLike, type UnaryFn,
 } from './arith';
+import { checkTensor } from './movement';
 
 export { add, sub, mul, div, pow, maximum, minimum, where, isclose, allclose } from './arith';
 export type { CloseOptions } from './arith';
@@ -72,6 +73,9 @@ export interface ElementwiseFns {
   logicalOr: Compare;
   /** !x (zero is true) */
   logicalNot: UnaryFn;
+  /** atan2(input, other): the angle of the point (other, input) in (-π, π], elementwise
+   * with broadcasting (integer inputs give float32). */
+  atan2: (input: Tensor, other: Tensor) => Tensor;
 }
 
 const elementwiseOps: SpecsFor<ElementwiseFns> = {
@@ -149,6 +153,19 @@ const elementwiseOps: SpecsFor<ElementwiseFns> = {
   logicalAnd: compareSpec('logicalAnd', BinaryOp.LogicalAnd),
   logicalOr: compareSpec('logicalOr', BinaryOp.LogicalOr),
   logicalNot: defineSpec({ name: 'logicalNot', params: [input], forward: (x: Tensor) => eq(x, 0) }),
+  atan2: defineSpec({
+    name: 'atan2',
+    gradFn: 'Atan2Backward0',
+    params: [input, required('other', (v, op, name) => checkTensor(op, v, name))],
+    prepare: (a: Tensor, b: Tensor) => prepare('atan2', a, b, 'float').slice(0, 2) as [Tensor, Tensor],
+    forward: (a: Tensor, b: Tensor) => binaryOut('atan2', BinaryOp.Atan2, a, b, a.dtype),
+    save: (out, a, b) => ({ a, b }),
+    // PyTorch's atan2_backward: with r = 1 / (a² + b²), d/da = b·r and d/db = -a·r.
+    backward: (g, { a, b }, [needA, needB]) => {
+      const r = a.mul(a).add(b.mul(b)).reciprocal();
+      return [needA ? g.mul(b.mul(r)) : null, needB ? g.mul(a.neg().mul(r)) : null];
+    },
+  }),
 };
 installMethods(elementwiseOps);
 declare module '../tensor' {
@@ -156,5 +173,5 @@ declare module '../tensor' {
 }
 export const {
   neg, abs, sign, exp, log, sqrt, sin, cos, tanh, sigmoid, reciprocal, log1p, expm1, erf, relu, square, clamp,
-  gt, lt, ge, le, eq, ne, logicalAnd, logicalOr, logicalNot,
+  gt, lt, ge, le, eq, ne, logicalAnd, logicalOr, logicalNot, atan2,
 } = functionsOf(elementwiseOps);
