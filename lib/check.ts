@@ -190,8 +190,9 @@ function acceptsObjects(check: Check): boolean {
 }
 /** Marks a check whose values may be plain objects (so a trailing one is not taken for options). */
 export function objectCheck<T>(check: Check<T>): Check<T> {
-  OBJECT_CHECKS.add(check);
-  return check;
+  const marked: Check<T> = (v, op, name) => check(v, op, name); // a new function: `check` itself stays unmarked
+  OBJECT_CHECKS.add(marked);
+  return marked;
 }
 
 /** A required parameter. */

@@ -20,6 +20,7 @@ export * from './ops/elementwise';
 export { matmul, mm, outer, addmm } from './ops/linalg';
 export { cat, stack } from './ops/indexing';
 export { ValuesIndices } from './ops/reduce';
+import { reductions } from './ops/reduce';
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from './autograd/grad_mode';
 export { device, backends, Device } from './device';
 export { setPrintOptions, getPrintOptions } from './print';
@@ -30,18 +31,6 @@ function method<K extends keyof Tensor & string>(name: K) {
   return (x: Tensor, ...args: Tensor[K] extends (...a: infer A) => unknown ? A : never): Tensor[K] extends (...a: never[]) => infer R ? R : never =>
     (checkTensor(name, x)[name] as (...a: unknown[]) => never)(...args);
 }
-export const sum = method('sum');
-export const mean = method('mean');
-export const amax = method('amax');
-export const amin = method('amin');
-export const prod = method('prod');
-export const std = method('std');
-export const norm = method('norm');
-export const logsumexp = method('logsumexp');
-export const argmax = method('argmax');
-export const argmin = method('argmin');
-export const softmax = method('softmax');
-export const logSoftmax = method('logSoftmax');
 export const t = method('t');
 export const reshape = method('reshape');
 export const transpose = method('transpose');
@@ -56,7 +45,8 @@ export const gather = method('gather');
 export const clone = method('clone');
 export const detach = method('detach');
 export const numel = method('numel');
-export { variance as var } from './ops/reduce';
+export const { sum, mean, amax, amin, prod, var: variance, std, norm, logsumexp, argmax, argmin, softmax, logSoftmax } = reductions;
+export { variance as var };
 
 /** tg.max(x) is the largest element; tg.max(x, dim) gives {values, indices}. */
 export function max(x: Tensor, dim?: number, keepdim?: boolean) {

@@ -361,18 +361,6 @@ export class Tensor {
 
   // ---- reductions -----------------------------------------------------------------
 
-  sum(dim?: ReduceDims, keepdim?: boolean): Tensor {
-    return R.sum(this, dim, keepdim);
-  }
-  mean(dim?: ReduceDims, keepdim?: boolean): Tensor {
-    return R.mean(this, dim, keepdim);
-  }
-  amax(dim?: ReduceDims, keepdim?: boolean): Tensor {
-    return R.amax(this, dim, keepdim);
-  }
-  amin(dim?: ReduceDims, keepdim?: boolean): Tensor {
-    return R.amin(this, dim, keepdim);
-  }
   /** max(): the largest element; max(dim, keepdim): {values, indices} along dim. */
   max(): Tensor;
   max(dim: number, keepdim?: boolean): R.ValuesIndices;
@@ -383,33 +371,6 @@ export class Tensor {
   min(dim: number, keepdim?: boolean): R.ValuesIndices;
   min(dim?: number, keepdim?: boolean): Tensor | R.ValuesIndices {
     return dim === undefined ? R.min(this) : R.minDim(this, dim, keepdim);
-  }
-  prod(dim?: number | null, keepdim?: boolean): Tensor {
-    return R.prod(this, dim, keepdim);
-  }
-  var(dim?: ReduceDims | { correction?: number }, keepdim?: boolean | { correction?: number }, options?: { correction?: number }): Tensor {
-    return R.variance(this, dim, keepdim, options);
-  }
-  std(dim?: ReduceDims | { correction?: number }, keepdim?: boolean | { correction?: number }, options?: { correction?: number }): Tensor {
-    return R.std(this, dim, keepdim, options);
-  }
-  norm(p?: number | null, dim?: ReduceDims, keepdim?: boolean): Tensor {
-    return R.norm(this, p, dim, keepdim);
-  }
-  logsumexp(dim: number | number[], keepdim?: boolean): Tensor {
-    return R.logsumexp(this, dim, keepdim);
-  }
-  argmax(dim?: number | null, keepdim?: boolean): Tensor {
-    return R.argmax(this, dim, keepdim);
-  }
-  argmin(dim?: number | null, keepdim?: boolean): Tensor {
-    return R.argmin(this, dim, keepdim);
-  }
-  softmax(dim: number): Tensor {
-    return R.softmax(this, dim);
-  }
-  logSoftmax(dim: number): Tensor {
-    return R.logSoftmax(this, dim);
   }
 
   // ---- linear algebra ---------------------------------------------------------------

@@ -143,3 +143,19 @@ export type FunctionsOf<T extends Record<string, Op<any>>> = { [K in keyof T]: T
 export function functionsOf<T extends Record<string, Op<any>>>(ops: T): FunctionsOf<T> {
   return Object.fromEntries(Object.entries(ops).map(([k, op]) => [k, op.call])) as FunctionsOf<T>;
 }
+
+/** Binds `args` with `signature` and names the values ({param: value}, defaults filled in),
+ * for the constructors that keep their options as an object. */
+export function bindNamed(signature: Signature, args: ArrayLike<unknown>): Record<string, any> {
+  const values = signature.bind(args);
+  return Object.fromEntries(signature.params.map((p, i) => [p.name, values[i]]));
+}
+
+/** A function with `signature` (registered in API as `path`): impl receives the bound values. */
+export function withSignature<F extends (...args: any[]) => unknown>(
+  path: string, kind: ApiKind, signature: Signature, impl: (...values: any[]) => unknown,
+): F {
+  const fn = (...args: unknown[]) => impl(...signature.bind(args));
+  registerApi(path, kind, signature, fn);
+  return fn as unknown as F;
+}

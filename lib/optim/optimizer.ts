@@ -4,7 +4,7 @@
 // (native/src/optim.cpp) rather than a chain of tensor ops.
 import { Tensor } from '../tensor';
 import { isFloating } from '../dtype';
-import { fmtShape, fmtValue, opError, opTypeError } from '../check';
+import { Signature, fmtShape, fmtValue, is, keyword, objectCheck, opError, opTypeError, optional, required } from '../check';
 import { sameShape } from '../layout';
 import { enableGrad, noGrad } from '../autograd/grad_mode';
 import { cloneDetached } from '../ops/movement';
@@ -216,3 +216,37 @@ function checkIterable<T>(op: string, x: Iterable<T> | unknown): T[] {
   }
   return [...(x as Iterable<T>)];
 }
+
+// ---- constructor signatures: PyTorch's parameters, positionally or by name --------------
+
+/** An optimizer's signature: `params`, then its options in PyTorch's order as [name,
+ * default, example] (a default of `undefined` is PyTorch's `required`, as SGD's lr: every
+ * parameter group must then give it); the names in keywordOnly are PyTorch's keyword-only
+ * ones (after `*`). */
+export function optimizerSignature(name: string, options: [string, unknown, unknown][], keywordOnly: string[] = []): Signature {
+  return new Signature(name, [
+    required('params', objectCheck(is.any)),
+    ...options.map(([n, d, example]) =>
+      keywordOnly.includes(n) ? keyword(n, is.any, d, example) : optional(n, is.any, d, example),
+    ),
+  ]);
+}
+
+/** The defaults of a signature's options (all but params). */
+export function defaultsOf(signature: Signature): Record<string, any> {
+  return Object.fromEntries(signature.params.slice(1).map((p) => [p.name, p.default]));
+}
+
+/** An optimizer constructor's arguments bound: every option given, by name. */
+export function optionsOf(signature: Signature, args: ArrayLike<unknown>): Record<string, any> {
+  const values = signature.bind(args);
+  const options: Record<string, unknown> = {};
+  signature.params.forEach((p, i) => {
+    if (i > 0 && values[i] !== undefined) options[p.name] = values[i];
+  });
+  return options;
+}
+
+/** What an optimizer constructor takes after params: its options positionally, or by name
+ * in a trailing options object, or mixed. */
+export type OptimizerArgs<O> = (O[keyof O] | Partial<O>)[];

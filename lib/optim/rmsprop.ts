@@ -1,7 +1,8 @@
 // RMSprop, optionally centered and with momentum.
 import type { Tensor } from '../tensor';
 import { zerosLike } from '../ops/creation';
-import { Optimizer, nonNegative, type ParamGroup, type ParamState, type Params } from './optimizer';
+import { Optimizer, defaultsOf, nonNegative, optimizerSignature, optionsOf, type OptimizerArgs, type ParamGroup, type ParamState, type Params } from './optimizer';
+import { registerClass } from '../ops/registry';
 
 export interface RMSpropOptions {
   lr: number;
@@ -13,9 +14,16 @@ export interface RMSpropOptions {
   maximize: boolean;
 }
 
+// PyTorch's RMSprop(params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0, centered=False, *, maximize=False).
+const RMSPROP_SIG = optimizerSignature(
+  'RMSprop',
+  [['lr', 1e-2, 0.05], ['alpha', 0.99, 0.9], ['eps', 1e-8, 1e-6], ['weightDecay', 0, 0.1], ['momentum', 0, 0.5], ['centered', false, true], ['maximize', false, true]],
+  ['maximize'],
+);
+
 export class RMSprop extends Optimizer<RMSpropOptions> {
-  constructor(params: Params<RMSpropOptions>, options: Partial<RMSpropOptions> = {}) {
-    super(params, { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, maximize: false }, options);
+  constructor(params: Params<RMSpropOptions>, ...args: OptimizerArgs<RMSpropOptions>) {
+    super(params, defaultsOf(RMSPROP_SIG), optionsOf(RMSPROP_SIG, [params, ...args]));
   }
 
   protected checkGroup(g: ParamGroup<RMSpropOptions>): void {
@@ -30,3 +38,5 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
     this.nativeStep('Rmsprop', { lr, alpha, eps, weightDecay, momentum, centered, maximize }, p, grad, buffers);
   }
 }
+
+registerClass('optim.RMSprop', 'optimizer', RMSPROP_SIG, RMSprop);
