@@ -539,7 +539,7 @@ const reduceSpec = <F extends AnyFn>(name: string, forward: (x: Tensor, ...rest:
 const varSpec = <F extends AnyFn>(name: string, fn: typeof varOp) =>
   defineSpec<F, any[]>({
     name,
-    params: [input, dim(), keepdim, keyword('correction', is.int, undefined, 0), keyword('unbiased', is.bool, undefined, false)],
+    params: [input, dim(), keepdim, keyword('correction', is.int, undefined, 0), keyword('unbiased', is.bool, undefined)],
     forward: (x: Tensor, d: ReduceDims, k: boolean | null, correction?: number, unbiased?: boolean) => spread(name, fn, x, d, k, correction, unbiased),
   });
 

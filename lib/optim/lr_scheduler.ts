@@ -87,7 +87,7 @@ export abstract class LRScheduler {
 
 // The schedulers' signatures (the optimizer first; then PyTorch's parameters in its order).
 const optimizerParam = required('optimizer', is.any);
-const lastEpoch = optional('lastEpoch', is.int, -1, 2);
+const lastEpoch = optional('lastEpoch', is.int, -1); // resuming (>= 0) needs initialLr in the groups
 const STEP_LR = new Signature('StepLR', [optimizerParam, required('stepSize', is.any, 2), optional('gamma', is.number, 0.1, 0.5), lastEpoch]);
 const EXPONENTIAL_LR = new Signature('ExponentialLR', [optimizerParam, required('gamma', is.any, 0.5), lastEpoch]);
 const COSINE = new Signature('CosineAnnealingLR', [optimizerParam, required('tMax', is.any, 4), optional('etaMin', is.number, 0, 0.01), lastEpoch]);
