@@ -8,7 +8,6 @@ import { checkBool, fmtShape, fmtValue, normDim, opError, opTypeError } from './
 import * as kernels from './backend';
 import { BinaryOp } from './native/binding';
 import type { Node } from './autograd/function';
-import { gradMode } from './autograd/grad_mode';
 import * as engine from './autograd/engine';
 import { Device, cpu, toTarget } from './device';
 import { tensorRepr } from './print';
@@ -196,24 +195,6 @@ export class Tensor {
   _setGradFn(node: Node): void {
     this.gradFn = node;
     this._requiresGrad = true;
-  }
-
-  /** @internal Adds g into .grad (the engine's AccumulateGrad). */
-  _accumulateGrad(g: Tensor, createGraph: boolean): void {
-    if (this._grad === null) {
-      // A private contiguous copy: g may be shared with other leaves or be a broadcast view.
-      this._grad = createGraph ? g : M.cloneDetached(g);
-    } else if (createGraph) {
-      this._grad = this._grad.add(g);
-    } else {
-      const prev = gradMode.enabled;
-      gradMode.enabled = false;
-      try {
-        this._grad.add_(g);
-      } finally {
-        gradMode.enabled = prev;
-      }
-    }
   }
 
   /** Computes gradients of this tensor w.r.t. the graph leaves (accumulated into .grad).

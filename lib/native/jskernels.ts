@@ -10,6 +10,7 @@
 import type { StridedView as View } from '../backend';
 import type { TypedArray } from '../dtype';
 import { BinaryOp, ReduceOp, UnaryOp } from './binding';
+import { broadcastStrideAt } from '../layout';
 
 /** Largest element count computed here (tests set it to 0 to compare with native). */
 export const limit = { elements: 256 };
@@ -40,11 +41,7 @@ function place(shape: readonly number[], strides: ArrayLike<number>, first: numb
 
 /** Positions of t's elements read with `shape` (broadcast dims repeat). */
 function placeAs(t: View, shape: readonly number[], n: number, into: Int32Array): Int32Array {
-  const lead = shape.length - t.ndim;
-  for (let i = 0; i < shape.length; ++i) {
-    const j = i - lead;
-    broadcast[i] = j < 0 || (t.shape[j] === 1 && shape[i] !== 1) ? 0 : t._strides[j];
-  }
+  for (let i = 0; i < shape.length; ++i) broadcast[i] = broadcastStrideAt(t.shape, t._strides, shape, i);
   return place(shape, broadcast, t._storage.start + t._offset, n, into);
 }
 

@@ -5,7 +5,7 @@
 import type { Backend, Operand, RunArg, StridedView } from '../backend';
 import { BINARY_TRAITS, REDUCE_TRAITS, Trait, UNARY_TRAITS, meta, native } from './binding';
 import * as js from './jskernels';
-import { numelOf } from '../layout';
+import { broadcastStrideAt, numelOf } from '../layout';
 import type { NativeMemory } from '../backend';
 
 let pos = 0;
@@ -22,17 +22,13 @@ function put(t: StridedView): Buffer {
 /** Writes t's view as read with `shape` (broadcast: missing and size-1 dims get stride 0). */
 function putAs(t: StridedView, shape: readonly number[]): Buffer {
   const n = shape.length;
-  const tShape = t.shape;
-  const tStrides = t._strides;
-  const lead = n - tShape.length;
   const s = t._storage;
   meta[pos] = s.code;
   meta[pos + 1] = n;
   meta[pos + 2] = s.origin + t._offset;
   for (let i = 0; i < n; ++i) {
     meta[pos + 3 + i] = shape[i];
-    const j = i - lead;
-    meta[pos + 3 + n + i] = j < 0 || (tShape[j] === 1 && shape[i] !== 1) ? 0 : tStrides[j];
+    meta[pos + 3 + n + i] = broadcastStrideAt(t.shape, t._strides, shape, i);
   }
   pos += 3 + 2 * n;
   return s.buffer;
