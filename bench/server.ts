@@ -15,6 +15,7 @@
 //
 //   npm run bench:server -- [--steps 3000] [--rate 200] [--max-seconds 120] [--modes blocking,async,worker] [--rounds 1]
 import * as http from 'http';
+import * as os from 'os';
 import type { AddressInfo } from 'net';
 import { monitorEventLoopDelay } from 'perf_hooks';
 import { parseArgs } from 'util';
@@ -127,7 +128,8 @@ async function main(): Promise<void> {
   const server = createTrainServer();
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   port = (server.address() as AddressInfo).port;
-  console.log(`listening on ${port}; ${steps} steps per mode, GET /predict at ${rate}/s`);
+  const load = () => os.loadavg().map((x) => x.toFixed(1)).join(' ');
+  console.log(`listening on ${port}; ${steps} steps per mode, GET /predict at ${rate}/s; ${os.cpus().length} CPUs, load average ${load()}`);
   // Warm-up (JIT, allocator, the worker's first start), not measured.
   for (const mode of modes) {
     await request('POST', `/train?steps=${Number(args.warmup)}&mode=${mode}`);
@@ -142,7 +144,11 @@ async function main(): Promise<void> {
       console.log(`round ${round + 1}: ${row.mode} ${row.stepsPerSecond.toFixed(1)} steps/s, p99 ${row.p99.toFixed(1)} ms`);
     }
   }
-  const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[(xs.length - 1) >> 1];
+  const median = (xs: number[]): number => {
+    const sorted = [...xs].sort((a, b) => a - b);
+    const mid = sorted.length >> 1;
+    return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  };
   const rows = modes.map((mode) => {
     const mine = runs.filter((r) => r.mode === mode);
     const m = (key: keyof Row) => median(mine.map((r) => r[key] as number));
@@ -159,6 +165,7 @@ async function main(): Promise<void> {
       `| ${r.mode} | ${fmt(r.stepsPerSecond)} | ${ratio} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.max)} | ${fmt(r.loopDelayP99)} | ${fmt(r.loopDelayMax)} | ${r.requests}${r.failures ? ` (${r.failures} failed)` : ''} | ${r.distinctPredictions} | ${fmt(r.loss, 4)}${r.state === 'done' ? '' : ` (${r.state})`} |`,
     );
   }
+  console.log(`\nload average at the end: ${load()} (figures from a busy machine vary with its load)`);
   agent.destroy();
   server.close();
 }

@@ -1,12 +1,20 @@
 # The bench workloads in PyTorch, mirroring bench/workloads.mjs; run by bench/run.mjs.
 # Prints one JSON object: {name: median value}. Needs PyTorch (apt-get install -y python3-torch).
+#
+#   workloads.py [ONLY] [numpy]
+# With `numpy`, runs the W1 GEMM rows in NumPy instead (apt-get install -y python3-numpy,
+# and python3-threadpoolctl to name the BLAS kernel, reported as "_blas" in the JSON).
 import json
 import math
 import os
 import sys
 import time
 
-import torch
+USE_NUMPY = len(sys.argv) > 2 and sys.argv[2] == 'numpy'
+if USE_NUMPY:
+    import numpy as np
+else:
+    import torch
 
 
 def median(xs):
@@ -32,12 +40,30 @@ def timed(fn, reps, inner=1):
 
 
 def gemm_gflops(m, k, n, transpose=None):
-    a = torch.randn(k, m).t() if transpose == 'a' else torch.randn(m, k)
-    b = torch.randn(n, k).t() if transpose == 'b' else torch.randn(k, n)
+    if USE_NUMPY:
+        rng = np.random.default_rng(0)
+        randn = lambda *shape: rng.standard_normal(shape, dtype=np.float32)
+        matmul, t = np.matmul, lambda x: x.T
+    else:
+        randn, matmul, t = torch.randn, torch.matmul, lambda x: x.t()
+    a = t(randn(k, m)) if transpose == 'a' else randn(m, k)
+    b = t(randn(n, k)) if transpose == 'b' else randn(k, n)
     flops = 2.0 * m * n * k
     inner = max(1, int(2e8 / flops))
-    s = timed(lambda: torch.matmul(a, b), reps=7, inner=inner)
+    s = timed(lambda: matmul(a, b), reps=7, inner=inner)
     return flops / s / 1e9
+
+
+def blas_kernel():
+    """Which BLAS and kernel NumPy runs, e.g. 'openblas 0.3.21 SkylakeX'."""
+    try:
+        import threadpoolctl
+    except ImportError:
+        return 'unknown (apt-get install -y python3-threadpoolctl)'
+    for lib in threadpoolctl.threadpool_info():
+        if lib.get('user_api') == 'blas':
+            return f"{lib.get('internal_api')} {lib.get('version')} {lib.get('architecture')}"
+    return 'none found'
 
 
 def add_overhead(requires_grad):
@@ -114,7 +140,7 @@ def bandwidth():
 
 def main():
     # bench/run.mjs runs this once per thread setting (also limiting OpenBLAS/OpenMP by env).
-    if os.environ.get('TG_TORCH_THREADS'):
+    if not USE_NUMPY and os.environ.get('TG_TORCH_THREADS'):
         torch.set_num_threads(int(os.environ['TG_TORCH_THREADS']))
     only = set(sys.argv[1].split(',')) if len(sys.argv) > 1 and sys.argv[1] else None
     out = {}
@@ -128,6 +154,10 @@ def main():
         out['W1 mlp fwd 128x784x256 (GFLOP/s)'] = gemm_gflops(128, 784, 256)
         out['W1 mlp dW 784x128x256 AT (GFLOP/s)'] = gemm_gflops(784, 128, 256, transpose='a')
         out['W1 mlp dx 128x256x784 BT (GFLOP/s)'] = gemm_gflops(128, 256, 784, transpose='b')
+    if USE_NUMPY:
+        out['_blas'] = blas_kernel()
+        print(json.dumps(out))
+        return
     if want('W2'):
         out['W2 add 3x2 (µs/op)'] = add_overhead(False)
         out['W2 add 3x2 requiresGrad (µs/op)'] = add_overhead(True)

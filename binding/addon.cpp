@@ -144,6 +144,7 @@ Napi::Value Init(const Napi::CallbackInfo& info) {
   if (info.Length() < 1 || !info[0].IsTypedArray() || info[0].As<Napi::TypedArray>().TypedArrayType() != napi_int32_array)
     throw Napi::TypeError::New(env, "init: expected the Int32Array metadata scratch buffer");
   Instance* inst = env.GetInstanceData<Instance>();
+  if (!inst->ctx.cpu.simdError.empty()) throw Napi::Error::New(env, inst->ctx.cpu.simdError);
   inst->metaRef = Napi::Persistent(info[0].As<Napi::Int32Array>());
 
   // What this build was compiled from (native/ops.table), for lib/native/binding.ts to
@@ -171,7 +172,7 @@ Napi::Value Init(const Napi::CallbackInfo& info) {
   Napi::Object result = Napi::Object::New(env);
   result.Set("groups", groups);
   result.Set("dtypes", dtypes);
-  result.Set("simd", inst->ctx.cpu.avx2 && inst->ctx.cpu.fma ? "avx2" : "scalar");
+  result.Set("simd", tg::simdName(inst->ctx.cpu));
   return result;
 }
 

@@ -50,8 +50,11 @@ inline tg::View readView(Napi::Env env, napi_value value, MetaReader& meta, cons
     // Shared memory: N-API (Node 20) has no call for a SharedArrayBuffer, so shared
     // storage travels as a Uint8Array over it (lib/storage.ts), read the slower way.
     napi_typedarray_type type;
-    if (napi_get_typedarray_info(env, value, &type, &byteLength, &data, nullptr, nullptr) != napi_ok || type != napi_uint8_array)
-      throw Napi::TypeError::New(env, std::string(arg) + ": expected an ArrayBuffer or a Uint8Array");
+    napi_value buffer;
+    bool plain = true;
+    if (napi_get_typedarray_info(env, value, &type, &byteLength, &data, &buffer, nullptr) != napi_ok || type != napi_uint8_array ||
+        napi_is_arraybuffer(env, buffer, &plain) != napi_ok || plain)
+      throw Napi::TypeError::New(env, std::string(arg) + ": expected an ArrayBuffer (or a Uint8Array over a SharedArrayBuffer)");
   }
 
   const int32_t* head = meta.take(3, arg);

@@ -24,7 +24,8 @@ export interface StorageLike {
 
 /** A strided view: what every kernel takes (a Tensor is one). Kernels read nothing else. */
 export interface StridedView {
-  readonly shape: readonly number[];
+  /** The plain shape array (Tensor's `shape` is a Size made for users; kernels read this). */
+  readonly _shape: readonly number[];
   readonly dtype: DType;
   readonly ndim: number;
   readonly _strides: readonly number[];

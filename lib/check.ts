@@ -217,10 +217,7 @@ export const is = {
     return v;
   }) as Check<number | null>,
   int: ((v, op, name) => checkInt(op, name, v)) as Check<number>,
-  bool: ((v, op, name) => {
-    if (typeof v !== 'boolean') throw opTypeError(op, `${name} must be a boolean, got ${fmtValue(v)}`);
-    return v;
-  }) as Check<boolean>,
+  bool: ((v, op, name) => checkBool(op, name, v)) as Check<boolean>,
   /** A dim or a list of dims (normalised later, against the tensor's ndim). */
   dims: ((v, op, name) => {
     if (typeof v === 'number' || (Array.isArray(v) && v.every((d) => typeof d === 'number'))) return v;

@@ -12,7 +12,10 @@ export class Device {
   toString(): string {
     return this.index === null ? this.type : `${this.type}:${this.index}`;
   }
-  [inspect.custom](): string {
+  /** console.log(x.device) prints `cpu`, as Python's print (str); inside an array or object
+   * it prints the repr, device(type='cpu'), as Python prints a list of devices. */
+  [inspect.custom](depth: number, options: { depth?: number | null }): string {
+    if (depth === options.depth) return this.toString();
     return this.index === null ? `device(type='${this.type}')` : `device(type='${this.type}', index=${this.index})`;
   }
 }

@@ -8,6 +8,7 @@ import { nativeInfo } from './native/binding';
 import { checkTensor } from './ops/movement';
 
 export { Tensor } from './tensor';
+export { Size } from './layout';
 export type { NestedArray, TensorOrScalar } from './tensor';
 export { float32, float64, int32, bool } from './dtype';
 export type { DType, TypedArray } from './dtype';
@@ -81,12 +82,16 @@ export const autograd = {
 export const setNumThreads = (n: number): void => kernels.setNumThreads(n);
 export const getNumThreads = (): number => kernels.getNumThreads();
 /** One core's float32 FMA throughput in GFLOP/s, measured by a register-only loop for
- * `seconds` (CPUs with the 'avx2' path; throws otherwise): the ceiling for GEMM figures. */
+ * `seconds` with the widest vectors of the selected path ('avx512' or 'avx2'; throws on
+ * others): the ceiling for GEMM figures. */
 export const measureFmaPeak = (seconds = 0.3): number => kernels.fmaPeak(seconds);
-/** Which SIMD code path the native core selected on this CPU ('avx2' or 'scalar'). */
+/** Which SIMD code path the native core selected on this CPU: 'avx512', 'avx2', 'neon'
+ * or 'scalar'. TENSORGRAD_SIMD=avx512|avx2|neon|scalar in the environment forces one
+ * (loading the module fails with an Error naming the reason when the CPU lacks it). */
 export const simd = nativeInfo.simd;
 
 export * as nn from './nn';
+export { cloneStateDict } from './nn/module';
 export * as optim from './optim';
 export * as data from './data';
 export { save, load, saveAsync, loadAsync } from './io/safetensors';

@@ -1,5 +1,32 @@
 // Shape and stride arithmetic (strides and offsets are in elements).
+import { inspect } from 'util';
 import { fmtShape, opError } from './check';
+
+/** What tensor.shape and tensor.size() return: an array of the sizes (index it, spread it,
+ * compare it like any array) that prints as PyTorch's torch.Size([8, 4]), in console.log
+ * and in String(...) or a template string. Arrays derived from it (slice, map) are plain. */
+export class Size extends Array<number> {
+  static override get [Symbol.species](): ArrayConstructor {
+    return Array;
+  }
+  /** The number of elements of a tensor of this shape (PyTorch's Size.numel()). */
+  numel(): number {
+    return numelOf(this);
+  }
+  override toString(): string {
+    return `torch.Size([${this.join(', ')}])`;
+  }
+  [inspect.custom](): string {
+    return this.toString();
+  }
+}
+
+/** A Size with the given sizes. */
+export function toSize(shape: readonly number[]): Size {
+  const size = new Size(shape.length);
+  for (let i = 0; i < shape.length; ++i) size[i] = shape[i];
+  return size;
+}
 
 export function numelOf(shape: readonly number[]): number {
   let n = 1;

@@ -92,6 +92,12 @@ export class Storage implements StorageLike {
     readonly length: number,
   ) {}
 
+  /** Whether the memory is gone: its ArrayBuffer was transferred to another thread (which
+   * detaches it here) or resized below this storage. Typed arrays then read undefined. */
+  get lost(): boolean {
+    return this.data.length < this.start + this.length;
+  }
+
   /** Storage for n elements, zero-filled unless `uninitialized` (for a caller that writes
    * every element next). Its memory never moves (an ArrayBuffer, not a small on-heap typed
    * array), so native code may borrow the pointer during a call. */

@@ -3,7 +3,7 @@
 import { inspect } from 'util';
 import { isFloating, type DType, type TypedArray } from './dtype';
 import { Storage, VersionCounter } from './storage';
-import { contiguousStrides, isContiguous, numelOf } from './layout';
+import { Size, contiguousStrides, isContiguous, numelOf, toSize } from './layout';
 import { checkBool, fmtShape, fmtValue, normDim, opError, opTypeError } from './check';
 import * as kernels from './backend';
 import { BinaryOp } from './native/binding';
@@ -11,6 +11,7 @@ import type { Node } from './autograd/function';
 import * as engine from './autograd/engine';
 import { Device, cpu, toTarget } from './device';
 import { tensorRepr } from './print';
+import { warnOnce } from './warnings';
 import * as E from './ops/arith';
 import './ops/elementwise';
 import * as R from './ops/reduce';
@@ -35,7 +36,10 @@ export class Tensor {
   /** @internal the tensor whose storage this one views (null if it owns it) */ _base: Tensor | null = null;
   /** @internal */ _requiresGrad = false;
   /** @internal */ _grad: Tensor | null = null;
-  private _shape: number[];
+  /** @internal The sizes as a plain array: what lib/ reads (an Array subclass such as Size
+   * would take V8's slow paths in slice, map and for-of on every op). */ _shape: number[];
+  /** The public Size of `_shape`, made on first read of .shape. */
+  private _size: Size | null = null;
   private _dtype: DType;
   // Cached (-1: not yet known; numbers keep V8's field representation stable): the
   // layout only changes through the data setter, which copies them.
@@ -47,7 +51,7 @@ export class Tensor {
   /** @internal Use the creation functions (tg.tensor, tg.zeros, ...) instead. */
   constructor(storage: Storage, shape: number[], strides: number[], offset: number, dtype: DType, version?: VersionCounter) {
     this._storage = storage;
-    this._shape = shape;
+    this._shape = shape instanceof Size ? Array.from(shape) : shape; // a user may pass x.shape
     this._strides = strides;
     this._offset = offset;
     this._dtype = dtype;
@@ -67,7 +71,7 @@ export class Tensor {
 
   /** @internal */
   static _onesLike(t: Tensor): Tensor {
-    const out = Tensor._output(t.shape.slice(), t.dtype);
+    const out = Tensor._output(t._shape.slice(), t.dtype);
     kernels.fill(out, 1);
     return out;
   }
@@ -86,8 +90,10 @@ export class Tensor {
 
   // ---- metadata -------------------------------------------------------------------
 
-  get shape(): readonly number[] {
-    return this._shape;
+  /** The sizes, as a Size (an array that prints as torch.Size([...])). It is made on first
+   * use: ops read the plain _shape, so they pay nothing for it. */
+  get shape(): Readonly<Size> {
+    return (this._size ??= toSize(this._shape));
   }
   get dtype(): DType {
     return this._dtype;
@@ -103,10 +109,10 @@ export class Tensor {
     return this._numel;
   }
   /** size() is the shape; size(d) one dim (negative counts from the end). */
-  size(): number[];
+  size(): Size;
   size(dim: number): number;
-  size(dim?: number): number[] | number {
-    if (dim === undefined) return this._shape.slice();
+  size(dim?: number): Size | number {
+    if (dim === undefined) return toSize(this._shape);
     return this._shape[normDim('size', dim, this.ndim)];
   }
   stride(): number[];
@@ -165,14 +171,21 @@ export class Tensor {
   }
 
   get grad(): Tensor | null {
+    if (this.gradFn !== null && this._grad === null && !this.retainsGrad) {
+      warnOnce(
+        "grad: The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad attribute won't be " +
+          'populated during autograd.backward(). If you indeed want the .grad field to be populated for a non-leaf Tensor, ' +
+          'use .retainGrad() on the non-leaf Tensor. If you access the non-leaf Tensor by mistake, make sure you access the leaf Tensor instead.',
+      );
+    }
     return this._grad;
   }
   set grad(g: Tensor | null) {
     if (g !== null) {
       if (!(g instanceof Tensor)) throw new TypeError('grad: expected a Tensor or null');
-      if (g.dtype !== this._dtype || g.ndim !== this.ndim || g.shape.some((s, i) => s !== this._shape[i])) {
+      if (g.dtype !== this._dtype || g.ndim !== this.ndim || g._shape.some((s, i) => s !== this._shape[i])) {
         throw new Error(
-          `assigned grad has data of a different size or type (${fmtShape(g.shape)} ${g.dtype} for a ` +
+          `assigned grad has data of a different size or type (${fmtShape(g._shape)} ${g.dtype} for a ` +
             `${fmtShape(this._shape)} ${this._dtype} tensor)`,
         );
       }
@@ -239,6 +252,7 @@ export class Tensor {
     this._dtype = t._dtype;
     this._storage = t._storage;
     this._shape = t._shape;
+    this._size = null;
     this._strides = t._strides;
     this._offset = t._offset;
     this._numel = t._numel;
@@ -252,6 +266,7 @@ export class Tensor {
     if (this.numel() !== 1) {
       throw opError('item', `a Tensor with ${this.numel()} elements cannot be converted to Scalar (shape ${fmtShape(this._shape)})`);
     }
+    M.checkMemory('item', this);
     const s = this._storage;
     const v = s.data[s.start + this._offset];
     return (this._dtype === 'bool' ? v !== 0 : v) as number;
@@ -259,7 +274,7 @@ export class Tensor {
 
   /** A contiguous copy of the elements, in row-major order, as a typed array. */
   toTypedArray(): TypedArray {
-    return M.contiguousData(this).slice() as TypedArray;
+    return M.contiguousData(this, 'toTypedArray').slice() as TypedArray;
   }
 
   /** Zero-copy access to the elements of a contiguous tensor (writes show in the tensor). */
@@ -267,12 +282,13 @@ export class Tensor {
     if (!this.isContiguous()) {
       throw opError('typedArray', 'the tensor is not contiguous; call contiguous() first or use toTypedArray() for a copy');
     }
+    M.checkMemory('typedArray', this);
     return this._storage.view(this._offset, this.numel());
   }
 
   /** The elements as nested JS arrays (a number for a 0-d tensor). */
   tolist(): NestedArray {
-    const data = M.contiguousData(this);
+    const data = M.contiguousData(this, 'tolist');
     const asValue = (v: number): number | boolean => (this._dtype === 'bool' ? v !== 0 : v);
     const build = (dim: number, offset: number): NestedArray => {
       if (dim === this.ndim) return asValue(data[offset]);
@@ -307,7 +323,7 @@ export class Tensor {
     return tensorRepr({
       shape: this._shape,
       dtype: this._dtype,
-      values: M.contiguousData(this),
+      values: M.contiguousData(this, 'toString'),
       requiresGrad: this._requiresGrad && this.gradFn === null,
       gradFnName: this.gradFn?.name ?? null,
     });
@@ -394,7 +410,7 @@ export class Tensor {
     return M.expand(this, shape);
   }
   expandAs(other: Tensor): Tensor {
-    return M.expand(this, [other.shape.slice()]);
+    return M.expand(this, [other._shape.slice()]);
   }
   flatten(startDim = 0, endDim = -1): Tensor {
     return M.flatten(this, startDim, endDim);

@@ -53,6 +53,8 @@ describe('nothing ignored (item 4)', () => {
     ["setPrintOptions({sciMode: 'yes'})", () => tg.setPrintOptions({ sciMode: 'yes' as never }), 'setPrintOptions: sciMode must be true, false or null, got "yes"'],
     ["setPrintOptions({profile: 'long'})", () => tg.setPrintOptions({ profile: 'long' as never }), "setPrintOptions: profile must be 'default', 'short' or 'full', got \"long\""],
     ['setPrintOptions({precison: 2})', () => tg.setPrintOptions({ precison: 2 } as never), "setPrintOptions: unknown option 'precison'"],
+    ["DataLoader({shuffle: 'yes'})", () => new tg.data.DataLoader({ length: 1, get: () => tg.zeros(1) }, { shuffle: 'yes' as never }), 'DataLoader: shuffle must be a boolean (true or false), got "yes"'],
+    ['DataLoader({dropLast: 1})', () => new tg.data.DataLoader({ length: 1, get: () => tg.zeros(1) }, { dropLast: 1 as never }), 'DataLoader: dropLast must be a boolean (true or false), got 1'],
     ['DataLoader of a dataset of length -3', () => new tg.data.DataLoader({ length: -3, get: () => tg.zeros(1) }), "DataLoader: the dataset's length should be >= 0, got -3"],
   ])('%s', (_what, call, message) => {
     expect(call).toThrow(message);
@@ -131,5 +133,119 @@ describe('errors name what the user called (item 6)', () => {
     ['a 16 GiB contiguous copy', () => tg.zeros(1, { dtype: 'float64' }).expand(2 ** 31 - 1).contiguous(), 'out of memory: cannot allocate a [2147483647] float64 tensor (17179869176 bytes)'],
   ])('%s', (_what, call, message) => {
     expect(call).toThrow(message);
+  });
+});
+
+describe("PyTorch's warnings, once per call site (item 8)", () => {
+  /** The warnings `fn` emits (process.emitWarning delivers them on the next tick). */
+  async function warningsOf(fn: () => void): Promise<string[]> {
+    const seen: string[] = [];
+    const listener = (w: Error): void => void seen.push(`${w.name}: ${w.message}`);
+    process.on('warning', listener);
+    try {
+      fn();
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('warning', listener);
+    }
+    return seen;
+  }
+  const sizeWarning = (op: string, target: string, input: string): string =>
+    `UserWarning: ${op}: Using a target size (${target}) that is different to the input size (${input}). ` +
+    'This will likely lead to incorrect results due to broadcasting. Please ensure they have the same size.';
+
+  test('MSELoss with input [3, 1] and target [3] warns (and broadcasts to [3, 3], as PyTorch), once per call site', async () => {
+    const input = tg.tensor([[1], [2], [3]]);
+    const target = tg.tensor([1, 2, 3]);
+    const loss = new tg.nn.MSELoss();
+    let value = 0;
+    const first = await warningsOf(() => {
+      for (let i = 0; i < 3; ++i) value = loss.forward(input, target).item(); // one call site: one warning
+    });
+    expect(first).toEqual([sizeWarning('mseLoss', '[3]', '[3, 1]')]);
+    // (input_i - target_j)^2 over the 3x3 broadcast: rows 0+1+4, 1+0+1, 4+1+0 = 12, over 9 elements
+    expect(value).toBeCloseTo(12 / 9, 6);
+    expect(await warningsOf(() => loss.forward(input, target))).toHaveLength(1); // another call site
+    expect(await warningsOf(() => loss.forward(input, tg.tensor([[1, 2, 3]])))).toEqual([sizeWarning('mseLoss', '[1, 3]', '[3, 1]')]);
+  });
+
+  test('l1Loss, smoothL1Loss and huberLoss warn as PyTorch does; equal shapes do not', async () => {
+    const a = tg.ones(2, 1);
+    const b = tg.ones(2);
+    expect(await warningsOf(() => tg.nn.functional.l1Loss(a, b))).toEqual([sizeWarning('l1Loss', '[2]', '[2, 1]')]);
+    expect(await warningsOf(() => tg.nn.functional.smoothL1Loss(a, b))).toEqual([sizeWarning('smoothL1Loss', '[2]', '[2, 1]')]);
+    expect(await warningsOf(() => tg.nn.functional.huberLoss(a, b))).toEqual([sizeWarning('huberLoss', '[2]', '[2, 1]')]);
+    expect(await warningsOf(() => tg.nn.functional.mseLoss(b, b))).toEqual([]);
+  });
+
+  test(".grad of a non-leaf and tg.tensor(aTensor) warn as PyTorch's do", async () => {
+    const x = tg.tensor([1, 2], { requiresGrad: true });
+    const y = x.mul(2);
+    const onGrad = await warningsOf(() => expect(y.grad).toBe(null));
+    expect(onGrad).toHaveLength(1);
+    expect(onGrad[0]).toMatch(/^UserWarning: grad: The \.grad attribute of a Tensor that is not a leaf Tensor is being accessed/);
+    y.retainGrad();
+    expect(await warningsOf(() => y.grad)).toEqual([]);
+    expect(await warningsOf(() => x.grad)).toEqual([]);
+    const copied = await warningsOf(() => tg.tensor(x));
+    expect(copied[0]).toMatch(/^UserWarning: tensor: To copy construct from a tensor, it is recommended to use sourceTensor\.clone\(\)\.detach\(\)/);
+  });
+});
+
+describe('tensors whose memory was detached or shrunk (item 5)', () => {
+  const DETACHED = "the tensor's memory was detached (transferred to another thread?) or shrunk (a resized ArrayBuffer)";
+  /** A tensor over a typed array whose buffer then goes to a worker thread. */
+  async function transferred(values = [1, 2, 3, 4], shape = [values.length]): Promise<tg.Tensor> {
+    const data = new Float32Array(values);
+    const t = tg.from(data, shape);
+    const { MessageChannel } = await import('worker_threads');
+    const { port1, port2 } = new MessageChannel();
+    port1.postMessage(data.buffer, [data.buffer]); // what postMessage to a Worker does
+    port1.close();
+    port2.close();
+    expect(data.buffer.byteLength).toBe(0);
+    return t;
+  }
+  const reads: [string, (t: tg.Tensor) => unknown][] = [
+    ['add', (t) => t.add(1)],
+    ['add', (t) => tg.ones(4).add(t)],
+    ['mul', (t) => tg.ones(4, { requiresGrad: true }).mul(t)],
+    ['exp', (t) => t.exp()],
+    ['sum', (t) => t.sum()],
+    ['matmul', (t) => t.matmul(t)],
+    ['select', (t) => t.select(0, 0).item()],
+    ['tolist', (t) => t.tolist()],
+    ['toTypedArray', (t) => t.toTypedArray()],
+    ['typedArray', (t) => t.typedArray()],
+    ['toString', (t) => String(t)],
+    ['clone', (t) => t.clone()],
+    ['to', (t) => t.to('float64')],
+    ['tensor', (t) => tg.tensor(t)],
+    ['copy_', (t) => tg.zeros(4).copy_(t)],
+    ['save', (t) => tg.save({ t }, '/nonexistent/never-written')],
+  ];
+
+  test.each(reads)('%s of a tensor whose buffer was transferred to another thread', async (op, read) => {
+    const t = await transferred();
+    expect(() => read(t)).toThrow(`${op}: ${DETACHED}`);
+  });
+
+  test('item of a one-element tensor whose buffer was transferred', async () => {
+    const t = await transferred([5], []);
+    expect(() => t.item()).toThrow(`item: ${DETACHED}`);
+  });
+
+  test('a tensor over a resizable ArrayBuffer shrunk below it', () => {
+    // Resizable ArrayBuffers (ES2024) are newer than the TypeScript lib this project targets.
+    type Resizable = ArrayBuffer & { resize(bytes: number): void };
+    const buffer = new (ArrayBuffer as unknown as new (bytes: number, options: { maxByteLength: number }) => Resizable)(16, { maxByteLength: 16 });
+    const t = tg.from(new Float32Array(buffer)); // length-tracking: it shrinks with the buffer
+    const fixed = tg.from(new Float32Array(buffer, 0, 4));
+    expect(t.sum().item()).toBe(0);
+    buffer.resize(8);
+    expect(() => t.sum()).toThrow(`sum: ${DETACHED}`);
+    expect(() => fixed.add(1)).toThrow(`add: ${DETACHED}`);
+    buffer.resize(16); // grown back: the memory is there again (zeroed, as resize does)
+    expect(t.add(1).tolist()).toEqual([1, 1, 1, 1]);
   });
 });

@@ -8,15 +8,15 @@ import { describe, expect, test } from 'vitest';
 
 const root = path.resolve(__dirname, '..');
 
-/** Runs `file` with node in a fresh folder where `tensorgrad` is this package; `files`
- * are written next to it. */
-function runNode(file: string, source: string, files: Record<string, string> = {}): string {
+/** Runs `file` with node (after `nodeArgs`) in a fresh folder where `tensorgrad` is this
+ * package; `files` are written next to it. */
+function runNode(file: string, source: string, files: Record<string, string> = {}, nodeArgs: string[] = []): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tg-pkg-'));
   fs.mkdirSync(path.join(dir, 'node_modules'));
   fs.symlinkSync(root, path.join(dir, 'node_modules', 'tensorgrad'));
   for (const [name, text] of Object.entries({ ...files, [file]: source })) fs.writeFileSync(path.join(dir, name), text);
   try {
-    return execFileSync(process.execPath, [path.join(dir, file)], { encoding: 'utf8' });
+    return execFileSync(process.execPath, [...nodeArgs, path.join(dir, file)], { encoding: 'utf8', cwd: root });
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -26,6 +26,15 @@ describe.skipIf(!fs.existsSync(path.join(root, 'dist', 'index.mjs')))('package e
   test('ESM import * as tg', () => {
     const out = runNode('a.mjs', "import * as tg from 'tensorgrad';\nconsole.log(String(tg.tensor([1, 2]).add(1)), typeof tg.nn.functional.mseLoss, typeof tg.var);");
     expect(out.trim()).toBe('tensor([2., 3.]) function function');
+  });
+
+  test('a .ts file run by tsx imports dist/index.mjs and the package (the ESM entry needs no CommonJS interop)', () => {
+    const mjs = path.join(root, 'dist', 'index.mjs');
+    const source =
+      `import * as direct from ${JSON.stringify(mjs)};\nimport * as tg from 'tensorgrad';\n` +
+      "console.log(String(direct.tensor([1, 2]).add(1)), direct.Tensor === tg.Tensor, typeof direct.default.zeros);";
+    const out = runNode('a.ts', source, {}, ['--import', 'tsx']);
+    expect(out.trim()).toBe('tensor([2., 3.]) true function');
   });
 
   test('CommonJS require', () => {

@@ -25,11 +25,11 @@ interface Pass {
 
 /** Reduces a gradient to `shape` by summing over broadcast dims. */
 export function sumToShape(grad: Tensor, shape: readonly number[]): Tensor {
-  if (sameShape(grad.shape, shape)) return grad;
+  if (sameShape(grad._shape, shape)) return grad;
   const lead = grad.ndim - shape.length;
   const dims: number[] = [];
   for (let i = 0; i < grad.ndim; ++i) {
-    if (i < lead || (shape[i - lead] === 1 && grad.shape[i] !== 1)) dims.push(i);
+    if (i < lead || (shape[i - lead] === 1 && grad._shape[i] !== 1)) dims.push(i);
   }
   const summed = dims.length ? grad.sum(dims, true) : grad;
   return summed.reshape(shape as number[]);
@@ -48,10 +48,10 @@ function checkRoot(t: Tensor, i: number): void {
 /** Checks a given output gradient and casts it to the output's dtype (as PyTorch does). */
 function checkRootGrad(t: Tensor, g: Tensor, i: number): Tensor {
   if (!(g instanceof Tensor)) throw new TypeError(`backward: grad_output[${i}] must be a Tensor, got ${fmtValue(g)}`);
-  if (!sameShape(t.shape, g.shape)) {
+  if (!sameShape(t._shape, g._shape)) {
     throw new Error(
-      `Mismatch in shape: grad_output[${i}] has a shape of ${fmtShape(g.shape)} and output[${i}] has a shape of ` +
-        `${fmtShape(t.shape)}.\nHint: the gradient passed to backward() must have the output's shape.`,
+      `Mismatch in shape: grad_output[${i}] has a shape of ${fmtShape(g._shape)} and output[${i}] has a shape of ` +
+        `${fmtShape(t._shape)}.\nHint: the gradient passed to backward() must have the output's shape.`,
     );
   }
   return g.dtype === t.dtype ? g : g.to(t.dtype);
@@ -61,7 +61,7 @@ function checkRootGrad(t: Tensor, g: Tensor, i: number): Tensor {
 export function implicitGrad(t: Tensor, i: number): Tensor {
   if (t.numel() !== 1) {
     throw new Error(
-      `grad can be implicitly created only for scalar outputs (output ${i} has shape ${fmtShape(t.shape)})\n` +
+      `grad can be implicitly created only for scalar outputs (output ${i} has shape ${fmtShape(t._shape)})\n` +
         'Hint: pass a gradient of the same shape, e.g. y.backward(tg.onesLike(y)), or reduce y first (y.sum().backward()).',
     );
   }
@@ -75,19 +75,20 @@ function accumulateGrad(t: Tensor, g: Tensor, createGraph: boolean): void {
       t._grad = g;
     } else {
       // A private contiguous copy: g may be shared with other leaves or be a broadcast view.
-      const copy = Tensor._output(g.shape.slice(), g.dtype);
+      const copy = Tensor._output(g._shape.slice(), g.dtype);
       kernels.copy(copy, g);
       t._grad = copy;
     }
   } else if (createGraph) {
     t._grad = t._grad.add(g);
   } else {
-    const prev = gradMode.enabled;
-    gradMode.enabled = false;
+    const mode = gradMode();
+    const prev = mode.enabled;
+    mode.enabled = false;
     try {
       t._grad.add_(g);
     } finally {
-      gradMode.enabled = prev;
+      mode.enabled = prev;
     }
   }
 }
@@ -147,8 +148,9 @@ function runPass(pass: Pass): Map<Edge, Tensor> {
   };
   roots.forEach((r, i) => deliver(r.gradFn ?? r, rootGrads[i]));
 
-  const prevMode = gradMode.enabled;
-  gradMode.enabled = createGraph;
+  const mode = gradMode();
+  const prevMode = mode.enabled;
+  mode.enabled = createGraph;
   try {
     for (const node of nodes) {
       const g = node._grad;
@@ -170,7 +172,7 @@ function runPass(pass: Pass): Map<Edge, Tensor> {
       }
     }
   } finally {
-    gradMode.enabled = prevMode;
+    mode.enabled = prevMode;
     for (const node of nodes) node._grad = null; // after an error, or for nodes that were not needed
   }
   for (const [leaf, g] of leafGrads) {

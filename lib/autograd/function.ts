@@ -1,6 +1,7 @@
 // An op is defined once, forward and backward side by side (defineOp). Calling it runs
 // forward without recording; if any tensor argument requires grad, it also creates the
 // graph node (the output's gradFn) that the engine later calls backward on.
+import { inspect } from 'util';
 import { Tensor } from '../tensor';
 import type { DType } from '../dtype';
 import { gradMode } from './grad_mode';
@@ -48,7 +49,7 @@ export class Node<Info = unknown> {
     this.name = name;
     this.next = inputs.map((t) => (t.requiresGrad ? (t.gradFn ?? t) : null));
     this.needsInputGrad = inputs.map((t) => t.requiresGrad);
-    this.inputShapes = inputs.map((t) => t.shape);
+    this.inputShapes = inputs.map((t) => t._shape);
     this.inputDTypes = inputs.map((t) => t.dtype);
   }
 
@@ -101,7 +102,7 @@ export class Node<Info = unknown> {
         const origin = this.savedIsOutput[i] ? this.name : t.gradFn?.name;
         throw new Error(
           `one of the variables needed for gradient computation has been modified by an inplace operation: ` +
-            `[${torchTypeName(t.dtype)} [${t.shape.join(', ')}]]${origin ? `, which is output 0 of ${origin},` : ''} ` +
+            `[${torchTypeName(t.dtype)} [${t._shape.join(', ')}]]${origin ? `, which is output 0 of ${origin},` : ''} ` +
             `is at version ${now}; expected version ${this.savedVersions[i]} instead.\n` +
             `Hint: the backward of ${this.name} needs that tensor unchanged; use an out-of-place op ` +
             `(e.g. add instead of add_) or clone() it before modifying it.`,
@@ -154,6 +155,14 @@ export class Node<Info = unknown> {
     return this.def.backward(this, grad);
   }
 
+  /** Printed as PyTorch prints a grad_fn, without its address: <AddBackward0 object>. */
+  toString(): string {
+    return `<${this.name} object>`;
+  }
+  [inspect.custom](): string {
+    return this.toString();
+  }
+
   /** PyTorch's next_functions: for each input, its node, or null for leaves/constants. */
   get nextFunctions(): (Node | null)[] {
     return this.next.map((e) => (e instanceof Node ? e : null));
@@ -196,22 +205,22 @@ export function defineOp<Args extends any[], Info = unknown>(def: OpDef<Args, In
   const forward = def.forward as (ctx: Node<Info>, ...a: unknown[]) => Tensor;
   // Fixed parameters instead of rest/spread: this wrapper runs on every op call.
   return ((a0?: unknown, a1?: unknown, a2?: unknown, a3?: unknown, a4?: unknown, a5?: unknown): Tensor => {
-    const record =
-      gradMode.enabled &&
-      (requiresGrad(a0) || requiresGrad(a1) || requiresGrad(a2) || requiresGrad(a3) || requiresGrad(a4) || requiresGrad(a5));
-    if (!record) return forward(NOT_RECORDING as Node<Info>, a0, a1, a2, a3, a4, a5);
+    // The grad mode is looked up only when some argument requires grad.
+    const mode =
+      requiresGrad(a0) || requiresGrad(a1) || requiresGrad(a2) || requiresGrad(a3) || requiresGrad(a4) || requiresGrad(a5) ? gradMode() : null;
+    if (mode === null || !mode.enabled) return forward(NOT_RECORDING as Node<Info>, a0, a1, a2, a3, a4, a5);
 
     const inputs: Tensor[] = [];
     collectTensors(inputs, a0), collectTensors(inputs, a1), collectTensors(inputs, a2);
     collectTensors(inputs, a3), collectTensors(inputs, a4), collectTensors(inputs, a5);
     const node = new Node<Info>(def, def.name, inputs);
     // Forward is computed without recording: composite forwards stay one node.
-    gradMode.enabled = false;
+    mode.enabled = false;
     let out: Tensor;
     try {
       out = forward(node, a0, a1, a2, a3, a4, a5);
     } finally {
-      gradMode.enabled = true;
+      mode.enabled = true;
     }
     out._setGradFn(node);
     node.markOutput(out);
@@ -257,8 +266,8 @@ export function defineCheckedOp<Args extends any[], Info = unknown>(def: OpDef<A
         if (g == null) return;
         const invalid = `function ${name} returned an invalid gradient at index ${i} - `;
         if (!(g instanceof Tensor)) throw new TypeError(`${invalid}expected a Tensor or null, got ${fmtValue(g)}`);
-        if (!reducibleTo(g.shape, ctx.inputShapes[i])) {
-          throw new Error(`${invalid}got ${fmtShape(g.shape)} but expected shape compatible with ${fmtShape(ctx.inputShapes[i])}`);
+        if (!reducibleTo(g._shape, ctx.inputShapes[i])) {
+          throw new Error(`${invalid}got ${fmtShape(g._shape)} but expected shape compatible with ${fmtShape(ctx.inputShapes[i])}`);
         }
       });
       return grads as (Tensor | null | undefined)[];

@@ -4,7 +4,7 @@
 // server keeps answering requests).
 import { setImmediate as nextMacrotask } from 'timers/promises';
 import { Tensor } from '../tensor';
-import { checkInt, fmtValue, opError, opRangeError, opTypeError } from '../check';
+import { checkBool, checkInt, fmtValue, opError, opRangeError, opTypeError } from '../check';
 import { tensor } from '../ops/creation';
 import { stack } from '../ops/indexing';
 import { randperm } from '../ops/random';
@@ -77,8 +77,8 @@ export class DataLoader<T = Tensor[], B = Collated<T>> implements Iterable<B>, A
     if (dataset.length < 0) throw opRangeError(op, `the dataset's length should be >= 0, got ${dataset.length}`);
     this.dataset = dataset;
     this.batchSize = checkInt(op, 'batchSize', options.batchSize ?? 1, 1);
-    this.dropLast = !!options.dropLast;
-    this.shuffle = !!options.shuffle;
+    this.dropLast = checkBool(op, 'dropLast', options.dropLast ?? false);
+    this.shuffle = checkBool(op, 'shuffle', options.shuffle ?? false);
     if (this.shuffle && options.sampler) throw opError(op, 'sampler option is mutually exclusive with shuffle');
     if (options.generator != null && !(options.generator instanceof Generator)) {
       throw opTypeError(op, `generator must be a tg.Generator, got ${fmtValue(options.generator)}`);
@@ -120,14 +120,18 @@ export class DataLoader<T = Tensor[], B = Collated<T>> implements Iterable<B>, A
 
   private async *yieldingBatches(batches: Iterator<B>): AsyncGenerator<B> {
     let lastYield = performance.now();
-    for (;;) {
-      if (performance.now() - lastYield >= this.yieldEveryMs) {
-        await nextMacrotask();
-        lastYield = performance.now();
+    try {
+      for (;;) {
+        if (performance.now() - lastYield >= this.yieldEveryMs) {
+          await nextMacrotask();
+          lastYield = performance.now();
+        }
+        const next = batches.next();
+        if (next.done) return;
+        yield next.value;
       }
-      const next = batches.next();
-      if (next.done) return;
-      yield next.value;
+    } finally {
+      batches.return?.(); // a `break` closes the epoch as it does in a synchronous loop
     }
   }
 

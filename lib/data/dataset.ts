@@ -2,6 +2,8 @@
 import { Tensor } from '../tensor';
 import { checkInt, fmtShape, fmtValue, opError, opTypeError } from '../check';
 import { from } from '../ops/creation';
+import { randperm } from '../ops/random';
+import { Generator } from '../random';
 
 export interface Dataset<T> {
   readonly length: number;
@@ -54,4 +56,63 @@ export class TensorDataset implements BatchDataset<Tensor[], Tensor[]> {
     const idx = from(index);
     return this.tensors.map((t) => t.indexSelect(0, idx));
   }
+}
+
+/** The samples of `dataset` at `indices`, in that order (torch.utils.data.Subset). */
+export class Subset<T> implements Dataset<T> {
+  readonly indices: number[];
+  constructor(
+    readonly dataset: Dataset<T>,
+    indices: Iterable<number>,
+  ) {
+    if (dataset === null || typeof dataset !== 'object' || typeof dataset.get !== 'function') {
+      throw opTypeError('Subset', `expected a dataset (with length and get(index)), got ${fmtValue(dataset)}`);
+    }
+    this.indices = [...indices];
+  }
+
+  get length(): number {
+    return this.indices.length;
+  }
+
+  /** Sample `index` of the subset (negative counts from the end): dataset.get(indices[index]). */
+  get(index: number): T {
+    const n = this.length;
+    checkInt('Subset.get', 'index', index, -n, n - 1);
+    return this.dataset.get(this.indices[index < 0 ? index + n : index]);
+  }
+}
+
+/** Splits `dataset` into non-overlapping Subsets of the given lengths (or fractions summing
+ * to 1) at random, as PyTorch's random_split: the same generator state gives the same split
+ * (a randperm of the dataset's length, cut in order). Fractions are floored, and the items
+ * left over are handed out one by one from the first split. */
+export function randomSplit<T>(dataset: Dataset<T>, lengths: readonly number[], options: { generator?: Generator | null } | Generator = {}): Subset<T>[] {
+  const op = 'randomSplit';
+  // The generator may come positionally, as PyTorch's random_split(dataset, lengths, generator).
+  const generator = options instanceof Generator ? options : (options?.generator ?? null);
+  if (dataset === null || typeof dataset !== 'object' || typeof dataset.length !== 'number') {
+    throw opTypeError(op, `expected a dataset (with length and get(index)), got ${fmtValue(dataset)}`);
+  }
+  if (!Array.isArray(lengths) || lengths.some((l) => typeof l !== 'number' || !(l >= 0))) {
+    throw opTypeError(op, `lengths must be an array of non-negative numbers, got ${fmtValue(lengths)}`);
+  }
+  const n = dataset.length;
+  let sizes = lengths.slice();
+  const total = sizes.reduce((a, b) => a + b, 0);
+  if (Math.abs(total - 1) <= 1e-9 && total <= 1) {
+    sizes = lengths.map((fraction, i) => {
+      if (fraction > 1) throw opError(op, `Fraction at index ${i} is not between 0 and 1`);
+      return Math.floor(n * fraction);
+    });
+    const remainder = n - sizes.reduce((a, b) => a + b, 0);
+    for (let i = 0; i < remainder; ++i) sizes[i % sizes.length] += 1;
+  }
+  sizes.forEach((l, i) => checkInt(op, `lengths[${i}]`, l, 0));
+  if (sizes.reduce((a, b) => a + b, 0) !== n) {
+    throw opError(op, `Sum of input lengths does not equal the length of the input dataset! (lengths ${fmtValue(sizes)}, dataset length ${n})`);
+  }
+  const perm = Array.from(randperm(n, { generator }).toTypedArray());
+  let offset = 0;
+  return sizes.map((l) => new Subset(dataset, perm.slice(offset, (offset += l))));
 }

@@ -148,8 +148,8 @@ export function itemSize(dtype: FileDType): number {
 }
 
 /** The elements of t in row-major order as little-endian bytes (no copy when contiguous). */
-export function tensorBytes(t: Tensor): Uint8Array {
-  const a = contiguousData(t);
+export function tensorBytes(op: string, t: Tensor): Uint8Array {
+  const a = contiguousData(t, op);
   return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 }
 

@@ -22,7 +22,7 @@ function npyParts(op: string, t: Tensor): Uint8Array[] {
   prefix.set(MAGIC);
   prefix[6] = 1;
   new DataView(prefix.buffer).setUint16(8, header.length, true);
-  return [prefix, Buffer.from(header, 'latin1'), tensorBytes(t)];
+  return [prefix, Buffer.from(header, 'latin1'), tensorBytes(op, t)];
 }
 
 /** Writes one tensor as a .npy file, replacing `path` atomically (as save does). */

@@ -118,7 +118,7 @@ export function serialize(op: string, obj: Saveable): Uint8Array[] {
   const data: Uint8Array[] = [];
   let offset = 0;
   for (const [name, t] of ordered) {
-    const bytes = tensorBytes(t);
+    const bytes = tensorBytes(op, t);
     header[name] = { dtype: TO_FILE[FILE_DTYPE[t.dtype]], shape: t.shape, data_offsets: [offset, offset + bytes.length] };
     data.push(bytes);
     offset += bytes.length;

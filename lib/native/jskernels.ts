@@ -41,7 +41,7 @@ function place(shape: readonly number[], strides: ArrayLike<number>, first: numb
 
 /** Positions of t's elements read with `shape` (broadcast dims repeat). */
 function placeAs(t: View, shape: readonly number[], n: number, into: Int32Array): Int32Array {
-  for (let i = 0; i < shape.length; ++i) broadcast[i] = broadcastStrideAt(t.shape, t._strides, shape, i);
+  for (let i = 0; i < shape.length; ++i) broadcast[i] = broadcastStrideAt(t._shape, t._strides, shape, i);
   return place(shape, broadcast, t._storage.start + t._offset, n, into);
 }
 
@@ -158,7 +158,7 @@ function target(out: View, n: number): [TypedArray | Float64Array, number] {
 function scatter(out: View, written: TypedArray | Float64Array, n: number): true {
   if (written === out._storage.data) return true;
   const o = out._storage.data;
-  const p = place(out.shape, out._strides, out._storage.start + out._offset, n, positions[3]);
+  const p = place(out._shape, out._strides, out._storage.start + out._offset, n, positions[3]);
   for (let k = 0; k < n; ++k) o[p[k]] = written[k];
   return true;
 }
@@ -171,8 +171,8 @@ function asOperand(x: View | number, ref: View, shape: readonly number[], n: num
 
 export function binary(op: number, out: View, a: View | number, b: View | number, n: number): boolean {
   const ref = typeof a === 'number' ? (b as View) : a;
-  asOperand(a, ref, out.shape, n, opA, scalarBox, 0);
-  asOperand(b, ref, out.shape, n, opB, boxB, 1);
+  asOperand(a, ref, out._shape, n, opA, scalarBox, 0);
+  asOperand(b, ref, out._shape, n, opB, boxB, 1);
   const [o, oi] = target(out, n);
   return binaryLoop(op, ref.dtype === 'int32', o as TypedArray, oi, opA, opB, n) && scatter(out, o, n);
 }
@@ -209,7 +209,7 @@ function clampBound(p: number): number {
 export function unary(op: number, out: View, x: View, p0: number, p1: number, n: number): boolean {
   const fn = unaryFn(op, x, p0, p1);
   if (fn === null) return false;
-  asOperand(x, x, out.shape, n, opA, scalarBox, 0);
+  asOperand(x, x, out._shape, n, opA, scalarBox, 0);
   const [o, oi] = target(out, n);
   const A = opA.d, ai = opA.i, as = opA.s;
   for (let k = 0; k < n; ++k) o[oi + k] = fn(A[ai + k * as]);
@@ -218,9 +218,9 @@ export function unary(op: number, out: View, x: View, p0: number, p1: number, n:
 
 export function where(out: View, cond: View, a: View | number, b: View | number, n: number): boolean {
   const c = cond._storage.data;
-  const pc = placeAs(cond, out.shape, n, positions[2]);
-  asOperand(a, out, out.shape, n, opA, scalarBox, 0);
-  asOperand(b, out, out.shape, n, opB, boxB, 1);
+  const pc = placeAs(cond, out._shape, n, positions[2]);
+  asOperand(a, out, out._shape, n, opA, scalarBox, 0);
+  asOperand(b, out, out._shape, n, opB, boxB, 1);
   const [o, oi] = target(out, n);
   for (let k = 0; k < n; ++k) o[oi + k] = c[pc[k]] !== 0 ? opA.d[opA.i + k * opA.s] : opB.d[opB.i + k * opB.s];
   return scatter(out, o, n);
@@ -229,7 +229,7 @@ export function where(out: View, cond: View, a: View | number, b: View | number,
 export function copy(out: View, x: View, n: number): boolean {
   const floatToInt = out.dtype === 'int32' && (x.dtype === 'float32' || x.dtype === 'float64');
   const toBool = out.dtype === 'bool';
-  asOperand(x, x, out.shape, n, opA, scalarBox, 0);
+  asOperand(x, x, out._shape, n, opA, scalarBox, 0);
   const [o, oi] = target(out, n);
   const A = opA.d, ai = opA.i, as = opA.s;
   if (floatToInt) for (let k = 0; k < n; ++k) o[oi + k] = toInt32(A[ai + k * as]);
@@ -292,13 +292,13 @@ export function reduce(op: number, out: View, x: View, n: number): boolean {
   // Kept dims: x's strides with the reduced dims collapsed; reduced dims: the rest.
   reducedShape.length = x.ndim;
   for (let d = 0; d < x.ndim; ++d) {
-    const kept = out.shape[d] === x.shape[d];
+    const kept = out._shape[d] === x._shape[d];
     keptStrides[d] = kept ? x._strides[d] : 0;
-    reducedShape[d] = kept ? 1 : x.shape[d];
+    reducedShape[d] = kept ? 1 : x._shape[d];
   }
-  const pk = place(out.shape, keptStrides, x._storage.start + x._offset, nOut, positions[1]);
+  const pk = place(out._shape, keptStrides, x._storage.start + x._offset, nOut, positions[1]);
   const pr = place(reducedShape, x._strides, 0, m, positions[2]);
-  const po = place(out.shape, out._strides, out._storage.start + out._offset, nOut, positions[0]);
+  const po = place(out._shape, out._strides, out._storage.start + out._offset, nOut, positions[0]);
   const o = out._storage.data;
   const d = x._storage.data;
   const int = x.dtype === 'int32';

@@ -16,7 +16,7 @@ type Buffer = NativeMemory;
 // Each view argument travels as its ArrayBuffer, described in the scratch buffer by
 // [dtype, ndim, offset, shape..., strides...] (see binding/views.h).
 function put(t: StridedView): Buffer {
-  return putAs(t, t.shape);
+  return putAs(t, t._shape);
 }
 
 /** Writes t's view as read with `shape` (broadcast: missing and size-1 dims get stride 0). */
@@ -28,7 +28,7 @@ function putAs(t: StridedView, shape: readonly number[]): Buffer {
   meta[pos + 2] = s.origin + t._offset;
   for (let i = 0; i < n; ++i) {
     meta[pos + 3 + i] = shape[i];
-    meta[pos + 3 + n + i] = broadcastStrideAt(t.shape, t._strides, shape, i);
+    meta[pos + 3 + n + i] = broadcastStrideAt(t._shape, t._strides, shape, i);
   }
   pos += 3 + 2 * n;
   return s.buffer;
@@ -44,47 +44,47 @@ export const cpu: Backend = {
   device: 'cpu',
 
   unary(op, out, x, p0, p1) {
-    const n = numelOf(out.shape);
+    const n = numelOf(out._shape);
     if (tiny(n, UNARY_TRAITS[op]) && js.unary(op, out, x, p0, p1, n)) return;
     pos = 0;
-    native.unary(op, put(out), putAs(x, out.shape), p0, p1);
+    native.unary(op, put(out), putAs(x, out._shape), p0, p1);
   },
 
   binary(op, out, a, b) {
-    const n = numelOf(out.shape);
+    const n = numelOf(out._shape);
     if (tiny(n, BINARY_TRAITS[op]) && js.binary(op, out, a, b, n)) return;
     pos = 0;
     const o = put(out);
-    const da = operand(a, out.shape);
-    native.binary(op, o, da, operand(b, out.shape));
+    const da = operand(a, out._shape);
+    native.binary(op, o, da, operand(b, out._shape));
   },
 
   where(out, cond, a, b) {
-    const n = numelOf(out.shape);
+    const n = numelOf(out._shape);
     if (n <= js.limit.elements && js.where(out, cond, a, b, n)) return;
     pos = 0;
     const o = put(out);
-    const c = putAs(cond, out.shape);
-    const da = operand(a, out.shape);
-    native.where(o, c, da, operand(b, out.shape));
+    const c = putAs(cond, out._shape);
+    const da = operand(a, out._shape);
+    native.where(o, c, da, operand(b, out._shape));
   },
 
   copy(out, x) {
-    const n = numelOf(out.shape);
+    const n = numelOf(out._shape);
     if (n <= js.limit.elements && js.copy(out, x, n)) return;
     pos = 0;
-    native.copy(put(out), putAs(x, out.shape));
+    native.copy(put(out), putAs(x, out._shape));
   },
 
   fill(out, value) {
-    const n = numelOf(out.shape);
+    const n = numelOf(out._shape);
     if (n <= js.limit.elements && js.fill(out, value, n)) return;
     pos = 0;
     native.fill(put(out), value);
   },
 
   reduce(op, out, x) {
-    const n = numelOf(x.shape);
+    const n = numelOf(x._shape);
     if (tiny(n, REDUCE_TRAITS[op]) && js.reduce(op, out, x, n)) return;
     pos = 0;
     native.reduce(op, put(out), put(x));
@@ -93,9 +93,9 @@ export const cpu: Backend = {
   matmul(out, a, b) {
     pos = 0;
     const o = put(out);
-    const batch = out.shape.slice(0, out.ndim - 2);
-    const da = putAs(a, [...batch, a.shape[a.ndim - 2], a.shape[a.ndim - 1]]);
-    native.matmul(o, da, putAs(b, [...batch, b.shape[b.ndim - 2], b.shape[b.ndim - 1]]));
+    const batch = out._shape.slice(0, out.ndim - 2);
+    const da = putAs(a, [...batch, a._shape[a.ndim - 2], a._shape[a.ndim - 1]]);
+    native.matmul(o, da, putAs(b, [...batch, b._shape[b.ndim - 2], b._shape[b.ndim - 1]]));
   },
 
   run(group, op, args) {

@@ -1,7 +1,7 @@
 // tg.nn.functional (usually imported as F): linear, losses and activations. Each op with
 // its own PyTorch grad_fn is one defineOp; l1Loss is a composition, as in PyTorch.
 import { Tensor } from '../tensor';
-import { isFloating } from '../dtype';
+import { isFloating, scalarTypeName } from '../dtype';
 import { defineOp } from '../autograd/function';
 import { checkFloatDType, checkKernelDType, checkNumber, fmtShape, fmtValue, opError, opTypeError } from '../check';
 import { broadcastShapes, numelOf, sameShape } from '../layout';
@@ -10,6 +10,7 @@ import { addmm, checkMatmulDTypes } from '../ops/linalg';
 import { checkTensor } from '../ops/movement';
 import { maskedGradOp, unaryOp, where } from '../ops/arith';
 import { scatterAddInto } from '../ops/indexing';
+import { warnOnce } from '../warnings';
 
 export type Reduction = 'mean' | 'sum' | 'none';
 
@@ -31,23 +32,23 @@ function reduce(l: Tensor, reduction: Reduction): Tensor {
 export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
   checkTensor('linear', x);
   checkTensor('linear', weight, 'weight');
-  if (weight.ndim !== 2) throw opError('linear', `weight must be 2-D [out, in], got ${fmtShape(weight.shape)}`);
-  if (x.ndim === 0 || x.shape[x.ndim - 1] !== weight.shape[1]) {
+  if (weight.ndim !== 2) throw opError('linear', `weight must be 2-D [out, in], got ${fmtShape(weight._shape)}`);
+  if (x.ndim === 0 || x._shape[x.ndim - 1] !== weight._shape[1]) {
     throw opError(
       'linear',
-      `mat1 and mat2 shapes cannot be multiplied (input ${fmtShape(x.shape)}, weight ${fmtShape(weight.shape)}: ` +
-        `the last dim of the input must equal weight.shape[1] = ${weight.shape[1]})`,
+      `mat1 and mat2 shapes cannot be multiplied (input ${fmtShape(x._shape)}, weight ${fmtShape(weight._shape)}: ` +
+        `the last dim of the input must equal weight._shape[1] = ${weight._shape[1]})`,
     );
   }
   checkMatmulDTypes('linear', x, weight);
   if (bias != null) {
-    broadcastShapes('linear', checkTensor('linear', bias, 'bias').shape, [...x.shape.slice(0, -1), weight.shape[0]]);
+    broadcastShapes('linear', checkTensor('linear', bias, 'bias')._shape, [...x._shape.slice(0, -1), weight._shape[0]]);
     if (bias.dtype !== x.dtype) throw opTypeError('linear', `self and mat2 must have the same dtype\nHint: convert the bias, e.g. bias.to(${JSON.stringify(x.dtype)})`);
   }
   if (bias != null && x.ndim === 2) return addmm(bias, x, weight.t());
   if (bias != null && x.ndim === 3 && x.isContiguous()) {
-    const out = addmm(bias, x.view(-1, x.shape[2]), weight.t());
-    return out.view(x.shape[0], x.shape[1], weight.shape[0]);
+    const out = addmm(bias, x.view(-1, x._shape[2]), weight.t());
+    return out.view(x._shape[0], x._shape[1], weight._shape[0]);
   }
   const out = x.matmul(weight.t());
   return bias != null ? out.add(bias) : out;
@@ -57,17 +58,28 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
 
 interface LossSpec<P> {
   name: string;
+  /** PyTorch's kernel, which refuses two integer (or bool) operands (one float operand promotes the other). */
+  kernel: string;
   /** The elementwise loss. */
   loss: (a: Tensor, b: Tensor, p: P) => Tensor;
   /** d loss / d a and d loss / d b, elementwise. */
   grads: (a: Tensor, b: Tensor, p: P) => [Tensor, Tensor | null];
 }
 
+/** PyTorch's mse_loss, l1_loss, smooth_l1_loss and huber_loss warn, then broadcast. */
+function warnIfTargetSizeDiffers(op: string, input: Tensor, target: Tensor): void {
+  if (sameShape(input.shape, target.shape)) return;
+  warnOnce(
+    `${op}: Using a target size (${fmtShape(target.shape)}) that is different to the input size (${fmtShape(input.shape)}). ` +
+      'This will likely lead to incorrect results due to broadcasting. Please ensure they have the same size.',
+  );
+}
+
 function lossOp<P>(spec: LossSpec<P>) {
   const op = defineOp({
     name: spec.name,
     forward: (ctx, a: Tensor, b: Tensor, reduction: Reduction, p: P) => {
-      ctx.info = { reduction, p, n: numelOf(broadcastShapes(spec.name, a.shape, b.shape)) };
+      ctx.info = { reduction, p, n: numelOf(broadcastShapes(spec.name, a._shape, b._shape)) };
       ctx.saveForBackward(a, b);
       return reduce(spec.loss(a, b, p), reduction);
     },
@@ -82,10 +94,12 @@ function lossOp<P>(spec: LossSpec<P>) {
   return (op_: string, a: Tensor, b: Tensor, reduction: unknown, p: P, sameShapeRequired = false): Tensor => {
     checkTensor(op_, a, 'input');
     checkTensor(op_, b, 'target');
-    if (sameShapeRequired && !sameShape(a.shape, b.shape)) {
-      throw opError(op_, `Using a target size (${fmtShape(b.shape)}) that is different to the input size (${fmtShape(a.shape)}) is not supported`);
+    if (sameShapeRequired && !sameShape(a._shape, b._shape)) {
+      throw opError(op_, `Using a target size (${fmtShape(b._shape)}) that is different to the input size (${fmtShape(a._shape)}) is not supported`);
     }
-    broadcastShapes(op_, a.shape, b.shape);
+    broadcastShapes(op_, a._shape, b._shape);
+    warnIfTargetSizeDiffers(op_, a, b);
+    if (!isFloating(b.dtype)) checkKernelDType(op_, spec.kernel, a.dtype);
     const dtype = a.dtype === 'float64' || b.dtype === 'float64' ? 'float64' : 'float32';
     return op(a.to(dtype), b.to(dtype), checkReduction(op_, reduction), p);
   };
@@ -93,6 +107,7 @@ function lossOp<P>(spec: LossSpec<P>) {
 
 const mse = lossOp<null>({
   name: 'MseLossBackward0',
+  kernel: 'mse_cpu',
   loss: (a, b) => a.sub(b).square(),
   grads: (a, b) => {
     const d = a.sub(b).mul(2);
@@ -106,12 +121,14 @@ export const mseLoss = (input: Tensor, target: Tensor, options: { reduction?: Re
 export function l1Loss(input: Tensor, target: Tensor, options: { reduction?: Reduction } = {}): Tensor {
   checkTensor('l1Loss', input, 'input');
   checkTensor('l1Loss', target, 'target');
-  broadcastShapes('l1Loss', input.shape, target.shape);
+  broadcastShapes('l1Loss', input._shape, target._shape);
+  warnIfTargetSizeDiffers('l1Loss', input, target);
   return reduce(input.sub(target).abs(), checkReduction('l1Loss', options.reduction));
 }
 
 const smoothL1 = lossOp<number>({
   name: 'SmoothL1LossBackward0',
+  kernel: 'smooth_l1_cpu',
   loss: (a, b, beta) => {
     const d = a.sub(b).abs();
     return beta === 0 ? d : where(d.lt(beta), d.square().mul(0.5 / beta), d.sub(0.5 * beta));
@@ -131,6 +148,7 @@ export function smoothL1Loss(input: Tensor, target: Tensor, options: { reduction
 
 const huber = lossOp<number>({
   name: 'HuberLossBackward0',
+  kernel: 'huber_cpu',
   loss: (a, b, delta) => {
     const d = a.sub(b).abs();
     return where(d.lt(delta), d.square().mul(0.5), d.sub(0.5 * delta).mul(delta));
@@ -152,6 +170,7 @@ interface BceParams {
 
 const bce = lossOp<BceParams>({
   name: 'BinaryCrossEntropyBackward0',
+  kernel: 'binary_cross_entropy',
   // Each log is clamped to >= -100, so p = 0 or 1 gives a finite loss.
   loss: (p, y, { weight }) => {
     const l = y.mul(p.log().clamp(-100, null)).add(y.neg().add(1).mul(p.neg().log1p().clamp(-100, null))).neg();
@@ -167,12 +186,16 @@ const bce = lossOp<BceParams>({
  * in-place multiply by it fails otherwise). */
 function checkLossWeight(op: string, input: Tensor, weight: Tensor | null | undefined, name: string): void {
   if (weight == null) return;
-  const shape = broadcastShapes(op, input.shape, checkTensor(op, weight, name).shape);
-  if (!sameShape(shape, input.shape)) throw opError(op, `output with shape ${fmtShape(input.shape)} doesn't match the broadcast shape ${fmtShape(shape)}\nHint: ${name} must broadcast to the input's shape`);
+  const shape = broadcastShapes(op, input._shape, checkTensor(op, weight, name).shape);
+  if (!sameShape(shape, input._shape)) throw opError(op, `output with shape ${fmtShape(input._shape)} doesn't match the broadcast shape ${fmtShape(shape)}\nHint: ${name} must broadcast to the input's shape`);
 }
 
 export function binaryCrossEntropy(input: Tensor, target: Tensor, options: { reduction?: Reduction; weight?: Tensor | null } = {}): Tensor {
   checkTensor('binaryCrossEntropy', input, 'input');
+  checkTensor('binaryCrossEntropy', target, 'target');
+  if (target.dtype !== input.dtype) {
+    throw opTypeError('binaryCrossEntropy', `Found dtype ${scalarTypeName(target.dtype)} but expected ${scalarTypeName(input.dtype)}\nHint: convert the target, e.g. target.to(${JSON.stringify(input.dtype)})`);
+  }
   checkLossWeight('binaryCrossEntropy', input, options.weight, 'weight');
   const outOfRange = input.lt(0).logicalOr(input.gt(1)).logicalOr(input.ne(input)).sum().item();
   if (outOfRange) throw opError('binaryCrossEntropy', 'all elements of input should be between 0 and 1');
@@ -191,6 +214,7 @@ function softplusNeg(x: Tensor): Tensor {
 
 const bceLogits = lossOp<BceLogitsParams>({
   name: 'BinaryCrossEntropyWithLogitsBackward0',
+  kernel: 'binary_cross_entropy_with_logits',
   // PyTorch's stable form (1 - y) x + (1 + (pw - 1) y) (log(1 + exp(-|x|)) + max(-x, 0)),
   // pw = posWeight or 1: an infinite logit gives inf or NaN exactly where PyTorch's does
   // (max(x, 0) - x y + ... would be inf - inf = NaN at x = inf, y = 0).
@@ -212,6 +236,13 @@ export function binaryCrossEntropyWithLogits(
   options: { reduction?: Reduction; weight?: Tensor | null; posWeight?: Tensor | null } = {},
 ): Tensor {
   checkTensor('binaryCrossEntropyWithLogits', input, 'input');
+  checkTensor('binaryCrossEntropyWithLogits', target, 'target');
+  // PyTorch computes in the input's dtype and writes into a tensor of the target's.
+  for (const t of [input, target]) {
+    if (!isFloating(t.dtype)) {
+      throw opTypeError('binaryCrossEntropyWithLogits', `result type Float can't be cast to the desired output type ${scalarTypeName(t.dtype)}\nHint: input and target must be floating tensors, e.g. target.float()`);
+    }
+  }
   checkLossWeight('binaryCrossEntropyWithLogits', input, options.weight, 'weight');
   checkLossWeight('binaryCrossEntropyWithLogits', input, options.posWeight, 'posWeight');
   return bceLogits(
@@ -257,7 +288,7 @@ function nllOp(name: string) {
       // A mean over no kept target (total 0) is NaN, but its gradient is 0, as PyTorch's
       // (which never writes ignored entries): g / 0 would make inf·0 = NaN below.
       let gl = reduction === 'none' ? g.unsqueeze(1) : reduction === 'sum' ? g : g.div(where(total.eq(0), 1, total));
-      gl = gl.mul(scale).neg().expand(index.shape.slice());
+      gl = gl.mul(scale).neg().expand(index._shape.slice());
       return [scatterAddInto(gl, ctx.inputShapes[0] as number[], 1, index)];
     },
   });
@@ -272,11 +303,11 @@ function nllPlan(op: string, input: Tensor, target: Tensor, options: NllOptions)
   if (target.dtype !== 'int32') {
     throw opTypeError(op, `target must hold class indices as an int32 tensor, got ${target.dtype} (use tg.tensor(labels, {dtype: 'int32'}))`);
   }
-  const expected = [input.shape[0], ...input.shape.slice(2)];
-  if (input.ndim < 2 || !sameShape(target.shape, expected)) {
-    throw opError(op, `expected target of shape ${fmtShape(expected)} for input of shape ${fmtShape(input.shape)}, got ${fmtShape(target.shape)}`);
+  const expected = [input._shape[0], ...input._shape.slice(2)];
+  if (input.ndim < 2 || !sameShape(target._shape, expected)) {
+    throw opError(op, `expected target of shape ${fmtShape(expected)} for input of shape ${fmtShape(input._shape)}, got ${fmtShape(target._shape)}`);
   }
-  const C = input.shape[1];
+  const C = input._shape[1];
   const ignoreIndex = options.ignoreIndex ?? -100;
   const t = target.contiguous().typedArray() as Int32Array;
   for (const v of t) {
@@ -285,10 +316,13 @@ function nllPlan(op: string, input: Tensor, target: Tensor, options: NllOptions)
   const valid = target.ne(ignoreIndex);
   const index = where(valid, target, 0).unsqueeze(1);
   const weight = options.weight;
-  if (weight != null && (checkTensor(op, weight, 'weight').ndim !== 1 || weight.shape[0] !== C)) {
-    throw opError(op, `weight tensor should be defined either for all ${C} classes or no classes but got weight tensor of shape: ${fmtShape(weight.shape)}`);
+  if (weight != null && (checkTensor(op, weight, 'weight').ndim !== 1 || weight._shape[0] !== C)) {
+    throw opError(op, `weight tensor should be defined either for all ${C} classes or no classes but got weight tensor of shape: ${fmtShape(weight._shape)}`);
   }
-  const perElement = weight != null ? weight.to(input.dtype).indexSelect(0, index.reshape(-1)).reshape(index.shape.slice()) : null;
+  if (weight != null && weight.dtype !== input.dtype) {
+    throw opTypeError(op, `expected scalar type ${scalarTypeName(input.dtype)} but found ${scalarTypeName(weight.dtype)}\nHint: convert the weight, e.g. weight.to(${JSON.stringify(input.dtype)})`);
+  }
+  const perElement = weight != null ? weight.to(input.dtype).indexSelect(0, index.reshape(-1)).reshape(index._shape.slice()) : null;
   const scale = perElement ? perElement.mul(valid.unsqueeze(1)) : valid.unsqueeze(1).to(input.dtype);
   return { reduction: checkReduction(op, options.reduction), index, scale, total: scale.sum() };
 }
@@ -304,16 +338,17 @@ function nll(op: string, input: Tensor, target: Tensor, options: NllOptions): Te
   checkClassInput(op, input);
   if (input.ndim === 1) {
     // Unbatched: [C] with a 0-d target.
-    if (target.ndim !== 0) throw opError(op, `expected a 0-d target for input of shape ${fmtShape(input.shape)}, got ${fmtShape(target.shape)}`);
+    if (target.ndim !== 0) throw opError(op, `expected a 0-d target for input of shape ${fmtShape(input._shape)}, got ${fmtShape(target._shape)}`);
     const out = nll(op, input.unsqueeze(0), target.reshape(1), options);
     return options.reduction === 'none' ? out.squeeze(0) : out;
   }
+  checkKernelDType(op, 'nll_loss_out_frame', input.dtype);
   const info = nllPlan(op, input, target, options);
   if (input.ndim === 2) return nllLoss1d(input, info);
   if (input.ndim === 4) return nllLoss2d(input, info);
   // PyTorch folds other ranks into [N, C, 1, -1] and reshapes a 'none' result back.
   const folded = nllLoss2d(input, info);
-  return info.reduction === 'none' ? folded.view(...target.shape) : folded;
+  return info.reduction === 'none' ? folded.view(...target._shape) : folded;
 }
 
 /** The negative log likelihood of log-probabilities [N, C, d...] (or [C]) at int32 class targets. */
@@ -342,15 +377,15 @@ export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntrop
   if (eps === 0) return nllValue;
   // PyTorch: (1 - eps) * nll + eps / C * (the reduced sum of -logp over classes).
   const ignoreIndex = options.ignoreIndex ?? -100;
-  const C = input.shape[classDim];
+  const C = input._shape[classDim];
   const reduction = checkReduction('crossEntropy', options.reduction);
   const keep = target.ne(ignoreIndex);
   let smooth = logp.sum(classDim).neg();
-  if (options.weight != null) smooth = logp.mul(options.weight.reshape(classDim === 1 ? [C, ...input.shape.slice(2).map(() => 1)] : [C])).sum(classDim).neg();
+  if (options.weight != null) smooth = logp.mul(options.weight.reshape(classDim === 1 ? [C, ...input._shape.slice(2).map(() => 1)] : [C])).sum(classDim).neg();
   smooth = where(keep, smooth, 0);
   // The mean divides by what nllLoss's mean divides by: the summed weights of the kept targets.
   const divisor = () =>
-    options.weight != null ? where(keep, options.weight.to(input.dtype).indexSelect(0, where(keep, target, 0).reshape(-1)).reshape(target.shape.slice()), 0).sum() : keep.sum().to(input.dtype);
+    options.weight != null ? where(keep, options.weight.to(input.dtype).indexSelect(0, where(keep, target, 0).reshape(-1)).reshape(target._shape.slice()), 0).sum() : keep.sum().to(input.dtype);
   const smoothReduced = reduction === 'none' ? smooth : reduction === 'sum' ? smooth.sum() : smooth.sum().div(divisor());
   return nllValue.mul(1 - eps).add(smoothReduced.mul(eps / C));
 }
@@ -369,7 +404,7 @@ export function dropout(x: Tensor, p = 0.5, training = true, inplace = false): T
   }
   checkFloatDType('dropout', x.dtype);
   if (p === 0 || !training || x.numel() === 0) return x;
-  const noise = p === 1 ? Tensor._empty([], x.dtype) : Tensor._empty(x.shape.slice(), x.dtype).bernoulli_(1 - p).div_(1 - p);
+  const noise = p === 1 ? Tensor._empty([], x.dtype) : Tensor._empty(x._shape.slice(), x.dtype).bernoulli_(1 - p).div_(1 - p);
   return inplace ? x.mul_(noise) : x.mul(noise);
 }
 

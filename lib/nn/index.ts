@@ -1,7 +1,8 @@
 // tg.nn: modules, parameters, losses as modules, and the functional ops (F).
 export * as functional from './functional';
 export { Module } from './module';
-export type { StateDict, LoadStateDictResult } from './module';
+export type { StateDict } from './module';
+export { LoadStateDictResult } from './module';
 export { Parameter } from './parameter';
 export { Linear, Sequential, ReLU, Sigmoid, Tanh, GELU, Softmax, Dropout } from './layers';
 export type { LinearOptions } from './layers';

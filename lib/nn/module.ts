@@ -18,9 +18,35 @@ import { Parameter, zeroGrads } from './parameter';
 /** Parameter and buffer tensors by dotted name ("fc1.weight"), in registration order. */
 export type StateDict = Record<string, Tensor>;
 
-export interface LoadStateDictResult {
-  missingKeys: string[];
-  unexpectedKeys: string[];
+/** What loadStateDict returns: the keys it did not find and those it did not use. Prints
+ * as PyTorch's: <All keys matched successfully>, or _IncompatibleKeys(missing_keys=[...], ...). */
+export class LoadStateDictResult {
+  constructor(
+    readonly missingKeys: string[],
+    readonly unexpectedKeys: string[],
+  ) {}
+  toString(): string {
+    if (this.missingKeys.length === 0 && this.unexpectedKeys.length === 0) return '<All keys matched successfully>';
+    const list = (keys: string[]): string => `[${keys.map((k) => `'${k}'`).join(', ')}]`;
+    return `_IncompatibleKeys(missing_keys=${list(this.missingKeys)}, unexpected_keys=${list(this.unexpectedKeys)})`;
+  }
+  [inspect.custom](): string {
+    return this.toString();
+  }
+}
+
+/** A deep copy of a state dict, a module's or an optimizer's (PyTorch's
+ * copy.deepcopy(model.state_dict())): every tensor is cloned (detached), records and arrays
+ * are copied, other values kept. Use it to keep a snapshot, e.g. of the best model so far:
+ * stateDict() returns the live parameters, which training goes on changing. */
+export function cloneStateDict<T>(stateDict: T): T {
+  const copy = (v: unknown): unknown => {
+    if (v instanceof Tensor) return v.detach().clone();
+    if (Array.isArray(v)) return v.map(copy);
+    if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, copy(x)]));
+    return v;
+  };
+  return copy(stateDict) as T;
 }
 
 // The buffer registry's key: a symbol, so Object.keys (which finds parameters and
@@ -281,7 +307,7 @@ export class Module {
         for (const [target, src] of copies) target.copy_(src);
       });
     }
-    return { missingKeys, unexpectedKeys };
+    return new LoadStateDictResult(missingKeys, unexpectedKeys);
   }
 
   // ---- printing ---------------------------------------------------------------------------

@@ -12,14 +12,15 @@ import { broadcastShapes } from '../layout';
 import * as kernels from '../backend';
 import { BinaryOp, Trait, UNARY_OPS, UNARY_TRAITS, UnaryOp } from '../native/binding';
 import { defineSpec } from './registry';
-import { checkTensor, cloneDetached } from './movement';
+import { checkMemory, checkTensor, cloneDetached } from './movement';
 
 function promotion(x: TensorOrScalar): PromotionOperand {
   return x instanceof Tensor ? { dtype: x.dtype, rank: x.ndim === 0 ? 'zero-dim' : 'dim' } : { dtype: numberDType(x), rank: 'number' };
 }
 
 function checkOperand(op: string, x: unknown, name: string): TensorOrScalar {
-  if (x instanceof Tensor || typeof x === 'number') return x;
+  if (x instanceof Tensor) return checkMemory(op, x);
+  if (typeof x === 'number') return x;
   if (typeof x === 'boolean') return x ? 1 : 0;
   throw opTypeError(op, `${name} must be a Tensor or a number, got ${fmtValue(x)}`);
 }
@@ -27,7 +28,7 @@ function checkOperand(op: string, x: unknown, name: string): TensorOrScalar {
 const toDTypeOp = defineOp({
   name: 'ToCopyBackward0',
   forward: (ctx, x: Tensor, dtype: DType) => {
-    const out = Tensor._output(x.shape.slice(), dtype);
+    const out = Tensor._output(x._shape.slice(), dtype);
     kernels.copy(out, x);
     return out;
   },
@@ -36,13 +37,14 @@ const toDTypeOp = defineOp({
 
 /** x converted to dtype (a copy); differentiable between float types. */
 export function toDType(x: Tensor, dtype: DType): Tensor {
-  if (!isFloating(dtype) && gradMode.enabled && x.requiresGrad) {
-    const prev = gradMode.enabled;
-    gradMode.enabled = false;
+  checkMemory('to', x);
+  const mode = gradMode();
+  if (!isFloating(dtype) && mode.enabled && x.requiresGrad) {
+    mode.enabled = false;
     try {
       return toDTypeOp(x, dtype);
     } finally {
-      gradMode.enabled = prev;
+      mode.enabled = true;
     }
   }
   return toDTypeOp(x, dtype);
@@ -78,7 +80,7 @@ export function prepare(op: string, a: unknown, b: unknown, kind: 'arith' | 'flo
 
 export function binaryOut(op: string, code: number, a: Tensor, b: TensorOrScalar, dtype: DType): Tensor {
   // Shape arrays are never mutated in place, so the output may share its input's.
-  const shape = b instanceof Tensor ? broadcastShapes(op, a.shape, b.shape) : a.shape;
+  const shape = b instanceof Tensor ? broadcastShapes(op, a._shape, b._shape) : a._shape;
   const out = Tensor._output(shape as number[], dtype);
   kernels.binary(code, out, a, b);
   return out;
@@ -192,7 +194,7 @@ const powScalarOp = defineOp({
   forward: (ctx, x: Tensor, e: number) => {
     ctx.info = e;
     ctx.saveForBackward(x);
-    const out = Tensor._output(x.shape.slice(), x.dtype);
+    const out = Tensor._output(x._shape.slice(), x.dtype);
     const special = POW_SPECIAL[e];
     if (special !== undefined && isFloating(x.dtype)) kernels.unary(special, out, x);
     else if (e === 2) kernels.unary(UnaryOp.Square, out, x);
@@ -234,7 +236,7 @@ const powBaseOp = defineOp({
   name: 'PowBackward2',
   forward: (ctx, base: number, e: Tensor) => {
     ctx.info = base;
-    const out = Tensor._output(e.shape.slice(), e.dtype);
+    const out = Tensor._output(e._shape.slice(), e.dtype);
     kernels.binary(BinaryOp.Pow, out, base, e);
     ctx.saveForBackward(...(base === 0 ? [e] : []), out);
     return out;
@@ -323,7 +325,7 @@ function full0d(value: number, dtype: DType): Tensor {
 }
 
 export function zerosLike(x: Tensor): Tensor {
-  return Tensor._empty(x.shape.slice(), x.dtype);
+  return Tensor._empty(x._shape.slice(), x.dtype);
 }
 
 // ---- unary ----------------------------------------------------------------------------
@@ -345,7 +347,7 @@ function unaryInput(name: string, def: UnaryDef, x: Tensor): Tensor {
 
 function unaryKernel(code: number, x: Tensor, p0: number, p1: number): Tensor {
   if (x.dtype === 'bool') return cloneDetached(x); // an op whose `bool` is 'identity'
-  const out = Tensor._output(x.shape.slice(), x.dtype);
+  const out = Tensor._output(x._shape.slice(), x.dtype);
   kernels.unary(code, out, x, p0, p1);
   return out;
 }
@@ -452,9 +454,9 @@ const whereOp = defineOp({
   forward: (ctx, cond: Tensor, a: TensorOrScalar, b: TensorOrScalar, dtype: DType) => {
     ctx.info = { aIsTensor: a instanceof Tensor, bIsTensor: b instanceof Tensor };
     ctx.saveForBackward(cond);
-    let shape = cond.shape;
-    if (a instanceof Tensor) shape = broadcastShapes('where', shape, a.shape);
-    if (b instanceof Tensor) shape = broadcastShapes('where', shape, b.shape);
+    let shape: readonly number[] = cond._shape;
+    if (a instanceof Tensor) shape = broadcastShapes('where', shape, a._shape);
+    if (b instanceof Tensor) shape = broadcastShapes('where', shape, b._shape);
     const out = Tensor._output(shape.slice(), dtype);
     kernels.where(out, cond, a, b);
     return out;
@@ -500,7 +502,7 @@ export function isclose(a: Tensor, b: TensorOrScalar, options: CloseOptions = {}
 function closeness(op: string, a: Tensor, b: TensorOrScalar, options: CloseOptions): Tensor {
   const { rtol = 1e-5, atol = 1e-8, equalNan = false } = options;
   checkTensor(op, a);
-  if (b instanceof Tensor) broadcastShapes(op, a.shape, b.shape);
+  if (b instanceof Tensor) broadcastShapes(op, a._shape, b._shape);
   else checkNumber(op, 'other', b);
   checkNumber(op, 'rtol', rtol);
   checkNumber(op, 'atol', atol);

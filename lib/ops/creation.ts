@@ -5,8 +5,9 @@ import { Storage } from '../storage';
 import { MAX_DIMS, checkBool, checkInt32Value, checkShape, checkNumber, fmtShape, fmtValue, opError, opTypeError } from '../check';
 import { contiguousStrides, numelOf, shapeArgs } from '../layout';
 import * as kernels from '../backend';
-import { checkTensor, cloneDetached } from './movement';
+import { checkMemory, checkTensor, cloneDetached } from './movement';
 import { checkDevice, type Device } from '../device';
+import { warnOnce } from '../warnings';
 
 export interface CreationOptions {
   dtype?: DType;
@@ -106,7 +107,14 @@ function fromValues(op: string, values: ArrayLike<number>, shape: number[], dtyp
  * JS numbers become float32 unless {dtype} says otherwise; all-boolean data becomes bool. */
 export function tensor(data: NestedArray | TypedArray | ArrayLike<number> | Tensor, options?: CreationOptions): Tensor {
   const opts = checkOptions('tensor', options);
-  if (data instanceof Tensor) return finish('tensor', cloneDetached(opts.dtype ? data.to(opts.dtype) : data), opts);
+  if (data instanceof Tensor) {
+    checkMemory('tensor', data);
+    warnOnce(
+      'tensor: To copy construct from a tensor, it is recommended to use sourceTensor.clone().detach() or ' +
+        'sourceTensor.clone().detach().requiresGrad_(true), rather than tg.tensor(sourceTensor).',
+    );
+    return finish('tensor', cloneDetached(opts.dtype ? data.to(opts.dtype) : data), opts);
+  }
   if (ArrayBuffer.isView(data)) {
     if (data instanceof DataView) throw opTypeError('tensor', 'expected a typed array, got a DataView');
     const ta = data as unknown as ArrayLike<number>;
@@ -169,7 +177,7 @@ export function full(shape: number[], value: number, options?: CreationOptions):
 function likeOf(op: string, t: Tensor, value: number, options?: CreationOptions): Tensor {
   checkTensor(op, t);
   const opts = checkOptions(op, options);
-  return finish(op, filled(op, t.shape.slice(), opts.dtype ?? t.dtype, value), opts);
+  return finish(op, filled(op, t._shape.slice(), opts.dtype ?? t.dtype, value), opts);
 }
 export const zerosLike = (t: Tensor, options?: CreationOptions): Tensor => likeOf('zerosLike', t, 0, options);
 export const onesLike = (t: Tensor, options?: CreationOptions): Tensor => likeOf('onesLike', t, 1, options);

@@ -16,10 +16,10 @@ function checkIndex(op: string, index: unknown): Tensor {
 
 /** Every index value must address dim (no negative indices, as in PyTorch). */
 function checkIndexValues(op: string, index: Tensor, x: Tensor, dim: number): void {
-  const size = x.shape[dim];
+  const size = x._shape[dim];
   for (const i of contiguousData(index)) {
     if (i < 0 || i >= size) {
-      throw opRangeError(op, `index ${i} is out of bounds for dimension ${dim} with size ${size} (input shape ${fmtShape(x.shape)})`);
+      throw opRangeError(op, `index ${i} is out of bounds for dimension ${dim} with size ${size} (input shape ${fmtShape(x._shape)})`);
     }
   }
 }
@@ -36,14 +36,14 @@ const catOp = defineOp({
   forward: (ctx, tensors: Tensor[], dim: number) => {
     ctx.info = dim;
     const dtype = resultType(tensors.map((t) => ({ dtype: t.dtype, rank: 'dim' as const })));
-    const parts = tensors.filter((t) => !(t.ndim === 1 && t.shape[0] === 0)); // legacy: 1-d empties are skipped
-    const shape = (parts[0] ?? tensors[0]).shape.slice();
-    shape[dim] = parts.reduce((n, t) => n + t.shape[dim], 0);
+    const parts = tensors.filter((t) => !(t.ndim === 1 && t._shape[0] === 0)); // legacy: 1-d empties are skipped
+    const shape = (parts[0] ?? tensors[0])._shape.slice();
+    shape[dim] = parts.reduce((n, t) => n + t._shape[dim], 0);
     const out = Tensor._empty(shape, dtype);
     let offset = 0;
     for (const t of parts) {
-      kernels.copy(out.narrow(dim, offset, t.shape[dim]), t);
-      offset += t.shape[dim];
+      kernels.copy(out.narrow(dim, offset, t._shape[dim]), t);
+      offset += t._shape[dim];
     }
     return out;
   },
@@ -61,16 +61,16 @@ const catOp = defineOp({
 
 export function cat(tensors: Tensor[], dim = 0): Tensor {
   const ts = checkTensorList('cat', tensors);
-  const parts = ts.filter((t) => !(t.ndim === 1 && t.shape[0] === 0));
+  const parts = ts.filter((t) => !(t.ndim === 1 && t._shape[0] === 0));
   const ref = parts[0] ?? ts[0];
   if (ref.ndim === 0) throw opError('cat', 'zero-dimensional tensor (at position 0) cannot be concatenated');
   const d = normDim('cat', dim, ref.ndim);
   parts.forEach((t) => {
-    const ok = t.ndim === ref.ndim && t.shape.every((s, j) => j === d || s === ref.shape[j]);
+    const ok = t.ndim === ref.ndim && t._shape.every((s, j) => j === d || s === ref._shape[j]);
     if (!ok) {
       throw opError(
         'cat',
-        `Sizes of tensors must match except in dimension ${d}. Expected ${fmtShape(ref.shape)} but got ${fmtShape(t.shape)} for tensor number ${ts.indexOf(t)} in the list`,
+        `Sizes of tensors must match except in dimension ${d}. Expected ${fmtShape(ref._shape)} but got ${fmtShape(t._shape)} for tensor number ${ts.indexOf(t)} in the list`,
       );
     }
   });
@@ -82,7 +82,7 @@ const stackOp = defineOp({
   forward: (ctx, tensors: Tensor[], dim: number) => {
     ctx.info = dim;
     const dtype = resultType(tensors.map((t) => ({ dtype: t.dtype, rank: 'dim' as const })));
-    const shape = tensors[0].shape.slice();
+    const shape = tensors[0]._shape.slice();
     shape.splice(dim, 0, tensors.length);
     const out = Tensor._empty(shape, dtype);
     tensors.forEach((t, i) => kernels.copy(out.select(dim, i), t));
@@ -93,13 +93,13 @@ const stackOp = defineOp({
 
 export function stack(tensors: Tensor[], dim = 0): Tensor {
   const ts = checkTensorList('stack', tensors);
-  checkShape('stack', [ts.length, ...ts[0].shape]);
+  checkShape('stack', [ts.length, ...ts[0]._shape]);
   const d = normInsertDim('stack', dim, ts[0].ndim);
   ts.forEach((t, i) => {
-    if (!sameShape(t.shape, ts[0].shape)) {
+    if (!sameShape(t._shape, ts[0]._shape)) {
       throw opError(
         'stack',
-        `stack expects each tensor to be equal size, but got ${fmtShape(ts[0].shape)} at entry 0 and ${fmtShape(t.shape)} at entry ${i}`,
+        `stack expects each tensor to be equal size, but got ${fmtShape(ts[0]._shape)} at entry 0 and ${fmtShape(t._shape)} at entry ${i}`,
       );
     }
   });
@@ -129,7 +129,7 @@ const indexSelectOp = defineOp({
   forward: (ctx, x: Tensor, dim: number, index: Tensor) => {
     ctx.info = dim;
     ctx.saveForBackward(index);
-    const shape = x.shape.slice();
+    const shape = x._shape.slice();
     shape[dim] = index.numel();
     const out = Tensor._empty(shape, x.dtype);
     kernels.run(Group.Index, IndexOp.IndexSelect, [out, x, index.reshape(-1), dim]);
@@ -151,7 +151,7 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   checkTensor('indexSelect', x);
   if (x.dtype === 'bool') return viaInt32(x, (xi) => indexSelect(xi, dim, index));
   const idx = checkIndex('indexSelect', index);
-  if (idx.ndim > 1) throw opError('indexSelect', `index_select(): Index is supposed to be a vector (got shape ${fmtShape(idx.shape)})`);
+  if (idx.ndim > 1) throw opError('indexSelect', `index_select(): Index is supposed to be a vector (got shape ${fmtShape(idx._shape)})`);
   if (x.ndim === 0) {
     // As PyTorch: a 0-d tensor gives its element, 0-d, for any non-empty index of zeros.
     if (idx.numel() === 0) throw opError('indexSelect', 'the index into a 0-d tensor must not be empty');
@@ -169,7 +169,7 @@ const gatherOp = defineOp({
   forward: (ctx, x: Tensor, dim: number, index: Tensor) => {
     ctx.info = dim;
     ctx.saveForBackward(index);
-    const out = Tensor._empty(index.shape.slice(), x.dtype);
+    const out = Tensor._empty(index._shape.slice(), x.dtype);
     kernels.run(Group.Index, IndexOp.Gather, [out, x, index, dim]);
     return out;
   },
@@ -185,14 +185,14 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   if (x.dtype === 'bool') return viaInt32(x, (xi) => gather(xi, dim, index));
   const idx = checkIndex('gather', index);
   // A 0-d input takes a 0-d or 1-d index (PyTorch views both as 1-d); the result has the index's shape.
-  if (x.ndim === 0 && idx.ndim <= 1) return gather(x.reshape(1), 0, idx.reshape(-1)).reshape(idx.shape.slice());
+  if (x.ndim === 0 && idx.ndim <= 1) return gather(x.reshape(1), 0, idx.reshape(-1)).reshape(idx._shape.slice());
   const d = normDim('gather', dim, x.ndim);
   if (idx.ndim !== x.ndim) {
-    throw opError('gather', `Index tensor must have the same number of dimensions as input tensor (${fmtShape(idx.shape)} vs ${fmtShape(x.shape)})`);
+    throw opError('gather', `Index tensor must have the same number of dimensions as input tensor (${fmtShape(idx._shape)} vs ${fmtShape(x._shape)})`);
   }
-  idx.shape.forEach((s, i) => {
-    if (i !== d && s > x.shape[i]) {
-      throw opError('gather', `Size does not match at dimension ${i} expected index ${fmtShape(idx.shape)} to be smaller than self ${fmtShape(x.shape)} apart from dimension ${d}`);
+  idx._shape.forEach((s, i) => {
+    if (i !== d && s > x._shape[i]) {
+      throw opError('gather', `Size does not match at dimension ${i} expected index ${fmtShape(idx._shape)} to be smaller than self ${fmtShape(x._shape)} apart from dimension ${d}`);
     }
   });
   checkIndexValues('gather', idx, x, d);

@@ -15,7 +15,7 @@ import { zerosLike } from './arith';
 /** `sameValueEverywhere`: the op writes one value to every element (fill_, zero_), which
  * PyTorch allows on a tensor whose elements share memory (an expanded one). */
 function checkWritable(op: string, self: Tensor, sameValueEverywhere = false): void {
-  if (gradMode.enabled) {
+  if (gradMode().enabled) {
     if (self.isLeaf && self.requiresGrad) {
       throw opError(
         op,
@@ -32,7 +32,7 @@ function checkWritable(op: string, self: Tensor, sameValueEverywhere = false): v
     }
   }
   // Broadcast views (stride 0 over a dim of size > 1) would receive several writes per element.
-  if (!sameValueEverywhere && self.shape.some((s, i) => s > 1 && self._strides[i] === 0)) {
+  if (!sameValueEverywhere && self._shape.some((s, i) => s > 1 && self._strides[i] === 0)) {
     throw opError(
       op,
       'unsupported operation: more than one element of the written-to tensor refers to a single memory location. ' +
@@ -47,8 +47,8 @@ function checkWritable(op: string, self: Tensor, sameValueEverywhere = false): v
  * derivatives are right), except when self is also the other operand: that one is saved as
  * is, so backward then throws. */
 function writeResult(op: string, self: Tensor, result: Tensor, selfIsOther = false): Tensor {
-  if (!sameShape(result.shape, self.shape)) {
-    throw opError(op, `output with shape ${fmtShape(self.shape)} doesn't match the broadcast shape ${fmtShape(result.shape)}`);
+  if (!sameShape(result._shape, self._shape)) {
+    throw opError(op, `output with shape ${fmtShape(self._shape)} doesn't match the broadcast shape ${fmtShape(result._shape)}`);
   }
   if (self.dtype !== 'float32' && self.dtype !== 'float64' && result.dtype !== self.dtype) {
     throw opTypeError(op, `result type ${result.dtype} can't be cast to the desired output type ${self.dtype}`);
@@ -65,7 +65,7 @@ function writeResult(op: string, self: Tensor, result: Tensor, selfIsOther = fal
 }
 
 function recording(self: Tensor, other?: TensorOrScalar): boolean {
-  return gradMode.enabled && (self.requiresGrad || (other instanceof Tensor && other.requiresGrad));
+  return (self.requiresGrad || (other instanceof Tensor && other.requiresGrad)) && gradMode().enabled;
 }
 
 /** Whether `self op= other` can run as one kernel writing into self: nothing to record,
@@ -76,9 +76,9 @@ function writableDirectly(self: Tensor, other: TensorOrScalar): boolean {
   if (typeof other === 'number') return true;
   if (!(other instanceof Tensor) || other.dtype !== self.dtype || other.ndim > self.ndim) return false;
   const lead = self.ndim - other.ndim;
-  if (!other.shape.every((s, i) => s === 1 || s === self.shape[lead + i])) return false;
+  if (!other._shape.every((s, i) => s === 1 || s === self._shape[lead + i])) return false;
   if (other._storage !== self._storage) return true;
-  return other._offset === self._offset && sameShape(other.shape, self.shape) && sameShape(other._strides, self._strides);
+  return other._offset === self._offset && sameShape(other._shape, self._shape) && sameShape(other._strides, self._strides);
 }
 
 /** self op= other. `code` is the BinaryOp that computes it directly when nothing needs
@@ -111,7 +111,7 @@ function fillOp(name: string) {
   return defineOp({
     name,
     forward: (ctx, self: Tensor, value: number) => {
-      const out = Tensor._empty(self.shape.slice(), self.dtype);
+      const out = Tensor._empty(self._shape.slice(), self.dtype);
       kernels.fill(out, value);
       return out;
     },
@@ -134,7 +134,7 @@ export function fillInPlace<T extends Tensor>(self: T, op: 'zero_' | 'fill_', va
 const copyFrom = defineOp({
   name: 'CopyBackwards',
   forward: (ctx, self: Tensor, src: Tensor) => {
-    const out = Tensor._empty(self.shape.slice(), self.dtype);
+    const out = Tensor._empty(self._shape.slice(), self.dtype);
     kernels.copy(out, src);
     return out;
   },
@@ -148,8 +148,8 @@ export function copyInPlace<T extends Tensor>(self: T, src: Tensor): T {
   checkTensor('copy_', src, 'src');
   checkWritable('copy_', self);
   const lead = self.ndim - src.ndim;
-  const ok = lead >= 0 && src.shape.every((s, i) => s === 1 || s === self.shape[lead + i]);
-  if (!ok) throw opError('copy_', `the source of shape ${fmtShape(src.shape)} cannot be broadcast to ${fmtShape(self.shape)}`);
+  const ok = lead >= 0 && src._shape.every((s, i) => s === 1 || s === self._shape[lead + i]);
+  if (!ok) throw opError('copy_', `the source of shape ${fmtShape(src._shape)} cannot be broadcast to ${fmtShape(self._shape)}`);
   // Into an integer or bool tensor nothing is recorded: the copy cannot carry a gradient.
   if (isFloating(self.dtype) && recording(self, src)) return writeResult('copy_', self, copyFrom(self, src)) as T;
   kernels.copy(self, src._storage === self._storage ? cloneDetached(src) : src);

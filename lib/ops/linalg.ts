@@ -13,16 +13,16 @@ import { checkTensor } from './movement';
 
 /** Views a as [.., M, K] and b as [.., K, N] (1-D operands get a size-1 dim). */
 function asMatrices(a: Tensor, b: Tensor): [Tensor, Tensor] {
-  const a2 = a.ndim === 1 ? a._view([1, a.shape[0]], [0, a._strides[0]], a._offset) : a;
-  const b2 = b.ndim === 1 ? b._view([b.shape[0], 1], [b._strides[0], 0], b._offset) : b;
+  const a2 = a.ndim === 1 ? a._view([1, a._shape[0]], [0, a._strides[0]], a._offset) : a;
+  const b2 = b.ndim === 1 ? b._view([b._shape[0], 1], [b._strides[0], 0], b._offset) : b;
   return [a2, b2];
 }
 
 function matmulShape(a: Tensor, b: Tensor): { full: number[]; out: number[] } {
   const [a2, b2] = asMatrices(a, b);
-  const batch = broadcastShapes('matmul', a2.shape.slice(0, -2), b2.shape.slice(0, -2));
-  const M = a2.shape[a2.ndim - 2];
-  const N = b2.shape[b2.ndim - 1];
+  const batch = broadcastShapes('matmul', a2._shape.slice(0, -2), b2._shape.slice(0, -2));
+  const M = a2._shape[a2.ndim - 2];
+  const N = b2._shape[b2.ndim - 1];
   const full = [...batch, M, N];
   const out = [...batch, ...(a.ndim === 1 ? [] : [M]), ...(b.ndim === 1 ? [] : [N])];
   return { full, out };
@@ -65,7 +65,7 @@ function matmulBackward(a: Tensor, b: Tensor, g: Tensor, needs: boolean[]): (Ten
 
 /** A 2-D tensor laid out column by column (the transpose of a contiguous matrix). */
 function isTransposedMatrix(x: Tensor): boolean {
-  return x.ndim === 2 && x.shape[0] > 1 && x.shape[1] > 1 && x._strides[0] === 1 && x._strides[1] === x.shape[0];
+  return x.ndim === 2 && x._shape[0] > 1 && x._shape[1] > 1 && x._strides[0] === 1 && x._strides[1] === x._shape[0];
 }
 
 function matmulOp(name: string) {
@@ -115,10 +115,10 @@ function prepare(op: string, a: unknown, b: unknown): [Tensor, Tensor] {
     throw opError(op, `both arguments to matmul need to be at least 1D, but they are ${x.ndim}D and ${y.ndim}D`);
   }
   checkMatmulDTypes(op, x, y);
-  const k1 = x.shape[x.ndim - 1];
-  const k2 = y.ndim === 1 ? y.shape[0] : y.shape[y.ndim - 2];
+  const k1 = x._shape[x.ndim - 1];
+  const k2 = y.ndim === 1 ? y._shape[0] : y._shape[y.ndim - 2];
   if (k1 !== k2) {
-    throw opError(op, `shapes ${fmtShape(x.shape)} and ${fmtShape(y.shape)} cannot be multiplied (${k1} != ${k2})`);
+    throw opError(op, `shapes ${fmtShape(x._shape)} and ${fmtShape(y._shape)} cannot be multiplied (${k1} != ${k2})`);
   }
   return [x, y];
 }
@@ -139,8 +139,8 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
 export function mm(a: Tensor, b: Tensor): Tensor {
   const x = checkTensor('mm', a, 'self');
   const y = checkTensor('mm', b, 'mat2');
-  if (x.ndim !== 2) throw opError('mm', `self must be a matrix (got shape ${fmtShape(x.shape)})`);
-  if (y.ndim !== 2) throw opError('mm', `mat2 must be a matrix (got shape ${fmtShape(y.shape)})`);
+  if (x.ndim !== 2) throw opError('mm', `self must be a matrix (got shape ${fmtShape(x._shape)})`);
+  if (y.ndim !== 2) throw opError('mm', `mat2 must be a matrix (got shape ${fmtShape(y._shape)})`);
   return mmOp(...prepare('mm', x, y));
 }
 
@@ -162,16 +162,16 @@ const addmmOp = defineOp({
 /** bias + a @ b for 2-D a, b (bias broadcasts to the product). */
 export function addmm(bias: Tensor, a: Tensor, b: Tensor): Tensor {
   const [x, y] = prepare('addmm', a, b);
-  if (x.ndim !== 2 || y.ndim !== 2) throw opError('addmm', `expected 2-D matrices, got ${fmtShape(x.shape)} and ${fmtShape(y.shape)}`);
+  if (x.ndim !== 2 || y.ndim !== 2) throw opError('addmm', `expected 2-D matrices, got ${fmtShape(x._shape)} and ${fmtShape(y._shape)}`);
   const c = checkTensor('addmm', bias, 'input');
-  broadcastShapes('addmm', c.shape, [x.shape[0], y.shape[1]]);
+  broadcastShapes('addmm', c._shape, [x._shape[0], y._shape[1]]);
   if (c.dtype !== x.dtype) throw opTypeError('addmm', `self and mat2 must have the same dtype\nHint: convert the bias, e.g. bias.to(${JSON.stringify(x.dtype)})`);
   return addmmOp(c, x, y);
 }
 
 const tOp = defineOp({
   name: 'TBackward0',
-  forward: (ctx, x: Tensor) => x._view([x.shape[1], x.shape[0]], [x._strides[1], x._strides[0]], x._offset),
+  forward: (ctx, x: Tensor) => x._view([x._shape[1], x._shape[0]], [x._strides[1], x._strides[0]], x._offset),
   backward: (ctx, g) => [g.t()],
 });
 
@@ -186,6 +186,6 @@ export function t(x: Tensor): Tensor {
 export function outer(a: Tensor, b: Tensor): Tensor {
   const x = checkTensor('outer', a, 'self');
   const y = checkTensor('outer', b, 'vec2');
-  if (x.ndim !== 1 || y.ndim !== 1) throw opError('outer', `expected 1-D tensors, got ${fmtShape(x.shape)} and ${fmtShape(y.shape)}`);
-  return x.reshape(x.shape[0], 1).mul(y);
+  if (x.ndim !== 1 || y.ndim !== 1) throw opError('outer', `expected 1-D tensors, got ${fmtShape(x._shape)} and ${fmtShape(y._shape)}`);
+  return x.reshape(x._shape[0], 1).mul(y);
 }

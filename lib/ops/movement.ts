@@ -10,11 +10,21 @@ import * as kernels from '../backend';
 
 export function checkTensor(op: string, x: unknown, name = 'input'): Tensor {
   if (!(x instanceof Tensor)) throw opTypeError(op, `${name} must be a Tensor, got ${fmtValue(x)}`);
-  return x;
+  return checkMemory(op, x);
 }
 
-/** The elements in row-major order: the storage itself when contiguous, else a copy. */
-export function contiguousData(t: Tensor): TypedArray {
+/** Checks that t's memory is still there before `op` reads it (see Storage.lost). */
+export function checkMemory(op: string, t: Tensor): Tensor {
+  if (t._storage.lost) {
+    throw opError(op, "the tensor's memory was detached (transferred to another thread?) or shrunk (a resized ArrayBuffer)");
+  }
+  return t;
+}
+
+/** The elements in row-major order: the storage itself when contiguous, else a copy;
+ * `op` names the caller in an error. */
+export function contiguousData(t: Tensor, op = 'contiguousData'): TypedArray {
+  checkMemory(op, t);
   if (t.isContiguous()) return t._storage.view(t._offset, t.numel());
   const copy = cloneDetached(t);
   return copy._storage.view(0, copy.numel());
@@ -22,14 +32,14 @@ export function contiguousData(t: Tensor): TypedArray {
 
 /** A contiguous copy that is not part of any graph. */
 export function cloneDetached(t: Tensor): Tensor {
-  const out = Tensor._output(t.shape.slice(), t.dtype);
+  const out = Tensor._output(t._shape.slice(), t.dtype);
   kernels.copy(out, t);
   return out;
 }
 
 export const clone = defineOp({
   name: 'CloneBackward0',
-  forward: (ctx, x: Tensor) => cloneDetached(x),
+  forward: (ctx, x: Tensor) => cloneDetached(checkMemory('clone', x)),
   backward: (ctx, g) => [g],
 });
 
@@ -108,12 +118,12 @@ const unsqueezeOp = makeViewOp('UnsqueezeBackward0');
 export function view(x: Tensor, args: readonly unknown[]): Tensor {
   checkTensor('view', x);
   const shape = inferShape('view', args, x.numel());
-  const strides = viewStrides(x.shape, x._strides, shape);
+  const strides = viewStrides(x._shape, x._strides, shape);
   if (strides === null) {
     throw opError(
       'view',
       `view size is not compatible with input tensor's size and stride (at least one dimension spans across two ` +
-        `contiguous subspaces). Use .reshape(...) instead. (shape ${fmtShape(x.shape)} -> ${fmtShape(shape)})`,
+        `contiguous subspaces). Use .reshape(...) instead. (shape ${fmtShape(x._shape)} -> ${fmtShape(shape)})`,
     );
   }
   return viewOp(x, shape, strides);
@@ -122,7 +132,7 @@ export function view(x: Tensor, args: readonly unknown[]): Tensor {
 export function reshape(x: Tensor, args: readonly unknown[]): Tensor {
   checkTensor('reshape', x);
   const shape = inferShape('reshape', args, x.numel());
-  const strides = viewStrides(x.shape, x._strides, shape);
+  const strides = viewStrides(x._shape, x._strides, shape);
   if (strides !== null) return reshapeAlias(x, shape, strides);
   return unsafeView(clone(x), shape, contiguousStrides(shape));
 }
@@ -134,7 +144,7 @@ export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
   const e = normDim('flatten', endDim, x.ndim);
   if (s > e) throw opError('flatten', `start_dim (${startDim}) cannot come after end_dim (${endDim})`);
   if (s === e) return x;
-  const shape = [...x.shape.slice(0, s), numelOf(x.shape.slice(s, e + 1)), ...x.shape.slice(e + 1)];
+  const shape = [...x._shape.slice(0, s), numelOf(x._shape.slice(s, e + 1)), ...x._shape.slice(e + 1)];
   return reshape(x, shape);
 }
 
@@ -143,7 +153,7 @@ export const transposeOp = defineOp({
   forward: (ctx, x: Tensor, d0: number, d1: number) => {
     ctx.info = [d0, d1];
     if (x.ndim === 0) return x._view([], [], x._offset); // dims 0 and -1 of a 0-d tensor: itself
-    const shape = x.shape.slice();
+    const shape = x._shape.slice();
     const strides = x._strides.slice();
     [shape[d0], shape[d1]] = [shape[d1], shape[d0]];
     [strides[d0], strides[d1]] = [strides[d1], strides[d0]];
@@ -165,7 +175,7 @@ const permuteOp = defineOp({
   forward: (ctx, x: Tensor, dims: number[]) => {
     ctx.info = dims;
     return x._view(
-      dims.map((d) => x.shape[d]),
+      dims.map((d) => x._shape[d]),
       dims.map((d) => x._strides[d]),
       x._offset,
     );
@@ -190,20 +200,20 @@ export function permute(x: Tensor, args: readonly unknown[]): Tensor {
 export function squeeze(x: Tensor, dim?: number | null): Tensor {
   checkTensor('squeeze', x);
   if (dim === undefined || dim === null) {
-    const keep = x.shape.map((s, i) => i).filter((i) => x.shape[i] !== 1);
-    return squeezeAll(x, keep.map((i) => x.shape[i]), keep.map((i) => x._strides[i]));
+    const keep = x._shape.map((s, i) => i).filter((i) => x._shape[i] !== 1);
+    return squeezeAll(x, keep.map((i) => x._shape[i]), keep.map((i) => x._strides[i]));
   }
   const d = normDim('squeeze', dim, x.ndim);
-  if (x.ndim === 0 || x.shape[d] !== 1) return squeezeDim(x, x.shape.slice(), x._strides.slice());
-  return squeezeDim(x, x.shape.filter((_, i) => i !== d), x._strides.filter((_, i) => i !== d));
+  if (x.ndim === 0 || x._shape[d] !== 1) return squeezeDim(x, x._shape.slice(), x._strides.slice());
+  return squeezeDim(x, x._shape.filter((_, i) => i !== d), x._strides.filter((_, i) => i !== d));
 }
 
 export function unsqueeze(x: Tensor, dim: number): Tensor {
   checkTensor('unsqueeze', x);
   const d = normInsertDim('unsqueeze', dim, x.ndim);
-  const shape = x.shape.slice();
+  const shape = x._shape.slice();
   const strides = x._strides.slice();
-  const stride = d < x.ndim ? x.shape[d] * x._strides[d] : 1;
+  const stride = d < x.ndim ? x._shape[d] * x._strides[d] : 1;
   shape.splice(d, 0, 1);
   strides.splice(d, 0, stride);
   return unsqueezeOp(x, checkShape('unsqueeze', shape), strides);
@@ -213,7 +223,7 @@ const expandOp = defineOp({
   name: 'ExpandBackward0',
   forward: (ctx, x: Tensor, shape: number[]) => {
     const lead = shape.length - x.ndim;
-    const strides = shape.map((s, i) => (i < lead || (x.shape[i - lead] === 1 && s !== 1) ? 0 : x._strides[i - lead]));
+    const strides = shape.map((s, i) => (i < lead || (x._shape[i - lead] === 1 && s !== 1) ? 0 : x._strides[i - lead]));
     return x._view(shape, strides, x._offset);
   },
   backward: (ctx, g) => [sumToShape(g, ctx.inputShapes[0])],
@@ -230,7 +240,7 @@ export function expand(x: Tensor, args: readonly unknown[]): Tensor {
   }
   const lead = req.length - x.ndim;
   const shape = req.map((s, i) => {
-    const own = i < lead ? null : x.shape[i - lead];
+    const own = i < lead ? null : x._shape[i - lead];
     if (s === -1) {
       if (own === null) throw opError('expand', `-1 is not allowed in a leading, non-existing dimension (${fmtValue(req)})`);
       return own;
@@ -240,7 +250,7 @@ export function expand(x: Tensor, args: readonly unknown[]): Tensor {
       throw opError(
         'expand',
         `The expanded size of the tensor (${s}) must match the existing size (${own}) at non-singleton dimension ${i}. ` +
-          `Target sizes: ${fmtShape(req)}. Tensor sizes: ${fmtShape(x.shape)}`,
+          `Target sizes: ${fmtShape(req)}. Tensor sizes: ${fmtShape(x._shape)}`,
       );
     }
     return s;
@@ -255,7 +265,7 @@ const embedSlice = defineOp({
   forward: (ctx, g: Tensor, shape: number[], dim: number, start: number) => {
     ctx.info = [dim, start];
     const out = Tensor._empty(shape, g.dtype);
-    kernels.copy(narrowView(out, dim, start, g.shape[dim]), g);
+    kernels.copy(narrowView(out, dim, start, g._shape[dim]), g);
     return out;
   },
   backward: (ctx, gg) => {
@@ -265,7 +275,7 @@ const embedSlice = defineOp({
 });
 
 function narrowView(x: Tensor, dim: number, start: number, length: number): Tensor {
-  const shape = x.shape.slice();
+  const shape = x._shape.slice();
   shape[dim] = length;
   return x._view(shape, x._strides.slice(), x._offset + (length > 0 ? start * x._strides[dim] : 0));
 }
@@ -286,7 +296,7 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
   checkTensor('narrow', x);
   if (x.ndim === 0) throw opError('narrow', 'narrow() cannot be applied to a 0-dim tensor.');
   const d = normDim('narrow', dim, x.ndim);
-  const size = x.shape[d];
+  const size = x._shape[d];
   checkInt('narrow', 'start', start, -size, size);
   const s = start < 0 ? start + size : start;
   checkInt('narrow', 'length', length, 0);
@@ -301,7 +311,7 @@ const selectOp = defineOp({
   forward: (ctx, x: Tensor, dim: number, index: number) => {
     ctx.info = [dim, index];
     return x._view(
-      x.shape.filter((_, i) => i !== dim),
+      x._shape.filter((_, i) => i !== dim),
       x._strides.filter((_, i) => i !== dim),
       x._offset + index * x._strides[dim],
     );
@@ -316,9 +326,9 @@ export function select(x: Tensor, dim: number, index: number): Tensor {
   checkTensor('select', x);
   if (x.ndim === 0) throw opError('select', 'select() cannot be applied to a 0-dim tensor.');
   const d = normDim('select', dim, x.ndim);
-  const size = x.shape[d];
+  const size = x._shape[d];
   if (typeof index !== 'number' || !Number.isInteger(index) || index < -size || index >= size) {
-    throw opError('select', `index ${fmtValue(index)} out of range for tensor of size ${fmtShape(x.shape)} at dimension ${d}`);
+    throw opError('select', `index ${fmtValue(index)} out of range for tensor of size ${fmtShape(x._shape)} at dimension ${d}`);
   }
   return selectOp(x, d, index < 0 ? index + size : index);
 }

@@ -103,15 +103,15 @@ export function randn(...args: (number | number[] | RandomCreationOptions)[]): T
 /** The layout PyTorch's empty_like(preserve_format) gives a tensor like `t`: t's strides
  * when t is non-overlapping and dense (a transposed tensor stays transposed), else row-major. */
 function emptyLike(t: Tensor, dtype: DType): Tensor {
-  const out = Tensor._empty(t.shape.slice(), dtype);
-  const dims = t.shape.map((_, d) => d).filter((d) => t.shape[d] !== 1);
+  const out = Tensor._empty(t._shape.slice(), dtype);
+  const dims = t._shape.map((_, d) => d).filter((d) => t._shape[d] !== 1);
   dims.sort((a, b) => t._strides[a] - t._strides[b]);
   let expected = 1;
   for (const d of dims) {
     if (t._strides[d] !== expected) return out;
-    expected *= t.shape[d];
+    expected *= t._shape[d];
   }
-  return new Tensor(out._storage, t.shape.slice(), t._strides.slice(), 0, dtype);
+  return new Tensor(out._storage, t._shape.slice(), t._strides.slice(), 0, dtype);
 }
 
 function randomLike(op: string, kind: number, t: Tensor, options?: RandomCreationOptions): Tensor {

@@ -1,8 +1,9 @@
 // Reductions (sum, mean, extremes, prod, var/std, norm, logsumexp, arg-extremes) and
 // softmax/logSoftmax. Forward runs the native reduce kernel (composite forwards run
 // without recording); backward expands the gradient back over the reduced dims.
+import { inspect } from 'util';
 import { Tensor } from '../tensor';
-import { isFloating, type DType } from '../dtype';
+import { isFloating, scalarTypeName, type DType } from '../dtype';
 import { defineOp } from '../autograd/function';
 import { isGradEnabled } from '../autograd/grad_mode';
 import { checkFloatDType, checkInt, checkKernelDType, fmtShape, fmtValue, is, keyword, normDim, normDims, opError, opTypeError, optional, required } from '../check';
@@ -26,14 +27,14 @@ interface Reduction {
 
 function reduction(op: string, x: Tensor, dim: ReduceDims, keepdim: boolean): Reduction {
   let dims: number[];
-  if (dim === null || dim === undefined || (Array.isArray(dim) && dim.length === 0)) dims = x.shape.map((_, i) => i);
+  if (dim === null || dim === undefined || (Array.isArray(dim) && dim.length === 0)) dims = x._shape.map((_, i) => i);
   else if (Array.isArray(dim)) dims = normDims(op, dim, x.ndim);
   else dims = [normDim(op, dim, x.ndim)];
   if (x.ndim === 0) dims = [];
   dims.sort((a, b) => a - b);
-  const keepShape = x.shape.map((s, i) => (dims.includes(i) ? 1 : s));
-  const outShape = keepdim ? keepShape.slice() : x.shape.filter((_, i) => !dims.includes(i));
-  const count = dims.reduce((n, d) => n * x.shape[d], 1);
+  const keepShape = x._shape.map((s, i) => (dims.includes(i) ? 1 : s));
+  const outShape = keepdim ? keepShape.slice() : x._shape.filter((_, i) => !dims.includes(i));
+  const count = dims.reduce((n, d) => n * x._shape[d], 1);
   return { dims, keepShape, outShape, count };
 }
 
@@ -101,7 +102,7 @@ export function mean(x: Tensor, dim?: ReduceDims, keepdim?: boolean): Tensor {
   if (!isFloating(x.dtype)) {
     throw opTypeError(
       'mean',
-      `could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: ${x.dtype}\n` +
+      `could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: ${scalarTypeName(x.dtype)}\n` +
         'Hint: convert first, e.g. x.float().mean()',
     );
   }
@@ -113,8 +114,8 @@ export function mean(x: Tensor, dim?: ReduceDims, keepdim?: boolean): Tensor {
 
 function checkNonEmpty(op: string, x: Tensor, r: Reduction): void {
   for (const d of r.dims) {
-    if (x.shape[d] === 0) {
-      throw opError(op, `Expected reduction dim ${d} to have non-zero size (shape ${fmtShape(x.shape)}). Hint: the extreme of an empty set is undefined.`);
+    if (x._shape[d] === 0) {
+      throw opError(op, `Expected reduction dim ${d} to have non-zero size (shape ${fmtShape(x._shape)}). Hint: the extreme of an empty set is undefined.`);
     }
   }
 }
@@ -128,11 +129,11 @@ function evenlySplit(g: Tensor, x: Tensor, result: Tensor, r: Reduction, select:
   const extreme = result.reshape(r.keepShape);
   if (select) {
     const isExtreme = x.eq(extreme).logicalOr(x.ne(x).logicalAnd(extreme.ne(extreme)));
-    return where(isExtreme, expandBack(g, r, x.shape).div(isExtreme.sum(r.dims, true)), 0);
+    return where(isExtreme, expandBack(g, r, x._shape).div(isExtreme.sum(r.dims, true)), 0);
   }
   const mask = x.eq(extreme).to(g.dtype);
   const count = mask.sum(r.dims, true);
-  return expandBack(g, r, x.shape).div(count).mul(mask);
+  return expandBack(g, r, x._shape).div(count).mul(mask);
 }
 
 function extremeOp(name: string, code: number, select: boolean) {
@@ -184,12 +185,20 @@ export function min(x: Tensor): Tensor {
   return extreme('min', minAllOp, x, null);
 }
 
-/** What max(dim)/min(dim) return: iterable as [values, indices], like PyTorch's namedtuple. */
+/** What max(dim)/min(dim) return: iterable as [values, indices], like PyTorch's namedtuple,
+ * and printed as it: torch.return_types.max(values=..., indices=...). */
 export class ValuesIndices {
-  constructor(readonly values: Tensor, readonly indices: Tensor) {}
+  /** `op`: the function that returned it ('max' or 'min'), named when it is printed. */
+  constructor(readonly values: Tensor, readonly indices: Tensor, readonly op = 'max') {}
   *[Symbol.iterator](): Iterator<Tensor> {
     yield this.values;
     yield this.indices;
+  }
+  toString(): string {
+    return `torch.return_types.${this.op}(\nvalues=${this.values},\nindices=${this.indices})`;
+  }
+  [inspect.custom](): string {
+    return this.toString();
   }
 }
 
@@ -219,13 +228,13 @@ function extremeDim(op: string, x: Tensor, dim: number, keepdim: boolean | undef
   checkTensor(op, x);
   if (x.dtype === 'bool') {
     const { values, indices } = extremeDim(op, toDType(x, 'int32'), dim, keepdim, isMax);
-    return new ValuesIndices(toDType(values, 'bool'), indices);
+    return new ValuesIndices(toDType(values, 'bool'), indices, op);
   }
   const r = reduction(op, x, dim, checkKeepdim(op, keepdim));
   checkNonEmpty(op, x, r);
-  if (x.ndim === 0) return new ValuesIndices(x.clone(), Tensor._empty([], 'int32'));
+  if (x.ndim === 0) return new ValuesIndices(x.clone(), Tensor._empty([], 'int32'), op);
   const indices = runReduce(isMax ? ReduceOp.ArgMax : ReduceOp.ArgMin, x, r, 'int32');
-  return new ValuesIndices((isMax ? maxDimOp : minDimOp)(x, r, indices), indices);
+  return new ValuesIndices((isMax ? maxDimOp : minDimOp)(x, r, indices), indices, op);
 }
 export const maxDim = (x: Tensor, dim: number, keepdim?: boolean): ValuesIndices => extremeDim('max', x, dim, keepdim, true);
 export const minDim = (x: Tensor, dim: number, keepdim?: boolean): ValuesIndices => extremeDim('min', x, dim, keepdim, false);
@@ -238,7 +247,7 @@ function argExtreme(op: string, code: number, x: Tensor, dim: number | null | un
     checkNonEmptyAll(op, x);
     const flat = x.reshape(-1);
     const out = runReduce(code, flat, reduction(op, flat, 0, false), 'int32');
-    return kd ? out.reshape(x.shape.map(() => 1)) : out;
+    return kd ? out.reshape(x._shape.map(() => 1)) : out;
   }
   const r = reduction(op, x, dim, kd);
   checkNonEmpty(op, x, r);
@@ -251,7 +260,7 @@ export const argmin = (x: Tensor, dim?: number | null, keepdim?: boolean): Tenso
 
 /** Inclusive cumulative product along dim, in log2(n) differentiable steps (Hillis-Steele). */
 function cumprod(x: Tensor, dim: number): Tensor {
-  const n = x.shape[dim];
+  const n = x._shape[dim];
   let y = x;
   for (let k = 1; k < n; k *= 2) y = cat([y.narrow(dim, 0, k), y.narrow(dim, k, n - k).mul(y.narrow(dim, 0, n - k))], dim);
   return y;
@@ -261,7 +270,7 @@ function cumprod(x: Tensor, dim: number): Tensor {
  * exclusive suffix products (PyTorch's prod_safe_zeros_backward). Exact with zeros, and
  * made of differentiable ops, so higher derivatives at zeros are right too. */
 function productOfOthers(x: Tensor, dim: number): Tensor {
-  const n = x.shape[dim];
+  const n = x._shape[dim];
   const ones = Tensor._onesLike(x.narrow(dim, 0, 1));
   const exclusive = (t: Tensor) => cat([ones, cumprod(t.narrow(dim, 0, n - 1), dim)], dim);
   const reversed = Tensor._empty([n], 'int32');
@@ -285,8 +294,8 @@ function prodOp(name: string) {
       let local: Tensor;
       if (x.eq(0).sum().item() === 0) local = out.reshape(r.keepShape).div(x);
       else if (r.dims.length === 1) local = productOfOthers(x, r.dims[0]);
-      else local = productOfOthers(x.reshape(-1), 0).reshape(x.shape as number[]);
-      return [expandBack(g, r, x.shape).mul(local)];
+      else local = productOfOthers(x.reshape(-1), 0).reshape(x._shape as number[]);
+      return [expandBack(g, r, x._shape).mul(local)];
     },
   });
 }
@@ -325,7 +334,7 @@ const varOp = defineOp({
   backward: (ctx, g) => {
     const { r, divisor } = ctx.info as VarInfo;
     const [x] = ctx.saved;
-    return [expandBack(g, r, x.shape).mul(centered(x, r)).mul(2 / divisor)];
+    return [expandBack(g, r, x._shape).mul(centered(x, r)).mul(2 / divisor)];
   },
 });
 
@@ -342,7 +351,7 @@ const stdOp = defineOp({
     const { r, divisor } = ctx.info as VarInfo;
     const [x, out] = ctx.saved;
     const scale = where(out.eq(0), 0, g.div(out)).div(divisor);
-    return [expandBack(scale, r, x.shape).mul(centered(x, r))];
+    return [expandBack(scale, r, x._shape).mul(centered(x, r))];
   },
 });
 
@@ -416,7 +425,7 @@ const logsumexpOp = defineOp({
   backward: (ctx, g) => {
     const r = ctx.info as Reduction;
     const [x, out] = ctx.saved;
-    return [expandBack(g, r, x.shape).mul(x.sub(out.reshape(r.keepShape)).exp())];
+    return [expandBack(g, r, x._shape).mul(x.sub(out.reshape(r.keepShape)).exp())];
   },
 });
 
@@ -440,7 +449,7 @@ function softmaxFamily(name: string, forwardOp: number, backwardOp: number, diff
   return defineOp({
     name,
     forward: (ctx, x: Tensor, dim: number) => {
-      const out = Tensor._output(x.shape as number[], x.dtype);
+      const out = Tensor._output(x._shape as number[], x.dtype);
       kernels.run(Group.Softmax, forwardOp, [atLeast1d(out), atLeast1d(x), null, dim]);
       ctx.info = dim;
       ctx.saveForBackward(out);
@@ -450,7 +459,7 @@ function softmaxFamily(name: string, forwardOp: number, backwardOp: number, diff
       const [y] = ctx.saved;
       const dim = ctx.info as number;
       if (isGradEnabled()) return [differentiable(y, g, dim)];
-      const gradIn = Tensor._output(y.shape as number[], y.dtype);
+      const gradIn = Tensor._output(y._shape as number[], y.dtype);
       kernels.run(Group.Softmax, backwardOp, [atLeast1d(gradIn), atLeast1d(y), atLeast1d(g), dim]);
       return [gradIn];
     },

@@ -2,6 +2,7 @@
 // zeroGrad, step and state dicts, as in torch.optim.Optimizer. A subclass checks its
 // options and updates one parameter; the update itself is one native call
 // (native/src/optim.cpp) rather than a chain of tensor ops.
+import { inspect } from 'util';
 import { Tensor } from '../tensor';
 import { isFloating } from '../dtype';
 import { Signature, fmtShape, fmtValue, is, keyword, objectCheck, opError, opTypeError, optional, required } from '../check';
@@ -37,11 +38,40 @@ export type Params<O extends BaseOptions> = Iterable<Tensor> | Iterable<ParamGro
 /** Per-parameter state: the step count and the optimizer's buffers (expAvg, ...). */
 export type ParamState = Record<string, Tensor | number>;
 
-/** Parameters are referred to by their index, counted over all groups in order. */
+/** An optimizer's state dict, in PyTorch's data format so that checkpoints move between
+ * the two: snake_case keys (`param_groups`, `weight_decay`, `exp_avg_sq`), parameters
+ * referred to by their index counted over all groups in order, and `step` as PyTorch keeps
+ * it (a 0-d float32 tensor for Adam, AdamW and Adagrad, a number for RMSprop, absent for
+ * SGD, whose `momentum_buffer` is null without momentum). The API itself stays camelCase. */
 export interface OptimizerStateDict {
-  state: Record<number, ParamState>;
-  paramGroups: Record<string, unknown>[];
+  state: Record<number, Record<string, Tensor | number | null>>;
+  param_groups: Record<string, unknown>[];
 }
+
+/** How PyTorch 1.13 keeps an optimizer's step count in its state. */
+export type StepFormat = 'tensor' | 'number' | 'none';
+
+/** PyTorch's group options that tensorgrad does not have: loading accepts them at their
+ * defaults (which is what tensorgrad does), and refuses other values. */
+const TORCH_ONLY_OPTIONS: Record<string, unknown> = { foreach: null, capturable: false, differentiable: false, fused: false };
+
+/** An option value as Python prints it: True, None, (0.9, 0.999), 1e-08. */
+function pythonRepr(v: unknown): string {
+  if (v === true || v === false) return v ? 'True' : 'False';
+  if (v === null || v === undefined) return 'None';
+  if (Array.isArray(v)) return `(${v.map(pythonRepr).join(', ')})`;
+  if (typeof v !== 'number') return String(v);
+  if (Number.isInteger(v) && Math.abs(v) < 1e16) return String(v);
+  if (!Number.isFinite(v)) return Number.isNaN(v) ? 'nan' : v > 0 ? 'inf' : '-inf';
+  // Python writes a float in exponent form below 1e-4 and from 1e16, with a 2-digit exponent.
+  const [mantissa, e] = v.toExponential().split('e');
+  const exponent = Number(e);
+  if (exponent < -4 || exponent >= 16) return `${mantissa}e${exponent < 0 ? '-' : '+'}${String(Math.abs(exponent)).padStart(2, '0')}`;
+  return String(v);
+}
+
+const snakeCase = (key: string): string => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+const camelCase = (key: string): string => key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 
 /** Throws unless `ok(value)`; PyTorch's "Invalid ... value" checks. */
 export function checkOption(op: string, name: string, value: unknown, ok: (v: number) => boolean, expected: string): void {
@@ -73,6 +103,24 @@ export abstract class Optimizer<O extends BaseOptions> {
   get name(): string {
     return this.constructor.name;
   }
+
+  /** PyTorch's print of an optimizer: each group's options (snake_case, sorted), in Python's notation. */
+  toString(): string {
+    const groups = this.paramGroups.map((g, i) => {
+      const options = Object.entries(g)
+        .filter(([key]) => key !== 'params')
+        .map(([key, value]) => [snakeCase(key), pythonRepr(value)])
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      return `\nParameter Group ${i}\n${options.map(([k, v]) => `    ${k}: ${v}\n`).join('')}`;
+    });
+    return `${this.name} (${groups.join('')})`;
+  }
+  [inspect.custom](): string {
+    return this.toString();
+  }
+
+  /** How PyTorch keeps this optimizer's step count in its state dict. */
+  protected readonly stepFormat: StepFormat = 'tensor';
 
   /** Checks one group's option values (called for new and loaded groups). */
   protected abstract checkGroup(group: ParamGroup<O>): void;
@@ -147,29 +195,44 @@ export abstract class Optimizer<O extends BaseOptions> {
     param._version.value++;
   }
 
-  /** The state of every parameter (by index) and the groups' options. Tensors in it are
-   * the live state, as in PyTorch: save or clone them to keep a snapshot. */
+  /** The state of every parameter (by index) and the groups' options, in PyTorch's format
+   * (see OptimizerStateDict). Tensors in it are the live state, as in PyTorch: save it, or
+   * copy it with tg.cloneStateDict, to keep a snapshot. */
   stateDict(): OptimizerStateDict {
     const index = new Map<Tensor, number>();
     const paramGroups = this.paramGroups.map((g) => {
       const { params, ...options } = g;
-      return { ...options, params: params.map((p) => (index.has(p) ? index.get(p)! : index.set(p, index.size).size - 1)) };
+      const group: Record<string, unknown> = {};
+      for (const [key, value] of Object.entries(options)) group[snakeCase(key)] = Array.isArray(value) ? value.slice() : value;
+      group.params = params.map((p) => (index.has(p) ? index.get(p)! : index.set(p, index.size).size - 1));
+      return group;
     });
-    const state: Record<number, ParamState> = {};
+    const state: OptimizerStateDict['state'] = {};
     for (const [p, s] of this.state) {
-      if (index.has(p)) state[index.get(p)!] = { ...s };
+      if (index.has(p)) state[index.get(p)!] = this.exportState(s);
     }
-    return { state, paramGroups };
+    return { state, param_groups: paramGroups };
   }
 
-  /** Restores a state dict from stateDict() (e.g. after tg.save / tg.load): the groups'
-   * options and copies of the state, cast to each parameter's dtype. */
+  /** One parameter's state as PyTorch keeps it. */
+  protected exportState(s: ParamState): Record<string, Tensor | number | null> {
+    const out: Record<string, Tensor | number | null> = {};
+    for (const [key, value] of Object.entries(s)) {
+      if (key !== 'step') out[snakeCase(key)] = value;
+      else if (this.stepFormat === 'tensor') out.step = scalarTensor(value as number);
+      else if (this.stepFormat === 'number') out.step = value;
+    }
+    return out;
+  }
+
+  /** Restores a state dict from stateDict() or from PyTorch (e.g. after tg.save / tg.load):
+   * the groups' options and copies of the state, cast to each parameter's dtype. */
   loadStateDict(stateDict: OptimizerStateDict): void {
     const op = `${this.name}.loadStateDict`;
-    if (stateDict === null || typeof stateDict !== 'object' || !Array.isArray(stateDict.paramGroups)) {
-      throw opTypeError(op, `expected {state, paramGroups} from stateDict(), got ${fmtValue(stateDict)}`);
+    if (stateDict === null || typeof stateDict !== 'object' || !Array.isArray(stateDict.param_groups)) {
+      throw opTypeError(op, `expected {state, param_groups} from stateDict(), got ${fmtValue(stateDict)}`);
     }
-    const saved = stateDict.paramGroups;
+    const saved = stateDict.param_groups;
     if (saved.length !== this.paramGroups.length) {
       throw opError(op, `loaded state dict has ${saved.length} parameter groups, the optimizer has ${this.paramGroups.length}`);
     }
@@ -181,7 +244,18 @@ export abstract class Optimizer<O extends BaseOptions> {
         throw opError(op, `loaded state dict contains a parameter group (${i}) that doesn't match the size of optimizer's group`);
       }
       ids.forEach((id, k) => byIndex.set(id as number, mine.params[k]));
-      const group = { ...mine, ...s, params: mine.params } as ParamGroup<O>;
+      const options: Record<string, unknown> = {};
+      for (const [key, value] of Object.entries(s)) {
+        if (key === 'params') continue;
+        if (key in TORCH_ONLY_OPTIONS) {
+          if (value !== TORCH_ONLY_OPTIONS[key]) throw opError(op, `option ${key}=${fmtValue(value)} of parameter group ${i} is not supported by tensorgrad`);
+          continue;
+        }
+        const name = camelCase(key);
+        if (!(name in mine)) throw opError(op, `parameter group ${i} has an unknown option ${JSON.stringify(key)}`);
+        options[name] = Array.isArray(value) ? value.slice() : value;
+      }
+      const group = { ...mine, ...options, params: mine.params } as ParamGroup<O>;
       this.checkGroup(group);
       return group;
     });
@@ -189,15 +263,19 @@ export abstract class Optimizer<O extends BaseOptions> {
     for (const [id, s] of Object.entries(stateDict.state ?? {})) {
       const p = byIndex.get(Number(id));
       if (p === undefined) throw opError(op, `state for parameter ${id}, which no parameter group lists`);
-      const copy: ParamState = {};
+      const copy: ParamState = { step: 0 }; // SGD's state has no step (it does not use one)
       for (const [key, v] of Object.entries(s)) {
-        if (v instanceof Tensor) {
+        const name = camelCase(key);
+        if (v === null) continue; // SGD without momentum: momentum_buffer None
+        if (name === 'step' && v instanceof Tensor && v.numel() === 1) {
+          copy.step = v.item();
+        } else if (v instanceof Tensor) {
           if (!sameShape(v.shape, p.shape)) {
             throw opError(op, `state ${JSON.stringify(key)} of parameter ${id} has shape ${fmtShape(v.shape)}, the parameter ${fmtShape(p.shape)}`);
           }
-          copy[key] = cloneDetached(v.to(p.dtype));
+          copy[name] = cloneDetached(v.to(p.dtype));
         } else if (typeof v === 'number') {
-          copy[key] = v;
+          copy[name] = v;
         } else {
           throw opTypeError(op, `state ${JSON.stringify(key)} of parameter ${id} is ${fmtValue(v)}, expected a Tensor or a number`);
         }
@@ -208,6 +286,13 @@ export abstract class Optimizer<O extends BaseOptions> {
     this.state.clear();
     for (const [p, s] of states) this.state.set(p, s);
   }
+}
+
+/** A 0-d float32 tensor holding v (PyTorch's tensor(20.) step). */
+function scalarTensor(v: number): Tensor {
+  const t = Tensor._output([], 'float32');
+  kernels.fill(t, v);
+  return t;
 }
 
 function checkIterable<T>(op: string, x: Iterable<T> | unknown): T[] {

@@ -22,6 +22,7 @@ const RMSPROP_SIG = optimizerSignature(
 );
 
 export class RMSprop extends Optimizer<RMSpropOptions> {
+  protected override readonly stepFormat = 'number';
   constructor(params: Params<RMSpropOptions>, ...args: OptimizerArgs<RMSpropOptions>) {
     super(params, defaultsOf(RMSPROP_SIG), optionsOf(RMSPROP_SIG, [params, ...args]));
   }

@@ -27,6 +27,13 @@ export class SGD extends Optimizer<SGDOptions> {
     super(params, defaultsOf(SGD_SIG), optionsOf(SGD_SIG, [params, ...args]));
   }
 
+  protected override readonly stepFormat = 'none';
+
+  /** PyTorch's SGD state always has a momentum_buffer (None without momentum) and no step. */
+  protected override exportState(s: ParamState): Record<string, Tensor | number | null> {
+    return { momentum_buffer: null, ...super.exportState(s) };
+  }
+
   protected checkGroup(g: ParamGroup<SGDOptions>): void {
     nonNegative(this.name, g, ['lr', 'momentum', 'weightDecay']);
     checkOption(this.name, 'dampening', g.dampening, Number.isFinite, 'a number');

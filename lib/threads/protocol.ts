@@ -19,8 +19,8 @@ export interface JobContext {
    * whenever the job awaits, so a synchronous loop should call progress() (or read
    * signal.aborted) once per step. */
   readonly signal: AbortSignal;
-  /** Sends a report to the caller's onProgress. Throws the abort reason once the job is
-   * cancelled, which ends a loop that reports every step. */
+  /** Sends a report to the caller's onProgress; then, once the job is cancelled, throws
+   * the abort reason, which ends a loop that reports every step. */
   progress(report: ProgressReport): void;
   /** The native threads this job may use (tg.setNumThreads was set to it). */
   readonly numThreads: number;

@@ -43,9 +43,9 @@ async function main(): Promise<void> {
     signal: controller.signal,
     numThreads,
     progress(report: ProgressReport): void {
+      send({ kind: 'progress', progress: { ...report, elapsedMs: performance.now() - start } });
       checkAbort();
       controller.signal.throwIfAborted();
-      send({ kind: 'progress', progress: { ...report, elapsedMs: performance.now() - start } });
     },
   };
   const result = await fn(decode(input), ctx);

@@ -5,6 +5,7 @@
 #include <limits>
 #include <vector>
 
+#include "reduce_simd.h"
 #include "strided.h"
 #include "tg/kernels.h"
 
@@ -66,31 +67,42 @@ double sumChunk(const T* p, int64_t n) {
   return s;
 }
 
+// The chunk sum of the selected SIMD path (reduce_simd.h; the portable one otherwise).
+template <typename T>
+using SumChunkFn = double (*)(const T*, int64_t);
+template <typename T>
+SumChunkFn<T> sumChunkFor(const CpuFeatures& cpu) {
+  if (cpu.avx512 && sumAvx512Built()) return static_cast<SumChunkFn<T>>(&sumChunkAvx512);
+  return &sumChunk<T>;
+}
+
 // The sum of a long contiguous run: fixed chunks summed in order (the caller threads
 // over outputs, or sumRunParallel over the chunks of a single output).
 template <typename T>
-double sumRun(const T* p, int64_t n) {
+double sumRun(SumChunkFn<T> chunkSum, const T* p, int64_t n) {
   double s = 0;
-  for (int64_t c = 0; c < n; c += kSumChunk) s += sumChunk(p + c, std::min(kSumChunk, n - c));
+  for (int64_t c = 0; c < n; c += kSumChunk) s += chunkSum(p + c, std::min(kSumChunk, n - c));
   return s;
 }
 
 template <typename T>
 double sumRunParallel(Context& ctx, const T* p, int64_t n) {
+  const SumChunkFn<T> chunkSum = sumChunkFor<T>(ctx.cpu);
   const int64_t chunks = (n + kSumChunk - 1) / kSumChunk;
   std::vector<double> partial(static_cast<size_t>(chunks));
-  ctx.pool.parallelFor(chunks, [&](int64_t c) { partial[c] = sumChunk(p + c * kSumChunk, std::min(kSumChunk, n - c * kSumChunk)); });
+  ctx.pool.parallelFor(chunks, [&](int64_t c) { partial[c] = chunkSum(p + c * kSumChunk, std::min(kSumChunk, n - c * kSumChunk)); });
   double s = 0;
   for (double v : partial) s += v;  // the same order as sumRun
   return s;
 }
 
 template <typename T, typename R>
-R foldOne(ReduceOp op, const T* base, const ReducedDims& r) {
+R foldOne(const CpuFeatures& cpu, ReduceOp op, const T* base, const ReducedDims& r) {
   switch (op) {
     case ReduceOp::Sum: {
       if constexpr (std::is_floating_point_v<T>) {
-        if (r.ndim == 1 && r.strides[0] == 1 && r.numel > kSequentialSum) return static_cast<R>(sumRun(base, r.numel));
+        if (r.ndim == 1 && r.strides[0] == 1 && r.numel > kSequentialSum)
+          return static_cast<R>(sumRun(sumChunkFor<T>(cpu), base, r.numel));
         double acc = 0;  // float32 sums accumulate in double: one rounding at the end
         forEachReduced(base, r, [&](T v, int64_t) { acc += v; return true; });
         return static_cast<R>(acc);
@@ -201,7 +213,7 @@ void reduceTyped(Context& ctx, ReduceOp op, const View& out, const View& x) {
     }
     for (int64_t i = 0; i < count; ++i) {
       const T* base = reinterpret_cast<const T*>(p[1] + i * s[1]);
-      *reinterpret_cast<R*>(p[0] + i * s[0]) = foldOne<T, R>(op, base, r);
+      *reinterpret_cast<R*>(p[0] + i * s[0]) = foldOne<T, R>(ctx.cpu, op, base, r);
     }
   });
 }

@@ -38,6 +38,7 @@
 #include "../src/gemm/gemm_kernels.h"
 #include "tg/context.h"
 #include "tg/gemm.h"
+#include "tg/kernels.h"
 
 namespace {
 
@@ -88,33 +89,11 @@ Timing timeBoth(const std::function<void()>& fn, double minTime = -1) {
 double timeIt(const std::function<void()>& fn, double minTime = -1) { return timeBoth(fn, minTime).wall; }
 
 // ---------------------------------------------------------------------------------
-// Peak: a register-only FMA loop (12 independent chains, enough to cover 2 pipes x
-// 4-5 cycles of latency), and the core clock from a chain of dependent integer adds
-// (1 cycle each), which gives FLOP/cycle without reading model-specific counters.
+// Peak: tg::fmaPeakGflops (the register-only FMA loop of native/src/peak*.cpp), and the
+// core clock from a chain of dependent integer adds (1 cycle each), which gives
+// FLOP/cycle without reading model-specific counters.
 
 #if defined(__x86_64__)
-__attribute__((target("avx2,fma"))) float fmaLoopF32(int64_t iters) {
-  __m256 a0 = _mm256_set1_ps(0.1f), a1 = _mm256_set1_ps(0.2f), a2 = _mm256_set1_ps(0.3f), a3 = _mm256_set1_ps(0.4f);
-  __m256 a4 = _mm256_set1_ps(0.5f), a5 = _mm256_set1_ps(0.6f), a6 = _mm256_set1_ps(0.7f), a7 = _mm256_set1_ps(0.8f);
-  __m256 a8 = _mm256_set1_ps(0.9f), a9 = _mm256_set1_ps(1.0f), a10 = _mm256_set1_ps(1.1f), a11 = _mm256_set1_ps(1.2f);
-  const __m256 m = _mm256_set1_ps(0.9999999f), c = _mm256_set1_ps(1e-7f);
-  for (int64_t i = 0; i < iters; ++i) {
-    a0 = _mm256_fmadd_ps(a0, m, c); a1 = _mm256_fmadd_ps(a1, m, c); a2 = _mm256_fmadd_ps(a2, m, c);
-    a3 = _mm256_fmadd_ps(a3, m, c); a4 = _mm256_fmadd_ps(a4, m, c); a5 = _mm256_fmadd_ps(a5, m, c);
-    a6 = _mm256_fmadd_ps(a6, m, c); a7 = _mm256_fmadd_ps(a7, m, c); a8 = _mm256_fmadd_ps(a8, m, c);
-    a9 = _mm256_fmadd_ps(a9, m, c); a10 = _mm256_fmadd_ps(a10, m, c); a11 = _mm256_fmadd_ps(a11, m, c);
-    __asm__ volatile("" : "+x"(a0), "+x"(a1), "+x"(a2), "+x"(a3), "+x"(a4), "+x"(a5));
-    __asm__ volatile("" : "+x"(a6), "+x"(a7), "+x"(a8), "+x"(a9), "+x"(a10), "+x"(a11));
-  }
-  __m256 s = _mm256_add_ps(_mm256_add_ps(_mm256_add_ps(a0, a1), _mm256_add_ps(a2, a3)),
-                           _mm256_add_ps(_mm256_add_ps(a4, a5), _mm256_add_ps(a6, a7)));
-  s = _mm256_add_ps(s, _mm256_add_ps(_mm256_add_ps(a8, a9), _mm256_add_ps(a10, a11)));
-  float out[8];
-  _mm256_storeu_ps(out, s);
-  return out[0];
-}
-constexpr double kFlopsPerIterF32 = 12 * 8 * 2;
-
 double clockGHz() {
   // 8 dependent adds per iteration: ~1 cycle each.
   const int64_t iters = 50'000'000;
@@ -143,37 +122,20 @@ struct Peak {
   int threads = 1;
 };
 
-Peak measurePeak(int threads) {
+Peak measurePeak(tg::Context& ctx, int threads) {
   Peak p;
   p.threads = threads;
 #if defined(__x86_64__)
-  if (!__builtin_cpu_supports("avx2") || !__builtin_cpu_supports("fma")) return p;
+  if (!ctx.cpu.avx512 && !(ctx.cpu.avx2 && ctx.cpu.fma)) return p;
   p.ghz = clockGHz();
-  const int64_t iters = 20'000'000;
-  std::vector<double> g;
-  volatile float sink = 0;
-  for (int r = 0; r < 7; ++r) {
-    const double c0 = threadCpuNow();
-    sink = sink + fmaLoopF32(iters);
-    g.push_back(double(iters) * kFlopsPerIterF32 / (threadCpuNow() - c0) / 1e9);
-  }
-  p.perCoreGflops = median(g);
+  p.perCoreGflops = tg::fmaPeakGflops(ctx, 0.5);  // the widest vectors of the selected path
   p.flopPerCycle = p.perCoreGflops / p.ghz;
-  std::vector<double> all;
-  for (int r = 0; r < 5; ++r) {
-    std::vector<std::thread> ts;
-    std::atomic<int> ready{0};
-    const auto t0 = Clock::now();
-    for (int t = 0; t < threads; ++t)
-      ts.emplace_back([&] {
-        ready++;
-        volatile float s = fmaLoopF32(iters);
-        (void)s;
-      });
-    for (auto& t : ts) t.join();
-    all.push_back(double(iters) * kFlopsPerIterF32 * threads / seconds(Clock::now() - t0) / 1e9);
-  }
-  p.allGflops = median(all);
+  // All threads at once, each timing its own loop.
+  std::vector<double> each(threads);
+  std::vector<std::thread> ts;
+  for (int t = 0; t < threads; ++t) ts.emplace_back([&, t] { each[t] = tg::fmaPeakGflops(ctx, 0.5); });
+  for (auto& t : ts) t.join();
+  for (double g : each) p.allGflops += g;
 #endif
   return p;
 }
@@ -451,8 +413,8 @@ int main(int argc, char** argv) {
   tg::Context ctx;
   const int all = ctx.pool.threads();
   Blas blas = loadBlas();
-  std::printf("gemm_bench: avx2+fma=%s, threads=%d, reps=%d (median), min-time=%.2fs, OpenBLAS=%s\n",
-              ctx.cpu.avx2 && ctx.cpu.fma ? "yes" : "no", all, gReps, gMinTime,
+  std::printf("gemm_bench: simd=%s, threads=%d, reps=%d (median), min-time=%.2fs, OpenBLAS=%s\n",
+              tg::simdName(ctx.cpu), all, gReps, gMinTime,
               blas.ok() ? "yes" :
 #ifdef TG_BENCH_OPENBLAS
                         "not found"
@@ -463,9 +425,9 @@ int main(int argc, char** argv) {
 
   Peak pk;
   if (has(sections, "peak") || has(sections, "square") || has(sections, "trans") || has(sections, "mlp")) {
-    pk = measurePeak(all);
+    pk = measurePeak(ctx, all);
     std::printf("FMA peak: clock ~%.2f GHz; f32 %.1f GFLOP/s per core (%.1f FLOP/cycle, thread CPU time); "
-                "%d threads %.1f GFLOP/s (wall); f64 is half\n"
+                "%d threads %.1f GFLOP/s; f64 is half\n"
                 "%% of peak: against threads x the 1-core peak\n",
                 pk.ghz, pk.perCoreGflops, pk.flopPerCycle, all, pk.allGflops);
   }

@@ -136,7 +136,7 @@ struct Runner {
     auto compute = [&](int threads, bool generic, tg::gemm_detail::Path path = tg::gemm_detail::Path::Auto) {
       std::vector<T> C(cm.extent(), sentinel<T>());
       const tg::CpuFeatures saved = ctx.cpu;
-      if (generic) ctx.cpu.avx2 = ctx.cpu.fma = false;
+      if (generic) ctx.cpu.avx512 = ctx.cpu.avx2 = ctx.cpu.fma = ctx.cpu.neon = false;
       ctx.pool.setThreads(threads);
       if (path == tg::gemm_detail::Path::Auto) {
         tg::gemm<T>(ctx, c.M, c.N, c.K, A.data() + a.offset, a.rs, a.cs, B.data() + b.offset, b.rs, b.cs,
@@ -424,15 +424,16 @@ int main(int argc, char** argv) {
     else if (std::strcmp(argv[i], "--seed") == 0 && i + 1 < argc) seed = std::strtoull(argv[++i], nullptr, 10);
   }
   tg::Context ctx;
-  const bool avx2 = ctx.cpu.avx2 && ctx.cpu.fma;
-  std::printf("gemm_test: cpu avx2+fma=%s, default threads=%d, seed=%llu%s\n", avx2 ? "yes" : "no",
+  // With a SIMD path, every case also runs on the portable kernels.
+  const bool simd = std::strcmp(tg::simdName(ctx.cpu), "scalar") != 0;
+  std::printf("gemm_test: simd=%s, default threads=%d, seed=%llu%s\n", tg::simdName(ctx.cpu),
               ctx.pool.threads(), (unsigned long long)seed, quick ? " (quick)" : "");
   testThreadPool();
   testTinyExact(ctx);
   testDirectBlockingExact<float>(ctx);
   testDirectBlockingExact<double>(ctx);
-  runAll<float>(ctx, seed, quick, avx2);
-  runAll<double>(ctx, seed + 1, quick, avx2);
+  runAll<float>(ctx, seed, quick, simd);
+  runAll<double>(ctx, seed + 1, quick, simd);
   std::printf("gemm_test: %lld cases, %d failures\n", (long long)casesRun, failures);
   return failures == 0 ? 0 : 1;
 }

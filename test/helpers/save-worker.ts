@@ -1,6 +1,6 @@
 // A child process for test/io/atomic-save.test.ts: saves checkpoints whose every value
 // is the checkpoint's step, so that a torn file can be told from a whole one.
-//   tsx save-worker.ts loop <path> <numel>        saves steps 1, 2, 3, ... until killed
+//   tsx save-worker.ts loop <path> <numel>        saves steps 1, 2, 3, ... until killed (or orphaned)
 //                                                 (sync and async saves, safetensors and .npy)
 //   tsx save-worker.ts once <path> <numel> <step> saves one checkpoint, then reports
 import * as tg from '../../lib/index';
@@ -17,7 +17,10 @@ async function main(): Promise<void> {
     return;
   }
   console.log('ready');
-  for (let s = 1; ; ++s) {
+  // The test kills this loop; should the test die first, the loop ends by itself.
+  const parent = process.ppid;
+  const deadline = Date.now() + 120_000;
+  for (let s = 1; process.ppid === parent && Date.now() < deadline; ++s) {
     const c = checkpoint(Number(numel), s);
     if (s % 2) tg.save(c, path);
     else await tg.saveAsync(c, path);

@@ -203,13 +203,13 @@ describe('zeroGrad and state dicts', () => {
     b.sum().backward();
     opt.step();
     const sd = opt.stateDict();
-    expect(sd.paramGroups.map((g) => [g.params, g.lr])).toEqual([
+    expect(sd.param_groups.map((g) => [g.params, g.lr])).toEqual([
       [[0], 0.1],
       [[1], 0.2],
     ]);
     expect(Object.keys(sd.state)).toEqual(['1']); // only b had a gradient
-    expect(sd.state[1].step).toBe(1);
-    expect((sd.state[1].momentumBuffer as tg.Tensor).tolist()).toEqual([1, 1, 1]);
+    expect(Object.keys(sd.state[1])).toEqual(['momentum_buffer']); // PyTorch's SGD keeps no step
+    expect((sd.state[1].momentum_buffer as tg.Tensor).tolist()).toEqual([1, 1, 1]);
   });
 
   test('loadStateDict checks the groups and the state shapes', () => {
@@ -220,11 +220,11 @@ describe('zeroGrad and state dicts', () => {
     const sd = opt.stateDict();
     const other = new optim.Adam([new nn.Parameter(tg.ones(3))]);
     expect(() => other.loadStateDict(sd)).toThrow(
-      'Adam.loadStateDict: state "expAvg" of parameter 0 has shape [2], the parameter [3]',
+      'Adam.loadStateDict: state "exp_avg" of parameter 0 has shape [2], the parameter [3]',
     );
     const two = new optim.Adam([p, new nn.Parameter(tg.ones(1))]);
     expect(() => two.loadStateDict(sd)).toThrow("Adam.loadStateDict: loaded state dict contains a parameter group (0) that doesn't match the size of optimizer's group");
-    expect(() => opt.loadStateDict({ state: {}, paramGroups: [] })).toThrow('Adam.loadStateDict: loaded state dict has 0 parameter groups, the optimizer has 1');
+    expect(() => opt.loadStateDict({ state: {}, param_groups: [] })).toThrow('Adam.loadStateDict: loaded state dict has 0 parameter groups, the optimizer has 1');
   });
 });
 

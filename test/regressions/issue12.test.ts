@@ -3,15 +3,16 @@
 // file) into pytorch-cases.json; each entry of PROGRAMS is the same program in tensorgrad.
 import * as fs from 'fs';
 import * as path from 'path';
+import { inspect } from 'util';
 import { describe, expect, test } from 'vitest';
 import * as tg from '../../lib/index';
 import type { Tensor } from '../../lib/index';
-import { compareTensor, type TensorSpec, type Tol } from '../helpers/golden';
+import { compareTensor, decode, makeTensor, type TensorSpec, type Tol } from '../helpers/golden';
 
 const F = tg.nn.functional;
 const FILE = path.join(__dirname, 'pytorch-cases.json');
 const CASES = (JSON.parse(fs.readFileSync(FILE, 'utf8')) as { cases: Record<string, Expected> }).cases;
-type Expected = TensorSpec | { error: string } | Expected[] | string | number | boolean | null;
+type Expected = TensorSpec | { error: string } | Expected[] | { [key: string]: Expected } | string | number | boolean | null;
 
 const TOL: Tol = { rtol: 1e-5, atol: 1e-6 };
 const NAN = NaN;
@@ -22,7 +23,16 @@ function compare(actual: unknown, expected: Expected, what: string): string[] {
     if (!Array.isArray(actual) || actual.length !== expected.length) return [`${what}: expected ${expected.length} results, got ${String(actual)}`];
     return expected.flatMap((e, i) => compare(actual[i], e, `${what}[${i}]`));
   }
-  if (expected !== null && typeof expected === 'object' && 'shape' in expected) return compareTensor(actual, expected, TOL, what);
+  if (expected !== null && typeof expected === 'object' && 'shape' in expected) return compareTensor(actual, expected as TensorSpec, TOL, what);
+  if (expected !== null && typeof expected === 'object') {
+    // A record (a state dict): the same keys, each value compared.
+    if (actual === null || typeof actual !== 'object') return [`${what}: expected a record, got ${String(actual)}`];
+    const keys = Object.keys(expected);
+    const extra = Object.keys(actual).filter((k) => !keys.includes(k));
+    const problems = extra.length ? [`${what}: unexpected keys ${extra.join(', ')}`] : [];
+    return problems.concat(keys.flatMap((k) => compare((actual as Record<string, unknown>)[k], (expected as Record<string, Expected>)[k], `${what}.${k}`)));
+  }
+  if (typeof expected === 'string' && typeof actual === 'number' && decode(expected) === actual) return [];
   return actual === expected ? [] : [`${what}: ${String(actual)} != expected ${String(expected)}`];
 }
 
@@ -356,6 +366,18 @@ Object.assign(PROGRAMS, {
   'item17/bceWithLogits-posWeight-broadcasts': () => F.binaryCrossEntropyWithLogits(tg.zeros(3), tg.zeros(3), { posWeight: tg.ones(2, 3) }),
   'item17/bce-weight-broadcasts': () => F.binaryCrossEntropy(tg.full([3], 0.5), tg.zeros(3), { weight: tg.ones(2, 3) }),
   'item17/bceWithLogits-weight-ok': () => F.binaryCrossEntropyWithLogits(tg.zeros(2, 3), tg.zeros(2, 3), { weight: tg.ones(3) }),
+  'item17/mseLoss-int': () => F.mseLoss(i32([1, 2]), i32([1, 3])),
+  'item17/mseLoss-float-int': () => F.mseLoss(tg.tensor([1, 3]), i32([1, 2])),
+  'item17/smoothL1Loss-int': () => F.smoothL1Loss(i32([1, 2]), i32([1, 3])),
+  'item17/huberLoss-int': () => F.huberLoss(i32([1, 2]), i32([1, 3])),
+  'item17/l1Loss-int': () => F.l1Loss(i32([1, 2]), i32([1, 3])),
+  'item17/bce-int-target': () => F.binaryCrossEntropy(tg.tensor([0.5, 0.5]), i32([1, 0])),
+  'item17/bce-f64-target': () => F.binaryCrossEntropy(tg.tensor([0.5, 0.5]), tg.tensor([1, 0], { dtype: 'float64' })),
+  'item17/bceWithLogits-int-target': () => F.binaryCrossEntropyWithLogits(tg.tensor([1, 3]), i32([1, 0])),
+  'item17/bceWithLogits-int-input': () => F.binaryCrossEntropyWithLogits(i32([1, 3]), tg.tensor([1, 0])),
+  'item17/nllLoss-int': () => F.nllLoss(tg.ones([2, 3], { dtype: 'int32' }), i32([0, 1])),
+  'item17/crossEntropy-int': () => F.crossEntropy(tg.ones([2, 3], { dtype: 'int32' }), i32([0, 1])),
+  'item17/crossEntropy-weight-dtype': () => F.crossEntropy(tg.ones([2, 3], { dtype: 'float64' }), i32([0, 1]), { weight: tg.ones(3) }),
   'item17/relu_-then-add_': () => inplaceAfter((y) => y.relu_(), (y) => y.add_(2)),
   'item17/relu_-then-mul_': () => inplaceAfter((y) => y.relu_(), (y) => y.mul_(2)),
   'item17/neg_-then-add_': () => inplaceAfter((y) => y.neg_(), (y) => y.add_(2)),
@@ -385,6 +407,147 @@ Object.assign(PROGRAMS, {
   'item18/bceWithLogits-inf-grad': () => gradOf((x) => F.binaryCrossEntropyWithLogits(x, tg.tensor([0, 1, 1, 0])), [INF, -INF, INF, -INF]),
 });
 
+// ---- item 20 ----
+/** PyTorch's group options that tensorgrad does not have (it behaves as their defaults). */
+const TORCH_ONLY_OPTIONS = ['foreach', 'capturable', 'differentiable', 'fused'];
+
+/** A JSON tree from pytorch-cases.json with its tensor specs made tensors (a loaded checkpoint). */
+function decodeTree(v: Expected): unknown {
+  if (Array.isArray(v)) return v.map(decodeTree);
+  if (v !== null && typeof v === 'object') {
+    if ('shape' in v) return makeTensor(v as TensorSpec);
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, decodeTree(x)]));
+  }
+  return v;
+}
+
+const OPTIMIZERS: Record<string, (params: Tensor[]) => tg.optim.Optimizer<{ lr: number }>> = {
+  SGD: (p) => new tg.optim.SGD(p, { lr: 0.1, momentum: 0.9, nesterov: true }),
+  'SGD-plain': (p) => new tg.optim.SGD(p, { lr: 0.1 }),
+  Adam: (p) => new tg.optim.Adam(p, { lr: 0.1, betas: [0.8, 0.99] }),
+  'AdamW-amsgrad': (p) => new tg.optim.AdamW(p, { lr: 0.1, amsgrad: true }),
+  RMSprop: (p) => new tg.optim.RMSprop(p, { lr: 0.01, momentum: 0.5, centered: true }),
+  Adagrad: (p) => new tg.optim.Adagrad(p, { lr: 0.1, lrDecay: 0.01 }),
+};
+
+/** Our stateDict() after two steps (compared with PyTorch's, minus the options tensorgrad does
+ * not have), our w after them, and w3: PyTorch's checkpoint loaded and stepped once more. */
+function checkpointCase(name: string): Record<string, unknown> {
+  const checkpoint = decodeTree(CASES[`item20/${name}`]) as { stateDict: tg.optim.OptimizerStateDict }; // with PyTorch's foreach etc.
+  const expected = CASES[`item20/${name}`] as { stateDict: { param_groups: Record<string, Expected>[] }; w2: TensorSpec };
+  for (const g of expected.stateDict.param_groups) for (const k of TORCH_ONLY_OPTIONS) delete g[k];
+  const c = tg.tensor([0.5, 1, 2]);
+  const train = (w: Tensor, opt: tg.optim.Optimizer<{ lr: number }>, steps: number): void => {
+    for (let i = 0; i < steps; ++i) {
+      opt.zeroGrad();
+      w.mul(w).mul(c).sum().backward();
+      opt.step();
+    }
+  };
+  const w = leaf([1, -2, 3]);
+  const opt = OPTIMIZERS[name]([w]);
+  train(w, opt, 2);
+  const resumed = makeTensor(expected.w2).requiresGrad_();
+  const opt2 = OPTIMIZERS[name]([resumed]);
+  opt2.loadStateDict(checkpoint.stateDict);
+  train(resumed, opt2, 1);
+  return { stateDict: opt.stateDict(), w2: w, w3: resumed };
+}
+for (const name of Object.keys(OPTIMIZERS)) PROGRAMS[`item20/${name}`] = () => checkpointCase(name);
+
+// ---- item 19 ----
+/** What console.log prints for one value (Node's util.inspect), with Node's spaces inside
+ * brackets ("[ a, b ]") written as Python's ("[a, b]"). */
+const printed = (v: unknown): string => (typeof v === 'string' ? v : inspect(v).replace(/^\[ (.*) \]$/s, '[$1]'));
+/** tensorgrad's index tensors are int32 where PyTorch's are int64, so their repr names the dtype. */
+const asInt64Repr = (text: string): string => text.replace(/, dtype=torch\.int32\)/g, ')');
+const X19 = (): Tensor =>
+  tg.tensor([
+    [1, 5, 2],
+    [3, 2, 0.5],
+  ]);
+function loadResult(strict: boolean, extra: boolean): string {
+  const m = new tg.nn.Linear(2, 1);
+  const sd: Record<string, Tensor> = m.stateDict();
+  if (extra) {
+    delete sd.bias;
+    sd.other = tg.zeros(1);
+  }
+  return printed(m.loadStateDict(sd, { strict }));
+}
+const W19 = (): Tensor[] => [tg.zeros([2], { requiresGrad: true })];
+/** PyTorch's print of an optimizer without the options tensorgrad does not have. */
+function withoutTorchOnlyOptions(text: string): string {
+  return text
+    .split('\n')
+    .filter((line) => !TORCH_ONLY_OPTIONS.some((k) => line.startsWith(`    ${k}: `)))
+    .join('\n');
+}
+Object.assign(PROGRAMS, {
+  'item19/print-shape': () => printed(tg.zeros(8, 4).shape),
+  'item19/print-shape-0d': () => printed(tg.zeros([]).shape),
+  'item19/print-size': () => printed(tg.zeros(2, 0, 3).size()),
+  'item19/print-list-of-shapes': () => printed([tg.zeros(2).shape, tg.zeros(1, 1).shape]),
+  'item19/print-device': () => printed(tg.zeros(1).device),
+  'item19/print-list-of-devices': () => printed([tg.zeros(1).device]),
+  'item19/fstring-device': () => `${tg.zeros(1).device}`,
+  'item19/print-dtype': () => printed(tg.zeros(1).dtype),
+  'item19/print-max-dim': () => asInt64Repr(printed(X19().max(1))),
+  'item19/print-min-dim-keepdim': () => asInt64Repr(printed(X19().min(0, true))),
+  'item19/print-max-dim-grad': () => asInt64Repr(printed(X19().requiresGrad_().max(1))),
+  'item19/print-loadStateDict': () => loadResult(true, false),
+  'item19/print-loadStateDict-nonstrict': () => loadResult(false, true),
+  'item19/print-SGD': () => printed(new tg.optim.SGD(W19(), { lr: 0.1, momentum: 0.9 })),
+  'item19/print-Adam': () => printed(new tg.optim.Adam(W19(), { lr: 0.01, betas: [0.8, 0.99] })),
+  'item19/print-Adam-two-groups': () => printed(new tg.optim.Adam([{ params: W19() }, { params: W19(), lr: 0.5 }], { lr: 1e-3 })),
+  'item19/print-gradFn': () => printed(leaf([1]).add(1).gradFn),
+});
+
+// ---- item 21 ----
+function deepcopyCase(): unknown {
+  const m = new tg.nn.Linear(2, 1);
+  tg.noGrad(() => {
+    m.weight.copy_(tg.tensor([[0.5, -1]]));
+    m.bias!.fill_(0.25);
+  });
+  const saved = tg.cloneStateDict(m.stateDict());
+  const o = new tg.optim.SGD(m.parameters(), { lr: 0.1 });
+  m.forward(tg.tensor([[1, 2]])).sum().backward();
+  o.step();
+  const after = [m.weight.detach().clone(), m.bias!.detach().clone()];
+  m.loadStateDict(saved);
+  return [after, [m.weight, m.bias], [saved.weight, saved.bias]];
+}
+const range = (n: number): tg.data.Dataset<number> => ({ length: n, get: (i: number) => i });
+const splitIndices = (subsets: tg.data.Subset<number>[]): number[][] => subsets.map((s) => [...s.indices]);
+Object.assign(PROGRAMS, {
+  'item21/deepcopy-state-dict': deepcopyCase,
+  'item21/randomSplit-42': () => splitIndices(tg.data.randomSplit(range(10), [3, 7], { generator: new tg.Generator().manualSeed(42) })),
+  'item21/randomSplit-fractions': () => splitIndices(tg.data.randomSplit(range(11), [0.3, 0.3, 0.4], new tg.Generator().manualSeed(7))), // positional, as PyTorch's
+  'item21/randomSplit-default-generator': () => {
+    tg.manualSeed(3);
+    return splitIndices(tg.data.randomSplit(range(6), [2, 4]));
+  },
+  'item21/randomSplit-bad-lengths': () => tg.data.randomSplit(range(5), [2, 2]),
+  'item21/Subset-TensorDataset': () => {
+    const s = new tg.data.Subset(new tg.data.TensorDataset(tg.tensor([[1, 2], [3, 4], [5, 6]]), tg.tensor([7, 8, 9], { dtype: 'int32' })), [2, 0]);
+    return [s.length, s.get(1)];
+  },
+});
+
+// PyTorch prints the options tensorgrad does not have (foreach, ...); the rest must match.
+for (const id of ['item19/print-SGD', 'item19/print-Adam', 'item19/print-Adam-two-groups']) CASES[id] = withoutTorchOnlyOptions(CASES[id] as string);
+
+/** Where tensorgrad differs from PyTorch by design: what it gives instead, and why. */
+const DIFFERENT_BY_DESIGN: Record<string, { ours: unknown; why: string }> = {
+  'item19/print-dtype': {
+    ours: 'float32',
+    why:
+      "a dtype is a string ('float32'), so that x.dtype === 'float32' and switch statements work and TypeScript " +
+      'checks the names; a string cannot print as torch.float32. Tensor reprs do write dtype=torch.float64 as PyTorch.',
+  },
+};
+
 /** Runs a program; a thrown error becomes {error: message} (first line, without tensorgrad's "op: " prefix). */
 function run(program: () => unknown): unknown {
   try {
@@ -393,10 +556,6 @@ function run(program: () => unknown): unknown {
     return { error: (e as Error).message };
   }
 }
-
-/** Cases whose fix has not landed yet (each item's commit empties its part): they must fail. */
-const NOT_FIXED_YET = new Set<string>([
-]);
 
 describe('issue 12: PyTorch 1.13 results (pytorch-cases.json)', () => {
   test('every case has a tensorgrad program and every program a case', () => {
@@ -410,12 +569,18 @@ describe('issue 12: PyTorch 1.13 results (pytorch-cases.json)', () => {
     if (expected !== null && typeof expected === 'object' && 'error' in expected) {
       // tensorgrad's message is "op: <PyTorch's message>" plus an optional hint line.
       const message = (actual as { error?: string } | null)?.error;
-      problems = message?.includes(expected.error) ? [] : [`expected the error "${expected.error}", got ${message ?? String(actual)}`];
+      // PyTorch starts some messages with "op(): ", where tensorgrad's start with "op: ".
+      const wanted = (expected as { error: string }).error.replace(/^\w+\(\): /, '');
+      problems = message?.includes(wanted) ? [] : [`expected the error "${wanted}", got ${message ?? String(actual)}`];
     } else {
       problems = compare(actual, expected, id);
     }
-    if (NOT_FIXED_YET.has(id)) expect(problems, `${id} passes: remove it from NOT_FIXED_YET`).not.toEqual([]);
-    else expect(problems).toEqual([]);
+    if (id in DIFFERENT_BY_DESIGN) {
+      expect(problems, `${id} now matches PyTorch: remove it from DIFFERENT_BY_DESIGN`).not.toEqual([]);
+      expect(actual).toEqual(DIFFERENT_BY_DESIGN[id].ours);
+    } else {
+      expect(problems).toEqual([]);
+    }
   });
 });
 
@@ -429,5 +594,22 @@ describe('issue 12: where PyTorch 1.13 itself fails (hand-derived expectations)'
   });
   test('item 12: indexSelect on a 0-d tensor with an empty index is an error (PyTorch 1.13 reads uninitialised memory)', () => {
     expect(() => tg.tensor(2.5).indexSelect(0, ints([]))).toThrow(/^indexSelect: the index into a 0-d tensor must not be empty/);
+  });
+});
+
+describe('issue 12 item 19: a Size behaves as an array', () => {
+  test('index, spread, length, equality, JSON, derived arrays plain, passed back as a shape', () => {
+    const x = tg.zeros(8, 4);
+    const s = x.shape;
+    expect(s).toBeInstanceOf(tg.Size);
+    expect(Array.isArray(s)).toBe(true);
+    expect([s[0], s[1], s.length, [...s]]).toEqual([8, 4, 2, [8, 4]]);
+    expect(s).toEqual([8, 4]);
+    expect(JSON.stringify(s)).toBe('[8,4]');
+    expect(s.numel()).toBe(32);
+    expect(s.slice().constructor).toBe(Array);
+    expect(x.shape).toBe(s); // made once
+    expect(tg.ones(x.shape).shape).toEqual([8, 4]);
+    expect(tg.zeros(6).reshape(tg.zeros(3, 2).shape).shape).toEqual([3, 2]);
   });
 });

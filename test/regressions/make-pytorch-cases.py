@@ -284,6 +284,19 @@ for name, fn in {
     'bceWithLogits-posWeight-broadcasts': lambda: F.binary_cross_entropy_with_logits(torch.zeros(3), torch.zeros(3), pos_weight=torch.ones(2, 3)),
     'bce-weight-broadcasts': lambda: F.binary_cross_entropy(torch.full((3,), 0.5), torch.zeros(3), weight=torch.ones(2, 3)),
     'bceWithLogits-weight-ok': lambda: F.binary_cross_entropy_with_logits(torch.zeros(2, 3), torch.zeros(2, 3), weight=torch.ones(3)),
+    # neighbours: losses on integer tensors, a class weight of another dtype
+    'mseLoss-int': lambda: F.mse_loss(t([1, 2], dtype=I32), t([1, 3], dtype=I32)),
+    'mseLoss-float-int': lambda: F.mse_loss(t([1., 3.]), t([1, 2], dtype=I32)),
+    'smoothL1Loss-int': lambda: F.smooth_l1_loss(t([1, 2], dtype=I32), t([1, 3], dtype=I32)),
+    'huberLoss-int': lambda: F.huber_loss(t([1, 2], dtype=I32), t([1, 3], dtype=I32)),
+    'l1Loss-int': lambda: F.l1_loss(t([1, 2], dtype=I32), t([1, 3], dtype=I32)),
+    'bce-int-target': lambda: F.binary_cross_entropy(t([0.5, 0.5]), t([1, 0], dtype=I32)),
+    'bce-f64-target': lambda: F.binary_cross_entropy(t([0.5, 0.5]), t([1., 0.], dtype=torch.float64)),
+    'bceWithLogits-int-target': lambda: F.binary_cross_entropy_with_logits(t([1., 3.]), t([1, 0], dtype=I32)),
+    'bceWithLogits-int-input': lambda: F.binary_cross_entropy_with_logits(t([1, 3], dtype=I32), t([1., 0.])),
+    'nllLoss-int': lambda: F.nll_loss(torch.ones(2, 3, dtype=I32), t([0, 1])),
+    'crossEntropy-int': lambda: F.cross_entropy(torch.ones(2, 3, dtype=I32), t([0, 1])),
+    'crossEntropy-weight-dtype': lambda: F.cross_entropy(torch.ones(2, 3, dtype=torch.float64), t([0, 1]), weight=torch.ones(3)),
 }.items():
     case(f'item17/{name}', fn)
 
@@ -331,6 +344,107 @@ INF = float('inf')
 case('item18/bceWithLogits-inf', lambda: F.binary_cross_entropy_with_logits(t([INF, -INF, INF, -INF, 100.]), t([0., 1, 1, 0, 0]), reduction='none'))
 case('item18/bceWithLogits-inf-posWeight', lambda: F.binary_cross_entropy_with_logits(t([INF, -INF, INF, -INF, 100.]), t([0., 1, 1, 0, 0]), reduction='none', pos_weight=t([2.] * 5)))
 case('item18/bceWithLogits-inf-grad', lambda: grad_of(lambda x: F.binary_cross_entropy_with_logits(x, t([0., 1, 1, 0])), [INF, -INF, INF, -INF]))
+
+# ---- item 19: what print(...) shows ----------------------------------------------------
+X19 = lambda: t([[1., 5., 2.], [3., 2., 0.5]])
+case('item19/print-shape', lambda: str(torch.zeros(8, 4).shape))
+case('item19/print-shape-0d', lambda: str(torch.zeros(()).shape))
+case('item19/print-size', lambda: str(torch.zeros(2, 0, 3).size()))
+case('item19/print-list-of-shapes', lambda: str([torch.zeros(2).shape, torch.zeros(1, 1).shape]))
+case('item19/print-device', lambda: str(torch.zeros(1).device))
+case('item19/print-list-of-devices', lambda: str([torch.zeros(1).device]))
+case('item19/fstring-device', lambda: f'{torch.zeros(1).device}')
+case('item19/print-dtype', lambda: str(torch.zeros(1).dtype))
+case('item19/print-max-dim', lambda: str(X19().max(1)))
+case('item19/print-min-dim-keepdim', lambda: str(X19().min(0, keepdim=True)))
+case('item19/print-max-dim-grad', lambda: str(X19().requires_grad_().max(1)))
+
+
+def load_result(strict, extra):
+    m = torch.nn.Linear(2, 1)
+    sd = m.state_dict()
+    if extra:
+        del sd['bias']
+        sd['other'] = torch.zeros(1)
+    return str(m.load_state_dict(sd, strict=strict))
+
+
+case('item19/print-loadStateDict', lambda: load_result(True, False))
+case('item19/print-loadStateDict-nonstrict', lambda: load_result(False, True))
+W19 = lambda: [torch.zeros(2, requires_grad=True)]
+case('item19/print-SGD', lambda: str(torch.optim.SGD(W19(), lr=0.1, momentum=0.9)))
+case('item19/print-Adam', lambda: str(torch.optim.Adam(W19(), lr=0.01, betas=(0.8, 0.99))))
+case('item19/print-Adam-two-groups', lambda: str(torch.optim.Adam([{'params': W19()}, {'params': W19(), 'lr': 0.5}], lr=1e-3)))
+case('item19/print-gradFn', lambda: str((leaf([1.]) + 1).grad_fn).split(' object at ')[0] + ' object>')
+
+# ---- item 20: optimizer state dicts in PyTorch's data format ---------------------------
+def enc_tree(v):
+    if isinstance(v, dict):
+        return {str(k): enc_tree(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [enc_tree(x) for x in v]
+    if isinstance(v, torch.Tensor):
+        return enc(v)
+    if isinstance(v, float):
+        return num(v)
+    return v
+
+
+OPTIMIZERS = {
+    'SGD': (torch.optim.SGD, dict(lr=0.1, momentum=0.9, nesterov=True)),
+    'SGD-plain': (torch.optim.SGD, dict(lr=0.1)),
+    'Adam': (torch.optim.Adam, dict(lr=0.1, betas=(0.8, 0.99))),
+    'AdamW-amsgrad': (torch.optim.AdamW, dict(lr=0.1, amsgrad=True)),
+    'RMSprop': (torch.optim.RMSprop, dict(lr=0.01, momentum=0.5, centered=True)),
+    'Adagrad': (torch.optim.Adagrad, dict(lr=0.1, lr_decay=0.01)),
+}
+
+
+def checkpoint(name):
+    """Two steps on w0, the state dict, then a third step: {stateDict, w2, w3}."""
+    cls, kw = OPTIMIZERS[name]
+    w = leaf([1., -2., 3.])
+    c = t([0.5, 1., 2.])
+    o = cls([w], **kw)
+
+    def step():
+        o.zero_grad()
+        (w * w * c).sum().backward()
+        o.step()
+    step()
+    step()
+    sd = enc_tree(o.state_dict())
+    w2 = w.detach().clone()
+    step()
+    return {'stateDict': sd, 'w2': enc(w2), 'w3': enc(w.detach())}
+
+
+for name in OPTIMIZERS:
+    cases[f'item20/{name}'] = checkpoint(name)
+
+# ---- item 21: a deep copy of a state dict; randomSplit / Subset ------------------------
+def deepcopy_case():
+    import copy
+    m = torch.nn.Linear(2, 1)
+    with torch.no_grad():
+        m.weight.copy_(t([[0.5, -1.]]))
+        m.bias.fill_(0.25)
+    saved = copy.deepcopy(m.state_dict())
+    o = torch.optim.SGD(m.parameters(), lr=0.1)
+    m(t([[1., 2.]])).sum().backward()
+    o.step()
+    after = [m.weight.detach().clone(), m.bias.detach().clone()]
+    m.load_state_dict(saved)
+    return [after, [m.weight, m.bias], [saved['weight'], saved['bias']]]
+
+
+case('item21/deepcopy-state-dict', deepcopy_case)
+from torch.utils.data import random_split, Subset, TensorDataset
+case('item21/randomSplit-42', lambda: [list(s.indices) for s in random_split(range(10), [3, 7], generator=torch.Generator().manual_seed(42))])
+case('item21/randomSplit-fractions', lambda: [list(s.indices) for s in random_split(range(11), [0.3, 0.3, 0.4], generator=torch.Generator().manual_seed(7))])
+case('item21/randomSplit-default-generator', lambda: (torch.manual_seed(3), [list(s.indices) for s in random_split(range(6), [2, 4])])[1])
+case('item21/randomSplit-bad-lengths', lambda: random_split(range(5), [2, 2]))
+case('item21/Subset-TensorDataset', lambda: (lambda s: [len(s), list(s[1])])(Subset(TensorDataset(t([[1., 2], [3, 4], [5, 6]]), t([7, 8, 9])), [2, 0])))
 
 if __name__ == '__main__':
     out = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'pytorch-cases.json')

@@ -104,6 +104,20 @@ describe('shared memory', () => {
     expect(model.buffers()[0].isShared()).toBe(true);
   });
 
+  test('loadStateDict with assign takes the tensors\' memory instead of copying', () => {
+    const model = new tg.nn.Linear(2, 1);
+    const weight = tg.tensor([[1, 2]]);
+    const bias = tg.tensor([3]);
+    const parameter = model.weight;
+    model.loadStateDict({ weight, bias }, { assign: true });
+    tg.noGrad(() => weight.fill_(5));
+    expect(model.weight).toBe(parameter); // the same Parameter (optimizers keep working)...
+    expect([model.weight.tolist(), model.weight.requiresGrad]).toEqual([[[5, 5]], true]); // ...on the given memory
+    expect(() => model.loadStateDict({ weight: tg.zeros(1, 2, { dtype: 'float64' }), bias }, { assign: true })).toThrow(
+      'dtype mismatch for weight: assigning a float64 tensor to a float32 one (assign shares memory, it cannot cast).',
+    );
+  });
+
   test("a worker's writes are read on the main thread, and the main thread's in the worker", async () => {
     const w = tg.tensor([[1, 2, 3], [4, 5, 6]]).shareMemory_();
     const { before } = await tg.threads.run<typeof write>(job('write'), { w, scale: 0.5 });
@@ -178,6 +192,16 @@ describe('threads.run', () => {
     expect((model.forward(tg.zeros(1, 20)) as tg.Tensor).shape).toEqual([1, 4]);
     // ...and the budget takes the next job at once.
     await expect(tg.threads.run<typeof trainJob>(job('train'), { seed: 7, steps: 1 })).resolves.toMatchObject({ numThreads: 1 });
+  });
+
+  test('a job that ignores its signal is terminated after abortGraceMs', async () => {
+    const controller = new AbortController();
+    const running = tg.threads.run(job('spin'), null, { signal: controller.signal, abortGraceMs: 50 });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(tg.threads.stats().running).toBe(1);
+    controller.abort();
+    await expect(running).rejects.toMatchObject({ name: 'AbortError' });
+    expect(tg.threads.stats()).toMatchObject({ running: 0, threadsInUse: 0 });
   });
 
   test('a job already cancelled, or cancelled while waiting, never starts', async () => {

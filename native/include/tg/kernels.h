@@ -38,7 +38,8 @@ void random(Context& ctx, RandomOp op, uint32_t* state, const View* out, double 
 // have one function runGROUP(ctx, op, args), declared in tg/table.h; see tg/operands.h.
 
 // The float32 FMA throughput of one core in GFLOP/s (the calling thread, best of short
-// rounds over `seconds`). Only on CPUs with the AVX2+FMA code path; throws otherwise.
+// rounds over `seconds`) with the widest vectors of the selected path: AVX-512 or
+// AVX2+FMA. Throws on other paths.
 double fmaPeakGflops(Context& ctx, double seconds);
 
 }  // namespace tg

@@ -9,8 +9,10 @@
 //  3. packed: BLIS/GotoBLAS loops  jc (NC) → pc (KC) → ic (MC) → jr (NR) → ir (MR)
 //             with packed B (kc × nc) and packed A (mc × kc) panels feeding an MR × NR
 //             micro-kernel. Packing absorbs all strides (transposes, broadcasts).
-// Kernels (kernel_avx2.cpp: 6x16 f32 / 6x8 f64 with FMA; kernel_generic.cpp: portable)
-// are picked at run time from ctx.cpu.
+// Kernels (kernel_avx512.cpp: 14x32 f32 / 14x16 f64; kernel_avx2.cpp: 6x16 f32 / 6x8
+// f64 with FMA; kernel_neon.cpp: 12x8 f32 / 12x4 f64 on arm64; kernel_generic.cpp:
+// portable) are picked at run time from ctx.cpu, and
+// the cache blocking from the cache sizes in ctx.cpu (cacheBlocking below).
 //
 // Threads split only the M and N dimensions, never K: the K blocking depends on K
 // alone, and every element of C is computed as "for each K block in order:
@@ -54,7 +56,9 @@ namespace {
 //    paired in one process): -22% to +12%, within this VM's noise, so unchanged.
 constexpr double kTinyWork = 128;                  // scalar loops at or below this
 constexpr double kTinyWorkNoDirect = 512;          // ... when the direct kernel does not apply
-constexpr double kDirectWork = 96.0 * 96 * 96;     // unpacked SIMD kernel at or below this
+constexpr double kDirectWork = 96.0 * 96 * 96;     // unpacked SIMD kernel at or below this,
+                                                   // and up to ks.directWork while B fits a
+                                                   // quarter of L2 (AVX-512: 256^3)
 constexpr int64_t kDirectMaxRows = 6;              // ... and for any size when M <= this
 constexpr double kThreadWork = 128.0 * 128 * 128;  // use the pool from this much work on
 constexpr Tuning kDefaultTuning{};
@@ -80,14 +84,38 @@ Operands<T> transposed(const Operands<T>& p) {
 }
 
 template <typename T>
-const KernelSet<T>& kernelsFor(const CpuFeatures& cpu);
-template <>
-const KernelSet<float>& kernelsFor<float>(const CpuFeatures& cpu) {
-  return cpu.avx2 && cpu.fma && avx2KernelsBuilt() ? avx2KernelsF32() : genericKernelsF32();
+const KernelSet<T>& kernelsFor(const CpuFeatures& cpu) {
+  constexpr bool f32 = sizeof(T) == 4;
+  if (cpu.avx512 && avx512KernelsBuilt()) {
+    if constexpr (f32) return avx512KernelsF32(); else return avx512KernelsF64();
+  }
+  if (cpu.avx2 && cpu.fma && avx2KernelsBuilt()) {
+    if constexpr (f32) return avx2KernelsF32(); else return avx2KernelsF64();
+  }
+  if (cpu.neon && neonKernelsBuilt()) {
+    if constexpr (f32) return neonKernelsF32(); else return neonKernelsF64();
+  }
+  if constexpr (f32) return genericKernelsF32(); else return genericKernelsF64();
 }
-template <>
-const KernelSet<double>& kernelsFor<double>(const CpuFeatures& cpu) {
-  return cpu.avx2 && cpu.fma && avx2KernelsBuilt() ? avx2KernelsF64() : genericKernelsF64();
+
+// Cache blocking from the cache sizes the OS reports (the kernel set's values stand in
+// for unknown ones), after the BLIS analytical model:
+//  - kc: the B micro-panel (kc x NR) fills half of L1, leaving room for the A
+//    micro-panel streaming through and the C tile;
+//  - mc: the packed A block (mc x kc) fills a quarter of L2 (half measured slower on
+//    Zen 3 and Zen 5: the B micro-panels and C pass through L2 too);
+//  - nc: the packed B block (kc x nc) fills a quarter of L3, at most kMaxNc columns
+//    (VMs report whole-socket or made-up L3 sizes; wider blocks gain nothing).
+// On Zen 3 (32 KiB L1d, 512 KiB L2) this gives the AVX2 values tuned there by hand.
+// kc is a function of the machine only, so the K blocking (and the bits) stay the same
+// for any thread count.
+constexpr int64_t kMaxNc = 4096;
+template <typename T>
+void cacheBlocking(KernelSet<T>& ks, const CpuFeatures& cpu) {
+  const int64_t elem = sizeof(T);
+  if (cpu.l1d > 0) ks.kc = std::max<int64_t>(64, cpu.l1d / 2 / (ks.nr * elem) / 8 * 8);
+  if (cpu.l2 > 0) ks.mc = std::max<int64_t>(ks.mr, cpu.l2 / 4 / (ks.kc * elem) / ks.mr * ks.mr);
+  if (cpu.l3 > 0) ks.nc = std::max<int64_t>(ks.nr, std::min(kMaxNc, cpu.l3 / 4 / (ks.kc * elem)) / ks.nr * ks.nr);
 }
 
 // True when (i, j) -> i*rs + j*cs is one-to-one on [0,M) x [0,N), i.e. no two elements
@@ -165,7 +193,7 @@ template <typename T>
 void macroKernel(const KernelSet<T>& ks, int64_t rows, int64_t cols, int64_t kc, const T* Ap, const T* Bp, T* C,
                  int64_t rsC, int64_t csC, bool accumulate) {
   const int MR = ks.mr, NR = ks.nr;
-  alignas(64) T tile[8 * 32];  // MR x NR <= 8 x 32
+  alignas(64) T tile[kMaxMicroTile];
   const int64_t panelBytes = int64_t(NR) * kc * int64_t(sizeof(T));
   const int64_t calls = (rows + MR - 1) / MR;
   // Lines of the next B micro-panel to prefetch per micro-kernel call, so it is in L2
@@ -426,6 +454,7 @@ void gemmImpl(Context& ctx, const Tuning& tuning, int64_t M, int64_t N, int64_t 
     return;
   }
   KernelSet<T> ks = tuning.generic ? kernelsFor<T>(CpuFeatures{}) : kernelsFor<T>(ctx.cpu);
+  cacheBlocking(ks, ctx.cpu);
   if (tuning.mc > 0) ks.mc = tuning.mc;
   if (tuning.kc > 0) ks.kc = tuning.kc;
   if (tuning.nc > 0) ks.nc = tuning.nc;
@@ -445,7 +474,9 @@ void gemmImpl(Context& ctx, const Tuning& tuning, int64_t M, int64_t N, int64_t 
     // Unpacked kernel: for small problems, and for few rows (GEMV-like shapes), where
     // packing B would cost as much as the product.
     auto wanted = [&](const Operands<T>& q) {
-      return q.csB == 1 && q.csC == 1 && (path == Path::Direct || work <= kDirectWork || q.M <= kDirectMaxRows);
+      const bool bInL2 = double(q.K) * double(q.N) * sizeof(T) <= double(ctx.cpu.l2) / 4;
+      return q.csB == 1 && q.csC == 1 &&
+             (path == Path::Direct || work <= kDirectWork || (work <= ks.directWork && bInL2) || q.M <= kDirectMaxRows);
     };
     if (wanted(p)) {
       gemmDirect(ctx.pool, nthreads, ks, p);

@@ -1,5 +1,6 @@
 // Internal interface between the GEMM driver (gemm.cpp, portable) and the per-ISA
-// kernel sets (kernel_avx2.cpp compiled with -mavx2 -mfma, kernel_generic.cpp portable).
+// kernel sets (kernel_avx512.cpp and kernel_avx2.cpp compiled with their ISA flags,
+// kernel_neon.cpp on arm64, kernel_generic.cpp portable).
 //
 // Packed layouts (BLIS/GotoBLAS):
 //  - A block [mc x kc] is stored as ceil(mc/MR) row panels; panel p holds rows
@@ -37,11 +38,24 @@ struct KernelSet {
   // stride (csB == 1) and C with unit column stride; A any strides. K >= 1.
   void (*direct)(int64_t M, int64_t N, int64_t K, const T* A, int64_t rsA, int64_t csA,
                  const T* B, int64_t rsB, T* C, int64_t rsC);
+  // M·N·K up to which the direct kernel beats packing while B stays in L2 (gemm.cpp).
+  double directWork;
 };
 
+// Largest micro-tile of any kernel set (the driver's scratch tile for edge tiles).
+constexpr int kMaxMicroTile = 16 * 32;
+
+// Defined in kernel_avx512.cpp (only call when ctx.cpu.avx512).
+const KernelSet<float>& avx512KernelsF32();
+const KernelSet<double>& avx512KernelsF64();
+bool avx512KernelsBuilt();
 // Defined in kernel_avx2.cpp (only call when the CPU has AVX2 and FMA).
 const KernelSet<float>& avx2KernelsF32();
 const KernelSet<double>& avx2KernelsF64();
+// Defined in kernel_neon.cpp (only call when ctx.cpu.neon).
+const KernelSet<float>& neonKernelsF32();
+const KernelSet<double>& neonKernelsF64();
+bool neonKernelsBuilt();
 // Defined in kernel_generic.cpp.
 const KernelSet<float>& genericKernelsF32();
 const KernelSet<double>& genericKernelsF64();
@@ -54,7 +68,7 @@ enum class Path { Auto, Tiny, Direct, Packed };
 struct Tuning {
   Path path = Path::Auto;    // Direct falls back to Packed when the layout does not fit
   double threadWork = -1;    // M·N·K from which to use the pool; < 0: the built-in value
-  bool generic = false;      // use the portable kernels even on AVX2 CPUs
+  bool generic = false;      // use the portable kernels even on SIMD CPUs
   int64_t mc = 0, kc = 0, nc = 0;  // cache blocking overrides (0: the kernel set's)
 };
 

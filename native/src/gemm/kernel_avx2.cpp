@@ -5,6 +5,7 @@
 // Nothing here may be inlined into portable code: all helpers have internal linkage
 // (see pack_impl.h) and only the KernelSet tables are exported.
 #include "pack_impl.h"
+#include "tile_impl.h"
 
 #if (defined(__x86_64__) || defined(_M_X64)) && defined(__AVX2__) && defined(__FMA__)
 #include <immintrin.h>
@@ -16,6 +17,7 @@ namespace {
 template <typename T> struct Vec;
 
 template <> struct Vec<float> {
+  using T = float;
   using R = __m256;
   using M = __m256i;
   static constexpr int W = 8;
@@ -36,6 +38,7 @@ template <> struct Vec<float> {
 };
 
 template <> struct Vec<double> {
+  using T = double;
   using R = __m256d;
   using M = __m256i;
   static constexpr int W = 4;
@@ -56,247 +59,6 @@ template <> struct Vec<double> {
 };
 
 constexpr int MR = 6;
-
-// ---------------------------------------------------------------------------------
-// Micro-kernel: MR x 2W tile from packed panels.
-// How far ahead (in elements) the A micro-panel is prefetched.
-constexpr int kPrefetchA = 8 * MR * 4;
-
-// Writes one row of a micro-tile (two vectors at cr), or adds it to what is there.
-template <typename T>
-inline void storeRow(T* cr, typename Vec<T>::R lo, typename Vec<T>::R hi, bool accumulate) {
-  using V = Vec<T>;
-  if (accumulate) {
-    V::storeu(cr, V::add(V::loadu(cr), lo));
-    V::storeu(cr + V::W, V::add(V::loadu(cr + V::W), hi));
-  } else {
-    V::storeu(cr, lo);
-    V::storeu(cr + V::W, hi);
-  }
-}
-
-template <typename T>
-void micro(int64_t kc, const T* __restrict a, const T* __restrict b, T* __restrict c, int64_t ldc,
-           bool accumulate) {
-  using V = Vec<T>;
-  using R = typename V::R;
-  constexpr int W = V::W;
-  R c00 = V::zero(), c01 = V::zero(), c10 = V::zero(), c11 = V::zero();
-  R c20 = V::zero(), c21 = V::zero(), c30 = V::zero(), c31 = V::zero();
-  R c40 = V::zero(), c41 = V::zero(), c50 = V::zero(), c51 = V::zero();
-  // The C tile is needed at the end: fetch it now. A row of 2W elements may straddle
-  // two cache lines (C need not be aligned), so touch both ends.
-  for (int r = 0; r < MR; ++r) {
-    _mm_prefetch(reinterpret_cast<const char*>(c + r * ldc), _MM_HINT_T0);
-    _mm_prefetch(reinterpret_cast<const char*>(c + r * ldc + 2 * W - 1), _MM_HINT_T0);
-  }
-#define TG_STEP(kk)                                              \
-  {                                                              \
-    const R b0 = V::load(b + (kk) * 2 * W);                      \
-    const R b1 = V::load(b + (kk) * 2 * W + W);                  \
-    R av = V::bcast(a + (kk) * MR + 0);                          \
-    c00 = V::fma(av, b0, c00);                                   \
-    c01 = V::fma(av, b1, c01);                                   \
-    av = V::bcast(a + (kk) * MR + 1);                            \
-    c10 = V::fma(av, b0, c10);                                   \
-    c11 = V::fma(av, b1, c11);                                   \
-    av = V::bcast(a + (kk) * MR + 2);                            \
-    c20 = V::fma(av, b0, c20);                                   \
-    c21 = V::fma(av, b1, c21);                                   \
-    av = V::bcast(a + (kk) * MR + 3);                            \
-    c30 = V::fma(av, b0, c30);                                   \
-    c31 = V::fma(av, b1, c31);                                   \
-    av = V::bcast(a + (kk) * MR + 4);                            \
-    c40 = V::fma(av, b0, c40);                                   \
-    c41 = V::fma(av, b1, c41);                                   \
-    av = V::bcast(a + (kk) * MR + 5);                            \
-    c50 = V::fma(av, b0, c50);                                   \
-    c51 = V::fma(av, b1, c51);                                   \
-  }
-  int64_t k = 0;
-  for (; k + 4 <= kc; k += 4) {
-    _mm_prefetch(reinterpret_cast<const char*>(a + kPrefetchA), _MM_HINT_T0);
-    TG_STEP(0) TG_STEP(1)
-    _mm_prefetch(reinterpret_cast<const char*>(a + kPrefetchA + 64 / sizeof(T)), _MM_HINT_T0);
-    TG_STEP(2) TG_STEP(3)
-    a += 4 * MR;
-    b += 4 * 2 * W;
-  }
-  for (; k < kc; ++k) {
-    TG_STEP(0)
-    a += MR;
-    b += 2 * W;
-  }
-#undef TG_STEP
-#define TG_STORE(r) storeRow<T>(c + (r) * ldc, c##r##0, c##r##1, accumulate);
-  TG_STORE(0) TG_STORE(1) TG_STORE(2) TG_STORE(3) TG_STORE(4) TG_STORE(5)
-#undef TG_STORE
-}
-
-// The same for the last row panel when it has ROWS < MR rows (e.g. 2 of M = 128): reads
-// the zero-padded MR-row panel but computes and stores only ROWS rows, with the same
-// per-element FMA chain as micro. Saves the padding FMAs and the scratch-tile copy.
-template <typename T, int ROWS>
-void microRows(int64_t kc, const T* __restrict a, const T* __restrict b, T* __restrict c, int64_t ldc,
-               bool accumulate) {
-  using V = Vec<T>;
-  using R = typename V::R;
-  constexpr int W = V::W;
-  R c00 = V::zero(), c01 = V::zero(), c10 = V::zero(), c11 = V::zero();
-  R c20 = V::zero(), c21 = V::zero(), c30 = V::zero(), c31 = V::zero();
-  R c40 = V::zero(), c41 = V::zero();
-  for (int r = 0; r < ROWS; ++r) {
-    _mm_prefetch(reinterpret_cast<const char*>(c + r * ldc), _MM_HINT_T0);
-    _mm_prefetch(reinterpret_cast<const char*>(c + r * ldc + 2 * W - 1), _MM_HINT_T0);
-  }
-  for (int64_t k = 0; k < kc; ++k, a += MR, b += 2 * W) {
-    const R b0 = V::load(b), b1 = V::load(b + W);
-#define TG_ROW(r)                                    \
-  if constexpr (ROWS > r) {                          \
-    const R av = V::bcast(a + r);                    \
-    c##r##0 = V::fma(av, b0, c##r##0);               \
-    c##r##1 = V::fma(av, b1, c##r##1);               \
-  }
-    TG_ROW(0) TG_ROW(1) TG_ROW(2) TG_ROW(3) TG_ROW(4)
-#undef TG_ROW
-  }
-#define TG_STORE(r) \
-  if constexpr (ROWS > r) storeRow<T>(c + (r) * ldc, c##r##0, c##r##1, accumulate);
-  TG_STORE(0) TG_STORE(1) TG_STORE(2) TG_STORE(3) TG_STORE(4)
-#undef TG_STORE
-}
-
-template <typename T>
-void microEdge(int rows, int64_t kc, const T* a, const T* b, T* c, int64_t ldc, bool accumulate) {
-  switch (rows) {
-    case 1: microRows<T, 1>(kc, a, b, c, ldc, accumulate); break;
-    case 2: microRows<T, 2>(kc, a, b, c, ldc, accumulate); break;
-    case 3: microRows<T, 3>(kc, a, b, c, ldc, accumulate); break;
-    case 4: microRows<T, 4>(kc, a, b, c, ldc, accumulate); break;
-    case 5: microRows<T, 5>(kc, a, b, c, ldc, accumulate); break;
-    default: break;
-  }
-}
-
-// ---------------------------------------------------------------------------------
-// Direct (unpacked) kernel for small problems: B rows and C rows are contiguous
-// (csB == csC == 1); A is read with its strides, one broadcast per element.
-// ROWS x (NV vectors) tile; the last vector is masked when MASKED.
-// With resume, the accumulators start from the values in C (a previous K block of the
-// same chain, stored exactly), so K-blocked and unblocked runs give identical bits.
-template <typename T, int ROWS, int NV, bool MASKED>
-void directTile(int64_t K, const T* A, int64_t rsA, int64_t csA, const T* B, int64_t rsB, T* C, int64_t rsC,
-                typename Vec<T>::M mask, bool resume) {
-  // Named accumulators (an array would be kept in memory by GCC); unused ones vanish.
-  using V = Vec<T>;
-  using R = typename V::R;
-  constexpr int W = V::W;
-  R c00 = V::zero(), c01 = V::zero(), c10 = V::zero(), c11 = V::zero();
-  R c20 = V::zero(), c21 = V::zero(), c30 = V::zero(), c31 = V::zero();
-  R c40 = V::zero(), c41 = V::zero(), c50 = V::zero(), c51 = V::zero();
-  if (resume) {
-#define TG_IN(r)                                                                       \
-  if constexpr (ROWS > r) {                                                            \
-    const T* c = C + r * rsC;                                                          \
-    if constexpr (NV == 1) {                                                           \
-      c##r##0 = MASKED ? V::maskload(c, mask) : V::loadu(c);                           \
-    } else {                                                                           \
-      c##r##0 = V::loadu(c);                                                           \
-      c##r##1 = MASKED ? V::maskload(c + W, mask) : V::loadu(c + W);                   \
-    }                                                                                  \
-  }
-    TG_IN(0) TG_IN(1) TG_IN(2) TG_IN(3) TG_IN(4) TG_IN(5)
-#undef TG_IN
-  }
-  const T* a1 = A + rsA;
-  const T* a2 = A + 2 * rsA;
-  const T* a3 = A + 3 * rsA;
-  const T* a4 = A + 4 * rsA;
-  const T* a5 = A + 5 * rsA;
-  for (int64_t k = 0; k < K; ++k) {
-    const T* b = B + k * rsB;
-    const int64_t ak = k * csA;
-    R b0, b1 = V::zero();
-    if constexpr (NV == 1) {
-      b0 = MASKED ? V::maskload(b, mask) : V::loadu(b);
-    } else {
-      b0 = V::loadu(b);
-      b1 = MASKED ? V::maskload(b + W, mask) : V::loadu(b + W);
-    }
-#define TG_ROW(r, ptr)                                     \
-  if constexpr (ROWS > r) {                                \
-    const R av = V::bcast(ptr + ak);                       \
-    c##r##0 = V::fma(av, b0, c##r##0);                     \
-    if constexpr (NV == 2) c##r##1 = V::fma(av, b1, c##r##1); \
-  }
-    TG_ROW(0, A) TG_ROW(1, a1) TG_ROW(2, a2) TG_ROW(3, a3) TG_ROW(4, a4) TG_ROW(5, a5)
-#undef TG_ROW
-  }
-#define TG_OUT(r)                                                      \
-  if constexpr (ROWS > r) {                                            \
-    T* c = C + r * rsC;                                                \
-    if constexpr (NV == 1) {                                           \
-      if (MASKED) V::maskstore(c, mask, c##r##0); else V::storeu(c, c##r##0); \
-    } else {                                                           \
-      V::storeu(c, c##r##0);                                           \
-      if (MASKED) V::maskstore(c + W, mask, c##r##1); else V::storeu(c + W, c##r##1); \
-    }                                                                  \
-  }
-  TG_OUT(0) TG_OUT(1) TG_OUT(2) TG_OUT(3) TG_OUT(4) TG_OUT(5)
-#undef TG_OUT
-}
-
-// When B is too big to stay in cache (GEMV-like shapes: few rows, large K and N), K is
-// walked in short blocks (resuming from C), so the column strips read a few rows of B
-// side by side (a handful of sequential streams) instead of walking all of B, one page
-// per row, once per strip. Small products keep the unblocked loop. Measured with
-// f32 [m,4096]x[4096,4096], 1 thread: block 8 -> 4.8 / 5.7 / 10.4 ms for m = 1 / 2 / 6,
-// block 32 -> 9.1 / 15.8 / 23.2 ms, unblocked 22.8 ms for m = 1.
-constexpr int64_t kDirectKBlock = 8;
-constexpr int64_t kDirectBlockBytes = int64_t(1) << 19;  // B larger than this: block K
-
-template <typename T, int ROWS>
-void directRows(int64_t N, int64_t K, const T* A, int64_t rsA, int64_t csA, const T* B, int64_t rsB, T* C,
-                int64_t rsC) {
-  using V = Vec<T>;
-  constexpr int W = V::W;
-  const typename V::M none = V::mask(W);
-  const bool bigB = double(K) * double(N) * sizeof(T) > double(kDirectBlockBytes);
-  const int64_t kb = bigB && K > 2 * kDirectKBlock ? kDirectKBlock : K;
-  for (int64_t k0 = 0; k0 < K; k0 += kb) {
-    const int64_t kn = K - k0 < kb ? K - k0 : kb;
-    const bool resume = k0 > 0;
-    const T* a = A + k0 * csA;
-    const T* b = B + k0 * rsB;
-    int64_t j = 0;
-    for (; j + 2 * W <= N; j += 2 * W)
-      directTile<T, ROWS, 2, false>(kn, a, rsA, csA, b + j, rsB, C + j, rsC, none, resume);
-    const int64_t rest = N - j;
-    if (rest > W)
-      directTile<T, ROWS, 2, true>(kn, a, rsA, csA, b + j, rsB, C + j, rsC, V::mask(rest - W), resume);
-    else if (rest == W)
-      directTile<T, ROWS, 1, false>(kn, a, rsA, csA, b + j, rsB, C + j, rsC, none, resume);
-    else if (rest > 0)
-      directTile<T, ROWS, 1, true>(kn, a, rsA, csA, b + j, rsB, C + j, rsC, V::mask(rest), resume);
-  }
-}
-
-template <typename T>
-void direct(int64_t M, int64_t N, int64_t K, const T* A, int64_t rsA, int64_t csA, const T* B, int64_t rsB, T* C,
-            int64_t rsC) {
-  int64_t i = 0;
-  for (; i + MR <= M; i += MR) directRows<T, MR>(N, K, A + i * rsA, rsA, csA, B, rsB, C + i * rsC, rsC);
-  const T* a = A + i * rsA;
-  T* c = C + i * rsC;
-  switch (M - i) {
-    case 5: directRows<T, 5>(N, K, a, rsA, csA, B, rsB, c, rsC); break;
-    case 4: directRows<T, 4>(N, K, a, rsA, csA, B, rsB, c, rsC); break;
-    case 3: directRows<T, 3>(N, K, a, rsA, csA, B, rsB, c, rsC); break;
-    case 2: directRows<T, 2>(N, K, a, rsA, csA, B, rsB, c, rsC); break;
-    case 1: directRows<T, 1>(N, K, a, rsA, csA, B, rsB, c, rsC); break;
-    default: break;
-  }
-}
 
 // ---------------------------------------------------------------------------------
 // Packing with AVX2 fast paths for the common layouts; everything else falls back to
@@ -522,10 +284,12 @@ void packAF64(int64_t mc, int64_t kc, const double* A, int64_t rsA, int64_t csA,
 }
 
 const KernelSet<float> kAvx2F32 = {
-    "avx2", MR, 16, 144, 256, 4080, &micro<float>, &microEdge<float>, &packAF32, &packBF32, &direct<float>,
+    "avx2", MR, 16, 144, 256, 4080, &micro<Vec<float>, MR>, &microEdge<Vec<float>, MR>, &packAF32, &packBF32,
+    &direct<Vec<float>, MR>, 96.0 * 96 * 96,
 };
 const KernelSet<double> kAvx2F64 = {
-    "avx2", MR, 8, 72, 256, 4080, &micro<double>, &microEdge<double>, &packAF64, &packBF64, &direct<double>,
+    "avx2", MR, 8, 72, 256, 4080, &micro<Vec<double>, MR>, &microEdge<Vec<double>, MR>, &packAF64, &packBF64,
+    &direct<Vec<double>, MR>, 96.0 * 96 * 96,
 };
 
 }  // namespace

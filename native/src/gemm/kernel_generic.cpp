@@ -53,7 +53,7 @@ const KernelSet<float> kGenericF32 = {
     nullptr,
     &packAGeneric<float, kMrF>,
     &packBGeneric<float, kNrF>,
-    &directGeneric<float>,
+    &directGeneric<float>, 96.0 * 96 * 96,
 };
 const KernelSet<double> kGenericF64 = {
     "generic", kMrD, kNrD, 96, 256, 2048,
@@ -61,7 +61,7 @@ const KernelSet<double> kGenericF64 = {
     nullptr,
     &packAGeneric<double, kMrD>,
     &packBGeneric<double, kNrD>,
-    &directGeneric<double>,
+    &directGeneric<double>, 96.0 * 96 * 96,
 };
 
 }  // namespace

@@ -1,0 +1,240 @@
+// AVX-512 kernels (this file is compiled with -mavx512f -mavx512bw -mavx512dq -mavx512vl
+// -mfma; the driver calls it only when ctx.cpu.avx512 is set, which includes the OS
+// check that ZMM state is saved). Micro-tiles: float 14x32, double 14x16 — 28 of the
+// 32 ZMM registers accumulate, 2 hold the B row, 1 the broadcast A value. Measured on
+// Zen 5 against 12x32 and 8x32 (gemm_bench, see the commit that chose it).
+//
+// Nothing here may be inlined into portable code: all helpers have internal linkage
+// (see pack_impl.h) and only the KernelSet tables are exported.
+#include "pack_impl.h"
+#include "tile_impl.h"
+
+#if (defined(__x86_64__) || defined(_M_X64)) && defined(__AVX512F__) && defined(__AVX512DQ__)
+#include <immintrin.h>
+
+namespace tg {
+namespace gemm_detail {
+namespace {
+
+template <typename T> struct Vec;
+
+template <> struct Vec<float> {
+  using T = float;
+  using R = __m512;
+  using M = __mmask16;
+  static constexpr int W = 16;
+  static R zero() { return _mm512_setzero_ps(); }
+  static R load(const float* p) { return _mm512_load_ps(p); }
+  static R loadu(const float* p) { return _mm512_loadu_ps(p); }
+  static R bcast(const float* p) { return _mm512_set1_ps(*p); }
+  static R fma(R a, R b, R c) { return _mm512_fmadd_ps(a, b, c); }
+  static R add(R a, R b) { return _mm512_add_ps(a, b); }
+  static void storeu(float* p, R v) { _mm512_storeu_ps(p, v); }
+  static M mask(int64_t n) { return static_cast<M>((1u << n) - 1); }
+  static R maskload(const float* p, M m) { return _mm512_maskz_loadu_ps(m, p); }
+  static void maskstore(float* p, M m, R v) { _mm512_mask_storeu_ps(p, m, v); }
+};
+
+template <> struct Vec<double> {
+  using T = double;
+  using R = __m512d;
+  using M = __mmask8;
+  static constexpr int W = 8;
+  static R zero() { return _mm512_setzero_pd(); }
+  static R load(const double* p) { return _mm512_load_pd(p); }
+  static R loadu(const double* p) { return _mm512_loadu_pd(p); }
+  static R bcast(const double* p) { return _mm512_set1_pd(*p); }
+  static R fma(R a, R b, R c) { return _mm512_fmadd_pd(a, b, c); }
+  static R add(R a, R b) { return _mm512_add_pd(a, b); }
+  static void storeu(double* p, R v) { _mm512_storeu_pd(p, v); }
+  static M mask(int64_t n) { return static_cast<M>((1u << n) - 1); }
+  static R maskload(const double* p, M m) { return _mm512_maskz_loadu_pd(m, p); }
+  static void maskstore(double* p, M m, R v) { _mm512_mask_storeu_pd(p, m, v); }
+};
+
+constexpr int MR = 14;
+// The direct kernel's tile height: 12 rows x 2 vectors = 24 accumulators. It beats
+// packing up to 256^3 while B fits a quarter of L2 (Zen 5, f32, 1 thread, CPU time:
+// 214-223 GFLOP/s against 186-200 packed at 128^3-256^3; 152 against 189 at 384^3).
+constexpr int kDirectRows = 12;
+constexpr double kDirectWork = 256.0 * 256 * 256;
+
+// ---------------------------------------------------------------------------------
+// Packing. Both packed layouts are transposes of row-major or column-major operands in
+// W x W blocks: load up to W lines of up to W elements (masked: the lines past `lines`
+// and the elements past `len` read as zero), transpose in registers, store the first
+// `len` transposed vectors `dstStride` apart with `storeMask`. Partial panels and K
+// tails go through the same code with smaller counts, so they come out zero-padded.
+
+inline void transpose(__m512 r[16]) {
+  __m512 t[16];
+  for (int i = 0; i < 16; i += 2) {
+    t[i] = _mm512_unpacklo_ps(r[i], r[i + 1]);      // per 128-bit lane: a0 b0 a1 b1
+    t[i + 1] = _mm512_unpackhi_ps(r[i], r[i + 1]);  //                   a2 b2 a3 b3
+  }
+  for (int i = 0; i < 16; i += 4) {  // lane L of r[i + j]: rows i..i+3, element 4L + j
+    r[i] = _mm512_shuffle_ps(t[i], t[i + 2], 0x44);
+    r[i + 1] = _mm512_shuffle_ps(t[i], t[i + 2], 0xEE);
+    r[i + 2] = _mm512_shuffle_ps(t[i + 1], t[i + 3], 0x44);
+    r[i + 3] = _mm512_shuffle_ps(t[i + 1], t[i + 3], 0xEE);
+  }
+  for (int j = 0; j < 4; ++j) {  // gather the lanes: 0x88 takes lanes 0 and 2, 0xDD 1 and 3
+    t[j] = _mm512_shuffle_f32x4(r[j], r[4 + j], 0x88);
+    t[4 + j] = _mm512_shuffle_f32x4(r[j], r[4 + j], 0xDD);
+    t[8 + j] = _mm512_shuffle_f32x4(r[8 + j], r[12 + j], 0x88);
+    t[12 + j] = _mm512_shuffle_f32x4(r[8 + j], r[12 + j], 0xDD);
+  }
+  for (int j = 0; j < 4; ++j) {
+    r[j] = _mm512_shuffle_f32x4(t[j], t[8 + j], 0x88);
+    r[8 + j] = _mm512_shuffle_f32x4(t[j], t[8 + j], 0xDD);
+    r[4 + j] = _mm512_shuffle_f32x4(t[4 + j], t[12 + j], 0x88);
+    r[12 + j] = _mm512_shuffle_f32x4(t[4 + j], t[12 + j], 0xDD);
+  }
+}
+
+inline void transpose(__m512d r[8]) {
+  __m512d t[8];
+  for (int i = 0; i < 8; i += 2) {
+    t[i] = _mm512_unpacklo_pd(r[i], r[i + 1]);      // per 128-bit lane L: a(2L) b(2L)
+    t[i + 1] = _mm512_unpackhi_pd(r[i], r[i + 1]);  //                     a(2L+1) b(2L+1)
+  }
+  __m512d s[8];
+  for (int g = 0; g < 8; g += 4) {
+    s[g] = _mm512_shuffle_f64x2(t[g], t[g + 2], 0x88);      // elements 0, 4 of rows g..g+3
+    s[g + 1] = _mm512_shuffle_f64x2(t[g], t[g + 2], 0xDD);  // 2, 6
+    s[g + 2] = _mm512_shuffle_f64x2(t[g + 1], t[g + 3], 0x88);  // 1, 5
+    s[g + 3] = _mm512_shuffle_f64x2(t[g + 1], t[g + 3], 0xDD);  // 3, 7
+  }
+  r[0] = _mm512_shuffle_f64x2(s[0], s[4], 0x88);
+  r[4] = _mm512_shuffle_f64x2(s[0], s[4], 0xDD);
+  r[2] = _mm512_shuffle_f64x2(s[1], s[5], 0x88);
+  r[6] = _mm512_shuffle_f64x2(s[1], s[5], 0xDD);
+  r[1] = _mm512_shuffle_f64x2(s[2], s[6], 0x88);
+  r[5] = _mm512_shuffle_f64x2(s[2], s[6], 0xDD);
+  r[3] = _mm512_shuffle_f64x2(s[3], s[7], 0x88);
+  r[7] = _mm512_shuffle_f64x2(s[3], s[7], 0xDD);
+}
+
+template <typename T>
+inline void transposeBlock(const T* src, int64_t stride, int lines, int len, T* dst, int64_t dstStride,
+                           typename Vec<T>::M storeMask) {
+  using V = Vec<T>;
+  typename V::R r[V::W];
+  const typename V::M m = V::mask(len);
+  for (int l = 0; l < V::W; ++l) r[l] = l < lines ? V::maskload(src + l * stride, m) : V::zero();
+  transpose(r);
+  for (int t = 0; t < len; ++t) V::maskstore(dst + t * dstStride, storeMask, r[t]);
+}
+
+// A block into MR-row panels. Row-major A: W x W transposes (a float panel's 14 rows
+// are one block, a double panel's two, the second with 6 rows). Column-major A: each k
+// is one masked copy per W rows.
+template <typename T>
+void packA(int64_t mc, int64_t kc, const T* A, int64_t rsA, int64_t csA, T* dst) {
+  using V = Vec<T>;
+  constexpr int W = V::W;
+  if (csA != 1 && rsA != 1) {
+    packAGeneric<T, MR>(mc, kc, A, rsA, csA, dst);
+    return;
+  }
+  for (int64_t i0 = 0; i0 < mc; i0 += MR, dst += MR * kc) {
+    const int rows = static_cast<int>(imin(MR, mc - i0));
+    const T* src = A + i0 * rsA;
+    if (csA == 1) {
+      // The rows are short streams (kc values each) that the hardware prefetcher barely
+      // ramps up on: fetch the next panel's rows while this one is transposed.
+      const bool prefetchNext = i0 + 2 * MR <= mc;
+      for (int64_t k = 0; k < kc; k += W) {
+        if (prefetchNext)
+          for (int r = 0; r < MR; ++r) __builtin_prefetch(src + (MR + r) * rsA + k, 0, 3);
+        const int len = static_cast<int>(imin(W, kc - k));
+        for (int g = 0; g < MR; g += W) {
+          const int width = MR - g < W ? MR - g : W;
+          transposeBlock<T>(src + g * rsA + k, rsA, rows - g, len, dst + k * MR + g, MR, V::mask(width));
+        }
+      }
+    } else {
+      for (int64_t k = 0; k < kc; ++k) {
+        const T* s = src + k * csA;
+        for (int g = 0; g < MR; g += W) {
+          const int width = MR - g < W ? MR - g : W;
+          const int have = rows - g < 0 ? 0 : rows - g < width ? rows - g : width;
+          V::maskstore(dst + k * MR + g, V::mask(width), V::maskload(s + g, have > 0 ? V::mask(have) : 0));
+        }
+      }
+    }
+  }
+}
+
+// B block into 2W-column panels. Row-major B: each source row is walked sequentially
+// (prefetcher- and TLB-friendly) and its pieces go to the panels (one sequential write
+// stream each). Column-major B: W x W transposes.
+template <typename T>
+void packB(int64_t kc, int64_t nc, const T* B, int64_t rsB, int64_t csB, T* dst) {
+  using V = Vec<T>;
+  constexpr int W = V::W, NR = 2 * W;
+  if (csB == 1) {
+    const int64_t full = nc / NR, rest = nc - full * NR;
+    const typename V::M m0 = V::mask(rest > W ? W : rest > 0 ? rest : 1);
+    const typename V::M m1 = V::mask(rest > W ? rest - W : 1);
+    for (int64_t k = 0; k < kc; ++k) {
+      const T* s = B + k * rsB;
+      T* d = dst + k * NR;
+      for (int64_t q = 0; q < full; ++q, s += NR, d += NR * kc) {
+        V::storeu(d, V::loadu(s));
+        V::storeu(d + W, V::loadu(s + W));
+      }
+      if (rest > 0) {
+        V::storeu(d, V::maskload(s, m0));
+        V::storeu(d + W, rest > W ? V::maskload(s + W, m1) : V::zero());
+      }
+    }
+    return;
+  }
+  if (rsB != 1) {
+    packBGeneric<T, NR>(kc, nc, B, rsB, csB, dst);
+    return;
+  }
+  for (int64_t j0 = 0; j0 < nc; j0 += NR, dst += NR * kc) {
+    const int cols = static_cast<int>(imin(NR, nc - j0));
+    const T* src = B + j0 * csB;
+    const bool prefetchNext = j0 + 2 * NR <= nc;
+    for (int64_t k = 0; k < kc; k += W) {
+      if (prefetchNext)
+        for (int c = 0; c < NR; ++c) __builtin_prefetch(src + (NR + c) * csB + k, 0, 3);
+      const int len = static_cast<int>(imin(W, kc - k));
+      for (int g = 0; g < NR; g += W)
+        transposeBlock<T>(src + g * csB + k, csB, cols - g, len, dst + k * NR + g, NR, V::mask(W));
+    }
+  }
+}
+
+const KernelSet<float> kAvx512F32 = {
+    "avx512", MR, 32, 336, 192, 4096, &micro<Vec<float>, MR>, &microEdge<Vec<float>, MR>, &packA<float>,
+    &packB<float>, &direct<Vec<float>, kDirectRows>, kDirectWork,
+};
+const KernelSet<double> kAvx512F64 = {
+    "avx512", MR, 16, 168, 192, 2048, &micro<Vec<double>, MR>, &microEdge<Vec<double>, MR>, &packA<double>,
+    &packB<double>, &direct<Vec<double>, kDirectRows>, kDirectWork,
+};
+
+}  // namespace
+
+bool avx512KernelsBuilt() { return true; }
+const KernelSet<float>& avx512KernelsF32() { return kAvx512F32; }
+const KernelSet<double>& avx512KernelsF64() { return kAvx512F64; }
+
+}  // namespace gemm_detail
+}  // namespace tg
+
+#else  // no AVX-512 in this build (non-x86 target): the driver never asks for these.
+
+namespace tg {
+namespace gemm_detail {
+bool avx512KernelsBuilt() { return false; }
+const KernelSet<float>& avx512KernelsF32() { return genericKernelsF32(); }
+const KernelSet<double>& avx512KernelsF64() { return genericKernelsF64(); }
+}  // namespace gemm_detail
+}  // namespace tg
+
+#endif

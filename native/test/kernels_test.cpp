@@ -1,0 +1,242 @@
+// Elementwise, reduction and softmax kernels against references computed here in
+// double (or, for single IEEE operations, the exactly rounded result), on contiguous,
+// strided and broadcast views and lengths around the vector widths. Built with
+// TG_NATIVE_TESTS; `npm run test:arm64` runs it under qemu-aarch64 to check the arm64
+// (NEON) build, which cannot load into the x86 Node.
+//
+//   kernels_test [--seed N]
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <random>
+#include <vector>
+
+#include "tg/context.h"
+#include "tg/error.h"
+#include "tg/kernels.h"
+
+namespace {
+
+int failures = 0;
+int64_t checks = 0;
+
+#define CHECK(cond, ...)                       \
+  do {                                         \
+    ++checks;                                  \
+    if (!(cond)) {                             \
+      ++failures;                              \
+      std::printf("FAIL: ");                   \
+      std::printf(__VA_ARGS__);                \
+      std::printf("\n");                       \
+      if (failures > 50) std::exit(1);         \
+    }                                          \
+  } while (0)
+
+template <typename T>
+tg::View view1d(std::vector<T>& buf, int64_t n, int64_t stride, int64_t offset = 0) {
+  tg::View v;
+  v.data = buf.data();
+  v.dtype = tg::DTypeOf<T>::value;
+  v.ndim = 1;
+  v.offset = offset;
+  v.shape[0] = n;
+  v.strides[0] = stride;
+  return v;
+}
+
+template <typename T>
+tg::View view2d(std::vector<T>& buf, int64_t rows, int64_t cols) {
+  tg::View v = view1d(buf, rows, cols);
+  v.ndim = 2;
+  v.shape[1] = cols;
+  v.strides[1] = 1;
+  return v;
+}
+
+// Lengths around every vector width (4, 8, 16 lanes, unrolled x4) and long runs (a sum
+// over more than 2^17 elements is split across threads).
+const int64_t kLengths[] = {1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 127, 129, 1000, 70001, 200003};
+
+template <typename T>
+double ulpTol() {
+  return sizeof(T) == 4 ? 4e-7 : 1e-15;
+}
+
+// a + b, a * b, a / b, max(a, b): one IEEE operation each, so exactly the rounded result;
+// b broadcast (stride 0) or reversed (read through a negative offset walk: stride 2).
+template <typename T>
+void testBinary(tg::Context& ctx, std::mt19937_64& rng) {
+  std::uniform_real_distribution<double> dist(-10, 10);
+  for (int64_t n : kLengths) {
+    for (int layout = 0; layout < 3; ++layout) {
+      std::vector<T> a(n), b(2 * n + 1), out(n);
+      for (auto& x : a) x = T(dist(rng));
+      for (auto& x : b) x = T(dist(rng));
+      const int64_t bStride = layout == 0 ? 1 : layout == 1 ? 0 : 2;
+      for (auto [op, name] : {std::pair{tg::BinaryOp::Add, "add"}, {tg::BinaryOp::Mul, "mul"},
+                              {tg::BinaryOp::Div, "div"}, {tg::BinaryOp::Maximum, "maximum"}}) {
+        tg::binary(ctx, op, view1d(out, n, 1), view1d(a, n, 1), view1d(b, n, bStride));
+        int bad = 0;
+        for (int64_t i = 0; i < n && bad == 0; ++i) {
+          const T x = a[i], y = b[i * bStride];
+          const T want = op == tg::BinaryOp::Add ? T(x + y) : op == tg::BinaryOp::Mul ? T(x * y)
+                       : op == tg::BinaryOp::Div ? T(x / y) : (x > y ? x : y);
+          if (!(out[i] == want)) {
+            ++bad;
+            CHECK(false, "%s %zu-byte n=%lld bStride=%lld [%lld]: %.17g, expected %.17g", name, sizeof(T),
+                  (long long)n, (long long)bStride, (long long)i, double(out[i]), double(want));
+          }
+        }
+        CHECK(bad == 0, "binary");
+      }
+    }
+  }
+}
+
+// exp, tanh, sigmoid, sqrt, relu against the double-precision C library.
+template <typename T>
+void testUnary(tg::Context& ctx, std::mt19937_64& rng) {
+  std::uniform_real_distribution<double> dist(-20, 20);
+  for (int64_t n : kLengths) {
+    std::vector<T> x(n), out(n);
+    for (auto& v : x) v = T(dist(rng));
+    struct Case {
+      tg::UnaryOp op;
+      const char* name;
+      double (*ref)(double);
+    };
+    const Case cases[] = {
+        {tg::UnaryOp::Exp, "exp", [](double v) { return std::exp(v); }},
+        {tg::UnaryOp::Tanh, "tanh", [](double v) { return std::tanh(v); }},
+        {tg::UnaryOp::Sigmoid, "sigmoid", [](double v) { return 1 / (1 + std::exp(-v)); }},
+        {tg::UnaryOp::Sqrt, "sqrt", [](double v) { return std::sqrt(std::fabs(v)); }},
+        {tg::UnaryOp::Relu, "relu", [](double v) { return v > 0 ? v : 0.0; }},
+    };
+    for (const Case& c : cases) {
+      std::vector<T> in = x;
+      if (c.op == tg::UnaryOp::Sqrt)
+        for (auto& v : in) v = std::fabs(v);
+      tg::unary(ctx, c.op, view1d(out, n, 1), view1d(in, n, 1), 0, 0);
+      int bad = 0;
+      for (int64_t i = 0; i < n && bad == 0; ++i) {
+        const double want = c.ref(double(in[i]));
+        if (!(std::fabs(double(out[i]) - want) <= 4 * ulpTol<T>() * std::fabs(want) + 1e-300)) {
+          ++bad;
+          CHECK(false, "%s %zu-byte n=%lld [%lld] of %.9g: %.17g, expected %.17g", c.name, sizeof(T), (long long)n,
+                (long long)i, double(in[i]), double(out[i]), want);
+        }
+      }
+      CHECK(bad == 0, "unary");
+    }
+  }
+}
+
+// Sum, max and argmax of whole vectors (contiguous and stride 3), and row sums of a
+// matrix; sums against a double (compensated) reference within n·eps of Σ|x|.
+template <typename T>
+void testReduce(tg::Context& ctx, std::mt19937_64& rng) {
+  std::uniform_real_distribution<double> dist(-1, 1);
+  for (int64_t n : kLengths) {
+    for (int64_t stride : {1, 3}) {
+      std::vector<T> x(n * stride);
+      for (auto& v : x) v = T(dist(rng));
+      std::vector<T> out(1);
+      std::vector<int32_t> idx(1);
+      tg::View o = view1d(out, 1, 0), xv = view1d(x, n, stride);
+      tg::reduce(ctx, tg::ReduceOp::Sum, o, xv);
+      double s = 0, c = 0, mag = 0, mx = -INFINITY;
+      int64_t arg = 0;
+      for (int64_t i = 0; i < n; ++i) {
+        const double v = x[i * stride], y = v - c, t = s + y;
+        c = (t - s) - y;
+        s = t;
+        mag += std::fabs(v);
+        if (v > mx) mx = v, arg = i;
+      }
+      const double eps = sizeof(T) == 4 ? 6e-8 : 1.2e-16;
+      CHECK(std::fabs(double(out[0]) - s) <= (double(n) + 2) * eps * mag, "sum %zu-byte n=%lld stride=%lld: %.17g, expected %.17g",
+            sizeof(T), (long long)n, (long long)stride, double(out[0]), s);
+      tg::reduce(ctx, tg::ReduceOp::Max, o, xv);
+      CHECK(double(out[0]) == mx, "max %zu-byte n=%lld: %.17g, expected %.17g", sizeof(T), (long long)n, double(out[0]), mx);
+      tg::View iv = view1d(idx, 1, 0);
+      iv.dtype = tg::DType::I32;
+      tg::reduce(ctx, tg::ReduceOp::ArgMax, iv, xv);
+      CHECK(idx[0] == arg, "argmax %zu-byte n=%lld: %d, expected %lld", sizeof(T), (long long)n, idx[0], (long long)arg);
+    }
+  }
+  // Row sums of [rows, cols]: out has shape [rows, 1].
+  for (int64_t cols : {1, 7, 16, 33, 300}) {
+    const int64_t rows = 37;
+    std::vector<T> x(rows * cols), out(rows);
+    for (auto& v : x) v = T(dist(rng));
+    tg::View o = view2d(out, rows, 1), xv = view2d(x, rows, cols);
+    tg::reduce(ctx, tg::ReduceOp::Sum, o, xv);
+    for (int64_t r = 0; r < rows; ++r) {
+      double s = 0, mag = 0;
+      for (int64_t j = 0; j < cols; ++j) s += double(x[r * cols + j]), mag += std::fabs(double(x[r * cols + j]));
+      const double eps = sizeof(T) == 4 ? 6e-8 : 1.2e-16;
+      CHECK(std::fabs(double(out[r]) - s) <= (double(cols) + 2) * eps * mag, "row sum %zu-byte cols=%lld row %lld",
+            sizeof(T), (long long)cols, (long long)r);
+    }
+  }
+}
+
+// Softmax and log-softmax along the last dim against double references.
+template <typename T>
+void testSoftmax(tg::Context& ctx, std::mt19937_64& rng) {
+  std::uniform_real_distribution<double> dist(-30, 30);
+  for (int64_t cols : {1, 3, 8, 17, 64, 1000}) {
+    const int64_t rows = 5;
+    std::vector<T> x(rows * cols), out(rows * cols);
+    for (auto& v : x) v = T(dist(rng));
+    for (bool logSoftmax : {false, true}) {
+      tg::softmax(ctx, logSoftmax ? tg::SoftmaxOp::LogSoftmax : tg::SoftmaxOp::Softmax, view2d(out, rows, cols),
+                  view2d(x, rows, cols), nullptr, 1);
+      for (int64_t r = 0; r < rows; ++r) {
+        double mx = -INFINITY, s = 0;
+        for (int64_t j = 0; j < cols; ++j) mx = std::max(mx, double(x[r * cols + j]));
+        for (int64_t j = 0; j < cols; ++j) s += std::exp(double(x[r * cols + j]) - mx);
+        for (int64_t j = 0; j < cols; ++j) {
+          const double z = double(x[r * cols + j]) - mx;
+          const double want = logSoftmax ? z - std::log(s) : std::exp(z) / s;
+          const double tol = 8 * ulpTol<T>() * (logSoftmax ? std::fabs(want) + std::log(double(cols)) + 1 : std::fabs(want)) + 1e-300;
+          CHECK(std::fabs(double(out[r * cols + j]) - want) <= tol, "%s %zu-byte cols=%lld [%lld,%lld]: %.17g, expected %.17g",
+                logSoftmax ? "logSoftmax" : "softmax", sizeof(T), (long long)cols, (long long)r, (long long)j,
+                double(out[r * cols + j]), want);
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  uint64_t seed = 12345;
+  for (int i = 1; i < argc; ++i)
+    if (std::strcmp(argv[i], "--seed") == 0 && i + 1 < argc) seed = std::strtoull(argv[++i], nullptr, 10);
+  tg::Context ctx;
+  if (!ctx.cpu.simdError.empty()) {
+    std::printf("kernels_test: %s\n", ctx.cpu.simdError.c_str());
+    return 1;
+  }
+  std::printf("kernels_test: simd=%s, threads=%d, seed=%llu\n", tg::simdName(ctx.cpu), ctx.pool.threads(),
+              (unsigned long long)seed);
+  std::mt19937_64 rng(seed);
+  try {
+    testBinary<float>(ctx, rng);
+    testBinary<double>(ctx, rng);
+    testUnary<float>(ctx, rng);
+    testUnary<double>(ctx, rng);
+    testReduce<float>(ctx, rng);
+    testReduce<double>(ctx, rng);
+    testSoftmax<float>(ctx, rng);
+    testSoftmax<double>(ctx, rng);
+  } catch (const tg::Error& e) {
+    std::printf("FAIL: tg::Error %s\n", e.what());
+    ++failures;
+  }
+  std::printf("kernels_test: %lld checks, %d failures\n", (long long)checks, failures);
+  return failures == 0 ? 0 : 1;
+}
