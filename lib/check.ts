@@ -147,6 +147,18 @@ export class Signature {
     const { params, op } = this;
     let n = args.length;
     while (n > 0 && args[n - 1] === undefined) n--;
+    // The common call, positional only: no options object, nothing to look up by name.
+    if (n <= this.positional && (n === 0 || !isOptionsObject(args[n - 1]))) {
+      const values = new Array<unknown>(params.length);
+      for (let i = 0; i < params.length; ++i) {
+        const p = params[i];
+        const v = i < n ? args[i] : undefined;
+        if (v !== undefined) values[i] = p.check(v, op, p.name);
+        else if (p.required) throw opTypeError(op, `missing required argument '${p.name}'`);
+        else values[i] = p.default;
+      }
+      return values;
+    }
     let named: Record<string, unknown> | null = null;
     // A trailing plain object is the keyword arguments, unless the parameter at its
     // position takes objects itself (declared with check.accepts objects).

@@ -100,8 +100,9 @@ const pendingMethods: Op<(input: Tensor, ...rest: any[]) => unknown>[] = [];
 function addMethod(op: Op<(input: Tensor, ...rest: any[]) => unknown>): void {
   const fn = op.call as (...args: unknown[]) => unknown;
   Object.defineProperty(tensorClass!.prototype, op.name, {
-    value: function (this: Tensor, ...rest: unknown[]) {
-      return fn(this, ...rest);
+    // Fixed parameters rather than a rest array: this runs on every method call.
+    value: function (this: Tensor, a?: unknown, b?: unknown, c?: unknown, d?: unknown, e?: unknown) {
+      return arguments.length <= 5 ? fn(this, a, b, c, d, e) : fn(this, ...arguments);
     },
     writable: true,
     configurable: true,
