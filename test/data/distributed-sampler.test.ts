@@ -52,6 +52,7 @@ describe('DistributedSampler in a DataLoader', () => {
     const ds = ofLength(4);
     const sampler = new DistributedSampler(ds, { numReplicas: 2, rank: 0 });
     expect(() => new DataLoader(ds, { sampler, shuffle: true })).toThrow(/DataLoader: sampler option is mutually exclusive with shuffle/);
+    expect(() => new DataLoader(ds, { sampler: 3 as never })).toThrow(/DataLoader: sampler must be an iterable of sample indices \(such as a DistributedSampler\), got 3/);
   });
 });
 
