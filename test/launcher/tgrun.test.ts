@@ -4,8 +4,8 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import * as ts from 'typescript';
 import { afterAll, describe, expect, test } from 'vitest';
+import { transpileFile } from '../helpers/child-build';
 
 const root = path.join(__dirname, '..', '..');
 
@@ -13,12 +13,8 @@ const root = path.join(__dirname, '..', '..');
  * (transpiled here: the launcher imports nothing of tensorgrad). */
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tgrun-'));
 fs.mkdirSync(path.join(dir, 'bin'));
-fs.mkdirSync(path.join(dir, 'dist', 'launcher'), { recursive: true });
 fs.copyFileSync(path.join(root, 'bin', 'tgrun.js'), path.join(dir, 'bin', 'tgrun.js'));
-fs.writeFileSync(path.join(dir, 'dist', 'launcher', 'tgrun.js'), ts.transpileModule(
-  fs.readFileSync(path.join(root, 'lib', 'launcher', 'tgrun.ts'), 'utf8'),
-  { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } },
-).outputText);
+transpileFile(path.join(root, 'lib', 'launcher', 'tgrun.ts'), path.join(dir, 'dist', 'launcher', 'tgrun.js'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 function script(name: string, source: string): string {
