@@ -66,6 +66,8 @@ describe.skipIf(!fs.existsSync(path.join(root, 'dist', 'index.js')))('examples/t
     expect((await call('POST', '/train?steps=1000000&mode=worker')).status).toBe(202);
     expect((await call('POST', '/train?steps=5&mode=async')).status).toBe(409);
     await until(() => call('GET', '/predict'), (r) => JSON.stringify(r.body) !== before);
+    // The weights move before the first progress report reaches /status: wait for one.
+    await until(() => call('GET', '/status'), (r) => r.body.step > 0);
     await call('POST', '/cancel');
     const status = (await until(() => call('GET', '/status'), (r) => r.body.state !== 'training')).body;
     expect(status.state).toBe('cancelled');
