@@ -139,44 +139,6 @@ void refuseRecording(Napi::Env env, Instance& inst, const char* fn) {
   if (inst.recording) throw Napi::Error::New(env, std::string(fn) + " cannot run inside a tg.async operation");
 }
 
-// The opcode names, in ops.def order (constant data): init() returns them so that
-// lib/native/binding.ts can check its tables against this build.
-constexpr const char* kUnaryOps[] = {
-#define TG_UNARY_OP(name) #name,
-#include "tg/ops.def"
-#undef TG_UNARY_OP
-};
-constexpr const char* kBinaryOps[] = {
-#define TG_BINARY_OP(name) #name,
-#include "tg/ops.def"
-#undef TG_BINARY_OP
-};
-constexpr const char* kReduceOps[] = {
-#define TG_REDUCE_OP(name) #name,
-#include "tg/ops.def"
-#undef TG_REDUCE_OP
-};
-constexpr const char* kIndexOps[] = {
-#define TG_INDEX_OP(name) #name,
-#include "tg/ops.def"
-#undef TG_INDEX_OP
-};
-constexpr const char* kOptimOps[] = {
-#define TG_OPTIM_OP(name) #name,
-#include "tg/ops.def"
-#undef TG_OPTIM_OP
-};
-constexpr const char* kSoftmaxOps[] = {
-#define TG_SOFTMAX_OP(name) #name,
-#include "tg/ops.def"
-#undef TG_SOFTMAX_OP
-};
-constexpr const char* kRandomOps[] = {
-#define TG_RANDOM_OP(name) #name,
-#include "tg/ops.def"
-#undef TG_RANDOM_OP
-};
-
 Napi::Value Init(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (info.Length() < 1 || !info[0].IsTypedArray() || info[0].As<Napi::TypedArray>().TypedArrayType() != napi_int32_array)
@@ -185,19 +147,31 @@ Napi::Value Init(const Napi::CallbackInfo& info) {
   if (!inst->ctx.cpu.simdError.empty()) throw Napi::Error::New(env, inst->ctx.cpu.simdError);
   inst->metaRef = Napi::Persistent(info[0].As<Napi::Int32Array>());
 
+  // What this build was compiled from (native/ops.table), for lib/native/binding.ts to
+  // check against the TypeScript it was generated with: per group its op names, and the
+  // dtypes as [name, bytes] in code order.
   auto names = [&](const auto& list) {
     Napi::Array arr = Napi::Array::New(env, std::size(list));
     for (size_t i = 0; i < std::size(list); ++i) arr.Set(static_cast<uint32_t>(i), list[i]);
     return arr;
   };
+  Napi::Object groups = Napi::Object::New(env);
+#define TG_GROUP_NAMES(G) groups.Set(#G, names(tg::k##G##OpNames));
+  TG_GROUPS(TG_GROUP_NAMES)
+#undef TG_GROUP_NAMES
+  Napi::Array dtypes = Napi::Array::New(env);
+#define TG_DTYPE_ROW(e, name, bytes)                                   \
+  {                                                                    \
+    Napi::Array row = Napi::Array::New(env, 2);                        \
+    row.Set(0u, name);                                                 \
+    row.Set(1u, bytes);                                                \
+    dtypes.Set(static_cast<uint32_t>(tg::DType::e), row);              \
+  }
+  TG_DTYPES(TG_DTYPE_ROW)
+#undef TG_DTYPE_ROW
   Napi::Object result = Napi::Object::New(env);
-  result.Set("unaryOps", names(kUnaryOps));
-  result.Set("binaryOps", names(kBinaryOps));
-  result.Set("reduceOps", names(kReduceOps));
-  result.Set("indexOps", names(kIndexOps));
-  result.Set("optimOps", names(kOptimOps));
-  result.Set("randomOps", names(kRandomOps));
-  result.Set("softmaxOps", names(kSoftmaxOps));
+  result.Set("groups", groups);
+  result.Set("dtypes", dtypes);
   result.Set("simd", tg::simdName(inst->ctx.cpu));
   return result;
 }
@@ -316,20 +290,6 @@ void Matmul(const Napi::CallbackInfo& info) {
   runKernel(info, inst, [=](tg::Context& ctx) { tg::matmul(ctx, out, a, b); });
 }
 
-// indexOp(op, out, x, index, dim)
-void IndexOp(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  requireArgs(info, 5, "indexOp");
-  Instance& inst = instance(env);
-  auto op = opcode<tg::IndexOp>(env, info[0]);
-  auto meta = metaReader(env, inst);
-  tg::View out = binding::readView(env, info[1], meta, "out");
-  tg::View x = binding::readView(env, info[2], meta, "x");
-  tg::View index = binding::readView(env, info[3], meta, "index");
-  const double dim = numberArg(info, 4, "indexOp");
-  runKernel(info, inst, [=](tg::Context& ctx) { tg::indexOp(ctx, op, out, x, index, tg::toInt32(dim)); });  // NaN, ±inf: rejected as out of range
-}
-
 // optimStep(op, hyper: Float64Array, param, grad, ...state)
 void OptimStep(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -373,20 +333,49 @@ void Random(const Napi::CallbackInfo& info) {
   runNow(env, inst.ctx, [&](tg::Context& ctx) { tg::random(ctx, op, static_cast<uint32_t*>(state), hasOut ? &out : nullptr, p0, p1); });
 }
 
-// softmax(op, out, a, b, dim): b (the output gradient) is null for the forward ops.
-void Softmax(const Napi::CallbackInfo& info) {
+// run(group, op, ...args): the entry point of every generic kernel group (native/ops.table),
+// whose table row lists its arguments' kinds: views (ArrayBuffers described in the
+// scratch), views or null, numbers. They are checked here; the kernel reads them by
+// position (tg/operands.h). Extra arguments are ignored, as by every entry point.
+template <typename Op, size_t N>
+void runGroup(const Napi::CallbackInfo& info, Instance& inst, const char* name, const tg::ArgKind (&kinds)[N],
+              void (*kernel)(tg::Context&, Op, const tg::Operands&)) {
+  static_assert(N <= size_t(tg::Operands::kMax), "a generic group takes at most Operands::kMax arguments");
   Napi::Env env = info.Env();
-  requireArgs(info, 5, "softmax");
-  Instance& inst = instance(env);
-  auto op = opcode<tg::SoftmaxOp>(env, info[0]);
+  requireArgs(info, 2 + N, name);
+  const Op op = opcode<Op>(env, info[1]);
   auto meta = metaReader(env, inst);
-  tg::View out = binding::readView(env, info[1], meta, "out");
-  tg::View a = binding::readView(env, info[2], meta, "a");
-  tg::View b;
-  const bool hasB = !info[3].IsNull();
-  if (hasB) b = binding::readView(env, info[3], meta, "b");
-  const double dim = numberArg(info, 4, "softmax");
-  runKernel(info, inst, [=](tg::Context& ctx) { tg::softmax(ctx, op, out, a, hasB ? &b : nullptr, tg::toInt32(dim)); });
+  tg::Operands args;
+  args.group = name;
+  args.count = static_cast<int>(N);
+  for (size_t i = 0; i < N; ++i) {
+    const Napi::Value v = info[2 + i];
+    const std::string arg = std::string(name) + " argument " + std::to_string(i);
+    if (kinds[i] == tg::ArgKind::Number) {
+      args.kinds[i] = tg::Operands::Kind::Number;
+      args.numbers[i] = numberArg(info, 2 + i, name);
+    } else if (kinds[i] == tg::ArgKind::OptionalView && v.IsNull()) {
+      args.kinds[i] = tg::Operands::Kind::Null;
+    } else {
+      args.kinds[i] = tg::Operands::Kind::View;
+      args.views[i] = binding::readView(env, v, meta, arg.c_str());
+    }
+  }
+  runKernel(info, inst, [=](tg::Context& ctx) { kernel(ctx, op, args); });
+}
+
+void Run(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  requireArgs(info, 2, "run");
+  Instance& inst = instance(env);
+  switch (opcode<tg::Group>(env, info[0])) {
+#define TG_RUN_GROUP(G) \
+  case tg::Group::G: return runGroup(info, inst, #G, tg::k##G##Args, &tg::run##G);
+    TG_GENERIC_GROUPS(TG_RUN_GROUP)
+#undef TG_RUN_GROUP
+    default: break;
+  }
+  throw Napi::RangeError::New(env, "run: group " + std::to_string(info[0].As<Napi::Number>().Int32Value()) + " has its own entry point");
 }
 
 void SetNumThreads(const Napi::CallbackInfo& info) {
@@ -514,10 +503,9 @@ Napi::Object Module(Napi::Env env, Napi::Object exports) {
   exports.Set("fill", Napi::Function::New(env, Fill, "fill"));
   exports.Set("reduce", Napi::Function::New(env, Reduce, "reduce"));
   exports.Set("matmul", Napi::Function::New(env, Matmul, "matmul"));
-  exports.Set("indexOp", Napi::Function::New(env, IndexOp, "indexOp"));
   exports.Set("optimStep", Napi::Function::New(env, OptimStep, "optimStep"));
   exports.Set("random", Napi::Function::New(env, Random, "random"));
-  exports.Set("softmax", Napi::Function::New(env, Softmax, "softmax"));
+  exports.Set("run", Napi::Function::New(env, Run, "run"));
   exports.Set("setNumThreads", Napi::Function::New(env, SetNumThreads, "setNumThreads"));
   exports.Set("getNumThreads", Napi::Function::New(env, GetNumThreads, "getNumThreads"));
   exports.Set("adviseHugePages", Napi::Function::New(env, AdviseHugePages, "adviseHugePages"));

@@ -103,6 +103,151 @@ export function checkFloatDType(op: string, dtype: DType, what = 'input'): void 
   }
 }
 
+// ---- signatures: PyTorch's positional and keyword arguments -----------------------------
+
+/** Checks (and may normalise) one argument; throws an error naming the op and the parameter. */
+export type Check<T = unknown> = (value: unknown, op: string, name: string) => T;
+
+/** A parameter: its name (camelCase of PyTorch's), check and default. */
+export interface Param {
+  readonly name: string;
+  readonly check: Check;
+  /** The default value; absent for a required parameter. */
+  readonly default?: unknown;
+  readonly required: boolean;
+  /** PyTorch's keyword-only parameters (after `*`) are only accepted by name. */
+  readonly kwOnly: boolean;
+  /** A valid value that differs from the default (for the generated keyword test). */
+  readonly example?: unknown;
+}
+
+/** A plain object given as the last argument: the keyword arguments. */
+export function isOptionsObject(x: unknown): x is Record<string, unknown> {
+  if (x === null || typeof x !== 'object' || Array.isArray(x)) return false;
+  const proto = Object.getPrototypeOf(x);
+  return proto === Object.prototype || proto === null;
+}
+
+/** A function's parameters in PyTorch's order and with PyTorch's defaults. bind() takes
+ * the arguments as Python would: positionally, by name in a trailing options object, or
+ * mixed; an unknown or repeated name, a missing required argument or a value of the wrong
+ * type throws, naming the op and the parameter. */
+export class Signature {
+  readonly positional: number;
+  constructor(
+    readonly op: string,
+    readonly params: readonly Param[],
+  ) {
+    this.positional = params.findIndex((p) => p.kwOnly);
+    if (this.positional < 0) this.positional = params.length;
+  }
+
+  /** The argument values in parameter order, defaults filled in. */
+  bind(args: ArrayLike<unknown>): unknown[] {
+    const { params, op } = this;
+    let n = args.length;
+    while (n > 0 && args[n - 1] === undefined) n--;
+    // The common call, positional only: no options object, nothing to look up by name.
+    if (n <= this.positional && (n === 0 || !isOptionsObject(args[n - 1]))) {
+      const values = new Array<unknown>(params.length);
+      for (let i = 0; i < params.length; ++i) {
+        const p = params[i];
+        const v = i < n ? args[i] : undefined;
+        if (v !== undefined) values[i] = p.check(v, op, p.name);
+        else if (p.required) throw opTypeError(op, `missing required argument '${p.name}'`);
+        else values[i] = p.default;
+      }
+      return values;
+    }
+    let named: Record<string, unknown> | null = null;
+    // A trailing plain object is the keyword arguments, unless the parameter at its
+    // position takes objects itself (declared with check.accepts objects).
+    if (n > 0 && isOptionsObject(args[n - 1]) && !(n - 1 < this.positional && acceptsObjects(params[n - 1].check))) {
+      named = args[n - 1] as Record<string, unknown>;
+      n--;
+    }
+    if (n > this.positional) {
+      throw opTypeError(op, `takes ${this.positional} positional argument${this.positional === 1 ? '' : 's'} but ${n} were given`);
+    }
+    const values = new Array<unknown>(params.length);
+    const given = new Array<boolean>(params.length).fill(false);
+    for (let i = 0; i < n; ++i) if (args[i] !== undefined) (values[i] = args[i]), (given[i] = true);
+    if (named !== null) {
+      for (const key of Object.keys(named)) {
+        const i = params.findIndex((p) => p.name === key);
+        if (i < 0) {
+          const known = params.map((p) => p.name);
+          throw opTypeError(op, `unexpected keyword argument '${key}'${known.length ? ` (expected one of: ${known.join(', ')})` : ' (it takes none)'}`);
+        }
+        if (i < n && args[i] !== undefined) throw opTypeError(op, `got multiple values for argument '${key}'`);
+        if (named[key] !== undefined) (values[i] = named[key]), (given[i] = true);
+      }
+    }
+    for (let i = 0; i < params.length; ++i) {
+      const p = params[i];
+      if (!given[i]) {
+        if (p.required) throw opTypeError(op, `missing required argument '${p.name}'`);
+        values[i] = p.default;
+      } else {
+        values[i] = p.check(values[i], op, p.name);
+      }
+    }
+    return values;
+  }
+}
+
+const OBJECT_CHECKS = new WeakSet<Check>();
+function acceptsObjects(check: Check): boolean {
+  return OBJECT_CHECKS.has(check);
+}
+/** Marks a check whose values may be plain objects (so a trailing one is not taken for options). */
+export function objectCheck<T>(check: Check<T>): Check<T> {
+  const marked: Check<T> = (v, op, name) => check(v, op, name); // a new function: `check` itself stays unmarked
+  OBJECT_CHECKS.add(marked);
+  return marked;
+}
+
+/** A required parameter. */
+export function required(name: string, check: Check, example?: unknown): Param {
+  return { name, check, required: true, kwOnly: false, example };
+}
+/** An optional parameter with PyTorch's default. */
+export function optional(name: string, check: Check, defaultValue: unknown, example?: unknown): Param {
+  return { name, check, default: defaultValue, required: false, kwOnly: false, example };
+}
+/** A keyword-only parameter (after PyTorch's `*`). */
+export function keyword(name: string, check: Check, defaultValue: unknown, example?: unknown): Param {
+  return { name, check, default: defaultValue, required: false, kwOnly: true, example };
+}
+
+// The checks parameters use; null/undefined mean "not given" and never reach them.
+export const is = {
+  any: ((v: unknown) => v) as Check,
+  number: ((v, op, name) => checkNumber(op, name, v)) as Check<number>,
+  numberOrNull: ((v, op, name) => {
+    if (v !== null && typeof v !== 'number') throw opTypeError(op, `${name} must be a number or null, got ${fmtValue(v)}`);
+    return v;
+  }) as Check<number | null>,
+  int: ((v, op, name) => checkInt(op, name, v)) as Check<number>,
+  bool: ((v, op, name) => checkBool(op, name, v)) as Check<boolean>,
+  /** A dim or a list of dims (normalised later, against the tensor's ndim). */
+  dims: ((v, op, name) => {
+    if (typeof v === 'number' || (Array.isArray(v) && v.every((d) => typeof d === 'number'))) return v;
+    throw opTypeError(op, `${name} must be an integer or an array of integers, got ${fmtValue(v)}`);
+  }) as Check<number | number[]>,
+  oneOf<T extends string>(...allowed: T[]): Check<T> {
+    return (v, op, name) => {
+      if (typeof v !== 'string' || !(allowed as string[]).includes(v)) {
+        throw opError(op, `${fmtValue(v)} is not a valid value for ${name} (expected ${allowed.map((a) => `'${a}'`).join(', ')})`);
+      }
+      return v as T;
+    };
+  },
+  /** A value that may also be null (PyTorch's None). */
+  nullable<T>(check: Check<T>): Check<T | null> {
+    return (v, op, name) => (v === null ? null : check(v, op, name));
+  },
+};
 /** An op PyTorch runs on floating tensors only: an integer or bool input raises PyTorch's
  * "<kernel>" not implemented message (instead of being promoted). */
 export function checkKernelDType(op: string, kernel: string, dtype: DType): void {

@@ -1,38 +1,62 @@
-// Element types and PyTorch's type promotion for them.
+// The dtype registry (its rows come from native/ops.table, which the addon was built
+// from too: lib/native/binding.ts checks both agree at load) and PyTorch's type
+// promotion.
+import { DTYPE_ROWS } from './native/table';
 
-export type DType = 'float32' | 'float64' | 'int32' | 'bool';
+export type DType = (typeof DTYPE_ROWS)[number]['name'];
 export type TypedArray = Float32Array | Float64Array | Int32Array | Uint8Array;
+
+/** Everything known about a dtype, in one place. */
+export interface DTypeInfo {
+  readonly name: DType;
+  /** The code native views carry. */
+  readonly code: number;
+  /** PyTorch's promotion category. */
+  readonly kind: 'bool' | 'int' | 'float';
+  readonly bytes: number;
+  readonly array: { new (buffer: ArrayBuffer, byteOffset?: number, length?: number): TypedArray; BYTES_PER_ELEMENT: number };
+  /** The names PyTorch prints, and the safetensors and .npy formats use. */
+  readonly torch: string;
+  /** PyTorch's ScalarType name ('Float', 'Int'), as its kernel and type messages spell it. */
+  readonly scalarType: string;
+  readonly safetensors: string;
+  readonly npy: string;
+}
+
+export const DTYPES: Readonly<Record<DType, DTypeInfo>> = Object.fromEntries(DTYPE_ROWS.map((r) => [r.name, r as DTypeInfo])) as Record<DType, DTypeInfo>;
+/** The dtype names, in code order (for messages). */
+export const DTYPE_NAMES: readonly DType[] = DTYPE_ROWS.map((r) => r.name);
 
 export const float32: DType = 'float32';
 export const float64: DType = 'float64';
 export const int32: DType = 'int32';
 export const bool: DType = 'bool';
 
-const DTYPES: readonly DType[] = ['float32', 'float64', 'int32', 'bool'];
-
 export function isDType(x: unknown): x is DType {
-  return typeof x === 'string' && (DTYPES as readonly string[]).includes(x);
+  return typeof x === 'string' && Object.prototype.hasOwnProperty.call(DTYPES, x);
 }
 
 export function isFloating(d: DType): boolean {
-  return d === 'float32' || d === 'float64';
+  return DTYPES[d].kind === 'float';
+}
+
+/** PyTorch's ScalarType name ('Float', 'Int'), as its kernel and type messages spell it. */
+export function scalarTypeName(d: DType): string {
+  return DTYPES[d].scalarType;
 }
 
 export function itemSize(d: DType): number {
-  return d === 'float64' ? 8 : d === 'bool' ? 1 : 4;
+  return DTYPES[d].bytes;
 }
 
 export function dtypeOfArray(a: ArrayBufferView): DType | null {
-  if (a instanceof Float32Array) return 'float32';
-  if (a instanceof Float64Array) return 'float64';
-  if (a instanceof Int32Array) return 'int32';
-  if (a instanceof Uint8Array) return 'bool';
-  return null;
+  return DTYPE_ROWS.find((r) => a instanceof r.array)?.name ?? null;
 }
 
 // PyTorch's categories: bool < integer < floating. Within a category the wider type wins.
+const CATEGORY = { bool: 0, int: 1, float: 2 } as const;
 function category(d: DType): number {
-  return d === 'bool' ? 0 : d === 'int32' ? 1 : 2;
+  return CATEGORY[DTYPES[d].kind];
 }
 
 function wider(a: DType, b: DType): DType {
@@ -71,14 +95,4 @@ export function resultType(operands: readonly PromotionOperand[]): DType {
 export function numberDType(x: number | boolean): DType {
   if (typeof x === 'boolean') return 'bool';
   return Number.isInteger(x) ? 'int32' : 'float32';
-}
-
-/** The name PyTorch prints in a dtype suffix. */
-export function torchDTypeName(d: DType): string {
-  return `torch.${d}`;
-}
-
-/** PyTorch's ScalarType name ('Float', 'Int'), as its kernel and type messages spell it. */
-export function scalarTypeName(d: DType): string {
-  return { float32: 'Float', float64: 'Double', int32: 'Int', bool: 'Bool' }[d];
 }

@@ -17,11 +17,11 @@ export type { CreationOptions } from './ops/creation';
 export { rand, randn, randint, randperm, randLike, randnLike } from './ops/random';
 export type { RandomOptions, RandomCreationOptions } from './ops/random';
 export { Generator, defaultGenerator, manualSeed, seed, initialSeed, getRngState, setRngState } from './random';
-export { add, sub, mul, div, pow, maximum, minimum, where, clamp, isclose, allclose } from './ops/elementwise';
-export type { CloseOptions } from './ops/elementwise';
+export * from './ops/elementwise';
 export { matmul, mm, outer, addmm } from './ops/linalg';
 export { cat, stack } from './ops/indexing';
 export { ValuesIndices } from './ops/reduce';
+import { reductions } from './ops/reduce';
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from './autograd/grad_mode';
 export { device, backends, Device } from './device';
 export { setPrintOptions, getPrintOptions } from './print';
@@ -32,43 +32,6 @@ function method<K extends keyof Tensor & string>(name: K) {
   return (x: Tensor, ...args: Tensor[K] extends (...a: infer A) => unknown ? A : never): Tensor[K] extends (...a: never[]) => infer R ? R : never =>
     (checkTensor(name, x)[name] as (...a: unknown[]) => never)(...args);
 }
-export const neg = method('neg');
-export const exp = method('exp');
-export const log = method('log');
-export const sqrt = method('sqrt');
-export const abs = method('abs');
-export const sin = method('sin');
-export const cos = method('cos');
-export const tanh = method('tanh');
-export const sigmoid = method('sigmoid');
-export const relu = method('relu');
-export const square = method('square');
-export const sign = method('sign');
-export const reciprocal = method('reciprocal');
-export const log1p = method('log1p');
-export const expm1 = method('expm1');
-export const erf = method('erf');
-export const gt = method('gt');
-export const lt = method('lt');
-export const ge = method('ge');
-export const le = method('le');
-export const eq = method('eq');
-export const ne = method('ne');
-export const logicalAnd = method('logicalAnd');
-export const logicalOr = method('logicalOr');
-export const logicalNot = method('logicalNot');
-export const sum = method('sum');
-export const mean = method('mean');
-export const amax = method('amax');
-export const amin = method('amin');
-export const prod = method('prod');
-export const std = method('std');
-export const norm = method('norm');
-export const logsumexp = method('logsumexp');
-export const argmax = method('argmax');
-export const argmin = method('argmin');
-export const softmax = method('softmax');
-export const logSoftmax = method('logSoftmax');
 export const t = method('t');
 export const reshape = method('reshape');
 export const transpose = method('transpose');
@@ -83,7 +46,8 @@ export const gather = method('gather');
 export const clone = method('clone');
 export const detach = method('detach');
 export const numel = method('numel');
-export { variance as var } from './ops/reduce';
+export const { sum, mean, amax, amin, prod, var: variance, std, norm, logsumexp, argmax, argmin, softmax, logSoftmax } = reductions;
+export { variance as var };
 
 /** tg.max(x) is the largest element; tg.max(x, dim) gives {values, indices}. */
 export function max(x: Tensor, dim?: number, keepdim?: boolean) {

@@ -82,12 +82,11 @@ export function broadcastShapes(op: string, a: readonly number[], b: readonly nu
   return out;
 }
 
-/** Strides that make a (shape, strides) view read as `target` (broadcast dims get stride 0). */
-export function broadcastStrides(shape: readonly number[], strides: readonly number[], target: readonly number[]): number[] {
-  const out = new Array<number>(target.length).fill(0);
-  const lead = target.length - shape.length;
-  for (let i = 0; i < shape.length; ++i) out[lead + i] = shape[i] === 1 && target[lead + i] !== 1 ? 0 : strides[i];
-  return out;
+/** The stride with which a (shape, strides) view is read at dim i of the broadcast shape
+ * `target`: 0 for a missing or broadcast dim (the one broadcasting rule of the kernels). */
+export function broadcastStrideAt(shape: readonly number[], strides: readonly number[], target: readonly number[], i: number): number {
+  const j = i - (target.length - shape.length);
+  return j < 0 || (shape[j] === 1 && target[i] !== 1) ? 0 : strides[j];
 }
 
 /** Reduces a list of shape arguments given as `f(2, 3)` or `f([2, 3])`. */

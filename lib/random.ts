@@ -7,7 +7,8 @@ import { randomBytes } from 'crypto';
 import { Tensor } from './tensor';
 import { fmtValue, opError, opRangeError, opTypeError } from './check';
 import { RandomOp } from './native/binding';
-import * as kernels from './native/kernels';
+import * as kernels from './backend';
+import { cpu } from './native/kernels';
 
 // The state layout of native/include/tg/generator.h, in 32-bit words.
 const MT_WORDS = 624;
@@ -50,7 +51,7 @@ export class Generator {
    * stream of `manualSeed(7)`, and `manualSeed(-1)` that of `manualSeed(2**32 - 1)`. */
   manualSeed(seed: number | bigint): this {
     const s = seedToUint64('manualSeed', seed);
-    kernels.random(RandomOp.Seed, this._state, null, Number(s & 0xffffffffn));
+    cpu.random(RandomOp.Seed, this._state, null, Number(s & 0xffffffffn), 0); // the generator is a CPU one
     this._state[SEED] = Number(s & 0xffffffffn);
     this._state[SEED + 1] = Number(s >> 32n);
     return this;

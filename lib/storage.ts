@@ -2,24 +2,16 @@
 // Storage; native code only borrows the memory during a call. shareMemory_() moves a
 // storage to a SharedArrayBuffer (PyTorch's share_memory_): worker threads then see the
 // same memory (lib/threads/transfer.ts).
-import { itemSize, type DType, type TypedArray } from './dtype';
+import { DTYPES, DTYPE_NAMES, itemSize, type DType, type TypedArray } from './dtype';
+import type { Backend, NativeMemory, StorageLike } from './backend';
 import { native } from './native/binding';
+import { cpu } from './native/kernels';
 import { fmtShape } from './check';
 
-const DTYPE_CODES: Record<DType, number> = { float32: 0, float64: 1, int32: 2, bool: 3 };
-const DTYPES: readonly DType[] = ['float32', 'float64', 'int32', 'bool'];
-
-/** What native code receives for a storage's memory: its ArrayBuffer, or for shared
- * memory a Uint8Array over the whole SharedArrayBuffer (see binding/views.h). */
-export type NativeMemory = ArrayBuffer | Uint8Array;
+export type { NativeMemory } from './backend';
 
 export function typedArray(dtype: DType, buffer: ArrayBufferLike, byteOffset = 0, n?: number): TypedArray {
-  switch (dtype) {
-    case 'float32': return new Float32Array(buffer, byteOffset, n);
-    case 'float64': return new Float64Array(buffer, byteOffset, n);
-    case 'int32': return new Int32Array(buffer, byteOffset, n);
-    case 'bool': return new Uint8Array(buffer, byteOffset, n);
-  }
+  return new DTYPES[dtype].array(buffer as ArrayBuffer, byteOffset, n);
 }
 
 // Memory that a kernel is about to overwrite whole (an op's output) need not be zeroed
@@ -82,7 +74,10 @@ export interface AllocationContext {
   shape?: readonly number[];
 }
 
-export class Storage {
+export class Storage implements StorageLike {
+  /** The kernels that compute on this memory (lib/backend.ts). */
+  readonly backend: Backend = cpu;
+
   private constructor(
     /** Element i of this storage is data[start + i] (data may be shared with other storages). */
     public data: TypedArray,
@@ -91,7 +86,7 @@ export class Storage {
     public buffer: NativeMemory,
     /** ...and where element 0 is in it, counted in elements. */
     public origin: number,
-    /** The dtype code of native/include/tg/dtype.h. */
+    /** The dtype code (native/ops.table). */
     readonly code: number,
     /** The number of elements. */
     readonly length: number,
@@ -119,21 +114,21 @@ export class Storage {
       }
       // Before anything touches it: huge pages make its first writes and every pass over it faster.
       if (bytes >= HUGE_PAGE_MIN_BYTES) native.adviseHugePages(buffer);
-      return new Storage(typedArray(dtype, buffer), 0, buffer, 0, DTYPE_CODES[dtype], n);
+      return new Storage(typedArray(dtype, buffer), 0, buffer, 0, DTYPES[dtype].code, n);
     }
     const [data, start, slab] = (bytes <= tinySlabs.maxChunk ? tinySlabs : smallSlabs).carve(dtype, n, uninitialized);
-    return new Storage(data, start, slab, start, DTYPE_CODES[dtype], n);
+    return new Storage(data, start, slab, start, DTYPES[dtype].code, n);
   }
 
   /** Storage over an existing typed array of `dtype` (shares its memory, shared memory too). */
   static wrap(data: TypedArray, dtype: DType): Storage {
     const origin = data.byteOffset / itemSize(dtype);
     const memory = data.buffer instanceof SharedArrayBuffer ? new Uint8Array(data.buffer) : (data.buffer as ArrayBuffer);
-    return new Storage(data, 0, memory, origin, DTYPE_CODES[dtype], data.length);
+    return new Storage(data, 0, memory, origin, DTYPES[dtype].code, data.length);
   }
 
   get dtype(): DType {
-    return DTYPES[this.code];
+    return DTYPE_NAMES[this.code];
   }
 
   /** Whether the memory is a SharedArrayBuffer (visible to other threads). */

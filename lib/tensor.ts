@@ -5,15 +5,15 @@ import { isFloating, type DType, type TypedArray } from './dtype';
 import { Storage, VersionCounter } from './storage';
 import { Size, contiguousStrides, isContiguous, numelOf, toSize } from './layout';
 import { checkBool, fmtShape, fmtValue, normDim, opError, opTypeError } from './check';
-import * as kernels from './native/kernels';
+import * as kernels from './backend';
 import { BinaryOp } from './native/binding';
 import type { Node } from './autograd/function';
-import { gradMode } from './autograd/grad_mode';
 import * as engine from './autograd/engine';
 import { Device, cpu, toTarget } from './device';
 import { tensorRepr } from './print';
 import { warnOnce } from './warnings';
-import * as E from './ops/elementwise';
+import * as E from './ops/arith';
+import './ops/elementwise';
 import * as R from './ops/reduce';
 import * as L from './ops/linalg';
 import * as M from './ops/movement';
@@ -21,6 +21,7 @@ import * as I from './ops/indexing';
 import * as P from './ops/inplace';
 import * as Rnd from './ops/random';
 import type { ReduceDims } from './ops/reduce';
+import { attachMethods } from './ops/registry';
 
 export type Scalar = number;
 export type TensorOrScalar = Tensor | number;
@@ -209,25 +210,6 @@ export class Tensor {
     this._requiresGrad = true;
   }
 
-  /** @internal Adds g into .grad (the engine's AccumulateGrad). */
-  _accumulateGrad(g: Tensor, createGraph: boolean): void {
-    if (this._grad === null) {
-      // A private contiguous copy: g may be shared with other leaves or be a broadcast view.
-      this._grad = createGraph ? g : M.cloneDetached(g);
-    } else if (createGraph) {
-      this._grad = this._grad.add(g);
-    } else {
-      const mode = gradMode();
-      const prev = mode.enabled;
-      mode.enabled = false;
-      try {
-        this._grad.add_(g);
-      } finally {
-        mode.enabled = prev;
-      }
-    }
-  }
-
   /** Computes gradients of this tensor w.r.t. the graph leaves (accumulated into .grad).
    * backward(), backward(gradient), backward(gradient, options) or backward(options). */
   backward(gradient?: Tensor | null | engine.BackwardOptions, options: engine.BackwardOptions = {}): void {
@@ -373,99 +355,9 @@ export class Tensor {
   minimum(other: Tensor): Tensor {
     return E.minimum(this, other);
   }
-  neg(): Tensor {
-    return E.neg(this);
-  }
-  exp(): Tensor {
-    return E.exp(this);
-  }
-  log(): Tensor {
-    return E.log(this);
-  }
-  sqrt(): Tensor {
-    return E.sqrt(this);
-  }
-  abs(): Tensor {
-    return E.abs(this);
-  }
-  sin(): Tensor {
-    return E.sin(this);
-  }
-  cos(): Tensor {
-    return E.cos(this);
-  }
-  tanh(): Tensor {
-    return E.tanh(this);
-  }
-  sigmoid(): Tensor {
-    return E.sigmoid(this);
-  }
-  relu(): Tensor {
-    return E.relu(this);
-  }
-  square(): Tensor {
-    return E.square(this);
-  }
-  sign(): Tensor {
-    return E.sign(this);
-  }
-  reciprocal(): Tensor {
-    return E.reciprocal(this);
-  }
-  log1p(): Tensor {
-    return E.log1p(this);
-  }
-  expm1(): Tensor {
-    return E.expm1(this);
-  }
-  erf(): Tensor {
-    return E.erf(this);
-  }
-  clamp(min?: number | null, max?: number | null): Tensor {
-    return E.clamp(this, min, max);
-  }
-  gt(other: TensorOrScalar): Tensor {
-    return E.gt(this, other);
-  }
-  lt(other: TensorOrScalar): Tensor {
-    return E.lt(this, other);
-  }
-  ge(other: TensorOrScalar): Tensor {
-    return E.ge(this, other);
-  }
-  le(other: TensorOrScalar): Tensor {
-    return E.le(this, other);
-  }
-  eq(other: TensorOrScalar): Tensor {
-    return E.eq(this, other);
-  }
-  ne(other: TensorOrScalar): Tensor {
-    return E.ne(this, other);
-  }
-  logicalAnd(other: Tensor): Tensor {
-    return E.logicalAnd(this, other);
-  }
-  logicalOr(other: Tensor): Tensor {
-    return E.logicalOr(this, other);
-  }
-  logicalNot(): Tensor {
-    return E.logicalNot(this);
-  }
 
   // ---- reductions -----------------------------------------------------------------
 
-  sum(dim?: ReduceDims, keepdim?: boolean): Tensor {
-    return R.sum(this, dim, keepdim);
-  }
-  mean(dim?: ReduceDims, keepdim?: boolean): Tensor {
-    return R.mean(this, dim, keepdim);
-  }
-  amax(dim?: ReduceDims, keepdim?: boolean): Tensor {
-    return R.amax(this, dim, keepdim);
-  }
-  amin(dim?: ReduceDims, keepdim?: boolean): Tensor {
-    return R.amin(this, dim, keepdim);
-  }
   /** max(): the largest element; max(dim, keepdim): {values, indices} along dim. */
   max(): Tensor;
   max(dim: number, keepdim?: boolean): R.ValuesIndices;
@@ -476,33 +368,6 @@ export class Tensor {
   min(dim: number, keepdim?: boolean): R.ValuesIndices;
   min(dim?: number, keepdim?: boolean): Tensor | R.ValuesIndices {
     return dim === undefined ? R.min(this) : R.minDim(this, dim, keepdim);
-  }
-  prod(dim?: number | null, keepdim?: boolean): Tensor {
-    return R.prod(this, dim, keepdim);
-  }
-  var(dim?: ReduceDims | { correction?: number }, keepdim?: boolean | { correction?: number }, options?: { correction?: number }): Tensor {
-    return R.variance(this, dim, keepdim, options);
-  }
-  std(dim?: ReduceDims | { correction?: number }, keepdim?: boolean | { correction?: number }, options?: { correction?: number }): Tensor {
-    return R.std(this, dim, keepdim, options);
-  }
-  norm(p?: number | null, dim?: ReduceDims, keepdim?: boolean): Tensor {
-    return R.norm(this, p, dim, keepdim);
-  }
-  logsumexp(dim: number | number[], keepdim?: boolean): Tensor {
-    return R.logsumexp(this, dim, keepdim);
-  }
-  argmax(dim?: number | null, keepdim?: boolean): Tensor {
-    return R.argmax(this, dim, keepdim);
-  }
-  argmin(dim?: number | null, keepdim?: boolean): Tensor {
-    return R.argmin(this, dim, keepdim);
-  }
-  softmax(dim: number): Tensor {
-    return R.softmax(this, dim);
-  }
-  logSoftmax(dim: number): Tensor {
-    return R.logSoftmax(this, dim);
   }
 
   // ---- linear algebra ---------------------------------------------------------------
@@ -588,13 +453,13 @@ export class Tensor {
     return P.binaryInPlace(this, 'pow_', exponent, E.pow);
   }
   clamp_(min?: number | null, max?: number | null): this {
-    return P.unaryInPlace(this, 'clamp_', (a) => E.clamp(a, min, max));
+    return P.unaryInPlace(this, 'clamp_', (a) => a.clamp(min, max));
   }
   neg_(): this {
-    return P.unaryInPlace(this, 'neg_', E.neg);
+    return P.unaryInPlace(this, 'neg_', (a) => a.neg());
   }
   relu_(): this {
-    return P.unaryInPlace(this, 'relu_', E.relu);
+    return P.unaryInPlace(this, 'relu_', (a) => a.relu());
   }
   zero_(): this {
     return P.fillInPlace(this, 'zero_', 0);
@@ -626,3 +491,6 @@ function leafOnlyError(value: boolean): Error {
       '\nHint: to compute gradients of an intermediate result use retainGrad().',
   );
 }
+
+// The ops defined as specs (lib/ops/registry.ts) become methods now that the class exists.
+attachMethods(Tensor);

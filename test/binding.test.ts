@@ -2,11 +2,11 @@
 // wrong buffers or bad indices, throw JS errors instead of reading or writing out of
 // bounds. The TypeScript layer never makes these calls; a bug there must not crash.
 import { describe, expect, test } from 'vitest';
-import { BinaryOp, IndexOp, ReduceOp, UnaryOp, meta, native } from '../lib/native/binding';
+import { BinaryOp, Group, IndexOp, ReduceOp, UnaryOp, meta, native } from '../lib/native/binding';
 import * as tg from '../lib/index';
 import { thrown } from './helpers/tensors';
 
-// The dtype codes of native/include/tg/dtype.h.
+// The dtype codes (the row order of the dtypes in native/ops.table).
 const DTYPE = { float32: 0, float64: 1, int32: 2, bool: 3 } as const;
 
 interface ViewMeta {
@@ -55,7 +55,7 @@ const cases: Case[] = [
   ['too few arguments', () => (native.binary as (...a: unknown[]) => void)(BinaryOp.Add, buf(4)), TypeError, /^binary: expected 4 arguments/],
   ['shapes that differ', () => (views(vec(4), vec(2)), native.unary(UnaryOp.Neg, buf(4), buf(4), 0, 0)), Error, /^unary: operand shapes differ from the output shape/],
   ['dtypes that differ', () => (views(vec(4), vec(4), vec(4, 'float64')), native.binary(BinaryOp.Add, buf(4), buf(4), buf(4, 8))), Error, /^binary: operands are float32 and float64/],
-  ['exp of int32', () => (views(vec(4, 'int32'), vec(4, 'int32')), native.unary(UnaryOp.Exp, buf(4), buf(4), 0, 0)), Error, /^unary: op 1 is not defined for int32/],
+  ['exp of int32', () => (views(vec(4, 'int32'), vec(4, 'int32')), native.unary(UnaryOp.Exp, buf(4), buf(4), 0, 0)), Error, /^unary: Exp is not defined for int32/],
   ['a reduction into the wrong shape', () => (views(vec(3), vec(4)), native.reduce(ReduceOp.Sum, buf(4), buf(4))), Error, /^reduce: out size 3 does not fit x size 4 in dim 0/],
   ['argmax into float32', () => (views(vec(1), vec(4)), native.reduce(ReduceOp.ArgMax, buf(1), buf(4))), Error, /^reduce: index results are int32, got float32/],
   [
@@ -64,11 +64,11 @@ const cases: Case[] = [
     Error,
     /^matmul: \[2,3\] @ \[2,2\] does not give \[2,2\]/,
   ],
-  ['an index out of bounds', () => (views(vec(1), vec(4), vec(1, 'int32')), native.indexOp(IndexOp.IndexSelect, buf(1), buf(4), ints(7), 0)), Error, /^index 7 is out of bounds for dimension 0 with size 4/],
-  ['a negative index', () => (views(vec(1), vec(4), vec(1, 'int32')), native.indexOp(IndexOp.Gather, buf(1), buf(4), ints(-1), 0)), Error, /^index -1 is out of bounds/],
-  ['a scatter out of bounds', () => (views(vec(4), vec(1), vec(1, 'int32')), native.indexOp(IndexOp.ScatterAdd, buf(4), buf(1), ints(4), 0)), Error, /^index 4 is out of bounds/],
-  ['a NaN dim', () => (views(vec(1), vec(4), vec(1, 'int32')), native.indexOp(IndexOp.Gather, buf(1), buf(4), ints(0), NaN)), Error, /^index: dim -2147483648 out of range/],
-  ['a float index', () => (views(vec(1), vec(4), vec(1)), native.indexOp(IndexOp.Gather, buf(1), buf(4), buf(1), 0)), Error, /^index: index must be int32, got float32/],
+  ['an index out of bounds', () => (views(vec(1), vec(4), vec(1, 'int32')), native.run(Group.Index, IndexOp.IndexSelect, buf(1), buf(4), ints(7), 0)), Error, /^index 7 is out of bounds for dimension 0 with size 4/],
+  ['a negative index', () => (views(vec(1), vec(4), vec(1, 'int32')), native.run(Group.Index, IndexOp.Gather, buf(1), buf(4), ints(-1), 0)), Error, /^index -1 is out of bounds/],
+  ['a scatter out of bounds', () => (views(vec(4), vec(1), vec(1, 'int32')), native.run(Group.Index, IndexOp.ScatterAdd, buf(4), buf(1), ints(4), 0)), Error, /^index 4 is out of bounds/],
+  ['a NaN dim', () => (views(vec(1), vec(4), vec(1, 'int32')), native.run(Group.Index, IndexOp.Gather, buf(1), buf(4), ints(0), NaN)), Error, /^index: dim -2147483648 out of range/],
+  ['a float index', () => (views(vec(1), vec(4), vec(1)), native.run(Group.Index, IndexOp.Gather, buf(1), buf(4), buf(1), 0)), Error, /^index: index must be int32, got float32/],
   ['a float condition', () => (views(vec(4), vec(4), vec(4), vec(4)), native.where(buf(4), buf(4), buf(4), buf(4))), Error, /^where: condition must be bool, got float32/],
   ['0 threads', () => native.setNumThreads(0), RangeError, /^setNumThreads: expected an integer in 1\.\.1024/],
   ['a NaN peak duration', () => native.fmaPeak(NaN), Error, /^fmaPeak: seconds must be in \(0, 60\], got nan/],
@@ -86,7 +86,7 @@ describe('native entry points reject bad calls', () => {
   test('a bad call leaves the output untouched', () => {
     const out = new Int32Array([5, 5]);
     views(vec(2, 'int32'), vec(4, 'int32'), vec(2, 'int32'));
-    expect(() => native.indexOp(IndexOp.IndexSelect, out.buffer, buf(4), ints(1, 9), 0)).toThrow(/index 9/);
+    expect(() => native.run(Group.Index, IndexOp.IndexSelect, out.buffer, buf(4), ints(1, 9), 0)).toThrow(/index 9/);
     expect(Array.from(out)).toEqual([5, 5]);
   });
 

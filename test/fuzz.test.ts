@@ -22,7 +22,7 @@ import * as fs from 'fs';
 import { Worker } from 'worker_threads';
 import { afterAll, describe, expect, test } from 'vitest';
 import {
-  BINARY_OPS, BinaryOp, INDEX_OPS, IndexOp, OPTIM_OPS, OptimOp, RANDOM_OPS, REDUCE_OPS, ReduceOp, SOFTMAX_OPS, UNARY_OPS, UnaryOp, meta,
+  BINARY_OPS, BinaryOp, Group, INDEX_OPS, IndexOp, OPTIM_OPS, OptimOp, RANDOM_OPS, REDUCE_OPS, ReduceOp, SOFTMAX_OPS, UNARY_OPS, UnaryOp, meta,
   native,
 } from '../lib/native/binding';
 
@@ -132,6 +132,8 @@ type Param =
 
 interface EntryPoint {
   name: string;
+  /** For a generic kernel group (native/ops.table): the call is run(group, ...args). */
+  group?: number;
   params: Param[];
   /** A valid call (args in params order); its kernel outcome says how sure it is. */
   make(rng: Rng): { args: Arg[]; kernel: Outcome };
@@ -334,6 +336,7 @@ const ENTRY_POINTS: EntryPoint[] = [
   },
   {
     name: 'indexOp',
+    group: Group.Index,
     params: [{ kind: 'opcode', count: INDEX_OPS.length }, { kind: 'view' }, { kind: 'view' }, { kind: 'view' }, { kind: 'number' }],
     make(rng) {
       const op = rng.int(0, INDEX_OPS.length - 1);
@@ -360,6 +363,7 @@ const ENTRY_POINTS: EntryPoint[] = [
   },
   {
     name: 'softmax',
+    group: Group.Softmax,
     params: [{ kind: 'opcode', count: SOFTMAX_OPS.length }, { kind: 'view' }, { kind: 'view' }, { kind: 'viewOrNull' }, { kind: 'number' }],
     make(rng) {
       const op = rng.int(0, SOFTMAX_OPS.length - 1);
@@ -884,7 +888,9 @@ function check(call: Call, rng: Rng, context: () => string): void {
   const expected: Outcome = verdict.accepted ? call.kernel : 'throw';
   if (VERBOSE) fs.writeSync(2, `${context()} -> expect ${expected}\n`);
 
-  const fn = (native as unknown as Record<string, (...a: unknown[]) => unknown>)[call.entry.name];
+  const group = call.entry.group;
+  const fn = group !== undefined ? (...a: unknown[]) => (native.run as (...b: unknown[]) => void)(group, ...a)
+    : (native as unknown as Record<string, (...a: unknown[]) => unknown>)[call.entry.name];
   let threw = false;
   let error: unknown;
   let result: unknown;
@@ -977,7 +983,7 @@ describe('calls that once crashed, hung or hit undefined behaviour', () => {
 
   test('indexSelect with no indices and huge other dims does nothing', () => {
     views(meta, ['f64', 1, [0, H, 65537], [1, 0, 0]], ['f64', 1, [0, H, 65537], [H, 1, 5]], vec('i32', 0));
-    quick('indexSelect with no indices', () => native.indexOp(IndexOp.IndexSelect, new ArrayBuffer(8), new ArrayBuffer(8), new ArrayBuffer(0), 0));
+    quick('indexSelect with no indices', () => native.run(Group.Index, IndexOp.IndexSelect, new ArrayBuffer(8), new ArrayBuffer(8), new ArrayBuffer(0), 0));
   });
 
   test('empty views with huge strides and offsets', () => {
@@ -990,7 +996,7 @@ describe('calls that once crashed, hung or hit undefined behaviour', () => {
   test('int32 scatterAdd wraps around', () => {
     const out = new Int32Array([-1891988200]);
     views(meta, vec('i32', 1), vec('i32', 1), vec('i32', 1));
-    native.indexOp(IndexOp.ScatterAdd, out.buffer, new Int32Array([-1606824557]).buffer, new Int32Array([0]).buffer, 0);
+    native.run(Group.Index, IndexOp.ScatterAdd, out.buffer, new Int32Array([-1606824557]).buffer, new Int32Array([0]).buffer, 0);
     expect(out[0]).toBe(-1891988200 - 1606824557 + 2 ** 32);
   });
 
@@ -1005,7 +1011,7 @@ describe('calls that once crashed, hung or hit undefined behaviour', () => {
     // index = b[0..4), out = b[1..5): writing out[0] = x[b[0]] turns index[1] into -100000.
     const b = new ArrayBuffer(20);
     views(meta, vec('i32', 4, 1), vec('i32', 4), vec('i32', 4));
-    expect(() => native.indexOp(IndexOp.Gather, b, new Int32Array(4).fill(-100000).buffer, b, 0)).toThrow(/index -100000 is out of bounds/);
+    expect(() => native.run(Group.Index, IndexOp.Gather, b, new Int32Array(4).fill(-100000).buffer, b, 0)).toThrow(/index -100000 is out of bounds/);
   });
 
   test('an optimizer step whose hyperparameters are in the parameter it updates', () => {

@@ -159,8 +159,6 @@ export const EXPECTED_FAILURES: Record<string, string[]> = {
     "diff/3x4-prepend-append-dim-1/f32",
     "lerp/tensor-weight/3x4/f32",
     "lerp/bcast/2x3-3-2x1/f32",
-    "atan2/bcast/2x3-3/f32",
-    "atan2/quadrants-and-axes/8/f32",
     "logaddexp/bcast/2x3-3x1x1/f32",
     "logaddexp/large-pm1000/4/f32",
     "logaddexp/neg-inf-and-ties/4/f32",

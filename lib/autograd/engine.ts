@@ -6,6 +6,7 @@ import { Tensor } from '../tensor';
 import { fmtShape, fmtValue } from '../check';
 import { sameShape } from '../layout';
 import { gradMode } from './grad_mode';
+import * as kernels from '../backend';
 import { Node, type Edge } from './function';
 
 export interface BackwardOptions {
@@ -65,6 +66,31 @@ export function implicitGrad(t: Tensor, i: number): Tensor {
     );
   }
   return Tensor._onesLike(t);
+}
+
+/** PyTorch's AccumulateGrad: adds g into t.grad (a leaf's, or a retained non-leaf's). */
+function accumulateGrad(t: Tensor, g: Tensor, createGraph: boolean): void {
+  if (t._grad === null) {
+    if (createGraph) {
+      t._grad = g;
+    } else {
+      // A private contiguous copy: g may be shared with other leaves or be a broadcast view.
+      const copy = Tensor._output(g._shape.slice(), g.dtype);
+      kernels.copy(copy, g);
+      t._grad = copy;
+    }
+  } else if (createGraph) {
+    t._grad = t._grad.add(g);
+  } else {
+    const mode = gradMode();
+    const prev = mode.enabled;
+    mode.enabled = false;
+    try {
+      t._grad.add_(g);
+    } finally {
+      mode.enabled = prev;
+    }
+  }
 }
 
 let passCount = 0;
@@ -132,7 +158,7 @@ function runPass(pass: Pass): Map<Edge, Tensor> {
       node._grad = null;
       if (capture?.has(node)) captured.set(node, g);
       if (node.retained) {
-        for (const t of node.retained) t._accumulateGrad(createGraph ? g : g.detach(), createGraph);
+        for (const t of node.retained) accumulateGrad(t, createGraph ? g : g.detach(), createGraph);
       }
       const inputGrads = node.apply(g);
       if (!retainGraph) node.release();
@@ -153,7 +179,7 @@ function runPass(pass: Pass): Map<Edge, Tensor> {
     if (capture) {
       if (capture.has(leaf)) captured.set(leaf, g);
     } else {
-      leaf._accumulateGrad(createGraph ? g : g.detach(), createGraph);
+      accumulateGrad(leaf, createGraph ? g : g.detach(), createGraph);
     }
   }
   return captured;

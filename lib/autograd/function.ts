@@ -34,6 +34,8 @@ export class Node<Info = unknown> {
   _grad: Tensor | null = null;
 
   private savedTensors: Tensor[] | null = null;
+  private savedKeys: string[] = [];
+  private savedValues: Record<string, unknown> | null = null;
   private savedVersions: number[] = [];
   /** Which saved tensors are this node's output (for the version error's wording). */
   private savedIsOutput: boolean[] = [];
@@ -56,6 +58,27 @@ export class Node<Info = unknown> {
     if (this === (NOT_RECORDING as Node)) return;
     this.savedTensors = tensors;
     this.savedVersions = tensors.map((t) => t._version.value);
+  }
+
+  /** Saves named values for backward (an op spec's `save`): tensors are version-checked
+   * as by saveForBackward, other values are kept as they are. */
+  save(values: Record<string, unknown>): void {
+    if (this === (NOT_RECORDING as Node)) return;
+    const keys = Object.keys(values);
+    this.savedKeys = keys;
+    this.savedValues = values;
+    this.saveForBackward(...keys.map((k) => values[k]).filter((v): v is Tensor => v instanceof Tensor));
+  }
+
+  /** What save() kept, after the same checks as `saved` (freed graph, in-place changes). */
+  restore<S>(): S {
+    const tensors = this.saved;
+    if (this.savedValues === null) return {} as S;
+    // preserveSaved may have replaced a tensor by a copy: take tensors from `saved`.
+    const out: Record<string, unknown> = {};
+    let t = 0;
+    for (const k of this.savedKeys) out[k] = this.savedValues[k] instanceof Tensor ? tensors[t++] : this.savedValues[k];
+    return out as S;
   }
 
   /** The saved tensors; throws if the graph was freed or a saved tensor changed in place. */
@@ -98,6 +121,7 @@ export class Node<Info = unknown> {
   release(): void {
     if (this.savedTensors !== null) {
       this.savedTensors = null;
+      this.savedValues = null;
       this.released = true;
     }
   }

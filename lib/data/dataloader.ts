@@ -47,7 +47,8 @@ export interface DataLoaderOptions<T, B> {
   dropLast?: boolean;
   /** The generator that shuffling draws from (default: the global one, tg.manualSeed's). */
   generator?: Generator | null;
-  /** The order of sample indices (instead of shuffle). */
+  /** The order of sample indices (instead of shuffle), iterated anew each epoch; its
+   * `length`, when it has one, counts the batches (as a DistributedSampler's does). */
   sampler?: Iterable<number>;
   /** Makes a batch from a list of samples (default: defaultCollate). */
   collateFn?: (samples: T[]) => B;
@@ -79,6 +80,9 @@ export class DataLoader<T = Tensor[], B = Collated<T>> implements Iterable<B>, A
     this.batchSize = checkInt(op, 'batchSize', options.batchSize ?? 1, 1);
     this.dropLast = checkBool(op, 'dropLast', options.dropLast ?? false);
     this.shuffle = checkBool(op, 'shuffle', options.shuffle ?? false);
+    if (options.sampler != null && typeof (options.sampler as Partial<Iterable<number>>)[Symbol.iterator] !== 'function') {
+      throw opTypeError(op, `sampler must be an iterable of sample indices (such as a DistributedSampler), got ${fmtValue(options.sampler)}`);
+    }
     if (this.shuffle && options.sampler) throw opError(op, 'sampler option is mutually exclusive with shuffle');
     if (options.generator != null && !(options.generator instanceof Generator)) {
       throw opTypeError(op, `generator must be a tg.Generator, got ${fmtValue(options.generator)}`);

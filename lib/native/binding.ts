@@ -1,22 +1,21 @@
-// Loads the compiled addon and checks that its opcode tables match ours.
+// Loads the compiled addon and checks that it was built from the same native/ops.table
+// as lib/native/table.ts (both are generated from it by the build).
 import * as fs from 'fs';
 import * as path from 'path';
 import { createRequire } from 'module';
-import type { NativeMemory } from '../storage';
+import { DTYPE_ROWS, GROUP_OPS } from './table';
+import type { NativeMemory } from '../backend';
 import { findPrebuild } from './prebuild';
 
 export interface NativeInitInfo {
-  unaryOps: string[];
-  binaryOps: string[];
-  reduceOps: string[];
-  indexOps: string[];
-  optimOps: string[];
-  randomOps: string[];
-  softmaxOps: string[];
+  /** Per kernel group, its op names in opcode order (native/ops.table as compiled). */
+  groups: Record<string, string[]>;
+  /** The dtypes as [name, bytes], in dtype-code order. */
+  dtypes: [string, number][];
   simd: string;
 }
 
-/** A view's memory (see NativeMemory in lib/storage.ts). */
+/** A view's memory (see NativeMemory in lib/backend.ts). */
 type Buffer = NativeMemory;
 
 /** The N-API surface (binding/addon.cpp). Views are ArrayBuffers described in the scratch buffer. */
@@ -29,11 +28,11 @@ export interface NativeAddon {
   fill(out: Buffer, value: number): void;
   reduce(op: number, out: Buffer, x: Buffer): void;
   matmul(out: Buffer, a: Buffer, b: Buffer): void;
-  indexOp(op: number, out: Buffer, x: Buffer, index: Buffer, dim: number): void;
   optimStep(op: number, hyper: Float64Array, param: Buffer, grad: Buffer, ...state: Buffer[]): void;
   /** Draws from the generator `state` (see lib/random.ts); out is null for Seed. */
   random(op: number, state: ArrayBuffer, out: Buffer | null, p0: number, p1: number): void;
-  softmax(op: number, out: Buffer, a: Buffer, b: Buffer | null, dim: number): void;
+  /** A kernel of a generic group (native/ops.table): views, null (absent views), numbers. */
+  run(group: number, op: number, ...args: (Buffer | null | number)[]): void;
   setNumThreads(n: number): void;
   getNumThreads(): number;
   /** Asks for transparent huge pages behind a new buffer of 4 MB or more (native/include/tg/memory.h). */
@@ -50,32 +49,7 @@ export interface NativeAddon {
   asyncEnd(run: false): undefined;
 }
 
-// The same names in the same order as native/include/tg/ops.def.
-export const UNARY_OPS = [
-  'Neg', 'Exp', 'Log', 'Sqrt', 'Abs', 'Sin', 'Cos', 'Tanh', 'Sigmoid', 'Relu', 'Square', 'Sign', 'Reciprocal',
-  'Log1p', 'Expm1', 'Erf', 'Clamp', 'Gelu', 'Silu', 'Softplus', 'Elu', 'LeakyRelu', 'Cube',
-] as const;
-export const BINARY_OPS = [
-  'Add', 'Sub', 'Mul', 'Div', 'Pow', 'Maximum', 'Minimum', 'Eq', 'Ne', 'Gt', 'Ge', 'Lt', 'Le', 'LogicalAnd', 'LogicalOr',
-] as const;
-export const REDUCE_OPS = ['Sum', 'Prod', 'Max', 'Min', 'ArgMax', 'ArgMin', 'CountNonzero'] as const;
-export const INDEX_OPS = ['IndexSelect', 'IndexAdd', 'Gather', 'ScatterAdd'] as const;
-export const OPTIM_OPS = ['Sgd', 'Adam', 'Rmsprop', 'Adagrad'] as const;
-export const RANDOM_OPS = ['Seed', 'Bits', 'Uniform', 'Normal', 'Bernoulli', 'Randint', 'Randperm'] as const;
-export const SOFTMAX_OPS = ['Softmax', 'LogSoftmax', 'SoftmaxBackward', 'LogSoftmaxBackward'] as const;
-
-function codes<T extends readonly string[]>(names: T): { [K in T[number]]: number } {
-  const out = {} as { [K in T[number]]: number };
-  names.forEach((n, i) => ((out as Record<string, number>)[n] = i));
-  return out;
-}
-export const UnaryOp = codes(UNARY_OPS);
-export const BinaryOp = codes(BINARY_OPS);
-export const ReduceOp = codes(REDUCE_OPS);
-export const IndexOp = codes(INDEX_OPS);
-export const OptimOp = codes(OPTIM_OPS);
-export const RandomOp = codes(RANDOM_OPS);
-export const SoftmaxOp = codes(SOFTMAX_OPS);
+export * from './table';
 
 /** The package root: the nearest directory above this file with tensorgrad's package.json. */
 function packageRoot(): string {
@@ -110,15 +84,17 @@ export const native = loadAddon();
 export const meta = new Int32Array(new ArrayBuffer(4 * 512));
 export const nativeInfo = native.init(meta);
 
-function checkTable(kind: string, ours: readonly string[], theirs: readonly string[]): void {
-  if (ours.length !== theirs.length || ours.some((n, i) => n !== theirs[i])) {
-    throw new Error(`tensorgrad: ${kind} opcode table differs from the addon's (rebuild with \`npm install\`)`);
+function checkTables(info: NativeInitInfo): void {
+  const rebuild = '(rebuild with `npm install`)';
+  const same = (a: readonly unknown[], b: readonly unknown[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+  for (const [group, ours] of Object.entries(GROUP_OPS)) {
+    if (!same(ours, info.groups[group] ?? [])) throw new Error(`tensorgrad: the ${group} opcode table differs from the addon's ${rebuild}`);
+  }
+  if (!same(Object.keys(GROUP_OPS), Object.keys(info.groups))) {
+    throw new Error(`tensorgrad: the kernel groups differ from the addon's (${Object.keys(info.groups).join(', ')}) ${rebuild}`);
+  }
+  if (!same(DTYPE_ROWS.map((d) => `${d.name}:${d.bytes}`), info.dtypes.map(([n, b]) => `${n}:${b}`))) {
+    throw new Error(`tensorgrad: the dtype table differs from the addon's ${rebuild}`);
   }
 }
-checkTable('unary', UNARY_OPS, nativeInfo.unaryOps);
-checkTable('binary', BINARY_OPS, nativeInfo.binaryOps);
-checkTable('reduce', REDUCE_OPS, nativeInfo.reduceOps);
-checkTable('index', INDEX_OPS, nativeInfo.indexOps);
-checkTable('optim', OPTIM_OPS, nativeInfo.optimOps);
-checkTable('random', RANDOM_OPS, nativeInfo.randomOps);
-checkTable('softmax', SOFTMAX_OPS, nativeInfo.softmaxOps);
+checkTables(nativeInfo);

@@ -7,9 +7,10 @@
 // (test/jskernels.test.ts runs every op both ways). Everything else (exp, log, pow,
 // matmul, ...) goes to native code. Each function returns false when it does not take
 // the case.
-import type { Tensor } from '../tensor';
+import type { StridedView as View } from '../backend';
 import type { TypedArray } from '../dtype';
 import { BinaryOp, ReduceOp, UnaryOp } from './binding';
+import { broadcastStrideAt } from '../layout';
 
 /** Largest element count computed here (tests set it to 0 to compare with native). */
 export const limit = { elements: 256 };
@@ -39,18 +40,14 @@ function place(shape: readonly number[], strides: ArrayLike<number>, first: numb
 }
 
 /** Positions of t's elements read with `shape` (broadcast dims repeat). */
-function placeAs(t: Tensor, shape: readonly number[], n: number, into: Int32Array): Int32Array {
-  const lead = shape.length - t.ndim;
-  for (let i = 0; i < shape.length; ++i) {
-    const j = i - lead;
-    broadcast[i] = j < 0 || (t._shape[j] === 1 && shape[i] !== 1) ? 0 : t._strides[j];
-  }
+function placeAs(t: View, shape: readonly number[], n: number, into: Int32Array): Int32Array {
+  for (let i = 0; i < shape.length; ++i) broadcast[i] = broadcastStrideAt(t._shape, t._strides, shape, i);
   return place(shape, broadcast, t._storage.start + t._offset, n, into);
 }
 
 /** For a flat loop: t's first typed-array index if its n elements are contiguous, or
  * -1 - index if it is a single element read n times, or null otherwise. */
-function flat(t: Tensor, n: number): number | null {
+function flat(t: View, n: number): number | null {
   const first = t._storage.start + t._offset;
   const m = t.numel();
   if (m === n && (n === 1 || t.isContiguous())) return first;
@@ -65,7 +62,7 @@ function toInt32(x: number): number {
 }
 
 /** A JS number as the C++ kernels convert it to `t`'s element type. */
-function convertFor(t: Tensor, x: number): number {
+function convertFor(t: View, x: number): number {
   switch (t.dtype) {
     case 'float32': return Math.fround(x);
     case 'float64': return x;
@@ -90,7 +87,7 @@ interface Operand {
 const opA: Operand = { d: scalarBox, i: 0, s: 0 };
 const opB: Operand = { d: scalarBox, i: 0, s: 0 };
 
-function flatOperand(x: Tensor | number, ref: Tensor, n: number, into: Operand, box: Float64Array): boolean {
+function flatOperand(x: View | number, ref: View, n: number, into: Operand, box: Float64Array): boolean {
   if (typeof x === 'number') {
     box[0] = convertFor(ref, x);
     (into.d = box), (into.i = 0), (into.s = 0);
@@ -144,7 +141,7 @@ function binaryLoop(op: number, int: boolean, o: TypedArray, oi: number, a: Oper
 // Non-flat layouts are gathered into contiguous scratch first, then run flat.
 const gathered = [new Float64Array(CAPACITY), new Float64Array(CAPACITY), new Float64Array(CAPACITY)];
 
-function gather(x: Tensor, shape: readonly number[], n: number, into: Float64Array, slot: number): Float64Array {
+function gather(x: View, shape: readonly number[], n: number, into: Float64Array, slot: number): Float64Array {
   const d = x._storage.data;
   const p = placeAs(x, shape, n, positions[slot]);
   for (let k = 0; k < n; ++k) into[k] = d[p[k]];
@@ -153,12 +150,12 @@ function gather(x: Tensor, shape: readonly number[], n: number, into: Float64Arr
 
 /** Where a flat loop writes: the output itself when it is contiguous, else scratch that
  * scatter() then copies into it. */
-function target(out: Tensor, n: number): [TypedArray | Float64Array, number] {
+function target(out: View, n: number): [TypedArray | Float64Array, number] {
   const fo = flat(out, n);
   return fo !== null && fo >= 0 ? [out._storage.data, fo] : [gathered[2], 0];
 }
 
-function scatter(out: Tensor, written: TypedArray | Float64Array, n: number): true {
+function scatter(out: View, written: TypedArray | Float64Array, n: number): true {
   if (written === out._storage.data) return true;
   const o = out._storage.data;
   const p = place(out._shape, out._strides, out._storage.start + out._offset, n, positions[3]);
@@ -166,14 +163,14 @@ function scatter(out: Tensor, written: TypedArray | Float64Array, n: number): tr
   return true;
 }
 
-function asOperand(x: Tensor | number, ref: Tensor, shape: readonly number[], n: number, into: Operand, box: Float64Array, slot: number): void {
+function asOperand(x: View | number, ref: View, shape: readonly number[], n: number, into: Operand, box: Float64Array, slot: number): void {
   if (!flatOperand(x, ref, n, into, box)) {
-    (into.d = gather(x as Tensor, shape, n, gathered[slot], slot)), (into.i = 0), (into.s = 1);
+    (into.d = gather(x as View, shape, n, gathered[slot], slot)), (into.i = 0), (into.s = 1);
   }
 }
 
-export function binary(op: number, out: Tensor, a: Tensor | number, b: Tensor | number, n: number): boolean {
-  const ref = typeof a === 'number' ? (b as Tensor) : a;
+export function binary(op: number, out: View, a: View | number, b: View | number, n: number): boolean {
+  const ref = typeof a === 'number' ? (b as View) : a;
   asOperand(a, ref, out._shape, n, opA, scalarBox, 0);
   asOperand(b, ref, out._shape, n, opB, boxB, 1);
   const [o, oi] = target(out, n);
@@ -182,7 +179,7 @@ export function binary(op: number, out: Tensor, a: Tensor | number, b: Tensor | 
 
 // ---- unary, where, copy, fill --------------------------------------------------------------
 
-function unaryFn(op: number, x: Tensor, p0: number, p1: number): ((v: number) => number) | null {
+function unaryFn(op: number, x: View, p0: number, p1: number): ((v: number) => number) | null {
   const int = x.dtype === 'int32';
   switch (op) {
     case UnaryOp.Neg: return (v) => -v;
@@ -209,7 +206,7 @@ function clampBound(p: number): number {
   return Math.max(-2147483648, Math.min(2147483647, p >= 0 ? Math.floor(p) : Math.ceil(p)));
 }
 
-export function unary(op: number, out: Tensor, x: Tensor, p0: number, p1: number, n: number): boolean {
+export function unary(op: number, out: View, x: View, p0: number, p1: number, n: number): boolean {
   const fn = unaryFn(op, x, p0, p1);
   if (fn === null) return false;
   asOperand(x, x, out._shape, n, opA, scalarBox, 0);
@@ -219,7 +216,7 @@ export function unary(op: number, out: Tensor, x: Tensor, p0: number, p1: number
   return scatter(out, o, n);
 }
 
-export function where(out: Tensor, cond: Tensor, a: Tensor | number, b: Tensor | number, n: number): boolean {
+export function where(out: View, cond: View, a: View | number, b: View | number, n: number): boolean {
   const c = cond._storage.data;
   const pc = placeAs(cond, out._shape, n, positions[2]);
   asOperand(a, out, out._shape, n, opA, scalarBox, 0);
@@ -229,7 +226,7 @@ export function where(out: Tensor, cond: Tensor, a: Tensor | number, b: Tensor |
   return scatter(out, o, n);
 }
 
-export function copy(out: Tensor, x: Tensor, n: number): boolean {
+export function copy(out: View, x: View, n: number): boolean {
   const floatToInt = out.dtype === 'int32' && (x.dtype === 'float32' || x.dtype === 'float64');
   const toBool = out.dtype === 'bool';
   asOperand(x, x, out._shape, n, opA, scalarBox, 0);
@@ -241,7 +238,7 @@ export function copy(out: Tensor, x: Tensor, n: number): boolean {
   return scatter(out, o, n);
 }
 
-export function fill(out: Tensor, value: number, n: number): boolean {
+export function fill(out: View, value: number, n: number): boolean {
   const [o, oi] = target(out, n);
   o.fill(convertFor(out, value), oi, oi + n);
   return scatter(out, o, n);
@@ -287,7 +284,7 @@ const keptStrides = new Int32Array(8);
 const reducedShape: number[] = [];
 
 /** out has x's ndim, size 1 in the reduced dims (as the native reduce). */
-export function reduce(op: number, out: Tensor, x: Tensor, n: number): boolean {
+export function reduce(op: number, out: View, x: View, n: number): boolean {
   const nOut = out.numel();
   const m = nOut === 0 ? 0 : n / nOut; // elements folded into each output
   const extreme = op === ReduceOp.Max || op === ReduceOp.Min || op === ReduceOp.ArgMax || op === ReduceOp.ArgMin;

@@ -8,7 +8,7 @@ import { broadcastShapes, numelOf, sameShape } from '../layout';
 import { UnaryOp } from '../native/binding';
 import { addmm, checkMatmulDTypes } from '../ops/linalg';
 import { checkTensor } from '../ops/movement';
-import { maskedGradOp, unaryOp, where } from '../ops/elementwise';
+import { maskedGradOp, unaryOp, where } from '../ops/arith';
 import { scatterAddInto } from '../ops/indexing';
 import { warnOnce } from '../warnings';
 
@@ -418,7 +418,7 @@ export const logSoftmax = (x: Tensor, dim: number): Tensor => checkTensor('logSo
 
 const leakyReluBackward = maskedGradOp('LeakyReluBackwardBackward0');
 const leakyReluOp = unaryOp({
-  name: 'LeakyReluBackward0',
+  gradFn: 'LeakyReluBackward0',
   code: UnaryOp.LeakyRelu,
   floatOnlyKernel: 'leaky_relu_cpu',
   save: 'x',
@@ -429,7 +429,7 @@ export const leakyRelu = (x: Tensor, negativeSlope = 0.01): Tensor => leakyReluO
 const SQRT1_2 = Math.SQRT1_2;
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 const geluOp = unaryOp({
-  name: 'GeluBackward0',
+  gradFn: 'GeluBackward0',
   code: UnaryOp.Gelu,
   floatOnlyKernel: 'GeluKernelImpl',
   save: 'x',
@@ -474,7 +474,7 @@ export function gelu(x: Tensor, options: { approximate?: 'none' | 'tanh' } = {})
 }
 
 const siluOp = unaryOp({
-  name: 'SiluBackward0',
+  gradFn: 'SiluBackward0',
   code: UnaryOp.Silu,
   floatOnlyKernel: 'silu_cpu',
   save: 'x',
@@ -486,7 +486,7 @@ const siluOp = unaryOp({
 export const silu = (x: Tensor): Tensor => siluOp(x);
 
 const softplusOp = unaryOp({
-  name: 'SoftplusBackward0',
+  gradFn: 'SoftplusBackward0',
   code: UnaryOp.Softplus,
   floatOnlyKernel: 'softplus_cpu',
   save: 'x',
@@ -502,7 +502,7 @@ export const softplus = (x: Tensor, beta = 1, threshold = 20): Tensor =>
   softplusOp(x, checkNumber('softplus', 'beta', beta), checkNumber('softplus', 'threshold', threshold));
 
 const eluOp = unaryOp({
-  name: 'EluBackward0',
+  gradFn: 'EluBackward0',
   code: UnaryOp.Elu,
   floatOnlyKernel: 'elu_cpu',
   save: 'x',

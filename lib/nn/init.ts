@@ -2,7 +2,8 @@
 // as init.py computes them, then the in-place fills run without recording the graph
 // (init.py's torch.no_grad()), so parameters that require grad can be initialised.
 import type { Tensor } from '../tensor';
-import { fmtShape, fmtValue, opError, opTypeError } from '../check';
+import { Signature, fmtShape, fmtValue, is, keyword, opError, opTypeError, optional, required, type Param } from '../check';
+import { withSignature } from '../ops/registry';
 import { noGrad } from '../autograd/grad_mode';
 import { checkTensor } from '../ops/movement';
 import type { RandomOptions } from '../ops/random';
@@ -16,7 +17,7 @@ const LINEAR_FNS = ['linear', 'conv1d', 'conv2d', 'conv3d', 'conv_transpose1d', 
 
 /** The recommended gain for a nonlinearity; `param` is leaky_relu's negative slope
  * (default 0.01; 0 is a slope of 0). */
-export function calculateGain(nonlinearity: Nonlinearity, param?: number | null): number {
+function calculateGainImpl(nonlinearity: Nonlinearity, param?: number | null): number {
   if (LINEAR_FNS.includes(nonlinearity)) return 1;
   switch (nonlinearity) {
     case 'tanh': return 5.0 / 3;
@@ -49,48 +50,46 @@ function fanOf(op: string, t: Tensor, mode: FanMode): number {
 }
 
 /** uniform_ on `t`, not recorded. */
-export function uniform_<T extends Tensor>(t: T, a = 0, b = 1, options?: RandomOptions): T {
+function uniformImpl<T extends Tensor>(t: T, a = 0, b = 1, options?: RandomOptions): T {
   checkTensor('uniform_', t, 'tensor');
   return noGrad(() => t.uniform_(a, b, options));
 }
 
 /** normal_ on `t`, not recorded. */
-export function normal_<T extends Tensor>(t: T, mean = 0, std = 1, options?: RandomOptions): T {
+function normalImpl<T extends Tensor>(t: T, mean = 0, std = 1, options?: RandomOptions): T {
   checkTensor('normal_', t, 'tensor');
   return noGrad(() => t.normal_(mean, std, options));
 }
 
-export function constant_<T extends Tensor>(t: T, value: number): T {
+function constantImpl<T extends Tensor>(t: T, value: number): T {
   checkTensor('constant_', t, 'tensor');
   return noGrad(() => t.fill_(value));
 }
-export const zeros_ = <T extends Tensor>(t: T): T => constant_(t, 0);
-export const ones_ = <T extends Tensor>(t: T): T => constant_(t, 1);
 
 /** gain / sqrt(fan) of the kaiming inits; null for a tensor with no elements, which they
  * return untouched, without drawing. */
 function kaimingStd(op: string, t: Tensor, a: number, mode: FanMode, nonlinearity: Nonlinearity): number | null {
   checkTensor(op, t, 'tensor');
   if (t.numel() === 0) return null;
-  return calculateGain(nonlinearity, a) / Math.sqrt(fanOf(op, t, mode));
+  return calculateGainImpl(nonlinearity, a) / Math.sqrt(fanOf(op, t, mode));
 }
 
 /** Kaiming/He uniform: U(-b, b) with b = gain * sqrt(3 / fan). */
-export function kaimingUniform_<T extends Tensor>(
+function kaimingUniformImpl<T extends Tensor>(
   t: T, a = 0, mode: FanMode = 'fan_in', nonlinearity: Nonlinearity = 'leaky_relu', options?: RandomOptions,
 ): T {
   const std = kaimingStd('kaimingUniform_', t, a, mode, nonlinearity);
   if (std === null) return t;
   const bound = Math.sqrt(3.0) * std;
-  return uniform_(t, -bound, bound, options);
+  return uniformImpl(t, -bound, bound, options);
 }
 
 /** Kaiming/He normal: N(0, std²) with std = gain / sqrt(fan). */
-export function kaimingNormal_<T extends Tensor>(
+function kaimingNormalImpl<T extends Tensor>(
   t: T, a = 0, mode: FanMode = 'fan_in', nonlinearity: Nonlinearity = 'leaky_relu', options?: RandomOptions,
 ): T {
   const std = kaimingStd('kaimingNormal_', t, a, mode, nonlinearity);
-  return std === null ? t : normal_(t, 0, std, options);
+  return std === null ? t : normalImpl(t, 0, std, options);
 }
 
 function xavierStd(op: string, t: Tensor, gain: number): number {
@@ -99,23 +98,88 @@ function xavierStd(op: string, t: Tensor, gain: number): number {
 }
 
 /** Xavier/Glorot uniform: U(-a, a) with a = gain * sqrt(6 / (fan_in + fan_out)). */
-export function xavierUniform_<T extends Tensor>(t: T, gain = 1, options?: RandomOptions): T {
+function xavierUniformImpl<T extends Tensor>(t: T, gain = 1, options?: RandomOptions): T {
   const a = Math.sqrt(3.0) * xavierStd('xavierUniform_', t, gain);
-  return uniform_(t, -a, a, options);
+  return uniformImpl(t, -a, a, options);
 }
 
 /** Xavier/Glorot normal: N(0, std²) with std = gain * sqrt(2 / (fan_in + fan_out)). */
-export function xavierNormal_<T extends Tensor>(t: T, gain = 1, options?: RandomOptions): T {
-  return normal_(t, 0, xavierStd('xavierNormal_', t, gain), options);
+function xavierNormalImpl<T extends Tensor>(t: T, gain = 1, options?: RandomOptions): T {
+  return normalImpl(t, 0, xavierStd('xavierNormal_', t, gain), options);
 }
 
 /** nn.Linear's reset_parameters(): the weight [out, in] with kaimingUniform_(a = sqrt(5)),
  * then the bias (if any) with U(-1/sqrt(in), 1/sqrt(in)) (bound 0 when in = 0). Linear
  * modules call this so that a seeded Linear has PyTorch's initial values. */
 export function resetLinear_(weight: Tensor, bias?: Tensor | null, options?: RandomOptions): void {
-  kaimingUniform_(weight, Math.sqrt(5), 'fan_in', 'leaky_relu', options);
+  kaimingUniformImpl(weight, Math.sqrt(5), 'fan_in', 'leaky_relu', options);
   if (bias == null) return;
   const [fanIn] = fans('resetLinear_', weight);
   const bound = fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0;
-  uniform_(bias, -bound, bound, options);
+  uniformImpl(bias, -bound, bound, options);
 }
+
+// ---- the public functions: PyTorch's parameters, positionally or by name -------------
+
+type Generated = { generator?: RandomOptions['generator'] };
+type Opt<T, O> = T | O;
+const tensorParam = required('tensor', (v, op, name) => checkTensor(op, v, name));
+const generator = keyword('generator', is.any, undefined);
+const withGenerator = (g: RandomOptions['generator'] | undefined): RandomOptions | undefined => (g === undefined ? undefined : { generator: g });
+const sig = (name: string, params: Param[]) => new Signature(name, params);
+
+/** The recommended gain for a nonlinearity; `param` is leaky_relu's negative slope (default 0.01). */
+export const calculateGain = withSignature<(nonlinearity: Nonlinearity | { nonlinearity: Nonlinearity; param?: number | null }, param?: number | null | { param?: number | null }) => number>(
+  'nn.init.calculateGain', 'init',
+  sig('calculateGain', [required('nonlinearity', is.any, 'leaky_relu'), optional('param', is.any, null, 0.2)]),
+  calculateGainImpl,
+);
+
+type UniformOptions = Generated & { a?: number; b?: number };
+/** Fills `tensor` with U(a, b) (not recorded). */
+export const uniform_ = withSignature<<T extends Tensor>(tensor: T, a?: Opt<number, UniformOptions>, b?: Opt<number, UniformOptions>, options?: UniformOptions) => T>(
+  'nn.init.uniform_', 'init',
+  sig('uniform_', [tensorParam, optional('a', is.number, 0, -2), optional('b', is.number, 1, 3), generator]),
+  (t, a, b, g) => uniformImpl(t, a, b, withGenerator(g)),
+);
+
+type NormalOptions = Generated & { mean?: number; std?: number };
+/** Fills `tensor` with N(mean, std²) (not recorded). */
+export const normal_ = withSignature<<T extends Tensor>(tensor: T, mean?: Opt<number, NormalOptions>, std?: Opt<number, NormalOptions>, options?: NormalOptions) => T>(
+  'nn.init.normal_', 'init',
+  sig('normal_', [tensorParam, optional('mean', is.number, 0, 1), optional('std', is.number, 1, 2), generator]),
+  (t, mean, std, g) => normalImpl(t, mean, std, withGenerator(g)),
+);
+
+/** Fills `tensor` with `val`. */
+export const constant_ = withSignature<<T extends Tensor>(tensor: T, val: number | { val: number }) => T>(
+  'nn.init.constant_', 'init', sig('constant_', [tensorParam, required('val', is.number, 2.5)]), constantImpl,
+);
+/** Fills `tensor` with zeros. */
+export const zeros_ = withSignature<<T extends Tensor>(tensor: T) => T>('nn.init.zeros_', 'init', sig('zeros_', [tensorParam]), (t) => constantImpl(t, 0));
+/** Fills `tensor` with ones. */
+export const ones_ = withSignature<<T extends Tensor>(tensor: T) => T>('nn.init.ones_', 'init', sig('ones_', [tensorParam]), (t) => constantImpl(t, 1));
+
+type KaimingOptions = Generated & { a?: number; mode?: FanMode; nonlinearity?: Nonlinearity };
+type Kaiming = <T extends Tensor>(
+  tensor: T, a?: Opt<number, KaimingOptions>, mode?: Opt<FanMode, KaimingOptions>, nonlinearity?: Opt<Nonlinearity, KaimingOptions>, options?: KaimingOptions,
+) => T;
+const kaimingParams = (name: string) =>
+  sig(name, [tensorParam, optional('a', is.number, 0, Math.sqrt(5)), optional('mode', is.any, 'fan_in', 'fan_out'),
+    optional('nonlinearity', is.any, 'leaky_relu', 'relu'), generator]);
+/** Kaiming/He uniform: U(-b, b) with b = gain * sqrt(3 / fan). */
+export const kaimingUniform_ = withSignature<Kaiming>('nn.init.kaimingUniform_', 'init', kaimingParams('kaimingUniform_'),
+  (t, a, mode, nl, g) => kaimingUniformImpl(t, a, mode, nl, withGenerator(g)));
+/** Kaiming/He normal: N(0, std²) with std = gain / sqrt(fan). */
+export const kaimingNormal_ = withSignature<Kaiming>('nn.init.kaimingNormal_', 'init', kaimingParams('kaimingNormal_'),
+  (t, a, mode, nl, g) => kaimingNormalImpl(t, a, mode, nl, withGenerator(g)));
+
+type XavierOptions = Generated & { gain?: number };
+type Xavier = <T extends Tensor>(tensor: T, gain?: Opt<number, XavierOptions>, options?: XavierOptions) => T;
+const xavierParams = (name: string) => sig(name, [tensorParam, optional('gain', is.number, 1, 2), generator]);
+/** Xavier/Glorot uniform: U(-a, a) with a = gain * sqrt(6 / (fan_in + fan_out)). */
+export const xavierUniform_ = withSignature<Xavier>('nn.init.xavierUniform_', 'init', xavierParams('xavierUniform_'),
+  (t, gain, g) => xavierUniformImpl(t, gain, withGenerator(g)));
+/** Xavier/Glorot normal: N(0, std²) with std = gain * sqrt(2 / (fan_in + fan_out)). */
+export const xavierNormal_ = withSignature<Xavier>('nn.init.xavierNormal_', 'init', xavierParams('xavierNormal_'),
+  (t, gain, g) => xavierNormalImpl(t, gain, withGenerator(g)));

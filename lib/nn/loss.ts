@@ -2,6 +2,8 @@
 // class weights as buffers, as in PyTorch) and calls the functional form in forward.
 import type { Tensor } from '../tensor';
 import { Module } from './module';
+import { Signature, is, keyword } from '../check';
+import { registerClass } from '../ops/registry';
 import * as F from './functional';
 import type { Reduction } from './functional';
 
@@ -9,10 +11,25 @@ export interface LossOptions {
   reduction?: Reduction;
 }
 
+// A loss module's options are PyTorch's keyword arguments (its deprecated positional
+// size_average/reduce are left out): each class lists its names, and an unknown one throws.
+const LOSS_OPTIONS: Record<string, string[]> = {
+  MSELoss: [], L1Loss: [], HuberLoss: ['delta'], SmoothL1Loss: ['beta'], NLLLoss: ['weight', 'ignoreIndex'],
+  CrossEntropyLoss: ['weight', 'ignoreIndex', 'labelSmoothing'], BCELoss: ['weight'], BCEWithLogitsLoss: ['weight', 'posWeight'],
+};
+const LOSS_EXAMPLES: Record<string, unknown> = { reduction: 'sum', delta: 0.5, beta: 0.5, ignoreIndex: 1, labelSmoothing: 0.1 };
+export const LOSS_SIGNATURES: Record<string, Signature> = Object.fromEntries(
+  Object.entries(LOSS_OPTIONS).map(([name, keys]) => [
+    name,
+    new Signature(name, ['reduction', ...keys].map((k) => keyword(k, is.any, undefined, LOSS_EXAMPLES[k]))),
+  ]),
+);
+
 abstract class Loss extends Module {
   readonly reduction: Reduction;
   constructor(options: LossOptions = {}) {
     super();
+    LOSS_SIGNATURES[new.target.name]?.bind([options]);
     this.reduction = F.checkReduction(new.target.name, options.reduction);
   }
   abstract override forward(input: Tensor, target: Tensor): Tensor;
@@ -116,4 +133,8 @@ export class BCEWithLogitsLoss extends WeightedLoss {
   override forward(input: Tensor, target: Tensor): Tensor {
     return F.binaryCrossEntropyWithLogits(input, target, { reduction: this.reduction, weight: this.weight, posWeight: this.posWeight });
   }
+}
+
+for (const cls of [MSELoss, L1Loss, HuberLoss, SmoothL1Loss, NLLLoss, CrossEntropyLoss, BCELoss, BCEWithLogitsLoss]) {
+  registerClass(`nn.${cls.name}`, 'module', LOSS_SIGNATURES[cls.name], cls);
 }

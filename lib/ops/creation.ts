@@ -4,7 +4,7 @@ import { dtypeOfArray, isDType, isFloating, type DType, type TypedArray } from '
 import { Storage } from '../storage';
 import { MAX_DIMS, checkBool, checkInt32Value, checkShape, checkNumber, fmtShape, fmtValue, opError, opTypeError } from '../check';
 import { contiguousStrides, numelOf, shapeArgs } from '../layout';
-import * as kernels from '../native/kernels';
+import * as kernels from '../backend';
 import { checkMemory, checkTensor, cloneDetached } from './movement';
 import { checkDevice, type Device } from '../device';
 import { warnOnce } from '../warnings';

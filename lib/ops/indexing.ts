@@ -4,8 +4,8 @@ import { resultType } from '../dtype';
 import { defineOp } from '../autograd/function';
 import { checkShape, fmtShape, fmtValue, normDim, normInsertDim, opError, opRangeError, opTypeError } from '../check';
 import { sameShape } from '../layout';
-import * as kernels from '../native/kernels';
-import { IndexOp } from '../native/binding';
+import * as kernels from '../backend';
+import { Group, IndexOp } from '../native/binding';
 import { checkTensor, contiguousData } from './movement';
 
 function checkIndex(op: string, index: unknown): Tensor {
@@ -116,7 +116,7 @@ function scatterIntoOp(name: string, code: number, select: (gg: Tensor, dim: num
       ctx.info = dim;
       ctx.saveForBackward(index);
       const out = Tensor._empty(shape, g.dtype);
-      kernels.indexOp(code, out, g, index, dim);
+      kernels.run(Group.Index, code, [out, g, index, dim]);
       return out;
     },
     backward: (ctx, gg): Tensor[] => [select(gg, ctx.info as number, ctx.saved[0])],
@@ -132,7 +132,7 @@ const indexSelectOp = defineOp({
     const shape = x._shape.slice();
     shape[dim] = index.numel();
     const out = Tensor._empty(shape, x.dtype);
-    kernels.indexOp(IndexOp.IndexSelect, out, x, index.reshape(-1), dim);
+    kernels.run(Group.Index, IndexOp.IndexSelect, [out, x, index.reshape(-1), dim]);
     return out;
   },
   backward: (ctx, g): Tensor[] => {
@@ -170,7 +170,7 @@ const gatherOp = defineOp({
     ctx.info = dim;
     ctx.saveForBackward(index);
     const out = Tensor._empty(index._shape.slice(), x.dtype);
-    kernels.indexOp(IndexOp.Gather, out, x, index, dim);
+    kernels.run(Group.Index, IndexOp.Gather, [out, x, index, dim]);
     return out;
   },
   backward: (ctx, g): Tensor[] => {

@@ -8,9 +8,9 @@ import { gradMode } from '../autograd/grad_mode';
 import { isFloating } from '../dtype';
 import { checkInt32Value, fmtShape, opError, opTypeError } from '../check';
 import { sameShape } from '../layout';
-import * as kernels from '../native/kernels';
+import * as kernels from '../backend';
 import { checkTensor, clone, cloneDetached } from './movement';
-import { zerosLike } from './elementwise';
+import { zerosLike } from './arith';
 
 /** `sameValueEverywhere`: the op writes one value to every element (fill_, zero_), which
  * PyTorch allows on a tensor whose elements share memory (an expanded one). */

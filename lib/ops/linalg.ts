@@ -7,7 +7,7 @@ import { isFloating, scalarTypeName } from '../dtype';
 import { defineOp } from '../autograd/function';
 import { fmtShape, opError, opTypeError } from '../check';
 import { broadcastShapes, contiguousStrides } from '../layout';
-import * as kernels from '../native/kernels';
+import * as kernels from '../backend';
 import { BinaryOp } from '../native/binding';
 import { checkTensor } from './movement';
 

@@ -6,7 +6,7 @@ import { defineOp } from '../autograd/function';
 import { sumToShape } from '../autograd/engine';
 import { checkInt, checkShape, fmtShape, fmtValue, normDim, normDims, normInsertDim, opError, opTypeError } from '../check';
 import { contiguousStrides, numelOf, sameShape, shapeArgs } from '../layout';
-import * as kernels from '../native/kernels';
+import * as kernels from '../backend';
 
 export function checkTensor(op: string, x: unknown, name = 'input'): Tensor {
   if (!(x instanceof Tensor)) throw opTypeError(op, `${name} must be a Tensor, got ${fmtValue(x)}`);

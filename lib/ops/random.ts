@@ -6,7 +6,7 @@ import { Tensor } from '../tensor';
 import type { DType } from '../dtype';
 import { checkFloatDType, checkShape, fmtValue, opRangeError, opTypeError } from '../check';
 import { RandomOp } from '../native/binding';
-import * as kernels from '../native/kernels';
+import * as kernels from '../backend';
 import { generatorOf, type Generator } from '../random';
 import { checkOptions, finish, shapeAndOptions, type CreationOptions } from './creation';
 import { overwriteInPlace, overwriteOp } from './inplace';

@@ -6,13 +6,14 @@ import { Tensor } from '../tensor';
 import { isFloating, scalarTypeName, type DType } from '../dtype';
 import { defineOp } from '../autograd/function';
 import { isGradEnabled } from '../autograd/grad_mode';
-import { checkFloatDType, checkInt, checkKernelDType, fmtShape, fmtValue, normDim, normDims, opError, opTypeError } from '../check';
+import { checkFloatDType, checkInt, checkKernelDType, fmtShape, fmtValue, is, keyword, normDim, normDims, opError, opTypeError, optional, required } from '../check';
 import { contiguousStrides } from '../layout';
-import * as kernels from '../native/kernels';
-import { BinaryOp, IndexOp, ReduceOp, SoftmaxOp } from '../native/binding';
+import * as kernels from '../backend';
+import { BinaryOp, Group, IndexOp, ReduceOp, SoftmaxOp } from '../native/binding';
 import { checkTensor } from './movement';
+import { defineSpec, functionsOf, installMethods, type MethodsFor, type SpecsFor } from './registry';
 import { cat, scatterAddInto } from './indexing';
-import { toDType, where, zerosLike } from './elementwise';
+import { input, toDType, where, zerosLike } from './arith';
 
 /** A dim, a list of dims, or null/undefined for all dims. */
 export type ReduceDims = number | number[] | null | undefined;
@@ -209,7 +210,7 @@ function selectingOp(name: string) {
       ctx.saveForBackward(indices);
       const idx = indices.reshape(r.keepShape);
       const out = Tensor._output(r.keepShape.slice(), x.dtype);
-      kernels.indexOp(IndexOp.Gather, out, x, idx, r.dims[0]);
+      kernels.run(Group.Index, IndexOp.Gather, [out, x, idx, r.dims[0]]);
       return out.reshape(r.outShape);
     },
     backward: (ctx, g) => {
@@ -313,26 +314,6 @@ export function prod(x: Tensor, dim?: number | null, keepdim?: boolean): Tensor 
 
 // ---- var, std ------------------------------------------------------------------------------
 
-type CorrectionOptions = { correction?: number };
-
-// Accepts var(), var(dim), var(dim, keepdim), var(dim, keepdim, {correction}) and
-// var({correction}) / var(dim, {correction}).
-function varianceArgs(
-  op: string,
-  dim: ReduceDims | CorrectionOptions,
-  keepdim: boolean | CorrectionOptions | undefined,
-  options: CorrectionOptions | undefined,
-): { dim: ReduceDims; keepdim: boolean; correction: number } {
-  let opts = options;
-  let d = dim;
-  let k = keepdim;
-  if (d !== null && typeof d === 'object' && !Array.isArray(d)) (opts = d), (d = undefined), (k = undefined);
-  if (k !== null && typeof k === 'object') (opts = k), (k = undefined);
-  const correction = opts?.correction ?? 1;
-  checkInt(op, 'correction', correction);
-  return { dim: d as ReduceDims, keepdim: checkKeepdim(op, k), correction };
-}
-
 interface VarInfo {
   r: Reduction;
   divisor: number;
@@ -374,18 +355,16 @@ const stdOp = defineOp({
   },
 });
 
-function spread(op: string, fn: typeof varOp, x: Tensor, dim: ReduceDims | CorrectionOptions, keepdim?: boolean | CorrectionOptions, options?: CorrectionOptions): Tensor {
+/** var/std: PyTorch's two spellings of the divisor, correction (count - correction) and
+ * unbiased (correction 1 or 0); one of them at most. */
+function spread(op: string, fn: typeof varOp, x: Tensor, dim: ReduceDims, keepdim: boolean | null, correction?: number, unbiased?: boolean): Tensor {
   checkTensor(op, x);
   checkFloatDType(op, x.dtype);
-  const a = varianceArgs(op, dim, keepdim, options);
-  const r = reduction(op, x, a.dim, a.keepdim);
-  return fn(x, r, Math.max(0, r.count - a.correction));
+  if (correction !== undefined && unbiased !== undefined) throw opTypeError(op, 'give either correction or unbiased, not both');
+  const c = correction ?? (unbiased === false ? 0 : 1);
+  const r = reduction(op, x, dim, checkKeepdim(op, keepdim));
+  return fn(x, r, Math.max(0, r.count - c));
 }
-
-export const variance = (x: Tensor, dim?: ReduceDims | CorrectionOptions, keepdim?: boolean | CorrectionOptions, options?: CorrectionOptions): Tensor =>
-  spread('var', varOp, x, dim, keepdim, options);
-export const std = (x: Tensor, dim?: ReduceDims | CorrectionOptions, keepdim?: boolean | CorrectionOptions, options?: CorrectionOptions): Tensor =>
-  spread('std', stdOp, x, dim, keepdim, options);
 
 // ---- norm, logsumexp ---------------------------------------------------------------------
 
@@ -471,7 +450,7 @@ function softmaxFamily(name: string, forwardOp: number, backwardOp: number, diff
     name,
     forward: (ctx, x: Tensor, dim: number) => {
       const out = Tensor._output(x._shape as number[], x.dtype);
-      kernels.softmax(forwardOp, atLeast1d(out), atLeast1d(x), null, dim);
+      kernels.run(Group.Softmax, forwardOp, [atLeast1d(out), atLeast1d(x), null, dim]);
       ctx.info = dim;
       ctx.saveForBackward(out);
       return out;
@@ -481,7 +460,7 @@ function softmaxFamily(name: string, forwardOp: number, backwardOp: number, diff
       const dim = ctx.info as number;
       if (isGradEnabled()) return [differentiable(y, g, dim)];
       const gradIn = Tensor._output(y._shape as number[], y.dtype);
-      kernels.softmax(backwardOp, atLeast1d(gradIn), atLeast1d(y), atLeast1d(g), dim);
+      kernels.run(Group.Softmax, backwardOp, [atLeast1d(gradIn), atLeast1d(y), atLeast1d(g), dim]);
       return [gradIn];
     },
   });
@@ -507,3 +486,90 @@ function softmaxLike(op: string, fn: typeof softmaxOp, x: Tensor, dim: number): 
 
 export const softmax = (x: Tensor, dim: number): Tensor => softmaxLike('softmax', softmaxOp, x, dim);
 export const logSoftmax = (x: Tensor, dim: number): Tensor => softmaxLike('logSoftmax', logSoftmaxOp, x, dim);
+
+// ---- the public reductions: signatures, then specs -------------------------------------
+
+// Each positional parameter also takes the options object (the keyword arguments), which
+// ends the positional ones: x.var(0, {unbiased: false}), x.sum({dim: 1, keepdim: true}).
+export interface DimOptions<D> {
+  dim?: D;
+  keepdim?: boolean;
+}
+export interface VarOptions extends DimOptions<ReduceDims> {
+  correction?: number;
+  unbiased?: boolean;
+}
+type VarFn = (input: Tensor, dim?: ReduceDims | VarOptions, keepdim?: boolean | VarOptions, options?: VarOptions) => Tensor;
+type ReduceFn = (input: Tensor, dim?: ReduceDims | DimOptions<ReduceDims>, keepdim?: boolean | DimOptions<ReduceDims>, options?: DimOptions<ReduceDims>) => Tensor;
+type IndexReduceFn = (
+  input: Tensor, dim?: number | null | DimOptions<number | null>, keepdim?: boolean | DimOptions<number | null>, options?: DimOptions<number | null>,
+) => Tensor;
+export interface NormOptions extends DimOptions<ReduceDims> {
+  p?: number | null;
+}
+
+/** The public signatures of the reductions (Tensor methods and tg.* functions). */
+export interface ReductionFns {
+  /** The sum over `dim` (a dim, a list, or all dims when omitted). */
+  sum: ReduceFn;
+  /** The mean over `dim` (floating tensors). */
+  mean: ReduceFn;
+  /** The largest value over `dim` (the gradient is split evenly among ties). */
+  amax: ReduceFn;
+  /** The smallest value over `dim`. */
+  amin: ReduceFn;
+  /** The product over one dim, or all elements. */
+  prod: IndexReduceFn;
+  /** The variance over `dim`, with divisor N - correction (default 1; unbiased: false is correction 0). */
+  var: VarFn;
+  /** The standard deviation over `dim` (correction / unbiased as var). */
+  std: VarFn;
+  /** The p-norm (default 2) over `dim`. */
+  norm: (input: Tensor, p?: number | null | NormOptions, dim?: ReduceDims | NormOptions, keepdim?: boolean | NormOptions, options?: NormOptions) => Tensor;
+  /** log(sum(exp(x))) over `dim`, computed stably. */
+  logsumexp: (input: Tensor, dim: number | number[] | DimOptions<number | number[]>, keepdim?: boolean | DimOptions<number | number[]>, options?: DimOptions<number | number[]>) => Tensor;
+  /** The index of the largest value (the first among ties) over `dim`, or of the flattened tensor. */
+  argmax: IndexReduceFn;
+  /** The index of the smallest value over `dim`. */
+  argmin: IndexReduceFn;
+  /** exp(x) / sum(exp(x)) along `dim`. */
+  softmax: (input: Tensor, dim: number | { dim: number }) => Tensor;
+  /** log(softmax(x)) along `dim`, computed stably. */
+  logSoftmax: (input: Tensor, dim: number | { dim: number }) => Tensor;
+}
+
+// The implementations check their arguments (with the messages the tests pin down);
+// the signatures name them, give PyTorch's order and defaults, and catch unknown names.
+const dim = (example: unknown = 0) => optional('dim', is.any, undefined, example);
+const keepdim = optional('keepdim', is.any, undefined, true);
+type AnyFn = (input: Tensor, ...rest: any[]) => Tensor;
+const reduceSpec = <F extends AnyFn>(name: string, forward: (x: Tensor, ...rest: any[]) => Tensor, example?: unknown) =>
+  defineSpec<F, any[]>({ name, params: [input, dim(example), keepdim], forward });
+const varSpec = <F extends AnyFn>(name: string, fn: typeof varOp) =>
+  defineSpec<F, any[]>({
+    name,
+    params: [input, dim(), keepdim, keyword('correction', is.int, undefined, 0), keyword('unbiased', is.bool, undefined)],
+    forward: (x: Tensor, d: ReduceDims, k: boolean | null, correction?: number, unbiased?: boolean) => spread(name, fn, x, d, k, correction, unbiased),
+  });
+
+const reductionOps: SpecsFor<ReductionFns> = {
+  sum: reduceSpec('sum', sum),
+  mean: reduceSpec('mean', mean),
+  amax: reduceSpec('amax', amax),
+  amin: reduceSpec('amin', amin),
+  prod: reduceSpec('prod', prod),
+  var: varSpec('var', varOp),
+  std: varSpec('std', stdOp),
+  norm: defineSpec({ name: 'norm', params: [input, optional('p', is.any, null, 1), dim(), keepdim], forward: norm }),
+  logsumexp: defineSpec({ name: 'logsumexp', params: [input, dim(), keepdim], forward: logsumexp }),
+  argmax: reduceSpec('argmax', argmax),
+  argmin: reduceSpec('argmin', argmin),
+  softmax: defineSpec({ name: 'softmax', params: [input, dim()], forward: softmax }),
+  logSoftmax: defineSpec({ name: 'logSoftmax', params: [input, dim()], forward: logSoftmax }),
+};
+installMethods(reductionOps);
+declare module '../tensor' {
+  interface Tensor extends MethodsFor<ReductionFns> {}
+}
+/** The tg.* reductions (tg.var is the variance). */
+export const reductions = functionsOf(reductionOps);

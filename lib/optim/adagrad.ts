@@ -1,8 +1,8 @@
 // Adagrad, with learning-rate decay and an initial accumulator value.
 import type { Tensor } from '../tensor';
 import { fullLike } from '../ops/creation';
-import { OptimOp } from '../native/binding';
-import { Optimizer, nonNegative, type ParamGroup, type ParamState, type Params } from './optimizer';
+import { Optimizer, defaultsOf, nonNegative, optimizerSignature, optionsOf, type OptimizerArgs, type ParamGroup, type ParamState, type Params } from './optimizer';
+import { registerClass } from '../ops/registry';
 
 export interface AdagradOptions {
   lr: number;
@@ -13,9 +13,16 @@ export interface AdagradOptions {
   maximize: boolean;
 }
 
+// PyTorch's Adagrad(params, lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0, eps=1e-10, *, maximize=False).
+const ADAGRAD_SIG = optimizerSignature(
+  'Adagrad',
+  [['lr', 1e-2, 0.05], ['lrDecay', 0, 0.1], ['weightDecay', 0, 0.1], ['initialAccumulatorValue', 0, 0.5], ['eps', 1e-10, 1e-6], ['maximize', false, true]],
+  ['maximize'],
+);
+
 export class Adagrad extends Optimizer<AdagradOptions> {
-  constructor(params: Params<AdagradOptions>, options: Partial<AdagradOptions> = {}) {
-    super(params, { lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10, maximize: false }, options);
+  constructor(params: Params<AdagradOptions>, ...args: OptimizerArgs<AdagradOptions>) {
+    super(params, defaultsOf(ADAGRAD_SIG), optionsOf(ADAGRAD_SIG, [params, ...args]));
   }
 
   protected checkGroup(g: ParamGroup<AdagradOptions>): void {
@@ -25,6 +32,8 @@ export class Adagrad extends Optimizer<AdagradOptions> {
   protected updateParam(p: Tensor, grad: Tensor, state: ParamState, g: ParamGroup<AdagradOptions>): void {
     const sum = (state.sum ??= fullLike(p, g.initialAccumulatorValue)) as Tensor;
     const clr = g.lr / (1 + ((state.step as number) - 1) * g.lrDecay);
-    this.nativeStep(OptimOp.Adagrad, [clr, g.eps, g.weightDecay, +g.maximize], p, grad, [sum]);
+    this.nativeStep('Adagrad', { clr, eps: g.eps, weightDecay: g.weightDecay, maximize: g.maximize }, p, grad, [sum]);
   }
 }
+
+registerClass('optim.Adagrad', 'optimizer', ADAGRAD_SIG, Adagrad);

@@ -2,8 +2,8 @@
 import type { Tensor } from '../tensor';
 import { fmtValue, opTypeError } from '../check';
 import { zerosLike } from '../ops/creation';
-import { OptimOp } from '../native/binding';
-import { Optimizer, checkOption, nonNegative, type ParamGroup, type ParamState, type Params } from './optimizer';
+import { Optimizer, checkOption, defaultsOf, nonNegative, optimizerSignature, optionsOf, type OptimizerArgs, type ParamGroup, type ParamState, type Params } from './optimizer';
+import { registerClass } from '../ops/registry';
 
 export interface AdamOptions {
   lr: number;
@@ -36,29 +36,35 @@ abstract class AdamBase extends Optimizer<AdamOptions> {
     const biasCorrection2Sqrt = Math.sqrt(1 - beta2 ** step);
     const decay = this.decoupled ? 1 - g.lr * g.weightDecay : 1;
     const weightDecay = this.decoupled ? 0 : g.weightDecay;
-    this.nativeStep(
-      OptimOp.Adam,
-      [stepSize, beta1, beta2, g.eps, weightDecay, biasCorrection2Sqrt, +g.amsgrad, +g.maximize, decay],
-      p,
-      grad,
-      buffers,
-    );
+    const { eps, amsgrad, maximize } = g;
+    this.nativeStep('Adam', { stepSize, beta1, beta2, eps, weightDecay, biasCorrection2Sqrt, amsgrad, maximize, decay }, p, grad, buffers);
   }
 }
 
-const ADAM_DEFAULTS: AdamOptions = { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false };
+// PyTorch's Adam(params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=False, *, maximize=False).
+const adamSignature = (name: string, weightDecay: number) =>
+  optimizerSignature(
+    name,
+    [['lr', 1e-3, 0.01], ['betas', [0.9, 0.999], [0.8, 0.99]], ['eps', 1e-8, 1e-6], ['weightDecay', weightDecay, 0.1], ['amsgrad', false, true], ['maximize', false, true]],
+    ['maximize'],
+  );
+const ADAM_SIG = adamSignature('Adam', 0);
+const ADAMW_SIG = adamSignature('AdamW', 1e-2);
 
 export class Adam extends AdamBase {
   protected readonly decoupled = false;
-  constructor(params: Params<AdamOptions>, options: Partial<AdamOptions> = {}) {
-    super(params, ADAM_DEFAULTS, options);
+  constructor(params: Params<AdamOptions>, ...args: OptimizerArgs<AdamOptions>) {
+    super(params, defaultsOf(ADAM_SIG), optionsOf(ADAM_SIG, [params, ...args]));
   }
 }
 
 /** Adam with decoupled weight decay (default 0.01): p *= 1 - lr * weightDecay, then Adam. */
 export class AdamW extends AdamBase {
   protected readonly decoupled = true;
-  constructor(params: Params<AdamOptions>, options: Partial<AdamOptions> = {}) {
-    super(params, { ...ADAM_DEFAULTS, weightDecay: 1e-2 }, options);
+  constructor(params: Params<AdamOptions>, ...args: OptimizerArgs<AdamOptions>) {
+    super(params, defaultsOf(ADAMW_SIG), optionsOf(ADAMW_SIG, [params, ...args]));
   }
 }
+
+registerClass('optim.Adam', 'optimizer', ADAM_SIG, Adam);
+registerClass('optim.AdamW', 'optimizer', ADAMW_SIG, AdamW);

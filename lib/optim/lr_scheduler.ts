@@ -2,7 +2,8 @@
 // groups' current lr ("chainable" form, as PyTorch 1.13 does), so schedulers compose and
 // an lr changed by hand carries on from there. step() is called once per epoch, after
 // optimizer.step().
-import { fmtValue, opError } from '../check';
+import { Signature, fmtValue, is, opError, optional, required } from '../check';
+import { registerClass } from '../ops/registry';
 import { checkOption } from './optimizer';
 import type { BaseOptions, Optimizer } from './optimizer';
 
@@ -84,15 +85,39 @@ export abstract class LRScheduler {
   }
 }
 
+// The schedulers' signatures (the optimizer first; then PyTorch's parameters in its order).
+const optimizerParam = required('optimizer', is.any);
+const lastEpoch = optional('lastEpoch', is.int, -1); // resuming (>= 0) needs initialLr in the groups
+const STEP_LR = new Signature('StepLR', [optimizerParam, required('stepSize', is.any, 2), optional('gamma', is.number, 0.1, 0.5), lastEpoch]);
+const EXPONENTIAL_LR = new Signature('ExponentialLR', [optimizerParam, required('gamma', is.any, 0.5), lastEpoch]);
+const COSINE = new Signature('CosineAnnealingLR', [optimizerParam, required('tMax', is.any, 4), optional('etaMin', is.number, 0, 0.01), lastEpoch]);
+export interface StepLROptions {
+  stepSize?: number;
+  gamma?: number;
+  lastEpoch?: number;
+}
+export interface ExponentialLROptions {
+  gamma?: number;
+  lastEpoch?: number;
+}
+export interface CosineOptions {
+  tMax?: number;
+  etaMin?: number;
+  lastEpoch?: number;
+}
+
 /** Multiplies the lr by gamma every stepSize epochs. */
 export class StepLR extends LRScheduler {
   readonly stepSize: number;
   readonly gamma: number;
-  constructor(optimizer: Optimizer<BaseOptions>, stepSize: number, options: { gamma?: number; lastEpoch?: number } = {}) {
+  /** PyTorch's StepLR(optimizer, step_size, gamma=0.1, last_epoch=-1). */
+  constructor(optimizer: Optimizer<BaseOptions>, stepSize: number | StepLROptions, gamma?: number | StepLROptions, lastEpoch?: number | StepLROptions, options?: StepLROptions);
+  constructor(...args: unknown[]) {
+    const [optimizer, stepSize, gamma, lastEpoch] = STEP_LR.bind(args) as [Optimizer<BaseOptions>, number, number, number];
     checkOption('StepLR', 'stepSize', stepSize, (v) => Number.isInteger(v) && v > 0, 'a positive integer');
-    super(optimizer, options.lastEpoch ?? -1);
+    super(optimizer, lastEpoch);
     this.stepSize = stepSize;
-    this.gamma = options.gamma ?? 0.1;
+    this.gamma = gamma;
     this.initialStep();
   }
   protected getLr(): number[] {
@@ -105,9 +130,12 @@ export class StepLR extends LRScheduler {
 /** Multiplies the lr by gamma every epoch. */
 export class ExponentialLR extends LRScheduler {
   readonly gamma: number;
-  constructor(optimizer: Optimizer<BaseOptions>, gamma: number, options: { lastEpoch?: number } = {}) {
+  /** PyTorch's ExponentialLR(optimizer, gamma, last_epoch=-1). */
+  constructor(optimizer: Optimizer<BaseOptions>, gamma: number | ExponentialLROptions, lastEpoch?: number | ExponentialLROptions, options?: ExponentialLROptions);
+  constructor(...args: unknown[]) {
+    const [optimizer, gamma, lastEpoch] = EXPONENTIAL_LR.bind(args) as [Optimizer<BaseOptions>, number, number];
     checkOption('ExponentialLR', 'gamma', gamma, Number.isFinite, 'a number');
-    super(optimizer, options.lastEpoch ?? -1);
+    super(optimizer, lastEpoch);
     this.gamma = gamma;
     this.initialStep();
   }
@@ -122,11 +150,16 @@ export class ExponentialLR extends LRScheduler {
 export class CosineAnnealingLR extends LRScheduler {
   readonly tMax: number;
   readonly etaMin: number;
-  constructor(optimizer: Optimizer<BaseOptions>, tMax: number, options: { etaMin?: number; lastEpoch?: number } = {}) {
+  /** PyTorch's CosineAnnealingLR(optimizer, T_max, eta_min=0, last_epoch=-1). */
+  constructor(
+    optimizer: Optimizer<BaseOptions>, tMax: number | CosineOptions, etaMin?: number | CosineOptions, lastEpoch?: number | CosineOptions, options?: CosineOptions,
+  );
+  constructor(...args: unknown[]) {
+    const [optimizer, tMax, etaMin, lastEpoch] = COSINE.bind(args) as [Optimizer<BaseOptions>, number, number, number];
     checkOption('CosineAnnealingLR', 'tMax', tMax, (v) => Number.isInteger(v) && v > 0, 'a positive integer');
-    super(optimizer, options.lastEpoch ?? -1);
+    super(optimizer, lastEpoch);
     this.tMax = tMax;
-    this.etaMin = options.etaMin ?? 0;
+    this.etaMin = etaMin;
     this.initialStep();
   }
   protected getLr(): number[] {
@@ -143,3 +176,7 @@ export class CosineAnnealingLR extends LRScheduler {
     return lrs.map((lr) => ((1 + Math.cos((Math.PI * e) / T)) / (1 + Math.cos((Math.PI * (e - 1)) / T))) * (lr - etaMin) + etaMin);
   }
 }
+
+registerClass('optim.lrScheduler.StepLR', 'scheduler', STEP_LR, StepLR);
+registerClass('optim.lrScheduler.ExponentialLR', 'scheduler', EXPONENTIAL_LR, ExponentialLR);
+registerClass('optim.lrScheduler.CosineAnnealingLR', 'scheduler', COSINE, CosineAnnealingLR);

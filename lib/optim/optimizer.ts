@@ -5,12 +5,17 @@
 import { inspectCustom } from '../inspect';
 import { Tensor } from '../tensor';
 import { isFloating } from '../dtype';
-import { fmtShape, fmtValue, opError, opTypeError } from '../check';
+import { Signature, fmtShape, fmtValue, is, keyword, objectCheck, opError, opTypeError, optional, required } from '../check';
 import { sameShape } from '../layout';
 import { enableGrad, noGrad } from '../autograd/grad_mode';
 import { cloneDetached } from '../ops/movement';
 import { zeroGrads } from '../nn/parameter';
-import * as kernels from '../native/kernels';
+import * as kernels from '../backend';
+import { OPTIM_HYPER, OptimOp } from '../native/binding';
+
+/** An optimizer kernel (native/ops.table) and the hyperparameters it reads, by name. */
+export type OptimKernel = keyof typeof OPTIM_HYPER;
+export type Hyper<K extends OptimKernel> = Record<(typeof OPTIM_HYPER)[K][number], number | boolean>;
 
 /** The options of every optimizer include a learning rate. */
 export interface BaseOptions {
@@ -176,14 +181,16 @@ export abstract class Optimizer<O extends BaseOptions> {
     return loss;
   }
 
-  /** Runs the native update of `param` (see ops.def for `hyper` and `state`). */
-  protected nativeStep(op: number, hyper: number[], param: Tensor, grad: Tensor, state: Tensor[]): void {
-    if (this.hyper.length !== hyper.length) this.hyper = new Float64Array(hyper.length);
-    this.hyper.set(hyper);
+  /** Runs the native update `op` of `param`, given every hyperparameter the kernel reads by
+   * name (native/ops.table's hyper rows), and its state buffers (native/src/optim.cpp). */
+  protected nativeStep<K extends OptimKernel>(op: K, hyper: Hyper<K>, param: Tensor, grad: Tensor, state: Tensor[]): void {
+    const slots = OPTIM_HYPER[op];
+    if (this.hyper.length !== slots.length) this.hyper = new Float64Array(slots.length);
+    for (let i = 0; i < slots.length; ++i) this.hyper[i] = +(hyper as Record<string, number | boolean>)[slots[i]];
     const g = grad.isContiguous() ? grad : cloneDetached(grad);
     // The kernel wants contiguous memory; a strided parameter is updated through a copy.
     const target = param.isContiguous() ? param : cloneDetached(param);
-    kernels.optimStep(op, this.hyper, target, g, state);
+    kernels.optimStep(OptimOp[op], this.hyper, target, g, state);
     if (target !== param) kernels.copy(param, target);
     param._version.value++;
   }
@@ -294,3 +301,37 @@ function checkIterable<T>(op: string, x: Iterable<T> | unknown): T[] {
   }
   return [...(x as Iterable<T>)];
 }
+
+// ---- constructor signatures: PyTorch's parameters, positionally or by name --------------
+
+/** An optimizer's signature: `params`, then its options in PyTorch's order as [name,
+ * default, example] (a default of `undefined` is PyTorch's `required`, as SGD's lr: every
+ * parameter group must then give it); the names in keywordOnly are PyTorch's keyword-only
+ * ones (after `*`). */
+export function optimizerSignature(name: string, options: [string, unknown, unknown][], keywordOnly: string[] = []): Signature {
+  return new Signature(name, [
+    required('params', objectCheck(is.any)),
+    ...options.map(([n, d, example]) =>
+      keywordOnly.includes(n) ? keyword(n, is.any, d, example) : optional(n, is.any, d, example),
+    ),
+  ]);
+}
+
+/** The defaults of a signature's options (all but params). */
+export function defaultsOf(signature: Signature): Record<string, any> {
+  return Object.fromEntries(signature.params.slice(1).map((p) => [p.name, p.default]));
+}
+
+/** An optimizer constructor's arguments bound: every option given, by name. */
+export function optionsOf(signature: Signature, args: ArrayLike<unknown>): Record<string, any> {
+  const values = signature.bind(args);
+  const options: Record<string, unknown> = {};
+  signature.params.forEach((p, i) => {
+    if (i > 0 && values[i] !== undefined) options[p.name] = values[i];
+  });
+  return options;
+}
+
+/** What an optimizer constructor takes after params: its options positionally, or by name
+ * in a trailing options object, or mixed. */
+export type OptimizerArgs<O> = (O[keyof O] | Partial<O>)[];

@@ -2,8 +2,8 @@
 import type { Tensor } from '../tensor';
 import { opError } from '../check';
 import { zerosLike } from '../ops/creation';
-import { OptimOp } from '../native/binding';
-import { Optimizer, checkOption, nonNegative, type ParamGroup, type ParamState, type Params } from './optimizer';
+import { Optimizer, checkOption, defaultsOf, nonNegative, optimizerSignature, optionsOf, type OptimizerArgs, type ParamGroup, type ParamState, type Params } from './optimizer';
+import { registerClass } from '../ops/registry';
 
 export interface SGDOptions {
   lr: number;
@@ -14,10 +14,17 @@ export interface SGDOptions {
   maximize: boolean;
 }
 
+const SGD_SIG = optimizerSignature(
+  'SGD',
+  [['lr', undefined, 0.05], ['momentum', 0, 0.9], ['dampening', 0, 0.1], ['weightDecay', 0, 0.01], ['nesterov', false, false], ['maximize', false, true]],
+  ['maximize'],
+);
+
 export class SGD extends Optimizer<SGDOptions> {
-  /** lr is required, as in PyTorch; the other options default to 0 / false. */
-  constructor(params: Params<SGDOptions>, options: Partial<SGDOptions> & { lr: number }) {
-    super(params, { lr: undefined, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false }, options);
+  /** PyTorch's SGD(params, lr, momentum=0, dampening=0, weight_decay=0, nesterov=False, *,
+   * maximize=False): lr is required, as in PyTorch. */
+  constructor(params: Params<SGDOptions>, ...args: OptimizerArgs<SGDOptions>) {
+    super(params, defaultsOf(SGD_SIG), optionsOf(SGD_SIG, [params, ...args]));
   }
 
   protected override readonly stepFormat = 'none';
@@ -40,6 +47,9 @@ export class SGD extends Optimizer<SGDOptions> {
     // PyTorch starts the momentum buffer as a copy of the first gradient (the kernel's firstStep).
     const first = state.momentumBuffer === undefined;
     if (g.momentum !== 0) buffers.push((state.momentumBuffer ??= zerosLike(p)) as Tensor);
-    this.nativeStep(OptimOp.Sgd, [g.lr, g.momentum, g.dampening, g.weightDecay, +g.nesterov, +g.maximize, +first], p, grad, buffers);
+    const { lr, momentum, dampening, weightDecay, nesterov, maximize } = g;
+    this.nativeStep('Sgd', { lr, momentum, dampening, weightDecay, nesterov, maximize, firstStep: first }, p, grad, buffers);
   }
 }
+
+registerClass('optim.SGD', 'optimizer', SGD_SIG, SGD);

@@ -20,12 +20,6 @@ inline To convert(From x) {
   else return static_cast<To>(x);
 }
 
-template <UnaryOp OP>
-constexpr bool unaryAllowsInt() {
-  return OP == UnaryOp::Neg || OP == UnaryOp::Abs || OP == UnaryOp::Square || OP == UnaryOp::Sign ||
-         OP == UnaryOp::Relu || OP == UnaryOp::Clamp;
-}
-
 template <UnaryOp OP, typename T>
 inline T unaryFn(T x, T p0, T p1) {
   using std::exp;
@@ -40,22 +34,15 @@ inline T unaryFn(T x, T p0, T p1) {
     else if constexpr (OP == UnaryOp::Clamp) return std::min(std::max(x, p0), p1);
     else return x;
   } else {
-    if constexpr (OP == UnaryOp::Neg) return -x;
-    else if constexpr (OP == UnaryOp::Exp) return exp(x);
-    else if constexpr (OP == UnaryOp::Log) return std::log(x);
+    if constexpr (UnaryExpr<OP>::defined) return UnaryExpr<OP>::f(x, p0, p1);  // the table's definition
+    else if constexpr (OP == UnaryOp::Neg) return -x;
     else if constexpr (OP == UnaryOp::Sqrt) return std::sqrt(x);
     else if constexpr (OP == UnaryOp::Abs) return std::fabs(x);
-    else if constexpr (OP == UnaryOp::Sin) return std::sin(x);
-    else if constexpr (OP == UnaryOp::Cos) return std::cos(x);
-    else if constexpr (OP == UnaryOp::Tanh) return std::tanh(x);
     else if constexpr (OP == UnaryOp::Sigmoid) return T(1) / (T(1) + exp(-x));
     else if constexpr (OP == UnaryOp::Relu) return x > T(0) || x != x ? x : T(0);
     else if constexpr (OP == UnaryOp::Square) return x * x;
     else if constexpr (OP == UnaryOp::Sign) return T((x > 0) - (x < 0));  // sign(NaN) = 0, as PyTorch
     else if constexpr (OP == UnaryOp::Reciprocal) return T(1) / x;
-    else if constexpr (OP == UnaryOp::Log1p) return std::log1p(x);
-    else if constexpr (OP == UnaryOp::Expm1) return std::expm1(x);
-    else if constexpr (OP == UnaryOp::Erf) return std::erf(x);
     else if constexpr (OP == UnaryOp::Clamp) return x != x ? x : std::min(std::max(x, p0), p1);
     else if constexpr (OP == UnaryOp::Gelu) return T(0.5) * x * (T(1) + std::erf(x * T(M_SQRT1_2)));
     else if constexpr (OP == UnaryOp::Silu) return x / (T(1) + exp(-x));
@@ -102,33 +89,19 @@ void unaryOp(Context& ctx, const View& out, const View& x, double p0, double p1)
     case DType::F32: return unaryTyped<OP, float>(ctx, out, x, p0, p1);
     case DType::F64: return unaryTyped<OP, double>(ctx, out, x, p0, p1);
     case DType::I32:
-      if constexpr (unaryAllowsInt<OP>()) return unaryTyped<OP, int32_t>(ctx, out, x, p0, p1);
+      if constexpr ((traitsOf(OP) & trait::kInt) != 0) return unaryTyped<OP, int32_t>(ctx, out, x, p0, p1);
       break;
     case DType::Bool: break;
   }
-  fail("unary: op %d is not defined for %s", int(OP), dtypeName(x.dtype));
-}
-
-enum class BinaryKind { Arith, Compare, Logical };
-
-template <BinaryOp OP>
-constexpr BinaryKind binaryKind() {
-  switch (OP) {
-    case BinaryOp::Eq: case BinaryOp::Ne: case BinaryOp::Gt: case BinaryOp::Ge: case BinaryOp::Lt: case BinaryOp::Le:
-      return BinaryKind::Compare;
-    case BinaryOp::LogicalAnd: case BinaryOp::LogicalOr:
-      return BinaryKind::Logical;
-    default:
-      return BinaryKind::Arith;
-  }
+  fail("unary: %s is not defined for %s", opName(OP), dtypeName(x.dtype));
 }
 
 template <BinaryOp OP>
-constexpr bool binaryAllowsInt() {
-  return OP != BinaryOp::Div && OP != BinaryOp::Pow;
+constexpr bool has(uint32_t t) {
+  return (traitsOf(OP) & t) != 0;
 }
 
-// Arithmetic ops return T; comparisons and logical ops return bool.
+// Arithmetic ops return T; comparisons and logical ops (trait boolout) return bool.
 template <BinaryOp OP, typename T>
 inline auto binaryFn(T a, T b) {
   if constexpr (OP == BinaryOp::Eq) return a == b;
@@ -148,7 +121,8 @@ inline auto binaryFn(T a, T b) {
     else if constexpr (OP == BinaryOp::Minimum) return std::min(a, b);
     else return a;
   } else {
-    if constexpr (OP == BinaryOp::Add) return a + b;
+    if constexpr (BinaryExpr<OP>::defined) return BinaryExpr<OP>::f(a, b);  // the table's definition
+    else if constexpr (OP == BinaryOp::Add) return a + b;
     else if constexpr (OP == BinaryOp::Sub) return a - b;
     else if constexpr (OP == BinaryOp::Mul) return a * b;
     else if constexpr (OP == BinaryOp::Div) return a / b;
@@ -161,7 +135,7 @@ inline auto binaryFn(T a, T b) {
 
 template <BinaryOp OP, typename T>
 void binaryTyped(Context& ctx, const View& out, const View& a, const View& b) {
-  using R = std::conditional_t<binaryKind<OP>() == BinaryKind::Arith, T, uint8_t>;
+  using R = std::conditional_t<has<OP>(trait::kBoolOut), uint8_t, T>;
   TG_CHECK(out.dtype == DTypeOf<R>::value, "binary: out is %s, expected %s", dtypeName(out.dtype),
            dtypeName(DTypeOf<R>::value));
   const View* views[3] = {&out, &a, &b};
@@ -192,13 +166,13 @@ void binaryOp(Context& ctx, const View& out, const View& a, const View& b) {
     case DType::F32: return binaryTyped<OP, float>(ctx, out, a, b);
     case DType::F64: return binaryTyped<OP, double>(ctx, out, a, b);
     case DType::I32:
-      if constexpr (binaryAllowsInt<OP>()) return binaryTyped<OP, int32_t>(ctx, out, a, b);
+      if constexpr (has<OP>(trait::kInt)) return binaryTyped<OP, int32_t>(ctx, out, a, b);
       break;
     case DType::Bool:
-      if constexpr (binaryKind<OP>() != BinaryKind::Arith) return binaryTyped<OP, uint8_t>(ctx, out, a, b);
+      if constexpr (has<OP>(trait::kBool)) return binaryTyped<OP, uint8_t>(ctx, out, a, b);
       break;
   }
-  fail("binary: op %d is not defined for %s", int(OP), dtypeName(a.dtype));
+  fail("binary: %s is not defined for %s", opName(OP), dtypeName(a.dtype));
 }
 
 // A 0-d operand (a JS number) read with out's shape: every stride 0.
@@ -217,10 +191,10 @@ void unary(Context& ctx, UnaryOp op, const View& out, const View& x, double p0, 
   checkSameShape("unary", out, x);
   TG_CHECK(out.dtype == x.dtype, "unary: out is %s but x is %s", dtypeName(out.dtype), dtypeName(x.dtype));
   switch (op) {
-#define TG_UNARY_OP(name) \
+#define TG_UNARY_CASE(name, traits) \
   case UnaryOp::name: return unaryOp<UnaryOp::name>(ctx, out, x, p0, p1);
-#include "tg/ops.def"
-#undef TG_UNARY_OP
+    TG_UNARY_OPS(TG_UNARY_CASE)
+#undef TG_UNARY_CASE
     case UnaryOp::Count: break;
   }
   fail("unary: unknown op %d", int(op));
@@ -232,10 +206,10 @@ void binary(Context& ctx, BinaryOp op, const View& out, const View& a, const Vie
   checkSameShape("binary", out, b2);
   TG_CHECK(a.dtype == b.dtype, "binary: operands are %s and %s", dtypeName(a.dtype), dtypeName(b.dtype));
   switch (op) {
-#define TG_BINARY_OP(name) \
+#define TG_BINARY_CASE(name, traits) \
   case BinaryOp::name: return binaryOp<BinaryOp::name>(ctx, out, a2, b2);
-#include "tg/ops.def"
-#undef TG_BINARY_OP
+    TG_BINARY_OPS(TG_BINARY_CASE)
+#undef TG_BINARY_CASE
     case BinaryOp::Count: break;
   }
   fail("binary: unknown op %d", int(op));

@@ -90,10 +90,7 @@ void gatherScatter(const View& dense, const View& sparse, const View& index, int
   });
 }
 
-}  // namespace
-
-void indexOp(Context& ctx, IndexOp op, const View& out, const View& x, const View& index, int dim) {
-  (void)ctx;
+void indexOp(IndexOp op, const View& out, const View& x, const View& index, int dim) {
   TG_CHECK(index.dtype == DType::I32, "index: index must be int32, got %s", dtypeName(index.dtype));
   TG_CHECK(out.dtype == x.dtype, "index: out is %s but x is %s", dtypeName(out.dtype), dtypeName(x.dtype));
   TG_CHECK(dim >= 0 && dim < std::max(x.ndim, 1) && dim < kMaxDims, "index: dim %d out of range", dim);
@@ -118,6 +115,13 @@ void indexOp(Context& ctx, IndexOp op, const View& out, const View& x, const Vie
       fail("index: unknown op %d", int(op));
     }
   });
+}
+
+}  // namespace
+
+// run(Index, op, out, x, index, dim)
+void runIndex(Context&, IndexOp op, const Operands& args) {
+  indexOp(op, args.view(0), args.view(1), args.view(2), args.integer(3));
 }
 
 }  // namespace tg

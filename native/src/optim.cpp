@@ -39,12 +39,15 @@ void withFlag(bool flag, F&& f) {
 // maximize negates the gradient: g * sign, exact for sign = ±1. AdamW's decay multiplies
 // by 1 - lr * weightDecay, which is exact (a no-op) when it is 1.
 
+// h[] holds the hyperparameters named in native/ops.table (tg::hyper).
 template <typename T>
 void sgd(const double* h, const Buffers<T>& x, int64_t b, int64_t e) {
-  const T lr = T(h[0]), momentum = T(h[1]), keep = T(1 - h[2]), wd = T(h[3]), sign = T(h[5] != 0 ? -1 : 1);
-  const bool nesterov = h[4] != 0, first = h[6] != 0, useMomentum = h[1] != 0;
+  namespace H = hyper::Sgd;
+  const T lr = T(h[H::lr]), momentum = T(h[H::momentum]), keep = T(1 - h[H::dampening]), wd = T(h[H::weightDecay]);
+  const T sign = T(h[H::maximize] != 0 ? -1 : 1);
+  const bool nesterov = h[H::nesterov] != 0, first = h[H::firstStep] != 0, useMomentum = h[H::momentum] != 0;
   T* buf = x.s[0];
-  withFlag(h[3] != 0, [&](auto decay) {
+  withFlag(h[H::weightDecay] != 0, [&](auto decay) {
     for (int64_t i = b; i < e; ++i) {
       T g = x.g[i] * sign;
       if constexpr (decay) g = g + wd * x.p[i];
@@ -59,11 +62,14 @@ void sgd(const double* h, const Buffers<T>& x, int64_t b, int64_t e) {
 
 template <typename T>
 void adam(const double* h, const Buffers<T>& x, int64_t b, int64_t e) {
-  const T stepSize = T(h[0]), beta1 = T(h[1]), beta2 = T(h[2]), eps = T(h[3]), wd = T(h[4]), bc2Sqrt = T(h[5]);
-  const T oneMinusBeta1 = T(1 - h[1]), oneMinusBeta2 = T(1 - h[2]), sign = T(h[7] != 0 ? -1 : 1), decay = T(h[8]);
+  namespace H = hyper::Adam;
+  const T stepSize = T(h[H::stepSize]), beta1 = T(h[H::beta1]), beta2 = T(h[H::beta2]), eps = T(h[H::eps]);
+  const T wd = T(h[H::weightDecay]), bc2Sqrt = T(h[H::biasCorrection2Sqrt]);
+  const T oneMinusBeta1 = T(1 - h[H::beta1]), oneMinusBeta2 = T(1 - h[H::beta2]);
+  const T sign = T(h[H::maximize] != 0 ? -1 : 1), decay = T(h[H::decay]);
   T *m = x.s[0], *v = x.s[1], *vmax = x.s[2];
-  withFlag(h[4] != 0, [&](auto coupled) {
-    withFlag(h[6] != 0, [&](auto amsgrad) {
+  withFlag(h[H::weightDecay] != 0, [&](auto coupled) {
+    withFlag(h[H::amsgrad] != 0, [&](auto amsgrad) {
       for (int64_t i = b; i < e; ++i) {
         const T p = x.p[i] * decay;
         T g = x.g[i] * sign;
@@ -82,13 +88,14 @@ void adam(const double* h, const Buffers<T>& x, int64_t b, int64_t e) {
 
 template <typename T>
 void rmsprop(const double* h, const Buffers<T>& x, int64_t b, int64_t e) {
-  const T lr = T(h[0]), alpha = T(h[1]), oneMinusAlpha = T(1 - h[1]), eps = T(h[2]), wd = T(h[3]), momentum = T(h[4]);
-  const T sign = T(h[6] != 0 ? -1 : 1);
-  const bool isCentered = h[5] != 0, hasMomentum = h[4] > 0;
+  namespace H = hyper::Rmsprop;
+  const T lr = T(h[H::lr]), alpha = T(h[H::alpha]), oneMinusAlpha = T(1 - h[H::alpha]), eps = T(h[H::eps]);
+  const T wd = T(h[H::weightDecay]), momentum = T(h[H::momentum]), sign = T(h[H::maximize] != 0 ? -1 : 1);
+  const bool isCentered = h[H::centered] != 0, hasMomentum = h[H::momentum] > 0;
   T* sq = x.s[0];
   T* gavg = isCentered ? x.s[1] : nullptr;
   T* buf = hasMomentum ? x.s[isCentered ? 2 : 1] : nullptr;
-  withFlag(h[3] != 0, [&](auto decay) {
+  withFlag(h[H::weightDecay] != 0, [&](auto decay) {
     withFlag(isCentered, [&](auto centered) {
       withFlag(hasMomentum, [&](auto useMomentum) {
         for (int64_t i = b; i < e; ++i) {
@@ -119,9 +126,10 @@ void rmsprop(const double* h, const Buffers<T>& x, int64_t b, int64_t e) {
 
 template <typename T>
 void adagrad(const double* h, const Buffers<T>& x, int64_t b, int64_t e) {
-  const T clr = T(h[0]), eps = T(h[1]), wd = T(h[2]), sign = T(h[3] != 0 ? -1 : 1);
+  namespace H = hyper::Adagrad;
+  const T clr = T(h[H::clr]), eps = T(h[H::eps]), wd = T(h[H::weightDecay]), sign = T(h[H::maximize] != 0 ? -1 : 1);
   T* sum = x.s[0];
-  withFlag(h[2] != 0, [&](auto decay) {
+  withFlag(h[H::weightDecay] != 0, [&](auto decay) {
     for (int64_t i = b; i < e; ++i) {
       T g = x.g[i] * sign;
       if constexpr (decay) g = g + wd * x.p[i];
@@ -136,14 +144,22 @@ struct OpInfo {
   int nh;      // hyperparameter count
   int nstate;  // state buffers the hyperparameters call for
 };
-constexpr int kMaxHyper = 9;  // Adam's
 
 OpInfo opInfo(OptimOp op, const double* h, int nh) {
   switch (op) {
-    case OptimOp::Sgd: return {7, nh >= 7 && h[1] != 0 ? 1 : 0};
-    case OptimOp::Adam: return {9, nh >= 9 && h[6] != 0 ? 3 : 2};
-    case OptimOp::Rmsprop: return {7, nh >= 7 ? 1 + (h[5] != 0) + (h[4] > 0) : 1};
-    case OptimOp::Adagrad: return {4, 1};
+    case OptimOp::Sgd: {
+      namespace H = hyper::Sgd;
+      return {H::kCount, nh == H::kCount && h[H::momentum] != 0 ? 1 : 0};  // [momentumBuffer]
+    }
+    case OptimOp::Adam: {
+      namespace H = hyper::Adam;
+      return {H::kCount, nh == H::kCount && h[H::amsgrad] != 0 ? 3 : 2};  // expAvg, expAvgSq, [maxExpAvgSq]
+    }
+    case OptimOp::Rmsprop: {
+      namespace H = hyper::Rmsprop;  // squareAvg, [gradAvg when centered], [momentumBuffer when momentum > 0]
+      return {H::kCount, nh == H::kCount ? 1 + (h[H::centered] != 0) + (h[H::momentum] > 0) : 1};
+    }
+    case OptimOp::Adagrad: return {hyper::Adagrad::kCount, 1};  // sum
     case OptimOp::Count: break;
   }
   return {0, 0};
@@ -159,8 +175,8 @@ void optimStep(Context& ctx, OptimOp op, const double* h, int nh, const View& pa
   // the parameter or a state buffer (any ArrayBuffer can back both): read them from a copy
   // taken before anything is written, or a flag flipped by chunk 0 sends chunk 1 to a state
   // buffer that does not exist.
-  double hyper[kMaxHyper];
-  std::copy(h, h + nh, hyper);
+  double copied[hyper::kMax];
+  std::copy(h, h + nh, copied);
   TG_CHECK(nstate == info.nstate, "optimStep: expected %d state buffers, got %d", info.nstate, nstate);
   TG_CHECK(param.dtype == DType::F32 || param.dtype == DType::F64, "optimStep: parameters must be float32 or float64, got %s",
            dtypeName(param.dtype));
@@ -183,9 +199,9 @@ void optimStep(Context& ctx, OptimOp op, const double* h, int nh, const View& pa
           op == OptimOp::Sgd ? sgd<T> : op == OptimOp::Adam ? adam<T> : op == OptimOp::Rmsprop ? rmsprop<T> : adagrad<T>;
       const int64_t chunks = (n + kElementwiseChunk - 1) / kElementwiseChunk;
       if (chunks <= 1 || ctx.pool.threads() == 1) {
-        update(hyper, x, 0, n);
+        update(copied, x, 0, n);
       } else {
-        ctx.pool.parallelFor(chunks, [&](int64_t c) { update(hyper, x, c * kElementwiseChunk, std::min(n, (c + 1) * kElementwiseChunk)); });
+        ctx.pool.parallelFor(chunks, [&](int64_t c) { update(copied, x, c * kElementwiseChunk, std::min(n, (c + 1) * kElementwiseChunk)); });
       }
     }
   });

@@ -228,7 +228,7 @@ void reduce(Context& ctx, ReduceOp op, const View& out, const View& x) {
              (long long)out.shape[d], (long long)x.shape[d], d);
     if (out.shape[d] != x.shape[d] && x.shape[d] == 0) emptyReduction = true;
   }
-  const bool indexResult = op == ReduceOp::ArgMax || op == ReduceOp::ArgMin || op == ReduceOp::CountNonzero;
+  const bool indexResult = (traitsOf(op) & trait::kIndexOut) != 0;
   if (op == ReduceOp::Max || op == ReduceOp::Min || op == ReduceOp::ArgMax || op == ReduceOp::ArgMin)
     TG_CHECK(!emptyReduction || out.numel() == 0, "reduce: cannot take the extreme of an empty set");
   if (indexResult) {
@@ -236,7 +236,7 @@ void reduce(Context& ctx, ReduceOp op, const View& out, const View& x) {
   } else {
     TG_CHECK(out.dtype == x.dtype, "reduce: out is %s but x is %s", dtypeName(out.dtype), dtypeName(x.dtype));
   }
-  TG_CHECK(x.dtype != DType::Bool || op == ReduceOp::CountNonzero, "reduce: bool input is only counted");
+  TG_CHECK(x.dtype != DType::Bool || (traitsOf(op) & trait::kBool) != 0, "reduce: bool input is only counted");
   // Nothing to write. (Returning here also keeps the product of the reduced sizes below
   // 2^48: x's sizes multiply in order to at most that until the first 0.)
   if (out.numel() == 0) return;

@@ -59,8 +59,6 @@ void rows(Context& ctx, const View* const (&views)[N], int dim, const View* cons
   ctx.pool.parallelFor(tasks, [&](int64_t t) { run(t * perTask, std::min(nRows, (t + 1) * perTask)); });
 }
 
-}  // namespace
-
 void softmax(Context& ctx, SoftmaxOp op, const View& out, const View& a, const View* b, int dim) {
   const bool backward = op == SoftmaxOp::SoftmaxBackward || op == SoftmaxOp::LogSoftmaxBackward;
   const bool log = op == SoftmaxOp::LogSoftmax || op == SoftmaxOp::LogSoftmaxBackward;
@@ -90,6 +88,13 @@ void softmax(Context& ctx, SoftmaxOp op, const View& out, const View& a, const V
       }
     }
   });
+}
+
+}  // namespace
+
+// run(Softmax, op, out, a, b, dim): b (the output gradient) is null for the forward ops.
+void runSoftmax(Context& ctx, SoftmaxOp op, const Operands& args) {
+  softmax(ctx, op, args.view(0), args.view(1), args.optionalView(2), args.integer(3));
 }
 
 }  // namespace tg

@@ -16,7 +16,8 @@ function transpileTree(from: string, to: string): void {
   }
 }
 
-function transpileFile(source: string, target: string): void {
+/** Compiles one TypeScript file to CommonJS at `target` (types unchecked). */
+export function transpileFile(source: string, target: string): void {
   const { outputText } = ts.transpileModule(fs.readFileSync(source, 'utf8'), {
     compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
   });

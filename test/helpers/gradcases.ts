@@ -36,6 +36,9 @@ export const ELEMENTWISE: GradCase[] = [
   { name: 'pow -1.5', shapes: [[3, 4]], domain: POSITIVE, fn: (a) => a.pow(-1.5) },
   { name: 'pow number base', shapes: [[3, 4]], fn: (a) => tg.pow(2, a) },
   { name: 'pow number base 0.5', shapes: [[3, 4]], fn: (a) => tg.pow(0.5, a) },
+  // atan2 is smooth away from the origin: keep the second operand off 0.
+  { name: 'atan2', shapes: [[3, 4], [3, 4]], domain: [{}, NONZERO], fn: (a, b) => tg.atan2(a, b) },
+  { name: 'atan2 broadcast method', shapes: [[3, 1], [4]], domain: [{}, NONZERO], fn: (a, b) => a.atan2(b) },
   // Distinct random values: no ties, where maximum/minimum have a kink.
   { name: 'maximum', shapes: [[3, 4], [3, 4]], fn: (a, b) => tg.maximum(a, b) },
   { name: 'maximum broadcast', shapes: [[3, 1], [4]], fn: (a, b) => a.maximum(b) },

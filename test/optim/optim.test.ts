@@ -235,7 +235,7 @@ describe('option checks', () => {
     [() => new optim.SGD(p(), {} as { lr: number }), "SGD: parameter group didn't specify a value of required option lr"],
     [() => new optim.SGD(p(), { lr: 0.1, nesterov: true }), 'SGD: Nesterov momentum requires a momentum and zero dampening'],
     [() => new optim.Adam(p(), { betas: [0.9, 1] }), 'Adam: invalid betas[1]: 1 (expected in [0, 1))'],
-    [() => new optim.Adam(p(), { weight_decay: 0.1 } as object), 'Adam: unknown option "weight_decay" (known: lr, betas, eps, weightDecay, amsgrad, maximize)'],
+    [() => new optim.Adam(p(), { weight_decay: 0.1 } as object), "Adam: unexpected keyword argument 'weight_decay' (expected one of: params, lr, betas, eps, weightDecay, amsgrad, maximize)"],
     [() => new optim.RMSprop(p(), { alpha: -0.5 }), 'RMSprop: invalid alpha: -0.5 (expected >= 0)'],
     [() => new optim.Adagrad(p(), { lrDecay: -1 }), 'Adagrad: invalid lrDecay: -1 (expected >= 0)'],
     [() => new optim.AdamW([], {}), 'AdamW: optimizer got an empty parameter list'],

@@ -1,29 +1,28 @@
 // Element types of the kernel core. The binding derives a view's dtype from the JS
 // typed array that backs it (Float32Array, Float64Array, Int32Array, Uint8Array).
+// The dtypes themselves (enum, names, sizes) are rows of native/ops.table.
 #pragma once
 #include <cstdint>
 #include <cstddef>
 
-namespace tg {
+#include "tg/table.h"
 
-enum class DType : int32_t { F32 = 0, F64 = 1, I32 = 2, Bool = 3 };
+namespace tg {
 
 inline size_t itemSize(DType d) {
   switch (d) {
-    case DType::F32: return 4;
-    case DType::F64: return 8;
-    case DType::I32: return 4;
-    case DType::Bool: return 1;
+#define TG_DTYPE_SIZE(e, name, bytes) case DType::e: return bytes;
+    TG_DTYPES(TG_DTYPE_SIZE)
+#undef TG_DTYPE_SIZE
   }
   return 0;
 }
 
 inline const char* dtypeName(DType d) {
   switch (d) {
-    case DType::F32: return "float32";
-    case DType::F64: return "float64";
-    case DType::I32: return "int32";
-    case DType::Bool: return "bool";
+#define TG_DTYPE_NAME(e, name, bytes) case DType::e: return name;
+    TG_DTYPES(TG_DTYPE_NAME)
+#undef TG_DTYPE_NAME
   }
   return "?";
 }

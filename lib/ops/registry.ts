@@ -1,0 +1,162 @@
+// The op registry. An op is one spec (defineSpec): its public name, its parameters in
+// PyTorch's order with PyTorch's defaults (so it takes arguments positionally, by name in
+// a trailing options object, or mixed), its forward, what backward needs (`save`, read
+// back by name), its backward and its grad_fn name, side by side. The spec makes the
+// tg.* function; installMethods() makes the Tensor methods. Every public callable that
+// takes keyword arguments (ops, modules, optimizers, schedulers, init functions) is
+// listed in API with its Signature, so that one test drives them all by name and by
+// position (test/kwargs.test.ts).
+import type { Tensor } from '../tensor';
+import { defineOp } from '../autograd/function';
+import { Signature, type Param } from '../check';
+
+/** What kind of public callable an API entry is. */
+export type ApiKind = 'op' | 'method' | 'functional' | 'module' | 'optimizer' | 'scheduler' | 'init';
+
+export interface ApiEntry {
+  /** Where a user finds it: 'tg.var', 'Tensor.var', 'nn.Linear', 'optim.SGD', ... */
+  readonly path: string;
+  readonly kind: ApiKind;
+  readonly signature: Signature;
+  /** Calls it with these arguments (constructs, for a class). */
+  readonly call: (...args: unknown[]) => unknown;
+}
+
+/** Every public callable with a signature, in registration order. */
+export const API: ApiEntry[] = [];
+
+export function registerApi(path: string, kind: ApiKind, signature: Signature, call: (...args: unknown[]) => unknown): void {
+  API.push({ path, kind, signature, call });
+}
+
+/** A class whose constructor binds its arguments with `signature` (modules, optimizers, ...). */
+export function registerClass(path: string, kind: ApiKind, signature: Signature, cls: new (...args: never[]) => unknown): void {
+  registerApi(path, kind, signature, (...args) => new (cls as new (...a: unknown[]) => unknown)(...args));
+}
+
+/** The gradients backward returns: one per tensor argument of forward (null: none). */
+export type Grads = (Tensor | null | undefined)[];
+
+export interface OpSpec<A extends unknown[], S> {
+  /** The public name: the Tensor method and the tg.* function. */
+  name: string;
+  /** PyTorch's grad_fn name, e.g. 'Atan2Backward0' (omit for an op that is never recorded). */
+  gradFn?: string;
+  /** The parameters, `input` (the tensor a method is called on) first. */
+  params: Param[];
+  /** Whether it is a Tensor method (default true) and a tg.* function (default true). */
+  method?: boolean;
+  /** Turns the bound arguments into forward's (checks, type promotion); runs unrecorded
+   * by this op (casts it makes record their own nodes, as in PyTorch). */
+  prepare?: (...bound: any[]) => A;
+  forward: (...args: A) => Tensor;
+  /** What backward needs, by name, given the output and forward's arguments: tensors are
+   * version-checked, other values kept. */
+  save?: (out: Tensor, ...args: A) => S;
+  /** One gradient per tensor argument of forward, given the output's gradient g. */
+  backward?: (g: Tensor, saved: S, needsInputGrad: readonly boolean[]) => Grads;
+}
+
+/** A spec's public function; `call` is it, with the signature and name attached. */
+export interface Op<F> {
+  readonly name: string;
+  readonly signature: Signature;
+  readonly call: F;
+  readonly method: boolean;
+}
+
+/** Defines an op from its spec (see the file comment). F is the public function's type:
+ * the signature a user sees in the editor, with JSDoc on the spec's export. */
+export function defineSpec<F extends (input: Tensor, ...rest: any[]) => unknown, A extends unknown[] = unknown[], S = Record<string, never>>(
+  spec: OpSpec<A, S>,
+): Op<F> {
+  const signature = new Signature(spec.name, spec.params);
+  const { forward, save, backward, prepare } = spec;
+  let run: (...args: A) => Tensor = forward;
+  if (spec.gradFn !== undefined) {
+    const recorded = defineOp({
+      name: spec.gradFn,
+      forward: (ctx, ...args: A) => {
+        const out = forward(...args);
+        if (save) ctx.save(save(out, ...args) as Record<string, unknown>);
+        return out;
+      },
+      backward: (ctx, g) => (backward ? backward(g, ctx.restore<S>(), ctx.needsInputGrad) : []),
+    });
+    run = recorded as unknown as (...args: A) => Tensor;
+  }
+  const call = ((...args: unknown[]) => {
+    const bound = signature.bind(args);
+    return prepare ? run(...prepare(...bound)) : run(...(bound as A));
+  }) as unknown as F;
+  return { name: spec.name, signature, call, method: spec.method ?? true };
+}
+
+// The Tensor class, once lib/tensor.ts has defined it (it calls attachMethods): ops
+// modules load while tensor.ts is still importing them, so methods wait until then.
+let tensorClass: { prototype: object } | null = null;
+const pendingMethods: Op<(input: Tensor, ...rest: any[]) => unknown>[] = [];
+
+function addMethod(op: Op<(input: Tensor, ...rest: any[]) => unknown>): void {
+  const fn = op.call as (...args: unknown[]) => unknown;
+  Object.defineProperty(tensorClass!.prototype, op.name, {
+    // Fixed parameters rather than a rest array: this runs on every method call.
+    value: function (this: Tensor, a?: unknown, b?: unknown, c?: unknown, d?: unknown, e?: unknown) {
+      return arguments.length <= 5 ? fn(this, a, b, c, d, e) : fn(this, ...arguments);
+    },
+    writable: true,
+    configurable: true,
+  });
+}
+
+/** Called once by lib/tensor.ts after the class is defined. */
+export function attachMethods(cls: { prototype: object }): void {
+  tensorClass = cls;
+  pendingMethods.splice(0).forEach(addMethod);
+}
+
+/** Makes each op a Tensor method (x.op(...rest) is tg.op(x, ...rest)) and registers it
+ * and its tg.* function in API. */
+export function installMethods(ops: Record<string, Op<(input: Tensor, ...rest: any[]) => unknown>>): void {
+  for (const op of Object.values(ops)) {
+    registerApi(`tg.${op.name}`, 'op', op.signature, op.call as (...args: unknown[]) => unknown);
+    if (!op.method) continue;
+    registerApi(`Tensor.${op.name}`, 'method', op.signature, op.call as (...args: unknown[]) => unknown);
+    if (tensorClass) addMethod(op);
+    else pendingMethods.push(op);
+  }
+}
+
+/** The specs of a set of ops, given their public signatures (an interface whose JSDoc the
+ * editor shows): the compiler checks that every op has a spec of its signature. */
+export type SpecsFor<T> = { [K in keyof T]: Op<T[K]> };
+/** The Tensor methods of a set of ops, from their public signatures. */
+export type MethodsFor<T> = { [K in keyof T]: MethodOf<T[K]> };
+
+/** The method form of a spec's function: without its first (input) parameter. */
+export type MethodOf<F> = F extends (input: Tensor, ...rest: infer R) => infer Ret ? (...rest: R) => Ret : never;
+/** The Tensor methods a record of ops adds. */
+export type MethodsOf<T extends Record<string, Op<any>>> = { [K in keyof T]: T[K] extends Op<infer F> ? MethodOf<F> : never };
+/** The tg.* functions of a record of ops. */
+export type FunctionsOf<T extends Record<string, Op<any>>> = { [K in keyof T]: T[K] extends Op<infer F> ? F : never };
+
+/** The tg.* functions of a record of ops, by name. */
+export function functionsOf<T extends Record<string, Op<any>>>(ops: T): FunctionsOf<T> {
+  return Object.fromEntries(Object.entries(ops).map(([k, op]) => [k, op.call])) as FunctionsOf<T>;
+}
+
+/** Binds `args` with `signature` and names the values ({param: value}, defaults filled in),
+ * for the constructors that keep their options as an object. */
+export function bindNamed(signature: Signature, args: ArrayLike<unknown>): Record<string, any> {
+  const values = signature.bind(args);
+  return Object.fromEntries(signature.params.map((p, i) => [p.name, values[i]]));
+}
+
+/** A function with `signature` (registered in API as `path`): impl receives the bound values. */
+export function withSignature<F extends (...args: any[]) => unknown>(
+  path: string, kind: ApiKind, signature: Signature, impl: (...values: any[]) => unknown,
+): F {
+  const fn = (...args: unknown[]) => impl(...signature.bind(args));
+  registerApi(path, kind, signature, fn);
+  return fn as unknown as F;
+}
