@@ -398,6 +398,14 @@ void AdviseHugePages(const Napi::CallbackInfo& info) {
   tg::adviseHugePages(buffer.Data(), buffer.ByteLength());
 }
 
+// setAllocatorTuning(on): glibc malloc thresholds for tensor workloads (see tg/memory.h);
+// returns whether they applied.
+Napi::Value SetAllocatorTuning(const Napi::CallbackInfo& info) {
+  if (info.Length() < 1 || !info[0].IsBoolean())
+    throw Napi::TypeError::New(info.Env(), "setAllocatorTuning: expected a boolean");
+  return Napi::Boolean::New(info.Env(), tg::setAllocatorTuning(info[0].As<Napi::Boolean>().Value()));
+}
+
 // fmaPeak(seconds): one core's float32 FMA throughput in GFLOP/s (the bench prints it).
 Napi::Value FmaPeak(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -486,7 +494,6 @@ Napi::Value AsyncEnd(const Napi::CallbackInfo& info) {
 }
 
 Napi::Object Module(Napi::Env env, Napi::Object exports) {
-  tg::tuneProcessAllocator();
   env.SetInstanceData(new Instance());
   exports.Set("init", Napi::Function::New(env, Init, "init"));
   exports.Set("unary", Napi::Function::New(env, Unary, "unary"));
@@ -502,6 +509,7 @@ Napi::Object Module(Napi::Env env, Napi::Object exports) {
   exports.Set("setNumThreads", Napi::Function::New(env, SetNumThreads, "setNumThreads"));
   exports.Set("getNumThreads", Napi::Function::New(env, GetNumThreads, "getNumThreads"));
   exports.Set("adviseHugePages", Napi::Function::New(env, AdviseHugePages, "adviseHugePages"));
+  exports.Set("setAllocatorTuning", Napi::Function::New(env, SetAllocatorTuning, "setAllocatorTuning"));
   exports.Set("fmaPeak", Napi::Function::New(env, FmaPeak, "fmaPeak"));
   exports.Set("asyncBegin", Napi::Function::New(env, AsyncBegin, "asyncBegin"));
   exports.Set("asyncEnd", Napi::Function::New(env, AsyncEnd, "asyncEnd"));

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <string>
 
+#include "tg/portable.h"
 #include "tg/view.h"
 
 namespace binding {
@@ -74,8 +75,8 @@ inline tg::View readView(Napi::Env env, napi_value value, MetaReader& meta, cons
     v.strides[i] = dims[ndim + i];
     if (v.shape[i] < 0) throw rangeError("negative size");
     if (v.strides[i] < 0) throw rangeError("negative stride");
-    if (__builtin_mul_overflow(numel, v.shape[i], &numel) || numel > kMaxNumel) throw rangeError("too many elements");
-    if (v.shape[i] > 0 && __builtin_add_overflow(last, (v.shape[i] - 1) * v.strides[i], &last)) throw rangeError("view too large");
+    if (tg::mulOverflows(numel, v.shape[i], &numel) || numel > kMaxNumel) throw rangeError("too many elements");
+    if (v.shape[i] > 0 && tg::addOverflows(last, (v.shape[i] - 1) * v.strides[i], &last)) throw rangeError("view too large");
   }
   const int64_t length = static_cast<int64_t>(byteLength / tg::itemSize(v.dtype));
   if (numel > 0 && last >= length)

@@ -1,6 +1,6 @@
 // Devices. This build has the CPU only: the Metal (MPS) backend is not built, and asking
 // for it is an error rather than a silent fallback.
-import { inspect } from 'util';
+import { inspectCustom } from './inspect';
 import { fmtValue } from './check';
 import { isDType, type DType } from './dtype';
 
@@ -14,7 +14,7 @@ export class Device {
   }
   /** console.log(x.device) prints `cpu`, as Python's print (str); inside an array or object
    * it prints the repr, device(type='cpu'), as Python prints a list of devices. */
-  [inspect.custom](depth: number, options: { depth?: number | null }): string {
+  [inspectCustom](depth: number, options: { depth?: number | null }): string {
     if (depth === options.depth) return this.toString();
     return this.index === null ? `device(type='${this.type}')` : `device(type='${this.type}', index=${this.index})`;
   }

@@ -81,6 +81,13 @@ export const autograd = {
 /** Sets the number of threads the native kernels use. */
 export const setNumThreads = (n: number): void => kernels.setNumThreads(n);
 export const getNumThreads = (): number => kernels.getNumThreads();
+/** Opts in to (true) or out of (false) tuning glibc malloc for tensor workloads: it keeps
+ * up to 64 MB of freed memory for reuse and serves blocks under 4 MB from its heap, so
+ * buffers Node frees after a garbage collection are not re-faulted page by page. It
+ * changes malloc for the whole process, so it is off unless asked for (also by
+ * TENSORGRAD_MALLOC_TUNING=1 at load); false restores glibc's default thresholds.
+ * Returns whether it applied (false without glibc). See README, Memory. */
+export const setAllocatorTuning = (on: boolean): boolean => kernels.setAllocatorTuning(on);
 /** One core's float32 FMA throughput in GFLOP/s, measured by a register-only loop for
  * `seconds` with the widest vectors of the selected path ('avx512' or 'avx2'; throws on
  * others): the ceiling for GEMM figures. */

@@ -1,5 +1,5 @@
 // Shape and stride arithmetic (strides and offsets are in elements).
-import { inspect } from 'util';
+import { inspectCustom } from './inspect';
 import { fmtShape, opError } from './check';
 
 /** What tensor.shape and tensor.size() return: an array of the sizes (index it, spread it,
@@ -16,7 +16,7 @@ export class Size extends Array<number> {
   override toString(): string {
     return `torch.Size([${this.join(', ')}])`;
   }
-  [inspect.custom](): string {
+  [inspectCustom](): string {
     return this.toString();
   }
 }

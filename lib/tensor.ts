@@ -1,6 +1,6 @@
 // The Tensor: a strided view (shape, strides, offset) over a Storage, plus autograd
 // state. Methods are thin: each delegates to the op defined in lib/ops/.
-import { inspect } from 'util';
+import { inspectCustom } from './inspect';
 import { isFloating, type DType, type TypedArray } from './dtype';
 import { Storage, VersionCounter } from './storage';
 import { Size, contiguousStrides, isContiguous, numelOf, toSize } from './layout';
@@ -328,7 +328,7 @@ export class Tensor {
       gradFnName: this.gradFn?.name ?? null,
     });
   }
-  [inspect.custom](): string {
+  [inspectCustom](): string {
     return this.toString();
   }
 

@@ -1,7 +1,7 @@
 // An op is defined once, forward and backward side by side (defineOp). Calling it runs
 // forward without recording; if any tensor argument requires grad, it also creates the
 // graph node (the output's gradFn) that the engine later calls backward on.
-import { inspect } from 'util';
+import { inspectCustom } from '../inspect';
 import { Tensor } from '../tensor';
 import type { DType } from '../dtype';
 import { gradMode } from './grad_mode';
@@ -159,7 +159,7 @@ export class Node<Info = unknown> {
   toString(): string {
     return `<${this.name} object>`;
   }
-  [inspect.custom](): string {
+  [inspectCustom](): string {
     return this.toString();
   }
 

@@ -5,6 +5,7 @@ import * as path from 'path';
 import { createRequire } from 'module';
 import { DTYPE_ROWS, GROUP_OPS } from './table';
 import type { NativeMemory } from '../backend';
+import { findPrebuild } from './prebuild';
 
 export interface NativeInitInfo {
   /** Per kernel group, its op names in opcode order (native/ops.table as compiled). */
@@ -36,6 +37,8 @@ export interface NativeAddon {
   getNumThreads(): number;
   /** Asks for transparent huge pages behind a new buffer of 4 MB or more (native/include/tg/memory.h). */
   adviseHugePages(buffer: ArrayBuffer): void;
+  /** Tunes (true) or restores (false) glibc's malloc thresholds, process-wide (native/include/tg/memory.h); whether it applied. */
+  setAllocatorTuning(on: boolean): boolean;
   /** One core's float32 FMA throughput in GFLOP/s, measured for `seconds` (AVX2 CPUs only). */
   fmaPeak(seconds: number): number;
   /** From now on kernel calls are recorded (their views read), not run (tg.async). */
@@ -60,9 +63,16 @@ function packageRoot(): string {
   }
 }
 
+function packagedAddon(root: string): string {
+  const localBuild = path.join(root, 'build', 'Release', 'tensorgrad.node');
+  return fs.existsSync(localBuild) ? localBuild : (findPrebuild(root) ?? localBuild);
+}
+
 function loadAddon(): NativeAddon {
-  // TENSORGRAD_ADDON selects another build of the addon (e.g. the sanitizer build).
-  const file = process.env.TENSORGRAD_ADDON ?? path.join(packageRoot(), 'build', 'Release', 'tensorgrad.node');
+  // TENSORGRAD_ADDON selects another build of the addon (e.g. the sanitizer build). A local
+  // build (compiled on this machine, and what a checkout rebuilds) wins over the package's
+  // prebuilt binary for this platform, which install.cjs leaves in place of compiling.
+  const file = process.env.TENSORGRAD_ADDON ?? packagedAddon(packageRoot());
   if (!fs.existsSync(file)) {
     throw new Error(`tensorgrad: the native addon is not built (${file} is missing). Run \`npm install\` (or \`npm run build:native\`).`);
   }

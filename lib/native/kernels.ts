@@ -119,6 +119,9 @@ export const cpu: Backend = {
 
 export const setNumThreads = (n: number): void => native.setNumThreads(n);
 export const getNumThreads = (): number => native.getNumThreads();
+export const setAllocatorTuning = (on: boolean): boolean => native.setAllocatorTuning(on);
+// Process-wide, so only on request (tg.setAllocatorTuning documents it).
+if (process.env.TENSORGRAD_MALLOC_TUNING === '1') setAllocatorTuning(true);
 export const fmaPeak = (seconds: number): number => native.fmaPeak(seconds);
 
 /** Runs `op`, recording its native kernel calls instead of running them, and returns a

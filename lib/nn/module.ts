@@ -6,7 +6,7 @@
 // Calling convention: `model.forward(x)`. JS cannot make class instances callable
 // without returning a function from the constructor, which breaks properties such as
 // `name` and `length` and the prototype chain; one explicit idiom is used everywhere.
-import { inspect } from 'util';
+import { inspectCustom } from '../inspect';
 import { Tensor } from '../tensor';
 import { fmtShape, fmtValue, opError, opTypeError } from '../check';
 import { sameShape } from '../layout';
@@ -30,7 +30,7 @@ export class LoadStateDictResult {
     const list = (keys: string[]): string => `[${keys.map((k) => `'${k}'`).join(', ')}]`;
     return `_IncompatibleKeys(missing_keys=${list(this.missingKeys)}, unexpected_keys=${list(this.unexpectedKeys)})`;
   }
-  [inspect.custom](): string {
+  [inspectCustom](): string {
     return this.toString();
   }
 }
@@ -327,7 +327,7 @@ export class Module {
     return `${this.constructor.name}(\n  ${lines.join('\n  ')}\n)`;
   }
 
-  [inspect.custom](): string {
+  [inspectCustom](): string {
     return this.toString();
   }
 }

@@ -1,7 +1,7 @@
 // Reductions (sum, mean, extremes, prod, var/std, norm, logsumexp, arg-extremes) and
 // softmax/logSoftmax. Forward runs the native reduce kernel (composite forwards run
 // without recording); backward expands the gradient back over the reduced dims.
-import { inspect } from 'util';
+import { inspectCustom } from '../inspect';
 import { Tensor } from '../tensor';
 import { isFloating, scalarTypeName, type DType } from '../dtype';
 import { defineOp } from '../autograd/function';
@@ -197,7 +197,7 @@ export class ValuesIndices {
   toString(): string {
     return `torch.return_types.${this.op}(\nvalues=${this.values},\nindices=${this.indices})`;
   }
-  [inspect.custom](): string {
+  [inspectCustom](): string {
     return this.toString();
   }
 }

@@ -2,7 +2,7 @@
 // zeroGrad, step and state dicts, as in torch.optim.Optimizer. A subclass checks its
 // options and updates one parameter; the update itself is one native call
 // (native/src/optim.cpp) rather than a chain of tensor ops.
-import { inspect } from 'util';
+import { inspectCustom } from '../inspect';
 import { Tensor } from '../tensor';
 import { isFloating } from '../dtype';
 import { Signature, fmtShape, fmtValue, is, keyword, objectCheck, opError, opTypeError, optional, required } from '../check';
@@ -115,7 +115,7 @@ export abstract class Optimizer<O extends BaseOptions> {
     });
     return `${this.name} (${groups.join('')})`;
   }
-  [inspect.custom](): string {
+  [inspectCustom](): string {
     return this.toString();
   }
 

@@ -1,6 +1,22 @@
 // What tg.threads.run (lib/threads/run.ts) and its worker (lib/threads/worker.ts) say to
 // each other, and the types a job module sees.
 
+/** The members of an AbortSignal that tensorgrad reads and offers, spelled out so the
+ * published declarations need neither @types/node nor the DOM lib; any AbortSignal fits. */
+export interface AbortSignalLike {
+  readonly aborted: boolean;
+  readonly reason: unknown;
+  throwIfAborted(): void;
+  addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: 'abort', listener: () => void): void;
+}
+
+/** A WHATWG URL (`new URL(...)`), by the members tensorgrad reads (see AbortSignalLike). */
+export interface URLLike {
+  readonly href: string;
+  readonly protocol: string;
+}
+
 /** What a job reports through ctx.progress(); the caller's onProgress also gets elapsedMs. */
 export interface ProgressReport {
   step: number;
@@ -18,7 +34,7 @@ export interface JobContext {
   /** Aborts when the caller's signal does. It is checked at every progress() call and
    * whenever the job awaits, so a synchronous loop should call progress() (or read
    * signal.aborted) once per step. */
-  readonly signal: AbortSignal;
+  readonly signal: AbortSignalLike;
   /** Sends a report to the caller's onProgress; then, once the job is cancelled, throws
    * the abort reason, which ends a loop that reports every step. */
   progress(report: ProgressReport): void;

@@ -17,12 +17,12 @@ import { pathToFileURL, fileURLToPath } from 'url';
 import { Worker } from 'worker_threads';
 import { checkInt, fmtValue, opTypeError } from '../check';
 import { decode, encode } from './transfer';
-import type { JobFunction, JobProgress, ToMain, ToWorker, WorkerData } from './protocol';
+import type { AbortSignalLike, JobFunction, JobProgress, ToMain, ToWorker, URLLike, WorkerData } from './protocol';
 
 export interface RunOptions {
   /** Cancels the job: its worker is told to stop, the promise rejects with signal.reason
    * once the worker has ended (so the job no longer writes any shared memory). */
-  signal?: AbortSignal;
+  signal?: AbortSignalLike;
   /** Called on the calling thread with every ctx.progress() report of the job. */
   onProgress?: (progress: JobProgress) => void;
   /** Native threads for the job (tg.setNumThreads in its worker), out of the budget. Default 1. */
@@ -133,7 +133,7 @@ function workerError(e: { name: string; message: string; stack?: string }): Erro
 /** Runs the job module's one exported function, `(input, ctx) => result`, in a worker
  * thread, after the thread budget has room for it. Typed from the job function:
  * `run<typeof import('./job').default>(new URL('./job.js', import.meta.url), input)`. */
-export function run<J extends JobFunction = JobFunction>(job: URL | string, input: JobInput<J>, options: RunOptions = {}): Promise<JobResult<J>> {
+export function run<J extends JobFunction = JobFunction>(job: URLLike | string, input: JobInput<J>, options: RunOptions = {}): Promise<JobResult<J>> {
   const url = jobUrl(job);
   const script = workerScript(fileURLToPath(url));
   const { signal, onProgress } = options;

@@ -3,11 +3,14 @@
 #include <string>
 #include <thread>
 
+#if defined(__unix__) || defined(__APPLE__)
 #include <unistd.h>
+#endif
 
 #include "tg/context.h"
+#include "tg/portable.h"
 
-#if defined(__x86_64__) || defined(_M_X64)
+#if (defined(__x86_64__) || defined(_M_X64)) && TG_HAVE_GNU_BUILTINS  // MSVC: portable kernels
 #include <cpuid.h>
 #endif
 
@@ -15,7 +18,7 @@ namespace tg {
 
 namespace {
 
-#if defined(__x86_64__) || defined(_M_X64)
+#if (defined(__x86_64__) || defined(_M_X64)) && TG_HAVE_GNU_BUILTINS  // MSVC: portable kernels
 // XCR0, the register state the OS saves on context switches (needs OSXSAVE).
 uint64_t xcr0() {
   uint32_t lo, hi;
@@ -52,7 +55,7 @@ void detectCaches(CpuFeatures& f) {
 CpuFeatures detectCpuFeatures() {
   CpuFeatures f;
   detectCaches(f);
-#if defined(__x86_64__) || defined(_M_X64)
+#if (defined(__x86_64__) || defined(_M_X64)) && TG_HAVE_GNU_BUILTINS  // MSVC: portable kernels
   detectX86(f);
 #elif defined(__aarch64__)
   f.neon = true;

@@ -1,8 +1,6 @@
 #include "tg/memory.h"
 
 #include <cstdint>
-#include <cstdlib>
-#include <cstring>
 
 #if defined(__linux__)
 #include <sys/mman.h>
@@ -27,15 +25,16 @@ void adviseHugePages(void* p, size_t bytes) {
 #endif
 }
 
-bool tuneProcessAllocator() {
+bool setAllocatorTuning(bool on) {
 #if defined(__GLIBC__)
-  const char* opt = std::getenv("TENSORGRAD_MALLOC_TUNING");
-  if (opt != nullptr && std::strcmp(opt, "0") == 0) return false;
   // Setting either parameter turns off glibc's own adjustment of both, so set both.
-  constexpr int kMmapThreshold = 4 << 20;  // larger buffers: mmap, then huge pages
-  constexpr int kTrimThreshold = 64 << 20;
-  return mallopt(M_MMAP_THRESHOLD, kMmapThreshold) == 1 && mallopt(M_TRIM_THRESHOLD, kTrimThreshold) == 1;
+  // Off: glibc's documented defaults (its dynamic adjustment does not come back).
+  constexpr int kDefaultThreshold = 128 << 10;
+  const int mmapThreshold = on ? 4 << 20 : kDefaultThreshold;  // larger buffers: mmap, then huge pages
+  const int trimThreshold = on ? 64 << 20 : kDefaultThreshold;
+  return mallopt(M_MMAP_THRESHOLD, mmapThreshold) == 1 && mallopt(M_TRIM_THRESHOLD, trimThreshold) == 1;
 #else
+  (void)on;
   return false;
 #endif
 }

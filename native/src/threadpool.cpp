@@ -9,6 +9,8 @@
 // machine a sleeping worker can take milliseconds to get a CPU).
 #include "tg/threadpool.h"
 
+#include "tg/context.h"
+
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
@@ -48,6 +50,27 @@ bool spinFor(Pred&& pred) {
 
 constexpr int kMaxThreads = 1024;
 
+// The helper threads (workers) of default-sized pools come out of one process-wide budget
+// of cores - 1 (each environment's own thread is the rest), so worker_threads that each
+// load tensorgrad do not each start a full pool: the first pools to need helpers get them,
+// later ones run on their own thread. The one piece of state shared across environments.
+// A pool sized by setThreads takes what it was told, outside the budget.
+std::atomic<int>& spareHelpers() {
+  static std::atomic<int> spare{defaultThreadCount() - 1};
+  return spare;
+}
+
+// Takes up to `want` helpers from the budget; returns how many it got.
+int takeHelpers(int want) {
+  std::atomic<int>& spare = spareHelpers();
+  int cur = spare.load(std::memory_order_relaxed);
+  for (;;) {
+    const int take = std::min(want, cur);
+    if (take <= 0) return 0;
+    if (spare.compare_exchange_weak(cur, cur - take, std::memory_order_relaxed)) return take;
+  }
+}
+
 }  // namespace
 
 struct ThreadPool::Impl {
@@ -59,6 +82,8 @@ struct ThreadPool::Impl {
   std::atomic<uint32_t> generation{0};  // current job
   std::atomic<bool> stop{false};
   std::atomic<bool> inUse{false};  // a parallelFor is running (guards nesting/concurrency)
+  std::atomic<bool> budgeted{true};  // default-sized: helpers come from spareHelpers()
+  int leased = 0;                    // workers taken from the budget (changed under inUse)
 
   // The current job; written under `mu` together with the generation bump.
   const std::function<void(int64_t)>* fn = nullptr;
@@ -122,15 +147,26 @@ struct ThreadPool::Impl {
     }
   }
 
-  // Starts workers until there are `n` (fewer if the system refuses to create threads).
+  // Starts workers until there are `n` (fewer if the budget or the system refuses).
   void growTo(int n) {
-    while (static_cast<int>(workers.size()) < n) {
+    int missing = n - static_cast<int>(workers.size());
+    if (missing <= 0) return;
+    const bool fromBudget = budgeted.load(std::memory_order_relaxed);
+    if (fromBudget) {
+      missing = takeHelpers(missing);
+      leased += missing;
+    }
+    for (; missing > 0; --missing) {
       try {
         const uint32_t gen = generation.load(std::memory_order_relaxed);
         workers.emplace_back([this, gen] { workerLoop(gen); });
       } catch (const std::system_error&) {
         break;  // run with the workers we have
       }
+    }
+    if (fromBudget && missing > 0) {  // the system refused threads: give their share back
+      leased -= missing;
+      spareHelpers().fetch_add(missing, std::memory_order_relaxed);
     }
   }
 
@@ -142,16 +178,21 @@ struct ThreadPool::Impl {
     wakeCv.notify_all();
     for (auto& w : workers) w.join();
     workers.clear();
+    spareHelpers().fetch_add(leased, std::memory_order_relaxed);
+    leased = 0;
     stop.store(false, std::memory_order_relaxed);
   }
 };
 
-ThreadPool::ThreadPool(int threads) : impl_(new Impl) { setThreads(threads); }
+ThreadPool::ThreadPool(int threads) : impl_(new Impl) {
+  threads_.store(std::min(std::max(threads, 1), kMaxThreads), std::memory_order_relaxed);
+}
 
 ThreadPool::~ThreadPool() { impl_->stopAll(); }
 
 void ThreadPool::setThreads(int n) {
   n = std::min(std::max(n, 1), kMaxThreads);
+  impl_->budgeted.store(false, std::memory_order_relaxed);  // asked for: outside the budget
   threads_.store(n, std::memory_order_relaxed);
   // Shrink now if the pool is idle (workers are idle then); growing is lazy.
   Impl& p = *impl_;

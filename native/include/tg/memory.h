@@ -5,15 +5,16 @@
 
 namespace tg {
 
-// Tunes glibc malloc for tensor workloads; called when the addon loads (process-wide,
-// idempotent). Node frees an ArrayBuffer's memory only when the garbage collector
-// sweeps it, many at once, and glibc then hands the heap top back to the OS (trim) or
-// unmaps the block (mid-size blocks are mmapped): the next output of the same size
-// faults its pages in again, 4 KB at a time, and a 128 KB ReLU-backward output cost
-// 100 us instead of 30. This keeps up to 64 MB of freed heap for reuse and serves
-// blocks under 4 MB from the heap (larger ones are mmapped and get huge pages, see
-// below). TENSORGRAD_MALLOC_TUNING=0 leaves malloc alone. Returns whether it applied.
-bool tuneProcessAllocator();
+// Tunes glibc malloc for tensor workloads (process-wide, so only when the user asks:
+// tg.setAllocatorTuning(true) or TENSORGRAD_MALLOC_TUNING=1). Node frees an ArrayBuffer's
+// memory only when the garbage collector sweeps it, many at once, and glibc then hands
+// the heap top back to the OS (trim) or unmaps the block (mid-size blocks are mmapped):
+// the next output of the same size faults its pages in again, 4 KB at a time, and a
+// 128 KB ReLU-backward output cost 100 us instead of 30. On, this keeps up to 64 MB of
+// freed heap for reuse and serves blocks under 4 MB from the heap (larger ones are
+// mmapped and get huge pages, see below); off restores glibc's default thresholds.
+// Returns whether it applied (false off glibc).
+bool setAllocatorTuning(bool on);
 
 // Asks the kernel to back [p, p + bytes) with transparent huge pages before it is first
 // written. A fresh large buffer is untouched zero pages, and faulting them in 4 KB at a

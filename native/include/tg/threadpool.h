@@ -1,5 +1,8 @@
 // A pool of worker threads owned by one Context (one per Node environment, so
-// worker_threads each get their own; there is no global pool).
+// worker_threads each get their own; there is no global pool). A pool left at its
+// default size takes its workers from one process-wide budget of cores - 1 helpers
+// (first come, first served; returned when a pool shrinks or ends), so N environments
+// do not start N full pools; setThreads(n) sizes a pool outside that budget.
 //
 // parallelFor(tasks, fn) runs fn(0..tasks-1) on the workers and on the calling thread,
 // and returns when all tasks are done. Tasks are claimed dynamically, so a task may run

@@ -36,6 +36,7 @@
 
 #include "gemm_kernels.h"
 #include "tg/error.h"
+#include "tg/portable.h"
 
 namespace tg {
 
@@ -208,7 +209,7 @@ void macroKernel(const KernelSet<T>& ks, int64_t rows, int64_t cols, int64_t kc,
     int64_t line = 0;
     for (int64_t i = 0; i < rows; i += MR) {
       if (nextB != nullptr) {
-        for (int64_t x = 0; x < linesPerCall && line * 64 < panelBytes; ++x, ++line) __builtin_prefetch(nextB + line * 64, 0, 2);
+        for (int64_t x = 0; x < linesPerCall && line * 64 < panelBytes; ++x, ++line) prefetchForRead(nextB + line * 64);
       }
       const int64_t mr = std::min<int64_t>(MR, rows - i);
       const T* a = Ap + i * kc;
