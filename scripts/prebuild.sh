@@ -19,13 +19,14 @@ targets=("$@")
 cmake_js=(node node_modules/cmake-js/bin/cmake-js compile --config Release)
 # prebuilds/ holds exactly this run's targets: nothing older gets packed beside them.
 rm -rf prebuilds
+mkdir -p build-prebuild
 
 for arch in "${targets[@]}"; do
   out="build-prebuild/linux-$arch"
   dest="prebuilds/linux-$arch/tensorgrad.glibc.node"
   case "$arch" in
     x64)
-      "${cmake_js[@]}" --out "$out" > "$out.log" 2>&1 || { mkdir -p build-prebuild; cat "$out.log"; exit 1; }
+      "${cmake_js[@]}" --out "$out" > "$out.log" 2>&1 || { cat "$out.log"; exit 1; }
       strip=strip ;;
     arm64)
       for tool in aarch64-linux-gnu-g++ qemu-aarch64; do
