@@ -30,11 +30,17 @@ function gemmGflops(m, k, n, transpose) {
   return flops / timed(() => a.matmul(b), 7, inner) / 1e9;
 }
 
+/** The W2 call, a.add(b) on 3x2 float32 tensors, with `lib` a loaded tensorgrad (bench/ab-add-overhead.mjs
+ * passes two builds). */
+export function addCall(requiresGrad, lib = tg) {
+  const a = lib.tensor([[1, 2], [3, 4], [5, 6]], { requiresGrad });
+  const b = lib.tensor([[6, 5], [4, 3], [2, 1]], { requiresGrad });
+  return () => a.add(b);
+}
+
 /** W2: µs per a.add(b) on 3x2 float32 tensors (also bench/add-overhead.mjs). */
 export function addOverhead(requiresGrad) {
-  const a = tg.tensor([[1, 2], [3, 4], [5, 6]], { requiresGrad });
-  const b = tg.tensor([[6, 5], [4, 3], [2, 1]], { requiresGrad });
-  return timed(() => a.add(b), 9, 20000) * 1e6;
+  return timed(addCall(requiresGrad), 9, 20000) * 1e6;
 }
 
 /** One epoch of the apples/oranges regression (W3; bench/epoch-profile.mjs counts its instructions). */
