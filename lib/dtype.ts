@@ -1,7 +1,7 @@
 // The dtype registry (its rows come from native/ops.table, which the addon was built
 // from too: lib/native/binding.ts checks both agree at load) and PyTorch's type
 // promotion.
-import { DTYPE_ROWS } from './native/table';
+import { DTYPE_ROWS, dtypeBytes, dtypeIsFloating } from './native/table';
 
 export type DType = (typeof DTYPE_ROWS)[number]['name'];
 export type TypedArray = Float32Array | Float64Array | Int32Array | Uint8Array;
@@ -37,7 +37,7 @@ export function isDType(x: unknown): x is DType {
 }
 
 export function isFloating(d: DType): boolean {
-  return DTYPES[d].kind === 'float';
+  return dtypeIsFloating(d); // DTYPES[d].kind === 'float', generated as comparisons: it runs on every op
 }
 
 /** PyTorch's ScalarType name ('Float', 'Int'), as its kernel and type messages spell it. */
@@ -46,7 +46,7 @@ export function scalarTypeName(d: DType): string {
 }
 
 export function itemSize(d: DType): number {
-  return DTYPES[d].bytes;
+  return dtypeBytes(d); // DTYPES[d].bytes (see isFloating)
 }
 
 export function dtypeOfArray(a: ArrayBufferView): DType | null {

@@ -6,7 +6,7 @@
 import { randomBytes } from 'crypto';
 import { Tensor } from './tensor';
 import { fmtValue, opError, opRangeError, opTypeError } from './check';
-import { RandomOp } from './native/binding';
+import { RandomOp } from './native/table';
 import * as kernels from './backend';
 import { cpu } from './native/kernels';
 

@@ -6,7 +6,7 @@ import { Storage, VersionCounter } from './storage';
 import { Size, contiguousStrides, isContiguous, numelOf, toSize } from './layout';
 import { checkBool, fmtShape, fmtValue, normDim, opError, opTypeError } from './check';
 import * as kernels from './backend';
-import { BinaryOp } from './native/binding';
+import { BinaryOp } from './native/table';
 import type { Node } from './autograd/function';
 import * as engine from './autograd/engine';
 import { Device, cpu, toTarget } from './device';
@@ -60,13 +60,13 @@ export class Tensor {
 
   /** @internal A new contiguous tensor (zero-filled). */
   static _empty(shape: number[], dtype: DType, op?: string): Tensor {
-    return new Tensor(Storage.allocate(dtype, numelOf(shape), false, { op, shape }), shape, contiguousStrides(shape), 0, dtype);
+    return new Tensor(Storage.allocate(dtype, numelOf(shape), false, op, shape), shape, contiguousStrides(shape), 0, dtype);
   }
 
   /** @internal A new contiguous tensor for a kernel that writes every element of it next
    * (its memory is not zeroed first). `op` names the op in an out-of-memory error. */
   static _output(shape: number[], dtype: DType, op?: string): Tensor {
-    return new Tensor(Storage.allocate(dtype, numelOf(shape), true, { op, shape }), shape, contiguousStrides(shape), 0, dtype);
+    return new Tensor(Storage.allocate(dtype, numelOf(shape), true, op, shape), shape, contiguousStrides(shape), 0, dtype);
   }
 
   /** @internal */

@@ -5,7 +5,7 @@ import { isFloating, scalarTypeName } from '../dtype';
 import { defineOp } from '../autograd/function';
 import { checkFloatDType, checkKernelDType, checkNumber, fmtShape, fmtValue, opError, opTypeError } from '../check';
 import { broadcastShapes, numelOf, sameShape } from '../layout';
-import { UnaryOp } from '../native/binding';
+import { UnaryOp } from '../native/table';
 import { addmm, checkMatmulDTypes } from '../ops/linalg';
 import { checkTensor } from '../ops/movement';
 import { maskedGradOp, unaryOp, where } from '../ops/arith';

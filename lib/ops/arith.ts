@@ -10,7 +10,7 @@ import { gradMode } from '../autograd/grad_mode';
 import { checkBool, checkInt32Value, checkKernelDType, checkNumber, fmtValue, is, opError, opTypeError, optional, required, type Param } from '../check';
 import { broadcastShapes } from '../layout';
 import * as kernels from '../backend';
-import { BinaryOp, Trait, UNARY_OPS, UNARY_TRAITS, UnaryOp } from '../native/binding';
+import { BinaryOp, Trait, UNARY_OPS, UNARY_TRAITS, UnaryOp } from '../native/table';
 import { defineSpec } from './registry';
 import { checkMemory, checkTensor, cloneDetached } from './movement';
 

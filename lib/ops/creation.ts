@@ -95,7 +95,7 @@ function flatten(data: unknown, shape: number[]): { values: number[]; allBool: b
 
 function fromValues(op: string, values: ArrayLike<number>, shape: number[], dtype: DType): Tensor {
   if (dtype === 'int32') for (let i = 0; i < values.length; ++i) checkInt32Value(op, values[i]);
-  const storage = Storage.allocate(dtype, values.length, false, { op, shape });
+  const storage = Storage.allocate(dtype, values.length, false, op, shape);
   const data = storage.view(0, values.length);
   if (dtype === 'int32') for (let i = 0; i < values.length; ++i) data[i] = Math.trunc(values[i]);
   else if (dtype === 'bool') for (let i = 0; i < values.length; ++i) data[i] = values[i] ? 1 : 0;

@@ -6,7 +6,7 @@
 import { Tensor, type TensorOrScalar } from '../tensor';
 import { isFloating } from '../dtype';
 import { is, opTypeError, optional, required } from '../check';
-import { BinaryOp, UnaryOp } from '../native/binding';
+import { BinaryOp, UnaryOp } from '../native/table';
 import { defineSpec, functionsOf, installMethods, type MethodsFor, type SpecsFor } from './registry';
 import {
   binaryOut, clampFloat, clampInt, compareSpec, input, pow, prepare, reluFloat, thresholdBackward, toDType, unarySpec, zerosLike, type UnaryFn,

@@ -5,7 +5,7 @@ import { defineOp } from '../autograd/function';
 import { checkShape, fmtShape, fmtValue, normDim, normInsertDim, opError, opRangeError, opTypeError } from '../check';
 import { sameShape } from '../layout';
 import * as kernels from '../backend';
-import { Group, IndexOp } from '../native/binding';
+import { Group, IndexOp } from '../native/table';
 import { checkTensor, contiguousData } from './movement';
 
 function checkIndex(op: string, index: unknown): Tensor {

@@ -8,7 +8,7 @@ import { defineOp } from '../autograd/function';
 import { fmtShape, opError, opTypeError } from '../check';
 import { broadcastShapes, contiguousStrides } from '../layout';
 import * as kernels from '../backend';
-import { BinaryOp } from '../native/binding';
+import { BinaryOp } from '../native/table';
 import { checkTensor } from './movement';
 
 /** Views a as [.., M, K] and b as [.., K, N] (1-D operands get a size-1 dim). */

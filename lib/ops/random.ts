@@ -5,7 +5,7 @@
 import { Tensor } from '../tensor';
 import type { DType } from '../dtype';
 import { checkFloatDType, checkShape, fmtValue, opRangeError, opTypeError } from '../check';
-import { RandomOp } from '../native/binding';
+import { RandomOp } from '../native/table';
 import * as kernels from '../backend';
 import { generatorOf, type Generator } from '../random';
 import { checkOptions, finish, shapeAndOptions, type CreationOptions } from './creation';

@@ -9,7 +9,7 @@ import { isGradEnabled } from '../autograd/grad_mode';
 import { checkFloatDType, checkInt, checkKernelDType, fmtShape, fmtValue, is, keyword, normDim, normDims, opError, opTypeError, optional, required } from '../check';
 import { contiguousStrides } from '../layout';
 import * as kernels from '../backend';
-import { BinaryOp, Group, IndexOp, ReduceOp, SoftmaxOp } from '../native/binding';
+import { BinaryOp, Group, IndexOp, ReduceOp, SoftmaxOp } from '../native/table';
 import { checkTensor } from './movement';
 import { defineSpec, functionsOf, installMethods, type MethodsFor, type SpecsFor } from './registry';
 import { cat, scatterAddInto } from './indexing';

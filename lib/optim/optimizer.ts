@@ -11,7 +11,7 @@ import { enableGrad, noGrad } from '../autograd/grad_mode';
 import { cloneDetached } from '../ops/movement';
 import { zeroGrads } from '../nn/parameter';
 import * as kernels from '../backend';
-import { OPTIM_HYPER, OptimOp } from '../native/binding';
+import { OPTIM_HYPER, OptimOp } from '../native/table';
 
 /** An optimizer kernel (native/ops.table) and the hyperparameters it reads, by name. */
 export type OptimKernel = keyof typeof OPTIM_HYPER;
