@@ -8,9 +8,12 @@ import { noGrad } from '../autograd/grad_mode';
 import { checkTensor } from '../ops/movement';
 import type { RandomOptions } from '../ops/random';
 
+/** The nonlinearities calculateGain knows (PyTorch's names). */
 export type Nonlinearity =
   | 'linear' | 'conv1d' | 'conv2d' | 'conv3d' | 'conv_transpose1d' | 'conv_transpose2d' | 'conv_transpose3d'
   | 'sigmoid' | 'tanh' | 'relu' | 'leaky_relu' | 'selu';
+/** Whether Kaiming initialisation preserves the variance of the forward pass ('fan_in') or
+ * of the backward pass ('fan_out'). */
 export type FanMode = 'fan_in' | 'fan_out';
 
 const LINEAR_FNS = ['linear', 'conv1d', 'conv2d', 'conv3d', 'conv_transpose1d', 'conv_transpose2d', 'conv_transpose3d', 'sigmoid'];
@@ -121,7 +124,9 @@ export function resetLinear_(weight: Tensor, bias?: Tensor | null, options?: Ran
 
 // ---- the public functions: PyTorch's parameters, positionally or by name -------------
 
+/** The generator option of the init functions. @inline */
 type Generated = { generator?: RandomOptions['generator'] };
+/** A positional argument, or the options object in its place. */
 type Opt<T, O> = T | O;
 const tensorParam = required('tensor', (v, op, name) => checkTensor(op, v, name));
 const generator = keyword('generator', is.any, undefined);
@@ -135,6 +140,7 @@ export const calculateGain = withSignature<(nonlinearity: Nonlinearity | { nonli
   calculateGainImpl,
 );
 
+/** uniform_'s arguments by name. @inline */
 type UniformOptions = Generated & { a?: number; b?: number };
 /** Fills `tensor` with U(a, b) (not recorded). */
 export const uniform_ = withSignature<<T extends Tensor>(tensor: T, a?: Opt<number, UniformOptions>, b?: Opt<number, UniformOptions>, options?: UniformOptions) => T>(
@@ -143,6 +149,7 @@ export const uniform_ = withSignature<<T extends Tensor>(tensor: T, a?: Opt<numb
   (t, a, b, g) => uniformImpl(t, a, b, withGenerator(g)),
 );
 
+/** normal_'s arguments by name. @inline */
 type NormalOptions = Generated & { mean?: number; std?: number };
 /** Fills `tensor` with N(mean, std²) (not recorded). */
 export const normal_ = withSignature<<T extends Tensor>(tensor: T, mean?: Opt<number, NormalOptions>, std?: Opt<number, NormalOptions>, options?: NormalOptions) => T>(
@@ -160,7 +167,9 @@ export const zeros_ = withSignature<<T extends Tensor>(tensor: T) => T>('nn.init
 /** Fills `tensor` with ones. */
 export const ones_ = withSignature<<T extends Tensor>(tensor: T) => T>('nn.init.ones_', 'init', sig('ones_', [tensorParam]), (t) => constantImpl(t, 1));
 
+/** The Kaiming initialisers' arguments by name. @inline */
 type KaimingOptions = Generated & { a?: number; mode?: FanMode; nonlinearity?: Nonlinearity };
+/** The signature of kaimingUniform_ and kaimingNormal_. @inline */
 type Kaiming = <T extends Tensor>(
   tensor: T, a?: Opt<number, KaimingOptions>, mode?: Opt<FanMode, KaimingOptions>, nonlinearity?: Opt<Nonlinearity, KaimingOptions>, options?: KaimingOptions,
 ) => T;
@@ -174,7 +183,9 @@ export const kaimingUniform_ = withSignature<Kaiming>('nn.init.kaimingUniform_',
 export const kaimingNormal_ = withSignature<Kaiming>('nn.init.kaimingNormal_', 'init', kaimingParams('kaimingNormal_'),
   (t, a, mode, nl, g) => kaimingNormalImpl(t, a, mode, nl, withGenerator(g)));
 
+/** The Xavier initialisers' arguments by name. @inline */
 type XavierOptions = Generated & { gain?: number };
+/** The signature of xavierUniform_ and xavierNormal_. @inline */
 type Xavier = <T extends Tensor>(tensor: T, gain?: Opt<number, XavierOptions>, options?: XavierOptions) => T;
 const xavierParams = (name: string) => sig(name, [tensorParam, optional('gain', is.number, 1, 2), generator]);
 /** Xavier/Glorot uniform: U(-a, a) with a = gain * sqrt(6 / (fan_in + fan_out)). */

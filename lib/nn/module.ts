@@ -22,14 +22,18 @@ export type StateDict = Record<string, Tensor>;
  * as PyTorch's: <All keys matched successfully>, or _IncompatibleKeys(missing_keys=[...], ...). */
 export class LoadStateDictResult {
   constructor(
+    /** The module's keys that the state dict lacked (PyTorch's missing_keys). */
     readonly missingKeys: string[],
+    /** The state dict's keys that the module has no place for (PyTorch's unexpected_keys). */
     readonly unexpectedKeys: string[],
   ) {}
+  /** PyTorch's printout: `<All keys matched successfully>` or `_IncompatibleKeys(...)`. */
   toString(): string {
     if (this.missingKeys.length === 0 && this.unexpectedKeys.length === 0) return '<All keys matched successfully>';
     const list = (keys: string[]): string => `[${keys.map((k) => `'${k}'`).join(', ')}]`;
     return `_IncompatibleKeys(missing_keys=${list(this.missingKeys)}, unexpected_keys=${list(this.unexpectedKeys)})`;
   }
+  /** What console.log prints: the same as toString(). */
   [inspectCustom](): string {
     return this.toString();
   }
@@ -60,6 +64,8 @@ function checkName(op: string, name: unknown): string {
   return name;
 }
 
+/** The base class of layers and models (torch.nn.Module). Parameters, buffers and child
+ * modules assigned to properties are registered by name; forward() computes. */
 export class Module {
   /** Training mode (train()/eval()): layers such as Dropout behave differently in each. */
   training = true;
@@ -132,6 +138,7 @@ export class Module {
     return this.ownEntries((_, v) => (v instanceof Module && !seen.has(v) ? (seen.add(v), v) : null));
   }
 
+  /** The immediate child modules (torch.nn.Module.children). */
   children(): Module[] {
     return this.namedChildren().map(([, m]) => m);
   }
@@ -152,6 +159,7 @@ export class Module {
     return out;
   }
 
+  /** This module and every module below it, depth first, each once (torch.nn.Module.modules). */
   modules(): Module[] {
     return this.namedModules().map(([, m]) => m);
   }
@@ -175,14 +183,19 @@ export class Module {
     return this.namedTensors(prefix, recurse, (m) => m.ownParameters());
   }
 
+  /** The parameters of this module and (recurse) every module below it, each once, in
+   * registration order: what an optimizer takes (torch.nn.Module.parameters). */
   parameters(recurse = true): Parameter[] {
     return this.namedParameters('', recurse).map(([, p]) => p);
   }
 
+  /** [name, buffer] pairs ("bn.running_mean"), each buffer once (torch.nn.Module.named_buffers). */
   namedBuffers(prefix = '', recurse = true): [string, Tensor][] {
     return this.namedTensors(prefix, recurse, (m) => m.ownBuffers(false));
   }
 
+  /** The buffers (state that is not a parameter, e.g. running statistics) of this module and
+   * (recurse) those below it (torch.nn.Module.buffers). */
   buffers(recurse = true): Tensor[] {
     return this.namedBuffers('', recurse).map(([, b]) => b);
   }
@@ -327,6 +340,7 @@ export class Module {
     return `${this.constructor.name}(\n  ${lines.join('\n  ')}\n)`;
   }
 
+  /** What console.log prints: the same as toString(). */
   [inspectCustom](): string {
     return this.toString();
   }

@@ -16,6 +16,8 @@ import { checkTensor } from './movement';
 export { add, sub, mul, div, pow, maximum, minimum, where, isclose, allclose } from './arith';
 export type { CloseOptions } from './arith';
 
+/** An elementwise comparison with broadcasting: a bool tensor of the broadcast shape.
+ * @inline */
 type Compare = (input: Tensor, other: TensorOrScalar) => Tensor;
 
 /** The public signatures of the elementwise unary ops and comparisons (Tensor methods and

@@ -12,10 +12,12 @@ import { checkOptions, finish, shapeAndOptions, type CreationOptions } from './c
 import { overwriteInPlace, overwriteOp } from './inplace';
 import { checkTensor } from './movement';
 
+/** The option of every random function: which generator to draw from (PyTorch's generator=). */
 export interface RandomOptions {
   /** The generator to draw from (default: the global one that tg.manualSeed seeds). */
   generator?: Generator | null;
 }
+/** The options of the random creation functions: dtype, requiresGrad, device and generator. */
 export interface RandomCreationOptions extends CreationOptions, RandomOptions {}
 
 function draw(op: string, kind: number, out: Tensor, options: RandomOptions | undefined, p0 = 0, p1 = 0): void {
