@@ -47,7 +47,7 @@ export function isDeviceSpec(spec: string): boolean {
   return /^(cpu|mps|cuda|xpu|meta)(:\d+)?$/.test(spec.trim());
 }
 
-/** tg.device('cpu'); 'mps' is an error unless the Metal backend is built and available. */
+/** tg.device('cpu') (torch.device); 'mps' is an error unless the Metal backend is built and available. */
 export function device(spec: string | Device): Device {
   if (spec instanceof Device) return toDevice(spec);
   if (typeof spec !== 'string') throw new TypeError(`device: expected a string such as 'cpu', got ${typeof spec}`);

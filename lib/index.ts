@@ -63,7 +63,7 @@ export const numel = method('numel');
 export const { sum, mean, amax, amin, prod, var: variance, std, norm, logsumexp, argmax, argmin, softmax, logSoftmax } = reductions;
 export { variance as var };
 
-/** tg.max(x) is the largest element; tg.max(x, dim) gives {values, indices}. */
+/** tg.max(x) is the largest element; tg.max(x, dim) gives {values, indices} (torch.max). */
 export function max(x: Tensor, dim?: number, keepdim?: boolean) {
   return dim === undefined ? x.max() : x.max(dim, keepdim);
 }
@@ -80,9 +80,9 @@ export function isTensor(x: unknown): x is Tensor {
 /** Autograd functions (torch.autograd): grad, backward, gradcheck, gradgradcheck, defineOp, Node.
  * @namespace */
 export const autograd = {
-  /** Gradients of outputs w.r.t. inputs, without touching .grad. */
+  /** Gradients of outputs w.r.t. inputs, without touching .grad (torch.autograd.grad). */
   grad: engine.grad,
-  /** Backward from several roots at once. */
+  /** Backward from several roots at once (torch.autograd.backward). */
   backward: (tensors: Tensor | Tensor[], gradTensors?: Tensor | (Tensor | null)[] | null, options?: engine.BackwardOptions) =>
     engine.backward(
       Array.isArray(tensors) ? tensors : [tensors],
@@ -99,7 +99,7 @@ export const autograd = {
   Node,
 };
 
-/** Sets the number of threads the native kernels use. */
+/** Sets the number of threads the native kernels use (torch.set_num_threads). */
 export const setNumThreads = (n: number): void => kernels.setNumThreads(n);
 /** The number of threads the native kernels use (torch.get_num_threads). */
 export const getNumThreads = (): number => kernels.getNumThreads();

@@ -14,6 +14,7 @@ export class Size extends Array<number> {
   numel(): number {
     return numelOf(this);
   }
+  /** 'torch.Size([8, 4])', as PyTorch prints it. */
   override toString(): string {
     return `torch.Size([${this.join(', ')}])`;
   }

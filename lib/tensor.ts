@@ -116,7 +116,7 @@ export class Tensor {
     if (this._numel < 0) this._numel = numelOf(this._shape);
     return this._numel;
   }
-  /** size() is the shape; size(d) one dim (negative counts from the end). */
+  /** size() is the shape; size(d) one dim's size (negative counts from the end) (torch.Tensor.size). */
   size(): Size;
   size(dim: number): number;
   size(dim?: number): Size | number {
@@ -215,7 +215,7 @@ export class Tensor {
     this._grad = g;
   }
 
-  /** Keeps .grad for this non-leaf tensor after backward. */
+  /** Keeps .grad for this non-leaf tensor after backward (torch.Tensor.retain_grad). */
   retainGrad(): void {
     if (!this._requiresGrad) throw new Error("can't retain_grad on Tensor that has requires_grad=False");
     if (this.gradFn === null) return;
@@ -233,7 +233,8 @@ export class Tensor {
     this._requiresGrad = true;
   }
 
-  /** Computes gradients of this tensor w.r.t. the graph leaves (accumulated into .grad).
+  /** Computes gradients of this tensor w.r.t. the graph leaves, accumulated into their .grad
+   * (torch.Tensor.backward).
    * backward(), backward(gradient), backward(gradient, options) or backward(options). */
   backward(gradient?: Tensor | null | engine.BackwardOptions, options: engine.BackwardOptions = {}): void {
     if (gradient != null && !(gradient instanceof Tensor)) {
@@ -244,14 +245,14 @@ export class Tensor {
     engine.backward([this], [gradient ?? null], options);
   }
 
-  /** A tensor sharing storage (and version counter) with this one, cut from the graph. */
+  /** A tensor sharing storage (and version counter) with this one, cut from the graph (torch.Tensor.detach). */
   detach(): Tensor {
     const t = new Tensor(this._storage, this._shape, this._strides, this._offset, this._dtype, this._version);
     t._base = this._base;
     return t;
   }
 
-  /** Detaches this tensor in place: it becomes a leaf that does not require grad. */
+  /** Detaches this tensor in place: it becomes a leaf that does not require grad (torch.Tensor.detach_). */
   detach_(): this {
     this.gradFn = null;
     this._requiresGrad = false;
@@ -284,7 +285,7 @@ export class Tensor {
 
   // ---- conversion ---------------------------------------------------------------
 
-  /** The single value of a one-element tensor as a JS number (boolean for bool). */
+  /** The single value of a one-element tensor as a JS number (boolean for bool) (torch.Tensor.item). */
   item(): number {
     if (this.numel() !== 1) {
       throw opError('item', `a Tensor with ${this.numel()} elements cannot be converted to Scalar (shape ${fmtShape(this._shape)})`);
@@ -295,12 +296,12 @@ export class Tensor {
     return (this._dtype === 'bool' ? v !== 0 : v) as number;
   }
 
-  /** A contiguous copy of the elements, in row-major order, as a typed array. */
+  /** A contiguous copy of the elements, in row-major order, as a typed array (as x.numpy().copy()). */
   toTypedArray(): TypedArray {
     return M.contiguousData(this, 'toTypedArray').slice() as TypedArray;
   }
 
-  /** Zero-copy access to the elements of a contiguous tensor (writes show in the tensor). */
+  /** Zero-copy access to the elements of a contiguous tensor; writes show in the tensor (as x.numpy()). */
   typedArray(): TypedArray {
     if (!this.isContiguous()) {
       throw opError('typedArray', 'the tensor is not contiguous; call contiguous() first or use toTypedArray() for a copy');
@@ -309,7 +310,7 @@ export class Tensor {
     return this._storage.view(this._offset, this.numel());
   }
 
-  /** The elements as nested JS arrays (a number for a 0-d tensor). */
+  /** The elements as nested JS arrays of the tensor's shape (a number for a 0-d tensor) (torch.Tensor.tolist). */
   tolist(): NestedArray {
     const data = M.contiguousData(this, 'tolist');
     const asValue = (v: number): number | boolean => (this._dtype === 'bool' ? v !== 0 : v);
@@ -324,7 +325,7 @@ export class Tensor {
     return build(0, 0);
   }
 
-  /** A tensor with another dtype, or on another device (this tensor if nothing changes). */
+  /** A tensor with another dtype, or on another device; this tensor if nothing changes (torch.Tensor.to). */
   to(target: DType | Device | string | { dtype?: DType; device?: Device | string }): Tensor {
     const dtype = toTarget('to', target);
     return dtype === undefined || dtype === this._dtype ? this : E.toDType(this, dtype);
@@ -395,7 +396,8 @@ export class Tensor {
 
   // ---- reductions -----------------------------------------------------------------
 
-  /** max(): the largest element; max(dim, keepdim): {values, indices} along dim. */
+  /** max(): the largest element (0-d); max(dim, keepdim): {values, indices} along dim, of the
+   * shape without dim (or with it as 1 if keepdim) (torch.max). */
   max(): Tensor;
   max(dim: number, keepdim?: boolean): R.ValuesIndices;
   max(dim?: number, keepdim?: boolean): Tensor | R.ValuesIndices {
@@ -474,7 +476,7 @@ export class Tensor {
   narrow(dim: number, start: number, length: number): Tensor {
     return M.narrow(this, dim, start, length);
   }
-  /** The slice at `index` along `dim`, with that dim removed (x[i] for dim 0). */
+  /** The slice at `index` along `dim`, with that dim removed (x[i] for dim 0): a view (torch.select). */
   select(dim: number, index: number): Tensor {
     return M.select(this, dim, index);
   }
@@ -544,15 +546,16 @@ export class Tensor {
   copy_(src: Tensor): this {
     return P.copyInPlace(this, src);
   }
-  /** Fills with normal values (in memory order, as PyTorch); options.generator picks the generator. */
+  /** Fills with normal values N(mean, std²) in place, in memory order as PyTorch;
+   * options.generator picks the generator (torch.Tensor.normal_). */
   normal_(mean = 0, std = 1, options?: Rnd.RandomOptions): this {
     return Rnd.normalInPlace(this, mean, std, options);
   }
-  /** Fills with uniform values in [from, to). */
+  /** Fills with uniform values in [from, to) in place (torch.Tensor.uniform_). */
   uniform_(from = 0, to = 1, options?: Rnd.RandomOptions): this {
     return Rnd.uniformInPlace(this, from, to, options);
   }
-  /** Fills with 1 (probability p) or 0. */
+  /** Fills with 1 (probability p) or 0 in place (torch.Tensor.bernoulli_). */
   bernoulli_(p = 0.5, options?: Rnd.RandomOptions): this {
     return Rnd.bernoulliInPlace(this, p, options);
   }

@@ -94,7 +94,7 @@ export class Sequential extends Module {
     return this.children().length;
   }
 
-  /** Adds a module at the end; returns this. */
+  /** Adds a module at the end; returns this (torch.nn.Sequential.append). */
   append(module: Module): this {
     if (!(module instanceof Module)) throw opTypeError('Sequential', `${fmtValue(module)} is not a Module`);
     this.registerModule(String(this.length), module);

@@ -72,14 +72,14 @@ export class Module {
   /** Names of own properties that hold buffers; persistent ones are in stateDict(). */
   private [BUFFER_NAMES] = new Map<string, { persistent: boolean }>();
 
-  /** The computation of the module; subclasses define it. */
+  /** The computation of the module; subclasses define it (torch.nn.Module.forward). */
   forward(...inputs: unknown[]): unknown {
     throw opError(this.constructor.name, 'forward() is not implemented: a Module subclass must define forward()');
   }
 
   // ---- registration ---------------------------------------------------------------------
 
-  /** Registers `param` under `name` (the same as assigning it to the property). */
+  /** Registers `param` under `name`, the same as assigning it to the property (torch.nn.Module.register_parameter). */
   registerParameter(name: string, param: Parameter | null): void {
     checkName('registerParameter', name);
     if (param !== null && !(param instanceof Parameter)) {
@@ -88,7 +88,7 @@ export class Module {
     (this as Record<string, unknown>)[name] = param;
   }
 
-  /** Registers a child module under `name` (the same as assigning it to the property). */
+  /** Registers a child module under `name`, the same as assigning it to the property (torch.nn.Module.register_module). */
   registerModule(name: string, module: Module | null): void {
     checkName('registerModule', name);
     if (module !== null && !(module instanceof Module)) {
@@ -132,7 +132,7 @@ export class Module {
     });
   }
 
-  /** Immediate child modules with their names. */
+  /** Immediate child modules with their names (torch.nn.Module.named_children). */
   namedChildren(): [string, Module][] {
     const seen = new Set<Module>();
     return this.ownEntries((_, v) => (v instanceof Module && !seen.has(v) ? (seen.add(v), v) : null));
@@ -143,7 +143,7 @@ export class Module {
     return this.namedChildren().map(([, m]) => m);
   }
 
-  /** This module and all below it, depth first, each once ("" is this module). */
+  /** This module and all below it, depth first, each once ("" is this module) (torch.nn.Module.named_modules). */
   namedModules(prefix = ''): [string, Module][] {
     const out: [string, Module][] = [];
     const seen = new Set<Module>();
@@ -178,7 +178,7 @@ export class Module {
     return out;
   }
 
-  /** [name, parameter] pairs ("fc1.weight"), each parameter once. */
+  /** [name, parameter] pairs ("fc1.weight"), each parameter once (torch.nn.Module.named_parameters). */
   namedParameters(prefix = '', recurse = true): [string, Parameter][] {
     return this.namedTensors(prefix, recurse, (m) => m.ownParameters());
   }
@@ -200,7 +200,7 @@ export class Module {
     return this.namedBuffers('', recurse).map(([, b]) => b);
   }
 
-  /** Calls fn on every submodule (children first) and then on this module; returns this. */
+  /** Calls fn on every submodule (children first) and then on this module; returns this (torch.nn.Module.apply). */
   apply(fn: (m: Module) => void): this {
     for (const child of this.children()) child.apply(fn);
     fn(this);
@@ -221,7 +221,7 @@ export class Module {
 
   // ---- modes and gradients ----------------------------------------------------------------
 
-  /** Sets training mode on this module and all below it; returns this. */
+  /** Sets training mode on this module and all below it; returns this (torch.nn.Module.train). */
   train(mode = true): this {
     if (typeof mode !== 'boolean') throw opTypeError('train', `mode must be a boolean, got ${fmtValue(mode)}`);
     for (const m of this.modules()) m.training = mode;
@@ -252,7 +252,7 @@ export class Module {
     return this;
   }
 
-  /** Evaluation mode: train(false). */
+  /** Evaluation mode: train(false) (torch.nn.Module.eval). */
   eval(): this {
     return this.train(false);
   }
@@ -325,7 +325,7 @@ export class Module {
 
   // ---- printing ---------------------------------------------------------------------------
 
-  /** The text inside the parentheses of this module's repr, e.g. "in_features=3, ...". */
+  /** The text inside the parentheses of this module's repr, e.g. "in_features=3, ..." (torch.nn.Module.extra_repr). */
   extraRepr(): string {
     return '';
   }

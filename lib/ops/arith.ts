@@ -117,13 +117,13 @@ function alphaOf(op: string, options: { alpha?: number } | undefined, dtype: DTy
   return alpha;
 }
 
-/** a + alpha * b */
+/** a + alpha * b, elementwise with broadcasting (torch.add). */
 export function add(a: Tensor, b: TensorOrScalar, options?: { alpha?: number }): Tensor {
   const [x, y, dtype] = prepare('add', a, b);
   return addOp(x, y, alphaOf('add', options, dtype));
 }
 
-/** a - alpha * b (PyTorch refuses it for a bool operand). */
+/** a - alpha * b, elementwise with broadcasting; refused for a bool operand, as PyTorch does (torch.sub). */
 export function sub(a: Tensor, b: TensorOrScalar, options?: { alpha?: number }): Tensor {
   if (a?.dtype === 'bool' || (b instanceof Tensor && b.dtype === 'bool')) {
     throw opTypeError(
@@ -180,7 +180,7 @@ const divOp = defineOp({
   },
 });
 
-/** True division (integer tensors give float32). */
+/** a / b, true division elementwise with broadcasting; integer tensors give float32 (torch.div). */
 export function div(a: Tensor, b: TensorOrScalar): Tensor {
   const [x, y] = prepare('div', a, b, 'float');
   return divOp(x, y);
@@ -477,7 +477,7 @@ const whereOp = defineOp({
   },
 });
 
-/** Elementwise cond ? a : b, broadcasting all three; a or b may be numbers. */
+/** Elementwise cond ? a : b, broadcasting all three; a or b may be numbers (torch.where). */
 export function where(cond: Tensor, a: TensorOrScalar, b: TensorOrScalar): Tensor {
   const c = checkTensor('where', cond, 'condition');
   if (c.dtype !== 'bool') {
@@ -501,7 +501,8 @@ export interface CloseOptions {
   equalNan?: boolean;
 }
 
-/** Elementwise |a - b| <= atol + rtol * |b| (equal infinities are close; NaN only with equalNan). */
+/** Elementwise |a - b| <= atol + rtol * |b|, a bool tensor of the broadcast shape (equal
+ * infinities are close; NaN only with equalNan) (torch.isclose). */
 export function isclose(a: Tensor, b: TensorOrScalar, options: CloseOptions = {}): Tensor {
   return closeness('isclose', a, b, options);
 }

@@ -168,7 +168,8 @@ export function ones(...args: ShapeArgs): Tensor {
   return finish('ones', filled('ones', shape, opts.dtype ?? 'float32', 1), opts);
 }
 
-/** Uninitialised in PyTorch; zero-filled here (new ArrayBuffers are zeroed). */
+/** A new tensor of the given shape (torch.empty): uninitialised in PyTorch, zero-filled here
+ * (new ArrayBuffers are zeroed). */
 export function empty(...args: ShapeArgs): Tensor {
   const [shape, opts] = shapeAndOptions('empty', args);
   return finish('empty', filled('empty', shape, opts.dtype ?? 'float32', 0), opts);
@@ -235,7 +236,7 @@ export function linspace(start: number, end: number, steps: number, options?: Cr
   return finish('linspace', fromValues('linspace', values, [n], dtype), opts);
 }
 
-/** The n x m identity (m defaults to n). */
+/** The n x m identity matrix; m defaults to n (torch.eye). */
 export function eye(n: number, m?: number | CreationOptions, options?: CreationOptions): Tensor {
   let cols = m;
   let o = options;

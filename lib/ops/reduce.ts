@@ -528,31 +528,34 @@ export interface NormOptions extends DimOptions<ReduceDims> {
 
 /** The public signatures of the reductions (Tensor methods and tg.* functions). */
 export interface ReductionFns {
-  /** The sum over `dim` (a dim, a list, or all dims when omitted). */
+  /** The sum over `dim` (a dim, a list, or all dims when omitted): the reduced dims go, or
+   * stay as 1 with keepdim (torch.sum). */
   sum: ReduceFn;
-  /** The mean over `dim` (floating tensors). */
+  /** The mean over `dim` (floating tensors); shapes as sum (torch.mean). */
   mean: ReduceFn;
-  /** The largest value over `dim` (the gradient is split evenly among ties). */
+  /** The largest value over `dim` (the gradient is split evenly among ties); shapes as sum (torch.amax). */
   amax: ReduceFn;
-  /** The smallest value over `dim`. */
+  /** The smallest value over `dim`; shapes as sum (torch.amin). */
   amin: ReduceFn;
-  /** The product over one dim, or all elements. */
+  /** The product over one dim, or of all elements (0-d) (torch.prod). */
   prod: IndexReduceFn;
-  /** The variance over `dim`, with divisor N - correction (default 1; unbiased: false is correction 0). */
+  /** The variance over `dim`, with divisor N - correction (default 1; unbiased: false is
+   * correction 0); shapes as sum (torch.var). */
   var: VarFn;
-  /** The standard deviation over `dim` (correction / unbiased as var). */
+  /** The standard deviation over `dim` (correction / unbiased as var); shapes as sum (torch.std). */
   std: VarFn;
-  /** The p-norm (default 2) over `dim`. */
+  /** The p-norm (default 2) over `dim`, or of all elements; shapes as sum (torch.norm). */
   norm: (input: Tensor, p?: number | null | NormOptions, dim?: ReduceDims | NormOptions, keepdim?: boolean | NormOptions, options?: NormOptions) => Tensor;
-  /** log(sum(exp(x))) over `dim`, computed stably. */
+  /** log(sum(exp(x))) over `dim`, computed stably; shapes as sum (torch.logsumexp). */
   logsumexp: (input: Tensor, dim: number | number[] | DimOptions<number | number[]>, keepdim?: boolean | DimOptions<number | number[]>, options?: DimOptions<number | number[]>) => Tensor;
-  /** The index of the largest value (the first among ties) over `dim`, or of the flattened tensor. */
+  /** The int32 index of the largest value (the first among ties) over `dim`, or in the
+   * flattened tensor (0-d) (torch.argmax). */
   argmax: IndexReduceFn;
-  /** The index of the smallest value over `dim`. */
+  /** The int32 index of the smallest value over `dim`, or in the flattened tensor (torch.argmin). */
   argmin: IndexReduceFn;
-  /** exp(x) / sum(exp(x)) along `dim`. */
+  /** exp(x) / sum(exp(x)) along `dim`: the input's shape (torch.softmax). */
   softmax: (input: Tensor, dim: number | { dim: number }) => Tensor;
-  /** log(softmax(x)) along `dim`, computed stably. */
+  /** log(softmax(x)) along `dim`, computed stably: the input's shape (torch.log_softmax). */
   logSoftmax: (input: Tensor, dim: number | { dim: number }) => Tensor;
 }
 

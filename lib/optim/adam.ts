@@ -68,7 +68,8 @@ export class Adam extends AdamBase {
   }
 }
 
-/** Adam with decoupled weight decay (default 0.01): p *= 1 - lr * weightDecay, then Adam. */
+/** Adam with decoupled weight decay (default 0.01): p *= 1 - lr * weightDecay, then Adam
+ * (torch.optim.AdamW). */
 export class AdamW extends AdamBase {
   protected readonly decoupled = true;
   constructor(params: Params<AdamOptions>, ...args: OptimizerArgs<AdamOptions>) {

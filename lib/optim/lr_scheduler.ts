@@ -45,7 +45,7 @@ export abstract class LRScheduler {
     this.step();
   }
 
-  /** Advances one epoch and sets each group's lr. */
+  /** Advances one epoch and sets each group's lr (torch's scheduler.step()). */
   step(): void {
     this.stepCount += 1;
     this.lastEpoch += 1;
@@ -54,7 +54,7 @@ export abstract class LRScheduler {
     this.lastLr = lrs;
   }
 
-  /** The learning rates the last step() set, one per group. */
+  /** The learning rates the last step() set, one per group (torch's get_last_lr). */
   getLastLr(): number[] {
     return this.lastLr.slice();
   }

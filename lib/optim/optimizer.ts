@@ -152,7 +152,7 @@ export abstract class Optimizer<O extends BaseOptions> {
     }
   }
 
-  /** Adds a group of parameters, with options that override the defaults. */
+  /** Adds a group of parameters, with options that override the defaults (torch.optim.Optimizer.add_param_group). */
   addParamGroup(spec: ParamGroupSpec<O>): void {
     this.checkKeys(spec, ['params', ...Object.keys(this.defaults)], 'parameter group key');
     const params = spec.params instanceof Tensor ? [spec.params] : checkIterable(this.name, spec.params);
