@@ -34,7 +34,7 @@ const LINEAR = new Signature('Linear', [
 ]);
 
 /** y = x W^T + b, W of shape [outFeatures, inFeatures], initialised as PyTorch does. */
-/** The affine map y = x Wᵀ + b (torch.nn.Linear): input (*, inFeatures) → output (*, outFeatures). */
+/** The affine map y = x Wᵀ + b (torch.nn.Linear): input `(*, inFeatures)` → output `(*, outFeatures)`. */
 export class Linear extends Module {
   /** The size of each input sample (in_features). */
   readonly inFeatures: number;
@@ -66,7 +66,7 @@ export class Linear extends Module {
     resetLinear_(this.weight, this.bias);
   }
 
-  /** x Wᵀ + b for x of shape (*, inFeatures): (*, outFeatures). */
+  /** x Wᵀ + b for x of shape `(*, inFeatures)`: `(*, outFeatures)`. */
   override forward(input: Tensor): Tensor {
     return F.linear(input, this.weight, this.bias);
   }
