@@ -178,9 +178,12 @@ function torchTypeName(d: DType): string {
   return { float32: 'torch.FloatTensor', float64: 'torch.DoubleTensor', int32: 'torch.IntTensor', bool: 'torch.BoolTensor' }[d];
 }
 
+/** A differentiable op for autograd.defineOp (torch.autograd.Function): its name, forward
+ * and backward. */
 export interface OpDef<Args extends any[], Info = unknown> {
   /** The grad_fn name, e.g. "AddBackward0" (call forms PyTorch names differently are separate ops). */
   name: string;
+  /** Computes the output from the arguments; ctx.save(...) keeps what backward needs. */
   forward(ctx: Node<Info>, ...args: Args): Tensor;
   /** One gradient per tensor argument, in order (null/undefined: none). */
   backward(ctx: Node<Info>, grad: Tensor): (Tensor | null | undefined)[];
