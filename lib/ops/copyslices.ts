@@ -91,7 +91,7 @@ const copySlicesDef: OpDef<[], CopySlicesInfo> = {
   },
   backward: (ctx, g) => {
     const { geo, fn } = ctx.info;
-    const grads = fn.apply(region(g, geo));
+    const grads = fn.apply(asStrided.call(g, geo));
     if (!ctx.needsInputGrad[0]) return [null, ...grads.slice(1)];
     const gView = grads[0] ?? Tensor._empty(geo.shape.slice(), g.dtype);
     return [asStridedScatter.call(g, gView.dtype === g.dtype ? gView : gView.to(g.dtype), geo), ...grads.slice(1)];
