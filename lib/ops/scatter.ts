@@ -3,7 +3,7 @@
 // grad_fn (a number value and a tensor value are two: MaskedFillBackward0 / 1, ...); the
 // public op picks one. The in-place forms write with the kernel when nothing is recorded.
 import { Tensor, type TensorOrScalar } from '../tensor';
-import { fmtShape, is, normDim, opError, opRangeError, opTypeError, optional, required, keyword, type Check } from '../check';
+import { fmtShape, is, lazyExample, normDim, opError, opRangeError, opTypeError, optional, required, keyword, type Check } from '../check';
 import { broadcastShapes, sameShape } from '../layout';
 import * as kernels from '../backend';
 import { Group, IndexOp } from '../native/binding';
@@ -11,16 +11,27 @@ import { defineSpec, functionsOf, installMethods, type MethodsFor, type Op, type
 import { checkTensor, cloneDetached, contiguousData } from './movement';
 import { input, where } from './arith';
 import { inPlace } from './inplace';
-import { full } from './creation';
+import { full, tensor } from './creation';
 import { Indices, indexPutOp, indexTensors, nonzeroColumns, nonzeroIndices } from './subscript';
 
-const tensorParam = (name: string) => required(name, ((v, op, n) => checkTensor(op, v, n)) as Check);
+const tensorCheck: Check = (v, op, n) => checkTensor(op, v, n);
+/** A tensor parameter; `example` makes the value test/kwargs.test.ts passes (the input
+ * there is a [2, 3] float tensor). */
+const tensorParam = (name: string, example?: () => Tensor) => (example ? lazyExample(required(name, tensorCheck), example) : required(name, tensorCheck));
+const int32 = (v: number[] | number[][]) => tensor(v, { dtype: 'int32' });
 const valueCheck: Check<TensorOrScalar> = (v, op, name) => {
   if (typeof v === 'number' || typeof v === 'boolean') return Number(v);
   const t = checkTensor(op, v, name);
   if (t.ndim !== 0) throw opError(op, `only supports a 0-dimensional ${name} tensor, but got tensor with ${t.ndim} dimension(s)`);
   return t;
 };
+
+const dimParam = required('dim', is.int, 1);
+const valueParam = required('value', valueCheck, -1.5);
+const maskParam = tensorParam('mask', () => tensor([[true, false, true], [false, false, true]]));
+const indexParam = tensorParam('index', () => int32([[2], [0]]));
+const indexVectorParam = tensorParam('index', () => int32([2, 0]));
+const srcParam = required('src', valueCheckAny, 2.5);
 
 function checkMask(op: string, x: Tensor, mask: Tensor, resultIsInput: boolean): number[] {
   if (mask.dtype !== 'bool') throw opTypeError(op, `expected a bool mask, got mask with dtype ${mask.dtype}`);
@@ -101,7 +112,7 @@ function runMaskedFill(x: Tensor, mask: Tensor, value: TensorOrScalar): Tensor {
 const maskedSelectOp = defineSpec<(x: Tensor, mask: Tensor) => Tensor, [Tensor, Tensor], { mask: Tensor; shape: number[] }>({
   name: 'maskedSelect',
   gradFn: 'MaskedSelectBackward0',
-  params: [tensorParam('input'), tensorParam('mask')],
+  params: [tensorParam('input'), maskParam],
   forward: (x, mask) => {
     const shape = broadcastShapes('maskedSelect', x._shape, mask._shape);
     return indexTensors.call(x.expand(shape).reshape(-1), new Indices([nonzeroColumns(mask.expand(shape).reshape(-1))[0]]));
@@ -319,8 +330,6 @@ export interface ScatterFns {
   takeAlongDim: (input: Tensor, indices: Tensor, dim?: number | null) => Tensor;
 }
 
-const dimParam = required('dim', is.int);
-const valueParam = required('value', valueCheck);
 
 /** The in-place form of an op: write into input with the op's kernel, or rebase on the
  * recorded out-of-place op (`compute`). */
@@ -330,15 +339,15 @@ function inPlaceOf<A extends unknown[]>(op: string, outOfPlace: (x: Tensor, ...a
 }
 
 const scatterOps: SpecsFor<ScatterFns> = {
-  maskedFill: defineSpec({ name: 'maskedFill', params: [input, tensorParam('mask'), valueParam], forward: runMaskedFill }),
+  maskedFill: defineSpec({ name: 'maskedFill', params: [input, maskParam, valueParam], forward: runMaskedFill }),
   maskedFill_: defineSpec({
     name: 'maskedFill_',
-    params: [input, tensorParam('mask'), valueParam],
+    params: [input, maskParam, valueParam],
     forward: inPlaceOf('maskedFill_', runMaskedFill, (mask: Tensor, value: TensorOrScalar) => value),
   }),
   maskedSelect: defineSpec({
     name: 'maskedSelect',
-    params: [input, tensorParam('mask')],
+    params: [input, maskParam],
     forward: (x: Tensor, mask: Tensor) => {
       checkMask('maskedSelect', x, mask, false);
       return maskedSelectOp.call(x, mask);
@@ -349,42 +358,42 @@ const scatterOps: SpecsFor<ScatterFns> = {
     params: [input, keyword('asTuple', is.bool, false, true)],
     forward: ((x: Tensor, asTuple: boolean) => (asTuple ? nonzeroTuple(x) : nonzeroIndices(x))) as unknown as (x: Tensor) => Tensor,
   }),
-  scatter: defineSpec({ name: 'scatter', params: [input, dimParam, tensorParam('index'), required('src', valueCheckAny)], forward: runScatter }),
+  scatter: defineSpec({ name: 'scatter', params: [input, dimParam, indexParam, srcParam], forward: runScatter }),
   scatter_: defineSpec({
     name: 'scatter_',
-    params: [input, dimParam, tensorParam('index'), required('src', valueCheckAny)],
+    params: [input, dimParam, indexParam, srcParam],
     forward: inPlaceOf('scatter_', runScatter, (dim: number, index: Tensor, src: TensorOrScalar) => src),
   }),
-  scatterAdd: defineSpec({ name: 'scatterAdd', params: [input, dimParam, tensorParam('index'), tensorParam('src')], forward: runScatterAdd }),
+  scatterAdd: defineSpec({ name: 'scatterAdd', params: [input, dimParam, indexParam, tensorParam('src', () => tensor([[1], [2]]))], forward: runScatterAdd }),
   scatterAdd_: defineSpec({
     name: 'scatterAdd_',
-    params: [input, dimParam, tensorParam('index'), tensorParam('src')],
+    params: [input, dimParam, indexParam, tensorParam('src', () => tensor([[1], [2]]))],
     forward: inPlaceOf('scatterAdd_', runScatterAdd, (dim: number, index: Tensor, src: Tensor) => src),
   }),
   indexAdd: defineSpec({
     name: 'indexAdd',
-    params: [input, dimParam, tensorParam('index'), tensorParam('source'), keyword('alpha', is.number, 1, 2)],
+    params: [input, dimParam, indexVectorParam, tensorParam('source', () => tensor([[1, 2], [3, 4]])), keyword('alpha', is.number, 1, 2)],
     forward: runIndexAdd,
   }),
   indexAdd_: defineSpec({
     name: 'indexAdd_',
-    params: [input, dimParam, tensorParam('index'), tensorParam('source'), keyword('alpha', is.number, 1, 2)],
+    params: [input, dimParam, indexVectorParam, tensorParam('source', () => tensor([[1, 2], [3, 4]])), keyword('alpha', is.number, 1, 2)],
     forward: inPlaceOf('indexAdd_', runIndexAdd, (dim: number, index: Tensor, source: Tensor) => source),
   }),
-  indexFill: defineSpec({ name: 'indexFill', params: [input, dimParam, tensorParam('index'), valueParam], forward: runIndexFill }),
+  indexFill: defineSpec({ name: 'indexFill', params: [input, dimParam, indexVectorParam, valueParam], forward: runIndexFill }),
   indexFill_: defineSpec({
     name: 'indexFill_',
-    params: [input, dimParam, tensorParam('index'), valueParam],
+    params: [input, dimParam, indexVectorParam, valueParam],
     forward: inPlaceOf('indexFill_', runIndexFill, (dim: number, index: Tensor, value: TensorOrScalar) => value),
   }),
   take: defineSpec({
     name: 'take',
-    params: [input, tensorParam('index')],
+    params: [input, tensorParam('index', () => int32([5, 0, -2]))],
     forward: (x: Tensor, index: Tensor) => takeOp.call(x, checkIndexTensor('take', index)),
   }),
   takeAlongDim: defineSpec({
     name: 'takeAlongDim',
-    params: [input, tensorParam('indices'), optional('dim', is.nullable(is.int), null, 0)],
+    params: [input, tensorParam('indices', () => int32([[2], [0]])), optional('dim', is.nullable(is.int), null, 1)],
     forward: runTakeAlongDim,
   }),
 };
