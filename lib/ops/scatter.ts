@@ -144,14 +144,20 @@ function checkScatter(op: string, x: Tensor, dimArg: number, index: Tensor, src:
   return dim;
 }
 
-const scatterSrc = defineSpec<(x: Tensor, dim: number, index: Tensor, src: Tensor) => Tensor, [Tensor, number, Tensor, Tensor], { dim: number; index: Tensor }>({
-  name: 'scatter',
-  gradFn: 'ScatterBackward0',
-  params: [tensorParam('input'), required('dim', is.int), tensorParam('index'), tensorParam('src')],
-  forward: (x, dim, index, src) => writtenCopy(x, (out) => indexKernel(IndexOp.Scatter, out, asKernelDType(src), index, dim)),
-  save: (out, x, dim, index) => ({ dim, index }),
-  backward: (g, { dim, index }, [needX, , needSrc]) => [needX ? scatterValue.call(g, dim, index, 0) : null, null, needSrc ? g.gather(dim, index) : null],
-});
+/** scatter / scatterAdd of a src tensor: the kernel `code` writes or adds src where index
+ * points; src's gradient is g read there (gather), x's is `gradX`. */
+function scatterSrcSpec(name: string, gradFn: string, code: number, gradX: (g: Tensor, dim: number, index: Tensor) => Tensor) {
+  return defineSpec<(x: Tensor, dim: number, index: Tensor, src: Tensor) => Tensor, [Tensor, number, Tensor, Tensor], { dim: number; index: Tensor }>({
+    name,
+    gradFn,
+    params: [tensorParam('input'), required('dim', is.int), tensorParam('index'), tensorParam('src')],
+    forward: (x, dim, index, src) => writtenCopy(x, (out) => indexKernel(code, out, asKernelDType(src), index, dim)),
+    save: (out, x, dim, index) => ({ dim, index }),
+    backward: (g, { dim, index }, [needX, , needSrc]) => [needX ? gradX(g, dim, index) : null, null, needSrc ? g.gather(dim, index) : null],
+  });
+}
+
+const scatterSrc = scatterSrcSpec('scatter', 'ScatterBackward0', IndexOp.Scatter, (g, dim, index) => scatterValue.call(g, dim, index, 0));
 
 const scatterValue: Op<(x: Tensor, dim: number, index: Tensor, value: number) => Tensor> = defineSpec<
   (x: Tensor, dim: number, index: Tensor, value: number) => Tensor, [Tensor, number, Tensor, number], { dim: number; index: Tensor }
@@ -169,14 +175,7 @@ function runScatter(x: Tensor, dim: number, index: Tensor, src: TensorOrScalar):
   return src instanceof Tensor ? scatterSrc.call(x, d, index, src) : scatterValue.call(x, d, index, src);
 }
 
-const scatterAddOp = defineSpec<(x: Tensor, dim: number, index: Tensor, src: Tensor) => Tensor, [Tensor, number, Tensor, Tensor], { dim: number; index: Tensor }>({
-  name: 'scatterAdd',
-  gradFn: 'ScatterAddBackward0',
-  params: [tensorParam('input'), required('dim', is.int), tensorParam('index'), tensorParam('src')],
-  forward: (x, dim, index, src) => writtenCopy(x, (out) => indexKernel(IndexOp.ScatterAdd, out, asKernelDType(src), index, dim)),
-  save: (out, x, dim, index) => ({ dim, index }),
-  backward: (g, { dim, index }, [needX, , needSrc]) => [needX ? g : null, null, needSrc ? g.gather(dim, index) : null],
-});
+const scatterAddOp = scatterSrcSpec('scatterAdd', 'ScatterAddBackward0', IndexOp.ScatterAdd, (g) => g);
 
 function runScatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
   const d = checkScatter('scatterAdd', x, dim, checkIndexTensor('scatterAdd', index), src);
