@@ -12,7 +12,7 @@ import { Group, IndexOp } from '../native/binding';
 import { defineSpec, type Op } from './registry';
 import { checkTensor, cloneDetached, contiguousData } from './movement';
 import { inPlace } from './inplace';
-import { full } from './creation';
+import { full, tensor } from './creation';
 
 /** PyTorch's `start:stop:step` (Python's slice): omitted bounds are null; out-of-range
  * bounds clamp as in Python; step > 0. Made by tg.slice. */
@@ -38,9 +38,10 @@ export function slice(start?: number | null, stop?: number | null, step?: number
 }
 
 /** One index spec: an integer, a tg.slice, null (a new axis, PyTorch's None), '...'
- * (Ellipsis), an int32 index tensor, a bool mask, or a string of specs in PyTorch's syntax
+ * (Ellipsis), an int32 index tensor, a bool mask, an array of integers or of booleans (as
+ * PyTorch's x[[0, 2]]: an index tensor or a mask), or a string of specs in PyTorch's syntax
  * (':, 1:3, ..., None'). */
-export type IndexSpec = number | Slice | null | '...' | Tensor | string;
+export type IndexSpec = number | Slice | null | '...' | Tensor | string | number[] | boolean[];
 
 type Parsed = number | Slice | null | '...' | Tensor;
 
@@ -78,7 +79,9 @@ function parseSpecs(op: string, specs: readonly unknown[]): Parsed[] {
     else if (s === null || s === undefined) out.push(null);
     else if (s === '...' || s instanceof Slice || s instanceof Tensor) out.push(s);
     else if (typeof s === 'number' && Number.isInteger(s)) out.push(s);
-    else throw opTypeError(op, `an index must be an integer, tg.slice(...), null, '...', an index string, an int32 tensor or a bool mask, got ${fmtValue(s)}`);
+    else if (Array.isArray(s) && s.length > 0 && s.every((v) => typeof v === 'boolean')) out.push(tensor(s, { dtype: 'bool' }));
+    else if (Array.isArray(s) && s.every((v) => Number.isInteger(v))) out.push(tensor(s, { dtype: 'int32' }));
+    else throw opTypeError(op, `an index must be an integer, tg.slice(...), null, '...', an index string, an int32 tensor, a bool mask or an array of integers or booleans, got ${fmtValue(s)}`);
   }
   return out;
 }
@@ -321,8 +324,8 @@ function writeIndexed(op: string, x: Tensor, indices: Indices, values: Tensor, a
   if (!direct) kernels.copy(target, flat.reshape(target._shape).to(x.dtype));
 }
 
-// PyTorch's aten::index (IndexBackward0): x read at index tensors, by copy. Its gradient
-// adds g into zeros at the indexed positions (repeated positions accumulate).
+/** PyTorch's aten::index (IndexBackward0): x read at index tensors, by copy. Its gradient
+ * adds g into zeros at the indexed positions (repeated positions accumulate). */
 export const indexTensors: Op<(x: Tensor, indices: Indices) => Tensor> = defineSpec<(x: Tensor, indices: Indices) => Tensor, [Tensor, Indices], { shape: number[]; indices: Indices }>({
   name: 'index',
   gradFn: 'IndexBackward0',
@@ -332,9 +335,9 @@ export const indexTensors: Op<(x: Tensor, indices: Indices) => Tensor> = defineS
   backward: (g, { shape, indices }) => [indexPutOp.call(Tensor._empty(shape.slice(), g.dtype), indices, g, true)],
 });
 
-// PyTorch's index_put (IndexPutBackward0): a copy of x with values (broadcast) written at
-// (or, with accumulate, added to) the indexed positions. x's gradient is g, zero where
-// written; the values' gradient is g read at the indexed positions.
+/** PyTorch's index_put (IndexPutBackward0): a copy of x with values (broadcast) written at
+ * (or, with accumulate, added to) the indexed positions. x's gradient is g, zero where
+ * written; the values' gradient is g read at the indexed positions. */
 export const indexPutOp: Op<(x: Tensor, indices: Indices, values: Tensor, accumulate: boolean) => Tensor> = defineSpec<
   (x: Tensor, indices: Indices, values: Tensor, accumulate: boolean) => Tensor, [Tensor, Indices, Tensor, boolean], { indices: Indices; accumulate: boolean }
 >({

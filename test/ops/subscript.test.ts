@@ -63,6 +63,9 @@ describe('index: views and copies', () => {
       [4, 6],
       [8, 10],
     ]);
+    // PyTorch's x[[0, 2]] and x[:, [True, False, True, False]]: arrays stand for index tensors and masks.
+    expect(x.index([0, 2]).tolist()).toEqual(x.index(int32([0, 2])).tolist());
+    expect(x.index(':', [true, false, true, false]).tolist()).toEqual(x.index(':', bools([1, 0, 1, 0])).tolist());
     const y = tg.arange(60).reshape(3, 4, 5);
     // Separated by a slice: the index dims go first ([2, 4]); adjacent: they stay ([3, 2]).
     expect(y.index(int32([0, 2]), ':', int32([1, 3])).shape).toEqual([2, 4]);
