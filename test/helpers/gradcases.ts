@@ -208,6 +208,9 @@ export const INDEXING: GradCase[] = [
   { name: 'copySlices mul_ of a row', shapes: [[3, 4], [4]], fn: (a, b) => { const x = a.mul(1); x.index(1).mul_(b); return x.mul(x); } },
   { name: 'copySlices copy_ into strided view', shapes: [[4, 5], [2, 3]], fn: (a, b) => { const x = a.mul(2); x.index('::2, 1:4').copy_(b); return x.mul(x); } },
   { name: 'copySlices then read another view', shapes: [[3, 4]], fn: (a) => { const x = a.mul(2); const row = x.index(0); x.index(':, 1').mul_(a.index(':, 2')); return row.mul(x.index(2)); } },
+  // A base laid out column-major (.data of a transpose owns no base of its own): the gradient
+  // is laid out as the base before the view's region is read and written.
+  { name: 'copySlices into a non-contiguous base', shapes: [[3, 4], [4]], fn: (a, b) => { const z = tg.zeros([4, 3], { dtype: 'float64' }).t().data; z.add_(a); z.index(1).mul_(b); return z.mul(z); } },
   { name: 'indexPut_ of a view of a copy', shapes: [[3, 4], [2]], fn: (a, v) => { const x = a.clone(); x.index(1).indexPut_([int32([0, 3])], v); return x; } },
 ];
 
