@@ -20,6 +20,11 @@ export { Generator, defaultGenerator, manualSeed, seed, initialSeed, getRngState
 export * from './ops/elementwise';
 export { matmul, mm, outer, addmm } from './ops/linalg';
 export { cat, stack } from './ops/indexing';
+export { slice, Slice, index, indexPut, indexPut_ } from './ops/subscript';
+export type { IndexSpec } from './ops/subscript';
+export {
+  maskedFill, maskedFill_, maskedSelect, nonzero, scatter, scatter_, scatterAdd, scatterAdd_, indexAdd, indexAdd_, indexFill, indexFill_, take, takeAlongDim,
+} from './ops/scatter';
 export { ValuesIndices } from './ops/reduce';
 import { reductions } from './ops/reduce';
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from './autograd/grad_mode';

@@ -14,14 +14,18 @@ import { tensorRepr } from './print';
 import { warnOnce } from './warnings';
 import * as E from './ops/arith';
 import './ops/elementwise';
+import './ops/scatter';
 import * as R from './ops/reduce';
 import * as L from './ops/linalg';
 import * as M from './ops/movement';
 import * as I from './ops/indexing';
+import * as S from './ops/subscript';
 import * as P from './ops/inplace';
 import * as Rnd from './ops/random';
 import type { ReduceDims } from './ops/reduce';
 import { attachMethods } from './ops/registry';
+import { gradMode } from './autograd/grad_mode';
+import { regenerateViewGradFn } from './ops/copyslices';
 
 export type Scalar = number;
 /** A tensor, or a JS number that acts as a 0-d tensor (broadcasts to any shape). */
@@ -49,8 +53,11 @@ export class Tensor {
   // layout only changes through the data setter, which copies them.
   private _numel = -1;
   private _contiguous = -1;
-  /** The node that produced this tensor (null for leaves). `gradFn.name` is PyTorch's name. */
-  gradFn: Node | null = null;
+  /** @internal gradFn's value (see the getter: a view's is remade after an in-place change). */
+  _gradFn: Node | null = null;
+  /** @internal A view's version when its gradFn was made; a view created in noGrad of a
+   * tensor that requires grad is -1 (PyTorch forbids modifying it in place with grad on). */
+  _viewVersion = 0;
 
   /** @internal Use the creation functions (tg.tensor, tg.zeros, ...) instead. */
   constructor(storage: Storage, shape: number[], strides: number[], offset: number, dtype: DType, version?: VersionCounter) {
@@ -89,7 +96,20 @@ export class Tensor {
   _view(shape: number[], strides: number[], offset: number): Tensor {
     const v = new Tensor(this._storage, shape, strides, offset, this._dtype, this._version);
     v._base = this._base ?? this;
+    v._viewVersion = this._requiresGrad && !gradMode().enabled ? -1 : this._version.value;
     return v;
+  }
+
+  /** The node that produced this tensor (null for leaves). `gradFn.name` is PyTorch's name.
+   * A view in the graph whose storage was changed in place since its gradFn was made gets
+   * a new one, AsStridedBackward0 of its base's current history (as PyTorch regenerates a
+   * view's grad_fn), so its gradient follows the in-place change. */
+  get gradFn(): Node | null {
+    if (this._base !== null && this._gradFn !== null && this._viewVersion !== this._version.value) regenerateViewGradFn(this);
+    return this._gradFn;
+  }
+  set gradFn(node: Node | null) {
+    this._gradFn = node;
   }
 
   // ---- metadata -------------------------------------------------------------------
@@ -229,7 +249,8 @@ export class Tensor {
 
   /** @internal Called by defineOp on an op's output. */
   _setGradFn(node: Node): void {
-    this.gradFn = node;
+    this._gradFn = node;
+    if (this._base !== null) this._viewVersion = this._version.value;
     this._requiresGrad = true;
   }
 
@@ -245,11 +266,10 @@ export class Tensor {
     engine.backward([this], [gradient ?? null], options);
   }
 
-  /** A tensor sharing storage (and version counter) with this one, cut from the graph (torch.Tensor.detach). */
+  /** A tensor sharing storage (and version counter) with this one, cut from the graph (torch.Tensor.detach; not
+   * a view for autograd: as in PyTorch, modifying it in place is allowed). */
   detach(): Tensor {
-    const t = new Tensor(this._storage, this._shape, this._strides, this._offset, this._dtype, this._version);
-    t._base = this._base;
-    return t;
+    return new Tensor(this._storage, this._shape, this._strides, this._offset, this._dtype, this._version);
   }
 
   /** Detaches this tensor in place: it becomes a leaf that does not require grad (torch.Tensor.detach_). */
@@ -497,6 +517,24 @@ export class Tensor {
    * index's shape (torch.gather). */
   gather(dim: number, index: Tensor): Tensor {
     return I.gather(this, dim, index);
+  }
+  /** PyTorch's `x[specs]`: integers (negative from the end), tg.slice(start, stop, step),
+   * null (a new axis), '...', int32 index tensors, bool masks, or a string such as
+   * ':, 1:3, ..., None'. Integers, slices, null and '...' give a view sharing storage;
+   * index tensors and masks a copy (several broadcast together, as in PyTorch). */
+  index(...specs: S.IndexSpec[]): Tensor {
+    return S.index(this, ...specs);
+  }
+  /** PyTorch's `x[specs] = value`, in place (returns this): specs as for index (an array, or
+   * one spec), value a number or a tensor broadcast to the indexed region; `accumulate`
+   * adds instead (index_put_(..., accumulate=True)). */
+  indexPut_(specs: S.IndexSpec | S.IndexSpec[], value: Tensor | number, accumulate = false): this {
+    S.indexPut_(this, specs, value, accumulate);
+    return this;
+  }
+  /** indexPut_ on a copy: `x.clone()` with `x[specs] = value`. */
+  indexPut(specs: S.IndexSpec | S.IndexSpec[], value: Tensor | number, accumulate = false): Tensor {
+    return S.indexPut(this, specs, value, accumulate);
   }
 
   // ---- in place ---------------------------------------------------------------------

@@ -23,6 +23,7 @@ const isFixture = (p: Param) => p.name in FIXTURES;
 /** Something comparable for any result: a tensor's values, a module's printout, ... */
 function fingerprint(x: unknown): unknown {
   if (x instanceof tg.Tensor) return { shape: x.shape, dtype: x.dtype, values: Array.from(x.toTypedArray(), Number) };
+  if (Array.isArray(x)) return x.map(fingerprint); // several tensors (nonzero with asTuple)
   if (x instanceof tg.nn.Module) {
     // The printout, the parameters, and the options a module keeps as fields (a loss's reduction).
     const options = Object.entries(x).filter(([, v]) => v === null || typeof v !== 'object');

@@ -15,8 +15,9 @@ let nextSequenceNr = 0;
 export class Node<Info = unknown> {
   /** PyTorch's class name of the grad_fn, e.g. 'AddBackward0'. */
   readonly name: string;
-  /** Creation order; descending order is a topological order of the graph. */
-  readonly seq = nextSequenceNr++;
+  /** Creation order; descending order is a topological order of the graph (assigned after
+   * reading the inputs' gradFn, which may create a node: a view's, after an in-place change). */
+  readonly seq: number;
   /** One entry per tensor argument of the op: where its gradient goes (null: nowhere). */
   readonly next: (Edge | null)[];
   /** Shape and dtype of each tensor argument: the engine sums and casts gradients to them. */
@@ -47,6 +48,7 @@ export class Node<Info = unknown> {
     this.def = def;
     this.name = name;
     this.next = inputs.map((t) => (t.requiresGrad ? (t.gradFn ?? t) : null));
+    this.seq = nextSequenceNr++;
     this.needsInputGrad = inputs.map((t) => t.requiresGrad);
     this.inputShapes = inputs.map((t) => t._shape);
     this.inputDTypes = inputs.map((t) => t.dtype);

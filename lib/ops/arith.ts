@@ -477,14 +477,18 @@ const whereOp = defineOp({
   },
 });
 
-/** Elementwise cond ? a : b, broadcasting all three; a or b may be numbers (torch.where). */
-export function where(cond: Tensor, a: TensorOrScalar, b: TensorOrScalar): Tensor {
+/** Elementwise cond ? a : b, broadcasting all three; a or b may be numbers (torch.where). With cond
+ * alone, PyTorch's where(cond): nonzero(cond, {asTuple: true}), one int32 index tensor per dim. */
+export function where(cond: Tensor): Tensor[];
+export function where(cond: Tensor, a: TensorOrScalar, b: TensorOrScalar): Tensor;
+export function where(cond: Tensor, a?: TensorOrScalar, b?: TensorOrScalar): Tensor | Tensor[] {
+  if (a === undefined && b === undefined) return checkTensor('where', cond, 'condition').nonzero({ asTuple: true }) as Tensor[];
   const c = checkTensor('where', cond, 'condition');
   if (c.dtype !== 'bool') {
     throw opTypeError('where', `expected condition to be a boolean tensor, but got a tensor with dtype ${c.dtype}`);
   }
-  const x = checkOperand('where', a, 'input');
-  const y = checkOperand('where', b, 'other');
+  const x = checkOperand('where', a!, 'input');
+  const y = checkOperand('where', b!, 'other');
   const dtype = resultType([promotion(x), promotion(y)]);
   checkScalarFits('where', x, dtype);
   checkScalarFits('where', y, dtype);

@@ -1,7 +1,8 @@
 // In-place ops. Without autograd they write straight into the tensor; when the graph is
 // recorded, the out-of-place op computes the value (and its node), which is then
 // written into the tensor's storage, and the tensor takes over that node (as PyTorch
-// rebases the grad_fn of a tensor modified in place). Every write bumps the version.
+// rebases the grad_fn of a tensor modified in place; a view's base gains a CopySlices
+// node, ./copyslices). Every write bumps the version.
 import { Tensor, type TensorOrScalar } from '../tensor';
 import { defineOp } from '../autograd/function';
 import { gradMode } from '../autograd/grad_mode';
@@ -11,6 +12,7 @@ import { sameShape } from '../layout';
 import * as kernels from '../backend';
 import { checkTensor, clone, cloneDetached } from './movement';
 import { zerosLike } from './arith';
+import { rebaseView, viewWriteError } from './copyslices';
 
 /** `sameValueEverywhere`: the op writes one value to every element (fill_, zero_), which
  * PyTorch allows on a tensor whose elements share memory (an expanded one). */
@@ -23,13 +25,8 @@ function checkWritable(op: string, self: Tensor, sameValueEverywhere = false): v
           'Hint: update parameters inside tg.noGrad(() => ...) or through .data.',
       );
     }
-    if (self._base !== null && self._base.requiresGrad) {
-      throw opError(
-        op,
-        'in-place modification of a view of a tensor that requires grad is not supported by tensorgrad ' +
-          '(PyTorch rebases the view\'s history with CopySlices).\nHint: use the out-of-place op, or modify it inside tg.noGrad().',
-      );
-    }
+    const viewError = self._base !== null && self._base.requiresGrad ? viewWriteError(op, self) : null;
+    if (viewError) throw viewError;
   }
   // Broadcast views (stride 0 over a dim of size > 1) would receive several writes per element.
   if (!sameValueEverywhere && self._shape.some((s, i) => s > 1 && self._strides[i] === 0)) {
@@ -59,7 +56,8 @@ function writeResult(op: string, self: Tensor, result: Tensor, selfIsOther = fal
   self._version.value++;
   if (node) {
     node.savedOutputBecomes(result, self);
-    self._setGradFn(node);
+    if (self._base !== null) rebaseView(self, node);
+    else self._setGradFn(node);
   }
   return self;
 }
@@ -99,6 +97,17 @@ export function binaryInPlace<T extends Tensor>(
     return self;
   }
   return writeResult(op, self, compute(self, other), other === self) as T;
+}
+
+/** An in-place op with a kernel of its own: `write(self)` writes the result into self when
+ * nothing is recorded; otherwise the out-of-place `compute` gives the value and its node. */
+export function inPlace<T extends Tensor>(self: T, op: string, other: TensorOrScalar, compute: (self: Tensor) => Tensor, write: (self: Tensor) => void): T {
+  checkTensor(op, self, 'self');
+  checkWritable(op, self);
+  if (recording(self, other)) return writeResult(op, self, compute(self), other === self) as T;
+  write(self);
+  self._version.value++;
+  return self;
 }
 
 export function unaryInPlace<T extends Tensor>(self: T, op: string, compute: (a: Tensor) => Tensor): T {

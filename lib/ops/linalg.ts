@@ -172,15 +172,17 @@ export function addmm(bias: Tensor, a: Tensor, b: Tensor): Tensor {
 
 const tOp = defineOp({
   name: 'TBackward0',
-  forward: (ctx, x: Tensor) => x._view([x._shape[1], x._shape[0]], [x._strides[1], x._strides[0]], x._offset),
+  forward: (ctx, x: Tensor) =>
+    x.ndim < 2 ? x._view(x._shape.slice(), x._strides.slice(), x._offset) : x._view([x._shape[1], x._shape[0]], [x._strides[1], x._strides[0]], x._offset),
   backward: (ctx, g) => [g.t()],
 });
 
-/** Transpose of a 2-D tensor; 0-D and 1-D tensors are returned as they are. */
+/** Transpose of a 2-D tensor; of a 0-D or 1-D tensor, a view of it as it is (as PyTorch,
+ * a new tensor with grad_fn TBackward0 when it requires grad). */
 export function t(x: Tensor): Tensor {
   checkTensor('t', x);
   if (x.ndim > 2) throw opError('t', `t() expects a tensor with <= 2 dimensions, but self is ${x.ndim}D`);
-  return x.ndim < 2 ? x : tOp(x);
+  return tOp(x);
 }
 
 /** Outer product of two vectors (as PyTorch: a.reshape(-1, 1) * b, a MulBackward0). */

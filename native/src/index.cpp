@@ -1,5 +1,5 @@
-// Index kernels: indexSelect / indexAdd along a dim with a 1-D index, gather /
-// scatterAdd with an index of the input's ndim. Every index value is bounds-checked.
+// Index kernels: indexSelect / indexAdd / indexCopy along a dim with a 1-D index, gather /
+// scatterAdd / scatter with an index of the input's ndim. Every index value is bounds-checked.
 #include "strided.h"
 #include "tg/kernels.h"
 
@@ -12,6 +12,16 @@ template <typename T>
 inline T addWrapping(T a, T b) {
   if constexpr (std::is_same_v<T, int32_t>) return static_cast<int32_t>(static_cast<uint32_t>(a) + static_cast<uint32_t>(b));
   else return a + b;
+}
+
+// What a kernel does at an indexed position: read it, add into it, or write it.
+enum class Access { Read, Add, Write };
+
+template <Access A, typename T>
+inline void access(T* indexed, T* plain) {
+  if constexpr (A == Access::Read) *plain = *indexed;
+  else if constexpr (A == Access::Add) *indexed = addWrapping(*indexed, *plain);
+  else *indexed = *plain;
 }
 
 inline int64_t checkedIndex(int32_t i, int64_t size, int dim) {
@@ -27,9 +37,9 @@ void checkShapesExcept(const char* what, const View& a, const View& b, int dim) 
              (long long)a.shape[d], (long long)b.shape[d]);
 }
 
-// indexSelect / indexAdd: `sel` is the view indexed along dim by position i, `full`
-// the one indexed by index[i]. Iterates the positions of `sel` with dim collapsed.
-template <typename T, bool Add>
+// indexSelect / indexAdd / indexCopy: `sel` is the view indexed along dim by position i,
+// `full` the one indexed by index[i]. Iterates the positions of `sel` with dim collapsed.
+template <typename T, Access A>
 void indexAlongDim(const View& sel, const View& full, const View& index, int dim) {
   const int64_t n = index.shape[0];
   TG_CHECK(sel.shape[dim] == n, "index: %lld positions for %lld indices", (long long)sel.shape[dim], (long long)n);
@@ -49,16 +59,15 @@ void indexAlongDim(const View& sel, const View& full, const View& index, int dim
       T* fp = reinterpret_cast<T*>(p[1] + k * st[1]);
       for (int64_t i = 0; i < n; ++i) {
         const int64_t j = checkedIndex(idx[i * index.strides[0]], full.shape[dim], dim);
-        if constexpr (Add) fp[j * full.strides[dim]] = addWrapping(fp[j * full.strides[dim]], sp[i * sel.strides[dim]]);
-        else sp[i * sel.strides[dim]] = fp[j * full.strides[dim]];
+        access<A>(fp + j * full.strides[dim], sp + i * sel.strides[dim]);
       }
     }
   });
 }
 
-// gather / scatterAdd: iterate index's shape; `dense` is indexed like index, `sparse`
-// by index values along dim.
-template <typename T, bool Add>
+// gather / scatterAdd / scatter: iterate index's shape; `dense` is indexed like index,
+// `sparse` by index values along dim.
+template <typename T, Access A>
 void gatherScatter(const View& dense, const View& sparse, const View& index, int dim) {
   TG_CHECK(dense.ndim == index.ndim && sparse.ndim == index.ndim, "gather: index must have the input's ndim");
   for (int d = 0; d < index.ndim; ++d) {
@@ -84,8 +93,7 @@ void gatherScatter(const View& dense, const View& sparse, const View& index, int
       T* dp = reinterpret_cast<T*>(p[0] + k * st[0]);
       const int64_t j = checkedIndex(*reinterpret_cast<const int32_t*>(p[2] + k * st[2]), sparse.shape[dim], dim);
       T* sp = reinterpret_cast<T*>(p[1] + k * st[1]) + j * step;
-      if constexpr (Add) *sp = addWrapping(*sp, *dp);
-      else *dp = *sp;
+      access<A>(sp, dp);
     }
   });
 }
@@ -95,7 +103,7 @@ void indexOp(IndexOp op, const View& out, const View& x, const View& index, int 
   TG_CHECK(out.dtype == x.dtype, "index: out is %s but x is %s", dtypeName(out.dtype), dtypeName(x.dtype));
   TG_CHECK(dim >= 0 && dim < std::max(x.ndim, 1) && dim < kMaxDims, "index: dim %d out of range", dim);
   TG_CHECK(x.ndim > 0 && out.ndim > 0, "index: 0-d operands must be viewed as 1-d");
-  const bool alongDim = op == IndexOp::IndexSelect || op == IndexOp::IndexAdd;
+  const bool alongDim = op == IndexOp::IndexSelect || op == IndexOp::IndexAdd || op == IndexOp::IndexCopy;
   if (alongDim) {
     TG_CHECK(index.ndim == 1, "index: expected a 1-d index, got %d dims", index.ndim);
     checkShapesExcept("index", out, x, dim);
@@ -106,10 +114,12 @@ void indexOp(IndexOp op, const View& out, const View& x, const View& index, int 
       fail("index: bool tensors are not supported");
     } else {
       switch (op) {
-        case IndexOp::IndexSelect: return indexAlongDim<T, false>(out, x, index, dim);
-        case IndexOp::IndexAdd: return indexAlongDim<T, true>(x, out, index, dim);
-        case IndexOp::Gather: return gatherScatter<T, false>(out, x, index, dim);
-        case IndexOp::ScatterAdd: return gatherScatter<T, true>(x, out, index, dim);
+        case IndexOp::IndexSelect: return indexAlongDim<T, Access::Read>(out, x, index, dim);
+        case IndexOp::IndexAdd: return indexAlongDim<T, Access::Add>(x, out, index, dim);
+        case IndexOp::IndexCopy: return indexAlongDim<T, Access::Write>(x, out, index, dim);
+        case IndexOp::Gather: return gatherScatter<T, Access::Read>(out, x, index, dim);
+        case IndexOp::ScatterAdd: return gatherScatter<T, Access::Add>(x, out, index, dim);
+        case IndexOp::Scatter: return gatherScatter<T, Access::Write>(x, out, index, dim);
         case IndexOp::Count: break;
       }
       fail("index: unknown op %d", int(op));

@@ -166,6 +166,54 @@ export const SHAPE: GradCase[] = [
   { name: 'float() and double()', shapes: [[3, 4]], eps: 1e-2, fn: (a) => a.float().exp().double() },
 ];
 
+const bools = (v: number[] | number[][]) => tg.tensor(v, { dtype: 'bool' });
+
+// Indexing (lib/ops/subscript.ts, scatter.ts, copyslices.ts). Index tensors avoid repeated
+// positions where the op overwrites (scatter, indexPut without accumulate): PyTorch leaves
+// the winner unspecified there, so the gradient is not a function of the inputs.
+export const INDEXING: GradCase[] = [
+  { name: 'index int slice step', shapes: [[3, 5]], fn: (a) => a.index(1, tg.slice(null, null, 2)) },
+  { name: 'index slice None ellipsis', shapes: [[2, 3, 4]], fn: (a) => a.index(tg.slice(-1), null, '...', tg.slice(1, 3)) },
+  { name: 'index string', shapes: [[3, 5]], fn: (a) => a.index(':, 1:4:2, None') },
+  { name: 'index ellipsis alone', shapes: [[3, 4]], fn: (a) => a.index('...') },
+  { name: 'index tensor repeats', shapes: [[4, 3]], fn: (a) => a.index(int32([2, 0, 2, -1])) },
+  { name: 'index tensors separated', shapes: [[3, 4, 5]], fn: (a) => a.index(int32([0, 2, 2]), ':', int32([[1], [3]])) },
+  { name: 'index tensors adjacent middle', shapes: [[2, 4, 5, 3]], fn: (a) => a.index(':', int32([0, 3]), int32([4, 1])) },
+  { name: 'index int then tensor', shapes: [[2, 3, 4]], fn: (a) => a.index(1, ':', int32([3, 0, 3])) },
+  { name: 'index mask', shapes: [[3, 4]], fn: (a) => a.index(bools([[1, 0, 0, 1], [0, 0, 0, 0], [1, 1, 1, 0]])) },
+  { name: 'index mask rows', shapes: [[3, 4]], fn: (a) => a.index(bools([1, 0, 1]), tg.slice(1)) },
+  { name: 'indexPut tensor', shapes: [[4, 3], [2, 3]], fn: (a, v) => a.indexPut([int32([3, 1])], v) },
+  { name: 'indexPut tensors broadcast value', shapes: [[4, 5], [1]], fn: (a, v) => a.indexPut([int32([0, 2, 3]), int32([4, 4, 0])], v) },
+  { name: 'indexPut accumulate repeats', shapes: [[4, 3], [3, 3]], fn: (a, v) => a.indexPut([int32([1, 1, 3])], v, true) },
+  { name: 'indexPut slice broadcast row', shapes: [[5, 4], [4]], fn: (a, v) => a.indexPut([tg.slice(1, 4)], v) },
+  { name: 'indexPut mask number', shapes: [[3, 4]], fn: (a) => a.indexPut(a.detach().gt(0), 0.5) },
+  { name: 'indexPut int then tensor', shapes: [[3, 4, 5], [4, 2]], fn: (a, v) => a.indexPut([0, ':', int32([1, 3])], v) },
+  { name: 'maskedFill number', shapes: [[3, 4]], fn: (a) => a.maskedFill(bools([1, 0, 0, 1]), -2) },
+  { name: 'maskedFill tensor value', shapes: [[3, 4], []], fn: (a, v) => a.maskedFill(bools([[1, 0, 0, 1], [0, 1, 0, 0], [1, 1, 1, 0]]), v) },
+  { name: 'maskedFill_ on a copy', shapes: [[3, 4], []], fn: (a, v) => a.mul(1).maskedFill_(bools([0, 1, 1, 0]), v) },
+  { name: 'maskedSelect broadcast', shapes: [[3, 4]], fn: (a) => a.maskedSelect(bools([1, 0, 1, 1])) },
+  { name: 'scatter src', shapes: [[3, 4], [2, 4]], fn: (a, s) => a.scatter(0, int32([[2, 0, 1, 1], [0, 1, 2, 0]]), s) },
+  { name: 'scatter value', shapes: [[3, 4]], fn: (a) => a.scatter(1, int32([[3], [0], [2]]), 1.5) },
+  { name: 'scatterAdd repeats', shapes: [[3, 4], [2, 3]], fn: (a, s) => a.scatterAdd(1, int32([[0, 0, 3], [1, 2, 1]]), s) },
+  { name: 'scatterAdd_ on a copy', shapes: [[5], [4]], fn: (a, s) => a.mul(1).scatterAdd_(0, int32([4, 0, 4, 2]), s) },
+  { name: 'indexAdd alpha repeats', shapes: [[4, 3], [3, 3]], fn: (a, s) => a.indexAdd(0, int32([3, 0, 3]), s, { alpha: -2 }) },
+  { name: 'indexFill number', shapes: [[3, 4]], fn: (a) => a.indexFill(1, int32([0, -1]), 2) },
+  { name: 'indexFill tensor value', shapes: [[3, 4], []], fn: (a, v) => a.indexFill(0, int32([2, 0]), v) },
+  { name: 'take negative repeats', shapes: [[3, 4]], fn: (a) => a.take(int32([[0, -1], [5, 5]])) },
+  { name: 'takeAlongDim', shapes: [[3, 4]], fn: (a) => a.takeAlongDim(int32([[0], [3], [2]]), 1) },
+  { name: 'takeAlongDim broadcast', shapes: [[1, 4]], fn: (a) => a.takeAlongDim(int32([[0, 3], [2, 2]]), 1) },
+  { name: 'takeAlongDim flattened', shapes: [[3, 4]], fn: (a) => a.takeAlongDim(int32([11, 0, 5])) },
+  { name: 't 0-D', shapes: [[]], fn: (a) => a.t().mul(3) },
+  // CopySlices: an in-place op on a view of a tensor in the graph.
+  { name: 'copySlices mul_ of a row', shapes: [[3, 4], [4]], fn: (a, b) => { const x = a.mul(1); x.index(1).mul_(b); return x.mul(x); } },
+  { name: 'copySlices copy_ into strided view', shapes: [[4, 5], [2, 3]], fn: (a, b) => { const x = a.mul(2); x.index('::2, 1:4').copy_(b); return x.mul(x); } },
+  { name: 'copySlices then read another view', shapes: [[3, 4]], fn: (a) => { const x = a.mul(2); const row = x.index(0); x.index(':, 1').mul_(a.index(':, 2')); return row.mul(x.index(2)); } },
+  // A base laid out column-major (.data of a transpose owns no base of its own): the gradient
+  // is laid out as the base before the view's region is read and written.
+  { name: 'copySlices into a non-contiguous base', shapes: [[3, 4], [4]], fn: (a, b) => { const z = tg.zeros([4, 3], { dtype: 'float64' }).t().data; z.add_(a); z.index(1).mul_(b); return z.mul(z); } },
+  { name: 'indexPut_ of a view of a copy', shapes: [[3, 4], [2]], fn: (a, v) => { const x = a.clone(); x.index(1).indexPut_([int32([0, 3])], v); return x; } },
+];
+
 const REDUCTIONS3 = ['mean', 'sum', 'none'] as const;
 const target = int32([1, 0, 4, 2]);
 
@@ -247,6 +295,7 @@ export const GROUPS: readonly (readonly [string, GradCase[]])[] = [
   ['reductions', REDUCTIONS],
   ['linear algebra', LINALG],
   ['shape', SHAPE],
+  ['indexing', INDEXING],
   ['nn.functional', FUNCTIONAL],
 ];
 
