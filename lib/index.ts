@@ -20,7 +20,11 @@ export { Generator, defaultGenerator, manualSeed, seed, initialSeed, getRngState
 export * from './ops/elementwise';
 export { matmul, mm, outer, addmm } from './ops/linalg';
 export { cat, stack } from './ops/indexing';
-export { ValuesIndices } from './ops/reduce';
+export { sort, argsort, topk, cumsum, cumprod } from './ops/sorting';
+export { flip, roll, repeat, tile, tril, triu, chunk, split, diff } from './ops/rearrange';
+export { einsum } from './ops/einsum';
+export { cdist } from './nn/distance';
+export type { ValuesIndices } from './ops/reduce';
 import { reductions } from './ops/reduce';
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from './autograd/grad_mode';
 export { device, backends, Device } from './device';

@@ -511,3 +511,6 @@ const eluOp = unaryOp({
   grad: (g, x, [alpha]) => where(x.gt(0), g, g.mul(where(x.lt(0), x, 0).exp()).mul(alpha)),
 });
 export const elu = (x: Tensor, alpha = 1): Tensor => eluOp(x, checkNumber('elu', 'alpha', alpha));
+
+export { hardtanh, softsign, logSigmoid, mish, hardswish, selu, celu, prelu } from './activations';
+export { normalize, cosineSimilarity, pairwiseDistance, pad, oneHot } from './distance';
