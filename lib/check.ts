@@ -215,6 +215,11 @@ export function required(name: string, check: Check, example?: unknown): Param {
 export function optional(name: string, check: Check, defaultValue: unknown, example?: unknown): Param {
   return { name, check, default: defaultValue, required: false, kwOnly: false, example };
 }
+/** `p` with an example made when it is first asked for: a tensor, which cannot be made
+ * while the ops modules load. */
+export function lazyExample(p: Param, make: () => unknown): Param {
+  return Object.defineProperty({ ...p }, 'example', { get: make, enumerable: true });
+}
 /** A keyword-only parameter (after PyTorch's `*`). */
 export function keyword(name: string, check: Check, defaultValue: unknown, example?: unknown): Param {
   return { name, check, default: defaultValue, required: false, kwOnly: true, example };

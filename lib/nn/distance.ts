@@ -2,15 +2,19 @@
 // tg.cdist), padding (F.pad) and F.oneHot. normalize, cosineSimilarity and
 // pairwiseDistance are compositions, as in PyTorch; cdist and pad are ops of their own.
 import { Tensor } from '../tensor';
-import { Signature, checkInt, fmtShape, fmtValue, is, opError, opRangeError, opTypeError, optional, required, type Param } from '../check';
+import { Signature, checkInt, fmtShape, fmtValue, is, lazyExample, opError, opRangeError, opTypeError, optional, required, type Param } from '../check';
 import * as kernels from '../backend';
 import { broadcastShapes } from '../layout';
 import { defineSpec, withSignature, type Op } from '../ops/registry';
 import { input, where } from '../ops/arith';
 import { indexAddInto } from '../ops/indexing';
 import { checkTensor, contiguousData } from '../ops/movement';
+import { tensor } from '../ops/creation';
 
-const tensorParam = (name: string, example?: unknown) => required(name, (v, op, n) => checkTensor(op, v, n), example);
+const tensorParam = (name: string, example?: number[][]) => {
+  const p = required(name, (v, op, n) => checkTensor(op, v, n));
+  return example ? lazyExample(p, () => tensor(example)) : p;
+};
 const fn = <F extends (...args: any[]) => unknown>(name: string, params: Param[], impl: (...values: any[]) => unknown) =>
   withSignature<F>(`nn.functional.${name}`, 'functional', new Signature(name, params), impl);
 
@@ -27,7 +31,7 @@ export const normalize = fn<(input: Tensor, p?: number, dim?: number, eps?: numb
  * (PyTorch 1.13's F.cosine_similarity; x1 and x2 broadcast). Shape: the broadcast shape without dim. */
 export const cosineSimilarity = fn<(x1: Tensor, x2: Tensor, dim?: number, eps?: number, options?: { dim?: number; eps?: number }) => Tensor>(
   'cosineSimilarity',
-  [tensorParam('x1'), tensorParam('x2'), optional('dim', is.int, 1, 0), optional('eps', is.number, 1e-8, 0.5)],
+  [tensorParam('x1', [[1, 2, 0.5], [-1, 0.25, 3]]), tensorParam('x2', [[0.5, -1, 2], [1, 1, 1]]), optional('dim', is.int, 1, 0), optional('eps', is.number, 1e-8, 0.5)],
   (a: Tensor, b: Tensor, dim: number, eps: number) => {
     const shape = broadcastShapes('cosineSimilarity', a._shape, b._shape) as number[];
     const [x1, x2] = [a, b].map((t) => (t._shape.length === shape.length && t._shape.every((s, i) => s === shape[i]) ? t : t.expand(shape)));
@@ -41,7 +45,7 @@ export const pairwiseDistance = fn<
   (x1: Tensor, x2: Tensor, p?: number, eps?: number, keepdim?: boolean, options?: { p?: number; eps?: number; keepdim?: boolean }) => Tensor
 >(
   'pairwiseDistance',
-  [tensorParam('x1'), tensorParam('x2'), optional('p', is.number, 2, 1), optional('eps', is.number, 1e-6, 0.5), optional('keepdim', is.bool, false, true)],
+  [tensorParam('x1', [[1, 2, 0.5], [-1, 0.25, 3]]), tensorParam('x2', [[0.5, -1, 2], [1, 1, 1]]), optional('p', is.number, 2, 1), optional('eps', is.number, 1e-6, 0.5), optional('keepdim', is.bool, false, true)],
   (x1: Tensor, x2: Tensor, p: number, eps: number, keepdim: boolean) => x1.sub(x2).add(eps).norm(p, -1, keepdim),
 );
 
@@ -96,7 +100,7 @@ const cdistOp = defineSpec<(x1: Tensor, x2: Tensor, p: number) => Tensor, [Tenso
 export const cdist = withSignature<(x1: Tensor, x2: Tensor, p?: number, options?: { p?: number; computeMode?: string | null }) => Tensor>(
   'tg.cdist',
   'op',
-  new Signature('cdist', [tensorParam('x1'), tensorParam('x2', undefined), optional('p', is.number, 2, 1), optional('computeMode', is.any, null)]),
+  new Signature('cdist', [tensorParam('x1', [[1, 2, 0.5], [-1, 0.25, 3]]), tensorParam('x2', [[0.5, -1, 2], [1, 1, 1], [0, 0, 0]]), optional('p', is.number, 2, 1), optional('computeMode', is.any, null)]),
   (x1: Tensor, x2: Tensor, p: number) => {
     if (x1.ndim < 2 || x2.ndim < 2) throw opError('cdist', `cdist only supports at least 2D tensors, X1 got: ${x1.ndim}D, X2 got: ${x2.ndim}D`);
     const m1 = x1._shape[x1.ndim - 1];
@@ -240,7 +244,7 @@ export const pad = fn<
   (input: Tensor, pad: number[], mode?: PadMode, value?: number | null, options?: { mode?: PadMode; value?: number | null }) => Tensor
 >(
   'pad',
-  [input, required('pad', is.any, [1, 1]), optional('mode', is.oneOf('constant', 'reflect', 'replicate'), 'constant', 'replicate'), optional('value', is.nullable(is.number), null, 0.5)],
+  [input, required('pad', is.any, [1, 1]), optional('mode', is.oneOf('constant', 'reflect', 'replicate'), 'constant', 'replicate'), optional('value', is.nullable(is.number), null)],
   padImpl,
 );
 

@@ -5,7 +5,8 @@
 // promotion, the unary kernel-op shape) are in ./arith.
 import { Tensor, type TensorOrScalar } from '../tensor';
 import { isFloating } from '../dtype';
-import { checkFloatDType, checkNumber, fmtValue, is, opTypeError, optional, required } from '../check';
+import { checkFloatDType, checkNumber, fmtValue, is, lazyExample, opTypeError, optional, required } from '../check';
+import { tensor } from './creation';
 import type { DType } from '../dtype';
 import { broadcastShapes } from '../layout';
 import { BinaryOp, UnaryOp } from '../native/binding';
@@ -211,7 +212,7 @@ const elementwiseOps: SpecsFor<ElementwiseFns> = {
   }),
   lerp: defineSpec({
     name: 'lerp',
-    params: [input, required('end', (v, op, name) => checkTensor(op, v, name)), required('weight', is.any, 0.25)],
+    params: [input, lazyExample(required('end', (v, op, name) => checkTensor(op, v, name)), () => tensor([2, -1, 0.5])), required('weight', is.any, 0.25)],
     forward: (a: Tensor, end: Tensor, weight: unknown) => {
       if (weight instanceof Tensor) return lerpTensorWeight(...lerpOperands(a, end, weight) as [Tensor, Tensor, Tensor]);
       return lerpNumberWeight(...(lerpOperands(a, end) as [Tensor, Tensor]), checkNumber('lerp', 'weight', weight));
