@@ -133,15 +133,12 @@ interface Term {
 }
 
 /** Takes the diagonal of every repeated label of one operand. */
-function takeDiagonals(term: Term, k: number): Term {
+function takeDiagonals(term: Term): Term {
   let { t, labels } = term;
   for (let i = 0; i < labels.length; ++i) {
     let j: number;
     while ((j = labels.indexOf(labels[i], i + 1)) >= 0) {
-      if (t._shape[i] !== t._shape[j]) {
-        throw opError(OP, `subscript ${labels[i]} is repeated for operand ${k} but the sizes don't match, ${t._shape[j]} != ${t._shape[i]}`);
-      }
-      t = diagonalOp(t, i, j);
+      t = diagonalOp(t, i, j); // sizes checked in einsumImpl
       labels = labels.filter((_, m) => m !== j);
     }
   }
@@ -185,11 +182,15 @@ function einsumImpl(equation: unknown, operands: Tensor[]): Tensor {
   if (typeof equation !== 'string') throw opTypeError(OP, `the equation must be a string, got ${fmtValue(equation)}`);
   if (operands.length === 0) throw opError(OP, 'must provide at least one operand');
   const { inputs, output } = parse(equation, operands);
-  // Each label's size: equal across operands, or 1 (which broadcasts).
+  // Each label's size: equal within an operand (a diagonal), across operands equal or 1 (which broadcasts).
   const size = new Map<string, number>();
   inputs.forEach((labels, k) =>
     labels.forEach((l, i) => {
       const s = operands[k]._shape[i];
+      const first = labels.indexOf(l);
+      if (first < i && operands[k]._shape[first] !== s) {
+        throw opError(OP, `subscript ${l} is repeated for operand ${k} but the sizes don't match, ${s} != ${operands[k]._shape[first]}`);
+      }
       const seen = size.get(l);
       if (seen === undefined || seen === 1) size.set(l, s);
       else if (s !== seen && s !== 1) {
@@ -199,7 +200,7 @@ function einsumImpl(equation: unknown, operands: Tensor[]): Tensor {
     }),
   );
   const usedBy = (labels: string[][], l: string) => output.includes(l) || labels.some((ls) => ls.includes(l));
-  let terms = inputs.map((labels, k) => takeDiagonals({ t: operands[k], labels }, k));
+  let terms = inputs.map((labels, k) => takeDiagonals({ t: operands[k], labels }));
   // Sum each operand's labels that appear nowhere else.
   terms = terms.map((term, k) => sumOut(term, (l) => usedBy([...terms.slice(0, k), ...terms.slice(k + 1)].map((x) => x.labels), l)));
   let acc = terms[0];
