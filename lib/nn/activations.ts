@@ -125,7 +125,10 @@ function preluImpl(x: Tensor, weight: Tensor): Tensor {
 }
 
 /** max(min_val, min(max_val, x)), with gradient 0 at the bounds (PyTorch's F.hardtanh). */
-export const hardtanh = activation<(input: Tensor, minVal?: number, maxVal?: number, inplace?: boolean) => Tensor>(
+type HardtanhOptions = { minVal?: number; maxVal?: number; inplace?: boolean };
+export const hardtanh = activation<
+  (input: Tensor, minVal?: number | HardtanhOptions, maxVal?: number | HardtanhOptions, inplace?: boolean | HardtanhOptions, options?: HardtanhOptions) => Tensor
+>(
   'hardtanh',
   [optional('minVal', is.number, -1, -0.5), optional('maxVal', is.number, 1, 0.5), inplace],
   (x, lo: number, hi: number) => {
@@ -138,20 +141,21 @@ export const softsign = activation<(input: Tensor) => Tensor>('softsign', [], (x
 /** log σ(x), stable for large |x| (PyTorch's F.logsigmoid). */
 export const logSigmoid = activation<(input: Tensor) => Tensor>('logSigmoid', [], (x) => logSigmoidOp(x));
 /** x · tanh(softplus(x)) (PyTorch's F.mish). */
-export const mish = activation<(input: Tensor, inplace?: boolean) => Tensor>('mish', [inplace], (x) => mishOp(x));
+export const mish = activation<(input: Tensor, inplace?: boolean | { inplace?: boolean }) => Tensor>('mish', [inplace], (x) => mishOp(x));
 /** x · relu6(x + 3) / 6 (PyTorch's F.hardswish). */
-export const hardswish = activation<(input: Tensor, inplace?: boolean) => Tensor>('hardswish', [inplace], (x) => hardswishOp(x));
+export const hardswish = activation<(input: Tensor, inplace?: boolean | { inplace?: boolean }) => Tensor>('hardswish', [inplace], (x) => hardswishOp(x));
 /** scale · (max(0, x) + min(0, alpha (e^x - 1))) with PyTorch's fixed alpha and scale (F.selu). */
-export const selu = activation<(input: Tensor, inplace?: boolean) => Tensor>('selu', [inplace], (x) => seluOp(x));
+export const selu = activation<(input: Tensor, inplace?: boolean | { inplace?: boolean }) => Tensor>('selu', [inplace], (x) => seluOp(x));
 /** max(0, x) + min(0, alpha (e^(x/alpha) - 1)) (PyTorch's F.celu). */
-export const celu = activation<(input: Tensor, alpha?: number, inplace?: boolean) => Tensor>('celu', [optional('alpha', is.number, 1, 0.5), inplace], (x, alpha: number) => {
+type CeluOptions = { alpha?: number; inplace?: boolean };
+export const celu = activation<(input: Tensor, alpha?: number | CeluOptions, inplace?: boolean | CeluOptions, options?: CeluOptions) => Tensor>('celu', [optional('alpha', is.number, 1, 0.5), inplace], (x, alpha: number) => {
   if (alpha === 0) throw opError('celu', 'ZeroDivisionError: alpha cannot be 0 (celu divides by it)');
   return celuOp(x, alpha);
 });
 const preluExample = Tensor._empty([1], 'float32');
 preluExample.typedArray()[0] = 0.1;
 /** x where x > 0, else weight · x; weight has 1 element or one per channel (dim 1 of x) (PyTorch's F.prelu). */
-export const prelu = withSignature<(input: Tensor, weight: Tensor) => Tensor>(
+export const prelu = withSignature<(input: Tensor, weight: Tensor | { weight: Tensor }) => Tensor>(
   'nn.functional.prelu',
   'functional',
   new Signature('prelu', [input, required('weight', (v, op, name) => checkTensor(op, v, name), preluExample)]),
@@ -160,6 +164,12 @@ export const prelu = withSignature<(input: Tensor, weight: Tensor) => Tensor>(
 
 // ---- modules ------------------------------------------------------------------------------------
 
+/** The activation modules' base: forward applies an F activation with the options the
+ * module was constructed with. */
+export abstract class ActivationModule extends Module {
+  abstract override forward(input: Tensor): Tensor;
+}
+
 /** A module that applies an F activation with the options it was constructed with, printed
  * as PyTorch prints it (`repr`: the options that PyTorch shows). */
 function activationModule(
@@ -167,9 +177,9 @@ function activationModule(
   params: Param[],
   fn: (x: Tensor, ...o: any[]) => Tensor,
   repr: (o: any[]) => string,
-): new (...args: any[]) => Module & { forward(input: Tensor): Tensor } {
+): new (...args: any[]) => ActivationModule {
   const signature = new Signature(name, params);
-  const cls = class extends Module {
+  const cls = class extends ActivationModule {
     /** The constructor's arguments, in PyTorch's order. */
     readonly options: unknown[];
     constructor(...args: unknown[]) {

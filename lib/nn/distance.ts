@@ -21,7 +21,10 @@ const fn = <F extends (...args: any[]) => unknown>(name: string, params: Param[]
 // ---- normalize, cosine similarity, pairwise distance -------------------------------------------
 
 /** x / max(‖x‖_p, eps) along dim (PyTorch's F.normalize; a zero vector gives 0). */
-export const normalize = fn<(input: Tensor, p?: number, dim?: number, eps?: number, options?: { p?: number; dim?: number; eps?: number }) => Tensor>(
+type NormalizeOptions = { p?: number; dim?: number; eps?: number };
+export const normalize = fn<
+  (input: Tensor, p?: number | NormalizeOptions, dim?: number | NormalizeOptions, eps?: number | NormalizeOptions, options?: NormalizeOptions) => Tensor
+>(
   'normalize',
   [input, optional('p', is.number, 2, 1), optional('dim', is.int, 1, 0), optional('eps', is.number, 1e-12, 0.5)],
   (x: Tensor, p: number, dim: number, eps: number) => x.div(x.norm(p, dim, true).clamp(eps).expandAs(x)),
@@ -29,7 +32,8 @@ export const normalize = fn<(input: Tensor, p?: number, dim?: number, eps?: numb
 
 /** The cosine of the angle between x1 and x2 along dim: sum(x1/max(‖x1‖, eps) · x2/max(‖x2‖, eps))
  * (PyTorch 1.13's F.cosine_similarity; x1 and x2 broadcast). Shape: the broadcast shape without dim. */
-export const cosineSimilarity = fn<(x1: Tensor, x2: Tensor, dim?: number, eps?: number, options?: { dim?: number; eps?: number }) => Tensor>(
+type CosineOptions = { dim?: number; eps?: number };
+export const cosineSimilarity = fn<(x1: Tensor, x2: Tensor, dim?: number | CosineOptions, eps?: number | CosineOptions, options?: CosineOptions) => Tensor>(
   'cosineSimilarity',
   [tensorParam('x1', [[1, 2, 0.5], [-1, 0.25, 3]]), tensorParam('x2', [[0.5, -1, 2], [1, 1, 1]]), optional('dim', is.int, 1, 0), optional('eps', is.number, 1e-8, 0.5)],
   (a: Tensor, b: Tensor, dim: number, eps: number) => {
@@ -41,8 +45,9 @@ export const cosineSimilarity = fn<(x1: Tensor, x2: Tensor, dim?: number, eps?: 
 );
 
 /** ‖x1 - x2 + eps‖_p over the last dim (PyTorch's F.pairwise_distance). */
+type PairwiseOptions = { p?: number; eps?: number; keepdim?: boolean };
 export const pairwiseDistance = fn<
-  (x1: Tensor, x2: Tensor, p?: number, eps?: number, keepdim?: boolean, options?: { p?: number; eps?: number; keepdim?: boolean }) => Tensor
+  (x1: Tensor, x2: Tensor, p?: number | PairwiseOptions, eps?: number | PairwiseOptions, keepdim?: boolean | PairwiseOptions, options?: PairwiseOptions) => Tensor
 >(
   'pairwiseDistance',
   [tensorParam('x1', [[1, 2, 0.5], [-1, 0.25, 3]]), tensorParam('x2', [[0.5, -1, 2], [1, 1, 1]]), optional('p', is.number, 2, 1), optional('eps', is.number, 1e-6, 0.5), optional('keepdim', is.bool, false, true)],
@@ -97,7 +102,8 @@ const cdistOp = defineSpec<(x1: Tensor, x2: Tensor, p: number) => Tensor, [Tenso
 /** The p-norm distance between each row of x1 [..., P, M] and each row of x2 [..., R, M]:
  * [..., P, R], batch dims broadcast (PyTorch's torch.cdist; computed directly, never
  * through the matmul expansion, so distances are exact). The gradient at distance 0 is 0. */
-export const cdist = withSignature<(x1: Tensor, x2: Tensor, p?: number, options?: { p?: number; computeMode?: string | null }) => Tensor>(
+type CdistOptions = { p?: number; computeMode?: string | null };
+export const cdist = withSignature<(x1: Tensor, x2: Tensor, p?: number | CdistOptions, options?: CdistOptions) => Tensor>(
   'tg.cdist',
   'op',
   new Signature('cdist', [tensorParam('x1', [[1, 2, 0.5], [-1, 0.25, 3]]), tensorParam('x2', [[0.5, -1, 2], [1, 1, 1], [0, 0, 0]]), optional('p', is.number, 2, 1), optional('computeMode', is.any, null)]),
@@ -240,9 +246,8 @@ function padImpl(x: Tensor, amounts: unknown, mode: PadMode, value: number | nul
  * 'constant' (any rank; negative amounts crop) fills with `value`; 'reflect' (mirror without
  * the edge; each amount < the dim's size) and 'replicate' (repeat the edge) pad 1, 2 or 3
  * trailing dims of a batched or unbatched input. */
-export const pad = fn<
-  (input: Tensor, pad: number[], mode?: PadMode, value?: number | null, options?: { mode?: PadMode; value?: number | null }) => Tensor
->(
+type PadOptions = { mode?: PadMode; value?: number | null };
+export const pad = fn<(input: Tensor, pad: number[], mode?: PadMode | PadOptions, value?: number | null | PadOptions, options?: PadOptions) => Tensor>(
   'pad',
   [input, required('pad', is.any, [1, 1]), optional('mode', is.oneOf('constant', 'reflect', 'replicate'), 'constant', 'replicate'), optional('value', is.nullable(is.number), null)],
   padImpl,
@@ -252,7 +257,7 @@ export const pad = fn<
 
 /** Class indices [...] as one-hot rows [..., numClasses] (int32; PyTorch's F.one_hot, there
  * int64); numClasses -1 takes max + 1. */
-export const oneHot = fn<(input: Tensor, numClasses?: number, options?: { numClasses?: number }) => Tensor>(
+export const oneHot = fn<(input: Tensor, numClasses?: number | { numClasses?: number }) => Tensor>(
   'oneHot',
   [tensorParam('input'), optional('numClasses', is.int, -1, 5)],
   (t: Tensor, numClasses: number) => {

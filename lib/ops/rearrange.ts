@@ -125,7 +125,7 @@ function repeatImpl(x: Tensor, repeats: unknown): Tensor {
 
 function triangleSpec(name: 'tril' | 'triu', gradFn: string) {
   const which = name === 'tril' ? 'lower' : 'upper';
-  return defineSpec<(input: Tensor, diagonal?: number) => Tensor, [Tensor, number], { diagonal: number }>({
+  return defineSpec<RearrangeFns['tril'], [Tensor, number], { diagonal: number }>({
     name,
     gradFn,
     params: [input, optional('diagonal', is.int, 0, 1)],
@@ -213,30 +213,40 @@ function diffImpl(x: Tensor, n: number, dim: number, prepend: Tensor | null, app
 
 // ---- the public ops -------------------------------------------------------------------------
 
+/** diff's keyword arguments. */
+export type DiffOptions = { n?: number; dim?: number; prepend?: Tensor | null; append?: Tensor | null };
+
 export interface RearrangeFns {
   /** The elements in reverse order along each of `dims` (PyTorch's flip; a copy). */
   flip: (input: Tensor, dims: number | number[]) => Tensor;
   /** Rolls along `dims`: element i moves to i + shift (mod size); without dims, as if
    * flattened (PyTorch's roll). shifts/dims: numbers or equal-length arrays. */
-  roll: (input: Tensor, shifts: number | number[], dims?: number | number[] | null) => Tensor;
+  roll: (input: Tensor, shifts: number | number[], dims?: number | number[] | null | { dims?: number | number[] | null }) => Tensor;
   /** Tiles the tensor repeats[i] times along dim i; `repeats` has at least ndim entries, extra
    * ones add leading dims (PyTorch's repeat). Shape: [r0·s0, r1·s1, ...]. */
   repeat: (input: Tensor, repeats: number | number[]) => Tensor;
   /** As repeat, but `dims` shorter than ndim is padded with 1s in front (PyTorch's tile). */
   tile: (input: Tensor, dims: number | number[]) => Tensor;
   /** The lower triangle of the last two dims: elements with col - row <= diagonal, zero elsewhere (PyTorch's tril). */
-  tril: (input: Tensor, diagonal?: number) => Tensor;
+  tril: (input: Tensor, diagonal?: number | { diagonal?: number }) => Tensor;
   /** The upper triangle of the last two dims: elements with col - row >= diagonal, zero elsewhere (PyTorch's triu). */
-  triu: (input: Tensor, diagonal?: number) => Tensor;
+  triu: (input: Tensor, diagonal?: number | { diagonal?: number }) => Tensor;
   /** Views of `chunks` pieces along dim of ceil(n / chunks) each, the last smaller; there may
    * be fewer pieces than asked (PyTorch's chunk). */
-  chunk: (input: Tensor, chunks: number, dim?: number) => Tensor[];
+  chunk: (input: Tensor, chunks: number, dim?: number | { dim?: number }) => Tensor[];
   /** Views of pieces along dim: of `splitSizeOrSections` each (the last smaller), or of the
    * listed sizes, which must sum to the dim's size (PyTorch's split). */
-  split: (input: Tensor, splitSizeOrSections: number | number[], dim?: number) => Tensor[];
+  split: (input: Tensor, splitSizeOrSections: number | number[], dim?: number | { dim?: number }) => Tensor[];
   /** The n-th forward difference x[i+1] - x[i] along dim (default the last), after
    * concatenating `prepend` and `append` (PyTorch's diff). Shape: n fewer along dim. */
-  diff: (input: Tensor, n?: number, dim?: number, prepend?: Tensor | null, append?: Tensor | null) => Tensor;
+  diff: (
+    input: Tensor,
+    n?: number | DiffOptions,
+    dim?: number | DiffOptions,
+    prepend?: Tensor | null | DiffOptions,
+    append?: Tensor | null | DiffOptions,
+    options?: DiffOptions,
+  ) => Tensor;
 }
 
 const tensorOrNull = (v: unknown, op: string, name: string) => {

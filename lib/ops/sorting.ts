@@ -65,31 +65,38 @@ function checkSortable(op: string, x: Tensor, dim: unknown): number {
   return normDim(op, dim, x.ndim);
 }
 
+/** sort's and argsort's keyword arguments. */
+export type SortOptions = { dim?: number; descending?: boolean; stable?: boolean | null };
+/** topk's keyword arguments. */
+export type TopkOptions = { k?: number; dim?: number; largest?: boolean; sorted?: boolean };
+/** cumsum's and cumprod's keyword arguments (`dtype`: cast the input first). */
+export type ScanOptions = { dim?: number; dtype?: 'float32' | 'float64' | 'int32' | null };
+
 export interface SortingFns {
   /** Sorts along `dim` (default the last), ascending unless `descending`: [values, indices]
    * with `.values` and `.indices` (PyTorch's sort). The sort is always stable (equal elements
    * keep their order; `stable` is accepted for PyTorch's signature); NaN sorts as the
    * largest value. Indices are int32. Shapes: both as the input. */
-  sort: (input: Tensor, dim?: number, descending?: boolean, options?: { dim?: number; descending?: boolean; stable?: boolean }) => ValuesIndices;
+  sort: (input: Tensor, dim?: number | SortOptions, descending?: boolean | SortOptions, options?: SortOptions) => ValuesIndices;
   /** The int32 indices that sort `input` along `dim` (PyTorch's argsort; stable, as sort). */
-  argsort: (input: Tensor, dim?: number, descending?: boolean, options?: { dim?: number; descending?: boolean; stable?: boolean }) => Tensor;
+  argsort: (input: Tensor, dim?: number | SortOptions, descending?: boolean | SortOptions, options?: SortOptions) => Tensor;
   /** The `k` largest (smallest unless `largest`) elements along `dim` (default the last):
    * [values, indices] with `.values` and `.indices` (PyTorch's topk), in sorted order (also
    * when `sorted` is false); of ties, the first ones. Shapes: the input's, `k` along dim. */
   topk: (
     input: Tensor,
-    k: number,
-    dim?: number,
-    largest?: boolean,
-    sorted?: boolean,
-    options?: { k?: number; dim?: number; largest?: boolean; sorted?: boolean },
+    k: number | TopkOptions,
+    dim?: number | TopkOptions,
+    largest?: boolean | TopkOptions,
+    sorted?: boolean | TopkOptions,
+    options?: TopkOptions,
   ) => ValuesIndices;
   /** Inclusive cumulative sum along `dim` (PyTorch's cumsum; floats accumulate in double;
    * `dtype` casts first). Shape: the input's. */
-  cumsum: (input: Tensor, dim: number, options?: { dim?: number; dtype?: 'float32' | 'float64' | 'int32' }) => Tensor;
+  cumsum: (input: Tensor, dim: number | ScanOptions, options?: ScanOptions) => Tensor;
   /** Inclusive cumulative product along `dim` (PyTorch's cumprod; its gradient is exact with
    * zeros in the input). Shape: the input's. */
-  cumprod: (input: Tensor, dim: number, options?: { dim?: number; dtype?: 'float32' | 'float64' | 'int32' }) => Tensor;
+  cumprod: (input: Tensor, dim: number | ScanOptions, options?: ScanOptions) => Tensor;
 }
 
 const dimParam = optional('dim', is.int, -1, 0);

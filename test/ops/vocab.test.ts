@@ -162,7 +162,7 @@ describe('activation modules', () => {
     const prelu = new nn.PReLU(3, 0.1);
     expect(prelu.parameters().map((p) => p.shape)).toEqual([[3]]);
     const y = prelu.forward(x.float());
-    expect(y.tolist()[0][0]).toBeCloseTo(-0.2, 6);
+    expect((y.tolist() as number[][])[0][0]).toBeCloseTo(-0.2, 6);
     y.sum().backward();
     expect(Array.from(prelu.weight.grad!.toTypedArray())).toEqual([-2, 0, 0]); // x where x <= 0
   });
