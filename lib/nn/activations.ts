@@ -16,8 +16,10 @@ import { copyInPlace } from '../ops/inplace';
 function activation<F extends (...args: any[]) => Tensor>(name: string, params: Param[], fn: (x: Tensor, ...p: any[]) => Tensor): F {
   const withInplace = params.some((p) => p.name === 'inplace');
   return withSignature<F>(`nn.functional.${name}`, 'functional', new Signature(name, [input, ...params]), (x: Tensor, ...p: unknown[]) => {
-    const out = fn(x, ...p.slice(0, withInplace ? -1 : undefined));
-    return withInplace && p[p.length - 1] === true ? copyInPlace(x, out) : out;
+    const options = p.slice(0, withInplace ? -1 : undefined);
+    if (!(withInplace && p[p.length - 1] === true)) return fn(x, ...options);
+    // In a graph, the op reads a copy: what its backward saved must not be the tensor overwritten.
+    return copyInPlace(x, fn(x.requiresGrad ? x.clone() : x, ...options));
   });
 }
 const inplace = optional('inplace', is.bool, false);

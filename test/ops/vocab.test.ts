@@ -167,11 +167,22 @@ describe('activation modules', () => {
     expect(Array.from(prelu.weight.grad!.toTypedArray())).toEqual([-2, 0, 0]); // x where x <= 0
   });
 
-  test('inplace writes into the input', () => {
+  test('inplace writes into the input, also inside a graph', () => {
     const x = f64([-2, 0.5, 3]);
     const y = F.hardtanh(x, -1, 1, true);
     expectValues(x, [-1, 0.5, 1]);
     expectValues(y, [-1, 0.5, 1]);
+    const a = tg.tensor([-2, 0.5, 3], { dtype: 'float64', requiresGrad: true });
+    const h = a.mul(2);
+    F.mish(h, true).sum().backward();
+    // d/da mish(2a) = 2 mish'(2a), mish'(x) = t + x σ(x) (1 - t²) with t = tanh(softplus(x)).
+    const mishGrad = (v: number) => {
+      const t = Math.tanh(Math.log1p(Math.exp(v)));
+      return t + (v / (1 + Math.exp(-v))) * (1 - t * t);
+    };
+    const grad = a.grad!.tolist() as number[];
+    [-2, 0.5, 3].forEach((v, i) => expect(grad[i]).toBeCloseTo(2 * mishGrad(2 * v), 10));
+    expect(() => F.selu(a, true)).toThrow(/^copy_: a leaf Variable that requires grad is being used in an in-place operation/);
   });
 });
 
