@@ -92,7 +92,8 @@ export interface SortingFns {
     options?: TopkOptions,
   ) => ValuesIndices;
   /** Inclusive cumulative sum along `dim` (PyTorch's cumsum; floats accumulate in double;
-   * `dtype` casts first). Shape: the input's. */
+   * `dtype` casts first; int32 and bool give int32, wrapping on overflow, where PyTorch
+   * gives int64). Shape: the input's. */
   cumsum: (input: Tensor, dim: number | ScanOptions, options?: ScanOptions) => Tensor;
   /** Inclusive cumulative product along `dim` (PyTorch's cumprod; its gradient is exact with
    * zeros in the input). Shape: the input's. */
