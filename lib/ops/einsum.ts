@@ -36,7 +36,22 @@ function parseTerm(term: string, offset: number, equation: string): (string | nu
   return labels;
 }
 
+// Parsed equations by equation and operand ranks: model code calls a few equations many times.
+const parsedCache = new Map<string, Parsed>();
+const PARSED_CACHE_SIZE = 256;
+
 function parse(equation: string, operands: Tensor[]): Parsed {
+  const key = `${equation}|${operands.map((t) => t.ndim).join(',')}`;
+  let parsed = parsedCache.get(key);
+  if (parsed === undefined) {
+    parsed = parseUncached(equation, operands);
+    if (parsedCache.size >= PARSED_CACHE_SIZE) parsedCache.clear();
+    parsedCache.set(key, parsed);
+  }
+  return parsed;
+}
+
+function parseUncached(equation: string, operands: Tensor[]): Parsed {
   const eq = equation.replace(/\s+/g, '');
   const arrow = eq.indexOf('->');
   if (arrow >= 0 && eq.indexOf('->', arrow + 1) >= 0) throw opError(OP, `the equation ${JSON.stringify(equation)} has more than one "->"`);
