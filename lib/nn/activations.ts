@@ -3,7 +3,7 @@
 // native/ops.table with PyTorch's grad_fn; softsign is a composition, as in PyTorch.
 import { Tensor } from '../tensor';
 import { Signature, checkFloatDType, fmtShape, is, opError, optional, required, type Param } from '../check';
-import { UnaryOp } from '../native/binding';
+import { UnaryOp } from '../native/table';
 import { defineSpec, registerClass, withSignature } from '../ops/registry';
 import { input, unaryOp, where } from '../ops/arith';
 import { checkTensor } from '../ops/movement';

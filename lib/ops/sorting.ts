@@ -5,7 +5,7 @@
 import { Tensor } from '../tensor';
 import { checkInt, is, keyword, normDim, opRangeError, optional, required } from '../check';
 import * as kernels from '../backend';
-import { Group, IndexOp, ScanOp, SortOp } from '../native/binding';
+import { Group, IndexOp, ScanOp, SortOp } from '../native/table';
 import { defineSpec, functionsOf, installMethods, type MethodsFor, type SpecsFor } from './registry';
 import { input, toDType, where } from './arith';
 import { cat, scatterAddInto } from './indexing';
