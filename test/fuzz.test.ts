@@ -22,7 +22,9 @@ import * as fs from 'fs';
 import { Worker } from 'worker_threads';
 import { afterAll, describe, expect, test } from 'vitest';
 import { meta, native } from '../lib/native/binding';
-import { BINARY_OPS, BinaryOp, Group, INDEX_OPS, IndexOp, OPTIM_OPS, OptimOp, RANDOM_OPS, REDUCE_OPS, ReduceOp, SOFTMAX_OPS, UNARY_OPS, UnaryOp } from '../lib/native/table';
+import {
+  BINARY_OPS, BinaryOp, Group, INDEX_OPS, IndexOp, OPTIM_OPS, OptimOp, RANDOM_OPS, REDUCE_OPS, ReduceOp, SCAN_OPS, SOFTMAX_OPS, SORT_OPS, UNARY_OPS, UnaryOp,
+} from '../lib/native/table';
 
 const SEED = process.env.TG_FUZZ_SEED !== undefined ? Number(process.env.TG_FUZZ_SEED) >>> 0 : (Math.random() * 2 ** 32) >>> 0;
 const ITERATIONS = Number(process.env.TG_FUZZ_ITERS ?? 4000);
@@ -370,6 +372,32 @@ const ENTRY_POINTS: EntryPoint[] = [
       // Backward ops read the forward's output (a) and the output gradient (b).
       const b = SOFTMAX_OPS[op].endsWith('Backward') ? view(makeView(rng, dtype, shape, 'in')) : value(null);
       return { args: [value(op), view(makeView(rng, dtype, shape, 'out')), view(makeView(rng, dtype, shape, 'in')), b, value(rng.int(0, shape.length - 1))], kernel };
+    },
+    work: (v) => viewNumel(v[1]),
+  },
+  {
+    name: 'sort',
+    group: Group.Sort,
+    params: [{ kind: 'opcode', count: SORT_OPS.length }, { kind: 'view' }, { kind: 'view' }, { kind: 'view' }, { kind: 'number' }, { kind: 'number' }],
+    make(rng) {
+      const { dtype, kernel } = opDType(rng, ['f32', 'f64', 'i32']);
+      const shape = randomShape(rng, 1, 4);
+      const [values, indices, x] = [makeView(rng, dtype, shape, 'out'), makeView(rng, 'i32', shape, 'out'), makeView(rng, dtype, shape, 'in')];
+      return { args: [value(0), view(values), view(indices), view(x), value(rng.int(0, shape.length - 1)), value(rng.int(0, 1))], kernel };
+    },
+    // n log n per row: counted as 8 visits per element.
+    work: (v) => 8 * viewNumel(v[3]),
+    writes: (i) => i === 1 || i === 2, // values and indices
+  },
+  {
+    name: 'scan',
+    group: Group.Scan,
+    params: [{ kind: 'opcode', count: SCAN_OPS.length }, { kind: 'view' }, { kind: 'view' }, { kind: 'number' }],
+    make(rng) {
+      const op = rng.int(0, SCAN_OPS.length - 1);
+      const { dtype, kernel } = opDType(rng, ['f32', 'f64', 'i32']);
+      const shape = randomShape(rng, 1, 4);
+      return { args: [value(op), view(makeView(rng, dtype, shape, 'out')), view(makeView(rng, dtype, shape, 'in')), value(rng.int(0, shape.length - 1))], kernel };
     },
     work: (v) => viewNumel(v[1]),
   },

@@ -542,3 +542,6 @@ const eluOp = unaryOp({
 });
 /** x for x > 0, alpha (e^x - 1) below, elementwise (F.elu). */
 export const elu = (x: Tensor, alpha = 1): Tensor => eluOp(x, checkNumber('elu', 'alpha', alpha));
+
+export { hardtanh, softsign, logSigmoid, mish, hardswish, selu, celu, prelu } from './activations';
+export { normalize, cosineSimilarity, pairwiseDistance, pad, oneHot } from './distance';

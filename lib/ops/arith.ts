@@ -340,7 +340,7 @@ export const input = required('input', (v, op, name) => checkTensor(op, v, name)
  * allows int (native/ops.table); float32 otherwise, unless the op is float-only in PyTorch
  * (`floatOnlyKernel`: its error). Bool inputs follow `def.bool`. */
 function unaryInput(name: string, def: UnaryDef, x: Tensor): Tensor {
-  if (isFloating(x.dtype)) return x;
+  if (isFloating(x.dtype) || (def.integer === 'identity' && x.dtype === 'int32')) return x;
   if (def.floatOnlyKernel) checkKernelDType(name, def.floatOnlyKernel, x.dtype);
   if (x.dtype === 'bool' && def.bool === 'identity') return x;
   if (x.dtype === 'bool' && def.bool !== undefined) throw opTypeError(name, def.bool);
@@ -349,7 +349,8 @@ function unaryInput(name: string, def: UnaryDef, x: Tensor): Tensor {
 }
 
 function unaryKernel(code: number, x: Tensor, p0: number, p1: number): Tensor {
-  if (x.dtype === 'bool') return cloneDetached(x); // an op whose `bool` is 'identity'
+  // An op whose `bool` (or `integer`) is 'identity'.
+  if (x.dtype === 'bool' || (x.dtype === 'int32' && (UNARY_TRAITS[code] & Trait.int) === 0)) return cloneDetached(x);
   const out = Tensor._output(x._shape.slice(), x.dtype);
   kernels.unary(code, out, x, p0, p1);
   return out;
@@ -368,6 +369,9 @@ export interface UnaryDef {
   /** For an int op on a bool tensor: PyTorch's error message, or 'identity' (a copy, as
    * sign); by default bool is computed as int32. */
   bool?: string | 'identity';
+  /** 'identity': an int32 input is returned as a copy (floor, ceil, round), instead of
+   * being promoted to float32. */
+  integer?: 'identity';
 }
 
 interface UnarySaved {

@@ -126,7 +126,7 @@ function scatterIntoOp(name: string, code: number, select: (gg: Tensor, dim: num
     backward: (ctx, gg): Tensor[] => [select(gg, ctx.info as number, ctx.saved[0])],
   });
 }
-const indexAddInto = scatterIntoOp('IndexAddBackward0', IndexOp.IndexAdd, (gg, dim, index) => indexSelectOp(gg, dim, index));
+export const indexAddInto = scatterIntoOp('IndexAddBackward0', IndexOp.IndexAdd, (gg, dim, index) => indexSelectOp(gg, dim, index));
 
 const indexSelectOp = defineOp({
   name: 'IndexSelectBackward0',

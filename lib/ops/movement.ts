@@ -259,8 +259,9 @@ export function expand(x: Tensor, args: readonly unknown[]): Tensor {
   return expandOp(x, shape);
 }
 
-// The gradient of a slice: zeros of the input's shape with g written into the slice.
-const embedSlice = defineOp({
+// The gradient of a slice: zeros of the input's shape with g written into the slice
+// (also of split pieces, lib/ops/rearrange.ts).
+export const embedSlice = defineOp({
   name: 'SliceBackwardBackward0',
   forward: (ctx, g: Tensor, shape: number[], dim: number, start: number) => {
     ctx.info = [dim, start];

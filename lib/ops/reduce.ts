@@ -185,31 +185,26 @@ export function min(x: Tensor): Tensor {
   return extreme('min', minAllOp, x, null);
 }
 
-/** What max(dim)/min(dim) return: iterable as [values, indices], like PyTorch's namedtuple,
- * and printed as it: torch.return_types.max(values=..., indices=...). */
-export class ValuesIndices {
-  /** @internal `op`: the function that returned it ('max' or 'min'), named when it is printed. */
-  constructor(
-    /** The extreme values, of the input's shape without `dim` (or with it as 1 if keepdim). */
-    readonly values: Tensor,
-    /** Where they are along `dim` (int32), of the same shape. */
-    readonly indices: Tensor,
-    /** The function that returned it, 'max' or 'min' (named in the printout). */
-    readonly op = 'max',
-  ) {}
-  /** Iterates values then indices, so `const [values, indices] = x.max(1)` works as in Python. */
-  *[Symbol.iterator](): Iterator<Tensor> {
-    yield this.values;
-    yield this.indices;
-  }
-  /** PyTorch's printout: torch.return_types.max(values=..., indices=...). */
-  toString(): string {
-    return `torch.return_types.${this.op}(\nvalues=${this.values},\nindices=${this.indices})`;
-  }
-  /** What console.log prints: the same as toString(). */
-  [inspectCustom](): string {
-    return this.toString();
-  }
+/** What max(dim)/min(dim)/sort/topk return: a JS array [values, indices] (so
+ * `const [v, i] = x.topk(3)` works, as PyTorch's tuple) with PyTorch's named fields
+ * `.values` (the values, of the input's shape without `dim`, or with it as 1 if keepdim;
+ * for sort/topk the sorted values along `dim`) and `.indices` (where they are along `dim`,
+ * int32; PyTorch: int64), printed as PyTorch's named tuple:
+ * torch.return_types.max(values=..., indices=...). (Its `values` is the tensor, not
+ * Array.prototype.values.) */
+export type ValuesIndices = Omit<[Tensor, Tensor], 'values'> & { readonly values: Tensor; readonly indices: Tensor };
+
+/** A ValuesIndices pair; `op` ('max', 'min', 'sort', 'topk') is named when it is printed. */
+export function valuesIndices(values: Tensor, indices: Tensor, op: string): ValuesIndices {
+  const pair = [values, indices];
+  const print = () => `torch.return_types.${op}(\nvalues=${values},\nindices=${indices})`;
+  Object.defineProperties(pair, {
+    values: { value: values },
+    indices: { value: indices },
+    toString: { value: print },
+    [inspectCustom]: { value: print },
+  });
+  return pair as unknown as ValuesIndices;
 }
 
 function selectingOp(name: string) {
@@ -238,13 +233,13 @@ function extremeDim(op: string, x: Tensor, dim: number, keepdim: boolean | undef
   checkTensor(op, x);
   if (x.dtype === 'bool') {
     const { values, indices } = extremeDim(op, toDType(x, 'int32'), dim, keepdim, isMax);
-    return new ValuesIndices(toDType(values, 'bool'), indices, op);
+    return valuesIndices(toDType(values, 'bool'), indices, op);
   }
   const r = reduction(op, x, dim, checkKeepdim(op, keepdim));
   checkNonEmpty(op, x, r);
-  if (x.ndim === 0) return new ValuesIndices(x.clone(), Tensor._empty([], 'int32'), op);
+  if (x.ndim === 0) return valuesIndices(x.clone(), Tensor._empty([], 'int32'), op);
   const indices = runReduce(isMax ? ReduceOp.ArgMax : ReduceOp.ArgMin, x, r, 'int32');
-  return new ValuesIndices((isMax ? maxDimOp : minDimOp)(x, r, indices), indices, op);
+  return valuesIndices((isMax ? maxDimOp : minDimOp)(x, r, indices), indices, op);
 }
 export const maxDim = (x: Tensor, dim: number, keepdim?: boolean): ValuesIndices => extremeDim('max', x, dim, keepdim, true);
 export const minDim = (x: Tensor, dim: number, keepdim?: boolean): ValuesIndices => extremeDim('min', x, dim, keepdim, false);
