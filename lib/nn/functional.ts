@@ -511,3 +511,10 @@ const eluOp = unaryOp({
   grad: (g, x, [alpha]) => where(x.gt(0), g, g.mul(where(x.lt(0), x, 0).exp()).mul(alpha)),
 });
 export const elu = (x: Tensor, alpha = 1): Tensor => eluOp(x, checkNumber('elu', 'alpha', alpha));
+
+// ---- convolution, pooling, sliding blocks, resampling (lib/nn/conv.ts) ---------------------
+export {
+  conv1d, conv2d, convTranspose2d, maxPool1d, maxPool2d, avgPool1d, avgPool2d, adaptiveAvgPool2d, adaptiveMaxPool2d,
+  unfold, fold, interpolate,
+} from './conv';
+export type { Size, ConvOptions, ConvTransposeOptions, MaxPoolOptions, AvgPoolOptions, BlockOptions, InterpolateOptions } from './conv';
