@@ -9,7 +9,7 @@
 import { Tensor } from '../tensor';
 import { scalarTypeName } from '../dtype';
 import * as kernels from '../backend';
-import { BinaryOp, ConvOp, Group, Im2colOp, PoolOp } from '../native/binding';
+import { ConvOp, Group, Im2colOp, PoolOp } from '../native/binding';
 import { Signature, checkKernelDType, objectCheck, fmtShape, fmtValue, is, opError, opTypeError, optional, required, type Check, type Param } from '../check';
 import { numelOf } from '../layout';
 import { defineSpec, type Grads } from '../ops/registry';
@@ -75,8 +75,7 @@ function convForward(x: Tensor, w: Tensor, bias: Tensor | null, geo: ConvGeometr
   const spatial = [convOutSize(x4._shape[2], w4._shape[2], geo, 0), convOutSize(x4._shape[3], w4._shape[3], geo, 1)];
   const out = Tensor._empty([x._shape[0], w._shape[0], ...(x.ndim === 3 ? [spatial[1]] : spatial)], x.dtype);
   const out4 = as4d(out);
-  kernels.run(Group.Conv, ConvOp.Forward, [out4, x4, w4, ...convArgs(geo)]);
-  if (bias) kernels.binary(BinaryOp.Add, out4, out4, bias._view(out4._shape.slice(), [0, bias._strides[0], 0, 0], bias._offset));
+  kernels.run(Group.Conv, ConvOp.Forward, [out4, x4, w4, bias, ...convArgs(geo)]);
   return out;
 }
 
@@ -84,15 +83,14 @@ function convForward(x: Tensor, w: Tensor, bias: Tensor | null, geo: ConvGeometr
 function convInputGrad(y: Tensor, w: Tensor, geo: ConvGeometry, shape: number[], bias: Tensor | null = null): Tensor {
   const out = Tensor._empty(shape, y.dtype);
   const out4 = as4d(out);
-  kernels.run(Group.Conv, ConvOp.InputGrad, [out4, as4d(y.contiguous()), as4d(w.contiguous()), ...convArgs(geo)]);
-  if (bias) kernels.binary(BinaryOp.Add, out4, out4, bias._view(out4._shape.slice(), [0, bias._strides[0], 0, 0], bias._offset));
+  kernels.run(Group.Conv, ConvOp.InputGrad, [out4, as4d(y.contiguous()), as4d(w.contiguous()), bias, ...convArgs(geo)]);
   return out;
 }
 
 /** w of `shape` from x and y: Forward's adjoint in w, unrecorded. */
 function convWeightGrad(x: Tensor, y: Tensor, geo: ConvGeometry, shape: number[]): Tensor {
   const out = Tensor._empty(shape, x.dtype);
-  kernels.run(Group.Conv, ConvOp.WeightGrad, [as4d(out), as4d(x), as4d(y.contiguous()), ...convArgs(geo)]);
+  kernels.run(Group.Conv, ConvOp.WeightGrad, [as4d(out), as4d(x), as4d(y.contiguous()), null, ...convArgs(geo)]);
   return out;
 }
 

@@ -6,7 +6,7 @@
 #include <cmath>
 #include <functional>
 #include <limits>
-#include <vector>
+#include <memory>
 
 #include "tg/gemm.h"
 #include "tg/kernels.h"
@@ -84,6 +84,12 @@ void zeroFill(const View& v) {
   });
 }
 
+// A scratch buffer, left uninitialised (every element is written before it is read).
+template <typename T>
+std::unique_ptr<T[]> scratch(int64_t n) {
+  return std::unique_ptr<T[]>(new T[static_cast<size_t>(std::max<int64_t>(n, 1))]);
+}
+
 // Runs fn(task) for tasks [0, n): on the pool when there are several (a GEMM inside then
 // runs on its task's thread), directly when there is one (its GEMM may use the pool).
 void forTasks(Context& ctx, int64_t n, const std::function<void(int64_t)>& fn) {
@@ -107,8 +113,8 @@ struct ConvPlan {
 
 ConvPlan convPlan(const Operands& args, const View& x, const View& w, const View& y) {
   const char* op = "conv";
-  const int64_t sh = args.integer(3), sw = args.integer(4), ph = args.integer(5), pw = args.integer(6);
-  const int64_t dh = args.integer(7), dw = args.integer(8), groups = args.integer(9);
+  const int64_t sh = args.integer(4), sw = args.integer(5), ph = args.integer(6), pw = args.integer(7);
+  const int64_t dh = args.integer(8), dw = args.integer(9), groups = args.integer(10);
   TG_CHECK(x.ndim == 4 && w.ndim == 4 && y.ndim == 4, "%s: expected 4-d views", op);
   TG_CHECK(sh > 0 && sw > 0 && dh > 0 && dw > 0 && ph >= 0 && pw >= 0 && groups > 0, "%s: bad stride, padding, dilation or groups", op);
   const int64_t N = x.shape[0], Ci = x.shape[1], Co = w.shape[0];
@@ -133,11 +139,19 @@ void packGroup(const ConvPlan& p, const T* y, int64_t n0, int64_t nb, int64_t gi
   for (int64_t c = 0; c < p.Cog; ++c)
     for (int64_t n = 0; n < nb; ++n) std::copy_n(y + ((n0 + n) * Co + gi * p.Cog + c) * L, L, packed + (c * nb + n) * L);
 }
+// The unpack adds the bias (a view of Co elements, or null) on the way.
 template <typename T>
-void unpackGroup(const ConvPlan& p, const T* packed, int64_t n0, int64_t nb, int64_t gi, T* y) {
+void unpackGroup(const ConvPlan& p, const T* packed, int64_t n0, int64_t nb, int64_t gi, const View* bias, T* y) {
   const int64_t L = p.g.L(), Co = p.Cog * p.groups;
-  for (int64_t c = 0; c < p.Cog; ++c)
-    for (int64_t n = 0; n < nb; ++n) std::copy_n(packed + (c * nb + n) * L, L, y + ((n0 + n) * Co + gi * p.Cog + c) * L);
+  for (int64_t c = 0; c < p.Cog; ++c) {
+    const T b = bias ? bias->ptr<T>()[(gi * p.Cog + c) * bias->strides[0]] : T(0);
+    for (int64_t n = 0; n < nb; ++n) {
+      const T* src = packed + (c * nb + n) * L;
+      T* dst = y + ((n0 + n) * Co + gi * p.Cog + c) * L;
+      if (bias) for (int64_t l = 0; l < L; ++l) dst[l] = src[l] + b;
+      else std::copy_n(src, L, dst);
+    }
+  }
 }
 
 // The im2col columns [rows, nb*L] of the chunk's images, group gi, of x (strided).
@@ -151,37 +165,45 @@ void chunkColumns(const ConvPlan& p, const View& x, int64_t n0, int64_t nb, int6
 }
 
 template <typename T>
-void convForward(Context& ctx, const View& y, const View& x, const View& w, const ConvPlan& p) {
+void convForward(Context& ctx, const View& y, const View& x, const View& w, const View* bias, const ConvPlan& p) {
   const int64_t L = p.g.L(), K = p.g.rows();
   forTasks(ctx, p.chunks, [&](int64_t chunk) {
     const int64_t n0 = chunk * p.perChunk, nb = std::min(p.perChunk, p.N - n0), ld = nb * L;
-    std::vector<T> cols(K * ld), out(p.Cog * ld);
+    auto cols = scratch<T>(K * ld), out = scratch<T>(p.Cog * ld);
     for (int64_t gi = 0; gi < p.groups; ++gi) {
-      chunkColumns<T>(p, x, n0, nb, gi, cols.data());
-      gemm<T>(ctx, p.Cog, ld, K, w.ptr<T>() + gi * p.Cog * K, K, 1, cols.data(), ld, 1, out.data(), ld, 1);
-      unpackGroup<T>(p, out.data(), n0, nb, gi, y.ptr<T>());
+      chunkColumns<T>(p, x, n0, nb, gi, cols.get());
+      gemm<T>(ctx, p.Cog, ld, K, w.ptr<T>() + gi * p.Cog * K, K, 1, cols.get(), ld, 1, out.get(), ld, 1);
+      unpackGroup<T>(p, out.get(), n0, nb, gi, bias, y.ptr<T>());
     }
   });
 }
 
 // gx = the adjoint of Forward applied to g: columns W_gᵀ·g, folded back into each image.
 template <typename T>
-void convInputGrad(Context& ctx, const View& gx, const View& g, const View& w, const ConvPlan& p) {
+void convInputGrad(Context& ctx, const View& gx, const View& g, const View& w, const View* bias, const ConvPlan& p) {
   const int64_t L = p.g.L(), K = p.g.rows();
   TG_CHECK(gx.isContiguous(), "conv: the input gradient view must be contiguous");
   zeroFill(gx);
   forTasks(ctx, p.chunks, [&](int64_t chunk) {
     const int64_t n0 = chunk * p.perChunk, nb = std::min(p.perChunk, p.N - n0), ld = nb * L;
-    std::vector<T> cols(K * ld), packed(p.Cog * ld);
+    auto cols = scratch<T>(K * ld), packed = scratch<T>(p.Cog * ld);
     for (int64_t gi = 0; gi < p.groups; ++gi) {
-      packGroup<T>(p, g.ptr<T>(), n0, nb, gi, packed.data());
-      gemm<T>(ctx, K, ld, p.Cog, w.ptr<T>() + gi * p.Cog * K, 1, K, packed.data(), ld, 1, cols.data(), ld, 1);
+      packGroup<T>(p, g.ptr<T>(), n0, nb, gi, packed.get());
+      gemm<T>(ctx, K, ld, p.Cog, w.ptr<T>() + gi * p.Cog * K, 1, K, packed.get(), ld, 1, cols.get(), ld, 1);
       for (int64_t n = 0; n < nb; ++n) {
         T* image = gx.ptr<T>() + (n0 + n) * gx.strides[0] + gi * p.g.C * gx.strides[1];
-        col2im(p.g, cols.data() + n * L, ld, image, gx.strides + 1);
+        col2im(p.g, static_cast<const T*>(cols.get() + n * L), ld, image, gx.strides + 1);
       }
     }
   });
+  if (bias) {  // conv_transpose's bias, per channel of gx
+    const int64_t C = gx.shape[1], plane = gx.shape[2] * gx.shape[3];
+    T* o = gx.ptr<T>();
+    for (int64_t i = 0; i < gx.shape[0] * C; ++i) {
+      const T b = bias->ptr<T>()[(i % C) * bias->strides[0]];
+      for (int64_t l = 0; l < plane; ++l) o[i * plane + l] += b;
+    }
+  }
 }
 
 // gw = Σ over images of g·colsᵀ: one partial per chunk (a GEMM over the chunk's columns),
@@ -190,20 +212,20 @@ template <typename T>
 void convWeightGrad(Context& ctx, const View& gw, const View& x, const View& g, const ConvPlan& p) {
   const int64_t L = p.g.L(), K = p.g.rows(), size = p.Cog * p.groups * K;
   if (p.chunks == 0) return zeroFill(gw);
-  std::vector<T> partials(p.chunks > 1 ? p.chunks * size : 0);
+  auto partials = scratch<T>(p.chunks > 1 ? p.chunks * size : 0);
   forTasks(ctx, p.chunks, [&](int64_t chunk) {
     const int64_t n0 = chunk * p.perChunk, nb = std::min(p.perChunk, p.N - n0), ld = nb * L;
-    std::vector<T> cols(K * ld), packed(p.Cog * ld);
-    T* out = p.chunks > 1 ? partials.data() + chunk * size : gw.ptr<T>();
+    auto cols = scratch<T>(K * ld), packed = scratch<T>(p.Cog * ld);
+    T* out = p.chunks > 1 ? partials.get() + chunk * size : gw.ptr<T>();
     for (int64_t gi = 0; gi < p.groups; ++gi) {
-      chunkColumns<T>(p, x, n0, nb, gi, cols.data());
-      packGroup<T>(p, g.ptr<T>(), n0, nb, gi, packed.data());
-      gemm<T>(ctx, p.Cog, K, ld, packed.data(), ld, 1, cols.data(), 1, ld, out + gi * p.Cog * K, K, 1);
+      chunkColumns<T>(p, x, n0, nb, gi, cols.get());
+      packGroup<T>(p, g.ptr<T>(), n0, nb, gi, packed.get());
+      gemm<T>(ctx, p.Cog, K, ld, packed.get(), ld, 1, cols.get(), 1, ld, out + gi * p.Cog * K, K, 1);
     }
   });
   if (p.chunks == 1) return;
   T* out = gw.ptr<T>();
-  std::copy_n(partials.data(), size, out);
+  std::copy_n(partials.get(), size, out);
   for (int64_t c = 1; c < p.chunks; ++c)
     for (int64_t i = 0; i < size; ++i) out[i] += partials[c * size + i];
 }
@@ -214,7 +236,10 @@ void runConv(Context& ctx, ConvOp op, const Operands& args) {
   const View& out = args.view(0);
   const View& a = args.view(1);
   const View& b = args.view(2);
-  // The three views as Forward's x, w and y.
+  const View* bias = args.optionalView(3);
+  TG_CHECK(!bias || (op != ConvOp::WeightGrad && bias->ndim == 1 && bias->shape[0] == out.shape[1] && bias->dtype == out.dtype),
+           "conv: a bias of the output's channels and dtype expected (Forward and InputGrad only)");
+  // The three views as Forward's x, w and y; the bias applies to out.
   const View& x = op == ConvOp::Forward ? a : op == ConvOp::InputGrad ? out : a;
   const View& w = op == ConvOp::WeightGrad ? out : b;
   const View& y = op == ConvOp::Forward ? out : op == ConvOp::InputGrad ? a : b;
@@ -222,8 +247,8 @@ void runConv(Context& ctx, ConvOp op, const Operands& args) {
   dispatchDType(out.dtype, [&](auto tag) {
     using T = decltype(tag);
     if constexpr (std::is_floating_point_v<T>) {
-      if (op == ConvOp::Forward) convForward<T>(ctx, out, a, b, p);
-      else if (op == ConvOp::InputGrad) convInputGrad<T>(ctx, out, a, b, p);
+      if (op == ConvOp::Forward) convForward<T>(ctx, out, a, b, bias, p);
+      else if (op == ConvOp::InputGrad) convInputGrad<T>(ctx, out, a, b, bias, p);
       else convWeightGrad<T>(ctx, out, a, b, p);
     }
   });
