@@ -7,6 +7,7 @@
 #include <functional>
 #include <limits>
 #include <memory>
+#include <vector>
 
 #include "tg/gemm.h"
 #include "tg/kernels.h"
@@ -292,27 +293,30 @@ void runIm2col(Context& ctx, Im2colOp op, const Operands& args) {
 
 namespace {
 
-// One dim's windows: the table [O, 3] of (first input position, taps, divisor factor).
+// One dim's windows, read from its table [O, 3] of (first input position, taps, divisor
+// factor) once per call: for window o, the taps j in [lo, hi) fall inside [0, in) at
+// positions start + j * dilation.
 struct Windows {
-  const int32_t* t;
-  int64_t s0, s1, count, in, dilation;
-  int64_t start(int64_t o) const { return t[o * s0]; }
-  int64_t taps(int64_t o) const { return t[o * s0 + s1]; }
-  int64_t factor(int64_t o) const { return t[o * s0 + 2 * s1]; }
-  // The taps of window o inside [0, in): j in [lo, hi).
-  void inside(int64_t o, int64_t& lo, int64_t& hi) const {
-    const int64_t s = start(o), k = taps(o);
-    lo = s >= 0 ? 0 : (-s + dilation - 1) / dilation;
-    hi = s >= in ? 0 : std::min(k, (in - s + dilation - 1) / dilation);
-    hi = std::max(lo, hi);
-  }
+  std::vector<int64_t> start, lo, hi, factor;
+  int64_t dilation;
+  int64_t count() const { return static_cast<int64_t>(start.size()); }
 };
 
 Windows windows(const View& table, int64_t out, int64_t in, int64_t dilation) {
   TG_CHECK(table.dtype == DType::I32 && table.ndim == 2 && table.shape[0] == out && table.shape[1] == 3,
            "pool: a window table [%lld, 3] of int32 expected", (long long)out);
   TG_CHECK(dilation > 0, "pool: dilation must be positive");
-  return Windows{table.ptr<int32_t>(), table.strides[0], table.strides[1], out, in, dilation};
+  Windows w{std::vector<int64_t>(out), std::vector<int64_t>(out), std::vector<int64_t>(out), std::vector<int64_t>(out), dilation};
+  const int32_t* t = table.ptr<int32_t>();
+  for (int64_t o = 0; o < out; ++o) {
+    const int64_t s = t[o * table.strides[0]], k = t[o * table.strides[0] + table.strides[1]];
+    TG_CHECK(k >= 0, "pool: a window of %lld taps", (long long)k);
+    w.start[o] = s;
+    w.factor[o] = t[o * table.strides[0] + 2 * table.strides[1]];
+    w.lo[o] = std::min(k, s >= 0 ? 0 : (-s + dilation - 1) / dilation);
+    w.hi[o] = std::max(w.lo[o], s >= in ? 0 : std::min(k, (in - s + dilation - 1) / dilation));
+  }
+  return w;
 }
 
 // Planes are grouped so that each task covers about this many elements.
@@ -326,41 +330,58 @@ void poolPlane(PoolOp op, const View& out, const View* indices, const View& x, c
   T* b = big.ptr<T>() + p * big.strides[0];
   T* s = small.ptr<T>() + p * small.strides[0];
   const int64_t bs1 = big.strides[1], bs2 = big.strides[2], ss1 = small.strides[1], ss2 = small.strides[2];
-  const int64_t W = big.shape[2];
+  const int64_t W = big.shape[2], dh = rows.dilation, dw = cols.dilation;
   if (backward) for (int64_t i = 0; i < big.shape[1]; ++i) for (int64_t j = 0; j < W; ++j) b[i * bs1 + j * bs2] = T(0);
-  for (int64_t oh = 0; oh < rows.count; ++oh) {
-    int64_t ilo, ihi;
-    rows.inside(oh, ilo, ihi);
-    for (int64_t ow = 0; ow < cols.count; ++ow) {
-      int64_t jlo, jhi;
-      cols.inside(ow, jlo, jhi);
+  int32_t* idx = indices ? indices->ptr<int32_t>() + p * indices->strides[0] : nullptr;
+  for (int64_t oh = 0; oh < rows.count(); ++oh) {
+    const int64_t ilo = rows.lo[oh], ihi = rows.hi[oh], rs = rows.start[oh];
+    for (int64_t ow = 0; ow < cols.count(); ++ow) {
+      const int64_t jlo = cols.lo[ow], jhi = cols.hi[ow], cs = cols.start[ow];
       T& o = s[oh * ss1 + ow * ss2];
       if (op == PoolOp::Max) {
-        // PyTorch's rule: start at -inf on the first tap inside; a larger value or a NaN takes over.
+        // PyTorch's rule: start at -inf on the first tap inside; a larger value or a NaN takes
+        // over. So the result is the max (NaN if any), at the first maximal tap (the last NaN).
+        // Two branch-free passes: on random data a branch per tap mispredicts half the time.
         T best = -std::numeric_limits<T>::infinity();
-        int64_t at = (rows.start(oh) + ilo * rows.dilation) * W + cols.start(ow) + jlo * cols.dilation;
+        bool nan = false;
         for (int64_t i = ilo; i < ihi; ++i) {
-          const int64_t ih = rows.start(oh) + i * rows.dilation;
+          const T* row = b + (rs + i * dh) * bs1;
           for (int64_t j = jlo; j < jhi; ++j) {
-            const int64_t iw = cols.start(ow) + j * cols.dilation;
-            const T v = b[ih * bs1 + iw * bs2];
-            if (v > best || std::isnan(v)) best = v, at = ih * W + iw;
+            const T v = row[(cs + j * dw) * bs2];
+            best = v > best ? v : best;
+            nan |= v != v;
+          }
+        }
+        int64_t at = (rs + ilo * dh) * W + cs + jlo * dw;
+        if (nan) {  // rare: the last NaN, as PyTorch's rule leaves it
+          best = std::numeric_limits<T>::quiet_NaN();
+          for (int64_t i = ilo; i < ihi; ++i)
+            for (int64_t j = jlo; j < jhi; ++j)
+              if (b[(rs + i * dh) * bs1 + (cs + j * dw) * bs2] != b[(rs + i * dh) * bs1 + (cs + j * dw) * bs2]) at = (rs + i * dh) * W + cs + j * dw;
+        } else {  // the first maximal tap: scanned backwards, the last hit is the first
+          for (int64_t i = ihi - 1; i >= ilo; --i) {
+            const int64_t ih = rs + i * dh;
+            const T* row = b + ih * bs1;
+            for (int64_t j = jhi - 1; j >= jlo; --j) {
+              const int64_t iw = cs + j * dw;
+              at += (ih * W + iw - at) * int64_t(row[iw * bs2] == best);
+            }
           }
         }
         o = best;
-        indices->ptr<int32_t>()[p * indices->strides[0] + oh * indices->strides[1] + ow * indices->strides[2]] = int32_t(at);
+        idx[oh * indices->strides[1] + ow * indices->strides[2]] = int32_t(at);
         continue;
       }
-      const T divisor = T(rows.factor(oh) * cols.factor(ow));
+      const T divisor = T(rows.factor[oh] * cols.factor[ow]);
       if (op == PoolOp::Avg) {
         T sum = 0;
         for (int64_t i = ilo; i < ihi; ++i)
-          for (int64_t j = jlo; j < jhi; ++j) sum += b[(rows.start(oh) + i * rows.dilation) * bs1 + (cols.start(ow) + j * cols.dilation) * bs2];
+          for (int64_t j = jlo; j < jhi; ++j) sum += b[(rs + i * dh) * bs1 + (cs + j * dw) * bs2];
         o = sum / divisor;
       } else {
         const T v = o / divisor;
         for (int64_t i = ilo; i < ihi; ++i)
-          for (int64_t j = jlo; j < jhi; ++j) b[(rows.start(oh) + i * rows.dilation) * bs1 + (cols.start(ow) + j * cols.dilation) * bs2] += v;
+          for (int64_t j = jlo; j < jhi; ++j) b[(rs + i * dh) * bs1 + (cs + j * dw) * bs2] += v;
       }
     }
   }
