@@ -92,6 +92,7 @@ export class ModuleList extends Module {
     if (modules != null) this.extend(modules);
   }
 
+  /** The number of modules. */
   get length(): number {
     return numbered(this, (k) => (this as unknown as Record<string, Module | undefined>)[k]).length;
   }
@@ -121,6 +122,7 @@ export class ModuleList extends Module {
     items.forEach((m, k) => this.registerModule(String(k), m));
   }
 
+  /** The modules in order. */
   *[Symbol.iterator](): Iterator<Module> {
     yield* numbered(this, (k) => (this as unknown as Record<string, Module | undefined>)[k]);
   }
@@ -152,22 +154,27 @@ export class ModuleDict extends Module {
     return m;
   }
 
+  /** Whether a module is registered under `key`. */
   has(key: string): boolean {
     return this.keys().includes(key);
   }
 
+  /** The keys in insertion order. */
   keys(): string[] {
     return this.namedChildren().map(([k]) => k);
   }
 
+  /** The modules in insertion order. */
   values(): Module[] {
     return this.children();
   }
 
+  /** [key, module] pairs in insertion order. */
   items(): [string, Module][] {
     return this.namedChildren();
   }
 
+  /** The number of modules. */
   get length(): number {
     return this.keys().length;
   }
@@ -194,6 +201,7 @@ export class ParameterList extends Module {
     if (values != null) this.extend(values);
   }
 
+  /** The number of parameters. */
   get length(): number {
     return [...this].length;
   }
@@ -204,11 +212,13 @@ export class ParameterList extends Module {
     return this;
   }
 
+  /** Appends each of `values`; returns this. */
   extend(values: Iterable<Parameter | Tensor>): this {
     for (const v of values) this.append(v);
     return this;
   }
 
+  /** The parameters in order. */
   *[Symbol.iterator](): Iterator<Parameter> {
     yield* numbered(this, (k) => (this as unknown as Record<string, Parameter | undefined>)[k] ?? undefined);
   }
