@@ -73,7 +73,7 @@ function convOutSize(n: number, k: number, geo: ConvGeometry, dim: number): numb
 function convForward(x: Tensor, w: Tensor, bias: Tensor | null, geo: ConvGeometry): Tensor {
   const x4 = as4d(x), w4 = as4d(w.contiguous());
   const spatial = [convOutSize(x4._shape[2], w4._shape[2], geo, 0), convOutSize(x4._shape[3], w4._shape[3], geo, 1)];
-  const out = Tensor._empty([x._shape[0], w._shape[0], ...(x.ndim === 3 ? [spatial[1]] : spatial)], x.dtype);
+  const out = Tensor._output([x._shape[0], w._shape[0], ...(x.ndim === 3 ? [spatial[1]] : spatial)], x.dtype);
   const out4 = as4d(out);
   kernels.run(Group.Conv, ConvOp.Forward, [out4, x4, w4, bias, ...convArgs(geo)]);
   return out;
@@ -81,7 +81,7 @@ function convForward(x: Tensor, w: Tensor, bias: Tensor | null, geo: ConvGeometr
 
 /** x of `shape` from y and w: Forward's adjoint in x (conv_transpose), unrecorded. */
 function convInputGrad(y: Tensor, w: Tensor, geo: ConvGeometry, shape: number[], bias: Tensor | null = null): Tensor {
-  const out = Tensor._empty(shape, y.dtype);
+  const out = Tensor._output(shape, y.dtype);
   const out4 = as4d(out);
   kernels.run(Group.Conv, ConvOp.InputGrad, [out4, as4d(y.contiguous()), as4d(w.contiguous()), bias, ...convArgs(geo)]);
   return out;
@@ -89,7 +89,7 @@ function convInputGrad(y: Tensor, w: Tensor, geo: ConvGeometry, shape: number[],
 
 /** w of `shape` from x and y: Forward's adjoint in w, unrecorded. */
 function convWeightGrad(x: Tensor, y: Tensor, geo: ConvGeometry, shape: number[]): Tensor {
-  const out = Tensor._empty(shape, x.dtype);
+  const out = Tensor._output(shape, x.dtype);
   kernels.run(Group.Conv, ConvOp.WeightGrad, [as4d(out), as4d(x), as4d(y.contiguous()), null, ...convArgs(geo)]);
   return out;
 }
@@ -370,14 +370,14 @@ function runPool(op: number, out: Tensor, indices: Tensor | null, x: Tensor, pla
 /** Window max and its flat position h·W + w per plane (int32), unrecorded. */
 function maxPoolRaw(x: Tensor, plan: PoolPlan): [Tensor, Tensor] {
   const shape = poolOutShape(x, plan);
-  const out = Tensor._empty(shape, x.dtype);
-  const indices = Tensor._empty(shape.slice(), 'int32');
+  const out = Tensor._output(shape, x.dtype);
+  const indices = Tensor._output(shape.slice(), 'int32');
   runPool(PoolOp.Max, out, indices, x, plan);
   return [out, indices];
 }
 
 function avgPoolRaw(x: Tensor, plan: PoolPlan): Tensor {
-  const out = Tensor._empty(poolOutShape(x, plan), x.dtype);
+  const out = Tensor._output(poolOutShape(x, plan), x.dtype);
   runPool(PoolOp.Avg, out, null, x, plan);
   return out;
 }
@@ -421,7 +421,7 @@ function averageSpecs(gradFn: string) {
     method: false,
     params: [input, required('plan', internal), required('shape', internal)],
     forward: (g, plan, shape) => {
-      const out = Tensor._empty(shape, g.dtype);
+      const out = Tensor._output(shape, g.dtype);
       runPool(PoolOp.AvgBackward, out, null, g, plan);
       return out;
     },
@@ -662,14 +662,14 @@ function blockCount(spatial: number[], b: Blocks): number[] {
 function unfoldRaw(x: Tensor, b: Blocks): Tensor {
   const [N, C, H, W] = x._shape;
   const L = numelOf(blockCount([H, W], b));
-  const out = Tensor._empty([N, C * b.k[0] * b.k[1], L], x.dtype);
+  const out = Tensor._output([N, C * b.k[0] * b.k[1], L], x.dtype);
   kernels.run(Group.Im2col, Im2colOp.Im2col, [out, x, ...blockArgs(b)]);
   return out;
 }
 
 function foldRaw(cols: Tensor, b: Blocks, outputSize: number[]): Tensor {
   const [N, CK] = cols._shape;
-  const out = Tensor._empty([N, CK / (b.k[0] * b.k[1]), ...outputSize], cols.dtype);
+  const out = Tensor._output([N, CK / (b.k[0] * b.k[1]), ...outputSize], cols.dtype);
   kernels.run(Group.Im2col, Im2colOp.Col2im, [out, cols.contiguous(), ...blockArgs(b)]);
   return out;
 }

@@ -3,6 +3,7 @@
 // are fixed by the sizes alone, never by the thread count, so every result is the same
 // for any number of threads.
 #include <algorithm>
+#include <climits>
 #include <cmath>
 #include <functional>
 #include <limits>
@@ -22,7 +23,11 @@ struct Geometry {
   int64_t L() const { return OH * OW; }
 };
 
-int64_t outSize(int64_t n, int64_t k, int64_t s, int64_t p, int64_t d) { return (n + 2 * p - d * (k - 1) - 1) / s + 1; }
+// floor((n + 2p - d(k-1) - 1) / s) + 1: the number of windows (<= 0 when none fits).
+int64_t outSize(int64_t n, int64_t k, int64_t s, int64_t p, int64_t d) {
+  const int64_t span = n + 2 * p - d * (k - 1) - 1;
+  return (span >= 0 ? span / s : -((-span + s - 1) / s)) + 1;
+}
 
 // For kernel column kj: the output columns [lo, hi) whose input column ow*sw + off lies in
 // [0, W), off = kj*dw - pw.
@@ -126,11 +131,26 @@ ConvPlan convPlan(const Operands& args, const View& x, const View& w, const View
   TG_CHECK(y.shape[0] == N && y.shape[1] == Co, "%s: output [%lld, %lld, ...] expected", op, (long long)N, (long long)Co);
   TG_CHECK(x.dtype == w.dtype && y.dtype == w.dtype && (w.dtype == DType::F32 || w.dtype == DType::F64), "%s: float32 or float64 views of one dtype expected", op);
   TG_CHECK(w.isContiguous() && y.isContiguous(), "%s: weight and output-sized views must be contiguous", op);
-  ConvPlan p{g, N, groups, Co / groups, 1, N};
-  const int64_t perImage = std::max<int64_t>(1, g.rows() * g.L());
-  p.perChunk = std::max<int64_t>(1, std::min(kChunkElements / perImage, (N + kMinChunks - 1) / kMinChunks));
-  p.chunks = N == 0 ? 0 : (N + p.perChunk - 1) / p.perChunk;
-  return p;
+  return ConvPlan{g, N, groups, Co / groups, 1, N};
+}
+
+// Sizes the chunks of images; only for non-empty y and w, whose dims then multiply to
+// their element counts (an empty view's other dims may say anything).
+void chunkImages(ConvPlan& p) {
+  const int64_t perImage = std::max<int64_t>(1, p.g.rows() * p.g.L());
+  p.perChunk = std::max<int64_t>(1, std::min(kChunkElements / perImage, (p.N + kMinChunks - 1) / kMinChunks));
+  p.chunks = (p.N + p.perChunk - 1) / p.perChunk;
+}
+
+// out [N, C, H, W] (contiguous) += bias [C] per channel.
+template <typename T>
+void addBias(const View& out, const View& bias) {
+  const int64_t C = out.shape[1], plane = out.shape[2] * out.shape[3];
+  T* o = out.ptr<T>();
+  for (int64_t i = 0; i < out.shape[0] * C; ++i) {
+    const T b = bias.ptr<T>()[(i % C) * bias.strides[0]];
+    for (int64_t l = 0; l < plane; ++l) o[i * plane + l] += b;
+  }
 }
 
 // packed [Cog, nb*L] <-> the chunk's images of a [N, Co, L] tensor, group gi.
@@ -183,7 +203,6 @@ void convForward(Context& ctx, const View& y, const View& x, const View& w, cons
 template <typename T>
 void convInputGrad(Context& ctx, const View& gx, const View& g, const View& w, const View* bias, const ConvPlan& p) {
   const int64_t L = p.g.L(), K = p.g.rows();
-  TG_CHECK(gx.isContiguous(), "conv: the input gradient view must be contiguous");
   zeroFill(gx);
   forTasks(ctx, p.chunks, [&](int64_t chunk) {
     const int64_t n0 = chunk * p.perChunk, nb = std::min(p.perChunk, p.N - n0), ld = nb * L;
@@ -197,14 +216,7 @@ void convInputGrad(Context& ctx, const View& gx, const View& g, const View& w, c
       }
     }
   });
-  if (bias) {  // conv_transpose's bias, per channel of gx
-    const int64_t C = gx.shape[1], plane = gx.shape[2] * gx.shape[3];
-    T* o = gx.ptr<T>();
-    for (int64_t i = 0; i < gx.shape[0] * C; ++i) {
-      const T b = bias->ptr<T>()[(i % C) * bias->strides[0]];
-      for (int64_t l = 0; l < plane; ++l) o[i * plane + l] += b;
-    }
-  }
+  if (bias) addBias<T>(gx, *bias);  // conv_transpose's bias
 }
 
 // gw = Σ over images of g·colsᵀ: one partial per chunk (a GEMM over the chunk's columns),
@@ -212,7 +224,6 @@ void convInputGrad(Context& ctx, const View& gx, const View& g, const View& w, c
 template <typename T>
 void convWeightGrad(Context& ctx, const View& gw, const View& x, const View& g, const ConvPlan& p) {
   const int64_t L = p.g.L(), K = p.g.rows(), size = p.Cog * p.groups * K;
-  if (p.chunks == 0) return zeroFill(gw);
   auto partials = scratch<T>(p.chunks > 1 ? p.chunks * size : 0);
   forTasks(ctx, p.chunks, [&](int64_t chunk) {
     const int64_t n0 = chunk * p.perChunk, nb = std::min(p.perChunk, p.N - n0), ld = nb * L;
@@ -244,10 +255,18 @@ void runConv(Context& ctx, ConvOp op, const Operands& args) {
   const View& x = op == ConvOp::Forward ? a : op == ConvOp::InputGrad ? out : a;
   const View& w = op == ConvOp::WeightGrad ? out : b;
   const View& y = op == ConvOp::Forward ? out : op == ConvOp::InputGrad ? a : b;
-  const ConvPlan p = convPlan(args, x, w, y);
+  ConvPlan p = convPlan(args, x, w, y);
+  TG_CHECK(out.isContiguous(), "conv: the output view must be contiguous");
   dispatchDType(out.dtype, [&](auto tag) {
     using T = decltype(tag);
     if constexpr (std::is_floating_point_v<T>) {
+      // Nothing to multiply: the result is the bias (or zero).
+      if (y.numel() == 0 || w.numel() == 0) {
+        zeroFill(out);
+        if (bias && out.numel() > 0) addBias<T>(out, *bias);
+        return;
+      }
+      chunkImages(p);
       if (op == ConvOp::Forward) convForward<T>(ctx, out, a, b, bias, p);
       else if (op == ConvOp::InputGrad) convInputGrad<T>(ctx, out, a, b, bias, p);
       else convWeightGrad<T>(ctx, out, a, b, p);
@@ -309,8 +328,8 @@ Windows windows(const View& table, int64_t out, int64_t in, int64_t dilation) {
   Windows w{std::vector<int64_t>(out), std::vector<int64_t>(out), std::vector<int64_t>(out), std::vector<int64_t>(out), dilation};
   const int32_t* t = table.ptr<int32_t>();
   for (int64_t o = 0; o < out; ++o) {
-    const int64_t s = t[o * table.strides[0]], k = t[o * table.strides[0] + table.strides[1]];
-    TG_CHECK(k >= 0, "pool: a window of %lld taps", (long long)k);
+    // A negative number of taps is an empty window (lib/ never makes one).
+    const int64_t s = t[o * table.strides[0]], k = std::max<int32_t>(0, t[o * table.strides[0] + table.strides[1]]);
     w.start[o] = s;
     w.factor[o] = t[o * table.strides[0] + 2 * table.strides[1]];
     w.lo[o] = std::min(k, s >= 0 ? 0 : (-s + dilation - 1) / dilation);
@@ -403,6 +422,9 @@ void runPool(Context& ctx, PoolOp op, const Operands& args) {
     TG_CHECK(indices->dtype == DType::I32 && indices->ndim == 3 && indices->shape[0] == small.shape[0] &&
              indices->shape[1] == small.shape[1] && indices->shape[2] == small.shape[2], "pool: int32 indices of the output's shape expected");
   }
+  // Max's indices are flat positions in a plane, int32.
+  TG_CHECK(op != PoolOp::Max || (big.shape[1] <= INT32_MAX && big.shape[2] <= INT32_MAX && big.shape[1] * big.shape[2] <= INT32_MAX),
+           "pool: a plane of %lld x %lld has positions beyond int32", (long long)big.shape[1], (long long)big.shape[2]);
   const Windows rows = windows(args.view(3), small.shape[1], big.shape[1], args.integer(5));
   const Windows cols = windows(args.view(4), small.shape[2], big.shape[2], args.integer(6));
   const int64_t P = big.shape[0];
