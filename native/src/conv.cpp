@@ -359,33 +359,30 @@ void poolPlane(PoolOp op, const View& out, const View* indices, const View& x, c
       T& o = s[oh * ss1 + ow * ss2];
       if (op == PoolOp::Max) {
         // PyTorch's rule: start at -inf on the first tap inside; a larger value or a NaN takes
-        // over. So the result is the max (NaN if any), at the first maximal tap (the last NaN).
-        // Two branch-free passes: on random data a branch per tap mispredicts half the time.
+        // over. Selects, not branches (on random data a branch per tap mispredicts half the
+        // time); a NaN is rare and rescanned.
         T best = -std::numeric_limits<T>::infinity();
+        int64_t at = (rs + ilo * dh) * W + cs + jlo * dw;
         bool nan = false;
         for (int64_t i = ilo; i < ihi; ++i) {
-          const T* row = b + (rs + i * dh) * bs1;
+          const int64_t ih = rs + i * dh;
+          const T* row = b + ih * bs1;
           for (int64_t j = jlo; j < jhi; ++j) {
-            const T v = row[(cs + j * dw) * bs2];
-            best = v > best ? v : best;
+            const int64_t iw = cs + j * dw;
+            const T v = row[iw * bs2];
+            const bool more = v > best;
+            at = more ? ih * W + iw : at;
+            best = more ? v : best;
             nan |= v != v;
           }
         }
-        int64_t at = (rs + ilo * dh) * W + cs + jlo * dw;
-        if (nan) {  // rare: the last NaN, as PyTorch's rule leaves it
+        if (nan) {  // the last NaN, as PyTorch's rule leaves it
           best = std::numeric_limits<T>::quiet_NaN();
           for (int64_t i = ilo; i < ihi; ++i)
-            for (int64_t j = jlo; j < jhi; ++j)
-              if (b[(rs + i * dh) * bs1 + (cs + j * dw) * bs2] != b[(rs + i * dh) * bs1 + (cs + j * dw) * bs2]) at = (rs + i * dh) * W + cs + j * dw;
-        } else {  // the first maximal tap: scanned backwards, the last hit is the first
-          for (int64_t i = ihi - 1; i >= ilo; --i) {
-            const int64_t ih = rs + i * dh;
-            const T* row = b + ih * bs1;
-            for (int64_t j = jhi - 1; j >= jlo; --j) {
-              const int64_t iw = cs + j * dw;
-              at += (ih * W + iw - at) * int64_t(row[iw * bs2] == best);
+            for (int64_t j = jlo; j < jhi; ++j) {
+              const T v = b[(rs + i * dh) * bs1 + (cs + j * dw) * bs2];
+              if (v != v) at = (rs + i * dh) * W + cs + j * dw;
             }
-          }
         }
         o = best;
         idx[oh * indices->strides[1] + ow * indices->strides[2]] = int32_t(at);
