@@ -100,6 +100,28 @@ function mlpStep() {
   return timed(step, 9, 20) * 1e3;
 }
 
+/** W7: one training step of a small CNN on [64, 1, 28, 28] (conv 1→16 3x3, ReLU, maxPool 2,
+ * conv 16→32 3x3, ReLU, maxPool 2, flatten, linear 800→10, cross-entropy, SGD). */
+function cnnStep() {
+  tg.manualSeed(0);
+  const nn = tg.nn;
+  const model = new nn.Sequential(
+    new nn.Conv2d(1, 16, 3), new nn.ReLU(), new nn.MaxPool2d(2),
+    new nn.Conv2d(16, 32, 3), new nn.ReLU(), new nn.MaxPool2d(2),
+    new nn.Flatten(), new nn.Linear(800, 10),
+  );
+  const opt = new tg.optim.SGD(model.parameters(), { lr: 0.01 });
+  const x = tg.randn(64, 1, 28, 28);
+  const t = tg.randint(0, 10, [64]);
+  const step = () => {
+    opt.zeroGrad();
+    const loss = tg.nn.functional.crossEntropy(model.forward(x), t);
+    loss.backward();
+    opt.step();
+  };
+  return timed(step, 9, 10) * 1e3;
+}
+
 function bandwidth() {
   const n = 16_000_000;
   const a = tg.rand(n);
@@ -110,7 +132,7 @@ function bandwidth() {
   };
 }
 
-/** Runs the selected workloads (W1..W6; all when `only` is empty). */
+/** Runs the selected workloads (W1..W7; all when `only` is empty). */
 export function runWorkloads(only) {
   const want = (tag) => !only || only.size === 0 || only.has(tag);
   const out = {};
@@ -128,5 +150,6 @@ export function runWorkloads(only) {
   if (want('W4')) out['W4 polynomial fit (ms)'] = polynomialFit();
   if (want('W5')) out['W5 mlp step (ms)'] = mlpStep();
   if (want('W6')) Object.assign(out, bandwidth());
+  if (want('W7')) out['W7 cnn step (ms)'] = cnnStep();
   return out;
 }

@@ -129,6 +129,27 @@ def mlp_step():
     return timed(step, reps=9, inner=20) * 1e3
 
 
+def cnn_step():
+    torch.manual_seed(0)
+    nn = torch.nn
+    model = nn.Sequential(
+        nn.Conv2d(1, 16, 3), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(16, 32, 3), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Flatten(), nn.Linear(800, 10),
+    )
+    opt = torch.optim.SGD(model.parameters(), lr=0.01)
+    x = torch.randn(64, 1, 28, 28)
+    t = torch.randint(0, 10, (64,))
+
+    def step():
+        opt.zero_grad()
+        loss = torch.nn.functional.cross_entropy(model(x), t)
+        loss.backward()
+        opt.step()
+
+    return timed(step, reps=9, inner=10) * 1e3
+
+
 def bandwidth():
     n = 16_000_000
     a = torch.rand(n)
@@ -169,6 +190,8 @@ def main():
         out['W5 mlp step (ms)'] = mlp_step()
     if want('W6'):
         out.update(bandwidth())
+    if want('W7'):
+        out['W7 cnn step (ms)'] = cnn_step()
     print(json.dumps(out))
 
 

@@ -6,6 +6,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { describe, expect, test } from 'vitest';
+import { differences, sameLine } from './helpers/printed';
 
 const root = path.resolve(__dirname, '..');
 const expectedDir = path.join(root, 'examples', 'expected');
@@ -19,34 +20,6 @@ const examples = fs
 function pythonToJs(output: string): string {
   // Python's print(True); not requires_grad=True, which tensors print in both.
   return output.replace(/(?<!=)\bTrue\b/g, 'true').replace(/(?<!=)\bFalse\b/g, 'false');
-}
-
-const NUMBER = /-?\d+(?:\.\d*)?(?:e[+-]?\d+)?/gi;
-
-/** Whether `got` prints `want` within float32 rounding: integers exactly, other numbers
- * to 2e-6 relative plus one unit of their last printed digit (a sum taken in another
- * order can round the other way), everything else character for character. */
-function sameNumber(got: string, want: string): boolean {
-  if (!/[.e]/i.test(want)) return got === want;
-  const [mantissa, exponent = '0'] = want.toLowerCase().split('e');
-  const decimals = mantissa.length - mantissa.indexOf('.') - 1;
-  const unit = mantissa.includes('.') && decimals > 0 ? 10 ** (Number(exponent) - decimals) : 0;
-  return Math.abs(Number(got) - Number(want)) <= unit + 2e-6 * Math.abs(Number(want));
-}
-
-function sameLine(got: string, want: string): boolean {
-  if (got === want) return true;
-  if (got.replace(NUMBER, '#') !== want.replace(NUMBER, '#')) return false;
-  const numbers = got.match(NUMBER) ?? [];
-  return (want.match(NUMBER) ?? []).every((w, i) => sameNumber(numbers[i], w));
-}
-
-/** The lines of `output` that do not match `expected`. */
-function differences(output: string, expected: string): string[] {
-  const got = output.split('\n');
-  const want = expected.split('\n');
-  if (got.length !== want.length) return [`${got.length} lines, expected ${want.length}:\n${output}`];
-  return want.flatMap((w, i) => (sameLine(got[i], w) ? [] : [`line ${i + 1}: ${JSON.stringify(got[i])}, expected ${JSON.stringify(w)}`]));
 }
 
 describe('the comparison of printed numbers', () => {

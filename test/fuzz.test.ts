@@ -23,7 +23,7 @@ import { Worker } from 'worker_threads';
 import { afterAll, describe, expect, test } from 'vitest';
 import { meta, native } from '../lib/native/binding';
 import {
-  BINARY_OPS, BinaryOp, Group, INDEX_OPS, IndexOp, OPTIM_OPS, OptimOp, RANDOM_OPS, REDUCE_OPS, ReduceOp, SCAN_OPS, SOFTMAX_OPS, SORT_OPS, UNARY_OPS, UnaryOp,
+  BINARY_OPS, BinaryOp, CONV_OPS, Group, IM2COL_OPS, POOL_OPS, INDEX_OPS, IndexOp, OPTIM_OPS, OptimOp, RANDOM_OPS, REDUCE_OPS, ReduceOp, SCAN_OPS, SOFTMAX_OPS, SORT_OPS, UNARY_OPS, UnaryOp,
 } from '../lib/native/table';
 
 const SEED = process.env.TG_FUZZ_SEED !== undefined ? Number(process.env.TG_FUZZ_SEED) >>> 0 : (Math.random() * 2 ** 32) >>> 0;
@@ -400,6 +400,77 @@ const ENTRY_POINTS: EntryPoint[] = [
       return { args: [value(op), view(makeView(rng, dtype, shape, 'out')), view(makeView(rng, dtype, shape, 'in')), value(rng.int(0, shape.length - 1))], kernel };
     },
     work: (v) => viewNumel(v[1]),
+    name: 'conv',
+    group: Group.Conv,
+    params: [
+      { kind: 'opcode', count: CONV_OPS.length }, { kind: 'view' }, { kind: 'view' }, { kind: 'view' }, { kind: 'viewOrNull' },
+      ...Array.from({ length: 7 }, () => ({ kind: 'number' }) as const),
+    ],
+    make(rng) {
+      const op = rng.int(0, CONV_OPS.length - 1);
+      const name = CONV_OPS[op];
+      const { dtype, kernel } = opDType(rng, ['f32', 'f64']);
+      const groups = rng.int(1, 2);
+      const [n, cig, cog] = [rng.int(0, 3), rng.int(0, 2), rng.int(0, 2)];
+      const [kh, kw, oh, ow, h, w] = [rng.int(1, 3), rng.int(1, 3), rng.int(0, 4), rng.int(0, 4), rng.int(0, 5), rng.int(0, 5)];
+      // The output-sized views, the weight and an input gradient are dense; x may be strided.
+      const x = makeView(rng, dtype, [n, cig * groups, h, w], name === 'InputGrad' ? 'dense' : 'in');
+      const wt = makeView(rng, dtype, [cog * groups, cig, kh, kw], 'dense');
+      const y = makeView(rng, dtype, [n, cog * groups, oh, ow], 'dense');
+      const [out, a, b] = name === 'Forward' ? [y, x, wt] : name === 'InputGrad' ? [x, y, wt] : [wt, x, y];
+      const bias = name !== 'WeightGrad' && rng.chance(0.5) ? view(makeView(rng, dtype, [out.shape[1]], 'in')) : value(null);
+      const geometry = [rng.int(1, 2), rng.int(1, 2), rng.int(0, 1), rng.int(0, 1), rng.int(1, 2), rng.int(1, 2), groups];
+      return { args: [value(op), view(out), view(a), view(b), bias, ...geometry.map(value)], kernel };
+    },
+    // Each output element reads at most all of the other two views (an upper bound).
+    work: (v) => viewNumel(v[1]) * (viewNumel(v[2]) + viewNumel(v[3]) + 1) + viewNumel(v[2]) * viewNumel(v[3]),
+  },
+  {
+    name: 'im2col',
+    group: Group.Im2col,
+    params: [{ kind: 'opcode', count: IM2COL_OPS.length }, { kind: 'view' }, { kind: 'view' }, ...Array.from({ length: 8 }, () => ({ kind: 'number' }) as const)],
+    make(rng) {
+      const op = rng.int(0, IM2COL_OPS.length - 1);
+      const { dtype, kernel } = opDType(rng, ['f32', 'f64']);
+      const [n, c, h, w] = [rng.int(0, 2), rng.int(0, 2), rng.int(3, 5), rng.int(3, 5)]; // every layout has a block
+      const [kh, kw, sh, sw, ph, pw, dh, dw] = [rng.int(1, 2), rng.int(1, 2), rng.int(1, 2), rng.int(1, 2), rng.int(0, 1), rng.int(0, 1), 1, rng.int(1, 2)];
+      const blocks = (size: number, k: number, s: number, p: number, d: number) => Math.floor((size + 2 * p - d * (k - 1) - 1) / s) + 1;
+      const l = blocks(h, kh, sh, ph, dh) * blocks(w, kw, sw, pw, dw);
+      const image = makeView(rng, dtype, [n, c, h, w], IM2COL_OPS[op] === 'Im2col' ? 'in' : 'dense');
+      const cols = makeView(rng, dtype, [n, c * kh * kw, l], 'dense');
+      const [out, x] = IM2COL_OPS[op] === 'Im2col' ? [cols, image] : [image, cols];
+      return { args: [value(op), view(out), view(x), ...[kh, kw, sh, sw, ph, pw, dh, dw].map(value)], kernel };
+    },
+    work: (v) => viewNumel(v[1]) + viewNumel(v[2]),
+  },
+  {
+    name: 'pool',
+    group: Group.Pool,
+    params: [
+      { kind: 'opcode', count: POOL_OPS.length }, { kind: 'view' }, { kind: 'viewOrNull' }, { kind: 'view' }, { kind: 'view' }, { kind: 'view' },
+      { kind: 'number' }, { kind: 'number' },
+    ],
+    make(rng) {
+      const op = rng.int(0, POOL_OPS.length - 1);
+      const name = POOL_OPS[op];
+      const { dtype, kernel } = opDType(rng, ['f32', 'f64']);
+      const [p, h, w, oh, ow] = [rng.int(0, 3), rng.int(1, 5), rng.int(1, 5), rng.int(0, 4), rng.int(0, 4)];
+      // Window tables (first position, taps, divisor factor): any values are valid (taps < 0: none).
+      const table = (o: number) => {
+        const t = makeView(rng, 'i32', [o, 3], 'in');
+        const values = new Int32Array(t.buffer as ArrayBuffer, 0, Math.floor((t.buffer as ArrayBuffer).byteLength / 4));
+        for (let i = 0; i < values.length; ++i) values[i] = rng.int(-2, 4);
+        return t;
+      };
+      const big = makeView(rng, dtype, [p, h, w], name === 'AvgBackward' ? 'out' : 'in');
+      const small = makeView(rng, dtype, [p, oh, ow], name === 'AvgBackward' ? 'in' : 'out');
+      const indices = name === 'Max' ? view(makeView(rng, 'i32', [p, oh, ow], 'out')) : value(null);
+      const [out, x] = name === 'AvgBackward' ? [big, small] : [small, big];
+      return { args: [value(op), view(out), indices, view(x), view(table(oh)), view(table(ow)), value(rng.int(1, 2)), value(rng.int(1, 2))], kernel };
+    },
+    // Each output element reads at most all of the input.
+    work: (v) => viewNumel(v[1]) * (viewNumel(v[3]) + 1) + viewNumel(v[4]) + viewNumel(v[5]),
+    writes: (i) => i === 1 || i === 2, // out, and Max's indices
   },
   {
     name: 'optimStep',

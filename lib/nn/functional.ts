@@ -545,3 +545,9 @@ export const elu = (x: Tensor, alpha = 1): Tensor => eluOp(x, checkNumber('elu',
 
 export { hardtanh, softsign, logSigmoid, mish, hardswish, selu, celu, prelu } from './activations';
 export { normalize, cosineSimilarity, pairwiseDistance, pad, oneHot } from './distance';
+// ---- convolution, pooling, sliding blocks, resampling (lib/nn/conv.ts) ---------------------
+export {
+  conv1d, conv2d, convTranspose2d, maxPool1d, maxPool2d, avgPool1d, avgPool2d, adaptiveAvgPool2d, adaptiveMaxPool2d,
+  unfold, fold, interpolate,
+} from './conv';
+export type { Size, ConvOptions, ConvTransposeOptions, MaxPoolOptions, AvgPoolOptions, BlockOptions, InterpolateOptions } from './conv';

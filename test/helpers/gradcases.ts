@@ -359,6 +359,32 @@ export const VOCAB: GradCase[] = [
   { name: 'pad reflect', shapes: [[1, 2, 5]], fn: (x) => F.pad(x, [2, 1], { mode: 'reflect' }) },
   { name: 'pad reflect 2-d', shapes: [[1, 2, 4, 4]], fn: (x) => F.pad(x, [1, 2, 3, 1], 'reflect') },
   { name: 'pad replicate 3-d', shapes: [[1, 1, 2, 3, 2]], fn: (x) => F.pad(x, [1, 1, 0, 2, 1, 0], { mode: 'replicate' }) },
+// Convolution, pooling, sliding blocks, resampling (lib/nn/conv.ts). Max pooling has a
+// kink where two window elements tie: random distinct values keep off it ('expanded'
+// leaves would repeat values, so those cases skip that layout).
+export const LAYERS: GradCase[] = [
+  { name: 'conv1d bias', shapes: [[2, 3, 7], [4, 3, 3], [4]], fn: (x, w, b) => F.conv1d(x, w, b) },
+  { name: 'conv1d stride padding dilation', shapes: [[2, 2, 9], [3, 2, 3]], fn: (x, w) => F.conv1d(x, w, null, { stride: 2, padding: 2, dilation: 2 }) },
+  { name: 'conv1d groups same even kernel', shapes: [[1, 4, 7], [4, 2, 4], [4]], fn: (x, w, b) => F.conv1d(x, w, b, { groups: 2, padding: 'same' }) },
+  { name: 'conv2d padding bias', shapes: [[2, 2, 5, 5], [3, 2, 3, 3], [3]], fn: (x, w, b) => F.conv2d(x, w, b, { padding: 1 }) },
+  { name: 'conv2d stride 2,1 padding 1,0', shapes: [[1, 2, 6, 5], [2, 2, 3, 2]], fn: (x, w) => F.conv2d(x, w, null, { stride: [2, 1], padding: [1, 0] }) },
+  { name: 'conv2d depthwise dilation', shapes: [[2, 3, 6, 6], [3, 1, 2, 2], [3]], fn: (x, w, b) => F.conv2d(x, w, b, { groups: 3, dilation: 2, padding: 1 }) },
+  { name: 'conv2d unbatched same', shapes: [[2, 4, 5], [2, 2, 2, 3]], fn: (x, w) => F.conv2d(x, w, null, { padding: 'same' }) },
+  { name: 'convTranspose2d stride padding outputPadding', shapes: [[1, 3, 3, 3], [3, 2, 3, 3], [2]], fn: (x, w, b) => F.convTranspose2d(x, w, b, { stride: 2, padding: 1, outputPadding: 1 }) },
+  { name: 'convTranspose2d groups dilation', shapes: [[2, 4, 3, 2], [4, 1, 2, 2]], fn: (x, w) => F.convTranspose2d(x, w, null, { groups: 2, dilation: 2 }) },
+  { name: 'maxPool1d padding stride', shapes: [[2, 2, 7]], layouts: NO_EXPAND, fn: (x) => F.maxPool1d(x, 3, { stride: 2, padding: 1 }) },
+  { name: 'maxPool2d overlapping', shapes: [[1, 2, 5, 5]], layouts: NO_EXPAND, fn: (x) => F.maxPool2d(x, 3, { stride: 1 }) },
+  { name: 'maxPool2d dilation ceilMode', shapes: [[1, 1, 7, 6]], layouts: NO_EXPAND, fn: (x) => F.maxPool2d(x, 2, { stride: 2, dilation: 2, ceilMode: true }) },
+  { name: 'avgPool1d ceilMode', shapes: [[1, 2, 6]], fn: (x) => F.avgPool1d(x, 3, { stride: 2, padding: 1, ceilMode: true }) },
+  { name: 'avgPool2d no countIncludePad', shapes: [[2, 1, 5, 5]], fn: (x) => F.avgPool2d(x, 3, { stride: 2, padding: 1, countIncludePad: false }) },
+  { name: 'adaptiveAvgPool2d', shapes: [[1, 2, 5, 7]], fn: (x) => F.adaptiveAvgPool2d(x, [3, 4]) },
+  { name: 'adaptiveMaxPool2d', shapes: [[1, 2, 5, 7]], layouts: NO_EXPAND, fn: (x) => F.adaptiveMaxPool2d(x, [3, 4]) },
+  { name: 'unfold padding stride', shapes: [[1, 2, 4, 5]], fn: (x) => F.unfold(x, [2, 3], { padding: 1, stride: [2, 1] }) },
+  { name: 'fold overlapping', shapes: [[2, 4, 18]], fn: (x) => F.fold(x, [4, 5], 2, { padding: 1, stride: [2, 1] }) },
+  { name: 'interpolate nearest 1-d', shapes: [[1, 2, 5]], fn: (x) => F.interpolate(x, { scaleFactor: 1.7 }) },
+  { name: 'interpolate nearest 2-d', shapes: [[1, 1, 3, 4]], fn: (x) => F.interpolate(x, { size: [5, 3] }) },
+  { name: 'interpolate bilinear', shapes: [[1, 2, 3, 4]], fn: (x) => F.interpolate(x, { size: [5, 7], mode: 'bilinear' }) },
+  { name: 'interpolate bilinear alignCorners', shapes: [[1, 1, 4, 3]], fn: (x) => F.interpolate(x, { scaleFactor: [1.5, 2], mode: 'bilinear', alignCorners: true }) },
 ];
 
 /** The case tables with their group names, for describe.each. */
@@ -370,6 +396,7 @@ export const GROUPS: readonly (readonly [string, GradCase[]])[] = [
   ['indexing', INDEXING],
   ['nn.functional', FUNCTIONAL],
   ['op vocabulary (issue 14.2)', VOCAB],
+  ['layers', LAYERS],
 ];
 
 /** A case by name, for the second-order tables. */

@@ -9,7 +9,7 @@
 namespace tg {
 
 struct Operands {
-  static constexpr int kMax = 8;
+  static constexpr int kMax = 12;
   enum class Kind : uint8_t { View, Null, Number };
 
   const char* group = "";  // for messages
