@@ -511,3 +511,10 @@ const eluOp = unaryOp({
   grad: (g, x, [alpha]) => where(x.gt(0), g, g.mul(where(x.lt(0), x, 0).exp()).mul(alpha)),
 });
 export const elu = (x: Tensor, alpha = 1): Tensor => eluOp(x, checkNumber('elu', 'alpha', alpha));
+
+// ---- normalisation, embedding, attention, recurrent cells (lib/ops: their specs) ------------
+export { batchNorm, instanceNorm, layerNorm, groupNorm } from '../ops/norm';
+export type { BatchNormOptions, InstanceNormOptions, LayerNormOptions, GroupNormOptions } from '../ops/norm';
+export { embedding, scaledDotProductAttention } from '../ops/attention';
+export type { EmbeddingOptions, SdpaOptions } from '../ops/attention';
+export { lstmCell, gruCell, rnnTanhCell } from '../ops/recurrent';
