@@ -238,8 +238,8 @@ const batchNormSpec = normSpec<(
   'batchNorm', 'NativeBatchNormBackward0',
   [
     input,
-    required('runningMean', tensorOrNull, zeros(3)),
-    required('runningVar', tensorOrNull, ones(3)),
+    optional('runningMean', tensorOrNull, null, zeros(3)),
+    optional('runningVar', tensorOrNull, null, ones(3)),
     nullableTensor('weight', ones(3).mul(2)),
     nullableTensor('bias', ones(3)),
     optional('training', is.bool, false, true),
