@@ -19,10 +19,16 @@ const FIXTURES: Record<string, () => unknown> = {
   optimizer: () => new tg.optim.SGD([new tg.nn.Parameter(tg.tensor([1, -2, 3]))], 0.1),
 };
 const isFixture = (p: Param) => p.name in FIXTURES;
+// Where an op needs another leading tensor than FIXTURES gives: by API path.
+const PATH_FIXTURES: Record<string, Record<string, () => unknown>> = {
+  'nn.functional.instanceNorm': { input: () => tg.tensor([[[0.5, 1.5, 2.5], [3.5, 0.25, 1.25], [2, -1, 0]]]) },
+  'nn.functional.embedding': { input: () => tg.tensor([[0, 2], [1, 1]], { dtype: 'int32' }) },
+};
 
 /** Something comparable for any result: a tensor's values, a module's printout, ... */
 function fingerprint(x: unknown): unknown {
   if (x instanceof tg.Tensor) return { shape: x.shape, dtype: x.dtype, values: Array.from(x.toTypedArray(), Number) };
+  if (Array.isArray(x)) return x.map(fingerprint);
   if (x instanceof tg.nn.Module) {
     // The printout, the parameters, and the options a module keeps as fields (a loss's reduction).
     const options = Object.entries(x).filter(([, v]) => v === null || typeof v !== 'object');
@@ -35,7 +41,8 @@ function fingerprint(x: unknown): unknown {
 
 /** Calls the entry with fresh fixtures (and a fresh seed: Linear and init draw numbers). */
 function run(entry: ApiEntry, args: (fixtures: Record<string, unknown>) => unknown[]): unknown {
-  const fixtures = Object.fromEntries(Object.entries(FIXTURES).map(([k, make]) => [k, make()]));
+  const makers = { ...FIXTURES, ...PATH_FIXTURES[entry.path] };
+  const fixtures = Object.fromEntries(Object.entries(makers).map(([k, make]) => [k, make()]));
   tg.manualSeed(0);
   const [first, ...rest] = args(fixtures);
   const method = entry.path.startsWith('Tensor.') ? entry.path.slice('Tensor.'.length) : null;
@@ -100,6 +107,6 @@ describe.each(API.map((e) => [e.path, e] as const))('%s', (_path, entry) => {
 
 test('the API list covers every kind of public callable', () => {
   const kinds = new Set(API.map((e) => e.kind));
-  expect([...kinds].sort()).toEqual(['init', 'method', 'module', 'op', 'optimizer', 'scheduler']);
+  expect([...kinds].sort()).toEqual(['functional', 'init', 'method', 'module', 'op', 'optimizer', 'scheduler']);
   expect(API.map((e) => e.path)).toEqual(expect.arrayContaining(['tg.var', 'Tensor.var', 'nn.Linear', 'nn.Dropout', 'optim.SGD', 'optim.lrScheduler.StepLR', 'nn.init.kaimingUniform_']));
 });

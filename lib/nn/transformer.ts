@@ -9,6 +9,7 @@ import { Signature, checkInt, fmtShape, fmtValue, is, keyword, opError, opTypeEr
 import { registerClass } from '../ops/registry';
 import { checkDevice, type Device } from '../device';
 import { empty, zeros } from '../ops/creation';
+import { getRngState, setRngState } from '../random';
 import { where } from '../ops/arith';
 import { attention } from '../ops/attention';
 import { Module } from './module';
@@ -191,6 +192,7 @@ export interface TransformerEncoderLayerOptions {
   dtype?: DType;
 }
 
+const gelu = (x: Tensor): Tensor => F.gelu(x);
 const ENCODER_LAYER = new Signature('TransformerEncoderLayer', [
   required('dModel', is.int, 4),
   required('nhead', is.int, 2),
@@ -240,7 +242,7 @@ export class TransformerEncoderLayer extends Module {
     this.dropout2 = new Dropout(v.dropout);
     const act = v.activation;
     if (act === 'relu') this.activation = F.relu;
-    else if (act === 'gelu') this.activation = (x) => F.gelu(x);
+    else if (act === 'gelu') this.activation = gelu;
     else if (act instanceof Module || typeof act === 'function') this.activation = act;
     else throw opError('TransformerEncoderLayer', `activation should be relu/gelu, not ${fmtValue(act)}`);
   }
@@ -288,7 +290,17 @@ class ModuleList extends Module {
 }
 
 const ENCODER = new Signature('TransformerEncoder', [
-  required('encoderLayer', is.any), required('numLayers', is.int, 2), optional('norm', is.any, null), optional('enableNestedTensor', is.bool, true),
+  // The example is made when read, from the generator's state, which it leaves as it was.
+  {
+    ...required('encoderLayer', is.any),
+    get example() {
+      const state = getRngState();
+      const layer = new TransformerEncoderLayer(4, 2, 8);
+      setRngState(state);
+      return layer;
+    },
+  },
+  required('numLayers', is.int, 2), optional('norm', is.any, null), optional('enableNestedTensor', is.bool, true),
 ]);
 /** A stack of numLayers copies of encoderLayer (PyTorch's nn.TransformerEncoder), then an
  * optional norm. forward(src, mask?, srcKeyPaddingMask?) keeps src's shape. */

@@ -28,7 +28,7 @@ const embeddingSpec = defineSpec<(
   params: [
     required('input', (v, op, name) => checkTensor(op, v, name)),
     required('weight', (v, op, name) => checkTensor(op, v, name), tensor([[1, 2], [3, 4], [5, 6]])),
-    optional('paddingIdx', is.nullable(is.int), null, 1),
+    optional('paddingIdx', is.nullable(is.int), null),
     optional('maxNorm', is.nullable(is.number), null),
     optional('normType', is.number, 2),
     optional('scaleGradByFreq', is.bool, false),
@@ -116,10 +116,10 @@ const sdpaSpec = defineSpec<(
   name: 'scaledDotProductAttention',
   method: false,
   params: [
-    required('query', (v, op, name) => checkTensor(op, v, name)),
-    required('key', (v, op, name) => checkTensor(op, v, name)),
-    required('value', (v, op, name) => checkTensor(op, v, name)),
-    optional('attnMask', (v, op, name) => (v === null ? null : checkTensor(op, v, name)), null),
+    required('query', (v, op, name) => checkTensor(op, v, name), tensor([[0.5, 1.5, 2.5], [3.5, 0.25, 1.25]])),
+    required('key', (v, op, name) => checkTensor(op, v, name), tensor([[1, 0, 2], [0.5, -1, 1], [2, 1, 0]])),
+    required('value', (v, op, name) => checkTensor(op, v, name), tensor([[1, 2], [3, 4], [5, 6]])),
+    optional('attnMask', (v, op, name) => (v === null ? null : checkTensor(op, v, name)), null, tensor([[0, -1, 0], [0, 0, -2]])),
     optional('dropoutP', (v, op, name) => {
       if (typeof v !== 'number' || !(v >= 0 && v <= 1)) throw opError(op, `${name} must be in [0, 1], got ${fmtValue(v)}`);
       return v;

@@ -50,19 +50,26 @@ function normForward(x3: Tensor, w3: Tensor | null, b3: Tensor | null, eps: numb
   return { out, mean, rstd };
 }
 
-/** d x of the normalisation with batch statistics, given g = d out and the weight in w3.
- * With a graph being recorded (createGraph), in tensor ops that differentiate again. */
+/** x̂ = (x - mean) rstd of x [P, R, Q]: from the saved statistics, or, with a graph being
+ * recorded (createGraph), from x in tensor ops, so that a second derivative sees the
+ * statistics depend on x. */
+function normalized(x3: Tensor, mean: Tensor, rstd: Tensor, eps: number): { xhat: Tensor; rstd: Tensor } {
+  if (!isGradEnabled()) return { xhat: x3.sub(mean.view(1, -1, 1)).mul(rstd.view(1, -1, 1)), rstd: rstd.view(1, -1, 1) };
+  const centred = x3.sub(x3.mean(REDUCE_PQ, true));
+  const is = centred.square().mean(REDUCE_PQ, true).add(eps).sqrt().reciprocal();
+  return { xhat: centred.mul(is), rstd: is };
+}
+
+/** d x of the normalisation with batch statistics, given g = d out and the weight in w3:
+ * rstd (gw - mean(gw) - x̂ mean(gw x̂)), gw = g w. The fused kernel, or tensor ops when
+ * a graph is being recorded. */
 function normInputGrad(x3: Tensor, w3: Tensor | null, g3: Tensor, mean: Tensor, rstd: Tensor, eps: number): Tensor {
   if (!isGradEnabled()) {
     const dx = Tensor._output(x3._shape.slice(), x3.dtype);
     kernels.run(Group.Norm, NormOp.NormBackward, [dx, mean, rstd, x3, w3, g3, 0]);
     return dx;
   }
-  // x̂ from x itself, so that the second derivative sees the statistics depend on x.
-  const mu = x3.mean(REDUCE_PQ, true);
-  const centred = x3.sub(mu);
-  const is = centred.square().mean(REDUCE_PQ, true).add(eps).sqrt().reciprocal();
-  const xhat = centred.mul(is);
+  const { xhat, rstd: is } = normalized(x3, mean, rstd, eps);
   const gw = w3 ? g3.mul(w3) : g3;
   return gw.sub(gw.mean(REDUCE_PQ, true)).sub(xhat.mul(gw.mul(xhat).mean(REDUCE_PQ, true))).mul(is);
 }
@@ -127,7 +134,7 @@ interface NormSaved {
 function normBackward(g: Tensor, { x, weight, mean, rstd, plan }: NormSaved, needs: readonly boolean[]): (Tensor | null)[] {
   const grads: (Tensor | null)[] = [];
   const x3 = x.reshape(plan.shape);
-  const xhat = () => x3.sub(mean.view(1, -1, 1)).mul(rstd.view(1, -1, 1));
+  const xhat = () => normalized(x3, mean, rstd, plan.eps).xhat;
   const needWeight = weight !== null && needs[1];
   const needBias = plan.bias !== null && needs[weight ? 2 : 1];
   if (!plan.training) {

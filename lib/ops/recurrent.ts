@@ -13,7 +13,7 @@ import { checkTensor } from './movement';
 import { defineSpec, registerApi, type Op } from './registry';
 import { addmm } from './linalg';
 import { cat } from './indexing';
-import { zeros } from './creation';
+import { arange, zeros } from './creation';
 
 /** The gate pre-activations: [gx, gh], or [gates] when the caller summed them. */
 type GateInputs = Tensor[];
@@ -152,15 +152,17 @@ function cellGates(
   return [product(x, wIh, bIh), product(h, wHh, bHh)];
 }
 
-const cellParams = (state: Param): Param[] => [
+// Examples (for test/kwargs.test.ts): hidden size 2 for an input [2, 3].
+const example = (rows: number, cols: number) => arange(rows * cols, { dtype: 'float32' }).reshape(rows, cols).mul(0.7).sin();
+const cellParams = (G: number, state: Param): Param[] => [
   required('input', (v, op, name) => checkTensor(op, v, name)),
   state,
-  required('wIh', (v, op, name) => checkTensor(op, v, name)),
-  required('wHh', (v, op, name) => checkTensor(op, v, name)),
-  optional('bIh', tensorOrNull, null),
-  optional('bHh', tensorOrNull, null),
+  required('wIh', (v, op, name) => checkTensor(op, v, name), example(2 * G, 3)),
+  required('wHh', (v, op, name) => checkTensor(op, v, name), example(2 * G, 2)),
+  optional('bIh', tensorOrNull, null, example(1, 2 * G).reshape(-1)),
+  optional('bHh', tensorOrNull, null, example(1, 2 * G).reshape(-1).mul(0.5)),
 ];
-const hiddenParam = required('hx', (v, op, name) => checkTensor(op, v, name));
+const hiddenParam = required('hx', (v, op, name) => checkTensor(op, v, name), example(2, 2));
 
 const lstmCellSpec = defineSpec<(
   input: Tensor, hx: [Tensor, Tensor], wIh: Tensor, wHh: Tensor, bIh?: Tensor | null, bHh?: Tensor | null,
@@ -168,10 +170,11 @@ const lstmCellSpec = defineSpec<(
   name: 'lstmCell',
   method: false,
   params: cellParams(
+    4,
     required('hx', (v, op, name) => {
       if (!Array.isArray(v) || v.length !== 2) throw opTypeError(op, `${name} must be [h, c], got ${fmtValue(v)}`);
       return [checkTensor(op, v[0], 'h'), checkTensor(op, v[1], 'c')];
-    }),
+    }, [example(2, 2), example(2, 2).neg()]),
   ),
   forward: ((x: Tensor, [h, c]: [Tensor, Tensor], wIh: Tensor, wHh: Tensor, bIh: Tensor | null, bHh: Tensor | null) => {
     const gates = cellGates('lstmCell', 4, x, h, wIh, wHh, bIh, bHh);
@@ -202,7 +205,7 @@ export const lstmCell = lstmCellSpec.call;
 const gruCellSpec = defineSpec<(input: Tensor, hx: Tensor, wIh: Tensor, wHh: Tensor, bIh?: Tensor | null, bHh?: Tensor | null) => Tensor, any[]>({
   name: 'gruCell',
   method: false,
-  params: cellParams(hiddenParam),
+  params: cellParams(3, hiddenParam),
   forward: (x: Tensor, h: Tensor, wIh: Tensor, wHh: Tensor, bIh: Tensor | null, bHh: Tensor | null) => {
     const [gx, gh] = cellGates('gruCell', 3, x, h, wIh, wHh, bIh, bHh);
     return gruStep(gx, gh, h);
@@ -216,7 +219,7 @@ export const gruCell = gruCellSpec.call;
 const rnnTanhCellSpec = defineSpec<(input: Tensor, hx: Tensor, wIh: Tensor, wHh: Tensor, bIh?: Tensor | null, bHh?: Tensor | null) => Tensor, any[]>({
   name: 'rnnTanhCell',
   method: false,
-  params: cellParams(hiddenParam),
+  params: cellParams(1, hiddenParam),
   forward: (x: Tensor, h: Tensor, wIh: Tensor, wHh: Tensor, bIh: Tensor | null, bHh: Tensor | null) => {
     const [gx, gh] = cellGates('rnnTanhCell', 1, x, h, wIh, wHh, bIh, bHh);
     return gx.add(gh).tanh();
