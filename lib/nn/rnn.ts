@@ -216,9 +216,6 @@ export class RNN extends RNNBase {
     const [out, [h]] = this.forwardStates(input, hx === null ? null : [hx]);
     return [out, h];
   }
-  override extraRepr(): string {
-    return super.extraRepr() + (this.nonlinearity !== 'tanh' ? `, nonlinearity='${this.nonlinearity}'` : '');
-  }
 }
 
 const LSTM_SIG = new Signature('LSTM', [...leading, ...common.slice(0, 4), optional('projSize', is.int, 0), ...common.slice(4)]);
