@@ -2,7 +2,7 @@
 // constructor arguments, parameter names (weight_ih_l0, bias_hh_l1_reverse, ...), initial
 // values (U(-1/√H, 1/√H) for every parameter, in registration order), dropout between
 // layers in training, initial states, batchFirst, bidirectional, unbatched inputs and repr.
-// Each step runs the cells' fused kernels (lib/ops/recurrent.ts) on two small GEMMs.
+// Each step runs a cell's fused kernels (lib/ops/recurrent.ts) after one small GEMM (two: GRU).
 import { Tensor } from '../tensor';
 import type { DType } from '../dtype';
 import { Signature, checkInt, fmtShape, fmtValue, is, keyword, opError, opTypeError, optional, required } from '../check';
@@ -99,19 +99,22 @@ abstract class RNNBase extends Module {
     return { wIh: own[`weight_ih${suffix}`], wHh: own[`weight_hh${suffix}`], bIh: own[`bias_ih${suffix}`] ?? null, bHh: own[`bias_hh${suffix}`] ?? null };
   }
 
-  /** One step of one layer and direction: the new state ([h] or [h, c]). */
-  private step(w: Weights, x: Tensor, state: Tensor[]): Tensor[] {
-    const gx = product(x, w.wIh, w.bIh);
-    const gh = product(state[0], w.wHh, w.bHh);
+  /** The per-step function of one layer and direction: the new state ([h] or [h, c]) from
+   * x_t and the state. The LSTM and the Elman RNN take x wIhᵀ + h wHhᵀ + (bIh + bHh) as one
+   * product of [x, h] with [wIh, wHh] (made once per forward): one GEMM per step instead of
+   * two, one gate input for the cell kernel. The GRU needs h wHhᵀ + bHh apart (r scales it). */
+  private stepper(w: Weights): (x: Tensor, state: Tensor[]) => Tensor[] {
+    if (this.mode === 'GRU') return (x, state) => [gruStep(product(x, w.wIh, w.bIh), product(state[0], w.wHh, w.bHh), state[0])];
+    const weight = cat([w.wIh, w.wHh], 1);
+    const bias = w.bIh && w.bHh ? w.bIh.add(w.bHh) : null;
+    const gates = (x: Tensor, h: Tensor) => product(cat([x, h], 1), weight, bias);
     switch (this.mode) {
       case 'LSTM':
-        return lstmStep([gx, gh], state[1]);
-      case 'GRU':
-        return [gruStep(gx, gh, state[0])];
+        return (x, [h, c]) => lstmStep([gates(x, h)], c);
       case 'RNN_TANH':
-        return [gx.add(gh).tanh()];
+        return (x, [h]) => [gates(x, h).tanh()];
       case 'RNN_RELU':
-        return [gx.add(gh).relu()];
+        return (x, [h]) => [gates(x, h).relu()];
     }
   }
 
@@ -126,12 +129,12 @@ abstract class RNNBase extends Module {
       if (layer > 0 && this.dropout > 0 && this.training) steps = steps.map((x) => F.dropout(x, this.dropout, true));
       const outputs: Tensor[][] = [];
       for (let dir = 0; dir < D; ++dir) {
-        const w = this.weights(layer, dir);
+        const step = this.stepper(this.weights(layer, dir));
         let state = initial.map((s) => s.select(0, layer * D + dir));
         const hs: Tensor[] = new Array(L);
         for (let k = 0; k < L; ++k) {
           const t = dir === 0 ? k : L - 1 - k;
-          state = this.step(w, steps[t], state);
+          state = step(steps[t], state);
           hs[t] = state[0];
         }
         outputs.push(hs);

@@ -32,26 +32,36 @@ const perGate = (gates: GateInputs, d: Tensor, needs: readonly boolean[]) => gat
 
 const gatesParam = required('gates', is.any);
 const stateParam = required('state', is.any);
+const keptParam = required('kept', is.any);
 
-// c' = σ(f) c + σ(i) tanh(g): forward(gates, c).
-const lstmCellC = defineSpec<(gates: any, state: Tensor) => Tensor, [GateInputs, Tensor], { gates: Tensor[]; c: Tensor }>({
+/** What a step's forward kernels keep for backward: the gate activations [B, G·H] (LSTM:
+ * σ(i), σ(f), tanh(g), σ(o), from the c' op, read by the h' op; GRU: r, z, n) and the
+ * LSTM's tanh(c') [B, H]. A class, not a plain object (which would be keyword arguments). */
+class Kept {
+  act?: Tensor;
+  tc?: Tensor;
+}
+
+// c' = σ(f) c + σ(i) tanh(g): forward(gates, c, kept).
+const lstmCellC = defineSpec<(gates: any, state: Tensor, kept: Kept) => Tensor, [GateInputs, Tensor, Kept], { gates: Tensor[]; c: Tensor; act: Tensor }>({
   name: 'lstmCellC',
   gradFn: 'AddBackward0',
   method: false,
-  params: [gatesParam, stateParam],
-  forward: (gates, c) => {
+  params: [gatesParam, stateParam, keptParam],
+  forward: (gates, c, kept) => {
     const cy = out(c, c._shape[1]);
-    runCell(RnnCellOp.LstmCellC, [cy], gates, c, null);
+    kept.act = out(c, 4 * c._shape[1]);
+    runCell(RnnCellOp.LstmCellC, [cy, kept.act], gates, c, null);
     return cy;
   },
-  save: (_, gates, c) => ({ gates, c }),
-  backward: (dc, { gates, c }, needs) => {
+  save: (_, gates, c, kept) => ({ gates, c, act: kept.act! }),
+  backward: (dc, { gates, c, act }, needs) => {
     const H = c._shape[1];
     const needC = needs[gates.length];
     if (!isGradEnabled()) {
       const dGates = out(c, 4 * H);
       const dcx = needC ? out(c, H) : null;
-      runCell(RnnCellOp.LstmCellCBackward, [dGates, dcx], gates, c, dc.contiguous());
+      runCell(RnnCellOp.LstmCellCBackward, [dGates, dcx], [act], c, dc.contiguous());
       return [...perGate(gates, dGates, needs), dcx];
     }
     const s = sumGates(gates);
@@ -61,52 +71,55 @@ const lstmCellC = defineSpec<(gates: any, state: Tensor) => Tensor, [GateInputs,
   },
 });
 
-// h' = σ(o) tanh(c'): forward(gates, c').
-const lstmCellH = defineSpec<(gates: any, state: Tensor) => Tensor, [GateInputs, Tensor], { gates: Tensor[]; c: Tensor }>({
+// h' = σ(o) tanh(c'): forward(gates, c', kept), with kept.act from the c' op.
+const lstmCellH = defineSpec<(gates: any, state: Tensor, kept: Kept) => Tensor, [GateInputs, Tensor, Kept], { gates: Tensor[]; c: Tensor; act: Tensor; tc: Tensor }>({
   name: 'lstmCellH',
   gradFn: 'MulBackward0',
   method: false,
-  params: [gatesParam, stateParam],
-  forward: (gates, c) => {
+  params: [gatesParam, stateParam, keptParam],
+  forward: (gates, c, kept) => {
     const hy = out(c, c._shape[1]);
-    runCell(RnnCellOp.LstmCellH, [hy], gates, c, null);
+    kept.tc = out(c, c._shape[1]);
+    runCell(RnnCellOp.LstmCellH, [hy, kept.tc], [kept.act!], c, null);
     return hy;
   },
-  save: (_, gates, c) => ({ gates, c }),
-  backward: (dh, { gates, c }, needs) => {
+  save: (_, gates, c, kept) => ({ gates, c, act: kept.act!, tc: kept.tc! }),
+  backward: (dh, { gates, c, act, tc }, needs) => {
     const H = c._shape[1];
     const needC = needs[gates.length];
     if (!isGradEnabled()) {
       const dGates = out(c, 4 * H);
       const dc = needC ? out(c, H) : null;
-      runCell(RnnCellOp.LstmCellHBackward, [dGates, dc], gates, c, dh.contiguous());
+      runCell(RnnCellOp.LstmCellHBackward, [dGates, dc], [act], tc, dh.contiguous());
       return [...perGate(gates, dGates, needs), dc];
     }
     const o = slice(sumGates(gates), 3, H).sigmoid();
-    const tc = c.tanh();
+    const t = c.tanh();
     const z = zeros([c._shape[0], 3 * H], { dtype: c.dtype });
-    const dGates = cat([z, dh.mul(tc).mul(o).mul(o.neg().add(1))], 1);
-    return [...perGate(gates, dGates, needs), needC ? dh.mul(o).mul(tc.square().neg().add(1)) : null];
+    const dGates = cat([z, dh.mul(t).mul(o).mul(o.neg().add(1))], 1);
+    return [...perGate(gates, dGates, needs), needC ? dh.mul(o).mul(t.square().neg().add(1)) : null];
   },
 });
 
-// h' = (1 - z) n + z h with r, z = σ(gx + gh), n = tanh(gxₙ + r ghₙ): forward([gx, gh], h).
-const gruCellCore = defineSpec<(gates: any, state: Tensor) => Tensor, [GateInputs, Tensor], { gates: Tensor[]; h: Tensor }>({
+// h' = (1 - z) n + z h with r, z = σ(gx + gh), n = tanh(gxₙ + r ghₙ): forward([gx, gh], h, kept);
+// kept.act gets r, z, n [B, 3H].
+const gruCellCore = defineSpec<(gates: any, state: Tensor, kept: Kept) => Tensor, [GateInputs, Tensor, Kept], { gates: Tensor[]; h: Tensor; act: Tensor }>({
   name: 'gruCellCore',
   gradFn: 'AddBackward0',
   method: false,
-  params: [gatesParam, stateParam],
-  forward: (gates, h) => {
+  params: [gatesParam, stateParam, keptParam],
+  forward: (gates, h, kept) => {
     const hy = out(h, h._shape[1]);
-    runCell(RnnCellOp.GruCell, [hy], gates, h, null);
+    kept.act = out(h, 3 * h._shape[1]);
+    runCell(RnnCellOp.GruCell, [hy, kept.act], gates, h, null);
     return hy;
   },
-  save: (_, gates, h) => ({ gates, h }),
-  backward: (g, { gates, h }, needs) => {
+  save: (_, gates, h, kept) => ({ gates, h, act: kept.act! }),
+  backward: (g, { gates, h, act }, needs) => {
     const H = h._shape[1];
     if (!isGradEnabled()) {
       const [dgx, dgh, dh] = [out(h, 3 * H), out(h, 3 * H), needs[2] ? out(h, H) : null];
-      runCell(RnnCellOp.GruCellBackward, [dgx, dgh, dh], gates, h, g.contiguous());
+      runCell(RnnCellOp.GruCellBackward, [dgx, dgh, dh], [act, gates[1]], h, g.contiguous());
       return [needs[0] ? dgx : null, needs[1] ? dgh : null, dh];
     }
     const [gx, gh] = gates;
@@ -187,13 +200,14 @@ const lstmCellSpec = defineSpec<(
 
 /** One LSTM step from its gate inputs ([gx, gh], or [gates] summed) and c: [h', c']. */
 export function lstmStep(gates: GateInputs, c: Tensor): [Tensor, Tensor] {
-  const cy = lstmCellC.call(gates, c);
-  return [lstmCellH.call(gates, cy), cy];
+  const kept = new Kept();
+  const cy = lstmCellC.call(gates, c, kept);
+  return [lstmCellH.call(gates, cy, kept), cy];
 }
 
 /** One GRU step from gx and gh: h'. */
 export function gruStep(gx: Tensor, gh: Tensor, h: Tensor): Tensor {
-  return gruCellCore.call([gx, gh], h);
+  return gruCellCore.call([gx, gh], h, new Kept());
 }
 
 /** One LSTM step (PyTorch's torch.lstm_cell): input [B, In], hx = [h, c] ([B, H] each),
