@@ -4,6 +4,7 @@
 // bit); a state dict PyTorch saved (a safetensors file written from Python) loads into
 // them and gives PyTorch's outputs. Without PyTorch those tests are skipped, saying so;
 // the error and mode tests below run everywhere.
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -149,6 +150,14 @@ describe.skipIf(!hasTorch)(`layers against PyTorch${TORCH_HINT}`, () => {
     }
   });
 
+  // test/examples.test.ts compares examples/sequence-lstm.ts with this file; here the
+  // PyTorch twin is run live, so that the file is what PyTorch prints today.
+  test('the PyTorch twin of examples/sequence-lstm.ts prints examples/expected/sequence-lstm.txt', () => {
+    const root = path.resolve(__dirname, '..', '..');
+    const printed = execFileSync('/usr/bin/python3', [path.join(root, 'examples', 'pytorch', 'sequence_lstm.py')], { encoding: 'utf8' });
+    expect(printed).toBe(fs.readFileSync(path.join(root, 'examples', 'expected', 'sequence-lstm.txt'), 'utf8'));
+  });
+
   test("a state dict saved by PyTorch loads and gives PyTorch's outputs", () => {
     const modules = buildModules();
     const saved = tg.load(path.join(dir, 'torch.safetensors')) as Record<string, Tensor>;
@@ -214,6 +223,37 @@ describe('layer errors name the layer and the shape', () => {
     expect(() => new nn.MultiheadAttention(6, 4)).toThrow(/embed_dim \(6\) must be divisible by num_heads \(4\)/);
     const mha = new nn.MultiheadAttention(4, 2);
     expect(() => mha.forward(tg.zeros(3, 2, 5), tg.zeros(3, 2, 5), tg.zeros(3, 2, 5))).toThrow(/MultiheadAttention: query has 5 features, expected embed_dim 4/);
+  });
+});
+
+// grad_fn names as torch 1.13 prints them for the same calls (type(t.grad_fn).__name__).
+test("PyTorch's grad_fn names", () => {
+  const x = tg.randn(4, 3, 5, { requiresGrad: true });
+  const names = {
+    batchNorm: F.batchNorm(x, tg.zeros(3), tg.ones(3), null, null, true),
+    batchNormEval: F.batchNorm(x, tg.zeros(3), tg.ones(3)),
+    layerNorm: F.layerNorm(x, [5]),
+    groupNorm: F.groupNorm(x, 3),
+    instanceNorm: F.instanceNorm(x),
+    embedding: F.embedding(tg.tensor([1, 2], { dtype: 'int32' }), tg.randn(5, 3, { requiresGrad: true })),
+    lstmH: F.lstmCell(x.select(2, 0), [tg.zeros(4, 2), tg.zeros(4, 2)], tg.randn(8, 3), tg.randn(8, 2))[0],
+    lstmC: F.lstmCell(x.select(2, 0), [tg.zeros(4, 2), tg.zeros(4, 2)], tg.randn(8, 3), tg.randn(8, 2))[1],
+    gru: F.gruCell(x.select(2, 0), tg.zeros(4, 2), tg.randn(6, 3), tg.randn(6, 2)),
+    rnnTanh: F.rnnTanhCell(x.select(2, 0), tg.zeros(4, 2), tg.randn(2, 3), tg.randn(2, 2)),
+    lstmOutput: new nn.LSTM(5, 2).forward(x)[0],
+  };
+  expect(Object.fromEntries(Object.entries(names).map(([k, t]) => [k, t.gradFn?.name]))).toEqual({
+    batchNorm: 'NativeBatchNormBackward0',
+    batchNormEval: 'NativeBatchNormBackward0',
+    layerNorm: 'NativeLayerNormBackward0',
+    groupNorm: 'NativeGroupNormBackward0',
+    instanceNorm: 'ViewBackward0',
+    embedding: 'EmbeddingBackward0',
+    lstmH: 'MulBackward0',
+    lstmC: 'AddBackward0',
+    gru: 'AddBackward0',
+    rnnTanh: 'TanhBackward0',
+    lstmOutput: 'StackBackward0',
   });
 });
 
