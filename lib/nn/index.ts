@@ -14,6 +14,6 @@ export type { BatchNormOptions, LayerNormOptions, GroupNormOptions } from './nor
 export { Embedding } from './sparse';
 export type { EmbeddingOptions } from './sparse';
 export { RNN, LSTM, GRU } from './rnn';
-export type { RNNOptions } from './rnn';
+export type { RNNOptions, Mode as RNNMode } from './rnn';
 export { MultiheadAttention, NonDynamicallyQuantizableLinear, TransformerEncoderLayer, TransformerEncoder } from './transformer';
 export type { MultiheadAttentionOptions, MultiheadAttentionForwardOptions, TransformerEncoderLayerOptions } from './transformer';

@@ -18,13 +18,21 @@ const device = keyword('device', is.any, undefined);
 const dtype = keyword('dtype', is.any, 'float32', 'float64');
 const bool = (b: boolean) => (b ? 'True' : 'False');
 
+/** The options of BatchNorm1d/2d by name (PyTorch's keyword arguments). */
 export interface BatchNormOptions {
+  /** The number of channels C. */
   numFeatures?: number;
+  /** Added to the variance for stability (default 1e-5). */
   eps?: number;
+  /** The running statistics' update factor (default 0.1; null: a cumulative average). */
   momentum?: number | null;
+  /** Whether the layer has a learnable weight and bias (default true). */
   affine?: boolean;
+  /** Whether the layer keeps running statistics (default true). */
   trackRunningStats?: boolean;
+  /** 'cpu', the only device of this build. */
   device?: string | Device;
+  /** The parameters' dtype (default 'float32'). */
   dtype?: DType;
 }
 
@@ -41,16 +49,25 @@ const BATCH_NORM_PARAMS = (name: string) =>
 
 /** The batch norms: per-channel statistics of [N, C, *] inputs (PyTorch's _BatchNorm). */
 abstract class BatchNormBase extends Module {
+  /** The number of channels C. */
   readonly numFeatures: number;
+  /** Added to the variance for stability (default 1e-5). */
   readonly eps: number;
   /** null: a cumulative average (1 / numBatchesTracked) instead of an exponential one. */
   readonly momentum: number | null;
+  /** Whether the layer has a learnable weight and bias (default true). */
   readonly affine: boolean;
+  /** Whether the layer keeps running statistics (default true). */
   readonly trackRunningStats: boolean;
+  /** The learnable per-element (or per-channel) scale; null: none. */
   weight!: Parameter | null;
+  /** The learnable shift; null: none. */
   bias!: Parameter | null;
+  /** The running mean [C] (a buffer). */
   running_mean!: Tensor | null;
+  /** The running variance [C] (a buffer). */
   running_var!: Tensor | null;
+  /** The number of training batches seen (a buffer). */
   num_batches_tracked!: Tensor | null;
 
   constructor(signature: Signature, args: unknown[]) {
@@ -127,11 +144,17 @@ export class BatchNorm2d extends BatchNormBase {
   }
 }
 
+/** The options of LayerNorm by name (PyTorch's keyword arguments). */
 export interface LayerNormOptions {
+  /** The trailing shape normalised over. */
   normalizedShape?: number | number[];
+  /** Added to the variance for stability (default 1e-5). */
   eps?: number;
+  /** Whether the layer has a learnable weight and bias (default true). */
   elementwiseAffine?: boolean;
+  /** 'cpu', the only device of this build. */
   device?: string | Device;
+  /** The parameters' dtype (default 'float32'). */
   dtype?: DType;
 }
 const LAYER_NORM = new Signature('LayerNorm', [
@@ -144,10 +167,15 @@ const LAYER_NORM = new Signature('LayerNorm', [
 /** Layer normalisation over the last dims (PyTorch's nn.LayerNorm): weight ones and bias
  * zeros of shape normalizedShape. */
 export class LayerNorm extends Module {
+  /** The trailing shape normalised over. */
   readonly normalizedShape: number[];
+  /** Added to the variance for stability (default 1e-5). */
   readonly eps: number;
+  /** Whether the layer has a learnable weight and bias (default true). */
   readonly elementwiseAffine: boolean;
+  /** The learnable per-element (or per-channel) scale; null: none. */
   weight: Parameter | null;
+  /** The learnable shift; null: none. */
   bias: Parameter | null;
   /** PyTorch's LayerNorm(normalized_shape, eps=1e-05, elementwise_affine=True, *, device, dtype). */
   constructor(normalizedShape: number | number[] | LayerNormOptions, eps?: number | LayerNormOptions, elementwiseAffine?: boolean | LayerNormOptions, options?: LayerNormOptions);
@@ -173,12 +201,19 @@ export class LayerNorm extends Module {
   }
 }
 
+/** The options of GroupNorm by name (PyTorch's keyword arguments). */
 export interface GroupNormOptions {
+  /** The number of groups the channels are split into. */
   numGroups?: number;
+  /** The number of channels C. */
   numChannels?: number;
+  /** Added to the variance for stability (default 1e-5). */
   eps?: number;
+  /** Whether the layer has a learnable weight and bias (default true). */
   affine?: boolean;
+  /** 'cpu', the only device of this build. */
   device?: string | Device;
+  /** The parameters' dtype (default 'float32'). */
   dtype?: DType;
 }
 const GROUP_NORM = new Signature('GroupNorm', [
@@ -191,11 +226,17 @@ const GROUP_NORM = new Signature('GroupNorm', [
 ]);
 /** Group normalisation (PyTorch's nn.GroupNorm): weight ones and bias zeros per channel. */
 export class GroupNorm extends Module {
+  /** The number of groups the channels are split into. */
   readonly numGroups: number;
+  /** The number of channels C. */
   readonly numChannels: number;
+  /** Added to the variance for stability (default 1e-5). */
   readonly eps: number;
+  /** Whether the layer has a learnable weight and bias (default true). */
   readonly affine: boolean;
+  /** The learnable per-element (or per-channel) scale; null: none. */
   weight: Parameter | null;
+  /** The learnable shift; null: none. */
   bias: Parameter | null;
   /** PyTorch's GroupNorm(num_groups, num_channels, eps=1e-05, affine=True, *, device, dtype). */
   constructor(numGroups: number | GroupNormOptions, numChannels?: number | GroupNormOptions, eps?: number | GroupNormOptions, affine?: boolean | GroupNormOptions, options?: GroupNormOptions);

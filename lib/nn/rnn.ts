@@ -18,19 +18,31 @@ import { Parameter } from './parameter';
 import * as F from './functional';
 import { uniform_ } from './init';
 
-type Mode = 'LSTM' | 'GRU' | 'RNN_TANH' | 'RNN_RELU';
+/** The cell a recurrent layer runs (PyTorch's mode). */
+export type Mode = 'LSTM' | 'GRU' | 'RNN_TANH' | 'RNN_RELU';
 const GATES: Record<Mode, number> = { LSTM: 4, GRU: 3, RNN_TANH: 1, RNN_RELU: 1 };
 
+/** The options of RNN, LSTM and GRU by name (PyTorch's keyword arguments). */
 export interface RNNOptions {
+  /** The number of input features. */
   inputSize?: number;
+  /** The number of features of the hidden state. */
   hiddenSize?: number;
+  /** The number of stacked layers (default 1). */
   numLayers?: number;
+  /** 'tanh' (default) or 'relu'. */
   nonlinearity?: 'tanh' | 'relu';
+  /** Whether the layer has biases (default true). */
   bias?: boolean;
+  /** Inputs and outputs are [B, L, ...] instead of [L, B, ...] (default false). */
   batchFirst?: boolean;
+  /** The dropout probability (between layers for a recurrent network). */
   dropout?: number;
+  /** Whether each layer also runs backwards in time (default false). */
   bidirectional?: boolean;
+  /** 'cpu', the only device of this build. */
   device?: string | Device;
+  /** The parameters' dtype (default 'float32'). */
   dtype?: DType;
 }
 
@@ -46,13 +58,21 @@ const product = (a: Tensor, w: Tensor, b: Tensor | null) => (b ? addmm(b, a, w.t
 
 /** PyTorch's RNNBase: the layers' weights and the loop over layers, directions and steps. */
 abstract class RNNBase extends Module {
+  /** The cell: 'LSTM', 'GRU', 'RNN_TANH' or 'RNN_RELU'. */
   readonly mode: Mode;
+  /** The number of input features. */
   readonly inputSize: number;
+  /** The number of features of the hidden state. */
   readonly hiddenSize: number;
+  /** The number of stacked layers (default 1). */
   readonly numLayers: number;
+  /** Whether the layer has biases (default true). */
   readonly bias: boolean;
+  /** Inputs and outputs are [B, L, ...] instead of [L, B, ...] (default false). */
   readonly batchFirst: boolean;
+  /** The dropout probability (between layers for a recurrent network). */
   readonly dropout: number;
+  /** Whether each layer also runs backwards in time (default false). */
   readonly bidirectional: boolean;
 
   constructor(mode: Mode, values: { inputSize: number; hiddenSize: number; numLayers: number; bias: boolean; batchFirst: boolean; dropout: number; bidirectional: boolean; device: unknown; dtype: DType }) {
@@ -206,6 +226,7 @@ const RNN_SIG = new Signature('RNN', [...leading, optional('nonlinearity', is.on
  * layer. forward(input, h0?) gives [output, hN]: output [L, B, D·H] (batchFirst: [B, L, D·H]),
  * hN [numLayers·D, B, H]. */
 export class RNN extends RNNBase {
+  /** 'tanh' (default) or 'relu'. */
   readonly nonlinearity: 'tanh' | 'relu';
   /** PyTorch's RNN(input_size, hidden_size, num_layers=1, nonlinearity='tanh', bias=True,
    * batch_first=False, dropout=0.0, bidirectional=False, *, device, dtype). */

@@ -10,15 +10,25 @@ import { Module } from './module';
 import { Parameter } from './parameter';
 import * as F from './functional';
 
+/** The options of Embedding by name (PyTorch's keyword arguments). */
 export interface EmbeddingOptions {
+  /** The number of rows of the table. */
   numEmbeddings?: number;
+  /** The size of each row. */
   embeddingDim?: number;
+  /** The row that gets no gradient (negative counts from the end); null: none. */
   paddingIdx?: number | null;
+  /** PyTorch's max_norm renormalisation: not supported (null only). */
   maxNorm?: number | null;
+  /** The p of maxNorm's norm (default 2). */
   normType?: number;
+  /** PyTorch's scale_grad_by_freq: not supported (false only). */
   scaleGradByFreq?: boolean;
+  /** Sparse gradients: not supported (false only). */
   sparse?: boolean;
+  /** 'cpu', the only device of this build. */
   device?: string | Device;
+  /** The parameters' dtype (default 'float32'). */
   dtype?: DType;
 }
 
@@ -38,10 +48,13 @@ const EMBEDDING = new Signature('Embedding', [
  * N(0, 1), the paddingIdx row (negative counts from the end) zero; forward(indices) gives
  * [...indices.shape, embeddingDim]. */
 export class Embedding extends Module {
+  /** The number of rows of the table. */
   readonly numEmbeddings: number;
+  /** The size of each row. */
   readonly embeddingDim: number;
   /** The padding row, normalised to [0, numEmbeddings) (null: none). */
   readonly paddingIdx: number | null;
+  /** The learnable per-element (or per-channel) scale; null: none. */
   weight: Parameter;
 
   /** PyTorch's Embedding(num_embeddings, embedding_dim, padding_idx=None, max_norm=None,

@@ -30,24 +30,41 @@ const named = (sig: Signature, args: ArrayLike<unknown>) => {
  * leaves it alone; the name shows in the repr). */
 export class NonDynamicallyQuantizableLinear extends Linear {}
 
+/** The options of MultiheadAttention by name (PyTorch's keyword arguments). */
 export interface MultiheadAttentionOptions {
+  /** The model dimension E. */
   embedDim?: number;
+  /** The number of attention heads (divides embedDim). */
   numHeads?: number;
+  /** The dropout probability (between layers for a recurrent network). */
   dropout?: number;
+  /** Whether the layer has biases (default true). */
   bias?: boolean;
+  /** PyTorch's add_bias_kv: not supported (false only). */
   addBiasKv?: boolean;
+  /** PyTorch's add_zero_attn: not supported (false only). */
   addZeroAttn?: boolean;
+  /** The key features: embedDim only (null). */
   kdim?: number | null;
+  /** The value features: embedDim only (null). */
   vdim?: number | null;
+  /** Inputs and outputs are [B, L, ...] instead of [L, B, ...] (default false). */
   batchFirst?: boolean;
+  /** 'cpu', the only device of this build. */
   device?: string | Device;
+  /** The parameters' dtype (default 'float32'). */
   dtype?: DType;
 }
 
+/** The options of MultiheadAttention.forward by name (PyTorch's keyword arguments). */
 export interface MultiheadAttentionForwardOptions {
+  /** A mask [N, S] of the keys to ignore (bool: true ignores; float: added). */
   keyPaddingMask?: Tensor | null;
+  /** Whether to return the attention weights (default true). */
   needWeights?: boolean;
+  /** A bool mask or a float mask added to the scores, broadcast to [..., L, S]. */
   attnMask?: Tensor | null;
+  /** Whether the weights are averaged over the heads (default true). */
   averageAttnWeights?: boolean;
 }
 
@@ -76,13 +93,21 @@ const MHA_FORWARD = new Signature('MultiheadAttention.forward', [
  * gives [output, weights | null]: output [L, N, E] (batchFirst: [N, L, E]), weights
  * [N, L, S] averaged over heads (or [N, heads, L, S]). */
 export class MultiheadAttention extends Module {
+  /** The model dimension E. */
   readonly embedDim: number;
+  /** The number of attention heads (divides embedDim). */
   readonly numHeads: number;
+  /** The features per head, embedDim / numHeads. */
   readonly headDim: number;
+  /** The dropout probability (between layers for a recurrent network). */
   readonly dropout: number;
+  /** Inputs and outputs are [B, L, ...] instead of [L, B, ...] (default false). */
   readonly batchFirst: boolean;
+  /** The query, key and value projections stacked, [3E, E]. */
   in_proj_weight: Parameter;
+  /** Their biases, [3E]. */
   in_proj_bias: Parameter | null;
+  /** The output projection. */
   out_proj: NonDynamicallyQuantizableLinear;
 
   /** PyTorch's MultiheadAttention(embed_dim, num_heads, dropout=0.0, bias=True,
@@ -179,16 +204,27 @@ export class MultiheadAttention extends Module {
   }
 }
 
+/** The options of TransformerEncoderLayer by name (PyTorch's keyword arguments). */
 export interface TransformerEncoderLayerOptions {
+  /** The model dimension. */
   dModel?: number;
+  /** The number of attention heads. */
   nhead?: number;
+  /** The feed-forward block's hidden size (default 2048). */
   dimFeedforward?: number;
+  /** The dropout probability (between layers for a recurrent network). */
   dropout?: number;
+  /** 'relu' (default), 'gelu', a function or a module. */
   activation?: 'relu' | 'gelu' | ((x: Tensor) => Tensor) | Module;
+  /** The LayerNorms' eps (default 1e-5). */
   layerNormEps?: number;
+  /** Inputs and outputs are [B, L, ...] instead of [L, B, ...] (default false). */
   batchFirst?: boolean;
+  /** Apply the LayerNorms before the blocks instead of after them (default false). */
   normFirst?: boolean;
+  /** 'cpu', the only device of this build. */
   device?: string | Device;
+  /** The parameters' dtype (default 'float32'). */
   dtype?: DType;
 }
 
@@ -211,16 +247,25 @@ const ENCODER_LAYER = new Signature('TransformerEncoderLayer', [
  * connection and a LayerNorm, after (default) or before (normFirst) the block.
  * forward(src, srcMask?, srcKeyPaddingMask?) keeps src's shape. */
 export class TransformerEncoderLayer extends Module {
+  /** Apply the LayerNorms before the blocks instead of after them (default false). */
   readonly normFirst: boolean;
   /** F.relu, F.gelu, a function, or a module (then a child, as in PyTorch). */
   activation: ((x: Tensor) => Tensor) | Module;
+  /** The self-attention block. */
   self_attn: MultiheadAttention;
+  /** The feed-forward block's first layer. */
   linear1: Linear;
+  /** The dropout probability (between layers for a recurrent network). */
   dropout: Dropout;
+  /** The feed-forward block's second layer. */
   linear2: Linear;
+  /** The LayerNorm of the attention block. */
   norm1: LayerNorm;
+  /** The LayerNorm of the feed-forward block. */
   norm2: LayerNorm;
+  /** The dropout after the attention block. */
   dropout1: Dropout;
+  /** The dropout after the feed-forward block. */
   dropout2: Dropout;
 
   /** PyTorch's TransformerEncoderLayer(d_model, nhead, dim_feedforward=2048, dropout=0.1,
@@ -305,8 +350,11 @@ const ENCODER = new Signature('TransformerEncoder', [
 /** A stack of numLayers copies of encoderLayer (PyTorch's nn.TransformerEncoder), then an
  * optional norm. forward(src, mask?, srcKeyPaddingMask?) keeps src's shape. */
 export class TransformerEncoder extends Module {
+  /** The number of stacked layers (default 1). */
   readonly numLayers: number;
+  /** The copies of the encoder layer ("0", "1", ...). */
   layers: Module;
+  /** The norm applied after the layers, or null. */
   norm: Module | null;
   /** PyTorch's TransformerEncoder(encoder_layer, num_layers, norm=None, enable_nested_tensor=True). */
   constructor(encoderLayer: TransformerEncoderLayer | { encoderLayer: TransformerEncoderLayer; numLayers: number; norm?: Module | null }, numLayers?: number, norm?: Module | null, enableNestedTensor?: boolean);

@@ -67,11 +67,17 @@ const embeddingSpec = defineSpec<(
   },
 });
 
+/** F.embedding's options by name (PyTorch's keyword arguments). */
 export interface EmbeddingOptions {
+  /** The row that gets no gradient (negative counts from the end); null: none. */
   paddingIdx?: number | null;
+  /** PyTorch's max_norm renormalisation: not supported (null only). */
   maxNorm?: number | null;
+  /** The p of maxNorm's norm (default 2). */
   normType?: number;
+  /** PyTorch's scale_grad_by_freq: not supported (false only). */
   scaleGradByFreq?: boolean;
+  /** Sparse gradients: not supported (false only). */
   sparse?: boolean;
 }
 /** A lookup table (PyTorch's F.embedding): row weight[i] for every int32 index i of input
@@ -128,9 +134,13 @@ const sdpaSpec = defineSpec<(
   ],
   forward: (q, k, v, attnMask, dropoutP, isCausal) => attention(q, k, v, attnMask, dropoutP, isCausal)[0],
 });
+/** F.scaledDotProductAttention's options by name (PyTorch's keyword arguments). */
 export interface SdpaOptions {
+  /** A bool mask or a float mask added to the scores, broadcast to [..., L, S]. */
   attnMask?: Tensor | null;
+  /** The probability of dropping an attention weight (default 0). */
   dropoutP?: number;
+  /** Mask the positions j > i (default false). */
   isCausal?: boolean;
 }
 /** Attention (PyTorch 2.0's F.scaled_dot_product_attention, its math form):

@@ -8,7 +8,7 @@ import { Tensor } from '../tensor';
 import { isGradEnabled, noGrad } from '../autograd/grad_mode';
 import { checkKernelDType, fmtShape, fmtValue, is, opError, opTypeError, optional, required, type Param } from '../check';
 import * as kernels from '../backend';
-import { Group, NormOp } from '../native/binding';
+import { Group, NormOp } from '../native/table';
 import { checkTensor } from './movement';
 import { defineSpec, registerApi, type Op } from './registry';
 import { input } from './arith';
@@ -231,11 +231,17 @@ function prepareBatchNorm(
   return [x, present(weight, bias), plan];
 }
 
+/** F.batchNorm's options by name (PyTorch's keyword arguments). */
 export interface BatchNormOptions {
+  /** The learnable per-element (or per-channel) scale; null: none. */
   weight?: Tensor | null;
+  /** The learnable shift; null: none. */
   bias?: Tensor | null;
+  /** Normalise with the batch statistics and update the running ones (default false). */
   training?: boolean;
+  /** The running statistics' update factor (default 0.1; null: a cumulative average). */
   momentum?: number;
+  /** Added to the variance for stability (default 1e-5). */
   eps?: number;
 }
 const batchNormSpec = normSpec<(
@@ -261,9 +267,13 @@ const batchNormSpec = normSpec<(
  * r = (1 - momentum) r + momentum · batch, with the unbiased batch variance. */
 export const batchNorm = batchNormSpec.call;
 
+/** F.layerNorm's options by name (PyTorch's keyword arguments). */
 export interface LayerNormOptions {
+  /** The learnable per-element (or per-channel) scale; null: none. */
   weight?: Tensor | null;
+  /** The learnable shift; null: none. */
   bias?: Tensor | null;
+  /** Added to the variance for stability (default 1e-5). */
   eps?: number;
 }
 const layerNormSpec = normSpec<(
@@ -292,9 +302,13 @@ const layerNormSpec = normSpec<(
  * shape normalizedShape). */
 export const layerNorm = layerNormSpec.call;
 
+/** F.groupNorm's options by name (PyTorch's keyword arguments). */
 export interface GroupNormOptions {
+  /** The learnable per-element (or per-channel) scale; null: none. */
   weight?: Tensor | null;
+  /** The learnable shift; null: none. */
   bias?: Tensor | null;
+  /** Added to the variance for stability (default 1e-5). */
   eps?: number;
 }
 const groupNormSpec = normSpec<(
@@ -323,13 +337,21 @@ const groupNormSpec = normSpec<(
  * per channel ([C] each). */
 export const groupNorm = groupNormSpec.call;
 
+/** F.instanceNorm's options by name (PyTorch's keyword arguments). */
 export interface InstanceNormOptions {
+  /** The running mean [C], updated in place; null: none. */
   runningMean?: Tensor | null;
+  /** The running (unbiased) variance [C], updated in place; null: none. */
   runningVar?: Tensor | null;
+  /** The learnable per-element (or per-channel) scale; null: none. */
   weight?: Tensor | null;
+  /** The learnable shift; null: none. */
   bias?: Tensor | null;
+  /** Normalise with the input's statistics (default true) rather than the running ones. */
   useInputStats?: boolean;
+  /** The running statistics' update factor (default 0.1; null: a cumulative average). */
   momentum?: number;
+  /** Added to the variance for stability (default 1e-5). */
   eps?: number;
 }
 // No grad_fn of its own: PyTorch's instance_norm is batch norm of x viewed as [1, N·C, ...]

@@ -8,7 +8,7 @@ import { Tensor } from '../tensor';
 import { isGradEnabled } from '../autograd/grad_mode';
 import { checkKernelDType, fmtShape, fmtValue, is, opError, opTypeError, optional, required, type Param } from '../check';
 import * as kernels from '../backend';
-import { Group, RnnCellOp } from '../native/binding';
+import { Group, RnnCellOp } from '../native/table';
 import { checkTensor } from './movement';
 import { defineSpec, registerApi, type Op } from './registry';
 import { addmm } from './linalg';
