@@ -132,7 +132,43 @@ function bandwidth() {
   };
 }
 
-/** Runs the selected workloads (W1..W7; all when `only` is empty). */
+/** W8: ms per LSTM training step: batch 32, 20 steps, input 32, hidden 128, one layer, a
+ * linear head on the last hidden state, MSE, Adam (bench/workloads.py: lstm_step). */
+function lstmStep() {
+  tg.manualSeed(0);
+  const lstm = new tg.nn.LSTM(32, 128);
+  const head = new tg.nn.Linear(128, 1);
+  const opt = new tg.optim.Adam([...lstm.parameters(), ...head.parameters()], { lr: 1e-3 });
+  const x = tg.randn(20, 32, 32);
+  const y = tg.randn(32, 1);
+  const step = () => {
+    opt.zeroGrad();
+    const [, [h]] = lstm.forward(x);
+    const loss = tg.nn.functional.mseLoss(head.forward(h.select(0, 0)), y);
+    loss.backward();
+    opt.step();
+  };
+  return timed(step, 9, 5) * 1e3;
+}
+
+/** W9: ms per TransformerEncoderLayer training step: d_model 128, 4 heads, feed-forward
+ * 512, sequence 64, batch 16, MSE to a target, Adam (bench/workloads.py: encoder_step). */
+function encoderStep() {
+  tg.manualSeed(0);
+  const layer = new tg.nn.TransformerEncoderLayer(128, 4, 512, { batchFirst: true });
+  const opt = new tg.optim.Adam(layer.parameters(), { lr: 1e-3 });
+  const x = tg.randn(16, 64, 128);
+  const y = tg.randn(16, 64, 128);
+  const step = () => {
+    opt.zeroGrad();
+    const loss = tg.nn.functional.mseLoss(layer.forward(x), y);
+    loss.backward();
+    opt.step();
+  };
+  return timed(step, 9, 3) * 1e3;
+}
+
+/** Runs the selected workloads (W1..W9; all when `only` is empty). */
 export function runWorkloads(only) {
   const want = (tag) => !only || only.size === 0 || only.has(tag);
   const out = {};
@@ -151,5 +187,7 @@ export function runWorkloads(only) {
   if (want('W5')) out['W5 mlp step (ms)'] = mlpStep();
   if (want('W6')) Object.assign(out, bandwidth());
   if (want('W7')) out['W7 cnn step (ms)'] = cnnStep();
+  if (want('W8')) out['W8 lstm step (ms)'] = lstmStep();
+  if (want('W9')) out['W9 transformer encoder layer step (ms)'] = encoderStep();
   return out;
 }

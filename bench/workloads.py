@@ -148,6 +148,38 @@ def cnn_step():
         opt.step()
 
     return timed(step, reps=9, inner=10) * 1e3
+def lstm_step():
+    torch.manual_seed(0)
+    lstm = torch.nn.LSTM(32, 128)
+    head = torch.nn.Linear(128, 1)
+    opt = torch.optim.Adam([*lstm.parameters(), *head.parameters()], lr=1e-3)
+    x = torch.randn(20, 32, 32)
+    y = torch.randn(32, 1)
+
+    def step():
+        opt.zero_grad()
+        _, (h, _) = lstm(x)
+        loss = torch.nn.functional.mse_loss(head(h[0]), y)
+        loss.backward()
+        opt.step()
+
+    return timed(step, reps=9, inner=5) * 1e3
+
+
+def encoder_step():
+    torch.manual_seed(0)
+    layer = torch.nn.TransformerEncoderLayer(128, 4, 512, batch_first=True)
+    opt = torch.optim.Adam(layer.parameters(), lr=1e-3)
+    x = torch.randn(16, 64, 128)
+    y = torch.randn(16, 64, 128)
+
+    def step():
+        opt.zero_grad()
+        loss = torch.nn.functional.mse_loss(layer(x), y)
+        loss.backward()
+        opt.step()
+
+    return timed(step, reps=9, inner=3) * 1e3
 
 
 def bandwidth():
@@ -192,6 +224,10 @@ def main():
         out.update(bandwidth())
     if want('W7'):
         out['W7 cnn step (ms)'] = cnn_step()
+    if want('W8'):
+        out['W8 lstm step (ms)'] = lstm_step()
+    if want('W9'):
+        out['W9 transformer encoder layer step (ms)'] = encoder_step()
     print(json.dumps(out))
 
 

@@ -23,6 +23,8 @@ const isFixture = (p: Param) => p.name in FIXTURES;
 const FIXTURES_OF: Record<string, Record<string, () => unknown>> = {
   'nn.functional.oneHot': { input: () => tg.tensor([0, 2, 1], { dtype: 'int32' }) },
   'nn.functional.celu': { input: () => tg.tensor([[-1.5, 0.5, -0.25], [2, -3, 1]]) },
+  'nn.functional.instanceNorm': { input: () => tg.tensor([[[0.5, 1.5, 2.5], [3.5, 0.25, 1.25], [2, -1, 0]]]) },
+  'nn.functional.embedding': { input: () => tg.tensor([[0, 2], [1, 1]], { dtype: 'int32' }) },
 };
 
 /** Something comparable for any result: a tensor's values, a module's printout, ... */

@@ -551,3 +551,9 @@ export {
   unfold, fold, interpolate,
 } from './conv';
 export type { Size, ConvOptions, ConvTransposeOptions, MaxPoolOptions, AvgPoolOptions, BlockOptions, InterpolateOptions } from './conv';
+// ---- normalisation, embedding, attention, recurrent cells (lib/ops: their specs) ------------
+export { batchNorm, instanceNorm, layerNorm, groupNorm } from '../ops/norm';
+export type { BatchNormOptions, InstanceNormOptions, LayerNormOptions, GroupNormOptions } from '../ops/norm';
+export { embedding, scaledDotProductAttention } from '../ops/attention';
+export type { EmbeddingOptions, SdpaOptions } from '../ops/attention';
+export { lstmCell, gruCell, rnnTanhCell } from '../ops/recurrent';

@@ -64,7 +64,7 @@ export type StepFormat = 'tensor' | 'number' | 'none';
 const TORCH_ONLY_OPTIONS: Record<string, unknown> = { foreach: null, capturable: false, differentiable: false, fused: false };
 
 /** An option value as Python prints it: True, None, (0.9, 0.999), 1e-08. */
-function pythonRepr(v: unknown): string {
+export function pythonRepr(v: unknown): string {
   if (v === true || v === false) return v ? 'True' : 'False';
   if (v === null || v === undefined) return 'None';
   if (Array.isArray(v)) return `(${v.map(pythonRepr).join(', ')})`;

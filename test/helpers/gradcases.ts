@@ -385,6 +385,34 @@ export const LAYERS: GradCase[] = [
   { name: 'interpolate nearest 2-d', shapes: [[1, 1, 3, 4]], fn: (x) => F.interpolate(x, { size: [5, 3] }) },
   { name: 'interpolate bilinear', shapes: [[1, 2, 3, 4]], fn: (x) => F.interpolate(x, { size: [5, 7], mode: 'bilinear' }) },
   { name: 'interpolate bilinear alignCorners', shapes: [[1, 1, 4, 3]], fn: (x) => F.interpolate(x, { scaleFactor: [1.5, 2], mode: 'bilinear', alignCorners: true }) },
+// Normalisation, embedding, attention and recurrent cells (lib/ops/norm.ts, attention.ts,
+// recurrent.ts): their fused kernels in backward, and the tensor-op backward that
+// createGraph records (gradgradcheck).
+const ids = int32([[1, 4, 1], [0, 2, 4]]);
+const boolMask = tg.tensor([[1, 1, 0, 1], [1, 0, 1, 1], [0, 1, 1, 1]]).gt(0.5);
+export const LAYERS: GradCase[] = [
+  { name: 'batchNorm training', shapes: [[4, 3, 2], [3], [3]], fn: (x, w, b) => F.batchNorm(x, null, null, w, b, true) },
+  { name: 'batchNorm training 2-D no affine', shapes: [[5, 3]], fn: (x) => F.batchNorm(x, null, null, null, null, true) },
+  { name: 'batchNorm training running stats', shapes: [[3, 2, 2, 2], [2]], fn: (x, w) => F.batchNorm(x, tg.zeros(2, { dtype: 'float64' }), tg.ones(2, { dtype: 'float64' }), w, null, true) },
+  { name: 'batchNorm eval', shapes: [[4, 3, 2], [3], [3]], fn: (x, w, b) => F.batchNorm(x, f64([0.5, -1, 0.25]), f64([1.5, 0.5, 2]), w, b) },
+  { name: 'instanceNorm', shapes: [[2, 3, 4], [3], [3]], fn: (x, w, b) => F.instanceNorm(x, null, null, w, b) },
+  { name: 'layerNorm', shapes: [[3, 4], [4], [4]], fn: (x, w, b) => F.layerNorm(x, [4], w, b) },
+  { name: 'layerNorm 2 dims no affine', shapes: [[2, 3, 4]], fn: (x) => F.layerNorm(x, [3, 4]) },
+  { name: 'groupNorm', shapes: [[2, 4, 3], [4], [4]], fn: (x, w, b) => F.groupNorm(x, 2, w, b) },
+  { name: 'groupNorm weight only', shapes: [[2, 6], [6]], fn: (x, w) => F.groupNorm(x, 3, w, null) },
+  { name: 'embedding', shapes: [[5, 3]], fn: (w) => F.embedding(ids, w) },
+  // The padding row's gradient is 0 by definition (not the derivative): the padding index is one the indices miss.
+  { name: 'embedding paddingIdx', shapes: [[5, 3]], fn: (w) => F.embedding(ids, w, { paddingIdx: 3 }) },
+  { name: 'scaledDotProductAttention', shapes: [[2, 3, 4], [2, 4, 4], [2, 4, 5]], fn: (q, k, v) => F.scaledDotProductAttention(q, k, v) },
+  { name: 'scaledDotProductAttention causal', shapes: [[1, 4, 3], [1, 4, 3], [1, 4, 2]], fn: (q, k, v) => F.scaledDotProductAttention(q, k, v, { isCausal: true }) },
+  { name: 'scaledDotProductAttention bool mask', shapes: [[3, 2], [4, 2], [4, 2]], fn: (q, k, v) => F.scaledDotProductAttention(q, k, v, { attnMask: boolMask }) },
+  { name: 'scaledDotProductAttention float mask', shapes: [[3, 2], [4, 2], [4, 2], [3, 4]], fn: (q, k, v, m) => F.scaledDotProductAttention(q, k, v, { attnMask: m }) },
+  { name: 'lstmCell h', shapes: [[2, 3], [2, 4], [2, 4], [16, 3], [16, 4], [16], [16]], fn: (x, h, c, wi, wh, bi, bh) => F.lstmCell(x, [h, c], wi, wh, bi, bh)[0] },
+  { name: 'lstmCell c', shapes: [[2, 3], [2, 4], [2, 4], [16, 3], [16, 4], [16], [16]], fn: (x, h, c, wi, wh, bi, bh) => F.lstmCell(x, [h, c], wi, wh, bi, bh)[1] },
+  { name: 'lstmCell two steps no bias', shapes: [[2, 3], [2, 2], [2, 2], [8, 3], [8, 2]], fn: (x, h, c, wi, wh) => F.lstmCell(x, F.lstmCell(x, [h, c], wi, wh), wi, wh)[0] },
+  { name: 'gruCell', shapes: [[2, 3], [2, 4], [12, 3], [12, 4], [12], [12]], fn: (x, h, wi, wh, bi, bh) => F.gruCell(x, h, wi, wh, bi, bh) },
+  { name: 'gruCell no bias', shapes: [[2, 3], [2, 2], [6, 3], [6, 2]], fn: (x, h, wi, wh) => F.gruCell(x, h, wi, wh) },
+  { name: 'rnnTanhCell', shapes: [[2, 3], [2, 4], [4, 3], [4, 4], [4], [4]], fn: (x, h, wi, wh, bi, bh) => F.rnnTanhCell(x, h, wi, wh, bi, bh) },
 ];
 
 /** The case tables with their group names, for describe.each. */

@@ -1,0 +1,283 @@
+// Recurrent layers: RNN, LSTM, GRU (PyTorch's torch.nn.modules.rnn): PyTorch's
+// constructor arguments, parameter names (weight_ih_l0, bias_hh_l1_reverse, ...), initial
+// values (U(-1/√H, 1/√H) for every parameter, in registration order), dropout between
+// layers in training, initial states, batchFirst, bidirectional, unbatched inputs and repr.
+// Each step runs a cell's fused kernels (lib/ops/recurrent.ts) after one small GEMM (two: GRU).
+import { Tensor } from '../tensor';
+import type { DType } from '../dtype';
+import { Signature, checkInt, fmtShape, fmtValue, is, keyword, opError, opTypeError, optional, required } from '../check';
+import { registerClass } from '../ops/registry';
+import { checkDevice, type Device } from '../device';
+import { empty, zeros } from '../ops/creation';
+import { addmm } from '../ops/linalg';
+import { cat, stack } from '../ops/indexing';
+import { lstmStep, gruStep } from '../ops/recurrent';
+import { pythonRepr } from '../optim/optimizer';
+import { Module } from './module';
+import { Parameter } from './parameter';
+import * as F from './functional';
+import { uniform_ } from './init';
+
+/** The cell a recurrent layer runs (PyTorch's mode). */
+export type Mode = 'LSTM' | 'GRU' | 'RNN_TANH' | 'RNN_RELU';
+const GATES: Record<Mode, number> = { LSTM: 4, GRU: 3, RNN_TANH: 1, RNN_RELU: 1 };
+
+/** The options of RNN, LSTM and GRU by name (PyTorch's keyword arguments). */
+export interface RNNOptions {
+  /** The number of input features. */
+  inputSize?: number;
+  /** The number of features of the hidden state. */
+  hiddenSize?: number;
+  /** The number of stacked layers (default 1). */
+  numLayers?: number;
+  /** 'tanh' (default) or 'relu'. */
+  nonlinearity?: 'tanh' | 'relu';
+  /** Whether the layer has biases (default true). */
+  bias?: boolean;
+  /** Inputs and outputs are [B, L, ...] instead of [L, B, ...] (default false). */
+  batchFirst?: boolean;
+  /** The dropout probability (between layers for a recurrent network). */
+  dropout?: number;
+  /** Whether each layer also runs backwards in time (default false). */
+  bidirectional?: boolean;
+  /** 'cpu', the only device of this build. */
+  device?: string | Device;
+  /** The parameters' dtype (default 'float32'). */
+  dtype?: DType;
+}
+
+/** One layer and direction's parameters: x wIhᵀ + bIh and h wHhᵀ + bHh. */
+interface Weights {
+  wIh: Parameter;
+  wHh: Parameter;
+  bIh: Parameter | null;
+  bHh: Parameter | null;
+}
+
+const product = (a: Tensor, w: Tensor, b: Tensor | null) => (b ? addmm(b, a, w.t()) : a.mm(w.t()));
+
+/** PyTorch's RNNBase: the layers' weights and the loop over layers, directions and steps. */
+abstract class RNNBase extends Module {
+  /** The cell: 'LSTM', 'GRU', 'RNN_TANH' or 'RNN_RELU'. */
+  readonly mode: Mode;
+  /** The number of input features. */
+  readonly inputSize: number;
+  /** The number of features of the hidden state. */
+  readonly hiddenSize: number;
+  /** The number of stacked layers (default 1). */
+  readonly numLayers: number;
+  /** Whether the layer has biases (default true). */
+  readonly bias: boolean;
+  /** Inputs and outputs are [B, L, ...] instead of [L, B, ...] (default false). */
+  readonly batchFirst: boolean;
+  /** The dropout probability (between layers for a recurrent network). */
+  readonly dropout: number;
+  /** Whether each layer also runs backwards in time (default false). */
+  readonly bidirectional: boolean;
+
+  constructor(mode: Mode, values: { inputSize: number; hiddenSize: number; numLayers: number; bias: boolean; batchFirst: boolean; dropout: number; bidirectional: boolean; device: unknown; dtype: DType }) {
+    super();
+    const name = mode.startsWith('RNN') ? 'RNN' : mode;
+    this.mode = mode;
+    this.inputSize = checkInt(name, 'inputSize', values.inputSize, 0);
+    this.hiddenSize = checkInt(name, 'hiddenSize', values.hiddenSize, 1);
+    this.numLayers = checkInt(name, 'numLayers', values.numLayers, 1);
+    this.bias = values.bias;
+    this.batchFirst = values.batchFirst;
+    const p = values.dropout;
+    if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw opError(name, `dropout should be a number in range [0, 1] representing the probability of an element being zeroed, got ${fmtValue(p)}`);
+    this.dropout = p;
+    this.bidirectional = values.bidirectional;
+    if (values.device !== undefined) checkDevice(name, values.device as string);
+    const G = GATES[mode] * this.hiddenSize;
+    const D = this.bidirectional ? 2 : 1;
+    for (let layer = 0; layer < this.numLayers; ++layer) {
+      const layerInput = layer === 0 ? this.inputSize : this.hiddenSize * D;
+      for (let dir = 0; dir < D; ++dir) {
+        const suffix = `_l${layer}${dir === 1 ? '_reverse' : ''}`;
+        const param = (shape: number[]) => new Parameter(empty(shape, { dtype: values.dtype }));
+        this.registerParameter(`weight_ih${suffix}`, param([G, layerInput]));
+        this.registerParameter(`weight_hh${suffix}`, param([G, this.hiddenSize]));
+        if (this.bias) {
+          this.registerParameter(`bias_ih${suffix}`, param([G]));
+          this.registerParameter(`bias_hh${suffix}`, param([G]));
+        }
+      }
+    }
+    this.resetParameters();
+  }
+
+  /** PyTorch's reset_parameters: every parameter U(-1/√H, 1/√H), in registration order. */
+  resetParameters(): void {
+    const stdv = 1 / Math.sqrt(this.hiddenSize);
+    for (const p of this.parameters()) uniform_(p, -stdv, stdv);
+  }
+
+  private weights(layer: number, dir: number): Weights {
+    const suffix = `_l${layer}${dir === 1 ? '_reverse' : ''}`;
+    const own = this as unknown as Record<string, Parameter>;
+    return { wIh: own[`weight_ih${suffix}`], wHh: own[`weight_hh${suffix}`], bIh: own[`bias_ih${suffix}`] ?? null, bHh: own[`bias_hh${suffix}`] ?? null };
+  }
+
+  /** The per-step function of one layer and direction: the new state ([h] or [h, c]) from
+   * x_t and the state. The LSTM and the Elman RNN take x wIhᵀ + h wHhᵀ + (bIh + bHh) as one
+   * product of [x, h] with [wIh, wHh] (made once per forward): one GEMM per step instead of
+   * two, one gate input for the cell kernel. The GRU needs h wHhᵀ + bHh apart (r scales it). */
+  private stepper(w: Weights): (x: Tensor, state: Tensor[]) => Tensor[] {
+    if (this.mode === 'GRU') return (x, state) => [gruStep(product(x, w.wIh, w.bIh), product(state[0], w.wHh, w.bHh), state[0])];
+    const weight = cat([w.wIh, w.wHh], 1);
+    const bias = w.bIh && w.bHh ? w.bIh.add(w.bHh) : null;
+    const gates = (x: Tensor, h: Tensor) => product(cat([x, h], 1), weight, bias);
+    switch (this.mode) {
+      case 'LSTM':
+        return (x, [h, c]) => lstmStep([gates(x, h)], c);
+      case 'RNN_TANH':
+        return (x, [h]) => [gates(x, h).tanh()];
+      case 'RNN_RELU':
+        return (x, [h]) => [gates(x, h).relu()];
+    }
+  }
+
+  /** Runs the layers over input [L, B, In] (already time-major, batched) from the initial
+   * states (one [numLayers·D, B, H] tensor per state); returns the output and final states. */
+  protected run(input: Tensor, initial: Tensor[]): [Tensor, Tensor[]] {
+    const D = this.bidirectional ? 2 : 1;
+    const L = input.shape[0];
+    let steps: Tensor[] = Array.from({ length: L }, (_, t) => input.select(0, t));
+    const finals: Tensor[][] = initial.map(() => []);
+    for (let layer = 0; layer < this.numLayers; ++layer) {
+      if (layer > 0 && this.dropout > 0 && this.training) steps = steps.map((x) => F.dropout(x, this.dropout, true));
+      const outputs: Tensor[][] = [];
+      for (let dir = 0; dir < D; ++dir) {
+        const step = this.stepper(this.weights(layer, dir));
+        let state = initial.map((s) => s.select(0, layer * D + dir));
+        const hs: Tensor[] = new Array(L);
+        for (let k = 0; k < L; ++k) {
+          const t = dir === 0 ? k : L - 1 - k;
+          state = step(steps[t], state);
+          hs[t] = state[0];
+        }
+        outputs.push(hs);
+        state.forEach((s, i) => finals[i].push(s));
+      }
+      steps = D === 1 ? outputs[0] : outputs[0].map((h, t) => cat([h, outputs[1][t]], 1));
+    }
+    return [stack(steps, 0), finals.map((f) => stack(f, 0))];
+  }
+
+  /** Checks the input and initial states, runs, and restores the caller's layout. */
+  protected forwardStates(input: Tensor, hx: Tensor[] | null): [Tensor, Tensor[]] {
+    const name = this.constructor.name;
+    if (!(input instanceof Tensor)) throw opTypeError(name, `input must be a Tensor, got ${fmtValue(input)}`);
+    if (input.ndim !== 2 && input.ndim !== 3) {
+      throw opError(name, `expected input of 2 dims (unbatched [L, ${this.inputSize}]) or 3 dims (${this.batchFirst ? `[B, L, ${this.inputSize}]` : `[L, B, ${this.inputSize}]`}), got ${input.ndim} dims ${fmtShape(input.shape)}`);
+    }
+    if (input.shape[input.ndim - 1] !== this.inputSize) {
+      throw opError(name, `input.size(-1) must be equal to input_size. Expected ${this.inputSize}, got ${input.shape[input.ndim - 1]} (input ${fmtShape(input.shape)})`);
+    }
+    const batched = input.ndim === 3;
+    let x = batched ? input : input.unsqueeze(1);
+    if (batched && this.batchFirst) x = x.transpose(0, 1);
+    const B = x.shape[1];
+    const expected = [this.numLayers * (this.bidirectional ? 2 : 1), B, this.hiddenSize];
+    const count = this.mode === 'LSTM' ? 2 : 1;
+    const states = (hx ?? new Array<null>(count).fill(null)).map((h, i) => {
+      if (h === null) return zeros(expected, { dtype: input.dtype });
+      const s = batched ? h : h.unsqueeze(1);
+      if (s.ndim !== 3 || s.shape.some((d, k) => d !== expected[k])) {
+        const shown = batched ? expected : [expected[0], expected[2]];
+        throw opError(name, `Expected ${count === 2 ? ['hidden', 'cell'][i] + ' ' : 'hidden '}size ${fmtShape(shown)}, got ${fmtShape(h.shape)}`);
+      }
+      return s;
+    });
+    let [out, finals] = this.run(x, states);
+    if (batched && this.batchFirst) out = out.transpose(0, 1);
+    if (!batched) [out, finals] = [out.squeeze(1), finals.map((f) => f.squeeze(1))];
+    return [out, finals];
+  }
+
+  override extraRepr(): string {
+    let s = `${this.inputSize}, ${this.hiddenSize}`;
+    if (this.numLayers !== 1) s += `, num_layers=${this.numLayers}`;
+    if (this.bias !== true) s += `, bias=${this.bias ? 'True' : 'False'}`;
+    if (this.batchFirst) s += ', batch_first=True';
+    if (this.dropout !== 0) s += `, dropout=${pythonRepr(this.dropout)}`;
+    if (this.bidirectional) s += ', bidirectional=True';
+    return s;
+  }
+}
+
+const common = [
+  optional('bias', is.bool, true, false),
+  optional('batchFirst', is.bool, false, true),
+  optional('dropout', is.number, 0, 0.5),
+  optional('bidirectional', is.bool, false, true),
+  keyword('device', is.any, undefined),
+  keyword('dtype', is.any, 'float32', 'float64'),
+];
+const leading = [required('inputSize', is.int, 3), required('hiddenSize', is.int, 2), optional('numLayers', is.int, 1, 2)];
+const named = (sig: Signature, args: unknown[]) => {
+  const values = sig.bind(args);
+  return Object.fromEntries(sig.params.map((p, i) => [p.name, values[i]])) as any;
+};
+
+const RNN_SIG = new Signature('RNN', [...leading, optional('nonlinearity', is.oneOf('tanh', 'relu'), 'tanh', 'relu'), ...common]);
+/** An Elman RNN (PyTorch's nn.RNN): h' = tanh (or relu) of x wIhᵀ + bIh + h wHhᵀ + bHh per
+ * layer. forward(input, h0?) gives [output, hN]: output [L, B, D·H] (batchFirst: [B, L, D·H]),
+ * hN [numLayers·D, B, H]. */
+export class RNN extends RNNBase {
+  /** 'tanh' (default) or 'relu'. */
+  readonly nonlinearity: 'tanh' | 'relu';
+  /** PyTorch's RNN(input_size, hidden_size, num_layers=1, nonlinearity='tanh', bias=True,
+   * batch_first=False, dropout=0.0, bidirectional=False, *, device, dtype). */
+  constructor(inputSize: number | RNNOptions, hiddenSize?: number | RNNOptions, numLayers?: number | RNNOptions, nonlinearity?: 'tanh' | 'relu' | RNNOptions, bias?: boolean | RNNOptions, batchFirst?: boolean | RNNOptions, dropout?: number | RNNOptions, bidirectional?: boolean | RNNOptions, options?: RNNOptions);
+  constructor(...args: unknown[]) {
+    const v = named(RNN_SIG, args);
+    super(v.nonlinearity === 'relu' ? 'RNN_RELU' : 'RNN_TANH', v);
+    this.nonlinearity = v.nonlinearity;
+  }
+  override forward(input: Tensor, hx: Tensor | null = null): [Tensor, Tensor] {
+    const [out, [h]] = this.forwardStates(input, hx === null ? null : [hx]);
+    return [out, h];
+  }
+}
+
+const LSTM_SIG = new Signature('LSTM', [...leading, ...common.slice(0, 4), optional('projSize', is.int, 0), ...common.slice(4)]);
+/** A long short-term memory network (PyTorch's nn.LSTM). forward(input, [h0, c0]?) gives
+ * [output, [hN, cN]]: output [L, B, D·H] (batchFirst: [B, L, D·H]), hN and cN
+ * [numLayers·D, B, H]; an unbatched input [L, In] drops the B dims. */
+export class LSTM extends RNNBase {
+  /** PyTorch's LSTM(input_size, hidden_size, num_layers=1, bias=True, batch_first=False,
+   * dropout=0.0, bidirectional=False, proj_size=0, *, device, dtype). */
+  constructor(inputSize: number | RNNOptions, hiddenSize?: number | RNNOptions, numLayers?: number | RNNOptions, bias?: boolean | RNNOptions, batchFirst?: boolean | RNNOptions, dropout?: number | RNNOptions, bidirectional?: boolean | RNNOptions, projSize?: number | RNNOptions, options?: RNNOptions);
+  constructor(...args: unknown[]) {
+    const v = named(LSTM_SIG, args);
+    if (v.projSize !== 0) throw opError('LSTM', `projSize is not supported (got ${v.projSize})`);
+    super('LSTM', v);
+  }
+  override forward(input: Tensor, hx: [Tensor, Tensor] | null = null): [Tensor, [Tensor, Tensor]] {
+    if (hx !== null && (!Array.isArray(hx) || hx.length !== 2)) throw opTypeError('LSTM', `hx must be [h0, c0], got ${fmtValue(hx)}`);
+    const [out, [h, c]] = this.forwardStates(input, hx);
+    return [out, [h, c]];
+  }
+}
+
+const GRU_SIG = new Signature('GRU', [...leading, ...common]);
+/** A gated recurrent unit network (PyTorch's nn.GRU). forward(input, h0?) gives
+ * [output, hN] as RNN does. */
+export class GRU extends RNNBase {
+  /** PyTorch's GRU(input_size, hidden_size, num_layers=1, bias=True, batch_first=False,
+   * dropout=0.0, bidirectional=False, *, device, dtype). */
+  constructor(inputSize: number | RNNOptions, hiddenSize?: number | RNNOptions, numLayers?: number | RNNOptions, bias?: boolean | RNNOptions, batchFirst?: boolean | RNNOptions, dropout?: number | RNNOptions, bidirectional?: boolean | RNNOptions, options?: RNNOptions);
+  constructor(...args: unknown[]) {
+    super('GRU', named(GRU_SIG, args));
+  }
+  override forward(input: Tensor, hx: Tensor | null = null): [Tensor, Tensor] {
+    const [out, [h]] = this.forwardStates(input, hx === null ? null : [hx]);
+    return [out, h];
+  }
+}
+
+registerClass('nn.RNN', 'module', RNN_SIG, RNN);
+registerClass('nn.LSTM', 'module', LSTM_SIG, LSTM);
+registerClass('nn.GRU', 'module', GRU_SIG, GRU);
