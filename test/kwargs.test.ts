@@ -10,13 +10,24 @@ import { API, type ApiEntry } from '../lib/ops/registry';
 import type { Param } from '../lib/check';
 
 // The arguments a signature leads with, which no example covers: the tensor an op or an
-// init function works on, an optimizer's parameters, a scheduler's optimizer.
-const FIXTURES: Record<string, () => unknown> = {
+// init function works on, an optimizer's parameters, a scheduler's optimizer (and
+// SequentialLR's schedulers of it: a fixture gets those made before it).
+const FIXTURES: Record<string, (made: Record<string, unknown>) => unknown> = {
   input: () => tg.tensor([[0.5, 1.5, 2.5], [3.5, 0.25, 1.25]]),
   other: () => tg.tensor([[2, 1, 0.5], [1, 2, 3]]),
   tensor: () => tg.empty(3, 2),
   params: () => [new tg.nn.Parameter(tg.tensor([1, -2, 3]))],
   optimizer: () => new tg.optim.SGD([new tg.nn.Parameter(tg.tensor([1, -2, 3]))], 0.1),
+  parameters: () => {
+    const p = new tg.nn.Parameter(tg.tensor([1, -2, 3]));
+    p.mul(p).sum().backward(); // nn.utils' clipping needs gradients
+    return [p];
+  },
+  vec: () => tg.tensor([4, 5, 6]),
+  schedulers: (made) => {
+    const opt = made.optimizer as tg.optim.SGD;
+    return [new tg.optim.lrScheduler.LinearLR(opt, 0.5), new tg.optim.lrScheduler.ExponentialLR(opt, 0.5)];
+  },
 };
 const isFixture = (p: Param) => p.name in FIXTURES;
 
@@ -35,7 +46,8 @@ function fingerprint(x: unknown): unknown {
 
 /** Calls the entry with fresh fixtures (and a fresh seed: Linear and init draw numbers). */
 function run(entry: ApiEntry, args: (fixtures: Record<string, unknown>) => unknown[]): unknown {
-  const fixtures = Object.fromEntries(Object.entries(FIXTURES).map(([k, make]) => [k, make()]));
+  const fixtures: Record<string, unknown> = {};
+  for (const p of entry.signature.params) if (p.name in FIXTURES) fixtures[p.name] = FIXTURES[p.name](fixtures);
   tg.manualSeed(0);
   const [first, ...rest] = args(fixtures);
   const method = entry.path.startsWith('Tensor.') ? entry.path.slice('Tensor.'.length) : null;
@@ -100,6 +112,6 @@ describe.each(API.map((e) => [e.path, e] as const))('%s', (_path, entry) => {
 
 test('the API list covers every kind of public callable', () => {
   const kinds = new Set(API.map((e) => e.kind));
-  expect([...kinds].sort()).toEqual(['init', 'method', 'module', 'op', 'optimizer', 'scheduler']);
+  expect([...kinds].sort()).toEqual(['functional', 'init', 'method', 'module', 'op', 'optimizer', 'scheduler']);
   expect(API.map((e) => e.path)).toEqual(expect.arrayContaining(['tg.var', 'Tensor.var', 'nn.Linear', 'nn.Dropout', 'optim.SGD', 'optim.lrScheduler.StepLR', 'nn.init.kaimingUniform_']));
 });
