@@ -1,8 +1,8 @@
 // Adamax: Adam with the infinity norm in place of the second moment.
 import type { Tensor } from '../tensor';
 import { zerosLike } from '../ops/creation';
-import { Optimizer, defaultsOf, nonNegative, optimizerSignature, optionsOf, type OptimizerArgs, type ParamGroup, type ParamState, type Params } from './optimizer';
-import { checkBetas } from './adam';
+import { Optimizer, defaultsOf, optimizerSignature, optionsOf, type OptimizerArgs, type ParamGroup, type ParamState, type Params } from './optimizer';
+import { checkAdamOptions } from './adam';
 import { registerClass } from '../ops/registry';
 
 export interface AdamaxOptions {
@@ -28,8 +28,7 @@ export class Adamax extends Optimizer<AdamaxOptions> {
   }
 
   protected checkGroup(g: ParamGroup<AdamaxOptions>): void {
-    nonNegative(this.name, g, ['lr', 'eps', 'weightDecay']);
-    checkBetas(this.name, g.betas);
+    checkAdamOptions(this.name, g);
   }
 
   protected updateParam(p: Tensor, grad: Tensor, state: ParamState, g: ParamGroup<AdamaxOptions>): void {

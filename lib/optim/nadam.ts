@@ -2,7 +2,7 @@
 import type { Tensor } from '../tensor';
 import { zerosLike } from '../ops/creation';
 import { Optimizer, defaultsOf, nonNegative, optimizerSignature, optionsOf, type OptimizerArgs, type ParamGroup, type ParamState, type Params } from './optimizer';
-import { checkBetas } from './adam';
+import { checkAdamOptions } from './adam';
 import { registerClass } from '../ops/registry';
 
 export interface NAdamOptions {
@@ -29,8 +29,8 @@ export class NAdam extends Optimizer<NAdamOptions> {
   }
 
   protected checkGroup(g: ParamGroup<NAdamOptions>): void {
-    nonNegative(this.name, g, ['lr', 'eps', 'weightDecay', 'momentumDecay']);
-    checkBetas(this.name, g.betas);
+    checkAdamOptions(this.name, g);
+    nonNegative(this.name, g, ['momentumDecay']);
   }
 
   protected updateParam(p: Tensor, grad: Tensor, state: ParamState, g: ParamGroup<NAdamOptions>): void {

@@ -1,8 +1,8 @@
 // RAdam: Adam with the variance of the adaptive lr rectified (Liu et al., 2019).
 import type { Tensor } from '../tensor';
 import { zerosLike } from '../ops/creation';
-import { Optimizer, defaultsOf, nonNegative, optimizerSignature, optionsOf, type OptimizerArgs, type ParamGroup, type ParamState, type Params } from './optimizer';
-import { checkBetas } from './adam';
+import { Optimizer, defaultsOf, optimizerSignature, optionsOf, type OptimizerArgs, type ParamGroup, type ParamState, type Params } from './optimizer';
+import { checkAdamOptions } from './adam';
 import { registerClass } from '../ops/registry';
 
 export interface RAdamOptions {
@@ -24,8 +24,7 @@ export class RAdam extends Optimizer<RAdamOptions> {
   }
 
   protected checkGroup(g: ParamGroup<RAdamOptions>): void {
-    nonNegative(this.name, g, ['lr', 'eps', 'weightDecay']);
-    checkBetas(this.name, g.betas);
+    checkAdamOptions(this.name, g);
   }
 
   protected updateParam(p: Tensor, grad: Tensor, state: ParamState, g: ParamGroup<RAdamOptions>): void {

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <type_traits>
+#include <utility>
 
 #include "strided.h"
 #include "tg/kernels.h"
@@ -140,6 +141,22 @@ void adagrad(const double* h, const Buffers<T>& x, int64_t b, int64_t e) {
   });
 }
 
+// Adam's moment updates: exp_avg.mul_(beta1).add_(g, alpha=1-beta1) and
+// exp_avg_sq.mul_(beta2).addcmul_(g, g, value=1-beta2).
+template <typename T>
+struct Moments {
+  T beta1, oneMinusBeta1, beta2, oneMinusBeta2;
+  Moments(double b1, double b2) : beta1(T(b1)), oneMinusBeta1(T(1 - b1)), beta2(T(b2)), oneMinusBeta2(T(1 - b2)) {}
+  // Updates m and v with g; returns them.
+  inline std::pair<T, T> update(T* m, T* v, T g) const {
+    const T mi = *m * beta1 + oneMinusBeta1 * g;
+    const T vi = *v * beta2 + oneMinusBeta2 * g * g;
+    *m = mi;
+    *v = vi;
+    return {mi, vi};
+  }
+};
+
 template <typename T>
 void adamax(const double* h, const Buffers<T>& x, int64_t b, int64_t e) {
   namespace H = hyper::Adamax;
@@ -164,7 +181,7 @@ void adamax(const double* h, const Buffers<T>& x, int64_t b, int64_t e) {
 template <typename T>
 void nadam(const double* h, const Buffers<T>& x, int64_t b, int64_t e) {
   namespace H = hyper::Nadam;
-  const T beta1 = T(h[H::beta1]), oneMinusBeta1 = T(1 - h[H::beta1]), beta2 = T(h[H::beta2]), oneMinusBeta2 = T(1 - h[H::beta2]);
+  const Moments<T> moments(h[H::beta1], h[H::beta2]);
   const T eps = T(h[H::eps]), wd = T(h[H::weightDecay]), sqrtBc2 = T(h[H::sqrtBiasCorrection2]);
   const T gradStep = T(h[H::gradStep]), avgStep = T(h[H::avgStep]);
   T *m = x.s[0], *v = x.s[1];
@@ -172,10 +189,7 @@ void nadam(const double* h, const Buffers<T>& x, int64_t b, int64_t e) {
     for (int64_t i = b; i < e; ++i) {
       T g = x.g[i];
       if constexpr (decay) g = g + wd * x.p[i];
-      const T mi = m[i] * beta1 + oneMinusBeta1 * g;
-      const T vi = v[i] * beta2 + oneMinusBeta2 * g * g;
-      m[i] = mi;
-      v[i] = vi;
+      const auto [mi, vi] = moments.update(m + i, v + i, g);
       const T denom = std::sqrt(vi) / sqrtBc2 + eps;
       const T p = x.p[i] + gradStep * g / denom;
       x.p[i] = p + avgStep * mi / denom;
@@ -186,7 +200,7 @@ void nadam(const double* h, const Buffers<T>& x, int64_t b, int64_t e) {
 template <typename T>
 void radam(const double* h, const Buffers<T>& x, int64_t b, int64_t e) {
   namespace H = hyper::Radam;
-  const T beta1 = T(h[H::beta1]), oneMinusBeta1 = T(1 - h[H::beta1]), beta2 = T(h[H::beta2]), oneMinusBeta2 = T(1 - h[H::beta2]);
+  const Moments<T> moments(h[H::beta1], h[H::beta2]);
   const T eps = T(h[H::eps]), wd = T(h[H::weightDecay]), bc1 = T(h[H::biasCorrection1]), lr = T(h[H::lr]);
   const T rect = T(h[H::rect]), sqrtBc2 = T(h[H::sqrtBiasCorrection2]);
   T *m = x.s[0], *v = x.s[1];
@@ -195,10 +209,7 @@ void radam(const double* h, const Buffers<T>& x, int64_t b, int64_t e) {
       for (int64_t i = b; i < e; ++i) {
         T g = x.g[i];
         if constexpr (decay) g = g + wd * x.p[i];
-        const T mi = m[i] * beta1 + oneMinusBeta1 * g;
-        const T vi = v[i] * beta2 + oneMinusBeta2 * g * g;
-        m[i] = mi;
-        v[i] = vi;
+        const auto [mi, vi] = moments.update(m + i, v + i, g);
         const T corrected = mi / bc1;
         if constexpr (rectified) {
           // Python's sqrt(bc2) / t is t.reciprocal() * sqrt(bc2) (torch.Tensor.__rdiv__).
