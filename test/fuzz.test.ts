@@ -22,7 +22,7 @@ import * as fs from 'fs';
 import { Worker } from 'worker_threads';
 import { afterAll, describe, expect, test } from 'vitest';
 import {
-  BINARY_OPS, BinaryOp, Group, INDEX_OPS, IndexOp, OPTIM_OPS, OptimOp, RANDOM_OPS, REDUCE_OPS, ReduceOp, SOFTMAX_OPS, UNARY_OPS, UnaryOp, meta,
+  BINARY_OPS, BinaryOp, Group, INDEX_OPS, IndexOp, OPTIM_HYPER, OPTIM_OPS, OptimOp, RANDOM_OPS, REDUCE_OPS, ReduceOp, SOFTMAX_OPS, UNARY_OPS, UnaryOp, meta,
   native,
 } from '../lib/native/binding';
 
@@ -382,11 +382,11 @@ const ENTRY_POINTS: EntryPoint[] = [
     make(rng) {
       const op = rng.int(0, OPTIM_OPS.length - 1);
       const { dtype, kernel } = opDType(rng, ['f32', 'f64']);
-      // The hyperparameters of each op and the state buffers their flags call for (ops.def).
-      const name = OPTIM_OPS[op];
-      const h = new Float64Array({ Sgd: 7, Adam: 9, Rmsprop: 7, Adagrad: 4 }[name]).map(() => (rng.chance(0.3) ? 0 : anyNumber(rng)));
+      // The hyperparameters of each op and the state buffers their flags call for (ops.table).
+      const name = OPTIM_OPS[op] as keyof typeof OPTIM_HYPER;
+      const h = new Float64Array(OPTIM_HYPER[name].length).map(() => (rng.chance(0.3) ? 0 : anyNumber(rng)));
       const nstate =
-        name === 'Sgd' ? Number(h[1] !== 0) : name === 'Adam' ? (h[6] !== 0 ? 3 : 2) : name === 'Rmsprop' ? 1 + Number(h[5] !== 0) + Number(h[4] > 0) : 1;
+        name === 'Sgd' ? Number(h[1] !== 0) : name === 'Adam' ? (h[6] !== 0 ? 3 : 2) : name === 'Rmsprop' ? 1 + Number(h[5] !== 0) + Number(h[4] > 0) : name === 'Adagrad' ? 1 : 2;
       // param, grad and state: dense, of one size (their shapes may differ).
       const shape = randomShape(rng);
       const dense = (): Arg => view(makeView(rng, dtype, rng.chance(0.8) ? shape : [numelOf(shape)], 'dense'));

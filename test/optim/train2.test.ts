@@ -74,7 +74,8 @@ function expectSchedule(got: Schedule, want: Schedule): void {
 }
 
 /** The schedules of the reference script, each made the same way here. */
-const SCHEDULES: Record<string, () => [Optim, { step(metric?: number): void }, number, number[]?]> = {
+type Stepper = { step(metric?: number): void };
+const SCHEDULES: Record<string, () => [Optim, Stepper, number, number[]?]> = {
   sequentialLinearExp: () => {
     const o = sgd();
     return [o, new S.SequentialLR(o, [new S.LinearLR(o, 0.25, { totalIters: 3 }), new S.ExponentialLR(o, 0.9)], { milestones: [3] }), 10];
@@ -111,7 +112,8 @@ const SCHEDULES: Record<string, () => [Optim, { step(metric?: number): void }, n
   plateauMax: () => {
     const o = sgd();
     const metrics = [1, 2, 2, 2, 3, 3, 3, 3, 3, 2.5, 3.5, 3.5];
-    return [o, new S.ReduceLROnPlateau(o, 'max', { factor: 0.5, patience: 1, threshold: 0.1, cooldown: 1, minLr: 0.02 }), metrics.length, metrics];
+    const plateau = new S.ReduceLROnPlateau(o, 'max', { factor: 0.5, patience: 1, threshold: 0.1, cooldown: 1, minLr: 0.02 });
+    return [o, plateau as unknown as Stepper, metrics.length, metrics];
   },
 };
 
