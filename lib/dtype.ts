@@ -4,7 +4,7 @@
 import { DTYPE_ROWS } from './native/table';
 
 export type DType = (typeof DTYPE_ROWS)[number]['name'];
-export type TypedArray = Float32Array | Float64Array | Int32Array | Uint8Array;
+export type TypedArray = Float32Array | Float64Array | Int32Array | Uint8Array | BigInt64Array;
 
 /** Everything known about a dtype, in one place. */
 export interface DTypeInfo {
@@ -31,6 +31,7 @@ export const float32: DType = 'float32';
 export const float64: DType = 'float64';
 export const int32: DType = 'int32';
 export const bool: DType = 'bool';
+export const int64: DType = 'int64';
 
 export function isDType(x: unknown): x is DType {
   return typeof x === 'string' && Object.prototype.hasOwnProperty.call(DTYPES, x);
