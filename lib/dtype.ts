@@ -41,6 +41,11 @@ export function isFloating(d: DType): boolean {
   return DTYPES[d].kind === 'float';
 }
 
+/** int32 or int64. */
+export function isIntegral(d: DType): boolean {
+  return DTYPES[d].kind === 'int';
+}
+
 /** PyTorch's ScalarType name ('Float', 'Int'), as its kernel and type messages spell it. */
 export function scalarTypeName(d: DType): string {
   return DTYPES[d].scalarType;

@@ -4,7 +4,7 @@ import { inspectCustom } from './inspect';
 import { isFloating, type DType, type TypedArray } from './dtype';
 import { Storage, VersionCounter } from './storage';
 import { Size, contiguousStrides, isContiguous, numelOf, toSize } from './layout';
-import { checkBool, fmtShape, fmtValue, normDim, opError, opTypeError } from './check';
+import { checkBool, exactNumber, fmtShape, fmtValue, normDim, opError, opTypeError } from './check';
 import * as kernels from './backend';
 import { BinaryOp } from './native/binding';
 import type { Node } from './autograd/function';
@@ -26,7 +26,7 @@ import { attachMethods } from './ops/registry';
 export type Scalar = number;
 export type TensorOrScalar = Tensor | number;
 /** Nested arrays of numbers (or booleans), as tolist() returns and tensor() accepts. */
-export type NestedArray = number | boolean | NestedArray[];
+export type NestedArray = number | bigint | boolean | NestedArray[];
 
 export class Tensor {
   /** @internal */ _storage: Storage;
@@ -261,7 +261,8 @@ export class Tensor {
 
   // ---- conversion ---------------------------------------------------------------
 
-  /** The single value of a one-element tensor as a JS number (boolean for bool). */
+  /** The single value of a one-element tensor as a JS number (boolean for bool; an int64
+   * value must be exactly representable as a number, or it is an error). */
   item(): number {
     if (this.numel() !== 1) {
       throw opError('item', `a Tensor with ${this.numel()} elements cannot be converted to Scalar (shape ${fmtShape(this._shape)})`);
@@ -269,6 +270,7 @@ export class Tensor {
     M.checkMemory('item', this);
     const s = this._storage;
     const v = s.data[s.start + this._offset];
+    if (typeof v === 'bigint') return exactNumber('item', v);
     return (this._dtype === 'bool' ? v !== 0 : v) as number;
   }
 
@@ -286,10 +288,12 @@ export class Tensor {
     return this._storage.view(this._offset, this.numel());
   }
 
-  /** The elements as nested JS arrays (a number for a 0-d tensor). */
+  /** The elements as nested JS arrays (a number for a 0-d tensor; int64 values must be
+   * exactly representable as numbers, or it is an error). */
   tolist(): NestedArray {
     const data = M.contiguousData(this, 'tolist');
-    const asValue = (v: number): number | boolean => (this._dtype === 'bool' ? v !== 0 : v);
+    const asValue = (v: number | bigint): number | boolean =>
+      typeof v === 'bigint' ? exactNumber('tolist', v) : this._dtype === 'bool' ? v !== 0 : v;
     const build = (dim: number, offset: number): NestedArray => {
       if (dim === this.ndim) return asValue(data[offset]);
       const n = this._shape[dim];
@@ -311,6 +315,10 @@ export class Tensor {
   }
   double(): Tensor {
     return this.to('float64');
+  }
+  /** This tensor as int64 (PyTorch's long()). */
+  long(): Tensor {
+    return this.to('int64');
   }
   int(): Tensor {
     return this.to('int32');
