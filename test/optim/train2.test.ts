@@ -252,7 +252,7 @@ function clipParams(): tg.Tensor[] {
 function expectGrads(ps: tg.Tensor[], want: unknown[]): void {
   ps.forEach((p, i) => {
     const flat = (want[i] as number[] | number[][]).flat();
-    Array.from(p.grad!.toTypedArray()).forEach((v, j) => expect(Number(v), `grad ${i}[${j}]`).toBeCloseTo(flat[j], 12));
+    Array.from(p.grad!.toTypedArray() as Float64Array).forEach((v, j) => expect(Number(v), `grad ${i}[${j}]`).toBeCloseTo(flat[j], 12));
   });
 }
 
