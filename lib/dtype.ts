@@ -1,9 +1,15 @@
 // The dtype registry (its rows come from native/ops.table, which the addon was built
 // from too: lib/native/binding.ts checks both agree at load) and PyTorch's type
 // promotion.
-import { DTYPE_ROWS } from './native/table';
+import { DTYPE_ROWS, dtypeBytes, dtypeIsFloating } from './native/table';
 
+/** The element types: 'float32', 'float64', 'int32', 'bool' and 'int64' (torch.dtype;
+ * PyTorch's default integer type is int64; integer tensors tensorgrad makes itself, such
+ * as arange's and argmax's, are int32 here).
+ * @useDeclaredType */
 export type DType = (typeof DTYPE_ROWS)[number]['name'];
+/** The typed array that holds each dtype's elements: Float32Array, Float64Array, Int32Array,
+ * Uint8Array (bool, 0 or 1), BigInt64Array (int64). */
 export type TypedArray = Float32Array | Float64Array | Int32Array | Uint8Array | BigInt64Array;
 
 /** Everything known about a dtype, in one place. */
@@ -27,10 +33,15 @@ export const DTYPES: Readonly<Record<DType, DTypeInfo>> = Object.fromEntries(DTY
 /** The dtype names, in code order (for messages). */
 export const DTYPE_NAMES: readonly DType[] = DTYPE_ROWS.map((r) => r.name);
 
+/** The 32-bit float dtype, the default (torch.float32). */
 export const float32: DType = 'float32';
+/** The 64-bit float dtype (torch.float64). */
 export const float64: DType = 'float64';
+/** The 32-bit integer dtype (torch.int32): what integer data and indices are here. */
 export const int32: DType = 'int32';
+/** The boolean dtype of masks and comparisons (torch.bool). */
 export const bool: DType = 'bool';
+/** The 64-bit integer dtype (torch.int64), on BigInt64Array storage. */
 export const int64: DType = 'int64';
 
 export function isDType(x: unknown): x is DType {
@@ -38,7 +49,7 @@ export function isDType(x: unknown): x is DType {
 }
 
 export function isFloating(d: DType): boolean {
-  return DTYPES[d].kind === 'float';
+  return dtypeIsFloating(d); // DTYPES[d].kind === 'float', generated as comparisons: it runs on every op
 }
 
 /** int32 or int64. */
@@ -52,7 +63,7 @@ export function scalarTypeName(d: DType): string {
 }
 
 export function itemSize(d: DType): number {
-  return DTYPES[d].bytes;
+  return dtypeBytes(d); // DTYPES[d].bytes (see isFloating)
 }
 
 export function dtypeOfArray(a: ArrayBufferView): DType | null {

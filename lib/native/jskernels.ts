@@ -9,7 +9,7 @@
 // the case. int64 tensors (BigInt64Array storage, bigint elements) always go native.
 import type { StridedView as View } from '../backend';
 import type { TypedArray as AnyTypedArray } from '../dtype';
-import { BinaryOp, ReduceOp, UnaryOp } from './binding';
+import { BinaryOp, ReduceOp, UnaryOp } from './table';
 import { broadcastStrideAt } from '../layout';
 
 /** The storages computed here: every one but int64's. */
