@@ -78,6 +78,7 @@ struct ScalarOperand {
     float f32;
     double f64;
     int32_t i32;
+    int64_t i64;
     uint8_t b;
   } value;
   tg::View view(tg::DType dtype, double x) {
@@ -85,6 +86,7 @@ struct ScalarOperand {
       case tg::DType::F32: value.f32 = static_cast<float>(x); break;
       case tg::DType::F64: value.f64 = x; break;
       case tg::DType::I32: value.i32 = tg::toInt32(x); break;
+      case tg::DType::I64: value.i64 = tg::toInt64(x); break;
       case tg::DType::Bool: value.b = x != 0; break;
     }
     tg::View v;

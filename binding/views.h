@@ -60,7 +60,7 @@ inline tg::View readView(Napi::Env env, napi_value value, MetaReader& meta, cons
 
   const int32_t* head = meta.take(3, arg);
   const int32_t dtype = head[0], ndim = head[1];
-  if (dtype < 0 || dtype > static_cast<int32_t>(tg::DType::Bool)) throw rangeError("unknown dtype code " + std::to_string(dtype));
+  if (dtype < 0 || dtype >= tg::kDTypeCount) throw rangeError("unknown dtype code " + std::to_string(dtype));
   if (ndim < 0 || ndim > tg::kMaxDims) throw rangeError("ndim " + std::to_string(ndim) + " is outside 0..8");
   tg::View v;
   v.dtype = static_cast<tg::DType>(dtype);

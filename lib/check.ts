@@ -86,6 +86,26 @@ export function checkInt32Value(op: string, v: number): number {
   return v;
 }
 
+/** A JS number (truncated toward zero, as PyTorch converts a float) or bigint as an int64
+ * element; out of int64's range (or NaN) is PyTorch's overflow error. */
+export function int64Value(op: string, v: number | bigint): bigint {
+  const b = typeof v === 'bigint' ? v : Number.isFinite(v) ? BigInt(Math.trunc(v)) : null;
+  if (b === null || b < -(2n ** 63n) || b >= 2n ** 63n) {
+    throw opRangeError(op, `value cannot be converted to type int64 without overflow (got ${v})`);
+  }
+  return b;
+}
+
+/** An int64 element as a JS number, when the number is exactly that value (every integer up
+ * to 2^53 in magnitude, and larger ones that are doubles); otherwise a clear error. */
+export function exactNumber(op: string, v: bigint): number {
+  const n = Number(v);
+  if (BigInt(n) !== v) {
+    throw opRangeError(op, `int64 value ${v} is not exactly representable as a JS number (beyond 2^53); read the exact values with typedArray() (a BigInt64Array)`);
+  }
+  return n;
+}
+
 /** Flags are booleans: 'yes', 1 or 'false' would be read by truthiness, silently. */
 export function checkBool(op: string, name: string, v: unknown): boolean {
   if (typeof v !== 'boolean') throw opTypeError(op, `${name} must be a boolean (true or false), got ${fmtValue(v)}`);

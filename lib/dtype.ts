@@ -3,13 +3,14 @@
 // promotion.
 import { DTYPE_ROWS, dtypeBytes, dtypeIsFloating } from './native/table';
 
-/** The element types: 'float32', 'float64', 'int32' and 'bool' (torch.dtype; PyTorch's
- * default integer type is int64, this build's is int32).
+/** The element types: 'float32', 'float64', 'int32', 'bool' and 'int64' (torch.dtype;
+ * PyTorch's default integer type is int64; integer tensors tensorgrad makes itself, such
+ * as arange's and argmax's, are int32 here).
  * @useDeclaredType */
 export type DType = (typeof DTYPE_ROWS)[number]['name'];
 /** The typed array that holds each dtype's elements: Float32Array, Float64Array, Int32Array,
- * Uint8Array (bool, 0 or 1). */
-export type TypedArray = Float32Array | Float64Array | Int32Array | Uint8Array;
+ * Uint8Array (bool, 0 or 1), BigInt64Array (int64). */
+export type TypedArray = Float32Array | Float64Array | Int32Array | Uint8Array | BigInt64Array;
 
 /** Everything known about a dtype, in one place. */
 export interface DTypeInfo {
@@ -40,6 +41,8 @@ export const float64: DType = 'float64';
 export const int32: DType = 'int32';
 /** The boolean dtype of masks and comparisons (torch.bool). */
 export const bool: DType = 'bool';
+/** The 64-bit integer dtype (torch.int64), on BigInt64Array storage. */
+export const int64: DType = 'int64';
 
 export function isDType(x: unknown): x is DType {
   return typeof x === 'string' && Object.prototype.hasOwnProperty.call(DTYPES, x);
@@ -47,6 +50,11 @@ export function isDType(x: unknown): x is DType {
 
 export function isFloating(d: DType): boolean {
   return dtypeIsFloating(d); // DTYPES[d].kind === 'float', generated as comparisons: it runs on every op
+}
+
+/** int32 or int64. */
+export function isIntegral(d: DType): boolean {
+  return DTYPES[d].kind === 'int';
 }
 
 /** PyTorch's ScalarType name ('Float', 'Int'), as its kernel and type messages spell it. */

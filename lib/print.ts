@@ -10,13 +10,14 @@
  * from zero, so the digits are computed here with BigInt arithmetic.
  */
 
-export type PrintDType = 'float32' | 'float64' | 'int32' | 'bool';
+export type PrintDType = 'float32' | 'float64' | 'int32' | 'bool' | 'int64';
 
 export interface TensorPrintInfo {
   shape: readonly number[];
   dtype: PrintDType;
-  /** All elements in logical row-major order; bool as 0/1; float32 values exact in a double. */
-  values: ArrayLike<number>;
+  /** All elements in logical row-major order; bool as 0/1; float32 values exact in a double;
+   * int64 as bigints. */
+  values: ArrayLike<number | bigint>;
   /** True only for a leaf that requires grad -> ", requires_grad=True". */
   requiresGrad: boolean;
   /** e.g. 'AddBackward0' for op results -> ", grad_fn=<AddBackward0>". */
@@ -179,14 +180,15 @@ class Formatter {
   /** `values` are the elements that will be shown (the summarised data when summarising). */
   constructor(
     private readonly dtype: PrintDType,
-    values: readonly number[],
+    elements: readonly (number | bigint)[],
   ) {
     this.floating = dtype === 'float32' || dtype === 'float64';
     if (!this.floating) {
-      this.width = this.widest(values);
+      this.width = this.widest(elements);
       return;
     }
 
+    const values = elements as readonly number[];
     const nonzeroFinite = values.filter((v) => Number.isFinite(v) && v !== 0);
     // Nothing to measure: stay in int mode, and (as PyTorch does) ignore options.sciMode.
     if (nonzeroFinite.length === 0) return;
@@ -207,17 +209,18 @@ class Formatter {
     if (printOptions.sciMode !== null) this.sciMode = printOptions.sciMode;
   }
 
-  format(value: number): string {
+  format(value: number | bigint): string {
     return this.raw(value).padStart(this.width);
   }
 
-  private widest(values: readonly number[]): number {
-    return values.reduce((width, v) => Math.max(width, this.raw(v).length), 1);
+  private widest(values: readonly (number | bigint)[]): number {
+    return values.reduce<number>((width, v) => Math.max(width, this.raw(v).length), 1);
   }
 
   /** The element's text before alignment. */
-  private raw(value: number): string {
-    if (!this.floating) return this.dtype === 'bool' ? (value ? 'True' : 'False') : String(value);
+  private raw(element: number | bigint): string {
+    if (!this.floating) return this.dtype === 'bool' ? (element ? 'True' : 'False') : String(element);
+    const value = element as number;
     if (this.sciMode) return formatSci(value, printOptions.precision);
     if (this.intMode) {
       // The trailing '.' tells a float tensor from an integer one; nan/inf get none.
@@ -245,11 +248,11 @@ function product(shape: readonly number[]): number {
 
 /** get_summarized_data: the elements that will be printed, which the formatter measures. */
 function summarizedValues(
-  values: ArrayLike<number>,
+  values: ArrayLike<number | bigint>,
   offset: number,
   shape: readonly number[],
-  out: number[] = [],
-): number[] {
+  out: (number | bigint)[] = [],
+): (number | bigint)[] {
   if (shape.length === 0) {
     out.push(values[offset]);
     return out;
@@ -264,7 +267,7 @@ function summarizedValues(
 
 /** _vector_str: a 1-D row, wrapped so each line holds as many elements as fit. */
 function vectorStr(
-  values: ArrayLike<number>,
+  values: ArrayLike<number | bigint>,
   offset: number,
   size: number,
   indent: number,
@@ -286,7 +289,7 @@ function vectorStr(
 
 /** _tensor_str_with_formatter: nested brackets, one more blank line per extra dimension. */
 function tensorStrWithFormatter(
-  values: ArrayLike<number>,
+  values: ArrayLike<number | bigint>,
   offset: number,
   shape: readonly number[],
   indent: number,
@@ -358,7 +361,8 @@ export function tensorRepr(info: TensorPrintInfo): string {
     if (info.dtype !== 'float32') suffixes.push(`dtype=torch.${info.dtype}`);
     body = '[]';
   } else {
-    // float32 is the default dtype; bool values print as True/False and need no suffix.
+    // float32 and int64 are the default dtypes; bool values print as True/False and need
+    // no suffix.
     if (info.dtype === 'float64' || info.dtype === 'int32') {
       suffixes.push(`dtype=torch.${info.dtype}`);
     }

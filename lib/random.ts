@@ -142,6 +142,6 @@ export function setRngState(state: Uint8Array): void {
 export function random64(generator: Generator = defaultGenerator): bigint {
   const out = Tensor._empty([2], 'int32');
   kernels.random(RandomOp.Bits, generator._state, out);
-  const [hi, lo] = out.typedArray();
+  const [hi, lo] = out.typedArray() as Int32Array;
   return (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
 }

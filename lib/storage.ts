@@ -15,6 +15,12 @@ export function typedArray(dtype: DType, buffer: ArrayBufferLike, byteOffset = 0
   return new DTYPES[dtype].array(buffer as ArrayBuffer, byteOffset, n);
 }
 
+/** Zeroes elements [start, end) (a BigInt64Array takes 0n, the others 0). */
+export function zeroFill(data: TypedArray, start: number, end: number): void {
+  if (data instanceof BigInt64Array) data.fill(0n, start, end);
+  else data.fill(0, start, end);
+}
+
 // Memory that a kernel is about to overwrite whole (an op's output) need not be zeroed
 // first: zeroing cost as much as the op itself for mid-size outputs. Such memory comes
 // from Buffer.allocUnsafeSlow (an ArrayBuffer of its own, not zero-filled). Tests set
@@ -60,7 +66,7 @@ class Slabs {
     }
     const start = this.used / itemSize(dtype);
     this.used += size;
-    if (!uninitialized) this.data(dtype).fill(0, start, start + n);
+    if (!uninitialized) zeroFill(this.data(dtype), start, start + n);
     return start;
   }
 
@@ -145,7 +151,7 @@ export class Storage implements StorageLike {
   shareMemory_(): void {
     if (this.isShared) return;
     const shared = typedArray(this.dtype, new SharedArrayBuffer(this.length * itemSize(this.dtype)));
-    shared.set(this.view(0, this.length));
+    (shared as Float64Array).set(this.view(0, this.length) as Float64Array); // both of this.dtype
     this.data = shared;
     this.start = 0;
     this.buffer = new Uint8Array(shared.buffer);

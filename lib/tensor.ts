@@ -4,7 +4,7 @@ import { inspectCustom } from './inspect';
 import { isFloating, type DType, type TypedArray } from './dtype';
 import { Storage, VersionCounter } from './storage';
 import { Size, contiguousStrides, isContiguous, numelOf, toSize } from './layout';
-import { checkBool, fmtShape, fmtValue, normDim, opError, opTypeError } from './check';
+import { checkBool, exactNumber, fmtShape, fmtValue, normDim, opError, opTypeError } from './check';
 import * as kernels from './backend';
 import { BinaryOp } from './native/table';
 import type { Node } from './autograd/function';
@@ -31,7 +31,7 @@ export type Scalar = number;
 /** A tensor, or a JS number that acts as a 0-d tensor (broadcasts to any shape). */
 export type TensorOrScalar = Tensor | number;
 /** Nested arrays of numbers (or booleans), as tolist() returns and tensor() accepts. */
-export type NestedArray = number | boolean | NestedArray[];
+export type NestedArray = number | bigint | boolean | NestedArray[];
 
 /** An n-dimensional array of one dtype with autograd state (torch.Tensor). Make one with the
  * creation functions (tg.tensor, tg.zeros, tg.randn, ...); each op is a method here and a
@@ -305,7 +305,8 @@ export class Tensor {
 
   // ---- conversion ---------------------------------------------------------------
 
-  /** The single value of a one-element tensor as a JS number (boolean for bool) (torch.Tensor.item). */
+  /** The single value of a one-element tensor as a JS number (boolean for bool; an int64
+   * value must be exactly representable as a number, or it is an error) (torch.Tensor.item). */
   item(): number {
     if (this.numel() !== 1) {
       throw opError('item', `a Tensor with ${this.numel()} elements cannot be converted to Scalar (shape ${fmtShape(this._shape)})`);
@@ -313,6 +314,7 @@ export class Tensor {
     M.checkMemory('item', this);
     const s = this._storage;
     const v = s.data[s.start + this._offset];
+    if (typeof v === 'bigint') return exactNumber('item', v);
     return (this._dtype === 'bool' ? v !== 0 : v) as number;
   }
 
@@ -330,10 +332,13 @@ export class Tensor {
     return this._storage.view(this._offset, this.numel());
   }
 
-  /** The elements as nested JS arrays of the tensor's shape (a number for a 0-d tensor) (torch.Tensor.tolist). */
+  /** The elements as nested JS arrays of the tensor's shape (a number for a 0-d tensor;
+   * int64 values must be exactly representable as numbers, or it is an error)
+   * (torch.Tensor.tolist). */
   tolist(): NestedArray {
     const data = M.contiguousData(this, 'tolist');
-    const asValue = (v: number): number | boolean => (this._dtype === 'bool' ? v !== 0 : v);
+    const asValue = (v: number | bigint): number | boolean =>
+      typeof v === 'bigint' ? exactNumber('tolist', v) : this._dtype === 'bool' ? v !== 0 : v;
     const build = (dim: number, offset: number): NestedArray => {
       if (dim === this.ndim) return asValue(data[offset]);
       const n = this._shape[dim];
@@ -357,6 +362,10 @@ export class Tensor {
   /** This tensor as float64 (torch.Tensor.double). */
   double(): Tensor {
     return this.to('float64');
+  }
+  /** This tensor as int64 (torch.Tensor.long). */
+  long(): Tensor {
+    return this.to('int64');
   }
   /** This tensor as int32, truncating toward zero (torch.Tensor.int; PyTorch's int is int32 too). */
   int(): Tensor {

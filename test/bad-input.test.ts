@@ -14,7 +14,7 @@ describe('tensor() of malformed nested arrays (item 3)', () => {
     expect(() => tg.tensor(b as tg.NestedArray)).toThrow('tensor: the nested array is cyclic: data[0][0] is data');
     const c: unknown[] = [[1], [2]];
     (c[1] as unknown[])[0] = c; // a cycle off the first path: an array where a number belongs
-    expect(() => tg.tensor(c as tg.NestedArray)).toThrow('tensor: element [1][0] is an array; expected a number or a boolean');
+    expect(() => tg.tensor(c as tg.NestedArray)).toThrow('tensor: element [1][0] is an array; expected a number, a bigint or a boolean');
   });
 
   test('ragged and over-deep nesting are errors naming where', () => {

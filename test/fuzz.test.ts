@@ -23,7 +23,7 @@ import { Worker } from 'worker_threads';
 import { afterAll, describe, expect, test } from 'vitest';
 import { meta, native } from '../lib/native/binding';
 import {
-  BINARY_OPS, BinaryOp, CONV_OPS, Group, IM2COL_OPS, POOL_OPS, INDEX_OPS, IndexOp, OPTIM_OPS, OptimOp, RANDOM_OPS, REDUCE_OPS, ReduceOp, SCAN_OPS, SOFTMAX_OPS, SORT_OPS, UNARY_OPS, UnaryOp,
+  BINARY_OPS, BinaryOp, CONV_OPS, Group, IM2COL_OPS, POOL_OPS, INDEX_OPS, IndexOp, OPTIM_HYPER, OPTIM_OPS, OptimOp, RANDOM_OPS, REDUCE_OPS, ReduceOp, SCAN_OPS, SOFTMAX_OPS, SORT_OPS, UNARY_OPS, UnaryOp,
 } from '../lib/native/table';
 
 const SEED = process.env.TG_FUZZ_SEED !== undefined ? Number(process.env.TG_FUZZ_SEED) >>> 0 : (Math.random() * 2 ** 32) >>> 0;
@@ -77,9 +77,9 @@ class Rng {
 // Calls: what is passed, and what the binding is told about each view.
 
 // The dtype codes of native/include/tg/dtype.h, with their element types.
-type DType = 'f32' | 'f64' | 'i32' | 'bool';
-const CODE: Record<DType, number> = { f32: 0, f64: 1, i32: 2, bool: 3 };
-const ELEMENT = [Float32Array, Float64Array, Int32Array, Uint8Array] as const; // by code
+type DType = 'f32' | 'f64' | 'i32' | 'bool' | 'i64';
+const CODE: Record<DType, number> = { f32: 0, f64: 1, i32: 2, bool: 3, i64: 4 };
+const ELEMENT = [Float32Array, Float64Array, Int32Array, Uint8Array, BigInt64Array] as const; // by code
 // Words of a generator state (kGeneratorWords of tg/generator.h); word 624 is the index.
 const GENERATOR_WORDS = 630;
 
@@ -177,7 +177,8 @@ function newBuffer(rng: Rng, bytes: number, dtype: DType): ArrayBuffer {
     for (let i = 0; i < raw.length; ++i) raw[i] = rng.u32() & 255; // any bit pattern: NaNs, denormals, extremes
   } else {
     const values = new ELEMENT[CODE[dtype]](buffer, 0, Math.floor(bytes / ELEMENT[CODE[dtype]].BYTES_PER_ELEMENT));
-    for (let i = 0; i < values.length; ++i) values[i] = dtype === 'f32' || dtype === 'f64' ? (rng.float() - 0.5) * 8 : rng.int(0, 3);
+    if (values instanceof BigInt64Array) for (let i = 0; i < values.length; ++i) values[i] = BigInt(rng.int(0, 3));
+    else for (let i = 0; i < values.length; ++i) values[i] = dtype === 'f32' || dtype === 'f64' ? (rng.float() - 0.5) * 8 : rng.int(0, 3);
   }
   return buffer;
 }
@@ -217,7 +218,7 @@ const anyNumber = (rng: Rng): number =>
   rng.chance(0.4)
     ? rng.pick([0, -0, 1, -1, 0.5, NaN, Infinity, -Infinity, 2 ** 31, -(2 ** 31) - 1, 2 ** 32, 2 ** 53, 1e300, -1e300, 5e-324, 3.5e38])
     : (rng.float() - 0.5) * 10;
-const anyDType = (rng: Rng): DType => rng.pick(['f32', 'f64', 'i32', 'bool'] as const);
+const anyDType = (rng: Rng): DType => rng.pick(['f32', 'f64', 'i32', 'bool', 'i64'] as const);
 /** A dtype every op of a kind supports (sure to work), or another one (may not). */
 function opDType(rng: Rng, sure: readonly DType[]): { dtype: DType; kernel: Outcome } {
   const dtype = rng.chance(0.8) ? rng.pick(sure) : anyDType(rng);
@@ -302,7 +303,7 @@ const ENTRY_POINTS: EntryPoint[] = [
     params: [{ kind: 'opcode', count: REDUCE_OPS.length }, { kind: 'view' }, { kind: 'view' }],
     make(rng) {
       const op = rng.int(0, REDUCE_OPS.length - 1);
-      const { dtype, kernel } = opDType(rng, ['f32', 'f64', 'i32']);
+      const { dtype, kernel } = opDType(rng, ['f32', 'f64', 'i32', 'i64']);
       const shape = randomShape(rng);
       const outShape = shape.map((s) => (rng.chance(0.5) ? 1 : s));
       const out = makeView(rng, INDEX_RESULT.has(REDUCE_OPS[op]) ? 'i32' : dtype, outShape, 'out');
@@ -340,7 +341,7 @@ const ENTRY_POINTS: EntryPoint[] = [
     params: [{ kind: 'opcode', count: INDEX_OPS.length }, { kind: 'view' }, { kind: 'view' }, { kind: 'view' }, { kind: 'number' }],
     make(rng) {
       const op = rng.int(0, INDEX_OPS.length - 1);
-      const { dtype, kernel } = opDType(rng, ['f32', 'f64', 'i32']);
+      const { dtype, kernel } = opDType(rng, ['f32', 'f64', 'i32', 'i64']);
       const full = randomShape(rng, 1, 4); // the shape indexed by index values
       const dim = rng.int(0, full.length - 1);
       let sel: number[]; // the shape indexed by position
@@ -479,11 +480,11 @@ const ENTRY_POINTS: EntryPoint[] = [
     make(rng) {
       const op = rng.int(0, OPTIM_OPS.length - 1);
       const { dtype, kernel } = opDType(rng, ['f32', 'f64']);
-      // The hyperparameters of each op and the state buffers their flags call for (ops.def).
-      const name = OPTIM_OPS[op];
-      const h = new Float64Array({ Sgd: 7, Adam: 9, Rmsprop: 7, Adagrad: 4 }[name]).map(() => (rng.chance(0.3) ? 0 : anyNumber(rng)));
+      // The hyperparameters of each op and the state buffers their flags call for (ops.table).
+      const name = OPTIM_OPS[op] as keyof typeof OPTIM_HYPER;
+      const h = new Float64Array(OPTIM_HYPER[name].length).map(() => (rng.chance(0.3) ? 0 : anyNumber(rng)));
       const nstate =
-        name === 'Sgd' ? Number(h[1] !== 0) : name === 'Adam' ? (h[6] !== 0 ? 3 : 2) : name === 'Rmsprop' ? 1 + Number(h[5] !== 0) + Number(h[4] > 0) : 1;
+        name === 'Sgd' ? Number(h[1] !== 0) : name === 'Adam' ? (h[6] !== 0 ? 3 : 2) : name === 'Rmsprop' ? 1 + Number(h[5] !== 0) + Number(h[4] > 0) : name === 'Adagrad' ? 1 : 2;
       // param, grad and state: dense, of one size (their shapes may differ).
       const shape = randomShape(rng);
       const dense = (): Arg => view(makeView(rng, dtype, rng.chance(0.8) ? shape : [numelOf(shape)], 'dense'));
@@ -789,7 +790,7 @@ function modelView(x: unknown, meta: MetaCursor): ModelView | null {
   const head = meta.take(3);
   if (!head) return null;
   const [dtype, ndim, offset] = head;
-  if (dtype < 0 || dtype > 3 || ndim < 0 || ndim > 8 || offset < 0) return null;
+  if (dtype < 0 || dtype >= ELEMENT.length || ndim < 0 || ndim > 8 || offset < 0) return null;
   const dims = meta.take(2 * ndim);
   if (!dims) return null;
   const shape = dims.slice(0, ndim);

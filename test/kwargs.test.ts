@@ -10,17 +10,28 @@ import { API, type ApiEntry } from '../lib/ops/registry';
 import type { Param } from '../lib/check';
 
 // The arguments a signature leads with, which no example covers: the tensor an op or an
-// init function works on, an optimizer's parameters, a scheduler's optimizer.
-const FIXTURES: Record<string, () => unknown> = {
+// init function works on, an optimizer's parameters, a scheduler's optimizer (and
+// SequentialLR's schedulers of it: a fixture gets those made before it).
+const FIXTURES: Record<string, (made: Record<string, unknown>) => unknown> = {
   input: () => tg.tensor([[0.5, 1.5, 2.5], [3.5, 0.25, 1.25]]),
   other: () => tg.tensor([[2, 1, 0.5], [1, 2, 3]]),
   tensor: () => tg.empty(3, 2),
   params: () => [new tg.nn.Parameter(tg.tensor([1, -2, 3]))],
   optimizer: () => new tg.optim.SGD([new tg.nn.Parameter(tg.tensor([1, -2, 3]))], 0.1),
+  parameters: () => {
+    const p = new tg.nn.Parameter(tg.tensor([1, -2, 3]));
+    p.mul(p).sum().backward(); // nn.utils' clipping needs gradients
+    return [p];
+  },
+  vec: () => tg.tensor([4, 5, 6]),
+  schedulers: (made) => {
+    const opt = made.optimizer as tg.optim.SGD;
+    return [new tg.optim.lrScheduler.LinearLR(opt, 0.5), new tg.optim.lrScheduler.ExponentialLR(opt, 0.5)];
+  },
 };
 const isFixture = (p: Param) => p.name in FIXTURES;
 // Entries that need other fixtures: label tensors, an input where the options matter.
-const FIXTURES_OF: Record<string, Record<string, () => unknown>> = {
+const FIXTURES_OF: Record<string, Record<string, (made: Record<string, unknown>) => unknown>> = {
   'nn.functional.oneHot': { input: () => tg.tensor([0, 2, 1], { dtype: 'int32' }) },
   'nn.functional.celu': { input: () => tg.tensor([[-1.5, 0.5, -0.25], [2, -3, 1]]) },
   'nn.functional.instanceNorm': { input: () => tg.tensor([[[0.5, 1.5, 2.5], [3.5, 0.25, 1.25], [2, -1, 0]]]) },
@@ -43,7 +54,9 @@ function fingerprint(x: unknown): unknown {
 
 /** Calls the entry with fresh fixtures (and a fresh seed: Linear and init draw numbers). */
 function run(entry: ApiEntry, args: (fixtures: Record<string, unknown>) => unknown[]): unknown {
-  const fixtures = Object.fromEntries(Object.entries({ ...FIXTURES, ...FIXTURES_OF[entry.path] }).map(([k, make]) => [k, make()]));
+  const makers = { ...FIXTURES, ...FIXTURES_OF[entry.path] };
+  const fixtures: Record<string, unknown> = {};
+  for (const p of entry.signature.params) if (p.name in makers) fixtures[p.name] = makers[p.name](fixtures);
   tg.manualSeed(0);
   const [first, ...rest] = args(fixtures);
   const method = entry.path.startsWith('Tensor.') ? entry.path.slice('Tensor.'.length) : null;

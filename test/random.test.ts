@@ -12,7 +12,7 @@ import * as tg from '../lib/index';
 import { random64 } from '../lib/random';
 
 const F = tg.nn.functional;
-const values = (t: tg.Tensor): number[] => Array.from(t.toTypedArray());
+const values = (t: tg.Tensor): number[] => Array.from(t.toTypedArray() as ArrayLike<number>);
 
 /** std::mt19937 written from the reference algorithm (single modular twist loop), as an
  * oracle independent of native/include/tg/generator.h. */

@@ -80,7 +80,7 @@ function analyticalJacobian(out: Tensor, x: Tensor, inputIndex: number): Float64
           `but the input is ${fmtShape(x.shape)} ${x.dtype}`,
       );
     }
-    jac.set(g.toTypedArray(), i * m);
+    jac.set(g.toTypedArray() as Float32Array | Float64Array, i * m); // float (checked above)
   }
   return jac;
 }
@@ -89,8 +89,8 @@ function analyticalJacobian(out: Tensor, x: Tensor, inputIndex: number): Float64
 function numericalJacobians(fn: (...inputs: Tensor[]) => Outputs, inputs: Tensor[], x: Tensor, sizes: number[], eps: number): Float64Array[] {
   const m = x.numel();
   const jacs = sizes.map((n) => new Float64Array(n * m));
-  const values = x._storage.data;
-  const evaluate = () => floatOutputs(fn(...inputs)).map((o) => o.toTypedArray());
+  const values = x._storage.data as Float32Array | Float64Array; // inputs are float
+  const evaluate = () => floatOutputs(fn(...inputs)).map((o) => o.toTypedArray() as Float32Array | Float64Array);
   storageIndices(x).forEach((at, j) => {
     const orig = values[at];
     values[at] = orig + eps;

@@ -123,7 +123,7 @@ export function randomSplit<T>(dataset: Dataset<T>, lengths: readonly number[], 
   if (sizes.reduce((a, b) => a + b, 0) !== n) {
     throw opError(op, `Sum of input lengths does not equal the length of the input dataset! (lengths ${fmtValue(sizes)}, dataset length ${n})`);
   }
-  const perm = Array.from(randperm(n, { generator }).toTypedArray());
+  const perm = Array.from(randperm(n, { generator }).toTypedArray() as Int32Array);
   let offset = 0;
   return sizes.map((l) => new Subset(dataset, perm.slice(offset, (offset += l))));
 }

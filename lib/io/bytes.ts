@@ -11,13 +11,12 @@ import { numelOf } from '../layout';
 import { from } from '../ops/creation';
 import { contiguousData } from '../ops/movement';
 
-/** Element types found in files: tensorgrad's, plus int64, which is read as int32 when
- * every value fits (PyTorch's default integer type is int64). */
+/** Element types found in files (tensorgrad's). */
 export type FileDType = 'f32' | 'f64' | 'i32' | 'i64' | 'bool';
 
 const ITEM_SIZE: Record<FileDType, number> = { f32: 4, f64: 8, i32: 4, i64: 8, bool: 1 };
 
-export const FILE_DTYPE: Record<DType, FileDType> = { float32: 'f32', float64: 'f64', int32: 'i32', bool: 'bool' };
+export const FILE_DTYPE: Record<DType, FileDType> = { float32: 'f32', float64: 'f64', int32: 'i32', bool: 'bool', int64: 'i64' };
 
 // Typed arrays use the host's byte order; both formats are little-endian.
 function checkHost(op: string): void {
@@ -179,15 +178,6 @@ export function tensorFromBytes(op: string, what: string, dtype: FileDType, bigE
     case 'f64': return from(new Float64Array(buffer), shape);
     case 'i32': return from(new Int32Array(buffer), shape);
     case 'bool': return from(u8.map((b) => (b !== 0 ? 1 : 0)), shape);
-    case 'i64': {
-      const wide = new BigInt64Array(buffer);
-      const out = new Int32Array(wide.length);
-      for (let i = 0; i < wide.length; ++i) {
-        const v = wide[i];
-        if (v < -2147483648n || v > 2147483647n) throw opError(op, `${what}: int64 value ${v} does not fit in int32`);
-        out[i] = Number(v);
-      }
-      return from(out, shape);
-    }
+    case 'i64': return from(new BigInt64Array(buffer), shape);
   }
 }

@@ -160,7 +160,7 @@ export function parseNpy(op: string, what: string, bytes: Uint8Array): Tensor {
   const order = descrText[0];
   const dtype = descrText.length === 3 && '<>|='.includes(order) ? KINDS[descrText.slice(1)] : undefined;
   if (dtype === undefined) {
-    throw opError(op, `${what}: dtype ${descrText} is not supported (float32 '<f4', float64 '<f8', int32 '<i4', int64 '<i8' as int32, bool '|b1')`);
+    throw opError(op, `${what}: dtype ${descrText} is not supported (float32 '<f4', float64 '<f8', int32 '<i4', int64 '<i8', bool '|b1')`);
   }
   // A Fortran-order array is the C-order array of the reversed shape, transposed.
   const fileShape = fortran ? (shape as number[]).slice().reverse() : (shape as number[]);

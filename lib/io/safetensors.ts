@@ -182,7 +182,7 @@ export function deserialize(op: string, what: string, bytes: Uint8Array): Record
     if (typeof dtype !== 'string') throw fail(`tensor "${name}" has no dtype`);
     const fileDType = FROM_FILE.get(dtype);
     if (fileDType === undefined) {
-      throw opError(op, `${what}: tensor "${name}" has dtype ${dtype}, which tensorgrad does not read (supported: F32, F64, I32, I64 as int32, BOOL)`);
+      throw opError(op, `${what}: tensor "${name}" has dtype ${dtype}, which tensorgrad does not read (supported: F32, F64, I32, I64, BOOL)`);
     }
     if (!Array.isArray(shape) || !shape.every(isIndex)) throw fail(`tensor "${name}" has an invalid shape ${fmtValue(shape)}`);
     if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isIndex) || offsets[0] > offsets[1] || offsets[1] > dataLength) {

@@ -6,11 +6,17 @@
 // accumulate in double like native/src/reduce.cpp. So results never depend on the path
 // (test/jskernels.test.ts runs every op both ways). Everything else (exp, log, pow,
 // matmul, ...) goes to native code. Each function returns false when it does not take
-// the case.
+// the case. int64 tensors (BigInt64Array storage, bigint elements) always go native.
 import type { StridedView as View } from '../backend';
-import type { TypedArray } from '../dtype';
+import type { TypedArray as AnyTypedArray } from '../dtype';
 import { BinaryOp, ReduceOp, UnaryOp } from './table';
 import { broadcastStrideAt } from '../layout';
+
+/** The storages computed here: every one but int64's. */
+type TypedArray = Exclude<AnyTypedArray, BigInt64Array>;
+const data = (t: View): TypedArray => t._storage.data as TypedArray;
+/** Whether any of the operands is int64 (then the caller goes native). */
+const anyInt64 = (...xs: (View | number)[]): boolean => xs.some((x) => typeof x !== 'number' && x.dtype === 'int64');
 
 /** Largest element count computed here (tests set it to 0 to compare with native). */
 export const limit = { elements: 256 };
@@ -68,6 +74,7 @@ function convertFor(t: View, x: number): number {
     case 'float64': return x;
     case 'int32': return toInt32(x);
     case 'bool': return x !== 0 ? 1 : 0;
+    case 'int64': throw new Error('jskernels: int64 goes native'); // anyInt64 sends it there first
   }
 }
 
@@ -95,7 +102,7 @@ function flatOperand(x: View | number, ref: View, n: number, into: Operand, box:
   }
   const f = flat(x, n);
   if (f === null) return false;
-  (into.d = x._storage.data), (into.i = f < 0 ? -1 - f : f), (into.s = f < 0 ? 0 : 1);
+  (into.d = data(x)), (into.i = f < 0 ? -1 - f : f), (into.s = f < 0 ? 0 : 1);
   return true;
 }
 
@@ -142,7 +149,7 @@ function binaryLoop(op: number, int: boolean, o: TypedArray, oi: number, a: Oper
 const gathered = [new Float64Array(CAPACITY), new Float64Array(CAPACITY), new Float64Array(CAPACITY)];
 
 function gather(x: View, shape: readonly number[], n: number, into: Float64Array, slot: number): Float64Array {
-  const d = x._storage.data;
+  const d = data(x);
   const p = placeAs(x, shape, n, positions[slot]);
   for (let k = 0; k < n; ++k) into[k] = d[p[k]];
   return into;
@@ -152,12 +159,12 @@ function gather(x: View, shape: readonly number[], n: number, into: Float64Array
  * scatter() then copies into it. */
 function target(out: View, n: number): [TypedArray | Float64Array, number] {
   const fo = flat(out, n);
-  return fo !== null && fo >= 0 ? [out._storage.data, fo] : [gathered[2], 0];
+  return fo !== null && fo >= 0 ? [data(out), fo] : [gathered[2], 0];
 }
 
 function scatter(out: View, written: TypedArray | Float64Array, n: number): true {
-  if (written === out._storage.data) return true;
-  const o = out._storage.data;
+  if (written === data(out)) return true;
+  const o = data(out);
   const p = place(out._shape, out._strides, out._storage.start + out._offset, n, positions[3]);
   for (let k = 0; k < n; ++k) o[p[k]] = written[k];
   return true;
@@ -170,6 +177,7 @@ function asOperand(x: View | number, ref: View, shape: readonly number[], n: num
 }
 
 export function binary(op: number, out: View, a: View | number, b: View | number, n: number): boolean {
+  if (anyInt64(out, a, b)) return false;
   const ref = typeof a === 'number' ? (b as View) : a;
   asOperand(a, ref, out._shape, n, opA, scalarBox, 0);
   asOperand(b, ref, out._shape, n, opB, boxB, 1);
@@ -207,6 +215,7 @@ function clampBound(p: number): number {
 }
 
 export function unary(op: number, out: View, x: View, p0: number, p1: number, n: number): boolean {
+  if (anyInt64(out, x)) return false;
   const fn = unaryFn(op, x, p0, p1);
   if (fn === null) return false;
   asOperand(x, x, out._shape, n, opA, scalarBox, 0);
@@ -217,7 +226,8 @@ export function unary(op: number, out: View, x: View, p0: number, p1: number, n:
 }
 
 export function where(out: View, cond: View, a: View | number, b: View | number, n: number): boolean {
-  const c = cond._storage.data;
+  if (anyInt64(out, a, b)) return false;
+  const c = data(cond);
   const pc = placeAs(cond, out._shape, n, positions[2]);
   asOperand(a, out, out._shape, n, opA, scalarBox, 0);
   asOperand(b, out, out._shape, n, opB, boxB, 1);
@@ -227,6 +237,7 @@ export function where(out: View, cond: View, a: View | number, b: View | number,
 }
 
 export function copy(out: View, x: View, n: number): boolean {
+  if (anyInt64(out, x)) return false;
   const floatToInt = out.dtype === 'int32' && (x.dtype === 'float32' || x.dtype === 'float64');
   const toBool = out.dtype === 'bool';
   asOperand(x, x, out._shape, n, opA, scalarBox, 0);
@@ -239,6 +250,7 @@ export function copy(out: View, x: View, n: number): boolean {
 }
 
 export function fill(out: View, value: number, n: number): boolean {
+  if (anyInt64(out)) return false;
   const [o, oi] = target(out, n);
   o.fill(convertFor(out, value), oi, oi + n);
   return scatter(out, o, n);
@@ -285,6 +297,7 @@ const reducedShape: number[] = [];
 
 /** out has x's ndim, size 1 in the reduced dims (as the native reduce). */
 export function reduce(op: number, out: View, x: View, n: number): boolean {
+  if (anyInt64(out, x)) return false;
   const nOut = out.numel();
   const m = nOut === 0 ? 0 : n / nOut; // elements folded into each output
   const extreme = op === ReduceOp.Max || op === ReduceOp.Min || op === ReduceOp.ArgMax || op === ReduceOp.ArgMin;
@@ -299,8 +312,8 @@ export function reduce(op: number, out: View, x: View, n: number): boolean {
   const pk = place(out._shape, keptStrides, x._storage.start + x._offset, nOut, positions[1]);
   const pr = place(reducedShape, x._strides, 0, m, positions[2]);
   const po = place(out._shape, out._strides, out._storage.start + out._offset, nOut, positions[0]);
-  const o = out._storage.data;
-  const d = x._storage.data;
+  const o = data(out);
+  const d = data(x);
   const int = x.dtype === 'int32';
   for (let j = 0; j < nOut; ++j) o[po[j]] = fold(op, d, pk[j], pr, m, int);
   return true;

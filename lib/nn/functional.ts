@@ -8,6 +8,7 @@ import { broadcastShapes, numelOf, sameShape } from '../layout';
 import { UnaryOp } from '../native/table';
 import { addmm, checkMatmulDTypes } from '../ops/linalg';
 import { checkTensor } from '../ops/movement';
+import { asIndex } from '../ops/indices';
 import { maskedGradOp, unaryOp, where } from '../ops/arith';
 import { scatterAddInto } from '../ops/indexing';
 import { warnOnce } from '../warnings';
@@ -318,9 +319,10 @@ const nllLoss2d = nllOp('NllLoss2DBackward0');
 function nllPlan(op: string, input: Tensor, target: Tensor, options: NllOptions): NllInfo {
   checkTensor(op, input, 'input');
   checkTensor(op, target, 'target');
-  if (target.dtype !== 'int32') {
-    throw opTypeError(op, `target must hold class indices as an int32 tensor, got ${target.dtype} (use tg.tensor(labels, {dtype: 'int32'}))`);
+  if (target.dtype !== 'int32' && target.dtype !== 'int64') {
+    throw opTypeError(op, `target must hold class indices as an int32 or int64 tensor, got ${target.dtype} (use tg.tensor(labels, {dtype: 'int32'}))`);
   }
+  target = asIndex(op, target, 'target');
   const expected = [input._shape[0], ...input._shape.slice(2)];
   if (input.ndim < 2 || !sameShape(target._shape, expected)) {
     throw opError(op, `expected target of shape ${fmtShape(expected)} for input of shape ${fmtShape(input._shape)}, got ${fmtShape(target._shape)}`);
@@ -386,9 +388,11 @@ export interface CrossEntropyOptions extends NllOptions {
 export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntropyOptions = {}): Tensor {
   checkTensor('crossEntropy', input, 'input');
   checkTensor('crossEntropy', target, 'target');
-  if (!isFloating(target.dtype) && target.dtype !== 'int32') throw opTypeError('crossEntropy', `target must be int32 class indices, got ${target.dtype}`);
+  if (!isFloating(target.dtype) && target.dtype !== 'int32' && target.dtype !== 'int64') {
+    throw opTypeError('crossEntropy', `target must be int32 or int64 class indices, got ${target.dtype}`);
+  }
   if (isFloating(target.dtype)) {
-    throw opTypeError('crossEntropy', 'class-probability targets are not supported; pass int32 class indices');
+    throw opTypeError('crossEntropy', 'class-probability targets are not supported; pass int32 or int64 class indices');
   }
   const eps = options.labelSmoothing ?? 0;
   if (typeof eps !== 'number' || eps < 0 || eps > 1) throw opError('crossEntropy', `labelSmoothing must be in [0, 1], got ${fmtValue(eps)}`);

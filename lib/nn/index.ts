@@ -21,3 +21,4 @@ export { RNN, LSTM, GRU } from './rnn';
 export type { RNNOptions, Mode as RNNMode } from './rnn';
 export { MultiheadAttention, NonDynamicallyQuantizableLinear, TransformerEncoderLayer, TransformerEncoder } from './transformer';
 export type { MultiheadAttentionOptions, MultiheadAttentionForwardOptions, TransformerEncoderLayerOptions } from './transformer';
+export * as utils from './utils';

@@ -4,10 +4,10 @@
 // defineOp: the kernel call for forward, the gradient formula (in Tensor ops, so it is
 // differentiable again) for backward. The engine sums gradients back to input shapes.
 import { Tensor, type TensorOrScalar } from '../tensor';
-import { isFloating, numberDType, resultType, type DType, type PromotionOperand } from '../dtype';
+import { isFloating, isIntegral, numberDType, resultType, type DType, type PromotionOperand } from '../dtype';
 import { defineOp } from '../autograd/function';
 import { gradMode } from '../autograd/grad_mode';
-import { checkBool, checkInt32Value, checkKernelDType, checkNumber, fmtValue, is, opError, opTypeError, optional, required, type Param } from '../check';
+import { checkBool, checkInt32Value, checkKernelDType, checkNumber, fmtValue, int64Value, is, opError, opTypeError, optional, required, type Param } from '../check';
 import { broadcastShapes } from '../layout';
 import * as kernels from '../backend';
 import { BinaryOp, Trait, UNARY_OPS, UNARY_TRAITS, UnaryOp } from '../native/table';
@@ -54,9 +54,10 @@ function castTo(x: TensorOrScalar, dtype: DType): TensorOrScalar {
   return x instanceof Tensor && x.dtype !== dtype ? toDType(x, dtype) : x;
 }
 
-/** A number operand of an int32 op must fit (the kernels would otherwise saturate it). */
+/** A number operand of an integer op must fit (the kernels would otherwise saturate it). */
 function checkScalarFits(op: string, x: TensorOrScalar, dtype: DType): void {
   if (typeof x === 'number' && dtype === 'int32') checkInt32Value(op, x);
+  if (typeof x === 'number' && dtype === 'int64') int64Value(op, x);
 }
 
 /** Validates a binary op's operands and casts them to their common dtype. 'arith' ops
@@ -67,7 +68,7 @@ export function prepare(op: string, a: unknown, b: unknown, kind: 'arith' | 'flo
   const y = checkOperand(op, b, 'other');
   // Fast path (most calls): same dtypes, or a number with a float tensor.
   const xd = x.dtype;
-  const keepsDType = isFloating(xd) || kind === 'logical' || (kind === 'arith' && xd === 'int32');
+  const keepsDType = isFloating(xd) || kind === 'logical' || (kind === 'arith' && isIntegral(xd));
   if ((y instanceof Tensor ? y.dtype === xd : isFloating(xd)) && keepsDType) return [x, y, xd];
   let dtype = resultType([promotion(x), promotion(y)]);
   if (kind === 'float' && !isFloating(dtype)) dtype = 'float32';

@@ -1,8 +1,8 @@
 // Creation functions: tensor, from, zeros/ones/full/empty (+ *Like), arange, linspace, eye.
 import { Tensor, type NestedArray } from '../tensor';
-import { dtypeOfArray, isDType, isFloating, type DType, type TypedArray } from '../dtype';
+import { DTYPE_NAMES, dtypeOfArray, isDType, isFloating, type DType, type TypedArray } from '../dtype';
 import { Storage } from '../storage';
-import { MAX_DIMS, checkBool, checkInt32Value, checkShape, checkNumber, fmtShape, fmtValue, opError, opTypeError } from '../check';
+import { MAX_DIMS, checkBool, checkInt32Value, checkShape, checkNumber, fmtShape, fmtValue, int64Value, opError, opTypeError } from '../check';
 import { contiguousStrides, numelOf, shapeArgs } from '../layout';
 import * as kernels from '../backend';
 import { checkMemory, checkTensor, cloneDetached } from './movement';
@@ -24,7 +24,7 @@ export function checkOptions(op: string, options: unknown): CreationOptions {
   if (typeof options !== 'object' || Array.isArray(options)) throw opTypeError(op, `options must be an object, got ${fmtValue(options)}`);
   const o = options as CreationOptions;
   if (o.dtype !== undefined && !isDType(o.dtype)) {
-    throw opTypeError(op, `unknown dtype ${fmtValue(o.dtype)} (expected 'float32', 'float64', 'int32' or 'bool')`);
+    throw opTypeError(op, `unknown dtype ${fmtValue(o.dtype)} (expected ${DTYPE_NAMES.map((d) => `'${d}'`).join(', ')})`);
   }
   if (o.requiresGrad !== undefined) checkBool(op, 'requiresGrad', o.requiresGrad);
   if (o.device !== undefined) checkDevice(op, o.device);
@@ -53,6 +53,7 @@ export function shapeAndOptions(op: string, args: unknown[]): [number[], Creatio
 
 function filled(op: string, shape: number[], dtype: DType, value: number): Tensor {
   if (dtype === 'int32') checkInt32Value(op, value);
+  if (dtype === 'int64') int64Value(op, value);
   const t = Tensor._empty(shape, dtype, op);
   if (value !== 0) kernels.fill(t, value);
   return t;
@@ -74,17 +75,20 @@ function inferShape(data: unknown): number[] {
   return shape;
 }
 
-/** Flattens nested arrays, checking that they are rectangular and hold numbers/booleans. */
-function flatten(data: unknown, shape: number[]): { values: number[]; allBool: boolean } {
-  const values: number[] = [];
+/** Flattens nested arrays, checking that they are rectangular and hold numbers, bigints
+ * or booleans. */
+function flatten(data: unknown, shape: number[]): { values: (number | bigint)[]; allBool: boolean; anyBigInt: boolean } {
+  const values: (number | bigint)[] = [];
   let allBool = true;
+  let anyBigInt = false;
   const walk = (x: unknown, dim: number, path: string): void => {
     if (dim === shape.length) {
       if (typeof x === 'number') allBool = false;
+      else if (typeof x === 'bigint') (allBool = false), (anyBigInt = true);
       else if (typeof x !== 'boolean') {
-        throw opTypeError('tensor', `element ${path || '(scalar)'} is ${Array.isArray(x) ? 'an array' : fmtValue(x)}; expected a number or a boolean`);
+        throw opTypeError('tensor', `element ${path || '(scalar)'} is ${Array.isArray(x) ? 'an array' : fmtValue(x)}; expected a number, a bigint or a boolean`);
       }
-      values.push(Number(x));
+      values.push(typeof x === 'bigint' ? x : Number(x));
       return;
     }
     if (!Array.isArray(x) || x.length !== shape[dim]) {
@@ -93,21 +97,27 @@ function flatten(data: unknown, shape: number[]): { values: number[]; allBool: b
     for (let i = 0; i < x.length; ++i) walk(x[i], dim + 1, `${path}[${i}]`);
   };
   walk(data, 0, '');
-  return { values, allBool: allBool && values.length > 0 };
+  return { values, allBool: allBool && values.length > 0, anyBigInt };
 }
 
-function fromValues(op: string, values: ArrayLike<number>, shape: number[], dtype: DType): Tensor {
-  if (dtype === 'int32') for (let i = 0; i < values.length; ++i) checkInt32Value(op, values[i]);
-  const storage = Storage.allocate(dtype, values.length, false, op, shape);
-  const data = storage.view(0, values.length);
-  if (dtype === 'int32') for (let i = 0; i < values.length; ++i) data[i] = Math.trunc(values[i]);
-  else if (dtype === 'bool') for (let i = 0; i < values.length; ++i) data[i] = values[i] ? 1 : 0;
-  else data.set(values as ArrayLike<number>);
+/** A new tensor of `dtype` holding the values (numbers, or bigints: exact for int64). */
+function fromValues(op: string, values: ArrayLike<number | bigint>, shape: number[], dtype: DType): Tensor {
+  const n = values.length;
+  const num = (i: number): number => Number(values[i]);
+  if (dtype === 'int32') for (let i = 0; i < n; ++i) checkInt32Value(op, num(i));
+  const storage = Storage.allocate(dtype, n, false, op, shape);
+  const data = storage.view(0, n);
+  if (data instanceof BigInt64Array) for (let i = 0; i < n; ++i) data[i] = int64Value(op, values[i]);
+  else if (dtype === 'int32') for (let i = 0; i < n; ++i) data[i] = Math.trunc(num(i));
+  else if (dtype === 'bool') for (let i = 0; i < n; ++i) data[i] = num(i) ? 1 : 0;
+  else if (ArrayBuffer.isView(values) && !(values instanceof BigInt64Array)) data.set(values as ArrayLike<number>);
+  else for (let i = 0; i < n; ++i) data[i] = num(i);
   return new Tensor(storage, shape, contiguousStrides(shape), 0, dtype);
 }
 
 /** A new tensor holding a copy of `data` (nested arrays, a typed array, a number, a Tensor).
- * JS numbers become float32 unless {dtype} says otherwise; all-boolean data becomes bool. */
+ * JS numbers become float32 unless {dtype} says otherwise; all-boolean data becomes bool;
+ * data with bigints (or a BigInt64Array) becomes int64, exactly. */
 export function tensor(data: NestedArray | TypedArray | ArrayLike<number> | Tensor, options?: CreationOptions): Tensor {
   const opts = checkOptions('tensor', options);
   if (data instanceof Tensor) {
@@ -120,25 +130,25 @@ export function tensor(data: NestedArray | TypedArray | ArrayLike<number> | Tens
   }
   if (ArrayBuffer.isView(data)) {
     if (data instanceof DataView) throw opTypeError('tensor', 'expected a typed array, got a DataView');
-    const ta = data as unknown as ArrayLike<number>;
+    const ta = data as unknown as ArrayLike<number | bigint>;
     const dtype = opts.dtype ?? dtypeOfArray(data as ArrayBufferView) ?? 'float32';
     return finish('tensor', fromValues('tensor', ta, checkShape('tensor', [ta.length]), dtype === 'bool' && !opts.dtype ? 'float32' : dtype), opts);
   }
-  if (typeof data === 'number' || typeof data === 'boolean') {
-    const dtype = opts.dtype ?? (typeof data === 'boolean' ? 'bool' : 'float32');
-    return finish('tensor', fromValues('tensor', [Number(data)], [], dtype), opts);
+  if (typeof data === 'number' || typeof data === 'boolean' || typeof data === 'bigint') {
+    const dtype = opts.dtype ?? (typeof data === 'boolean' ? 'bool' : typeof data === 'bigint' ? 'int64' : 'float32');
+    return finish('tensor', fromValues('tensor', [typeof data === 'bigint' ? data : Number(data)], [], dtype), opts);
   }
   if (!Array.isArray(data)) throw opTypeError('tensor', `expected nested arrays, a typed array or a number, got ${fmtValue(data)}`);
   const shape = checkShape('tensor', inferShape(data));
-  const { values, allBool } = flatten(data, shape);
-  return finish('tensor', fromValues('tensor', values, shape, opts.dtype ?? (allBool ? 'bool' : 'float32')), opts);
+  const { values, allBool, anyBigInt } = flatten(data, shape);
+  return finish('tensor', fromValues('tensor', values, shape, opts.dtype ?? (allBool ? 'bool' : anyBigInt ? 'int64' : 'float32')), opts);
 }
 
 /** A tensor over the memory of a typed array (no copy, like torch.from_numpy). */
 export function from(array: TypedArray, shape?: number[]): Tensor {
   const dtype = ArrayBuffer.isView(array) ? dtypeOfArray(array) : null;
   if (dtype === null) {
-    throw opTypeError('from', `expected a Float32Array, Float64Array, Int32Array or Uint8Array (bool), got ${fmtValue(array)}`);
+    throw opTypeError('from', `expected a Float32Array, Float64Array, Int32Array, BigInt64Array (int64) or Uint8Array (bool), got ${fmtValue(array)}`);
   }
   if (!(array.buffer instanceof ArrayBuffer)) {
     throw opTypeError('from', 'typed arrays over a SharedArrayBuffer are not supported; copy into an ArrayBuffer-backed array first');
@@ -245,6 +255,8 @@ export function eye(n: number, m?: number | CreationOptions, options?: CreationO
   const [rows, c] = checkShape('eye', [n, cols ?? n]);
   const t = Tensor._empty([rows, c], opts.dtype ?? 'float32');
   const data = t.typedArray();
-  for (let i = 0; i < Math.min(rows, c); ++i) data[i * c + i] = 1;
+  const diagonal = Math.min(rows, c);
+  if (data instanceof BigInt64Array) for (let i = 0; i < diagonal; ++i) data[i * c + i] = 1n;
+  else for (let i = 0; i < diagonal; ++i) data[i * c + i] = 1;
   return finish('eye', t, opts);
 }

@@ -4,7 +4,7 @@
 // native/ops.table. The binary arithmetic ops and the helpers the specs share (type
 // promotion, the unary kernel-op shape) are in ./arith.
 import { Tensor, type TensorOrScalar } from '../tensor';
-import { isFloating } from '../dtype';
+import { isFloating, isIntegral } from '../dtype';
 import { checkFloatDType, checkNumber, fmtValue, is, lazyExample, opTypeError, optional, required } from '../check';
 import { tensor } from './creation';
 import type { DType } from '../dtype';
@@ -162,7 +162,7 @@ const elementwiseOps: SpecsFor<ElementwiseFns> = {
     name: 'relu',
     params: [input],
     forward: (x: Tensor) => {
-      if (x.dtype === 'int32') return clampInt(x, 0, null);
+      if (isIntegral(x.dtype)) return clampInt(x, 0, null);
       if (x.dtype === 'bool') throw opTypeError('relu', 'Boolean inputs not supported for relu\nHint: a mask is already >= 0; convert it if you need numbers, e.g. x.float()');
       return reluFloat(x);
     },

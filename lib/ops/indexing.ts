@@ -7,11 +7,10 @@ import { sameShape } from '../layout';
 import * as kernels from '../backend';
 import { Group, IndexOp } from '../native/table';
 import { checkTensor, contiguousData } from './movement';
+import { asIndex } from './indices';
 
 function checkIndex(op: string, index: unknown): Tensor {
-  const t = checkTensor(op, index, 'index');
-  if (t.dtype !== 'int32') throw opTypeError(op, `Expected dtype int32 for index, got ${t.dtype}`);
-  return t;
+  return asIndex(op, index); // int32 or int64, as int32
 }
 
 /** Every index value must address dim (no negative indices, as in PyTorch). */

@@ -7,7 +7,7 @@ import { Tensor, type TensorOrScalar } from '../tensor';
 import { defineOp } from '../autograd/function';
 import { gradMode } from '../autograd/grad_mode';
 import { isFloating } from '../dtype';
-import { checkInt32Value, fmtShape, opError, opTypeError } from '../check';
+import { checkInt32Value, fmtShape, int64Value, opError, opTypeError } from '../check';
 import { sameShape } from '../layout';
 import * as kernels from '../backend';
 import { checkTensor, clone, cloneDetached } from './movement';
@@ -133,6 +133,7 @@ export function fillInPlace<T extends Tensor>(self: T, op: 'zero_' | 'fill_', va
   checkTensor(op, self, 'self');
   if (typeof value !== 'number' && typeof value !== 'boolean') throw opTypeError(op, `value must be a number, got ${typeof value}`);
   if (self.dtype === 'int32') checkInt32Value(op, Number(value));
+  if (self.dtype === 'int64') int64Value(op, Number(value));
   checkWritable(op, self, true);
   if (recording(self)) return writeResult(op, self, FILL_OPS[op](self, Number(value))) as T;
   kernels.fill(self, Number(value));

@@ -136,6 +136,7 @@ export const randnLike = (t: Tensor, options?: RandomCreationOptions): Tensor =>
 // The integers each dtype of randint holds exactly (PyTorch checks from and to - 1 likewise).
 const INT_LIMITS: Record<string, [number, number]> = {
   int32: [-(2 ** 31), 2 ** 31],
+  int64: [-(2 ** 63), 2 ** 63],
   float32: [-(2 ** 24), 2 ** 24],
   float64: [-(2 ** 53), 2 ** 53],
 };
@@ -159,7 +160,7 @@ export function randint(...args: (number | number[] | RandomCreationOptions)[]):
   if (args.length > shapeAt + 2) throw opTypeError('randint', `unexpected arguments after the options: ${fmtValue(args.slice(shapeAt + 2))}`);
   const dtype = opts.dtype ?? 'int32';
   const limits = INT_LIMITS[dtype];
-  if (limits === undefined) throw opTypeError('randint', `dtype must be int32, float32 or float64, got ${dtype}`);
+  if (limits === undefined) throw opTypeError('randint', `dtype must be int32, int64, float32 or float64, got ${dtype}`);
   if (lo < limits[0] || hi > limits[1] || hi - lo > 2 ** 53) {
     throw opRangeError('randint', `[${lo}, ${hi}) does not fit ${dtype} (values in [${limits[0]}, ${limits[1]}] only)`);
   }

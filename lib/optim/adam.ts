@@ -24,15 +24,21 @@ export interface AdamOptions {
 
 const inUnitInterval = (v: number): boolean => v >= 0 && v < 1;
 
+/** The options every Adam variant has, checked as PyTorch does: lr, eps and weightDecay
+ * >= 0, betas = [beta1, beta2] each in [0, 1). */
+export function checkAdamOptions(op: string, g: { lr: number; eps: number; weightDecay: number; betas: [number, number] }): void {
+  nonNegative(op, g, ['lr', 'eps', 'weightDecay']);
+  if (!Array.isArray(g.betas) || g.betas.length !== 2) throw opTypeError(op, `betas must be [beta1, beta2], got ${fmtValue(g.betas)}`);
+  checkOption(op, 'betas[0]', g.betas[0], inUnitInterval, 'in [0, 1)');
+  checkOption(op, 'betas[1]', g.betas[1], inUnitInterval, 'in [0, 1)');
+}
+
 abstract class AdamBase extends Optimizer<AdamOptions> {
   /** Whether weight decay shrinks the parameter (AdamW) rather than adding to the gradient (Adam). */
   protected abstract readonly decoupled: boolean;
 
   protected checkGroup(g: ParamGroup<AdamOptions>): void {
-    nonNegative(this.name, g, ['lr', 'eps', 'weightDecay']);
-    if (!Array.isArray(g.betas) || g.betas.length !== 2) throw opTypeError(this.name, `betas must be [beta1, beta2], got ${fmtValue(g.betas)}`);
-    checkOption(this.name, 'betas[0]', g.betas[0], inUnitInterval, 'in [0, 1)');
-    checkOption(this.name, 'betas[1]', g.betas[1], inUnitInterval, 'in [0, 1)');
+    checkAdamOptions(this.name, g);
   }
 
   protected updateParam(p: Tensor, grad: Tensor, state: ParamState, g: ParamGroup<AdamOptions>): void {

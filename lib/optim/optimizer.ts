@@ -63,6 +63,10 @@ export type StepFormat = 'tensor' | 'number' | 'none';
  * defaults (which is what tensorgrad does), and refuses other values. */
 const TORCH_ONLY_OPTIONS: Record<string, unknown> = { foreach: null, capturable: false, differentiable: false, fused: false };
 
+/** Group keys an LR scheduler adds (initial_lr; OneCycleLR's max_lr, min_lr, max_momentum,
+ * base_momentum): loading takes them whether or not the optimizer has them yet. */
+const SCHEDULER_KEYS = ['initialLr', 'maxLr', 'minLr', 'maxMomentum', 'baseMomentum'];
+
 /** An option value as Python prints it: True, None, (0.9, 0.999), 1e-08. */
 export function pythonRepr(v: unknown): string {
   if (v === true || v === false) return v ? 'True' : 'False';
@@ -136,6 +140,10 @@ export abstract class Optimizer<O extends BaseOptions> {
 
   /** How PyTorch keeps this optimizer's step count in its state dict. */
   protected readonly stepFormat: StepFormat = 'tensor';
+
+  /** Per-parameter scalars besides the step that PyTorch keeps as 0-d float32 tensors
+   * (NAdam's muProduct); kept as numbers here. */
+  protected readonly scalarState: readonly string[] = [];
 
   /** Checks one group's option values (called for new and loaded groups). */
   protected abstract checkGroup(group: ParamGroup<O>): void;
@@ -233,7 +241,8 @@ export abstract class Optimizer<O extends BaseOptions> {
   protected exportState(s: ParamState): Record<string, Tensor | number | null> {
     const out: Record<string, Tensor | number | null> = {};
     for (const [key, value] of Object.entries(s)) {
-      if (key !== 'step') out[snakeCase(key)] = value;
+      if (this.scalarState.includes(key)) out[snakeCase(key)] = scalarTensor(value as number);
+      else if (key !== 'step') out[snakeCase(key)] = value;
       else if (this.stepFormat === 'tensor') out.step = scalarTensor(value as number);
       else if (this.stepFormat === 'number') out.step = value;
     }
@@ -267,7 +276,7 @@ export abstract class Optimizer<O extends BaseOptions> {
           continue;
         }
         const name = camelCase(key);
-        if (!(name in mine)) throw opError(op, `parameter group ${i} has an unknown option ${JSON.stringify(key)}`);
+        if (!(name in mine) && !SCHEDULER_KEYS.includes(name)) throw opError(op, `parameter group ${i} has an unknown option ${JSON.stringify(key)}`);
         options[name] = Array.isArray(value) ? value.slice() : value;
       }
       const group = { ...mine, ...options, params: mine.params } as ParamGroup<O>;
@@ -282,8 +291,8 @@ export abstract class Optimizer<O extends BaseOptions> {
       for (const [key, v] of Object.entries(s)) {
         const name = camelCase(key);
         if (v === null) continue; // SGD without momentum: momentum_buffer None
-        if (name === 'step' && v instanceof Tensor && v.numel() === 1) {
-          copy.step = v.item();
+        if ((name === 'step' || this.scalarState.includes(name)) && v instanceof Tensor && v.numel() === 1) {
+          copy[name] = v.item();
         } else if (v instanceof Tensor) {
           if (!sameShape(v.shape, p.shape)) {
             throw opError(op, `state ${JSON.stringify(key)} of parameter ${id} has shape ${fmtShape(v.shape)}, the parameter ${fmtShape(p.shape)}`);

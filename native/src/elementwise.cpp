@@ -17,20 +17,22 @@ template <typename To, typename From>
 inline To convert(From x) {
   if constexpr (std::is_same_v<To, uint8_t>) return x != From(0);
   else if constexpr (std::is_same_v<To, int32_t> && isFloat<From>) return toInt32(static_cast<double>(x));
+  else if constexpr (std::is_same_v<To, int64_t> && isFloat<From>) return toInt64(static_cast<double>(x));
   else return static_cast<To>(x);
 }
 
 template <UnaryOp OP, typename T>
 inline T unaryFn(T x, T p0, T p1) {
   using std::exp;
-  if constexpr (std::is_same_v<T, int32_t>) {
+  if constexpr (isSignedInt<T>) {
     // Integer ops wrap on overflow (computed unsigned: no undefined behaviour).
-    const uint32_t u = static_cast<uint32_t>(x);
-    if constexpr (OP == UnaryOp::Neg) return static_cast<int32_t>(0u - u);
-    else if constexpr (OP == UnaryOp::Abs) return x < 0 ? static_cast<int32_t>(0u - u) : x;
-    else if constexpr (OP == UnaryOp::Square) return static_cast<int32_t>(u * u);
-    else if constexpr (OP == UnaryOp::Sign) return (x > 0) - (x < 0);
-    else if constexpr (OP == UnaryOp::Relu) return x > 0 ? x : 0;
+    using U = std::make_unsigned_t<T>;
+    const U u = static_cast<U>(x);
+    if constexpr (OP == UnaryOp::Neg) return static_cast<T>(U(0) - u);
+    else if constexpr (OP == UnaryOp::Abs) return x < 0 ? static_cast<T>(U(0) - u) : x;
+    else if constexpr (OP == UnaryOp::Square) return static_cast<T>(u * u);
+    else if constexpr (OP == UnaryOp::Sign) return T((x > 0) - (x < 0));
+    else if constexpr (OP == UnaryOp::Relu) return x > 0 ? x : T(0);
     else if constexpr (OP == UnaryOp::Clamp) return std::min(std::max(x, p0), p1);
     else return x;
   } else {
@@ -61,6 +63,11 @@ T paramAs(double p) {
   if constexpr (std::is_same_v<T, int32_t>) {
     if (p != p) return 0;
     return static_cast<int32_t>(std::max(-2147483648.0, std::min(2147483647.0, p >= 0 ? std::floor(p) : std::ceil(p))));
+  } else if constexpr (std::is_same_v<T, int64_t>) {
+    if (p != p) return 0;
+    if (p >= 9223372036854775808.0) return INT64_MAX;  // the largest double below 2^63 converts exactly
+    if (p < -9223372036854775808.0) return INT64_MIN;
+    return static_cast<int64_t>(p >= 0 ? std::floor(p) : std::ceil(p));
   } else {
     return static_cast<T>(p);
   }
@@ -91,6 +98,9 @@ void unaryOp(Context& ctx, const View& out, const View& x, double p0, double p1)
     case DType::I32:
       if constexpr ((traitsOf(OP) & trait::kInt) != 0) return unaryTyped<OP, int32_t>(ctx, out, x, p0, p1);
       break;
+    case DType::I64:
+      if constexpr ((traitsOf(OP) & trait::kInt) != 0) return unaryTyped<OP, int64_t>(ctx, out, x, p0, p1);
+      break;
     case DType::Bool: break;
   }
   fail("unary: %s is not defined for %s", opName(OP), dtypeName(x.dtype));
@@ -112,8 +122,9 @@ inline auto binaryFn(T a, T b) {
   else if constexpr (OP == BinaryOp::Le) return a <= b;
   else if constexpr (OP == BinaryOp::LogicalAnd) return a != T(0) && b != T(0);
   else if constexpr (OP == BinaryOp::LogicalOr) return a != T(0) || b != T(0);
-  else if constexpr (std::is_same_v<T, int32_t> || std::is_same_v<T, uint8_t>) {
-    const uint32_t ua = static_cast<uint32_t>(a), ub = static_cast<uint32_t>(b);
+  else if constexpr (isSignedInt<T> || std::is_same_v<T, uint8_t>) {
+    using U = std::conditional_t<sizeof(T) == 8, uint64_t, uint32_t>;  // wraps, without signed overflow
+    const U ua = static_cast<U>(a), ub = static_cast<U>(b);
     if constexpr (OP == BinaryOp::Add) return static_cast<T>(ua + ub);
     else if constexpr (OP == BinaryOp::Sub) return static_cast<T>(ua - ub);
     else if constexpr (OP == BinaryOp::Mul) return static_cast<T>(ua * ub);
@@ -167,6 +178,9 @@ void binaryOp(Context& ctx, const View& out, const View& a, const View& b) {
     case DType::F64: return binaryTyped<OP, double>(ctx, out, a, b);
     case DType::I32:
       if constexpr (has<OP>(trait::kInt)) return binaryTyped<OP, int32_t>(ctx, out, a, b);
+      break;
+    case DType::I64:
+      if constexpr (has<OP>(trait::kInt)) return binaryTyped<OP, int64_t>(ctx, out, a, b);
       break;
     case DType::Bool:
       if constexpr (has<OP>(trait::kBool)) return binaryTyped<OP, uint8_t>(ctx, out, a, b);

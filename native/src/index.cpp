@@ -6,12 +6,16 @@
 namespace tg {
 namespace {
 
-// a + b, where int32 wraps on overflow as in the other int kernels (computed unsigned:
+// a + b, where integers wrap on overflow as in the other int kernels (computed unsigned:
 // signed overflow is undefined behaviour).
 template <typename T>
 inline T addWrapping(T a, T b) {
-  if constexpr (std::is_same_v<T, int32_t>) return static_cast<int32_t>(static_cast<uint32_t>(a) + static_cast<uint32_t>(b));
-  else return a + b;
+  if constexpr (isSignedInt<T>) {
+    using U = std::make_unsigned_t<T>;
+    return static_cast<T>(static_cast<U>(a) + static_cast<U>(b));
+  } else {
+    return a + b;
+  }
 }
 
 // What a kernel does at an indexed position: read it, add into it, or write it.

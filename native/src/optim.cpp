@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <type_traits>
+#include <utility>
 
 #include "strided.h"
 #include "tg/kernels.h"
@@ -140,6 +141,88 @@ void adagrad(const double* h, const Buffers<T>& x, int64_t b, int64_t e) {
   });
 }
 
+// Adam's moment updates: exp_avg.mul_(beta1).add_(g, alpha=1-beta1) and
+// exp_avg_sq.mul_(beta2).addcmul_(g, g, value=1-beta2).
+template <typename T>
+struct Moments {
+  T beta1, oneMinusBeta1, beta2, oneMinusBeta2;
+  Moments(double b1, double b2) : beta1(T(b1)), oneMinusBeta1(T(1 - b1)), beta2(T(b2)), oneMinusBeta2(T(1 - b2)) {}
+  // Updates m and v with g; returns them.
+  inline std::pair<T, T> update(T* m, T* v, T g) const {
+    const T mi = *m * beta1 + oneMinusBeta1 * g;
+    const T vi = *v * beta2 + oneMinusBeta2 * g * g;
+    *m = mi;
+    *v = vi;
+    return {mi, vi};
+  }
+};
+
+template <typename T>
+void adamax(const double* h, const Buffers<T>& x, int64_t b, int64_t e) {
+  namespace H = hyper::Adamax;
+  const T negClr = T(-h[H::clr]), beta1 = T(h[H::beta1]), oneMinusBeta1 = T(1 - h[H::beta1]), beta2 = T(h[H::beta2]);
+  const T eps = T(h[H::eps]), wd = T(h[H::weightDecay]), sign = T(h[H::maximize] != 0 ? -1 : 1);
+  T *m = x.s[0], *u = x.s[1];
+  withFlag(h[H::weightDecay] != 0, [&](auto decay) {
+    for (int64_t i = b; i < e; ++i) {
+      T g = x.g[i] * sign;
+      if constexpr (decay) g = g + wd * x.p[i];
+      const T mi = m[i] * beta1 + oneMinusBeta1 * g;
+      const T ui = maxPropagatingNaN(u[i] * beta2, std::abs(g) + eps);  // torch.amax of the two
+      m[i] = mi;
+      u[i] = ui;
+      x.p[i] = x.p[i] + negClr * mi / ui;
+    }
+  });
+}
+
+// NAdam follows PyTorch 1.13's foreach implementation (which PyTorch 2 made its only
+// arithmetic); the 1.13 single-tensor loop multiplied mu into the next product twice.
+template <typename T>
+void nadam(const double* h, const Buffers<T>& x, int64_t b, int64_t e) {
+  namespace H = hyper::Nadam;
+  const Moments<T> moments(h[H::beta1], h[H::beta2]);
+  const T eps = T(h[H::eps]), wd = T(h[H::weightDecay]), sqrtBc2 = T(h[H::sqrtBiasCorrection2]);
+  const T gradStep = T(h[H::gradStep]), avgStep = T(h[H::avgStep]);
+  T *m = x.s[0], *v = x.s[1];
+  withFlag(h[H::weightDecay] != 0, [&](auto decay) {
+    for (int64_t i = b; i < e; ++i) {
+      T g = x.g[i];
+      if constexpr (decay) g = g + wd * x.p[i];
+      const auto [mi, vi] = moments.update(m + i, v + i, g);
+      const T denom = std::sqrt(vi) / sqrtBc2 + eps;
+      const T p = x.p[i] + gradStep * g / denom;
+      x.p[i] = p + avgStep * mi / denom;
+    }
+  });
+}
+
+template <typename T>
+void radam(const double* h, const Buffers<T>& x, int64_t b, int64_t e) {
+  namespace H = hyper::Radam;
+  const Moments<T> moments(h[H::beta1], h[H::beta2]);
+  const T eps = T(h[H::eps]), wd = T(h[H::weightDecay]), bc1 = T(h[H::biasCorrection1]), lr = T(h[H::lr]);
+  const T rect = T(h[H::rect]), sqrtBc2 = T(h[H::sqrtBiasCorrection2]);
+  T *m = x.s[0], *v = x.s[1];
+  withFlag(h[H::weightDecay] != 0, [&](auto decay) {
+    withFlag(h[H::rectified] != 0, [&](auto rectified) {
+      for (int64_t i = b; i < e; ++i) {
+        T g = x.g[i];
+        if constexpr (decay) g = g + wd * x.p[i];
+        const auto [mi, vi] = moments.update(m + i, v + i, g);
+        const T corrected = mi / bc1;
+        if constexpr (rectified) {
+          // Python's sqrt(bc2) / t is t.reciprocal() * sqrt(bc2) (torch.Tensor.__rdiv__).
+          const T adaptiveLr = T(1) / (std::sqrt(vi) + eps) * sqrtBc2;
+          x.p[i] = x.p[i] + T(-1) * (corrected * lr * adaptiveLr * rect);
+        } else {
+          x.p[i] = x.p[i] + T(-1) * (corrected * lr);
+        }
+      }
+    });
+  });
+}
+
 struct OpInfo {
   int nh;      // hyperparameter count
   int nstate;  // state buffers the hyperparameters call for
@@ -160,6 +243,9 @@ OpInfo opInfo(OptimOp op, const double* h, int nh) {
       return {H::kCount, nh == H::kCount ? 1 + (h[H::centered] != 0) + (h[H::momentum] > 0) : 1};
     }
     case OptimOp::Adagrad: return {hyper::Adagrad::kCount, 1};  // sum
+    case OptimOp::Adamax: return {hyper::Adamax::kCount, 2};  // expAvg, expInf
+    case OptimOp::Nadam: return {hyper::Nadam::kCount, 2};    // expAvg, expAvgSq
+    case OptimOp::Radam: return {hyper::Radam::kCount, 2};    // expAvg, expAvgSq
     case OptimOp::Count: break;
   }
   return {0, 0};
@@ -195,8 +281,17 @@ void optimStep(Context& ctx, OptimOp op, const double* h, int nh, const View& pa
     if constexpr (std::is_floating_point_v<T>) {
       Buffers<T> x{param.ptr<T>(), grad.ptr<T>(), {nullptr, nullptr, nullptr}};
       for (int k = 0; k < nstate; ++k) x.s[k] = state[k].ptr<T>();
-      void (*update)(const double*, const Buffers<T>&, int64_t, int64_t) =
-          op == OptimOp::Sgd ? sgd<T> : op == OptimOp::Adam ? adam<T> : op == OptimOp::Rmsprop ? rmsprop<T> : adagrad<T>;
+      void (*update)(const double*, const Buffers<T>&, int64_t, int64_t) = nullptr;
+      switch (op) {
+        case OptimOp::Sgd: update = sgd<T>; break;
+        case OptimOp::Adam: update = adam<T>; break;
+        case OptimOp::Rmsprop: update = rmsprop<T>; break;
+        case OptimOp::Adagrad: update = adagrad<T>; break;
+        case OptimOp::Adamax: update = adamax<T>; break;
+        case OptimOp::Nadam: update = nadam<T>; break;
+        case OptimOp::Radam: update = radam<T>; break;
+        case OptimOp::Count: return;  // opInfo has refused it already
+      }
       const int64_t chunks = (n + kElementwiseChunk - 1) / kElementwiseChunk;
       if (chunks <= 1 || ctx.pool.threads() == 1) {
         update(copied, x, 0, n);

@@ -216,7 +216,7 @@ void uniform(Mt19937& gen, const View& out, double from, double to) {
 template <typename T>
 void randint(Mt19937& gen, const View& out, int64_t low, uint64_t range) {
   const auto value = [&](uint64_t draw) { return static_cast<T>(static_cast<int64_t>(draw % range + static_cast<uint64_t>(low))); };
-  if (std::is_floating_point_v<T> && range >= (uint64_t(1) << 32)) fillFromDraws<T, true>(gen, out, value);
+  if ((std::is_floating_point_v<T> || std::is_same_v<T, int64_t>) && range >= (uint64_t(1) << 32)) fillFromDraws<T, true>(gen, out, value);
   else fillFromDraws<T>(gen, out, value);
 }
 
@@ -284,6 +284,8 @@ void random(Context& ctx, RandomOp op, uint32_t* state, const View* out, double 
       const uint64_t range = static_cast<uint64_t>(p1);
       if (o.dtype == DType::I32) {
         randint<int32_t>(gen, o, low, range);
+      } else if (o.dtype == DType::I64) {
+        randint<int64_t>(gen, o, low, range);
       } else {
         dispatchFloat("randint", o.dtype, [&](auto t) { randint<decltype(t)>(gen, o, low, range); });
       }

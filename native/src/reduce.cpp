@@ -107,9 +107,10 @@ R foldOne(const CpuFeatures& cpu, ReduceOp op, const T* base, const ReducedDims&
         forEachReduced(base, r, [&](T v, int64_t) { acc += v; return true; });
         return static_cast<R>(acc);
       } else {
-        uint32_t u = 0;  // wraps like int32 arithmetic, without signed overflow
-        forEachReduced(base, r, [&](T v, int64_t) { u += static_cast<uint32_t>(v); return true; });
-        return static_cast<R>(static_cast<int32_t>(u));
+        using U = std::conditional_t<sizeof(T) == 8, uint64_t, uint32_t>;  // wraps, without signed overflow
+        U u = 0;
+        forEachReduced(base, r, [&](T v, int64_t) { u += static_cast<U>(v); return true; });
+        return static_cast<R>(static_cast<T>(u));
       }
     }
     case ReduceOp::Prod: {
@@ -118,9 +119,10 @@ R foldOne(const CpuFeatures& cpu, ReduceOp op, const T* base, const ReducedDims&
         forEachReduced(base, r, [&](T v, int64_t) { acc *= v; return true; });
         return static_cast<R>(acc);
       } else {
-        uint32_t u = 1;
-        forEachReduced(base, r, [&](T v, int64_t) { u *= static_cast<uint32_t>(v); return true; });
-        return static_cast<R>(static_cast<int32_t>(u));
+        using U = std::conditional_t<sizeof(T) == 8, uint64_t, uint32_t>;
+        U u = 1;
+        forEachReduced(base, r, [&](T v, int64_t) { u *= static_cast<U>(v); return true; });
+        return static_cast<R>(static_cast<T>(u));
       }
     }
     case ReduceOp::Max:

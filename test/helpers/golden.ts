@@ -137,7 +137,7 @@ export function compareTensor(actual: unknown, spec: TensorSpec, tol: Tol, what:
   const exact = spec.dtype === 'float32' ? Math.fround : (x: number) => x;
   spec.data.forEach((raw, i) => {
     const e = exact(decode(raw));
-    const a = got[i];
+    const a = Number(got[i]);
     let ok: boolean;
     if (Number.isNaN(e)) ok = Number.isNaN(a);
     else if (!Number.isFinite(e)) ok = a === e;

@@ -28,7 +28,7 @@ function checkpointStep(file: string): number {
 }
 
 function npyStep(file: string): number {
-  const w = tg.loadNpy(file).typedArray();
+  const w = tg.loadNpy(file).typedArray() as Float32Array | Float64Array;
   expect(w.every((v) => v === w[0])).toBe(true);
   return w[0];
 }

@@ -103,13 +103,12 @@ describe('safetensors', () => {
     ['a huge header size', () => writeSafetensors('hh', {}, [], 2n ** 62n), "the header size 4611686018427387904 exceeds the format's limit of 100000000"],
     ['a header that is not JSON', () => writeRaw('j', [4, 0, 0, 0, 0, 0, 0, 0, ...Buffer.from('{"a"')]), 'the header is not valid JSON'],
     ['a header that is an array', () => writeSafetensors('arr', [1, 2]), 'the header is not a JSON object'],
-    ['an unsupported dtype', () => writeSafetensors('f16', { h: { dtype: 'F16', shape: [2], data_offsets: [0, 4] } }, [0, 0, 0, 0]), 'tensor "h" has dtype F16, which tensorgrad does not read (supported: F32, F64, I32, I64 as int32, BOOL)'],
+    ['an unsupported dtype', () => writeSafetensors('f16', { h: { dtype: 'F16', shape: [2], data_offsets: [0, 4] } }, [0, 0, 0, 0]), 'tensor "h" has dtype F16, which tensorgrad does not read (supported: F32, F64, I32, I64, BOOL)'],
     ['truncated data', () => writeSafetensors('td', { x: { dtype: 'F32', shape: [4], data_offsets: [0, 16] } }, [0, 0, 0, 0]), 'tensor "x" has data_offsets [0, 16] outside the 4 data bytes (truncated?)'],
     ['offsets that disagree with the shape', () => writeSafetensors('sz', { x: { dtype: 'F32', shape: [3], data_offsets: [0, 8] } }, new Uint8Array(8)), 'tensor "x": shape [3] of f32 needs 12 bytes, the file has 8'],
     ['a negative size', () => writeSafetensors('neg', { x: { dtype: 'F32', shape: [-1], data_offsets: [0, 0] } }), 'tensor "x" has an invalid shape [-1]'],
     ['reversed offsets', () => writeSafetensors('rev', { x: { dtype: 'F32', shape: [1], data_offsets: [4, 0] } }, new Uint8Array(4)), 'has data_offsets [4, 0]'],
     ['an entry without dtype', () => writeSafetensors('nod', { x: { shape: [1], data_offsets: [0, 4] } }, new Uint8Array(4)), 'tensor "x" has no dtype'],
-    ['int64 values beyond int32', () => writeSafetensors('i64', { x: { dtype: 'I64', shape: [1], data_offsets: [0, 8] } }, [0, 0, 0, 0, 1, 0, 0, 0]), 'tensor "x": int64 value 4294967296 does not fit in int32'],
     ['a structure referring to a missing tensor', () => writeSafetensors('tree', { __metadata__: { 'tensorgrad.tree': '{"a":{"$tensor":"a"}}' } }), 'metadata refers to a tensor "a" that is not in the file'],
   ];
   test.each(bad)('%s gives a clear error', (_what, make, message) => {
@@ -174,14 +173,14 @@ describe('npy', () => {
     const be = writeNpy('be.npy', "{'descr': '>f8', 'fortran_order': False, 'shape': (), }", [0x3f, 0xf8, 0, 0, 0, 0, 0, 0]);
     expect([tg.loadNpy(be).dtype, tg.loadNpy(be).item()]).toEqual(['float64', 1.5]);
     const i64 = writeNpy('i64.npy', "{'descr': '<i8', 'fortran_order': False, 'shape': (1,), }", [0xfe, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff], 2);
-    expect([tg.loadNpy(i64).dtype, tg.loadNpy(i64).tolist()]).toEqual(['int32', [-2]]);
+    expect([tg.loadNpy(i64).dtype, tg.loadNpy(i64).tolist()]).toEqual(['int64', [-2]]);
   });
 
   test.each([
     ['not npy', () => writeRaw('n.npy', [...Buffer.from('hello world')]), 'does not start with "\\x93NUMPY"'],
     ['a header past the end', () => writeRaw('t.npy', [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, 100, 0, 0x7b]), 'the header (100 bytes) runs past the end of the file (truncated?)'],
     ['truncated data', () => writeNpy('d.npy', "{'descr': '<f4', 'fortran_order': False, 'shape': (2,), }", [0, 0, 0, 0]), 'shape [2] of f32 needs 8 bytes, the file has 4'],
-    ['float16', () => writeNpy('h.npy', "{'descr': '<f2', 'fortran_order': False, 'shape': (1,), }", [0, 0]), "dtype <f2 is not supported (float32 '<f4', float64 '<f8', int32 '<i4', int64 '<i8' as int32, bool '|b1')"],
+    ['float16', () => writeNpy('h.npy', "{'descr': '<f2', 'fortran_order': False, 'shape': (1,), }", [0, 0]), "dtype <f2 is not supported (float32 '<f4', float64 '<f8', int32 '<i4', int64 '<i8', bool '|b1')"],
     ['a structured dtype', () => writeNpy('s.npy', "{'descr': [('x', '<f4')], 'fortran_order': False, 'shape': (1,), }", [0, 0, 0, 0]), 'dtype a structured dtype is not supported'],
     ['no shape', () => writeNpy('ns.npy', "{'descr': '<f4', 'fortran_order': False, }"), "the header's keys are [\"descr\", \"fortran_order\"]; NumPy's are exactly 'descr', 'fortran_order' and 'shape'"],
     ['a bad shape', () => writeNpy('bs.npy', "{'descr': '<f4', 'fortran_order': False, 'shape': (2, x), }"), "expected a Python literal at character 54 of the header \"{'descr': '<f4', 'fortran_order': False, 'shape': (2, x), }\""],

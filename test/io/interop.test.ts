@@ -43,8 +43,8 @@ def js(a):
 `;
 
 function spec(t: tg.Tensor): { dtype: string; shape: number[]; data: (number | boolean)[] } {
-  const names: Record<string, string> = { float32: 'float32', float64: 'float64', int32: 'int32', bool: 'bool' };
-  const data = Array.from(t.toTypedArray() as ArrayLike<number>, (v) => (t.dtype === 'bool' ? v !== 0 : v));
+  const names: Record<string, string> = { float32: 'float32', float64: 'float64', int32: 'int32', bool: 'bool', int64: 'int64' };
+  const data = Array.from(t.toTypedArray() as ArrayLike<number | bigint>, (v) => (t.dtype === 'bool' ? v !== 0 : Number(v)));
   return { dtype: names[t.dtype], shape: t.shape.slice(), data };
 }
 
@@ -69,7 +69,7 @@ print(json.dumps({k: js(a) for k, a in arrays.items()}))
 `,
       [tmp],
     );
-    const dtypeOf: Record<string, string> = { float32: 'float32', float64: 'float64', int32: 'int32', int64: 'int32', bool: 'bool', '>f8': 'float64' };
+    const dtypeOf: Record<string, string> = { float32: 'float32', float64: 'float64', int32: 'int32', int64: 'int64', bool: 'bool', '>f8': 'float64' };
     for (const [name, want] of Object.entries(arrays)) {
       const t = tg.loadNpy(at(`np-${name}.npy`));
       expect([name, t.dtype, t.shape]).toEqual([name, dtypeOf[want.dtype], want.shape]);
@@ -118,7 +118,7 @@ print(json.dumps({'arrays': {k: js(a) for k, a in arrays.items()}, 'y': js(lin(x
     for (const [k, want] of Object.entries(out.arrays)) {
       expect([k, spec(loaded[k]).shape, spec(loaded[k]).data]).toEqual([k, want.shape, want.data]);
     }
-    expect(loaded.i64.dtype).toBe('int32');
+    expect(loaded.i64.dtype).toBe('int64');
     const lin = new tg.nn.Linear(3, 2);
     lin.loadStateDict(tg.load(at('torch-linear.safetensors')));
     const y = lin.forward(tg.tensor([[0.5, -1, 2], [3, 0, -0.25]]));

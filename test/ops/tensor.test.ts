@@ -55,12 +55,12 @@ describe('conversion to JS values', () => {
 
   test('toTypedArray() is a copy in logical order', () => {
     const x = tg.tensor([[1, 2, 3], [4, 5, 6]]);
-    const copy = x.toTypedArray();
+    const copy = x.toTypedArray() as Float32Array;
     expect(copy).toBeInstanceOf(Float32Array);
     expect(Array.from(copy)).toEqual([1, 2, 3, 4, 5, 6]);
     copy[0] = 100;
     expect(x.tolist()).toEqual([[1, 2, 3], [4, 5, 6]]);
-    expect(Array.from(x.t().toTypedArray())).toEqual([1, 4, 2, 5, 3, 6]);
+    expect(Array.from(x.t().toTypedArray() as Float32Array)).toEqual([1, 4, 2, 5, 3, 6]);
     expect(i32([1]).toTypedArray()).toBeInstanceOf(Int32Array);
     expect(tg.zeros(1, { dtype: 'float64' }).toTypedArray()).toBeInstanceOf(Float64Array);
     expect(tg.tensor([true]).toTypedArray()).toBeInstanceOf(Uint8Array);
@@ -71,7 +71,7 @@ describe('conversion to JS values', () => {
     const view = x.typedArray();
     view[4] = 50;
     expect(x.tolist()).toEqual([[1, 2, 3], [4, 50, 6]]);
-    const row = x.select(0, 1).typedArray(); // contiguous, at an offset
+    const row = x.select(0, 1).typedArray() as Float32Array; // contiguous, at an offset
     expect(Array.from(row)).toEqual([4, 50, 6]);
     row[0] = -4;
     expect(x.select(0, 1).tolist()).toEqual([-4, 50, 6]);
@@ -79,7 +79,7 @@ describe('conversion to JS values', () => {
       'typedArray: the tensor is not contiguous; call contiguous() first or use toTypedArray() for a copy',
     );
     expect(thrown(() => x.narrow(1, 0, 2).typedArray()).message).toMatch(/^typedArray: the tensor is not contiguous/);
-    expect(Array.from(x.t().contiguous().typedArray())).toEqual([1, -4, 2, 50, 3, 6]);
+    expect(Array.from(x.t().contiguous().typedArray() as Float32Array)).toEqual([1, -4, 2, 50, 3, 6]);
   });
 });
 
@@ -124,9 +124,9 @@ describe('shared memory', () => {
   ])('%s is a view: writes through the base show in it', (_name, makeView) => {
     const x = tg.arange(6, { dtype: 'float32' }).reshape(2, 3);
     const v = makeView(x);
-    const before = v.toTypedArray();
+    const before = v.toTypedArray() as Float32Array;
     x.add_(10);
-    expect(Array.from(v.toTypedArray())).toEqual(Array.from(before).map((e) => e + 10));
+    expect(Array.from(v.toTypedArray() as Float32Array)).toEqual(Array.from(before).map((e) => e + 10));
     expect(v._storage).toBe(x._storage);
   });
 
@@ -153,9 +153,9 @@ describe('output memory', () => {
   // start as NaN bytes, so any element a kernel leaves unwritten fails the suite.
   test('unzeroed outputs are poisoned under test, and zeros stay zeros', () => {
     for (const n of [3, 100, 5000]) {
-      expect(Array.from(tg.Tensor._output([n], 'float32').toTypedArray()).every(Number.isNaN)).toBe(true);
-      expect(Array.from(tg.zeros(n).toTypedArray()).every((v) => Object.is(v, 0))).toBe(true);
-      expect(Array.from(tg.empty([n], { dtype: 'int32' }).toTypedArray()).every((v) => v === 0)).toBe(true);
+      expect(Array.from(tg.Tensor._output([n], 'float32').toTypedArray() as Float32Array).every(Number.isNaN)).toBe(true);
+      expect(Array.from(tg.zeros(n).toTypedArray() as Float32Array).every((v) => Object.is(v, 0))).toBe(true);
+      expect(Array.from(tg.empty([n], { dtype: 'int32' }).toTypedArray() as Int32Array).every((v) => v === 0)).toBe(true);
     }
   });
 });

@@ -14,8 +14,8 @@ import * as tg from '../../lib/index';
 const x = () => tg.tensor([[1, 2, 3], [4, 5, 7]]);
 const close = (t: tg.Tensor, expected: number[] | number[][]) => {
   expect(t.shape).toEqual(tg.tensor(expected).shape);
-  const want = tg.tensor(expected).toTypedArray();
-  Array.from(t.toTypedArray()).forEach((v, i) => expect(v).toBeCloseTo(want[i], 6));
+  const want = tg.tensor(expected).toTypedArray() as Float32Array;
+  Array.from(t.toTypedArray() as ArrayLike<number>).forEach((v, i) => expect(v).toBeCloseTo(want[i], 6));
 };
 
 describe('item 9: var/std options by name', () => {

@@ -4,6 +4,7 @@
 #pragma once
 #include <cstdint>
 #include <cstddef>
+#include <type_traits>
 
 #include "tg/table.h"
 
@@ -34,11 +35,22 @@ inline int32_t toInt32(double x) {
   return static_cast<int32_t>(x);
 }
 
+// Float -> int64 likewise (NaN and out-of-range give INT64_MIN, as x86's cvttsd2si).
+inline int64_t toInt64(double x) {
+  if (!(x >= -9223372036854775808.0 && x < 9223372036854775808.0)) return INT64_MIN;
+  return static_cast<int64_t>(x);
+}
+
+// The integer element types (int32, int64): their arithmetic wraps, computed unsigned.
+template <typename T>
+constexpr bool isSignedInt = std::is_same_v<T, int32_t> || std::is_same_v<T, int64_t>;
+
 template <typename T> struct DTypeOf;
 template <> struct DTypeOf<float> { static constexpr DType value = DType::F32; };
 template <> struct DTypeOf<double> { static constexpr DType value = DType::F64; };
 template <> struct DTypeOf<int32_t> { static constexpr DType value = DType::I32; };
 template <> struct DTypeOf<uint8_t> { static constexpr DType value = DType::Bool; };
+template <> struct DTypeOf<int64_t> { static constexpr DType value = DType::I64; };
 
 // Calls fn(T{}) with T the C++ type of `d`.
 template <typename Fn>
@@ -47,6 +59,7 @@ decltype(auto) dispatchDType(DType d, Fn&& fn) {
     case DType::F32: return fn(float{});
     case DType::F64: return fn(double{});
     case DType::I32: return fn(int32_t{});
+    case DType::I64: return fn(int64_t{});
     case DType::Bool: break;
   }
   return fn(uint8_t{});
