@@ -106,3 +106,4 @@ export type { Saveable } from './io/safetensors';
 export { saveNpy, loadNpy, saveNpyAsync, loadNpyAsync } from './io/npy';
 export * as threads from './threads';
 export * as async from './async';
+export * as distributed from './distributed';

@@ -46,8 +46,9 @@ enum class DType { Float32 = 0, Float64 = 1, Int32 = 2 };
 enum class ReduceOp { Sum = 0, Avg = 1, Product = 2, Min = 3, Max = 4 };
 
 struct Job;
-void settleJob(Napi::Env env, Napi::Function, std::nullptr_t*, Job* job);
-using Completion = Napi::TypedThreadSafeFunction<std::nullptr_t, Job, settleJob>;
+using JobRef = std::shared_ptr<Job>;
+void settleJob(Napi::Env env, Napi::Function, std::nullptr_t*, JobRef* job);
+using Completion = Napi::TypedThreadSafeFunction<std::nullptr_t, JobRef, settleJob>;
 
 // One operation: `run` executes on the group's thread and throws on failure.
 struct Job {
@@ -56,21 +57,24 @@ struct Job {
   // Point-to-point only: waits for the transfer `run` posted, on a thread of its own.
   std::function<void()> finish;
   std::string error;  // empty: it succeeded
-  // Synchronous: the caller waits on this.
+  // Set when the job has finished (error written); a synchronous caller waits on it.
   std::promise<void> done;
+  std::shared_future<void> finished = done.get_future().share();
   // Asynchronous: settled on the JS thread; `keep` holds the memory until then.
   std::optional<Napi::Promise::Deferred> deferred;
   std::vector<Napi::ObjectReference> keep;
   Completion completion;
 };
 
-void settleJob(Napi::Env env, Napi::Function, std::nullptr_t*, Job* job) {
-  std::unique_ptr<Job> owned(job);
+void settleJob(Napi::Env env, Napi::Function, std::nullptr_t*, JobRef* ref) {
+  std::unique_ptr<JobRef> owned(ref);
+  Job& job = **ref;
+  job.keep.clear();
   if (env == nullptr) return;  // the environment is closing
-  if (job->error.empty()) {
-    job->deferred->Resolve(env.Undefined());
+  if (job.error.empty()) {
+    job.deferred->Resolve(env.Undefined());
   } else {
-    job->deferred->Reject(Napi::Error::New(env, job->error).Value());
+    job.deferred->Reject(Napi::Error::New(env, job.error).Value());
   }
 }
 
@@ -85,7 +89,7 @@ struct Group : std::enable_shared_from_this<Group> {
 
   std::mutex mu;
   std::condition_variable wake;
-  std::deque<Job*> queue;
+  std::deque<JobRef> queue;
   bool stopping = false;
   bool busy = false;
   std::thread worker;
@@ -115,7 +119,7 @@ struct Group : std::enable_shared_from_this<Group> {
 
   void loop() {
     for (;;) {
-      Job* job;
+      JobRef job;
       {
         std::unique_lock<std::mutex> lock(mu);
         wake.wait(lock, [&] { return stopping || !queue.empty(); });
@@ -142,7 +146,7 @@ struct Group : std::enable_shared_from_this<Group> {
   }
 
   // Runs one step of `job`; on failure records the error and returns false.
-  bool attempt(Job* job, const std::function<void()>& step) {
+  bool attempt(const JobRef& job, const std::function<void()>& step) {
     try {
       step();
       return true;
@@ -155,14 +159,14 @@ struct Group : std::enable_shared_from_this<Group> {
   }
 
   // Hands the finished job back: to the waiting caller, or to the JS thread's Promise.
-  void complete(Job* job) {
-      if (job->deferred) {
-        Completion completion = job->completion;
-        if (completion.BlockingCall(job) != napi_ok) delete job;  // the environment is closing
-        completion.Release();
-      } else {
-        job->done.set_value();
-      }
+  void complete(const JobRef& job) {
+    job->done.set_value();
+    if (job->deferred) {
+      Completion completion = job->completion;
+      auto* ref = new JobRef(job);
+      if (completion.BlockingCall(ref) != napi_ok) delete ref;  // the environment is closing
+      completion.Release();
+    }
   }
 
   // Stops the thread. A thread inside a collective (the process is ending while a rank
@@ -323,30 +327,34 @@ class ProcessGroup : public Napi::ObjectWrap<ProcessGroup> {
     return *group_;
   }
 
-  // Queues `job`; synchronous: waits for it and throws its error; asynchronous (`keep`
-  // lists the memory it uses): returns a Promise.
-  Napi::Value submit(Napi::Env env, std::unique_ptr<Job> job, bool async, const std::vector<Napi::Value>& keep) {
-    Group& g = group(env, job->op);
-    std::future<void> done;
+  // Queues `job`. Synchronous: waits for it and throws its error. Asynchronous (`keep`
+  // lists the memory it uses): returns [promise, waitSync], the Promise of its end and a
+  // function that blocks until then (throwing its error), for DDP's end of backward.
+  Napi::Value submit(Napi::Env env, std::unique_ptr<Job> owned, bool async, const std::vector<Napi::Value>& keep) {
+    Group& g = group(env, owned->op);
+    JobRef job(std::move(owned));
     Napi::Value result = env.Undefined();
     if (async) {
       job->deferred.emplace(Napi::Promise::Deferred::New(env));
       for (const auto& v : keep) job->keep.push_back(Napi::Persistent(v.As<Napi::Object>()));
       job->completion = Completion::New(env, "tg.distributed", 0, 1);
-      result = job->deferred->Promise();
-    } else {
-      done = job->done.get_future();
+      auto waitSync = Napi::Function::New(env, [job](const Napi::CallbackInfo& info) {
+        job->finished.wait();
+        if (!job->error.empty()) throw Napi::Error::New(info.Env(), job->error);
+      });
+      auto pair = Napi::Array::New(env, 2);
+      pair.Set(0u, job->deferred->Promise());
+      pair.Set(1u, waitSync);
+      result = pair;
     }
-    Job* raw = job.get();
     {
       std::lock_guard<std::mutex> lock(g.mu);
-      g.queue.push_back(job.release());
+      g.queue.push_back(job);
       g.wake.notify_one();
     }
     if (!async) {
-      done.wait();
-      std::unique_ptr<Job> owned(raw);
-      if (!owned->error.empty()) throw Napi::Error::New(env, owned->error);
+      job->finished.wait();
+      if (!job->error.empty()) throw Napi::Error::New(env, job->error);
     }
     return result;
   }
