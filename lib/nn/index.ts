@@ -9,3 +9,4 @@ export type { LinearOptions } from './layers';
 export { MSELoss, L1Loss, HuberLoss, SmoothL1Loss, NLLLoss, CrossEntropyLoss, BCELoss, BCEWithLogitsLoss } from './loss';
 export type { LossOptions, NLLLossOptions } from './loss';
 export * as init from './init';
+export * as parallel from './parallel';
