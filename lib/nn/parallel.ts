@@ -37,7 +37,8 @@ export interface DdpSyncStats {
   waitMs: number;
 }
 
-// PyTorch's dist._DEFAULT_FIRST_BUCKET_BYTES.
+// PyTorch's dist._DEFAULT_FIRST_BUCKET_BYTES (here no larger than bucketCapMb, so that a small
+// cap splits a small model too).
 const FIRST_BUCKET_BYTES = 1024 * 1024;
 
 interface Bucket {
@@ -100,7 +101,7 @@ export class DistributedDataParallel extends Module {
       open.set(p.dtype, b);
       b.params.push(p);
       b.bytes += p.numel() * itemSize(p.dtype);
-      const cap = this.#buckets.length === 0 ? FIRST_BUCKET_BYTES : capBytes;
+      const cap = this.#buckets.length === 0 ? Math.min(FIRST_BUCKET_BYTES, capBytes) : capBytes;
       if (b.bytes >= cap) close(p.dtype);
     }
     for (const dtype of [...open.keys()]) close(dtype);
