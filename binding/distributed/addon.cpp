@@ -302,11 +302,17 @@ class ProcessGroup : public Napi::ObjectWrap<ProcessGroup> {
 
  private:
   // Every rank sets its arrival key, then waits for the others' until the timeout; the
-  // error names the ranks that did not come.
+  // error names the ranks that did not come. Rank 0's deadline ends the meeting for all:
+  // it posts its error in the store and keeps the store up a moment for the others to read it.
   static void meet(Group& g, Napi::Env env) {
+    const std::string failedKey = "tg/meeting-failed";
     g.store->set("tg/arrived/" + std::to_string(g.rank), {'1'});
     auto deadline = std::chrono::steady_clock::now() + g.timeout;
     for (;;) {
+      if (g.rank != 0 && g.store->check(failedKey)) {
+        auto why = g.store->get(failedKey);
+        throw std::runtime_error(std::string(why.begin(), why.end()));
+      }
       std::vector<int> missing;
       for (int r = 0; r < g.size; ++r) {
         if (!g.store->check("tg/arrived/" + std::to_string(r))) missing.push_back(r);
@@ -315,8 +321,13 @@ class ProcessGroup : public Napi::ObjectWrap<ProcessGroup> {
       if (std::chrono::steady_clock::now() >= deadline) {
         std::string list;
         for (int r : missing) list += (list.empty() ? "" : ", ") + std::to_string(r);
-        throw std::runtime_error("rank" + std::string(missing.size() > 1 ? "s " : " ") + list + " did not join within " +
-                                 std::to_string(g.timeout.count()) + " ms");
+        std::string why = "rank" + std::string(missing.size() > 1 ? "s " : " ") + list + " did not join within " +
+                          std::to_string(g.timeout.count()) + " ms";
+        if (g.rank == 0) {
+          g.store->set(failedKey, std::vector<char>(why.begin(), why.end()));
+          std::this_thread::sleep_for(Millis(300));
+        }
+        throw std::runtime_error(why);
       }
       std::this_thread::sleep_for(Millis(10));
     }
