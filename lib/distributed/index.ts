@@ -37,12 +37,15 @@ export interface InitProcessGroupOptions {
 /** An asynchronous operation's handle (PyTorch's Work): wait() is a Promise of its end. */
 export class Work {
   private done = false;
-  /** @internal */
+  private after: (() => void) | null;
+  /** @internal `after` runs once, on the first wait that sees the operation finished
+   * (e.g. writing a non-contiguous tensor's result back). */
   constructor(
     private readonly promise: Promise<void>,
     private readonly waitSyncFn: () => void,
-    private readonly after: () => void = () => {},
+    after: () => void = () => {},
   ) {
+    this.after = after;
     // A failure nobody waits for must not end the process as an unhandled rejection.
     promise.then(
       () => (this.done = true),
@@ -52,14 +55,19 @@ export class Work {
   /** Resolves (to true, as PyTorch's wait returns) when the operation has finished; rejects with its error. */
   async wait(): Promise<true> {
     await this.promise;
-    this.after();
+    this.finish();
     return true;
   }
   /** Blocks the thread until the operation has finished, as PyTorch's work.wait() does; throws its error. */
   waitSync(): true {
     this.waitSyncFn();
-    this.after();
+    this.finish();
     return true;
+  }
+  private finish(): void {
+    const after = this.after;
+    this.after = null;
+    after?.();
   }
   /** Whether the operation has finished (PyTorch's is_completed). */
   isCompleted(): boolean {
