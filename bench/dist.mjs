@@ -5,7 +5,9 @@
 //     bus bandwidth = bytes · 2(n-1)/n / time, as nccl-tests count it;
 //  2. the W5 MLP training step (784-256-10, ReLU, cross-entropy, SGD, global batch 128):
 //     one process on the whole batch vs DistributedDataParallel on 2 processes with 64
-//     each, and how much of the gradient all-reduce backward hid (overlap).
+//     each, and how much of the gradient all-reduce backward hid (overlap). W5's largest
+//     gradient is the last one backward makes, so there is little to hide; a deeper MLP
+//     (784-1024-1024-1024-10, 4 MB buckets) shows the overlap.
 //
 //   npm run bench:dist [-- --rounds 3 --json]
 //
@@ -40,15 +42,22 @@ function allReduceRank() {
   tg.distributed.destroyProcessGroup();
 }
 
-/** W5 steps: one process on the whole batch (no process group), or DDP on a share. */
-function ddpRank(steps) {
+const MODELS = {
+  W5: { sizes: [784, 256, 10], bucketCapMb: 0.25 },
+  deep: { sizes: [784, 1024, 1024, 1024, 10], bucketCapMb: 4 },
+};
+
+/** Training steps of an MLP: one process on the whole batch (no process group), or DDP on a share. */
+function ddpRank(steps, kind) {
   tg.setNumThreads(1);
   const distributed = process.env.WORLD_SIZE !== undefined;
   if (distributed) tg.distributed.initProcessGroup({ timeout: 120000 });
   const n = distributed ? tg.distributed.getWorldSize() : 1;
   tg.manualSeed(0);
-  const model = new tg.nn.Sequential(new tg.nn.Linear(784, 256), new tg.nn.ReLU(), new tg.nn.Linear(256, 10));
-  const ddp = distributed ? new tg.nn.parallel.DistributedDataParallel(model, { bucketCapMb: 0.25 }) : null;
+  const { sizes, bucketCapMb } = MODELS[kind];
+  const layers = sizes.slice(1).flatMap((out, i) => [new tg.nn.Linear(sizes[i], out), new tg.nn.ReLU()]).slice(0, -1);
+  const model = new tg.nn.Sequential(...layers);
+  const ddp = distributed ? new tg.nn.parallel.DistributedDataParallel(model, { bucketCapMb }) : null;
   const net = ddp ?? model;
   const opt = new tg.optim.SGD(model.parameters(), { lr: 0.01 });
   const x = tg.randn(128 / n, 784);
@@ -127,10 +136,11 @@ async function main() {
       steps: { type: 'string', default: '50' },
       json: { type: 'boolean', default: false },
       rank: { type: 'string' },
+      model: { type: 'string', default: 'W5' },
     },
   });
   if (args.rank === 'allreduce') return allReduceRank();
-  if (args.rank === 'ddp') return ddpRank(Number(args.steps));
+  if (args.rank === 'ddp') return ddpRank(Number(args.steps), args.model);
   if (!tg.distributed.isGlooAvailable()) throw new Error('bench:dist: tensorgrad was built without Gloo (apt-get install libgloo-dev, then npm install)');
   const self = [process.execPath, fileURLToPath(import.meta.url)];
   const python = '/usr/bin/python3';
@@ -152,15 +162,19 @@ async function main() {
     const theirs = hasTorch ? busGBs(mb, best.pytorch[mb]) : null;
     return { MB: mb, 'tensorgrad GB/s': ours, 'PyTorch GB/s': theirs, ratio: theirs === null ? null : ours / theirs };
   });
-  const single = await group(0, [...self, '--rank', 'ddp', '--steps', args.steps]);
-  const pair = await group(2, [...self, '--rank', 'ddp', '--steps', args.steps]);
-  const ddp = {
-    'W5 step, 1 process, batch 128 (ms)': single.ms,
-    'W5 step, DDP 2 processes, 64 each (ms)': pair.ms,
-    'gradient all-reduce after backward (ms)': pair.commMs,
-    'waited at the end of backward (ms)': pair.waitMs,
-    'buckets (started during backward)': `${pair.buckets} (${pair.startedDuringBackward})`,
-  };
+  const ddp = {};
+  for (const kind of Object.keys(MODELS)) {
+    const run = (n) => group(n, [...self, '--rank', 'ddp', '--model', kind, '--steps', args.steps]);
+    const single = await run(0);
+    const pair = await run(2);
+    Object.assign(ddp, {
+      [`${kind} step, 1 process, batch 128 (ms)`]: single.ms,
+      [`${kind} step, DDP 2 processes, 64 each (ms)`]: pair.ms,
+      [`${kind} gradient all-reduce alone (ms)`]: pair.commMs,
+      [`${kind} waited at the end of backward (ms)`]: pair.waitMs,
+      [`${kind} buckets (started during backward)`]: `${pair.buckets} (${pair.startedDuringBackward})`,
+    });
+  }
   if (args.json) {
     console.log(JSON.stringify({ allReduce: rows, ddp }, null, 2));
     return;
@@ -169,7 +183,7 @@ async function main() {
   console.log('all-reduce bus bandwidth, float32, 2 processes on 127.0.0.1 (best of %d rounds)', Number(args.rounds));
   console.log('     MB  tensorgrad GB/s  PyTorch GB/s  ratio');
   for (const r of rows) console.log(`${String(r.MB).padStart(7)}  ${f(r['tensorgrad GB/s']).padStart(15)}  ${f(r['PyTorch GB/s']).padStart(12)}  ${f(r.ratio).padStart(5)}`);
-  console.log('\nDistributedDataParallel, W5 MLP (784-256-10), 1 thread per process');
+  console.log('\nDistributedDataParallel, W5 MLP (784-256-10) and a deeper one (784-1024-1024-1024-10), 1 thread per process');
   for (const [k, v] of Object.entries(ddp)) console.log(`  ${k}: ${typeof v === 'number' ? v.toFixed(2) : v}`);
 }
 
