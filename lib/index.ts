@@ -144,3 +144,4 @@ export type { GradcheckOptions, GradgradcheckOptions } from './autograd/gradchec
 export type { OpDef } from './autograd/function';
 export type { UnaryFn } from './ops/arith';
 export type { DeviceType } from './device';
+export * as distributed from './distributed';

@@ -9,6 +9,8 @@ import * as kernels from './backend';
 import { BinaryOp } from './native/table';
 import type { Node } from './autograd/function';
 import * as engine from './autograd/engine';
+import * as hooks from './autograd/hooks';
+import type { GradHook, PostAccumulateGradHook, RemovableHandle } from './autograd/hooks';
 import { Device, cpu, toTarget } from './device';
 import { tensorRepr } from './print';
 import { warnOnce } from './warnings';
@@ -245,6 +247,21 @@ export class Tensor {
   /** Whether retainGrad() was called on this non-leaf (torch.Tensor.retains_grad). */
   get retainsGrad(): boolean {
     return this.gradFn?.retained?.includes(this) ?? false;
+  }
+
+  /** Registers a hook called with this tensor's gradient whenever backward computes it
+   * (PyTorch's register_hook): on a leaf, its total gradient before .grad accumulates it;
+   * on a non-leaf, before its gradFn runs. The hook may return a tensor of the gradient's
+   * shape to use instead. Returns a handle whose remove() unregisters it. */
+  registerHook(hook: GradHook): RemovableHandle {
+    return hooks.registerHook(this, hook);
+  }
+
+  /** Registers a hook called with this leaf once backward has accumulated its .grad
+   * (PyTorch's register_post_accumulate_grad_hook); DDP starts its all-reduces from it.
+   * Returns a handle whose remove() unregisters it. */
+  registerPostAccumulateGradHook(hook: PostAccumulateGradHook): RemovableHandle {
+    return hooks.registerPostAccumulateGradHook(this, hook);
   }
 
   /** @internal Called by defineOp on an op's output. */

@@ -55,6 +55,12 @@ printf "import * as tg from 'tensorgrad';\n%s" "$body" > train.mjs
 printf "const tg = require('tensorgrad');\n%s" "$body" > train.cjs
 PATH="$bare" node train.mjs
 PATH="$bare" node train.cjs
+# tg.distributed from the package: its optional Gloo addon loads where the prebuild has it.
+if [[ -e $installed/prebuilds/linux-x64/tensorgrad_dist.glibc.node ]]; then
+  PATH="$bare" node -e "if (!require('tensorgrad').distributed.isGlooAvailable()) process.exit(1)" ||
+    { echo "check-package: the packaged tensorgrad_dist addon does not load" >&2; exit 1; }
+  echo "check-package: tg.distributed's Gloo addon loads from the package"
+fi
 # The declarations type-check for a user without @types/node (no "types", ES2022 lib only).
 printf "import * as tg from 'tensorgrad';\nexport const w: tg.Tensor = tg.ones(2);\n" > use.mts
 echo '{ "compilerOptions": { "types": [], "lib": ["ES2022"], "target": "ES2022", "module": "node16", "strict": true, "noEmit": true }, "files": ["use.mts"] }' > tsconfig.json

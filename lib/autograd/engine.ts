@@ -8,6 +8,7 @@ import { sameShape } from '../layout';
 import { gradMode } from './grad_mode';
 import * as kernels from '../backend';
 import { Node, type Edge } from './function';
+import { leafGradHooks, nodeGradHooks, postAccumulateGrad } from './hooks';
 
 /** backward's options (PyTorch's retain_graph=, create_graph=). */
 export interface BackwardOptions {
@@ -98,6 +99,32 @@ function accumulateGrad(t: Tensor, g: Tensor, createGraph: boolean): void {
 
 let passCount = 0;
 
+/** Callbacks queued during the running backward pass (null outside one). */
+let endOfPass: (() => void)[] | null = null;
+
+/** Runs `fn` once the backward pass now running has finished, all .grad accumulated
+ * (PyTorch's Variable._execution_engine.queue_callback; DDP waits for its all-reduces
+ * there). Only from inside backward, e.g. from a hook. */
+export function queueCallback(fn: () => void): void {
+  if (endOfPass === null) throw new Error('queueCallback: no backward pass is running (call it from a hook)');
+  endOfPass.push(fn);
+}
+
+/** The backward pass now running (a number that differs from pass to pass), or null
+ * outside backward: lets a hook tell one backward from the next. */
+export function currentPass(): number | null {
+  return endOfPass === null ? null : passCount;
+}
+
+/** How many of the pass's nodes still have to run before each leaf's gradient is complete. */
+function pendingUses(nodes: Node[]): Map<Tensor, number> {
+  const pending = new Map<Tensor, number>();
+  for (const node of nodes) {
+    for (const e of node.next) if (e instanceof Tensor) pending.set(e, (pending.get(e) ?? 0) + 1);
+  }
+  return pending;
+}
+
 /** All nodes reachable from the roots, in descending creation order (a topological
  * order; PyTorch's engine also runs nodes by descending sequence number). Nodes are
  * marked with the pass number rather than kept in a Set: this runs on every backward. */
@@ -150,15 +177,45 @@ function runPass(pass: Pass): Map<Edge, Tensor> {
     else leafGrads.set(edge, addTo(leafGrads.get(edge), g));
   };
   roots.forEach((r, i) => deliver(r.gradFn ?? r, rootGrads[i]));
+  // backward: a leaf's gradient is accumulated (and its hooks run) as soon as the last node
+  // that feeds it has run, while the rest of the pass goes on, so that DDP's all-reduce of
+  // it overlaps the rest of backward. (autograd.grad captures at the end instead.)
+  const pending = capture ? null : pendingUses(nodes);
+  const finishLeaf = (leaf: Tensor, g: Tensor): void => {
+    leafGrads.delete(leaf);
+    g = leafGradHooks(leaf, g);
+    if (capture) {
+      if (capture.has(leaf)) captured.set(leaf, g);
+      return;
+    }
+    accumulateGrad(leaf, createGraph ? g : g.detach(), createGraph);
+    postAccumulateGrad(leaf);
+  };
+  const settleLeaves = (node: Node): void => {
+    if (pending === null) return;
+    for (const e of node.next) {
+      if (!(e instanceof Tensor)) continue;
+      const left = pending.get(e)! - 1;
+      pending.set(e, left);
+      const g = leafGrads.get(e);
+      if (left === 0 && g !== undefined) finishLeaf(e, g);
+    }
+  };
 
   const mode = gradMode();
   const prevMode = mode.enabled;
   mode.enabled = createGraph;
+  const outerCallbacks = endOfPass;
+  endOfPass = [];
   try {
     for (const node of nodes) {
-      const g = node._grad;
-      if (g === null || (needed && !needed.has(node))) continue;
+      let g = node._grad;
+      if (g === null || (needed && !needed.has(node))) {
+        settleLeaves(node);
+        continue;
+      }
       node._grad = null;
+      g = nodeGradHooks(node, g);
       if (capture?.has(node)) captured.set(node, g);
       if (node.retained) {
         for (const t of node.retained) accumulateGrad(t, createGraph ? g : g.detach(), createGraph);
@@ -173,17 +230,15 @@ function runPass(pass: Pass): Map<Edge, Tensor> {
         if (gi.dtype !== node.inputDTypes[i]) gi = gi.to(node.inputDTypes[i]);
         deliver(edge, gi);
       }
+      settleLeaves(node);
     }
+    // Leaves not finished above: the roots themselves, and autograd.grad's inputs.
+    for (const [leaf, g] of [...leafGrads]) finishLeaf(leaf, g);
+    for (const fn of endOfPass) fn();
   } finally {
     mode.enabled = prevMode;
+    endOfPass = outerCallbacks;
     for (const node of nodes) node._grad = null; // after an error, or for nodes that were not needed
-  }
-  for (const [leaf, g] of leafGrads) {
-    if (capture) {
-      if (capture.has(leaf)) captured.set(leaf, g);
-    } else {
-      accumulateGrad(leaf, createGraph ? g : g.detach(), createGraph);
-    }
   }
   return captured;
 }

@@ -4,13 +4,13 @@ import { checkBool, checkInt, fmtValue, opError, opTypeError } from '../check';
 import { randperm } from '../ops/random';
 import { Generator } from '../random';
 import type { Dataset } from './dataset';
+import * as dist from '../distributed';
 
 /** DistributedSampler's options (PyTorch's num_replicas, rank, shuffle, seed, drop_last). */
 export interface DistributedSamplerOptions {
-  /** The number of processes taking part. Required: PyTorch takes it from the process
-   * group, which tensorgrad does not have yet. */
+  /** The number of processes taking part (default: the default process group's world size). */
   numReplicas?: number;
-  /** This process's rank, 0..numReplicas-1. Required, as numReplicas. */
+  /** This process's rank, 0..numReplicas-1 (default: its rank in the default process group). */
   rank?: number;
   /** A new order every epoch (seeded by seed + epoch, so all ranks agree). Default true. */
   shuffle?: boolean;
@@ -48,13 +48,14 @@ export class DistributedSampler implements Iterable<number> {
     if (dataset === null || typeof dataset !== 'object' || !Number.isInteger(dataset.length) || dataset.length < 0) {
       throw opTypeError(OP, `dataset must have a length >= 0, got ${fmtValue(dataset)}`);
     }
+    // As PyTorch: numReplicas and rank default to the default process group's.
     for (const name of ['numReplicas', 'rank'] as const) {
-      if (options[name] === undefined) {
-        throw opError(OP, `${name} is required: there is no initialised process group to take it from (as PyTorch does; tg.distributed is not built yet)`);
+      if (options[name] === undefined && !dist.isInitialized()) {
+        throw opError(OP, `${name} is required when the default process group is not initialized (tg.distributed.initProcessGroup)`);
       }
     }
-    this.numReplicas = checkInt(OP, 'numReplicas', options.numReplicas, 1);
-    this.rank = checkInt(OP, 'rank', options.rank, 0, this.numReplicas - 1);
+    this.numReplicas = checkInt(OP, 'numReplicas', options.numReplicas ?? dist.getWorldSize(), 1);
+    this.rank = checkInt(OP, 'rank', options.rank ?? dist.getRank(), 0, this.numReplicas - 1);
     this.shuffle = checkBool(OP, 'shuffle', options.shuffle ?? true);
     this.seed = checkInt(OP, 'seed', options.seed ?? 0);
     this.dropLast = checkBool(OP, 'dropLast', options.dropLast ?? false);

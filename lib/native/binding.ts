@@ -50,7 +50,7 @@ export interface NativeAddon {
 }
 
 /** The package root: the nearest directory above this file with tensorgrad's package.json. */
-function packageRoot(): string {
+export function packageRoot(): string {
   let dir = __dirname;
   for (;;) {
     const pkg = path.join(dir, 'package.json');
@@ -61,9 +61,10 @@ function packageRoot(): string {
   }
 }
 
-function packagedAddon(root: string): string {
-  const localBuild = path.join(root, 'build', 'Release', 'tensorgrad.node');
-  return fs.existsSync(localBuild) ? localBuild : (findPrebuild(root) ?? localBuild);
+/** Where the addon `addon` ('tensorgrad', or 'tensorgrad_dist') is: a local build, else the package's prebuild. */
+export function packagedAddon(root: string, addon = 'tensorgrad'): string {
+  const localBuild = path.join(root, 'build', 'Release', `${addon}.node`);
+  return fs.existsSync(localBuild) ? localBuild : (findPrebuild(root, addon) ?? localBuild);
 }
 
 function loadAddon(): NativeAddon {

@@ -17,13 +17,14 @@ function libc(): string {
   }
 }
 
-/** prebuilds/<platform>-<arch>/tensorgrad.<libc>.node under `root`, e.g. linux-x64/tensorgrad.glibc.node. */
-export function prebuildFile(root: string, platform: string = process.platform, arch: string = process.arch, libcName = libc()): string {
-  return path.join(root, 'prebuilds', `${platform}-${arch}`, `tensorgrad.${libcName}.node`);
+/** prebuilds/<platform>-<arch>/<addon>.<libc>.node under `root`, e.g. linux-x64/tensorgrad.glibc.node.
+ * `addon` is 'tensorgrad', or 'tensorgrad_dist' for tg.distributed's (optional: built where Gloo is). */
+export function prebuildFile(root: string, platform: string = process.platform, arch: string = process.arch, libcName = libc(), addon = 'tensorgrad'): string {
+  return path.join(root, 'prebuilds', `${platform}-${arch}`, `${addon}.${libcName}.node`);
 }
 
-/** This machine's prebuilt addon under the package root `root`, or null when the package has none. */
-export function findPrebuild(root: string): string | null {
-  const file = prebuildFile(root);
+/** This machine's prebuilt `addon` under the package root `root`, or null when the package has none. */
+export function findPrebuild(root: string, addon = 'tensorgrad'): string | null {
+  const file = prebuildFile(root, process.platform, process.arch, libc(), addon);
   return fs.existsSync(file) ? file : null;
 }

@@ -22,3 +22,4 @@ export type { RNNOptions, Mode as RNNMode } from './rnn';
 export { MultiheadAttention, NonDynamicallyQuantizableLinear, TransformerEncoderLayer, TransformerEncoder } from './transformer';
 export type { MultiheadAttentionOptions, MultiheadAttentionForwardOptions, TransformerEncoderLayerOptions } from './transformer';
 export * as utils from './utils';
+export * as parallel from './parallel';

@@ -14,6 +14,9 @@ import { noGrad } from '../autograd/grad_mode';
 import { isFloating, type DType } from '../dtype';
 import { toTarget, type Device } from '../device';
 import { Parameter, zeroGrads } from './parameter';
+import * as moduleHooks from './module-hooks';
+import type { ForwardHook, ForwardPreHook, FullBackwardHook } from './module-hooks';
+import type { RemovableHandle } from '../autograd/hooks';
 
 /** Parameter and buffer tensors by dotted name ("fc1.weight"), in registration order. */
 export type StateDict = Record<string, Tensor>;
@@ -321,6 +324,29 @@ export class Module {
       });
     }
     return new LoadStateDictResult(missingKeys, unexpectedKeys);
+  }
+
+  // ---- hooks ------------------------------------------------------------------------------
+
+  /** Registers hook(module, args), called before each forward; it may return replacement
+   * inputs, an array or a single value (PyTorch's register_forward_pre_hook). */
+  registerForwardPreHook(hook: ForwardPreHook): RemovableHandle {
+    return moduleHooks.registerForwardPreHook(this, hook);
+  }
+
+  /** Registers hook(module, args, output), called after each forward; it may return a
+   * replacement output (PyTorch's register_forward_hook). */
+  registerForwardHook(hook: ForwardHook): RemovableHandle {
+    return moduleHooks.registerForwardHook(this, hook);
+  }
+
+  /** Registers hook(module, gradInput, gradOutput), called during backward once the
+   * gradients of the module's tensor inputs are computed (null for inputs without grad);
+   * gradOutput holds the gradients of its tensor outputs (PyTorch's
+   * register_full_backward_hook). It may return replacement gradInput when exactly one
+   * input requires grad. */
+  registerFullBackwardHook(hook: FullBackwardHook): RemovableHandle {
+    return moduleHooks.registerFullBackwardHook(this, hook);
   }
 
   // ---- printing ---------------------------------------------------------------------------

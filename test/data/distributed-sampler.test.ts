@@ -59,8 +59,8 @@ describe('DistributedSampler in a DataLoader', () => {
 describe('DistributedSampler refuses bad arguments', () => {
   const ds = ofLength(8);
   test.each([
-    [{ rank: 0 }, /DistributedSampler: numReplicas is required: there is no initialised process group/],
-    [{ numReplicas: 2 }, /DistributedSampler: rank is required: there is no initialised process group/],
+    [{ rank: 0 }, /DistributedSampler: numReplicas is required when the default process group is not initialized/],
+    [{ numReplicas: 2 }, /DistributedSampler: rank is required when the default process group is not initialized/],
     [{ numReplicas: 2, rank: 2 }, /DistributedSampler: rank must be in 0\.\.1, got 2/],
     [{ numReplicas: 2, rank: -1 }, /DistributedSampler: rank must be in 0\.\.1, got -1/],
     [{ numReplicas: 2, rank: 0.5 }, /DistributedSampler: rank must be an integer, got 0\.5/],
