@@ -11,6 +11,8 @@ export type DType = (typeof DTYPE_ROWS)[number]['name'];
 /** The typed array that holds each dtype's elements: Float32Array, Float64Array, Int32Array,
  * Uint8Array (bool, 0 or 1), BigInt64Array (int64). */
 export type TypedArray = Float32Array | Float64Array | Int32Array | Uint8Array | BigInt64Array;
+/** The typed arrays of the dtypes whose elements are JS numbers (all but int64). */
+export type NumberTypedArray = Float32Array | Float64Array | Int32Array | Uint8Array;
 
 /** Everything known about a dtype, in one place. */
 export interface DTypeInfo {

@@ -1,7 +1,7 @@
 // The Tensor: a strided view (shape, strides, offset) over a Storage, plus autograd
 // state. Methods are thin: each delegates to the op defined in lib/ops/.
 import { inspectCustom } from './inspect';
-import { isFloating, type DType, type TypedArray } from './dtype';
+import { isFloating, type DType, type TypedArray, type NumberTypedArray } from './dtype';
 import { Storage, VersionCounter } from './storage';
 import { Size, contiguousStrides, isContiguous, numelOf, toSize } from './layout';
 import { checkBool, exactNumber, fmtShape, fmtValue, normDim, opError, opTypeError } from './check';
@@ -335,18 +335,21 @@ export class Tensor {
     return (this._dtype === 'bool' ? v !== 0 : v) as number;
   }
 
-  /** A contiguous copy of the elements, in row-major order, as a typed array (as x.numpy().copy()). */
-  toTypedArray(): TypedArray {
-    return M.contiguousData(this, 'toTypedArray').slice() as TypedArray;
+  /** A contiguous copy of the elements, in row-major order, as a typed array (as x.numpy().copy()).
+   * Typed as an array of numbers; for an int64 tensor (a BigInt64Array) say so:
+   * `x.toTypedArray<BigInt64Array>()`. */
+  toTypedArray<T extends TypedArray = NumberTypedArray>(): T {
+    return M.contiguousData(this, 'toTypedArray').slice() as T;
   }
 
-  /** Zero-copy access to the elements of a contiguous tensor; writes show in the tensor (as x.numpy()). */
-  typedArray(): TypedArray {
+  /** Zero-copy access to the elements of a contiguous tensor; writes show in the tensor (as
+   * x.numpy()). Typed as for toTypedArray(): `x.typedArray<BigInt64Array>()` for int64. */
+  typedArray<T extends TypedArray = NumberTypedArray>(): T {
     if (!this.isContiguous()) {
       throw opError('typedArray', 'the tensor is not contiguous; call contiguous() first or use toTypedArray() for a copy');
     }
     M.checkMemory('typedArray', this);
-    return this._storage.view(this._offset, this.numel());
+    return this._storage.view(this._offset, this.numel()) as T;
   }
 
   /** The elements as nested JS arrays of the tensor's shape (a number for a 0-d tensor;

@@ -401,6 +401,8 @@ const ENTRY_POINTS: EntryPoint[] = [
       return { args: [value(op), view(makeView(rng, dtype, shape, 'out')), view(makeView(rng, dtype, shape, 'in')), value(rng.int(0, shape.length - 1))], kernel };
     },
     work: (v) => viewNumel(v[1]),
+  },
+  {
     name: 'conv',
     group: Group.Conv,
     params: [

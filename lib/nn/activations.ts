@@ -238,7 +238,7 @@ export class PReLU extends Module {
     if (n < 1) throw opError('PReLU', `numParameters must be >= 1, got ${n}`);
     this.numParameters = n;
     const w = Tensor._empty([n], 'float32');
-    w.typedArray().fill(init);
+    (w.typedArray() as Float32Array).fill(init);
     this.weight = new Parameter(w);
   }
   override forward(x: Tensor): Tensor {

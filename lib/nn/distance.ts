@@ -10,6 +10,7 @@ import { input, where } from '../ops/arith';
 import { indexAddInto } from '../ops/indexing';
 import { checkTensor, contiguousData } from '../ops/movement';
 import { tensor } from '../ops/creation';
+import { asIndex } from '../ops/indices';
 
 const tensorParam = (name: string, example?: number[][]) => {
   const p = required(name, (v, op, n) => checkTensor(op, v, n));
@@ -261,8 +262,8 @@ export const oneHot = fn<(input: Tensor, numClasses?: number | { numClasses?: nu
   'oneHot',
   [tensorParam('input'), optional('numClasses', is.int, -1, 5)],
   (t: Tensor, numClasses: number) => {
-    if (t.dtype !== 'int32') throw opTypeError('oneHot', `one_hot is only applicable to index tensors (int32), got ${t.dtype}`);
-    const labels = contiguousData(t, 'oneHot');
+    if (t.dtype !== 'int32' && t.dtype !== 'int64') throw opTypeError('oneHot', `one_hot is only applicable to index tensors (int32 or int64), got ${t.dtype}`);
+    const labels = contiguousData(asIndex('oneHot', t, 'input'), 'oneHot') as Int32Array;
     let max = -1;
     for (const v of labels) {
       if (v < 0) throw opRangeError('oneHot', `Class values must be non-negative, got ${v}`);

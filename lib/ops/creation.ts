@@ -254,7 +254,7 @@ export function eye(n: number, m?: number | CreationOptions, options?: CreationO
   const opts = checkOptions('eye', o);
   const [rows, c] = checkShape('eye', [n, cols ?? n]);
   const t = Tensor._empty([rows, c], opts.dtype ?? 'float32');
-  const data = t.typedArray();
+  const data = t.typedArray<TypedArray>();
   const diagonal = Math.min(rows, c);
   if (data instanceof BigInt64Array) for (let i = 0; i < diagonal; ++i) data[i * c + i] = 1n;
   else for (let i = 0; i < diagonal; ++i) data[i * c + i] = 1;

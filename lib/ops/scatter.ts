@@ -6,12 +6,13 @@ import { Tensor, type TensorOrScalar } from '../tensor';
 import { fmtShape, is, lazyExample, normDim, opError, opRangeError, opTypeError, optional, required, keyword, type Check } from '../check';
 import { broadcastShapes, sameShape } from '../layout';
 import * as kernels from '../backend';
-import { Group, IndexOp } from '../native/binding';
+import { Group, IndexOp } from '../native/table';
 import { defineSpec, functionsOf, installMethods, type MethodsFor, type Op, type SpecsFor } from './registry';
 import { checkTensor, cloneDetached, contiguousData } from './movement';
 import { input, where } from './arith';
 import { inPlace } from './inplace';
 import { full, tensor } from './creation';
+import { asIndex } from './indices';
 import { Indices, indexPutOp, indexTensors, nonzeroColumns, nonzeroIndices } from './subscript';
 
 const tensorCheck: Check = (v, op, n) => checkTensor(op, v, n);
@@ -65,22 +66,20 @@ function indexKernel(code: number, out: Tensor, src: Tensor, index: Tensor, dim:
 }
 
 function checkIndexTensor(op: string, index: unknown, name = 'index'): Tensor {
-  const t = checkTensor(op, index, name);
-  if (t.dtype !== 'int32') throw opTypeError(op, `expected an int32 ${name} tensor, got ${t.dtype}`);
-  return t;
+  return asIndex(op, index, name); // int32 or int64, as int32
 }
 
 /** Every value must address dim (size `size`); negative ones are refused, as in PyTorch's
  * scatter/gather family. */
 function checkIndexRange(op: string, index: Tensor, dim: number, size: number, allowNegative = false): Tensor {
-  const data = contiguousData(index, op);
+  const data = contiguousData(index, op) as Int32Array;
   for (let k = 0; k < data.length; ++k) {
     const i = data[k];
     if (i >= size || i < (allowNegative ? -size : 0)) throw opRangeError(op, `index ${i} is out of bounds for dimension ${dim} with size ${size}`);
   }
   if (!allowNegative || !data.some((i) => i < 0)) return index;
   const wrapped = Tensor._output(index._shape.slice(), 'int32');
-  wrapped._storage.view(0, data.length).set(data.map((i) => (i < 0 ? i + size : i)));
+  (wrapped._storage.view(0, data.length) as Int32Array).set(data.map((i) => (i < 0 ? i + size : i)));
   return wrapped;
 }
 

@@ -8,7 +8,8 @@ import { Tensor } from '../tensor';
 import { checkInt, fmtShape, fmtValue, is, objectCheck, opError, opRangeError, opTypeError, required } from '../check';
 import { broadcastShapes, contiguousStrides, numelOf } from '../layout';
 import * as kernels from '../backend';
-import { Group, IndexOp } from '../native/binding';
+import { Group, IndexOp } from '../native/table';
+import { asIndex } from './indices';
 import { defineSpec, type Op } from './registry';
 import { checkTensor, cloneDetached, contiguousData } from './movement';
 import { inPlace } from './inplace';
@@ -188,10 +189,10 @@ function applyBasic(op: string, x: Tensor, specs: Parsed[]): { view: Tensor; adv
         throw opError(op, `The shape of the mask ${fmtShape(s._shape)} at index ${dim} does not match the shape of the indexed tensor ${fmtShape(view._shape)} at index ${dim}`);
       }
       for (const positions of nonzeroColumns(s)) tensors[dim++] = positions;
-    } else if (s.dtype === 'int32') {
-      tensors[dim++] = s;
+    } else if (s.dtype === 'int32' || s.dtype === 'int64') {
+      tensors[dim++] = asIndex(op, s); // as int32
     } else {
-      throw opTypeError(op, `tensors used as indices must be int32 or bool tensors, got ${s.dtype}`);
+      throw opTypeError(op, `tensors used as indices must be int32, int64 or bool tensors, got ${s.dtype}`);
     }
   }
   if (view === x && tensors.every((t) => t === null)) view = alias.call(x);
@@ -266,7 +267,7 @@ function planIndex(op: string, x: Tensor, { tensors }: Indices): Plan {
   for (let k = advDims.length - 1; k >= 0; --k) {
     const d = advDims[k];
     const size = x._shape[d];
-    const values = contiguousData(idx[k].expand(bshape), op);
+    const values = contiguousData(idx[k].expand(bshape), op) as Int32Array; // index tensors are int32 here
     for (let j = 0; j < n; ++j) {
       const i = values[j];
       if (i < -size || i >= size) throw opRangeError(op, `index ${i} is out of bounds for dimension ${d} with size ${size}`);

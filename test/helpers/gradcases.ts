@@ -359,6 +359,8 @@ export const VOCAB: GradCase[] = [
   { name: 'pad reflect', shapes: [[1, 2, 5]], fn: (x) => F.pad(x, [2, 1], { mode: 'reflect' }) },
   { name: 'pad reflect 2-d', shapes: [[1, 2, 4, 4]], fn: (x) => F.pad(x, [1, 2, 3, 1], 'reflect') },
   { name: 'pad replicate 3-d', shapes: [[1, 1, 2, 3, 2]], fn: (x) => F.pad(x, [1, 1, 0, 2, 1, 0], { mode: 'replicate' }) },
+];
+
 // Convolution, pooling, sliding blocks, resampling (lib/nn/conv.ts). Max pooling has a
 // kink where two window elements tie: random distinct values keep off it ('expanded'
 // leaves would repeat values, so those cases skip that layout).
@@ -385,12 +387,14 @@ export const LAYERS: GradCase[] = [
   { name: 'interpolate nearest 2-d', shapes: [[1, 1, 3, 4]], fn: (x) => F.interpolate(x, { size: [5, 3] }) },
   { name: 'interpolate bilinear', shapes: [[1, 2, 3, 4]], fn: (x) => F.interpolate(x, { size: [5, 7], mode: 'bilinear' }) },
   { name: 'interpolate bilinear alignCorners', shapes: [[1, 1, 4, 3]], fn: (x) => F.interpolate(x, { scaleFactor: [1.5, 2], mode: 'bilinear', alignCorners: true }) },
+];
+
 // Normalisation, embedding, attention and recurrent cells (lib/ops/norm.ts, attention.ts,
 // recurrent.ts): their fused kernels in backward, and the tensor-op backward that
 // createGraph records (gradgradcheck).
 const ids = int32([[1, 4, 1], [0, 2, 4]]);
 const boolMask = tg.tensor([[1, 1, 0, 1], [1, 0, 1, 1], [0, 1, 1, 1]]).gt(0.5);
-export const LAYERS: GradCase[] = [
+export const SEQUENCE_LAYERS: GradCase[] = [
   { name: 'batchNorm training', shapes: [[4, 3, 2], [3], [3]], fn: (x, w, b) => F.batchNorm(x, null, null, w, b, true) },
   { name: 'batchNorm training 2-D no affine', shapes: [[5, 3]], fn: (x) => F.batchNorm(x, null, null, null, null, true) },
   { name: 'batchNorm training running stats', shapes: [[3, 2, 2, 2], [2]], fn: (x, w) => F.batchNorm(x, tg.zeros(2, { dtype: 'float64' }), tg.ones(2, { dtype: 'float64' }), w, null, true) },
@@ -424,7 +428,8 @@ export const GROUPS: readonly (readonly [string, GradCase[]])[] = [
   ['indexing', INDEXING],
   ['nn.functional', FUNCTIONAL],
   ['op vocabulary (issue 14.2)', VOCAB],
-  ['layers', LAYERS],
+  ['convolution and pooling layers', LAYERS],
+  ['normalisation, embedding, attention and recurrent layers', SEQUENCE_LAYERS],
 ];
 
 /** A case by name, for the second-order tables. */
