@@ -544,4 +544,6 @@ const eluOp = unaryOp({
 export const elu = (x: Tensor, alpha = 1): Tensor => eluOp(x, checkNumber('elu', 'alpha', alpha));
 
 export { hardtanh, softsign, logSigmoid, mish, hardswish, selu, celu, prelu } from './activations';
+export type { HardtanhOptions, CeluOptions } from './activations';
 export { normalize, cosineSimilarity, pairwiseDistance, pad, oneHot } from './distance';
+export type { NormalizeOptions, CosineOptions, PairwiseOptions, PadMode, PadOptions } from './distance';
