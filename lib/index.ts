@@ -25,11 +25,14 @@ export type { IndexSpec } from './ops/subscript';
 export {
   maskedFill, maskedFill_, maskedSelect, nonzero, scatter, scatter_, scatterAdd, scatterAdd_, indexAdd, indexAdd_, indexFill, indexFill_, take, takeAlongDim,
 } from './ops/scatter';
-export { ValuesIndices } from './ops/reduce';
 export { sort, argsort, topk, cumsum, cumprod } from './ops/sorting';
+export type { SortOptions, TopkOptions, ScanOptions } from './ops/sorting';
 export { flip, roll, repeat, tile, tril, triu, chunk, split, diff } from './ops/rearrange';
+export type { DiffOptions } from './ops/rearrange';
 export { einsum } from './ops/einsum';
 export { cdist } from './nn/distance';
+export type { CdistOptions } from './nn/distance';
+export type { ValuesIndices } from './ops/reduce';
 import { reductions } from './ops/reduce';
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from './autograd/grad_mode';
 export { device, backends, Device } from './device';

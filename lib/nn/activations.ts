@@ -126,8 +126,16 @@ function preluImpl(x: Tensor, weight: Tensor): Tensor {
   return preluOp.call(x, weight);
 }
 
-/** max(min_val, min(max_val, x)), with gradient 0 at the bounds (PyTorch's F.hardtanh). */
-type HardtanhOptions = { minVal?: number; maxVal?: number; inplace?: boolean };
+/** F.hardtanh's keyword arguments. */
+export type HardtanhOptions = {
+  /** The lower bound (default -1). */
+  minVal?: number;
+  /** The upper bound (default 1). */
+  maxVal?: number;
+  /** Write the result into the input (default false). */
+  inplace?: boolean;
+};
+/** max(min_val, min(max_val, x)), with gradient 0 at the bounds (PyTorch's F.hardtanh). Shape: the input's. */
 export const hardtanh = activation<
   (input: Tensor, minVal?: number | HardtanhOptions, maxVal?: number | HardtanhOptions, inplace?: boolean | HardtanhOptions, options?: HardtanhOptions) => Tensor
 >(
@@ -148,8 +156,14 @@ export const mish = activation<(input: Tensor, inplace?: boolean | { inplace?: b
 export const hardswish = activation<(input: Tensor, inplace?: boolean | { inplace?: boolean }) => Tensor>('hardswish', [inplace], (x) => hardswishOp(x));
 /** scale · (max(0, x) + min(0, alpha (e^x - 1))) with PyTorch's fixed alpha and scale (F.selu). */
 export const selu = activation<(input: Tensor, inplace?: boolean | { inplace?: boolean }) => Tensor>('selu', [inplace], (x) => seluOp(x));
-/** max(0, x) + min(0, alpha (e^(x/alpha) - 1)) (PyTorch's F.celu). */
-type CeluOptions = { alpha?: number; inplace?: boolean };
+/** F.celu's keyword arguments. */
+export type CeluOptions = {
+  /** The scale of the negative part (default 1). */
+  alpha?: number;
+  /** Write the result into the input (default false). */
+  inplace?: boolean;
+};
+/** max(0, x) + min(0, alpha (e^(x/alpha) - 1)) (PyTorch's F.celu). Shape: the input's. */
 export const celu = activation<(input: Tensor, alpha?: number | CeluOptions, inplace?: boolean | CeluOptions, options?: CeluOptions) => Tensor>('celu', [optional('alpha', is.number, 1, 0.5), inplace], (x, alpha: number) => {
   if (alpha === 0) throw opError('celu', 'ZeroDivisionError: alpha cannot be 0 (celu divides by it)');
   return celuOp(x, alpha);
@@ -172,6 +186,13 @@ export abstract class ActivationModule extends Module {
   abstract override forward(input: Tensor): Tensor;
 }
 
+/** The class of an activation module: constructed with PyTorch's arguments (positionally
+ * or as an options object), e.g. `new nn.Hardtanh(-2, 2)` or `new nn.CELU({alpha: 0.5})`. */
+export interface ActivationModuleClass {
+  /** Binds the arguments with PyTorch's parameters and defaults (an unknown name throws). */
+  new (...args: any[]): ActivationModule;
+}
+
 /** A module that applies an F activation with the options it was constructed with, printed
  * as PyTorch prints it (`repr`: the options that PyTorch shows). */
 function activationModule(
@@ -179,7 +200,7 @@ function activationModule(
   params: Param[],
   fn: (x: Tensor, ...o: any[]) => Tensor,
   repr: (o: any[]) => string,
-): new (...args: any[]) => ActivationModule {
+): ActivationModuleClass {
   const signature = new Signature(name, params);
   const cls = class extends ActivationModule {
     /** The constructor's arguments, in PyTorch's order. */
@@ -229,7 +250,9 @@ const PRELU = new Signature('PReLU', [optional('numParameters', is.int, 1, 3), o
 /** nn.PReLU(numParameters = 1, init = 0.25): F.prelu with a learnable weight of
  * numParameters elements (1, or the number of channels, dim 1 of the input). */
 export class PReLU extends Module {
+  /** The number of weights: 1, or one per channel. */
   readonly numParameters: number;
+  /** The learnable slopes for x <= 0, [numParameters], initialised to `init`. */
   readonly weight: Parameter;
   constructor(numParameters?: number | { numParameters?: number; init?: number }, init?: number | { init?: number });
   constructor(...args: unknown[]) {

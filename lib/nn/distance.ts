@@ -21,8 +21,16 @@ const fn = <F extends (...args: any[]) => unknown>(name: string, params: Param[]
 
 // ---- normalize, cosine similarity, pairwise distance -------------------------------------------
 
-/** x / max(‖x‖_p, eps) along dim (PyTorch's F.normalize; a zero vector gives 0). */
-type NormalizeOptions = { p?: number; dim?: number; eps?: number };
+/** F.normalize's keyword arguments. */
+export type NormalizeOptions = {
+  /** The norm's exponent (default 2). */
+  p?: number;
+  /** The dim to work along. */
+  dim?: number;
+  /** The smallest denominator (or, for pairwiseDistance, what is added to the difference). */
+  eps?: number;
+};
+/** x / max(‖x‖_p, eps) along dim (PyTorch's F.normalize; a zero vector gives 0). Shape: the input's. */
 export const normalize = fn<
   (input: Tensor, p?: number | NormalizeOptions, dim?: number | NormalizeOptions, eps?: number | NormalizeOptions, options?: NormalizeOptions) => Tensor
 >(
@@ -31,9 +39,15 @@ export const normalize = fn<
   (x: Tensor, p: number, dim: number, eps: number) => x.div(x.norm(p, dim, true).clamp(eps).expandAs(x)),
 );
 
+/** F.cosineSimilarity's keyword arguments. */
+export type CosineOptions = {
+  /** The dim to work along. */
+  dim?: number;
+  /** The smallest denominator (or, for pairwiseDistance, what is added to the difference). */
+  eps?: number;
+};
 /** The cosine of the angle between x1 and x2 along dim: sum(x1/max(‖x1‖, eps) · x2/max(‖x2‖, eps))
  * (PyTorch 1.13's F.cosine_similarity; x1 and x2 broadcast). Shape: the broadcast shape without dim. */
-type CosineOptions = { dim?: number; eps?: number };
 export const cosineSimilarity = fn<(x1: Tensor, x2: Tensor, dim?: number | CosineOptions, eps?: number | CosineOptions, options?: CosineOptions) => Tensor>(
   'cosineSimilarity',
   [tensorParam('x1', [[1, 2, 0.5], [-1, 0.25, 3]]), tensorParam('x2', [[0.5, -1, 2], [1, 1, 1]]), optional('dim', is.int, 1, 0), optional('eps', is.number, 1e-8, 0.5)],
@@ -45,8 +59,16 @@ export const cosineSimilarity = fn<(x1: Tensor, x2: Tensor, dim?: number | Cosin
   },
 );
 
-/** ‖x1 - x2 + eps‖_p over the last dim (PyTorch's F.pairwise_distance). */
-type PairwiseOptions = { p?: number; eps?: number; keepdim?: boolean };
+/** F.pairwiseDistance's keyword arguments. */
+export type PairwiseOptions = {
+  /** The norm's exponent (default 2). */
+  p?: number;
+  /** The smallest denominator (or, for pairwiseDistance, what is added to the difference). */
+  eps?: number;
+  /** Keep the reduced dim as size 1 (default false). */
+  keepdim?: boolean;
+};
+/** ‖x1 - x2 + eps‖_p over the last dim (PyTorch's F.pairwise_distance). Shape: the broadcast shape without the last dim (kept as 1 with keepdim). */
 export const pairwiseDistance = fn<
   (x1: Tensor, x2: Tensor, p?: number | PairwiseOptions, eps?: number | PairwiseOptions, keepdim?: boolean | PairwiseOptions, options?: PairwiseOptions) => Tensor
 >(
@@ -100,10 +122,16 @@ const cdistOp = defineSpec<(x1: Tensor, x2: Tensor, p: number) => Tensor, [Tenso
   },
 });
 
+/** tg.cdist's keyword arguments (`computeMode` is accepted and ignored: distances are always computed directly). */
+export type CdistOptions = {
+  /** The norm's exponent (default 2). */
+  p?: number;
+  /** Accepted and ignored: distances are always computed directly. */
+  computeMode?: string | null;
+};
 /** The p-norm distance between each row of x1 [..., P, M] and each row of x2 [..., R, M]:
  * [..., P, R], batch dims broadcast (PyTorch's torch.cdist; computed directly, never
  * through the matmul expansion, so distances are exact). The gradient at distance 0 is 0. */
-type CdistOptions = { p?: number; computeMode?: string | null };
 export const cdist = withSignature<(x1: Tensor, x2: Tensor, p?: number | CdistOptions, options?: CdistOptions) => Tensor>(
   'tg.cdist',
   'op',
@@ -122,7 +150,8 @@ export const cdist = withSignature<(x1: Tensor, x2: Tensor, p?: number | CdistOp
 
 // ---- pad ----------------------------------------------------------------------------------------
 
-type PadMode = 'constant' | 'reflect' | 'replicate';
+/** F.pad's modes ('circular' is not supported). */
+export type PadMode = 'constant' | 'reflect' | 'replicate';
 
 interface ConstantPad {
   amounts: number[];
@@ -243,11 +272,17 @@ function padImpl(x: Tensor, amounts: unknown, mode: PadMode, value: number | nul
   return INDEX_PADS[mode][k - 1](x, dims.map(([d, before, after]) => [d, sourceIndex(mode, x._shape[d], before, after)] as [number, Tensor]));
 }
 
+/** F.pad's keyword arguments. */
+export type PadOptions = {
+  /** 'constant' (default), 'reflect' or 'replicate'. */
+  mode?: PadMode;
+  /** The fill value of 'constant' padding (default 0). */
+  value?: number | null;
+};
 /** Pads x by (before, after) amounts given from the last dim backwards (PyTorch's F.pad).
  * 'constant' (any rank; negative amounts crop) fills with `value`; 'reflect' (mirror without
  * the edge; each amount < the dim's size) and 'replicate' (repeat the edge) pad 1, 2 or 3
- * trailing dims of a batched or unbatched input. */
-type PadOptions = { mode?: PadMode; value?: number | null };
+ * trailing dims of a batched or unbatched input. Shape: each padded dim grows by before + after. */
 export const pad = fn<(input: Tensor, pad: number[], mode?: PadMode | PadOptions, value?: number | null | PadOptions, options?: PadOptions) => Tensor>(
   'pad',
   [input, required('pad', is.any, [1, 1]), optional('mode', is.oneOf('constant', 'reflect', 'replicate'), 'constant', 'replicate'), optional('value', is.nullable(is.number), null)],

@@ -548,6 +548,7 @@ const eluOp = unaryOp({
 export const elu = (x: Tensor, alpha = 1): Tensor => eluOp(x, checkNumber('elu', 'alpha', alpha));
 
 export { hardtanh, softsign, logSigmoid, mish, hardswish, selu, celu, prelu } from './activations';
+export type { HardtanhOptions, CeluOptions } from './activations';
 export { normalize, cosineSimilarity, pairwiseDistance, pad, oneHot } from './distance';
 // ---- convolution, pooling, sliding blocks, resampling (lib/nn/conv.ts) ---------------------
 export {
@@ -561,3 +562,4 @@ export type { BatchNormOptions, InstanceNormOptions, LayerNormOptions, GroupNorm
 export { embedding, scaledDotProductAttention } from '../ops/attention';
 export type { EmbeddingOptions, SdpaOptions } from '../ops/attention';
 export { lstmCell, gruCell, rnnTanhCell } from '../ops/recurrent';
+export type { NormalizeOptions, CosineOptions, PairwiseOptions, PadMode, PadOptions } from './distance';

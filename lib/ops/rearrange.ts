@@ -214,7 +214,16 @@ function diffImpl(x: Tensor, n: number, dim: number, prepend: Tensor | null, app
 // ---- the public ops -------------------------------------------------------------------------
 
 /** diff's keyword arguments. */
-export type DiffOptions = { n?: number; dim?: number; prepend?: Tensor | null; append?: Tensor | null };
+export type DiffOptions = {
+  /** How many times to difference (default 1). */
+  n?: number;
+  /** The dim to work along. */
+  dim?: number;
+  /** Concatenated before the input along dim. */
+  prepend?: Tensor | null;
+  /** Concatenated after the input along dim. */
+  append?: Tensor | null;
+};
 
 export interface RearrangeFns {
   /** The elements in reverse order along each of `dims` (PyTorch's flip; a copy). */

@@ -192,7 +192,12 @@ export function min(x: Tensor): Tensor {
  * int32; PyTorch: int64), printed as PyTorch's named tuple:
  * torch.return_types.max(values=..., indices=...). (Its `values` is the tensor, not
  * Array.prototype.values.) */
-export type ValuesIndices = Omit<[Tensor, Tensor], 'values'> & { readonly values: Tensor; readonly indices: Tensor };
+export type ValuesIndices = Omit<[Tensor, Tensor], 'values'> & {
+  /** The values (element 0). */
+  readonly values: Tensor;
+  /** Where they are along the dim, int32 (element 1). */
+  readonly indices: Tensor;
+};
 
 /** A ValuesIndices pair; `op` ('max', 'min', 'sort', 'topk') is named when it is printed. */
 export function valuesIndices(values: Tensor, indices: Tensor, op: string): ValuesIndices {

@@ -66,11 +66,32 @@ function checkSortable(op: string, x: Tensor, dim: unknown): number {
 }
 
 /** sort's and argsort's keyword arguments. */
-export type SortOptions = { dim?: number; descending?: boolean; stable?: boolean | null };
+export type SortOptions = {
+  /** The dim to work along. */
+  dim?: number;
+  /** Largest first (default false). */
+  descending?: boolean;
+  /** Accepted for PyTorch's signature: the sort is always stable. */
+  stable?: boolean | null;
+};
 /** topk's keyword arguments. */
-export type TopkOptions = { k?: number; dim?: number; largest?: boolean; sorted?: boolean };
+export type TopkOptions = {
+  /** How many elements to select. */
+  k?: number;
+  /** The dim to work along. */
+  dim?: number;
+  /** The largest (default) or the smallest elements. */
+  largest?: boolean;
+  /** Accepted: the result is always sorted. */
+  sorted?: boolean;
+};
 /** cumsum's and cumprod's keyword arguments (`dtype`: cast the input first). */
-export type ScanOptions = { dim?: number; dtype?: 'float32' | 'float64' | 'int32' | null };
+export type ScanOptions = {
+  /** The dim to work along. */
+  dim?: number;
+  /** Cast the input to this dtype first. */
+  dtype?: 'float32' | 'float64' | 'int32' | null;
+};
 
 export interface SortingFns {
   /** Sorts along `dim` (default the last), ascending unless `descending`: [values, indices]
