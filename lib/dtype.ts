@@ -54,7 +54,7 @@ export function isFloating(d: DType): boolean {
   return dtypeIsFloating(d); // DTYPES[d].kind === 'float', generated as comparisons: it runs on every op
 }
 
-/** int32 or int64. */
+/** Whether d is an integer dtype (int32 or int64). */
 export function isIntegral(d: DType): boolean {
   return DTYPES[d].kind === 'int';
 }

@@ -10,7 +10,7 @@ import { checkTensor } from './ops/movement';
 export { Tensor } from './tensor';
 export { Size } from './layout';
 export type { NestedArray, TensorOrScalar } from './tensor';
-export { float32, float64, int32, bool } from './dtype';
+export { float32, float64, int32, bool, int64 } from './dtype';
 export type { DType, TypedArray } from './dtype';
 export { tensor, from, zeros, ones, full, empty, zerosLike, onesLike, fullLike, emptyLike, arange, linspace, eye } from './ops/creation';
 export type { CreationOptions } from './ops/creation';

@@ -77,8 +77,11 @@ export const clipGradNorm_ = withSignature<
 );
 /** clipGradNorm_'s options by name. */
 export interface ClipGradNormOptions {
+  /** The largest total norm the gradients keep. */
   maxNorm?: number;
+  /** The p of the p-norm: a number, or 'inf' (default 2). */
   normType?: number | 'inf';
+  /** Whether a NaN or infinite total norm throws rather than scaling the gradients (default false). */
   errorIfNonfinite?: boolean;
 }
 

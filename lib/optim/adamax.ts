@@ -5,11 +5,17 @@ import { Optimizer, defaultsOf, optimizerSignature, optionsOf, type OptimizerArg
 import { checkAdamOptions } from './adam';
 import { registerClass } from '../ops/registry';
 
+/** Adamax's options (PyTorch's lr, betas, eps, weight_decay, maximize). */
 export interface AdamaxOptions {
+  /** The learning rate (default 2e-3). */
   lr: number;
+  /** The decay rates of the running average of the gradient and of the infinity norm (default [0.9, 0.999]). */
   betas: [number, number];
+  /** Added to the denominator for numerical stability (default 1e-8). */
   eps: number;
+  /** An L2 penalty added to the gradient (default 0). */
   weightDecay: number;
+  /** Whether to maximise the objective instead of minimising it (default false; keyword-only). */
   maximize: boolean;
 }
 

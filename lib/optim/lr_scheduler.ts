@@ -296,9 +296,13 @@ const PLATEAU = new Signature('ReduceLROnPlateau', [
 
 const isCount = (v: number) => Number.isInteger(v) && v > 0;
 
+/** MultiStepLR's arguments by name (PyTorch's milestones, gamma, last_epoch). */
 export interface MultiStepLROptions {
+  /** The epochs at which the lr is multiplied by gamma (a milestone listed k times: gamma^k). */
   milestones?: number[];
+  /** The factor at each milestone (default 0.1). */
   gamma?: number;
+  /** The index of the last epoch when resuming (default -1: a new schedule). */
   lastEpoch?: number;
 }
 
@@ -306,6 +310,7 @@ export interface MultiStepLROptions {
 export class MultiStepLR extends LRScheduler {
   /** The milestones in increasing order, with repetitions (PyTorch keeps a Counter). */
   readonly milestones: number[];
+  /** The factor at each milestone. */
   readonly gamma: number;
   /** PyTorch's MultiStepLR(optimizer, milestones, gamma=0.1, last_epoch=-1). */
   constructor(optimizer: Optimizer<BaseOptions>, milestones: number[] | MultiStepLROptions, gamma?: number | MultiStepLROptions, lastEpoch?: number | MultiStepLROptions, options?: MultiStepLROptions);
@@ -330,18 +335,26 @@ export class MultiStepLR extends LRScheduler {
   }
 }
 
+/** LinearLR's arguments by name (PyTorch's start_factor, end_factor, total_iters, last_epoch). */
 export interface LinearLROptions {
+  /** The factor of the initial lr at epoch 0, in [0, 1] (default 1/3). */
   startFactor?: number;
+  /** The factor reached at totalIters, in [0, 1] (default 1). */
   endFactor?: number;
+  /** The epochs over which the factor goes from startFactor to endFactor (default 5). */
   totalIters?: number;
+  /** The index of the last epoch when resuming (default -1: a new schedule). */
   lastEpoch?: number;
 }
 
 /** Scales the lr by a factor that goes linearly from startFactor to endFactor over
  * totalIters epochs, then stays (a warm-up, typically). */
 export class LinearLR extends LRScheduler {
+  /** The factor of the initial lr at epoch 0. */
   readonly startFactor: number;
+  /** The factor reached at totalIters. */
   readonly endFactor: number;
+  /** The epochs of the linear change. */
   readonly totalIters: number;
   /** PyTorch's LinearLR(optimizer, start_factor=1/3, end_factor=1.0, total_iters=5, last_epoch=-1). */
   constructor(
@@ -380,6 +393,7 @@ export type LrLambda = (epoch: number) => number;
  * groups, or one per group). The functions are not part of the state dict (PyTorch's
  * state_dict() saves lambdas as None too). */
 export class LambdaLR extends LRScheduler {
+  /** One function per parameter group. */
   readonly lrLambdas: LrLambda[];
   /** PyTorch's LambdaLR(optimizer, lr_lambda, last_epoch=-1). */
   constructor(optimizer: Optimizer<BaseOptions>, lrLambda: LrLambda | LrLambda[] | { lrLambda?: LrLambda | LrLambda[]; lastEpoch?: number }, lastEpoch?: number | { lastEpoch?: number });
@@ -405,23 +419,32 @@ export class LambdaLR extends LRScheduler {
   override stateDict(): SchedulerStateDict {
     return { ...ownState(this, ['lrLambdas']), lrLambdas: this.lrLambdas.map(() => null) };
   }
+  /** Restores a state from stateDict() (the functions stay the ones given to the constructor). */
   override loadStateDict(stateDict: SchedulerStateDict): void {
     loadOwnState(this, stateDict, ['lrLambdas']);
   }
 }
 
+/** CosineAnnealingWarmRestarts' arguments by name (PyTorch's T_0, T_mult, eta_min, last_epoch). */
 export interface WarmRestartsOptions {
+  /** The length of the first period, in epochs (a positive integer). */
   t0?: number;
+  /** The factor by which each period is longer than the last (an integer >= 1, default 1). */
   tMult?: number;
+  /** The lowest lr (default 0). */
   etaMin?: number;
+  /** The index of the last epoch when resuming (default -1: a new schedule). */
   lastEpoch?: number;
 }
 
 /** SGDR: the cosine annealing of each group's initial lr down to etaMin over t0 epochs,
  * restarting from the initial lr, each period tMult times the last. */
 export class CosineAnnealingWarmRestarts extends LRScheduler {
+  /** The length of the first period. */
   readonly t0: number;
+  /** The factor by which each period is longer than the last. */
   readonly tMult: number;
+  /** The lowest lr. */
   readonly etaMin: number;
   /** The length of the current period. */
   tI: number;
@@ -477,28 +500,48 @@ export class CosineAnnealingWarmRestarts extends LRScheduler {
   }
 }
 
+/** OneCycleLR's arguments by name (PyTorch's max_lr, total_steps, ..., last_epoch). */
 export interface OneCycleLROptions {
+  /** The peak lr, one for all groups or one per group. */
   maxLr?: number | number[];
+  /** The number of steps of the cycle (or give epochs and stepsPerEpoch). */
   totalSteps?: number | null;
+  /** With stepsPerEpoch: totalSteps = epochs · stepsPerEpoch. */
   epochs?: number | null;
+  /** With epochs: totalSteps = epochs · stepsPerEpoch. */
   stepsPerEpoch?: number | null;
+  /** The fraction of the cycle spent raising the lr (default 0.3). */
   pctStart?: number;
+  /** How the lr and momentum move between their ends: 'cos' (default) or 'linear'. */
   annealStrategy?: 'cos' | 'linear';
+  /** Whether the momentum (SGD's momentum, Adam's beta1) cycles inversely to the lr (default true). */
   cycleMomentum?: boolean;
+  /** The momentum at the peak lr (default 0.85). */
   baseMomentum?: number | number[];
+  /** The momentum at the start and end (default 0.95). */
   maxMomentum?: number | number[];
+  /** The initial lr is maxLr / divFactor (default 25). */
   divFactor?: number;
+  /** The final lr is the initial lr / finalDivFactor (default 1e4). */
   finalDivFactor?: number;
+  /** Whether the lr goes back to the initial lr before annealing to the final one (default false). */
   threePhase?: boolean;
+  /** The index of the last epoch when resuming (default -1: a new schedule). */
   lastEpoch?: number;
 }
 
-/** The group keys a phase anneals between (OneCycleLR keeps them in the groups, as PyTorch). */
-interface Phase {
+/** One phase of OneCycleLR's schedule: the step it ends at and the group keys it anneals
+ * between (OneCycleLR keeps them in the groups, as PyTorch). */
+export interface Phase {
+  /** The last step of the phase. */
   endStep: number;
+  /** The group key of the lr at the start of the phase. */
   startLr: 'initialLr' | 'maxLr' | 'minLr';
+  /** The group key of the lr at the end of the phase. */
   endLr: 'initialLr' | 'maxLr' | 'minLr';
+  /** The group key of the momentum at the start of the phase. */
   startMomentum: 'maxMomentum' | 'baseMomentum';
+  /** The group key of the momentum at the end of the phase. */
   endMomentum: 'maxMomentum' | 'baseMomentum';
 }
 
@@ -507,11 +550,15 @@ interface Phase {
  * back to the initial lr first); the momentum (SGD's momentum, Adam's beta1) cycles
  * inversely between maxMomentum and baseMomentum. Stepped once per batch. */
 export class OneCycleLR extends LRScheduler {
+  /** The number of steps of the cycle. */
   readonly totalSteps: number;
+  /** How the lr and momentum move between their ends. */
   readonly annealStrategy: 'cos' | 'linear';
+  /** Whether the momentum cycles. */
   readonly cycleMomentum: boolean;
   /** Whether the momentum cycled is Adam's beta1 (the optimizer has betas) or SGD's momentum. */
   readonly useBeta1: boolean;
+  /** The phases of the schedule, in order. */
   readonly phases: Phase[];
   /** PyTorch's OneCycleLR(optimizer, max_lr, total_steps=None, epochs=None,
    * steps_per_epoch=None, pct_start=0.3, anneal_strategy='cos', cycle_momentum=True,
@@ -607,16 +654,22 @@ function setMomentum(group: Record<string, unknown>, useBeta1: boolean, momentum
   else group.momentum = momentum;
 }
 
+/** SequentialLR's arguments by name (PyTorch's schedulers, milestones, last_epoch). */
 export interface SequentialLROptions {
+  /** The schedulers, in the order they run (all of the same optimizer). */
   schedulers?: LRScheduler[];
+  /** The epochs at which the next scheduler takes over (one fewer than schedulers). */
   milestones?: number[];
+  /** The index of the last epoch when resuming (default -1: a new schedule). */
   lastEpoch?: number;
 }
 
 /** Runs schedulers one after the other: schedulers[i + 1] takes over (restarted at its
  * epoch 0) at milestones[i]. */
 export class SequentialLR extends LRScheduler {
+  /** The schedulers, in the order they run. */
   readonly schedulers: LRScheduler[];
+  /** The epochs at which the next scheduler takes over. */
   readonly milestones: number[];
   /** PyTorch's SequentialLR(optimizer, schedulers, milestones, last_epoch=-1). */
   constructor(optimizer: Optimizer<BaseOptions>, schedulers: LRScheduler[] | SequentialLROptions, milestones?: number[] | SequentialLROptions, lastEpoch?: number | SequentialLROptions, options?: SequentialLROptions);
@@ -660,6 +713,7 @@ export class SequentialLR extends LRScheduler {
   override stateDict(): SchedulerStateDict {
     return { ...ownState(this, ['schedulers']), schedulers: this.schedulers.map((s) => s.stateDict()) };
   }
+  /** Restores a state from stateDict(), each scheduler's from its own. */
   override loadStateDict(stateDict: SchedulerStateDict): void {
     const states = stateDict?.schedulers;
     if (!Array.isArray(states) || states.length !== this.schedulers.length) {
@@ -670,33 +724,54 @@ export class SequentialLR extends LRScheduler {
   }
 }
 
+/** ReduceLROnPlateau's arguments by name (PyTorch's mode, factor, patience, threshold, threshold_mode, cooldown, min_lr, eps). */
 export interface ReduceLROnPlateauOptions {
+  /** Whether the metric should go down ('min', default) or up ('max'). */
   mode?: 'min' | 'max';
+  /** The factor the lr is multiplied by on a plateau (< 1, default 0.1). */
   factor?: number;
+  /** Epochs without improvement tolerated before reducing (default 10). */
   patience?: number;
+  /** How much better than the best a metric must be to count as an improvement (default 1e-4). */
   threshold?: number;
+  /** Whether threshold is relative to the best ('rel', default) or absolute ('abs'). */
   thresholdMode?: 'rel' | 'abs';
+  /** Epochs to wait after a reduction before counting bad epochs again (default 0). */
   cooldown?: number;
+  /** The lowest lr, one for all groups or one per group (default 0). */
   minLr?: number | number[];
+  /** A reduction smaller than this is not made (default 1e-8). */
   eps?: number;
 }
 
 /** Multiplies the lr by factor when a metric (given to step()) has not improved for
  * `patience` epochs; then waits `cooldown` epochs; never below minLr. */
 export class ReduceLROnPlateau {
+  /** The optimizer whose lrs are reduced. */
   readonly optimizer: Optimizer<BaseOptions>;
+  /** The factor the lr is multiplied by on a plateau. */
   readonly factor: number;
+  /** The lowest lr of each group. */
   readonly minLrs: number[];
+  /** Epochs without improvement tolerated before reducing. */
   readonly patience: number;
+  /** Epochs to wait after a reduction. */
   readonly cooldown: number;
+  /** Whether the metric should go down ('min') or up ('max'). */
   readonly mode: 'min' | 'max';
+  /** How much better a metric must be to count as an improvement. */
   readonly threshold: number;
+  /** Whether threshold is relative ('rel') or absolute ('abs'). */
   readonly thresholdMode: 'rel' | 'abs';
+  /** A reduction smaller than this is not made. */
   readonly eps: number;
   /** The best metric so far (starts at the worst value of the mode, ±Infinity). */
   best: number;
+  /** Epochs since the last improvement. */
   numBadEpochs = 0;
+  /** Epochs of cooldown left. */
   cooldownCounter = 0;
+  /** The number of step() calls. */
   lastEpoch = 0;
   private lastLr: number[];
   /** PyTorch's ReduceLROnPlateau(optimizer, mode='min', factor=0.1, patience=10,

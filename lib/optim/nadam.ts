@@ -5,11 +5,17 @@ import { Optimizer, defaultsOf, nonNegative, optimizerSignature, optionsOf, type
 import { checkAdamOptions } from './adam';
 import { registerClass } from '../ops/registry';
 
+/** NAdam's options (PyTorch's lr, betas, eps, weight_decay, momentum_decay). */
 export interface NAdamOptions {
+  /** The learning rate (default 2e-3). */
   lr: number;
+  /** The decay rates of the running averages of the gradient and its square (default [0.9, 0.999]). */
   betas: [number, number];
+  /** Added to the denominator for numerical stability (default 1e-8). */
   eps: number;
+  /** An L2 penalty added to the gradient (default 0). */
   weightDecay: number;
+  /** The momentum schedule: mu_t = beta1 (1 - 0.96^(t·momentumDecay) / 2) (default 4e-3). */
   momentumDecay: number;
 }
 

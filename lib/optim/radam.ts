@@ -5,10 +5,15 @@ import { Optimizer, defaultsOf, optimizerSignature, optionsOf, type OptimizerArg
 import { checkAdamOptions } from './adam';
 import { registerClass } from '../ops/registry';
 
+/** RAdam's options (PyTorch's lr, betas, eps, weight_decay). */
 export interface RAdamOptions {
+  /** The learning rate (default 1e-3). */
   lr: number;
+  /** The decay rates of the running averages of the gradient and its square (default [0.9, 0.999]). */
   betas: [number, number];
+  /** Added to the denominator for numerical stability (default 1e-8). */
   eps: number;
+  /** An L2 penalty added to the gradient (default 0). */
   weightDecay: number;
 }
 
