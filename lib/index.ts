@@ -148,3 +148,6 @@ export type { OpDef } from './autograd/function';
 export type { UnaryFn } from './ops/arith';
 export type { DeviceType } from './device';
 export * as distributed from './distributed';
+export { RemovableHandle } from './autograd/hooks';
+export type { GradHook, PostAccumulateGradHook } from './autograd/hooks';
+export type { ForwardPreHook, ForwardHook, FullBackwardHook } from './nn/module-hooks';

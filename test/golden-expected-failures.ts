@@ -7,10 +7,5 @@ export const EXPECTED_FAILURES: Record<string, string[]> = {
   "indexing.json": [
   ],
   "layers.json": [
-    "model/lstm-2-layers-unrolled-5-steps/5x2x3-hidden4/f32",
-    "model/lstm-2-layers-unrolled-5-steps/5x2x3-hidden4/f64",
-    "model/self-attention-block/2x4x8-heads2-causal/f32",
-    "model/self-attention-block/2x4x8-heads2-causal/f64",
-    "model/conv1d-batchNorm-relu-pool/4x2x9/f32",
   ],
 };

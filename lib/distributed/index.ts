@@ -13,7 +13,18 @@ import { DIST_DTYPES, distAddon, type NativeProcessGroup, type NativeWork } from
 
 /** The reductions of allReduce and reduceScatter (torch.distributed.ReduceOp). AVG is the
  * sum divided by the world size (int32: truncated toward zero). */
-export const ReduceOp = { SUM: 'sum', AVG: 'avg', PRODUCT: 'product', MIN: 'min', MAX: 'max' } as const;
+export const ReduceOp = {
+  /** The sum over ranks. */
+  SUM: 'sum',
+  /** The sum divided by the world size (int32: truncated toward zero). */
+  AVG: 'avg',
+  /** The product over ranks. */
+  PRODUCT: 'product',
+  /** The smallest value over ranks. */
+  MIN: 'min',
+  /** The largest value over ranks. */
+  MAX: 'max',
+} as const;
 /** One of ReduceOp's values. */
 export type ReduceOpName = (typeof ReduceOp)[keyof typeof ReduceOp];
 const REDUCE_OPS: readonly ReduceOpName[] = ['sum', 'avg', 'product', 'min', 'max'];

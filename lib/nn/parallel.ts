@@ -32,6 +32,7 @@ export interface DistributedDataParallelOptions {
 export interface DdpSyncStats {
   /** Buckets whose all-reduce started while backward was still running. */
   bucketsStartedDuringBackward: number;
+  /** The number of gradient buckets. */
   buckets: number;
   /** Milliseconds the end of backward waited for the all-reduces: the communication not hidden. */
   waitMs: number;
