@@ -32,7 +32,7 @@ export function geometryOf(v: Tensor, base: Tensor): Geometry {
 function copyLaidOut(t: Tensor, strides: number[]): Tensor {
   let span = 1;
   t._shape.forEach((s, i) => (span += s > 0 ? (s - 1) * strides[i] : 0));
-  const out = new Tensor(Storage.allocate(t.dtype, t.numel() === 0 ? 0 : span, false, { op: 'CopySlices' }), t._shape.slice(), strides.slice(), 0, t.dtype);
+  const out = new Tensor(Storage.allocate(t.dtype, t.numel() === 0 ? 0 : span, false, 'CopySlices'), t._shape.slice(), strides.slice(), 0, t.dtype);
   kernels.copy(out, t);
   return out;
 }

@@ -6,7 +6,7 @@ import { Tensor, type TensorOrScalar } from '../tensor';
 import { fmtShape, is, lazyExample, normDim, opError, opRangeError, opTypeError, optional, required, keyword, type Check } from '../check';
 import { broadcastShapes, sameShape } from '../layout';
 import * as kernels from '../backend';
-import { Group, IndexOp } from '../native/binding';
+import { Group, IndexOp } from '../native/table';
 import { defineSpec, functionsOf, installMethods, type MethodsFor, type Op, type SpecsFor } from './registry';
 import { checkTensor, cloneDetached, contiguousData } from './movement';
 import { input, where } from './arith';

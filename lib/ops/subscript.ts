@@ -8,7 +8,7 @@ import { Tensor } from '../tensor';
 import { checkInt, fmtShape, fmtValue, is, objectCheck, opError, opRangeError, opTypeError, required } from '../check';
 import { broadcastShapes, contiguousStrides, numelOf } from '../layout';
 import * as kernels from '../backend';
-import { Group, IndexOp } from '../native/binding';
+import { Group, IndexOp } from '../native/table';
 import { defineSpec, type Op } from './registry';
 import { checkTensor, cloneDetached, contiguousData } from './movement';
 import { inPlace } from './inplace';
