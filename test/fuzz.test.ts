@@ -346,7 +346,7 @@ const ENTRY_POINTS: EntryPoint[] = [
       const dim = rng.int(0, full.length - 1);
       let sel: number[]; // the shape indexed by position
       let index: ViewArg;
-      if (INDEX_OPS[op] === 'IndexSelect' || INDEX_OPS[op] === 'IndexAdd') {
+      if (INDEX_OPS[op] === 'IndexSelect' || INDEX_OPS[op] === 'IndexAdd' || INDEX_OPS[op] === 'IndexCopy') {
         sel = [...full];
         sel[dim] = full[dim] === 0 ? 0 : rng.int(0, 4);
         index = indexView(rng, [sel[dim]], full[dim]);
@@ -354,8 +354,8 @@ const ENTRY_POINTS: EntryPoint[] = [
         sel = full.map((s, d) => (d === dim ? (full[d] === 0 ? 0 : rng.int(0, 4)) : rng.int(0, Math.min(s, 4))));
         index = indexView(rng, sel, full[dim]);
       }
-      // IndexSelect and Gather write the selected shape; IndexAdd and ScatterAdd the full one.
-      const writesFull = INDEX_OPS[op] === 'IndexAdd' || INDEX_OPS[op] === 'ScatterAdd';
+      // IndexSelect and Gather write the selected shape; IndexAdd, IndexCopy, ScatterAdd and Scatter the full one.
+      const writesFull = ['IndexAdd', 'IndexCopy', 'ScatterAdd', 'Scatter'].includes(INDEX_OPS[op]);
       const out = makeView(rng, dtype, writesFull ? full : sel, 'out');
       const x = makeView(rng, dtype, writesFull ? sel : full, 'in');
       return { args: [value(op), view(out), view(x), view(index), value(dim)], kernel };

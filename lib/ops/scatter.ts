@@ -13,7 +13,7 @@ import { input, where } from './arith';
 import { inPlace } from './inplace';
 import { full, tensor } from './creation';
 import { asIndex } from './indices';
-import { Indices, indexPutOp, indexTensors, nonzeroColumns, nonzeroIndices } from './subscript';
+import { Indices, indexPutOp, indexTensors, kernelDType, nonzeroColumns, nonzeroIndices } from './subscript';
 
 const tensorCheck: Check = (v, op, n) => checkTensor(op, v, n);
 /** A tensor parameter; `example` makes the value test/kwargs.test.ts passes (the input
@@ -48,14 +48,10 @@ function checkMask(op: string, x: Tensor, mask: Tensor, resultIsInput: boolean):
   return shape;
 }
 
-/** A bool tensor goes through the index kernels as int32 (they take no bool). */
-function asKernelDType(t: Tensor): Tensor {
-  return t.dtype === 'bool' ? t.to('int32') : t;
-}
 
 /** A copy of x with `write(out)` applied by an index kernel (bool viewed as int32). */
 function writtenCopy(x: Tensor, write: (out: Tensor) => void): Tensor {
-  const out = cloneDetached(asKernelDType(x));
+  const out = cloneDetached(kernelDType(x));
   write(out);
   return x.dtype === 'bool' ? out.to('bool') : out;
 }
@@ -150,7 +146,7 @@ function scatterSrcSpec(name: string, gradFn: string, code: number, gradX: (g: T
     name,
     gradFn,
     params: [tensorParam('input'), required('dim', is.int), tensorParam('index'), tensorParam('src')],
-    forward: (x, dim, index, src) => writtenCopy(x, (out) => indexKernel(code, out, asKernelDType(src), index, dim)),
+    forward: (x, dim, index, src) => writtenCopy(x, (out) => indexKernel(code, out, kernelDType(src), index, dim)),
     save: (out, x, dim, index) => ({ dim, index }),
     backward: (g, { dim, index }, [needX, , needSrc]) => [needX ? gradX(g, dim, index) : null, null, needSrc ? g.gather(dim, index) : null],
   });
@@ -200,7 +196,7 @@ const indexAddOp = defineSpec<(x: Tensor, dim: number, index: Tensor, source: Te
   name: 'indexAdd',
   gradFn: 'IndexAddBackward0',
   params: [tensorParam('input'), required('dim', is.int), tensorParam('index'), tensorParam('source'), required('alpha', is.number)],
-  forward: (x, dim, index, source, alpha) => writtenCopy(x, (out) => indexKernel(IndexOp.IndexAdd, out, asKernelDType(alpha === 1 ? source : source.mul(alpha)), index, dim)),
+  forward: (x, dim, index, source, alpha) => writtenCopy(x, (out) => indexKernel(IndexOp.IndexAdd, out, kernelDType(alpha === 1 ? source : source.mul(alpha)), index, dim)),
   save: (out, x, dim, index, source, alpha) => ({ dim, index, alpha }),
   backward: (g, { dim, index, alpha }, [needX, , needSource]) => {
     const gs = needSource ? (g.ndim === 0 ? g.reshape(1) : g).indexSelect(dim, index) : null;
@@ -236,7 +232,7 @@ const indexFillTensor = defineSpec<(x: Tensor, dim: number, index: Tensor, value
   name: 'indexFill',
   gradFn: 'IndexFillBackward1',
   params: [tensorParam('input'), required('dim', is.int), tensorParam('index'), tensorParam('value')],
-  forward: (x, dim, index, value) => writtenCopy(x, (out) => indexKernel(IndexOp.IndexCopy, out, asKernelDType(value.to(x.dtype)).expand(alongShape(out, dim, index.numel())), index, dim)),
+  forward: (x, dim, index, value) => writtenCopy(x, (out) => indexKernel(IndexOp.IndexCopy, out, kernelDType(value.to(x.dtype)).expand(alongShape(out, dim, index.numel())), index, dim)),
   save: (out, x, dim, index) => ({ dim, index }),
   backward: (g, { dim, index }, [needX, , needValue]) => [
     needX ? indexFillGradX(g, dim, index) : null,

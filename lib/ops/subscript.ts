@@ -290,7 +290,7 @@ function planIndex(op: string, x: Tensor, { tensors }: Indices): Plan {
 }
 
 /** A bool tensor goes through the index kernels as int32 (they take no bool). */
-function kernelDType(t: Tensor): Tensor {
+export function kernelDType(t: Tensor): Tensor {
   return t.dtype === 'bool' ? t.to('int32') : t;
 }
 
