@@ -152,7 +152,7 @@ describe('bad input is named', () => {
 
   test('too many indices, a float index tensor, mismatched index shapes, a value that does not fit', () => {
     expect(thrown(() => x34().index(0, 1, 2)).message).toContain('too many indices for tensor of dimension 2 (got 3');
-    expect(thrown(() => x34().index(tg.tensor([0.5]))).message).toContain('tensors used as indices must be int32 or bool tensors, got float32');
+    expect(thrown(() => x34().index(tg.tensor([0.5]))).message).toContain('tensors used as indices must be int32, int64 or bool tensors, got float32');
     expect(thrown(() => x34().index(int32([0, 1]), int32([0, 1, 2]))).message).toContain('shape mismatch: indexing tensors could not be broadcast together with shapes [2], [3]');
     expect(thrown(() => x34().indexPut([int32([0, 1])], tg.ones(3))).message).toContain('value tensor of shape [3] cannot be broadcast to indexing result of shape [2, 4]');
     expect(thrown(() => x34().index('...', '...')).message).toContain("an index can only have a single ellipsis ('...')");
