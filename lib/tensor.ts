@@ -110,6 +110,7 @@ export class Tensor {
     if (this._base !== null && this._gradFn !== null && this._viewVersion !== this._version.value) regenerateViewGradFn(this);
     return this._gradFn;
   }
+  /** Sets the node that produced this tensor (null makes it a leaf, as detach_ does). */
   set gradFn(node: Node | null) {
     this._gradFn = node;
   }

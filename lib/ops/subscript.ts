@@ -19,10 +19,14 @@ import { full, tensor } from './creation';
  * bounds clamp as in Python; step > 0. Made by tg.slice. */
 export class Slice {
   constructor(
+    /** The first position (negative: from the end), or null for the start. */
     readonly start: number | null,
+    /** The position to stop before (negative: from the end), or null for the end. */
     readonly stop: number | null,
+    /** The distance between positions, > 0. */
     readonly step: number,
   ) {}
+  /** Python's notation, e.g. `1:4:2`. */
   toString(): string {
     return `${this.start ?? ''}:${this.stop ?? ''}${this.step === 1 ? '' : `:${this.step}`}`;
   }
