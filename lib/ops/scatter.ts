@@ -165,21 +165,23 @@ const scatterValue: Op<(x: Tensor, dim: number, index: Tensor, value: number) =>
   backward: (g, { dim, index }) => [scatterValue.call(g, dim, index, 0)],
 });
 
-function runScatter(x: Tensor, dim: number, index: Tensor, src: TensorOrScalar): Tensor {
-  const d = checkScatter('scatter', x, dim, checkIndexTensor('scatter', index), src instanceof Tensor ? src : null);
+function runScatter(x: Tensor, dim: number, indexArg: Tensor, src: TensorOrScalar): Tensor {
+  const index = checkIndexTensor('scatter', indexArg);
+  const d = checkScatter('scatter', x, dim, index, src instanceof Tensor ? src : null);
   return src instanceof Tensor ? scatterSrc.call(x, d, index, src) : scatterValue.call(x, d, index, src);
 }
 
 const scatterAddOp = scatterSrcSpec('scatterAdd', 'ScatterAddBackward0', IndexOp.ScatterAdd, (g) => g);
 
-function runScatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
-  const d = checkScatter('scatterAdd', x, dim, checkIndexTensor('scatterAdd', index), src);
+function runScatterAdd(x: Tensor, dim: number, indexArg: Tensor, src: Tensor): Tensor {
+  const index = checkIndexTensor('scatterAdd', indexArg);
+  const d = checkScatter('scatterAdd', x, dim, index, src);
   return scatterAddOp.call(x, d, index, src);
 }
 
 /** The checks of indexAdd/indexFill: a 1-d int32 index of positions along dim. */
-function checkIndexAlong(op: string, x: Tensor, dimArg: number, index: Tensor, allowNegative: boolean): [number, Tensor] {
-  checkIndexTensor(op, index);
+function checkIndexAlong(op: string, x: Tensor, dimArg: number, indexArg: Tensor, allowNegative: boolean): [number, Tensor] {
+  const index = checkIndexTensor(op, indexArg);
   if (index.ndim > 1) throw opError(op, `Index is supposed to be a vector, got shape ${fmtShape(index._shape)}`);
   const dim = normDim(op, dimArg, Math.max(x.ndim, 1));
   return [dim, checkIndexRange(op, index.reshape(-1), dim, x.ndim === 0 ? 1 : x._shape[dim], allowNegative)];
@@ -258,8 +260,8 @@ const takeOp = defineSpec<(x: Tensor, index: Tensor) => Tensor, [Tensor, Tensor]
   backward: (g, { shape, index }) => [indexPutOp.call(Tensor._empty([shape.reduce((a, b) => a * b, 1)], g.dtype), new Indices([index]), g, true).reshape(shape)],
 });
 
-function runTakeAlongDim(x: Tensor, indices: Tensor, dim: number | null): Tensor {
-  checkIndexTensor('takeAlongDim', indices, 'indices');
+function runTakeAlongDim(x: Tensor, indicesArg: Tensor, dim: number | null): Tensor {
+  const indices = checkIndexTensor('takeAlongDim', indicesArg, 'indices');
   if (dim === null) return x.reshape(-1).gather(0, indices.reshape(-1));
   const d = normDim('takeAlongDim', dim, Math.max(x.ndim, 1));
   if (indices.ndim !== x.ndim) {

@@ -1,0 +1,38 @@
+// int64 index tensors (PyTorch's default integer dtype) in the indexing ops that landed
+// beside int64: advanced indexing, scatter and oneHot narrow them to int32 (lib/ops/indices.ts).
+// Expected values by hand: x = arange(12).reshape(3, 4) as float32.
+import { describe, expect, test } from 'vitest';
+import * as tg from '../../lib';
+
+const F = tg.nn.functional;
+const x = () => tg.arange(12).reshape(3, 4).float();
+
+describe('int64 index tensors', () => {
+  test('advanced indexing: x[[2, 0]] and x[:, [-1]]', () => {
+    expect(x().index(tg.tensor([2n, 0n])).tolist()).toEqual([[8, 9, 10, 11], [0, 1, 2, 3]]);
+    expect(x().index(tg.slice(), tg.tensor([-1n])).tolist()).toEqual([[3], [7], [11]]);
+  });
+
+  test('scatter along dim 1', () => {
+    const out = tg.zeros(2, 3).scatter(1, tg.tensor([[2n], [0n]]), tg.tensor([[5], [7]]).float());
+    expect(out.tolist()).toEqual([[0, 0, 5], [7, 0, 0]]);
+  });
+
+  test('oneHot', () => {
+    expect(F.oneHot(tg.tensor([1n, 0n, 2n])).tolist()).toEqual([[0, 1, 0], [1, 0, 0], [0, 0, 1]]);
+  });
+
+  test('an int64 index beyond int32 is an error naming the op', () => {
+    expect(() => x().index(tg.tensor([2n ** 40n]))).toThrow(/index.*out of bounds/);
+  });
+});
+
+describe('int64 index tensors in the scatter family', () => {
+  test('scatterAdd, indexAdd, indexFill, takeAlongDim', () => {
+    const i = tg.tensor([[1n, 1n]]);
+    expect(tg.zeros(1, 3).scatterAdd(1, i, tg.ones(1, 2)).tolist()).toEqual([[0, 2, 0]]);
+    expect(tg.zeros(3).indexAdd(0, tg.tensor([2n, 0n]), tg.tensor([5, 7]).float()).tolist()).toEqual([7, 0, 5]);
+    expect(tg.zeros(3).indexFill(0, tg.tensor([1n]), 4).tolist()).toEqual([0, 4, 0]);
+    expect(x().takeAlongDim(tg.tensor([[3n], [0n], [1n]]), 1).tolist()).toEqual([[3], [4], [9]]);
+  });
+});
