@@ -1,10 +1,10 @@
-// The W2 rows (a.add(b), 3x2 float32, with and without requiresGrad) for this checkout and
+// The W2 rows (a.add(b), 3x2 float32, with and without requiresGrad) and W3 (an apples epoch) for this checkout and
 // another built one, side by side in one process: the rounds alternate between the two, so
 // machine load hits both alike. Prints the min and median µs/op of each.
 // Usage: node bench/ab-add-overhead.mjs /path/to/other/checkout  (both with dist/ and build/ built)
 import { createRequire } from 'module';
 import * as path from 'path';
-import { addCall, timed } from './workloads.mjs';
+import { addCall, makeApplesEpoch, timed } from './workloads.mjs';
 
 const other = process.argv[2];
 if (!other) {
@@ -14,16 +14,19 @@ if (!other) {
 const require = createRequire(import.meta.url);
 const builds = { this: require('../dist/index.js'), other: require(path.resolve(other, 'dist', 'index.js')) };
 
-const times = { this: { plain: [], grad: [] }, other: { plain: [], grad: [] } };
-for (let round = 0; round < 40; ++round) {
+const times = { this: { plain: [], grad: [], epoch: [] }, other: { plain: [], grad: [], epoch: [] } };
+for (let round = 0; round < (+process.env.ROUNDS || 40); ++round) {
   const order = round % 2 ? ['this', 'other'] : ['other', 'this'];
   for (const name of order) {
     times[name].plain.push(timed(addCall(false, builds[name]), 1, 50000) * 1e6);
     times[name].grad.push(timed(addCall(true, builds[name]), 1, 50000) * 1e6);
+    times[name].epoch.push(timed(makeApplesEpoch(builds[name]), 1, 2000) * 1e6);
   }
 }
 const stat = (xs) => {
   const s = xs.slice().sort((a, b) => a - b);
   return `min ${s[0].toFixed(3)} median ${s[s.length >> 1].toFixed(3)}`;
 };
-for (const name of ['other', 'this']) console.log(`${name.padEnd(5)}  add 3x2 µs/op: ${stat(times[name].plain)} | requiresGrad: ${stat(times[name].grad)}`);
+for (const name of ['other', 'this']) {
+  console.log(`${name.padEnd(5)}  W2 add 3x2 µs/op: ${stat(times[name].plain)} | requiresGrad: ${stat(times[name].grad)} | W3 apples epoch µs: ${stat(times[name].epoch)}`);
+}

@@ -43,18 +43,19 @@ export function addOverhead(requiresGrad) {
   return timed(addCall(requiresGrad), 9, 20000) * 1e6;
 }
 
-/** One epoch of the apples/oranges regression (W3; bench/epoch-profile.mjs counts its instructions). */
-export function makeApplesEpoch() {
-  const inputs = tg.tensor([[73, 67, 43], [91, 88, 64], [87, 134, 58], [102, 43, 37], [69, 96, 70]]);
-  const targets = tg.tensor([[56, 70], [81, 101], [119, 133], [22, 37], [103, 119]]);
-  const w = tg.tensor([[1.25, 1.375, 0.125], [-1.25, 1.375, -0.625]], { requiresGrad: true });
-  const b = tg.tensor([0.875, 0.625], { requiresGrad: true });
+/** One epoch of the apples/oranges regression (W3; bench/epoch-profile.mjs counts its
+ * instructions), with `lib` a loaded tensorgrad (bench/ab-add-overhead.mjs passes another build's). */
+export function makeApplesEpoch(lib = tg) {
+  const inputs = lib.tensor([[73, 67, 43], [91, 88, 64], [87, 134, 58], [102, 43, 37], [69, 96, 70]]);
+  const targets = lib.tensor([[56, 70], [81, 101], [119, 133], [22, 37], [103, 119]]);
+  const w = lib.tensor([[1.25, 1.375, 0.125], [-1.25, 1.375, -0.625]], { requiresGrad: true });
+  const b = lib.tensor([0.875, 0.625], { requiresGrad: true });
   return () => {
     const preds = inputs.matmul(w.t()).add(b);
     const diff = preds.sub(targets);
     const loss = diff.mul(diff).sum().div(diff.numel());
     loss.backward();
-    tg.noGrad(() => {
+    lib.noGrad(() => {
       w.sub_(w.grad.mul(1e-5));
       b.sub_(b.grad.mul(1e-5));
       w.grad.zero_();

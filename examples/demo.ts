@@ -1,10 +1,13 @@
 // npm run demo: trains a small MLP to tell two interleaved spirals apart (a dataset made
 // here from a fixed seed; nothing is downloaded), with a progress bar showing the running
-// loss, then prints the final metrics, an ASCII loss curve and the learned decision map.
+// loss, then prints the final metrics, an ASCII loss curve and the learned decision map,
+// and writes both as a picture (demo.svg; see demo-plot.ts).
 //
 //   npm run demo -- --epochs 300 --optimizer sgd --lr 0.1
+import * as path from 'path';
 import { parseArgs } from 'util';
 import * as tg from 'tensorgrad';
+import { writeDemoPlot } from './demo-plot';
 const { nn } = tg;
 const { DataLoader, TensorDataset } = tg.data;
 
@@ -29,6 +32,8 @@ options:
   --seed N          seed for the data, the initial weights and the shuffling (default 0)
   --hidden N        width of the two hidden layers (default 32)
   --points N        points per spiral (default 300)
+  --plot FILE       where to write the loss curve and decision map as SVG (default demo.svg;
+                    none: no picture)
   -h, --help        show this help`;
 
 function options() {
@@ -41,6 +46,7 @@ function options() {
       seed: { type: 'string', default: '0' },
       hidden: { type: 'string', default: '32' },
       points: { type: 'string', default: '300' },
+      plot: { type: 'string', default: 'demo.svg' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -65,6 +71,7 @@ function options() {
     seed: int('seed', 0),
     hidden: int('hidden', 1),
     points: int('points', 2),
+    plot: values.plot === 'none' ? null : values.plot!,
   };
 }
 
@@ -116,22 +123,30 @@ function lossCurve(values: number[], width = 60, height = 10): string {
   return lines.join('\n');
 }
 
-/** The model's class over [-1.2, 1.2]^2 ('.' for 0, 'o' for 1), with the points on top. */
-function decisionMap(model: tg.nn.Module, x: tg.Tensor, y: tg.Tensor, cols = 60, rows = 24): string {
-  const at = (i: number, n: number): number => -1.2 + (2.4 * (i + 0.5)) / n;
+/** The square the decision map covers: [-EXTENT, EXTENT]^2. */
+const EXTENT = 1.2;
+
+/** The model's class at the centre of each cell of a cols x rows grid over the map's
+ * square, row by row from the top. */
+function predictGrid(model: tg.nn.Module, cols: number, rows: number): number[] {
+  const at = (i: number, n: number): number => -EXTENT + (2 * EXTENT * (i + 0.5)) / n;
   const grid = tg.tensor(Array.from({ length: rows * cols }, (_, k) => [at(k % cols, cols), -at(Math.floor(k / cols), rows)]));
-  const cls = tg.noGrad(() => (model.forward(grid) as tg.Tensor).argmax(1).tolist()) as number[];
-  const chars: string[] = cls.map((c) => (c === 0 ? '.' : 'o'));
+  return tg.noGrad(() => (model.forward(grid) as tg.Tensor).argmax(1).tolist()) as number[];
+}
+
+/** The model's class over the map's square ('.' for 0, 'o' for 1), with the points on top. */
+function decisionMap(model: tg.nn.Module, x: tg.Tensor, y: tg.Tensor, cols = 60, rows = 24): string {
+  const chars: string[] = predictGrid(model, cols, rows).map((c) => (c === 0 ? '.' : 'o'));
   const points = x.tolist() as number[][];
   (y.tolist() as number[]).forEach((label, i) => {
-    const c = Math.floor(((points[i][0] + 1.2) / 2.4) * cols);
-    const r = Math.floor(((1.2 - points[i][1]) / 2.4) * rows);
+    const c = Math.floor(((points[i][0] + EXTENT) / (2 * EXTENT)) * cols);
+    const r = Math.floor(((EXTENT - points[i][1]) / (2 * EXTENT)) * rows);
     if (c >= 0 && c < cols && r >= 0 && r < rows) chars[r * cols + c] = label === 0 ? '0' : '1';
   });
   return Array.from({ length: rows }, (_, r) => `  ${chars.slice(r * cols, (r + 1) * cols).join('')}`).join('\n');
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const opts = options();
   tg.manualSeed(opts.seed);
   const { x, y } = spirals(opts.points);
@@ -183,11 +198,16 @@ function main(): void {
   console.log(lossCurve(epochLosses));
   console.log("\ndecision map ('.' / 'o': predicted class 0 / 1; '0' / '1': the points)");
   console.log(decisionMap(model, x, y));
+
+  if (opts.plot === null) return;
+  const cells = 60;
+  const labels = y.tolist() as number[];
+  const points = (x.tolist() as number[][]).map(([px, py], i) => ({ x: px, y: py, label: labels[i] }));
+  const written = await writeDemoPlot(opts.plot, { epochLosses, extent: EXTENT, cells: predictGrid(model, cells, cells), cols: cells, rows: cells, points });
+  console.log(written ? `\nloss curve and decision map written to ${path.resolve(opts.plot)}` : '\nno picture: vega and vega-lite are not installed (npm install in a checkout brings them)');
 }
 
-try {
-  main();
-} catch (e) {
+main().catch((e) => {
   console.error(`demo: ${(e as Error).message}`);
   process.exit(1);
-}
+});

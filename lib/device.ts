@@ -4,11 +4,19 @@ import { inspectCustom } from './inspect';
 import { fmtValue } from './check';
 import { isDType, type DType } from './dtype';
 
+/** The device kinds this API names: 'cpu', and 'mps' (Metal, not built yet). */
 export type DeviceType = 'cpu' | 'mps';
 
+/** Where a tensor's memory lives (torch.device); made by tg.device('cpu'). */
 export class Device {
   /** @internal */
-  constructor(readonly type: DeviceType, readonly index: number | null = null) {}
+  constructor(
+    /** The kind of device, 'cpu' here (torch.device.type). */
+    readonly type: DeviceType,
+    /** The device's index, or null when not given (torch.device.index). */
+    readonly index: number | null = null,
+  ) {}
+  /** 'cpu', or 'cpu:0' with an index (Python's str(device)). */
   toString(): string {
     return this.index === null ? this.type : `${this.type}:${this.index}`;
   }
@@ -22,7 +30,9 @@ export class Device {
 
 export const cpu = new Device('cpu');
 
+/** Which optional backends this build has (torch.backends). */
 export const backends = {
+  /** The Metal backend of Apple GPUs (torch.backends.mps): not built in this version. */
   mps: {
     /** Whether this build of tensorgrad includes the Metal backend. */
     isBuilt: (): boolean => false,
@@ -37,7 +47,7 @@ export function isDeviceSpec(spec: string): boolean {
   return /^(cpu|mps|cuda|xpu|meta)(:\d+)?$/.test(spec.trim());
 }
 
-/** tg.device('cpu'); 'mps' is an error unless the Metal backend is built and available. */
+/** tg.device('cpu') (torch.device); 'mps' is an error unless the Metal backend is built and available. */
 export function device(spec: string | Device): Device {
   if (spec instanceof Device) return toDevice(spec);
   if (typeof spec !== 'string') throw new TypeError(`device: expected a string such as 'cpu', got ${typeof spec}`);

@@ -1,9 +1,14 @@
 // The dtype registry (its rows come from native/ops.table, which the addon was built
 // from too: lib/native/binding.ts checks both agree at load) and PyTorch's type
 // promotion.
-import { DTYPE_ROWS } from './native/table';
+import { DTYPE_ROWS, dtypeBytes, dtypeIsFloating } from './native/table';
 
+/** The element types: 'float32', 'float64', 'int32' and 'bool' (torch.dtype; PyTorch's
+ * default integer type is int64, this build's is int32).
+ * @useDeclaredType */
 export type DType = (typeof DTYPE_ROWS)[number]['name'];
+/** The typed array that holds each dtype's elements: Float32Array, Float64Array, Int32Array,
+ * Uint8Array (bool, 0 or 1). */
 export type TypedArray = Float32Array | Float64Array | Int32Array | Uint8Array;
 
 /** Everything known about a dtype, in one place. */
@@ -27,9 +32,13 @@ export const DTYPES: Readonly<Record<DType, DTypeInfo>> = Object.fromEntries(DTY
 /** The dtype names, in code order (for messages). */
 export const DTYPE_NAMES: readonly DType[] = DTYPE_ROWS.map((r) => r.name);
 
+/** The 32-bit float dtype, the default (torch.float32). */
 export const float32: DType = 'float32';
+/** The 64-bit float dtype (torch.float64). */
 export const float64: DType = 'float64';
+/** The 32-bit integer dtype (torch.int32): what integer data and indices are here. */
 export const int32: DType = 'int32';
+/** The boolean dtype of masks and comparisons (torch.bool). */
 export const bool: DType = 'bool';
 
 export function isDType(x: unknown): x is DType {
@@ -37,7 +46,7 @@ export function isDType(x: unknown): x is DType {
 }
 
 export function isFloating(d: DType): boolean {
-  return DTYPES[d].kind === 'float';
+  return dtypeIsFloating(d); // DTYPES[d].kind === 'float', generated as comparisons: it runs on every op
 }
 
 /** PyTorch's ScalarType name ('Float', 'Int'), as its kernel and type messages spell it. */
@@ -46,7 +55,7 @@ export function scalarTypeName(d: DType): string {
 }
 
 export function itemSize(d: DType): number {
-  return DTYPES[d].bytes;
+  return dtypeBytes(d); // DTYPES[d].bytes (see isFloating)
 }
 
 export function dtypeOfArray(a: ArrayBufferView): DType | null {

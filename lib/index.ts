@@ -32,54 +32,76 @@ function method<K extends keyof Tensor & string>(name: K) {
   return (x: Tensor, ...args: Tensor[K] extends (...a: infer A) => unknown ? A : never): Tensor[K] extends (...a: never[]) => infer R ? R : never =>
     (checkTensor(name, x)[name] as (...a: unknown[]) => never)(...args);
 }
+/** {@inheritDoc Tensor.t} */
 export const t = method('t');
+/** {@inheritDoc Tensor.reshape} */
 export const reshape = method('reshape');
+/** {@inheritDoc Tensor.transpose} */
 export const transpose = method('transpose');
+/** {@inheritDoc Tensor.permute} */
 export const permute = method('permute');
+/** {@inheritDoc Tensor.squeeze} */
 export const squeeze = method('squeeze');
+/** {@inheritDoc Tensor.unsqueeze} */
 export const unsqueeze = method('unsqueeze');
+/** {@inheritDoc Tensor.flatten} */
 export const flatten = method('flatten');
+/** {@inheritDoc Tensor.narrow} */
 export const narrow = method('narrow');
+/** {@inheritDoc Tensor.select} */
 export const select = method('select');
+/** {@inheritDoc Tensor.indexSelect} */
 export const indexSelect = method('indexSelect');
+/** {@inheritDoc Tensor.gather} */
 export const gather = method('gather');
+/** {@inheritDoc Tensor.clone} */
 export const clone = method('clone');
+/** {@inheritDoc Tensor.detach} */
 export const detach = method('detach');
+/** {@inheritDoc Tensor.numel} */
 export const numel = method('numel');
 export const { sum, mean, amax, amin, prod, var: variance, std, norm, logsumexp, argmax, argmin, softmax, logSoftmax } = reductions;
 export { variance as var };
 
-/** tg.max(x) is the largest element; tg.max(x, dim) gives {values, indices}. */
+/** tg.max(x) is the largest element; tg.max(x, dim) gives {values, indices} (torch.max). */
 export function max(x: Tensor, dim?: number, keepdim?: boolean) {
   return dim === undefined ? x.max() : x.max(dim, keepdim);
 }
+/** tg.min(x) is the smallest element; tg.min(x, dim) gives {values, indices} (torch.min). */
 export function min(x: Tensor, dim?: number, keepdim?: boolean) {
   return dim === undefined ? x.min() : x.min(dim, keepdim);
 }
 
+/** Whether x is a tensorgrad Tensor (torch.is_tensor). */
 export function isTensor(x: unknown): x is Tensor {
   return x instanceof Tensor;
 }
 
+/** Autograd functions (torch.autograd): grad, backward, gradcheck, gradgradcheck, defineOp, Node.
+ * @namespace */
 export const autograd = {
-  /** Gradients of outputs w.r.t. inputs, without touching .grad. */
+  /** Gradients of outputs w.r.t. inputs, without touching .grad (torch.autograd.grad). */
   grad: engine.grad,
-  /** Backward from several roots at once. */
+  /** Backward from several roots at once (torch.autograd.backward). */
   backward: (tensors: Tensor | Tensor[], gradTensors?: Tensor | (Tensor | null)[] | null, options?: engine.BackwardOptions) =>
     engine.backward(
       Array.isArray(tensors) ? tensors : [tensors],
       gradTensors == null ? [] : Array.isArray(gradTensors) ? gradTensors : [gradTensors],
       options,
     ),
+  /** Checks an op's gradients against finite differences in float64 (torch.autograd.gradcheck). */
   gradcheck,
+  /** Checks second derivatives against finite differences of the gradients (torch.autograd.gradgradcheck). */
   gradgradcheck,
   /** Defines a differentiable op from a forward and a backward (torch.autograd.Function). */
   defineOp: defineCheckedOp,
+  /** The class of autograd graph nodes, what tensor.gradFn holds (torch.autograd.graph.Node). */
   Node,
 };
 
-/** Sets the number of threads the native kernels use. */
+/** Sets the number of threads the native kernels use (torch.set_num_threads). */
 export const setNumThreads = (n: number): void => kernels.setNumThreads(n);
+/** The number of threads the native kernels use (torch.get_num_threads). */
 export const getNumThreads = (): number => kernels.getNumThreads();
 /** Opts in to (true) or out of (false) tuning glibc malloc for tensor workloads: it keeps
  * up to 64 MB of freed memory for reuse and serves blocks under 4 MB from its heap, so
@@ -106,3 +128,10 @@ export type { Saveable } from './io/safetensors';
 export { saveNpy, loadNpy, saveNpyAsync, loadNpyAsync } from './io/npy';
 export * as threads from './threads';
 export * as async from './async';
+// Types that public signatures use (so that the API reference and users can name them).
+export type { ReduceDims, DimOptions, VarOptions, NormOptions } from './ops/reduce';
+export type { BackwardOptions, GradOptions } from './autograd/engine';
+export type { GradcheckOptions, GradgradcheckOptions } from './autograd/gradcheck';
+export type { OpDef } from './autograd/function';
+export type { UnaryFn } from './ops/arith';
+export type { DeviceType } from './device';

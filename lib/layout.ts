@@ -6,6 +6,7 @@ import { fmtShape, opError } from './check';
  * compare it like any array) that prints as PyTorch's torch.Size([8, 4]), in console.log
  * and in String(...) or a template string. Arrays derived from it (slice, map) are plain. */
 export class Size extends Array<number> {
+  /** Arrays derived from a Size (slice, map, filter) are plain Arrays. */
   static override get [Symbol.species](): ArrayConstructor {
     return Array;
   }
@@ -13,9 +14,11 @@ export class Size extends Array<number> {
   numel(): number {
     return numelOf(this);
   }
+  /** 'torch.Size([8, 4])', as PyTorch prints it. */
   override toString(): string {
     return `torch.Size([${this.join(', ')}])`;
   }
+  /** What console.log prints: torch.Size([...]). */
   [inspectCustom](): string {
     return this.toString();
   }

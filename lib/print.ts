@@ -23,6 +23,7 @@ export interface TensorPrintInfo {
   gradFnName: string | null;
 }
 
+/** How tensors print (torch.set_printoptions' options). */
 export interface PrintOptions {
   /** Digits after the decimal point (fixed) or of the mantissa (scientific). */
   precision: number;
@@ -87,6 +88,7 @@ export function setPrintOptions(
   printOptions = next;
 }
 
+/** A copy of the print options in force (torch._tensor_str.PRINT_OPTS). */
 export function getPrintOptions(): PrintOptions {
   return { ...printOptions };
 }

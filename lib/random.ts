@@ -6,7 +6,7 @@
 import { randomBytes } from 'crypto';
 import { Tensor } from './tensor';
 import { fmtValue, opError, opRangeError, opTypeError } from './check';
-import { RandomOp } from './native/binding';
+import { RandomOp } from './native/table';
 import * as kernels from './backend';
 import { cpu } from './native/kernels';
 
@@ -36,6 +36,8 @@ function nondeterministicSeed(): number {
   return Number(randomBytes(8).readBigUInt64LE() & ((1n << 53n) - 1n));
 }
 
+/** A random number generator: PyTorch's mt19937 CPU generator, so a seed gives PyTorch's
+ * numbers (torch.Generator). */
 export class Generator {
   /** @internal The state words (see native/include/tg/generator.h), alone in their
    * ArrayBuffer, which native code borrows. */

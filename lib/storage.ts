@@ -3,6 +3,7 @@
 // storage to a SharedArrayBuffer (PyTorch's share_memory_): worker threads then see the
 // same memory (lib/threads/transfer.ts).
 import { DTYPES, DTYPE_NAMES, itemSize, type DType, type TypedArray } from './dtype';
+import { dtypeCode } from './native/table';
 import type { Backend, NativeMemory, StorageLike } from './backend';
 import { native } from './native/binding';
 import { cpu } from './native/kernels';
@@ -48,9 +49,9 @@ class Slabs {
     this.slab = rawBuffer(slabBytes);
   }
 
-  /** A chunk of n elements, zero-filled unless `uninitialized`: [the slab's typed array of
-   * dtype, the chunk's first element, the slab]. */
-  carve(dtype: DType, n: number, uninitialized: boolean): [TypedArray, number, ArrayBuffer] {
+  /** A chunk of n elements, zero-filled unless `uninitialized`: its first element in
+   * `data(dtype)` (a number, not a tuple: this runs for every small tensor). */
+  carve(dtype: DType, n: number, uninitialized: boolean): number {
     const size = (n * itemSize(dtype) + 15) & ~15; // 16-byte aligned chunks
     if (this.used + size > this.slabBytes) {
       this.slab = rawBuffer(this.slabBytes);
@@ -59,20 +60,21 @@ class Slabs {
     }
     const start = this.used / itemSize(dtype);
     this.used += size;
-    const data = (this.views[dtype] ??= typedArray(dtype, this.slab));
-    if (!uninitialized) data.fill(0, start, start + n);
-    return [data, start, this.slab];
+    if (!uninitialized) this.data(dtype).fill(0, start, start + n);
+    return start;
+  }
+
+  /** The current slab, and the typed array of `dtype` over all of it. */
+  get memory(): ArrayBuffer {
+    return this.slab;
+  }
+  data(dtype: DType): TypedArray {
+    return (this.views[dtype] ??= typedArray(dtype, this.slab));
   }
 }
 
 const tinySlabs = new Slabs(16384, 256);
 const smallSlabs = new Slabs(131072, 8192);
-
-/** For the message if memory runs out: the op the user called and the tensor's shape. */
-export interface AllocationContext {
-  op?: string;
-  shape?: readonly number[];
-}
 
 export class Storage implements StorageLike {
   /** The kernels that compute on this memory (lib/backend.ts). */
@@ -100,8 +102,9 @@ export class Storage implements StorageLike {
 
   /** Storage for n elements, zero-filled unless `uninitialized` (for a caller that writes
    * every element next). Its memory never moves (an ArrayBuffer, not a small on-heap typed
-   * array), so native code may borrow the pointer during a call. */
-  static allocate(dtype: DType, n: number, uninitialized = false, what?: AllocationContext): Storage {
+   * array), so native code may borrow the pointer during a call. `op` and `shape` name the
+   * op the user called and the tensor in the message if memory runs out. */
+  static allocate(dtype: DType, n: number, uninitialized = false, op?: string, shape?: readonly number[]): Storage {
     const bytes = n * itemSize(dtype);
     if (bytes > smallSlabs.maxChunk) {
       let buffer: ArrayBuffer;
@@ -109,22 +112,23 @@ export class Storage implements StorageLike {
         buffer = uninitialized ? rawBuffer(bytes) : new ArrayBuffer(bytes);
       } catch (e) {
         // V8's "Array buffer allocation failed", or Node's limit on one Buffer
-        const tensor = what?.shape ? `a ${fmtShape(what.shape)} ${dtype} tensor` : `${n} ${dtype} elements`;
-        throw new RangeError(`${what?.op ?? 'out of memory'}: cannot allocate ${tensor} (${bytes} bytes): ${(e as Error).message}`);
+        const tensor = shape ? `a ${fmtShape(shape)} ${dtype} tensor` : `${n} ${dtype} elements`;
+        throw new RangeError(`${op ?? 'out of memory'}: cannot allocate ${tensor} (${bytes} bytes): ${(e as Error).message}`);
       }
       // Before anything touches it: huge pages make its first writes and every pass over it faster.
       if (bytes >= HUGE_PAGE_MIN_BYTES) native.adviseHugePages(buffer);
-      return new Storage(typedArray(dtype, buffer), 0, buffer, 0, DTYPES[dtype].code, n);
+      return new Storage(typedArray(dtype, buffer), 0, buffer, 0, dtypeCode(dtype), n);
     }
-    const [data, start, slab] = (bytes <= tinySlabs.maxChunk ? tinySlabs : smallSlabs).carve(dtype, n, uninitialized);
-    return new Storage(data, start, slab, start, DTYPES[dtype].code, n);
+    const slabs = bytes <= tinySlabs.maxChunk ? tinySlabs : smallSlabs;
+    const start = slabs.carve(dtype, n, uninitialized);
+    return new Storage(slabs.data(dtype), start, slabs.memory, start, dtypeCode(dtype), n);
   }
 
   /** Storage over an existing typed array of `dtype` (shares its memory, shared memory too). */
   static wrap(data: TypedArray, dtype: DType): Storage {
     const origin = data.byteOffset / itemSize(dtype);
     const memory = data.buffer instanceof SharedArrayBuffer ? new Uint8Array(data.buffer) : (data.buffer as ArrayBuffer);
-    return new Storage(data, 0, memory, origin, DTYPES[dtype].code, data.length);
+    return new Storage(data, 0, memory, origin, dtypeCode(dtype), data.length);
   }
 
   get dtype(): DType {

@@ -6,7 +6,7 @@ import { Storage, VersionCounter } from './storage';
 import { Size, contiguousStrides, isContiguous, numelOf, toSize } from './layout';
 import { checkBool, fmtShape, fmtValue, normDim, opError, opTypeError } from './check';
 import * as kernels from './backend';
-import { BinaryOp } from './native/binding';
+import { BinaryOp } from './native/table';
 import type { Node } from './autograd/function';
 import * as engine from './autograd/engine';
 import { Device, cpu, toTarget } from './device';
@@ -24,10 +24,14 @@ import type { ReduceDims } from './ops/reduce';
 import { attachMethods } from './ops/registry';
 
 export type Scalar = number;
+/** A tensor, or a JS number that acts as a 0-d tensor (broadcasts to any shape). */
 export type TensorOrScalar = Tensor | number;
 /** Nested arrays of numbers (or booleans), as tolist() returns and tensor() accepts. */
 export type NestedArray = number | boolean | NestedArray[];
 
+/** An n-dimensional array of one dtype with autograd state (torch.Tensor). Make one with the
+ * creation functions (tg.tensor, tg.zeros, tg.randn, ...); each op is a method here and a
+ * tg.* function. */
 export class Tensor {
   /** @internal */ _storage: Storage;
   /** @internal */ _versionCounter: VersionCounter | null;
@@ -60,13 +64,13 @@ export class Tensor {
 
   /** @internal A new contiguous tensor (zero-filled). */
   static _empty(shape: number[], dtype: DType, op?: string): Tensor {
-    return new Tensor(Storage.allocate(dtype, numelOf(shape), false, { op, shape }), shape, contiguousStrides(shape), 0, dtype);
+    return new Tensor(Storage.allocate(dtype, numelOf(shape), false, op, shape), shape, contiguousStrides(shape), 0, dtype);
   }
 
   /** @internal A new contiguous tensor for a kernel that writes every element of it next
    * (its memory is not zeroed first). `op` names the op in an out-of-memory error. */
   static _output(shape: number[], dtype: DType, op?: string): Tensor {
-    return new Tensor(Storage.allocate(dtype, numelOf(shape), true, { op, shape }), shape, contiguousStrides(shape), 0, dtype);
+    return new Tensor(Storage.allocate(dtype, numelOf(shape), true, op, shape), shape, contiguousStrides(shape), 0, dtype);
   }
 
   /** @internal */
@@ -95,39 +99,48 @@ export class Tensor {
   get shape(): Readonly<Size> {
     return (this._size ??= toSize(this._shape));
   }
+  /** The element type: 'float32', 'float64', 'int32' or 'bool' (torch.Tensor.dtype). */
   get dtype(): DType {
     return this._dtype;
   }
+  /** The number of dimensions (torch.Tensor.ndim). */
   get ndim(): number {
     return this._shape.length;
   }
+  /** The number of dimensions (torch.Tensor.dim()). */
   dim(): number {
     return this._shape.length;
   }
+  /** The number of elements: the product of the shape, 1 for a 0-d tensor (torch.Tensor.numel). */
   numel(): number {
     if (this._numel < 0) this._numel = numelOf(this._shape);
     return this._numel;
   }
-  /** size() is the shape; size(d) one dim (negative counts from the end). */
+  /** size() is the shape; size(d) one dim's size (negative counts from the end) (torch.Tensor.size). */
   size(): Size;
   size(dim: number): number;
   size(dim?: number): Size | number {
     if (dim === undefined) return toSize(this._shape);
     return this._shape[normDim('size', dim, this.ndim)];
   }
+  /** The step in elements between neighbours along each dim (torch.Tensor.stride); stride(d)
+   * is one dim's. */
   stride(): number[];
   stride(dim: number): number;
   stride(dim?: number): number[] | number {
     if (dim === undefined) return this._strides.slice();
     return this._strides[normDim('stride', dim, this.ndim)];
   }
+  /** Where this view's first element sits in its storage, in elements (torch.Tensor.storage_offset). */
   storageOffset(): number {
     return this._offset;
   }
+  /** Whether the elements lie in row-major order without gaps (torch.Tensor.is_contiguous). */
   isContiguous(): boolean {
     if (this._contiguous < 0) this._contiguous = isContiguous(this._shape, this._strides) ? 1 : 0;
     return this._contiguous === 1;
   }
+  /** The device the storage lives on: always cpu here (torch.Tensor.device). */
   get device(): Device {
     return cpu;
   }
@@ -138,18 +151,24 @@ export class Tensor {
     this._storage.shareMemory_();
     return this;
   }
+  /** Whether the storage is in shared memory (torch.Tensor.is_shared); see shareMemory_. */
   isShared(): boolean {
     return this._storage.isShared;
   }
+  /** Whether this tensor was made by the user rather than by a recorded op, i.e. gradFn is null
+   * (torch.Tensor.is_leaf). */
   get isLeaf(): boolean {
     return this.gradFn === null;
   }
 
   // ---- autograd state ---------------------------------------------------------------
 
+  /** Whether autograd records ops on this tensor (torch.Tensor.requires_grad). Set it on a
+   * floating-point leaf only. */
   get requiresGrad(): boolean {
     return this._requiresGrad;
   }
+  /** Sets requiresGrad on a leaf (see requiresGrad_). */
   set requiresGrad(value: boolean) {
     checkBool('requiresGrad', 'requiresGrad', value);
     if (!this.isLeaf) throw leafOnlyError(value);
@@ -170,6 +189,8 @@ export class Tensor {
     return this;
   }
 
+  /** The gradient that backward accumulated into this leaf, of this tensor's shape and dtype,
+   * or null (torch.Tensor.grad). Assignable (a tensor of the same shape and dtype, or null). */
   get grad(): Tensor | null {
     if (this.gradFn !== null && this._grad === null && !this.retainsGrad) {
       warnOnce(
@@ -180,6 +201,7 @@ export class Tensor {
     }
     return this._grad;
   }
+  /** Replaces the gradient: a tensor of this shape and dtype, or null. */
   set grad(g: Tensor | null) {
     if (g !== null) {
       if (!(g instanceof Tensor)) throw new TypeError('grad: expected a Tensor or null');
@@ -193,13 +215,14 @@ export class Tensor {
     this._grad = g;
   }
 
-  /** Keeps .grad for this non-leaf tensor after backward. */
+  /** Keeps .grad for this non-leaf tensor after backward (torch.Tensor.retain_grad). */
   retainGrad(): void {
     if (!this._requiresGrad) throw new Error("can't retain_grad on Tensor that has requires_grad=False");
     if (this.gradFn === null) return;
     this.gradFn.retained ??= [];
     if (!this.gradFn.retained.includes(this)) this.gradFn.retained.push(this);
   }
+  /** Whether retainGrad() was called on this non-leaf (torch.Tensor.retains_grad). */
   get retainsGrad(): boolean {
     return this.gradFn?.retained?.includes(this) ?? false;
   }
@@ -210,7 +233,8 @@ export class Tensor {
     this._requiresGrad = true;
   }
 
-  /** Computes gradients of this tensor w.r.t. the graph leaves (accumulated into .grad).
+  /** Computes gradients of this tensor w.r.t. the graph leaves, accumulated into their .grad
+   * (torch.Tensor.backward).
    * backward(), backward(gradient), backward(gradient, options) or backward(options). */
   backward(gradient?: Tensor | null | engine.BackwardOptions, options: engine.BackwardOptions = {}): void {
     if (gradient != null && !(gradient instanceof Tensor)) {
@@ -221,14 +245,14 @@ export class Tensor {
     engine.backward([this], [gradient ?? null], options);
   }
 
-  /** A tensor sharing storage (and version counter) with this one, cut from the graph. */
+  /** A tensor sharing storage (and version counter) with this one, cut from the graph (torch.Tensor.detach). */
   detach(): Tensor {
     const t = new Tensor(this._storage, this._shape, this._strides, this._offset, this._dtype, this._version);
     t._base = this._base;
     return t;
   }
 
-  /** Detaches this tensor in place: it becomes a leaf that does not require grad. */
+  /** Detaches this tensor in place: it becomes a leaf that does not require grad (torch.Tensor.detach_). */
   detach_(): this {
     this.gradFn = null;
     this._requiresGrad = false;
@@ -261,7 +285,7 @@ export class Tensor {
 
   // ---- conversion ---------------------------------------------------------------
 
-  /** The single value of a one-element tensor as a JS number (boolean for bool). */
+  /** The single value of a one-element tensor as a JS number (boolean for bool) (torch.Tensor.item). */
   item(): number {
     if (this.numel() !== 1) {
       throw opError('item', `a Tensor with ${this.numel()} elements cannot be converted to Scalar (shape ${fmtShape(this._shape)})`);
@@ -272,12 +296,12 @@ export class Tensor {
     return (this._dtype === 'bool' ? v !== 0 : v) as number;
   }
 
-  /** A contiguous copy of the elements, in row-major order, as a typed array. */
+  /** A contiguous copy of the elements, in row-major order, as a typed array (as x.numpy().copy()). */
   toTypedArray(): TypedArray {
     return M.contiguousData(this, 'toTypedArray').slice() as TypedArray;
   }
 
-  /** Zero-copy access to the elements of a contiguous tensor (writes show in the tensor). */
+  /** Zero-copy access to the elements of a contiguous tensor; writes show in the tensor (as x.numpy()). */
   typedArray(): TypedArray {
     if (!this.isContiguous()) {
       throw opError('typedArray', 'the tensor is not contiguous; call contiguous() first or use toTypedArray() for a copy');
@@ -286,7 +310,7 @@ export class Tensor {
     return this._storage.view(this._offset, this.numel());
   }
 
-  /** The elements as nested JS arrays (a number for a 0-d tensor). */
+  /** The elements as nested JS arrays of the tensor's shape (a number for a 0-d tensor) (torch.Tensor.tolist). */
   tolist(): NestedArray {
     const data = M.contiguousData(this, 'tolist');
     const asValue = (v: number): number | boolean => (this._dtype === 'bool' ? v !== 0 : v);
@@ -301,24 +325,30 @@ export class Tensor {
     return build(0, 0);
   }
 
-  /** A tensor with another dtype, or on another device (this tensor if nothing changes). */
+  /** A tensor with another dtype, or on another device; this tensor if nothing changes (torch.Tensor.to). */
   to(target: DType | Device | string | { dtype?: DType; device?: Device | string }): Tensor {
     const dtype = toTarget('to', target);
     return dtype === undefined || dtype === this._dtype ? this : E.toDType(this, dtype);
   }
+  /** This tensor as float32 (torch.Tensor.float); the same tensor if it is float32 already. */
   float(): Tensor {
     return this.to('float32');
   }
+  /** This tensor as float64 (torch.Tensor.double). */
   double(): Tensor {
     return this.to('float64');
   }
+  /** This tensor as int32, truncating toward zero (torch.Tensor.int; PyTorch's int is int32 too). */
   int(): Tensor {
     return this.to('int32');
   }
+  /** This tensor as bool: nonzero is true (torch.Tensor.bool). */
   bool(): Tensor {
     return this.to('bool');
   }
 
+  /** The printout PyTorch gives: `tensor([...], requires_grad=True)` with its print options
+   * (torch.Tensor.__repr__). */
   toString(): string {
     return tensorRepr({
       shape: this._shape,
@@ -328,42 +358,53 @@ export class Tensor {
       gradFnName: this.gradFn?.name ?? null,
     });
   }
+  /** What console.log and util.inspect print: the same as toString(). */
   [inspectCustom](): string {
     return this.toString();
   }
 
   // ---- elementwise ----------------------------------------------------------------
 
+  /** this + alpha·other, elementwise with broadcasting (torch.add). */
   add(other: TensorOrScalar, options?: { alpha?: number }): Tensor {
     return E.add(this, other, options);
   }
+  /** this - alpha·other, elementwise with broadcasting (torch.sub). */
   sub(other: TensorOrScalar, options?: { alpha?: number }): Tensor {
     return E.sub(this, other, options);
   }
+  /** this · other, elementwise with broadcasting (torch.mul). */
   mul(other: TensorOrScalar): Tensor {
     return E.mul(this, other);
   }
+  /** this / other, elementwise with broadcasting; integer inputs give float32 (torch.div, true division). */
   div(other: TensorOrScalar): Tensor {
     return E.div(this, other);
   }
+  /** this ** exponent, elementwise with broadcasting (torch.pow). */
   pow(exponent: TensorOrScalar): Tensor {
     return E.pow(this, exponent);
   }
+  /** The larger of this and other, elementwise with broadcasting; NaN wins (torch.maximum). */
   maximum(other: Tensor): Tensor {
     return E.maximum(this, other);
   }
+  /** The smaller of this and other, elementwise with broadcasting; NaN wins (torch.minimum). */
   minimum(other: Tensor): Tensor {
     return E.minimum(this, other);
   }
 
   // ---- reductions -----------------------------------------------------------------
 
-  /** max(): the largest element; max(dim, keepdim): {values, indices} along dim. */
+  /** max(): the largest element (0-d); max(dim, keepdim): {values, indices} along dim, of the
+   * shape without dim (or with it as 1 if keepdim) (torch.max). */
   max(): Tensor;
   max(dim: number, keepdim?: boolean): R.ValuesIndices;
   max(dim?: number, keepdim?: boolean): Tensor | R.ValuesIndices {
     return dim === undefined ? R.max(this) : R.maxDim(this, dim, keepdim);
   }
+  /** min(): the smallest element (0-d); min(dim, keepdim): {values, indices} along dim, of the
+   * shape without dim (or with it as 1 if keepdim) (torch.min). */
   min(): Tensor;
   min(dim: number, keepdim?: boolean): R.ValuesIndices;
   min(dim?: number, keepdim?: boolean): Tensor | R.ValuesIndices {
@@ -372,12 +413,16 @@ export class Tensor {
 
   // ---- linear algebra ---------------------------------------------------------------
 
+  /** The matrix product with NumPy's rules: 1-D·1-D is a dot, 2-D·2-D (n×k)·(k×m) is n×m,
+   * batch dims broadcast (torch.matmul). */
   matmul(other: Tensor): Tensor {
     return L.matmul(this, other);
   }
+  /** The product of two 2-D tensors, (n×k)·(k×m) → n×m (torch.mm). */
   mm(other: Tensor): Tensor {
     return L.mm(this, other);
   }
+  /** The transpose of a tensor of at most 2 dims (torch.t): a view, (n×m) → (m×n). */
   t(): Tensor {
     return L.t(this);
   }
@@ -388,97 +433,129 @@ export class Tensor {
 
   // ---- views and shape ----------------------------------------------------------------
 
+  /** The same elements in another shape (one size may be -1: inferred); a view when the layout
+   * allows, else a copy (torch.reshape). */
   reshape(...shape: (number | number[])[]): Tensor {
     return M.reshape(this, shape);
   }
+  /** A view of the same elements in another shape (one size may be -1); throws where the strides
+   * do not allow a view (torch.Tensor.view). */
   view(...shape: (number | number[])[]): Tensor {
     return M.view(this, shape);
   }
+  /** A view with dims dim0 and dim1 swapped (torch.transpose). */
   transpose(dim0: number, dim1: number): Tensor {
     return M.transpose(this, dim0, dim1);
   }
+  /** A view with the dims in the order `dims`: output dim i is input dim dims[i] (torch.permute). */
   permute(...dims: (number | number[])[]): Tensor {
     return M.permute(this, dims);
   }
+  /** A view without size-1 dims: all of them, or only `dim` if it has size 1 (torch.squeeze). */
   squeeze(dim?: number): Tensor {
     return M.squeeze(this, dim);
   }
+  /** A view with a new size-1 dim at position `dim` (negative counts from the end) (torch.unsqueeze). */
   unsqueeze(dim: number): Tensor {
     return M.unsqueeze(this, dim);
   }
+  /** A view broadcast to `shape` without copying (size-1 dims repeat with stride 0; -1 keeps a
+   * size) (torch.Tensor.expand). */
   expand(...shape: (number | number[])[]): Tensor {
     return M.expand(this, shape);
   }
+  /** expand(other.shape) (torch.Tensor.expand_as). */
   expandAs(other: Tensor): Tensor {
     return M.expand(this, [other._shape.slice()]);
   }
+  /** The dims startDim..endDim merged into one (torch.flatten); a view where possible. */
   flatten(startDim = 0, endDim = -1): Tensor {
     return M.flatten(this, startDim, endDim);
   }
+  /** A view of `length` entries of `dim` from `start` (torch.narrow). */
   narrow(dim: number, start: number, length: number): Tensor {
     return M.narrow(this, dim, start, length);
   }
-  /** The slice at `index` along `dim`, with that dim removed (x[i] for dim 0). */
+  /** The slice at `index` along `dim`, with that dim removed (x[i] for dim 0): a view (torch.select). */
   select(dim: number, index: number): Tensor {
     return M.select(this, dim, index);
   }
+  /** This tensor if it is contiguous, else a row-major copy (torch.Tensor.contiguous). */
   contiguous(): Tensor {
     return M.contiguous(this);
   }
+  /** A copy with its own storage, recorded by autograd (CloneBackward0) (torch.clone). */
   clone(): Tensor {
     return M.clone(this);
   }
+  /** The entries of `dim` at the int32 1-D `index`: the output has index.numel() entries along
+   * dim (torch.index_select). */
   indexSelect(dim: number, index: Tensor): Tensor {
     return I.indexSelect(this, dim, index);
   }
+  /** out[i][j] = this[index[i][j]][j] for dim 0 (likewise for other dims): the output has
+   * index's shape (torch.gather). */
   gather(dim: number, index: Tensor): Tensor {
     return I.gather(this, dim, index);
   }
 
   // ---- in place ---------------------------------------------------------------------
 
+  /** this += alpha·other, in place (other broadcasts to this shape) (torch.Tensor.add_). */
   add_(other: TensorOrScalar, options?: { alpha?: number }): this {
     return P.binaryInPlace(this, 'add_', other, (a, b) => E.add(a, b, options), (options?.alpha ?? 1) === 1 ? BinaryOp.Add : undefined);
   }
+  /** this -= alpha·other, in place (torch.Tensor.sub_). */
   sub_(other: TensorOrScalar, options?: { alpha?: number }): this {
     return P.binaryInPlace(this, 'sub_', other, (a, b) => E.sub(a, b, options), (options?.alpha ?? 1) === 1 ? BinaryOp.Sub : undefined);
   }
+  /** this *= other, in place (torch.Tensor.mul_). */
   mul_(other: TensorOrScalar): this {
     return P.binaryInPlace(this, 'mul_', other, E.mul, BinaryOp.Mul);
   }
+  /** this /= other, in place; a float tensor only (torch.Tensor.div_). */
   div_(other: TensorOrScalar): this {
     return P.binaryInPlace(this, 'div_', other, E.div, BinaryOp.Div);
   }
+  /** this **= exponent, in place (torch.Tensor.pow_). */
   pow_(exponent: TensorOrScalar): this {
     return P.binaryInPlace(this, 'pow_', exponent, E.pow);
   }
+  /** Limits the elements to [min, max] in place (torch.Tensor.clamp_). */
   clamp_(min?: number | null, max?: number | null): this {
     return P.unaryInPlace(this, 'clamp_', (a) => a.clamp(min, max));
   }
+  /** Negates in place (torch.Tensor.neg_). */
   neg_(): this {
     return P.unaryInPlace(this, 'neg_', (a) => a.neg());
   }
+  /** max(x, 0) in place (torch.Tensor.relu_). */
   relu_(): this {
     return P.unaryInPlace(this, 'relu_', (a) => a.relu());
   }
+  /** Fills with zeros in place (torch.Tensor.zero_). */
   zero_(): this {
     return P.fillInPlace(this, 'zero_', 0);
   }
+  /** Fills with `value` in place (torch.Tensor.fill_). */
   fill_(value: number): this {
     return P.fillInPlace(this, 'fill_', value);
   }
+  /** Copies src's elements into this tensor in place (src broadcasts to this shape; dtypes
+   * convert) (torch.Tensor.copy_). */
   copy_(src: Tensor): this {
     return P.copyInPlace(this, src);
   }
-  /** Fills with normal values (in memory order, as PyTorch); options.generator picks the generator. */
+  /** Fills with normal values N(mean, std²) in place, in memory order as PyTorch;
+   * options.generator picks the generator (torch.Tensor.normal_). */
   normal_(mean = 0, std = 1, options?: Rnd.RandomOptions): this {
     return Rnd.normalInPlace(this, mean, std, options);
   }
-  /** Fills with uniform values in [from, to). */
+  /** Fills with uniform values in [from, to) in place (torch.Tensor.uniform_). */
   uniform_(from = 0, to = 1, options?: Rnd.RandomOptions): this {
     return Rnd.uniformInPlace(this, from, to, options);
   }
-  /** Fills with 1 (probability p) or 0. */
+  /** Fills with 1 (probability p) or 0 in place (torch.Tensor.bernoulli_). */
   bernoulli_(p = 0.5, options?: Rnd.RandomOptions): this {
     return Rnd.bernoulliInPlace(this, p, options);
   }

@@ -2,7 +2,8 @@
 // wrong buffers or bad indices, throw JS errors instead of reading or writing out of
 // bounds. The TypeScript layer never makes these calls; a bug there must not crash.
 import { describe, expect, test } from 'vitest';
-import { BinaryOp, Group, IndexOp, ReduceOp, UnaryOp, meta, native } from '../lib/native/binding';
+import { meta, native } from '../lib/native/binding';
+import { BinaryOp, Group, IndexOp, ReduceOp, UnaryOp } from '../lib/native/table';
 import * as tg from '../lib/index';
 import { thrown } from './helpers/tensors';
 

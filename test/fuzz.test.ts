@@ -21,10 +21,11 @@
 import * as fs from 'fs';
 import { Worker } from 'worker_threads';
 import { afterAll, describe, expect, test } from 'vitest';
+import { meta, native } from '../lib/native/binding';
 import {
-  BINARY_OPS, BinaryOp, CONV_OPS, Group, IM2COL_OPS, INDEX_OPS, POOL_OPS, IndexOp, OPTIM_OPS, OptimOp, RANDOM_OPS, REDUCE_OPS, ReduceOp, SOFTMAX_OPS, UNARY_OPS, UnaryOp, meta,
-  native,
-} from '../lib/native/binding';
+  BINARY_OPS, BinaryOp, CONV_OPS, Group, IM2COL_OPS, INDEX_OPS, IndexOp, OPTIM_OPS, OptimOp, POOL_OPS, RANDOM_OPS, REDUCE_OPS, ReduceOp, SOFTMAX_OPS,
+  UNARY_OPS, UnaryOp,
+} from '../lib/native/table';
 
 const SEED = process.env.TG_FUZZ_SEED !== undefined ? Number(process.env.TG_FUZZ_SEED) >>> 0 : (Math.random() * 2 ** 32) >>> 0;
 const ITERATIONS = Number(process.env.TG_FUZZ_ITERS ?? 4000);

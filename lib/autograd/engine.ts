@@ -9,8 +9,11 @@ import { gradMode } from './grad_mode';
 import * as kernels from '../backend';
 import { Node, type Edge } from './function';
 
+/** backward's options (PyTorch's retain_graph=, create_graph=). */
 export interface BackwardOptions {
+  /** Keep the graph's saved values so that backward can run through it again (default: createGraph). */
   retainGraph?: boolean;
+  /** Record the backward pass itself, so that gradients have gradients (default false). */
   createGraph?: boolean;
 }
 
@@ -197,8 +200,11 @@ export function backward(tensors: Tensor[], gradTensors: (Tensor | null | undefi
   runPass({ roots: tensors, rootGrads, retainGraph, createGraph });
 }
 
+/** autograd.grad's options (PyTorch's grad_outputs=, retain_graph=, create_graph=, allow_unused=). */
 export interface GradOptions extends BackwardOptions {
+  /** The gradient of each output (default: ones for a one-element output). */
   gradOutputs?: Tensor | (Tensor | null)[] | null;
+  /** Give null for an input the outputs do not depend on, instead of throwing (default false). */
   allowUnused?: boolean;
 }
 

@@ -34,7 +34,6 @@ export class Node<Info = unknown> {
   _grad: Tensor | null = null;
 
   private savedTensors: Tensor[] | null = null;
-  private savedKeys: string[] = [];
   private savedValues: Record<string, unknown> | null = null;
   private savedVersions: number[] = [];
   /** Which saved tensors are this node's output (for the version error's wording). */
@@ -61,23 +60,29 @@ export class Node<Info = unknown> {
   }
 
   /** Saves named values for backward (an op spec's `save`): tensors are version-checked
-   * as by saveForBackward, other values are kept as they are. */
+   * as by saveForBackward, other values are kept as they are. (Loops, not keys/filter/map:
+   * this runs for every recorded op.) */
   save(values: Record<string, unknown>): void {
     if (this === (NOT_RECORDING as Node)) return;
-    const keys = Object.keys(values);
-    this.savedKeys = keys;
     this.savedValues = values;
-    this.saveForBackward(...keys.map((k) => values[k]).filter((v): v is Tensor => v instanceof Tensor));
+    const tensors: Tensor[] = [];
+    for (const k in values) {
+      const v = values[k];
+      if (v instanceof Tensor) tensors.push(v);
+    }
+    this.savedTensors = tensors;
+    this.savedVersions = tensors.map((t) => t._version.value);
   }
 
   /** What save() kept, after the same checks as `saved` (freed graph, in-place changes). */
   restore<S>(): S {
     const tensors = this.saved;
-    if (this.savedValues === null) return {} as S;
+    const values = this.savedValues;
+    if (values === null) return {} as S;
     // preserveSaved may have replaced a tensor by a copy: take tensors from `saved`.
     const out: Record<string, unknown> = {};
     let t = 0;
-    for (const k of this.savedKeys) out[k] = this.savedValues[k] instanceof Tensor ? tensors[t++] : this.savedValues[k];
+    for (const k in values) out[k] = values[k] instanceof Tensor ? tensors[t++] : values[k];
     return out as S;
   }
 
@@ -173,9 +178,12 @@ function torchTypeName(d: DType): string {
   return { float32: 'torch.FloatTensor', float64: 'torch.DoubleTensor', int32: 'torch.IntTensor', bool: 'torch.BoolTensor' }[d];
 }
 
+/** A differentiable op for autograd.defineOp (torch.autograd.Function): its name, forward
+ * and backward. */
 export interface OpDef<Args extends any[], Info = unknown> {
   /** The grad_fn name, e.g. "AddBackward0" (call forms PyTorch names differently are separate ops). */
   name: string;
+  /** Computes the output from the arguments; ctx.save(...) keeps what backward needs. */
   forward(ctx: Node<Info>, ...args: Args): Tensor;
   /** One gradient per tensor argument, in order (null/undefined: none). */
   backward(ctx: Node<Info>, grad: Tensor): (Tensor | null | undefined)[];
@@ -185,8 +193,10 @@ export interface OpDef<Args extends any[], Info = unknown> {
 const NOT_RECORDING = new Node<any>({ name: '', forward: () => undefined as never, backward: () => [] }, '', []);
 
 function requiresGrad(x: unknown): boolean {
-  if (x instanceof Tensor) return x.requiresGrad;
-  return Array.isArray(x) && x.some((t) => t instanceof Tensor && t.requiresGrad);
+  if (x instanceof Tensor) return x._requiresGrad;
+  if (!Array.isArray(x)) return false;
+  for (const t of x) if (t instanceof Tensor && t._requiresGrad) return true;
+  return false;
 }
 
 /** Appends the tensors of one argument: a tensor, or the tensors in an array argument. */

@@ -22,6 +22,7 @@ export function gradMode(): GradState {
   return contexts.getStore() ?? root;
 }
 
+/** Whether ops are recorded for autograd in the current context (torch.is_grad_enabled). */
 export function isGradEnabled(): boolean {
   return gradMode().enabled;
 }

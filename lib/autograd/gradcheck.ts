@@ -7,14 +7,19 @@ import { fmtShape } from '../check';
 import { sameShape } from '../layout';
 import { grad } from './engine';
 
+/** gradcheck's options (PyTorch's eps=, atol=, rtol=, raise_exception=). */
 export interface GradcheckOptions {
+  /** The finite-difference step (default 1e-6). */
   eps?: number;
+  /** Absolute tolerance (default 1e-5). */
   atol?: number;
+  /** Relative tolerance (default 1e-3). */
   rtol?: number;
   /** Throw with details on failure (default) instead of returning false. */
   raiseException?: boolean;
 }
 
+/** What the checked function returns: a tensor or several. @inline */
 type Outputs = Tensor | Tensor[];
 
 function floatOutputs(out: Outputs): Tensor[] {

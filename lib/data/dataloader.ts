@@ -38,6 +38,7 @@ export function defaultCollate<T>(samples: T[]): Collated<T> {
   throw opTypeError('defaultCollate', `samples must be Tensors, numbers, arrays or plain objects of them, got ${fmtValue(first)}`);
 }
 
+/** DataLoader's options (PyTorch's batch_size, shuffle, drop_last, generator, sampler, collate_fn). */
 export interface DataLoaderOptions<T, B> {
   /** Samples per batch (default 1). */
   batchSize?: number;
@@ -59,12 +60,22 @@ export interface DataLoaderOptions<T, B> {
 
 const DEFAULT_YIELD_EVERY_MS = 4;
 
+/** Iterates a dataset in batches, `for (const [x, y] of loader)` or `for await`
+ * (torch.utils.data.DataLoader); with the default collate a TensorDataset gives tensors of
+ * shape [batchSize, ...]. */
 export class DataLoader<T = Tensor[], B = Collated<T>> implements Iterable<B>, AsyncIterable<B> {
+  /** The dataset the batches come from. */
   readonly dataset: Dataset<T>;
+  /** Samples per batch. */
   readonly batchSize: number;
+  /** Whether the last, smaller batch is dropped. */
   readonly dropLast: boolean;
+  /** Whether every epoch visits the samples in a new random order. */
   readonly shuffle: boolean;
+  /** The generator shuffling draws from (null: the global one). */
   readonly generator: Generator | null;
+  /** `for await` only: the milliseconds after which the loop yields to the event loop before
+   * the next batch. */
   readonly yieldEveryMs: number;
   private readonly sampler: Iterable<number> | null;
   private readonly collateFn: ((samples: T[]) => B) | null;

@@ -5,19 +5,25 @@ import { from } from '../ops/creation';
 import { randperm } from '../ops/random';
 import { Generator } from '../random';
 
+/** A dataset: a length and get(index) (torch.utils.data.Dataset's __len__ and __getitem__). */
 export interface Dataset<T> {
+  /** The number of samples (len(dataset)). */
   readonly length: number;
+  /** Sample `index`, 0 ≤ index < length (dataset[index]). */
   get(index: number): T;
 }
 
 /** A dataset whose samples can also be fetched a batch at a time (one gather per tensor
  * instead of one view per sample and a stack). DataLoader uses it when it can. */
 export interface BatchDataset<T, B> extends Dataset<T> {
+  /** The samples at `indices`, collated into one batch (PyTorch's __getitems__). */
   getBatch(indices: readonly number[]): B;
 }
 
-/** Samples are the rows (index along dim 0) of each tensor: get(i) is [x[i], y[i], ...]. */
+/** Samples are the rows (index along dim 0) of each tensor: get(i) is [x[i], y[i], ...]
+ * (torch.utils.data.TensorDataset). The tensors share their first dim. */
 export class TensorDataset implements BatchDataset<Tensor[], Tensor[]> {
+  /** The tensors, each of shape [length, ...]. */
   readonly tensors: Tensor[];
 
   constructor(...tensors: Tensor[]) {
@@ -38,6 +44,7 @@ export class TensorDataset implements BatchDataset<Tensor[], Tensor[]> {
     this.tensors = tensors;
   }
 
+  /** The number of samples: the tensors' first dim. */
   get length(): number {
     return this.tensors[0].shape[0];
   }
@@ -49,6 +56,7 @@ export class TensorDataset implements BatchDataset<Tensor[], Tensor[]> {
     return this.tensors.map((t) => t.select(0, index));
   }
 
+  /** The rows at `indices` of each tensor, one indexSelect each: shapes [indices.length, ...]. */
   getBatch(indices: readonly number[]): Tensor[] {
     const n = this.length;
     const index = new Int32Array(indices.length);
@@ -60,8 +68,10 @@ export class TensorDataset implements BatchDataset<Tensor[], Tensor[]> {
 
 /** The samples of `dataset` at `indices`, in that order (torch.utils.data.Subset). */
 export class Subset<T> implements Dataset<T> {
+  /** The indices into `dataset`, in the subset's order. */
   readonly indices: number[];
   constructor(
+    /** The dataset the subset draws from. */
     readonly dataset: Dataset<T>,
     indices: Iterable<number>,
   ) {
@@ -71,6 +81,7 @@ export class Subset<T> implements Dataset<T> {
     this.indices = [...indices];
   }
 
+  /** The number of samples: indices.length. */
   get length(): number {
     return this.indices.length;
   }

@@ -5,6 +5,7 @@ import { randperm } from '../ops/random';
 import { Generator } from '../random';
 import type { Dataset } from './dataset';
 
+/** DistributedSampler's options (PyTorch's num_replicas, rank, shuffle, seed, drop_last). */
 export interface DistributedSamplerOptions {
   /** The number of processes taking part. Required: PyTorch takes it from the process
    * group, which tensorgrad does not have yet. */
@@ -22,11 +23,19 @@ export interface DistributedSamplerOptions {
 
 const OP = 'DistributedSampler';
 
+/** Gives each of numReplicas processes its own share of a dataset's indices, the same
+ * indices as PyTorch for the same arguments (torch.utils.data.distributed.DistributedSampler);
+ * pass it to DataLoader as `sampler`. */
 export class DistributedSampler implements Iterable<number> {
+  /** The number of processes taking part. */
   readonly numReplicas: number;
+  /** This process's rank, 0..numReplicas-1. */
   readonly rank: number;
+  /** Whether each epoch has a new order (seeded by seed + epoch). */
   readonly shuffle: boolean;
+  /** The base seed of the shuffle, the same on all ranks. */
   readonly seed: number;
+  /** Whether the tail that does not divide evenly is dropped (else padded with repeated indices). */
   readonly dropLast: boolean;
   /** The number of indices this rank visits per epoch (PyTorch's num_samples). */
   readonly length: number;

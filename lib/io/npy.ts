@@ -25,7 +25,7 @@ function npyParts(op: string, t: Tensor): Uint8Array[] {
   return [prefix, Buffer.from(header, 'latin1'), tensorBytes(op, t)];
 }
 
-/** Writes one tensor as a .npy file, replacing `path` atomically (as save does). */
+/** Writes one tensor as a .npy file, replacing `path` atomically (as save does) (numpy.save). */
 export function saveNpy(t: Tensor, path: string): void {
   writeFile('saveNpy', path, npyParts('saveNpy', t));
 }
@@ -168,7 +168,7 @@ export function parseNpy(op: string, what: string, bytes: Uint8Array): Tensor {
   return fortran ? t.permute(fileShape.map((_, i) => fileShape.length - 1 - i)).contiguous() : t;
 }
 
-/** Reads a .npy file into a new tensor. */
+/** Reads a .npy file into a new tensor of its shape and dtype (numpy.load). */
 export function loadNpy(path: string): Tensor {
   return parseNpy('loadNpy', path, readFile('loadNpy', path));
 }

@@ -253,8 +253,9 @@ function rebuildTree(
   return rebuild(parsed, 0) as Record<string, unknown>;
 }
 
-/** Saves a state dict (or records/arrays nesting tensors) to `path` as safetensors. The
- * file is replaced atomically: killed midway, the previous file is still there whole. */
+/** Saves a state dict (or records/arrays nesting tensors) to `path` as safetensors (torch.save,
+ * safetensors' save_file). The file is replaced atomically: killed midway, the previous file
+ * is still there whole. */
 export function save(obj: Saveable, path: string): void {
   writeFile('save', path, serialize('save', obj));
 }
@@ -264,8 +265,8 @@ export async function saveAsync(obj: Saveable, path: string): Promise<void> {
   await writeFileAsync('saveAsync', path, serialize('saveAsync', obj));
 }
 
-/** Loads what save() (or safetensors' save_file) wrote: a record of tensors by name, or
- * the nested structure save() was given (records come back without a prototype). Cast
+/** Loads what save() (or safetensors' save_file) wrote (torch.load, safetensors' load_file):
+ * a record of tensors by name, or the nested structure save() was given (records come back without a prototype). Cast
  * the result to what you saved: load<T>(). */
 export function load<T = Record<string, Tensor>>(path: string): T {
   return deserialize('load', path, readFile('load', path)) as T;

@@ -49,8 +49,6 @@ export interface NativeAddon {
   asyncEnd(run: false): undefined;
 }
 
-export * from './table';
-
 /** The package root: the nearest directory above this file with tensorgrad's package.json. */
 function packageRoot(): string {
   let dir = __dirname;

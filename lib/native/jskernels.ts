@@ -9,7 +9,7 @@
 // the case.
 import type { StridedView as View } from '../backend';
 import type { TypedArray } from '../dtype';
-import { BinaryOp, ReduceOp, UnaryOp } from './binding';
+import { BinaryOp, ReduceOp, UnaryOp } from './table';
 import { broadcastStrideAt } from '../layout';
 
 /** Largest element count computed here (tests set it to 0 to compare with native). */

@@ -3,7 +3,8 @@
 // JS kernels (jskernels.ts), for ops whose table row has the `js` trait. Callers have
 // validated shapes and dtypes.
 import type { Backend, Operand, RunArg, StridedView } from '../backend';
-import { BINARY_TRAITS, REDUCE_TRAITS, Trait, UNARY_TRAITS, meta, native } from './binding';
+import { meta, native } from './binding';
+import { BINARY_TRAITS, REDUCE_TRAITS, Trait, UNARY_TRAITS } from './table';
 import * as js from './jskernels';
 import { broadcastStrideAt, numelOf } from '../layout';
 import type { NativeMemory } from '../backend';

@@ -9,7 +9,7 @@
 import { Tensor } from '../tensor';
 import { scalarTypeName } from '../dtype';
 import * as kernels from '../backend';
-import { ConvOp, Group, Im2colOp, PoolOp } from '../native/binding';
+import { ConvOp, Group, Im2colOp, PoolOp } from '../native/table';
 import { Signature, checkKernelDType, objectCheck, fmtShape, fmtValue, is, opError, opTypeError, optional, required, type Check, type Param } from '../check';
 import { numelOf } from '../layout';
 import { defineSpec, type Grads } from '../ops/registry';

@@ -5,15 +5,17 @@ import { isFloating, scalarTypeName } from '../dtype';
 import { defineOp } from '../autograd/function';
 import { checkFloatDType, checkKernelDType, checkNumber, fmtShape, fmtValue, opError, opTypeError } from '../check';
 import { broadcastShapes, numelOf, sameShape } from '../layout';
-import { UnaryOp } from '../native/binding';
+import { UnaryOp } from '../native/table';
 import { addmm, checkMatmulDTypes } from '../ops/linalg';
 import { checkTensor } from '../ops/movement';
 import { maskedGradOp, unaryOp, where } from '../ops/arith';
 import { scatterAddInto } from '../ops/indexing';
 import { warnOnce } from '../warnings';
 
+/** How a loss reduces its per-element values: 'mean', 'sum', or 'none' (kept in the input's shape). */
 export type Reduction = 'mean' | 'sum' | 'none';
 
+/** @internal Checks a reduction option, naming `op` in the error. */
 export function checkReduction(op: string, reduction: unknown): Reduction {
   const r = reduction ?? 'mean';
   if (r !== 'mean' && r !== 'sum' && r !== 'none') {
@@ -28,7 +30,8 @@ function reduce(l: Tensor, reduction: Reduction): Tensor {
 
 // ---- linear -----------------------------------------------------------------------------
 
-/** x @ weight^T + bias, for x of shape [..., in] (PyTorch's F.linear, same grad_fn per form). */
+/** x @ weight^T + bias, for x of shape [..., in], weight [out, in], bias [out]: [..., out]
+ * (PyTorch's F.linear, same grad_fn per form). */
 export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
   checkTensor('linear', x);
   checkTensor('linear', weight, 'weight');
@@ -114,10 +117,12 @@ const mse = lossOp<null>({
     return [d, d.neg()];
   },
 });
+/** The mean squared error (input - target)², reduced (F.mse_loss); input and target of one shape. */
 export const mseLoss = (input: Tensor, target: Tensor, options: { reduction?: Reduction } = {}): Tensor =>
   mse('mseLoss', input, target, options.reduction, null);
 
-/** Mean absolute error: |input - target| reduced (a composition in PyTorch too). */
+/** Mean absolute error: |input - target| reduced (F.l1_loss; a composition in PyTorch too);
+ * input and target of one shape. */
 export function l1Loss(input: Tensor, target: Tensor, options: { reduction?: Reduction } = {}): Tensor {
   checkTensor('l1Loss', input, 'input');
   checkTensor('l1Loss', target, 'target');
@@ -140,6 +145,8 @@ const smoothL1 = lossOp<number>({
     return [da, da.neg()];
   },
 });
+/** The smooth L1 loss: 0.5 d²/beta for |d| < beta, |d| - 0.5 beta beyond (F.smooth_l1_loss);
+ * input and target of one shape; beta defaults to 1. */
 export function smoothL1Loss(input: Tensor, target: Tensor, options: { reduction?: Reduction; beta?: number } = {}): Tensor {
   const beta = options.beta ?? 1;
   if (typeof beta !== 'number' || beta < 0) throw opError('smoothL1Loss', `beta must be a non-negative number, got ${fmtValue(beta)}`);
@@ -158,6 +165,8 @@ const huber = lossOp<number>({
     return [da, da.neg()];
   },
 });
+/** The Huber loss: 0.5 d² for |d| < delta, delta (|d| - 0.5 delta) beyond (F.huber_loss);
+ * input and target of one shape; delta defaults to 1. */
 export function huberLoss(input: Tensor, target: Tensor, options: { reduction?: Reduction; delta?: number } = {}): Tensor {
   const delta = options.delta ?? 1;
   if (typeof delta !== 'number' || !(delta > 0)) throw opError('huberLoss', `delta must be a positive number, got ${fmtValue(delta)}`);
@@ -190,6 +199,8 @@ function checkLossWeight(op: string, input: Tensor, weight: Tensor | null | unde
   if (!sameShape(shape, input._shape)) throw opError(op, `output with shape ${fmtShape(input._shape)} doesn't match the broadcast shape ${fmtShape(shape)}\nHint: ${name} must broadcast to the input's shape`);
 }
 
+/** The binary cross entropy -(y log p + (1 - y) log(1 - p)) of probabilities p against targets
+ * y of the same shape, with an optional weight broadcast to it (F.binary_cross_entropy). */
 export function binaryCrossEntropy(input: Tensor, target: Tensor, options: { reduction?: Reduction; weight?: Tensor | null } = {}): Tensor {
   checkTensor('binaryCrossEntropy', input, 'input');
   checkTensor('binaryCrossEntropy', target, 'target');
@@ -230,6 +241,9 @@ const bceLogits = lossOp<BceLogitsParams>({
     return weight ? [dx.mul(weight), dy.mul(weight)] : [dx, dy];
   },
 });
+/** The binary cross entropy of sigmoid(input) against targets of input's shape, computed
+ * stably from logits; weight and posWeight (per class, along the last dim) broadcast to it
+ * (F.binary_cross_entropy_with_logits). */
 export function binaryCrossEntropyWithLogits(
   input: Tensor,
   target: Tensor,
@@ -257,9 +271,13 @@ export function binaryCrossEntropyWithLogits(
 
 // ---- classification losses ---------------------------------------------------------------
 
+/** The options of nllLoss (PyTorch's weight=, ignore_index=, reduction=). */
 export interface NllOptions {
+  /** 'mean' (default: divided by the summed weights of the kept targets), 'sum' or 'none'. */
   reduction?: Reduction;
+  /** A weight per class, of shape [C] (default none). */
   weight?: Tensor | null;
+  /** A target value whose samples count for nothing (default -100). */
   ignoreIndex?: number;
 }
 
@@ -351,16 +369,20 @@ function nll(op: string, input: Tensor, target: Tensor, options: NllOptions): Te
   return info.reduction === 'none' ? folded.view(...target._shape) : folded;
 }
 
-/** The negative log likelihood of log-probabilities [N, C, d...] (or [C]) at int32 class targets. */
+/** The negative log likelihood of log-probabilities [N, C, d...] (or [C]) at int32 class
+ * targets [N, d...] (or 0-d) (F.nll_loss). */
 export function nllLoss(input: Tensor, target: Tensor, options: NllOptions = {}): Tensor {
   return nll('nllLoss', input, target, options);
 }
 
+/** The options of crossEntropy: nllLoss's and labelSmoothing (PyTorch's label_smoothing=). */
 export interface CrossEntropyOptions extends NllOptions {
+  /** How much of each target's probability is spread evenly over the C classes, in [0, 1] (default 0). */
   labelSmoothing?: number;
 }
 
-/** logSoftmax over the class dim, then nllLoss; optional label smoothing. */
+/** logSoftmax over the class dim, then nllLoss; optional label smoothing (F.cross_entropy):
+ * logits [N, C, d...] (or [C]) and int32 targets [N, d...] (or 0-d). */
 export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntropyOptions = {}): Tensor {
   checkTensor('crossEntropy', input, 'input');
   checkTensor('crossEntropy', target, 'target');
@@ -410,10 +432,15 @@ export function dropout(x: Tensor, p = 0.5, training = true, inplace = false): T
 
 // ---- activations ---------------------------------------------------------------------------
 
+/** max(x, 0) elementwise (F.relu). */
 export const relu = (x: Tensor): Tensor => checkTensor('relu', x).relu();
+/** 1 / (1 + e^-x) elementwise (F.sigmoid). */
 export const sigmoid = (x: Tensor): Tensor => checkTensor('sigmoid', x).sigmoid();
+/** tanh x elementwise (F.tanh). */
 export const tanh = (x: Tensor): Tensor => checkTensor('tanh', x).tanh();
+/** exp(x) / sum(exp(x)) along `dim`; the input's shape (F.softmax). */
 export const softmax = (x: Tensor, dim: number): Tensor => checkTensor('softmax', x).softmax(dim);
+/** log(softmax(x)) along `dim`, computed stably; the input's shape (F.log_softmax). */
 export const logSoftmax = (x: Tensor, dim: number): Tensor => checkTensor('logSoftmax', x).logSoftmax(dim);
 
 const leakyReluBackward = maskedGradOp('LeakyReluBackwardBackward0');
@@ -424,6 +451,7 @@ const leakyReluOp = unaryOp({
   save: 'x',
   grad: (g, x, [slope]) => leakyReluBackward(g, x, x.gt(0), 1, slope),
 });
+/** x for x ≥ 0, negativeSlope·x below, elementwise (F.leaky_relu). */
 export const leakyRelu = (x: Tensor, negativeSlope = 0.01): Tensor => leakyReluOp(x, checkNumber('leakyRelu', 'negativeSlope', negativeSlope));
 
 const SQRT1_2 = Math.SQRT1_2;
@@ -462,7 +490,8 @@ function geluTanh(x: Tensor): Tensor {
   return x.pow(3).mul(0.044715).add(x).mul(Math.sqrt(2 / Math.PI)).tanh().add(1).mul(x).mul(0.5);
 }
 
-/** GELU: exact x·Φ(x) (default) or the tanh approximation ({approximate: 'tanh'}). */
+/** GELU: exact x·Φ(x) (default) or the tanh approximation ({approximate: 'tanh'}),
+ * elementwise (F.gelu). */
 export function gelu(x: Tensor, options: { approximate?: 'none' | 'tanh' } = {}): Tensor {
   const approximate = options.approximate ?? 'none';
   if (approximate === 'none') return geluOp(x);
@@ -483,6 +512,7 @@ const siluOp = unaryOp({
     return g.mul(s).mul(x.mul(s.neg().add(1)).add(1));
   },
 });
+/** x·sigmoid(x) elementwise (F.silu). */
 export const silu = (x: Tensor): Tensor => siluOp(x);
 
 const softplusOp = unaryOp({
@@ -497,7 +527,7 @@ const softplusOp = unaryOp({
     return where(bx.gt(threshold), g, g.mul(bx.sigmoid()));
   },
 });
-/** log(1 + exp(beta x)) / beta, and exactly x where beta x > threshold. */
+/** log(1 + exp(beta x)) / beta, and exactly x where beta x > threshold, elementwise (F.softplus). */
 export const softplus = (x: Tensor, beta = 1, threshold = 20): Tensor =>
   softplusOp(x, checkNumber('softplus', 'beta', beta), checkNumber('softplus', 'threshold', threshold));
 
@@ -510,6 +540,7 @@ const eluOp = unaryOp({
   // overflows for large x, and the branch where does not pick would get 0·inf = NaN.
   grad: (g, x, [alpha]) => where(x.gt(0), g, g.mul(where(x.lt(0), x, 0).exp()).mul(alpha)),
 });
+/** x for x > 0, alpha (e^x - 1) below, elementwise (F.elu). */
 export const elu = (x: Tensor, alpha = 1): Tensor => eluOp(x, checkNumber('elu', 'alpha', alpha));
 
 // ---- convolution, pooling, sliding blocks, resampling (lib/nn/conv.ts) ---------------------

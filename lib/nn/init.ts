@@ -8,9 +8,12 @@ import { noGrad } from '../autograd/grad_mode';
 import { checkTensor } from '../ops/movement';
 import type { RandomOptions } from '../ops/random';
 
+/** The nonlinearities calculateGain knows (PyTorch's names). */
 export type Nonlinearity =
   | 'linear' | 'conv1d' | 'conv2d' | 'conv3d' | 'conv_transpose1d' | 'conv_transpose2d' | 'conv_transpose3d'
   | 'sigmoid' | 'tanh' | 'relu' | 'leaky_relu' | 'selu';
+/** Whether Kaiming initialisation preserves the variance of the forward pass ('fan_in') or
+ * of the backward pass ('fan_out'). */
 export type FanMode = 'fan_in' | 'fan_out';
 
 const LINEAR_FNS = ['linear', 'conv1d', 'conv2d', 'conv3d', 'conv_transpose1d', 'conv_transpose2d', 'conv_transpose3d', 'sigmoid'];
@@ -121,65 +124,78 @@ export function resetLinear_(weight: Tensor, bias?: Tensor | null, options?: Ran
 
 // ---- the public functions: PyTorch's parameters, positionally or by name -------------
 
+/** The generator option of the init functions. @inline */
 type Generated = { generator?: RandomOptions['generator'] };
+/** A positional argument, or the options object in its place. */
 type Opt<T, O> = T | O;
 const tensorParam = required('tensor', (v, op, name) => checkTensor(op, v, name));
 const generator = keyword('generator', is.any, undefined);
 const withGenerator = (g: RandomOptions['generator'] | undefined): RandomOptions | undefined => (g === undefined ? undefined : { generator: g });
 const sig = (name: string, params: Param[]) => new Signature(name, params);
 
-/** The recommended gain for a nonlinearity; `param` is leaky_relu's negative slope (default 0.01). */
+/** The recommended gain for a nonlinearity; `param` is leaky_relu's negative slope (default 0.01)
+ * (torch.nn.init.calculate_gain). */
 export const calculateGain = withSignature<(nonlinearity: Nonlinearity | { nonlinearity: Nonlinearity; param?: number | null }, param?: number | null | { param?: number | null }) => number>(
   'nn.init.calculateGain', 'init',
   sig('calculateGain', [required('nonlinearity', is.any, 'leaky_relu'), optional('param', is.any, null, 0.2)]),
   calculateGainImpl,
 );
 
+/** uniform_'s arguments by name. @inline */
 type UniformOptions = Generated & { a?: number; b?: number };
-/** Fills `tensor` with U(a, b) (not recorded). */
+/** Fills `tensor` with U(a, b) in place, not recorded; returns it (torch.nn.init.uniform_). */
 export const uniform_ = withSignature<<T extends Tensor>(tensor: T, a?: Opt<number, UniformOptions>, b?: Opt<number, UniformOptions>, options?: UniformOptions) => T>(
   'nn.init.uniform_', 'init',
   sig('uniform_', [tensorParam, optional('a', is.number, 0, -2), optional('b', is.number, 1, 3), generator]),
   (t, a, b, g) => uniformImpl(t, a, b, withGenerator(g)),
 );
 
+/** normal_'s arguments by name. @inline */
 type NormalOptions = Generated & { mean?: number; std?: number };
-/** Fills `tensor` with N(mean, std²) (not recorded). */
+/** Fills `tensor` with N(mean, std²) in place, not recorded; returns it (torch.nn.init.normal_). */
 export const normal_ = withSignature<<T extends Tensor>(tensor: T, mean?: Opt<number, NormalOptions>, std?: Opt<number, NormalOptions>, options?: NormalOptions) => T>(
   'nn.init.normal_', 'init',
   sig('normal_', [tensorParam, optional('mean', is.number, 0, 1), optional('std', is.number, 1, 2), generator]),
   (t, mean, std, g) => normalImpl(t, mean, std, withGenerator(g)),
 );
 
-/** Fills `tensor` with `val`. */
+/** Fills `tensor` with `val` in place; returns it (torch.nn.init.constant_). */
 export const constant_ = withSignature<<T extends Tensor>(tensor: T, val: number | { val: number }) => T>(
   'nn.init.constant_', 'init', sig('constant_', [tensorParam, required('val', is.number, 2.5)]), constantImpl,
 );
-/** Fills `tensor` with zeros. */
+/** Fills `tensor` with zeros in place; returns it (torch.nn.init.zeros_). */
 export const zeros_ = withSignature<<T extends Tensor>(tensor: T) => T>('nn.init.zeros_', 'init', sig('zeros_', [tensorParam]), (t) => constantImpl(t, 0));
-/** Fills `tensor` with ones. */
+/** Fills `tensor` with ones in place; returns it (torch.nn.init.ones_). */
 export const ones_ = withSignature<<T extends Tensor>(tensor: T) => T>('nn.init.ones_', 'init', sig('ones_', [tensorParam]), (t) => constantImpl(t, 1));
 
+/** The Kaiming initialisers' arguments by name. @inline */
 type KaimingOptions = Generated & { a?: number; mode?: FanMode; nonlinearity?: Nonlinearity };
+/** The signature of kaimingUniform_ and kaimingNormal_. @inline */
 type Kaiming = <T extends Tensor>(
   tensor: T, a?: Opt<number, KaimingOptions>, mode?: Opt<FanMode, KaimingOptions>, nonlinearity?: Opt<Nonlinearity, KaimingOptions>, options?: KaimingOptions,
 ) => T;
 const kaimingParams = (name: string) =>
   sig(name, [tensorParam, optional('a', is.number, 0, Math.sqrt(5)), optional('mode', is.any, 'fan_in', 'fan_out'),
     optional('nonlinearity', is.any, 'leaky_relu', 'relu'), generator]);
-/** Kaiming/He uniform: U(-b, b) with b = gain * sqrt(3 / fan). */
+/** Kaiming/He uniform: U(-b, b) with b = gain * sqrt(3 / fan), in place; fan from the
+ * tensor's shape [out, in, ...] (torch.nn.init.kaiming_uniform_). */
 export const kaimingUniform_ = withSignature<Kaiming>('nn.init.kaimingUniform_', 'init', kaimingParams('kaimingUniform_'),
   (t, a, mode, nl, g) => kaimingUniformImpl(t, a, mode, nl, withGenerator(g)));
-/** Kaiming/He normal: N(0, std²) with std = gain / sqrt(fan). */
+/** Kaiming/He normal: N(0, std²) with std = gain / sqrt(fan), in place; fan from the
+ * tensor's shape [out, in, ...] (torch.nn.init.kaiming_normal_). */
 export const kaimingNormal_ = withSignature<Kaiming>('nn.init.kaimingNormal_', 'init', kaimingParams('kaimingNormal_'),
   (t, a, mode, nl, g) => kaimingNormalImpl(t, a, mode, nl, withGenerator(g)));
 
+/** The Xavier initialisers' arguments by name. @inline */
 type XavierOptions = Generated & { gain?: number };
+/** The signature of xavierUniform_ and xavierNormal_. @inline */
 type Xavier = <T extends Tensor>(tensor: T, gain?: Opt<number, XavierOptions>, options?: XavierOptions) => T;
 const xavierParams = (name: string) => sig(name, [tensorParam, optional('gain', is.number, 1, 2), generator]);
-/** Xavier/Glorot uniform: U(-a, a) with a = gain * sqrt(6 / (fan_in + fan_out)). */
+/** Xavier/Glorot uniform: U(-a, a) with a = gain * sqrt(6 / (fan_in + fan_out)), in place; fan from the
+ * tensor's shape [out, in, ...] (torch.nn.init.xavier_uniform_). */
 export const xavierUniform_ = withSignature<Xavier>('nn.init.xavierUniform_', 'init', xavierParams('xavierUniform_'),
   (t, gain, g) => xavierUniformImpl(t, gain, withGenerator(g)));
-/** Xavier/Glorot normal: N(0, std²) with std = gain * sqrt(2 / (fan_in + fan_out)). */
+/** Xavier/Glorot normal: N(0, std²) with std = gain * sqrt(2 / (fan_in + fan_out)), in place; fan from the
+ * tensor's shape [out, in, ...] (torch.nn.init.xavier_normal_). */
 export const xavierNormal_ = withSignature<Xavier>('nn.init.xavierNormal_', 'init', xavierParams('xavierNormal_'),
   (t, gain, g) => xavierNormalImpl(t, gain, withGenerator(g)));

@@ -11,10 +11,15 @@ import { Parameter } from './parameter';
 import * as F from './functional';
 import { resetLinear_ } from './init';
 
+/** Linear's arguments by name (PyTorch's in_features, out_features, bias, device=, dtype=). */
 export interface LinearOptions {
+  /** The size of each input sample: the input's last dim. */
   inFeatures?: number;
+  /** The size of each output sample: the output's last dim. */
   outFeatures?: number;
+  /** Whether the layer adds a learnable bias (default true). */
   bias?: boolean;
+  /** The parameters' dtype (default float32). */
   dtype?: DType;
   /** 'cpu', the only device of this build (others are errors, as for tensors). */
   device?: string | Device;
@@ -29,10 +34,15 @@ const LINEAR = new Signature('Linear', [
 ]);
 
 /** y = x W^T + b, W of shape [outFeatures, inFeatures], initialised as PyTorch does. */
+/** The affine map y = x Wᵀ + b (torch.nn.Linear): input `(*, inFeatures)` → output `(*, outFeatures)`. */
 export class Linear extends Module {
+  /** The size of each input sample (in_features). */
   readonly inFeatures: number;
+  /** The size of each output sample (out_features). */
   readonly outFeatures: number;
+  /** The weight W, of shape [outFeatures, inFeatures]. */
   weight: Parameter;
+  /** The bias b, of shape [outFeatures], or null when made without one. */
   bias: Parameter | null;
 
   /** PyTorch's Linear(in_features, out_features, bias=True, *, device, dtype): positionally,
@@ -56,35 +66,42 @@ export class Linear extends Module {
     resetLinear_(this.weight, this.bias);
   }
 
+  /** x Wᵀ + b for x of shape `(*, inFeatures)`: `(*, outFeatures)`. */
   override forward(input: Tensor): Tensor {
     return F.linear(input, this.weight, this.bias);
   }
 
+  /** "in_features=3, out_features=2, bias=True", as PyTorch prints it. */
   override extraRepr(): string {
     return `in_features=${this.inFeatures}, out_features=${this.outFeatures}, bias=${this.bias !== null ? 'True' : 'False'}`;
   }
 }
 
 /** Modules applied in order; children are named "0", "1", ... and indexable: seq[0]. */
+/** Modules applied in order, each to the previous one's output (torch.nn.Sequential);
+ * children are named "0", "1", ... and indexable: seq[0]. */
 export class Sequential extends Module {
   [index: number]: Module;
 
+  /** A Sequential of `modules`, in order. */
   constructor(...modules: Module[]) {
     super();
     modules.forEach((m) => this.append(m));
   }
 
+  /** The number of modules (len(seq) in PyTorch). */
   get length(): number {
     return this.children().length;
   }
 
-  /** Adds a module at the end; returns this. */
+  /** Adds a module at the end; returns this (torch.nn.Sequential.append). */
   append(module: Module): this {
     if (!(module instanceof Module)) throw opTypeError('Sequential', `${fmtValue(module)} is not a Module`);
     this.registerModule(String(this.length), module);
     return this;
   }
 
+  /** The input through every module in turn. */
   override forward(input: Tensor): Tensor {
     let x = input;
     for (const m of this.children()) x = m.forward(x) as Tensor;
@@ -92,46 +109,61 @@ export class Sequential extends Module {
   }
 }
 
+/** max(x, 0) elementwise, as a module (torch.nn.ReLU): any shape, the same shape out. */
 export class ReLU extends Module {
+  /** max(input, 0), elementwise. */
   override forward(input: Tensor): Tensor {
     return F.relu(input);
   }
 }
 
+/** 1 / (1 + e^-x) elementwise, as a module (torch.nn.Sigmoid): any shape, the same shape out. */
 export class Sigmoid extends Module {
+  /** sigmoid(input), elementwise. */
   override forward(input: Tensor): Tensor {
     return F.sigmoid(input);
   }
 }
 
+/** tanh x elementwise, as a module (torch.nn.Tanh): any shape, the same shape out. */
 export class Tanh extends Module {
+  /** tanh(input), elementwise. */
   override forward(input: Tensor): Tensor {
     return F.tanh(input);
   }
 }
 
 const GELU_SIG = new Signature('GELU', [optional('approximate', is.oneOf('none', 'tanh'), 'none', 'tanh')]);
+/** The Gaussian error linear unit x·Φ(x) elementwise (torch.nn.GELU); approximate 'tanh'
+ * uses the tanh approximation. Any shape, the same shape out. */
 export class GELU extends Module {
+  /** 'none' (the exact erf form, default) or 'tanh'. */
   readonly approximate: 'none' | 'tanh';
+  /** GELU(approximate = 'none'), positionally or by name. */
   constructor(approximate?: 'none' | 'tanh' | { approximate?: 'none' | 'tanh' });
   constructor(...args: unknown[]) {
     super();
     [this.approximate] = GELU_SIG.bind(args) as ['none' | 'tanh'];
   }
+  /** gelu(input), elementwise. */
   override forward(input: Tensor): Tensor {
     return F.gelu(input, { approximate: this.approximate });
   }
+  /** "approximate='none'", as PyTorch prints it. */
   override extraRepr(): string {
     return `approximate='${this.approximate}'`;
   }
 }
 
-/** Zeroes each element with probability p in training mode (scaling the others by
- * 1 / (1 - p)); the identity in eval mode. */
 const DROPOUT = new Signature('Dropout', [optional('p', is.any, 0.5, 0.2), optional('inplace', is.bool, false, true)]);
+/** Zeroes each element with probability p in training mode (scaling the others by
+ * 1 / (1 - p)); the identity in eval mode. Any shape in, the same shape out (torch.nn.Dropout). */
 export class Dropout extends Module {
+  /** The probability of zeroing an element (default 0.5). */
   readonly p: number;
+  /** Whether forward overwrites its input (default false). */
   readonly inplace: boolean;
+  /** Dropout(p = 0.5, inplace = false), positionally or by name. */
   constructor(p?: number | { p?: number; inplace?: boolean }, inplace?: boolean | { inplace?: boolean }, options?: { inplace?: boolean });
   constructor(...args: unknown[]) {
     super();
@@ -142,26 +174,33 @@ export class Dropout extends Module {
     this.p = p;
     this.inplace = inplace;
   }
+  /** In training mode, the input with elements zeroed with probability p and the rest scaled
+   * by 1 / (1 - p); in eval mode, the input. */
   override forward(input: Tensor): Tensor {
     return F.dropout(input, this.p, this.training, this.inplace);
   }
+  /** "p=0.5, inplace=False", as PyTorch prints it. */
   override extraRepr(): string {
     return `p=${this.p}, inplace=${this.inplace ? 'True' : 'False'}`;
   }
 }
 
-/** Softmax along `dim`. */
 const SOFTMAX = new Signature('Softmax', [required('dim', is.any, 0)]);
+/** Softmax along `dim`: each slice along dim sums to 1; the input's shape (torch.nn.Softmax). */
 export class Softmax extends Module {
+  /** The dim along which the outputs sum to 1. */
   readonly dim: number;
+  /** Softmax(dim), positionally or by name. */
   constructor(dim: number | { dim: number });
   constructor(...args: unknown[]) {
     super();
     this.dim = checkInt('Softmax', 'dim', SOFTMAX.bind(args)[0]);
   }
+  /** softmax(input, dim): the input's shape. */
   override forward(input: Tensor): Tensor {
     return F.softmax(input, this.dim);
   }
+  /** "dim=1", as PyTorch prints it. */
   override extraRepr(): string {
     return `dim=${this.dim}`;
   }

@@ -22,14 +22,18 @@ export type StateDict = Record<string, Tensor>;
  * as PyTorch's: <All keys matched successfully>, or _IncompatibleKeys(missing_keys=[...], ...). */
 export class LoadStateDictResult {
   constructor(
+    /** The module's keys that the state dict lacked (PyTorch's missing_keys). */
     readonly missingKeys: string[],
+    /** The state dict's keys that the module has no place for (PyTorch's unexpected_keys). */
     readonly unexpectedKeys: string[],
   ) {}
+  /** PyTorch's printout: `<All keys matched successfully>` or `_IncompatibleKeys(...)`. */
   toString(): string {
     if (this.missingKeys.length === 0 && this.unexpectedKeys.length === 0) return '<All keys matched successfully>';
     const list = (keys: string[]): string => `[${keys.map((k) => `'${k}'`).join(', ')}]`;
     return `_IncompatibleKeys(missing_keys=${list(this.missingKeys)}, unexpected_keys=${list(this.unexpectedKeys)})`;
   }
+  /** What console.log prints: the same as toString(). */
   [inspectCustom](): string {
     return this.toString();
   }
@@ -60,20 +64,22 @@ function checkName(op: string, name: unknown): string {
   return name;
 }
 
+/** The base class of layers and models (torch.nn.Module). Parameters, buffers and child
+ * modules assigned to properties are registered by name; forward() computes. */
 export class Module {
   /** Training mode (train()/eval()): layers such as Dropout behave differently in each. */
   training = true;
   /** Names of own properties that hold buffers; persistent ones are in stateDict(). */
   private [BUFFER_NAMES] = new Map<string, { persistent: boolean }>();
 
-  /** The computation of the module; subclasses define it. */
+  /** The computation of the module; subclasses define it (torch.nn.Module.forward). */
   forward(...inputs: unknown[]): unknown {
     throw opError(this.constructor.name, 'forward() is not implemented: a Module subclass must define forward()');
   }
 
   // ---- registration ---------------------------------------------------------------------
 
-  /** Registers `param` under `name` (the same as assigning it to the property). */
+  /** Registers `param` under `name`, the same as assigning it to the property (torch.nn.Module.register_parameter). */
   registerParameter(name: string, param: Parameter | null): void {
     checkName('registerParameter', name);
     if (param !== null && !(param instanceof Parameter)) {
@@ -82,7 +88,7 @@ export class Module {
     (this as Record<string, unknown>)[name] = param;
   }
 
-  /** Registers a child module under `name` (the same as assigning it to the property). */
+  /** Registers a child module under `name`, the same as assigning it to the property (torch.nn.Module.register_module). */
   registerModule(name: string, module: Module | null): void {
     checkName('registerModule', name);
     if (module !== null && !(module instanceof Module)) {
@@ -126,17 +132,18 @@ export class Module {
     });
   }
 
-  /** Immediate child modules with their names. */
+  /** Immediate child modules with their names (torch.nn.Module.named_children). */
   namedChildren(): [string, Module][] {
     const seen = new Set<Module>();
     return this.ownEntries((_, v) => (v instanceof Module && !seen.has(v) ? (seen.add(v), v) : null));
   }
 
+  /** The immediate child modules (torch.nn.Module.children). */
   children(): Module[] {
     return this.namedChildren().map(([, m]) => m);
   }
 
-  /** This module and all below it, depth first, each once ("" is this module). */
+  /** This module and all below it, depth first, each once ("" is this module) (torch.nn.Module.named_modules). */
   namedModules(prefix = ''): [string, Module][] {
     const out: [string, Module][] = [];
     const seen = new Set<Module>();
@@ -152,6 +159,7 @@ export class Module {
     return out;
   }
 
+  /** This module and every module below it, depth first, each once (torch.nn.Module.modules). */
   modules(): Module[] {
     return this.namedModules().map(([, m]) => m);
   }
@@ -170,24 +178,29 @@ export class Module {
     return out;
   }
 
-  /** [name, parameter] pairs ("fc1.weight"), each parameter once. */
+  /** [name, parameter] pairs ("fc1.weight"), each parameter once (torch.nn.Module.named_parameters). */
   namedParameters(prefix = '', recurse = true): [string, Parameter][] {
     return this.namedTensors(prefix, recurse, (m) => m.ownParameters());
   }
 
+  /** The parameters of this module and (recurse) every module below it, each once, in
+   * registration order: what an optimizer takes (torch.nn.Module.parameters). */
   parameters(recurse = true): Parameter[] {
     return this.namedParameters('', recurse).map(([, p]) => p);
   }
 
+  /** [name, buffer] pairs ("bn.running_mean"), each buffer once (torch.nn.Module.named_buffers). */
   namedBuffers(prefix = '', recurse = true): [string, Tensor][] {
     return this.namedTensors(prefix, recurse, (m) => m.ownBuffers(false));
   }
 
+  /** The buffers (state that is not a parameter, e.g. running statistics) of this module and
+   * (recurse) those below it (torch.nn.Module.buffers). */
   buffers(recurse = true): Tensor[] {
     return this.namedBuffers('', recurse).map(([, b]) => b);
   }
 
-  /** Calls fn on every submodule (children first) and then on this module; returns this. */
+  /** Calls fn on every submodule (children first) and then on this module; returns this (torch.nn.Module.apply). */
   apply(fn: (m: Module) => void): this {
     for (const child of this.children()) child.apply(fn);
     fn(this);
@@ -208,7 +221,7 @@ export class Module {
 
   // ---- modes and gradients ----------------------------------------------------------------
 
-  /** Sets training mode on this module and all below it; returns this. */
+  /** Sets training mode on this module and all below it; returns this (torch.nn.Module.train). */
   train(mode = true): this {
     if (typeof mode !== 'boolean') throw opTypeError('train', `mode must be a boolean, got ${fmtValue(mode)}`);
     for (const m of this.modules()) m.training = mode;
@@ -239,7 +252,7 @@ export class Module {
     return this;
   }
 
-  /** Evaluation mode: train(false). */
+  /** Evaluation mode: train(false) (torch.nn.Module.eval). */
   eval(): this {
     return this.train(false);
   }
@@ -312,7 +325,7 @@ export class Module {
 
   // ---- printing ---------------------------------------------------------------------------
 
-  /** The text inside the parentheses of this module's repr, e.g. "in_features=3, ...". */
+  /** The text inside the parentheses of this module's repr, e.g. "in_features=3, ..." (torch.nn.Module.extra_repr). */
   extraRepr(): string {
     return '';
   }
@@ -327,6 +340,7 @@ export class Module {
     return `${this.constructor.name}(\n  ${lines.join('\n  ')}\n)`;
   }
 
+  /** What console.log prints: the same as toString(). */
   [inspectCustom](): string {
     return this.toString();
   }

@@ -4,6 +4,8 @@ import { Tensor } from '../tensor';
 import { checkTensor } from '../ops/movement';
 import { noGrad } from '../autograd/grad_mode';
 
+/** A tensor that a Module registers as a parameter when it is assigned to a property: a leaf
+ * that requires grad by default (torch.nn.Parameter). */
 export class Parameter extends Tensor {
   /** Shares `data`'s storage (like PyTorch's Parameter(t)) as a leaf that requires grad. */
   constructor(data: Tensor, requiresGrad = true) {
@@ -13,6 +15,7 @@ export class Parameter extends Tensor {
     this.requiresGrad_(requiresGrad);
   }
 
+  /** PyTorch's printout: "Parameter containing:" and the tensor. */
   override toString(): string {
     return `Parameter containing:\n${super.toString()}`;
   }

@@ -10,7 +10,7 @@ import { gradMode } from '../autograd/grad_mode';
 import { checkBool, checkInt32Value, checkKernelDType, checkNumber, fmtValue, is, opError, opTypeError, optional, required, type Param } from '../check';
 import { broadcastShapes } from '../layout';
 import * as kernels from '../backend';
-import { BinaryOp, Trait, UNARY_OPS, UNARY_TRAITS, UnaryOp } from '../native/binding';
+import { BinaryOp, Trait, UNARY_OPS, UNARY_TRAITS, UnaryOp } from '../native/table';
 import { defineSpec } from './registry';
 import { checkMemory, checkTensor, cloneDetached } from './movement';
 
@@ -117,13 +117,13 @@ function alphaOf(op: string, options: { alpha?: number } | undefined, dtype: DTy
   return alpha;
 }
 
-/** a + alpha * b */
+/** a + alpha * b, elementwise with broadcasting (torch.add). */
 export function add(a: Tensor, b: TensorOrScalar, options?: { alpha?: number }): Tensor {
   const [x, y, dtype] = prepare('add', a, b);
   return addOp(x, y, alphaOf('add', options, dtype));
 }
 
-/** a - alpha * b (PyTorch refuses it for a bool operand). */
+/** a - alpha * b, elementwise with broadcasting; refused for a bool operand, as PyTorch does (torch.sub). */
 export function sub(a: Tensor, b: TensorOrScalar, options?: { alpha?: number }): Tensor {
   if (a?.dtype === 'bool' || (b instanceof Tensor && b.dtype === 'bool')) {
     throw opTypeError(
@@ -157,6 +157,7 @@ const mulOp = defineOp({
   },
 });
 
+/** a · b, elementwise with broadcasting (torch.mul). */
 export function mul(a: Tensor, b: TensorOrScalar): Tensor {
   const [x, y] = prepare('mul', a, b);
   return mulOp(x, y);
@@ -179,7 +180,7 @@ const divOp = defineOp({
   },
 });
 
-/** True division (integer tensors give float32). */
+/** a / b, true division elementwise with broadcasting; integer tensors give float32 (torch.div). */
 export function div(a: Tensor, b: TensorOrScalar): Tensor {
   const [x, y] = prepare('div', a, b, 'float');
   return divOp(x, y);
@@ -304,6 +305,7 @@ function boolExtreme(a: unknown, b: unknown, fn: (a: Tensor, b: Tensor) => Tenso
   return a instanceof Tensor && b instanceof Tensor && a.dtype === 'bool' && b.dtype === 'bool' ? toDType(fn(toDType(a, 'int32'), toDType(b, 'int32')), 'bool') : null;
 }
 
+/** The larger of a and b, elementwise with broadcasting; NaN wins (torch.maximum). */
 export function maximum(a: Tensor, b: TensorOrScalar): Tensor {
   const both = boolExtreme(a, b, maximum);
   if (both) return both;
@@ -311,6 +313,7 @@ export function maximum(a: Tensor, b: TensorOrScalar): Tensor {
   return maximumOp(x, y instanceof Tensor ? y : full0d(y, dtype));
 }
 
+/** The smaller of a and b, elementwise with broadcasting; NaN wins (torch.minimum). */
 export function minimum(a: Tensor, b: TensorOrScalar): Tensor {
   const both = boolExtreme(a, b, minimum);
   if (both) return both;
@@ -393,6 +396,7 @@ export function unaryOp(def: UnaryDef): (x: Tensor, p0?: number, p1?: number) =>
   return unarySpec(name, def, [optional('p0', is.number, 0), optional('p1', is.number, 0)]).call;
 }
 
+/** An elementwise function of one tensor: the output has the input's shape. */
 export type UnaryFn = (input: Tensor) => Tensor;
 
 function scaledBy(g: Tensor, s: number): TensorOrScalar {
@@ -473,7 +477,7 @@ const whereOp = defineOp({
   },
 });
 
-/** Elementwise cond ? a : b, broadcasting all three; a or b may be numbers. */
+/** Elementwise cond ? a : b, broadcasting all three; a or b may be numbers (torch.where). */
 export function where(cond: Tensor, a: TensorOrScalar, b: TensorOrScalar): Tensor {
   const c = checkTensor('where', cond, 'condition');
   if (c.dtype !== 'bool') {
@@ -487,13 +491,18 @@ export function where(cond: Tensor, a: TensorOrScalar, b: TensorOrScalar): Tenso
   return whereOp(c, castTo(x, dtype), castTo(y, dtype), dtype);
 }
 
+/** The tolerances of isclose and allclose (PyTorch's rtol=, atol=, equal_nan=). */
 export interface CloseOptions {
+  /** Relative tolerance (default 1e-5). */
   rtol?: number;
+  /** Absolute tolerance (default 1e-8). */
   atol?: number;
+  /** Whether NaN is close to NaN (default false). */
   equalNan?: boolean;
 }
 
-/** Elementwise |a - b| <= atol + rtol * |b| (equal infinities are close; NaN only with equalNan). */
+/** Elementwise |a - b| <= atol + rtol * |b|, a bool tensor of the broadcast shape (equal
+ * infinities are close; NaN only with equalNan) (torch.isclose). */
 export function isclose(a: Tensor, b: TensorOrScalar, options: CloseOptions = {}): Tensor {
   return closeness('isclose', a, b, options);
 }

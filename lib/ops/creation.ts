@@ -9,8 +9,11 @@ import { checkMemory, checkTensor, cloneDetached } from './movement';
 import { checkDevice, type Device } from '../device';
 import { warnOnce } from '../warnings';
 
+/** The keyword options of the creation functions (PyTorch's dtype=, requires_grad=, device=). */
 export interface CreationOptions {
+  /** The element type (default float32, or what the data implies for tensor()). */
   dtype?: DType;
+  /** Whether autograd tracks the new leaf (default false; floating dtypes only). */
   requiresGrad?: boolean;
   /** 'cpu' (or a tg.Device): the only device of this build; others are errors. */
   device?: string | Device;
@@ -95,7 +98,7 @@ function flatten(data: unknown, shape: number[]): { values: number[]; allBool: b
 
 function fromValues(op: string, values: ArrayLike<number>, shape: number[], dtype: DType): Tensor {
   if (dtype === 'int32') for (let i = 0; i < values.length; ++i) checkInt32Value(op, values[i]);
-  const storage = Storage.allocate(dtype, values.length, false, { op, shape });
+  const storage = Storage.allocate(dtype, values.length, false, op, shape);
   const data = storage.view(0, values.length);
   if (dtype === 'int32') for (let i = 0; i < values.length; ++i) data[i] = Math.trunc(values[i]);
   else if (dtype === 'bool') for (let i = 0; i < values.length; ++i) data[i] = values[i] ? 1 : 0;
@@ -149,24 +152,30 @@ export function from(array: TypedArray, shape?: number[]): Tensor {
 
 // ---- filled tensors ----------------------------------------------------------------------
 
+/** A shape as sizes (2, 3) or an array ([2, 3]), optionally followed by CreationOptions.
+ * @inline */
 type ShapeArgs = (number | number[] | CreationOptions)[];
 
+/** A tensor of zeros: zeros(2, 3) or zeros([2, 3], {dtype}) (torch.zeros). */
 export function zeros(...args: ShapeArgs): Tensor {
   const [shape, opts] = shapeAndOptions('zeros', args);
   return finish('zeros', filled('zeros', shape, opts.dtype ?? 'float32', 0), opts);
 }
 
+/** A tensor of ones: ones(2, 3) or ones([2, 3], {dtype}) (torch.ones). */
 export function ones(...args: ShapeArgs): Tensor {
   const [shape, opts] = shapeAndOptions('ones', args);
   return finish('ones', filled('ones', shape, opts.dtype ?? 'float32', 1), opts);
 }
 
-/** Uninitialised in PyTorch; zero-filled here (new ArrayBuffers are zeroed). */
+/** A new tensor of the given shape (torch.empty): uninitialised in PyTorch, zero-filled here
+ * (new ArrayBuffers are zeroed). */
 export function empty(...args: ShapeArgs): Tensor {
   const [shape, opts] = shapeAndOptions('empty', args);
   return finish('empty', filled('empty', shape, opts.dtype ?? 'float32', 0), opts);
 }
 
+/** A tensor of `shape` filled with `value`; float32 unless options.dtype says otherwise (torch.full). */
 export function full(shape: number[], value: number, options?: CreationOptions): Tensor {
   const opts = checkOptions('full', options);
   checkNumber('full', 'fill value', typeof value === 'boolean' ? Number(value) : value);
@@ -179,9 +188,13 @@ function likeOf(op: string, t: Tensor, value: number, options?: CreationOptions)
   const opts = checkOptions(op, options);
   return finish(op, filled(op, t._shape.slice(), opts.dtype ?? t.dtype, value), opts);
 }
+/** Zeros of t's shape and (unless options.dtype) dtype (torch.zeros_like). */
 export const zerosLike = (t: Tensor, options?: CreationOptions): Tensor => likeOf('zerosLike', t, 0, options);
+/** Ones of t's shape and (unless options.dtype) dtype (torch.ones_like). */
 export const onesLike = (t: Tensor, options?: CreationOptions): Tensor => likeOf('onesLike', t, 1, options);
+/** A tensor of t's shape and dtype; zero-filled here, uninitialised in PyTorch (torch.empty_like). */
 export const emptyLike = (t: Tensor, options?: CreationOptions): Tensor => likeOf('emptyLike', t, 0, options);
+/** `value` everywhere, in t's shape and (unless options.dtype) dtype (torch.full_like). */
 export const fullLike = (t: Tensor, value: number, options?: CreationOptions): Tensor =>
   likeOf('fullLike', t, checkNumber('fullLike', 'fill value', value), options);
 
@@ -223,7 +236,7 @@ export function linspace(start: number, end: number, steps: number, options?: Cr
   return finish('linspace', fromValues('linspace', values, [n], dtype), opts);
 }
 
-/** The n x m identity (m defaults to n). */
+/** The n x m identity matrix; m defaults to n (torch.eye). */
 export function eye(n: number, m?: number | CreationOptions, options?: CreationOptions): Tensor {
   let cols = m;
   let o = options;

@@ -6,7 +6,7 @@
 import { Tensor, type TensorOrScalar } from '../tensor';
 import { isFloating } from '../dtype';
 import { is, opTypeError, optional, required } from '../check';
-import { BinaryOp, UnaryOp } from '../native/binding';
+import { BinaryOp, UnaryOp } from '../native/table';
 import { defineSpec, functionsOf, installMethods, type MethodsFor, type SpecsFor } from './registry';
 import {
   binaryOut, clampFloat, clampInt, compareSpec, input, pow, prepare, reluFloat, thresholdBackward, toDType, unarySpec, zerosLike, type UnaryFn,
@@ -16,65 +16,67 @@ import { checkTensor } from './movement';
 export { add, sub, mul, div, pow, maximum, minimum, where, isclose, allclose } from './arith';
 export type { CloseOptions } from './arith';
 
+/** An elementwise comparison with broadcasting: a bool tensor of the broadcast shape.
+ * @inline */
 type Compare = (input: Tensor, other: TensorOrScalar) => Tensor;
 
 /** The public signatures of the elementwise unary ops and comparisons (Tensor methods and
  * tg.* functions); their specs follow. */
 export interface ElementwiseFns {
-  /** -x */
+  /** -x, elementwise (torch.neg). */
   neg: UnaryFn;
-  /** |x| */
+  /** |x|, elementwise (torch.abs). */
   abs: UnaryFn;
-  /** -1, 0 or 1 (NaN stays NaN). */
+  /** -1, 0 or 1 by the sign of x (0 for NaN, as PyTorch), elementwise (torch.sign). */
   sign: UnaryFn;
-  /** e^x */
+  /** e^x, elementwise (torch.exp). */
   exp: UnaryFn;
-  /** The natural logarithm. */
+  /** The natural logarithm, elementwise (torch.log). */
   log: UnaryFn;
-  /** √x */
+  /** √x, elementwise (torch.sqrt). */
   sqrt: UnaryFn;
-  /** sin x */
+  /** sin x, elementwise (torch.sin). */
   sin: UnaryFn;
-  /** cos x */
+  /** cos x, elementwise (torch.cos). */
   cos: UnaryFn;
-  /** tanh x */
+  /** tanh x, elementwise (torch.tanh). */
   tanh: UnaryFn;
-  /** 1 / (1 + e^-x) */
+  /** 1 / (1 + e^-x), elementwise (torch.sigmoid). */
   sigmoid: UnaryFn;
-  /** 1 / x */
+  /** 1 / x, elementwise (torch.reciprocal). */
   reciprocal: UnaryFn;
-  /** log(1 + x), accurate near 0. */
+  /** log(1 + x), accurate near 0, elementwise (torch.log1p). */
   log1p: UnaryFn;
-  /** e^x - 1, accurate near 0. */
+  /** e^x - 1, accurate near 0, elementwise (torch.expm1). */
   expm1: UnaryFn;
-  /** The error function. */
+  /** The error function, elementwise (torch.erf). */
   erf: UnaryFn;
-  /** max(x, 0) */
+  /** max(x, 0), elementwise (torch.relu). */
   relu: UnaryFn;
-  /** x ** 2 (PyTorch records it as pow: PowBackward0). */
+  /** x ** 2, elementwise (torch.square; PyTorch records it as pow: PowBackward0). */
   square: UnaryFn;
-  /** Limits x to [min, max]; either bound may be null (not both). */
+  /** Limits x to [min, max] elementwise; either bound may be null, not both (torch.clamp). */
   clamp: (input: Tensor, min?: number | null, max?: number | null, options?: { min?: number | null; max?: number | null }) => Tensor;
-  /** a > b, elementwise (a bool tensor). */
+  /** a > b, elementwise with broadcasting: a bool tensor (torch.gt). */
   gt: Compare;
-  /** a < b */
+  /** a < b, elementwise with broadcasting: a bool tensor (torch.lt). */
   lt: Compare;
-  /** a >= b */
+  /** a >= b, elementwise with broadcasting: a bool tensor (torch.ge). */
   ge: Compare;
-  /** a <= b */
+  /** a <= b, elementwise with broadcasting: a bool tensor (torch.le). */
   le: Compare;
-  /** a == b */
+  /** a == b, elementwise with broadcasting: a bool tensor (torch.eq). */
   eq: Compare;
-  /** a != b */
+  /** a != b, elementwise with broadcasting: a bool tensor (torch.ne). */
   ne: Compare;
-  /** a && b (nonzero is true) */
+  /** a && b (nonzero is true), elementwise with broadcasting: a bool tensor (torch.logical_and). */
   logicalAnd: Compare;
-  /** a || b (nonzero is true) */
+  /** a || b (nonzero is true), elementwise with broadcasting: a bool tensor (torch.logical_or). */
   logicalOr: Compare;
-  /** !x (zero is true) */
+  /** !x (zero is true), elementwise: a bool tensor (torch.logical_not). */
   logicalNot: UnaryFn;
   /** atan2(input, other): the angle of the point (other, input) in (-π, π], elementwise
-   * with broadcasting (integer inputs give float32). */
+   * with broadcasting (integer inputs give float32) (torch.atan2). */
   atan2: (input: Tensor, other: Tensor) => Tensor;
 }
 

@@ -5,7 +5,7 @@ import { defineOp } from '../autograd/function';
 import { checkShape, fmtShape, fmtValue, normDim, normInsertDim, opError, opRangeError, opTypeError } from '../check';
 import { sameShape } from '../layout';
 import * as kernels from '../backend';
-import { Group, IndexOp } from '../native/binding';
+import { Group, IndexOp } from '../native/table';
 import { checkTensor, contiguousData } from './movement';
 
 function checkIndex(op: string, index: unknown): Tensor {
@@ -59,6 +59,8 @@ const catOp = defineOp({
   },
 });
 
+/** Joins tensors along an existing dim: their other sizes must match, the output's `dim` is
+ * the sum of theirs (torch.cat). */
 export function cat(tensors: Tensor[], dim = 0): Tensor {
   const ts = checkTensorList('cat', tensors);
   const parts = ts.filter((t) => !(t.ndim === 1 && t._shape[0] === 0));
@@ -91,6 +93,8 @@ const stackOp = defineOp({
   backward: (ctx, g) => ctx.inputShapes.map((_, i) => g.select(ctx.info as number, i)),
 });
 
+/** Joins tensors of one shape along a new dim inserted at `dim`: n tensors of shape S give
+ * S with n inserted at dim (torch.stack). */
 export function stack(tensors: Tensor[], dim = 0): Tensor {
   const ts = checkTensorList('stack', tensors);
   checkShape('stack', [ts.length, ...ts[0]._shape]);

@@ -8,7 +8,7 @@ import { defineOp } from '../autograd/function';
 import { fmtShape, opError, opTypeError } from '../check';
 import { broadcastShapes, contiguousStrides } from '../layout';
 import * as kernels from '../backend';
-import { BinaryOp } from '../native/binding';
+import { BinaryOp } from '../native/table';
 import { checkTensor } from './movement';
 
 /** Views a as [.., M, K] and b as [.., K, N] (1-D operands get a size-1 dim). */
@@ -123,7 +123,8 @@ function prepare(op: string, a: unknown, b: unknown): [Tensor, Tensor] {
   return [x, y];
 }
 
-/** PyTorch's matmul: dot, matrix-vector, matrix-matrix or batched (broadcast) product. */
+/** PyTorch's matmul: dot, matrix-vector, matrix-matrix or batched (broadcast) product
+ * (torch.matmul). */
 export function matmul(a: Tensor, b: Tensor): Tensor {
   const [x, y] = prepare('matmul', a, b);
   matmulShape(x, y); // validates the batch broadcast
@@ -135,7 +136,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   return batchedOp(x, y);
 }
 
-/** Matrix product of two 2-D tensors. */
+/** Matrix product of two 2-D tensors: (n×k)·(k×m) → n×m (torch.mm). */
 export function mm(a: Tensor, b: Tensor): Tensor {
   const x = checkTensor('mm', a, 'self');
   const y = checkTensor('mm', b, 'mat2');
@@ -159,7 +160,7 @@ const addmmOp = defineOp({
   },
 });
 
-/** bias + a @ b for 2-D a, b (bias broadcasts to the product). */
+/** bias + a @ b for 2-D a (n×k) and b (k×m); bias broadcasts to n×m (torch.addmm). */
 export function addmm(bias: Tensor, a: Tensor, b: Tensor): Tensor {
   const [x, y] = prepare('addmm', a, b);
   if (x.ndim !== 2 || y.ndim !== 2) throw opError('addmm', `expected 2-D matrices, got ${fmtShape(x._shape)} and ${fmtShape(y._shape)}`);

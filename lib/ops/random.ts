@@ -5,17 +5,19 @@
 import { Tensor } from '../tensor';
 import type { DType } from '../dtype';
 import { checkFloatDType, checkShape, fmtValue, opRangeError, opTypeError } from '../check';
-import { RandomOp } from '../native/binding';
+import { RandomOp } from '../native/table';
 import * as kernels from '../backend';
 import { generatorOf, type Generator } from '../random';
 import { checkOptions, finish, shapeAndOptions, type CreationOptions } from './creation';
 import { overwriteInPlace, overwriteOp } from './inplace';
 import { checkTensor } from './movement';
 
+/** The option of every random function: which generator to draw from (PyTorch's generator=). */
 export interface RandomOptions {
   /** The generator to draw from (default: the global one that tg.manualSeed seeds). */
   generator?: Generator | null;
 }
+/** The options of the random creation functions: dtype, requiresGrad, device and generator. */
 export interface RandomCreationOptions extends CreationOptions, RandomOptions {}
 
 function draw(op: string, kind: number, out: Tensor, options: RandomOptions | undefined, p0 = 0, p1 = 0): void {
@@ -84,7 +86,8 @@ function floatDType(op: string, options: CreationOptions): DType {
   return dtype;
 }
 
-/** Uniform values in [0, 1): rand(2, 3), rand([2, 3], {dtype, generator, requiresGrad}). */
+/** Uniform values in [0, 1) of the given shape: rand(2, 3), rand([2, 3], {dtype, generator,
+ * requiresGrad}) (torch.rand). */
 export function rand(...args: (number | number[] | RandomCreationOptions)[]): Tensor {
   const [shape, opts] = randomShapeAndOptions('rand', args);
   const out = Tensor._empty(shape, floatDType('rand', opts), 'rand');
@@ -92,7 +95,8 @@ export function rand(...args: (number | number[] | RandomCreationOptions)[]): Te
   return finish('rand', out, opts);
 }
 
-/** Standard normal values: randn(2, 3), randn([2, 3], {dtype, generator, requiresGrad}). */
+/** Standard normal values of the given shape: randn(2, 3), randn([2, 3], {dtype, generator,
+ * requiresGrad}) (torch.randn). */
 export function randn(...args: (number | number[] | RandomCreationOptions)[]): Tensor {
   const [shape, opts] = randomShapeAndOptions('randn', args);
   const out = Tensor._empty(shape, floatDType('randn', opts), 'randn');

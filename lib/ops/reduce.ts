@@ -9,7 +9,7 @@ import { isGradEnabled } from '../autograd/grad_mode';
 import { checkFloatDType, checkInt, checkKernelDType, fmtShape, fmtValue, is, keyword, normDim, normDims, opError, opTypeError, optional, required } from '../check';
 import { contiguousStrides } from '../layout';
 import * as kernels from '../backend';
-import { BinaryOp, Group, IndexOp, ReduceOp, SoftmaxOp } from '../native/binding';
+import { BinaryOp, Group, IndexOp, ReduceOp, SoftmaxOp } from '../native/table';
 import { checkTensor } from './movement';
 import { defineSpec, functionsOf, installMethods, type MethodsFor, type SpecsFor } from './registry';
 import { cat, scatterAddInto } from './indexing';
@@ -188,15 +188,25 @@ export function min(x: Tensor): Tensor {
 /** What max(dim)/min(dim) return: iterable as [values, indices], like PyTorch's namedtuple,
  * and printed as it: torch.return_types.max(values=..., indices=...). */
 export class ValuesIndices {
-  /** `op`: the function that returned it ('max' or 'min'), named when it is printed. */
-  constructor(readonly values: Tensor, readonly indices: Tensor, readonly op = 'max') {}
+  /** @internal `op`: the function that returned it ('max' or 'min'), named when it is printed. */
+  constructor(
+    /** The extreme values, of the input's shape without `dim` (or with it as 1 if keepdim). */
+    readonly values: Tensor,
+    /** Where they are along `dim` (int32), of the same shape. */
+    readonly indices: Tensor,
+    /** The function that returned it, 'max' or 'min' (named in the printout). */
+    readonly op = 'max',
+  ) {}
+  /** Iterates values then indices, so `const [values, indices] = x.max(1)` works as in Python. */
   *[Symbol.iterator](): Iterator<Tensor> {
     yield this.values;
     yield this.indices;
   }
+  /** PyTorch's printout: torch.return_types.max(values=..., indices=...). */
   toString(): string {
     return `torch.return_types.${this.op}(\nvalues=${this.values},\nindices=${this.indices})`;
   }
+  /** What console.log prints: the same as toString(). */
   [inspectCustom](): string {
     return this.toString();
   }
@@ -491,12 +501,18 @@ export const logSoftmax = (x: Tensor, dim: number): Tensor => softmaxLike('logSo
 
 // Each positional parameter also takes the options object (the keyword arguments), which
 // ends the positional ones: x.var(0, {unbiased: false}), x.sum({dim: 1, keepdim: true}).
+/** A reduction's dim and keepdim by name (PyTorch's dim=, keepdim=). */
 export interface DimOptions<D> {
+  /** The dim or dims to reduce (all when omitted). */
   dim?: D;
+  /** Whether the reduced dims stay, with size 1 (default false: they go). */
   keepdim?: boolean;
 }
+/** var's and std's options (PyTorch's dim=, correction=, unbiased=, keepdim=). */
 export interface VarOptions extends DimOptions<ReduceDims> {
+  /** The divisor is N - correction (default 1, Bessel's correction). */
   correction?: number;
+  /** The older spelling: true is correction 1, false correction 0. */
   unbiased?: boolean;
 }
 type VarFn = (input: Tensor, dim?: ReduceDims | VarOptions, keepdim?: boolean | VarOptions, options?: VarOptions) => Tensor;
@@ -504,37 +520,42 @@ type ReduceFn = (input: Tensor, dim?: ReduceDims | DimOptions<ReduceDims>, keepd
 type IndexReduceFn = (
   input: Tensor, dim?: number | null | DimOptions<number | null>, keepdim?: boolean | DimOptions<number | null>, options?: DimOptions<number | null>,
 ) => Tensor;
+/** norm's options (PyTorch's p=, dim=, keepdim=). */
 export interface NormOptions extends DimOptions<ReduceDims> {
+  /** The order of the norm: a number, Infinity or -Infinity (default 2). */
   p?: number | null;
 }
 
 /** The public signatures of the reductions (Tensor methods and tg.* functions). */
 export interface ReductionFns {
-  /** The sum over `dim` (a dim, a list, or all dims when omitted). */
+  /** The sum over `dim` (a dim, a list, or all dims when omitted): the reduced dims go, or
+   * stay as 1 with keepdim (torch.sum). */
   sum: ReduceFn;
-  /** The mean over `dim` (floating tensors). */
+  /** The mean over `dim` (floating tensors); shapes as sum (torch.mean). */
   mean: ReduceFn;
-  /** The largest value over `dim` (the gradient is split evenly among ties). */
+  /** The largest value over `dim` (the gradient is split evenly among ties); shapes as sum (torch.amax). */
   amax: ReduceFn;
-  /** The smallest value over `dim`. */
+  /** The smallest value over `dim`; shapes as sum (torch.amin). */
   amin: ReduceFn;
-  /** The product over one dim, or all elements. */
+  /** The product over one dim, or of all elements (0-d) (torch.prod). */
   prod: IndexReduceFn;
-  /** The variance over `dim`, with divisor N - correction (default 1; unbiased: false is correction 0). */
+  /** The variance over `dim`, with divisor N - correction (default 1; unbiased: false is
+   * correction 0); shapes as sum (torch.var). */
   var: VarFn;
-  /** The standard deviation over `dim` (correction / unbiased as var). */
+  /** The standard deviation over `dim` (correction / unbiased as var); shapes as sum (torch.std). */
   std: VarFn;
-  /** The p-norm (default 2) over `dim`. */
+  /** The p-norm (default 2) over `dim`, or of all elements; shapes as sum (torch.norm). */
   norm: (input: Tensor, p?: number | null | NormOptions, dim?: ReduceDims | NormOptions, keepdim?: boolean | NormOptions, options?: NormOptions) => Tensor;
-  /** log(sum(exp(x))) over `dim`, computed stably. */
+  /** log(sum(exp(x))) over `dim`, computed stably; shapes as sum (torch.logsumexp). */
   logsumexp: (input: Tensor, dim: number | number[] | DimOptions<number | number[]>, keepdim?: boolean | DimOptions<number | number[]>, options?: DimOptions<number | number[]>) => Tensor;
-  /** The index of the largest value (the first among ties) over `dim`, or of the flattened tensor. */
+  /** The int32 index of the largest value (the first among ties) over `dim`, or in the
+   * flattened tensor (0-d) (torch.argmax). */
   argmax: IndexReduceFn;
-  /** The index of the smallest value over `dim`. */
+  /** The int32 index of the smallest value over `dim`, or in the flattened tensor (torch.argmin). */
   argmin: IndexReduceFn;
-  /** exp(x) / sum(exp(x)) along `dim`. */
+  /** exp(x) / sum(exp(x)) along `dim`: the input's shape (torch.softmax). */
   softmax: (input: Tensor, dim: number | { dim: number }) => Tensor;
-  /** log(softmax(x)) along `dim`, computed stably. */
+  /** log(softmax(x)) along `dim`, computed stably: the input's shape (torch.log_softmax). */
   logSoftmax: (input: Tensor, dim: number | { dim: number }) => Tensor;
 }
 

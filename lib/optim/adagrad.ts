@@ -4,12 +4,19 @@ import { fullLike } from '../ops/creation';
 import { Optimizer, defaultsOf, nonNegative, optimizerSignature, optionsOf, type OptimizerArgs, type ParamGroup, type ParamState, type Params } from './optimizer';
 import { registerClass } from '../ops/registry';
 
+/** Adagrad's options (PyTorch's lr, lr_decay, weight_decay, initial_accumulator_value, eps, maximize). */
 export interface AdagradOptions {
+  /** The learning rate (default 1e-2). */
   lr: number;
+  /** The learning-rate decay: step t uses lr / (1 + (t - 1)·lrDecay) (default 0). */
   lrDecay: number;
+  /** L2 penalty added to the gradient (default 0). */
   weightDecay: number;
+  /** The starting value of the sum of squared gradients (default 0). */
   initialAccumulatorValue: number;
+  /** Added to the denominator for numerical stability (default 1e-10). */
   eps: number;
+  /** Whether to maximise the objective instead of minimising it (default false; keyword-only). */
   maximize: boolean;
 }
 
@@ -20,6 +27,8 @@ const ADAGRAD_SIG = optimizerSignature(
   ['maximize'],
 );
 
+/** The Adagrad optimizer, with learning-rate decay and an initial accumulator value
+ * (torch.optim.Adagrad). */
 export class Adagrad extends Optimizer<AdagradOptions> {
   constructor(params: Params<AdagradOptions>, ...args: OptimizerArgs<AdagradOptions>) {
     super(params, defaultsOf(ADAGRAD_SIG), optionsOf(ADAGRAD_SIG, [params, ...args]));

@@ -5,12 +5,20 @@ import { zerosLike } from '../ops/creation';
 import { Optimizer, checkOption, defaultsOf, nonNegative, optimizerSignature, optionsOf, type OptimizerArgs, type ParamGroup, type ParamState, type Params } from './optimizer';
 import { registerClass } from '../ops/registry';
 
+/** Adam's and AdamW's options (PyTorch's lr, betas, eps, weight_decay, amsgrad, maximize). */
 export interface AdamOptions {
+  /** The learning rate (default 1e-3). */
   lr: number;
+  /** The decay rates of the running averages of the gradient and its square (default [0.9, 0.999]). */
   betas: [number, number];
+  /** Added to the denominator for numerical stability (default 1e-8). */
   eps: number;
+  /** Weight decay: an L2 penalty added to the gradient for Adam (default 0), a decoupled shrink
+   * p *= 1 - lr·weightDecay for AdamW (default 0.01). */
   weightDecay: number;
+  /** Whether to use the AMSGrad variant (the maximum of past squared-gradient averages) (default false). */
   amsgrad: boolean;
+  /** Whether to maximise the objective instead of minimising it (default false; keyword-only). */
   maximize: boolean;
 }
 
@@ -51,6 +59,8 @@ const adamSignature = (name: string, weightDecay: number) =>
 const ADAM_SIG = adamSignature('Adam', 0);
 const ADAMW_SIG = adamSignature('AdamW', 1e-2);
 
+/** The Adam optimizer (torch.optim.Adam): Adam(params, lr = 1e-3, betas, eps, weightDecay,
+ * amsgrad, {maximize}), options positionally or by name. */
 export class Adam extends AdamBase {
   protected readonly decoupled = false;
   constructor(params: Params<AdamOptions>, ...args: OptimizerArgs<AdamOptions>) {
@@ -58,7 +68,8 @@ export class Adam extends AdamBase {
   }
 }
 
-/** Adam with decoupled weight decay (default 0.01): p *= 1 - lr * weightDecay, then Adam. */
+/** Adam with decoupled weight decay (default 0.01): p *= 1 - lr * weightDecay, then Adam
+ * (torch.optim.AdamW). */
 export class AdamW extends AdamBase {
   protected readonly decoupled = true;
   constructor(params: Params<AdamOptions>, ...args: OptimizerArgs<AdamOptions>) {

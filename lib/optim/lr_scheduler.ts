@@ -10,7 +10,10 @@ import type { BaseOptions, Optimizer } from './optimizer';
 /** A scheduler's state: every own field except the optimizer. */
 export type SchedulerStateDict = Record<string, unknown>;
 
+/** The base of the learning-rate schedulers (torch.optim.lr_scheduler.LRScheduler): step()
+ * once per epoch, after optimizer.step(), sets each group's lr. */
 export abstract class LRScheduler {
+  /** The optimizer whose groups' lr this scheduler sets. */
   readonly optimizer: Optimizer<BaseOptions>;
   /** The index of the last epoch (-1 before the first step). */
   lastEpoch: number;
@@ -42,7 +45,7 @@ export abstract class LRScheduler {
     this.step();
   }
 
-  /** Advances one epoch and sets each group's lr. */
+  /** Advances one epoch and sets each group's lr (torch's scheduler.step()). */
   step(): void {
     this.stepCount += 1;
     this.lastEpoch += 1;
@@ -51,7 +54,7 @@ export abstract class LRScheduler {
     this.lastLr = lrs;
   }
 
-  /** The learning rates the last step() set, one per group. */
+  /** The learning rates the last step() set, one per group (torch's get_last_lr). */
   getLastLr(): number[] {
     return this.lastLr.slice();
   }
@@ -61,10 +64,12 @@ export abstract class LRScheduler {
     return this.stepCount === 1;
   }
 
+  /** Each group's lr as it stands. */
   protected currentLrs(): number[] {
     return this.optimizer.paramGroups.map((g) => g.lr);
   }
 
+  /** The scheduler's state (every field but the optimizer), for save/load (torch's state_dict). */
   stateDict(): SchedulerStateDict {
     const out: SchedulerStateDict = {};
     for (const [key, value] of Object.entries(this)) {
@@ -73,6 +78,8 @@ export abstract class LRScheduler {
     return out;
   }
 
+  /** Restores a state from stateDict(); unknown keys and values of another type throw
+   * (torch's load_state_dict). */
   loadStateDict(stateDict: SchedulerStateDict): void {
     const op = `${this.constructor.name}.loadStateDict`;
     if (stateDict === null || typeof stateDict !== 'object') throw opError(op, `expected a state dict, got ${fmtValue(stateDict)}`);
@@ -91,24 +98,37 @@ const lastEpoch = optional('lastEpoch', is.int, -1); // resuming (>= 0) needs in
 const STEP_LR = new Signature('StepLR', [optimizerParam, required('stepSize', is.any, 2), optional('gamma', is.number, 0.1, 0.5), lastEpoch]);
 const EXPONENTIAL_LR = new Signature('ExponentialLR', [optimizerParam, required('gamma', is.any, 0.5), lastEpoch]);
 const COSINE = new Signature('CosineAnnealingLR', [optimizerParam, required('tMax', is.any, 4), optional('etaMin', is.number, 0, 0.01), lastEpoch]);
+/** StepLR's arguments by name (PyTorch's step_size, gamma, last_epoch). */
 export interface StepLROptions {
+  /** The period of the decay, in epochs (a positive integer). */
   stepSize?: number;
+  /** The factor the lr is multiplied by each period (default 0.1). */
   gamma?: number;
+  /** The index of the last epoch when resuming (default -1: a new schedule). */
   lastEpoch?: number;
 }
+/** ExponentialLR's arguments by name (PyTorch's gamma, last_epoch). */
 export interface ExponentialLROptions {
+  /** The factor the lr is multiplied by every epoch. */
   gamma?: number;
+  /** The index of the last epoch when resuming (default -1: a new schedule). */
   lastEpoch?: number;
 }
+/** CosineAnnealingLR's arguments by name (PyTorch's T_max, eta_min, last_epoch). */
 export interface CosineOptions {
+  /** The number of epochs of the half cosine (PyTorch's T_max). */
   tMax?: number;
+  /** The lowest lr (default 0). */
   etaMin?: number;
+  /** The index of the last epoch when resuming (default -1: a new schedule). */
   lastEpoch?: number;
 }
 
-/** Multiplies the lr by gamma every stepSize epochs. */
+/** Multiplies the lr by gamma every stepSize epochs (torch.optim.lr_scheduler.StepLR). */
 export class StepLR extends LRScheduler {
+  /** The period of the decay, in epochs. */
   readonly stepSize: number;
+  /** The factor the lr is multiplied by each period. */
   readonly gamma: number;
   /** PyTorch's StepLR(optimizer, step_size, gamma=0.1, last_epoch=-1). */
   constructor(optimizer: Optimizer<BaseOptions>, stepSize: number | StepLROptions, gamma?: number | StepLROptions, lastEpoch?: number | StepLROptions, options?: StepLROptions);
@@ -127,8 +147,9 @@ export class StepLR extends LRScheduler {
   }
 }
 
-/** Multiplies the lr by gamma every epoch. */
+/** Multiplies the lr by gamma every epoch (torch.optim.lr_scheduler.ExponentialLR). */
 export class ExponentialLR extends LRScheduler {
+  /** The factor the lr is multiplied by every epoch. */
   readonly gamma: number;
   /** PyTorch's ExponentialLR(optimizer, gamma, last_epoch=-1). */
   constructor(optimizer: Optimizer<BaseOptions>, gamma: number | ExponentialLROptions, lastEpoch?: number | ExponentialLROptions, options?: ExponentialLROptions);
@@ -146,9 +167,12 @@ export class ExponentialLR extends LRScheduler {
 }
 
 /** Anneals the lr from its initial value to etaMin along a half cosine over tMax epochs
- * (and back up over the next tMax, as PyTorch's recursive form does). */
+ * (and back up over the next tMax, as PyTorch's recursive form does)
+ * (torch.optim.lr_scheduler.CosineAnnealingLR). */
 export class CosineAnnealingLR extends LRScheduler {
+  /** The number of epochs of the half cosine (T_max). */
   readonly tMax: number;
+  /** The lowest lr (eta_min). */
   readonly etaMin: number;
   /** PyTorch's CosineAnnealingLR(optimizer, T_max, eta_min=0, last_epoch=-1). */
   constructor(

@@ -11,26 +11,32 @@ import { enableGrad, noGrad } from '../autograd/grad_mode';
 import { cloneDetached } from '../ops/movement';
 import { zeroGrads } from '../nn/parameter';
 import * as kernels from '../backend';
-import { OPTIM_HYPER, OptimOp } from '../native/binding';
+import { OPTIM_HYPER, OptimOp } from '../native/table';
 
 /** An optimizer kernel (native/ops.table) and the hyperparameters it reads, by name. */
 export type OptimKernel = keyof typeof OPTIM_HYPER;
+/** The hyperparameters an optimizer kernel reads, by name. */
 export type Hyper<K extends OptimKernel> = Record<(typeof OPTIM_HYPER)[K][number], number | boolean>;
 
 /** The options of every optimizer include a learning rate. */
 export interface BaseOptions {
+  /** The learning rate. */
   lr: number;
 }
 
 /** A parameter group: its parameters and its own value of every option. */
 export type ParamGroup<O extends BaseOptions> = O & {
+  /** The group's parameters. */
   params: Tensor[];
   /** Set by the first LR scheduler attached to the optimizer (PyTorch's initial_lr). */
   initialLr?: number;
 };
 
 /** A parameter group as passed in: options it leaves out take the optimizer's defaults. */
-export type ParamGroupSpec<O extends BaseOptions> = Partial<O> & { params: Iterable<Tensor> | Tensor };
+export type ParamGroupSpec<O extends BaseOptions> = Partial<O> & {
+  /** The group's parameters (e.g. a module's parameters()), or one tensor. */
+  params: Iterable<Tensor> | Tensor;
+};
 
 /** What an optimizer is given: parameters (e.g. model.parameters()) or parameter groups. */
 export type Params<O extends BaseOptions> = Iterable<Tensor> | Iterable<ParamGroupSpec<O>>;
@@ -44,7 +50,9 @@ export type ParamState = Record<string, Tensor | number>;
  * it (a 0-d float32 tensor for Adam, AdamW and Adagrad, a number for RMSprop, absent for
  * SGD, whose `momentum_buffer` is null without momentum). The API itself stays camelCase. */
 export interface OptimizerStateDict {
+  /** Each parameter's state (step, buffers such as exp_avg), by the parameter's index. */
   state: Record<number, Record<string, Tensor | number | null>>;
+  /** Each group's options (snake_case) and `params`, the indices of its parameters. */
   param_groups: Record<string, unknown>[];
 }
 
@@ -83,9 +91,15 @@ export function nonNegative<O>(op: string, group: O, keys: (keyof O & string)[])
   for (const key of keys) checkOption(op, key, group[key], (v) => v >= 0, '>= 0');
 }
 
+/** The base of the optimizers (torch.optim.Optimizer): parameter groups with per-group
+ * options, per-parameter state, zeroGrad, step and state dicts. */
 export abstract class Optimizer<O extends BaseOptions> {
+  /** The options a new parameter group starts from (torch.optim.Optimizer.defaults). */
   readonly defaults: Readonly<Partial<O>>;
+  /** The parameter groups, each with its own options; change group.lr to change the learning
+   * rate (torch.optim.Optimizer.param_groups). */
   readonly paramGroups: ParamGroup<O>[] = [];
+  /** Each parameter's state (step count, buffers), keyed by the parameter (torch.optim.Optimizer.state). */
   readonly state = new Map<Tensor, ParamState>();
   private hyper = new Float64Array(0);
 
@@ -115,6 +129,7 @@ export abstract class Optimizer<O extends BaseOptions> {
     });
     return `${this.name} (${groups.join('')})`;
   }
+  /** What console.log prints: the same as toString(). */
   [inspectCustom](): string {
     return this.toString();
   }
@@ -137,7 +152,7 @@ export abstract class Optimizer<O extends BaseOptions> {
     }
   }
 
-  /** Adds a group of parameters, with options that override the defaults. */
+  /** Adds a group of parameters, with options that override the defaults (torch.optim.Optimizer.add_param_group). */
   addParamGroup(spec: ParamGroupSpec<O>): void {
     this.checkKeys(spec, ['params', ...Object.keys(this.defaults)], 'parameter group key');
     const params = spec.params instanceof Tensor ? [spec.params] : checkIterable(this.name, spec.params);
@@ -334,4 +349,7 @@ export function optionsOf(signature: Signature, args: ArrayLike<unknown>): Recor
 
 /** What an optimizer constructor takes after params: its options positionally, or by name
  * in a trailing options object, or mixed. */
+/** What an optimizer constructor takes after params: its options positionally, or by name
+ * in a trailing options object, or mixed.
+ * @inline */
 export type OptimizerArgs<O> = (O[keyof O] | Partial<O>)[];

@@ -4,13 +4,22 @@ import { zerosLike } from '../ops/creation';
 import { Optimizer, defaultsOf, nonNegative, optimizerSignature, optionsOf, type OptimizerArgs, type ParamGroup, type ParamState, type Params } from './optimizer';
 import { registerClass } from '../ops/registry';
 
+/** RMSprop's options (PyTorch's lr, alpha, eps, weight_decay, momentum, centered, maximize). */
 export interface RMSpropOptions {
+  /** The learning rate (default 1e-2). */
   lr: number;
+  /** The smoothing constant of the squared-gradient average (default 0.99). */
   alpha: number;
+  /** Added to the denominator for numerical stability (default 1e-8). */
   eps: number;
+  /** L2 penalty added to the gradient (default 0). */
   weightDecay: number;
+  /** The momentum factor (default 0). */
   momentum: number;
+  /** Whether to divide by the estimated variance of the gradient rather than its raw second
+   * moment (default false). */
   centered: boolean;
+  /** Whether to maximise the objective instead of minimising it (default false; keyword-only). */
   maximize: boolean;
 }
 
@@ -21,6 +30,7 @@ const RMSPROP_SIG = optimizerSignature(
   ['maximize'],
 );
 
+/** The RMSprop optimizer, optionally centered and with momentum (torch.optim.RMSprop). */
 export class RMSprop extends Optimizer<RMSpropOptions> {
   protected override readonly stepFormat = 'number';
   constructor(params: Params<RMSpropOptions>, ...args: OptimizerArgs<RMSpropOptions>) {

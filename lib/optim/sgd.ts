@@ -5,12 +5,19 @@ import { zerosLike } from '../ops/creation';
 import { Optimizer, checkOption, defaultsOf, nonNegative, optimizerSignature, optionsOf, type OptimizerArgs, type ParamGroup, type ParamState, type Params } from './optimizer';
 import { registerClass } from '../ops/registry';
 
+/** SGD's options (PyTorch's lr, momentum, dampening, weight_decay, nesterov, maximize). */
 export interface SGDOptions {
+  /** The learning rate (required). */
   lr: number;
+  /** The momentum factor (default 0: none). */
   momentum: number;
+  /** How much of each gradient the momentum buffer leaves out (default 0). */
   dampening: number;
+  /** L2 penalty: weightDecay·p is added to the gradient (default 0). */
   weightDecay: number;
+  /** Whether to use Nesterov momentum (default false; needs momentum > 0 and dampening 0). */
   nesterov: boolean;
+  /** Whether to maximise the objective instead of minimising it (default false; keyword-only). */
   maximize: boolean;
 }
 
@@ -20,6 +27,8 @@ const SGD_SIG = optimizerSignature(
   ['maximize'],
 );
 
+/** Stochastic gradient descent, with momentum, dampening, Nesterov momentum and weight decay
+ * (torch.optim.SGD). */
 export class SGD extends Optimizer<SGDOptions> {
   /** PyTorch's SGD(params, lr, momentum=0, dampening=0, weight_decay=0, nesterov=False, *,
    * maximize=False): lr is required, as in PyTorch. */

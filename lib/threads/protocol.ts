@@ -4,26 +4,36 @@
 /** The members of an AbortSignal that tensorgrad reads and offers, spelled out so the
  * published declarations need neither @types/node nor the DOM lib; any AbortSignal fits. */
 export interface AbortSignalLike {
+  /** Whether the signal has aborted. */
   readonly aborted: boolean;
+  /** Why it aborted (the value passed to abort()). */
   readonly reason: unknown;
+  /** Throws the reason if the signal has aborted. */
   throwIfAborted(): void;
+  /** Calls `listener` when the signal aborts. */
   addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
+  /** Removes a listener added by addEventListener. */
   removeEventListener(type: 'abort', listener: () => void): void;
 }
 
 /** A WHATWG URL (`new URL(...)`), by the members tensorgrad reads (see AbortSignalLike). */
 export interface URLLike {
+  /** The whole URL. */
   readonly href: string;
+  /** The scheme with its colon, e.g. 'file:'. */
   readonly protocol: string;
 }
 
 /** What a job reports through ctx.progress(); the caller's onProgress also gets elapsedMs. */
 export interface ProgressReport {
+  /** The job's step count. */
   step: number;
+  /** The loss at that step, if the job reports one. */
   loss?: number;
   [key: string]: unknown;
 }
 
+/** A progress report as the caller's onProgress receives it. */
 export interface JobProgress extends ProgressReport {
   /** Milliseconds since the job function started. */
   elapsedMs: number;

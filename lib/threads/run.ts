@@ -19,6 +19,7 @@ import { checkInt, fmtValue, opTypeError } from '../check';
 import { decode, encode } from './transfer';
 import type { AbortSignalLike, JobFunction, JobProgress, ToMain, ToWorker, URLLike, WorkerData } from './protocol';
 
+/** The options of tg.threads.run. */
 export interface RunOptions {
   /** Cancels the job: its worker is told to stop, the promise rejects with signal.reason
    * once the worker has ended (so the job no longer writes any shared memory). */
@@ -72,12 +73,22 @@ export function setThreadBudget(threads: number): void {
   startWaiting();
 }
 
+/** How many native threads the workers of tg.threads.run may use together (default: the cores). */
 export function getThreadBudget(): number {
   return budget;
 }
 
 /** Jobs running and waiting for threads, and the threads the running ones hold. */
-export function stats(): { running: number; waiting: number; threadsInUse: number; budget: number } {
+export function stats(): {
+  /** Jobs running. */
+  running: number;
+  /** Jobs waiting for threads. */
+  waiting: number;
+  /** The threads the running jobs hold. */
+  threadsInUse: number;
+  /** The thread budget (getThreadBudget()). */
+  budget: number;
+} {
   return { running, waiting: waiting.length, threadsInUse, budget };
 }
 

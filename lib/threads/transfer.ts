@@ -17,13 +17,19 @@ const TAG = '__tensorgrad_tensor__';
 
 /** How a tensor travels in a message (a structured-clonable record). */
 export interface TensorMessage {
+  /** Marks the record as a tensor. */
   [TAG]: 1;
+  /** The tensor's dtype. */
   dtype: DType;
+  /** The tensor's shape. */
   shape: number[];
+  /** The tensor's strides, in elements. */
   strides: number[];
   /** The storage offset, in elements from the start of `memory` + byteOffset. */
   offset: number;
+  /** The storage's memory: shared, or a copy transferred with the message. */
   memory: SharedArrayBuffer | ArrayBuffer;
+  /** Where the storage starts in `memory`, in bytes. */
   byteOffset: number;
   /** Elements of storage from byteOffset on. */
   length: number;

@@ -75,8 +75,14 @@ describe('tgrun', () => {
 
   test('a failing rank stops the others, and its exit code is tgrun\'s', () => {
     const failing = script('fail-rank-1.js', `
-if (process.env.RANK === '1') { console.error('rank 1 gives up'); setTimeout(() => process.exit(3), 200); }
-else { console.log('waiting'); setInterval(() => {}, 1000); }
+// Rank 1 fails once the others have printed (each leaves a marker file): on a busy
+// machine a fixed delay can end before they have even started.
+const fs = require('fs'), path = require('path');
+const marker = (rank) => path.join(__dirname, 'fail-rank-ready-' + rank);
+if (process.env.RANK === '1') {
+  console.error('rank 1 gives up');
+  setInterval(() => { if (fs.existsSync(marker(0)) && fs.existsSync(marker(2))) process.exit(3); }, 20);
+} else { console.log('waiting'); fs.writeFileSync(marker(process.env.RANK), ''); setInterval(() => {}, 1000); }
 `);
     const r = tgrun(['--nproc-per-node', '3', failing]);
     expect(r.status).toBe(3);
