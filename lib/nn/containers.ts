@@ -12,7 +12,9 @@ const FLATTEN = new Signature('Flatten', [optional('startDim', is.int, 1, 0), op
 
 /** PyTorch's nn.Flatten(start_dim=1, end_dim=-1): input.flatten(startDim, endDim). */
 export class Flatten extends Module {
+  /** The first dim flattened (start_dim). */
   readonly startDim: number;
+  /** The last dim flattened (end_dim). */
   readonly endDim: number;
   constructor(startDim?: number | { startDim?: number; endDim?: number }, endDim?: number);
   constructor(...args: unknown[]) {
@@ -31,7 +33,9 @@ const UNFLATTEN = new Signature('Unflatten', [required('dim', is.int, 1), requir
 
 /** PyTorch's nn.Unflatten(dim, unflattened_size): dim `dim` viewed as the sizes given (one may be -1). */
 export class Unflatten extends Module {
+  /** The dim that is unflattened. */
   readonly dim: number;
+  /** The sizes it becomes (unflattened_size; one may be -1). */
   readonly unflattenedSize: number[];
   constructor(dim: number | { dim: number; unflattenedSize: number[] }, unflattenedSize?: number[]);
   constructor(...args: unknown[]) {

@@ -240,11 +240,15 @@ const convParams = (example: unknown): Param[] => [
 const CONV1D = new Signature('conv1d', convParams(2));
 const CONV2D = new Signature('conv2d', convParams([2, 1]));
 
+/** Options of conv1d/conv2d (PyTorch's keyword arguments). */
 export interface ConvOptions {
+  /** The stride, one per spatial dim (default 1). */
   stride?: Size;
   /** Per dim, or 'same' (output as large as the input; stride 1) or 'valid' (0). */
   padding?: Size | 'same' | 'valid';
+  /** The spacing of the kernel taps (default 1). */
   dilation?: Size;
+  /** Channel groups (default 1). */
   groups?: number;
 }
 
@@ -276,11 +280,17 @@ const CONV_TRANSPOSE2D = new Signature('convTranspose2d', [
   optional('dilation', size, 1, 2),
 ]);
 
+/** Options of convTranspose2d. */
 export interface ConvTransposeOptions {
+  /** The stride, one per spatial dim (default 1). */
   stride?: Size;
+  /** Zero padding on both sides, one per spatial dim (default 0). */
   padding?: Size;
+  /** Extra size at the end of each output dim (default 0). */
   outputPadding?: Size;
+  /** Channel groups (default 1). */
   groups?: number;
+  /** The spacing of the kernel taps (default 1). */
   dilation?: Size;
 }
 
@@ -512,12 +522,17 @@ const maxPoolParams = (example: unknown): Param[] => [
 const MAX_POOL1D = new Signature('maxPool1d', maxPoolParams(1));
 const MAX_POOL2D = new Signature('maxPool2d', maxPoolParams([1, 2]));
 
+/** Options of maxPool1d/maxPool2d. */
 export interface MaxPoolOptions {
   /** Default: kernelSize. */
   stride?: Size | null;
+  /** Implicit -inf padding on both sides (at most half the kernel). */
   padding?: Size;
+  /** The spacing of the window taps (default 1). */
   dilation?: Size;
+  /** Round the output size up (default false). */
   ceilMode?: boolean;
+  /** Return [values, indices] (default false). */
   returnIndices?: boolean;
 }
 
@@ -571,10 +586,13 @@ const avgPoolParams = (example: unknown): Param[] => [
 const AVG_POOL1D = new Signature('avgPool1d', avgPoolParams(1));
 const AVG_POOL2D = new Signature('avgPool2d', avgPoolParams([1, 2]));
 
+/** Options of avgPool1d/avgPool2d. */
 export interface AvgPoolOptions {
   /** Default: kernelSize. */
   stride?: Size | null;
+  /** Implicit zero padding on both sides (at most half the kernel). */
   padding?: Size;
+  /** Round the output size up (default false). */
   ceilMode?: boolean;
   /** Whether the divisor counts padding positions (never those past the padded input). */
   countIncludePad?: boolean;
@@ -707,9 +725,13 @@ const blockParams: Param[] = [optional('dilation', size, 1, 2), optional('paddin
 const UNFOLD = new Signature('unfold', [input, required('kernelSize', size, 2), ...blockParams]);
 const FOLD = new Signature('fold', [input, required('outputSize', size, [4, 4]), required('kernelSize', size, 2), ...blockParams]);
 
+/** Options of unfold/fold. */
 export interface BlockOptions {
+  /** The spacing of the block taps (default 1). */
   dilation?: Size;
+  /** Zero padding on both sides (default 0). */
   padding?: Size;
+  /** The step between blocks (default 1). */
   stride?: Size;
 }
 
@@ -756,11 +778,13 @@ export function fold(...args: unknown[]): Tensor {
 
 // ---- interpolate -------------------------------------------------------------------------------------
 
+/** Options of interpolate. */
 export interface InterpolateOptions {
   /** The output's spatial size (one of size, scaleFactor). */
   size?: Size | null;
   /** The output is floor(input · scaleFactor); positions map back by 1 / scaleFactor. */
   scaleFactor?: number | number[] | null;
+  /** 'nearest' (default) or 'bilinear'. */
   mode?: 'nearest' | 'bilinear';
   /** bilinear only: corners of input and output align (default false). */
   alignCorners?: boolean | null;

@@ -35,19 +35,29 @@ const sizeArg = is.any;
 
 /** The options of a convolution module (PyTorch's _ConvNd). */
 export interface ConvModuleOptions {
+  /** Channels of the input (PyTorch in_channels). */
   inChannels?: number;
+  /** Channels of the output (out_channels). */
   outChannels?: number;
+  /** The kernel size, one per spatial dim (kernel_size). */
   kernelSize?: Size;
+  /** The stride, one per spatial dim. */
   stride?: Size;
+  /** Zero padding, one per spatial dim, or 'same' / 'valid'. */
   padding?: Size | 'same' | 'valid';
   /** ConvTranspose only. */
   outputPadding?: Size;
+  /** The spacing of the kernel taps, one per spatial dim. */
   dilation?: Size;
+  /** Channel groups (inChannels and outChannels both divisible by it). */
   groups?: number;
+  /** The bias [outChannels], or null. */
   bias?: boolean;
   /** Only 'zeros' is built. */
   paddingMode?: 'zeros';
+  /** 'cpu', the only device of this build. */
   device?: string | Device;
+  /** The parameters' dtype (default float32). */
   dtype?: DType;
 }
 
@@ -82,16 +92,27 @@ const CONV_TRANSPOSE2D = new Signature('ConvTranspose2d', [
 
 /** What the convolution modules share: checked options, parameters, init and repr. */
 abstract class ConvNd extends Module {
+  /** Channels of the input (PyTorch in_channels). */
   readonly inChannels: number;
+  /** Channels of the output (out_channels). */
   readonly outChannels: number;
+  /** The kernel size, one per spatial dim (kernel_size). */
   readonly kernelSize: number[];
+  /** The stride, one per spatial dim. */
   readonly stride: number[];
+  /** Zero padding, one per spatial dim, or 'same' / 'valid'. */
   readonly padding: number[] | 'same' | 'valid';
+  /** The spacing of the kernel taps, one per spatial dim. */
   readonly dilation: number[];
+  /** ConvTranspose2d only: extra size at the end of each output dim (output_padding). */
   readonly outputPadding: number[];
+  /** Channel groups (inChannels and outChannels both divisible by it). */
   readonly groups: number;
+  /** Only 'zeros' is built (padding_mode). */
   readonly paddingMode: 'zeros';
+  /** The weight: [out, in/groups, k...] (ConvTranspose2d: [in, out/groups, k...]). */
   weight: Parameter;
+  /** The bias [outChannels], or null. */
   bias: Parameter | null;
 
   protected constructor(name: string, dims: number, transposed: boolean, o: Record<string, unknown>) {
@@ -144,7 +165,8 @@ abstract class ConvNd extends Module {
   }
 }
 
-type ConvArgs = [number | ConvModuleOptions, (number | ConvModuleOptions)?, (Size | ConvModuleOptions)?, ...unknown[]];
+/** A convolution module's arguments: positional as PyTorch's, or named in a trailing options object. */
+export type ConvArgs = [number | ConvModuleOptions, (number | ConvModuleOptions)?, (Size | ConvModuleOptions)?, ...unknown[]];
 
 /** PyTorch's nn.Conv1d(in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1,
  * groups=1, bias=True, padding_mode='zeros', *, device, dtype): [N, Cin, L] → [N, Cout, Lout];
@@ -205,23 +227,35 @@ const MAX_POOL2D = MAX_POOL('MaxPool2d');
 
 /** Options of the max-pooling modules. */
 export interface MaxPoolModuleOptions {
+  /** The window size (kernel_size). */
   kernelSize?: Size;
   /** Default: kernelSize. */
   stride?: Size | null;
+  /** Implicit -inf padding on both sides. */
   padding?: Size;
+  /** The spacing of the window taps. */
   dilation?: Size;
+  /** Whether forward returns [values, indices] (return_indices). */
   returnIndices?: boolean;
+  /** Round the output size up (ceil_mode). */
   ceilMode?: boolean;
 }
 
-type PoolArgs<O> = [Size | O, ...unknown[]];
+/** A pooling module's arguments: positional as PyTorch's, or named in a trailing options object. */
+export type PoolArgs<O> = [Size | O, ...unknown[]];
 
 abstract class MaxPoolNd extends Module {
+  /** The window size (kernel_size). */
   readonly kernelSize: Size;
+  /** The window step (default kernelSize). */
   readonly stride: Size;
+  /** Implicit -inf padding on both sides. */
   readonly padding: Size;
+  /** The spacing of the window taps. */
   readonly dilation: Size;
+  /** Whether forward returns [values, indices] (return_indices). */
   readonly returnIndices: boolean;
+  /** Round the output size up (ceil_mode). */
   readonly ceilMode: boolean;
   protected constructor(signature: Signature, args: unknown[]) {
     super();
@@ -274,19 +308,28 @@ const AVG_POOL2D = AVG_POOL('AvgPool2d');
 
 /** Options of the average-pooling modules. */
 export interface AvgPoolModuleOptions {
+  /** The window size (kernel_size). */
   kernelSize?: Size;
   /** Default: kernelSize. */
   stride?: Size | null;
+  /** Implicit zero padding on both sides. */
   padding?: Size;
+  /** Round the output size up (ceil_mode). */
   ceilMode?: boolean;
+  /** Whether the divisor counts padding positions (count_include_pad). */
   countIncludePad?: boolean;
 }
 
 abstract class AvgPoolNd extends Module {
+  /** The window size (kernel_size). */
   readonly kernelSize: Size;
+  /** The window step (default kernelSize). */
   readonly stride: Size;
+  /** Implicit zero padding on both sides. */
   readonly padding: Size;
+  /** Round the output size up (ceil_mode). */
   readonly ceilMode: boolean;
+  /** Whether the divisor counts padding positions (count_include_pad). */
   readonly countIncludePad: boolean;
   protected constructor(signature: Signature, args: unknown[], private readonly dims: number) {
     super();
@@ -332,6 +375,7 @@ const ADAPTIVE_MAX = new Signature('AdaptiveMaxPool2d', [required('outputSize', 
 
 /** PyTorch's nn.AdaptiveAvgPool2d(output_size): F.adaptiveAvgPool2d as a module. */
 export class AdaptiveAvgPool2d extends Module {
+  /** The output size (output_size); null keeps that dim. */
   readonly outputSize: Size | (number | null)[];
   constructor(outputSize: Size | (number | null)[] | { outputSize: Size | (number | null)[] });
   constructor(...args: unknown[]) {
@@ -348,7 +392,9 @@ export class AdaptiveAvgPool2d extends Module {
 
 /** PyTorch's nn.AdaptiveMaxPool2d(output_size, return_indices=False). */
 export class AdaptiveMaxPool2d extends Module {
+  /** The output size (output_size); null keeps that dim. */
   readonly outputSize: Size | (number | null)[];
+  /** Whether forward returns [values, indices] (return_indices). */
   readonly returnIndices: boolean;
   constructor(outputSize: Size | (number | null)[] | { outputSize: Size | (number | null)[]; returnIndices?: boolean }, returnIndices?: boolean);
   constructor(...args: unknown[]) {

@@ -12,7 +12,7 @@ export { MSELoss, L1Loss, HuberLoss, SmoothL1Loss, NLLLoss, CrossEntropyLoss, BC
 export type { LossOptions, NLLLossOptions } from './loss';
 export * as init from './init';
 export { Conv1d, Conv2d, ConvTranspose2d, MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, AdaptiveAvgPool2d, AdaptiveMaxPool2d } from './convLayers';
-export type { ConvModuleOptions, MaxPoolModuleOptions, AvgPoolModuleOptions } from './convLayers';
+export type { ConvModuleOptions, MaxPoolModuleOptions, AvgPoolModuleOptions, ConvArgs, PoolArgs } from './convLayers';
 export { Flatten, Unflatten, Identity, ModuleList, ModuleDict, ParameterList } from './containers';
 export { BatchNorm1d, BatchNorm2d, LayerNorm, GroupNorm } from './normalization';
 export type { BatchNormOptions, LayerNormOptions, GroupNormOptions } from './normalization';

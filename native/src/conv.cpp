@@ -105,9 +105,10 @@ void forTasks(Context& ctx, int64_t n, const std::function<void(int64_t)>& fn) {
 
 // ---- convolution ---------------------------------------------------------------------------
 
-// The im2col columns of a chunk of images take about this many elements at most (a
-// single image may take more: it is the smallest unit).
-constexpr int64_t kChunkElements = int64_t(1) << 18;
+// The im2col columns (and the GEMM result) of a chunk of images take about this many
+// elements at most (a single image may take more: it is the smallest unit): small enough
+// that malloc reuses the memory between calls instead of mapping fresh pages each time.
+constexpr int64_t kChunkElements = int64_t(1) << 15;
 // Images are spread over at least this many chunks when there are enough of them.
 constexpr int64_t kMinChunks = 8;
 
@@ -137,7 +138,7 @@ ConvPlan convPlan(const Operands& args, const View& x, const View& w, const View
 // Sizes the chunks of images; only for non-empty y and w, whose dims then multiply to
 // their element counts (an empty view's other dims may say anything).
 void chunkImages(ConvPlan& p) {
-  const int64_t perImage = std::max<int64_t>(1, p.g.rows() * p.g.L());
+  const int64_t perImage = std::max<int64_t>(1, std::max(p.g.rows(), p.Cog) * p.g.L());
   p.perChunk = std::max<int64_t>(1, std::min(kChunkElements / perImage, (p.N + kMinChunks - 1) / kMinChunks));
   p.chunks = (p.N + p.perChunk - 1) / p.perChunk;
 }
