@@ -11,18 +11,22 @@ import { Module } from './module';
 import { Parameter } from './parameter';
 import { copyInPlace } from '../ops/inplace';
 
-/** An F activation with PyTorch's parameters (inplace last); `inplace` writes the result
- * into the input (PyTorch's in-place form; a leaf that requires grad refuses it). */
+/** fn(x), written into x if `inplace` (PyTorch's in-place form of an activation; a leaf
+ * that requires grad refuses it). In a graph, fn reads a copy: what its backward saved must
+ * not be the tensor overwritten. */
+export function inPlaceIf(inplace: boolean, x: Tensor, fn: (x: Tensor) => Tensor): Tensor {
+  return inplace ? copyInPlace(x, fn(x.requiresGrad ? x.clone() : x)) : fn(x);
+}
+
+/** An F activation with PyTorch's parameters (inplace last, if it has one). */
 function activation<F extends (...args: any[]) => Tensor>(name: string, params: Param[], fn: (x: Tensor, ...p: any[]) => Tensor): F {
   const withInplace = params.some((p) => p.name === 'inplace');
   return withSignature<F>(`nn.functional.${name}`, 'functional', new Signature(name, [input, ...params]), (x: Tensor, ...p: unknown[]) => {
     const options = p.slice(0, withInplace ? -1 : undefined);
-    if (!(withInplace && p[p.length - 1] === true)) return fn(x, ...options);
-    // In a graph, the op reads a copy: what its backward saved must not be the tensor overwritten.
-    return copyInPlace(x, fn(x.requiresGrad ? x.clone() : x, ...options));
+    return inPlaceIf(withInplace && p[p.length - 1] === true, x, (y) => fn(y, ...options));
   });
 }
-const inplace = optional('inplace', is.bool, false);
+export const inplace = optional('inplace', is.bool, false);
 
 const SELU_ALPHA = 1.6732632423543772848170429916717;
 const SELU_SCALE = 1.0507009873554804934193349852946;
@@ -195,7 +199,7 @@ export interface ActivationModuleClass {
 
 /** A module that applies an F activation with the options it was constructed with, printed
  * as PyTorch prints it (`repr`: the options that PyTorch shows). */
-function activationModule(
+export function activationModule(
   name: string,
   params: Param[],
   fn: (x: Tensor, ...o: any[]) => Tensor,
@@ -221,8 +225,8 @@ function activationModule(
   return cls;
 }
 
-const fmtFloat = (v: number) => (Number.isInteger(v) ? `${v}.0` : String(v));
-const inplaceRepr = (v: boolean) => (v ? 'inplace=True' : '');
+export const fmtFloat = (v: number) => (Number.isInteger(v) ? `${v}.0` : String(v));
+export const inplaceRepr = (v: boolean) => (v ? 'inplace=True' : '');
 
 /** nn.Hardtanh(minVal = -1, maxVal = 1, inplace = false): F.hardtanh as a module. */
 export const Hardtanh = activationModule(

@@ -4,7 +4,7 @@ export { Module } from './module';
 export type { StateDict } from './module';
 export { LoadStateDictResult } from './module';
 export { Parameter } from './parameter';
-export { Linear, Sequential, ReLU, Sigmoid, Tanh, GELU, Softmax, Dropout } from './layers';
+export { Linear, Sequential, ReLU, Sigmoid, Tanh, GELU, Softmax, Dropout, LeakyReLU, SiLU, Softplus, ELU, LogSoftmax } from './layers';
 export { Hardtanh, Softsign, LogSigmoid, Mish, Hardswish, SELU, CELU, PReLU, ActivationModule } from './activations';
 export type { ActivationModuleClass } from './activations';
 export type { LinearOptions } from './layers';

@@ -10,6 +10,7 @@ import { Module } from './module';
 import { Parameter } from './parameter';
 import * as F from './functional';
 import { resetLinear_ } from './init';
+import { activationModule, fmtFloat, inPlaceIf, inplace, inplaceRepr } from './activations';
 
 /** Linear's arguments by name (PyTorch's in_features, out_features, bias, device=, dtype=). */
 export interface LinearOptions {
@@ -210,3 +211,22 @@ registerClass('nn.Linear', 'module', LINEAR, Linear);
 registerClass('nn.GELU', 'module', GELU_SIG, GELU);
 registerClass('nn.Dropout', 'module', DROPOUT, Dropout);
 registerClass('nn.Softmax', 'module', SOFTMAX, Softmax);
+
+// The activation modules of the F activations defined in lib/nn/functional.ts (the others
+// are in ./activations); `inplace` as PyTorch's, reprs as PyTorch 1.13 prints them.
+/** nn.LeakyReLU(negativeSlope = 0.01, inplace = false): F.leakyRelu as a module. */
+export const LeakyReLU = activationModule('LeakyReLU', [optional('negativeSlope', is.number, 0.01, 0.2), inplace],
+  (x, slope: number, ip: boolean) => inPlaceIf(ip, x, (y) => F.leakyRelu(y, slope)),
+  ([slope, ip]) => [`negative_slope=${slope}`, inplaceRepr(ip)].filter(Boolean).join(', '));
+/** nn.SiLU(inplace = false): F.silu (x·sigmoid(x)) as a module. */
+export const SiLU = activationModule('SiLU', [inplace], (x, ip: boolean) => inPlaceIf(ip, x, F.silu), ([ip]) => inplaceRepr(ip));
+/** nn.Softplus(beta = 1, threshold = 20): F.softplus as a module. */
+export const Softplus = activationModule('Softplus', [optional('beta', is.number, 1, 2), optional('threshold', is.number, 20, 10)],
+  (x, beta: number, threshold: number) => F.softplus(x, beta, threshold),
+  ([beta, threshold]) => `beta=${beta}, threshold=${threshold}`);
+/** nn.ELU(alpha = 1, inplace = false): F.elu as a module. */
+export const ELU = activationModule('ELU', [optional('alpha', is.number, 1, 0.5), inplace],
+  (x, alpha: number, ip: boolean) => inPlaceIf(ip, x, (y) => F.elu(y, alpha)),
+  ([alpha, ip]) => [`alpha=${fmtFloat(alpha)}`, inplaceRepr(ip)].filter(Boolean).join(', '));
+/** nn.LogSoftmax(dim): F.logSoftmax along dim as a module. */
+export const LogSoftmax = activationModule('LogSoftmax', [required('dim', is.int, 1)], (x, dim: number) => F.logSoftmax(x, dim), ([dim]) => `dim=${dim}`);

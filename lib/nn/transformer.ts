@@ -17,6 +17,7 @@ import { Parameter } from './parameter';
 import { Dropout, Linear } from './layers';
 import { LayerNorm } from './normalization';
 import * as F from './functional';
+import { ModuleList } from './containers';
 import { constant_, xavierUniform_ } from './init';
 
 const device = keyword('device', is.any, undefined);
@@ -329,11 +330,6 @@ function deepCopy<T extends Module>(m: T): T {
   return copy as unknown as T;
 }
 
-/** The numbered copies of a module: children "0", "1", ... (printed as PyTorch's ModuleList). */
-class ModuleList extends Module {
-  [index: number]: Module;
-}
-
 const ENCODER = new Signature('TransformerEncoder', [
   // The example is made when read, from the generator's state, which it leaves as it was.
   {
@@ -353,7 +349,7 @@ export class TransformerEncoder extends Module {
   /** The number of stacked layers (default 1). */
   readonly numLayers: number;
   /** The copies of the encoder layer ("0", "1", ...). */
-  layers: Module;
+  layers: ModuleList;
   /** The norm applied after the layers, or null. */
   norm: Module | null;
   /** PyTorch's TransformerEncoder(encoder_layer, num_layers, norm=None, enable_nested_tensor=True). */
@@ -363,8 +359,7 @@ export class TransformerEncoder extends Module {
     const v = named(ENCODER, args);
     if (!(v.encoderLayer instanceof Module)) throw opTypeError('TransformerEncoder', `encoderLayer must be a Module, got ${fmtValue(v.encoderLayer)}`);
     this.numLayers = checkInt('TransformerEncoder', 'numLayers', v.numLayers, 1);
-    this.layers = new ModuleList();
-    for (let i = 0; i < this.numLayers; ++i) this.layers.registerModule(String(i), deepCopy(v.encoderLayer));
+    this.layers = new ModuleList(Array.from({ length: this.numLayers }, () => deepCopy(v.encoderLayer)));
     this.norm = v.norm;
   }
   override forward(src: Tensor, mask: Tensor | null = null, srcKeyPaddingMask: Tensor | null = null): Tensor {

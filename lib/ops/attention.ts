@@ -8,6 +8,7 @@ import { defineSpec, registerApi, type Op } from './registry';
 import { scatterAddInto } from './indexing';
 import { where } from './arith';
 import { arange, tensor } from './creation';
+import { asIndex } from './indices';
 import { dropout } from '../nn/functional';
 
 // ---- embedding ------------------------------------------------------------------------------
@@ -34,12 +35,12 @@ const embeddingSpec = defineSpec<(
     optional('scaleGradByFreq', is.bool, false),
     optional('sparse', is.bool, false),
   ],
-  prepare: (index: Tensor, weight: Tensor, paddingIdx: number | null, maxNorm: number | null, _normType: number, scaleGradByFreq: boolean, sparse: boolean) => {
+  prepare: (indexArg: Tensor, weight: Tensor, paddingIdx: number | null, maxNorm: number | null, _normType: number, scaleGradByFreq: boolean, sparse: boolean) => {
     const op = 'embedding';
     if (maxNorm !== null || scaleGradByFreq || sparse) {
       throw opError(op, 'maxNorm, scaleGradByFreq and sparse are not supported (dense gradients only)');
     }
-    if (index.dtype !== 'int32') throw opTypeError(op, `indices must be an int32 tensor, got ${index.dtype} (tg.tensor(ids, {dtype: 'int32'}))`);
+    const index = asIndex(op, indexArg, 'input'); // int32 or int64, as int32
     if (weight.ndim !== 2) throw opError(op, `weight must be 2-D [num_embeddings, embedding_dim], got ${fmtShape(weight._shape)}`);
     const rows = weight._shape[0];
     let pad = paddingIdx;

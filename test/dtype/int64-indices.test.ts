@@ -36,3 +36,9 @@ describe('int64 index tensors in the scatter family', () => {
     expect(x().takeAlongDim(tg.tensor([[3n], [0n], [1n]]), 1).tolist()).toEqual([[3], [4], [9]]);
   });
 });
+
+test('embedding takes int64 ids (rows picked by hand)', () => {
+  const weight = tg.tensor([[0, 1], [2, 3], [4, 5]]);
+  expect(F.embedding(tg.tensor([[2n, 0n]]), weight).tolist()).toEqual([[[4, 5], [0, 1]]]);
+  expect(() => F.embedding(tg.tensor([0.5]), weight)).toThrow(/embedding.*int32 or int64/);
+});
