@@ -71,6 +71,9 @@ async function main(): Promise<void> {
   } catch (e) {
     report(e, t1);
   }
+  // Rank 0 hosts the store, where the others read why a rank left: it stays a moment so that
+  // a slower rank's failed collective can still ask (if it left first, they could not).
+  if (rank === 0) await new Promise((r) => setTimeout(r, 1000));
   process.exit(0);
 }
 
