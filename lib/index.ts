@@ -11,7 +11,7 @@ export { Tensor } from './tensor';
 export { Size } from './layout';
 export type { NestedArray, TensorOrScalar } from './tensor';
 export { float32, float64, int32, bool, int64 } from './dtype';
-export type { DType, TypedArray } from './dtype';
+export type { DType, TypedArray, NumberTypedArray } from './dtype';
 export { tensor, from, zeros, ones, full, empty, zerosLike, onesLike, fullLike, emptyLike, arange, linspace, eye } from './ops/creation';
 export type { CreationOptions } from './ops/creation';
 export { rand, randn, randint, randperm, randLike, randnLike } from './ops/random';
