@@ -4,7 +4,7 @@
 import { Tensor } from '../tensor';
 import { Signature, checkFloatDType, fmtShape, is, opError, optional, required, type Param } from '../check';
 import { UnaryOp } from '../native/table';
-import { defineSpec, registerClass, withSignature } from '../ops/registry';
+import { defineSpec, functional, registerClass } from '../ops/registry';
 import { input, unaryOp, where } from '../ops/arith';
 import { checkTensor } from '../ops/movement';
 import { Module } from './module';
@@ -21,7 +21,7 @@ export function inPlaceIf(inplace: boolean, x: Tensor, fn: (x: Tensor) => Tensor
 /** An F activation with PyTorch's parameters (inplace last, if it has one). */
 function activation<F extends (...args: any[]) => Tensor>(name: string, params: Param[], fn: (x: Tensor, ...p: any[]) => Tensor): F {
   const withInplace = params.some((p) => p.name === 'inplace');
-  return withSignature<F>(`nn.functional.${name}`, 'functional', new Signature(name, [input, ...params]), (x: Tensor, ...p: unknown[]) => {
+  return functional<F>(name, [input, ...params], (x: Tensor, ...p: unknown[]) => {
     const options = p.slice(0, withInplace ? -1 : undefined);
     return inPlaceIf(withInplace && p[p.length - 1] === true, x, (y) => fn(y, ...options));
   });
@@ -175,10 +175,9 @@ export const celu = activation<(input: Tensor, alpha?: number | CeluOptions, inp
 const preluExample = Tensor._empty([1], 'float32');
 preluExample.typedArray()[0] = 0.1;
 /** x where x > 0, else weight · x; weight has 1 element or one per channel (dim 1 of x) (PyTorch's F.prelu). */
-export const prelu = withSignature<(input: Tensor, weight: Tensor | { weight: Tensor }) => Tensor>(
-  'nn.functional.prelu',
-  'functional',
-  new Signature('prelu', [input, required('weight', (v, op, name) => checkTensor(op, v, name), preluExample)]),
+export const prelu = functional<(input: Tensor, weight: Tensor | { weight: Tensor }) => Tensor>(
+  'prelu',
+  [input, required('weight', (v, op, name) => checkTensor(op, v, name), preluExample)],
   preluImpl,
 );
 

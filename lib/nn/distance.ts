@@ -5,7 +5,7 @@ import { Tensor } from '../tensor';
 import { Signature, checkInt, fmtShape, fmtValue, is, lazyExample, opError, opRangeError, opTypeError, optional, required, type Param } from '../check';
 import * as kernels from '../backend';
 import { broadcastShapes } from '../layout';
-import { defineSpec, withSignature, type Op } from '../ops/registry';
+import { defineSpec, functional, withSignature, type Op } from '../ops/registry';
 import { input, where } from '../ops/arith';
 import { indexAddInto } from '../ops/indexing';
 import { checkTensor, contiguousData } from '../ops/movement';
@@ -16,8 +16,6 @@ const tensorParam = (name: string, example?: number[][]) => {
   const p = required(name, (v, op, n) => checkTensor(op, v, n));
   return example ? lazyExample(p, () => tensor(example)) : p;
 };
-const fn = <F extends (...args: any[]) => unknown>(name: string, params: Param[], impl: (...values: any[]) => unknown) =>
-  withSignature<F>(`nn.functional.${name}`, 'functional', new Signature(name, params), impl);
 
 // ---- normalize, cosine similarity, pairwise distance -------------------------------------------
 
@@ -31,7 +29,7 @@ export type NormalizeOptions = {
   eps?: number;
 };
 /** x / max(‖x‖_p, eps) along dim (PyTorch's F.normalize; a zero vector gives 0). Shape: the input's. */
-export const normalize = fn<
+export const normalize = functional<
   (input: Tensor, p?: number | NormalizeOptions, dim?: number | NormalizeOptions, eps?: number | NormalizeOptions, options?: NormalizeOptions) => Tensor
 >(
   'normalize',
@@ -48,7 +46,7 @@ export type CosineOptions = {
 };
 /** The cosine of the angle between x1 and x2 along dim: sum(x1/max(‖x1‖, eps) · x2/max(‖x2‖, eps))
  * (PyTorch 1.13's F.cosine_similarity; x1 and x2 broadcast). Shape: the broadcast shape without dim. */
-export const cosineSimilarity = fn<(x1: Tensor, x2: Tensor, dim?: number | CosineOptions, eps?: number | CosineOptions, options?: CosineOptions) => Tensor>(
+export const cosineSimilarity = functional<(x1: Tensor, x2: Tensor, dim?: number | CosineOptions, eps?: number | CosineOptions, options?: CosineOptions) => Tensor>(
   'cosineSimilarity',
   [tensorParam('x1', [[1, 2, 0.5], [-1, 0.25, 3]]), tensorParam('x2', [[0.5, -1, 2], [1, 1, 1]]), optional('dim', is.int, 1, 0), optional('eps', is.number, 1e-8, 0.5)],
   (a: Tensor, b: Tensor, dim: number, eps: number) => {
@@ -69,7 +67,7 @@ export type PairwiseOptions = {
   keepdim?: boolean;
 };
 /** ‖x1 - x2 + eps‖_p over the last dim (PyTorch's F.pairwise_distance). Shape: the broadcast shape without the last dim (kept as 1 with keepdim). */
-export const pairwiseDistance = fn<
+export const pairwiseDistance = functional<
   (x1: Tensor, x2: Tensor, p?: number | PairwiseOptions, eps?: number | PairwiseOptions, keepdim?: boolean | PairwiseOptions, options?: PairwiseOptions) => Tensor
 >(
   'pairwiseDistance',
@@ -283,7 +281,7 @@ export type PadOptions = {
  * 'constant' (any rank; negative amounts crop) fills with `value`; 'reflect' (mirror without
  * the edge; each amount < the dim's size) and 'replicate' (repeat the edge) pad 1, 2 or 3
  * trailing dims of a batched or unbatched input. Shape: each padded dim grows by before + after. */
-export const pad = fn<(input: Tensor, pad: number[], mode?: PadMode | PadOptions, value?: number | null | PadOptions, options?: PadOptions) => Tensor>(
+export const pad = functional<(input: Tensor, pad: number[], mode?: PadMode | PadOptions, value?: number | null | PadOptions, options?: PadOptions) => Tensor>(
   'pad',
   [input, required('pad', is.any, [1, 1]), optional('mode', is.oneOf('constant', 'reflect', 'replicate'), 'constant', 'replicate'), optional('value', is.nullable(is.number), null)],
   padImpl,
@@ -293,7 +291,7 @@ export const pad = fn<(input: Tensor, pad: number[], mode?: PadMode | PadOptions
 
 /** Class indices [...] as one-hot rows [..., numClasses] (int32; PyTorch's F.one_hot, there
  * int64); numClasses -1 takes max + 1. */
-export const oneHot = fn<(input: Tensor, numClasses?: number | { numClasses?: number }) => Tensor>(
+export const oneHot = functional<(input: Tensor, numClasses?: number | { numClasses?: number }) => Tensor>(
   'oneHot',
   [tensorParam('input'), optional('numClasses', is.int, -1, 5)],
   (t: Tensor, numClasses: number) => {

@@ -4,7 +4,7 @@ import type { Tensor } from '../tensor';
 import { checkKernelDType, fmtShape, fmtValue, is, opError, opTypeError, optional, required } from '../check';
 import { broadcastShapes } from '../layout';
 import { checkTensor } from './movement';
-import { defineSpec, registerApi, type Op } from './registry';
+import { defineSpec, registerFunctionals, type Op } from './registry';
 import { scatterAddInto } from './indexing';
 import { where } from './arith';
 import { arange, tensor } from './creation';
@@ -151,6 +151,4 @@ export interface SdpaOptions {
  * drops attention weights (always: this function has no eval mode, as in PyTorch). */
 export const scaledDotProductAttention = sdpaSpec.call;
 
-for (const spec of [embeddingSpec, sdpaSpec] as Op<(...a: any[]) => unknown>[]) {
-  registerApi(`nn.functional.${spec.name}`, 'functional', spec.signature, spec.call as (...args: unknown[]) => unknown);
-}
+registerFunctionals([embeddingSpec, sdpaSpec] as Op<(...a: any[]) => unknown>[]);

@@ -10,7 +10,7 @@ import { checkKernelDType, fmtShape, fmtValue, is, opError, opTypeError, optiona
 import * as kernels from '../backend';
 import { Group, NormOp } from '../native/table';
 import { checkTensor } from './movement';
-import { defineSpec, registerApi, type Op } from './registry';
+import { defineSpec, registerFunctionals, type Op } from './registry';
 import { input } from './arith';
 import { ones, zeros } from './creation';
 
@@ -387,6 +387,4 @@ const instanceNormSpec = defineSpec<(
  * per-instance mean and unbiased variance; useInputStats: false normalises with them instead. */
 export const instanceNorm = instanceNormSpec.call;
 
-for (const spec of [batchNormSpec, layerNormSpec, groupNormSpec, instanceNormSpec] as Op<(...a: any[]) => unknown>[]) {
-  registerApi(`nn.functional.${spec.name}`, 'functional', spec.signature, spec.call as (...args: unknown[]) => unknown);
-}
+registerFunctionals([batchNormSpec, layerNormSpec, groupNormSpec, instanceNormSpec] as Op<(...a: any[]) => unknown>[]);

@@ -10,7 +10,7 @@ import { checkKernelDType, fmtShape, fmtValue, is, opError, opTypeError, optiona
 import * as kernels from '../backend';
 import { Group, RnnCellOp } from '../native/table';
 import { checkTensor } from './movement';
-import { defineSpec, registerApi, type Op } from './registry';
+import { defineSpec, registerFunctionals, type Op } from './registry';
 import { addmm } from './linalg';
 import { cat } from './indexing';
 import { arange, zeros } from './creation';
@@ -243,6 +243,4 @@ const rnnTanhCellSpec = defineSpec<(input: Tensor, hx: Tensor, wIh: Tensor, wHh:
  * wIh [H, In], wHh [H, H], biases [H] or both absent: h' = tanh(x wIhᵀ + bIh + h wHhᵀ + bHh). */
 export const rnnTanhCell = rnnTanhCellSpec.call;
 
-for (const spec of [lstmCellSpec, gruCellSpec, rnnTanhCellSpec] as Op<(...a: any[]) => unknown>[]) {
-  registerApi(`nn.functional.${spec.name}`, 'functional', spec.signature, spec.call as (...args: unknown[]) => unknown);
-}
+registerFunctionals([lstmCellSpec, gruCellSpec, rnnTanhCellSpec] as Op<(...a: any[]) => unknown>[]);

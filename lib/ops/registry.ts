@@ -152,6 +152,17 @@ export function bindNamed(signature: Signature, args: ArrayLike<unknown>): Recor
   return Object.fromEntries(signature.params.map((p, i) => [p.name, values[i]]));
 }
 
+/** Lists specs' functions in API as tg.nn.functional.* (PyTorch's F.*), for ops that are
+ * F functions rather than tg.* functions and Tensor methods (their specs say method: false). */
+export function registerFunctionals(specs: readonly Op<(...a: any[]) => unknown>[]): void {
+  for (const spec of specs) registerApi(`nn.functional.${spec.name}`, 'functional', spec.signature, spec.call as (...args: unknown[]) => unknown);
+}
+
+/** An F function (tg.nn.functional.NAME, in API) with PyTorch's parameters: impl receives the bound values. */
+export function functional<F extends (...args: any[]) => unknown>(name: string, params: Param[], impl: (...values: any[]) => unknown): F {
+  return withSignature<F>(`nn.functional.${name}`, 'functional', new Signature(name, params), impl);
+}
+
 /** A function with `signature` (registered in API as `path`): impl receives the bound values. */
 export function withSignature<F extends (...args: any[]) => unknown>(
   path: string, kind: ApiKind, signature: Signature, impl: (...values: any[]) => unknown,
