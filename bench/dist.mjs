@@ -1,7 +1,10 @@
 // tg.distributed's figures, side by side with PyTorch in the same run:
 //  1. all-reduce (SUM) bus bandwidth of float32 tensors of 1 MB to 256 MB, 2 processes on
 //     127.0.0.1, tensorgrad and PyTorch's torch.distributed Gloo backend (Debian's
-//     python3-torch, /usr/bin/python3) taking turns, best of the rounds for each;
+//     python3-torch, /usr/bin/python3, its defaults: ring all-reduce, 1 OpenMP thread)
+//     taking turns round after round. Both sides time the same way: WARMUP calls, then
+//     each of ITERS calls on its own (synchronous call, as dist.all_reduce), the median
+//     per size in a round, the median of the rounds per size in the table;
 //     bus bandwidth = bytes · 2(n-1)/n / time, as nccl-tests count it;
 //  2. the W5 MLP training step (784-256-10, ReLU, cross-entropy, SGD, global batch 128):
 //     one process on the whole batch vs DistributedDataParallel on 2 processes with 64
@@ -15,6 +18,7 @@
 // build:ts); PyTorch's column is left out when /usr/bin/python3 lacks torch.
 import { spawn, spawnSync } from 'child_process';
 import * as net from 'net';
+import * as os from 'os';
 import * as path from 'path';
 import { fileURLToPath } from 'url';
 import { parseArgs } from 'util';
@@ -22,7 +26,15 @@ import * as tg from 'tensorgrad';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const SIZES_MB = [1, 4, 16, 64, 256];
-const ITERS = [40, 20, 10, 5, 3];
+const ITERS = [50, 30, 15, 7, 5];
+const WARMUP = 3;
+// (bench/dist_allreduce.py takes these as arguments, so that both sides run the same protocol.)
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
 
 // ---- the ranks ---------------------------------------------------------------------------
 
@@ -32,11 +44,15 @@ function allReduceRank() {
   const out = {};
   SIZES_MB.forEach((mb, k) => {
     const t = tg.ones([(mb * 2 ** 20) / 4]);
-    tg.distributed.allReduce(t);
+    for (let i = 0; i < WARMUP; i++) tg.distributed.allReduce(t);
     tg.distributed.barrier();
-    const start = performance.now();
-    for (let i = 0; i < ITERS[k]; i++) tg.distributed.allReduce(t);
-    out[mb] = (performance.now() - start) / 1e3 / ITERS[k];
+    const seconds = [];
+    for (let i = 0; i < ITERS[k]; i++) {
+      const start = performance.now();
+      tg.distributed.allReduce(t);
+      seconds.push((performance.now() - start) / 1e3);
+    }
+    out[mb] = median(seconds);
   });
   if (tg.distributed.getRank() === 0) console.log(JSON.stringify(out));
   tg.distributed.destroyProcessGroup();
@@ -145,21 +161,20 @@ async function main() {
   const self = [process.execPath, fileURLToPath(import.meta.url)];
   const python = '/usr/bin/python3';
   const hasTorch = spawnSync(python, ['-c', 'import torch.distributed as d; assert d.is_gloo_available()']).status === 0;
-  const best = { tensorgrad: {}, pytorch: {} };
-  const keepBest = (side, times) => {
-    for (const [mb, s] of Object.entries(times)) best[side][mb] = Math.min(best[side][mb] ?? Infinity, s);
-  };
+  const loadBefore = os.loadavg()[0];
+  const rounds = { tensorgrad: [], pytorch: [] };
   for (let round = 0; round < Number(args.rounds); round++) {
-    keepBest('tensorgrad', await group(2, [...self, '--rank', 'allreduce']));
+    rounds.tensorgrad.push(await group(2, [...self, '--rank', 'allreduce']));
     if (hasTorch) {
-      const py = [python, path.join(here, 'dist_allreduce.py'), '$PORT', SIZES_MB.join(','), ITERS.join(',')];
-      keepBest('pytorch', await group(2, py, { OMP_NUM_THREADS: '1' }));
+      const py = [python, path.join(here, 'dist_allreduce.py'), '$PORT', SIZES_MB.join(','), ITERS.join(','), String(WARMUP)];
+      rounds.pytorch.push(await group(2, py, { OMP_NUM_THREADS: '1' }));
     }
   }
+  const seconds = (side, mb) => median(rounds[side].map((times) => times[mb]));
   const busGBs = (mb, s) => (mb * 2 ** 20 * 2 * (2 - 1)) / 2 / s / 1e9;
   const rows = SIZES_MB.map((mb) => {
-    const ours = busGBs(mb, best.tensorgrad[mb]);
-    const theirs = hasTorch ? busGBs(mb, best.pytorch[mb]) : null;
+    const ours = busGBs(mb, seconds('tensorgrad', mb));
+    const theirs = hasTorch ? busGBs(mb, seconds('pytorch', mb)) : null;
     return { MB: mb, 'tensorgrad GB/s': ours, 'PyTorch GB/s': theirs, ratio: theirs === null ? null : ours / theirs };
   });
   const ddp = {};
@@ -175,12 +190,13 @@ async function main() {
       [`${kind} buckets (started during backward)`]: `${pair.buckets} (${pair.startedDuringBackward})`,
     });
   }
+  const load = `load average ${loadBefore.toFixed(1)} at the start, ${os.loadavg()[0].toFixed(1)} at the end, ${os.availableParallelism()} CPUs`;
   if (args.json) {
-    console.log(JSON.stringify({ allReduce: rows, ddp }, null, 2));
+    console.log(JSON.stringify({ allReduce: rows, ddp, load }, null, 2));
     return;
   }
   const f = (v) => (v === null ? 'n/a' : v.toFixed(2));
-  console.log('all-reduce bus bandwidth, float32, 2 processes on 127.0.0.1 (best of %d rounds)', Number(args.rounds));
+  console.log(`all-reduce bus bandwidth, float32, 2 processes on 127.0.0.1 (median of ${args.rounds} rounds; ${load})`);
   console.log('     MB  tensorgrad GB/s  PyTorch GB/s  ratio');
   for (const r of rows) console.log(`${String(r.MB).padStart(7)}  ${f(r['tensorgrad GB/s']).padStart(15)}  ${f(r['PyTorch GB/s']).padStart(12)}  ${f(r.ratio).padStart(5)}`);
   console.log('\nDistributedDataParallel, W5 MLP (784-256-10) and a deeper one (784-1024-1024-1024-10), 1 thread per process');
