@@ -1,6 +1,7 @@
 // One rank of test/distributed/collectives.test.ts: runs every collective on inputs made
 // from the rank (rank r's element i is r + 2 + i) and prints what it got, as JSON; the
 // test derives the expected values by plain arithmetic.
+import * as fs from 'fs';
 import * as tg from '../../lib';
 
 const d = tg.distributed;
@@ -13,7 +14,7 @@ async function main(): Promise<void> {
   const rank = d.getRank();
   const n = d.getWorldSize();
   const input = (dtype: (typeof DTYPES)[number], len = 5) => tg.tensor(Array.from({ length: len }, (_, i) => rank + 2 + i), { dtype });
-  const out: Record<string, unknown> = { rank, worldSize: n, isInitialized: d.isInitialized() };
+  const out: Record<string, unknown> = { rank, worldSize: n, isInitialized: d.isInitialized(), policies: schedulingPolicies() };
   for (const dtype of DTYPES) {
     for (const op of OPS) {
       const t = input(dtype);
@@ -63,6 +64,14 @@ async function main(): Promise<void> {
   d.destroyProcessGroup();
   out.isInitializedAfter = d.isInitialized();
   console.log(JSON.stringify(out));
+}
+
+/** The scheduling policy of each of this process's threads (field 41 of /proc/self/task/T/stat),
+ * this thread's first. */
+function schedulingPolicies(): number[] {
+  const policy = (task: string) => Number(fs.readFileSync(`/proc/self/task/${task}/stat`, 'utf8').split(') ').pop()!.split(' ')[41 - 3]);
+  const others = fs.readdirSync('/proc/self/task').filter((t) => t !== String(process.pid));
+  return [policy(String(process.pid)), ...others.map(policy)];
 }
 
 main().catch((e) => {

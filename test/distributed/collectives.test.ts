@@ -35,6 +35,12 @@ describe.skipIf(!glooBuilt)('collectives', () => {
         expect(got.worldSize).toBe(n);
         expect(got.isInitialized).toBe(true);
         expect(got.isInitializedAfter).toBe(false);
+        // Gloo's I/O thread alone runs under SCHED_BATCH (3), so that it cannot preempt the
+        // thread writing to a pair whose lock it needs (binding/distributed/addon.cpp,
+        // createDevice); the JS thread keeps SCHED_OTHER (0).
+        const [own, ...others] = got.policies as number[];
+        expect(own).toBe(0);
+        expect(others.filter((p) => p === 3)).toHaveLength(1);
         const value = (q: number, i: number) => q + 2 + i; // rank q's element i
         for (const dtype of DTYPES) {
           for (const op of OPS) {
