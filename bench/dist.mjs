@@ -2,7 +2,7 @@
 //  1. all-reduce (SUM) bus bandwidth of float32 tensors of 1 MB to 256 MB, 2 processes on
 //     127.0.0.1, tensorgrad and PyTorch's torch.distributed Gloo backend (Debian's
 //     python3-torch, /usr/bin/python3, its defaults: ring all-reduce, 1 OpenMP thread)
-//     taking turns round after round. Both sides time the same way: WARMUP calls, then
+//     taking turns round after round (who goes first alternates). Both sides time the same way: WARMUP calls, then
 //     each of ITERS calls on its own (synchronous call, as dist.all_reduce), the median
 //     per size in a round, the median of the rounds per size in the table;
 //     bus bandwidth = bytes · 2(n-1)/n / time, as nccl-tests count it;
@@ -163,12 +163,13 @@ async function main() {
   const hasTorch = spawnSync(python, ['-c', 'import torch.distributed as d; assert d.is_gloo_available()']).status === 0;
   const loadBefore = os.loadavg()[0];
   const rounds = { tensorgrad: [], pytorch: [] };
+  const py = [python, path.join(here, 'dist_allreduce.py'), '$PORT', SIZES_MB.join(','), ITERS.join(','), String(WARMUP)];
+  const runs = { tensorgrad: () => group(2, [...self, '--rank', 'allreduce']), pytorch: () => group(2, py, { OMP_NUM_THREADS: '1' }) };
   for (let round = 0; round < Number(args.rounds); round++) {
-    rounds.tensorgrad.push(await group(2, [...self, '--rank', 'allreduce']));
-    if (hasTorch) {
-      const py = [python, path.join(here, 'dist_allreduce.py'), '$PORT', SIZES_MB.join(','), ITERS.join(','), String(WARMUP)];
-      rounds.pytorch.push(await group(2, py, { OMP_NUM_THREADS: '1' }));
-    }
+    // Who goes first alternates (tg, pt, pt, tg, ...), so that a load that drifts during
+    // the run weighs on both sides alike.
+    const order = hasTorch ? (round % 2 ? ['pytorch', 'tensorgrad'] : ['tensorgrad', 'pytorch']) : ['tensorgrad'];
+    for (const side of order) rounds[side].push(await runs[side]());
   }
   const seconds = (side, mb) => median(rounds[side].map((times) => times[mb]));
   const busGBs = (mb, s) => (mb * 2 ** 20 * 2 * (2 - 1)) / 2 / s / 1e9;
