@@ -10,10 +10,10 @@
 // and how many distinct predictions the requests saw (worker mode: the live weights).
 // Bounded: at most --max-seconds per mode, so at most rate × max-seconds requests.
 //
-// With --rounds N the modes run N times, in alternating order (the load of a shared
+// The modes run --rounds times (default 3), in alternating order (the load of a shared
 // machine drifts), and the table shows each mode's median figures.
 //
-//   npm run bench:server -- [--steps 3000] [--rate 200] [--max-seconds 120] [--modes blocking,async,worker] [--rounds 1]
+//   npm run bench:server -- [--steps 3000] [--rate 200] [--max-seconds 60] [--modes blocking,async,worker] [--rounds 3]
 import * as http from 'http';
 import * as os from 'os';
 import type { AddressInfo } from 'net';
@@ -25,10 +25,10 @@ const { values: args } = parseArgs({
   options: {
     steps: { type: 'string', default: '3000' },
     rate: { type: 'string', default: '200' },
-    'max-seconds': { type: 'string', default: '120' },
+    'max-seconds': { type: 'string', default: '60' },
     modes: { type: 'string', default: 'blocking,async,worker' },
     warmup: { type: 'string', default: '200' },
-    rounds: { type: 'string', default: '1' },
+    rounds: { type: 'string', default: '3' },
   },
 });
 const steps = Number(args.steps);
@@ -39,7 +39,7 @@ const modes = args.modes!.split(',');
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 let port = 0;
 
-function request(method: string, path: string): Promise<string> {
+function request(method: string, path: string, retries = 1): Promise<string> {
   return new Promise((resolve, reject) => {
     const req = http.request({ host: '127.0.0.1', port, method, path, agent }, (res) => {
       let body = '';
@@ -47,7 +47,12 @@ function request(method: string, path: string): Promise<string> {
       res.on('data', (chunk) => (body += chunk));
       res.on('end', () => (res.statusCode! < 300 ? resolve(body) : reject(new Error(`${method} ${path}: ${res.statusCode} ${body}`))));
     });
-    req.on('error', reject);
+    req.on('error', (e: NodeJS.ErrnoException) => {
+      // A keep-alive socket that the server closed (its idle timeout) as this request went
+      // out on it: a GET is retried, as Node's docs advise (request.reusedSocket).
+      if (method === 'GET' && req.reusedSocket && e.code === 'ECONNRESET' && retries > 0) request(method, path, retries - 1).then(resolve, reject);
+      else reject(e);
+    });
     req.end();
   });
 }
@@ -74,6 +79,7 @@ async function measure(mode: string) {
   const latencies: number[] = [];
   const predictions = new Set<string>();
   let failures = 0;
+  const failureReasons = new Set<string>();
   const pending = new Set<Promise<void>>();
   const delay = monitorEventLoopDelay({ resolution: 1 });
   delay.enable();
@@ -92,7 +98,10 @@ async function measure(mode: string) {
           latencies.push(performance.now() - due);
           predictions.add(body);
         },
-        () => void ++failures,
+        (e: Error) => {
+          ++failures;
+          failureReasons.add(e.message);
+        },
       );
       pending.add(p);
       void p.finally(() => pending.delete(p));
@@ -115,6 +124,7 @@ async function measure(mode: string) {
     loss: final.loss,
     requests: latencies.length,
     failures,
+    failureReasons: [...failureReasons],
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
     max: latencies[latencies.length - 1],
@@ -141,7 +151,8 @@ async function main(): Promise<void> {
     for (const mode of round % 2 ? [...modes].reverse() : modes) {
       const row = await measure(mode);
       runs.push(row);
-      console.log(`round ${round + 1}: ${row.mode} ${row.stepsPerSecond.toFixed(1)} steps/s, p99 ${row.p99.toFixed(1)} ms`);
+      const failed = row.failures ? `, ${row.failures} requests failed: ${row.failureReasons.join('; ')}` : '';
+      console.log(`round ${round + 1}: ${row.mode} ${row.stepsPerSecond.toFixed(1)} steps/s, p99 ${row.p99.toFixed(1)} ms, load average ${load()}${failed}`);
     }
   }
   const median = (xs: number[]): number => {
@@ -152,7 +163,8 @@ async function main(): Promise<void> {
   const rows = modes.map((mode) => {
     const mine = runs.filter((r) => r.mode === mode);
     const m = (key: keyof Row) => median(mine.map((r) => r[key] as number));
-    const { state, failures } = mine[mine.length - 1];
+    const { state } = mine[mine.length - 1];
+    const failures = mine.reduce((n, r) => n + r.failures, 0); // over all rounds
     return { mode, state, failures, ...Object.fromEntries((['stepsPerSecond', 'loss', 'requests', 'p50', 'p99', 'max', 'loopDelayP99', 'loopDelayMax', 'distinctPredictions'] as const).map((k) => [k, m(k)])) } as Row;
   });
   const reference = rows.find((r) => r.mode === 'blocking')?.stepsPerSecond;
