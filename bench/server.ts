@@ -1,7 +1,9 @@
 // npm run bench:server: examples/train-server.ts under load. The server runs in this
 // process, as in a real deployment where training and serving share one Node process;
-// this process's client sends GET /predict at a fixed rate on 127.0.0.1 while the
-// server trains `--steps` steps in each mode (blocking first: the reference).
+// this process's client (a worker thread, or with --client loop the server's own event
+// loop) sends GET /predict at a fixed rate on 127.0.0.1 while the server trains `--steps`
+// steps in each mode (blocking first: the reference). A warm-up run of each mode
+// (--warmup steps) comes first.
 //
 // Per mode it prints the request latency p50/p99/max, measured from the moment each
 // request was due (an open-loop client: requests that fall due while the event loop is
@@ -10,25 +12,26 @@
 // and how many distinct predictions the requests saw (worker mode: the live weights).
 // Bounded: at most --max-seconds per mode, so at most rate × max-seconds requests.
 //
-// With --rounds N the modes run N times, in alternating order (the load of a shared
+// The modes run --rounds times (default 3), in alternating order (the load of a shared
 // machine drifts), and the table shows each mode's median figures.
 //
-//   npm run bench:server -- [--steps 3000] [--rate 200] [--max-seconds 120] [--modes blocking,async,worker] [--rounds 1]
-import * as http from 'http';
+//   npm run bench:server -- [--steps 3000] [--rate 200] [--max-seconds 60] [--modes blocking,async,worker] [--rounds 3] [--client thread|loop]
 import * as os from 'os';
 import type { AddressInfo } from 'net';
 import { monitorEventLoopDelay } from 'perf_hooks';
 import { parseArgs } from 'util';
+import { Worker } from 'worker_threads';
 import { createTrainServer } from '../examples/train-server';
 
 const { values: args } = parseArgs({
   options: {
     steps: { type: 'string', default: '3000' },
     rate: { type: 'string', default: '200' },
-    'max-seconds': { type: 'string', default: '120' },
+    'max-seconds': { type: 'string', default: '60' },
     modes: { type: 'string', default: 'blocking,async,worker' },
     warmup: { type: 'string', default: '200' },
-    rounds: { type: 'string', default: '1' },
+    rounds: { type: 'string', default: '3' },
+    client: { type: 'string', default: 'thread' },
   },
 });
 const steps = Number(args.steps);
@@ -36,20 +39,98 @@ const rate = Number(args.rate);
 const maxMs = 1000 * Number(args['max-seconds']);
 const modes = args.modes!.split(',');
 
+// The HTTP client, as JavaScript source: it runs in a worker thread of this process
+// (--client thread, the default: as a remote client's, its requests go out on time and
+// its own work is not charged to the server's event loop) or on the server's own event
+// loop (--client loop: requests fall due only when that loop runs). The main thread's
+// control requests (/train, /status, /cancel) use the same request function.
+const CLIENT_SOURCE = `
+const http = require('http');
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-let port = 0;
-
-function request(method: string, path: string): Promise<string> {
+function request(port, method, path, retries = 1) {
   return new Promise((resolve, reject) => {
     const req = http.request({ host: '127.0.0.1', port, method, path, agent }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (chunk) => (body += chunk));
-      res.on('end', () => (res.statusCode! < 300 ? resolve(body) : reject(new Error(`${method} ${path}: ${res.statusCode} ${body}`))));
+      res.on('end', () => (res.statusCode < 300 ? resolve(body) : reject(new Error(method + ' ' + path + ': ' + res.statusCode + ' ' + body))));
     });
-    req.on('error', reject);
+    req.on('error', (e) => {
+      // A keep-alive socket that the server closed (its idle timeout) as this request went
+      // out on it: a GET is retried, as Node's docs advise (request.reusedSocket).
+      if (method === 'GET' && req.reusedSocket && e.code === 'ECONNRESET' && retries > 0) request(port, method, path, retries - 1).then(resolve, reject);
+      else reject(e);
+    });
     req.end();
   });
+}
+// Open loop: GET /predict at \`rate\`/s for at most maxMs, every due request sent (late
+// ones at once), its latency counted from when it was due.
+function startClient(port, rate, maxMs) {
+  const latencies = [], predictions = new Set(), failureReasons = new Set(), pending = new Set();
+  let failures = 0, sent = 0, stopped = false;
+  const t0 = performance.now(), interval = 1000 / rate;
+  const tick = () => {
+    const now = performance.now();
+    while (!stopped && t0 + sent * interval <= now && sent * interval < maxMs) {
+      const due = t0 + sent++ * interval;
+      const p = request(port, 'GET', '/predict').then(
+        (body) => { latencies.push(performance.now() - due); predictions.add(body); },
+        (e) => { ++failures; failureReasons.add(e.message); },
+      );
+      pending.add(p);
+      p.finally(() => pending.delete(p));
+    }
+    if (!stopped && sent * interval < maxMs) setTimeout(tick, Math.max(0, t0 + sent * interval - now));
+  };
+  tick();
+  return {
+    async stop() {
+      stopped = true;
+      await Promise.all(pending);
+      return { latencies, distinctPredictions: predictions.size, failures, failureReasons: [...failureReasons] };
+    },
+  };
+}
+`;
+interface ClientResult {
+  latencies: number[];
+  distinctPredictions: number;
+  failures: number;
+  failureReasons: string[];
+}
+type ClientModule = {
+  agent: import('http').Agent;
+  request: (port: number, method: string, path: string) => Promise<string>;
+  startClient: (port: number, rate: number, maxMs: number) => { stop(): Promise<ClientResult> };
+};
+const loadClient = new Function('require', `${CLIENT_SOURCE}; return { agent, request, startClient };`) as (r: NodeRequire) => ClientModule;
+const client = loadClient(require);
+let port = 0;
+const request = (method: string, path: string): Promise<string> => client.request(port, method, path);
+
+/** Starts the /predict client of one measurement where --client says; stop() ends it. */
+function startPredictClient(): { stop(): Promise<ClientResult> } {
+  if (args.client === 'loop') return client.startClient(port, rate, maxMs);
+  const worker = new Worker(
+    `const { parentPort, workerData } = require('worker_threads');
+     const { startClient } = new Function('require', workerData.source + '; return { startClient };')(require);
+     const running = startClient(workerData.port, workerData.rate, workerData.maxMs);
+     parentPort.once('message', async () => parentPort.postMessage(await running.stop()));`,
+    { eval: true, workerData: { source: CLIENT_SOURCE, port, rate, maxMs } },
+  );
+  return {
+    stop: async () => {
+      const result = new Promise<ClientResult>((resolve, reject) => {
+        worker.once('message', resolve);
+        worker.once('error', reject);
+      });
+      worker.postMessage('stop');
+      const r = await result;
+      await worker.terminate();
+      return r;
+    },
+  };
 }
 
 interface Status {
@@ -71,41 +152,15 @@ async function waitDone(): Promise<Status> {
 const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 
 async function measure(mode: string) {
-  const latencies: number[] = [];
-  const predictions = new Set<string>();
-  let failures = 0;
-  const pending = new Set<Promise<void>>();
   const delay = monitorEventLoopDelay({ resolution: 1 });
   delay.enable();
   // The client starts first: in blocking mode the POST's own response only arrives after the run.
-  const t0 = performance.now();
-  const interval = 1000 / rate;
-  let sent = 0;
-  let training = true;
-  // The client: every due request is sent (late ones at once, counted from their due time).
-  const tick = (): void => {
-    const now = performance.now();
-    while (training && t0 + sent * interval <= now && sent * interval < maxMs) {
-      const due = t0 + sent++ * interval;
-      const p = request('GET', '/predict').then(
-        (body) => {
-          latencies.push(performance.now() - due);
-          predictions.add(body);
-        },
-        () => void ++failures,
-      );
-      pending.add(p);
-      void p.finally(() => pending.delete(p));
-    }
-    if (training && sent * interval < maxMs) setTimeout(tick, Math.max(0, t0 + sent * interval - performance.now()));
-  };
-  tick();
+  const predictClient = startPredictClient();
   await request('POST', `/train?steps=${steps}&mode=${mode}`);
   const timeout = setTimeout(() => void request('POST', '/cancel'), maxMs);
   const final = await waitDone();
   clearTimeout(timeout);
-  training = false;
-  await Promise.all(pending);
+  const { latencies, distinctPredictions, failures, failureReasons } = await predictClient.stop();
   delay.disable();
   latencies.sort((a, b) => a - b);
   return {
@@ -115,12 +170,13 @@ async function measure(mode: string) {
     loss: final.loss,
     requests: latencies.length,
     failures,
+    failureReasons,
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
     max: latencies[latencies.length - 1],
     loopDelayP99: delay.percentile(99) / 1e6,
     loopDelayMax: delay.max / 1e6,
-    distinctPredictions: predictions.size,
+    distinctPredictions,
   };
 }
 
@@ -141,7 +197,8 @@ async function main(): Promise<void> {
     for (const mode of round % 2 ? [...modes].reverse() : modes) {
       const row = await measure(mode);
       runs.push(row);
-      console.log(`round ${round + 1}: ${row.mode} ${row.stepsPerSecond.toFixed(1)} steps/s, p99 ${row.p99.toFixed(1)} ms`);
+      const failed = row.failures ? `, ${row.failures} requests failed: ${row.failureReasons.join('; ')}` : '';
+      console.log(`round ${round + 1}: ${row.mode} ${row.stepsPerSecond.toFixed(1)} steps/s, p99 ${row.p99.toFixed(1)} ms, load average ${load()}${failed}`);
     }
   }
   const median = (xs: number[]): number => {
@@ -152,7 +209,8 @@ async function main(): Promise<void> {
   const rows = modes.map((mode) => {
     const mine = runs.filter((r) => r.mode === mode);
     const m = (key: keyof Row) => median(mine.map((r) => r[key] as number));
-    const { state, failures } = mine[mine.length - 1];
+    const { state } = mine[mine.length - 1];
+    const failures = mine.reduce((n, r) => n + r.failures, 0); // over all rounds
     return { mode, state, failures, ...Object.fromEntries((['stepsPerSecond', 'loss', 'requests', 'p50', 'p99', 'max', 'loopDelayP99', 'loopDelayMax', 'distinctPredictions'] as const).map((k) => [k, m(k)])) } as Row;
   });
   const reference = rows.find((r) => r.mode === 'blocking')?.stepsPerSecond;
@@ -166,7 +224,7 @@ async function main(): Promise<void> {
     );
   }
   console.log(`\nload average at the end: ${load()} (figures from a busy machine vary with its load)`);
-  agent.destroy();
+  client.agent.destroy();
   server.close();
 }
 

@@ -3,6 +3,9 @@
 // at init (see views.h). No math here: every entry point reads its views and calls
 // one function of tg/kernels.h. C++ exceptions become JS errors.
 #include <napi.h>
+#ifndef _WIN32
+#include <poll.h>
+#endif
 
 #include <condition_variable>
 #include <functional>
@@ -408,6 +411,36 @@ Napi::Value SetAllocatorTuning(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(info.Env(), tg::setAllocatorTuning(info[0].As<Napi::Boolean>().Value()));
 }
 
+#ifndef _WIN32
+// Three calls of libuv's stable 1.x API, which Node exports to addons; declared here
+// because node-api-headers ship no uv.h. (Windows links against napi symbols only.)
+extern "C" {
+int uv_loop_alive(const uv_loop_s* loop);
+int uv_backend_fd(const uv_loop_s* loop);
+}
+#endif
+
+// eventLoopHasIO(): whether I/O waits on this environment's event loop: a socket with a
+// request, a worker's message, finished thread-pool work (on Linux also V8's posted
+// tasks). DataLoader's `for await` yields when it does, so a server answers within about
+// one training step rather than after the whole yield budget. Timers are not seen (libuv
+// cannot tell while a setImmediate callback runs, which is where an awaited training
+// loop resumes): the loader's time budget covers them. Always false on Windows, where the
+// I/O completion port cannot be polled.
+Napi::Value EventLoopHasIO(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  bool ready = false;
+#ifndef _WIN32
+  uv_loop_s* loop = nullptr;
+  if (napi_get_uv_event_loop(env, &loop) == napi_ok && loop != nullptr && uv_loop_alive(loop)) {
+    // The loop's epoll/kqueue descriptor is readable when any descriptor it watches is.
+    pollfd backend{uv_backend_fd(loop), POLLIN, 0};
+    ready = backend.fd >= 0 && poll(&backend, 1, 0) > 0;
+  }
+#endif
+  return Napi::Boolean::New(env, ready);
+}
+
 // fmaPeak(seconds): one core's float32 FMA throughput in GFLOP/s (the bench prints it).
 Napi::Value FmaPeak(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -513,6 +546,7 @@ Napi::Object Module(Napi::Env env, Napi::Object exports) {
   exports.Set("adviseHugePages", Napi::Function::New(env, AdviseHugePages, "adviseHugePages"));
   exports.Set("setAllocatorTuning", Napi::Function::New(env, SetAllocatorTuning, "setAllocatorTuning"));
   exports.Set("fmaPeak", Napi::Function::New(env, FmaPeak, "fmaPeak"));
+  exports.Set("eventLoopHasIO", Napi::Function::New(env, EventLoopHasIO, "eventLoopHasIO"));
   exports.Set("asyncBegin", Napi::Function::New(env, AsyncBegin, "asyncBegin"));
   exports.Set("asyncEnd", Napi::Function::New(env, AsyncEnd, "asyncEnd"));
   return exports;

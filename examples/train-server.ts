@@ -52,6 +52,7 @@ export function createTrainServer(): http.Server {
       await tg.threads.run<typeof trainJob>(job, { weights: model.stateDict(), steps } satisfies JobInput, {
         signal,
         numThreads,
+        progressIntervalMs: 10, // /status needs no more: fewer messages, fewer wake-ups of this thread
         onProgress: (p) => onStep(p.step, p.loss!, p.elapsedMs),
       });
     } else {

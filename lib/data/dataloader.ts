@@ -9,6 +9,7 @@ import { tensor } from '../ops/creation';
 import { stack } from '../ops/indexing';
 import { randperm } from '../ops/random';
 import { Generator, random64 } from '../random';
+import { eventLoopHasIO } from '../native/kernels';
 import type { BatchDataset, Dataset } from './dataset';
 
 /** What defaultCollate makes of samples of type T: tensors and numbers stacked into one
@@ -54,7 +55,8 @@ export interface DataLoaderOptions<T, B> {
   /** Makes a batch from a list of samples (default: defaultCollate). */
   collateFn?: (samples: T[]) => B;
   /** `for await` only: before each batch, yield to the event loop if this many
-   * milliseconds have passed since the last yield (default 4; 0 yields before every batch). */
+   * milliseconds have passed since the last yield, or at once when I/O (a request)
+   * waits on the loop (default 4; 0 yields before every batch). */
   yieldEveryMs?: number;
 }
 
@@ -125,10 +127,13 @@ export class DataLoader<T = Tensor[], B = Collated<T>> implements Iterable<B>, A
   }
 
   /** One epoch for `for await`: the same batches as the synchronous iteration (it draws
-   * from the generators when called, as [Symbol.iterator] does), with a yield to the
-   * event loop (a macrotask turn: timers, I/O and requests run) before any batch that
-   * comes more than yieldEveryMs after the last yield. The loop body counts: with one
-   * `await` per step, the event loop waits at most one step past the budget. */
+   * from the generators when called, as [Symbol.iterator] does), with yields to the event
+   * loop (macrotask turns: timers, I/O and requests run) before a batch when I/O waits on
+   * the loop (a request, a worker's message) or when yieldEveryMs have passed since the
+   * last yield. Once yielding, it yields again while I/O keeps arriving (the next request
+   * of a keep-alive connection, say), for at most yieldEveryMs. The loop body counts: with
+   * one `await` per step, a request waits about one step, a timer at most one step past
+   * the budget. */
   [Symbol.asyncIterator](): AsyncIterator<B> {
     return this.yieldingBatches(this[Symbol.iterator]());
   }
@@ -137,8 +142,10 @@ export class DataLoader<T = Tensor[], B = Collated<T>> implements Iterable<B>, A
     let lastYield = performance.now();
     try {
       for (;;) {
-        if (performance.now() - lastYield >= this.yieldEveryMs) {
-          await nextMacrotask();
+        if (eventLoopHasIO() || performance.now() - lastYield >= this.yieldEveryMs) {
+          const start = performance.now();
+          do await nextMacrotask();
+          while (eventLoopHasIO() && performance.now() - start < this.yieldEveryMs);
           lastYield = performance.now();
         }
         const next = batches.next();

@@ -41,6 +41,8 @@ export interface NativeAddon {
   setAllocatorTuning(on: boolean): boolean;
   /** One core's float32 FMA throughput in GFLOP/s, measured for `seconds` (AVX2 CPUs only). */
   fmaPeak(seconds: number): number;
+  /** Whether I/O waits on this thread's event loop (a request, a worker's message; not timers). */
+  eventLoopHasIO(): boolean;
   /** From now on kernel calls are recorded (their views read), not run (tg.async). */
   asyncBegin(): void;
   /** Stops recording: run, a Promise of the recorded kernels having run in order on a

@@ -124,6 +124,7 @@ export const setAllocatorTuning = (on: boolean): boolean => native.setAllocatorT
 // Process-wide, so only on request (tg.setAllocatorTuning documents it).
 if (process.env.TENSORGRAD_MALLOC_TUNING === '1') setAllocatorTuning(true);
 export const fmaPeak = (seconds: number): number => native.fmaPeak(seconds);
+export const eventLoopHasIO = (): boolean => native.eventLoopHasIO();
 
 /** Runs `op`, recording its native kernel calls instead of running them, and returns a
  * Promise of the recorded kernels having run, in order, on a libuv thread (tg.async).

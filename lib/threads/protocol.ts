@@ -61,6 +61,10 @@ export interface WorkerData {
   /** The encoded input (lib/threads/transfer.ts). */
   input: unknown;
   numThreads: number;
+  /** RunOptions.progressIntervalMs. */
+  progressIntervalMs: number;
+  /** RunOptions.priority (null: unchanged). */
+  priority: number | null;
   /** Int32Array[1] over a SharedArrayBuffer: 1 once the caller aborted. */
   abortFlag: SharedArrayBuffer;
 }

@@ -24,8 +24,19 @@ export interface RunOptions {
   /** Cancels the job: its worker is told to stop, the promise rejects with signal.reason
    * once the worker has ended (so the job no longer writes any shared memory). */
   signal?: AbortSignalLike;
-  /** Called on the calling thread with every ctx.progress() report of the job. */
+  /** Called on the calling thread with the ctx.progress() reports of the job. */
   onProgress?: (progress: JobProgress) => void;
+  /** At most one progress report per this many milliseconds crosses to the calling thread:
+   * the reports in between are dropped, except the job's last one, which always arrives
+   * (before the result). Default 0: every report. A loop reporting every few ms spends
+   * less on messages (and wakes the calling thread less) with an interval of 10-50 ms. */
+  progressIntervalMs?: number;
+  /** The OS scheduling priority (nice value, 19 lowest ... -20 highest; os.constants.priority)
+   * of the job's thread and its native threads, e.g. PRIORITY_BELOW_NORMAL (10) so that the
+   * calling thread, serving requests, gets a core at once when it wakes while the job keeps
+   * every core busy. Linux only: elsewhere priorities are per process, and it is ignored.
+   * Raising a priority needs privileges. Default: unchanged (the process's). */
+  priority?: number;
   /** Native threads for the job (tg.setNumThreads in its worker), out of the budget. Default 1. */
   numThreads?: number;
   /** How long a cancelled job may take to return before its worker is terminated
@@ -152,6 +163,14 @@ export function run<J extends JobFunction = JobFunction>(job: URLLike | string, 
   if (numThreads > budget) throw opTypeError(op, `numThreads ${numThreads} exceeds the thread budget of ${budget} (threads.setThreadBudget)`);
   const abortGraceMs = options.abortGraceMs ?? 2000;
   if (!(abortGraceMs >= 0)) throw opTypeError(op, `abortGraceMs must be >= 0, got ${fmtValue(options.abortGraceMs)}`);
+  const progressIntervalMs = options.progressIntervalMs ?? 0;
+  if (typeof progressIntervalMs !== 'number' || !(progressIntervalMs >= 0)) {
+    throw opTypeError(op, `progressIntervalMs must be a number >= 0, got ${fmtValue(options.progressIntervalMs)}`);
+  }
+  const priority = options.priority ?? null;
+  if (priority !== null && !(Number.isInteger(priority) && priority >= -20 && priority <= 19)) {
+    throw opTypeError(op, `priority must be an integer nice value from -20 to 19, got ${fmtValue(options.priority)}`);
+  }
   if (onProgress !== undefined && typeof onProgress !== 'function') throw opTypeError(op, `onProgress must be a function, got ${fmtValue(onProgress)}`);
   if (signal !== undefined && !(signal instanceof AbortSignal)) throw opTypeError(op, `signal must be an AbortSignal, got ${fmtValue(signal)}`);
   // Encoded now: the caller's tensors are copied (or shared) as they are at the call.
@@ -172,7 +191,7 @@ export function run<J extends JobFunction = JobFunction>(job: URLLike | string, 
     function start(): void {
       signal?.removeEventListener('abort', onAbortWhileWaiting);
       const abortFlag = new SharedArrayBuffer(4);
-      const data: WorkerData = { jobUrl: url, input: message, numThreads, abortFlag };
+      const data: WorkerData = { jobUrl: url, input: message, numThreads, progressIntervalMs, priority, abortFlag };
       const worker = new Worker(script, { workerData: data, transferList: transfer });
       let outcome: { ok: true; value: unknown } | { ok: false; error: unknown } | null = null;
       let graceTimer: NodeJS.Timeout | undefined;

@@ -1,9 +1,10 @@
 // The entry point of a tg.threads.run worker: loads the job module, runs its function on
 // the decoded input, relays progress and sends the encoded result (or the error).
+import * as os from 'os';
 import { parentPort, workerData } from 'worker_threads';
 import { setNumThreads } from '../native/kernels';
 import { decode, encode } from './transfer';
-import type { JobContext, JobFunction, ProgressReport, ToMain, ToWorker, WorkerData } from './protocol';
+import type { JobContext, JobFunction, JobProgress, ProgressReport, ToMain, ToWorker, WorkerData } from './protocol';
 
 // tsc turns import() into require() in CommonJS output, which cannot load an ES module job.
 const importModule = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<Record<string, unknown>>;
@@ -25,7 +26,10 @@ function send(message: ToMain, transfer: ArrayBuffer[] = []): void {
 }
 
 async function main(): Promise<void> {
-  const { jobUrl, input, numThreads, abortFlag } = workerData as WorkerData;
+  const { jobUrl, input, numThreads, progressIntervalMs, priority, abortFlag } = workerData as WorkerData;
+  // Linux gives each thread its own nice value, and the native pool's threads, started by
+  // this one at its first parallel kernel, inherit it.
+  if (priority !== null && process.platform === 'linux') os.setPriority(priority);
   setNumThreads(numThreads);
   const flag = new Int32Array(abortFlag);
   const controller = new AbortController();
@@ -39,16 +43,27 @@ async function main(): Promise<void> {
   });
   const fn = jobFunction(jobUrl, await importModule(jobUrl));
   const start = performance.now();
+  // Reports closer than progressIntervalMs to the last one sent wait here; a newer one
+  // replaces them, and the last one goes out before the result.
+  let lastSent = -Infinity;
+  let unsent: JobProgress | null = null;
   const ctx: JobContext = {
     signal: controller.signal,
     numThreads,
     progress(report: ProgressReport): void {
-      send({ kind: 'progress', progress: { ...report, elapsedMs: performance.now() - start } });
+      const now = performance.now();
+      unsent = { ...report, elapsedMs: now - start };
+      if (now - lastSent >= progressIntervalMs) {
+        send({ kind: 'progress', progress: unsent });
+        lastSent = now;
+        unsent = null;
+      }
       checkAbort();
       controller.signal.throwIfAborted();
     },
   };
   const result = await fn(decode(input), ctx);
+  if (unsent) send({ kind: 'progress', progress: unsent });
   const transfer: ArrayBuffer[] = [];
   const value = encode(result, transfer);
   send({ kind: 'result', value }, transfer);

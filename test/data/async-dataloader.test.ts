@@ -1,5 +1,6 @@
 // `for await` over a DataLoader: the same batches and the same training as the
 // synchronous loop, with turns of the event loop in between.
+import * as net from 'net';
 import { describe, expect, test } from 'vitest';
 import * as tg from '../../lib/index';
 
@@ -86,6 +87,32 @@ describe('DataLoader async iteration', () => {
     clearInterval(timer);
     // 20 steps of 2 ms = 40 ms with a yield before every third step: 6 turns (4 leaves slack).
     expect(ticks - before).toBeGreaterThanOrEqual(4);
+  });
+
+  // Linux/macOS: Windows has no pollable I/O readiness (the time budget still applies).
+  test.skipIf(process.platform === 'win32')('a request waiting on a socket is answered within a step or two, long before the budget', async () => {
+    // A TCP round trip inside one process: the client writes, the server (this thread's
+    // event loop) answers, the client reads the answer. Each hop needs a loop turn.
+    const server = net.createServer((socket) => socket.on('data', () => socket.write('pong')));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const accepted = new Promise((r) => server.once('connection', r));
+    const client = net.connect((server.address() as net.AddressInfo).port, '127.0.0.1');
+    await new Promise((r) => client.once('connect', r));
+    await accepted;
+    let answeredAtStep = -1;
+    let step = 0;
+    client.once('data', () => (answeredAtStep = step));
+    client.write('ping'); // in the server's socket buffer now: I/O waiting
+    for await (const _ of new DataLoader(new TensorDataset(tg.arange(40)), { batchSize: 2, yieldEveryMs: 60_000 })) {
+      const t0 = performance.now();
+      while (performance.now() - t0 < 2); // a 2 ms step
+      ++step;
+    }
+    client.destroy();
+    server.close();
+    // With only the 60 s budget nothing would run until the loop ends (answeredAtStep 20).
+    expect(answeredAtStep).toBeGreaterThanOrEqual(0);
+    expect(answeredAtStep).toBeLessThanOrEqual(2);
   });
 
   test('yieldEveryMs is checked', () => {

@@ -165,6 +165,34 @@ describe('threads.run', () => {
     expect(reports.every((r, i) => r.elapsedMs >= 0 && (i === 0 || r.elapsedMs >= reports[i - 1].elapsedMs))).toBe(true);
   });
 
+  test('progressIntervalMs thins the reports out; the last one always arrives', async () => {
+    const reports: tg.threads.JobProgress[] = [];
+    // 30 steps of >= 2 ms (60 ms or more), at most one report per 25 ms.
+    const { losses } = await tg.threads.run<typeof trainJob>(
+      job('train'),
+      { seed: 3, steps: 30, stepDelayMs: 2 },
+      { onProgress: (p) => reports.push(p), progressIntervalMs: 25 },
+    );
+    const steps = reports.map((r) => r.step);
+    expect(steps[0]).toBe(1); // the first report goes out at once
+    expect(steps[steps.length - 1]).toBe(30);
+    expect(reports.length).toBeLessThan(30 / 2);
+    expect(steps.every((s, i) => i === 0 || s > steps[i - 1])).toBe(true);
+    expect(reports.map((r) => r.loss)).toEqual(steps.map((s) => losses[s - 1])); // each report is its step's
+    // Sent ones are >= 25 ms apart (the job's own clock; the last one may come sooner).
+    const gaps = reports.slice(1, -1).map((r, i) => r.elapsedMs - reports[i].elapsedMs);
+    expect(gaps.every((g) => g >= 25)).toBe(true);
+    expect(() => tg.threads.run(job('echo'), {}, { progressIntervalMs: -1 })).toThrow('threads.run: progressIntervalMs must be a number >= 0, got -1');
+  });
+
+  test.runIf(process.platform === 'linux')('priority lowers the job thread\'s priority and its threads\' (Linux: per thread), not the caller\'s', async () => {
+    const mine = (await import('os')).getPriority();
+    await expect(tg.threads.run(job('priority'), null, { priority: 10 })).resolves.toEqual({ job: 10, child: 10 });
+    await expect(tg.threads.run(job('priority'), null)).resolves.toEqual({ job: mine, child: mine });
+    expect((await import('os')).getPriority()).toBe(mine);
+    expect(() => tg.threads.run(job('echo'), {}, { priority: 20 })).toThrow('threads.run: priority must be an integer nice value from -20 to 19, got 20');
+  });
+
   test('a cancelled job ends, frees its worker and leaves the shared weights valid', async () => {
     const model = makeModel(7).shareMemory();
     const controller = new AbortController();
