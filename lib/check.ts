@@ -139,6 +139,8 @@ export interface Param {
   readonly kwOnly: boolean;
   /** A valid value that differs from the default (for the generated keyword test). */
   readonly example?: unknown;
+  /** PyTorch's `*size`: the remaining positional arguments, or one array, as one list. */
+  readonly variadic?: boolean;
 }
 
 /** A plain object given as the last argument: the keyword arguments. */
@@ -154,16 +156,21 @@ export function isOptionsObject(x: unknown): x is Record<string, unknown> {
  * type throws, naming the op and the parameter. */
 export class Signature {
   readonly positional: number;
+  /** The index of the variadic parameter (the last positional one), or -1. */
+  private readonly variadicAt: number;
   constructor(
     readonly op: string,
     readonly params: readonly Param[],
   ) {
     this.positional = params.findIndex((p) => p.kwOnly);
     if (this.positional < 0) this.positional = params.length;
+    this.variadicAt = params.findIndex((p) => p.variadic);
+    if (this.variadicAt >= 0 && this.variadicAt !== this.positional - 1) throw new Error(`${op}: only the last positional parameter can be variadic`);
   }
 
   /** The argument values in parameter order, defaults filled in. */
   bind(args: ArrayLike<unknown>): unknown[] {
+    if (this.variadicAt >= 0) args = this.packVariadic(args);
     const { params, op } = this;
     let n = args.length;
     while (n > 0 && args[n - 1] === undefined) n--;
@@ -214,6 +221,22 @@ export class Signature {
     }
     return values;
   }
+
+  /** The arguments with the variadic parameter's ones gathered into one array: x.view(2, 3)
+   * as x.view([2, 3]) (one array argument is taken as the list itself). */
+  private packVariadic(args: ArrayLike<unknown>): ArrayLike<unknown> {
+    const at = this.variadicAt;
+    let n = args.length;
+    while (n > 0 && args[n - 1] === undefined) n--;
+    const options = n > 0 && isOptionsObject(args[n - 1]);
+    const end = options ? n - 1 : n;
+    if (end <= at + 1 && !(end === at + 1 && typeof args[at] === 'number')) return args;
+    const packed = new Array<unknown>(at + (options ? 2 : 1));
+    for (let i = 0; i < at; ++i) packed[i] = args[i];
+    packed[at] = Array.prototype.slice.call(args, at, end);
+    if (options) packed[at + 1] = args[n - 1];
+    return packed;
+  }
 }
 
 const OBJECT_CHECKS = new WeakSet<Check>();
@@ -234,6 +257,11 @@ export function required(name: string, check: Check, example?: unknown): Param {
 /** An optional parameter with PyTorch's default. */
 export function optional(name: string, check: Check, defaultValue: unknown, example?: unknown): Param {
   return { name, check, default: defaultValue, required: false, kwOnly: false, example };
+}
+/** PyTorch's `*size` parameter (view, reshape, permute, expand): the remaining positional
+ * arguments as one list, or one array given in their place, or the list by name. */
+export function variadic(name: string, check: Check, example?: unknown): Param {
+  return { name, check, required: true, kwOnly: false, example, variadic: true };
 }
 /** `p` with an example made on first use: a tensor, which cannot be made while the ops load. */
 export function lazyExample(p: Param, make: () => unknown): Param {

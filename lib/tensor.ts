@@ -17,14 +17,10 @@ import { warnOnce } from './warnings';
 import * as E from './ops/arith';
 import './ops/elementwise';
 import './ops/scatter';
-import * as R from './ops/reduce';
-import * as L from './ops/linalg';
 import * as M from './ops/movement';
-import * as I from './ops/indexing';
 import * as S from './ops/subscript';
 import * as P from './ops/inplace';
 import * as Rnd from './ops/random';
-import type { ReduceDims } from './ops/reduce';
 import { attachMethods } from './ops/registry';
 import { gradMode } from './autograd/grad_mode';
 import { regenerateViewGradFn } from './ops/copyslices';
@@ -444,110 +440,15 @@ export class Tensor {
     return E.minimum(this, other);
   }
 
-  // ---- reductions -----------------------------------------------------------------
-
-  /** max(): the largest element (0-d); max(dim, keepdim): {values, indices} along dim, of the
-   * shape without dim (or with it as 1 if keepdim) (torch.max). */
-  max(): Tensor;
-  max(dim: number, keepdim?: boolean): R.ValuesIndices;
-  max(dim?: number, keepdim?: boolean): Tensor | R.ValuesIndices {
-    return dim === undefined ? R.max(this) : R.maxDim(this, dim, keepdim);
-  }
-  /** min(): the smallest element (0-d); min(dim, keepdim): {values, indices} along dim, of the
-   * shape without dim (or with it as 1 if keepdim) (torch.min). */
-  min(): Tensor;
-  min(dim: number, keepdim?: boolean): R.ValuesIndices;
-  min(dim?: number, keepdim?: boolean): Tensor | R.ValuesIndices {
-    return dim === undefined ? R.min(this) : R.minDim(this, dim, keepdim);
-  }
-
   // ---- linear algebra ---------------------------------------------------------------
 
-  /** The matrix product with NumPy's rules: 1-D·1-D is a dot, 2-D·2-D (n×k)·(k×m) is n×m,
-   * batch dims broadcast (torch.matmul). */
-  matmul(other: Tensor): Tensor {
-    return L.matmul(this, other);
-  }
-  /** The product of two 2-D tensors, (n×k)·(k×m) → n×m (torch.mm). */
-  mm(other: Tensor): Tensor {
-    return L.mm(this, other);
-  }
-  /** The transpose of a tensor of at most 2 dims (torch.t): a view, (n×m) → (m×n). */
-  t(): Tensor {
-    return L.t(this);
-  }
   /** Transpose of a 2-D tensor (PyTorch's `.T` for 2-D). */
   get T(): Tensor {
-    return L.t(this);
+    return this.t();
   }
 
-  // ---- views and shape ----------------------------------------------------------------
+  // ---- indexing ---------------------------------------------------------------------
 
-  /** The same elements in another shape (one size may be -1: inferred); a view when the layout
-   * allows, else a copy (torch.reshape). */
-  reshape(...shape: (number | number[])[]): Tensor {
-    return M.reshape(this, shape);
-  }
-  /** A view of the same elements in another shape (one size may be -1); throws where the strides
-   * do not allow a view (torch.Tensor.view). */
-  view(...shape: (number | number[])[]): Tensor {
-    return M.view(this, shape);
-  }
-  /** A view with dims dim0 and dim1 swapped (torch.transpose). */
-  transpose(dim0: number, dim1: number): Tensor {
-    return M.transpose(this, dim0, dim1);
-  }
-  /** A view with the dims in the order `dims`: output dim i is input dim dims[i] (torch.permute). */
-  permute(...dims: (number | number[])[]): Tensor {
-    return M.permute(this, dims);
-  }
-  /** A view without size-1 dims: all of them, or only `dim` if it has size 1 (torch.squeeze). */
-  squeeze(dim?: number): Tensor {
-    return M.squeeze(this, dim);
-  }
-  /** A view with a new size-1 dim at position `dim` (negative counts from the end) (torch.unsqueeze). */
-  unsqueeze(dim: number): Tensor {
-    return M.unsqueeze(this, dim);
-  }
-  /** A view broadcast to `shape` without copying (size-1 dims repeat with stride 0; -1 keeps a
-   * size) (torch.Tensor.expand). */
-  expand(...shape: (number | number[])[]): Tensor {
-    return M.expand(this, shape);
-  }
-  /** expand(other.shape) (torch.Tensor.expand_as). */
-  expandAs(other: Tensor): Tensor {
-    return M.expand(this, [other._shape.slice()]);
-  }
-  /** The dims startDim..endDim merged into one (torch.flatten); a view where possible. */
-  flatten(startDim = 0, endDim = -1): Tensor {
-    return M.flatten(this, startDim, endDim);
-  }
-  /** A view of `length` entries of `dim` from `start` (torch.narrow). */
-  narrow(dim: number, start: number, length: number): Tensor {
-    return M.narrow(this, dim, start, length);
-  }
-  /** The slice at `index` along `dim`, with that dim removed (x[i] for dim 0): a view (torch.select). */
-  select(dim: number, index: number): Tensor {
-    return M.select(this, dim, index);
-  }
-  /** This tensor if it is contiguous, else a row-major copy (torch.Tensor.contiguous). */
-  contiguous(): Tensor {
-    return M.contiguous(this);
-  }
-  /** A copy with its own storage, recorded by autograd (CloneBackward0) (torch.clone). */
-  clone(): Tensor {
-    return M.clone(this);
-  }
-  /** The entries of `dim` at the int32 1-D `index`: the output has index.numel() entries along
-   * dim (torch.index_select). */
-  indexSelect(dim: number, index: Tensor): Tensor {
-    return I.indexSelect(this, dim, index);
-  }
-  /** out[i][j] = this[index[i][j]][j] for dim 0 (likewise for other dims): the output has
-   * index's shape (torch.gather). */
-  gather(dim: number, index: Tensor): Tensor {
-    return I.gather(this, dim, index);
-  }
   /** PyTorch's `x[specs]`: integers (negative from the end), tg.slice(start, stop, step),
    * null (a new axis), '...', int32 index tensors, bool masks, or a string such as
    * ':, 1:3, ..., None'. Integers, slices, null and '...' give a view sharing storage;

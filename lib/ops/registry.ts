@@ -58,18 +58,21 @@ export interface OpSpec<A extends unknown[], S> {
 }
 
 /** A spec's public function; `call` is it, with the signature and name attached. */
-export interface Op<F> {
+export interface Op<F, A extends unknown[] = any[]> {
   readonly name: string;
   readonly signature: Signature;
   readonly call: F;
   readonly method: boolean;
+  /** The op on forward's arguments, already checked and prepared (recorded when it has a
+   * gradFn): for other ops, which call it without binding and checking again. */
+  readonly run: (...args: A) => Tensor;
 }
 
 /** Defines an op from its spec (see the file comment). F is the public function's type:
  * the signature a user sees in the editor, with JSDoc on the spec's export. */
-export function defineSpec<F extends (input: Tensor, ...rest: any[]) => unknown, A extends unknown[] = unknown[], S = Record<string, never>>(
+export function defineSpec<F extends (...args: any[]) => unknown, A extends unknown[] = unknown[], S = Record<string, never>>(
   spec: OpSpec<A, S>,
-): Op<F> {
+): Op<F, A> {
   const signature = new Signature(spec.name, spec.params);
   const { forward, save, backward, prepare } = spec;
   let run: (...args: A) => Tensor = forward;
@@ -89,15 +92,15 @@ export function defineSpec<F extends (input: Tensor, ...rest: any[]) => unknown,
     const bound = signature.bind(args);
     return prepare ? run(...prepare(...bound)) : run(...(bound as A));
   }) as unknown as F;
-  return { name: spec.name, signature, call, method: spec.method ?? true };
+  return { name: spec.name, signature, call, method: spec.method ?? true, run };
 }
 
 // The Tensor class, once lib/tensor.ts has defined it (it calls attachMethods): ops
 // modules load while tensor.ts is still importing them, so methods wait until then.
 let tensorClass: { prototype: object } | null = null;
-const pendingMethods: Op<(input: Tensor, ...rest: any[]) => unknown>[] = [];
+const pendingMethods: Op<(...args: any[]) => unknown>[] = [];
 
-function addMethod(op: Op<(input: Tensor, ...rest: any[]) => unknown>): void {
+function addMethod(op: Op<(...args: any[]) => unknown>): void {
   const fn = op.call as (...args: unknown[]) => unknown;
   Object.defineProperty(tensorClass!.prototype, op.name, {
     // Fixed parameters rather than a rest array: this runs on every method call.
@@ -117,7 +120,7 @@ export function attachMethods(cls: { prototype: object }): void {
 
 /** Makes each op a Tensor method (x.op(...rest) is tg.op(x, ...rest)) and registers it
  * and its tg.* function in API. */
-export function installMethods(ops: Record<string, Op<(input: Tensor, ...rest: any[]) => unknown>>): void {
+export function installMethods(ops: Record<string, Op<(...args: any[]) => unknown>>): void {
   for (const op of Object.values(ops)) {
     registerApi(`tg.${op.name}`, 'op', op.signature, op.call as (...args: unknown[]) => unknown);
     if (!op.method) continue;
