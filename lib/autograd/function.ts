@@ -72,6 +72,8 @@ export class Node<Info = unknown> {
       const v = values[k];
       if (v instanceof Tensor) tensors.push(v);
     }
+    // Values only (shapes, dims): nothing to free, so a second backward works (as PyTorch's).
+    if (tensors.length === 0) return;
     this.savedTensors = tensors;
     this.savedVersions = tensors.map((t) => t._version.value);
   }

@@ -278,7 +278,7 @@ const movementOps: SpecsFor<MovementFns> = {
     backward: (g, { shape }) => [g.reshape(shape as number[])],
   }),
   reshape: defineSpec({ name: 'reshape', params: [input, variadic('shape', is.any, [3, 2])], forward: reshapeImpl }),
-  flatten: defineSpec({ name: 'flatten', params: [input, optional('startDim', is.int, 0, 1), optional('endDim', is.int, -1, 0)], forward: flattenImpl }),
+  flatten: defineSpec({ name: 'flatten', params: [input, optional('startDim', is.int, 0, 1), optional('endDim', is.int, -1, 1)], forward: flattenImpl }),
   transpose: defineSpec<MovementFns['transpose'], [Tensor, number, number], { dim0: number; dim1: number }>({
     name: 'transpose',
     gradFn: 'TransposeBackward0',
