@@ -8,6 +8,8 @@ import { nativeInfo } from './native/binding';
 import { checkTensor } from './ops/movement';
 
 export { Tensor } from './tensor';
+// Modules that only add Tensor methods (the others are loaded by the exports below).
+import './ops/copyslices';
 export { Size } from './layout';
 export type { NestedArray, TensorOrScalar } from './tensor';
 export { float32, float64, int32, bool, int64 } from './dtype';
@@ -15,7 +17,7 @@ export type { DType, TypedArray, NumberTypedArray } from './dtype';
 export { tensor, from, zeros, ones, full, empty, zerosLike, onesLike, fullLike, emptyLike, arange, linspace, eye } from './ops/creation';
 export type { CreationOptions } from './ops/creation';
 export { rand, randn, randint, randperm, randLike, randnLike } from './ops/random';
-export type { RandomOptions, RandomCreationOptions } from './ops/random';
+export type { RandomOptions, RandomCreationOptions, NormalOptions, UniformOptions, BernoulliOptions } from './ops/random';
 export { Generator, defaultGenerator, manualSeed, seed, initialSeed, getRngState, setRngState } from './random';
 export * from './ops/elementwise';
 export { reshape, flatten, transpose, permute, squeeze, unsqueeze, narrow, select, clone } from './ops/movement';
@@ -105,7 +107,7 @@ export { saveNpy, loadNpy, saveNpyAsync, loadNpyAsync } from './io/npy';
 export * as threads from './threads';
 export * as async from './async';
 // Types that public signatures use (so that the API reference and users can name them).
-export type { ReduceDims, DimOptions, VarOptions, NormOptions, ExtremeFn } from './ops/reduce';
+export type { ReduceDims, DimOptions, VarOptions, NormOptions, ExtremeFn, ExtremeFns } from './ops/reduce';
 export type { BackwardOptions, GradOptions } from './autograd/engine';
 export type { GradcheckOptions, GradgradcheckOptions } from './autograd/gradcheck';
 export type { OpDef } from './autograd/function';

@@ -1,5 +1,6 @@
 // The Tensor: a strided view (shape, strides, offset) over a Storage, plus autograd
-// state. Methods are thin: each delegates to the op defined in lib/ops/.
+// state. The ops' methods are made from their specs (lib/ops/registry.ts) by the modules
+// that define them, which the package entry (lib/index.ts) loads: this file imports none.
 import { inspectCustom } from './inspect';
 import { isFloating, type DType, type TypedArray, type NumberTypedArray } from './dtype';
 import { Storage, VersionCounter } from './storage';
@@ -8,22 +9,13 @@ import { checkBool, exactNumber, fmtShape, fmtValue, normDim, opError, opTypeErr
 import * as kernels from './backend';
 import { BinaryOp } from './native/table';
 import type { Node } from './autograd/function';
-import * as engine from './autograd/engine';
-import * as hooks from './autograd/hooks';
-import type { GradHook, PostAccumulateGradHook, RemovableHandle } from './autograd/hooks';
 import { Device, cpu, toTarget } from './device';
 import { tensorRepr } from './print';
 import { warnOnce } from './warnings';
 import * as E from './ops/arith';
-import './ops/elementwise';
-import './ops/scatter';
-import * as M from './ops/movement';
-import * as S from './ops/subscript';
 import * as P from './ops/inplace';
-import * as Rnd from './ops/random';
 import { attachMethods } from './ops/registry';
 import { gradMode } from './autograd/grad_mode';
-import { regenerateViewGradFn } from './ops/copyslices';
 
 export type Scalar = number;
 /** A tensor, or a JS number that acts as a 0-d tensor (broadcasts to any shape). */
@@ -103,7 +95,7 @@ export class Tensor {
    * a new one, AsStridedBackward0 of its base's current history (as PyTorch regenerates a
    * view's grad_fn), so its gradient follows the in-place change. */
   get gradFn(): Node | null {
-    if (this._base !== null && this._gradFn !== null && this._viewVersion !== this._version.value) regenerateViewGradFn(this);
+    if (this._base !== null && this._gradFn !== null && this._viewVersion !== this._version.value) this._regenerateViewGradFn();
     return this._gradFn;
   }
   /** Sets the node that produced this tensor (null makes it a leaf, as detach_ does). */
@@ -246,38 +238,11 @@ export class Tensor {
     return this.gradFn?.retained?.includes(this) ?? false;
   }
 
-  /** Registers a hook called with this tensor's gradient whenever backward computes it
-   * (PyTorch's register_hook): on a leaf, its total gradient before .grad accumulates it;
-   * on a non-leaf, before its gradFn runs. The hook may return a tensor of the gradient's
-   * shape to use instead. Returns a handle whose remove() unregisters it. */
-  registerHook(hook: GradHook): RemovableHandle {
-    return hooks.registerHook(this, hook);
-  }
-
-  /** Registers a hook called with this leaf once backward has accumulated its .grad
-   * (PyTorch's register_post_accumulate_grad_hook); DDP starts its all-reduces from it.
-   * Returns a handle whose remove() unregisters it. */
-  registerPostAccumulateGradHook(hook: PostAccumulateGradHook): RemovableHandle {
-    return hooks.registerPostAccumulateGradHook(this, hook);
-  }
-
   /** @internal Called by defineOp on an op's output. */
   _setGradFn(node: Node): void {
     this._gradFn = node;
     if (this._base !== null) this._viewVersion = this._version.value;
     this._requiresGrad = true;
-  }
-
-  /** Computes gradients of this tensor w.r.t. the graph leaves, accumulated into their .grad
-   * (torch.Tensor.backward).
-   * backward(), backward(gradient), backward(gradient, options) or backward(options). */
-  backward(gradient?: Tensor | null | engine.BackwardOptions, options: engine.BackwardOptions = {}): void {
-    if (gradient != null && !(gradient instanceof Tensor)) {
-      if (typeof gradient !== 'object') throw opTypeError('backward', `gradient must be a Tensor, got ${fmtValue(gradient)}`);
-      engine.backward([this], [null], gradient);
-      return;
-    }
-    engine.backward([this], [gradient ?? null], options);
   }
 
   /** A tensor sharing storage (and version counter) with this one, cut from the graph (torch.Tensor.detach; not
@@ -325,7 +290,7 @@ export class Tensor {
     if (this.numel() !== 1) {
       throw opError('item', `a Tensor with ${this.numel()} elements cannot be converted to Scalar (shape ${fmtShape(this._shape)})`);
     }
-    M.checkMemory('item', this);
+    checkMemory('item', this);
     const s = this._storage;
     const v = s.data[s.start + this._offset];
     if (typeof v === 'bigint') return exactNumber('item', v);
@@ -336,7 +301,7 @@ export class Tensor {
    * Typed as an array of numbers; for an int64 tensor (a BigInt64Array) say so:
    * `x.toTypedArray<BigInt64Array>()`. */
   toTypedArray<T extends TypedArray = NumberTypedArray>(): T {
-    return M.contiguousData(this, 'toTypedArray').slice() as T;
+    return contiguousData(this, 'toTypedArray').slice() as T;
   }
 
   /** Zero-copy access to the elements of a contiguous tensor; writes show in the tensor (as
@@ -345,7 +310,7 @@ export class Tensor {
     if (!this.isContiguous()) {
       throw opError('typedArray', 'the tensor is not contiguous; call contiguous() first or use toTypedArray() for a copy');
     }
-    M.checkMemory('typedArray', this);
+    checkMemory('typedArray', this);
     return this._storage.view(this._offset, this.numel()) as T;
   }
 
@@ -353,7 +318,7 @@ export class Tensor {
    * int64 values must be exactly representable as numbers, or it is an error)
    * (torch.Tensor.tolist). */
   tolist(): NestedArray {
-    const data = M.contiguousData(this, 'tolist');
+    const data = contiguousData(this, 'tolist');
     const asValue = (v: number | bigint): number | boolean =>
       typeof v === 'bigint' ? exactNumber('tolist', v) : this._dtype === 'bool' ? v !== 0 : v;
     const build = (dim: number, offset: number): NestedArray => {
@@ -399,7 +364,7 @@ export class Tensor {
     return tensorRepr({
       shape: this._shape,
       dtype: this._dtype,
-      values: M.contiguousData(this, 'toString'),
+      values: contiguousData(this, 'toString'),
       requiresGrad: this._requiresGrad && this.gradFn === null,
       gradFnName: this.gradFn?.name ?? null,
     });
@@ -445,27 +410,6 @@ export class Tensor {
   /** Transpose of a 2-D tensor (PyTorch's `.T` for 2-D). */
   get T(): Tensor {
     return this.t();
-  }
-
-  // ---- indexing ---------------------------------------------------------------------
-
-  /** PyTorch's `x[specs]`: integers (negative from the end), tg.slice(start, stop, step),
-   * null (a new axis), '...', int32 index tensors, bool masks, or a string such as
-   * ':, 1:3, ..., None'. Integers, slices, null and '...' give a view sharing storage;
-   * index tensors and masks a copy (several broadcast together, as in PyTorch). */
-  index(...specs: S.IndexSpec[]): Tensor {
-    return S.index(this, ...specs);
-  }
-  /** PyTorch's `x[specs] = value`, in place (returns this): specs as for index (an array, or
-   * one spec), value a number or a tensor broadcast to the indexed region; `accumulate`
-   * adds instead (index_put_(..., accumulate=True)). */
-  indexPut_(specs: S.IndexSpec | S.IndexSpec[], value: Tensor | number, accumulate = false): this {
-    S.indexPut_(this, specs, value, accumulate);
-    return this;
-  }
-  /** indexPut_ on a copy: `x.clone()` with `x[specs] = value`. */
-  indexPut(specs: S.IndexSpec | S.IndexSpec[], value: Tensor | number, accumulate = false): Tensor {
-    return S.indexPut(this, specs, value, accumulate);
   }
 
   // ---- in place ---------------------------------------------------------------------
@@ -515,19 +459,30 @@ export class Tensor {
   copy_(src: Tensor): this {
     return P.copyInPlace(this, src);
   }
-  /** Fills with normal values N(mean, std²) in place, in memory order as PyTorch;
-   * options.generator picks the generator (torch.Tensor.normal_). */
-  normal_(mean = 0, std = 1, options?: Rnd.RandomOptions): this {
-    return Rnd.normalInPlace(this, mean, std, options);
+}
+
+/** Checks that t's memory is still there before `op` reads it (see Storage.lost). */
+export function checkMemory(op: string, t: Tensor): Tensor {
+  if (t._storage.lost) {
+    throw opError(op, "the tensor's memory was detached (transferred to another thread?) or shrunk (a resized ArrayBuffer)");
   }
-  /** Fills with uniform values in [from, to) in place (torch.Tensor.uniform_). */
-  uniform_(from = 0, to = 1, options?: Rnd.RandomOptions): this {
-    return Rnd.uniformInPlace(this, from, to, options);
-  }
-  /** Fills with 1 (probability p) or 0 in place (torch.Tensor.bernoulli_). */
-  bernoulli_(p = 0.5, options?: Rnd.RandomOptions): this {
-    return Rnd.bernoulliInPlace(this, p, options);
-  }
+  return t;
+}
+
+/** A contiguous copy that is not part of any graph. */
+export function cloneDetached(t: Tensor): Tensor {
+  const out = Tensor._output(t._shape.slice(), t.dtype);
+  kernels.copy(out, t);
+  return out;
+}
+
+/** The elements in row-major order: the storage itself when contiguous, else a copy;
+ * `op` names the caller in an error. */
+export function contiguousData(t: Tensor, op = 'contiguousData'): TypedArray {
+  checkMemory(op, t);
+  if (t.isContiguous()) return t._storage.view(t._offset, t.numel());
+  const copy = cloneDetached(t);
+  return copy._storage.view(0, copy.numel());
 }
 
 function leafOnlyError(value: boolean): Error {

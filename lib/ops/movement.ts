@@ -1,7 +1,6 @@
 // Views and shape ops. Views share storage (free); ops that cannot be a view copy.
 // Each op's backward is the inverse movement of the gradient.
-import { Tensor } from '../tensor';
-import type { TypedArray } from '../dtype';
+import { Tensor, checkMemory, cloneDetached } from '../tensor';
 import { sumToShape } from '../autograd/engine';
 import { checkInt, checkShape, fmtShape, fmtValue, is, normDim, normDims, normInsertDim, opError, opTypeError, optional, required, variadic } from '../check';
 import { contiguousStrides, numelOf, sameShape } from '../layout';
@@ -13,32 +12,11 @@ export function checkTensor(op: string, x: unknown, name = 'input'): Tensor {
   return checkMemory(op, x);
 }
 
+// The memory checks and copies every layer needs live with the Tensor (lib/tensor.ts).
+export { checkMemory, cloneDetached, contiguousData } from '../tensor';
+
 /** The tensor a method is called on (every op's first parameter). */
 export const input = required('input', (v, op, name) => checkTensor(op, v, name));
-
-/** Checks that t's memory is still there before `op` reads it (see Storage.lost). */
-export function checkMemory(op: string, t: Tensor): Tensor {
-  if (t._storage.lost) {
-    throw opError(op, "the tensor's memory was detached (transferred to another thread?) or shrunk (a resized ArrayBuffer)");
-  }
-  return t;
-}
-
-/** The elements in row-major order: the storage itself when contiguous, else a copy;
- * `op` names the caller in an error. */
-export function contiguousData(t: Tensor, op = 'contiguousData'): TypedArray {
-  checkMemory(op, t);
-  if (t.isContiguous()) return t._storage.view(t._offset, t.numel());
-  const copy = cloneDetached(t);
-  return copy._storage.view(0, copy.numel());
-}
-
-/** A contiguous copy that is not part of any graph. */
-export function cloneDetached(t: Tensor): Tensor {
-  const out = Tensor._output(t._shape.slice(), t.dtype);
-  kernels.copy(out, t);
-  return out;
-}
 
 // PyTorch's infer_size: resolves one -1 and checks the element count.
 function inferShape(op: string, size: unknown, numel: number): number[] {

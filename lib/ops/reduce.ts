@@ -577,20 +577,31 @@ const extremeSpec = (name: 'max' | 'min', all: (x: Tensor) => Tensor, along: typ
       return all(x);
     },
   });
-const extremeOps = { max: extremeSpec('max', max, maxDim), min: extremeSpec('min', min, minDim) };
+/** tg.max and tg.min (their methods are declared below: overloads). */
+export interface ExtremeFns {
+  /** max(input): the largest element (0-d); max(input, dim, keepdim): {values, indices}
+   * along dim, of the shape without dim (or with it as 1 if keepdim) (torch.max). */
+  max: ExtremeFn;
+  /** min(input): the smallest element (0-d); min(input, dim, keepdim): {values, indices}
+   * along dim, of the shape without dim (or with it as 1 if keepdim) (torch.min). */
+  min: ExtremeFn;
+}
+const extremeOps: SpecsFor<ExtremeFns> = { max: extremeSpec('max', max, maxDim), min: extremeSpec('min', min, minDim) };
 installMethods(extremeOps);
 
 declare module '../tensor' {
   interface Tensor extends MethodsFor<ReductionFns> {
-    /** max(): the largest element (0-d); max(dim, keepdim): {values, indices} along dim, of the
-     * shape without dim (or with it as 1 if keepdim) (torch.max). */
+    /** max(): the largest element, 0-d (torch.max). */
     max(): Tensor;
+    /** max(dim, keepdim): {values, indices} along dim, of the shape without dim (or with it
+     * as 1 if keepdim) (torch.max). */
     max(dim: number | DimOptions<number>, keepdim?: boolean | DimOptions<number>, options?: DimOptions<number>): ValuesIndices;
-    /** min(): the smallest element (0-d); min(dim, keepdim): {values, indices} along dim, of the
-     * shape without dim (or with it as 1 if keepdim) (torch.min). */
+    /** min(): the smallest element, 0-d (torch.min). */
     min(): Tensor;
+    /** min(dim, keepdim): {values, indices} along dim, of the shape without dim (or with it
+     * as 1 if keepdim) (torch.min). */
     min(dim: number | DimOptions<number>, keepdim?: boolean | DimOptions<number>, options?: DimOptions<number>): ValuesIndices;
   }
 }
 /** The tg.* reductions (tg.var is the variance; tg.max and tg.min as Tensor.max and Tensor.min). */
-export const reductions = { ...functionsOf(reductionOps), max: extremeOps.max.call, min: extremeOps.min.call };
+export const reductions = { ...functionsOf(reductionOps), ...functionsOf(extremeOps) };

@@ -95,27 +95,38 @@ export function defineSpec<F extends (...args: any[]) => unknown, A extends unkn
   return { name: spec.name, signature, call, method: spec.method ?? true, run };
 }
 
-// The Tensor class, once lib/tensor.ts has defined it (it calls attachMethods): ops
-// modules load while tensor.ts is still importing them, so methods wait until then.
+// The Tensor class, once lib/tensor.ts has defined it (it calls attachMethods). Methods
+// that modules add before then (while tensor.ts is still loading) wait until then.
 let tensorClass: { prototype: object } | null = null;
-const pendingMethods: Op<(...args: any[]) => unknown>[] = [];
+const pendingMethods: [string, (...args: any[]) => unknown][] = [];
+
+function putMethod(name: string, value: (...args: any[]) => unknown): void {
+  if (!tensorClass) {
+    pendingMethods.push([name, value]);
+    return;
+  }
+  Object.defineProperty(tensorClass.prototype, name, { value, writable: true, configurable: true });
+}
 
 function addMethod(op: Op<(...args: any[]) => unknown>): void {
   const fn = op.call as (...args: unknown[]) => unknown;
-  Object.defineProperty(tensorClass!.prototype, op.name, {
-    // Fixed parameters rather than a rest array: this runs on every method call.
-    value: function (this: Tensor, a?: unknown, b?: unknown, c?: unknown, d?: unknown, e?: unknown) {
-      return arguments.length <= 5 ? fn(this, a, b, c, d, e) : fn(this, ...arguments);
-    },
-    writable: true,
-    configurable: true,
+  // Fixed parameters rather than a rest array: this runs on every method call.
+  putMethod(op.name, function (this: Tensor, a?: unknown, b?: unknown, c?: unknown, d?: unknown, e?: unknown) {
+    return arguments.length <= 5 ? fn(this, a, b, c, d, e) : fn(this, ...arguments);
   });
 }
 
 /** Called once by lib/tensor.ts after the class is defined. */
 export function attachMethods(cls: { prototype: object }): void {
   tensorClass = cls;
-  pendingMethods.splice(0).forEach(addMethod);
+  for (const [name, value] of pendingMethods.splice(0)) putMethod(name, value);
+}
+
+/** Tensor methods that are no op spec, defined by the module that implements them (the
+ * autograd engine's backward, the hooks, subscripting), so that lib/tensor.ts imports none
+ * of those modules: their types are declared there too (`declare module '../tensor'`). */
+export function defineMethods(methods: Record<string, (this: Tensor, ...args: any[]) => unknown>): void {
+  for (const name of Object.keys(methods)) putMethod(name, methods[name]);
 }
 
 /** Makes each op a Tensor method (x.op(...rest) is tg.op(x, ...rest)) and registers it
@@ -125,8 +136,7 @@ export function installMethods(ops: Record<string, Op<(...args: any[]) => unknow
     registerApi(`tg.${op.name}`, 'op', op.signature, op.call as (...args: unknown[]) => unknown);
     if (!op.method) continue;
     registerApi(`Tensor.${op.name}`, 'method', op.signature, op.call as (...args: unknown[]) => unknown);
-    if (tensorClass) addMethod(op);
-    else pendingMethods.push(op);
+    addMethod(op);
   }
 }
 
