@@ -154,6 +154,11 @@ export interface LinalgFns {
   outer: (input: Tensor, vec2: Tensor | { vec2: Tensor }) => Tensor;
 }
 
+function atMost2d(x: Tensor): Tensor {
+  if (x.ndim > 2) throw opError('t', `t() expects a tensor with <= 2 dimensions, but self is ${x.ndim}D`);
+  return x;
+}
+
 /** A matrix operand whose example (for test/kwargs.test.ts) is made on first use. */
 const operand = (name: string, example: number[] | number[][]) => lazyExample(required(name, is.any), () => tensor(example));
 const linalgOps: SpecsFor<LinalgFns> = {
@@ -196,11 +201,8 @@ const linalgOps: SpecsFor<LinalgFns> = {
   t: defineSpec<LinalgFns['t'], [Tensor]>({
     name: 't',
     gradFn: 'TBackward0',
-    params: [input],
-    prepare: (x: Tensor) => {
-      if (x.ndim > 2) throw opError('t', `t() expects a tensor with <= 2 dimensions, but self is ${x.ndim}D`);
-      return [x];
-    },
+    // The check in the parameter rather than a prepare: t() is on the per-op hot path.
+    params: [required('input', (v, op, name) => atMost2d(checkTensor(op, v, name)))],
     forward: (x) =>
       x.ndim < 2 ? x._view(x._shape.slice(), x._strides.slice(), x._offset) : x._view([x._shape[1], x._shape[0]], [x._strides[1], x._strides[0]], x._offset),
     backward: (g) => [g.t()],

@@ -237,6 +237,7 @@ type DimIndex = { dim: number; index: number };
 const movementOps: SpecsFor<MovementFns> = {
   view: defineSpec<MovementFns['view'], ViewArgs, { shape: readonly number[] }>({
     name: 'view',
+    function: false, // a Tensor method only, as in PyTorch
     gradFn: 'ViewBackward0',
     params: [input, variadic('size', is.any, [3, 2])],
     prepare: (x: Tensor, size: unknown) => {
@@ -318,6 +319,7 @@ const movementOps: SpecsFor<MovementFns> = {
   }),
   expand: defineSpec<MovementFns['expand'], [Tensor, number[]], { shape: readonly number[] }>({
     name: 'expand',
+    function: false, // a Tensor method only, as in PyTorch
     gradFn: 'ExpandBackward0',
     params: [input, variadic('size', is.any, [3, 2, 3])],
     prepare: (x: Tensor, size: unknown) => [x, expandShape(x, size)],
@@ -331,6 +333,7 @@ const movementOps: SpecsFor<MovementFns> = {
   }),
   expandAs: defineSpec({
     name: 'expandAs',
+    function: false,
     params: [input, required('other', (v, op, name) => checkTensor(op, v, name))],
     forward: (x: Tensor, other: Tensor) => movementOps.expand.run(x, expandShape(x, other._shape.slice())),
   }),
@@ -374,7 +377,8 @@ const movementOps: SpecsFor<MovementFns> = {
     save: (out, x, dim, index) => ({ shape: x._shape, dim, index }),
     backward: (g, { shape, dim, index }) => [embedSlice(g.unsqueeze(dim), shape, dim, index)],
   }),
-  contiguous: defineSpec({ name: 'contiguous', params: [input], forward: (x: Tensor) => (x.isContiguous() ? x : movementOps.clone.run(x)) }),
+  contiguous: defineSpec({ name: 'contiguous',
+    function: false, params: [input], forward: (x: Tensor) => (x.isContiguous() ? x : movementOps.clone.run(x)) }),
   clone: defineSpec<MovementFns['clone'], [Tensor]>({
     name: 'clone',
     gradFn: 'CloneBackward0',
@@ -387,6 +391,5 @@ installMethods(movementOps);
 declare module '../tensor' {
   interface Tensor extends MethodsFor<MovementFns> {}
 }
-/** The tg.* views and shape ops (view, expand, expandAs and contiguous are Tensor methods only in PyTorch). */
-export const { view, reshape, flatten, transpose, permute, squeeze, unsqueeze, expand, expandAs, narrow, select, contiguous, clone } =
-  functionsOf(movementOps);
+/** The tg.* views and shape ops (view, expand, expandAs and contiguous are Tensor methods only, as in PyTorch). */
+export const { reshape, flatten, transpose, permute, squeeze, unsqueeze, narrow, select, clone } = functionsOf(movementOps);

@@ -80,16 +80,19 @@ const generator = keyword('generator', is.any, null);
 const fills = {
   normal_: defineSpec({
     name: 'normal_',
+    function: false,
     params: [input, optional('mean', is.any, 0, 1), optional('std', is.any, 1, 2), generator],
     forward: (self: Tensor, mean: number, std: number, g: Generator | null) => normalInPlace(self, mean, std, { generator: g }),
   }),
   uniform_: defineSpec({
     name: 'uniform_',
+    function: false,
     params: [input, optional('from', is.any, 0, -1), optional('to', is.any, 1, 2), generator],
     forward: (self: Tensor, from: number, to: number, g: Generator | null) => uniformInPlace(self, from, to, { generator: g }),
   }),
   bernoulli_: defineSpec({
     name: 'bernoulli_',
+    function: false,
     params: [input, optional('p', is.any, 0.5, 0.25), generator],
     forward: (self: Tensor, p: number, g: Generator | null) => bernoulliInPlace(self, p, { generator: g }),
   }),
