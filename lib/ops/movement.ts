@@ -132,18 +132,25 @@ export interface NarrowOptions {
 }
 
 type ViewArgs = [Tensor, number[], number[]];
+type InputShape = { shape: readonly number[] };
+
+/** The forward and backward of a view that only changes the layout, given (x, shape,
+ * strides): backward reshapes the gradient back to x's shape. */
+const relayout = {
+  forward: (x: Tensor, shape: number[], strides: number[]) => x._view(shape, strides, x._offset),
+  save: (out: Tensor, x: Tensor): InputShape => ({ shape: x._shape }),
+  backward: (g: Tensor, { shape }: InputShape) => [g.reshape(shape as number[])],
+};
 
 /** A view of x with the layout (shape, strides), recorded as `gradFn`: the view ops that
- * PyTorch names apart. Backward reshapes the gradient back to x's shape. */
+ * PyTorch names apart. */
 function viewSpec(name: string, gradFn: string) {
-  return defineSpec<(input: Tensor, shape: number[], strides: number[]) => Tensor, ViewArgs, { shape: readonly number[] }>({
+  return defineSpec<(input: Tensor, shape: number[], strides: number[]) => Tensor, ViewArgs, InputShape>({
     name,
     gradFn,
     method: false,
     params: [input, required('shape', is.any), required('strides', is.any)],
-    forward: (x, shape, strides) => x._view(shape, strides, x._offset),
-    save: (out, x) => ({ shape: x._shape }),
-    backward: (g, { shape }) => [g.reshape(shape as number[])],
+    ...relayout,
   });
 }
 const reshapeAlias = viewSpec('reshapeAlias', 'ReshapeAliasBackward0').run;
@@ -232,10 +239,8 @@ const embedSliceSpec = defineSpec<
 /** Zeros of `shape` with g written at `start` along `dim` (the gradient of a slice). */
 export const embedSlice = embedSliceSpec.run;
 
-type DimIndex = { dim: number; index: number };
-
 const movementOps: SpecsFor<MovementFns> = {
-  view: defineSpec<MovementFns['view'], ViewArgs, { shape: readonly number[] }>({
+  view: defineSpec<MovementFns['view'], ViewArgs, InputShape>({
     name: 'view',
     function: false, // a Tensor method only, as in PyTorch
     gradFn: 'ViewBackward0',
@@ -252,9 +257,7 @@ const movementOps: SpecsFor<MovementFns> = {
       }
       return [x, shape, strides];
     },
-    forward: (x, shape, strides) => x._view(shape, strides, x._offset),
-    save: (out, x) => ({ shape: x._shape }),
-    backward: (g, { shape }) => [g.reshape(shape as number[])],
+    ...relayout,
   }),
   reshape: defineSpec({ name: 'reshape', params: [input, variadic('shape', is.any, [3, 2])], forward: reshapeImpl }),
   flatten: defineSpec({ name: 'flatten', params: [input, optional('startDim', is.int, 0, 1), optional('endDim', is.int, -1, 1)], forward: flattenImpl }),
@@ -301,7 +304,7 @@ const movementOps: SpecsFor<MovementFns> = {
     },
   }),
   squeeze: defineSpec({ name: 'squeeze', params: [input, optional('dim', is.any, null, 0)], forward: squeezeImpl }),
-  unsqueeze: defineSpec<MovementFns['unsqueeze'], ViewArgs, { shape: readonly number[] }>({
+  unsqueeze: defineSpec<MovementFns['unsqueeze'], ViewArgs, InputShape>({
     name: 'unsqueeze',
     gradFn: 'UnsqueezeBackward0',
     params: [input, required('dim', is.any, 0)],
@@ -313,11 +316,9 @@ const movementOps: SpecsFor<MovementFns> = {
       strides.splice(d, 0, d < x.ndim ? x._shape[d] * x._strides[d] : 1);
       return [x, checkShape('unsqueeze', shape), strides];
     },
-    forward: (x, shape, strides) => x._view(shape, strides, x._offset),
-    save: (out, x) => ({ shape: x._shape }),
-    backward: (g, { shape }) => [g.reshape(shape as number[])],
+    ...relayout,
   }),
-  expand: defineSpec<MovementFns['expand'], [Tensor, number[]], { shape: readonly number[] }>({
+  expand: defineSpec<MovementFns['expand'], [Tensor, number[]], InputShape>({
     name: 'expand',
     function: false, // a Tensor method only, as in PyTorch
     gradFn: 'ExpandBackward0',
