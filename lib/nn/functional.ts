@@ -415,6 +415,7 @@ export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntrop
 }
 
 export { dropout } from '../ops/dropout';
+export type { DropoutOptions } from '../ops/dropout';
 
 // ---- activations ---------------------------------------------------------------------------
 
