@@ -139,6 +139,8 @@ export interface Param {
   readonly kwOnly: boolean;
   /** A valid value that differs from the default (for the generated keyword test). */
   readonly example?: unknown;
+  /** PyTorch's `*size`: the remaining positional arguments, or one array, as one list. */
+  readonly variadic?: boolean;
 }
 
 /** A plain object given as the last argument: the keyword arguments. */
@@ -154,29 +156,61 @@ export function isOptionsObject(x: unknown): x is Record<string, unknown> {
  * type throws, naming the op and the parameter. */
 export class Signature {
   readonly positional: number;
+  /** The index of the variadic parameter (the last positional one), or -1. */
+  private readonly variadicAt: number;
+  /** Whether the last positional parameter is variadic (PyTorch's `*size`). */
+  get variadic(): boolean {
+    return this.variadicAt >= 0;
+  }
+  // The params' facts as arrays, for arg(): it runs on every op call, for every op, and
+  // Params come in several shapes.
+  private readonly checks: Check[];
+  private readonly names: string[];
+  private readonly defaults: unknown[];
+  private readonly required: boolean[];
   constructor(
     readonly op: string,
     readonly params: readonly Param[],
   ) {
     this.positional = params.findIndex((p) => p.kwOnly);
     if (this.positional < 0) this.positional = params.length;
+    this.variadicAt = params.findIndex((p) => p.variadic);
+    if (this.variadicAt >= 0 && this.variadicAt !== this.positional - 1) throw new Error(`${op}: only the last positional parameter can be variadic`);
+    this.checks = params.map((p) => p.check);
+    this.names = params.map((p) => p.name);
+    this.defaults = params.map((p) => p.default);
+    this.required = params.map((p) => p.required);
+  }
+
+  /** Whether arguments bind positionally, one at a time with arg() (bind's fast path): none
+   * is given past the positional parameters, and the last given one is no options object.
+   * (The arguments one by one rather than an array: this runs on every op call.) */
+  isPositional(a0: unknown, a1: unknown, a2: unknown, a3: unknown, a4: unknown, a5: unknown, a6: unknown, a7: unknown): boolean {
+    const last = a7 !== undefined ? 7 : a6 !== undefined ? 6 : a5 !== undefined ? 5 : a4 !== undefined ? 4 : a3 !== undefined ? 3 : a2 !== undefined ? 2 : a1 !== undefined ? 1 : a0 !== undefined ? 0 : -1;
+    if (last < 0) return true;
+    if (last >= this.positional || this.variadicAt >= 0) return false; // a variadic parameter's arguments are packed by bind
+    return !isOptionsObject(last === 0 ? a0 : last === 1 ? a1 : last === 2 ? a2 : last === 3 ? a3 : last === 4 ? a4 : last === 5 ? a5 : last === 6 ? a6 : a7);
+  }
+
+  /** Parameter i's value given positional argument v (undefined: its default), checked;
+   * undefined past the parameters. For calls that isPositional accepts. */
+  arg(i: number, v: unknown): unknown {
+    if (i >= this.checks.length) return undefined;
+    if (v !== undefined) return this.checks[i](v, this.op, this.names[i]);
+    if (this.required[i]) throw opTypeError(this.op, `missing required argument '${this.names[i]}'`);
+    return this.defaults[i];
   }
 
   /** The argument values in parameter order, defaults filled in. */
   bind(args: ArrayLike<unknown>): unknown[] {
+    if (this.variadicAt >= 0) args = this.packVariadic(args);
     const { params, op } = this;
     let n = args.length;
     while (n > 0 && args[n - 1] === undefined) n--;
     // The common call, positional only: no options object, nothing to look up by name.
     if (n <= this.positional && (n === 0 || !isOptionsObject(args[n - 1]))) {
       const values = new Array<unknown>(params.length);
-      for (let i = 0; i < params.length; ++i) {
-        const p = params[i];
-        const v = i < n ? args[i] : undefined;
-        if (v !== undefined) values[i] = p.check(v, op, p.name);
-        else if (p.required) throw opTypeError(op, `missing required argument '${p.name}'`);
-        else values[i] = p.default;
-      }
+      for (let i = 0; i < params.length; ++i) values[i] = this.arg(i, i < n ? args[i] : undefined);
       return values;
     }
     let named: Record<string, unknown> | null = null;
@@ -214,6 +248,22 @@ export class Signature {
     }
     return values;
   }
+
+  /** The arguments with the variadic parameter's ones gathered into one array: x.view(2, 3)
+   * as x.view([2, 3]) (one array argument is taken as the list itself). */
+  private packVariadic(args: ArrayLike<unknown>): ArrayLike<unknown> {
+    const at = this.variadicAt;
+    let n = args.length;
+    while (n > 0 && args[n - 1] === undefined) n--;
+    const options = n > 0 && isOptionsObject(args[n - 1]);
+    const end = options ? n - 1 : n;
+    if (end <= at + 1 && !(end === at + 1 && typeof args[at] === 'number')) return args;
+    const packed = new Array<unknown>(at + (options ? 2 : 1));
+    for (let i = 0; i < at; ++i) packed[i] = args[i];
+    packed[at] = Array.prototype.slice.call(args, at, end);
+    if (options) packed[at + 1] = args[n - 1];
+    return packed;
+  }
 }
 
 const OBJECT_CHECKS = new WeakSet<Check>();
@@ -234,6 +284,11 @@ export function required(name: string, check: Check, example?: unknown): Param {
 /** An optional parameter with PyTorch's default. */
 export function optional(name: string, check: Check, defaultValue: unknown, example?: unknown): Param {
   return { name, check, default: defaultValue, required: false, kwOnly: false, example };
+}
+/** PyTorch's `*size` parameter (view, reshape, permute, expand): the remaining positional
+ * arguments as one list, or one array given in their place, or the list by name. */
+export function variadic(name: string, check: Check, example?: unknown): Param {
+  return { name, check, required: true, kwOnly: false, example, variadic: true };
 }
 /** `p` with an example made on first use: a tensor, which cannot be made while the ops load. */
 export function lazyExample(p: Param, make: () => unknown): Param {

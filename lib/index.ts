@@ -8,6 +8,8 @@ import { nativeInfo } from './native/binding';
 import { checkTensor } from './ops/movement';
 
 export { Tensor } from './tensor';
+// Modules that only add Tensor methods (the others are loaded by the exports below).
+import './ops/copyslices';
 export { Size } from './layout';
 export type { NestedArray, TensorOrScalar } from './tensor';
 export { float32, float64, int32, bool, int64 } from './dtype';
@@ -15,11 +17,13 @@ export type { DType, TypedArray, NumberTypedArray } from './dtype';
 export { tensor, from, zeros, ones, full, empty, zerosLike, onesLike, fullLike, emptyLike, arange, linspace, eye } from './ops/creation';
 export type { CreationOptions } from './ops/creation';
 export { rand, randn, randint, randperm, randLike, randnLike } from './ops/random';
-export type { RandomOptions, RandomCreationOptions } from './ops/random';
+export type { RandomOptions, RandomCreationOptions, NormalOptions, UniformOptions, BernoulliOptions } from './ops/random';
 export { Generator, defaultGenerator, manualSeed, seed, initialSeed, getRngState, setRngState } from './random';
 export * from './ops/elementwise';
-export { matmul, mm, outer, addmm } from './ops/linalg';
-export { cat, stack } from './ops/indexing';
+export { reshape, flatten, transpose, permute, squeeze, unsqueeze, narrow, select, clone } from './ops/movement';
+export type { FlattenOptions, NarrowOptions } from './ops/movement';
+export { matmul, mm, outer, addmm, t } from './ops/linalg';
+export { cat, stack, indexSelect, gather } from './ops/indexing';
 export { slice, Slice, index, indexPut, indexPut_ } from './ops/subscript';
 export type { IndexSpec } from './ops/subscript';
 export {
@@ -39,50 +43,12 @@ export { device, backends, Device } from './device';
 export { setPrintOptions, getPrintOptions } from './print';
 export type { PrintOptions } from './print';
 
-/** The functional form of a Tensor method: tg.exp(x) is x.exp(). */
-function method<K extends keyof Tensor & string>(name: K) {
-  return (x: Tensor, ...args: Tensor[K] extends (...a: infer A) => unknown ? A : never): Tensor[K] extends (...a: never[]) => infer R ? R : never =>
-    (checkTensor(name, x)[name] as (...a: unknown[]) => never)(...args);
-}
-/** {@inheritDoc Tensor.t} */
-export const t = method('t');
-/** {@inheritDoc Tensor.reshape} */
-export const reshape = method('reshape');
-/** {@inheritDoc Tensor.transpose} */
-export const transpose = method('transpose');
-/** {@inheritDoc Tensor.permute} */
-export const permute = method('permute');
-/** {@inheritDoc Tensor.squeeze} */
-export const squeeze = method('squeeze');
-/** {@inheritDoc Tensor.unsqueeze} */
-export const unsqueeze = method('unsqueeze');
-/** {@inheritDoc Tensor.flatten} */
-export const flatten = method('flatten');
-/** {@inheritDoc Tensor.narrow} */
-export const narrow = method('narrow');
-/** {@inheritDoc Tensor.select} */
-export const select = method('select');
-/** {@inheritDoc Tensor.indexSelect} */
-export const indexSelect = method('indexSelect');
-/** {@inheritDoc Tensor.gather} */
-export const gather = method('gather');
-/** {@inheritDoc Tensor.clone} */
-export const clone = method('clone');
-/** {@inheritDoc Tensor.detach} */
-export const detach = method('detach');
-/** {@inheritDoc Tensor.numel} */
-export const numel = method('numel');
-export const { sum, mean, amax, amin, prod, var: variance, std, norm, logsumexp, argmax, argmin, softmax, logSoftmax } = reductions;
+/** The tensor's storage and version shared, cut from the graph (torch.detach); see Tensor.detach. */
+export const detach = (x: Tensor): Tensor => checkTensor('detach', x).detach();
+/** The number of elements (torch.numel); see Tensor.numel. */
+export const numel = (x: Tensor): number => checkTensor('numel', x).numel();
+export const { sum, mean, amax, amin, prod, var: variance, std, norm, logsumexp, argmax, argmin, softmax, logSoftmax, max, min } = reductions;
 export { variance as var };
-
-/** tg.max(x) is the largest element; tg.max(x, dim) gives {values, indices} (torch.max). */
-export function max(x: Tensor, dim?: number, keepdim?: boolean) {
-  return dim === undefined ? x.max() : x.max(dim, keepdim);
-}
-/** tg.min(x) is the smallest element; tg.min(x, dim) gives {values, indices} (torch.min). */
-export function min(x: Tensor, dim?: number, keepdim?: boolean) {
-  return dim === undefined ? x.min() : x.min(dim, keepdim);
-}
 
 /** Whether x is a tensorgrad Tensor (torch.is_tensor). */
 export function isTensor(x: unknown): x is Tensor {
@@ -141,7 +107,7 @@ export { saveNpy, loadNpy, saveNpyAsync, loadNpyAsync } from './io/npy';
 export * as threads from './threads';
 export * as async from './async';
 // Types that public signatures use (so that the API reference and users can name them).
-export type { ReduceDims, DimOptions, VarOptions, NormOptions } from './ops/reduce';
+export type { ReduceDims, DimOptions, VarOptions, NormOptions, ExtremeFn, ExtremeFns } from './ops/reduce';
 export type { BackwardOptions, GradOptions } from './autograd/engine';
 export type { GradcheckOptions, GradgradcheckOptions } from './autograd/gradcheck';
 export type { OpDef } from './autograd/function';

@@ -1,5 +1,6 @@
 // The Tensor: a strided view (shape, strides, offset) over a Storage, plus autograd
-// state. Methods are thin: each delegates to the op defined in lib/ops/.
+// state. The ops' methods are made from their specs (lib/ops/registry.ts) by the modules
+// that define them, which the package entry (lib/index.ts) loads: this file imports none.
 import { inspectCustom } from './inspect';
 import { isFloating, type DType, type TypedArray, type NumberTypedArray } from './dtype';
 import { Storage, VersionCounter } from './storage';
@@ -8,26 +9,13 @@ import { checkBool, exactNumber, fmtShape, fmtValue, normDim, opError, opTypeErr
 import * as kernels from './backend';
 import { BinaryOp } from './native/table';
 import type { Node } from './autograd/function';
-import * as engine from './autograd/engine';
-import * as hooks from './autograd/hooks';
-import type { GradHook, PostAccumulateGradHook, RemovableHandle } from './autograd/hooks';
 import { Device, cpu, toTarget } from './device';
 import { tensorRepr } from './print';
 import { warnOnce } from './warnings';
 import * as E from './ops/arith';
-import './ops/elementwise';
-import './ops/scatter';
-import * as R from './ops/reduce';
-import * as L from './ops/linalg';
-import * as M from './ops/movement';
-import * as I from './ops/indexing';
-import * as S from './ops/subscript';
 import * as P from './ops/inplace';
-import * as Rnd from './ops/random';
-import type { ReduceDims } from './ops/reduce';
 import { attachMethods } from './ops/registry';
 import { gradMode } from './autograd/grad_mode';
-import { regenerateViewGradFn } from './ops/copyslices';
 
 export type Scalar = number;
 /** A tensor, or a JS number that acts as a 0-d tensor (broadcasts to any shape). */
@@ -107,7 +95,7 @@ export class Tensor {
    * a new one, AsStridedBackward0 of its base's current history (as PyTorch regenerates a
    * view's grad_fn), so its gradient follows the in-place change. */
   get gradFn(): Node | null {
-    if (this._base !== null && this._gradFn !== null && this._viewVersion !== this._version.value) regenerateViewGradFn(this);
+    if (this._base !== null && this._gradFn !== null && this._viewVersion !== this._version.value) this._regenerateViewGradFn();
     return this._gradFn;
   }
   /** Sets the node that produced this tensor (null makes it a leaf, as detach_ does). */
@@ -250,38 +238,11 @@ export class Tensor {
     return this.gradFn?.retained?.includes(this) ?? false;
   }
 
-  /** Registers a hook called with this tensor's gradient whenever backward computes it
-   * (PyTorch's register_hook): on a leaf, its total gradient before .grad accumulates it;
-   * on a non-leaf, before its gradFn runs. The hook may return a tensor of the gradient's
-   * shape to use instead. Returns a handle whose remove() unregisters it. */
-  registerHook(hook: GradHook): RemovableHandle {
-    return hooks.registerHook(this, hook);
-  }
-
-  /** Registers a hook called with this leaf once backward has accumulated its .grad
-   * (PyTorch's register_post_accumulate_grad_hook); DDP starts its all-reduces from it.
-   * Returns a handle whose remove() unregisters it. */
-  registerPostAccumulateGradHook(hook: PostAccumulateGradHook): RemovableHandle {
-    return hooks.registerPostAccumulateGradHook(this, hook);
-  }
-
   /** @internal Called by defineOp on an op's output. */
   _setGradFn(node: Node): void {
     this._gradFn = node;
     if (this._base !== null) this._viewVersion = this._version.value;
     this._requiresGrad = true;
-  }
-
-  /** Computes gradients of this tensor w.r.t. the graph leaves, accumulated into their .grad
-   * (torch.Tensor.backward).
-   * backward(), backward(gradient), backward(gradient, options) or backward(options). */
-  backward(gradient?: Tensor | null | engine.BackwardOptions, options: engine.BackwardOptions = {}): void {
-    if (gradient != null && !(gradient instanceof Tensor)) {
-      if (typeof gradient !== 'object') throw opTypeError('backward', `gradient must be a Tensor, got ${fmtValue(gradient)}`);
-      engine.backward([this], [null], gradient);
-      return;
-    }
-    engine.backward([this], [gradient ?? null], options);
   }
 
   /** A tensor sharing storage (and version counter) with this one, cut from the graph (torch.Tensor.detach; not
@@ -329,7 +290,7 @@ export class Tensor {
     if (this.numel() !== 1) {
       throw opError('item', `a Tensor with ${this.numel()} elements cannot be converted to Scalar (shape ${fmtShape(this._shape)})`);
     }
-    M.checkMemory('item', this);
+    checkMemory('item', this);
     const s = this._storage;
     const v = s.data[s.start + this._offset];
     if (typeof v === 'bigint') return exactNumber('item', v);
@@ -340,7 +301,7 @@ export class Tensor {
    * Typed as an array of numbers; for an int64 tensor (a BigInt64Array) say so:
    * `x.toTypedArray<BigInt64Array>()`. */
   toTypedArray<T extends TypedArray = NumberTypedArray>(): T {
-    return M.contiguousData(this, 'toTypedArray').slice() as T;
+    return contiguousData(this, 'toTypedArray').slice() as T;
   }
 
   /** Zero-copy access to the elements of a contiguous tensor; writes show in the tensor (as
@@ -349,7 +310,7 @@ export class Tensor {
     if (!this.isContiguous()) {
       throw opError('typedArray', 'the tensor is not contiguous; call contiguous() first or use toTypedArray() for a copy');
     }
-    M.checkMemory('typedArray', this);
+    checkMemory('typedArray', this);
     return this._storage.view(this._offset, this.numel()) as T;
   }
 
@@ -357,7 +318,7 @@ export class Tensor {
    * int64 values must be exactly representable as numbers, or it is an error)
    * (torch.Tensor.tolist). */
   tolist(): NestedArray {
-    const data = M.contiguousData(this, 'tolist');
+    const data = contiguousData(this, 'tolist');
     const asValue = (v: number | bigint): number | boolean =>
       typeof v === 'bigint' ? exactNumber('tolist', v) : this._dtype === 'bool' ? v !== 0 : v;
     const build = (dim: number, offset: number): NestedArray => {
@@ -403,7 +364,7 @@ export class Tensor {
     return tensorRepr({
       shape: this._shape,
       dtype: this._dtype,
-      values: M.contiguousData(this, 'toString'),
+      values: contiguousData(this, 'toString'),
       requiresGrad: this._requiresGrad && this.gradFn === null,
       gradFnName: this.gradFn?.name ?? null,
     });
@@ -444,127 +405,11 @@ export class Tensor {
     return E.minimum(this, other);
   }
 
-  // ---- reductions -----------------------------------------------------------------
-
-  /** max(): the largest element (0-d); max(dim, keepdim): {values, indices} along dim, of the
-   * shape without dim (or with it as 1 if keepdim) (torch.max). */
-  max(): Tensor;
-  max(dim: number, keepdim?: boolean): R.ValuesIndices;
-  max(dim?: number, keepdim?: boolean): Tensor | R.ValuesIndices {
-    return dim === undefined ? R.max(this) : R.maxDim(this, dim, keepdim);
-  }
-  /** min(): the smallest element (0-d); min(dim, keepdim): {values, indices} along dim, of the
-   * shape without dim (or with it as 1 if keepdim) (torch.min). */
-  min(): Tensor;
-  min(dim: number, keepdim?: boolean): R.ValuesIndices;
-  min(dim?: number, keepdim?: boolean): Tensor | R.ValuesIndices {
-    return dim === undefined ? R.min(this) : R.minDim(this, dim, keepdim);
-  }
-
   // ---- linear algebra ---------------------------------------------------------------
 
-  /** The matrix product with NumPy's rules: 1-D·1-D is a dot, 2-D·2-D (n×k)·(k×m) is n×m,
-   * batch dims broadcast (torch.matmul). */
-  matmul(other: Tensor): Tensor {
-    return L.matmul(this, other);
-  }
-  /** The product of two 2-D tensors, (n×k)·(k×m) → n×m (torch.mm). */
-  mm(other: Tensor): Tensor {
-    return L.mm(this, other);
-  }
-  /** The transpose of a tensor of at most 2 dims (torch.t): a view, (n×m) → (m×n). */
-  t(): Tensor {
-    return L.t(this);
-  }
   /** Transpose of a 2-D tensor (PyTorch's `.T` for 2-D). */
   get T(): Tensor {
-    return L.t(this);
-  }
-
-  // ---- views and shape ----------------------------------------------------------------
-
-  /** The same elements in another shape (one size may be -1: inferred); a view when the layout
-   * allows, else a copy (torch.reshape). */
-  reshape(...shape: (number | number[])[]): Tensor {
-    return M.reshape(this, shape);
-  }
-  /** A view of the same elements in another shape (one size may be -1); throws where the strides
-   * do not allow a view (torch.Tensor.view). */
-  view(...shape: (number | number[])[]): Tensor {
-    return M.view(this, shape);
-  }
-  /** A view with dims dim0 and dim1 swapped (torch.transpose). */
-  transpose(dim0: number, dim1: number): Tensor {
-    return M.transpose(this, dim0, dim1);
-  }
-  /** A view with the dims in the order `dims`: output dim i is input dim dims[i] (torch.permute). */
-  permute(...dims: (number | number[])[]): Tensor {
-    return M.permute(this, dims);
-  }
-  /** A view without size-1 dims: all of them, or only `dim` if it has size 1 (torch.squeeze). */
-  squeeze(dim?: number): Tensor {
-    return M.squeeze(this, dim);
-  }
-  /** A view with a new size-1 dim at position `dim` (negative counts from the end) (torch.unsqueeze). */
-  unsqueeze(dim: number): Tensor {
-    return M.unsqueeze(this, dim);
-  }
-  /** A view broadcast to `shape` without copying (size-1 dims repeat with stride 0; -1 keeps a
-   * size) (torch.Tensor.expand). */
-  expand(...shape: (number | number[])[]): Tensor {
-    return M.expand(this, shape);
-  }
-  /** expand(other.shape) (torch.Tensor.expand_as). */
-  expandAs(other: Tensor): Tensor {
-    return M.expand(this, [other._shape.slice()]);
-  }
-  /** The dims startDim..endDim merged into one (torch.flatten); a view where possible. */
-  flatten(startDim = 0, endDim = -1): Tensor {
-    return M.flatten(this, startDim, endDim);
-  }
-  /** A view of `length` entries of `dim` from `start` (torch.narrow). */
-  narrow(dim: number, start: number, length: number): Tensor {
-    return M.narrow(this, dim, start, length);
-  }
-  /** The slice at `index` along `dim`, with that dim removed (x[i] for dim 0): a view (torch.select). */
-  select(dim: number, index: number): Tensor {
-    return M.select(this, dim, index);
-  }
-  /** This tensor if it is contiguous, else a row-major copy (torch.Tensor.contiguous). */
-  contiguous(): Tensor {
-    return M.contiguous(this);
-  }
-  /** A copy with its own storage, recorded by autograd (CloneBackward0) (torch.clone). */
-  clone(): Tensor {
-    return M.clone(this);
-  }
-  /** The entries of `dim` at the int32 1-D `index`: the output has index.numel() entries along
-   * dim (torch.index_select). */
-  indexSelect(dim: number, index: Tensor): Tensor {
-    return I.indexSelect(this, dim, index);
-  }
-  /** out[i][j] = this[index[i][j]][j] for dim 0 (likewise for other dims): the output has
-   * index's shape (torch.gather). */
-  gather(dim: number, index: Tensor): Tensor {
-    return I.gather(this, dim, index);
-  }
-  /** PyTorch's `x[specs]`: integers (negative from the end), tg.slice(start, stop, step),
-   * null (a new axis), '...', int32 index tensors, bool masks, or a string such as
-   * ':, 1:3, ..., None'. Integers, slices, null and '...' give a view sharing storage;
-   * index tensors and masks a copy (several broadcast together, as in PyTorch). */
-  index(...specs: S.IndexSpec[]): Tensor {
-    return S.index(this, ...specs);
-  }
-  /** PyTorch's `x[specs] = value`, in place (returns this): specs as for index (an array, or
-   * one spec), value a number or a tensor broadcast to the indexed region; `accumulate`
-   * adds instead (index_put_(..., accumulate=True)). */
-  indexPut_(specs: S.IndexSpec | S.IndexSpec[], value: Tensor | number, accumulate = false): this {
-    S.indexPut_(this, specs, value, accumulate);
-    return this;
-  }
-  /** indexPut_ on a copy: `x.clone()` with `x[specs] = value`. */
-  indexPut(specs: S.IndexSpec | S.IndexSpec[], value: Tensor | number, accumulate = false): Tensor {
-    return S.indexPut(this, specs, value, accumulate);
+    return this.t();
   }
 
   // ---- in place ---------------------------------------------------------------------
@@ -614,19 +459,30 @@ export class Tensor {
   copy_(src: Tensor): this {
     return P.copyInPlace(this, src);
   }
-  /** Fills with normal values N(mean, std²) in place, in memory order as PyTorch;
-   * options.generator picks the generator (torch.Tensor.normal_). */
-  normal_(mean = 0, std = 1, options?: Rnd.RandomOptions): this {
-    return Rnd.normalInPlace(this, mean, std, options);
+}
+
+/** Checks that t's memory is still there before `op` reads it (see Storage.lost). */
+export function checkMemory(op: string, t: Tensor): Tensor {
+  if (t._storage.lost) {
+    throw opError(op, "the tensor's memory was detached (transferred to another thread?) or shrunk (a resized ArrayBuffer)");
   }
-  /** Fills with uniform values in [from, to) in place (torch.Tensor.uniform_). */
-  uniform_(from = 0, to = 1, options?: Rnd.RandomOptions): this {
-    return Rnd.uniformInPlace(this, from, to, options);
-  }
-  /** Fills with 1 (probability p) or 0 in place (torch.Tensor.bernoulli_). */
-  bernoulli_(p = 0.5, options?: Rnd.RandomOptions): this {
-    return Rnd.bernoulliInPlace(this, p, options);
-  }
+  return t;
+}
+
+/** A contiguous copy that is not part of any graph. */
+export function cloneDetached(t: Tensor): Tensor {
+  const out = Tensor._output(t._shape.slice(), t.dtype);
+  kernels.copy(out, t);
+  return out;
+}
+
+/** The elements in row-major order: the storage itself when contiguous, else a copy;
+ * `op` names the caller in an error. */
+export function contiguousData(t: Tensor, op = 'contiguousData'): TypedArray {
+  checkMemory(op, t);
+  if (t.isContiguous()) return t._storage.view(t._offset, t.numel());
+  const copy = cloneDetached(t);
+  return copy._storage.view(0, copy.numel());
 }
 
 function leafOnlyError(value: boolean): Error {

@@ -36,7 +36,14 @@ const FIXTURES_OF: Record<string, Record<string, (made: Record<string, unknown>)
   'nn.functional.celu': { input: () => tg.tensor([[-1.5, 0.5, -0.25], [2, -3, 1]]) },
   'nn.functional.instanceNorm': { input: () => tg.tensor([[[0.5, 1.5, 2.5], [3.5, 0.25, 1.25], [2, -1, 0]]]) },
   'nn.functional.embedding': { input: () => tg.tensor([[0, 2], [1, 1]], { dtype: 'int32' }) },
+  ...both('squeeze', { input: () => tg.tensor([[[1], [2]]]) }), // [1, 2, 1]: squeezing dim 0 only differs from squeezing all
+  ...both('matmul', { other: () => tg.tensor([[1], [2], [3]]) }),
+  ...both('outer', { input: () => tg.tensor([1, 2, 3]) }),
 };
+/** The fixtures of an op as a tg.* function and as a Tensor method. */
+function both(op: string, fixtures: Record<string, (made: Record<string, unknown>) => unknown>) {
+  return { [`tg.${op}`]: fixtures, [`Tensor.${op}`]: fixtures };
+}
 
 /** Something comparable for any result: a tensor's values, a module's printout, ... */
 function fingerprint(x: unknown): unknown {

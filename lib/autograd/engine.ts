@@ -3,12 +3,13 @@
 // input's shape, and either accumulates into leaves' .grad (backward) or returns the
 // gradients of chosen inputs (autograd.grad).
 import { Tensor } from '../tensor';
-import { fmtShape, fmtValue } from '../check';
+import { fmtShape, fmtValue, opTypeError } from '../check';
 import { sameShape } from '../layout';
 import { gradMode } from './grad_mode';
 import * as kernels from '../backend';
 import { Node, type Edge } from './function';
 import { leafGradHooks, nodeGradHooks, postAccumulateGrad } from './hooks';
+import { defineMethods } from '../ops/registry';
 
 /** backward's options (PyTorch's retain_graph=, create_graph=). */
 export interface BackwardOptions {
@@ -293,4 +294,24 @@ export function grad(outputs: Tensor | Tensor[], inputs: Tensor | Tensor[], opti
     }
     return createGraph ? g : g.detach();
   });
+}
+
+// Tensor.backward runs the engine; it is defined here so that lib/tensor.ts does not import it.
+defineMethods({
+  backward(this: Tensor, gradient?: Tensor | null | BackwardOptions, options: BackwardOptions = {}): void {
+    if (gradient != null && !(gradient instanceof Tensor)) {
+      if (typeof gradient !== 'object') throw opTypeError('backward', `gradient must be a Tensor, got ${fmtValue(gradient)}`);
+      backward([this], [null], gradient);
+      return;
+    }
+    backward([this], [gradient ?? null], options);
+  },
+});
+declare module '../tensor' {
+  interface Tensor {
+    /** Computes gradients of this tensor w.r.t. the graph leaves, accumulated into their .grad
+     * (torch.Tensor.backward).
+     * backward(), backward(gradient), backward(gradient, options) or backward(options). */
+    backward(gradient?: Tensor | null | BackwardOptions, options?: BackwardOptions): void;
+  }
 }

@@ -7,6 +7,7 @@ import type { Tensor } from '../tensor';
 import type { Node } from './function';
 import { fmtShape, fmtValue, opError, opTypeError } from '../check';
 import { sameShape } from '../layout';
+import { defineMethods } from '../ops/registry';
 
 /** A gradient hook: gets the gradient, may return a replacement (same shape). */
 export type GradHook = (grad: Tensor) => Tensor | void | undefined;
@@ -78,4 +79,26 @@ export function nodeGradHooks(node: Node, grad: Tensor): Tensor {
 export function postAccumulateGrad(leaf: Tensor): void {
   const hooks = postAccumulateHooks.get(leaf);
   if (hooks) for (const hook of hooks.slice()) hook(leaf);
+}
+
+defineMethods({
+  registerHook(this: Tensor, hook: GradHook) {
+    return registerHook(this, hook);
+  },
+  registerPostAccumulateGradHook(this: Tensor, hook: PostAccumulateGradHook) {
+    return registerPostAccumulateGradHook(this, hook);
+  },
+});
+declare module '../tensor' {
+  interface Tensor {
+    /** Registers a hook called with this tensor's gradient whenever backward computes it
+     * (PyTorch's register_hook): on a leaf, its total gradient before .grad accumulates it;
+     * on a non-leaf, before its gradFn runs. The hook may return a tensor of the gradient's
+     * shape to use instead. Returns a handle whose remove() unregisters it. */
+    registerHook(hook: GradHook): RemovableHandle;
+    /** Registers a hook called with this leaf once backward has accumulated its .grad
+     * (PyTorch's register_post_accumulate_grad_hook); DDP starts its all-reduces from it.
+     * Returns a handle whose remove() unregisters it. */
+    registerPostAccumulateGradHook(hook: PostAccumulateGradHook): RemovableHandle;
+  }
 }

@@ -1,16 +1,16 @@
 // tg.nn.functional (usually imported as F): linear, losses and activations. Each op with
-// its own PyTorch grad_fn is one defineOp; l1Loss is a composition, as in PyTorch.
-import { Tensor } from '../tensor';
-import { isFloating, scalarTypeName } from '../dtype';
-import { defineOp } from '../autograd/function';
-import { checkFloatDType, checkKernelDType, checkNumber, fmtShape, fmtValue, opError, opTypeError } from '../check';
+// its own PyTorch grad_fn is one spec; l1Loss is a composition, as in PyTorch.
+import type { Tensor } from '../tensor';
+import { float32, float64, int32, int64, isFloating, scalarTypeName } from '../dtype';
+import { checkKernelDType, checkNumber, fmtShape, fmtValue, is, opError, opTypeError, required } from '../check';
 import { broadcastShapes, numelOf, sameShape } from '../layout';
 import { UnaryOp } from '../native/table';
 import { addmm, checkMatmulDTypes } from '../ops/linalg';
-import { checkTensor } from '../ops/movement';
+import { checkTensor, input } from '../ops/movement';
 import { asIndex } from '../ops/indices';
 import { maskedGradOp, unaryOp, where } from '../ops/arith';
 import { scatterAddInto } from '../ops/indexing';
+import { defineSpec } from '../ops/registry';
 import { warnOnce } from '../warnings';
 
 /** How a loss reduces its per-element values: 'mean', 'sum', or 'none' (kept in the input's shape). */
@@ -80,21 +80,19 @@ function warnIfTargetSizeDiffers(op: string, input: Tensor, target: Tensor): voi
 }
 
 function lossOp<P>(spec: LossSpec<P>) {
-  const op = defineOp({
+  const op = defineSpec<(a: Tensor, b: Tensor, reduction: Reduction, p: P) => Tensor, [Tensor, Tensor, Reduction, P], { a: Tensor; b: Tensor; reduction: Reduction; p: P }>({
     name: spec.name,
-    forward: (ctx, a: Tensor, b: Tensor, reduction: Reduction, p: P) => {
-      ctx.info = { reduction, p, n: numelOf(broadcastShapes(spec.name, a._shape, b._shape)) };
-      ctx.saveForBackward(a, b);
-      return reduce(spec.loss(a, b, p), reduction);
-    },
-    backward: (ctx, g) => {
-      const { reduction, p, n } = ctx.info as { reduction: Reduction; p: P; n: number };
-      const [a, b] = ctx.saved;
-      const scale = reduction === 'mean' ? g.div(n) : g;
+    gradFn: spec.name,
+    method: false,
+    params: [input, required('target', is.any), required('reduction', is.any), required('p', is.any)],
+    forward: (a, b, reduction, p) => reduce(spec.loss(a, b, p), reduction),
+    save: (out, a, b, reduction, p) => ({ a, b, reduction, p }),
+    backward: (g, { a, b, reduction, p }, [needA, needB]) => {
+      const scale = reduction === 'mean' ? g.div(numelOf(broadcastShapes(spec.name, a._shape, b._shape))) : g;
       const [da, db] = spec.grads(a, b, p);
-      return [ctx.needsInputGrad[0] ? da.mul(scale) : null, ctx.needsInputGrad[1] && db ? db.mul(scale) : null];
+      return [needA ? da.mul(scale) : null, needB && db ? db.mul(scale) : null];
     },
-  });
+  }).run;
   return (op_: string, a: Tensor, b: Tensor, reduction: unknown, p: P, sameShapeRequired = false): Tensor => {
     checkTensor(op_, a, 'input');
     checkTensor(op_, b, 'target');
@@ -104,7 +102,7 @@ function lossOp<P>(spec: LossSpec<P>) {
     broadcastShapes(op_, a._shape, b._shape);
     warnIfTargetSizeDiffers(op_, a, b);
     if (!isFloating(b.dtype)) checkKernelDType(op_, spec.kernel, a.dtype);
-    const dtype = a.dtype === 'float64' || b.dtype === 'float64' ? 'float64' : 'float32';
+    const dtype = a.dtype === float64 || b.dtype === float64 ? float64 : float32;
     return op(a.to(dtype), b.to(dtype), checkReduction(op_, reduction), p);
   };
 }
@@ -289,28 +287,28 @@ interface NllInfo {
   total: Tensor; // the mean's divisor (sum of weights)
 }
 
-function nllOp(name: string) {
-  return defineOp({
-    name,
-    forward: (ctx, logp: Tensor, info: NllInfo) => {
-      ctx.info = info.reduction;
-      // Saved (as PyTorch saves target, weight and total_weight): freed after backward.
-      ctx.saveForBackward(info.index, info.scale, info.total);
+function nllOp(gradFn: string) {
+  return defineSpec<(logp: Tensor, info: NllInfo) => Tensor, [Tensor, NllInfo], NllInfo & { shape: number[] }>({
+    name: 'nllLoss',
+    gradFn,
+    method: false,
+    params: [input, required('plan', is.any)],
+    forward: (logp, info) => {
       const picked = logp.gather(1, info.index).mul(info.scale).neg().squeeze(1);
       if (info.reduction === 'none') return picked;
       const s = picked.sum();
       return info.reduction === 'sum' ? s : s.div(info.total);
     },
-    backward: (ctx, g) => {
-      const reduction = ctx.info as Reduction;
-      const [index, scale, total] = ctx.saved;
+    // Saved (as PyTorch saves target, weight and total_weight): freed after backward.
+    save: (out, logp, { reduction, index, scale, total }) => ({ reduction, index, scale, total, shape: logp._shape }),
+    backward: (g, { reduction, index, scale, total, shape }) => {
       // A mean over no kept target (total 0) is NaN, but its gradient is 0, as PyTorch's
       // (which never writes ignored entries): g / 0 would make inf·0 = NaN below.
       let gl = reduction === 'none' ? g.unsqueeze(1) : reduction === 'sum' ? g : g.div(where(total.eq(0), 1, total));
       gl = gl.mul(scale).neg().expand(index._shape.slice());
-      return [scatterAddInto(gl, ctx.inputShapes[0] as number[], 1, index)];
+      return [scatterAddInto(gl, shape, 1, index)];
     },
-  });
+  }).run;
 }
 const nllLoss1d = nllOp('NllLossBackward0');
 const nllLoss2d = nllOp('NllLoss2DBackward0');
@@ -319,7 +317,7 @@ const nllLoss2d = nllOp('NllLoss2DBackward0');
 function nllPlan(op: string, input: Tensor, target: Tensor, options: NllOptions): NllInfo {
   checkTensor(op, input, 'input');
   checkTensor(op, target, 'target');
-  if (target.dtype !== 'int32' && target.dtype !== 'int64') {
+  if (target.dtype !== int32 && target.dtype !== int64) {
     throw opTypeError(op, `target must hold class indices as an int32 or int64 tensor, got ${target.dtype} (use tg.tensor(labels, {dtype: 'int32'}))`);
   }
   target = asIndex(op, target, 'target');
@@ -388,7 +386,7 @@ export interface CrossEntropyOptions extends NllOptions {
 export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntropyOptions = {}): Tensor {
   checkTensor('crossEntropy', input, 'input');
   checkTensor('crossEntropy', target, 'target');
-  if (!isFloating(target.dtype) && target.dtype !== 'int32' && target.dtype !== 'int64') {
+  if (!isFloating(target.dtype) && target.dtype !== int32 && target.dtype !== int64) {
     throw opTypeError('crossEntropy', `target must be int32 or int64 class indices, got ${target.dtype}`);
   }
   if (isFloating(target.dtype)) {
@@ -416,23 +414,8 @@ export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntrop
   return nllValue.mul(1 - eps).add(smoothReduced.mul(eps / C));
 }
 
-// ---- dropout ---------------------------------------------------------------------------------
-
-/** Zeroes each element with probability p and scales the others by 1 / (1 - p), in
- * training only. As PyTorch's _dropout_impl: the mask is bernoulli_(1 - p) over a
- * row-major tensor like x, divided by 1 - p, and multiplied in (MulBackward0, mask saved);
- * p = 0, training = false or an empty x return x itself, and p = 1 multiplies by zero;
- * those draw nothing. */
-export function dropout(x: Tensor, p = 0.5, training = true, inplace = false): Tensor {
-  checkTensor('dropout', x);
-  if (typeof p !== 'number' || !(p >= 0 && p <= 1)) {
-    throw opError('dropout', `dropout probability has to be between 0 and 1, but got ${fmtValue(p)}`);
-  }
-  checkFloatDType('dropout', x.dtype);
-  if (p === 0 || !training || x.numel() === 0) return x;
-  const noise = p === 1 ? Tensor._empty([], x.dtype) : Tensor._empty(x._shape.slice(), x.dtype).bernoulli_(1 - p).div_(1 - p);
-  return inplace ? x.mul_(noise) : x.mul(noise);
-}
+export { dropout } from '../ops/dropout';
+export type { DropoutOptions } from '../ops/dropout';
 
 // ---- activations ---------------------------------------------------------------------------
 
@@ -473,22 +456,22 @@ const geluOp = unaryOp({
   },
 });
 
-const geluTanhOp = defineOp({
-  name: 'GeluBackward0',
-  forward: (ctx, x: Tensor) => {
-    ctx.saveForBackward(x);
-    return geluTanh(x);
-  },
-  backward: (ctx, g) => {
+const geluTanhOp = defineSpec<(x: Tensor) => Tensor, [Tensor], { x: Tensor }>({
+  name: 'gelu',
+  gradFn: 'GeluBackward0',
+  method: false,
+  params: [input],
+  forward: (x) => geluTanh(x),
+  save: (out, x) => ({ x }),
+  backward: (g, { x }) => {
     // d/dx 0.5 x (1 + tanh(u)), u = k (x + c x^3)
-    const [x] = ctx.saved;
     const k = Math.sqrt(2 / Math.PI);
     const c = 0.044715;
     const th = x.pow(3).mul(c).add(x).mul(k).tanh();
     const du = x.mul(x).mul(3 * c).add(1).mul(k);
     return [g.mul(th.add(1).mul(0.5).add(x.mul(0.5).mul(th.mul(th).neg().add(1)).mul(du)))];
   },
-});
+}).run;
 
 function geluTanh(x: Tensor): Tensor {
   return x.pow(3).mul(0.044715).add(x).mul(Math.sqrt(2 / Math.PI)).tanh().add(1).mul(x).mul(0.5);

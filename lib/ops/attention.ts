@@ -9,7 +9,7 @@ import { scatterAddInto } from './indexing';
 import { where } from './arith';
 import { arange, tensor } from './creation';
 import { asIndex } from './indices';
-import { dropout } from '../nn/functional';
+import { dropout } from './dropout';
 
 // ---- embedding ------------------------------------------------------------------------------
 

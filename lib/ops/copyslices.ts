@@ -12,7 +12,7 @@ import { enableGrad } from '../autograd/grad_mode';
 import { is, objectCheck, opError, required } from '../check';
 import { sameShape } from '../layout';
 import * as kernels from '../backend';
-import { defineSpec, type Op } from './registry';
+import { defineMethods, defineSpec, type Op } from './registry';
 
 /** Where a view lies in its base's storage; `baseStrides` is the base's own layout, which
  * the gradient is given before the region is read or written. */
@@ -150,8 +150,15 @@ function viewNode(base: Tensor, geo: Geometry): Node {
   return enableGrad(() => asStrided.call(base, geo)).gradFn!;
 }
 
-/** Tensor.gradFn of a view whose storage changed in place since its gradFn was made. */
-export function regenerateViewGradFn(view: Tensor): void {
-  const base = view._base!;
-  view._setGradFn(base.requiresGrad ? viewNode(base, geometryOf(view, base)) : view._gradFn!);
+defineMethods({
+  _regenerateViewGradFn(this: Tensor): void {
+    const base = this._base!;
+    this._setGradFn(base.requiresGrad ? viewNode(base, geometryOf(this, base)) : this._gradFn!);
+  },
+});
+declare module '../tensor' {
+  interface Tensor {
+    /** @internal Tensor.gradFn of a view whose storage changed in place since its gradFn was made. */
+    _regenerateViewGradFn(): void;
+  }
 }

@@ -1,13 +1,15 @@
 // Joining and indexing: cat, stack, indexSelect, gather (and their scatter-add gradients).
 import { Tensor } from '../tensor';
 import { resultType } from '../dtype';
-import { defineOp } from '../autograd/function';
-import { checkShape, fmtShape, fmtValue, normDim, normInsertDim, opError, opRangeError, opTypeError } from '../check';
+import { int32, bool } from '../dtype';
+import { checkShape, fmtShape, fmtValue, is, lazyExample, normDim, normInsertDim, opError, opRangeError, opTypeError, optional, required } from '../check';
 import { sameShape } from '../layout';
 import * as kernels from '../backend';
 import { Group, IndexOp } from '../native/table';
-import { checkTensor, contiguousData } from './movement';
+import { checkTensor, contiguousData, input } from './movement';
 import { asIndex } from './indices';
+import { tensor } from './creation';
+import { defineSpec, functionsOf, installMethods, type MethodsFor, type SpecsFor } from './registry';
 
 function checkIndex(op: string, index: unknown): Tensor {
   return asIndex(op, index); // int32 or int64, as int32
@@ -30,37 +32,10 @@ function checkTensorList(op: string, tensors: unknown): Tensor[] {
   return tensors.map((t, i) => checkTensor(op, t, `tensors[${i}]`));
 }
 
-const catOp = defineOp({
-  name: 'CatBackward0',
-  forward: (ctx, tensors: Tensor[], dim: number) => {
-    ctx.info = dim;
-    const dtype = resultType(tensors.map((t) => ({ dtype: t.dtype, rank: 'dim' as const })));
-    const parts = tensors.filter((t) => !(t.ndim === 1 && t._shape[0] === 0)); // legacy: 1-d empties are skipped
-    const shape = (parts[0] ?? tensors[0])._shape.slice();
-    shape[dim] = parts.reduce((n, t) => n + t._shape[dim], 0);
-    const out = Tensor._empty(shape, dtype);
-    let offset = 0;
-    for (const t of parts) {
-      kernels.copy(out.narrow(dim, offset, t._shape[dim]), t);
-      offset += t._shape[dim];
-    }
-    return out;
-  },
-  backward: (ctx, g) => {
-    const dim = ctx.info as number;
-    let offset = 0;
-    return ctx.inputShapes.map((shape) => {
-      if (shape.length === 1 && shape[0] === 0) return null;
-      const part = g.narrow(dim, offset, shape[dim]);
-      offset += shape[dim];
-      return part;
-    });
-  },
-});
+type Joined = { shapes: (readonly number[])[]; dim: number };
 
-/** Joins tensors along an existing dim: their other sizes must match, the output's `dim` is
- * the sum of theirs (torch.cat). */
-export function cat(tensors: Tensor[], dim = 0): Tensor {
+// PyTorch's cat: 1-d empty tensors are skipped (legacy), the others must match except in dim.
+function catChecked(tensors: unknown, dim: number): [Tensor[], number] {
   const ts = checkTensorList('cat', tensors);
   const parts = ts.filter((t) => !(t.ndim === 1 && t._shape[0] === 0));
   const ref = parts[0] ?? ts[0];
@@ -75,26 +50,10 @@ export function cat(tensors: Tensor[], dim = 0): Tensor {
       );
     }
   });
-  return catOp(ts, d);
+  return [ts, d];
 }
 
-const stackOp = defineOp({
-  name: 'StackBackward0',
-  forward: (ctx, tensors: Tensor[], dim: number) => {
-    ctx.info = dim;
-    const dtype = resultType(tensors.map((t) => ({ dtype: t.dtype, rank: 'dim' as const })));
-    const shape = tensors[0]._shape.slice();
-    shape.splice(dim, 0, tensors.length);
-    const out = Tensor._empty(shape, dtype);
-    tensors.forEach((t, i) => kernels.copy(out.select(dim, i), t));
-    return out;
-  },
-  backward: (ctx, g) => ctx.inputShapes.map((_, i) => g.select(ctx.info as number, i)),
-});
-
-/** Joins tensors of one shape along a new dim inserted at `dim`: n tensors of shape S give
- * S with n inserted at dim (torch.stack). */
-export function stack(tensors: Tensor[], dim = 0): Tensor {
+function stackChecked(tensors: unknown, dim: number): [Tensor[], number] {
   const ts = checkTensorList('stack', tensors);
   checkShape('stack', [ts.length, ...ts[0]._shape]);
   const d = normInsertDim('stack', dim, ts[0].ndim);
@@ -106,89 +65,91 @@ export function stack(tensors: Tensor[], dim = 0): Tensor {
       );
     }
   });
-  return stackOp(ts, d);
+  return [ts, d];
 }
+
+/** The tensors of a list: a fixed pair made on first use, for test/kwargs.test.ts. */
+const tensorList = (name: string) => lazyExample(required(name, is.any), () => [tensor([[1, 2]]), tensor([[3, 4]])]);
 
 // Scatter-adds g into zeros of `shape` (the gradient of indexSelect / gather); its own
 // gradient is the corresponding select, so higher-order gradients work. These ops save
 // their index, as PyTorch does: an in-place change to it before backward is detected.
-function scatterIntoOp(name: string, code: number, select: (gg: Tensor, dim: number, index: Tensor) => Tensor) {
-  return defineOp({
-    name,
-    forward: (ctx, g: Tensor, shape: number[], dim: number, index: Tensor) => {
-      ctx.info = dim;
-      ctx.saveForBackward(index);
+function scatterIntoSpec(gradFn: string, code: number, select: (gg: Tensor, dim: number, index: Tensor) => Tensor) {
+  return defineSpec<(g: Tensor, shape: number[], dim: number, index: Tensor) => Tensor, [Tensor, number[], number, Tensor], { dim: number; index: Tensor }>({
+    name: gradFn,
+    gradFn,
+    method: false,
+    params: [input, required('shape', is.any), required('dim', is.int), required('index', is.any)],
+    forward: (g, shape, dim, index) => {
       const out = Tensor._empty(shape, g.dtype);
       kernels.run(Group.Index, code, [out, g, index, dim]);
       return out;
     },
-    backward: (ctx, gg): Tensor[] => [select(gg, ctx.info as number, ctx.saved[0])],
-  });
+    save: (out, g, shape, dim, index) => ({ dim, index }),
+    backward: (gg, { dim, index }) => [select(gg, dim, index)],
+  }).run;
 }
-export const indexAddInto = scatterIntoOp('IndexAddBackward0', IndexOp.IndexAdd, (gg, dim, index) => indexSelectOp(gg, dim, index));
+/** Zeros of `shape` with g's rows added at `index` along dim (the gradient of indexSelect). */
+export const indexAddInto = scatterIntoSpec('IndexAddBackward0', IndexOp.IndexAdd, (gg, dim, index) => indexSelectOp(gg, dim, index));
+/** Zeros of `shape` with g's elements added at `index` along dim (the gradient of gather). */
+export const scatterAddInto = scatterIntoSpec('ScatterAddBackward0', IndexOp.ScatterAdd, (gg, dim, index) => gatherOp(gg, dim, index));
 
-const indexSelectOp = defineOp({
-  name: 'IndexSelectBackward0',
-  forward: (ctx, x: Tensor, dim: number, index: Tensor) => {
-    ctx.info = dim;
-    ctx.saveForBackward(index);
+type DimIndex = { shape: readonly number[]; dim: number; index: Tensor };
+
+const indexSelectOp = defineSpec<(x: Tensor, dim: number, index: Tensor) => Tensor, [Tensor, number, Tensor], DimIndex>({
+  name: 'indexSelect',
+  gradFn: 'IndexSelectBackward0',
+  method: false,
+  params: [input, required('dim', is.int), required('index', is.any)],
+  forward: (x, dim, index) => {
     const shape = x._shape.slice();
     shape[dim] = index.numel();
     const out = Tensor._empty(shape, x.dtype);
     kernels.run(Group.Index, IndexOp.IndexSelect, [out, x, index.reshape(-1), dim]);
     return out;
   },
-  backward: (ctx, g): Tensor[] => {
-    const dim = ctx.info as number;
-    const [index] = ctx.saved;
-    return [indexAddInto(g, ctx.inputShapes[0] as number[], dim, index.reshape(-1))];
+  save: (out, x, dim, index) => ({ shape: x._shape, dim, index }),
+  backward: (g, { shape, dim, index }) => [indexAddInto(g, shape as number[], dim, index.reshape(-1))],
+}).run;
+
+const gatherOp = defineSpec<(x: Tensor, dim: number, index: Tensor) => Tensor, [Tensor, number, Tensor], DimIndex>({
+  name: 'gather',
+  gradFn: 'GatherBackward0',
+  method: false,
+  params: [input, required('dim', is.int), required('index', is.any)],
+  forward: (x, dim, index) => {
+    const out = Tensor._empty(index._shape.slice(), x.dtype);
+    kernels.run(Group.Index, IndexOp.Gather, [out, x, index, dim]);
+    return out;
   },
-});
+  save: (out, x, dim, index) => ({ shape: x._shape, dim, index }),
+  backward: (g, { shape, dim, index }) => [scatterAddInto(g, shape as number[], dim, index)],
+}).run;
 
 /** A bool tensor goes through the index kernels as int32 (they take no bool). */
 function viaInt32(x: Tensor, fn: (x: Tensor) => Tensor): Tensor {
-  return fn(x.to('int32')).to('bool');
+  return fn(x.to(int32)).to(bool);
 }
 
-export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
-  checkTensor('indexSelect', x);
-  if (x.dtype === 'bool') return viaInt32(x, (xi) => indexSelect(xi, dim, index));
+function indexSelectImpl(x: Tensor, dim: number, index: unknown): Tensor {
+  if (x.dtype === bool) return viaInt32(x, (xi) => indexSelectImpl(xi, dim, index));
   const idx = checkIndex('indexSelect', index);
   if (idx.ndim > 1) throw opError('indexSelect', `index_select(): Index is supposed to be a vector (got shape ${fmtShape(idx._shape)})`);
   if (x.ndim === 0) {
     // As PyTorch: a 0-d tensor gives its element, 0-d, for any non-empty index of zeros.
     if (idx.numel() === 0) throw opError('indexSelect', 'the index into a 0-d tensor must not be empty');
-    return indexSelect(x.reshape(1), 0, idx.reshape(-1).narrow(0, 0, 1)).reshape([]);
+    return indexSelectImpl(x.reshape(1), 0, idx.reshape(-1).narrow(0, 0, 1)).reshape([]);
   }
   const d = normDim('indexSelect', dim, x.ndim);
   checkIndexValues('indexSelect', idx, x, d);
   return indexSelectOp(x, d, idx);
 }
 
-export const scatterAddInto = scatterIntoOp('ScatterAddBackward0', IndexOp.ScatterAdd, (gg, dim, index) => gatherOp(gg, dim, index));
-
-const gatherOp = defineOp({
-  name: 'GatherBackward0',
-  forward: (ctx, x: Tensor, dim: number, index: Tensor) => {
-    ctx.info = dim;
-    ctx.saveForBackward(index);
-    const out = Tensor._empty(index._shape.slice(), x.dtype);
-    kernels.run(Group.Index, IndexOp.Gather, [out, x, index, dim]);
-    return out;
-  },
-  backward: (ctx, g): Tensor[] => {
-    const dim = ctx.info as number;
-    const [index] = ctx.saved;
-    return [scatterAddInto(g, ctx.inputShapes[0] as number[], dim, index)];
-  },
-});
-
-export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
-  checkTensor('gather', x);
-  if (x.dtype === 'bool') return viaInt32(x, (xi) => gather(xi, dim, index));
+function gatherImpl(x: Tensor, dim: number, index: unknown): Tensor {
+  if (x.dtype === bool) return viaInt32(x, (xi) => gatherImpl(xi, dim, index));
   const idx = checkIndex('gather', index);
   // A 0-d input takes a 0-d or 1-d index (PyTorch views both as 1-d); the result has the index's shape.
-  if (x.ndim === 0 && idx.ndim <= 1) return gather(x.reshape(1), 0, idx.reshape(-1)).reshape(idx._shape.slice());
+  if (x.ndim === 0 && idx.ndim <= 1) return gatherImpl(x.reshape(1), 0, idx.reshape(-1)).reshape(idx._shape.slice());
   const d = normDim('gather', dim, x.ndim);
   if (idx.ndim !== x.ndim) {
     throw opError('gather', `Index tensor must have the same number of dimensions as input tensor (${fmtShape(idx._shape)} vs ${fmtShape(x._shape)})`);
@@ -201,3 +162,79 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   checkIndexValues('gather', idx, x, d);
   return gatherOp(x, d, idx);
 }
+
+/** The public signatures of joining and indexing (cat and stack are tg.* functions only). */
+export interface IndexingFns {
+  /** Joins tensors along an existing dim: their other sizes must match, the output's `dim`
+   * is the sum of theirs (torch.cat). */
+  cat: (tensors: Tensor[] | { tensors: Tensor[]; dim?: number }, dim?: number | { dim?: number }) => Tensor;
+  /** Joins tensors of one shape along a new dim inserted at `dim`: n tensors of shape S give
+   * S with n inserted at dim (torch.stack). */
+  stack: (tensors: Tensor[] | { tensors: Tensor[]; dim?: number }, dim?: number | { dim?: number }) => Tensor;
+  /** The entries of `dim` at the int32 (or int64) 1-D `index`: the output has index.numel()
+   * entries along dim (torch.index_select). */
+  indexSelect: (input: Tensor, dim: number | { dim: number; index: Tensor }, index?: Tensor | { index: Tensor }) => Tensor;
+  /** out[i][j] = input[index[i][j]][j] for dim 0 (likewise for other dims): the output has
+   * index's shape (torch.gather). */
+  gather: (input: Tensor, dim: number | { dim: number; index: Tensor }, index?: Tensor | { index: Tensor }) => Tensor;
+}
+
+const indexParam = (example: number[] | number[][]) => lazyExample(required('index', is.any), () => tensor(example, { dtype: int32 }));
+
+const indexingOps: SpecsFor<IndexingFns> = {
+  cat: defineSpec<IndexingFns['cat'], [Tensor[], number], Joined>({
+    name: 'cat',
+    gradFn: 'CatBackward0',
+    method: false,
+    params: [tensorList('tensors'), optional('dim', is.any, 0, 1)],
+    prepare: catChecked,
+    forward: (tensors, dim) => {
+      const dtype = resultType(tensors.map((t) => ({ dtype: t.dtype, rank: 'dim' as const })));
+      const parts = tensors.filter((t) => !(t.ndim === 1 && t._shape[0] === 0)); // legacy: 1-d empties are skipped
+      const shape = (parts[0] ?? tensors[0])._shape.slice();
+      shape[dim] = parts.reduce((n, t) => n + t._shape[dim], 0);
+      const out = Tensor._empty(shape, dtype);
+      let offset = 0;
+      for (const t of parts) {
+        kernels.copy(out.narrow(dim, offset, t._shape[dim]), t);
+        offset += t._shape[dim];
+      }
+      return out;
+    },
+    save: (out, tensors, dim) => ({ shapes: tensors.map((t) => t._shape), dim }),
+    backward: (g, { shapes, dim }) => {
+      let offset = 0;
+      return shapes.map((shape) => {
+        if (shape.length === 1 && shape[0] === 0) return null;
+        const part = g.narrow(dim, offset, shape[dim]);
+        offset += shape[dim];
+        return part;
+      });
+    },
+  }),
+  stack: defineSpec<IndexingFns['stack'], [Tensor[], number], Joined>({
+    name: 'stack',
+    gradFn: 'StackBackward0',
+    method: false,
+    params: [tensorList('tensors'), optional('dim', is.any, 0, 1)],
+    prepare: stackChecked,
+    forward: (tensors, dim) => {
+      const dtype = resultType(tensors.map((t) => ({ dtype: t.dtype, rank: 'dim' as const })));
+      const shape = tensors[0]._shape.slice();
+      shape.splice(dim, 0, tensors.length);
+      const out = Tensor._empty(shape, dtype);
+      tensors.forEach((t, i) => kernels.copy(out.select(dim, i), t));
+      return out;
+    },
+    save: (out, tensors, dim) => ({ shapes: tensors.map((t) => t._shape), dim }),
+    backward: (g, { shapes, dim }) => shapes.map((_, i) => g.select(dim, i)),
+  }),
+  indexSelect: defineSpec({ name: 'indexSelect', params: [input, required('dim', is.any, 1), indexParam([2, 0])], forward: indexSelectImpl }),
+  gather: defineSpec({ name: 'gather', params: [input, required('dim', is.any, 1), indexParam([[2, 0], [1, 1]])], forward: gatherImpl }),
+};
+installMethods(indexingOps);
+declare module '../tensor' {
+  interface Tensor extends MethodsFor<Omit<IndexingFns, 'cat' | 'stack'>> {}
+}
+/** The tg.* joining and indexing functions. */
+export const { cat, stack, indexSelect, gather } = functionsOf(indexingOps);

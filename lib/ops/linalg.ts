@@ -4,12 +4,13 @@
 // the grad_fn after the path it takes, so the name depends on the operand ranks.
 import { Tensor } from '../tensor';
 import { isFloating, isIntegral, scalarTypeName } from '../dtype';
-import { defineOp } from '../autograd/function';
-import { fmtShape, opError, opTypeError } from '../check';
+import { fmtShape, is, lazyExample, opError, opTypeError, required } from '../check';
 import { broadcastShapes, contiguousStrides } from '../layout';
 import * as kernels from '../backend';
 import { BinaryOp } from '../native/table';
-import { checkTensor } from './movement';
+import { checkTensor, input } from './movement';
+import { tensor } from './creation';
+import { defineSpec, functionsOf, installMethods, type MethodsFor, type SpecsFor } from './registry';
 
 /** Views a as [.., M, K] and b as [.., K, N] (1-D operands get a size-1 dim). */
 function asMatrices(a: Tensor, b: Tensor): [Tensor, Tensor] {
@@ -68,25 +69,26 @@ function isTransposedMatrix(x: Tensor): boolean {
   return x.ndim === 2 && x._shape[0] > 1 && x._shape[1] > 1 && x._strides[0] === 1 && x._strides[1] === x._shape[0];
 }
 
-function matmulOp(name: string) {
-  return defineOp({
-    name,
-    forward: (ctx, a: Tensor, b: Tensor) => {
-      ctx.saveForBackward(a, b);
-      return matmulForward(a, b);
-    },
-    backward: (ctx, g) => {
-      const [a, b] = ctx.saved;
-      return matmulBackward(a, b, g, ctx.needsInputGrad);
-    },
-  });
+type Operands = { a: Tensor; b: Tensor };
+
+/** The matrix product recorded as `gradFn`: PyTorch names the node after the path its
+ * matmul takes for the operands' ranks. */
+function productSpec(gradFn: string) {
+  return defineSpec<(input: Tensor, other: Tensor) => Tensor, [Tensor, Tensor], Operands>({
+    name: 'matmul',
+    gradFn,
+    method: false,
+    params: [input, required('other', is.any)],
+    forward: matmulForward,
+    save: (out, a, b) => ({ a, b }),
+    backward: (g, { a, b }, needs) => matmulBackward(a, b, g, needs as boolean[]),
+  }).run;
 }
-const dotOp = matmulOp('DotBackward0');
-const mvOp = matmulOp('MvBackward0');
-const vecMatOp = matmulOp('SqueezeBackward3');
-const mmOp = matmulOp('MmBackward0');
-const batchedOp = matmulOp('UnsafeViewBackward0');
-const matBatchedOp = matmulOp('CloneBackward0');
+const dotOp = productSpec('DotBackward0');
+const mvOp = productSpec('MvBackward0');
+const vecMatOp = productSpec('SqueezeBackward3');
+const batchedOp = productSpec('UnsafeViewBackward0');
+const matBatchedOp = productSpec('CloneBackward0');
 
 /** As PyTorch, a matrix product never promotes: both operands have one floating dtype
  * (PyTorch's messages; integer products are not supported here). */
@@ -123,72 +125,102 @@ function prepare(op: string, a: unknown, b: unknown): [Tensor, Tensor] {
   return [x, y];
 }
 
-/** PyTorch's matmul: dot, matrix-vector, matrix-matrix or batched (broadcast) product
- * (torch.matmul). */
-export function matmul(a: Tensor, b: Tensor): Tensor {
+/** PyTorch's matmul: dot, matrix-vector, matrix-matrix or batched (broadcast) product. */
+function matmulImpl(a: Tensor, b: Tensor): Tensor {
   const [x, y] = prepare('matmul', a, b);
   matmulShape(x, y); // validates the batch broadcast
   if (x.ndim === 1 && y.ndim === 1) return dotOp(x, y);
   if (x.ndim === 2 && y.ndim === 1) return mvOp(x, y);
   if (x.ndim === 1 && y.ndim === 2) return vecMatOp(x, y);
-  if (x.ndim === 2 && y.ndim === 2) return mmOp(x, y);
+  if (x.ndim === 2 && y.ndim === 2) return linalgOps.mm.run(x, y);
   if (x.ndim === 2 && y.ndim >= 3) return matBatchedOp(x, y);
   return batchedOp(x, y);
 }
 
-/** Matrix product of two 2-D tensors: (n×k)·(k×m) → n×m (torch.mm). */
-export function mm(a: Tensor, b: Tensor): Tensor {
-  const x = checkTensor('mm', a, 'self');
-  const y = checkTensor('mm', b, 'mat2');
-  if (x.ndim !== 2) throw opError('mm', `self must be a matrix (got shape ${fmtShape(x._shape)})`);
-  if (y.ndim !== 2) throw opError('mm', `mat2 must be a matrix (got shape ${fmtShape(y._shape)})`);
-  return mmOp(...prepare('mm', x, y));
+/** The public signatures of the matrix products (Tensor methods and tg.* functions). */
+export interface LinalgFns {
+  /** The matrix product with NumPy's rules: 1-D·1-D is a dot, 2-D·2-D (n×k)·(k×m) is n×m,
+   * batch dims broadcast (torch.matmul). */
+  matmul: (input: Tensor, other: Tensor | { other: Tensor }) => Tensor;
+  /** The product of two 2-D tensors, (n×k)·(k×m) → n×m (torch.mm). */
+  mm: (input: Tensor, mat2: Tensor | { mat2: Tensor }) => Tensor;
+  /** input + mat1 @ mat2 for 2-D mat1 (n×k) and mat2 (k×m); input broadcasts to n×m (torch.addmm). */
+  addmm: (input: Tensor, mat1: Tensor | { mat1: Tensor; mat2: Tensor }, mat2?: Tensor | { mat2: Tensor }) => Tensor;
+  /** The transpose of a tensor of at most 2 dims (torch.t): a view, (n×m) → (m×n); of a 0-D
+   * or 1-D tensor, a view of it as it is. */
+  t: (input: Tensor) => Tensor;
+  /** The outer product of two vectors: (n) and (m) give n×m (torch.outer; as PyTorch,
+   * input.reshape(-1, 1) * vec2, a MulBackward0). */
+  outer: (input: Tensor, vec2: Tensor | { vec2: Tensor }) => Tensor;
 }
 
-const addmmOp = defineOp({
-  name: 'AddmmBackward0',
-  forward: (ctx, bias: Tensor, a: Tensor, b: Tensor) => {
-    ctx.saveForBackward(a, b);
-    const out = matmulForward(a, b);
-    kernels.binary(BinaryOp.Add, out, out, bias);
-    return out;
-  },
-  backward: (ctx, g) => {
-    const [a, b] = ctx.saved;
-    const [ga, gb] = matmulBackward(a, b, g, ctx.needsInputGrad.slice(1));
-    return [ctx.needsInputGrad[0] ? g : null, ga, gb];
-  },
-});
-
-/** bias + a @ b for 2-D a (n×k) and b (k×m); bias broadcasts to n×m (torch.addmm). */
-export function addmm(bias: Tensor, a: Tensor, b: Tensor): Tensor {
-  const [x, y] = prepare('addmm', a, b);
-  if (x.ndim !== 2 || y.ndim !== 2) throw opError('addmm', `expected 2-D matrices, got ${fmtShape(x._shape)} and ${fmtShape(y._shape)}`);
-  const c = checkTensor('addmm', bias, 'input');
-  broadcastShapes('addmm', c._shape, [x._shape[0], y._shape[1]]);
-  if (c.dtype !== x.dtype) throw opTypeError('addmm', `self and mat2 must have the same dtype\nHint: convert the bias, e.g. bias.to(${JSON.stringify(x.dtype)})`);
-  return addmmOp(c, x, y);
-}
-
-const tOp = defineOp({
-  name: 'TBackward0',
-  forward: (ctx, x: Tensor) =>
-    x.ndim < 2 ? x._view(x._shape.slice(), x._strides.slice(), x._offset) : x._view([x._shape[1], x._shape[0]], [x._strides[1], x._strides[0]], x._offset),
-  backward: (ctx, g) => [g.t()],
-});
-
-/** Transpose of a 2-D tensor; of a 0-D or 1-D tensor, a view of it as it is (as PyTorch,
- * a new tensor with grad_fn TBackward0 when it requires grad). */
-export function t(x: Tensor): Tensor {
-  checkTensor('t', x);
+function atMost2d(x: Tensor): Tensor {
   if (x.ndim > 2) throw opError('t', `t() expects a tensor with <= 2 dimensions, but self is ${x.ndim}D`);
-  return tOp(x);
+  return x;
 }
 
-/** Outer product of two vectors (as PyTorch: a.reshape(-1, 1) * b, a MulBackward0). */
-export function outer(a: Tensor, b: Tensor): Tensor {
-  const x = checkTensor('outer', a, 'self');
-  const y = checkTensor('outer', b, 'vec2');
-  if (x.ndim !== 1 || y.ndim !== 1) throw opError('outer', `expected 1-D tensors, got ${fmtShape(x._shape)} and ${fmtShape(y._shape)}`);
-  return x.reshape(x._shape[0], 1).mul(y);
+/** A matrix operand whose example (for test/kwargs.test.ts) is made on first use. */
+const operand = (name: string, example: number[] | number[][]) => lazyExample(required(name, is.any), () => tensor(example));
+const linalgOps: SpecsFor<LinalgFns> = {
+  matmul: defineSpec({ name: 'matmul', params: [required('input', is.any), required('other', is.any)], forward: matmulImpl }),
+  mm: defineSpec<LinalgFns['mm'], [Tensor, Tensor], Operands>({
+    name: 'mm',
+    gradFn: 'MmBackward0',
+    params: [required('input', is.any), operand('mat2', [[1], [2], [3]])],
+    prepare: (a: unknown, b: unknown) => {
+      const x = checkTensor('mm', a, 'self');
+      const y = checkTensor('mm', b, 'mat2');
+      if (x.ndim !== 2) throw opError('mm', `self must be a matrix (got shape ${fmtShape(x._shape)})`);
+      if (y.ndim !== 2) throw opError('mm', `mat2 must be a matrix (got shape ${fmtShape(y._shape)})`);
+      return prepare('mm', x, y);
+    },
+    forward: matmulForward,
+    save: (out, a, b) => ({ a, b }),
+    backward: (g, { a, b }, needs) => matmulBackward(a, b, g, needs as boolean[]),
+  }),
+  addmm: defineSpec<LinalgFns['addmm'], [Tensor, Tensor, Tensor], Operands>({
+    name: 'addmm',
+    gradFn: 'AddmmBackward0',
+    params: [required('input', is.any), operand('mat1', [[1], [2]]), operand('mat2', [[1, 2, 3]])],
+    prepare: (bias: unknown, a: unknown, b: unknown) => {
+      const [x, y] = prepare('addmm', a, b);
+      if (x.ndim !== 2 || y.ndim !== 2) throw opError('addmm', `expected 2-D matrices, got ${fmtShape(x._shape)} and ${fmtShape(y._shape)}`);
+      const c = checkTensor('addmm', bias, 'input');
+      broadcastShapes('addmm', c._shape, [x._shape[0], y._shape[1]]);
+      if (c.dtype !== x.dtype) throw opTypeError('addmm', `self and mat2 must have the same dtype\nHint: convert the bias, e.g. bias.to(${JSON.stringify(x.dtype)})`);
+      return [c, x, y];
+    },
+    forward: (bias, a, b) => {
+      const out = matmulForward(a, b);
+      kernels.binary(BinaryOp.Add, out, out, bias);
+      return out;
+    },
+    save: (out, bias, a, b) => ({ a, b }),
+    backward: (g, { a, b }, needs) => [needs[0] ? g : null, ...matmulBackward(a, b, g, needs.slice(1) as boolean[])],
+  }),
+  t: defineSpec<LinalgFns['t'], [Tensor]>({
+    name: 't',
+    gradFn: 'TBackward0',
+    // The check in the parameter rather than a prepare: t() is on the per-op hot path.
+    params: [required('input', (v, op, name) => atMost2d(checkTensor(op, v, name)))],
+    forward: (x) =>
+      x.ndim < 2 ? x._view(x._shape.slice(), x._strides.slice(), x._offset) : x._view([x._shape[1], x._shape[0]], [x._strides[1], x._strides[0]], x._offset),
+    backward: (g) => [g.t()],
+  }),
+  outer: defineSpec({
+    name: 'outer',
+    params: [required('input', is.any), operand('vec2', [4, 5])],
+    forward: (a: unknown, b: unknown) => {
+      const x = checkTensor('outer', a, 'self');
+      const y = checkTensor('outer', b, 'vec2');
+      if (x.ndim !== 1 || y.ndim !== 1) throw opError('outer', `expected 1-D tensors, got ${fmtShape(x._shape)} and ${fmtShape(y._shape)}`);
+      return x.reshape(x._shape[0], 1).mul(y);
+    },
+  }),
+};
+installMethods(linalgOps);
+declare module '../tensor' {
+  interface Tensor extends MethodsFor<LinalgFns> {}
 }
+/** The tg.* matrix products. */
+export const { matmul, mm, addmm, t, outer } = functionsOf(linalgOps);

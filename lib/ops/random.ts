@@ -4,13 +4,14 @@
 // CPU kernels do (test/golden/RNG-NOTES.md).
 import { Tensor } from '../tensor';
 import type { DType } from '../dtype';
-import { checkFloatDType, checkShape, fmtValue, opRangeError, opTypeError } from '../check';
+import { checkFloatDType, checkShape, fmtValue, is, keyword, opRangeError, opTypeError, optional } from '../check';
 import { RandomOp } from '../native/table';
 import * as kernels from '../backend';
 import { generatorOf, type Generator } from '../random';
 import { checkOptions, finish, shapeAndOptions, type CreationOptions } from './creation';
 import { overwriteInPlace, overwriteOp } from './inplace';
-import { checkTensor } from './movement';
+import { checkTensor, input } from './movement';
+import { defineSpec, installMethods } from './registry';
 
 /** The option of every random function: which generator to draw from (PyTorch's generator=). */
 export interface RandomOptions {
@@ -71,6 +72,61 @@ export function bernoulliInPlace<T extends Tensor>(self: T, p: number, options?:
   if (typeof p !== 'number') throw opTypeError('bernoulli_', `p must be a number, got ${fmtValue(p)}`);
   if (!(p >= 0 && p <= 1)) throw opRangeError('bernoulli_', `p must be in [0, 1], got ${p}`);
   return overwriteInPlace(self, 'bernoulli_', bernoulliNode, (t) => draw('bernoulli_', RandomOp.Bernoulli, t, options, p));
+}
+
+// The fills as Tensor methods, with PyTorch's parameters (normal_(mean=0, std=1, *,
+// generator=None), ...); their types are declared below, returning `this`.
+const generator = keyword('generator', is.any, null);
+const fills = {
+  normal_: defineSpec({
+    name: 'normal_',
+    function: false,
+    params: [input, optional('mean', is.any, 0, 1), optional('std', is.any, 1, 2), generator],
+    forward: (self: Tensor, mean: number, std: number, g: Generator | null) => normalInPlace(self, mean, std, { generator: g }),
+  }),
+  uniform_: defineSpec({
+    name: 'uniform_',
+    function: false,
+    params: [input, optional('from', is.any, 0, -1), optional('to', is.any, 1, 2), generator],
+    forward: (self: Tensor, from: number, to: number, g: Generator | null) => uniformInPlace(self, from, to, { generator: g }),
+  }),
+  bernoulli_: defineSpec({
+    name: 'bernoulli_',
+    function: false,
+    params: [input, optional('p', is.any, 0.5, 0.25), generator],
+    forward: (self: Tensor, p: number, g: Generator | null) => bernoulliInPlace(self, p, { generator: g }),
+  }),
+};
+installMethods(fills);
+/** normal_'s options (PyTorch's mean=, std=, generator=). */
+export interface NormalOptions extends RandomOptions {
+  /** The mean (default 0). */
+  mean?: number;
+  /** The standard deviation (default 1). */
+  std?: number;
+}
+/** uniform_'s options (PyTorch's from=, to=, generator=). */
+export interface UniformOptions extends RandomOptions {
+  /** The lower bound (default 0). */
+  from?: number;
+  /** The upper bound, excluded (default 1). */
+  to?: number;
+}
+/** bernoulli_'s options (PyTorch's p=, generator=). */
+export interface BernoulliOptions extends RandomOptions {
+  /** The probability of a 1 (default 0.5). */
+  p?: number;
+}
+declare module '../tensor' {
+  interface Tensor {
+    /** Fills with normal values N(mean, std²) in place, in memory order as PyTorch;
+     * options.generator picks the generator (torch.Tensor.normal_). */
+    normal_(mean?: number | NormalOptions, std?: number | NormalOptions, options?: NormalOptions): this;
+    /** Fills with uniform values in [from, to) in place (torch.Tensor.uniform_). */
+    uniform_(from?: number | UniformOptions, to?: number | UniformOptions, options?: UniformOptions): this;
+    /** Fills with 1 (probability p) or 0 in place (torch.Tensor.bernoulli_). */
+    bernoulli_(p?: number | BernoulliOptions, options?: BernoulliOptions): this;
+  }
 }
 
 // ---- creation ------------------------------------------------------------------------------

@@ -3,17 +3,16 @@
 // without recording); backward expands the gradient back over the reduced dims.
 import { inspectCustom } from '../inspect';
 import { Tensor } from '../tensor';
-import { isFloating, scalarTypeName, type DType } from '../dtype';
-import { defineOp } from '../autograd/function';
+import { bool, float32, int32, isFloating, scalarTypeName, type DType } from '../dtype';
 import { isGradEnabled } from '../autograd/grad_mode';
 import { checkFloatDType, checkInt, checkKernelDType, fmtShape, fmtValue, is, keyword, normDim, normDims, opError, opTypeError, optional, required } from '../check';
 import { contiguousStrides } from '../layout';
 import * as kernels from '../backend';
 import { BinaryOp, Group, IndexOp, ReduceOp, SoftmaxOp } from '../native/table';
-import { checkTensor } from './movement';
+import { checkTensor, input } from './movement';
 import { defineSpec, functionsOf, installMethods, type MethodsFor, type SpecsFor } from './registry';
 import { cat, scatterAddInto } from './indexing';
-import { input, toDType, where, zerosLike } from './arith';
+import { toDType, where, zerosLike } from './arith';
 
 /** A dim, a list of dims, or null/undefined for all dims. */
 export type ReduceDims = number | number[] | null | undefined;
@@ -58,44 +57,42 @@ function checkKeepdim(op: string, keepdim: unknown): boolean {
 
 // ---- sum and mean ---------------------------------------------------------------------
 
-function sumOp(name: string) {
-  return defineOp({
+/** What a reduction's backward needs besides saved tensors: the reduction and x's shape. */
+type Reduced = { r: Reduction; shape: readonly number[] };
+/** The input of a recorded reduction. */
+type ReductionArgs = [Tensor, Reduction];
+const reductionParams = [input, required('reduction', is.any)];
+
+/** A sum (or, with `divide`, a mean) by one kernel pass recorded as `gradFn`, one per form
+ * that PyTorch names apart (sum() is SumBackward0, sum(dim) SumBackward1). */
+function linearReduction(name: string, gradFn: string, code: number, divide: boolean) {
+  return defineSpec<(x: Tensor, r: Reduction) => Tensor, ReductionArgs, Reduced>({
     name,
-    forward: (ctx, x: Tensor, r: Reduction) => {
-      ctx.info = r;
-      return runReduce(ReduceOp.Sum, x, r);
+    gradFn,
+    method: false,
+    params: reductionParams,
+    forward: (x, r) => {
+      const out = runReduce(code, x, r);
+      if (divide) kernels.binary(BinaryOp.Div, out, out, r.count); // as PyTorch: the sum, rounded, then divided
+      return out;
     },
-    backward: (ctx, g) => [expandBack(g, ctx.info as Reduction, ctx.inputShapes[0])],
-  });
+    save: (out, x, r) => ({ r, shape: x._shape }),
+    backward: (g, { r, shape }) => [expandBack(divide ? g.div(r.count) : g, r, shape)],
+  }).run;
 }
-const sumAll = sumOp('SumBackward0');
-const sumDim = sumOp('SumBackward1');
+const sumAll = linearReduction('sum', 'SumBackward0', ReduceOp.Sum, false);
+const sumDim = linearReduction('sum', 'SumBackward1', ReduceOp.Sum, false);
 
 export function sum(x: Tensor, dim?: ReduceDims, keepdim?: boolean): Tensor {
   checkTensor('sum', x);
   const kd = checkKeepdim('sum', keepdim);
-  const input = x.dtype === 'bool' ? toDType(x, 'int32') : x;
-  const r = reduction('sum', input, dim, kd);
-  return (dim === undefined && keepdim === undefined ? sumAll : sumDim)(input, r);
+  const ints = x.dtype === bool ? toDType(x, int32) : x;
+  const r = reduction('sum', ints, dim, kd);
+  return (dim === undefined && keepdim === undefined ? sumAll : sumDim)(ints, r);
 }
 
-function meanOp(name: string) {
-  return defineOp({
-    name,
-    forward: (ctx, x: Tensor, r: Reduction) => {
-      ctx.info = r;
-      const s = runReduce(ReduceOp.Sum, x, r);
-      kernels.binary(BinaryOp.Div, s, s, r.count); // as PyTorch: the sum, rounded, then divided
-      return s;
-    },
-    backward: (ctx, g) => {
-      const r = ctx.info as Reduction;
-      return [expandBack(g.div(r.count), r, ctx.inputShapes[0])];
-    },
-  });
-}
-const meanAll = meanOp('MeanBackward0');
-const meanDim = meanOp('MeanBackward1');
+const meanAll = linearReduction('mean', 'MeanBackward0', ReduceOp.Sum, true);
+const meanDim = linearReduction('mean', 'MeanBackward1', ReduceOp.Sum, true);
 
 export function mean(x: Tensor, dim?: ReduceDims, keepdim?: boolean): Tensor {
   checkTensor('mean', x);
@@ -136,30 +133,29 @@ function evenlySplit(g: Tensor, x: Tensor, result: Tensor, r: Reduction, select:
   return expandBack(g, r, x._shape).div(count).mul(mask);
 }
 
-function extremeOp(name: string, code: number, select: boolean) {
-  return defineOp({
+/** What the backward of an extreme, a product or a norm needs: the input, the output and the reduction. */
+type InOut = { x: Tensor; out: Tensor; r: Reduction };
+
+function extremeOp(name: string, gradFn: string, code: number, select: boolean) {
+  return defineSpec<(x: Tensor, r: Reduction) => Tensor, ReductionArgs, InOut>({
     name,
-    forward: (ctx, x: Tensor, r: Reduction) => {
-      const out = runReduce(code, x, r);
-      ctx.info = r;
-      ctx.saveForBackward(x, out);
-      return out;
-    },
-    backward: (ctx, g) => {
-      const [x, out] = ctx.saved;
-      return [evenlySplit(g, x, out, ctx.info as Reduction, select)];
-    },
-  });
+    gradFn,
+    method: false,
+    params: reductionParams,
+    forward: (x, r) => runReduce(code, x, r),
+    save: (out, x, r) => ({ x, out, r }),
+    backward: (g, { x, out, r }) => [evenlySplit(g, x, out, r, select)],
+  }).run;
 }
-const amaxOp = extremeOp('AmaxBackward0', ReduceOp.Max, false);
-const aminOp = extremeOp('AminBackward0', ReduceOp.Min, false);
-const maxAllOp = extremeOp('MaxBackward1', ReduceOp.Max, true);
-const minAllOp = extremeOp('MinBackward1', ReduceOp.Min, true);
+const amaxOp = extremeOp('amax', 'AmaxBackward0', ReduceOp.Max, false);
+const aminOp = extremeOp('amin', 'AminBackward0', ReduceOp.Min, false);
+const maxAllOp = extremeOp('max', 'MaxBackward1', ReduceOp.Max, true);
+const minAllOp = extremeOp('min', 'MinBackward1', ReduceOp.Min, true);
 
 function extreme(op: string, fn: (x: Tensor, r: Reduction) => Tensor, x: Tensor, dim: ReduceDims, keepdim?: boolean): Tensor {
   checkTensor(op, x);
   // Bool extremes are any/all: computed on int32 (the kernels take no bool), as bool.
-  if (x.dtype === 'bool') return toDType(extreme(op, fn, toDType(x, 'int32'), dim, keepdim), 'bool');
+  if (x.dtype === bool) return toDType(extreme(op, fn, toDType(x, int32), dim, keepdim), bool);
   const r = reduction(op, x, dim, checkKeepdim(op, keepdim));
   checkNonEmpty(op, x, r);
   return fn(x, r);
@@ -212,38 +208,37 @@ export function valuesIndices(values: Tensor, indices: Tensor, op: string): Valu
   return pair as unknown as ValuesIndices;
 }
 
-function selectingOp(name: string) {
-  return defineOp({
+// max(dim)/min(dim): the values at the arg-extreme indices (an input too, not differentiable).
+function selectingOp(name: string, gradFn: string) {
+  return defineSpec<(x: Tensor, r: Reduction, indices: Tensor) => Tensor, [Tensor, Reduction, Tensor], Reduced & { indices: Tensor }>({
     name,
-    forward: (ctx, x: Tensor, r: Reduction, indices: Tensor) => {
-      ctx.info = r;
-      ctx.saveForBackward(indices);
+    gradFn,
+    method: false,
+    params: [...reductionParams, required('indices', is.any)],
+    forward: (x, r, indices) => {
       const idx = indices.reshape(r.keepShape);
       const out = Tensor._output(r.keepShape.slice(), x.dtype);
       kernels.run(Group.Index, IndexOp.Gather, [out, x, idx, r.dims[0]]);
       return out.reshape(r.outShape);
     },
-    backward: (ctx, g) => {
-      // The gradient goes to the selected element only (PyTorch's value_selecting_reduction_backward).
-      const r = ctx.info as Reduction;
-      const [indices] = ctx.saved;
-      return [scatterAddInto(g.reshape(r.keepShape), ctx.inputShapes[0] as number[], r.dims[0], indices.reshape(r.keepShape))];
-    },
-  });
+    save: (out, x, r, indices) => ({ r, shape: x._shape, indices }),
+    // The gradient goes to the selected element only (PyTorch's value_selecting_reduction_backward).
+    backward: (g, { r, shape, indices }) => [scatterAddInto(g.reshape(r.keepShape), shape as number[], r.dims[0], indices.reshape(r.keepShape))],
+  }).run;
 }
-const maxDimOp = selectingOp('MaxBackward0');
-const minDimOp = selectingOp('MinBackward0');
+const maxDimOp = selectingOp('max', 'MaxBackward0');
+const minDimOp = selectingOp('min', 'MinBackward0');
 
 function extremeDim(op: string, x: Tensor, dim: number, keepdim: boolean | undefined, isMax: boolean): ValuesIndices {
   checkTensor(op, x);
-  if (x.dtype === 'bool') {
-    const { values, indices } = extremeDim(op, toDType(x, 'int32'), dim, keepdim, isMax);
-    return valuesIndices(toDType(values, 'bool'), indices, op);
+  if (x.dtype === bool) {
+    const { values, indices } = extremeDim(op, toDType(x, int32), dim, keepdim, isMax);
+    return valuesIndices(toDType(values, bool), indices, op);
   }
   const r = reduction(op, x, dim, checkKeepdim(op, keepdim));
   checkNonEmpty(op, x, r);
-  if (x.ndim === 0) return valuesIndices(x.clone(), Tensor._empty([], 'int32'), op);
-  const indices = runReduce(isMax ? ReduceOp.ArgMax : ReduceOp.ArgMin, x, r, 'int32');
+  if (x.ndim === 0) return valuesIndices(x.clone(), Tensor._empty([], int32), op);
+  const indices = runReduce(isMax ? ReduceOp.ArgMax : ReduceOp.ArgMin, x, r, int32);
   return valuesIndices((isMax ? maxDimOp : minDimOp)(x, r, indices), indices, op);
 }
 export const maxDim = (x: Tensor, dim: number, keepdim?: boolean): ValuesIndices => extremeDim('max', x, dim, keepdim, true);
@@ -251,17 +246,17 @@ export const minDim = (x: Tensor, dim: number, keepdim?: boolean): ValuesIndices
 
 function argExtreme(op: string, code: number, x: Tensor, dim: number | null | undefined, keepdim?: boolean): Tensor {
   checkTensor(op, x);
-  if (x.dtype === 'bool') checkKernelDType(op, `${op}_cpu`, x.dtype);
+  if (x.dtype === bool) checkKernelDType(op, `${op}_cpu`, x.dtype);
   const kd = checkKeepdim(op, keepdim);
   if (dim === null || dim === undefined) {
     checkNonEmptyAll(op, x);
     const flat = x.reshape(-1);
-    const out = runReduce(code, flat, reduction(op, flat, 0, false), 'int32');
+    const out = runReduce(code, flat, reduction(op, flat, 0, false), int32);
     return kd ? out.reshape(x._shape.map(() => 1)) : out;
   }
   const r = reduction(op, x, dim, kd);
   checkNonEmpty(op, x, r);
-  return runReduce(code, x, r, 'int32');
+  return runReduce(code, x, r, int32);
 }
 export const argmax = (x: Tensor, dim?: number | null, keepdim?: boolean): Tensor => argExtreme('argmax', ReduceOp.ArgMax, x, dim, keepdim);
 export const argmin = (x: Tensor, dim?: number | null, keepdim?: boolean): Tensor => argExtreme('argmin', ReduceOp.ArgMin, x, dim, keepdim);
@@ -283,104 +278,73 @@ function productOfOthers(x: Tensor, dim: number): Tensor {
   const n = x._shape[dim];
   const ones = Tensor._onesLike(x.narrow(dim, 0, 1));
   const exclusive = (t: Tensor) => cat([ones, cumprod(t.narrow(dim, 0, n - 1), dim)], dim);
-  const reversed = Tensor._empty([n], 'int32');
+  const reversed = Tensor._empty([n], int32);
   reversed.typedArray().forEach((_, i, a) => (a[i] = n - 1 - i));
   return exclusive(x).mul(exclusive(x.indexSelect(dim, reversed)).indexSelect(dim, reversed));
 }
 
-function prodOp(name: string) {
-  return defineOp({
-    name,
-    forward: (ctx, x: Tensor, r: Reduction) => {
-      const out = runReduce(ReduceOp.Prod, x, r);
-      ctx.info = r;
-      ctx.saveForBackward(x, out);
-      return out;
-    },
-    backward: (ctx, g) => {
+function prodOp(gradFn: string) {
+  return defineSpec<(x: Tensor, r: Reduction) => Tensor, ReductionArgs, InOut>({
+    name: 'prod',
+    gradFn,
+    method: false,
+    params: reductionParams,
+    forward: (x, r) => runReduce(ReduceOp.Prod, x, r),
+    save: (out, x, r) => ({ x, out, r }),
+    backward: (g, { x, out, r }) => {
       // d/dx_i is result / x_i, which is 0/0 at a zero: with zeros, the product of the others.
-      const [x, out] = ctx.saved;
-      const r = ctx.info as Reduction;
       let local: Tensor;
       if (x.eq(0).sum().item() === 0) local = out.reshape(r.keepShape).div(x);
       else if (r.dims.length === 1) local = productOfOthers(x, r.dims[0]);
       else local = productOfOthers(x.reshape(-1), 0).reshape(x._shape as number[]);
       return [expandBack(g, r, x._shape).mul(local)];
     },
-  });
+  }).run;
 }
 const prodAll = prodOp('ProdBackward0');
 const prodDim = prodOp('ProdBackward1');
 
 export function prod(x: Tensor, dim?: number | null, keepdim?: boolean): Tensor {
   checkTensor('prod', x);
-  const input = x.dtype === 'bool' ? toDType(x, 'int32') : x;
-  if (dim === null || dim === undefined) {
-    const r = reduction('prod', input, null, checkKeepdim('prod', keepdim));
-    return prodAll(input, r);
-  }
-  return prodDim(input, reduction('prod', input, checkInt('prod', 'dim', dim), checkKeepdim('prod', keepdim)));
+  const ints = x.dtype === bool ? toDType(x, int32) : x;
+  if (dim === null || dim === undefined) return prodAll(ints, reduction('prod', ints, null, checkKeepdim('prod', keepdim)));
+  return prodDim(ints, reduction('prod', ints, checkInt('prod', 'dim', dim), checkKeepdim('prod', keepdim)));
 }
 
 // ---- var, std ------------------------------------------------------------------------------
-
-interface VarInfo {
-  r: Reduction;
-  divisor: number;
-}
 
 function centered(x: Tensor, r: Reduction): Tensor {
   return x.sub(x.mean(r.dims, true));
 }
 
-const varOp = defineOp({
-  name: 'VarBackward0',
-  forward: (ctx, x: Tensor, r: Reduction, divisor: number) => {
-    ctx.info = { r, divisor };
-    ctx.saveForBackward(x);
-    const d = centered(x, r);
-    return d.mul(d).sum(r.dims, r.outShape.length === r.keepShape.length).div(divisor).reshape(r.outShape);
-  },
-  backward: (ctx, g) => {
-    const { r, divisor } = ctx.info as VarInfo;
-    const [x] = ctx.saved;
-    return [expandBack(g, r, x._shape).mul(centered(x, r)).mul(2 / divisor)];
-  },
-});
+/** The sum of squared deviations over r, divided by `divisor`. */
+function variance(x: Tensor, r: Reduction, divisor: number): Tensor {
+  const d = centered(x, r);
+  return d.mul(d).sum(r.dims, r.outShape.length === r.keepShape.length).div(divisor).reshape(r.outShape);
+}
 
-const stdOp = defineOp({
-  name: 'StdBackward0',
-  forward: (ctx, x: Tensor, r: Reduction, divisor: number) => {
-    ctx.info = { r, divisor };
-    const d = centered(x, r);
-    const out = d.mul(d).sum(r.dims, r.outShape.length === r.keepShape.length).div(divisor).sqrt().reshape(r.outShape);
-    ctx.saveForBackward(x, out);
-    return out;
-  },
-  backward: (ctx, g) => {
-    const { r, divisor } = ctx.info as VarInfo;
-    const [x, out] = ctx.saved;
-    const scale = where(out.eq(0), 0, g.div(out)).div(divisor);
-    return [expandBack(scale, r, x._shape).mul(centered(x, r))];
-  },
-});
-
-/** var/std: PyTorch's two spellings of the divisor, correction (count - correction) and
- * unbiased (correction 1 or 0); one of them at most. */
-function spread(op: string, fn: typeof varOp, x: Tensor, dim: ReduceDims, keepdim: boolean | null, correction?: number, unbiased?: boolean): Tensor {
-  checkTensor(op, x);
+/** var/std's arguments: PyTorch's two spellings of the divisor, correction (count -
+ * correction) and unbiased (correction 1 or 0); one of them at most. */
+function spread(op: string, x: Tensor, dim: ReduceDims, keepdim: boolean | null, correction?: number, unbiased?: boolean): [Tensor, Reduction, number] {
   checkFloatDType(op, x.dtype);
   if (correction !== undefined && unbiased !== undefined) throw opTypeError(op, 'give either correction or unbiased, not both');
   const c = correction ?? (unbiased === false ? 0 : 1);
   const r = reduction(op, x, dim, checkKeepdim(op, keepdim));
-  return fn(x, r, Math.max(0, r.count - c));
+  return [x, r, Math.max(0, r.count - c)];
 }
+type Spread = { x: Tensor; r: Reduction; divisor: number };
 
 // ---- norm, logsumexp ---------------------------------------------------------------------
 
-const normOp = defineOp({
-  name: 'NormBackward1',
-  forward: (ctx, x: Tensor, p: number, r: Reduction) => {
+type NormArgs = [Tensor, number, Reduction];
+function normArgs(x: Tensor, p: number | null, dim: ReduceDims, keepdim: boolean | null): NormArgs {
+  checkFloatDType('norm', x.dtype);
+  const order = p ?? 2;
+  if (typeof order !== 'number') throw opTypeError('norm', `p must be a number, got ${fmtValue(order)}`);
+  return [x, order, reduction('norm', x, dim, checkKeepdim('norm', keepdim))];
+}
+
+function normForward(x: Tensor, p: number, r: Reduction): Tensor {
     const kd = r.outShape.length === r.keepShape.length;
     const a = x.abs();
     let out: Tensor;
@@ -392,13 +356,10 @@ const normOp = defineOp({
     else if (p === -Infinity) out = a.amin(r.dims, kd);
     else if (p === 0) out = a.ne(0).to(x.dtype).sum(r.dims, kd);
     else out = a.pow(p).sum(r.dims, kd).pow(1 / p);
-    ctx.info = { p, r };
-    ctx.saveForBackward(x, out);
     return out;
-  },
-  backward: (ctx, g) => {
-    const { p, r } = ctx.info as { p: number; r: Reduction };
-    const [x, out] = ctx.saved;
+}
+
+function normBackward(g: Tensor, { x, out, p, r }: InOut & { p: number }): Tensor[] {
     const gk = g.reshape(r.keepShape);
     const nk = out.reshape(r.keepShape);
     if (p === 0) return [zerosLike(x)];
@@ -409,43 +370,31 @@ const normOp = defineOp({
     const scaled = p === 2 ? x : p < 2 ? x.sign().mul(p < 1 ? where(x.eq(0), 0, x.abs().pow(p - 1)) : x.abs().pow(p - 1)) : x.mul(x.abs().pow(p - 2));
     const scale = where(nk.eq(0), 0, p === 2 ? gk.div(nk) : gk.div(nk.pow(p - 1)));
     return [scaled.mul(scale)];
-  },
-});
-
-export function norm(x: Tensor, p?: number | null, dim?: ReduceDims, keepdim?: boolean): Tensor {
-  checkTensor('norm', x);
-  checkFloatDType('norm', x.dtype);
-  const order = p ?? 2;
-  if (typeof order !== 'number') throw opTypeError('norm', `p must be a number, got ${fmtValue(order)}`);
-  return normOp(x, order, reduction('norm', x, dim, checkKeepdim('norm', keepdim)));
 }
 
-const logsumexpOp = defineOp({
-  name: 'LogsumexpBackward0',
-  forward: (ctx, x: Tensor, r: Reduction) => {
+const logsumexpOp = defineSpec<(x: Tensor, r: Reduction) => Tensor, ReductionArgs, InOut>({
+  name: 'logsumexp',
+  gradFn: 'LogsumexpBackward0',
+  method: false,
+  params: reductionParams,
+  forward: (x, r) => {
     // Stable: shift by the max (an infinite max is replaced by 0, so -inf rows give -inf).
     const m = x.amax(r.dims, true);
     const shift = where(m.abs().eq(Infinity), 0, m);
-    const out = x.sub(shift).exp().sum(r.dims, true).log().add(shift).reshape(r.outShape);
-    ctx.info = r;
-    // The returned tensor itself: its gradFn makes the backward differentiable again.
-    ctx.saveForBackward(x, out);
-    return out;
+    return x.sub(shift).exp().sum(r.dims, true).log().add(shift).reshape(r.outShape);
   },
-  backward: (ctx, g) => {
-    const r = ctx.info as Reduction;
-    const [x, out] = ctx.saved;
-    return [expandBack(g, r, x._shape).mul(x.sub(out.reshape(r.keepShape)).exp())];
-  },
-});
+  // The returned tensor itself: its gradFn makes the backward differentiable again.
+  save: (out, x, r) => ({ x, out, r }),
+  backward: (g, { x, out, r }) => [expandBack(g, r, x._shape).mul(x.sub(out.reshape(r.keepShape)).exp())],
+}).run;
 
 export function logsumexp(x: Tensor, dim: number | number[], keepdim?: boolean): Tensor {
   checkTensor('logsumexp', x);
   if (dim === undefined || dim === null) throw opTypeError('logsumexp', 'dim is required (a number or an array of numbers)');
-  const input = isFloating(x.dtype) ? x : toDType(x, 'float32');
-  const r = reduction('logsumexp', input, dim, checkKeepdim('logsumexp', keepdim));
-  if (x.numel() === 0 && r.count === 0) return input.sum(r.dims, keepdim).log();
-  return logsumexpOp(input, r);
+  const floats = isFloating(x.dtype) ? x : toDType(x, float32);
+  const r = reduction('logsumexp', floats, dim, checkKeepdim('logsumexp', keepdim));
+  if (x.numel() === 0 && r.count === 0) return floats.sum(r.dims, keepdim).log();
+  return logsumexpOp(floats, r);
 }
 
 // ---- softmax ------------------------------------------------------------------------------
@@ -453,33 +402,34 @@ export function logsumexp(x: Tensor, dim: number | number[], keepdim?: boolean):
 // Softmax and logSoftmax run as one fused native pass per row. Backward uses the fused
 // kernel too, unless a graph of the gradient is being recorded (createGraph): then it is
 // written in differentiable tensor ops.
-function softmaxFamily(name: string, forwardOp: number, backwardOp: number, differentiable: (y: Tensor, g: Tensor, dim: number) => Tensor) {
-  // The kernel wants at least one dim: a 0-d tensor is viewed as [1].
-  const atLeast1d = (t: Tensor): Tensor => (t.ndim === 0 ? t._view([1], [1], t._offset) : t);
-  return defineOp({
+// The kernel wants at least one dim: a 0-d tensor is viewed as [1].
+const atLeast1d = (t: Tensor): Tensor => (t.ndim === 0 ? t._view([1], [1], t._offset) : t);
+
+function softmaxFamily(name: string, gradFn: string, forwardOp: number, backwardOp: number, differentiable: (y: Tensor, g: Tensor, dim: number) => Tensor) {
+  return defineSpec<(x: Tensor, dim: number) => Tensor, [Tensor, number], { y: Tensor; dim: number }>({
     name,
-    forward: (ctx, x: Tensor, dim: number) => {
+    gradFn,
+    method: false,
+    params: [input, required('dim', is.int)],
+    forward: (x, dim) => {
       const out = Tensor._output(x._shape as number[], x.dtype);
       kernels.run(Group.Softmax, forwardOp, [atLeast1d(out), atLeast1d(x), null, dim]);
-      ctx.info = dim;
-      ctx.saveForBackward(out);
       return out;
     },
-    backward: (ctx, g) => {
-      const [y] = ctx.saved;
-      const dim = ctx.info as number;
+    save: (y, x, dim) => ({ y, dim }),
+    backward: (g, { y, dim }) => {
       if (isGradEnabled()) return [differentiable(y, g, dim)];
       const gradIn = Tensor._output(y._shape as number[], y.dtype);
       kernels.run(Group.Softmax, backwardOp, [atLeast1d(gradIn), atLeast1d(y), atLeast1d(g), dim]);
       return [gradIn];
     },
-  });
+  }).run;
 }
 
-const softmaxOp = softmaxFamily('SoftmaxBackward0', SoftmaxOp.Softmax, SoftmaxOp.SoftmaxBackward, (y, g, dim) =>
+const softmaxOp = softmaxFamily('softmax', 'SoftmaxBackward0', SoftmaxOp.Softmax, SoftmaxOp.SoftmaxBackward, (y, g, dim) =>
   y.mul(g.sub(g.mul(y).sum(dim, true))),
 );
-const logSoftmaxOp = softmaxFamily('LogSoftmaxBackward0', SoftmaxOp.LogSoftmax, SoftmaxOp.LogSoftmaxBackward, (y, g, dim) =>
+const logSoftmaxOp = softmaxFamily('logSoftmax', 'LogSoftmaxBackward0', SoftmaxOp.LogSoftmax, SoftmaxOp.LogSoftmaxBackward, (y, g, dim) =>
   g.sub(y.exp().mul(g.sum(dim, true))),
 );
 
@@ -564,14 +514,9 @@ export interface ReductionFns {
 const dim = (example: unknown = 0) => optional('dim', is.any, undefined, example);
 const keepdim = optional('keepdim', is.any, undefined, true);
 type AnyFn = (input: Tensor, ...rest: any[]) => Tensor;
+const spreadParams = [input, dim(), keepdim, keyword('correction', is.int, undefined, 0), keyword('unbiased', is.bool, undefined)];
 const reduceSpec = <F extends AnyFn>(name: string, forward: (x: Tensor, ...rest: any[]) => Tensor, example?: unknown) =>
   defineSpec<F, any[]>({ name, params: [input, dim(example), keepdim], forward });
-const varSpec = <F extends AnyFn>(name: string, fn: typeof varOp) =>
-  defineSpec<F, any[]>({
-    name,
-    params: [input, dim(), keepdim, keyword('correction', is.int, undefined, 0), keyword('unbiased', is.bool, undefined)],
-    forward: (x: Tensor, d: ReduceDims, k: boolean | null, correction?: number, unbiased?: boolean) => spread(name, fn, x, d, k, correction, unbiased),
-  });
 
 const reductionOps: SpecsFor<ReductionFns> = {
   sum: reduceSpec('sum', sum),
@@ -579,9 +524,33 @@ const reductionOps: SpecsFor<ReductionFns> = {
   amax: reduceSpec('amax', amax),
   amin: reduceSpec('amin', amin),
   prod: reduceSpec('prod', prod),
-  var: varSpec('var', varOp),
-  std: varSpec('std', stdOp),
-  norm: defineSpec({ name: 'norm', params: [input, optional('p', is.any, null, 1), dim(), keepdim], forward: norm }),
+  var: defineSpec<VarFn, [Tensor, Reduction, number], Spread>({
+    name: 'var',
+    gradFn: 'VarBackward0',
+    params: spreadParams,
+    prepare: (x: Tensor, d: ReduceDims, k: boolean | null, correction?: number, unbiased?: boolean) => spread('var', x, d, k, correction, unbiased),
+    forward: variance,
+    save: (out, x, r, divisor) => ({ x, r, divisor }),
+    backward: (g, { x, r, divisor }) => [expandBack(g, r, x._shape).mul(centered(x, r)).mul(2 / divisor)],
+  }),
+  std: defineSpec<VarFn, [Tensor, Reduction, number], Spread & { out: Tensor }>({
+    name: 'std',
+    gradFn: 'StdBackward0',
+    params: spreadParams,
+    prepare: (x: Tensor, d: ReduceDims, k: boolean | null, correction?: number, unbiased?: boolean) => spread('std', x, d, k, correction, unbiased),
+    forward: (x, r, divisor) => variance(x, r, divisor).sqrt(),
+    save: (out, x, r, divisor) => ({ x, out, r, divisor }),
+    backward: (g, { x, out, r, divisor }) => [expandBack(where(out.eq(0), 0, g.div(out)).div(divisor), r, x._shape).mul(centered(x, r))],
+  }),
+  norm: defineSpec<ReductionFns['norm'], NormArgs, InOut & { p: number }>({
+    name: 'norm',
+    gradFn: 'NormBackward1',
+    params: [input, optional('p', is.any, null, 1), dim(), keepdim],
+    prepare: normArgs,
+    forward: normForward,
+    save: (out, x, p, r) => ({ x, out, p, r }),
+    backward: normBackward,
+  }),
   logsumexp: defineSpec({ name: 'logsumexp', params: [input, dim(), keepdim], forward: logsumexp }),
   argmax: reduceSpec('argmax', argmax),
   argmin: reduceSpec('argmin', argmin),
@@ -589,8 +558,50 @@ const reductionOps: SpecsFor<ReductionFns> = {
   logSoftmax: defineSpec({ name: 'logSoftmax', params: [input, dim()], forward: logSoftmax }),
 };
 installMethods(reductionOps);
-declare module '../tensor' {
-  interface Tensor extends MethodsFor<ReductionFns> {}
+
+/** max and min: the extreme of all elements, or along `dim` with where it is (PyTorch's two
+ * overloads; its third, max(input, other), is tg.maximum). */
+export interface ExtremeFn {
+  /** The largest (smallest) element, 0-d. */
+  (input: Tensor): Tensor;
+  /** {values, indices} along dim, of the shape without dim (or with it as 1 if keepdim). */
+  (input: Tensor, dim: number | DimOptions<number>, keepdim?: boolean | DimOptions<number>, options?: DimOptions<number>): ValuesIndices;
 }
-/** The tg.* reductions (tg.var is the variance). */
-export const reductions = functionsOf(reductionOps);
+const extremeSpec = (name: 'max' | 'min', all: (x: Tensor) => Tensor, along: typeof maxDim) =>
+  defineSpec<ExtremeFn, [Tensor, number | undefined, boolean | undefined]>({
+    name,
+    params: [input, dim(1), keepdim],
+    forward: (x, d, k) => {
+      if (d !== undefined && d !== null) return along(x, d, k) as unknown as Tensor; // a pair, as PyTorch's named tuple
+      if (k !== undefined) throw opTypeError(name, 'keepdim is given without dim (the overall extreme is 0-d)');
+      return all(x);
+    },
+  });
+/** tg.max and tg.min (their methods are declared below: overloads). */
+export interface ExtremeFns {
+  /** max(input): the largest element (0-d); max(input, dim, keepdim): {values, indices}
+   * along dim, of the shape without dim (or with it as 1 if keepdim) (torch.max). */
+  max: ExtremeFn;
+  /** min(input): the smallest element (0-d); min(input, dim, keepdim): {values, indices}
+   * along dim, of the shape without dim (or with it as 1 if keepdim) (torch.min). */
+  min: ExtremeFn;
+}
+const extremeOps: SpecsFor<ExtremeFns> = { max: extremeSpec('max', max, maxDim), min: extremeSpec('min', min, minDim) };
+installMethods(extremeOps);
+
+declare module '../tensor' {
+  interface Tensor extends MethodsFor<ReductionFns> {
+    /** max(): the largest element, 0-d (torch.max). */
+    max(): Tensor;
+    /** max(dim, keepdim): {values, indices} along dim, of the shape without dim (or with it
+     * as 1 if keepdim) (torch.max). */
+    max(dim: number | DimOptions<number>, keepdim?: boolean | DimOptions<number>, options?: DimOptions<number>): ValuesIndices;
+    /** min(): the smallest element, 0-d (torch.min). */
+    min(): Tensor;
+    /** min(dim, keepdim): {values, indices} along dim, of the shape without dim (or with it
+     * as 1 if keepdim) (torch.min). */
+    min(dim: number | DimOptions<number>, keepdim?: boolean | DimOptions<number>, options?: DimOptions<number>): ValuesIndices;
+  }
+}
+/** The tg.* reductions (tg.var is the variance; tg.max and tg.min as Tensor.max and Tensor.min). */
+export const reductions = { ...functionsOf(reductionOps), ...functionsOf(extremeOps) };

@@ -10,7 +10,7 @@ import { broadcastShapes, contiguousStrides, numelOf } from '../layout';
 import * as kernels from '../backend';
 import { Group, IndexOp } from '../native/table';
 import { asIndex } from './indices';
-import { defineSpec, type Op } from './registry';
+import { defineMethods, defineSpec, type Op } from './registry';
 import { checkTensor, cloneDetached, contiguousData } from './movement';
 import { inPlace } from './inplace';
 import { full, tensor } from './creation';
@@ -405,4 +405,31 @@ export function indexPut_(x: Tensor, specs: IndexSpec | IndexSpec[], value: Tens
 export function indexPut(x: Tensor, specs: IndexSpec | IndexSpec[], value: Tensor | number, accumulate = false): Tensor {
   checkTensor('indexPut', x);
   return indexPut_(x.clone(), specs, value, accumulate);
+}
+
+defineMethods({
+  index(this: Tensor, ...specs: IndexSpec[]) {
+    return index(this, ...specs);
+  },
+  indexPut_(this: Tensor, specs: IndexSpec | IndexSpec[], value: Tensor | number, accumulate = false) {
+    return indexPut_(this, specs, value, accumulate);
+  },
+  indexPut(this: Tensor, specs: IndexSpec | IndexSpec[], value: Tensor | number, accumulate = false) {
+    return indexPut(this, specs, value, accumulate);
+  },
+});
+declare module '../tensor' {
+  interface Tensor {
+    /** PyTorch's `x[specs]`: integers (negative from the end), tg.slice(start, stop, step),
+     * null (a new axis), '...', int32 index tensors, bool masks, or a string such as
+     * ':, 1:3, ..., None'. Integers, slices, null and '...' give a view sharing storage;
+     * index tensors and masks a copy (several broadcast together, as in PyTorch). */
+    index(...specs: IndexSpec[]): Tensor;
+    /** PyTorch's `x[specs] = value`, in place (returns this): specs as for index (an array, or
+     * one spec), value a number or a tensor broadcast to the indexed region; `accumulate`
+     * adds instead (index_put_(..., accumulate=True)). */
+    indexPut_(specs: IndexSpec | IndexSpec[], value: Tensor | number, accumulate?: boolean): this;
+    /** indexPut_ on a copy: `x.clone()` with `x[specs] = value`. */
+    indexPut(specs: IndexSpec | IndexSpec[], value: Tensor | number, accumulate?: boolean): Tensor;
+  }
 }
