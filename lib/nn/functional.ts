@@ -1,7 +1,7 @@
 // tg.nn.functional (usually imported as F): linear, losses and activations. Each op with
 // its own PyTorch grad_fn is one defineOp; l1Loss is a composition, as in PyTorch.
 import { Tensor } from '../tensor';
-import { isFloating, scalarTypeName } from '../dtype';
+import { float32, float64, int32, int64, isFloating, scalarTypeName } from '../dtype';
 import { defineOp } from '../autograd/function';
 import { checkFloatDType, checkKernelDType, checkNumber, fmtShape, fmtValue, opError, opTypeError } from '../check';
 import { broadcastShapes, numelOf, sameShape } from '../layout';
@@ -104,7 +104,7 @@ function lossOp<P>(spec: LossSpec<P>) {
     broadcastShapes(op_, a._shape, b._shape);
     warnIfTargetSizeDiffers(op_, a, b);
     if (!isFloating(b.dtype)) checkKernelDType(op_, spec.kernel, a.dtype);
-    const dtype = a.dtype === 'float64' || b.dtype === 'float64' ? 'float64' : 'float32';
+    const dtype = a.dtype === float64 || b.dtype === float64 ? float64 : float32;
     return op(a.to(dtype), b.to(dtype), checkReduction(op_, reduction), p);
   };
 }
@@ -319,7 +319,7 @@ const nllLoss2d = nllOp('NllLoss2DBackward0');
 function nllPlan(op: string, input: Tensor, target: Tensor, options: NllOptions): NllInfo {
   checkTensor(op, input, 'input');
   checkTensor(op, target, 'target');
-  if (target.dtype !== 'int32' && target.dtype !== 'int64') {
+  if (target.dtype !== int32 && target.dtype !== int64) {
     throw opTypeError(op, `target must hold class indices as an int32 or int64 tensor, got ${target.dtype} (use tg.tensor(labels, {dtype: 'int32'}))`);
   }
   target = asIndex(op, target, 'target');
@@ -388,7 +388,7 @@ export interface CrossEntropyOptions extends NllOptions {
 export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntropyOptions = {}): Tensor {
   checkTensor('crossEntropy', input, 'input');
   checkTensor('crossEntropy', target, 'target');
-  if (!isFloating(target.dtype) && target.dtype !== 'int32' && target.dtype !== 'int64') {
+  if (!isFloating(target.dtype) && target.dtype !== int32 && target.dtype !== int64) {
     throw opTypeError('crossEntropy', `target must be int32 or int64 class indices, got ${target.dtype}`);
   }
   if (isFloating(target.dtype)) {

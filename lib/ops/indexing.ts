@@ -1,6 +1,6 @@
 // Joining and indexing: cat, stack, indexSelect, gather (and their scatter-add gradients).
 import { Tensor } from '../tensor';
-import { resultType } from '../dtype';
+import { bool, resultType } from '../dtype';
 import { defineOp } from '../autograd/function';
 import { checkShape, fmtShape, fmtValue, normDim, normInsertDim, opError, opRangeError, opTypeError } from '../check';
 import { sameShape } from '../layout';
@@ -152,7 +152,7 @@ function viaInt32(x: Tensor, fn: (x: Tensor) => Tensor): Tensor {
 
 export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   checkTensor('indexSelect', x);
-  if (x.dtype === 'bool') return viaInt32(x, (xi) => indexSelect(xi, dim, index));
+  if (x.dtype === bool) return viaInt32(x, (xi) => indexSelect(xi, dim, index));
   const idx = checkIndex('indexSelect', index);
   if (idx.ndim > 1) throw opError('indexSelect', `index_select(): Index is supposed to be a vector (got shape ${fmtShape(idx._shape)})`);
   if (x.ndim === 0) {
@@ -185,7 +185,7 @@ const gatherOp = defineOp({
 
 export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   checkTensor('gather', x);
-  if (x.dtype === 'bool') return viaInt32(x, (xi) => gather(xi, dim, index));
+  if (x.dtype === bool) return viaInt32(x, (xi) => gather(xi, dim, index));
   const idx = checkIndex('gather', index);
   // A 0-d input takes a 0-d or 1-d index (PyTorch views both as 1-d); the result has the index's shape.
   if (x.ndim === 0 && idx.ndim <= 1) return gather(x.reshape(1), 0, idx.reshape(-1)).reshape(idx._shape.slice());

@@ -3,7 +3,7 @@
 // without recording); backward expands the gradient back over the reduced dims.
 import { inspectCustom } from '../inspect';
 import { Tensor } from '../tensor';
-import { isFloating, scalarTypeName, type DType } from '../dtype';
+import { bool, float32, int32, isFloating, scalarTypeName, type DType } from '../dtype';
 import { defineOp } from '../autograd/function';
 import { isGradEnabled } from '../autograd/grad_mode';
 import { checkFloatDType, checkInt, checkKernelDType, fmtShape, fmtValue, is, keyword, normDim, normDims, opError, opTypeError, optional, required } from '../check';
@@ -74,7 +74,7 @@ const sumDim = sumOp('SumBackward1');
 export function sum(x: Tensor, dim?: ReduceDims, keepdim?: boolean): Tensor {
   checkTensor('sum', x);
   const kd = checkKeepdim('sum', keepdim);
-  const input = x.dtype === 'bool' ? toDType(x, 'int32') : x;
+  const input = x.dtype === bool ? toDType(x, int32) : x;
   const r = reduction('sum', input, dim, kd);
   return (dim === undefined && keepdim === undefined ? sumAll : sumDim)(input, r);
 }
@@ -159,7 +159,7 @@ const minAllOp = extremeOp('MinBackward1', ReduceOp.Min, true);
 function extreme(op: string, fn: (x: Tensor, r: Reduction) => Tensor, x: Tensor, dim: ReduceDims, keepdim?: boolean): Tensor {
   checkTensor(op, x);
   // Bool extremes are any/all: computed on int32 (the kernels take no bool), as bool.
-  if (x.dtype === 'bool') return toDType(extreme(op, fn, toDType(x, 'int32'), dim, keepdim), 'bool');
+  if (x.dtype === bool) return toDType(extreme(op, fn, toDType(x, int32), dim, keepdim), bool);
   const r = reduction(op, x, dim, checkKeepdim(op, keepdim));
   checkNonEmpty(op, x, r);
   return fn(x, r);
@@ -236,14 +236,14 @@ const minDimOp = selectingOp('MinBackward0');
 
 function extremeDim(op: string, x: Tensor, dim: number, keepdim: boolean | undefined, isMax: boolean): ValuesIndices {
   checkTensor(op, x);
-  if (x.dtype === 'bool') {
-    const { values, indices } = extremeDim(op, toDType(x, 'int32'), dim, keepdim, isMax);
-    return valuesIndices(toDType(values, 'bool'), indices, op);
+  if (x.dtype === bool) {
+    const { values, indices } = extremeDim(op, toDType(x, int32), dim, keepdim, isMax);
+    return valuesIndices(toDType(values, bool), indices, op);
   }
   const r = reduction(op, x, dim, checkKeepdim(op, keepdim));
   checkNonEmpty(op, x, r);
-  if (x.ndim === 0) return valuesIndices(x.clone(), Tensor._empty([], 'int32'), op);
-  const indices = runReduce(isMax ? ReduceOp.ArgMax : ReduceOp.ArgMin, x, r, 'int32');
+  if (x.ndim === 0) return valuesIndices(x.clone(), Tensor._empty([], int32), op);
+  const indices = runReduce(isMax ? ReduceOp.ArgMax : ReduceOp.ArgMin, x, r, int32);
   return valuesIndices((isMax ? maxDimOp : minDimOp)(x, r, indices), indices, op);
 }
 export const maxDim = (x: Tensor, dim: number, keepdim?: boolean): ValuesIndices => extremeDim('max', x, dim, keepdim, true);
@@ -251,17 +251,17 @@ export const minDim = (x: Tensor, dim: number, keepdim?: boolean): ValuesIndices
 
 function argExtreme(op: string, code: number, x: Tensor, dim: number | null | undefined, keepdim?: boolean): Tensor {
   checkTensor(op, x);
-  if (x.dtype === 'bool') checkKernelDType(op, `${op}_cpu`, x.dtype);
+  if (x.dtype === bool) checkKernelDType(op, `${op}_cpu`, x.dtype);
   const kd = checkKeepdim(op, keepdim);
   if (dim === null || dim === undefined) {
     checkNonEmptyAll(op, x);
     const flat = x.reshape(-1);
-    const out = runReduce(code, flat, reduction(op, flat, 0, false), 'int32');
+    const out = runReduce(code, flat, reduction(op, flat, 0, false), int32);
     return kd ? out.reshape(x._shape.map(() => 1)) : out;
   }
   const r = reduction(op, x, dim, kd);
   checkNonEmpty(op, x, r);
-  return runReduce(code, x, r, 'int32');
+  return runReduce(code, x, r, int32);
 }
 export const argmax = (x: Tensor, dim?: number | null, keepdim?: boolean): Tensor => argExtreme('argmax', ReduceOp.ArgMax, x, dim, keepdim);
 export const argmin = (x: Tensor, dim?: number | null, keepdim?: boolean): Tensor => argExtreme('argmin', ReduceOp.ArgMin, x, dim, keepdim);
@@ -283,7 +283,7 @@ function productOfOthers(x: Tensor, dim: number): Tensor {
   const n = x._shape[dim];
   const ones = Tensor._onesLike(x.narrow(dim, 0, 1));
   const exclusive = (t: Tensor) => cat([ones, cumprod(t.narrow(dim, 0, n - 1), dim)], dim);
-  const reversed = Tensor._empty([n], 'int32');
+  const reversed = Tensor._empty([n], int32);
   reversed.typedArray().forEach((_, i, a) => (a[i] = n - 1 - i));
   return exclusive(x).mul(exclusive(x.indexSelect(dim, reversed)).indexSelect(dim, reversed));
 }
@@ -314,7 +314,7 @@ const prodDim = prodOp('ProdBackward1');
 
 export function prod(x: Tensor, dim?: number | null, keepdim?: boolean): Tensor {
   checkTensor('prod', x);
-  const input = x.dtype === 'bool' ? toDType(x, 'int32') : x;
+  const input = x.dtype === bool ? toDType(x, int32) : x;
   if (dim === null || dim === undefined) {
     const r = reduction('prod', input, null, checkKeepdim('prod', keepdim));
     return prodAll(input, r);
@@ -442,7 +442,7 @@ const logsumexpOp = defineOp({
 export function logsumexp(x: Tensor, dim: number | number[], keepdim?: boolean): Tensor {
   checkTensor('logsumexp', x);
   if (dim === undefined || dim === null) throw opTypeError('logsumexp', 'dim is required (a number or an array of numbers)');
-  const input = isFloating(x.dtype) ? x : toDType(x, 'float32');
+  const input = isFloating(x.dtype) ? x : toDType(x, float32);
   const r = reduction('logsumexp', input, dim, checkKeepdim('logsumexp', keepdim));
   if (x.numel() === 0 && r.count === 0) return input.sum(r.dims, keepdim).log();
   return logsumexpOp(input, r);
