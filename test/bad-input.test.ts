@@ -90,7 +90,7 @@ describe('nothing ignored (item 4)', () => {
     y.sum().backward();
     expect(w.grad!.tolist()).toEqual([[2, 2], [2, 2], [2, 2]]); // 1 + d(sum y)/dW = 1 + x = 2
     expect(m.to('cpu')).toBe(m);
-    expect(m.to({ device: tg.device('cpu'), dtype: 'float32' }).weight.dtype).toBe('float32');
+    expect(m.to({ device: tg.device('cpu'), dtype: 'float32' }).weight.dtype).toBe(tg.float32);
   });
 
   describe('defineOp: what forward and backward return is checked, naming the op', () => {

@@ -290,7 +290,7 @@ describe('randLike, randnLike', () => {
     tg.manualSeed(1);
     expect(values(r)).toEqual(values(tg.empty([5, 4]).t().normal_()));
     expect(tg.randLike(x.expand([2, 4, 5])).stride()).toEqual([20, 5, 1]); // overlapping: row-major
-    expect(tg.randLike(x, { dtype: 'float64' }).dtype).toBe('float64');
+    expect(tg.randLike(x, { dtype: 'float64' }).dtype).toBe(tg.float64);
   });
 });
 
@@ -412,7 +412,7 @@ describe('randint, randperm', () => {
 
   test('randperm is a permutation, int32', () => {
     const p = tg.randperm(1000);
-    expect(p.dtype).toBe('int32');
+    expect(p.dtype).toBe(tg.int32);
     expect(values(p).sort((a, b) => a - b)).toEqual(Array.from({ length: 1000 }, (_, i) => i));
     expect(tg.randperm(0).shape).toEqual([0]);
   });

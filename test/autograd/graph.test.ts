@@ -110,7 +110,7 @@ describe('backward arguments', () => {
   test('the gradient is cast to the output dtype first', () => {
     const x = param([1]);
     x.mul(0.1).backward(tg.tensor([1])); // a float32 cotangent for a float64 output
-    expect(x.grad!.dtype).toBe('float64');
+    expect(x.grad!.dtype).toBe(tg.float64);
     expect(x.grad!.item()).toBe(0.1); // not Math.fround(0.1)
   });
 
@@ -331,14 +331,14 @@ describe('broadcasting and dtypes in gradients', () => {
     const a = tg.tensor([1, 2], { requiresGrad: true }); // float32
     const b = param([[1], [2], [3]]); // float64
     const y = a.mul(b);
-    expect(y.dtype).toBe('float64');
+    expect(y.dtype).toBe(tg.float64);
     y.sum().backward();
     expect([a.grad!.dtype, b.grad!.dtype]).toEqual(['float32', 'float64']);
     expectValues(a.grad, [6, 6]);
     expectValues(b.grad, [[3], [3], [3]]);
     const c = tg.tensor([1.5], { requiresGrad: true });
     c.to('float64').mul(2).sum().backward();
-    expect(c.grad!.dtype).toBe('float32');
+    expect(c.grad!.dtype).toBe(tg.float32);
   });
 });
 

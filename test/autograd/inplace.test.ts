@@ -237,7 +237,7 @@ describe('in-place ops on non-leaves rebase gradFn', () => {
   test('in-place ops keep the tensor dtype and check broadcasting', () => {
     const a = tg.zeros(3);
     a.add_(f64([1, 2, 3]));
-    expect(a.dtype).toBe('float32');
+    expect(a.dtype).toBe(tg.float32);
     expect(thrown(() => tg.zeros(3).add_(tg.ones(2, 3))).message).toBe("add_: output with shape [3] doesn't match the broadcast shape [2, 3]");
     expect(thrown(() => tg.zeros([3], { dtype: 'int32' }).add_(1.5)).message).toBe("add_: result type float32 can't be cast to the desired output type int32");
     expect(thrown(() => tg.zeros(3, 1).expand(3, 2).mul_(2)).message).toMatch(

@@ -144,7 +144,7 @@ describe.skipIf(!hasTorch)(`layers against PyTorch${TORCH_HINT}`, () => {
       for (const [key, spec] of Object.entries(ref.init[name])) {
         expect(sd[key].shape, `${name}.${key}`).toEqual(spec.shape);
         const got = Array.from(sd[key].toTypedArray(), Number);
-        const want = spec.data.map((v) => (sd[key].dtype === 'float32' ? Math.fround(v) : v));
+        const want = spec.data.map((v) => (sd[key].dtype === tg.float32 ? Math.fround(v) : v));
         expect(got, `${name}.${key}`).toEqual(want);
       }
     }

@@ -19,7 +19,7 @@ describe('several results', () => {
     expect(indices).toBe(sorted.indices);
     expectValues(values, [1, 2, 3]);
     expectValues(indices, [1, 2, 0]);
-    expect(indices.dtype).toBe('int32');
+    expect(indices.dtype).toBe(tg.int32);
     // torch.tensor([3, 1, 2]).sort(), with int32 indices printed as int32.
     expect(String(sorted)).toBe('torch.return_types.sort(\nvalues=tensor([1, 2, 3], dtype=torch.int32),\nindices=tensor([1, 2, 0], dtype=torch.int32))');
     const top = f64([0.5, 4, -1, 2]).topk(2);
@@ -53,7 +53,7 @@ describe('several results', () => {
   test('floor, ceil and round keep an int32 tensor int32 (a copy)', () => {
     const x = i32([1, -2]);
     for (const y of [x.floor(), x.ceil(), x.round()]) {
-      expect(y.dtype).toBe('int32');
+      expect(y.dtype).toBe(tg.int32);
       expectValues(y, [1, -2]);
     }
   });
