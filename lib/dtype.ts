@@ -2,13 +2,14 @@
 // from too: lib/native/binding.ts checks both agree at load) and PyTorch's type promotion.
 // A dtype is an object, as torch.dtype is, so that it prints as PyTorch's does
 // (torch.float32); its facts are fields, so an op reads them without a table lookup.
-// Public inputs take the object or its name ('float32'); toDType normalizes once, at the
+// Public inputs take the object or its name ('float32'); checkDType (lib/check.ts) normalizes once, at the
 // entry. Names are what crosses boundaries: native calls (code), files, postMessage.
 import { inspectCustom } from './inspect';
 import { DTYPE_ROWS } from './native/table';
 
 /** A dtype's name: 'float32', 'float64', 'int32', 'bool' or 'int64' (what `dtype.name`
- * holds, and what every option taking a dtype accepts in place of the object). */
+ * holds, and what every option taking a dtype accepts in place of the object).
+ * @useDeclaredType */
 export type DTypeName = (typeof DTYPE_ROWS)[number]['name'];
 /** The typed array that holds each dtype's elements: Float32Array, Float64Array, Int32Array,
  * Uint8Array (bool, 0 or 1), BigInt64Array (int64). */
