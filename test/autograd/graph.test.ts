@@ -76,7 +76,7 @@ describe('leaves and graph nodes', () => {
       expect(thrown(make).message).toMatch(/only Tensors of floating point dtype can require gradients/);
     }
     expect(thrown(() => tg.zeros(2, { dtype: 'int32', requiresGrad: true })).message).toMatch(
-      /^zeros: only Tensors of floating point dtype can require gradients \(got int32\)/,
+      /^zeros: only Tensors of floating point dtype can require gradients \(got torch\.int32\)/,
     );
   });
 
@@ -84,8 +84,8 @@ describe('leaves and graph nodes', () => {
     const x = param([1, 2]);
     x.grad = f64([5, 6]);
     expectValues(x.grad, [5, 6]);
-    expect(thrown(() => (x.grad = f64([1, 2, 3]))).message).toMatch(/assigned grad has data of a different size or type \(\[3\] float64 for a \[2\] float64 tensor\)/);
-    expect(thrown(() => (x.grad = tg.tensor([1, 2]))).message).toMatch(/\[2\] float32 for a \[2\] float64 tensor/);
+    expect(thrown(() => (x.grad = f64([1, 2, 3]))).message).toMatch(/assigned grad has data of a different size or type \(\[3\] torch\.float64 for a \[2\] torch\.float64 tensor\)/);
+    expect(thrown(() => (x.grad = tg.tensor([1, 2]))).message).toMatch(/\[2\] torch\.float32 for a \[2\] torch\.float64 tensor/);
   });
 });
 
@@ -333,7 +333,7 @@ describe('broadcasting and dtypes in gradients', () => {
     const y = a.mul(b);
     expect(y.dtype).toBe(tg.float64);
     y.sum().backward();
-    expect([a.grad!.dtype, b.grad!.dtype]).toEqual(['float32', 'float64']);
+    expect([a.grad!.dtype, b.grad!.dtype]).toEqual([tg.float32, tg.float64]);
     expectValues(a.grad, [6, 6]);
     expectValues(b.grad, [[3], [3], [3]]);
     const c = tg.tensor([1.5], { requiresGrad: true });
