@@ -252,9 +252,6 @@ export function lazyExample(p: Param, make: () => unknown): Param {
 export function keyword(name: string, check: Check, defaultValue: unknown, example?: unknown): Param {
   return { name, check, default: defaultValue, required: false, kwOnly: true, example };
 }
-/** The `dtype=` keyword of module constructors (their parameters' dtype): a dtype or its
- * name, default float32. */
-export const dtypeKeyword: Param = keyword('dtype', (v, op, name) => checkDType(op, v, name), float32, float64);
 
 // The checks parameters use; null/undefined mean "not given" and never reach them.
 export const is = {
@@ -294,6 +291,10 @@ export const is = {
     return (v, op, name) => (v === null ? null : check(v, op, name));
   },
 };
+
+/** The `dtype=` keyword of module constructors (their parameters' dtype): a dtype or its
+ * name, default float32. */
+export const dtypeKeyword: Param = keyword('dtype', is.dtype, float32, float64);
 /** An op PyTorch runs on floating tensors only: an integer or bool input raises PyTorch's
  * "<kernel>" not implemented message (instead of being promoted). */
 export function checkKernelDType(op: string, kernel: string, dtype: DType): void {
