@@ -1,6 +1,6 @@
 // The one place for argument checks and their messages. Every message starts with the
 // op's name and shows the offending shapes, dtypes or values.
-import { scalarTypeName, type DType } from './dtype';
+import { asDType, DTYPE_CHOICES, float32, float64, scalarTypeName, type DType } from './dtype';
 
 export function fmtShape(shape: readonly number[]): string {
   return `[${shape.join(', ')}]`;
@@ -117,8 +117,16 @@ export function checkNumber(op: string, name: string, v: unknown): number {
   return v;
 }
 
+/** The dtype `v` is or names (tg.float32 or 'float32'): how every public input taking a
+ * dtype normalizes it. A TypeError naming the op otherwise. */
+export function checkDType(op: string, v: unknown, what = 'dtype'): DType {
+  const dtype = asDType(v);
+  if (dtype === undefined) throw opTypeError(op, `unknown ${what} ${fmtValue(v)} (expected a dtype such as tg.float32, or one of ${DTYPE_CHOICES})`);
+  return dtype;
+}
+
 export function checkFloatDType(op: string, dtype: DType, what = 'input'): void {
-  if (dtype !== 'float32' && dtype !== 'float64') {
+  if (!dtype.isFloatingPoint) {
     throw opTypeError(op, `expected a floating point ${what} (float32 or float64), got ${dtype}`);
   }
 }
@@ -310,6 +318,16 @@ export const is = {
   }) as Check<number | null>,
   int: ((v, op, name) => checkInt(op, name, v)) as Check<number>,
   bool: ((v, op, name) => checkBool(op, name, v)) as Check<boolean>,
+  /** A dtype or its name, normalized to the dtype. */
+  dtype: ((v, op, name) => checkDType(op, v, name)) as Check<DType>,
+  /** One of the dtypes `allowed`, or its name, normalized to the dtype. */
+  dtypeIn(...allowed: DType[]): Check<DType> {
+    return (v, op, name) => {
+      const dtype = checkDType(op, v, name);
+      if (!allowed.includes(dtype)) throw opError(op, `${dtype} is not a valid value for ${name} (expected ${allowed.join(', ')})`);
+      return dtype;
+    };
+  },
   /** A dim or a list of dims (normalised later, against the tensor's ndim). */
   dims: ((v, op, name) => {
     if (typeof v === 'number' || (Array.isArray(v) && v.every((d) => typeof d === 'number'))) return v;
@@ -328,9 +346,13 @@ export const is = {
     return (v, op, name) => (v === null ? null : check(v, op, name));
   },
 };
+
+/** The `dtype=` keyword of module constructors (their parameters' dtype): a dtype or its
+ * name, default float32. */
+export const dtypeKeyword: Param = keyword('dtype', is.dtype, float32, float64);
 /** An op PyTorch runs on floating tensors only: an integer or bool input raises PyTorch's
  * "<kernel>" not implemented message (instead of being promoted). */
 export function checkKernelDType(op: string, kernel: string, dtype: DType): void {
-  if (dtype === 'float32' || dtype === 'float64') return;
+  if (dtype.isFloatingPoint) return;
   throw opTypeError(op, `"${kernel}" not implemented for '${scalarTypeName(dtype)}'\nHint: convert the input to a floating dtype first, e.g. x.float()`);
 }

@@ -1,8 +1,8 @@
 // Devices. This build has the CPU only: the Metal (MPS) backend is not built, and asking
 // for it is an error rather than a silent fallback.
 import { inspectCustom } from './inspect';
-import { fmtValue } from './check';
-import { isDType, type DType } from './dtype';
+import { checkDType, fmtValue } from './check';
+import { asDType, DTYPE_CHOICES, type DType } from './dtype';
 
 /** The device kinds this API names: 'cpu', and 'mps' (Metal, not built yet). */
 export type DeviceType = 'cpu' | 'mps';
@@ -96,9 +96,10 @@ function withOp<T>(op: string, fn: () => T): T {
 /** What x.to(...) and module.to(...) are asked for: a dtype, a device, or {dtype, device}.
  * The device is checked (the CPU is the only one here); returns the dtype, if any. */
 export function toTarget(op: string, target: unknown): DType | undefined {
-  if (typeof target === 'string' && isDType(target)) return target;
+  const asked = asDType(target);
+  if (asked !== undefined) return asked;
   if (typeof target === 'string' && !isDeviceSpec(target)) {
-    throw new TypeError(`${op}: unknown dtype or device ${fmtValue(target)} (dtypes: 'float32', 'float64', 'int32', 'bool'; devices: 'cpu', 'mps')`);
+    throw new TypeError(`${op}: unknown dtype or device ${fmtValue(target)} (dtypes: ${DTYPE_CHOICES}; devices: 'cpu', 'mps')`);
   }
   if (typeof target === 'string' || target instanceof Device) {
     checkDevice(op, target);
@@ -109,6 +110,5 @@ export function toTarget(op: string, target: unknown): DType | undefined {
   }
   const { dtype, device: d } = target as { dtype?: unknown; device?: unknown };
   if (d !== undefined) checkDevice(op, d);
-  if (dtype !== undefined && !isDType(dtype)) throw new TypeError(`${op}: unknown dtype ${fmtValue(dtype)}`);
-  return dtype;
+  return dtype === undefined ? undefined : checkDType(op, dtype);
 }

@@ -9,6 +9,7 @@ import { fmtValue, opError, opRangeError, opTypeError } from './check';
 import { RandomOp } from './native/table';
 import * as kernels from './backend';
 import { cpu } from './native/kernels';
+import { int32 } from './dtype';
 
 // The state layout of native/include/tg/generator.h, in 32-bit words.
 const MT_WORDS = 624;
@@ -140,7 +141,7 @@ export function setRngState(state: Uint8Array): void {
  * count) on which `randperm(n, {generator})` gives the order. With a DataLoader
  * generator, the base seed is drawn from it and randperm runs on it directly. */
 export function random64(generator: Generator = defaultGenerator): bigint {
-  const out = Tensor._empty([2], 'int32');
+  const out = Tensor._empty([2], int32);
   kernels.random(RandomOp.Bits, generator._state, out);
   const [hi, lo] = out.typedArray() as Int32Array;
   return (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);

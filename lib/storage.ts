@@ -2,8 +2,7 @@
 // Storage; native code only borrows the memory during a call. shareMemory_() moves a
 // storage to a SharedArrayBuffer (PyTorch's share_memory_): worker threads then see the
 // same memory (lib/threads/transfer.ts).
-import { DTYPES, DTYPE_NAMES, itemSize, type DType, type TypedArray } from './dtype';
-import { dtypeCode } from './native/table';
+import { DTYPES, itemSize, type DType, type TypedArray } from './dtype';
 import type { Backend, NativeMemory, StorageLike } from './backend';
 import { native } from './native/binding';
 import { cpu } from './native/kernels';
@@ -12,7 +11,7 @@ import { fmtShape } from './check';
 export type { NativeMemory } from './backend';
 
 export function typedArray(dtype: DType, buffer: ArrayBufferLike, byteOffset = 0, n?: number): TypedArray {
-  return new DTYPES[dtype].array(buffer as ArrayBuffer, byteOffset, n);
+  return new dtype.array(buffer as ArrayBuffer, byteOffset, n);
 }
 
 /** Zeroes elements [start, end) (a BigInt64Array takes 0n, the others 0). */
@@ -46,7 +45,7 @@ function rawBuffer(bytes: number): ArrayBuffer {
 class Slabs {
   private slab: ArrayBuffer;
   private used = 0;
-  private views: Partial<Record<DType, TypedArray>> = {};
+  private views: (TypedArray | undefined)[] = []; // by dtype code
 
   constructor(
     private readonly slabBytes: number,
@@ -58,13 +57,13 @@ class Slabs {
   /** A chunk of n elements, zero-filled unless `uninitialized`: its first element in
    * `data(dtype)` (a number, not a tuple: this runs for every small tensor). */
   carve(dtype: DType, n: number, uninitialized: boolean): number {
-    const size = (n * itemSize(dtype) + 15) & ~15; // 16-byte aligned chunks
+    const size = (n * dtype.itemsize + 15) & ~15; // 16-byte aligned chunks
     if (this.used + size > this.slabBytes) {
       this.slab = rawBuffer(this.slabBytes);
       this.used = 0;
-      this.views = {};
+      this.views = [];
     }
-    const start = this.used / itemSize(dtype);
+    const start = this.used / dtype.itemsize;
     this.used += size;
     if (!uninitialized) zeroFill(this.data(dtype), start, start + n);
     return start;
@@ -75,7 +74,7 @@ class Slabs {
     return this.slab;
   }
   data(dtype: DType): TypedArray {
-    return (this.views[dtype] ??= typedArray(dtype, this.slab));
+    return (this.views[dtype.code] ??= typedArray(dtype, this.slab));
   }
 }
 
@@ -111,34 +110,34 @@ export class Storage implements StorageLike {
    * array), so native code may borrow the pointer during a call. `op` and `shape` name the
    * op the user called and the tensor in the message if memory runs out. */
   static allocate(dtype: DType, n: number, uninitialized = false, op?: string, shape?: readonly number[]): Storage {
-    const bytes = n * itemSize(dtype);
+    const bytes = n * dtype.itemsize;
     if (bytes > smallSlabs.maxChunk) {
       let buffer: ArrayBuffer;
       try {
         buffer = uninitialized ? rawBuffer(bytes) : new ArrayBuffer(bytes);
       } catch (e) {
         // V8's "Array buffer allocation failed", or Node's limit on one Buffer
-        const tensor = shape ? `a ${fmtShape(shape)} ${dtype} tensor` : `${n} ${dtype} elements`;
+        const tensor = shape ? `a ${fmtShape(shape)} ${dtype.name} tensor` : `${n} ${dtype.name} elements`;
         throw new RangeError(`${op ?? 'out of memory'}: cannot allocate ${tensor} (${bytes} bytes): ${(e as Error).message}`);
       }
       // Before anything touches it: huge pages make its first writes and every pass over it faster.
       if (bytes >= HUGE_PAGE_MIN_BYTES) native.adviseHugePages(buffer);
-      return new Storage(typedArray(dtype, buffer), 0, buffer, 0, dtypeCode(dtype), n);
+      return new Storage(typedArray(dtype, buffer), 0, buffer, 0, dtype.code, n);
     }
     const slabs = bytes <= tinySlabs.maxChunk ? tinySlabs : smallSlabs;
     const start = slabs.carve(dtype, n, uninitialized);
-    return new Storage(slabs.data(dtype), start, slabs.memory, start, dtypeCode(dtype), n);
+    return new Storage(slabs.data(dtype), start, slabs.memory, start, dtype.code, n);
   }
 
   /** Storage over an existing typed array of `dtype` (shares its memory, shared memory too). */
   static wrap(data: TypedArray, dtype: DType): Storage {
     const origin = data.byteOffset / itemSize(dtype);
     const memory = data.buffer instanceof SharedArrayBuffer ? new Uint8Array(data.buffer) : (data.buffer as ArrayBuffer);
-    return new Storage(data, 0, memory, origin, dtypeCode(dtype), data.length);
+    return new Storage(data, 0, memory, origin, dtype.code, data.length);
   }
 
   get dtype(): DType {
-    return DTYPE_NAMES[this.code];
+    return DTYPES[this.code];
   }
 
   /** Whether the memory is a SharedArrayBuffer (visible to other threads). */

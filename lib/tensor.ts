@@ -2,7 +2,7 @@
 // state. The ops' methods are made from their specs (lib/ops/registry.ts) by the modules
 // that define them, which the package entry (lib/index.ts) loads: this file imports none.
 import { inspectCustom } from './inspect';
-import { isFloating, type DType, type TypedArray, type NumberTypedArray } from './dtype';
+import { bool, float32, float64, int32, int64, isFloating, type DType, type DTypeLike, type NumberTypedArray, type TypedArray } from './dtype';
 import { Storage, VersionCounter } from './storage';
 import { Size, contiguousStrides, isContiguous, numelOf, toSize } from './layout';
 import { checkBool, exactNumber, fmtShape, fmtValue, normDim, opError, opTypeError } from './check';
@@ -110,7 +110,8 @@ export class Tensor {
   get shape(): Readonly<Size> {
     return (this._size ??= toSize(this._shape));
   }
-  /** The element type: 'float32', 'float64', 'int32' or 'bool' (torch.Tensor.dtype). */
+  /** The element type (torch.Tensor.dtype): tg.float32, tg.float64, tg.int32, tg.int64 or
+   * tg.bool, which print as PyTorch's (torch.float32); `x.dtype.name` is 'float32'. */
   get dtype(): DType {
     return this._dtype;
   }
@@ -294,7 +295,7 @@ export class Tensor {
     const s = this._storage;
     const v = s.data[s.start + this._offset];
     if (typeof v === 'bigint') return exactNumber('item', v);
-    return (this._dtype === 'bool' ? v !== 0 : v) as number;
+    return (this._dtype === bool ? v !== 0 : v) as number;
   }
 
   /** A contiguous copy of the elements, in row-major order, as a typed array (as x.numpy().copy()).
@@ -320,7 +321,7 @@ export class Tensor {
   tolist(): NestedArray {
     const data = contiguousData(this, 'tolist');
     const asValue = (v: number | bigint): number | boolean =>
-      typeof v === 'bigint' ? exactNumber('tolist', v) : this._dtype === 'bool' ? v !== 0 : v;
+      typeof v === 'bigint' ? exactNumber('tolist', v) : this._dtype === bool ? v !== 0 : v;
     const build = (dim: number, offset: number): NestedArray => {
       if (dim === this.ndim) return asValue(data[offset]);
       const n = this._shape[dim];
@@ -333,29 +334,29 @@ export class Tensor {
   }
 
   /** A tensor with another dtype, or on another device; this tensor if nothing changes (torch.Tensor.to). */
-  to(target: DType | Device | string | { dtype?: DType; device?: Device | string }): Tensor {
+  to(target: DTypeLike | Device | string | { dtype?: DTypeLike; device?: Device | string }): Tensor {
     const dtype = toTarget('to', target);
     return dtype === undefined || dtype === this._dtype ? this : E.toDType(this, dtype);
   }
   /** This tensor as float32 (torch.Tensor.float); the same tensor if it is float32 already. */
   float(): Tensor {
-    return this.to('float32');
+    return this.to(float32);
   }
   /** This tensor as float64 (torch.Tensor.double). */
   double(): Tensor {
-    return this.to('float64');
+    return this.to(float64);
   }
   /** This tensor as int64 (torch.Tensor.long). */
   long(): Tensor {
-    return this.to('int64');
+    return this.to(int64);
   }
   /** This tensor as int32, truncating toward zero (torch.Tensor.int; PyTorch's int is int32 too). */
   int(): Tensor {
-    return this.to('int32');
+    return this.to(int32);
   }
   /** This tensor as bool: nonzero is true (torch.Tensor.bool). */
   bool(): Tensor {
-    return this.to('bool');
+    return this.to(bool);
   }
 
   /** The printout PyTorch gives: `tensor([...], requires_grad=True)` with its print options
@@ -363,7 +364,7 @@ export class Tensor {
   toString(): string {
     return tensorRepr({
       shape: this._shape,
-      dtype: this._dtype,
+      dtype: this._dtype.name,
       values: contiguousData(this, 'toString'),
       requiresGrad: this._requiresGrad && this.gradFn === null,
       gradFnName: this.gradFn?.name ?? null,

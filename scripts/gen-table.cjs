@@ -138,17 +138,6 @@ dtypes.forEach((d, i) =>
   t.push(`  { name: ${q(d.name)}, code: ${i}, kind: ${q(d.kind)}, bytes: ${d.bytes}, array: ${d.array}, torch: ${q(d.torch)}, scalarType: ${q(d.scalarType)}, safetensors: ${q(d.safetensors)}, npy: ${q(d.npy)} },`),
 );
 t.push('] as const;', '');
-// The dtype facts read on every op call, as comparisons of interned names: a lookup in a
-// record by a varying key is a megamorphic load, a measurable part of a small op's cost.
-const dtypeSwitch = (fn, type, value) =>
-  t.push(`export function ${fn}(d: string): ${type} {`, '  switch (d) {', ...dtypes.map((d, i) => `    case ${q(d.name)}: return ${value(d, i)};`), '  }', `  return ${type === 'boolean' ? 'false' : '-1'};`, '}');
-t.push('/** Whether d is a floating dtype (lib/dtype.ts isFloating). */');
-dtypeSwitch('dtypeIsFloating', 'boolean', (d) => d.kind === 'float');
-t.push('/** The bytes of one element of d (-1: not a dtype). */');
-dtypeSwitch('dtypeBytes', 'number', (d) => d.bytes);
-t.push('/** The code of d (-1: not a dtype). */');
-dtypeSwitch('dtypeCode', 'number', (d, i) => i);
-t.push('');
 t.push('/** Op trait bits (see native/ops.table). */');
 t.push(`export const Trait = { ${TRAITS.map((x, i) => `${TRAIT_NAMES[x]}: ${1 << i}`).join(', ')} } as const;`, '');
 t.push(`/** Kernel group codes (run(group, op, ...) takes the generic ones). */`);

@@ -39,7 +39,7 @@ describe('nothing ignored (item 4)', () => {
     ["Linear(2, 3, {device: 'cuda'})", () => new tg.nn.Linear(2, 3, { device: 'cuda' }), "Linear: unknown or unsupported device 'cuda'"],
     ["Linear(2, 3, {bias: 'no'})", () => new tg.nn.Linear(2, 3, { bias: 'no' as never }), 'Linear: bias must be a boolean (true or false), got "no"'],
     ["module.to('mps')", () => new tg.nn.Linear(2, 3).to('mps'), "Module.to: device 'mps': this build of tensorgrad does not include the MPS (Metal) backend"],
-    ["module.to('int32')", () => new tg.nn.Linear(2, 3).to('int32'), 'Module.to: nn.Module.to only accepts floating point dtypes, but got desired dtype=int32'],
+    ["module.to('int32')", () => new tg.nn.Linear(2, 3).to('int32'), 'Module.to: nn.Module.to only accepts floating point dtypes, but got desired dtype=torch.int32'],
     ["module.to('float16')", () => new tg.nn.Linear(2, 3).to('float16' as never), "Module.to: unknown dtype or device \"float16\""],
     ["requiresGrad: 'yes'", () => tg.zeros(2, { requiresGrad: 'yes' as never }), 'zeros: requiresGrad must be a boolean (true or false), got "yes"'],
     ["requiresGrad: 1", () => tg.tensor([1.5], { requiresGrad: 1 as never }), 'tensor: requiresGrad must be a boolean (true or false), got 1'],
@@ -83,14 +83,14 @@ describe('nothing ignored (item 4)', () => {
     m.registerBuffer('scale', tg.tensor([0.5]));
     expect(m.to('float64')).toBe(m);
     expect(m.weight).toBe(w); // the same Parameter: an optimizer holding it sees the change
-    expect([w.dtype, m.bias!.dtype, w.grad!.dtype, w.requiresGrad, w.isLeaf]).toEqual(['float64', 'float64', 'float64', true, true]);
+    expect([w.dtype, m.bias!.dtype, w.grad!.dtype, w.requiresGrad, w.isLeaf]).toEqual([tg.float64, tg.float64, tg.float64, true, true]);
     expect(w.tolist()).toEqual(before); // float32 values are exact in float64
-    expect([(m as unknown as { steps: tg.Tensor }).steps.dtype, (m as unknown as { scale: tg.Tensor }).scale.dtype]).toEqual(['int32', 'float64']);
+    expect([(m as unknown as { steps: tg.Tensor }).steps.dtype, (m as unknown as { scale: tg.Tensor }).scale.dtype]).toEqual([tg.int32, tg.float64]);
     const y = m.forward(tg.ones(1, 2, { dtype: 'float64' }));
     y.sum().backward();
     expect(w.grad!.tolist()).toEqual([[2, 2], [2, 2], [2, 2]]); // 1 + d(sum y)/dW = 1 + x = 2
     expect(m.to('cpu')).toBe(m);
-    expect(m.to({ device: tg.device('cpu'), dtype: 'float32' }).weight.dtype).toBe('float32');
+    expect(m.to({ device: tg.device('cpu'), dtype: 'float32' }).weight.dtype).toBe(tg.float32);
   });
 
   describe('defineOp: what forward and backward return is checked, naming the op', () => {

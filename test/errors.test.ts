@@ -131,24 +131,24 @@ describe('dims out of range', () => {
 describe('dtypes', () => {
   const int = () => i32([1, 2]);
   expectErrors([
-    ['where with a float condition', () => tg.where(tg.zeros(2), tg.zeros(2), tg.zeros(2)), /^where: expected condition to be a boolean tensor, but got a tensor with dtype float32/],
-    ['requiresGrad on int32', () => tg.tensor([1], { dtype: 'int32', requiresGrad: true }), /^tensor: only Tensors of floating point dtype can require gradients \(got int32\)/],
-    ['requiresGrad_ on int32', () => int().requiresGrad_(), /only Tensors of floating point dtype can require gradients \(got int32\)/],
-    ['matmul of int32', () => int().matmul(int()), /^matmul: expected floating point tensors, got int32 and int32/],
-    ['mm of int32', () => tg.mm(i32([[1]]), i32([[1]])), /^mm: expected floating point tensors, got int32 and int32/],
-    ['indexSelect with a float index', () => tg.zeros(3).indexSelect(0, tg.tensor([0])), /^indexSelect: Expected dtype int32 or int64 for index, got float32/],
-    ['gather with a float64 index', () => tg.zeros(3).gather(0, tg.tensor([0], { dtype: 'float64' })), /^gather: Expected dtype int32 or int64 for index, got float64/],
+    ['where with a float condition', () => tg.where(tg.zeros(2), tg.zeros(2), tg.zeros(2)), /^where: expected condition to be a boolean tensor, but got a tensor with dtype torch\.float32/],
+    ['requiresGrad on int32', () => tg.tensor([1], { dtype: 'int32', requiresGrad: true }), /^tensor: only Tensors of floating point dtype can require gradients \(got torch\.int32\)/],
+    ['requiresGrad_ on int32', () => int().requiresGrad_(), /only Tensors of floating point dtype can require gradients \(got torch\.int32\)/],
+    ['matmul of int32', () => int().matmul(int()), /^matmul: expected floating point tensors, got torch\.int32 and torch\.int32/],
+    ['mm of int32', () => tg.mm(i32([[1]]), i32([[1]])), /^mm: expected floating point tensors, got torch\.int32 and torch\.int32/],
+    ['indexSelect with a float index', () => tg.zeros(3).indexSelect(0, tg.tensor([0])), /^indexSelect: Expected dtype int32 or int64 for index, got torch\.float32/],
+    ['gather with a float64 index', () => tg.zeros(3).gather(0, tg.tensor([0], { dtype: 'float64' })), /^gather: Expected dtype int32 or int64 for index, got torch\.float64/],
     ['crossEntropy with float targets', () => F.crossEntropy(x23(), tg.tensor([0, 1])), /^crossEntropy: class-probability targets are not supported; pass int32 or int64 class indices/],
-    ['nllLoss with float targets', () => F.nllLoss(x23(), tg.tensor([0, 1])), /^nllLoss: target must hold class indices as an int32 or int64 tensor, got float32/],
+    ['nllLoss with float targets', () => F.nllLoss(x23(), tg.tensor([0, 1])), /^nllLoss: target must hold class indices as an int32 or int64 tensor, got torch\.float32/],
     ['mean of int32', () => int().mean(), /^mean: could not infer output dtype\. Input dtype must be either a floating point or complex dtype\. Got: Int\n/],
-    ['var of int32', () => int().var(), /^var: expected a floating point input \(float32 or float64\), got int32/],
-    ['norm of int32', () => int().norm(), /^norm: expected a floating point input \(float32 or float64\), got int32/],
+    ['var of int32', () => int().var(), /^var: expected a floating point input \(float32 or float64\), got torch\.int32/],
+    ['norm of int32', () => int().norm(), /^norm: expected a floating point input \(float32 or float64\), got torch\.int32/],
     ['arithmetic on bools', () => tg.tensor([true]).add(tg.tensor([true])), /^add: arithmetic on bool tensors is not supported/],
     ['argmax of bools (PyTorch has no bool argmax; amax of bools is any)', () => tg.tensor([true]).argmax(), /^argmax: "argmax_cpu" not implemented for 'Bool'\nHint: /],
-    ['an unknown dtype', () => tg.zeros(2, { dtype: 'float16' as never }), /^zeros: unknown dtype "float16" \(expected 'float32', 'float64', 'int32', 'bool', 'int64'\)/],
+    ['an unknown dtype', () => tg.zeros(2, { dtype: 'float16' as never }), /^zeros: unknown dtype "float16" \(expected a dtype such as tg\.float32, or one of 'float32', 'float64', 'int32', 'bool', 'int64'\)/],
     ['to an unknown dtype', () => x23().to('int16' as never), /^to: unknown dtype or device "int16"/],
-    ['.data of another dtype', () => (x23().data = i32([1])), /^data: assigned tensor is int32 but this tensor is float32/],
-    ['gradcheck in float32', () => tg.autograd.gradcheck((a) => a, [tg.zeros(1, { requiresGrad: true })]), /^gradcheck: input 0 requires grad and is float32/],
+    ['.data of another dtype', () => (x23().data = i32([1])), /^data: assigned tensor is torch\.int32 but this tensor is torch\.float32/],
+    ['gradcheck in float32', () => tg.autograd.gradcheck((a) => a, [tg.zeros(1, { requiresGrad: true })]), /^gradcheck: input 0 requires grad and is torch\.float32/],
   ]);
 });
 
@@ -225,7 +225,7 @@ describe('typed arrays', () => {
     expect(tg.tensor(new Int16Array([1, -2, 3])).tolist()).toEqual([1, -2, 3]);
     const base = new Float64Array([1, 2, 3, 4]);
     const t = tg.from(base.subarray(1, 3));
-    expect([t.dtype, t.tolist()]).toEqual(['float64', [2, 3]]);
+    expect([t.dtype, t.tolist()]).toEqual([tg.float64, [2, 3]]);
     expect(t.add(1).tolist()).toEqual([3, 4]);
   });
 });

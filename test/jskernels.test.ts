@@ -18,7 +18,7 @@ function values(n: number, seed: number): number[] {
 function input(dtype: tg.DType, layout: string, seed: number): tg.Tensor {
   const data = values(12, seed);
   const asInt = (v: number) => (Math.abs(v) <= 2147483647 ? Math.trunc(v) : 5);
-  const base = dtype === 'int32' ? tg.tensor(data.map(asInt), { dtype }) : tg.tensor(data, { dtype });
+  const base = dtype === tg.int32 ? tg.tensor(data.map(asInt), { dtype }) : tg.tensor(data, { dtype });
   // Every layout reads as [4, 3].
   if (layout === 'transposed') return base.reshape(3, 4).t();
   if (layout === 'broadcast') return base.narrow(0, 0, 3).reshape(1, 3).expand(4, 3);
@@ -46,8 +46,8 @@ afterEach(() => {
 });
 
 const layouts = ['contiguous', 'transposed', 'broadcast'];
-const floatTypes: tg.DType[] = ['float32', 'float64'];
-const allTypes: tg.DType[] = ['float32', 'float64', 'int32'];
+const floatTypes: tg.DType[] = [tg.float32, tg.float64];
+const allTypes: tg.DType[] = [tg.float32, tg.float64, tg.int32];
 
 describe('binary ops: JS path == native path', () => {
   const ops: [string, (a: tg.Tensor, b: tg.Tensor | number) => tg.Tensor, tg.DType[]][] = [
@@ -69,7 +69,7 @@ describe('binary ops: JS path == native path', () => {
       const [js, native] = bothPaths(() => fn(a, b));
       expect(js).toEqual(native);
       if (name !== 'maximum' && name !== 'minimum') {
-        const [js2, native2] = bothPaths(() => fn(a, dtype === 'int32' ? 3 : 0.1));
+        const [js2, native2] = bothPaths(() => fn(a, dtype === tg.int32 ? 3 : 0.1));
         expect(js2).toEqual(native2);
       }
     });

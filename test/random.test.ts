@@ -290,7 +290,7 @@ describe('randLike, randnLike', () => {
     tg.manualSeed(1);
     expect(values(r)).toEqual(values(tg.empty([5, 4]).t().normal_()));
     expect(tg.randLike(x.expand([2, 4, 5])).stride()).toEqual([20, 5, 1]); // overlapping: row-major
-    expect(tg.randLike(x, { dtype: 'float64' }).dtype).toBe('float64');
+    expect(tg.randLike(x, { dtype: 'float64' }).dtype).toBe(tg.float64);
   });
 });
 
@@ -412,7 +412,7 @@ describe('randint, randperm', () => {
 
   test('randperm is a permutation, int32', () => {
     const p = tg.randperm(1000);
-    expect(p.dtype).toBe('int32');
+    expect(p.dtype).toBe(tg.int32);
     expect(values(p).sort((a, b) => a - b)).toEqual(Array.from({ length: 1000 }, (_, i) => i));
     expect(tg.randperm(0).shape).toEqual([0]);
   });
@@ -428,7 +428,7 @@ describe('bad input gives an error naming the op, before any draw', () => {
     ['randint, low > high', () => tg.randint(5, 3, [3]), /^randint: low must be less than high/],
     ['randint, non-integer bound', () => tg.randint(0.5, 3, [3]), /^randint: low must be an integer/],
     ['randint, no shape', () => tg.randint(3, 2), /^randint: expected \(low, high, shape/],
-    ['randint, beyond int32', () => tg.randint(0, 2 ** 31 + 1, [1]), /^randint: \[0, 2147483649\) does not fit int32/],
+    ['randint, beyond int32', () => tg.randint(0, 2 ** 31 + 1, [1]), /^randint: \[0, 2147483649\) does not fit torch\.int32/],
     ['randint, negative size', () => tg.randint(0, 3, [-2]), /^randint: sizes must be non-negative/],
     ['randperm, non-integer n', () => tg.randperm(2.5), /^randperm: n must be an integer, got 2.5/],
     ['randperm, negative n', () => tg.randperm(-1), /^randperm: n must be non-negative, got -1/],
@@ -441,7 +441,7 @@ describe('bad input gives an error naming the op, before any draw', () => {
     ['normal_, int tensor', () => tg.empty([3], { dtype: 'int32' }).normal_(), /^normal_: expected a floating point tensor/],
     ['uniform_, from > to', () => tg.empty([3]).uniform_(1, 0), /^uniform_: expects to return a \[from, to\) range, but found from=1 > to=0/],
     ['uniform_, infinite bound', () => tg.empty([3]).uniform_(0, Infinity), /^uniform_: to must be finite/],
-    ['uniform_, beyond float32', () => tg.empty([3]).uniform_(-3e38, 3e38), /^uniform_: .*within the float32 range/],
+    ['uniform_, beyond float32', () => tg.empty([3]).uniform_(-3e38, 3e38), /^uniform_: .*within the torch\.float32 range/],
     ['setState, not a state', () => new tg.Generator().setState(new Uint8Array(12)), /^setState: expected the Uint8Array of 2520 bytes/],
     ['setState, corrupt state', () => new tg.Generator().setState(new Uint8Array(2520).fill(255)), /^setState: the state is corrupt/],
   ] as const)('%s', (_name, fn, message) => {

@@ -179,7 +179,7 @@ export class Node<Info = unknown> {
 }
 
 function torchTypeName(d: DType): string {
-  return { float32: 'torch.FloatTensor', float64: 'torch.DoubleTensor', int32: 'torch.IntTensor', bool: 'torch.BoolTensor', int64: 'torch.LongTensor' }[d];
+  return { float32: 'torch.FloatTensor', float64: 'torch.DoubleTensor', int32: 'torch.IntTensor', bool: 'torch.BoolTensor', int64: 'torch.LongTensor' }[d.name];
 }
 
 /** A differentiable op for autograd.defineOp (torch.autograd.Function): its name, forward

@@ -2,7 +2,7 @@
 // gradgradcheck: for every input that requires grad and every element of every float
 // output, the backward pass is compared with central differences. Use float64 inputs.
 import { Tensor } from '../tensor';
-import { isFloating } from '../dtype';
+import { float64, isFloating } from '../dtype';
 import { fmtShape } from '../check';
 import { sameShape } from '../layout';
 import { grad } from './engine';
@@ -45,7 +45,7 @@ function checkInputs(inputs: readonly Tensor[]): void {
   inputs.forEach((t, i) => {
     if (!t.requiresGrad) return;
     any = true;
-    if (t.dtype !== 'float64') {
+    if (t.dtype !== float64) {
       throw new Error(`gradcheck: input ${i} requires grad and is ${t.dtype}; use float64, float32 is too imprecise for finite differences`);
     }
     // Perturbing one memory location of an overlapping view would move several elements.
@@ -135,7 +135,7 @@ export function gradcheck(fn: (...inputs: Tensor[]) => Outputs, inputs: Tensor[]
 // Fixed pseudo-random values in [-1, 1) for gradgradcheck's default output gradients
 // (mulberry32): not all equal, so that mistakes that cancel for uniform values show.
 function pseudoRandomLike(t: Tensor, seed: number): Tensor {
-  const out = Tensor._empty(t.shape.slice(), 'float64');
+  const out = Tensor._empty(t.shape.slice(), float64);
   const data = out.typedArray();
   let s = seed >>> 0;
   for (let i = 0; i < data.length; ++i) {

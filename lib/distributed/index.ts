@@ -210,7 +210,7 @@ export interface ReduceOptions extends AsyncOptions {
 
 function checkTensorArg(op: string, t: unknown, name = 'tensor'): Tensor {
   if (!(t instanceof Tensor)) throw opTypeError(op, `${name} must be a Tensor, got ${fmtValue(t)}`);
-  if (!(DIST_DTYPES as readonly string[]).includes(t.dtype)) {
+  if (!(DIST_DTYPES as readonly string[]).includes(t.dtype.name)) {
     throw opTypeError(op, `${name} has dtype ${t.dtype}; collectives take ${DIST_DTYPES.join(', ')}`);
   }
   if (t._storage.lost) throw opError(op, `${name}'s memory was transferred to another thread`);
@@ -225,7 +225,7 @@ function reduceCode(op: string, options: ReduceOptions): number {
 }
 
 function dtypeCode(t: Tensor): number {
-  return (DIST_DTYPES as readonly string[]).indexOf(t.dtype);
+  return (DIST_DTYPES as readonly string[]).indexOf(t.dtype.name);
 }
 
 /** A contiguous tensor's memory and byte offset, as the addon takes them. */

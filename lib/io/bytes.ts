@@ -5,7 +5,7 @@ import * as os from 'os';
 import { dirname as pathDirname } from 'path';
 import { randomBytes } from 'crypto';
 import type { Tensor } from '../tensor';
-import type { DType } from '../dtype';
+import type { DTypeName } from '../dtype';
 import { checkShape, fmtShape, opError } from '../check';
 import { numelOf } from '../layout';
 import { from } from '../ops/creation';
@@ -16,7 +16,7 @@ export type FileDType = 'f32' | 'f64' | 'i32' | 'i64' | 'bool';
 
 const ITEM_SIZE: Record<FileDType, number> = { f32: 4, f64: 8, i32: 4, i64: 8, bool: 1 };
 
-export const FILE_DTYPE: Record<DType, FileDType> = { float32: 'f32', float64: 'f64', int32: 'i32', bool: 'bool', int64: 'i64' };
+export const FILE_DTYPE: Record<DTypeName, FileDType> = { float32: 'f32', float64: 'f64', int32: 'i32', bool: 'bool', int64: 'i64' };
 
 // Typed arrays use the host's byte order; both formats are little-endian.
 function checkHost(op: string): void {

@@ -15,7 +15,7 @@ const KINDS: Partial<Record<string, FileDType>> = { f4: 'f32', f8: 'f64', i4: 'i
 function npyParts(op: string, t: Tensor): Uint8Array[] {
   checkTensor(op, t, 'tensor');
   const shape = t.ndim === 1 ? `(${t.shape[0]},)` : `(${t.shape.join(', ')})`;
-  let header = `{'descr': '${DESCR[FILE_DTYPE[t.dtype]]}', 'fortran_order': False, 'shape': ${shape}, }`;
+  let header = `{'descr': '${DESCR[FILE_DTYPE[t.dtype.name]]}', 'fortran_order': False, 'shape': ${shape}, }`;
   // NumPy aligns the data to 64 bytes: magic (6) + version (2) + length (2) + header + '\n'.
   header += ' '.repeat((64 - ((10 + header.length + 1) % 64)) % 64) + '\n';
   const prefix = new Uint8Array(10);

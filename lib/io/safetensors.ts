@@ -110,7 +110,7 @@ export function serialize(op: string, obj: Saveable): Uint8Array[] {
   const { tensors, tree } = flatten(op, obj);
   // Widest items first: with no gaps allowed between tensors, this keeps each one's data
   // aligned to its item size.
-  const ordered = [...tensors].sort(([, a], [, b]) => itemSize(FILE_DTYPE[b.dtype]) - itemSize(FILE_DTYPE[a.dtype]));
+  const ordered = [...tensors].sort(([, a], [, b]) => itemSize(FILE_DTYPE[b.dtype.name]) - itemSize(FILE_DTYPE[a.dtype.name]));
   const header: Record<string, unknown> = {};
   const metadata: Record<string, string> = { format: 'pt' };
   if (tree !== null) metadata[TREE_KEY] = JSON.stringify(tree);
@@ -119,7 +119,7 @@ export function serialize(op: string, obj: Saveable): Uint8Array[] {
   let offset = 0;
   for (const [name, t] of ordered) {
     const bytes = tensorBytes(op, t);
-    header[name] = { dtype: TO_FILE[FILE_DTYPE[t.dtype]], shape: t.shape, data_offsets: [offset, offset + bytes.length] };
+    header[name] = { dtype: TO_FILE[FILE_DTYPE[t.dtype.name]], shape: t.shape, data_offsets: [offset, offset + bytes.length] };
     data.push(bytes);
     offset += bytes.length;
   }

@@ -8,7 +8,7 @@
 // matmul, ...) goes to native code. Each function returns false when it does not take
 // the case. int64 tensors (BigInt64Array storage, bigint elements) always go native.
 import type { StridedView as View } from '../backend';
-import type { TypedArray as AnyTypedArray } from '../dtype';
+import { bool, float32, float64, int32, int64, type TypedArray as AnyTypedArray } from '../dtype';
 import { BinaryOp, ReduceOp, UnaryOp } from './table';
 import { broadcastStrideAt } from '../layout';
 
@@ -16,7 +16,7 @@ import { broadcastStrideAt } from '../layout';
 type TypedArray = Exclude<AnyTypedArray, BigInt64Array>;
 const data = (t: View): TypedArray => t._storage.data as TypedArray;
 /** Whether any of the operands is int64 (then the caller goes native). */
-const anyInt64 = (...xs: (View | number)[]): boolean => xs.some((x) => typeof x !== 'number' && x.dtype === 'int64');
+const anyInt64 = (...xs: (View | number)[]): boolean => xs.some((x) => typeof x !== 'number' && x.dtype === int64);
 
 /** Largest element count computed here (tests set it to 0 to compare with native). */
 export const limit = { elements: 256 };
@@ -70,11 +70,11 @@ function toInt32(x: number): number {
 /** A JS number as the C++ kernels convert it to `t`'s element type. */
 function convertFor(t: View, x: number): number {
   switch (t.dtype) {
-    case 'float32': return Math.fround(x);
-    case 'float64': return x;
-    case 'int32': return toInt32(x);
-    case 'bool': return x !== 0 ? 1 : 0;
-    case 'int64': throw new Error('jskernels: int64 goes native'); // anyInt64 sends it there first
+    case float32: return Math.fround(x);
+    case float64: return x;
+    case int32: return toInt32(x);
+    case bool: return x !== 0 ? 1 : 0;
+    default: throw new Error('jskernels: int64 goes native'); // the one left; anyInt64 sends it there first
   }
 }
 
@@ -182,13 +182,13 @@ export function binary(op: number, out: View, a: View | number, b: View | number
   asOperand(a, ref, out._shape, n, opA, scalarBox, 0);
   asOperand(b, ref, out._shape, n, opB, boxB, 1);
   const [o, oi] = target(out, n);
-  return binaryLoop(op, ref.dtype === 'int32', o as TypedArray, oi, opA, opB, n) && scatter(out, o, n);
+  return binaryLoop(op, ref.dtype === int32, o as TypedArray, oi, opA, opB, n) && scatter(out, o, n);
 }
 
 // ---- unary, where, copy, fill --------------------------------------------------------------
 
 function unaryFn(op: number, x: View, p0: number, p1: number): ((v: number) => number) | null {
-  const int = x.dtype === 'int32';
+  const int = x.dtype === int32;
   switch (op) {
     case UnaryOp.Neg: return (v) => -v;
     case UnaryOp.Abs: return Math.abs;
@@ -198,7 +198,7 @@ function unaryFn(op: number, x: View, p0: number, p1: number): ((v: number) => n
     case UnaryOp.Sign: return (v) => +(v > 0) - +(v < 0); // sign(NaN) = 0, as PyTorch
     case UnaryOp.Reciprocal: return int ? null : (v) => 1 / v;
     // float32 rounds x * x before the second product (the store rounds the last one).
-    case UnaryOp.Cube: return int ? null : x.dtype === 'float32' ? (v) => Math.fround(v * v) * v : (v) => v * v * v;
+    case UnaryOp.Cube: return int ? null : x.dtype === float32 ? (v) => Math.fround(v * v) * v : (v) => v * v * v;
     case UnaryOp.Clamp: {
       // Bounds as native's paramAs converts them.
       const lo = int ? clampBound(p0) : convertFor(x, p0);
@@ -238,8 +238,8 @@ export function where(out: View, cond: View, a: View | number, b: View | number,
 
 export function copy(out: View, x: View, n: number): boolean {
   if (anyInt64(out, x)) return false;
-  const floatToInt = out.dtype === 'int32' && (x.dtype === 'float32' || x.dtype === 'float64');
-  const toBool = out.dtype === 'bool';
+  const floatToInt = out.dtype === int32 && (x.dtype === float32 || x.dtype === float64);
+  const toBool = out.dtype === bool;
   asOperand(x, x, out._shape, n, opA, scalarBox, 0);
   const [o, oi] = target(out, n);
   const A = opA.d, ai = opA.i, as = opA.s;
@@ -301,7 +301,7 @@ export function reduce(op: number, out: View, x: View, n: number): boolean {
   const nOut = out.numel();
   const m = nOut === 0 ? 0 : n / nOut; // elements folded into each output
   const extreme = op === ReduceOp.Max || op === ReduceOp.Min || op === ReduceOp.ArgMax || op === ReduceOp.ArgMin;
-  if (x.dtype === 'bool' || (extreme && m === 0)) return false; // native reports these
+  if (x.dtype === bool || (extreme && m === 0)) return false; // native reports these
   // Kept dims: x's strides with the reduced dims collapsed; reduced dims: the rest.
   reducedShape.length = x.ndim;
   for (let d = 0; d < x.ndim; ++d) {
@@ -314,7 +314,7 @@ export function reduce(op: number, out: View, x: View, n: number): boolean {
   const po = place(out._shape, out._strides, out._storage.start + out._offset, nOut, positions[0]);
   const o = data(out);
   const d = data(x);
-  const int = x.dtype === 'int32';
+  const int = x.dtype === int32;
   for (let j = 0; j < nOut; ++j) o[po[j]] = fold(op, d, pk[j], pr, m, int);
   return true;
 }

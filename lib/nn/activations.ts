@@ -10,6 +10,7 @@ import { checkTensor } from '../ops/movement';
 import { Module } from './module';
 import { Parameter } from './parameter';
 import { copyInPlace } from '../ops/inplace';
+import { float32 } from '../dtype';
 
 /** fn(x), written into x if `inplace` (PyTorch's in-place form of an activation; a leaf
  * that requires grad refuses it). In a graph, fn reads a copy: what its backward saved must
@@ -172,7 +173,7 @@ export const celu = activation<(input: Tensor, alpha?: number | CeluOptions, inp
   if (alpha === 0) throw opError('celu', 'ZeroDivisionError: alpha cannot be 0 (celu divides by it)');
   return celuOp(x, alpha);
 });
-const preluExample = Tensor._empty([1], 'float32');
+const preluExample = Tensor._empty([1], float32);
 preluExample.typedArray()[0] = 0.1;
 /** x where x > 0, else weight · x; weight has 1 element or one per channel (dim 1 of x) (PyTorch's F.prelu). */
 export const prelu = functional<(input: Tensor, weight: Tensor | { weight: Tensor }) => Tensor>(
@@ -263,7 +264,7 @@ export class PReLU extends Module {
     const [n, init] = PRELU.bind(args) as [number, number];
     if (n < 1) throw opError('PReLU', `numParameters must be >= 1, got ${n}`);
     this.numParameters = n;
-    const w = Tensor._empty([n], 'float32');
+    const w = Tensor._empty([n], float32);
     (w.typedArray() as Float32Array).fill(init);
     this.weight = new Parameter(w);
   }

@@ -2,7 +2,6 @@
 // ModuleDict and ParameterList, with PyTorch's arguments, child and parameter names
 // ("0", "1", ... or the dict's keys, so state dict keys match) and reprs.
 import type { Tensor } from '../tensor';
-import { DTYPES } from '../dtype';
 import { Signature, checkInt, fmtValue, is, opError, opTypeError, optional, required } from '../check';
 import { registerClass } from '../ops/registry';
 import { Module } from './module';
@@ -233,7 +232,7 @@ export class ParameterList extends Module {
 
   override extraRepr(): string {
     return [...this]
-      .map((p, i) => `  (${i}): Parameter containing: [${DTYPES[p.dtype].torch} of size ${p.shape.join('x')}]`)
+      .map((p, i) => `  (${i}): Parameter containing: [${p.dtype} of size ${p.shape.join('x')}]`)
       .join('\n');
   }
 }

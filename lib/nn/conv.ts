@@ -7,7 +7,7 @@
 // higher-order gradients work. Pooling and nearest resampling run on one window kernel
 // (native Pool group) whose per-dim window tables are built here.
 import { Tensor } from '../tensor';
-import { scalarTypeName } from '../dtype';
+import { float32, int32, scalarTypeName } from '../dtype';
 import * as kernels from '../backend';
 import { ConvOp, Group, Im2colOp, PoolOp } from '../native/table';
 import { Signature, checkKernelDType, objectCheck, fmtShape, fmtValue, is, opError, opTypeError, optional, required, type Check, type Param } from '../check';
@@ -381,7 +381,7 @@ function runPool(op: number, out: Tensor, indices: Tensor | null, x: Tensor, pla
 function maxPoolRaw(x: Tensor, plan: PoolPlan): [Tensor, Tensor] {
   const shape = poolOutShape(x, plan);
   const out = Tensor._output(shape, x.dtype);
-  const indices = Tensor._output(shape.slice(), 'int32');
+  const indices = Tensor._output(shape.slice(), int32);
   runPool(PoolOp.Max, out, indices, x, plan);
   return [out, indices];
 }
@@ -807,7 +807,7 @@ function coordinateScale(n: number, out: number, factor: number | null, round: (
 /** Bilinear source taps of one dim: (i0, i1, λ0, λ1) per output position (PyTorch's
  * area_pixel_compute_source_index and compute_indices_weights_linear, in the input's precision). */
 function linearTaps(n: number, out: number, factor: number | null, alignCorners: boolean, dtype: Tensor['dtype']): { i0: Int32Array; i1: Int32Array; l0: number[]; l1: number[] } {
-  const round = dtype === 'float32' ? Math.fround : (v: number) => v;
+  const round = dtype === float32 ? Math.fround : (v: number) => v;
   const scale = alignCorners ? (out > 1 ? round((n - 1) / (out - 1)) : 0) : coordinateScale(n, out, factor, round);
   const i0 = new Int32Array(out), i1 = new Int32Array(out), l0: number[] = [], l1: number[] = [];
   for (let o = 0; o < out; o++) {

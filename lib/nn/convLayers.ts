@@ -3,8 +3,8 @@
 // defaults, parameter names (weight, bias), initialisation (bit for bit after manualSeed)
 // and printed repr.
 import type { Tensor } from '../tensor';
-import type { DType } from '../dtype';
-import { Signature, checkInt, fmtValue, is, keyword, opError, optional, required, type Param } from '../check';
+import type { DType, DTypeLike } from '../dtype';
+import { Signature, checkInt, fmtValue, is, keyword, opError, optional, required, type Param, dtypeKeyword } from '../check';
 import { bindNamed, registerClass } from '../ops/registry';
 import { checkDevice, type Device } from '../device';
 import { empty } from '../ops/creation';
@@ -58,14 +58,14 @@ export interface ConvModuleOptions {
   /** 'cpu', the only device of this build. */
   device?: string | Device;
   /** The parameters' dtype (default float32). */
-  dtype?: DType;
+  dtype?: DTypeLike;
 }
 
 const convHead: Param[] = [required('inChannels', is.any, 2), required('outChannels', is.any, 4), required('kernelSize', sizeArg, 3)];
 const convTail: Param[] = [
   optional('paddingMode', is.any, 'zeros'),
   keyword('device', is.any, undefined),
-  keyword('dtype', is.any, 'float32', 'float64'),
+  dtypeKeyword,
 ];
 const CONV_SIG = (name: string) =>
   new Signature(name, [

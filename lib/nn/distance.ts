@@ -11,6 +11,7 @@ import { indexAddInto } from '../ops/indexing';
 import { checkTensor, contiguousData } from '../ops/movement';
 import { tensor } from '../ops/creation';
 import { asIndex } from '../ops/indices';
+import { int32, int64 } from '../dtype';
 
 const tensorParam = (name: string, example?: number[][]) => {
   const p = required(name, (v, op, n) => checkTensor(op, v, n));
@@ -195,7 +196,7 @@ interface IndexPad {
 /** For each padded position along a dim of size n, the source position (reflect: mirror
  * without repeating the edge; replicate: the nearest edge). */
 function sourceIndex(mode: 'reflect' | 'replicate', n: number, before: number, after: number): Tensor {
-  const index = Tensor._empty([n + before + after], 'int32');
+  const index = Tensor._empty([n + before + after], int32);
   index.typedArray().forEach((_, i, a) => {
     const j = i - before;
     a[i] = mode === 'replicate' ? Math.min(Math.max(j, 0), n - 1) : j < 0 ? -j : j >= n ? 2 * (n - 1) - j : j;
@@ -295,7 +296,7 @@ export const oneHot = functional<(input: Tensor, numClasses?: number | { numClas
   'oneHot',
   [tensorParam('input'), optional('numClasses', is.int, -1, 5)],
   (t: Tensor, numClasses: number) => {
-    if (t.dtype !== 'int32' && t.dtype !== 'int64') throw opTypeError('oneHot', `one_hot is only applicable to index tensors (int32 or int64), got ${t.dtype}`);
+    if (t.dtype !== int32 && t.dtype !== int64) throw opTypeError('oneHot', `one_hot is only applicable to index tensors (int32 or int64), got ${t.dtype}`);
     const labels = contiguousData(asIndex('oneHot', t, 'input'), 'oneHot') as Int32Array;
     let max = -1;
     for (const v of labels) {
@@ -309,7 +310,7 @@ export const oneHot = functional<(input: Tensor, numClasses?: number | { numClas
     }
     checkInt('oneHot', 'numClasses', classes, 0);
     if (max >= classes) throw opRangeError('oneHot', `Class values must be smaller than num_classes (${classes}), got ${max}`);
-    const out = Tensor._empty([...t._shape, classes], 'int32');
+    const out = Tensor._empty([...t._shape, classes], int32);
     const data = out.typedArray();
     labels.forEach((v, i) => (data[i * classes + v] = 1));
     return out;

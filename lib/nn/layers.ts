@@ -1,8 +1,8 @@
 // Layers: Linear, Sequential, activations as modules. Their reprs are PyTorch's
 // (`Linear(in_features=3, out_features=2, bias=True)`), so printed models read the same.
 import type { Tensor } from '../tensor';
-import type { DType } from '../dtype';
-import { Signature, checkInt, checkShape, fmtValue, is, keyword, opError, opTypeError, optional, required } from '../check';
+import type { DType, DTypeLike } from '../dtype';
+import { Signature, checkInt, checkShape, fmtValue, is, keyword, opError, opTypeError, optional, required, dtypeKeyword } from '../check';
 import { registerClass } from '../ops/registry';
 import { checkDevice, type Device } from '../device';
 import { empty } from '../ops/creation';
@@ -21,7 +21,7 @@ export interface LinearOptions {
   /** Whether the layer adds a learnable bias (default true). */
   bias?: boolean;
   /** The parameters' dtype (default float32). */
-  dtype?: DType;
+  dtype?: DTypeLike;
   /** 'cpu', the only device of this build (others are errors, as for tensors). */
   device?: string | Device;
 }
@@ -31,7 +31,7 @@ const LINEAR = new Signature('Linear', [
   required('outFeatures', is.any, 2),
   optional('bias', is.bool, true, false),
   keyword('device', is.any, undefined),
-  keyword('dtype', is.any, 'float32', 'float64'),
+  dtypeKeyword,
 ]);
 
 /** y = x W^T + b, W of shape [outFeatures, inFeatures], initialised as PyTorch does. */

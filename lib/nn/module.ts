@@ -11,7 +11,7 @@ import { Tensor } from '../tensor';
 import { fmtShape, fmtValue, opError, opTypeError } from '../check';
 import { sameShape } from '../layout';
 import { noGrad } from '../autograd/grad_mode';
-import { isFloating, type DType } from '../dtype';
+import { isFloating, type DTypeLike } from '../dtype';
 import { toTarget, type Device } from '../device';
 import { Parameter, zeroGrads } from './parameter';
 import * as moduleHooks from './module-hooks';
@@ -235,7 +235,7 @@ export class Module {
    * the only one in this build); to('float64') or to({dtype}) casts the floating-point
    * parameters (and their gradients) in place, keeping the Parameter objects an optimizer
    * holds, and the floating-point buffers. Returns this. */
-  to(target: DType | Device | string | { dtype?: DType; device?: Device | string }): this {
+  to(target: DTypeLike | Device | string | { dtype?: DTypeLike; device?: Device | string }): this {
     const dtype = toTarget('Module.to', target);
     if (dtype === undefined) return this;
     if (!isFloating(dtype)) {

@@ -3,8 +3,8 @@
 // (weight, bias, running_mean, running_var, num_batches_tracked), initial values, train/eval
 // behaviour and repr.
 import type { Tensor } from '../tensor';
-import type { DType } from '../dtype';
-import { Signature, checkInt, fmtShape, fmtValue, is, keyword, opError, optional, required } from '../check';
+import { int32, type DType, type DTypeLike } from '../dtype';
+import { Signature, checkInt, fmtShape, fmtValue, is, keyword, opError, optional, required, dtypeKeyword } from '../check';
 import { registerClass } from '../ops/registry';
 import { checkDevice, type Device } from '../device';
 import { ones, tensor, zeros } from '../ops/creation';
@@ -15,7 +15,6 @@ import { Parameter } from './parameter';
 import * as F from './functional';
 
 const device = keyword('device', is.any, undefined);
-const dtype = keyword('dtype', is.any, 'float32', 'float64');
 const bool = (b: boolean) => (b ? 'True' : 'False');
 
 /** The options of BatchNorm1d/2d by name (PyTorch's keyword arguments). */
@@ -32,8 +31,8 @@ export interface BatchNormOptions {
   trackRunningStats?: boolean;
   /** 'cpu', the only device of this build. */
   device?: string | Device;
-  /** The parameters' dtype (default 'float32'). */
-  dtype?: DType;
+  /** The parameters' dtype (default float32; tg.float64 or 'float64' for doubles). */
+  dtype?: DTypeLike;
 }
 
 const BATCH_NORM_PARAMS = (name: string) =>
@@ -44,7 +43,7 @@ const BATCH_NORM_PARAMS = (name: string) =>
     optional('affine', is.bool, true, false),
     optional('trackRunningStats', is.bool, true, false),
     device,
-    dtype,
+    dtypeKeyword,
   ]);
 
 /** The batch norms: per-channel statistics of [N, C, *] inputs (PyTorch's _BatchNorm). */
@@ -84,7 +83,7 @@ abstract class BatchNormBase extends Module {
     this.bias = affine ? new Parameter(zeros([numFeatures], { dtype: dt })) : null;
     this.registerBuffer('running_mean', trackRunningStats ? zeros([numFeatures], { dtype: dt }) : null);
     this.registerBuffer('running_var', trackRunningStats ? ones([numFeatures], { dtype: dt }) : null);
-    this.registerBuffer('num_batches_tracked', trackRunningStats ? tensor(0, { dtype: 'int32' }) : null);
+    this.registerBuffer('num_batches_tracked', trackRunningStats ? tensor(0, { dtype: int32 }) : null);
   }
 
   /** The input ranks this layer takes (PyTorch's _check_input_dim). */
@@ -154,15 +153,15 @@ export interface LayerNormOptions {
   elementwiseAffine?: boolean;
   /** 'cpu', the only device of this build. */
   device?: string | Device;
-  /** The parameters' dtype (default 'float32'). */
-  dtype?: DType;
+  /** The parameters' dtype (default float32; tg.float64 or 'float64' for doubles). */
+  dtype?: DTypeLike;
 }
 const LAYER_NORM = new Signature('LayerNorm', [
   required('normalizedShape', is.any, 3),
   optional('eps', is.number, 1e-5, 1e-3),
   optional('elementwiseAffine', is.bool, true, false),
   device,
-  dtype,
+  dtypeKeyword,
 ]);
 /** Layer normalisation over the last dims (PyTorch's nn.LayerNorm): weight ones and bias
  * zeros of shape normalizedShape. */
@@ -213,8 +212,8 @@ export interface GroupNormOptions {
   affine?: boolean;
   /** 'cpu', the only device of this build. */
   device?: string | Device;
-  /** The parameters' dtype (default 'float32'). */
-  dtype?: DType;
+  /** The parameters' dtype (default float32; tg.float64 or 'float64' for doubles). */
+  dtype?: DTypeLike;
 }
 const GROUP_NORM = new Signature('GroupNorm', [
   required('numGroups', is.int, 1),
@@ -222,7 +221,7 @@ const GROUP_NORM = new Signature('GroupNorm', [
   optional('eps', is.number, 1e-5, 1e-3),
   optional('affine', is.bool, true, false),
   device,
-  dtype,
+  dtypeKeyword,
 ]);
 /** Group normalisation (PyTorch's nn.GroupNorm): weight ones and bias zeros per channel. */
 export class GroupNorm extends Module {

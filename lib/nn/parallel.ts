@@ -17,7 +17,7 @@ import { noGrad } from '../autograd/grad_mode';
 import { currentPass, queueCallback } from '../autograd/engine';
 import * as dist from '../distributed';
 import { Module } from './module';
-import { itemSize } from '../dtype';
+import { itemSize, type DType } from '../dtype';
 import type { Parameter } from './parameter';
 
 /** DistributedDataParallel's options (PyTorch's, camelCase). */
@@ -86,8 +86,8 @@ export class DistributedDataParallel extends Module {
 
   #makeBuckets(capBytes: number): void {
     const params = this.module.parameters().filter((p) => p.requiresGrad).reverse();
-    const open = new Map<string, { params: Parameter[]; bytes: number }>(); // by dtype
-    const close = (dtype: string): void => {
+    const open = new Map<DType, { params: Parameter[]; bytes: number }>();
+    const close = (dtype: DType): void => {
       const b = open.get(dtype);
       if (!b || b.params.length === 0) return;
       const offsets: number[] = [];

@@ -4,8 +4,8 @@
 // layers in training, initial states, batchFirst, bidirectional, unbatched inputs and repr.
 // Each step runs a cell's fused kernels (lib/ops/recurrent.ts) after one small GEMM (two: GRU).
 import { Tensor } from '../tensor';
-import type { DType } from '../dtype';
-import { Signature, checkInt, fmtShape, fmtValue, is, keyword, opError, opTypeError, optional, required } from '../check';
+import type { DType, DTypeLike } from '../dtype';
+import { Signature, checkInt, fmtShape, fmtValue, is, keyword, opError, opTypeError, optional, required, dtypeKeyword } from '../check';
 import { registerClass } from '../ops/registry';
 import { checkDevice, type Device } from '../device';
 import { empty, zeros } from '../ops/creation';
@@ -42,8 +42,8 @@ export interface RNNOptions {
   bidirectional?: boolean;
   /** 'cpu', the only device of this build. */
   device?: string | Device;
-  /** The parameters' dtype (default 'float32'). */
-  dtype?: DType;
+  /** The parameters' dtype (default float32; tg.float64 or 'float64' for doubles). */
+  dtype?: DTypeLike;
 }
 
 /** One layer and direction's parameters: x wIhᵀ + bIh and h wHhᵀ + bHh. */
@@ -213,7 +213,7 @@ const common = [
   optional('dropout', is.number, 0, 0.5),
   optional('bidirectional', is.bool, false, true),
   keyword('device', is.any, undefined),
-  keyword('dtype', is.any, 'float32', 'float64'),
+  dtypeKeyword,
 ];
 const leading = [required('inputSize', is.int, 3), required('hiddenSize', is.int, 2), optional('numLayers', is.int, 1, 2)];
 const named = (sig: Signature, args: unknown[]) => {

@@ -1,7 +1,7 @@
 // nn.Embedding (PyTorch's torch.nn.modules.sparse): a lookup table of numEmbeddings rows.
 import type { Tensor } from '../tensor';
-import type { DType } from '../dtype';
-import { Signature, checkInt, is, keyword, opError, optional, required } from '../check';
+import { int32, type DType, type DTypeLike } from '../dtype';
+import { Signature, checkInt, is, keyword, opError, optional, required, dtypeKeyword } from '../check';
 import { registerClass } from '../ops/registry';
 import { checkDevice, type Device } from '../device';
 import { empty } from '../ops/creation';
@@ -28,8 +28,8 @@ export interface EmbeddingOptions {
   sparse?: boolean;
   /** 'cpu', the only device of this build. */
   device?: string | Device;
-  /** The parameters' dtype (default 'float32'). */
-  dtype?: DType;
+  /** The parameters' dtype (default float32; tg.float64 or 'float64' for doubles). */
+  dtype?: DTypeLike;
 }
 
 const EMBEDDING = new Signature('Embedding', [
@@ -41,7 +41,7 @@ const EMBEDDING = new Signature('Embedding', [
   optional('scaleGradByFreq', is.bool, false),
   optional('sparse', is.bool, false),
   keyword('device', is.any, undefined),
-  keyword('dtype', is.any, 'float32', 'float64'),
+  dtypeKeyword,
 ]);
 
 /** A lookup table (PyTorch's nn.Embedding): weight [numEmbeddings, embeddingDim] drawn from
@@ -86,7 +86,7 @@ export class Embedding extends Module {
   }
 
   override forward(input: Tensor): Tensor {
-    if (input.dtype !== 'int32') throw opError('Embedding', `expected int32 indices, got ${input.dtype} of shape [${input.shape.join(', ')}]`);
+    if (input.dtype !== int32) throw opError('Embedding', `expected int32 indices, got ${input.dtype} of shape [${input.shape.join(', ')}]`);
     return F.embedding(input, this.weight, this.paddingIdx);
   }
 

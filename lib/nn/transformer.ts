@@ -4,8 +4,8 @@
 // PyTorch's order of draws, masks with PyTorch 1.13's conventions (a bool attnMask or
 // keyPaddingMask is true where attention is NOT allowed) and repr.
 import { Tensor } from '../tensor';
-import type { DType } from '../dtype';
-import { Signature, checkInt, fmtShape, fmtValue, is, keyword, opError, opTypeError, optional, required } from '../check';
+import { bool, type DType, type DTypeLike } from '../dtype';
+import { Signature, checkInt, fmtShape, fmtValue, is, keyword, opError, opTypeError, optional, required, dtypeKeyword } from '../check';
 import { registerClass } from '../ops/registry';
 import { checkDevice, type Device } from '../device';
 import { empty, zeros } from '../ops/creation';
@@ -21,7 +21,6 @@ import { ModuleList } from './containers';
 import { constant_, xavierUniform_ } from './init';
 
 const device = keyword('device', is.any, undefined);
-const dtype = keyword('dtype', is.any, 'float32', 'float64');
 const named = (sig: Signature, args: ArrayLike<unknown>) => {
   const values = sig.bind(args);
   return Object.fromEntries(sig.params.map((p, i) => [p.name, values[i]])) as any;
@@ -53,8 +52,8 @@ export interface MultiheadAttentionOptions {
   batchFirst?: boolean;
   /** 'cpu', the only device of this build. */
   device?: string | Device;
-  /** The parameters' dtype (default 'float32'). */
-  dtype?: DType;
+  /** The parameters' dtype (default float32; tg.float64 or 'float64' for doubles). */
+  dtype?: DTypeLike;
 }
 
 /** The options of MultiheadAttention.forward by name (PyTorch's keyword arguments). */
@@ -80,7 +79,7 @@ const MHA = new Signature('MultiheadAttention', [
   optional('vdim', is.nullable(is.int), null),
   optional('batchFirst', is.bool, false, true),
   device,
-  dtype,
+  dtypeKeyword,
 ]);
 const MHA_FORWARD = new Signature('MultiheadAttention.forward', [
   required('query', is.any), required('key', is.any), required('value', is.any),
@@ -186,7 +185,7 @@ export class MultiheadAttention extends Module {
    * to the scores, [N, H or 1, L, S]: bool entries true mean "not allowed" (-inf). */
   private combinedMask(attnMask: Tensor | null, keyPaddingMask: Tensor | null, N: number, L: number, S: number, dt: DType): Tensor | null {
     const name = 'MultiheadAttention';
-    const asFloat = (m: Tensor) => (m.dtype === 'bool' ? where(m, -Infinity, zeros([], { dtype: dt })) : m.to(dt));
+    const asFloat = (m: Tensor) => (m.dtype === bool ? where(m, -Infinity, zeros([], { dtype: dt })) : m.to(dt));
     let mask: Tensor | null = null;
     if (attnMask != null) {
       if (!(attnMask instanceof Tensor)) throw opTypeError(name, `attnMask must be a Tensor, got ${fmtValue(attnMask)}`);
@@ -225,8 +224,8 @@ export interface TransformerEncoderLayerOptions {
   normFirst?: boolean;
   /** 'cpu', the only device of this build. */
   device?: string | Device;
-  /** The parameters' dtype (default 'float32'). */
-  dtype?: DType;
+  /** The parameters' dtype (default float32; tg.float64 or 'float64' for doubles). */
+  dtype?: DTypeLike;
 }
 
 const gelu = (x: Tensor): Tensor => F.gelu(x);
@@ -240,7 +239,7 @@ const ENCODER_LAYER = new Signature('TransformerEncoderLayer', [
   optional('batchFirst', is.bool, false, true),
   optional('normFirst', is.bool, false, true),
   device,
-  dtype,
+  dtypeKeyword,
 ]);
 
 /** One Transformer encoder layer (PyTorch's nn.TransformerEncoderLayer): self-attention and

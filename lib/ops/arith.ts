@@ -4,7 +4,7 @@
 // defineOp: the kernel call for forward, the gradient formula (in Tensor ops, so it is
 // differentiable again) for backward. The engine sums gradients back to input shapes.
 import { Tensor, type TensorOrScalar } from '../tensor';
-import { isFloating, isIntegral, numberDType, resultType, type DType, type PromotionOperand } from '../dtype';
+import { bool, float32, float64, int32, int64, isFloating, isIntegral, numberDType, resultType, type DType, type PromotionOperand } from '../dtype';
 import { defineOp } from '../autograd/function';
 import { gradMode } from '../autograd/grad_mode';
 import { checkBool, checkInt32Value, checkKernelDType, checkNumber, fmtValue, int64Value, is, opError, opTypeError, optional, required, type Param } from '../check';
@@ -56,8 +56,8 @@ function castTo(x: TensorOrScalar, dtype: DType): TensorOrScalar {
 
 /** A number operand of an integer op must fit (the kernels would otherwise saturate it). */
 function checkScalarFits(op: string, x: TensorOrScalar, dtype: DType): void {
-  if (typeof x === 'number' && dtype === 'int32') checkInt32Value(op, x);
-  if (typeof x === 'number' && dtype === 'int64') int64Value(op, x);
+  if (typeof x === 'number' && dtype === int32) checkInt32Value(op, x);
+  if (typeof x === 'number' && dtype === int64) int64Value(op, x);
 }
 
 /** Validates a binary op's operands and casts them to their common dtype. 'arith' ops
@@ -71,8 +71,8 @@ export function prepare(op: string, a: unknown, b: unknown, kind: 'arith' | 'flo
   const keepsDType = isFloating(xd) || kind === 'logical' || (kind === 'arith' && isIntegral(xd));
   if ((y instanceof Tensor ? y.dtype === xd : isFloating(xd)) && keepsDType) return [x, y, xd];
   let dtype = resultType([promotion(x), promotion(y)]);
-  if (kind === 'float' && !isFloating(dtype)) dtype = 'float32';
-  if (kind === 'arith' && dtype === 'bool') {
+  if (kind === 'float' && !isFloating(dtype)) dtype = float32;
+  if (kind === 'arith' && dtype === bool) {
     throw opTypeError(op, 'arithmetic on bool tensors is not supported; convert first, e.g. x.int() or x.float()');
   }
   checkScalarFits(op, y, dtype);
@@ -126,10 +126,10 @@ export function add(a: Tensor, b: TensorOrScalar, options?: { alpha?: number }):
 
 /** a - alpha * b, elementwise with broadcasting; refused for a bool operand, as PyTorch does (torch.sub). */
 export function sub(a: Tensor, b: TensorOrScalar, options?: { alpha?: number }): Tensor {
-  if (a?.dtype === 'bool' || (b instanceof Tensor && b.dtype === 'bool')) {
+  if (a?.dtype === bool || (b instanceof Tensor && b.dtype === bool)) {
     throw opTypeError(
       'sub',
-      a?.dtype === 'bool' && b instanceof Tensor && b.dtype === 'bool'
+      a?.dtype === bool && b instanceof Tensor && b.dtype === bool
         ? 'Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.\nHint: a.logicalAnd(b.logicalNot()) or a.ne(b) combines masks.'
         : 'Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.\nHint: x.logicalNot() inverts a mask; x.float() converts it to numbers.',
     );
@@ -274,7 +274,7 @@ export function pow(x: TensorOrScalar, e: TensorOrScalar): Tensor {
 /** Integer powers, computed in float64 (exact for results below 2^53). As PyTorch's integer
  * pow, a negative exponent gives 0 except for a base of ±1: 0 ** -1 is 0 (float64 gives inf). */
 function integerPow(a: TensorOrScalar, b: TensorOrScalar, dtype: DType): Tensor {
-  const asFloat64 = (v: TensorOrScalar) => (typeof v === 'number' ? v : toDType(v, 'float64'));
+  const asFloat64 = (v: TensorOrScalar) => (typeof v === 'number' ? v : toDType(v, float64));
   const r = pow(asFloat64(a), asFloat64(b));
   return toDType(where(r.abs().lt(Infinity), r, 0), dtype);
 }
@@ -303,7 +303,7 @@ const minimumOp = extremeOp('minimum', 'MinimumBackward0', BinaryOp.Minimum, 'gt
 
 /** Two bool tensors: or/and, computed on int32 (bool arithmetic is refused by prepare). */
 function boolExtreme(a: unknown, b: unknown, fn: (a: Tensor, b: Tensor) => Tensor): Tensor | null {
-  return a instanceof Tensor && b instanceof Tensor && a.dtype === 'bool' && b.dtype === 'bool' ? toDType(fn(toDType(a, 'int32'), toDType(b, 'int32')), 'bool') : null;
+  return a instanceof Tensor && b instanceof Tensor && a.dtype === bool && b.dtype === bool ? toDType(fn(toDType(a, int32), toDType(b, int32)), bool) : null;
 }
 
 /** The larger of a and b, elementwise with broadcasting; NaN wins (torch.maximum). */
@@ -341,17 +341,17 @@ export const input = required('input', (v, op, name) => checkTensor(op, v, name)
  * allows int (native/ops.table); float32 otherwise, unless the op is float-only in PyTorch
  * (`floatOnlyKernel`: its error). Bool inputs follow `def.bool`. */
 function unaryInput(name: string, def: UnaryDef, x: Tensor): Tensor {
-  if (isFloating(x.dtype) || (def.integer === 'identity' && x.dtype === 'int32')) return x;
+  if (isFloating(x.dtype) || (def.integer === 'identity' && x.dtype === int32)) return x;
   if (def.floatOnlyKernel) checkKernelDType(name, def.floatOnlyKernel, x.dtype);
-  if (x.dtype === 'bool' && def.bool === 'identity') return x;
-  if (x.dtype === 'bool' && def.bool !== undefined) throw opTypeError(name, def.bool);
-  if ((UNARY_TRAITS[def.code] & Trait.int) === 0) return toDType(x, 'float32');
-  return x.dtype === 'bool' ? toDType(x, 'int32') : x;
+  if (x.dtype === bool && def.bool === 'identity') return x;
+  if (x.dtype === bool && def.bool !== undefined) throw opTypeError(name, def.bool);
+  if ((UNARY_TRAITS[def.code] & Trait.int) === 0) return toDType(x, float32);
+  return x.dtype === bool ? toDType(x, int32) : x;
 }
 
 function unaryKernel(code: number, x: Tensor, p0: number, p1: number): Tensor {
   // An op whose `bool` (or `integer`) is 'identity'.
-  if (x.dtype === 'bool' || (x.dtype === 'int32' && (UNARY_TRAITS[code] & Trait.int) === 0)) return cloneDetached(x);
+  if (x.dtype === bool || (x.dtype === int32 && (UNARY_TRAITS[code] & Trait.int) === 0)) return cloneDetached(x);
   const out = Tensor._output(x._shape.slice(), x.dtype);
   kernels.unary(code, out, x, p0, p1);
   return out;
@@ -453,7 +453,7 @@ export function compareSpec(name: string, code: number) {
     name,
     params: [input, required('other', is.any)],
     prepare: (a: Tensor, b: unknown) => prepare(name, a, b, 'logical').slice(0, 2) as [Tensor, TensorOrScalar],
-    forward: (a, b) => binaryOut(name, code, a, b, 'bool'),
+    forward: (a, b) => binaryOut(name, code, a, b, bool),
   });
 }
 
@@ -489,7 +489,7 @@ export function where(cond: Tensor, a: TensorOrScalar, b: TensorOrScalar): Tenso
 export function where(cond: Tensor, a?: TensorOrScalar, b?: TensorOrScalar): Tensor | Tensor[] {
   if (a === undefined && b === undefined) return checkTensor('where', cond, 'condition').nonzero({ asTuple: true }) as Tensor[];
   const c = checkTensor('where', cond, 'condition');
-  if (c.dtype !== 'bool') {
+  if (c.dtype !== bool) {
     throw opTypeError('where', `expected condition to be a boolean tensor, but got a tensor with dtype ${c.dtype}`);
   }
   const x = checkOperand('where', a!, 'input');

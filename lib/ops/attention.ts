@@ -10,6 +10,7 @@ import { where } from './arith';
 import { arange, tensor } from './creation';
 import { asIndex } from './indices';
 import { dropout } from './dropout';
+import { bool } from '../dtype';
 
 // ---- embedding ------------------------------------------------------------------------------
 
@@ -107,7 +108,7 @@ export function attention(q: Tensor, k: Tensor, v: Tensor, attnMask: Tensor | nu
   const mask = isCausal ? arange(L).unsqueeze(1).ge(arange(S).unsqueeze(0)) : attnMask;
   if (mask) {
     broadcastShapes(op, mask._shape, scores._shape);
-    if (mask.dtype === 'bool') scores = where(mask, scores, -Infinity);
+    if (mask.dtype === bool) scores = where(mask, scores, -Infinity);
     else if (mask.dtype === q.dtype) scores = scores.add(mask);
     else throw opTypeError(op, `attnMask must be bool or of the query's dtype ${q.dtype}, got ${mask.dtype}`);
   }

@@ -1,8 +1,8 @@
 // Creation functions: tensor, from, zeros/ones/full/empty (+ *Like), arange, linspace, eye.
 import { Tensor, type NestedArray } from '../tensor';
-import { DTYPE_NAMES, dtypeOfArray, isDType, isFloating, type DType, type TypedArray } from '../dtype';
+import { bool, dtypeOfArray, float32, int32, int64, isFloating, type DType, type DTypeLike, type TypedArray } from '../dtype';
 import { Storage } from '../storage';
-import { MAX_DIMS, checkBool, checkInt32Value, checkShape, checkNumber, fmtShape, fmtValue, int64Value, opError, opTypeError } from '../check';
+import { MAX_DIMS, checkBool, checkDType, checkInt32Value, checkShape, checkNumber, fmtShape, fmtValue, int64Value, opError, opTypeError } from '../check';
 import { contiguousStrides, numelOf, shapeArgs } from '../layout';
 import * as kernels from '../backend';
 import { checkMemory, checkTensor, cloneDetached } from './movement';
@@ -11,27 +11,30 @@ import { warnOnce } from '../warnings';
 
 /** The keyword options of the creation functions (PyTorch's dtype=, requires_grad=, device=). */
 export interface CreationOptions {
-  /** The element type (default float32, or what the data implies for tensor()). */
-  dtype?: DType;
+  /** The element type, tg.float32 or its name 'float32' (default float32, or what the data
+   * implies for tensor()). */
+  dtype?: DTypeLike;
   /** Whether autograd tracks the new leaf (default false; floating dtypes only). */
   requiresGrad?: boolean;
   /** 'cpu' (or a tg.Device): the only device of this build; others are errors. */
   device?: string | Device;
 }
 
-export function checkOptions(op: string, options: unknown): CreationOptions {
+/** CreationOptions checked, with the dtype normalized (a name given becomes the dtype). */
+export interface CheckedCreationOptions extends CreationOptions {
+  dtype?: DType;
+}
+
+export function checkOptions(op: string, options: unknown): CheckedCreationOptions {
   if (options === undefined || options === null) return {};
   if (typeof options !== 'object' || Array.isArray(options)) throw opTypeError(op, `options must be an object, got ${fmtValue(options)}`);
   const o = options as CreationOptions;
-  if (o.dtype !== undefined && !isDType(o.dtype)) {
-    throw opTypeError(op, `unknown dtype ${fmtValue(o.dtype)} (expected ${DTYPE_NAMES.map((d) => `'${d}'`).join(', ')})`);
-  }
   if (o.requiresGrad !== undefined) checkBool(op, 'requiresGrad', o.requiresGrad);
   if (o.device !== undefined) checkDevice(op, o.device);
-  return o;
+  return o.dtype === undefined ? (o as CheckedCreationOptions) : { ...o, dtype: checkDType(op, o.dtype) };
 }
 
-export function finish(op: string, t: Tensor, options: CreationOptions): Tensor {
+export function finish(op: string, t: Tensor, options: CheckedCreationOptions): Tensor {
   if (options.requiresGrad) {
     if (!isFloating(t.dtype)) throw opError(op, `only Tensors of floating point dtype can require gradients (got ${t.dtype})`);
     t.requiresGrad_(true);
@@ -40,7 +43,7 @@ export function finish(op: string, t: Tensor, options: CreationOptions): Tensor 
 }
 
 /** Splits `f(2, 3, {opts})` / `f([2, 3], {opts})` into a shape and options. */
-export function shapeAndOptions(op: string, args: unknown[]): [number[], CreationOptions] {
+export function shapeAndOptions(op: string, args: unknown[]): [number[], CheckedCreationOptions] {
   let opts: unknown;
   let rest = args;
   const last = args[args.length - 1];
@@ -52,8 +55,8 @@ export function shapeAndOptions(op: string, args: unknown[]): [number[], Creatio
 }
 
 function filled(op: string, shape: number[], dtype: DType, value: number): Tensor {
-  if (dtype === 'int32') checkInt32Value(op, value);
-  if (dtype === 'int64') int64Value(op, value);
+  if (dtype === int32) checkInt32Value(op, value);
+  if (dtype === int64) int64Value(op, value);
   const t = Tensor._empty(shape, dtype, op);
   if (value !== 0) kernels.fill(t, value);
   return t;
@@ -104,12 +107,12 @@ function flatten(data: unknown, shape: number[]): { values: (number | bigint)[];
 function fromValues(op: string, values: ArrayLike<number | bigint>, shape: number[], dtype: DType): Tensor {
   const n = values.length;
   const num = (i: number): number => Number(values[i]);
-  if (dtype === 'int32') for (let i = 0; i < n; ++i) checkInt32Value(op, num(i));
+  if (dtype === int32) for (let i = 0; i < n; ++i) checkInt32Value(op, num(i));
   const storage = Storage.allocate(dtype, n, false, op, shape);
   const data = storage.view(0, n);
   if (data instanceof BigInt64Array) for (let i = 0; i < n; ++i) data[i] = int64Value(op, values[i]);
-  else if (dtype === 'int32') for (let i = 0; i < n; ++i) data[i] = Math.trunc(num(i));
-  else if (dtype === 'bool') for (let i = 0; i < n; ++i) data[i] = num(i) ? 1 : 0;
+  else if (dtype === int32) for (let i = 0; i < n; ++i) data[i] = Math.trunc(num(i));
+  else if (dtype === bool) for (let i = 0; i < n; ++i) data[i] = num(i) ? 1 : 0;
   else if (ArrayBuffer.isView(values) && !(values instanceof BigInt64Array)) data.set(values as ArrayLike<number>);
   else for (let i = 0; i < n; ++i) data[i] = num(i);
   return new Tensor(storage, shape, contiguousStrides(shape), 0, dtype);
@@ -131,17 +134,17 @@ export function tensor(data: NestedArray | TypedArray | ArrayLike<number> | Tens
   if (ArrayBuffer.isView(data)) {
     if (data instanceof DataView) throw opTypeError('tensor', 'expected a typed array, got a DataView');
     const ta = data as unknown as ArrayLike<number | bigint>;
-    const dtype = opts.dtype ?? dtypeOfArray(data as ArrayBufferView) ?? 'float32';
-    return finish('tensor', fromValues('tensor', ta, checkShape('tensor', [ta.length]), dtype === 'bool' && !opts.dtype ? 'float32' : dtype), opts);
+    const dtype = opts.dtype ?? dtypeOfArray(data as ArrayBufferView) ?? float32;
+    return finish('tensor', fromValues('tensor', ta, checkShape('tensor', [ta.length]), dtype === bool && !opts.dtype ? float32 : dtype), opts);
   }
   if (typeof data === 'number' || typeof data === 'boolean' || typeof data === 'bigint') {
-    const dtype = opts.dtype ?? (typeof data === 'boolean' ? 'bool' : typeof data === 'bigint' ? 'int64' : 'float32');
+    const dtype = opts.dtype ?? (typeof data === 'boolean' ? bool : typeof data === 'bigint' ? int64 : float32);
     return finish('tensor', fromValues('tensor', [typeof data === 'bigint' ? data : Number(data)], [], dtype), opts);
   }
   if (!Array.isArray(data)) throw opTypeError('tensor', `expected nested arrays, a typed array or a number, got ${fmtValue(data)}`);
   const shape = checkShape('tensor', inferShape(data));
   const { values, allBool, anyBigInt } = flatten(data, shape);
-  return finish('tensor', fromValues('tensor', values, shape, opts.dtype ?? (allBool ? 'bool' : anyBigInt ? 'int64' : 'float32')), opts);
+  return finish('tensor', fromValues('tensor', values, shape, opts.dtype ?? (allBool ? bool : anyBigInt ? int64 : float32)), opts);
 }
 
 /** A tensor over the memory of a typed array (no copy, like torch.from_numpy). */
@@ -169,27 +172,27 @@ type ShapeArgs = (number | number[] | CreationOptions)[];
 /** A tensor of zeros: zeros(2, 3) or zeros([2, 3], {dtype}) (torch.zeros). */
 export function zeros(...args: ShapeArgs): Tensor {
   const [shape, opts] = shapeAndOptions('zeros', args);
-  return finish('zeros', filled('zeros', shape, opts.dtype ?? 'float32', 0), opts);
+  return finish('zeros', filled('zeros', shape, opts.dtype ?? float32, 0), opts);
 }
 
 /** A tensor of ones: ones(2, 3) or ones([2, 3], {dtype}) (torch.ones). */
 export function ones(...args: ShapeArgs): Tensor {
   const [shape, opts] = shapeAndOptions('ones', args);
-  return finish('ones', filled('ones', shape, opts.dtype ?? 'float32', 1), opts);
+  return finish('ones', filled('ones', shape, opts.dtype ?? float32, 1), opts);
 }
 
 /** A new tensor of the given shape (torch.empty): uninitialised in PyTorch, zero-filled here
  * (new ArrayBuffers are zeroed). */
 export function empty(...args: ShapeArgs): Tensor {
   const [shape, opts] = shapeAndOptions('empty', args);
-  return finish('empty', filled('empty', shape, opts.dtype ?? 'float32', 0), opts);
+  return finish('empty', filled('empty', shape, opts.dtype ?? float32, 0), opts);
 }
 
 /** A tensor of `shape` filled with `value`; float32 unless options.dtype says otherwise (torch.full). */
 export function full(shape: number[], value: number, options?: CreationOptions): Tensor {
   const opts = checkOptions('full', options);
   checkNumber('full', 'fill value', typeof value === 'boolean' ? Number(value) : value);
-  const dtype = opts.dtype ?? (typeof value === 'boolean' ? 'bool' : 'float32');
+  const dtype = opts.dtype ?? (typeof value === 'boolean' ? bool : float32);
   return finish('full', filled('full', checkShape('full', shapeArgs([shape])), dtype, Number(value)), opts);
 }
 
@@ -212,7 +215,7 @@ export const fullLike = (t: Tensor, value: number, options?: CreationOptions): T
 
 /** arange(end), arange(start, end, step?): integer arguments give int32 (PyTorch: int64). */
 export function arange(...args: (number | CreationOptions)[]): Tensor {
-  let opts: CreationOptions = {};
+  let opts: CheckedCreationOptions = {};
   if (args.length && typeof args[args.length - 1] === 'object') opts = checkOptions('arange', args.pop());
   const nums = args.map((a, i) => checkNumber('arange', ['start', 'end', 'step'][i] ?? 'argument', a));
   if (nums.length < 1 || nums.length > 3) throw opTypeError('arange', `expected (end) or (start, end, step?), got ${nums.length} numbers`);
@@ -223,7 +226,7 @@ export function arange(...args: (number | CreationOptions)[]): Tensor {
     throw opError('arange', `upper bound and larger bound inconsistent with step sign (start ${start}, end ${end}, step ${step})`);
   }
   const n = Math.ceil((end - start) / step);
-  const dtype = opts.dtype ?? (nums.every(Number.isInteger) ? 'int32' : 'float32');
+  const dtype = opts.dtype ?? (nums.every(Number.isInteger) ? int32 : float32);
   const values = new Float64Array(checkShape('arange', [n])[0]);
   for (let i = 0; i < n; ++i) values[i] = start + step * i; // computed in double, as PyTorch does
   return finish('arange', fromValues('arange', values, [n], dtype), opts);
@@ -235,8 +238,8 @@ export function linspace(start: number, end: number, steps: number, options?: Cr
   checkNumber('linspace', 'start', start);
   checkNumber('linspace', 'end', end);
   const [n] = checkShape('linspace', [steps]);
-  const dtype = opts.dtype ?? 'float32';
-  const r = dtype === 'float32' ? Math.fround : (x: number) => x;
+  const dtype = opts.dtype ?? float32;
+  const r = dtype === float32 ? Math.fround : (x: number) => x;
   const s0 = r(start);
   const s1 = r(end);
   const step = n > 1 ? r(r(s1 - s0) / (n - 1)) : 0;
@@ -253,7 +256,7 @@ export function eye(n: number, m?: number | CreationOptions, options?: CreationO
   if (typeof cols === 'object') (o = cols), (cols = undefined);
   const opts = checkOptions('eye', o);
   const [rows, c] = checkShape('eye', [n, cols ?? n]);
-  const t = Tensor._empty([rows, c], opts.dtype ?? 'float32');
+  const t = Tensor._empty([rows, c], opts.dtype ?? float32);
   const data = t.typedArray<TypedArray>();
   const diagonal = Math.min(rows, c);
   if (data instanceof BigInt64Array) for (let i = 0; i < diagonal; ++i) data[i * c + i] = 1n;

@@ -4,7 +4,7 @@
 // native/ops.table. The binary arithmetic ops and the helpers the specs share (type
 // promotion, the unary kernel-op shape) are in ./arith.
 import { Tensor, type TensorOrScalar } from '../tensor';
-import { isFloating, isIntegral } from '../dtype';
+import { bool, float32, float64, int32, isFloating, isIntegral } from '../dtype';
 import { checkFloatDType, checkNumber, fmtValue, is, lazyExample, opTypeError, optional, required } from '../check';
 import { tensor } from './creation';
 import type { DType } from '../dtype';
@@ -163,7 +163,7 @@ const elementwiseOps: SpecsFor<ElementwiseFns> = {
     params: [input],
     forward: (x: Tensor) => {
       if (isIntegral(x.dtype)) return clampInt(x, 0, null);
-      if (x.dtype === 'bool') throw opTypeError('relu', 'Boolean inputs not supported for relu\nHint: a mask is already >= 0; convert it if you need numbers, e.g. x.float()');
+      if (x.dtype === bool) throw opTypeError('relu', 'Boolean inputs not supported for relu\nHint: a mask is already >= 0; convert it if you need numbers, e.g. x.float()');
       return reluFloat(x);
     },
   }),
@@ -176,9 +176,9 @@ const elementwiseOps: SpecsFor<ElementwiseFns> = {
       if (lo instanceof Tensor || hi instanceof Tensor) return clampByTensors(x, lo, hi);
       // Integer bounds keep an integer tensor integer; a bool tensor becomes int32 (PyTorch: int64).
       if (!isFloating(x.dtype) && (lo === null || Number.isInteger(lo)) && (hi === null || Number.isInteger(hi))) {
-        return clampInt(x.dtype === 'bool' ? toDType(x, 'int32') : x, lo, hi);
+        return clampInt(x.dtype === bool ? toDType(x, int32) : x, lo, hi);
       }
-      return clampFloat(isFloating(x.dtype) ? x : toDType(x, 'float32'), lo ?? -Infinity, hi ?? Infinity);
+      return clampFloat(isFloating(x.dtype) ? x : toDType(x, float32), lo ?? -Infinity, hi ?? Infinity);
     },
   }),
   gt: compareSpec('gt', BinaryOp.Gt),
@@ -271,7 +271,7 @@ const clampTensorOp = defineSpec<(x: Tensor, lo: Tensor | null, hi: Tensor | nul
  * (a number bound a 0-d tensor; PyTorch refuses to mix the two). */
 function clampByTensors(x: Tensor, lo: number | Tensor | null, hi: number | Tensor | null): Tensor {
   const bounds = [lo, hi].filter((b): b is Tensor => b instanceof Tensor);
-  const dtype = [x, ...bounds].some((t) => t.dtype === 'float64') ? 'float64' : [x, ...bounds].every((t) => t.dtype === 'int32') ? 'int32' : 'float32';
+  const dtype = [x, ...bounds].some((t) => t.dtype === float64) ? float64 : [x, ...bounds].every((t) => t.dtype === int32) ? int32 : float32;
   const asTensor = (b: number | Tensor | null) => (b === null ? null : b instanceof Tensor ? (b.dtype === dtype ? b : toDType(b, dtype)) : tensorOf(b, dtype));
   for (const b of bounds) broadcastShapes('clamp', x._shape, b._shape);
   return clampTensorOp.call(x.dtype === dtype ? x : toDType(x, dtype), asTensor(lo), asTensor(hi));

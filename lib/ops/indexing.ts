@@ -1,7 +1,6 @@
 // Joining and indexing: cat, stack, indexSelect, gather (and their scatter-add gradients).
 import { Tensor } from '../tensor';
-import { resultType } from '../dtype';
-import { int32, bool } from '../dtype';
+import { bool, int32, resultType } from '../dtype';
 import { checkShape, fmtShape, fmtValue, is, lazyExample, normDim, normInsertDim, opError, opRangeError, opTypeError, optional, required } from '../check';
 import { sameShape } from '../layout';
 import * as kernels from '../backend';

@@ -6,12 +6,13 @@ import type { Tensor } from '../tensor';
 import { opRangeError, opTypeError } from '../check';
 import { from } from './creation';
 import { checkTensor, contiguousData } from './movement';
+import { int32, int64 } from '../dtype';
 
 /** `t` (checked to be an int32 or int64 tensor) as an int32 tensor of the same values. */
 export function asIndex(op: string, t: unknown, name = 'index'): Tensor {
   const x = checkTensor(op, t, name);
-  if (x.dtype === 'int32') return x;
-  if (x.dtype !== 'int64') throw opTypeError(op, `Expected dtype int32 or int64 for ${name}, got ${x.dtype}`);
+  if (x.dtype === int32) return x;
+  if (x.dtype !== int64) throw opTypeError(op, `Expected dtype int32 or int64 for ${name}, got ${x.dtype}`);
   const wide = contiguousData(x, op) as BigInt64Array;
   const narrow = new Int32Array(wide.length);
   for (let i = 0; i < wide.length; ++i) {

@@ -6,7 +6,7 @@
 import { Tensor, type TensorOrScalar } from '../tensor';
 import { defineOp } from '../autograd/function';
 import { gradMode } from '../autograd/grad_mode';
-import { isFloating } from '../dtype';
+import { float32, float64, int32, int64, isFloating } from '../dtype';
 import { checkInt32Value, fmtShape, int64Value, opError, opTypeError } from '../check';
 import { sameShape } from '../layout';
 import * as kernels from '../backend';
@@ -47,7 +47,7 @@ function writeResult(op: string, self: Tensor, result: Tensor, selfIsOther = fal
   if (!sameShape(result._shape, self._shape)) {
     throw opError(op, `output with shape ${fmtShape(self._shape)} doesn't match the broadcast shape ${fmtShape(result._shape)}`);
   }
-  if (self.dtype !== 'float32' && self.dtype !== 'float64' && result.dtype !== self.dtype) {
+  if (self.dtype !== float32 && self.dtype !== float64 && result.dtype !== self.dtype) {
     throw opTypeError(op, `result type ${result.dtype} can't be cast to the desired output type ${self.dtype}`);
   }
   const node = result.gradFn;
@@ -132,8 +132,8 @@ const FILL_OPS: Record<string, ReturnType<typeof fillOp>> = { zero_: fillOp('Zer
 export function fillInPlace<T extends Tensor>(self: T, op: 'zero_' | 'fill_', value: number): T {
   checkTensor(op, self, 'self');
   if (typeof value !== 'number' && typeof value !== 'boolean') throw opTypeError(op, `value must be a number, got ${typeof value}`);
-  if (self.dtype === 'int32') checkInt32Value(op, Number(value));
-  if (self.dtype === 'int64') int64Value(op, Number(value));
+  if (self.dtype === int32) checkInt32Value(op, Number(value));
+  if (self.dtype === int64) int64Value(op, Number(value));
   checkWritable(op, self, true);
   if (recording(self)) return writeResult(op, self, FILL_OPS[op](self, Number(value))) as T;
   kernels.fill(self, Number(value));

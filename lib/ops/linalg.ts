@@ -3,7 +3,7 @@
 // The native GEMM takes strides, so transposed operands are never copied. PyTorch names
 // the grad_fn after the path it takes, so the name depends on the operand ranks.
 import { Tensor } from '../tensor';
-import { isFloating, isIntegral, scalarTypeName } from '../dtype';
+import { bool, isFloating, isIntegral, scalarTypeName } from '../dtype';
 import { fmtShape, is, lazyExample, opError, opTypeError, required } from '../check';
 import { broadcastShapes, contiguousStrides } from '../layout';
 import * as kernels from '../backend';
@@ -95,7 +95,7 @@ const matBatchedOp = productSpec('CloneBackward0');
 export function checkMatmulDTypes(op: string, x: Tensor, y: Tensor): void {
   if (x.dtype === y.dtype && isFloating(x.dtype)) return;
   const hint = `\nHint: convert the operands to one floating dtype first, e.g. b.to(a.dtype) or a.float()`;
-  if (x.dtype === 'bool' || (x.dtype === y.dtype && !isIntegral(x.dtype))) {
+  if (x.dtype === bool || (x.dtype === y.dtype && !isIntegral(x.dtype))) {
     const kernel = x.ndim === 1 && y.ndim === 1 ? 'dot' : y.ndim === 1 ? 'addmv_impl_cpu' : 'addmm_impl_cpu_';
     throw opTypeError(op, `"${kernel}" not implemented for 'Bool'${hint}`);
   }

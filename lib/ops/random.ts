@@ -3,12 +3,12 @@
 // one native call draws from the generator (lib/random.ts) exactly as PyTorch 1.13's
 // CPU kernels do (test/golden/RNG-NOTES.md).
 import { Tensor } from '../tensor';
-import type { DType } from '../dtype';
+import { float32, int32, type DType } from '../dtype';
 import { checkFloatDType, checkShape, fmtValue, is, keyword, opRangeError, opTypeError, optional } from '../check';
 import { RandomOp } from '../native/table';
 import * as kernels from '../backend';
 import { generatorOf, type Generator } from '../random';
-import { checkOptions, finish, shapeAndOptions, type CreationOptions } from './creation';
+import { checkOptions, finish, shapeAndOptions, type CheckedCreationOptions, type CreationOptions } from './creation';
 import { overwriteInPlace, overwriteOp } from './inplace';
 import { checkTensor, input } from './movement';
 import { defineSpec, installMethods } from './registry';
@@ -20,6 +20,7 @@ export interface RandomOptions {
 }
 /** The options of the random creation functions: dtype, requiresGrad, device and generator. */
 export interface RandomCreationOptions extends CreationOptions, RandomOptions {}
+type CheckedRandomOptions = CheckedCreationOptions & RandomOptions;
 
 function draw(op: string, kind: number, out: Tensor, options: RandomOptions | undefined, p0 = 0, p1 = 0): void {
   kernels.random(kind, generatorOf(op, options)._state, out, p0, p1);
@@ -59,7 +60,7 @@ export function uniformInPlace<T extends Tensor>(self: T, from: number, to: numb
   checkFinite('uniform_', 'from', from);
   checkFinite('uniform_', 'to', to);
   if (from > to) throw opRangeError('uniform_', `expects to return a [from, to) range, but found from=${from} > to=${to}`);
-  const max = FLOAT_MAX[self.dtype];
+  const max = FLOAT_MAX[self.dtype.name];
   if (Math.abs(from) > max || Math.abs(to) > max || to - from > max) {
     throw opRangeError('uniform_', `from=${from} and to=${to} (and to - from) must lie within the ${self.dtype} range`);
   }
@@ -132,12 +133,12 @@ declare module '../tensor' {
 // ---- creation ------------------------------------------------------------------------------
 
 /** shape and options of rand(2, 3, {...}) / rand([2, 3], {...}). */
-function randomShapeAndOptions(op: string, args: unknown[]): [number[], RandomCreationOptions] {
-  return shapeAndOptions(op, args) as [number[], RandomCreationOptions];
+function randomShapeAndOptions(op: string, args: unknown[]): [number[], CheckedRandomOptions] {
+  return shapeAndOptions(op, args) as [number[], CheckedRandomOptions];
 }
 
-function floatDType(op: string, options: CreationOptions): DType {
-  const dtype = options.dtype ?? 'float32';
+function floatDType(op: string, options: CheckedCreationOptions): DType {
+  const dtype = options.dtype ?? float32;
   checkFloatDType(op, dtype, 'dtype');
   return dtype;
 }
@@ -176,7 +177,7 @@ function emptyLike(t: Tensor, dtype: DType): Tensor {
 
 function randomLike(op: string, kind: number, t: Tensor, options?: RandomCreationOptions): Tensor {
   checkTensor(op, t);
-  const opts = checkOptions(op, options) as RandomCreationOptions;
+  const opts = checkOptions(op, options) as CheckedRandomOptions;
   const dtype = opts.dtype ?? t.dtype;
   checkFloatDType(op, dtype, 'dtype');
   const out = emptyLike(t, dtype);
@@ -212,10 +213,10 @@ export function randint(...args: (number | number[] | RandomCreationOptions)[]):
   const hi = high as number;
   if (lo >= hi) throw opRangeError('randint', `low must be less than high, got low=${lo}, high=${hi}`);
   const shape = checkShape('randint', args[shapeAt] as number[]);
-  const opts = checkOptions('randint', args[shapeAt + 1]) as RandomCreationOptions;
+  const opts = checkOptions('randint', args[shapeAt + 1]) as CheckedRandomOptions;
   if (args.length > shapeAt + 2) throw opTypeError('randint', `unexpected arguments after the options: ${fmtValue(args.slice(shapeAt + 2))}`);
-  const dtype = opts.dtype ?? 'int32';
-  const limits = INT_LIMITS[dtype];
+  const dtype = opts.dtype ?? int32;
+  const limits = INT_LIMITS[dtype.name];
   if (limits === undefined) throw opTypeError('randint', `dtype must be int32, int64, float32 or float64, got ${dtype}`);
   if (lo < limits[0] || hi > limits[1] || hi - lo > 2 ** 53) {
     throw opRangeError('randint', `[${lo}, ${hi}) does not fit ${dtype} (values in [${limits[0]}, ${limits[1]}] only)`);
@@ -229,9 +230,9 @@ export function randint(...args: (number | number[] | RandomCreationOptions)[]):
 export function randperm(n: number, options?: RandomCreationOptions): Tensor {
   if (typeof n !== 'number' || !Number.isInteger(n)) throw opTypeError('randperm', `n must be an integer, got ${fmtValue(n)}`);
   if (n < 0) throw opRangeError('randperm', `n must be non-negative, got ${n}`);
-  const opts = checkOptions('randperm', options) as RandomCreationOptions;
-  if ((opts.dtype ?? 'int32') !== 'int32') throw opTypeError('randperm', `only int32 permutations are supported, got dtype ${opts.dtype}`);
-  const out = Tensor._empty(checkShape('randperm', [n]), 'int32');
+  const opts = checkOptions('randperm', options) as CheckedRandomOptions;
+  if ((opts.dtype ?? int32) !== int32) throw opTypeError('randperm', `only int32 permutations are supported, got dtype ${opts.dtype}`);
+  const out = Tensor._empty(checkShape('randperm', [n]), int32);
   draw('randperm', RandomOp.Randperm, out, opts);
   return finish('randperm', out, opts);
 }

@@ -7,10 +7,11 @@ import { defineSpec, functionsOf, installMethods, type MethodsFor, type SpecsFor
 import { input, where } from './arith';
 import { cat } from './indexing';
 import { embedSlice } from './movement';
+import { bool, int32 } from '../dtype';
 
 /** A bool [rows, cols] mask of the triangle col - row <= diagonal ('lower') or >= diagonal ('upper'). */
 export function triangleMask(rows: number, cols: number, diagonal: number, which: 'lower' | 'upper'): Tensor {
-  const mask = Tensor._empty([rows, cols], 'bool');
+  const mask = Tensor._empty([rows, cols], bool);
   const data = mask.typedArray();
   for (let r = 0; r < rows; ++r) {
     for (let c = 0; c < cols; ++c) data[r * cols + c] = (which === 'lower' ? c - r <= diagonal : c - r >= diagonal) ? 1 : 0;
@@ -32,7 +33,7 @@ const intList = (v: unknown, op: string, name: string) => listOf(op, name, v);
 // ---- flip, roll -----------------------------------------------------------------------------
 
 function reversedIndex(n: number): Tensor {
-  const index = Tensor._empty([n], 'int32');
+  const index = Tensor._empty([n], int32);
   index.typedArray().forEach((_, i, a) => (a[i] = n - 1 - i));
   return index;
 }

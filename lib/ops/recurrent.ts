@@ -14,6 +14,7 @@ import { defineSpec, registerFunctionals, type Op } from './registry';
 import { addmm } from './linalg';
 import { cat } from './indexing';
 import { arange, zeros } from './creation';
+import { float32 } from '../dtype';
 
 /** The gate pre-activations: [gx, gh], or [gates] when the caller summed them. */
 type GateInputs = Tensor[];
@@ -166,7 +167,7 @@ function cellGates(
 }
 
 // Examples (for test/kwargs.test.ts): hidden size 2 for an input [2, 3].
-const example = (rows: number, cols: number) => arange(rows * cols, { dtype: 'float32' }).reshape(rows, cols).mul(0.7).sin();
+const example = (rows: number, cols: number) => arange(rows * cols, { dtype: float32 }).reshape(rows, cols).mul(0.7).sin();
 const cellParams = (G: number, state: Param): Param[] => [
   required('input', (v, op, name) => checkTensor(op, v, name)),
   state,

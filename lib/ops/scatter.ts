@@ -14,12 +14,13 @@ import { inPlace } from './inplace';
 import { full, tensor } from './creation';
 import { asIndex } from './indices';
 import { Indices, indexPutOp, indexTensors, kernelDType, nonzeroColumns, nonzeroIndices } from './subscript';
+import { bool, int32 } from '../dtype';
 
 const tensorCheck: Check = (v, op, n) => checkTensor(op, v, n);
 /** A tensor parameter; `example` makes the value test/kwargs.test.ts passes (the input
  * there is a [2, 3] float tensor). */
 const tensorParam = (name: string, example?: () => Tensor) => (example ? lazyExample(required(name, tensorCheck), example) : required(name, tensorCheck));
-const int32 = (v: number[] | number[][]) => tensor(v, { dtype: 'int32' });
+const int32Tensor = (v: number[] | number[][]) => tensor(v, { dtype: int32 });
 const valueCheck: Check<TensorOrScalar> = (v, op, name) => {
   if (typeof v === 'number' || typeof v === 'boolean') return Number(v);
   const t = checkTensor(op, v, name);
@@ -30,12 +31,12 @@ const valueCheck: Check<TensorOrScalar> = (v, op, name) => {
 const dimParam = required('dim', is.int, 1);
 const valueParam = required('value', valueCheck, -1.5);
 const maskParam = tensorParam('mask', () => tensor([[true, false, true], [false, false, true]]));
-const indexParam = tensorParam('index', () => int32([[2], [0]]));
-const indexVectorParam = tensorParam('index', () => int32([2, 0]));
+const indexParam = tensorParam('index', () => int32Tensor([[2], [0]]));
+const indexVectorParam = tensorParam('index', () => int32Tensor([2, 0]));
 const srcParam = required('src', valueCheckAny, 2.5);
 
 function checkMask(op: string, x: Tensor, mask: Tensor, resultIsInput: boolean): number[] {
-  if (mask.dtype !== 'bool') throw opTypeError(op, `expected a bool mask, got mask with dtype ${mask.dtype}`);
+  if (mask.dtype !== bool) throw opTypeError(op, `expected a bool mask, got mask with dtype ${mask.dtype}`);
   let shape: number[];
   try {
     shape = broadcastShapes(op, x._shape, mask._shape);
@@ -53,7 +54,7 @@ function checkMask(op: string, x: Tensor, mask: Tensor, resultIsInput: boolean):
 function writtenCopy(x: Tensor, write: (out: Tensor) => void): Tensor {
   const out = cloneDetached(kernelDType(x));
   write(out);
-  return x.dtype === 'bool' ? out.to('bool') : out;
+  return x.dtype === bool ? out.to(bool) : out;
 }
 
 function indexKernel(code: number, out: Tensor, src: Tensor, index: Tensor, dim: number): void {
@@ -74,7 +75,7 @@ function checkIndexRange(op: string, index: Tensor, dim: number, size: number, a
     if (i >= size || i < (allowNegative ? -size : 0)) throw opRangeError(op, `index ${i} is out of bounds for dimension ${dim} with size ${size}`);
   }
   if (!allowNegative || !data.some((i) => i < 0)) return index;
-  const wrapped = Tensor._output(index._shape.slice(), 'int32');
+  const wrapped = Tensor._output(index._shape.slice(), int32);
   (wrapped._storage.view(0, data.length) as Int32Array).set(data.map((i) => (i < 0 ? i + size : i)));
   return wrapped;
 }
@@ -384,12 +385,12 @@ const scatterOps: SpecsFor<ScatterFns> = {
   }),
   take: defineSpec({
     name: 'take',
-    params: [input, tensorParam('index', () => int32([5, 0, -2]))],
+    params: [input, tensorParam('index', () => int32Tensor([5, 0, -2]))],
     forward: (x: Tensor, index: Tensor) => takeOp.call(x, checkIndexTensor('take', index)),
   }),
   takeAlongDim: defineSpec({
     name: 'takeAlongDim',
-    params: [input, tensorParam('indices', () => int32([[2], [0]])), optional('dim', is.nullable(is.int), null, 1)],
+    params: [input, tensorParam('indices', () => int32Tensor([[2], [0]])), optional('dim', is.nullable(is.int), null, 1)],
     forward: runTakeAlongDim,
   }),
 };
@@ -402,7 +403,7 @@ function valueCheckAny(v: unknown, op: string, name: string): TensorOrScalar {
 /** nonzero(x, {asTuple: true}) and tg.where(cond): one int32 [count] tensor per dim. */
 export function nonzeroTuple(x: Tensor): Tensor[] {
   const t = checkTensor('nonzero', x);
-  return nonzeroColumns(t.ndim === 0 ? (t.dtype === 'bool' ? t : t.ne(0)).reshape(1) : t.dtype === 'bool' ? t : t.ne(0));
+  return nonzeroColumns(t.ndim === 0 ? (t.dtype === bool ? t : t.ne(0)).reshape(1) : t.dtype === bool ? t : t.ne(0));
 }
 
 installMethods(scatterOps);

@@ -11,6 +11,7 @@ import { input, toDType, where } from './arith';
 import { cat, scatterAddInto } from './indexing';
 import { valuesIndices, type ValuesIndices } from './reduce';
 import { triangleMask } from './rearrange';
+import { bool, float32, float64, int32, type DType, type DTypeLike } from '../dtype';
 
 /** Runs a row kernel on x viewed as at least 1-d; the outputs come back in x's shape. */
 function asRows<T extends Tensor[]>(x: Tensor, dim: number, run: (x: Tensor, dim: number) => T): T {
@@ -20,13 +21,13 @@ function asRows<T extends Tensor[]>(x: Tensor, dim: number, run: (x: Tensor, dim
 
 /** Stable sort along dim: [values, int32 indices], without recording. Bool sorts as int32. */
 function sortKernel(x: Tensor, dim: number, descending: boolean): [Tensor, Tensor] {
-  if (x.dtype === 'bool') {
-    const [v, i] = sortKernel(toDType(x, 'int32'), dim, descending);
-    return [toDType(v, 'bool'), i];
+  if (x.dtype === bool) {
+    const [v, i] = sortKernel(toDType(x, int32), dim, descending);
+    return [toDType(v, bool), i];
   }
   return asRows(x, dim, (x1, d) => {
     const values = Tensor._output(x1._shape.slice(), x1.dtype);
-    const indices = Tensor._output(x1._shape.slice(), 'int32');
+    const indices = Tensor._output(x1._shape.slice(), int32);
     kernels.run(Group.Sort, SortOp.Stable, [values, indices, x1, d, descending ? 1 : 0]);
     return [values, indices] as [Tensor, Tensor];
   });
@@ -89,8 +90,8 @@ export type TopkOptions = {
 export type ScanOptions = {
   /** The dim to work along. */
   dim?: number;
-  /** Cast the input to this dtype first. */
-  dtype?: 'float32' | 'float64' | 'int32' | null;
+  /** Cast the input to this dtype first: float32, float64 or int32 (or its name). */
+  dtype?: DTypeLike | null;
 };
 
 export interface SortingFns {
@@ -124,7 +125,7 @@ export interface SortingFns {
 const dimParam = optional('dim', is.int, -1, 0);
 const descendingParam = optional('descending', is.bool, false, true);
 const stableParam = keyword('stable', is.nullable(is.bool), null, true);
-const dtypeParam = keyword('dtype', is.nullable(is.oneOf('float32', 'float64', 'int32')), null, 'float64');
+const dtypeParam = keyword('dtype', is.nullable(is.dtypeIn(float32, float64, int32)), null, float64);
 
 function sortImpl(x: Tensor, dim: number, descending: boolean, stable: boolean | null): ValuesIndices {
   const d = checkSortable('sort', x, dim);
@@ -153,10 +154,10 @@ function scanKernel(code: number, x: Tensor, dim: number): Tensor {
 }
 
 /** A scan's input: cast to `dtype` if given; bool counts as int32 (PyTorch: int64). */
-function scanInput(op: string, x: Tensor, dim: number, dtype: string | null): [Tensor, number] {
+function scanInput(op: string, x: Tensor, dim: number, dtype: DType | null): [Tensor, number] {
   const d = normDim(op, dim, x.ndim);
-  const target = dtype ?? (x.dtype === 'bool' ? 'int32' : x.dtype);
-  return [x.dtype === target ? x : toDType(x, target as Tensor['dtype']), d];
+  const target = dtype ?? (x.dtype === bool ? int32 : x.dtype);
+  return [x.dtype === target ? x : toDType(x, target), d];
 }
 
 /** Reversed cumulative sum along dim: out[i] = sum_{j >= i} g[j]. */
@@ -231,12 +232,12 @@ const sortingOps: SpecsFor<SortingFns> = {
   cumsum: defineSpec({
     name: 'cumsum',
     params: [input, required('dim', is.any, 0), dtypeParam],
-    forward: (x: Tensor, dim: number, dtype: string | null) => cumsumOp(...scanInput('cumsum', x, dim, dtype)),
+    forward: (x: Tensor, dim: number, dtype: DType | null) => cumsumOp(...scanInput('cumsum', x, dim, dtype)),
   }),
   cumprod: defineSpec({
     name: 'cumprod',
     params: [input, required('dim', is.any, 0), dtypeParam],
-    forward: (x: Tensor, dim: number, dtype: string | null) => cumprodOp(...scanInput('cumprod', x, dim, dtype)),
+    forward: (x: Tensor, dim: number, dtype: DType | null) => cumprodOp(...scanInput('cumprod', x, dim, dtype)),
   }),
 };
 installMethods(sortingOps);

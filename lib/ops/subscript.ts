@@ -14,6 +14,7 @@ import { defineMethods, defineSpec, type Op } from './registry';
 import { checkTensor, cloneDetached, contiguousData } from './movement';
 import { inPlace } from './inplace';
 import { full, tensor } from './creation';
+import { bool, int32, int64 } from '../dtype';
 
 /** PyTorch's `start:stop:step` (Python's slice): omitted bounds are null; out-of-range
  * bounds clamp as in Python; step > 0. Made by tg.slice. */
@@ -84,8 +85,8 @@ function parseSpecs(op: string, specs: readonly unknown[]): Parsed[] {
     else if (s === null || s === undefined) out.push(null);
     else if (s === '...' || s instanceof Slice || s instanceof Tensor) out.push(s);
     else if (typeof s === 'number' && Number.isInteger(s)) out.push(s);
-    else if (Array.isArray(s) && s.length > 0 && s.every((v) => typeof v === 'boolean')) out.push(tensor(s, { dtype: 'bool' }));
-    else if (Array.isArray(s) && s.every((v) => Number.isInteger(v))) out.push(tensor(s, { dtype: 'int32' }));
+    else if (Array.isArray(s) && s.length > 0 && s.every((v) => typeof v === 'boolean')) out.push(tensor(s, { dtype: bool }));
+    else if (Array.isArray(s) && s.every((v) => Number.isInteger(v))) out.push(tensor(s, { dtype: int32 }));
     else throw opTypeError(op, `an index must be an integer, tg.slice(...), null, '...', an index string, an int32 tensor, a bool mask or an array of integers or booleans, got ${fmtValue(s)}`);
   }
   return out;
@@ -163,7 +164,7 @@ function applyBasic(op: string, x: Tensor, specs: Parsed[]): { view: Tensor; adv
   let ellipses = 0;
   for (const s of specs) {
     if (s === '...') ellipses++;
-    else if (s instanceof Tensor) consumed += s.dtype === 'bool' ? Math.max(s.ndim, 1) : 1;
+    else if (s instanceof Tensor) consumed += s.dtype === bool ? Math.max(s.ndim, 1) : 1;
     else if (s !== null) consumed++;
   }
   if (ellipses > 1) throw opError(op, "an index can only have a single ellipsis ('...')");
@@ -186,14 +187,14 @@ function applyBasic(op: string, x: Tensor, specs: Parsed[]): { view: Tensor; adv
       dim++;
     } else if (s === '...') {
       dim += x.ndim - consumed;
-    } else if (s.dtype === 'bool') {
+    } else if (s.dtype === bool) {
       const masked = view._shape.slice(dim, dim + s.ndim);
       if (s.ndim === 0) throw opError(op, 'a 0-d bool index (PyTorch x[True]) is not supported; use unsqueeze(0) instead');
       if (masked.length < s.ndim || masked.some((n, i) => n !== s._shape[i])) {
         throw opError(op, `The shape of the mask ${fmtShape(s._shape)} at index ${dim} does not match the shape of the indexed tensor ${fmtShape(view._shape)} at index ${dim}`);
       }
       for (const positions of nonzeroColumns(s)) tensors[dim++] = positions;
-    } else if (s.dtype === 'int32' || s.dtype === 'int64') {
+    } else if (s.dtype === int32 || s.dtype === int64) {
       tensors[dim++] = asIndex(op, s); // as int32
     } else {
       throw opTypeError(op, `tensors used as indices must be int32, int64 or bool tensors, got ${s.dtype}`);
@@ -216,7 +217,7 @@ export function nonzeroColumns(mask: Tensor): Tensor[] {
   for (let i = 0; i < data.length; ++i) if (data[i]) hits.push(i);
   const strides = contiguousStrides(mask._shape);
   return mask._shape.map((size, d) => {
-    const col = Tensor._output([hits.length], 'int32');
+    const col = Tensor._output([hits.length], int32);
     const out = col._storage.view(0, hits.length);
     hits.forEach((flat, k) => (out[k] = Math.floor(flat / strides[d]) % size));
     return col;
@@ -225,11 +226,11 @@ export function nonzeroColumns(mask: Tensor): Tensor[] {
 
 /** nonzero(input): the indices of the non-zero elements, an int32 [count, ndim] tensor. */
 export function nonzeroIndices(x: Tensor): Tensor {
-  const bools = x.dtype === 'bool' ? x : x.ne(0);
+  const bools = x.dtype === bool ? x : x.ne(0);
   const cols = nonzeroColumns(bools.ndim === 0 ? bools.reshape(1) : bools);
   const n = cols.length ? cols[0]._shape[0] : 0;
-  if (x.ndim === 0) return Tensor._empty([n, 0], 'int32');
-  const out = Tensor._output([n, x.ndim], 'int32');
+  if (x.ndim === 0) return Tensor._empty([n, 0], int32);
+  const out = Tensor._output([n, x.ndim], int32);
   cols.forEach((c, d) => kernels.copy(out.select(1, d), c));
   return out;
 }
@@ -262,7 +263,7 @@ function planIndex(op: string, x: Tensor, { tensors }: Indices): Plan {
     }
   }
   const n = numelOf(bshape);
-  const linear = Tensor._output([n], 'int32');
+  const linear = Tensor._output([n], int32);
   const flat = linear._storage.view(0, n) as Int32Array;
   flat.fill(0);
   let multiplier = 1;
@@ -295,7 +296,7 @@ function planIndex(op: string, x: Tensor, { tensors }: Indices): Plan {
 
 /** A bool tensor goes through the index kernels as int32 (they take no bool). */
 export function kernelDType(t: Tensor): Tensor {
-  return t.dtype === 'bool' ? t.to('int32') : t;
+  return t.dtype === bool ? t.to(int32) : t;
 }
 
 function readIndexed(op: string, x: Tensor, indices: Indices): Tensor {
@@ -305,7 +306,7 @@ function readIndexed(op: string, x: Tensor, indices: Indices): Tensor {
   kernels.run(Group.Index, IndexOp.IndexSelect, [out, src, plan.linear, 0]);
   const front = out.reshape(plan.frontShape);
   const result = plan.toResult ? front.permute(plan.toResult).contiguous() : front;
-  return x.dtype === 'bool' ? result.to('bool') : result;
+  return x.dtype === bool ? result.to(bool) : result;
 }
 
 /** Writes (or adds) values, broadcast to the indexed region, into x in place. */
@@ -323,7 +324,7 @@ function writeIndexed(op: string, x: Tensor, indices: Indices, values: Tensor, a
   }
   const rows = kernelDType(front.contiguous().reshape([plan.linear._shape[0], ...plan.flatShape.slice(1)]));
   const target = x.permute(plan.perm);
-  const direct = target.isContiguous() && x.dtype !== 'bool';
+  const direct = target.isContiguous() && x.dtype !== bool;
   const flat = direct ? target._view(plan.flatShape, contiguousStrides(plan.flatShape), target._offset) : kernelDType(target).contiguous().reshape(plan.flatShape);
   kernels.run(Group.Index, accumulate ? IndexOp.IndexAdd : IndexOp.IndexCopy, [flat, rows, plan.linear, 0]);
   if (!direct) kernels.copy(target, flat.reshape(target._shape).to(x.dtype));

@@ -4,7 +4,7 @@
 // (native/src/optim.cpp) rather than a chain of tensor ops.
 import { inspectCustom } from '../inspect';
 import { Tensor } from '../tensor';
-import { isFloating } from '../dtype';
+import { float32, isFloating } from '../dtype';
 import { Signature, fmtShape, fmtValue, is, keyword, objectCheck, opError, opTypeError, optional, required } from '../check';
 import { sameShape } from '../layout';
 import { enableGrad, noGrad } from '../autograd/grad_mode';
@@ -314,7 +314,7 @@ export abstract class Optimizer<O extends BaseOptions> {
 
 /** A 0-d float32 tensor holding v (PyTorch's tensor(20.) step). */
 function scalarTensor(v: number): Tensor {
-  const t = Tensor._output([], 'float32');
+  const t = Tensor._output([], float32);
   kernels.fill(t, v);
   return t;
 }

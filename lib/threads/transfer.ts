@@ -8,19 +8,21 @@
 //    detached, since slab-allocated storages share one buffer with other tensors.
 // Either way dtype, shape, strides and the storage offset are kept (relative to the
 // copied span); the received tensor is a leaf that does not require grad (autograd
-// graphs do not cross threads), as PyTorch's multiprocessing queues give.
+// graphs do not cross threads), as PyTorch's multiprocessing queues give. A dtype travels
+// as its name and arrives as the same singleton (tg.float32 === tg.float32 on every thread).
 import { Tensor } from '../tensor';
 import { Storage, typedArray } from '../storage';
-import { itemSize, type DType } from '../dtype';
+import { asDType, DType, type DTypeName } from '../dtype';
 
 const TAG = '__tensorgrad_tensor__';
+const DTYPE_TAG = '__tensorgrad_dtype__';
 
 /** How a tensor travels in a message (a structured-clonable record). */
 export interface TensorMessage {
   /** Marks the record as a tensor. */
   [TAG]: 1;
-  /** The tensor's dtype. */
-  dtype: DType;
+  /** The tensor's dtype, by name. */
+  dtype: DTypeName;
   /** The tensor's shape. */
   shape: number[];
   /** The tensor's strides, in elements. */
@@ -49,9 +51,9 @@ function span(t: Tensor): number {
 
 function encodeTensor(t: Tensor, transfer: ArrayBuffer[]): TensorMessage {
   const s = t._storage;
-  const common = { [TAG]: 1 as const, dtype: t.dtype, shape: t.shape.slice(), strides: t._strides.slice() };
+  const common = { [TAG]: 1 as const, dtype: t.dtype.name, shape: t.shape.slice(), strides: t._strides.slice() };
   if (s.isShared) {
-    return { ...common, offset: t._offset, memory: s.data.buffer as SharedArrayBuffer, byteOffset: s.data.byteOffset + s.start * itemSize(t.dtype), length: s.length };
+    return { ...common, offset: t._offset, memory: s.data.buffer as SharedArrayBuffer, byteOffset: s.data.byteOffset + s.start * t.dtype.itemsize, length: s.length };
   }
   const n = span(t);
   const copy = s.view(t._offset, n).slice();
@@ -60,15 +62,17 @@ function encodeTensor(t: Tensor, transfer: ArrayBuffer[]): TensorMessage {
 }
 
 function decodeTensor(m: TensorMessage): Tensor {
-  const storage = Storage.wrap(typedArray(m.dtype, m.memory, m.byteOffset, m.length), m.dtype);
-  return new Tensor(storage, m.shape, m.strides, m.offset, m.dtype);
+  const dtype = asDType(m.dtype)!; // a name encode() sent
+  const storage = Storage.wrap(typedArray(dtype, m.memory, m.byteOffset, m.length), dtype);
+  return new Tensor(storage, m.shape, m.strides, m.offset, dtype);
 }
 
 /** `value` with every Tensor inside arrays and plain objects replaced by a TensorMessage;
  * the ArrayBuffers to transfer are pushed onto `transfer`. Anything else is left for
- * the structured clone (class instances other than Tensor lose their prototype there). */
+ * the structured clone (class instances other than Tensor and DType lose their prototype there). */
 export function encode(value: unknown, transfer: ArrayBuffer[]): unknown {
   if (value instanceof Tensor) return encodeTensor(value, transfer);
+  if (value instanceof DType) return { [DTYPE_TAG]: value.name };
   if (Array.isArray(value)) return value.map((v) => encode(v, transfer));
   if (isPlainObject(value)) {
     const out: Record<string, unknown> = {};
@@ -83,6 +87,7 @@ export function decode(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(decode);
   if (isPlainObject(value)) {
     if (value[TAG] === 1) return decodeTensor(value as unknown as TensorMessage);
+    if (typeof value[DTYPE_TAG] === 'string') return asDType(value[DTYPE_TAG]);
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) out[k] = decode(v);
     return out;

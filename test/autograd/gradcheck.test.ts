@@ -59,7 +59,7 @@ describe('gradcheck itself', () => {
   });
 
   test('rejects inputs it cannot check', () => {
-    expect(() => tg.autograd.gradcheck((a) => a.exp(), [tg.tensor([1, 2], { requiresGrad: true })])).toThrow(/input 0 requires grad and is float32; use float64/);
+    expect(() => tg.autograd.gradcheck((a) => a.exp(), [tg.tensor([1, 2], { requiresGrad: true })])).toThrow(/input 0 requires grad and is torch.float32; use float64/);
     const expanded = tg.tensor([1, 2], { dtype: 'float64' }).expand(3, 2).requiresGrad_(true);
     expect(() => tg.autograd.gradcheck((a) => a.exp(), [expanded])).toThrow(/The 0th input has a dimension with stride 0/);
     expect(() => tg.autograd.gradcheck((a) => a.exp(), [tg.tensor([1, 2], { dtype: 'float64' })])).toThrow(/at least one input tensor to require gradient/);

@@ -76,7 +76,7 @@ describe('leaves and graph nodes', () => {
       expect(thrown(make).message).toMatch(/only Tensors of floating point dtype can require gradients/);
     }
     expect(thrown(() => tg.zeros(2, { dtype: 'int32', requiresGrad: true })).message).toMatch(
-      /^zeros: only Tensors of floating point dtype can require gradients \(got int32\)/,
+      /^zeros: only Tensors of floating point dtype can require gradients \(got torch\.int32\)/,
     );
   });
 
@@ -84,8 +84,8 @@ describe('leaves and graph nodes', () => {
     const x = param([1, 2]);
     x.grad = f64([5, 6]);
     expectValues(x.grad, [5, 6]);
-    expect(thrown(() => (x.grad = f64([1, 2, 3]))).message).toMatch(/assigned grad has data of a different size or type \(\[3\] float64 for a \[2\] float64 tensor\)/);
-    expect(thrown(() => (x.grad = tg.tensor([1, 2]))).message).toMatch(/\[2\] float32 for a \[2\] float64 tensor/);
+    expect(thrown(() => (x.grad = f64([1, 2, 3]))).message).toMatch(/assigned grad has data of a different size or type \(\[3\] torch\.float64 for a \[2\] torch\.float64 tensor\)/);
+    expect(thrown(() => (x.grad = tg.tensor([1, 2]))).message).toMatch(/\[2\] torch\.float32 for a \[2\] torch\.float64 tensor/);
   });
 });
 
@@ -110,7 +110,7 @@ describe('backward arguments', () => {
   test('the gradient is cast to the output dtype first', () => {
     const x = param([1]);
     x.mul(0.1).backward(tg.tensor([1])); // a float32 cotangent for a float64 output
-    expect(x.grad!.dtype).toBe('float64');
+    expect(x.grad!.dtype).toBe(tg.float64);
     expect(x.grad!.item()).toBe(0.1); // not Math.fround(0.1)
   });
 
@@ -331,14 +331,14 @@ describe('broadcasting and dtypes in gradients', () => {
     const a = tg.tensor([1, 2], { requiresGrad: true }); // float32
     const b = param([[1], [2], [3]]); // float64
     const y = a.mul(b);
-    expect(y.dtype).toBe('float64');
+    expect(y.dtype).toBe(tg.float64);
     y.sum().backward();
-    expect([a.grad!.dtype, b.grad!.dtype]).toEqual(['float32', 'float64']);
+    expect([a.grad!.dtype, b.grad!.dtype]).toEqual([tg.float32, tg.float64]);
     expectValues(a.grad, [6, 6]);
     expectValues(b.grad, [[3], [3], [3]]);
     const c = tg.tensor([1.5], { requiresGrad: true });
     c.to('float64').mul(2).sum().backward();
-    expect(c.grad!.dtype).toBe('float32');
+    expect(c.grad!.dtype).toBe(tg.float32);
   });
 });
 

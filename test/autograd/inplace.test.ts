@@ -237,9 +237,9 @@ describe('in-place ops on non-leaves rebase gradFn', () => {
   test('in-place ops keep the tensor dtype and check broadcasting', () => {
     const a = tg.zeros(3);
     a.add_(f64([1, 2, 3]));
-    expect(a.dtype).toBe('float32');
+    expect(a.dtype).toBe(tg.float32);
     expect(thrown(() => tg.zeros(3).add_(tg.ones(2, 3))).message).toBe("add_: output with shape [3] doesn't match the broadcast shape [2, 3]");
-    expect(thrown(() => tg.zeros([3], { dtype: 'int32' }).add_(1.5)).message).toBe("add_: result type float32 can't be cast to the desired output type int32");
+    expect(thrown(() => tg.zeros([3], { dtype: 'int32' }).add_(1.5)).message).toBe("add_: result type torch.float32 can't be cast to the desired output type torch.int32");
     expect(thrown(() => tg.zeros(3, 1).expand(3, 2).mul_(2)).message).toMatch(
       /^mul_: unsupported operation: more than one element of the written-to tensor refers to a single memory location/,
     );
@@ -289,7 +289,7 @@ describe('detach and data', () => {
     expectValues(a, [6, 7]);
     a.mul(3).sum().backward();
     expectValues(a.grad, [3, 3]);
-    expect(thrown(() => (a.data = tg.tensor([1]))).message).toBe('data: assigned tensor is float32 but this tensor is float64');
+    expect(thrown(() => (a.data = tg.tensor([1]))).message).toBe('data: assigned tensor is torch.float32 but this tensor is torch.float64');
   });
 
   test('detach cuts the gradient', () => {

@@ -34,10 +34,10 @@ const ref: Reference | null = hasTorch
 /** A tensor as the reference writes it. */
 function result(t: tg.Tensor): Result {
   const values = Array.from(t.reshape(-1).toTypedArray() as ArrayLike<number | bigint>, (v) => {
-    if (t.dtype === 'bool') return v ? 'True' : 'False';
-    return typeof v === 'bigint' || t.dtype === 'int32' ? String(v) : v;
+    if (t.dtype === tg.bool) return v ? 'True' : 'False';
+    return typeof v === 'bigint' || t.dtype === tg.int32 ? String(v) : v;
   });
-  return [t.dtype, values];
+  return [t.dtype.name, values];
 }
 
 function expectResult(got: tg.Tensor, want: Result): void {
@@ -95,7 +95,7 @@ describe.runIf(hasTorch)(`int64 against PyTorch${TORCH_HINT}`, () => {
     };
     for (const [name, t] of Object.entries(got)) expectResult(t, ref!.arith[name]);
     // argmax stays int32 here (PyTorch: int64), with PyTorch's value.
-    expect(x.argmax().dtype).toBe('int32');
+    expect(x.argmax().dtype).toBe(tg.int32);
     expect(String(x.argmax().item())).toBe(ref!.arith.argmax[1][0]);
   });
 
@@ -110,10 +110,10 @@ describe.runIf(hasTorch)(`int64 against PyTorch${TORCH_HINT}`, () => {
 
   test('.npy and safetensors files of int64 from NumPy and PyTorch load exactly; NumPy reads ours back', () => {
     const npy = tg.loadNpy(at('np-int64.npy'));
-    expect(npy.dtype).toBe('int64');
+    expect(npy.dtype).toBe(tg.int64);
     expect(Array.from(npy.typedArray() as BigInt64Array, String)).toEqual(ref!.files.npy);
     const st = tg.load(at('torch-int64.safetensors')) as Record<string, tg.Tensor>;
-    expect(st.labels.dtype).toBe('int64');
+    expect(st.labels.dtype).toBe(tg.int64);
     expect(Array.from(st.labels.typedArray() as BigInt64Array, String)).toEqual(ref!.files.safetensors);
     expect(ref!.readBack).toEqual(['int64', Array.from(written.typedArray() as BigInt64Array, String)]);
     // And safetensors round trip without narrowing.
@@ -132,22 +132,22 @@ describe('int64 values in JS', () => {
   });
 
   test('creation: bigints and BigInt64Array make int64; out-of-range values are errors', () => {
-    expect(tg.tensor([1n, 2n]).dtype).toBe('int64');
+    expect(tg.tensor([1n, 2n]).dtype).toBe(tg.int64);
     expect(tg.tensor(new BigInt64Array([3n, -4n])).tolist()).toEqual([3, -4]);
-    expect(tg.from(new BigInt64Array([5n])).dtype).toBe('int64');
+    expect(tg.from(new BigInt64Array([5n])).dtype).toBe(tg.int64);
     expect(tg.tensor([1.9, -1.9], { dtype: 'int64' }).tolist()).toEqual([1, -1]); // truncated, as PyTorch
     expect(tg.tensor([2n ** 40n], { dtype: 'float64' }).item()).toBe(2 ** 40);
     expect(() => tg.tensor([2n ** 63n])).toThrow('tensor: value cannot be converted to type int64 without overflow (got 9223372036854775808)');
     expect(() => tg.tensor([NaN], { dtype: 'int64' })).toThrow('without overflow (got NaN)');
     expect(() => tg.full([2], 2 ** 64, { dtype: 'int64' })).toThrow('full: value cannot be converted to type int64 without overflow');
     expect(tg.eye(2, { dtype: 'int64' }).tolist()).toEqual([[1, 0], [0, 1]]);
-    expect(tg.ones(2, { dtype: 'int64' }).long().dtype).toBe('int64');
+    expect(tg.ones(2, { dtype: 'int64' }).long().dtype).toBe(tg.int64);
   });
 
   test('an int64 index beyond int32 is out of bounds, named', () => {
     const src = tg.arange(4).float();
     expect(() => src.indexSelect(0, tg.tensor([2n ** 32n]))).toThrow('indexSelect: index value 4294967296 is out of bounds');
-    expect(() => src.indexSelect(0, tg.tensor([0.5]))).toThrow('Expected dtype int32 or int64 for index, got float32');
+    expect(() => src.indexSelect(0, tg.tensor([0.5]))).toThrow('Expected dtype int32 or int64 for index, got torch.float32');
   });
 
   test('tiny int64 tensors take the native kernels (their values are bigints)', () => {

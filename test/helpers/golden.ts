@@ -130,7 +130,7 @@ export function compareTensor(actual: unknown, spec: TensorSpec, tol: Tol, what:
   if (JSON.stringify(actual.shape) !== JSON.stringify(spec.shape)) {
     return [`${what}: shape ${JSON.stringify(actual.shape)} != expected ${JSON.stringify(spec.shape)}`];
   }
-  if (actual.dtype !== spec.dtype) return [`${what}: dtype ${actual.dtype} != expected ${spec.dtype}`];
+  if (actual.dtype.name !== spec.dtype) return [`${what}: dtype ${actual.dtype.name} != expected ${spec.dtype}`]; // specs name dtypes
   const got = actual.toTypedArray();
   const problems: string[] = [];
   // A float32 value is written as the shortest decimal that rounds to it (bit-exact cases need the float32 itself).
@@ -312,7 +312,7 @@ export function runTrainCase(c: TrainCase): string[] {
     update();
     scheduler?.step(c.scheduler!.name === 'ReduceLROnPlateau' ? losses[i] : undefined);
   }
-  const dtype = list[0].dtype as TensorSpec['dtype'];
+  const dtype = list[0].dtype.name as TensorSpec['dtype'];
   const problems = compareTensor(tg.tensor(losses, { dtype }), { shape: [c.steps], dtype, data: c.expected.losses }, c.tol, 'losses');
   const doubles = (what: string, got: number[], want: number[] | undefined) => {
     if (want) problems.push(...compareTensor(tg.tensor(got, { dtype: 'float64' }), { shape: [want.length], dtype: 'float64', data: want }, c.tol, what));

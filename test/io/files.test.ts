@@ -171,9 +171,9 @@ describe('npy', () => {
     expect(tg.loadNpy(f).tolist()).toEqual([[1, 2, 3], [4, 5, 6]]);
     // 1.5 as a big-endian double: 3f f8 00 00 00 00 00 00
     const be = writeNpy('be.npy', "{'descr': '>f8', 'fortran_order': False, 'shape': (), }", [0x3f, 0xf8, 0, 0, 0, 0, 0, 0]);
-    expect([tg.loadNpy(be).dtype, tg.loadNpy(be).item()]).toEqual(['float64', 1.5]);
+    expect([tg.loadNpy(be).dtype, tg.loadNpy(be).item()]).toEqual([tg.float64, 1.5]);
     const i64 = writeNpy('i64.npy', "{'descr': '<i8', 'fortran_order': False, 'shape': (1,), }", [0xfe, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff], 2);
-    expect([tg.loadNpy(i64).dtype, tg.loadNpy(i64).tolist()]).toEqual(['int64', [-2]]);
+    expect([tg.loadNpy(i64).dtype, tg.loadNpy(i64).tolist()]).toEqual([tg.int64, [-2]]);
   });
 
   test.each([

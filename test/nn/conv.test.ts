@@ -50,7 +50,7 @@ describe('pooling indices', () => {
     const [v, i] = F.maxPool1d(x, 2, { returnIndices: true });
     expect(Array.from(v.toTypedArray())).toEqual([3, 3, 0]);
     expect(Array.from(i.toTypedArray())).toEqual([1, 2, 4]);
-    expect(i.dtype).toBe('int32');
+    expect(i.dtype).toBe(tg.int32);
     // 2x2 windows of a 2x4 plane: positions h*W + w.
     const [v2, i2] = F.maxPool2d(tg.tensor([[[[0, 1, 7, 2], [5, 2, 3, 9]]]]), 2, { returnIndices: true });
     expect(Array.from(v2.toTypedArray())).toEqual([5, 9]);

@@ -149,7 +149,7 @@ describe('stateDict / loadStateDict', () => {
     const net = new Net();
     const res = net.loadStateDict({ 'head.weight': tg.full([2, 4], 0.5, { dtype: 'float64' }), other: tg.ones(1) }, { strict: false });
     expect(res).toEqual({ missingKeys: ['scale', 'body.0.weight', 'body.0.bias'], unexpectedKeys: ['other'] });
-    expect(net.head.weight.dtype).toBe('float32');
+    expect(net.head.weight.dtype).toBe(tg.float32);
     expect(net.head.weight.sum().item()).toBe(4);
     expect(() => net.loadStateDict({ ...net.stateDict(), scale: 1 as unknown as tg.Tensor })).toThrow('"scale" is 1, not a Tensor.');
   });
@@ -165,7 +165,7 @@ describe('layers', () => {
     expect(y.shape).toEqual([1, 2]);
     expect(y.sub(tg.tensor([[1.3, 2.3]])).abs().max().item()).toBeLessThan(1e-6);
     expect(new nn.Linear(3, 2, { bias: false }).bias).toBeNull();
-    expect(new nn.Linear(2, 2, { dtype: 'float64' }).weight.dtype).toBe('float64');
+    expect(new nn.Linear(2, 2, { dtype: 'float64' }).weight.dtype).toBe(tg.float64);
     expect(() => new nn.Linear(-1, 2)).toThrow('Linear: inFeatures must be >= 0, got -1');
   });
 

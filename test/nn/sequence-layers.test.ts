@@ -144,7 +144,7 @@ describe.skipIf(!hasTorch)(`layers against PyTorch${TORCH_HINT}`, () => {
       for (const [key, spec] of Object.entries(ref.init[name])) {
         expect(sd[key].shape, `${name}.${key}`).toEqual(spec.shape);
         const got = Array.from(sd[key].toTypedArray(), Number);
-        const want = spec.data.map((v) => (sd[key].dtype === 'float32' ? Math.fround(v) : v));
+        const want = spec.data.map((v) => (sd[key].dtype === tg.float32 ? Math.fround(v) : v));
         expect(got, `${name}.${key}`).toEqual(want);
       }
     }
@@ -199,7 +199,7 @@ describe('layer errors name the layer and the shape', () => {
     const emb = new nn.Embedding(5, 2);
     expect(() => emb.forward(tg.tensor([1, 5], { dtype: 'int32' }))).toThrow(/embedding: index 5 is out of range for a weight of 5 rows \[5, 2\]/);
     expect(() => F.embedding(tg.tensor([-1], { dtype: 'int32' }), tg.zeros(3, 2))).toThrow(/index -1 is out of range/);
-    expect(() => emb.forward(tg.tensor([1.5]))).toThrow(/Embedding: expected int32 indices, got float32/);
+    expect(() => emb.forward(tg.tensor([1.5]))).toThrow(/Embedding: expected int32 indices, got torch.float32/);
   });
   test('LSTM input of the wrong rank or size', () => {
     const lstm = new nn.LSTM(3, 4);

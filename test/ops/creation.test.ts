@@ -27,7 +27,7 @@ describe('dtype promotion', () => {
     ['exp of int32', () => i32([1]).exp(), 'float32'],
     ['neg of int32', () => i32([1]).neg(), 'int32'],
   ] as const)('%s', (_name, make, dtype) => {
-    expect(make().dtype).toBe(dtype);
+    expect(make().dtype).toBe(tg[dtype]); // PyTorch's dtype, by name
   });
 
   test('promoted values are right', () => {
@@ -39,9 +39,9 @@ describe('dtype promotion', () => {
 
 describe('tensor()', () => {
   test('infers the dtype and shape', () => {
-    expect([tg.tensor([1, 2]).dtype, tg.tensor([true]).dtype, tg.tensor(3).shape, tg.tensor([]).shape]).toEqual(['float32', 'bool', [], [0]]);
-    expect(tg.tensor(new Float64Array(2)).dtype).toBe('float64');
-    expect(tg.tensor(new Int32Array(2)).dtype).toBe('int32');
+    expect([tg.tensor([1, 2]).dtype, tg.tensor([true]).dtype, tg.tensor(3).shape, tg.tensor([]).shape]).toEqual([tg.float32, tg.bool, [], [0]]);
+    expect(tg.tensor(new Float64Array(2)).dtype).toBe(tg.float64);
+    expect(tg.tensor(new Int32Array(2)).dtype).toBe(tg.int32);
     expect(tg.tensor([1.7, -1.7], { dtype: 'int32' }).tolist()).toEqual([1, -1]); // truncated, as PyTorch
     expect(tg.tensor([[1, 2]], { dtype: 'float64' }).shape).toEqual([1, 2]);
   });
@@ -82,7 +82,7 @@ describe('ranges', () => {
     ],
   ] as const)('%s', (_name, make, dtype, values) => {
     const t = make();
-    expect([t.dtype, t.shape]).toEqual([dtype, [values.length]]);
+    expect([t.dtype, t.shape]).toEqual([tg[dtype], [values.length]]);
     expect(t.tolist()).toEqual(values);
   });
 
@@ -102,23 +102,23 @@ describe('filled tensors', () => {
     expect(tg.empty(0, 2).shape).toEqual([0, 2]);
     expect(tg.ones(2, { dtype: 'float64', requiresGrad: true }).requiresGrad).toBe(true);
     expect(tg.full([2, 2], 3).tolist()).toEqual([[3, 3], [3, 3]]);
-    expect(tg.full([2], 1.5, { dtype: 'float64' }).dtype).toBe('float64');
+    expect(tg.full([2], 1.5, { dtype: 'float64' }).dtype).toBe(tg.float64);
     expect(tg.full([2], true as never).tolist()).toEqual([true, true]);
   });
 
   test('eye', () => {
     expect(tg.eye(3, 2).tolist()).toEqual([[1, 0], [0, 1], [0, 0]]);
     expect(tg.eye(2, { dtype: 'int32' }).tolist()).toEqual([[1, 0], [0, 1]]);
-    expect(tg.eye(2, { dtype: 'int32' }).dtype).toBe('int32');
+    expect(tg.eye(2, { dtype: 'int32' }).dtype).toBe(tg.int32);
     expect(tg.eye(0).shape).toEqual([0, 0]);
   });
 
   test('*Like functions take shape and dtype from the tensor, not its layout or grad', () => {
     const x = tg.tensor([[1, 2, 3]], { dtype: 'float64', requiresGrad: true }).t();
     const z = tg.zerosLike(x);
-    expect([z.shape, z.dtype, z.requiresGrad, z.isContiguous()]).toEqual([[3, 1], 'float64', false, true]);
+    expect([z.shape, z.dtype, z.requiresGrad, z.isContiguous()]).toEqual([[3, 1], tg.float64, false, true]);
     expect(tg.onesLike(i32([1, 2])).tolist()).toEqual([1, 1]);
-    expect(tg.onesLike(tg.zeros(2, 3), { dtype: 'float64' }).dtype).toBe('float64');
+    expect(tg.onesLike(tg.zeros(2, 3), { dtype: 'float64' }).dtype).toBe(tg.float64);
     expect(tg.fullLike(x, 7).tolist()).toEqual([[7], [7], [7]]);
     expect(tg.emptyLike(x).shape).toEqual([3, 1]);
     expect(thrown(() => tg.zerosLike([1] as never)).message).toBe('zerosLike: input must be a Tensor, got [1]');
@@ -134,7 +134,7 @@ describe('devices', () => {
     expect(x.device.type).toBe('cpu');
     expect(x.to('cpu')).toBe(x);
     expect(x.to(cpu)).toBe(x);
-    expect(x.to({ device: 'cpu', dtype: 'float64' }).dtype).toBe('float64');
+    expect(x.to({ device: 'cpu', dtype: 'float64' }).dtype).toBe(tg.float64);
   });
 
   test('mps is not built here: a clear error, never a silent fallback', () => {

@@ -147,12 +147,12 @@ describe('bad input is named', () => {
     );
     expect(thrown(() => x34().maskedFill(bools([1, 0, 1]), 0)).message).toContain('the mask of shape [3] does not broadcast with the input of shape [3, 4]');
     expect(thrown(() => x34().maskedFill(bools([[1], [0], [1]]).expand(3, 4).unsqueeze(0), 0)).message).toContain("must broadcast to the input's shape [3, 4]");
-    expect(thrown(() => x34().maskedFill(int32([1, 0, 1, 0]), 0)).message).toContain('expected a bool mask, got mask with dtype int32');
+    expect(thrown(() => x34().maskedFill(int32([1, 0, 1, 0]), 0)).message).toContain('expected a bool mask, got mask with dtype torch.int32');
   });
 
   test('too many indices, a float index tensor, mismatched index shapes, a value that does not fit', () => {
     expect(thrown(() => x34().index(0, 1, 2)).message).toContain('too many indices for tensor of dimension 2 (got 3');
-    expect(thrown(() => x34().index(tg.tensor([0.5]))).message).toContain('tensors used as indices must be int32, int64 or bool tensors, got float32');
+    expect(thrown(() => x34().index(tg.tensor([0.5]))).message).toContain('tensors used as indices must be int32, int64 or bool tensors, got torch.float32');
     expect(thrown(() => x34().index(int32([0, 1]), int32([0, 1, 2]))).message).toContain('shape mismatch: indexing tensors could not be broadcast together with shapes [2], [3]');
     expect(thrown(() => x34().indexPut([int32([0, 1])], tg.ones(3))).message).toContain('value tensor of shape [3] cannot be broadcast to indexing result of shape [2, 4]');
     expect(thrown(() => x34().index('...', '...')).message).toContain("an index can only have a single ellipsis ('...')");

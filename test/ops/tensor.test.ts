@@ -87,12 +87,12 @@ describe('shared memory', () => {
   test('tg.from shares the typed array, both ways', () => {
     const data = new Float32Array([1, 2, 3, 4, 5, 6]);
     const x = tg.from(data, [2, 3]);
-    expect([x.shape, x.dtype]).toEqual([[2, 3], 'float32']);
+    expect([x.shape, x.dtype]).toEqual([[2, 3], tg.float32]);
     data[5] = 60;
     expect(x.select(1, 2).tolist()).toEqual([3, 60]);
     x.mul_(2);
     expect(Array.from(data)).toEqual([2, 4, 6, 8, 10, 120]);
-    expect(tg.from(new Int32Array([1, 2])).dtype).toBe('int32');
+    expect(tg.from(new Int32Array([1, 2])).dtype).toBe(tg.int32);
     expect(tg.from(new Float64Array(0)).shape).toEqual([0]);
   });
 
@@ -153,7 +153,7 @@ describe('output memory', () => {
   // start as NaN bytes, so any element a kernel leaves unwritten fails the suite.
   test('unzeroed outputs are poisoned under test, and zeros stay zeros', () => {
     for (const n of [3, 100, 5000]) {
-      expect(Array.from(tg.Tensor._output([n], 'float32').toTypedArray() as Float32Array).every(Number.isNaN)).toBe(true);
+      expect(Array.from(tg.Tensor._output([n], tg.float32).toTypedArray() as Float32Array).every(Number.isNaN)).toBe(true);
       expect(Array.from(tg.zeros(n).toTypedArray() as Float32Array).every((v) => Object.is(v, 0))).toBe(true);
       expect(Array.from(tg.empty([n], { dtype: 'int32' }).toTypedArray() as Int32Array).every((v) => v === 0)).toBe(true);
     }

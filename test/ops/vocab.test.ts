@@ -19,7 +19,7 @@ describe('several results', () => {
     expect(indices).toBe(sorted.indices);
     expectValues(values, [1, 2, 3]);
     expectValues(indices, [1, 2, 0]);
-    expect(indices.dtype).toBe('int32');
+    expect(indices.dtype).toBe(tg.int32);
     // torch.tensor([3, 1, 2]).sort(), with int32 indices printed as int32.
     expect(String(sorted)).toBe('torch.return_types.sort(\nvalues=tensor([1, 2, 3], dtype=torch.int32),\nindices=tensor([1, 2, 0], dtype=torch.int32))');
     const top = f64([0.5, 4, -1, 2]).topk(2);
@@ -53,7 +53,7 @@ describe('several results', () => {
   test('floor, ceil and round keep an int32 tensor int32 (a copy)', () => {
     const x = i32([1, -2]);
     for (const y of [x.floor(), x.ceil(), x.round()]) {
-      expect(y.dtype).toBe('int32');
+      expect(y.dtype).toBe(tg.int32);
       expectValues(y, [1, -2]);
     }
   });
@@ -214,12 +214,12 @@ describe('bad input names the op and the offending value', () => {
     ['repeat: too few', () => x().repeat([2]), /^repeat: Number of dimensions of repeat dims \(1\) can not be smaller than number of dimensions of tensor \(2\)/],
     ['tril: 1-d', () => tg.zeros(3).tril(), /^tril: input tensor must have at least 2 dimensions, got shape \[3\]/],
     ['diff: prepend rank', () => x().diff(1, -1, tg.zeros(2)), /^diff: prepend must have the same number of dimensions as input \(1 vs 2\)/],
-    ['lerp: dtypes', () => x().lerp(x().double(), 0.5), /^lerp: expected dtype float32 for all operands but got float64/],
+    ['lerp: dtypes', () => x().lerp(x().double(), 0.5), /^lerp: expected dtype torch\.float32 for all operands but got torch\.float64/],
     ['clamp: bound type', () => x().clamp('1' as unknown as number), /^clamp: min must be a number, a Tensor or null, got "1"/],
     ['clamp: bound shape', () => tg.clamp(x(), tg.zeros(4)), /^clamp: The size of tensor a \(3\) must match the size of tensor b \(4\)/],
     ['oneHot: too large', () => F.oneHot(i32([0, 3]), 3), /^oneHot: Class values must be smaller than num_classes \(3\), got 3/],
     ['oneHot: negative', () => F.oneHot(i32([0, -1])), /^oneHot: Class values must be non-negative, got -1/],
-    ['oneHot: float', () => F.oneHot(x()), /^oneHot: one_hot is only applicable to index tensors \(int32 or int64\), got float32/],
+    ['oneHot: float', () => F.oneHot(x()), /^oneHot: one_hot is only applicable to index tensors \(int32 or int64\), got torch\.float32/],
     ['cdist: columns', () => tg.cdist(x(), tg.zeros(2, 4)), /^cdist: X1 and X2 must have the same number of columns. X1: 3 X2: 4/],
     ['cdist: rank', () => tg.cdist(tg.zeros(3), x()), /^cdist: cdist only supports at least 2D tensors, X1 got: 1D/],
     ['cdist: p', () => tg.cdist(x(), x(), -1), /^cdist: cdist only supports non-negative p values, got -1/],

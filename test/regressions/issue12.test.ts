@@ -36,7 +36,7 @@ function compare(actual: unknown, expected: Expected, what: string): string[] {
   return actual === expected ? [] : [`${what}: ${String(actual)} != expected ${String(expected)}`];
 }
 
-function leaf(data: number[] | number[][], dtype: tg.DType = 'float32'): Tensor {
+function leaf(data: number[] | number[][], dtype: tg.DTypeLike = tg.float32): Tensor {
   return tg.tensor(data, { dtype, requiresGrad: true });
 }
 const ints = (data: number[] | number[][]): Tensor => tg.tensor(data, { dtype: 'int32' });
@@ -267,7 +267,7 @@ Object.assign(PROGRAMS, {
 });
 
 // ---- item 15 ----
-function copyInto(dtype: tg.DType): unknown[] {
+function copyInto(dtype: tg.DTypeLike): unknown[] {
   const d = tg.zeros([2], { dtype });
   d.copy_(leaf([1.5, 0]));
   return [d, d.requiresGrad];
@@ -459,6 +459,10 @@ for (const name of Object.keys(OPTIMIZERS)) PROGRAMS[`item20/${name}`] = () => c
 /** What console.log prints for one value (Node's util.inspect), with Node's spaces inside
  * brackets ("[ a, b ]") written as Python's ("[a, b]"). */
 const printed = (v: unknown): string => (typeof v === 'string' ? v : inspect(v).replace(/^\[ (.*) \]$/s, '[$1]'));
+/** What console.log prints for a one-line record, written as Python prints a dict: Node's
+ * "{ a: x }" as "{'a': x}" (the values are what is compared). */
+const printedRecord = (v: Record<string, unknown>): string => inspect(v).replace(/^\{ (.*) \}$/s, '{$1}').replace(/(^\{|, )(\w+): /g, "$1'$2': ");
+const DTYPES19 = [tg.float32, tg.float64, tg.int32, tg.int64, tg.bool];
 /** tensorgrad's index tensors are int32 where PyTorch's are int64, so their repr names the dtype. */
 const asInt64Repr = (text: string): string => text.replace(/, dtype=torch\.int32\)/g, ')');
 const X19 = (): Tensor =>
@@ -492,6 +496,13 @@ Object.assign(PROGRAMS, {
   'item19/print-list-of-devices': () => printed([tg.zeros(1).device]),
   'item19/fstring-device': () => `${tg.zeros(1).device}`,
   'item19/print-dtype': () => printed(tg.zeros(1).dtype),
+  'item19/print-list-of-dtypes': () => printed(DTYPES19),
+  'item19/print-dict-of-dtype': () => printedRecord({ dtype: tg.zeros(1, { dtype: tg.int64 }).dtype }),
+  'item19/fstring-dtype': () => `${tg.zeros(1, { dtype: tg.float64 }).dtype}`,
+  'item19/concat-dtype': () => 'dtype: ' + tg.zeros(1, { dtype: tg.bool }).dtype,
+  'item19/dtype-is-singleton': () => [tg.zeros(1).dtype === tg.float32, tg.zeros(1).double().dtype === tg.float64, tg.zeros(1).gt(0).dtype === tg.bool],
+  'item19/dtype-properties': () => DTYPES19.map((d) => [d.isFloatingPoint, d.isSigned]),
+  'item19/dtype-itemsize': () => DTYPES19.map((d) => d.itemsize),
   'item19/print-max-dim': () => asInt64Repr(printed(X19().max(1))),
   'item19/print-min-dim-keepdim': () => asInt64Repr(printed(X19().min(0, true))),
   'item19/print-max-dim-grad': () => asInt64Repr(printed(X19().requiresGrad_().max(1))),
@@ -539,14 +550,7 @@ Object.assign(PROGRAMS, {
 for (const id of ['item19/print-SGD', 'item19/print-Adam', 'item19/print-Adam-two-groups']) CASES[id] = withoutTorchOnlyOptions(CASES[id] as string);
 
 /** Where tensorgrad differs from PyTorch by design: what it gives instead, and why. */
-const DIFFERENT_BY_DESIGN: Record<string, { ours: unknown; why: string }> = {
-  'item19/print-dtype': {
-    ours: 'float32',
-    why:
-      "a dtype is a string ('float32'), so that x.dtype === 'float32' and switch statements work and TypeScript " +
-      'checks the names; a string cannot print as torch.float32. Tensor reprs do write dtype=torch.float64 as PyTorch.',
-  },
-};
+const DIFFERENT_BY_DESIGN: Record<string, { ours: unknown; why: string }> = {};
 
 /** Runs a program; a thrown error becomes {error: message} (first line, without tensorgrad's "op: " prefix). */
 function run(program: () => unknown): unknown {

@@ -114,7 +114,7 @@ describe('shared memory', () => {
     expect(model.weight).toBe(parameter); // the same Parameter (optimizers keep working)...
     expect([model.weight.tolist(), model.weight.requiresGrad]).toEqual([[[5, 5]], true]); // ...on the given memory
     expect(() => model.loadStateDict({ weight: tg.zeros(1, 2, { dtype: 'float64' }), bias }, { assign: true })).toThrow(
-      'dtype mismatch for weight: assigning a float64 tensor to a float32 one (assign shares memory, it cannot cast).',
+      'dtype mismatch for weight: assigning a torch.float64 tensor to a torch.float32 one (assign shares memory, it cannot cast).',
     );
   });
 

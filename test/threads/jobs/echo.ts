@@ -2,7 +2,7 @@
 import * as tg from '../../../lib/index';
 
 export interface Seen {
-  dtype: string;
+  dtype: tg.DType;
   shape: number[];
   strides: number[];
   values: unknown;
