@@ -12,6 +12,7 @@ namespace tg {
 
 const FloatKernels* floatKernelsFor(const CpuFeatures& cpu) {
   if (cpu.avx512) return floatKernelsAvx512();
+  if (cpu.avx2 && cpu.fma) return floatKernelsAvx2();
   if (cpu.neon) return floatKernelsNeon();
   return nullptr;
 }

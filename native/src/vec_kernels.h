@@ -1,6 +1,6 @@
 // The float32 kernels behind FloatKernels (vec_kernels_api.h), written once over the
-// vector operations V of a SIMD path (vec_avx512.h, vec_neon.h) and instantiated by that
-// path's file (elementwise_avx512.cpp, elementwise_neon.cpp) with its target flags.
+// vector operations V of a SIMD path (vec_avx512.h, vec_avx2.h, vec_neon.h) and instantiated by that
+// path's file (elementwise_{avx512,avx2,neon}.cpp) with its target flags.
 // Every element of a run is computed by the same vector code, the last partial vector
 // included, so a result does not depend on where a thread's chunk starts.
 #pragma once

@@ -1,5 +1,5 @@
-// Hand-vectorised float32 kernels of contiguous runs, one set per SIMD path (AVX-512 in
-// elementwise_avx512.cpp, NEON in elementwise_neon.cpp; the math in vec_math.h). The
+// Hand-vectorised float32 kernels of contiguous runs, one set per SIMD path (AVX-512,
+// AVX2 and NEON in elementwise_{avx512,avx2,neon}.cpp; the math in vec_math.h). The
 // elementwise, reduction and softmax kernels take them from floatKernelsFor(ctx.cpu) and
 // fall back to their portable loops where it returns null or a function returns false.
 #pragma once
@@ -25,6 +25,7 @@ struct FloatKernels {
 const FloatKernels* floatKernelsFor(const CpuFeatures& cpu);
 // Each path's set, null when this build has no such path (other architecture).
 const FloatKernels* floatKernelsAvx512();
+const FloatKernels* floatKernelsAvx2();
 const FloatKernels* floatKernelsNeon();
 
 }  // namespace tg

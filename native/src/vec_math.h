@@ -1,11 +1,11 @@
 // float32 exp, log, tanh, sigmoid and SiLU on SIMD vectors, written once over a small
-// set of vector operations V (vec_avx512.h, vec_neon.h) and instantiated in the files
-// that carry each path's target flags (elementwise_avx512.cpp, elementwise_neon.cpp).
+// set of vector operations V (vec_avx512.h, vec_avx2.h, vec_neon.h) and instantiated in the files
+// that carry each path's target flags (elementwise_{avx512,avx2,neon}.cpp).
 //
-// Every path runs the same operations in the same order, FMAs included, so the AVX-512
-// and NEON results are the same bits; they differ from the C library's (the scalar path)
-// by at most about 1 ulp (exp, log) or 2 ulp (tanh) — native/test/kernels_test.cpp
-// checks the bounds. None of these ops has the `js` trait (native/ops.table), so no
+// Every path runs the same operations in the same order, FMAs included, so the AVX-512,
+// AVX2 and NEON results are the same bits; they differ from the C library's (the scalar
+// path) by at most about 1 ulp (exp, log), 1.3 (tanh), 2.2 (sigmoid, SiLU: 1 + e^-x
+// rounds once more) — native/test/kernels_test.cpp checks the bounds. None of these ops has the `js` trait (native/ops.table), so no
 // tiny-tensor JS kernel has to agree with them bit for bit.
 //
 // V provides, for float vectors F and int32 vectors I of one width:
