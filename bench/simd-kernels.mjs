@@ -56,9 +56,13 @@ function cases(tg) {
 function child() {
   const tg = createRequire(import.meta.url)('../dist/index.js');
   tg.setNumThreads(threads);
+  // Keep freed outputs in the heap (no munmap/mmap and page faults per call): the
+  // allocator's cost is the same on every path and would hide the kernels'.
+  tg.setAllocatorTuning(true);
   const out = { simd: tg.simd, cases: {} };
-  for (const c of cases(tg)) {
-    c.run();
+  const all = cases(tg);
+  for (let pass = 0; pass < 3; pass++) for (const c of all) c.run(); // warm up (JIT, allocator)
+  for (const c of all) {
     let wall = Infinity, cpu = Infinity;
     for (let r = 0; r < 15; r++) {
       const u0 = process.cpuUsage(), t0 = process.hrtime.bigint();

@@ -16,6 +16,7 @@
 #include "tg/error.h"
 #include "tg/kernels.h"
 #include "tg/operands.h"
+#include "../src/optim_updates.h"
 #include "../src/vec_kernels_api.h"
 
 namespace {
@@ -237,6 +238,52 @@ double ulpError(float got, double want) {
   return std::fabs(double(got) - want) / std::ldexp(1.0, e - 24);
 }
 
+// Each optimizer step on the selected path (AVX-512 compiles the updates a second time)
+// against the portable copy of the same updates (optim_updates.h, compiled here): the
+// same bits. Hyperparameters all 0.3 (every flag on), then with the flags that do not
+// change the state buffers off.
+template <typename T>
+void testOptimizerBits(tg::Context& ctx, std::mt19937_64& rng) {
+  namespace H = tg::hyper;
+  struct Case {
+    tg::OptimOp op;
+    const char* name;
+    int nh, nstate;
+    std::vector<int> flags;  // turned off in the second round
+  };
+  const Case cases[] = {
+      {tg::OptimOp::Sgd, "sgd", H::Sgd::kCount, 1, {H::Sgd::nesterov, H::Sgd::maximize, H::Sgd::firstStep}},
+      {tg::OptimOp::Adam, "adam", H::Adam::kCount, 3, {H::Adam::maximize, H::Adam::weightDecay}},
+      {tg::OptimOp::Rmsprop, "rmsprop", H::Rmsprop::kCount, 3, {H::Rmsprop::maximize, H::Rmsprop::weightDecay}},
+      {tg::OptimOp::Adagrad, "adagrad", H::Adagrad::kCount, 1, {H::Adagrad::maximize}},
+      {tg::OptimOp::Adamax, "adamax", H::Adamax::kCount, 2, {H::Adamax::maximize}},
+      {tg::OptimOp::Nadam, "nadam", H::Nadam::kCount, 2, {H::Nadam::weightDecay}},
+      {tg::OptimOp::Radam, "radam", H::Radam::kCount, 2, {H::Radam::rectified}},
+  };
+  std::uniform_real_distribution<double> dist(0.01, 2);
+  const int64_t n = 70001;
+  for (const Case& c : cases) {
+    for (int round = 0; round < 2; ++round) {
+      std::vector<double> h(c.nh, 0.3);
+      if (round == 1)
+        for (int f : c.flags) h[f] = 0;
+      std::vector<std::vector<T>> buf(2 + c.nstate, std::vector<T>(n));  // param, grad, state...
+      for (auto& b : buf)
+        for (auto& v : b) v = T(dist(rng));
+      auto ref = buf;
+      tg::OptimBuffers<T> x{ref[0].data(), ref[1].data(), {nullptr, nullptr, nullptr}};
+      for (int k = 0; k < c.nstate; ++k) x.s[k] = ref[2 + k].data();
+      tg::optimUpdate<T>(c.op)(h.data(), x, 0, n);
+      std::vector<tg::View> state;
+      for (int k = 0; k < c.nstate; ++k) state.push_back(view1d(buf[2 + k], n, 1));
+      tg::optimStep(ctx, c.op, h.data(), c.nh, view1d(buf[0], n, 1), view1d(buf[1], n, 1), state.data(), c.nstate);
+      int bad = 0;
+      for (size_t b = 0; b < buf.size(); ++b) bad += std::memcmp(buf[b].data(), ref[b].data(), n * sizeof(T)) != 0;
+      CHECK(bad == 0, "optimizer %s %zu-byte round %d: %d buffers differ from the portable update", c.name, sizeof(T), round, bad);
+    }
+  }
+}
+
 // exp(v) exactly, but inf where float32 overflows: sigmoid and SiLU are 1 / (1 + e^-x)
 // and x / (1 + e^-x) with a float32 exp on every path, which is 0 (or NaN) for x < -88.7.
 double expf32(double v) { return std::isinf(float(std::exp(v))) ? INFINITY : std::exp(v); }
@@ -364,6 +411,8 @@ int main(int argc, char** argv) {
     testSoftmax<float>(ctx, rng);
     testSoftmax<double>(ctx, rng);
     testVectorFloat(ctx);
+    testOptimizerBits<float>(ctx, rng);
+    testOptimizerBits<double>(ctx, rng);
   } catch (const tg::Error& e) {
     std::printf("FAIL: tg::Error %s\n", e.what());
     ++failures;
