@@ -48,7 +48,14 @@ function cases(tg) {
     { name: `min [${BIG}] f32`, run: () => big.min() },
     { name: `sum [${BIG}] f32`, run: () => big.sum() },
     optimizer('SGD momentum', (ps) => new tg.optim.SGD(ps, { lr: 1e-3, momentum: 0.9 })),
+    optimizer('SGD', (ps) => new tg.optim.SGD(ps, { lr: 1e-3 })),
     optimizer('Adam', (ps) => new tg.optim.Adam(ps, { lr: 1e-3 })),
+    optimizer('AdamW', (ps) => new tg.optim.AdamW(ps, { lr: 1e-3 })),
+    optimizer('RMSprop', (ps) => new tg.optim.RMSprop(ps, { lr: 1e-3 })),
+    optimizer('Adagrad', (ps) => new tg.optim.Adagrad(ps, { lr: 1e-3 })),
+    optimizer('Adamax', (ps) => new tg.optim.Adamax(ps, { lr: 1e-3 })),
+    optimizer('NAdam', (ps) => new tg.optim.NAdam(ps, { lr: 1e-3 })),
+    optimizer('RAdam', (ps) => new tg.optim.RAdam(ps, { lr: 1e-3 })),
   ];
 }
 

@@ -28,7 +28,8 @@ struct OptimBuffers {
 template <typename T>
 using OptimUpdate = void (*)(const double* h, const OptimBuffers<T>& x, int64_t b, int64_t e);
 
-// The updates compiled for AVX-512 (optim_avx512.cpp); null on builds without that path.
+// The updates compiled for AVX-512 (optim_avx512.cpp); null for the ops where that does
+// not pay and on builds without that path.
 OptimUpdate<float> optimUpdateAvx512(OptimOp op, float);
 OptimUpdate<double> optimUpdateAvx512(OptimOp op, double);
 

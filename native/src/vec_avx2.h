@@ -7,6 +7,7 @@
 
 namespace tg {
 namespace vecmath {
+namespace {  // internal linkage (see vec_math.h)
 
 struct Avx2 {
   using F = __m256;
@@ -81,5 +82,6 @@ struct Avx2 {
   };
 };
 
+}  // namespace
 }  // namespace vecmath
 }  // namespace tg

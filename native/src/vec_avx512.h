@@ -7,6 +7,7 @@
 
 namespace tg {
 namespace vecmath {
+namespace {  // internal linkage (see vec_math.h)
 
 struct Avx512 {
   using F = __m512;
@@ -70,5 +71,6 @@ struct Avx512 {
   };
 };
 
+}  // namespace
 }  // namespace vecmath
 }  // namespace tg

@@ -9,6 +9,7 @@
 
 namespace tg {
 namespace vecmath {
+namespace {  // internal linkage (see vec_math.h)
 
 template <typename V, typename Fn>
 void mapRun(float* out, const float* x, int64_t n, Fn&& f) {
@@ -77,10 +78,12 @@ bool extremeRun(const float* x, int64_t n, bool isMax, float* result) {
   return true;
 }
 
-template <typename V>
+// VS: the vectors of the max/min scan (a path may keep a narrower one that ran faster).
+template <typename V, typename VS = V>
 constexpr FloatKernels floatKernels() {
-  return FloatKernels{&unaryRun<V>, &expShiftSum<V>, &extremeRun<V>};
+  return FloatKernels{&unaryRun<V>, &expShiftSum<V>, &extremeRun<VS>};
 }
 
+}  // namespace
 }  // namespace vecmath
 }  // namespace tg

@@ -8,6 +8,11 @@
 // rounds once more) — native/test/kernels_test.cpp checks the bounds. None of these ops has the `js` trait (native/ops.table), so no
 // tiny-tensor JS kernel has to agree with them bit for bit.
 //
+// Everything here and in vec_kernels.h / vec_*.h has internal linkage: the same template
+// instantiated in two files with different target flags (vec_avx2.h's scan is also used by
+// the AVX-512 file) must not become one shared symbol, or a CPU without AVX-512 could run
+// the AVX-512 file's copy.
+//
 // V provides, for float vectors F and int32 vectors I of one width:
 //   set(float) add sub mul div fma(a,b,c)=a*b+c min max (IEEE min/max of non-NaN)
 //   round(x) (to nearest even), toInt(rounded F) -> I, fromInt(I) -> F
@@ -19,6 +24,7 @@
 
 namespace tg {
 namespace vecmath {
+namespace {  // internal linkage (see vec_math.h)
 
 // x * 2^n for integer n in [-151, 128] (n from rounding): two exact power-of-two
 // factors, so a denormal result is rounded once, by the second product.
@@ -120,5 +126,6 @@ inline typename V::F silu(typename V::F x) {
   return V::div(x, V::add(V::set(1.0f), exp<V>(V::sub(V::set(0.0f), x))));
 }
 
+}  // namespace
 }  // namespace vecmath
 }  // namespace tg

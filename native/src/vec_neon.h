@@ -7,6 +7,7 @@
 
 namespace tg {
 namespace vecmath {
+namespace {  // internal linkage (see vec_math.h)
 
 struct Neon {
   using F = float32x4_t;
@@ -75,5 +76,6 @@ struct Neon {
   };
 };
 
+}  // namespace
 }  // namespace vecmath
 }  // namespace tg
