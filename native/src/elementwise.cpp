@@ -6,8 +6,17 @@
 
 #include "strided.h"
 #include "tg/kernels.h"
+#include "vec_kernels_api.h"
 
 namespace tg {
+
+const FloatKernels* floatKernelsFor(const CpuFeatures& cpu) {
+  if (cpu.avx512) return floatKernelsAvx512();
+  if (cpu.avx2 && cpu.fma) return floatKernelsAvx2();
+  if (cpu.neon) return floatKernelsNeon();
+  return nullptr;
+}
+
 namespace {
 
 template <typename T>
@@ -78,13 +87,32 @@ void unaryTyped(Context& ctx, const View& out, const View& x, double p0d, double
   const T p0 = paramAs<T>(p0d), p1 = paramAs<T>(p1d);
   const View* views[2] = {&out, &x};
   StridedLoop<2> loop(views);
+  // The path's vector kernel, if it has one for OP (asked with an empty run). Strided
+  // runs go through it too, in small contiguous blocks, so that a value gets the same
+  // bits whatever the layout.
+  const FloatKernels* simd = std::is_same_v<T, float> ? floatKernelsFor(ctx.cpu) : nullptr;
+  if (simd && !simd->unary(OP, nullptr, nullptr, 0)) simd = nullptr;
   parallelElementwise(ctx, loop, [&](char** p, const int64_t* s, int64_t n) {
     T* o = reinterpret_cast<T*>(p[0]);
     const T* a = reinterpret_cast<const T*>(p[1]);
-    if (s[0] == sizeof(T) && s[1] == sizeof(T)) {
+    const int64_t so = s[0] / int64_t(sizeof(T)), sa = s[1] / int64_t(sizeof(T));
+    if constexpr (std::is_same_v<T, float>) {
+      if (simd && so == 1 && sa == 1) return simd->unary(OP, o, a, n), void();
+      if (simd) {
+        constexpr int64_t kBlock = 256;
+        float in[kBlock], res[kBlock];
+        for (int64_t i0 = 0; i0 < n; i0 += kBlock) {
+          const int64_t m = std::min(kBlock, n - i0);
+          for (int64_t i = 0; i < m; ++i) in[i] = a[(i0 + i) * sa];
+          simd->unary(OP, res, in, m);
+          for (int64_t i = 0; i < m; ++i) o[(i0 + i) * so] = res[i];
+        }
+        return;
+      }
+    }
+    if (so == 1 && sa == 1) {
       for (int64_t i = 0; i < n; ++i) o[i] = unaryFn<OP, T>(a[i], p0, p1);
     } else {
-      const int64_t so = s[0] / int64_t(sizeof(T)), sa = s[1] / int64_t(sizeof(T));
       for (int64_t i = 0; i < n; ++i) o[i * so] = unaryFn<OP, T>(a[i * sa], p0, p1);
     }
   });

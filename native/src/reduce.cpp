@@ -8,6 +8,7 @@
 #include "reduce_simd.h"
 #include "strided.h"
 #include "tg/kernels.h"
+#include "vec_kernels_api.h"
 
 namespace tg {
 namespace {
@@ -128,6 +129,12 @@ R foldOne(const CpuFeatures& cpu, ReduceOp op, const T* base, const ReducedDims&
     case ReduceOp::Max:
     case ReduceOp::Min: {
       const bool isMax = op == ReduceOp::Max;
+      if constexpr (std::is_same_v<T, float>) {
+        // The path's vector scan gives the same value (it leaves NaNs and zeros to the loop).
+        const FloatKernels* simd = floatKernelsFor(cpu);
+        float v;
+        if (simd && r.ndim == 1 && r.strides[0] == 1 && simd->extreme(base, r.numel, isMax, &v)) return static_cast<R>(v);
+      }
       T best = T(0);
       bool first = true;
       forEachReduced(base, r, [&](T v, int64_t) {

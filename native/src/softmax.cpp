@@ -5,14 +5,34 @@
 
 #include "strided.h"
 #include "tg/kernels.h"
+#include "vec_kernels_api.h"
 
 namespace tg {
 namespace {
 
+// simd: the path's float32 vector kernels (vec_kernels_api.h) or null; they take
+// contiguous float32 rows, with their own exp and summation order.
 template <typename T>
-void forwardRow(bool log, T* o, int64_t so, const T* x, int64_t sx, int64_t n) {
+void forwardRow(const FloatKernels* simd, bool log, T* o, int64_t so, const T* x, int64_t sx, int64_t n) {
   T max = x[0];
-  for (int64_t i = 1; i < n; ++i) max = x[i * sx] > max || x[i * sx] != x[i * sx] ? x[i * sx] : max;
+  const bool vector = std::is_same_v<T, float> && simd && so == 1 && sx == 1;
+  bool found = false;  // by the vector scan
+  if constexpr (std::is_same_v<T, float>) found = vector && simd->extreme(x, n, true, &max);
+  if (!found)
+    for (int64_t i = 1; i < n; ++i) max = x[i * sx] > max || x[i * sx] != x[i * sx] ? x[i * sx] : max;
+  if constexpr (std::is_same_v<T, float>) {
+    if (vector) {
+      const double sum = simd->expShiftSum(o, x, max, n);  // o[i] = exp(x[i] - max)
+      if (log) {
+        const float shift = max + static_cast<float>(std::log(sum));
+        for (int64_t i = 0; i < n; ++i) o[i] = x[i] - shift;
+      } else {
+        const float scale = static_cast<float>(1.0 / sum);
+        for (int64_t i = 0; i < n; ++i) o[i] *= scale;
+      }
+      return;
+    }
+  }
   double sum = 0;
   for (int64_t i = 0; i < n; ++i) sum += std::exp(x[i * sx] - max);
   if (log) {
@@ -39,6 +59,7 @@ constexpr int64_t kTaskElements = int64_t(1) << 15;
 template <typename T, int N>
 void rows(Context& ctx, const View* const (&views)[N], int dim, const View* const (&full)[N], bool log) {
   StridedLoop<N> loop(views);
+  const FloatKernels* simd = floatKernelsFor(ctx.cpu);
   const int64_t n = full[0]->shape[dim];
   int64_t step[N];
   for (int k = 0; k < N; ++k) step[k] = full[k]->strides[dim];
@@ -47,7 +68,7 @@ void rows(Context& ctx, const View* const (&views)[N], int dim, const View* cons
       for (int64_t r = 0; r < count; ++r) {
         T* o = reinterpret_cast<T*>(p[0] + r * s[0]);
         const T* a = reinterpret_cast<const T*>(p[1] + r * s[1]);
-        if constexpr (N == 2) forwardRow<T>(log, o, step[0], a, step[1], n);
+        if constexpr (N == 2) forwardRow<T>(simd, log, o, step[0], a, step[1], n);
         else backwardRow<T>(log, o, step[0], a, step[1], reinterpret_cast<const T*>(p[2] + r * s[2]), step[2], n);
       }
     });

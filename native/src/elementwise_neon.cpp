@@ -1,0 +1,22 @@
+// The arm64 NEON instance of the hand-vectorised float32 kernels (vec_kernels.h).
+// Verified under qemu-aarch64 by `npm run test:arm64` (no arm64 hardware here to time it).
+#include "vec_kernels_api.h"
+
+#if defined(__aarch64__)
+#include "vec_kernels.h"
+#include "vec_neon.h"
+
+namespace tg {
+const FloatKernels* floatKernelsNeon() {
+  static constexpr FloatKernels kernels = vecmath::floatKernels<vecmath::Neon>();
+  return &kernels;
+}
+}  // namespace tg
+
+#else  // not an arm64 build: no NEON path.
+
+namespace tg {
+const FloatKernels* floatKernelsNeon() { return nullptr; }
+}  // namespace tg
+
+#endif

@@ -1,0 +1,89 @@
+// The float32 kernels behind FloatKernels (vec_kernels_api.h), written once over the
+// vector operations V of a SIMD path (vec_avx512.h, vec_avx2.h, vec_neon.h) and instantiated by that
+// path's file (elementwise_{avx512,avx2,neon}.cpp) with its target flags.
+// Every element of a run is computed by the same vector code, the last partial vector
+// included, so a result does not depend on where a thread's chunk starts.
+#pragma once
+#include "vec_kernels_api.h"
+#include "vec_math.h"
+
+namespace tg {
+namespace vecmath {
+namespace {  // internal linkage (see vec_math.h)
+
+template <typename V, typename Fn>
+void mapRun(float* out, const float* x, int64_t n, Fn&& f) {
+  int64_t i = 0;
+  for (; i + V::kLanes <= n; i += V::kLanes) V::store(out + i, f(V::load(x + i)));
+  if (i < n) V::storePartial(out + i, f(V::loadPartial(x + i, n - i)), n - i);
+}
+
+template <typename V>
+bool unaryRun(UnaryOp op, float* out, const float* x, int64_t n) {
+  using F = typename V::F;
+  switch (op) {
+    case UnaryOp::Exp: return mapRun<V>(out, x, n, [](F v) { return exp<V>(v); }), true;
+    case UnaryOp::Log: return mapRun<V>(out, x, n, [](F v) { return log<V>(v); }), true;
+    case UnaryOp::Tanh: return mapRun<V>(out, x, n, [](F v) { return tanh<V>(v); }), true;
+    case UnaryOp::Sigmoid: return mapRun<V>(out, x, n, [](F v) { return sigmoid<V>(v); }), true;
+    case UnaryOp::Silu: return mapRun<V>(out, x, n, [](F v) { return silu<V>(v); }), true;
+    default: return false;
+  }
+}
+
+// out[i] = exp(x[i] - shift); returns their sum, accumulated in double lanes (lane k
+// takes elements k, k + kLanes, ...), then the lanes added together.
+template <typename V>
+double expShiftSum(float* out, const float* x, float shift, int64_t n) {
+  using F = typename V::F;
+  const F s = V::set(shift);
+  typename V::DoubleSum acc;
+  int64_t i = 0;
+  for (; i + V::kLanes <= n; i += V::kLanes) {
+    const F e = exp<V>(V::sub(V::load(x + i), s));
+    V::store(out + i, e);
+    acc.add(e);
+  }
+  if (i < n) {
+    V::storePartial(out + i, exp<V>(V::sub(V::loadPartial(x + i, n - i), s)), n - i);
+    acc.add(V::loadPartial(out + i, n - i));  // the lanes past n read as 0
+  }
+  return acc.total();
+}
+
+// The max (or min) of x[0..n) into *result, as the portable loop finds it, or false
+// where that loop's order matters: a NaN (the first one wins) or a zero result (+0 and
+// -0 compare equal: the first one wins). Lanes past the last full vector are folded in
+// one by one (max and min are exact: any order gives the same value).
+template <typename V>
+bool extremeRun(const float* x, int64_t n, bool isMax, float* result) {
+  using F = typename V::F;
+  if (n < V::kLanes) return false;
+  F best = V::load(x);
+  typename V::M nan = V::isnan(best);
+  int64_t i = V::kLanes;
+  for (; i + V::kLanes <= n; i += V::kLanes) {
+    const F v = V::load(x + i);
+    nan = V::mor(nan, V::isnan(v));
+    best = isMax ? V::max(best, v) : V::min(best, v);
+  }
+  if (V::any(nan)) return false;
+  float r = isMax ? V::hmax(best) : V::hmin(best);
+  for (; i < n; ++i) {
+    if (x[i] != x[i]) return false;
+    r = isMax ? (x[i] > r ? x[i] : r) : (x[i] < r ? x[i] : r);
+  }
+  if (r == 0.0f) return false;
+  *result = r;
+  return true;
+}
+
+// VS: the vectors of the max/min scan (a path may keep a narrower one that ran faster).
+template <typename V, typename VS = V>
+constexpr FloatKernels floatKernels() {
+  return FloatKernels{&unaryRun<V>, &expShiftSum<V>, &extremeRun<VS>};
+}
+
+}  // namespace
+}  // namespace vecmath
+}  // namespace tg
