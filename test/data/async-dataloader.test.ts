@@ -69,7 +69,8 @@ describe('DataLoader async iteration', () => {
     const seen: boolean[] = [];
     for await (const _ of new DataLoader(dataset, { batchSize: 2, yieldEveryMs: 0 })) seen.push(ran);
     expect(seen).toEqual([true, true, true, true]);
-    // A budget far above the loop's duration: no macrotask runs during the loop.
+    // A budget far above the loop's duration: no turn for the time budget's sake. (A turn
+    // for waiting I/O can still come: vitest's messages to this worker arrive on the loop.)
     let ticks = 0;
     const timer = setInterval(() => ++ticks, 0);
     await new Promise((r) => setTimeout(r, 5));
@@ -78,7 +79,7 @@ describe('DataLoader async iteration', () => {
       const t0 = performance.now();
       while (performance.now() - t0 < 2); // a 2 ms step
     }
-    expect(ticks).toBe(before);
+    expect(ticks - before).toBeLessThanOrEqual(2); // a yield every step would give 4
     // A 5 ms budget over 2 ms steps: timers get a turn every few steps.
     for await (const _ of new DataLoader(new TensorDataset(tg.arange(40)), { batchSize: 2, yieldEveryMs: 5 })) {
       const t0 = performance.now();
