@@ -154,12 +154,41 @@ export function isOptionsObject(x: unknown): x is Record<string, unknown> {
  * type throws, naming the op and the parameter. */
 export class Signature {
   readonly positional: number;
+  // The params' facts as arrays, for arg(): it runs on every op call, for every op, and
+  // Params come in several shapes.
+  private readonly checks: Check[];
+  private readonly names: string[];
+  private readonly defaults: unknown[];
+  private readonly required: boolean[];
   constructor(
     readonly op: string,
     readonly params: readonly Param[],
   ) {
     this.positional = params.findIndex((p) => p.kwOnly);
     if (this.positional < 0) this.positional = params.length;
+    this.checks = params.map((p) => p.check);
+    this.names = params.map((p) => p.name);
+    this.defaults = params.map((p) => p.default);
+    this.required = params.map((p) => p.required);
+  }
+
+  /** Whether arguments bind positionally, one at a time with arg() (bind's fast path): none
+   * is given past the positional parameters, and the last given one is no options object.
+   * (The arguments one by one rather than an array: this runs on every op call.) */
+  isPositional(a0: unknown, a1: unknown, a2: unknown, a3: unknown, a4: unknown, a5: unknown, a6: unknown, a7: unknown): boolean {
+    const last = a7 !== undefined ? 7 : a6 !== undefined ? 6 : a5 !== undefined ? 5 : a4 !== undefined ? 4 : a3 !== undefined ? 3 : a2 !== undefined ? 2 : a1 !== undefined ? 1 : a0 !== undefined ? 0 : -1;
+    if (last < 0) return true;
+    if (last >= this.positional) return false;
+    return !isOptionsObject(last === 0 ? a0 : last === 1 ? a1 : last === 2 ? a2 : last === 3 ? a3 : last === 4 ? a4 : last === 5 ? a5 : last === 6 ? a6 : a7);
+  }
+
+  /** Parameter i's value given positional argument v (undefined: its default), checked;
+   * undefined past the parameters. For calls that isPositional accepts. */
+  arg(i: number, v: unknown): unknown {
+    if (i >= this.checks.length) return undefined;
+    if (v !== undefined) return this.checks[i](v, this.op, this.names[i]);
+    if (this.required[i]) throw opTypeError(this.op, `missing required argument '${this.names[i]}'`);
+    return this.defaults[i];
   }
 
   /** The argument values in parameter order, defaults filled in. */
@@ -170,13 +199,7 @@ export class Signature {
     // The common call, positional only: no options object, nothing to look up by name.
     if (n <= this.positional && (n === 0 || !isOptionsObject(args[n - 1]))) {
       const values = new Array<unknown>(params.length);
-      for (let i = 0; i < params.length; ++i) {
-        const p = params[i];
-        const v = i < n ? args[i] : undefined;
-        if (v !== undefined) values[i] = p.check(v, op, p.name);
-        else if (p.required) throw opTypeError(op, `missing required argument '${p.name}'`);
-        else values[i] = p.default;
-      }
+      for (let i = 0; i < params.length; ++i) values[i] = this.arg(i, i < n ? args[i] : undefined);
       return values;
     }
     let named: Record<string, unknown> | null = null;

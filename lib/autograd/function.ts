@@ -4,7 +4,7 @@
 import { inspectCustom } from '../inspect';
 import { Tensor } from '../tensor';
 import type { DType } from '../dtype';
-import { gradMode } from './grad_mode';
+import { gradMode, type GradState } from './grad_mode';
 import { fmtShape, fmtValue } from '../check';
 
 /** Where a gradient flowing out of a node goes: another node, or a leaf tensor. */
@@ -207,37 +207,62 @@ function collectTensors(into: Tensor[], a: unknown): void {
   else if (Array.isArray(a)) for (const t of a) if (t instanceof Tensor) into.push(t);
 }
 
-const MAX_ARGS = 6;
+/** The most arguments an op takes. Ops are called with this many fixed parameters rather
+ * than rest arrays and spreads: this path runs on every op call. */
+export const MAX_ARGS = 8;
+
+/** A function of an op's (at most MAX_ARGS) arguments. */
+export type FixedArgs<R> = (a0?: unknown, a1?: unknown, a2?: unknown, a3?: unknown, a4?: unknown, a5?: unknown, a6?: unknown, a7?: unknown) => R;
+/** An op's forward as the recording wrapper calls it: the node first. */
+type RecordedForward<Info> = (ctx: Node<Info>, a0?: unknown, a1?: unknown, a2?: unknown, a3?: unknown, a4?: unknown, a5?: unknown, a6?: unknown, a7?: unknown) => Tensor;
+
+/** The grad mode if an op called with these arguments is recorded (one of them requires
+ * grad and grad mode is on), else null. The mode is looked up only when some argument
+ * requires grad. */
+export function recordingMode(a0: unknown, a1: unknown, a2: unknown, a3: unknown, a4: unknown, a5: unknown, a6: unknown, a7: unknown): GradState | null {
+  if (!(requiresGrad(a0) || requiresGrad(a1) || requiresGrad(a2) || requiresGrad(a3) || requiresGrad(a4) || requiresGrad(a5) || requiresGrad(a6) || requiresGrad(a7))) {
+    return null;
+  }
+  const mode = gradMode();
+  return mode.enabled ? mode : null;
+}
+
+/** Runs an op that is recorded (see recordingMode): creates its node, whose inputs are the
+ * tensor arguments (Tensors, and the Tensors inside array arguments, as cat's, in order),
+ * runs forward(node, ...) without recording (so a composite forward stays one node) and
+ * makes the node the output's gradFn. */
+export function runRecorded<Info>(
+  mode: GradState, def: OpDef<any[], Info>, forward: RecordedForward<Info>,
+  a0: unknown, a1: unknown, a2: unknown, a3: unknown, a4: unknown, a5: unknown, a6: unknown, a7: unknown,
+): Tensor {
+  const inputs: Tensor[] = [];
+  collectTensors(inputs, a0), collectTensors(inputs, a1), collectTensors(inputs, a2), collectTensors(inputs, a3);
+  collectTensors(inputs, a4), collectTensors(inputs, a5), collectTensors(inputs, a6), collectTensors(inputs, a7);
+  const node = new Node<Info>(def, def.name, inputs);
+  mode.enabled = false;
+  let out: Tensor;
+  try {
+    out = forward(node, a0, a1, a2, a3, a4, a5, a6, a7);
+  } finally {
+    mode.enabled = true;
+  }
+  out._setGradFn(node);
+  node.markOutput(out);
+  return out;
+}
 
 /** Defines an op; the returned function runs it and records it when needed. The op's
  * tensor arguments are its Tensor arguments and the Tensors inside array arguments (cat),
  * in order; backward returns one gradient for each. */
 export function defineOp<Args extends any[], Info = unknown>(def: OpDef<Args, Info>): (...args: Args) => Tensor {
   if (def.forward.length > MAX_ARGS + 1) throw new Error(`defineOp ${def.name}: at most ${MAX_ARGS} arguments`);
-  const forward = def.forward as (ctx: Node<Info>, ...a: unknown[]) => Tensor;
-  // Fixed parameters instead of rest/spread: this wrapper runs on every op call.
-  return ((a0?: unknown, a1?: unknown, a2?: unknown, a3?: unknown, a4?: unknown, a5?: unknown): Tensor => {
-    // The grad mode is looked up only when some argument requires grad.
-    const mode =
-      requiresGrad(a0) || requiresGrad(a1) || requiresGrad(a2) || requiresGrad(a3) || requiresGrad(a4) || requiresGrad(a5) ? gradMode() : null;
-    if (mode === null || !mode.enabled) return forward(NOT_RECORDING as Node<Info>, a0, a1, a2, a3, a4, a5);
-
-    const inputs: Tensor[] = [];
-    collectTensors(inputs, a0), collectTensors(inputs, a1), collectTensors(inputs, a2);
-    collectTensors(inputs, a3), collectTensors(inputs, a4), collectTensors(inputs, a5);
-    const node = new Node<Info>(def, def.name, inputs);
-    // Forward is computed without recording: composite forwards stay one node.
-    mode.enabled = false;
-    let out: Tensor;
-    try {
-      out = forward(node, a0, a1, a2, a3, a4, a5);
-    } finally {
-      mode.enabled = true;
-    }
-    out._setGradFn(node);
-    node.markOutput(out);
-    return out;
-  }) as unknown as (...args: Args) => Tensor;
+  const forward = def.forward as unknown as RecordedForward<Info>;
+  const run: FixedArgs<Tensor> = (a0, a1, a2, a3, a4, a5, a6, a7) => {
+    const mode = recordingMode(a0, a1, a2, a3, a4, a5, a6, a7);
+    if (mode === null) return forward(NOT_RECORDING as Node<Info>, a0, a1, a2, a3, a4, a5, a6, a7);
+    return runRecorded(mode, def, forward, a0, a1, a2, a3, a4, a5, a6, a7);
+  };
+  return run as unknown as (...args: Args) => Tensor;
 }
 
 /** Whether a gradient of shape `grad` can be summed down to an input of shape `input`

@@ -7,8 +7,8 @@
 // listed in API with its Signature, so that one test drives them all by name and by
 // position (test/kwargs.test.ts).
 import type { Tensor } from '../tensor';
-import { defineOp } from '../autograd/function';
-import { Signature, type Param } from '../check';
+import { MAX_ARGS, recordingMode, runRecorded, type FixedArgs, type OpDef } from '../autograd/function';
+import { Signature, opTypeError, type Param } from '../check';
 
 /** What kind of public callable an API entry is. */
 export type ApiKind = 'op' | 'method' | 'functional' | 'module' | 'optimizer' | 'scheduler' | 'init';
@@ -37,6 +37,13 @@ export function registerClass(path: string, kind: ApiKind, signature: Signature,
 /** The gradients backward returns: one per tensor argument of forward (null: none). */
 export type Grads = (Tensor | null | undefined)[];
 
+/** What `save` is called on: the node being recorded. */
+export interface SaveContext {
+  /** needsInputGrad[i]: whether tensor argument i of forward requires grad (PyTorch saves
+   * a tensor only for a gradient that will be computed). */
+  readonly needsInputGrad: readonly boolean[];
+}
+
 export interface OpSpec<A extends unknown[], S> {
   /** The public name: the Tensor method and the tg.* function. */
   name: string;
@@ -44,15 +51,18 @@ export interface OpSpec<A extends unknown[], S> {
   gradFn?: string;
   /** The parameters, `input` (the tensor a method is called on) first. */
   params: Param[];
-  /** Whether it is a Tensor method (default true) and a tg.* function (default true). */
+  /** Whether it is a Tensor method (default true). */
   method?: boolean;
+  /** Whether it is a tg.* function (default true; PyTorch has no torch.add_, say). */
+  function?: boolean;
   /** Turns the bound arguments into forward's (checks, type promotion); runs unrecorded
    * by this op (casts it makes record their own nodes, as in PyTorch). */
   prepare?: (...bound: any[]) => A;
   forward: (...args: A) => Tensor;
   /** What backward needs, by name, given the output and forward's arguments: tensors are
-   * version-checked, other values kept. */
-  save?: (out: Tensor, ...args: A) => S;
+   * version-checked, other values kept. `this.needsInputGrad` says which gradients
+   * backward will compute. */
+  save?: (this: SaveContext, out: Tensor, ...args: A) => S;
   /** One gradient per tensor argument of forward, given the output's gradient g. */
   backward?: (g: Tensor, saved: S, needsInputGrad: readonly boolean[]) => Grads;
 }
@@ -63,6 +73,7 @@ export interface Op<F> {
   readonly signature: Signature;
   readonly call: F;
   readonly method: boolean;
+  readonly function: boolean;
 }
 
 /** Defines an op from its spec (see the file comment). F is the public function's type:
@@ -71,25 +82,62 @@ export function defineSpec<F extends (input: Tensor, ...rest: any[]) => unknown,
   spec: OpSpec<A, S>,
 ): Op<F> {
   const signature = new Signature(spec.name, spec.params);
-  const { forward, save, backward, prepare } = spec;
-  let run: (...args: A) => Tensor = forward;
-  if (spec.gradFn !== undefined) {
-    const recorded = defineOp({
-      name: spec.gradFn,
-      forward: (ctx, ...args: A) => {
-        const out = forward(...args);
-        if (save) ctx.save(save(out, ...args) as Record<string, unknown>);
-        return out;
-      },
-      backward: (ctx, g) => (backward ? backward(g, ctx.restore<S>(), ctx.needsInputGrad) : []),
-    });
-    run = recorded as unknown as (...args: A) => Tensor;
+  const run = recorded(spec);
+  const prepare = spec.prepare as FixedArgs<unknown[]> | undefined;
+  const method = spec.method ?? true;
+  if (spec.params.length >= MAX_ARGS) {
+    // More parameters than fixed slots (batchNorm's eight): bound as an array.
+    const wide = (...args: unknown[]) => {
+      const v = signature.bind(args);
+      const p = prepare === undefined ? v : (prepare as (...a: unknown[]) => unknown[])(...v);
+      return run(p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7]);
+    };
+    return { name: spec.name, signature, call: wide as unknown as F, method, function: spec.function ?? true };
   }
-  const call = ((...args: unknown[]) => {
-    const bound = signature.bind(args);
-    return prepare ? run(...prepare(...bound)) : run(...(bound as A));
-  }) as unknown as F;
-  return { name: spec.name, signature, call, method: spec.method ?? true };
+  // Every call of every op comes through here: fixed parameters rather than rest arrays
+  // and spreads, and the positional call checked one argument at a time (no array); only
+  // a call with an options object goes through Signature.bind.
+  const call = function (a0?: unknown, a1?: unknown, a2?: unknown, a3?: unknown, a4?: unknown, a5?: unknown, a6?: unknown, a7?: unknown): Tensor {
+    if (arguments.length > MAX_ARGS) throw tooManyArguments(signature, arguments.length);
+    if (!signature.isPositional(a0, a1, a2, a3, a4, a5, a6, a7)) {
+      const v = signature.bind([a0, a1, a2, a3, a4, a5, a6, a7]);
+      (a0 = v[0]), (a1 = v[1]), (a2 = v[2]), (a3 = v[3]), (a4 = v[4]), (a5 = v[5]), (a6 = v[6]);
+    } else {
+      a0 = signature.arg(0, a0), a1 = signature.arg(1, a1), a2 = signature.arg(2, a2), a3 = signature.arg(3, a3);
+      a4 = signature.arg(4, a4), a5 = signature.arg(5, a5), a6 = signature.arg(6, a6);
+    }
+    if (prepare === undefined) return run(a0, a1, a2, a3, a4, a5, a6);
+    const p = prepare(a0, a1, a2, a3, a4, a5, a6);
+    return run(p[0], p[1], p[2], p[3], p[4], p[5], p[6]);
+  };
+  return { name: spec.name, signature, call: call as unknown as F, method, function: spec.function ?? true };
+}
+
+/** A spec's forward, recorded (when an argument requires grad) as its gradFn. */
+function recorded<A extends unknown[], S>(spec: OpSpec<A, S>): FixedArgs<Tensor> {
+  const forward = spec.forward as unknown as FixedArgs<Tensor>;
+  if (spec.gradFn === undefined) return forward;
+  const { save, backward } = spec;
+  const saveFixed = save as ((this: SaveContext, out: Tensor, ...a: unknown[]) => S) | undefined;
+  const def: OpDef<unknown[]> = {
+    name: spec.gradFn,
+    forward: (node, a0, a1, a2, a3, a4, a5, a6, a7) => {
+      const out = forward(a0, a1, a2, a3, a4, a5, a6, a7);
+      if (saveFixed !== undefined) node.save(saveFixed.call(node, out, a0, a1, a2, a3, a4, a5, a6, a7) as Record<string, unknown>);
+      return out;
+    },
+    backward: (node, g) => (backward ? backward(g, node.restore<S>(), node.needsInputGrad) : []),
+  };
+  return (a0, a1, a2, a3, a4, a5, a6, a7) => {
+    const mode = recordingMode(a0, a1, a2, a3, a4, a5, a6, a7);
+    if (mode === null) return forward(a0, a1, a2, a3, a4, a5, a6, a7);
+    return runRecorded(mode, def, def.forward, a0, a1, a2, a3, a4, a5, a6, a7);
+  };
+}
+
+function tooManyArguments(signature: Signature, n: number): TypeError {
+  const p = signature.positional;
+  return opTypeError(signature.op, `takes ${p} positional argument${p === 1 ? '' : 's'} but ${n} were given`);
 }
 
 // The Tensor class, once lib/tensor.ts has defined it (it calls attachMethods): ops
@@ -98,12 +146,17 @@ let tensorClass: { prototype: object } | null = null;
 const pendingMethods: Op<(input: Tensor, ...rest: any[]) => unknown>[] = [];
 
 function addMethod(op: Op<(input: Tensor, ...rest: any[]) => unknown>): void {
-  const fn = op.call as (...args: unknown[]) => unknown;
+  const fn = op.call as FixedArgs<unknown>;
+  // Fixed parameters rather than a rest array: this runs on every method call.
+  const method = function (this: Tensor, a1?: unknown, a2?: unknown, a3?: unknown, a4?: unknown, a5?: unknown, a6?: unknown, a7?: unknown) {
+    if (arguments.length >= MAX_ARGS) throw tooManyArguments(op.signature, arguments.length + 1);
+    return fn(this, a1, a2, a3, a4, a5, a6, a7);
+  };
+  const wide = function (this: Tensor, ...rest: unknown[]) {
+    return (fn as (...a: unknown[]) => unknown)(this, ...rest);
+  };
   Object.defineProperty(tensorClass!.prototype, op.name, {
-    // Fixed parameters rather than a rest array: this runs on every method call.
-    value: function (this: Tensor, a?: unknown, b?: unknown, c?: unknown, d?: unknown, e?: unknown) {
-      return arguments.length <= 5 ? fn(this, a, b, c, d, e) : fn(this, ...arguments);
-    },
+    value: op.signature.params.length >= MAX_ARGS ? wide : method,
     writable: true,
     configurable: true,
   });
@@ -119,7 +172,7 @@ export function attachMethods(cls: { prototype: object }): void {
  * and its tg.* function in API. */
 export function installMethods(ops: Record<string, Op<(input: Tensor, ...rest: any[]) => unknown>>): void {
   for (const op of Object.values(ops)) {
-    registerApi(`tg.${op.name}`, 'op', op.signature, op.call as (...args: unknown[]) => unknown);
+    if (op.function) registerApi(`tg.${op.name}`, 'op', op.signature, op.call as (...args: unknown[]) => unknown);
     if (!op.method) continue;
     registerApi(`Tensor.${op.name}`, 'method', op.signature, op.call as (...args: unknown[]) => unknown);
     if (tensorClass) addMethod(op);
