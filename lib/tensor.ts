@@ -413,37 +413,6 @@ export class Tensor {
     return this.toString();
   }
 
-  // ---- elementwise ----------------------------------------------------------------
-
-  /** this + alpha·other, elementwise with broadcasting (torch.add). */
-  add(other: TensorOrScalar, options?: { alpha?: number }): Tensor {
-    return E.add(this, other, options);
-  }
-  /** this - alpha·other, elementwise with broadcasting (torch.sub). */
-  sub(other: TensorOrScalar, options?: { alpha?: number }): Tensor {
-    return E.sub(this, other, options);
-  }
-  /** this · other, elementwise with broadcasting (torch.mul). */
-  mul(other: TensorOrScalar): Tensor {
-    return E.mul(this, other);
-  }
-  /** this / other, elementwise with broadcasting; integer inputs give float32 (torch.div, true division). */
-  div(other: TensorOrScalar): Tensor {
-    return E.div(this, other);
-  }
-  /** this ** exponent, elementwise with broadcasting (torch.pow). */
-  pow(exponent: TensorOrScalar): Tensor {
-    return E.pow(this, exponent);
-  }
-  /** The larger of this and other, elementwise with broadcasting; NaN wins (torch.maximum). */
-  maximum(other: Tensor): Tensor {
-    return E.maximum(this, other);
-  }
-  /** The smaller of this and other, elementwise with broadcasting; NaN wins (torch.minimum). */
-  minimum(other: Tensor): Tensor {
-    return E.minimum(this, other);
-  }
-
   // ---- reductions -----------------------------------------------------------------
 
   /** max(): the largest element (0-d); max(dim, keepdim): {values, indices} along dim, of the

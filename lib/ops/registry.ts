@@ -59,10 +59,13 @@ export interface OpSpec<A extends unknown[], S> {
    * by this op (casts it makes record their own nodes, as in PyTorch). */
   prepare?: (...bound: any[]) => A;
   forward: (...args: A) => Tensor;
-  /** What backward needs, by name, given the output and forward's arguments: tensors are
-   * version-checked, other values kept. `this.needsInputGrad` says which gradients
-   * backward will compute. */
+  /** What backward needs, by name, given the output and forward's arguments (undefined:
+   * nothing): tensors are version-checked, other values kept. `this.needsInputGrad` says
+   * which gradients backward will compute. */
   save?: (this: SaveContext, out: Tensor, ...args: A) => S;
+  /** What save keeps are attributes of the node in PyTorch (add's alpha), not saved
+   * tensors: they are not freed by backward, so a second backward works. */
+  savesAttributes?: boolean;
   /** One gradient per tensor argument of forward, given the output's gradient g. */
   backward?: (g: Tensor, saved: S, needsInputGrad: readonly boolean[]) => Grads;
 }
@@ -118,12 +121,14 @@ function recorded<A extends unknown[], S>(spec: OpSpec<A, S>): FixedArgs<Tensor>
   const forward = spec.forward as unknown as FixedArgs<Tensor>;
   if (spec.gradFn === undefined) return forward;
   const { save, backward } = spec;
+  const attributes = spec.savesAttributes ?? false;
   const saveFixed = save as ((this: SaveContext, out: Tensor, ...a: unknown[]) => S) | undefined;
   const def: OpDef<unknown[]> = {
     name: spec.gradFn,
     forward: (node, a0, a1, a2, a3, a4, a5, a6, a7) => {
       const out = forward(a0, a1, a2, a3, a4, a5, a6, a7);
-      if (saveFixed !== undefined) node.save(saveFixed.call(node, out, a0, a1, a2, a3, a4, a5, a6, a7) as Record<string, unknown>);
+      const saved = saveFixed?.call(node, out, a0, a1, a2, a3, a4, a5, a6, a7);
+      if (saved !== undefined) node.save(saved as Record<string, unknown>, attributes);
       return out;
     },
     backward: (node, g) => (backward ? backward(g, node.restore<S>(), node.needsInputGrad) : []),
