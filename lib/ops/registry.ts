@@ -141,6 +141,9 @@ function entryPointsSource(k: number, prepared: boolean): string {
 
 /** Compiles the entry points of an op (see above); an op with more parameters than fixed
  * slots (batchNorm's eight) binds them as an array. */
+const SOURCES: Record<string, string> = {};
+let compiledCount = 0;
+
 type EntryPoints = { call: FixedArgs<unknown>; method: (this: Tensor, ...rest: unknown[]) => unknown; run: FixedArgs<Tensor> };
 function compileEntryPoints(signature: Signature, spec: OpSpec<unknown[], unknown>): EntryPoints {
   const k = spec.params.length;
@@ -157,7 +160,11 @@ function compileEntryPoints(signature: Signature, spec: OpSpec<unknown[], unknow
     prepare: spec.prepare, def, signature, recordingMode, runRecorded, tooManyArguments,
   };
   const wide = k >= MAX_ARGS;
-  const make = new Function(...Object.keys(env), entryPointsSource(wide ? 0 : k, spec.prepare !== undefined));
+  const key = `${wide ? 0 : k}${spec.prepare !== undefined}`;
+  const source = (SOURCES[key] ??= entryPointsSource(wide ? 0 : k, spec.prepare !== undefined));
+  // The first line makes each op's source unique: V8 caches compiled code (and its
+  // feedback) by source text.
+  const make = new Function(...Object.keys(env), `// ${spec.name} #${compiledCount++}\n${source}`);
   const compiled = make(...Object.values(env)) as EntryPoints;
   if (!wide) return compiled;
   const invoke = (v: unknown[]) => {
