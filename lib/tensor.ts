@@ -6,7 +6,6 @@ import { Storage, VersionCounter } from './storage';
 import { Size, contiguousStrides, isContiguous, numelOf, toSize } from './layout';
 import { checkBool, exactNumber, fmtShape, fmtValue, normDim, opError, opTypeError } from './check';
 import * as kernels from './backend';
-import { BinaryOp } from './native/table';
 import type { Node } from './autograd/function';
 import * as engine from './autograd/engine';
 import * as hooks from './autograd/hooks';
@@ -22,7 +21,7 @@ import * as L from './ops/linalg';
 import * as M from './ops/movement';
 import * as I from './ops/indexing';
 import * as S from './ops/subscript';
-import * as P from './ops/inplace';
+import './ops/inplace';
 import * as Rnd from './ops/random';
 import type { ReduceDims } from './ops/reduce';
 import { attachMethods } from './ops/registry';
@@ -538,51 +537,6 @@ export class Tensor {
 
   // ---- in place ---------------------------------------------------------------------
 
-  /** this += alpha·other, in place (other broadcasts to this shape) (torch.Tensor.add_). */
-  add_(other: TensorOrScalar, options?: { alpha?: number }): this {
-    return P.binaryInPlace(this, 'add_', other, (a, b) => E.add(a, b, options), (options?.alpha ?? 1) === 1 ? BinaryOp.Add : undefined);
-  }
-  /** this -= alpha·other, in place (torch.Tensor.sub_). */
-  sub_(other: TensorOrScalar, options?: { alpha?: number }): this {
-    return P.binaryInPlace(this, 'sub_', other, (a, b) => E.sub(a, b, options), (options?.alpha ?? 1) === 1 ? BinaryOp.Sub : undefined);
-  }
-  /** this *= other, in place (torch.Tensor.mul_). */
-  mul_(other: TensorOrScalar): this {
-    return P.binaryInPlace(this, 'mul_', other, E.mul, BinaryOp.Mul);
-  }
-  /** this /= other, in place; a float tensor only (torch.Tensor.div_). */
-  div_(other: TensorOrScalar): this {
-    return P.binaryInPlace(this, 'div_', other, E.div, BinaryOp.Div);
-  }
-  /** this **= exponent, in place (torch.Tensor.pow_). */
-  pow_(exponent: TensorOrScalar): this {
-    return P.binaryInPlace(this, 'pow_', exponent, E.pow);
-  }
-  /** Limits the elements to [min, max] in place (torch.Tensor.clamp_). */
-  clamp_(min?: number | null, max?: number | null): this {
-    return P.unaryInPlace(this, 'clamp_', (a) => a.clamp(min, max));
-  }
-  /** Negates in place (torch.Tensor.neg_). */
-  neg_(): this {
-    return P.unaryInPlace(this, 'neg_', (a) => a.neg());
-  }
-  /** max(x, 0) in place (torch.Tensor.relu_). */
-  relu_(): this {
-    return P.unaryInPlace(this, 'relu_', (a) => a.relu());
-  }
-  /** Fills with zeros in place (torch.Tensor.zero_). */
-  zero_(): this {
-    return P.fillInPlace(this, 'zero_', 0);
-  }
-  /** Fills with `value` in place (torch.Tensor.fill_). */
-  fill_(value: number): this {
-    return P.fillInPlace(this, 'fill_', value);
-  }
-  /** Copies src's elements into this tensor in place (src broadcasts to this shape; dtypes
-   * convert) (torch.Tensor.copy_). */
-  copy_(src: Tensor): this {
-    return P.copyInPlace(this, src);
-  }
   /** Fills with normal values N(mean, std²) in place, in memory order as PyTorch;
    * options.generator picks the generator (torch.Tensor.normal_). */
   normal_(mean = 0, std = 1, options?: Rnd.RandomOptions): this {

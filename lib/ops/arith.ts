@@ -120,9 +120,9 @@ export interface ArithFns {
   minimum: Binary;
   /** Elementwise |input - other| <= atol + rtol·|other|, a bool tensor of the broadcast shape
    * (equal infinities are close; NaN only with equalNan) (torch.isclose). */
-  isclose: (input: Tensor, other: TensorOrScalar, rtol?: number, atol?: number, equalNan?: boolean, options?: CloseOptions) => Tensor;
+  isclose: (input: Tensor, other: TensorOrScalar, rtol?: number | CloseOptions, atol?: number | CloseOptions, equalNan?: boolean | CloseOptions, options?: CloseOptions) => Tensor;
   /** Whether every element of input is close to other's, as isclose (torch.allclose). */
-  allclose: (input: Tensor, other: TensorOrScalar, rtol?: number, atol?: number, equalNan?: boolean, options?: CloseOptions) => boolean;
+  allclose: (input: Tensor, other: TensorOrScalar, rtol?: number | CloseOptions, atol?: number | CloseOptions, equalNan?: boolean | CloseOptions, options?: CloseOptions) => boolean;
 }
 
 /** The tolerances of isclose and allclose (PyTorch's rtol=, atol=, equal_nan=). */
@@ -363,17 +363,17 @@ export const { add, sub, mul, div, pow, maximum, minimum, isclose, allclose } = 
  * allows int (native/ops.table); float32 otherwise, unless the op is float-only in PyTorch
  * (`floatOnlyKernel`: its error). Bool inputs follow `def.bool`. */
 function unaryInput(name: string, def: UnaryDef, x: Tensor): Tensor {
-  if (isFloating(x.dtype) || (def.integer === 'identity' && x.dtype === 'int32')) return x;
+  if (isFloating(x.dtype) || (def.integer === 'identity' && x.dtype === int32)) return x;
   if (def.floatOnlyKernel) checkKernelDType(name, def.floatOnlyKernel, x.dtype);
-  if (x.dtype === 'bool' && def.bool === 'identity') return x;
-  if (x.dtype === 'bool' && def.bool !== undefined) throw opTypeError(name, def.bool);
-  if ((UNARY_TRAITS[def.code] & Trait.int) === 0) return toDType(x, 'float32');
-  return x.dtype === 'bool' ? toDType(x, 'int32') : x;
+  if (x.dtype === bool && def.bool === 'identity') return x;
+  if (x.dtype === bool && def.bool !== undefined) throw opTypeError(name, def.bool);
+  if ((UNARY_TRAITS[def.code] & Trait.int) === 0) return toDType(x, float32);
+  return x.dtype === bool ? toDType(x, int32) : x;
 }
 
 function unaryKernel(code: number, x: Tensor, p0: number, p1: number): Tensor {
   // An op whose `bool` (or `integer`) is 'identity'.
-  if (x.dtype === 'bool' || (x.dtype === 'int32' && (UNARY_TRAITS[code] & Trait.int) === 0)) return cloneDetached(x);
+  if (x.dtype === bool || (x.dtype === int32 && (UNARY_TRAITS[code] & Trait.int) === 0)) return cloneDetached(x);
   const out = Tensor._output(x._shape.slice(), x.dtype);
   kernels.unary(code, out, x, p0, p1);
   return out;
