@@ -171,7 +171,7 @@ export class Signature {
     return this.variadicAt >= 0;
   }
   // The params' facts as arrays, for arg(): it runs on every op call, for every op, and
-  // Params come in several shapes.
+  // arrays of one element kind keep its loads monomorphic (Params come in several shapes).
   private readonly checks: Check[];
   private readonly names: string[];
   private readonly defaults: unknown[];

@@ -7,13 +7,12 @@ import { Storage, VersionCounter } from './storage';
 import { Size, contiguousStrides, isContiguous, numelOf, toSize } from './layout';
 import { checkBool, exactNumber, fmtShape, fmtValue, normDim, opError, opTypeError } from './check';
 import * as kernels from './backend';
-import { BinaryOp } from './native/table';
 import type { Node } from './autograd/function';
 import { Device, cpu, toTarget } from './device';
 import { tensorRepr } from './print';
 import { warnOnce } from './warnings';
 import * as E from './ops/arith';
-import * as P from './ops/inplace';
+import './ops/inplace';
 import { attachMethods } from './ops/registry';
 import { gradMode } from './autograd/grad_mode';
 
@@ -375,90 +374,11 @@ export class Tensor {
     return this.toString();
   }
 
-  // ---- elementwise ----------------------------------------------------------------
-
-  /** this + alpha·other, elementwise with broadcasting (torch.add). */
-  add(other: TensorOrScalar, options?: { alpha?: number }): Tensor {
-    return E.add(this, other, options);
-  }
-  /** this - alpha·other, elementwise with broadcasting (torch.sub). */
-  sub(other: TensorOrScalar, options?: { alpha?: number }): Tensor {
-    return E.sub(this, other, options);
-  }
-  /** this · other, elementwise with broadcasting (torch.mul). */
-  mul(other: TensorOrScalar): Tensor {
-    return E.mul(this, other);
-  }
-  /** this / other, elementwise with broadcasting; integer inputs give float32 (torch.div, true division). */
-  div(other: TensorOrScalar): Tensor {
-    return E.div(this, other);
-  }
-  /** this ** exponent, elementwise with broadcasting (torch.pow). */
-  pow(exponent: TensorOrScalar): Tensor {
-    return E.pow(this, exponent);
-  }
-  /** The larger of this and other, elementwise with broadcasting; NaN wins (torch.maximum). */
-  maximum(other: Tensor): Tensor {
-    return E.maximum(this, other);
-  }
-  /** The smaller of this and other, elementwise with broadcasting; NaN wins (torch.minimum). */
-  minimum(other: Tensor): Tensor {
-    return E.minimum(this, other);
-  }
-
   // ---- linear algebra ---------------------------------------------------------------
 
   /** Transpose of a 2-D tensor (PyTorch's `.T` for 2-D). */
   get T(): Tensor {
     return this.t();
-  }
-
-  // ---- in place ---------------------------------------------------------------------
-
-  /** this += alpha·other, in place (other broadcasts to this shape) (torch.Tensor.add_). */
-  add_(other: TensorOrScalar, options?: { alpha?: number }): this {
-    return P.binaryInPlace(this, 'add_', other, (a, b) => E.add(a, b, options), (options?.alpha ?? 1) === 1 ? BinaryOp.Add : undefined);
-  }
-  /** this -= alpha·other, in place (torch.Tensor.sub_). */
-  sub_(other: TensorOrScalar, options?: { alpha?: number }): this {
-    return P.binaryInPlace(this, 'sub_', other, (a, b) => E.sub(a, b, options), (options?.alpha ?? 1) === 1 ? BinaryOp.Sub : undefined);
-  }
-  /** this *= other, in place (torch.Tensor.mul_). */
-  mul_(other: TensorOrScalar): this {
-    return P.binaryInPlace(this, 'mul_', other, E.mul, BinaryOp.Mul);
-  }
-  /** this /= other, in place; a float tensor only (torch.Tensor.div_). */
-  div_(other: TensorOrScalar): this {
-    return P.binaryInPlace(this, 'div_', other, E.div, BinaryOp.Div);
-  }
-  /** this **= exponent, in place (torch.Tensor.pow_). */
-  pow_(exponent: TensorOrScalar): this {
-    return P.binaryInPlace(this, 'pow_', exponent, E.pow);
-  }
-  /** Limits the elements to [min, max] in place (torch.Tensor.clamp_). */
-  clamp_(min?: number | null, max?: number | null): this {
-    return P.unaryInPlace(this, 'clamp_', (a) => a.clamp(min, max));
-  }
-  /** Negates in place (torch.Tensor.neg_). */
-  neg_(): this {
-    return P.unaryInPlace(this, 'neg_', (a) => a.neg());
-  }
-  /** max(x, 0) in place (torch.Tensor.relu_). */
-  relu_(): this {
-    return P.unaryInPlace(this, 'relu_', (a) => a.relu());
-  }
-  /** Fills with zeros in place (torch.Tensor.zero_). */
-  zero_(): this {
-    return P.fillInPlace(this, 'zero_', 0);
-  }
-  /** Fills with `value` in place (torch.Tensor.fill_). */
-  fill_(value: number): this {
-    return P.fillInPlace(this, 'fill_', value);
-  }
-  /** Copies src's elements into this tensor in place (src broadcasts to this shape; dtypes
-   * convert) (torch.Tensor.copy_). */
-  copy_(src: Tensor): this {
-    return P.copyInPlace(this, src);
   }
 }
 

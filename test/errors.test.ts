@@ -253,13 +253,15 @@ describe('arguments that are not tensors', () => {
   const x = () => tg.tensor([1]);
   expectErrors([
     ["add('x')", () => x().add('x' as never), /^add: other must be a Tensor or a number, got "x"/],
-    ['add(undefined)', () => x().add(undefined as never), /^add: other must be a Tensor or a number, got undefined/],
+    // undefined is an argument not given, and a trailing plain object the keyword arguments (as for every op).
+    ['add(undefined)', () => x().add(undefined as never), /^add: missing required argument 'other'/],
     ['mul(null)', () => x().mul(null as never), /^mul: other must be a Tensor or a number, got null/],
     ['div([1])', () => x().div([1] as never), /^div: other must be a Tensor or a number, got \[1\]/],
-    ['sub({})', () => x().sub({} as never), /^sub: other must be a Tensor or a number, got Object/],
+    ['sub({})', () => x().sub({} as never), /^sub: missing required argument 'other'/],
+    ['sub(new Map())', () => x().sub(new Map() as never), /^sub: other must be a Tensor or a number, got Map/],
     ['add alpha', () => x().add(1, { alpha: '2' as never }), /^add: alpha must be a number, got "2"/],
-    ['pow("2")', () => x().pow('2' as never), /^pow: other must be a Tensor or a number, got "2"/],
-    ['tg.add(1, x)', () => tg.add(1 as never, x()), /^add: self must be a Tensor, got 1/],
+    ['pow("2")', () => x().pow('2' as never), /^pow: exponent must be a Tensor or a number, got "2"/],
+    ['tg.add(1, x)', () => tg.add(1 as never, x()), /^add: input must be a Tensor, got 1/],
     ['matmul(3)', () => x().matmul(3 as never), /^matmul: other must be a Tensor, got 3/],
     ['tg.exp(3)', () => tg.exp(3 as never), /^exp: input must be a Tensor, got 3/],
     ['tg.sum([1])', () => tg.sum([1] as never), /^sum: input must be a Tensor, got \[1\]/],

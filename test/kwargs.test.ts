@@ -11,10 +11,11 @@ import type { Param } from '../lib/check';
 
 // The arguments a signature leads with, which no example covers: the tensor an op or an
 // init function works on, an optimizer's parameters, a scheduler's optimizer (and
-// SequentialLR's schedulers of it: a fixture gets those made before it).
+// SequentialLR's schedulers of it: a fixture gets those made before it), where's condition.
 const FIXTURES: Record<string, (made: Record<string, unknown>) => unknown> = {
   input: () => tg.tensor([[0.5, 1.5, 2.5], [3.5, 0.25, 1.25]]),
   other: () => tg.tensor([[2, 1, 0.5], [1, 2, 3]]),
+  condition: () => tg.tensor([[true, false, true], [false, false, true]]),
   tensor: () => tg.empty(3, 2),
   params: () => [new tg.nn.Parameter(tg.tensor([1, -2, 3]))],
   optimizer: () => new tg.optim.SGD([new tg.nn.Parameter(tg.tensor([1, -2, 3]))], 0.1),

@@ -62,11 +62,14 @@ export class Node<Info = unknown> {
   }
 
   /** Saves named values for backward (an op spec's `save`): tensors are version-checked
-   * as by saveForBackward, other values are kept as they are. (Loops, not keys/filter/map:
+   * as by saveForBackward, other values are kept as they are; `attributes` (no tensors):
+   * they are kept after backward, which frees saved values otherwise. (Loops, not keys/filter/map:
    * this runs for every recorded op.) */
-  save(values: Record<string, unknown>): void {
+  save(values: Record<string, unknown>, attributes = false): void {
     if (this === (NOT_RECORDING as Node)) return;
     this.savedValues = values;
+    // Attributes only (no tensors): nothing for release() to free.
+    if (attributes) return;
     const tensors: Tensor[] = [];
     for (const k in values) {
       const v = values[k];

@@ -66,7 +66,8 @@ function normalImpl<T extends Tensor>(t: T, mean = 0, std = 1, options?: RandomO
 
 function constantImpl<T extends Tensor>(t: T, value: number): T {
   checkTensor('constant_', t, 'tensor');
-  return noGrad(() => t.fill_(value));
+  noGrad(() => t.fill_(value));
+  return t;
 }
 
 /** gain / sqrt(fan) of the kaiming inits; null for a tensor with no elements, which they

@@ -1,53 +1,58 @@
-// The binary arithmetic ops with broadcasting and PyTorch's type promotion, and the
+// The binary arithmetic ops with broadcasting and PyTorch's type promotion, one spec each
+// (lib/ops/registry.ts): the public signatures with their JSDoc, then the specs; and the
 // pieces the elementwise specs (./elementwise) share: operand promotion, the unary
-// kernel-op shape, where. Each op is one
-// defineOp: the kernel call for forward, the gradient formula (in Tensor ops, so it is
-// differentiable again) for backward. The engine sums gradients back to input shapes.
+// kernel-op shape, where, casts. Backward is written in Tensor ops (so it is
+// differentiable again); the engine sums gradients back to input shapes.
 import { Tensor, type TensorOrScalar } from '../tensor';
 import { bool, float32, float64, int32, int64, isFloating, isIntegral, numberDType, resultType, type DType, type PromotionOperand } from '../dtype';
-import { defineOp } from '../autograd/function';
 import { gradMode } from '../autograd/grad_mode';
-import { checkBool, checkInt32Value, checkKernelDType, checkNumber, fmtValue, int64Value, is, opError, opTypeError, optional, required, type Param } from '../check';
+import { checkInt32Value, checkKernelDType, fmtValue, int64Value, is, keyword, opError, opTypeError, optional, required, type Check, type Param } from '../check';
 import { broadcastShapes } from '../layout';
 import * as kernels from '../backend';
 import { BinaryOp, Trait, UNARY_OPS, UNARY_TRAITS, UnaryOp } from '../native/table';
-import { defineSpec } from './registry';
+import { defineSpec, functionsOf, installMethods, type MethodsFor, type SpecsFor } from './registry';
 import { checkMemory, checkTensor, cloneDetached } from './movement';
 
 function promotion(x: TensorOrScalar): PromotionOperand {
   return x instanceof Tensor ? { dtype: x.dtype, rank: x.ndim === 0 ? 'zero-dim' : 'dim' } : { dtype: numberDType(x), rank: 'number' };
 }
 
-function checkOperand(op: string, x: unknown, name: string): TensorOrScalar {
+/** A binary op's second operand: a tensor or a number (a boolean counts as 0 or 1). */
+export const operand: Check<TensorOrScalar> = (x, op, name) => {
   if (x instanceof Tensor) return checkMemory(op, x);
   if (typeof x === 'number') return x;
   if (typeof x === 'boolean') return x ? 1 : 0;
   throw opTypeError(op, `${name} must be a Tensor or a number, got ${fmtValue(x)}`);
-}
+};
 
-const toDTypeOp = defineOp({
-  name: 'ToCopyBackward0',
-  forward: (ctx, x: Tensor, dtype: DType) => {
+/** The tensor a method is called on (every op's first parameter). */
+export const input = required('input', (v, op, name) => checkTensor(op, v, name));
+const other = required('other', operand);
+
+const toCopy = defineSpec<(x: Tensor, dtype: DType) => Tensor, [Tensor, DType]>({
+  name: 'to',
+  gradFn: 'ToCopyBackward0',
+  params: [input, required('dtype', is.any)],
+  forward: (x, dtype) => {
     const out = Tensor._output(x._shape.slice(), dtype);
     kernels.copy(out, x);
     return out;
   },
-  backward: (ctx, g) => [g], // the engine casts g back to the input's dtype
-});
+  backward: (g) => [g], // the engine casts g back to the input's dtype
+}).call;
 
 /** x converted to dtype (a copy); differentiable between float types. */
 export function toDType(x: Tensor, dtype: DType): Tensor {
-  checkMemory('to', x);
   const mode = gradMode();
   if (!isFloating(dtype) && mode.enabled && x.requiresGrad) {
     mode.enabled = false;
     try {
-      return toDTypeOp(x, dtype);
+      return toCopy(x, dtype);
     } finally {
       mode.enabled = true;
     }
   }
-  return toDTypeOp(x, dtype);
+  return toCopy(x, dtype);
 }
 
 function castTo(x: TensorOrScalar, dtype: DType): TensorOrScalar {
@@ -60,23 +65,21 @@ function checkScalarFits(op: string, x: TensorOrScalar, dtype: DType): void {
   if (typeof x === 'number' && dtype === int64) int64Value(op, x);
 }
 
-/** Validates a binary op's operands and casts them to their common dtype. 'arith' ops
+/** Casts a binary op's (checked) operands to their common dtype, the output's: 'arith' ops
  * compute in it (not for two bools), 'float' ops (true division) in at least float32,
  * 'logical' ops (comparisons) compare in it. */
-export function prepare(op: string, a: unknown, b: unknown, kind: 'arith' | 'float' | 'logical' = 'arith'): [Tensor, TensorOrScalar, DType] {
-  const x = checkTensor(op, a, 'self');
-  const y = checkOperand(op, b, 'other');
+export function promote(op: string, x: Tensor, y: TensorOrScalar, kind: 'arith' | 'float' | 'logical' = 'arith'): [Tensor, TensorOrScalar] {
   // Fast path (most calls): same dtypes, or a number with a float tensor.
   const xd = x.dtype;
   const keepsDType = isFloating(xd) || kind === 'logical' || (kind === 'arith' && isIntegral(xd));
-  if ((y instanceof Tensor ? y.dtype === xd : isFloating(xd)) && keepsDType) return [x, y, xd];
+  if ((y instanceof Tensor ? y.dtype === xd : isFloating(xd)) && keepsDType) return [x, y];
   let dtype = resultType([promotion(x), promotion(y)]);
   if (kind === 'float' && !isFloating(dtype)) dtype = float32;
   if (kind === 'arith' && dtype === bool) {
     throw opTypeError(op, 'arithmetic on bool tensors is not supported; convert first, e.g. x.int() or x.float()');
   }
   checkScalarFits(op, y, dtype);
-  return [castTo(x, dtype) as Tensor, castTo(y, dtype), dtype];
+  return [castTo(x, dtype) as Tensor, castTo(y, dtype)];
 }
 
 export function binaryOut(op: string, code: number, a: Tensor, b: TensorOrScalar, dtype: DType): Tensor {
@@ -89,113 +92,103 @@ export function binaryOut(op: string, code: number, a: Tensor, b: TensorOrScalar
 
 // ---- arithmetic -----------------------------------------------------------------------
 
-/** a + alpha * b or a - alpha * b. b's gradient is (±g) * alpha, as PyTorch computes it. */
-function addSubOp(name: string, op: 'add' | 'sub', code: number) {
-  return defineOp({
-    name,
-    forward: (ctx, a: Tensor, b: TensorOrScalar, alpha: number) => {
-      ctx.info = alpha;
-      const scaled = alpha === 1 ? b : typeof b === 'number' ? b * alpha : binaryOut(op, BinaryOp.Mul, b, alpha, b.dtype);
-      return binaryOut(op, code, a, scaled, a.dtype);
-    },
-    backward: (ctx, g) => {
-      const alpha = ctx.info as number;
-      const gb = op === 'sub' ? g.neg() : g;
-      return [g, alpha === 1 ? gb : gb.mul(alpha)];
-    },
-  });
-}
-const addOp = addSubOp('AddBackward0', 'add', BinaryOp.Add);
-const subOp = addSubOp('SubBackward0', 'sub', BinaryOp.Sub);
+/** An elementwise binary op with broadcasting.
+ * @inline */
+type Binary = (input: Tensor, other: TensorOrScalar) => Tensor;
+/** add and sub: PyTorch's keyword-only alpha scales other.
+ * @inline */
+type AddSub = (input: Tensor, other: TensorOrScalar, options?: { alpha?: number }) => Tensor;
 
-function alphaOf(op: string, options: { alpha?: number } | undefined, dtype: DType): number {
-  const alpha = options?.alpha ?? 1;
-  if (alpha === 1) return alpha;
-  if (typeof alpha !== 'number') throw opTypeError(op, `alpha must be a number, got ${fmtValue(alpha)}`);
-  if (!Number.isInteger(alpha) && !isFloating(dtype)) {
+/** The public signatures of the binary arithmetic ops (Tensor methods and tg.* functions);
+ * their specs follow. */
+export interface ArithFns {
+  /** input + alpha·other, elementwise with broadcasting (torch.add). */
+  add: AddSub;
+  /** input - alpha·other, elementwise with broadcasting; refused for a bool operand, as PyTorch does (torch.sub). */
+  sub: AddSub;
+  /** input · other, elementwise with broadcasting (torch.mul). */
+  mul: Binary;
+  /** input / other, true division elementwise with broadcasting; integer tensors give float32 (torch.div). */
+  div: Binary;
+  /** input ** exponent, elementwise with broadcasting; tg.pow(number, tensor) for a number
+   * base. The result dtype is PyTorch's promotion of both (an integer base and exponent
+   * stay integer) (torch.pow). */
+  pow: (input: TensorOrScalar, exponent: TensorOrScalar) => Tensor;
+  /** The larger of input and other, elementwise with broadcasting; NaN wins (torch.maximum). */
+  maximum: Binary;
+  /** The smaller of input and other, elementwise with broadcasting; NaN wins (torch.minimum). */
+  minimum: Binary;
+  /** Elementwise |input - other| <= atol + rtol·|other|, a bool tensor of the broadcast shape
+   * (equal infinities are close; NaN only with equalNan) (torch.isclose). */
+  isclose: (input: Tensor, other: TensorOrScalar, rtol?: number | CloseOptions, atol?: number | CloseOptions, equalNan?: boolean | CloseOptions, options?: CloseOptions) => Tensor;
+  /** Whether every element of input is close to other's, as isclose (torch.allclose). */
+  allclose: (input: Tensor, other: TensorOrScalar, rtol?: number | CloseOptions, atol?: number | CloseOptions, equalNan?: boolean | CloseOptions, options?: CloseOptions) => boolean;
+}
+
+/** The tolerances of isclose and allclose (PyTorch's rtol=, atol=, equal_nan=). */
+export interface CloseOptions {
+  /** Relative tolerance (default 1e-5). */
+  rtol?: number;
+  /** Absolute tolerance (default 1e-8). */
+  atol?: number;
+  /** Whether NaN is close to NaN (default false). */
+  equalNan?: boolean;
+}
+
+/** alpha, checked against the output's dtype. */
+function checkAlpha(op: string, alpha: number, dtype: DType): number {
+  if (alpha !== 1 && !Number.isInteger(alpha) && !isFloating(dtype)) {
     throw opTypeError(op, `For integral input tensors, argument alpha must not be a floating point number.\nHint: convert a tensor to float first, e.g. x.float().${op}(y, {alpha: ${alpha}})`);
   }
   return alpha;
 }
 
-/** a + alpha * b, elementwise with broadcasting (torch.add). */
-export function add(a: Tensor, b: TensorOrScalar, options?: { alpha?: number }): Tensor {
-  const [x, y, dtype] = prepare('add', a, b);
-  return addOp(x, y, alphaOf('add', options, dtype));
+/** a + alpha·b or a - alpha·b. b's gradient is (±g)·alpha, as PyTorch computes it; alpha
+ * is an attribute of the node, not a saved tensor (a second backward works). */
+function addSubSpec(name: 'add' | 'sub', gradFn: string, code: number) {
+  return defineSpec<AddSub, [Tensor, TensorOrScalar, number], { alpha?: number }>({
+    name,
+    gradFn,
+    params: [input, other, keyword('alpha', is.number, 1, 2)],
+    prepare: (a: Tensor, b: TensorOrScalar, alpha: number) => {
+      if (name === 'sub') refuseBoolSub(a, b);
+      const [x, y] = promote(name, a, b);
+      return [x, y, checkAlpha(name, alpha, x.dtype)];
+    },
+    forward: (a, b, alpha) => {
+      const scaled = alpha === 1 ? b : typeof b === 'number' ? b * alpha : binaryOut(name, BinaryOp.Mul, b, alpha, b.dtype);
+      return binaryOut(name, code, a, scaled, a.dtype);
+    },
+    save: (out, a, b, alpha) => (alpha === 1 ? undefined! : { alpha }),
+    savesAttributes: true,
+    backward: (g, { alpha = 1 }) => {
+      const gb = name === 'sub' ? g.neg() : g;
+      return [g, alpha === 1 ? gb : gb.mul(alpha)];
+    },
+  });
 }
 
-/** a - alpha * b, elementwise with broadcasting; refused for a bool operand, as PyTorch does (torch.sub). */
-export function sub(a: Tensor, b: TensorOrScalar, options?: { alpha?: number }): Tensor {
-  if (a?.dtype === bool || (b instanceof Tensor && b.dtype === bool)) {
-    throw opTypeError(
-      'sub',
-      a?.dtype === bool && b instanceof Tensor && b.dtype === bool
-        ? 'Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.\nHint: a.logicalAnd(b.logicalNot()) or a.ne(b) combines masks.'
-        : 'Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.\nHint: x.logicalNot() inverts a mask; x.float() converts it to numbers.',
-    );
-  }
-  const [x, y, dtype] = prepare('sub', a, b);
-  return subOp(x, y, alphaOf('sub', options, dtype));
-}
-
-// As PyTorch, each operand is saved for the other's gradient (so an in-place change to
-// it before backward is detected); a number operand is kept in info and counts as saved:
-// a second backward through a freed graph throws.
-const mulOp = defineOp({
-  name: 'MulBackward0',
-  forward: (ctx, a: Tensor, b: TensorOrScalar) => {
-    const [needA, needB] = ctx.needsInputGrad;
-    ctx.info = typeof b === 'number' ? b : undefined;
-    // Saved: [b, if a needs a gradient] then [a, if b does].
-    ctx.saveForBackward(...(needA && b instanceof Tensor ? [b] : []), ...(needB ? [a] : []));
-    return binaryOut('mul', BinaryOp.Mul, a, b, a.dtype);
-  },
-  backward: (ctx, g) => {
-    const [needA, needB] = ctx.needsInputGrad;
-    const saved = ctx.saved;
-    const b = (ctx.info as number | undefined) ?? saved[0];
-    return [needA ? g.mul(b) : null, needB ? g.mul(saved[saved.length - 1]) : null];
-  },
-});
-
-/** a · b, elementwise with broadcasting (torch.mul). */
-export function mul(a: Tensor, b: TensorOrScalar): Tensor {
-  const [x, y] = prepare('mul', a, b);
-  return mulOp(x, y);
-}
-
-const divOp = defineOp({
-  name: 'DivBackward0',
-  forward: (ctx, a: Tensor, b: TensorOrScalar) => {
-    // Saved as in PyTorch: other for either gradient, self for other's (see mulOp).
-    ctx.info = typeof b === 'number' ? b : undefined;
-    ctx.saveForBackward(...(b instanceof Tensor ? [b] : []), ...(ctx.needsInputGrad[1] ? [a] : []));
-    return binaryOut('div', BinaryOp.Div, a, b, a.dtype);
-  },
-  backward: (ctx, g) => {
-    const [b, a] = ctx.saved;
-    const other = (ctx.info as number | undefined) ?? b;
-    const ga = ctx.needsInputGrad[0] ? g.div(other) : null;
-    const gb = ctx.needsInputGrad[1] ? g.neg().mul(a).div(b.mul(b)) : null;
-    return [ga, gb];
-  },
-});
-
-/** a / b, true division elementwise with broadcasting; integer tensors give float32 (torch.div). */
-export function div(a: Tensor, b: TensorOrScalar): Tensor {
-  const [x, y] = prepare('div', a, b, 'float');
-  return divOp(x, y);
+function refuseBoolSub(a: Tensor, b: TensorOrScalar): void {
+  const boolOther = b instanceof Tensor && b.dtype === bool;
+  if (a.dtype !== bool && !boolOther) return;
+  throw opTypeError(
+    'sub',
+    a.dtype === bool && boolOther
+      ? 'Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.\nHint: a.logicalAnd(b.logicalNot()) or a.ne(b) combines masks.'
+      : 'Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.\nHint: x.logicalNot() inverts a mask; x.float() converts it to numbers.',
+  );
 }
 
 // PyTorch computes these powers exactly as these kernels do (pow_tensor_scalar_kernel),
 // and pow(x, 0) and pow(x, 1) as fill(1) and copy.
 const POW_SPECIAL: Record<number, number> = { 2: UnaryOp.Square, 3: UnaryOp.Cube, 0.5: UnaryOp.Sqrt, [-1]: UnaryOp.Reciprocal };
 
-const powScalarOp = defineOp({
-  name: 'PowBackward0',
-  forward: (ctx, x: Tensor, e: number) => {
-    ctx.info = e;
-    ctx.saveForBackward(x);
+// pow's three forms are three nodes in PyTorch: tensor ** number, tensor ** tensor, number ** tensor.
+const powScalar = defineSpec<(x: Tensor, e: number) => Tensor, [Tensor, number], { x: Tensor; e: number }>({
+  name: 'pow',
+  gradFn: 'PowBackward0',
+  params: [input, required('exponent', is.number)],
+  forward: (x, e) => {
     const out = Tensor._output(x._shape.slice(), x.dtype);
     const special = POW_SPECIAL[e];
     if (special !== undefined && isFloating(x.dtype)) kernels.unary(special, out, x);
@@ -205,121 +198,84 @@ const powScalarOp = defineOp({
     else kernels.binary(BinaryOp.Pow, out, x, e);
     return out;
   },
-  backward: (ctx, g) => {
-    const e = ctx.info as number;
-    const [x] = ctx.saved;
-    if (e === 0) return [zerosLike(g)];
-    return [g.mul(x.pow(e - 1).mul(e))];
-  },
-});
+  save: (out, x, e) => ({ x, e }),
+  backward: (g, { x, e }) => (e === 0 ? [zerosLike(g)] : [g.mul(x.pow(e - 1).mul(e))]),
+}).call;
 
-const powTensorOp = defineOp({
-  name: 'PowBackward1',
-  forward: (ctx, x: Tensor, e: Tensor) => {
-    const out = binaryOut('pow', BinaryOp.Pow, x, e, x.dtype);
-    ctx.saveForBackward(x, e, out);
-    return out;
-  },
-  backward: (ctx, g) => {
-    const [x, e, out] = ctx.saved;
-    let gx: Tensor | null = null;
-    let ge: Tensor | null = null;
-    if (ctx.needsInputGrad[0]) gx = where(e.eq(0), 0, g.mul(e.mul(x.pow(e.sub(1)))));
-    if (ctx.needsInputGrad[1]) {
-      // d/de x^e = x^e log x, taken as 0 where x == 0 and e >= 0 (PyTorch's convention).
-      gx ??= null;
-      ge = where(x.eq(0).logicalAnd(e.ge(0)), 0, g.mul(out.mul(x.log())));
-    }
-    return [gx, ge];
-  },
-});
+const powTensor = defineSpec<(x: Tensor, e: Tensor) => Tensor, [Tensor, Tensor], { x: Tensor; e: Tensor; out: Tensor }>({
+  name: 'pow',
+  gradFn: 'PowBackward1',
+  params: [input, required('exponent', is.any)],
+  forward: (x, e) => binaryOut('pow', BinaryOp.Pow, x, e, x.dtype),
+  save: (out, x, e) => ({ x, e, out }),
+  backward: (g, { x, e, out }, [needX, needE]) => [
+    needX ? where(e.eq(0), 0, g.mul(e.mul(x.pow(e.sub(1))))) : null,
+    // d/de x^e = x^e log x, taken as 0 where x == 0 and e >= 0 (PyTorch's convention).
+    needE ? where(x.eq(0).logicalAnd(e.ge(0)), 0, g.mul(out.mul(x.log()))) : null,
+  ],
+}).call;
 
-const powBaseOp = defineOp({
-  name: 'PowBackward2',
-  forward: (ctx, base: number, e: Tensor) => {
-    ctx.info = base;
+const powBase = defineSpec<(base: TensorOrScalar, e: Tensor) => Tensor, [number, Tensor], { base: number; e?: Tensor; out: Tensor }>({
+  name: 'pow',
+  gradFn: 'PowBackward2',
+  params: [required('input', is.number), required('exponent', is.any)],
+  forward: (base, e) => {
     const out = Tensor._output(e._shape.slice(), e.dtype);
     kernels.binary(BinaryOp.Pow, out, base, e);
-    ctx.saveForBackward(...(base === 0 ? [e] : []), out);
     return out;
   },
-  backward: (ctx, g) => {
-    const saved = ctx.saved;
-    const out = saved[saved.length - 1];
-    const base = ctx.info as number;
-    // d/de 0^e is taken as 0 where e >= 0 (PyTorch's pow_backward_exponent; 0^0·log 0 is -inf).
-    return [base === 0 ? g.mul(where(saved[0].ge(0), 0, out.mul(-Infinity))) : g.mul(out).mul(Math.log(base))];
-  },
-});
+  save: (out, base, e) => (base === 0 ? { base, e, out } : { base, out }),
+  // d/de 0^e is taken as 0 where e >= 0 (PyTorch's pow_backward_exponent; 0^0·log 0 is -inf).
+  backward: (g, { base, e, out }) => [base === 0 ? g.mul(where(e!.ge(0), 0, out.mul(-Infinity))) : g.mul(out).mul(Math.log(base))],
+}).call;
 
-/** x ** e: e a number or a tensor; tg.pow(number, tensor) for a number base. The result
- * dtype is PyTorch's promotion of both (an integer base and exponent stay integer). */
-export function pow(x: TensorOrScalar, e: TensorOrScalar): Tensor {
+function powOf(x: TensorOrScalar, e: TensorOrScalar): Tensor {
   if (typeof x === 'number') {
     const et = checkTensor('pow', e, 'exponent');
     const dtype = resultType([promotion(et), promotion(x)]);
     if (!isFloating(dtype)) return integerPow(x, et, dtype);
-    return powBaseOp(x, castTo(et, dtype) as Tensor);
+    return powBase(x, castTo(et, dtype) as Tensor);
   }
-  const [a, b, dtype] = prepare('pow', x, e);
-  if (!isFloating(dtype)) {
+  const [a, b] = promote('pow', x, e);
+  if (!isFloating(a.dtype)) {
     if (typeof b === 'number' && b < 0) {
       throw opError('pow', 'Integers to negative integer powers are not allowed.\nHint: convert the base to a float tensor first, e.g. x.float().pow(-1)');
     }
-    return integerPow(a, b, dtype);
+    return integerPow(a, b, a.dtype);
   }
-  return typeof b === 'number' ? powScalarOp(a, b) : powTensorOp(a, b);
+  return typeof b === 'number' ? powScalar(a, b) : powTensor(a, b);
 }
 
 /** Integer powers, computed in float64 (exact for results below 2^53). As PyTorch's integer
  * pow, a negative exponent gives 0 except for a base of ±1: 0 ** -1 is 0 (float64 gives inf). */
 function integerPow(a: TensorOrScalar, b: TensorOrScalar, dtype: DType): Tensor {
   const asFloat64 = (v: TensorOrScalar) => (typeof v === 'number' ? v : toDType(v, float64));
-  const r = pow(asFloat64(a), asFloat64(b));
+  const r = powOf(asFloat64(a), asFloat64(b));
   return toDType(where(r.abs().lt(Infinity), r, 0), dtype);
 }
 
-function extremeOp(op: string, name: string, code: number, loses: 'lt' | 'gt') {
-  return defineOp({
+/** maximum or minimum: two bool tensors are or/and, computed on int32 (bool arithmetic is
+ * refused by promote); a number operand becomes a 0-d tensor. */
+function extremeSpec(name: 'maximum' | 'minimum', gradFn: string, code: number, loses: 'lt' | 'gt') {
+  const wins = loses === 'lt' ? 'gt' : 'lt';
+  return defineSpec<Binary, [Tensor, Tensor], { a: Tensor; b: Tensor }>({
     name,
-    forward: (ctx, a: Tensor, b: Tensor) => {
-      ctx.saveForBackward(a, b);
-      return binaryOut(op, code, a, b, a.dtype);
+    gradFn,
+    params: [input, other],
+    prepare: (a: Tensor, b: TensorOrScalar) => {
+      if (a.dtype === bool && b instanceof Tensor && b.dtype === bool) return [a, b];
+      const [x, y] = promote(name, a, b);
+      return [x, y instanceof Tensor ? y : full0d(y, x.dtype)];
     },
-    backward: (ctx, g) => {
-      // Ties split the gradient evenly; the losing side gets 0 (NaN compares false: both get g).
-      const [a, b] = ctx.saved;
+    forward: (a, b) =>
+      a.dtype === bool ? toDType(binaryOut(name, code, toDType(a, int32), toDType(b, int32), int32), bool) : binaryOut(name, code, a, b, a.dtype),
+    save: (out, a, b) => ({ a, b }),
+    // Ties split the gradient evenly; the losing side gets 0 (NaN compares false: both get g).
+    backward: (g, { a, b }, [needA, needB]) => {
       const shared = where(a.eq(b), g.div(2), g);
-      const other = loses === 'lt' ? 'gt' : 'lt';
-      return [
-        ctx.needsInputGrad[0] ? where(a[loses](b), 0, shared) : null,
-        ctx.needsInputGrad[1] ? where(a[other](b), 0, shared) : null,
-      ];
+      return [needA ? where(a[loses](b), 0, shared) : null, needB ? where(a[wins](b), 0, shared) : null];
     },
   });
-}
-const maximumOp = extremeOp('maximum', 'MaximumBackward0', BinaryOp.Maximum, 'lt');
-const minimumOp = extremeOp('minimum', 'MinimumBackward0', BinaryOp.Minimum, 'gt');
-
-/** Two bool tensors: or/and, computed on int32 (bool arithmetic is refused by prepare). */
-function boolExtreme(a: unknown, b: unknown, fn: (a: Tensor, b: Tensor) => Tensor): Tensor | null {
-  return a instanceof Tensor && b instanceof Tensor && a.dtype === bool && b.dtype === bool ? toDType(fn(toDType(a, int32), toDType(b, int32)), bool) : null;
-}
-
-/** The larger of a and b, elementwise with broadcasting; NaN wins (torch.maximum). */
-export function maximum(a: Tensor, b: TensorOrScalar): Tensor {
-  const both = boolExtreme(a, b, maximum);
-  if (both) return both;
-  const [x, y, dtype] = prepare('maximum', a, b);
-  return maximumOp(x, y instanceof Tensor ? y : full0d(y, dtype));
-}
-
-/** The smaller of a and b, elementwise with broadcasting; NaN wins (torch.minimum). */
-export function minimum(a: Tensor, b: TensorOrScalar): Tensor {
-  const both = boolExtreme(a, b, minimum);
-  if (both) return both;
-  const [x, y, dtype] = prepare('minimum', a, b);
-  return minimumOp(x, y instanceof Tensor ? y : full0d(y, dtype));
 }
 
 function full0d(value: number, dtype: DType): Tensor {
@@ -332,10 +288,76 @@ export function zerosLike(x: Tensor): Tensor {
   return Tensor._empty(x._shape.slice(), x.dtype);
 }
 
-// ---- unary ----------------------------------------------------------------------------
+/** isclose, with errors naming `op` (the call the user made: isclose or allclose). */
+function closeness(op: string, a: Tensor, b: TensorOrScalar, rtol: number, atol: number, equalNan: boolean): Tensor {
+  if (b instanceof Tensor) broadcastShapes(op, a._shape, b._shape);
+  const close = a.eq(b).logicalOr(a.sub(b).abs().le(b instanceof Tensor ? b.abs().mul(rtol).add(atol) : Math.abs(b) * rtol + atol));
+  if (!equalNan) return close;
+  const bIsNan = b instanceof Tensor ? b.ne(b) : Number.isNaN(b);
+  return close.logicalOr(typeof bIsNan === 'boolean' ? (bIsNan ? a.ne(a) : a.ne(a).logicalAnd(a.eq(a))) : a.ne(a).logicalAnd(bIsNan));
+}
 
-/** The tensor a method is called on (every op's first parameter). */
-export const input = required('input', (v, op, name) => checkTensor(op, v, name));
+const closeParams = [input, other, optional('rtol', is.number, 1e-5, 1), optional('atol', is.number, 1e-8, 3), optional('equalNan', is.bool, false, true)];
+
+const arithOps: SpecsFor<ArithFns> = {
+  add: addSubSpec('add', 'AddBackward0', BinaryOp.Add),
+  sub: addSubSpec('sub', 'SubBackward0', BinaryOp.Sub),
+  // As PyTorch, each operand is saved only for the other's gradient (an in-place change
+  // to it before backward is detected); a number operand is saved too (PyTorch wraps it in
+  // a tensor), so a second backward through a freed graph throws.
+  mul: defineSpec<Binary, [Tensor, TensorOrScalar], { a?: Tensor; b?: TensorOrScalar }>({
+    name: 'mul',
+    gradFn: 'MulBackward0',
+    params: [input, other],
+    prepare: (a: Tensor, b: TensorOrScalar) => promote('mul', a, b),
+    forward: (a, b) => binaryOut('mul', BinaryOp.Mul, a, b, a.dtype),
+    save(out, a, b) {
+      const [needA, needB] = this.needsInputGrad;
+      return { a: needB ? a : undefined, b: needA ? b : undefined };
+    },
+    backward: (g, { a, b }, [needA, needB]) => [needA ? g.mul(b!) : null, needB ? g.mul(a!) : null],
+  }),
+  div: defineSpec<Binary, [Tensor, TensorOrScalar], { a?: Tensor; b: TensorOrScalar }>({
+    name: 'div',
+    gradFn: 'DivBackward0',
+    params: [input, other],
+    prepare: (a: Tensor, b: TensorOrScalar) => promote('div', a, b, 'float'),
+    forward: (a, b) => binaryOut('div', BinaryOp.Div, a, b, a.dtype),
+    // Saved as in PyTorch: other for either gradient, self for other's (see mul).
+    save(out, a, b) {
+      return { a: this.needsInputGrad[1] ? a : undefined, b };
+    },
+    backward: (g, { a, b }, [needA, needB]) => [
+      needA ? g.div(b) : null,
+      needB ? g.neg().mul(a!).div((b as Tensor).mul(b)) : null,
+    ],
+  }),
+  pow: defineSpec({
+    name: 'pow',
+    params: [required('input', operand), required('exponent', operand, 3)],
+    forward: powOf,
+  }),
+  maximum: extremeSpec('maximum', 'MaximumBackward0', BinaryOp.Maximum, 'lt'),
+  minimum: extremeSpec('minimum', 'MinimumBackward0', BinaryOp.Minimum, 'gt'),
+  isclose: defineSpec({
+    name: 'isclose',
+    params: closeParams,
+    forward: (a: Tensor, b: TensorOrScalar, rtol: number, atol: number, equalNan: boolean) => closeness('isclose', a, b, rtol, atol, equalNan),
+  }),
+  allclose: defineSpec({
+    name: 'allclose',
+    params: closeParams,
+    forward: ((a: Tensor, b: TensorOrScalar, rtol: number, atol: number, equalNan: boolean) =>
+      closeness('allclose', a, b, rtol, atol, equalNan).logicalNot().sum().item() === 0) as unknown as (a: Tensor) => Tensor,
+  }),
+};
+installMethods(arithOps);
+declare module '../tensor' {
+  interface Tensor extends MethodsFor<ArithFns> {}
+}
+export const { add, sub, mul, div, pow, maximum, minimum, isclose, allclose } = functionsOf(arithOps);
+
+// ---- unary ----------------------------------------------------------------------------
 
 /** A unary kernel op's input: floating tensors as they are; int32 where the op's table row
  * allows int (native/ops.table); float32 otherwise, unless the op is float-only in PyTorch
@@ -413,19 +435,15 @@ function scaledBy(g: Tensor, s: number): TensorOrScalar {
  * PyTorch's threshold_backward: under createGraph the gradient then requires grad, and a
  * grad-of-grad gives zeros instead of "does not require grad". */
 export function maskedGradOp(name: string) {
-  return defineOp({
+  type Saved = { mask: Tensor; ifTrue: number; ifFalse: number };
+  return defineSpec<(g: Tensor, x: Tensor, mask: Tensor, ifTrue: number, ifFalse: number) => Tensor, [Tensor, Tensor, Tensor, number, number], Saved>({
     name,
-    forward: (ctx, g: Tensor, x: Tensor, mask: Tensor, ifTrue: number, ifFalse: number) => {
-      ctx.info = [ifTrue, ifFalse];
-      ctx.saveForBackward(mask);
-      return where(mask, scaledBy(g, ifTrue), scaledBy(g, ifFalse));
-    },
-    backward: (ctx, gg) => {
-      const [ifTrue, ifFalse] = ctx.info as number[];
-      const [mask] = ctx.saved;
-      return [where(mask, scaledBy(gg, ifTrue), scaledBy(gg, ifFalse)), ctx.needsInputGrad[1] ? zerosLike(gg) : null];
-    },
-  });
+    gradFn: name,
+    params: [required('grad', is.any), required('x', is.any), required('mask', is.any), required('ifTrue', is.number), required('ifFalse', is.number)],
+    forward: (g, x, mask, ifTrue, ifFalse) => where(mask, scaledBy(g, ifTrue), scaledBy(g, ifFalse)),
+    save: (out, g, x, mask, ifTrue, ifFalse) => ({ mask, ifTrue, ifFalse }),
+    backward: (gg, { mask, ifTrue, ifFalse }, [, needX]) => [where(mask, scaledBy(gg, ifTrue), scaledBy(gg, ifFalse)), needX ? zerosLike(gg) : null],
+  }).call;
 }
 export const thresholdBackward = maskedGradOp('ThresholdBackwardBackward0');
 
@@ -451,18 +469,21 @@ export const reluFloat = unarySpec<UnaryFn>('relu', {
 export function compareSpec(name: string, code: number) {
   return defineSpec<(input: Tensor, other: TensorOrScalar) => Tensor, [Tensor, TensorOrScalar]>({
     name,
-    params: [input, required('other', is.any)],
-    prepare: (a: Tensor, b: unknown) => prepare(name, a, b, 'logical').slice(0, 2) as [Tensor, TensorOrScalar],
+    params: [input, other],
+    prepare: (a: Tensor, b: TensorOrScalar) => promote(name, a, b, 'logical'),
     forward: (a, b) => binaryOut(name, code, a, b, bool),
   });
 }
 
-
-const whereOp = defineOp({
-  name: 'WhereBackward0',
-  forward: (ctx, cond: Tensor, a: TensorOrScalar, b: TensorOrScalar, dtype: DType) => {
-    ctx.info = { aIsTensor: a instanceof Tensor, bIsTensor: b instanceof Tensor };
-    ctx.saveForBackward(cond);
+const whereOp = defineSpec<
+  (cond: Tensor, a: TensorOrScalar, b: TensorOrScalar, dtype: DType) => Tensor,
+  [Tensor, TensorOrScalar, TensorOrScalar, DType],
+  { cond: Tensor; aIsTensor: boolean; bIsTensor: boolean }
+>({
+  name: 'where',
+  gradFn: 'WhereBackward0',
+  params: [required('condition', is.any), required('input', is.any), required('other', is.any), required('dtype', is.any)],
+  forward: (cond, a, b, dtype) => {
     let shape: readonly number[] = cond._shape;
     if (a instanceof Tensor) shape = broadcastShapes('where', shape, a._shape);
     if (b instanceof Tensor) shape = broadcastShapes('where', shape, b._shape);
@@ -470,68 +491,46 @@ const whereOp = defineOp({
     kernels.where(out, cond, a, b);
     return out;
   },
-  backward: (ctx, g) => {
-    const { aIsTensor, bIsTensor } = ctx.info as { aIsTensor: boolean; bIsTensor: boolean };
-    const [cond] = ctx.saved;
+  save: (out, cond, a, b) => ({ cond, aIsTensor: a instanceof Tensor, bIsTensor: b instanceof Tensor }),
+  backward: (g, { cond, aIsTensor, bIsTensor }, need) => {
     // Gradients are listed per tensor argument: cond (none), then a and b if tensors.
     const grads: (Tensor | null)[] = [null];
-    const flags = ctx.needsInputGrad.slice(1);
-    if (aIsTensor) grads.push(flags.shift() ? where(cond, g, 0) : null);
-    if (bIsTensor) grads.push(flags.shift() ? where(cond, 0, g) : null);
+    if (aIsTensor) grads.push(need[1] ? where(cond, g, 0) : null);
+    if (bIsTensor) grads.push(need[aIsTensor ? 2 : 1] ? where(cond, 0, g) : null);
     return grads;
   },
+}).call;
+
+/** torch.where's two forms. */
+interface WhereFn {
+  /** Elementwise condition ? input : other, broadcasting all three; input or other may be
+   * numbers (torch.where). */
+  (condition: Tensor, input: TensorOrScalar, other: TensorOrScalar): Tensor;
+  /** PyTorch's where(condition): nonzero(condition, {asTuple: true}), one int32 index tensor per dim. */
+  (condition: Tensor): Tensor[];
+}
+
+const whereSpec = defineSpec<WhereFn>({
+  name: 'where',
+  method: false,
+  params: [
+    required('condition', (v, op, name) => checkTensor(op, v, name)),
+    optional('input', operand, undefined, 1),
+    optional('other', operand, undefined, 0),
+  ],
+  forward: ((c: Tensor, a: TensorOrScalar | undefined, b: TensorOrScalar | undefined): Tensor | Tensor[] => {
+    if (a === undefined && b === undefined) return c.nonzero({ asTuple: true }) as Tensor[];
+    if (a === undefined || b === undefined) throw opTypeError('where', `missing required argument '${a === undefined ? 'input' : 'other'}'`);
+    if (c.dtype !== bool) throw opTypeError('where', `expected condition to be a boolean tensor, but got a tensor with dtype ${c.dtype}`);
+    const dtype = resultType([promotion(a), promotion(b)]);
+    checkScalarFits('where', a, dtype);
+    checkScalarFits('where', b, dtype);
+    return whereOp(c, castTo(a, dtype), castTo(b, dtype), dtype);
+  }) as unknown as (...args: unknown[]) => Tensor,
 });
+installMethods({ where: whereSpec });
 
-/** Elementwise cond ? a : b, broadcasting all three; a or b may be numbers (torch.where). With cond
- * alone, PyTorch's where(cond): nonzero(cond, {asTuple: true}), one int32 index tensor per dim. */
-export function where(cond: Tensor): Tensor[];
-export function where(cond: Tensor, a: TensorOrScalar, b: TensorOrScalar): Tensor;
-export function where(cond: Tensor, a?: TensorOrScalar, b?: TensorOrScalar): Tensor | Tensor[] {
-  if (a === undefined && b === undefined) return checkTensor('where', cond, 'condition').nonzero({ asTuple: true }) as Tensor[];
-  const c = checkTensor('where', cond, 'condition');
-  if (c.dtype !== bool) {
-    throw opTypeError('where', `expected condition to be a boolean tensor, but got a tensor with dtype ${c.dtype}`);
-  }
-  const x = checkOperand('where', a!, 'input');
-  const y = checkOperand('where', b!, 'other');
-  const dtype = resultType([promotion(x), promotion(y)]);
-  checkScalarFits('where', x, dtype);
-  checkScalarFits('where', y, dtype);
-  return whereOp(c, castTo(x, dtype), castTo(y, dtype), dtype);
-}
-
-/** The tolerances of isclose and allclose (PyTorch's rtol=, atol=, equal_nan=). */
-export interface CloseOptions {
-  /** Relative tolerance (default 1e-5). */
-  rtol?: number;
-  /** Absolute tolerance (default 1e-8). */
-  atol?: number;
-  /** Whether NaN is close to NaN (default false). */
-  equalNan?: boolean;
-}
-
-/** Elementwise |a - b| <= atol + rtol * |b|, a bool tensor of the broadcast shape (equal
- * infinities are close; NaN only with equalNan) (torch.isclose). */
-export function isclose(a: Tensor, b: TensorOrScalar, options: CloseOptions = {}): Tensor {
-  return closeness('isclose', a, b, options);
-}
-
-/** isclose, with errors naming `op` (the call the user made: isclose or allclose). */
-function closeness(op: string, a: Tensor, b: TensorOrScalar, options: CloseOptions): Tensor {
-  const { rtol = 1e-5, atol = 1e-8, equalNan = false } = options;
-  checkTensor(op, a);
-  if (b instanceof Tensor) broadcastShapes(op, a._shape, b._shape);
-  else checkNumber(op, 'other', b);
-  checkNumber(op, 'rtol', rtol);
-  checkNumber(op, 'atol', atol);
-  checkBool(op, 'equalNan', equalNan);
-  const close = a.eq(b).logicalOr(a.sub(b).abs().le(b instanceof Tensor ? b.abs().mul(rtol).add(atol) : Math.abs(b) * rtol + atol));
-  if (!equalNan) return close;
-  const bIsNan = b instanceof Tensor ? b.ne(b) : Number.isNaN(b);
-  return close.logicalOr(typeof bIsNan === 'boolean' ? (bIsNan ? a.ne(a) : a.ne(a).logicalAnd(a.eq(a))) : a.ne(a).logicalAnd(bIsNan));
-}
-
-/** Whether every element is close (torch.allclose). */
-export function allclose(a: Tensor, b: TensorOrScalar, options: CloseOptions = {}): boolean {
-  return closeness('allclose', a, b, options).logicalNot().sum().item() === 0;
-}
+/** Elementwise condition ? input : other, broadcasting all three; input or other may be
+ * numbers (torch.where). With condition alone, PyTorch's where(condition):
+ * nonzero(condition, {asTuple: true}), one int32 index tensor per dim. */
+export const where: WhereFn = whereSpec.call;

@@ -12,13 +12,13 @@ import { broadcastShapes } from '../layout';
 import { BinaryOp, UnaryOp } from '../native/table';
 import { defineSpec, functionsOf, installMethods, type Grads, type MethodsFor, type SpecsFor } from './registry';
 import {
-  binaryOut, clampFloat, clampInt, compareSpec, input, maximum as tg_maximum, minimum as tg_minimum, pow, prepare, reluFloat,
+  binaryOut, clampFloat, clampInt, compareSpec, input, maximum as tg_maximum, minimum as tg_minimum, pow, promote, reluFloat,
   thresholdBackward, toDType, unarySpec, where, zerosLike, type UnaryFn,
 } from './arith';
 import { checkTensor } from './movement';
 
 export { add, sub, mul, div, pow, maximum, minimum, where, isclose, allclose } from './arith';
-export type { CloseOptions } from './arith';
+export type { ArithFns, CloseOptions } from './arith';
 
 /** An elementwise comparison with broadcasting: a bool tensor of the broadcast shape.
  * @inline */
@@ -204,7 +204,7 @@ const elementwiseOps: SpecsFor<ElementwiseFns> = {
     name: 'logaddexp',
     gradFn: 'LogaddexpBackward0',
     params: [input, required('other', (v, op, name) => checkTensor(op, v, name))],
-    prepare: (a: Tensor, b: Tensor) => prepare('logaddexp', a, b, 'float').slice(0, 2) as [Tensor, Tensor],
+    prepare: (a: Tensor, b: Tensor) => promote('logaddexp', a, b, 'float') as [Tensor, Tensor],
     forward: (a: Tensor, b: Tensor) => binaryOut('logaddexp', BinaryOp.Logaddexp, a, b, a.dtype),
     save: (out, a, b) => ({ a, b }),
     // PyTorch's: d/da = 1 / (1 + e^(b - a)), d/db = 1 / (1 + e^(a - b)) (a -inf side gets 0, ties half each).
@@ -225,7 +225,7 @@ const elementwiseOps: SpecsFor<ElementwiseFns> = {
     name: 'atan2',
     gradFn: 'Atan2Backward0',
     params: [input, required('other', (v, op, name) => checkTensor(op, v, name))],
-    prepare: (a: Tensor, b: Tensor) => prepare('atan2', a, b, 'float').slice(0, 2) as [Tensor, Tensor],
+    prepare: (a: Tensor, b: Tensor) => promote('atan2', a, b, 'float') as [Tensor, Tensor],
     forward: (a: Tensor, b: Tensor) => binaryOut('atan2', BinaryOp.Atan2, a, b, a.dtype),
     save: (out, a, b) => ({ a, b }),
     // PyTorch's atan2_backward: with r = 1 / (a² + b²), d/da = b·r and d/db = -a·r.

@@ -4,14 +4,16 @@
 // rebases the grad_fn of a tensor modified in place; a view's base gains a CopySlices
 // node, ./copyslices). Every write bumps the version.
 import { Tensor, type TensorOrScalar } from '../tensor';
-import { defineOp } from '../autograd/function';
 import { gradMode } from '../autograd/grad_mode';
 import { float32, float64, int32, int64, isFloating } from '../dtype';
-import { checkInt32Value, fmtShape, int64Value, opError, opTypeError } from '../check';
+import { checkInt32Value, fmtShape, int64Value, is, keyword, lazyExample, opError, opTypeError, optional, required } from '../check';
 import { sameShape } from '../layout';
 import * as kernels from '../backend';
 import { checkTensor, clone, cloneDetached } from './movement';
-import { zerosLike } from './arith';
+import { BinaryOp } from '../native/table';
+import { add, div, input, mul, operand, pow, sub, zerosLike } from './arith';
+import { tensor } from './creation';
+import { defineSpec, installMethods, type MethodsFor, type SpecsFor } from './registry';
 import { rebaseView, viewWriteError } from './copyslices';
 
 /** `sameValueEverywhere`: the op writes one value to every element (fill_, zero_), which
@@ -116,18 +118,20 @@ export function unaryInPlace<T extends Tensor>(self: T, op: string, compute: (a:
 
 // Filling a tensor in the graph cuts the gradient to it (the value no longer depends on
 // it): its earlier history gets zeros. PyTorch names the node after the call.
-function fillOp(name: string) {
-  return defineOp({
+function fillSpec(name: 'zero_' | 'fill_', gradFn: string) {
+  return defineSpec<(self: Tensor, value: number) => Tensor, [Tensor, number]>({
     name,
-    forward: (ctx, self: Tensor, value: number) => {
+    gradFn,
+    params: [input, required('value', is.number)],
+    forward: (self, value) => {
       const out = Tensor._empty(self._shape.slice(), self.dtype);
       kernels.fill(out, value);
       return out;
     },
-    backward: (ctx, g) => [zerosLike(g)],
-  });
+    backward: (g) => [zerosLike(g)],
+  }).call;
 }
-const FILL_OPS: Record<string, ReturnType<typeof fillOp>> = { zero_: fillOp('ZeroBackward0'), fill_: fillOp('FillBackward2') };
+const FILL_OPS = { zero_: fillSpec('zero_', 'ZeroBackward0'), fill_: fillSpec('fill_', 'FillBackward2') };
 
 export function fillInPlace<T extends Tensor>(self: T, op: 'zero_' | 'fill_', value: number): T {
   checkTensor(op, self, 'self');
@@ -141,16 +145,18 @@ export function fillInPlace<T extends Tensor>(self: T, op: 'zero_' | 'fill_', va
   return self;
 }
 
-const copyFrom = defineOp({
-  name: 'CopyBackwards',
-  forward: (ctx, self: Tensor, src: Tensor) => {
+const copyFrom = defineSpec<(self: Tensor, src: Tensor) => Tensor, [Tensor, Tensor]>({
+  name: 'copy_',
+  gradFn: 'CopyBackwards',
+  params: [input, required('src', is.any)],
+  forward: (self, src) => {
     const out = Tensor._empty(self._shape.slice(), self.dtype);
     kernels.copy(out, src);
     return out;
   },
   // zeros, not g·0 (NaN where g is infinite)
-  backward: (ctx, g) => [ctx.needsInputGrad[0] ? zerosLike(g) : null, g],
-});
+  backward: (g, saved, [needSelf]) => [needSelf ? zerosLike(g) : null, g],
+}).call;
 
 /** self.copy_(src): src broadcast to self's shape and cast to its dtype. */
 export function copyInPlace<T extends Tensor>(self: T, src: Tensor): T {
@@ -170,11 +176,13 @@ export function copyInPlace<T extends Tensor>(self: T, src: Tensor): T {
 /** The grad_fn PyTorch gives a tensor overwritten in place by values that do not depend
  * on it (NormalBackward0, ...): its value is its input's, its gradient zero. */
 export function overwriteOp(name: string): (self: Tensor) => Tensor {
-  return defineOp({
+  return defineSpec<(self: Tensor) => Tensor, [Tensor]>({
     name,
-    forward: (ctx, self: Tensor) => cloneDetached(self),
-    backward: (ctx, g) => [zerosLike(g)],
-  });
+    gradFn: name,
+    params: [input],
+    forward: (self) => cloneDetached(self),
+    backward: (g) => [zerosLike(g)],
+  }).call;
 }
 
 /** Runs `fill`, which writes new values into self through self's own layout (so random
@@ -186,4 +194,94 @@ export function overwriteInPlace<T extends Tensor>(self: T, op: string, node: (t
   if (recording(self)) return writeResult(op, self, node(self)) as T;
   self._version.value++;
   return self;
+}
+
+// ---- the in-place methods -------------------------------------------------------------------
+
+/** The in-place arithmetic methods (Tensor methods only: PyTorch has no torch.add_); each
+ * writes into input and returns it. Their specs follow. */
+export interface InPlaceFns {
+  /** input += alpha·other, in place (other broadcasts to input's shape) (torch.Tensor.add_). */
+  add_: (input: Tensor, other: TensorOrScalar, options?: { alpha?: number }) => Tensor;
+  /** input -= alpha·other, in place (torch.Tensor.sub_). */
+  sub_: (input: Tensor, other: TensorOrScalar, options?: { alpha?: number }) => Tensor;
+  /** input *= other, in place (torch.Tensor.mul_). */
+  mul_: (input: Tensor, other: TensorOrScalar) => Tensor;
+  /** input /= other, in place; a float tensor only (torch.Tensor.div_). */
+  div_: (input: Tensor, other: TensorOrScalar) => Tensor;
+  /** input **= exponent, in place (torch.Tensor.pow_). */
+  pow_: (input: Tensor, exponent: TensorOrScalar) => Tensor;
+  /** Limits the elements to [min, max] in place; either bound may be null, not both (torch.Tensor.clamp_). */
+  clamp_: (input: Tensor, min?: number | Tensor | null, max?: number | Tensor | null, options?: { min?: number | Tensor | null; max?: number | Tensor | null }) => Tensor;
+  /** Negates in place (torch.Tensor.neg_). */
+  neg_: (input: Tensor) => Tensor;
+  /** max(x, 0) in place (torch.Tensor.relu_). */
+  relu_: (input: Tensor) => Tensor;
+  /** Fills with zeros in place (torch.Tensor.zero_). */
+  zero_: (input: Tensor) => Tensor;
+  /** Fills with `value` in place (torch.Tensor.fill_). */
+  fill_: (input: Tensor, value: number) => Tensor;
+  /** Copies src's elements into input in place (src broadcasts to input's shape; dtypes
+   * convert) (torch.Tensor.copy_). */
+  copy_: (input: Tensor, src: Tensor) => Tensor;
+}
+
+/** add_ and sub_: the kernel writes into self directly unless alpha scales other. */
+function addSubInPlace(name: 'add_' | 'sub_', outOfPlace: typeof add, code: number) {
+  return defineSpec<InPlaceFns['add_'], [Tensor, TensorOrScalar, number]>({
+    name,
+    function: false,
+    params: [input, required('other', operand), keyword('alpha', is.number, 1, 2)],
+    forward: (self: Tensor, other: TensorOrScalar, alpha: number) =>
+      alpha === 1 ? binaryInPlace(self, name, other, outOfPlace, code) : binaryInPlace(self, name, other, (a, b) => outOfPlace(a, b, { alpha })),
+  });
+}
+
+const unaryParams = [input];
+const inPlaceOps: SpecsFor<InPlaceFns> = {
+  add_: addSubInPlace('add_', add, BinaryOp.Add),
+  sub_: addSubInPlace('sub_', sub, BinaryOp.Sub),
+  mul_: defineSpec({
+    name: 'mul_',
+    function: false,
+    params: [input, required('other', operand)],
+    forward: (self: Tensor, other: TensorOrScalar) => binaryInPlace(self, 'mul_', other, mul, BinaryOp.Mul),
+  }),
+  div_: defineSpec({
+    name: 'div_',
+    function: false,
+    params: [input, required('other', operand)],
+    forward: (self: Tensor, other: TensorOrScalar) => binaryInPlace(self, 'div_', other, div, BinaryOp.Div),
+  }),
+  pow_: defineSpec({
+    name: 'pow_',
+    function: false,
+    params: [input, required('exponent', operand, 2)],
+    forward: (self: Tensor, exponent: TensorOrScalar) => binaryInPlace(self, 'pow_', exponent, pow),
+  }),
+  clamp_: defineSpec({
+    name: 'clamp_',
+    function: false,
+    params: [input, optional('min', is.any, null, -0.5), optional('max', is.any, null, 0.5)],
+    forward: (self: Tensor, min: number | Tensor | null, max: number | Tensor | null) => unaryInPlace(self, 'clamp_', (a) => a.clamp(min, max)),
+  }),
+  neg_: defineSpec({ name: 'neg_', function: false, params: unaryParams, forward: (self: Tensor) => unaryInPlace(self, 'neg_', (a) => a.neg()) }),
+  relu_: defineSpec({ name: 'relu_', function: false, params: unaryParams, forward: (self: Tensor) => unaryInPlace(self, 'relu_', (a) => a.relu()) }),
+  zero_: defineSpec({ name: 'zero_', function: false, params: unaryParams, forward: (self: Tensor) => fillInPlace(self, 'zero_', 0) }),
+  fill_: defineSpec({
+    name: 'fill_',
+    function: false,
+    params: [input, required('value', is.any, 2)],
+    forward: (self: Tensor, value: number) => fillInPlace(self, 'fill_', value),
+  }),
+  copy_: defineSpec({
+    name: 'copy_',
+    function: false,
+    params: [input, lazyExample(required('src', (v, op, name) => checkTensor(op, v, name)), () => tensor([1, 2, 3]))],
+    forward: (self: Tensor, src: Tensor) => copyInPlace(self, src),
+  }),
+};
+installMethods(inPlaceOps);
+declare module '../tensor' {
+  interface Tensor extends MethodsFor<InPlaceFns> {}
 }

@@ -59,10 +59,13 @@ export interface OpSpec<A extends unknown[], S> {
    * by this op (casts it makes record their own nodes, as in PyTorch). */
   prepare?: (...bound: any[]) => A;
   forward: (...args: A) => Tensor;
-  /** What backward needs, by name, given the output and forward's arguments: tensors are
-   * version-checked, other values kept. `this.needsInputGrad` says which gradients
-   * backward will compute. */
+  /** What backward needs, by name, given the output and forward's arguments (undefined:
+   * nothing): tensors are version-checked, other values kept. `this.needsInputGrad` says
+   * which gradients backward will compute. */
   save?: (this: SaveContext, out: Tensor, ...args: A) => S;
+  /** What save keeps are attributes of the node in PyTorch (add's alpha), not saved
+   * tensors: they are not freed by backward, so a second backward works. */
+  savesAttributes?: boolean;
   /** One gradient per tensor argument of forward, given the output's gradient g. */
   backward?: (g: Tensor, saved: S, needsInputGrad: readonly boolean[]) => Grads;
 }
@@ -72,6 +75,8 @@ export interface Op<F, A extends unknown[] = any[]> {
   readonly name: string;
   readonly signature: Signature;
   readonly call: F;
+  /** The Tensor method: call with `this` as input. */
+  readonly asMethod: (this: Tensor, ...rest: unknown[]) => unknown;
   readonly method: boolean;
   /** The op on forward's arguments, already checked and prepared (recorded when it has a
    * gradFn): for other ops, which call it without binding and checking again. */
@@ -85,63 +90,96 @@ export function defineSpec<F extends (...args: any[]) => unknown, A extends unkn
   spec: OpSpec<A, S>,
 ): Op<F, A> {
   const signature = new Signature(spec.name, spec.params);
-  const run = recorded(spec);
-  const prepare = spec.prepare as FixedArgs<unknown[]> | undefined;
-  const method = spec.method ?? true;
-  if (wideCall(signature)) {
-    // More parameters than fixed slots (batchNorm's eight), or a variadic one (view's
-    // *size, any number of arguments): bound as an array.
-    const wide = (...args: unknown[]) => {
-      const v = signature.bind(args);
-      const p = prepare === undefined ? v : (prepare as (...a: unknown[]) => unknown[])(...v);
-      return run(p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7]);
+  const { call, method, run } = compileEntryPoints(signature, spec as OpSpec<unknown[], unknown>);
+  return {
+    name: spec.name, signature, call: call as unknown as F, asMethod: method, method: spec.method ?? true, function: spec.function ?? true,
+    run: run as unknown as (...args: A) => Tensor,
+  };
+}
+
+// ---- the entry points of an op, compiled -------------------------------------------------
+//
+// Every op call runs an op's entry points: its tg.* function or Tensor method, which binds
+// the arguments (checks, defaults; the keyword form through Signature.bind), prepare, and
+// the wrapper that records forward when an argument requires grad. V8 keeps type feedback
+// per function *code*, and the closures one factory makes share their code: a factory's
+// wrapper sees every op's checks, prepares and forwards at the same call sites, which go
+// megamorphic, and nothing inlines (about a tenth of the cost of x.add(y) for 3x2 tensors).
+// So each op gets the entry points below compiled as code of its own, specialised to its
+// number of parameters: its checks, prepare and forward then inline into straight-line
+// code, as a hand-written method's would. Fixed parameters throughout, no rest arrays,
+// spreads or arguments objects. The template is the one place to read them.
+
+/** The source of an op's entry points for k parameters (the environment: compileEntryPoints). */
+function entryPointsSource(k: number, prepared: boolean): string {
+  const list = (n: number, f: (i: number) => string) => Array.from({ length: n }, (_, i) => f(i)).join(', ');
+  const slots = list(MAX_ARGS, (i) => `a${i}`);
+  const given = list(k + 1, (i) => `a${i}`); // the parameters, and a slot for an options object
+  const pad = list(MAX_ARGS - k - 1, () => 'undefined');
+  const invoke = prepared
+    ? `function invoke(${list(k, (i) => `v${i}`)}) { const p = prepare(${list(k, (i) => `v${i}`)}); return run(${list(MAX_ARGS, (i) => `p[${i}]`)}); }`
+    : 'const invoke = run;';
+  return `'use strict';
+    const run = !recorded ? forward : function run(${slots}) {
+      const mode = recordingMode(${slots});
+      if (mode === null) return forward(${slots});
+      return runRecorded(mode, def, recordedForward, ${slots});
     };
-    return { name: spec.name, signature, call: wide as unknown as F, method, function: spec.function ?? true, run: run as unknown as (...args: A) => Tensor };
-  }
-  // Every call of every op comes through here: fixed parameters rather than rest arrays
-  // and spreads, and the positional call checked one argument at a time (no array); only
-  // a call with an options object goes through Signature.bind.
-  const call = function (a0?: unknown, a1?: unknown, a2?: unknown, a3?: unknown, a4?: unknown, a5?: unknown, a6?: unknown, a7?: unknown): Tensor {
-    if (arguments.length > MAX_ARGS) throw tooManyArguments(signature, arguments.length);
-    if (!signature.isPositional(a0, a1, a2, a3, a4, a5, a6, a7)) {
-      const v = signature.bind([a0, a1, a2, a3, a4, a5, a6, a7]);
-      (a0 = v[0]), (a1 = v[1]), (a2 = v[2]), (a3 = v[3]), (a4 = v[4]), (a5 = v[5]), (a6 = v[6]);
-    } else {
-      a0 = signature.arg(0, a0), a1 = signature.arg(1, a1), a2 = signature.arg(2, a2), a3 = signature.arg(3, a3);
-      a4 = signature.arg(4, a4), a5 = signature.arg(5, a5), a6 = signature.arg(6, a6);
-    }
-    if (prepare === undefined) return run(a0, a1, a2, a3, a4, a5, a6);
-    const p = prepare(a0, a1, a2, a3, a4, a5, a6);
-    return run(p[0], p[1], p[2], p[3], p[4], p[5], p[6]);
-  };
-  return { name: spec.name, signature, call: call as unknown as F, method, function: spec.function ?? true, run: run as unknown as (...args: A) => Tensor };
-}
-
-/** A spec's forward, recorded (when an argument requires grad) as its gradFn. */
-function recorded<A extends unknown[], S>(spec: OpSpec<A, S>): FixedArgs<Tensor> {
-  const forward = spec.forward as unknown as FixedArgs<Tensor>;
-  if (spec.gradFn === undefined) return forward;
-  const { save, backward } = spec;
-  const saveFixed = save as ((this: SaveContext, out: Tensor, ...a: unknown[]) => S) | undefined;
-  const def: OpDef<unknown[]> = {
-    name: spec.gradFn,
-    forward: (node, a0, a1, a2, a3, a4, a5, a6, a7) => {
-      const out = forward(a0, a1, a2, a3, a4, a5, a6, a7);
-      if (saveFixed !== undefined) node.save(saveFixed.call(node, out, a0, a1, a2, a3, a4, a5, a6, a7) as Record<string, unknown>);
+    function recordedForward(node, ${slots}) {
+      const out = forward(${slots});
+      const saved = save === undefined ? undefined : save.call(node, out, ${slots});
+      if (saved !== undefined) node.save(saved, savesAttributes);
       return out;
-    },
-    backward: (node, g) => (backward ? backward(g, node.restore<S>(), node.needsInputGrad) : []),
-  };
-  return (a0, a1, a2, a3, a4, a5, a6, a7) => {
-    const mode = recordingMode(a0, a1, a2, a3, a4, a5, a6, a7);
-    if (mode === null) return forward(a0, a1, a2, a3, a4, a5, a6, a7);
-    return runRecorded(mode, def, def.forward, a0, a1, a2, a3, a4, a5, a6, a7);
-  };
+    }
+    ${invoke}
+    function call(${given}) {
+      if (arguments.length > ${k + 1}) throw tooManyArguments(signature, arguments.length);
+      if (signature.isPositional(${given}${pad ? `, ${pad}` : ''})) return invoke(${list(k, (i) => `signature.arg(${i}, a${i})`)});
+      const v = signature.bind([${given}]);
+      return invoke(${list(k, (i) => `v[${i}]`)});
+    }
+    function method(${list(k, (i) => `a${i + 1}`)}) {
+      if (arguments.length > ${k}) throw tooManyArguments(signature, arguments.length + 1);
+      return call(this, ${list(k, (i) => `a${i + 1}`)});
+    }
+    return { call, method, run };`;
 }
 
-/** Whether calls are bound as an array rather than through the fixed slots. */
-function wideCall(signature: Signature): boolean {
-  return signature.params.length >= MAX_ARGS || signature.variadic;
+/** Compiles the entry points of an op (see above); an op with more parameters than fixed
+ * slots (batchNorm's eight) or a variadic one (view's *size, any number of arguments)
+ * binds them as an array. */
+const SOURCES: Record<string, string> = {};
+let compiledCount = 0;
+
+type EntryPoints = { call: FixedArgs<unknown>; method: (this: Tensor, ...rest: unknown[]) => unknown; run: FixedArgs<Tensor> };
+function compileEntryPoints(signature: Signature, spec: OpSpec<unknown[], unknown>): EntryPoints {
+  const k = spec.params.length;
+  const { backward } = spec;
+  const def: OpDef<unknown[]> = {
+    name: spec.gradFn ?? spec.name,
+    forward: () => {
+      throw new Error('unreachable: runRecorded calls recordedForward');
+    },
+    backward: (node, g) => (backward ? backward(g, node.restore(), node.needsInputGrad) : []),
+  };
+  const env = {
+    recorded: spec.gradFn !== undefined, forward: spec.forward, save: spec.save, savesAttributes: spec.savesAttributes ?? false,
+    prepare: spec.prepare, def, signature, recordingMode, runRecorded, tooManyArguments,
+  };
+  const wide = k >= MAX_ARGS || signature.variadic;
+  const key = `${wide ? 0 : k}${spec.prepare !== undefined}`;
+  const source = (SOURCES[key] ??= entryPointsSource(wide ? 0 : k, spec.prepare !== undefined));
+  // The first line makes each op's source unique: V8 caches compiled code (and its
+  // feedback) by source text.
+  const make = new Function(...Object.keys(env), `// ${spec.name} #${compiledCount++}\n${source}`);
+  const compiled = make(...Object.values(env)) as EntryPoints;
+  if (!wide) return compiled;
+  const invoke = (v: unknown[]) => {
+    const p: unknown[] = spec.prepare === undefined ? v : spec.prepare(...v);
+    return compiled.run(p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7]);
+  };
+  const call = (...args: unknown[]) => invoke(signature.bind(args));
+  return { call, run: compiled.run, method: function (this: Tensor, ...args: unknown[]) { return call(this, ...args); } };
 }
 
 function tooManyArguments(signature: Signature, n: number): TypeError {
@@ -160,19 +198,6 @@ function putMethod(name: string, value: (...args: any[]) => unknown): void {
     return;
   }
   Object.defineProperty(tensorClass.prototype, name, { value, writable: true, configurable: true });
-}
-
-function addMethod(op: Op<(...args: any[]) => unknown>): void {
-  const fn = op.call as FixedArgs<unknown>;
-  // Fixed parameters rather than a rest array: this runs on every method call.
-  const method = function (this: Tensor, a1?: unknown, a2?: unknown, a3?: unknown, a4?: unknown, a5?: unknown, a6?: unknown, a7?: unknown) {
-    if (arguments.length >= MAX_ARGS) throw tooManyArguments(op.signature, arguments.length + 1);
-    return fn(this, a1, a2, a3, a4, a5, a6, a7);
-  };
-  const wide = function (this: Tensor, ...rest: unknown[]) {
-    return (fn as (...a: unknown[]) => unknown)(this, ...rest);
-  };
-  putMethod(op.name, wideCall(op.signature) ? wide : method);
 }
 
 /** Called once by lib/tensor.ts after the class is defined. */
@@ -195,7 +220,7 @@ export function installMethods(ops: Record<string, Op<(...args: any[]) => unknow
     if (op.function) registerApi(`tg.${op.name}`, 'op', op.signature, op.call as (...args: unknown[]) => unknown);
     if (!op.method) continue;
     registerApi(`Tensor.${op.name}`, 'method', op.signature, op.call as (...args: unknown[]) => unknown);
-    addMethod(op);
+    putMethod(op.name, op.asMethod);
   }
 }
 
