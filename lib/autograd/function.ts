@@ -62,21 +62,21 @@ export class Node<Info = unknown> {
   }
 
   /** Saves named values for backward (an op spec's `save`): tensors are version-checked
-   * as by saveForBackward, other values are kept as they are; `attributes` (no tensors):
-   * they are kept after backward, which frees saved values otherwise. (Loops, not keys/filter/map:
-   * this runs for every recorded op.) */
-  save(values: Record<string, unknown>, attributes = false): void {
+   * as by saveForBackward, other values are kept as they are; `numbersAreTensors`: the
+   * numbers count as saved tensors, freed by backward (see OpSpec.savesNumbersAsTensors).
+   * (Loops, not keys/filter/map: this runs for every recorded op.) */
+  save(values: Record<string, unknown>, numbersAreTensors = false): void {
     if (this === (NOT_RECORDING as Node)) return;
     this.savedValues = values;
-    // Attributes only (no tensors): nothing for release() to free.
-    if (attributes) return;
     const tensors: Tensor[] = [];
+    let numbers = false;
     for (const k in values) {
       const v = values[k];
       if (v instanceof Tensor) tensors.push(v);
+      else if (typeof v === 'number') numbers = true;
     }
     // Values only (shapes, dims): nothing to free, so a second backward works (as PyTorch's).
-    if (tensors.length === 0) return;
+    if (tensors.length === 0 && !(numbersAreTensors && numbers)) return;
     this.savedTensors = tensors;
     this.savedVersions = tensors.map((t) => t._version.value);
   }

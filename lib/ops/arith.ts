@@ -160,7 +160,6 @@ function addSubSpec(name: 'add' | 'sub', gradFn: string, code: number) {
       return binaryOut(name, code, a, scaled, a.dtype);
     },
     save: (out, a, b, alpha) => (alpha === 1 ? undefined! : { alpha }),
-    savesAttributes: true,
     backward: (g, { alpha = 1 }) => {
       const gb = name === 'sub' ? g.neg() : g;
       return [g, alpha === 1 ? gb : gb.mul(alpha)];
@@ -315,6 +314,7 @@ const arithOps: SpecsFor<ArithFns> = {
       const [needA, needB] = this.needsInputGrad;
       return { a: needB ? a : undefined, b: needA ? b : undefined };
     },
+    savesNumbersAsTensors: true,
     backward: (g, { a, b }, [needA, needB]) => [needA ? g.mul(b!) : null, needB ? g.mul(a!) : null],
   }),
   div: defineSpec<Binary, [Tensor, TensorOrScalar], { a?: Tensor; b: TensorOrScalar }>({
@@ -327,6 +327,7 @@ const arithOps: SpecsFor<ArithFns> = {
     save(out, a, b) {
       return { a: this.needsInputGrad[1] ? a : undefined, b };
     },
+    savesNumbersAsTensors: true,
     backward: (g, { a, b }, [needA, needB]) => [
       needA ? g.div(b) : null,
       needB ? g.neg().mul(a!).div((b as Tensor).mul(b)) : null,

@@ -61,11 +61,13 @@ export interface OpSpec<A extends unknown[], S> {
   forward: (...args: A) => Tensor;
   /** What backward needs, by name, given the output and forward's arguments (undefined:
    * nothing): tensors are version-checked, other values kept. `this.needsInputGrad` says
-   * which gradients backward will compute. */
+   * which gradients backward will compute. Backward frees the saved tensors (a second
+   * backward then throws); values alone (shapes, add's alpha) are attributes of the node
+   * in PyTorch, which a second backward still has. */
   save?: (this: SaveContext, out: Tensor, ...args: A) => S;
-  /** What save keeps are attributes of the node in PyTorch (add's alpha), not saved
-   * tensors: they are not freed by backward, so a second backward works. */
-  savesAttributes?: boolean;
+  /** The numbers save keeps stand for tensors in PyTorch (mul's and div's number operand,
+   * which it wraps in a tensor): backward frees them as saved tensors. */
+  savesNumbersAsTensors?: boolean;
   /** One gradient per tensor argument of forward, given the output's gradient g. */
   backward?: (g: Tensor, saved: S, needsInputGrad: readonly boolean[]) => Grads;
 }
@@ -128,7 +130,7 @@ function entryPointsSource(k: number, prepared: boolean): string {
     function recordedForward(node, ${slots}) {
       const out = forward(${slots});
       const saved = save === undefined ? undefined : save.call(node, out, ${slots});
-      if (saved !== undefined) node.save(saved, savesAttributes);
+      if (saved !== undefined) node.save(saved, savesNumbersAsTensors);
       return out;
     }
     ${invoke}
@@ -163,7 +165,7 @@ function compileEntryPoints(signature: Signature, spec: OpSpec<unknown[], unknow
     backward: (node, g) => (backward ? backward(g, node.restore(), node.needsInputGrad) : []),
   };
   const env = {
-    recorded: spec.gradFn !== undefined, forward: spec.forward, save: spec.save, savesAttributes: spec.savesAttributes ?? false,
+    recorded: spec.gradFn !== undefined, forward: spec.forward, save: spec.save, savesNumbersAsTensors: spec.savesNumbersAsTensors ?? false,
     prepare: spec.prepare, def, signature, recordingMode, runRecorded, tooManyArguments,
   };
   const wide = k >= MAX_ARGS || signature.variadic;
