@@ -191,13 +191,23 @@ export class Signature {
   }
 
   /** Whether arguments bind positionally, one at a time with arg() (bind's fast path): none
-   * is given past the positional parameters, and the last given one is no options object.
+   * is given past the positional parameters (but to a variadic last one), and the last
+   * given one is no options object.
    * (The arguments one by one rather than an array: this runs on every op call.) */
   isPositional(a0: unknown, a1: unknown, a2: unknown, a3: unknown, a4: unknown, a5: unknown, a6: unknown, a7: unknown): boolean {
     const last = a7 !== undefined ? 7 : a6 !== undefined ? 6 : a5 !== undefined ? 5 : a4 !== undefined ? 4 : a3 !== undefined ? 3 : a2 !== undefined ? 2 : a1 !== undefined ? 1 : a0 !== undefined ? 0 : -1;
     if (last < 0) return true;
-    if (last >= this.positional || this.variadicAt >= 0) return false; // a variadic parameter's arguments are packed by bind
+    if (last >= this.positional && this.variadicAt < 0) return false;
     return !isOptionsObject(last === 0 ? a0 : last === 1 ? a1 : last === 2 ? a2 : last === 3 ? a3 : last === 4 ? a4 : last === 5 ? a5 : last === 6 ? a6 : a7);
+  }
+
+  /** The variadic parameter's value in a call isPositional accepts, given the arguments
+   * from its position on: one list as it is, else the arguments gathered into an array
+   * (x.view(2, 3); x.view(6) views as [6]). */
+  variadicValue(v0: unknown, v1?: unknown, v2?: unknown, v3?: unknown, v4?: unknown, v5?: unknown, v6?: unknown, v7?: unknown): unknown {
+    const last = v7 !== undefined ? 7 : v6 !== undefined ? 6 : v5 !== undefined ? 5 : v4 !== undefined ? 4 : v3 !== undefined ? 3 : v2 !== undefined ? 2 : v1 !== undefined ? 1 : 0;
+    if (last === 0) return typeof v0 === 'number' ? [v0] : v0;
+    return [v0, v1, v2, v3, v4, v5, v6, v7].slice(0, last + 1);
   }
 
   /** Parameter i's value given positional argument v (undefined: its default), checked;

@@ -112,15 +112,42 @@ export function defineSpec<F extends (...args: any[]) => unknown, A extends unkn
 // code, as a hand-written method's would. Fixed parameters throughout, no rest arrays,
 // spreads or arguments objects. The template is the one place to read them.
 
-/** The source of an op's entry points for k parameters (the environment: compileEntryPoints). */
-function entryPointsSource(k: number, prepared: boolean): string {
+/** The source of an op's entry points for k parameters, the one at `variadicAt` (-1:
+ * none) variadic (the environment: compileEntryPoints). */
+function entryPointsSource(k: number, prepared: boolean, variadicAt: number): string {
   const list = (n: number, f: (i: number) => string) => Array.from({ length: n }, (_, i) => f(i)).join(', ');
   const slots = list(MAX_ARGS, (i) => `a${i}`);
-  const given = list(k + 1, (i) => `a${i}`); // the parameters, and a slot for an options object
-  const pad = list(MAX_ARGS - k - 1, () => 'undefined');
   const invoke = prepared
     ? `function invoke(${list(k, (i) => `v${i}`)}) { const p = prepare(${list(k, (i) => `v${i}`)}); return run(${list(MAX_ARGS, (i) => `p[${i}]`)}); }`
     : 'const invoke = run;';
+  const bound = `const v = signature.bind(${variadicAt < 0 ? `[${list(k + 1, (i) => `a${i}`)}]` : 'Array.prototype.slice.call(arguments)'});
+      return invoke(${list(k, (i) => `v[${i}]`)});`;
+  // A variadic op takes any number of arguments: the fixed slots hold the common calls
+  // (x.view(2, 3), x.reshape(shape)), more go through bind (the branch V8 leaves out of
+  // the optimised code until it runs).
+  const entries =
+    variadicAt < 0
+      ? `function call(${list(k + 1, (i) => `a${i}`)}) {
+      if (arguments.length > ${k + 1}) throw tooManyArguments(signature, arguments.length);
+      if (signature.isPositional(${list(k + 1, (i) => `a${i}`)}${k + 1 < MAX_ARGS ? `, ${list(MAX_ARGS - k - 1, () => 'undefined')}` : ''})) {
+        return invoke(${list(k, (i) => `signature.arg(${i}, a${i})`)});
+      }
+      ${bound}
+    }
+    function method(${list(k, (i) => `a${i + 1}`)}) {
+      if (arguments.length > ${k}) throw tooManyArguments(signature, arguments.length + 1);
+      return call(this, ${list(k, (i) => `a${i + 1}`)});
+    }`
+      : `function call(${slots}) {
+      if (arguments.length <= ${MAX_ARGS} && signature.isPositional(${slots})) {
+        return invoke(${list(k, (i) => `signature.arg(${i}, ${i < variadicAt ? `a${i}` : i === variadicAt ? `signature.variadicValue(${list(MAX_ARGS - variadicAt, (j) => `a${variadicAt + j}`)})` : 'undefined'})`)});
+      }
+      ${bound}
+    }
+    function method(${list(MAX_ARGS - 1, (i) => `a${i + 1}`)}) {
+      if (arguments.length >= ${MAX_ARGS}) return call.apply(undefined, [this, ...arguments]);
+      return call(this, ${list(MAX_ARGS - 1, (i) => `a${i + 1}`)});
+    }`;
   return `'use strict';
     const run = !recorded ? forward : function run(${slots}) {
       const mode = recordingMode(${slots});
@@ -134,26 +161,16 @@ function entryPointsSource(k: number, prepared: boolean): string {
       return out;
     }
     ${invoke}
-    function call(${given}) {
-      if (arguments.length > ${k + 1}) throw tooManyArguments(signature, arguments.length);
-      if (signature.isPositional(${given}${pad ? `, ${pad}` : ''})) return invoke(${list(k, (i) => `signature.arg(${i}, a${i})`)});
-      const v = signature.bind([${given}]);
-      return invoke(${list(k, (i) => `v[${i}]`)});
-    }
-    function method(${list(k, (i) => `a${i + 1}`)}) {
-      if (arguments.length > ${k}) throw tooManyArguments(signature, arguments.length + 1);
-      return call(this, ${list(k, (i) => `a${i + 1}`)});
-    }
+    ${entries}
     return { call, method, run };`;
 }
 
-/** Compiles the entry points of an op (see above); an op with more parameters than fixed
- * slots (batchNorm's eight) or a variadic one (view's *size, any number of arguments)
- * binds them as an array. */
 const SOURCES: Record<string, string> = {};
 let compiledCount = 0;
 
 type EntryPoints = { call: FixedArgs<unknown>; method: (this: Tensor, ...rest: unknown[]) => unknown; run: FixedArgs<Tensor> };
+/** Compiles the entry points of an op (see above); an op with more parameters than fixed
+ * slots (batchNorm's eight) binds them as an array. */
 function compileEntryPoints(signature: Signature, spec: OpSpec<unknown[], unknown>): EntryPoints {
   const k = spec.params.length;
   const { backward } = spec;
@@ -168,9 +185,10 @@ function compileEntryPoints(signature: Signature, spec: OpSpec<unknown[], unknow
     recorded: spec.gradFn !== undefined, forward: spec.forward, save: spec.save, savesNumbersAsTensors: spec.savesNumbersAsTensors ?? false,
     prepare: spec.prepare, def, signature, recordingMode, runRecorded, tooManyArguments,
   };
-  const wide = k >= MAX_ARGS || signature.variadic;
-  const key = `${wide ? 0 : k}${spec.prepare !== undefined}`;
-  const source = (SOURCES[key] ??= entryPointsSource(wide ? 0 : k, spec.prepare !== undefined));
+  const wide = k >= MAX_ARGS;
+  const variadicAt = signature.variadic ? signature.positional - 1 : -1;
+  const key = `${wide ? 0 : k}${spec.prepare !== undefined}${variadicAt}`;
+  const source = (SOURCES[key] ??= entryPointsSource(wide ? 0 : k, spec.prepare !== undefined, wide ? -1 : variadicAt));
   // The first line makes each op's source unique: V8 caches compiled code (and its
   // feedback) by source text.
   const make = new Function(...Object.keys(env), `// ${spec.name} #${compiledCount++}\n${source}`);
