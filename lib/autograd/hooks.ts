@@ -28,10 +28,14 @@ export class RemovableHandle {
 const leafHooks = new WeakMap<Tensor, GradHook[]>();
 const nodeHooks = new WeakMap<Node, GradHook[]>();
 const postAccumulateHooks = new WeakMap<Tensor, PostAccumulateGradHook[]>();
+/** Whether any hook was ever registered: until then the engine's questions below, asked for
+ * every node and leaf of every backward, cost no WeakMap lookup. */
+let anyHooks = false;
 
 function add<K extends object, H>(map: WeakMap<K, H[]>, key: K, hook: H): RemovableHandle {
   let list = map.get(key);
   if (list === undefined) map.set(key, (list = []));
+  anyHooks = true;
   list.push(hook);
   return new RemovableHandle(list, hook);
 }
@@ -67,16 +71,17 @@ function runHooks(hooks: GradHook[] | undefined, grad: Tensor): Tensor {
 
 /** The engine: a leaf's total gradient, through its hooks. */
 export function leafGradHooks(leaf: Tensor, grad: Tensor): Tensor {
-  return runHooks(leafHooks.get(leaf), grad);
+  return anyHooks ? runHooks(leafHooks.get(leaf), grad) : grad;
 }
 
 /** The engine: the gradient of a node's output, through the output tensor's hooks. */
 export function nodeGradHooks(node: Node, grad: Tensor): Tensor {
-  return runHooks(nodeHooks.get(node), grad);
+  return anyHooks ? runHooks(nodeHooks.get(node), grad) : grad;
 }
 
 /** The engine: after a leaf's .grad was accumulated. */
 export function postAccumulateGrad(leaf: Tensor): void {
+  if (!anyHooks) return;
   const hooks = postAccumulateHooks.get(leaf);
   if (hooks) for (const hook of hooks.slice()) hook(leaf);
 }

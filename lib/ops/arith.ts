@@ -160,7 +160,8 @@ function addSubSpec(name: 'add' | 'sub', gradFn: string, code: number) {
       return binaryOut(name, code, a, scaled, a.dtype);
     },
     save: (out, a, b, alpha) => (alpha === 1 ? undefined! : { alpha }),
-    backward: (g, { alpha = 1 }) => {
+    backward: (g, { alpha = 1 }, [, needB]) => {
+      if (!needB) return [g, null]; // sub's neg is a kernel call
       const gb = name === 'sub' ? g.neg() : g;
       return [g, alpha === 1 ? gb : gb.mul(alpha)];
     },
