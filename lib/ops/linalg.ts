@@ -8,7 +8,7 @@ import { fmtShape, is, lazyExample, opError, opTypeError, required } from '../ch
 import { broadcastShapes, contiguousStrides } from '../layout';
 import * as kernels from '../backend';
 import { BinaryOp } from '../native/table';
-import { checkTensor, input } from './movement';
+import { checkTensor, input, transposeDims } from './movement';
 import { tensor } from './creation';
 import { defineSpec, functionsOf, installMethods, type MethodsFor, type SpecsFor } from './registry';
 
@@ -37,9 +37,9 @@ function matmulForward(a: Tensor, b: Tensor): Tensor {
   return result;
 }
 
-/** The last two dims swapped (PyTorch's mT). */
+/** The last two dims swapped (PyTorch's mT) of a tensor of at least 2 dims. */
 function mT(x: Tensor): Tensor {
-  return x.transpose(-2, -1);
+  return transposeDims(x, x.ndim - 2, x.ndim - 1);
 }
 
 function matmulBackward(a: Tensor, b: Tensor, g: Tensor, needs: boolean[]): (Tensor | null)[] {
@@ -53,12 +53,12 @@ function matmulBackward(a: Tensor, b: Tensor, g: Tensor, needs: boolean[]): (Ten
   if (needs[0]) {
     // A transposed matrix gets its gradient in its own layout, (b·gᵀ)ᵀ (as PyTorch's
     // mm_mat1_backward does), so that accumulating it into .grad reads memory in order.
-    ga = isTransposedMatrix(a) ? mT(b2.matmul(mT(g2))) : g2.matmul(mT(b2));
+    ga = isTransposedMatrix(a) ? mT(product(b2, mT(g2))) : product(g2, mT(b2));
     if (a.ndim === 1) ga = ga.squeeze(-2); // the engine sums any broadcast batch dims
   }
   if (needs[1]) {
     // Likewise (gᵀ·a)ᵀ for a transposed b: the weight of nn.Linear enters as weight.t().
-    gb = isTransposedMatrix(b) ? mT(mT(g2).matmul(a2)) : mT(a2).matmul(g2);
+    gb = isTransposedMatrix(b) ? mT(product(mT(g2), a2)) : product(mT(a2), g2);
     if (b.ndim === 1) gb = gb.squeeze(-1);
   }
   return [ga, gb];
@@ -129,6 +129,12 @@ function prepare(op: string, a: unknown, b: unknown): [Tensor, Tensor] {
 function matmulImpl(a: Tensor, b: Tensor): Tensor {
   const [x, y] = prepare('matmul', a, b);
   matmulShape(x, y); // validates the batch broadcast
+  return product(x, y);
+}
+
+/** matmul of operands already checked (backward's, of matching shapes and dtypes): the
+ * product for their ranks. */
+function product(x: Tensor, y: Tensor): Tensor {
   if (x.ndim === 1 && y.ndim === 1) return dotOp(x, y);
   if (x.ndim === 2 && y.ndim === 1) return mvOp(x, y);
   if (x.ndim === 1 && y.ndim === 2) return vecMatOp(x, y);
@@ -205,7 +211,7 @@ const linalgOps: SpecsFor<LinalgFns> = {
     params: [required('input', (v, op, name) => atMost2d(checkTensor(op, v, name)))],
     forward: (x) =>
       x.ndim < 2 ? x._view(x._shape.slice(), x._strides.slice(), x._offset) : x._view([x._shape[1], x._shape[0]], [x._strides[1], x._strides[0]], x._offset),
-    backward: (g) => [g.t()],
+    backward: (g) => [linalgOps.t.run(g)],
   }),
   outer: defineSpec({
     name: 'outer',

@@ -277,7 +277,7 @@ const movementOps: SpecsFor<MovementFns> = {
       return x._view(shape, strides, x._offset);
     },
     save: (out, x, dim0, dim1) => ({ dim0, dim1 }),
-    backward: (g, { dim0, dim1 }) => [g.transpose(dim0, dim1)],
+    backward: (g, { dim0, dim1 }) => [movementOps.transpose.run(g, dim0, dim1)],
   }),
   permute: defineSpec<MovementFns['permute'], [Tensor, number[]], { dims: number[] }>({
     name: 'permute',
@@ -394,3 +394,5 @@ declare module '../tensor' {
 }
 /** The tg.* views and shape ops (view, expand, expandAs and contiguous are Tensor methods only, as in PyTorch). */
 export const { reshape, flatten, transpose, permute, squeeze, unsqueeze, narrow, select, clone } = functionsOf(movementOps);
+/** transpose of dims already normalised (0 <= dim0, dim1 < ndim), unchecked: for backward formulas. */
+export const transposeDims = movementOps.transpose.run;
