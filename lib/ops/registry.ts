@@ -120,6 +120,10 @@ function entryPointsSource(k: number, prepared: boolean, variadicAt: number): st
   const invoke = prepared
     ? `function invoke(${list(k, (i) => `v${i}`)}) { const p = prepare(${list(k, (i) => `v${i}`)}); return run(${list(MAX_ARGS, (i) => `p[${i}]`)}); }`
     : 'const invoke = run;';
+  // Parameter i's value from positional argument `x`: checked here, by the op's own call
+  // site of its check (which V8 then inlines; Signature.arg's one call site for every
+  // op's checks is megamorphic); not given, Signature.arg's default or error.
+  const checked = (i: number, x: string) => `const x${i} = ${x} === undefined ? signature.arg(${i}, undefined) : checks[${i}](${x}, signature.op, names[${i}]);`;
   const bound = `const v = signature.bind(${variadicAt < 0 ? `[${list(k + 1, (i) => `a${i}`)}]` : 'Array.prototype.slice.call(arguments)'});
       return invoke(${list(k, (i) => `v[${i}]`)});`;
   // A variadic op takes any number of arguments: the fixed slots hold the common calls
@@ -130,7 +134,8 @@ function entryPointsSource(k: number, prepared: boolean, variadicAt: number): st
       ? `function call(${list(k + 1, (i) => `a${i}`)}) {
       if (arguments.length > ${k + 1}) throw tooManyArguments(signature, arguments.length);
       if (signature.isPositional(${list(k + 1, (i) => `a${i}`)}${k + 1 < MAX_ARGS ? `, ${list(MAX_ARGS - k - 1, () => 'undefined')}` : ''})) {
-        return invoke(${list(k, (i) => `signature.arg(${i}, a${i})`)});
+        ${Array.from({ length: k }, (_, i) => checked(i, `a${i}`)).join(' ')}
+        return invoke(${list(k, (i) => `x${i}`)});
       }
       ${bound}
     }
@@ -140,7 +145,9 @@ function entryPointsSource(k: number, prepared: boolean, variadicAt: number): st
     }`
       : `function call(${slots}) {
       if (arguments.length <= ${MAX_ARGS} && signature.isPositional(${slots})) {
-        return invoke(${list(k, (i) => `signature.arg(${i}, ${i < variadicAt ? `a${i}` : i === variadicAt ? `signature.variadicValue(${list(MAX_ARGS - variadicAt, (j) => `a${variadicAt + j}`)})` : 'undefined'})`)});
+        const packed = signature.variadicValue(${list(MAX_ARGS - variadicAt, (j) => `a${variadicAt + j}`)});
+        ${Array.from({ length: k }, (_, i) => checked(i, i < variadicAt ? `a${i}` : i === variadicAt ? 'packed' : 'undefined')).join(' ')}
+        return invoke(${list(k, (i) => `x${i}`)});
       }
       ${bound}
     }
@@ -184,6 +191,7 @@ function compileEntryPoints(signature: Signature, spec: OpSpec<unknown[], unknow
   const env = {
     recorded: spec.gradFn !== undefined, forward: spec.forward, save: spec.save, savesNumbersAsTensors: spec.savesNumbersAsTensors ?? false,
     prepare: spec.prepare, def, signature, recordingMode, runRecorded, tooManyArguments,
+    checks: spec.params.map((p) => p.check), names: spec.params.map((p) => p.name),
   };
   const wide = k >= MAX_ARGS;
   const variadicAt = signature.variadic ? signature.positional - 1 : -1;
