@@ -81,16 +81,11 @@ export class Node<Info = unknown> {
     this.savedVersions = tensors.map((t) => t._version.value);
   }
 
-  /** What save() kept, after the same checks as `saved` (freed graph, in-place changes). */
+  /** What save() kept, after the same checks as `saved` (freed graph, in-place changes).
+   * (The values themselves: preserveSaved and savedOutputBecomes replace tensors in both.) */
   restore<S>(): S {
-    const tensors = this.saved;
-    const values = this.savedValues;
-    if (values === null) return {} as S;
-    // preserveSaved may have replaced a tensor by a copy: take tensors from `saved`.
-    const out: Record<string, unknown> = {};
-    let t = 0;
-    for (const k in values) out[k] = values[k] instanceof Tensor ? tensors[t++] : values[k];
-    return out as S;
+    void this.saved; // its checks
+    return (this.savedValues ?? NOTHING_SAVED) as S;
   }
 
   /** The saved tensors; throws if the graph was freed or a saved tensor changed in place. */
@@ -147,7 +142,14 @@ export class Node<Info = unknown> {
       const c = copy(t);
       this.savedTensors![i] = c;
       this.savedVersions[i] = c._version.value;
+      this.replaceSavedValue(t, c);
     });
+  }
+
+  /** Replaces `from` by `to` among the named values (see restore). */
+  private replaceSavedValue(from: Tensor, to: Tensor): void {
+    const values = this.savedValues;
+    if (values !== null) for (const k in values) if (values[k] === from) values[k] = to;
   }
 
   /** After an in-place op wrote `out` (this node's output) into `self`: if the node saved
@@ -159,6 +161,7 @@ export class Node<Info = unknown> {
       if (s !== out) return;
       this.savedTensors![i] = self;
       this.savedVersions[i] = self._version.value;
+      this.replaceSavedValue(out, self);
     });
   }
 
@@ -195,6 +198,9 @@ export interface OpDef<Args extends any[], Info = unknown> {
   /** One gradient per tensor argument, in order (null/undefined: none). */
   backward(ctx: Node<Info>, grad: Tensor): (Tensor | null | undefined)[];
 }
+
+/** What restore() gives a node that saved nothing. */
+const NOTHING_SAVED = Object.freeze({});
 
 // The ctx handed to forward when nothing is recorded: saving is a no-op.
 const NOT_RECORDING = new Node<any>({ name: '', forward: () => undefined as never, backward: () => [] }, '', []);
