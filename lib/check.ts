@@ -154,6 +154,12 @@ export interface Param {
 /** A plain object given as the last argument: the keyword arguments. */
 export function isOptionsObject(x: unknown): x is Record<string, unknown> {
   if (x === null || typeof x !== 'object' || Array.isArray(x)) return false;
+  // A class instance (a Tensor: the last argument of most op calls) is told by its
+  // constructor, a property load; Object.getPrototypeOf is a runtime call in V8 unless the
+  // object's map is known, and this runs on every op call. (A plain object whose own
+  // `constructor` is something else is then no options object: no parameter has that name.)
+  const c = (x as { constructor?: unknown }).constructor;
+  if (c !== Object && c !== undefined) return false;
   const proto = Object.getPrototypeOf(x);
   return proto === Object.prototype || proto === null;
 }

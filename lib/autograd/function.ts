@@ -43,15 +43,24 @@ export class Node<Info = unknown> {
   private readonly def: OpDef<any[], Info>;
 
   /** `inputs`: the op's tensor arguments, in order. (Each array is made at its final
-   * size: growing four empty arrays by push was a fifth of a recorded op's cost.) */
+   * size, all four in one loop: this runs for every recorded op.) */
   constructor(def: OpDef<any[], Info>, name: string, inputs: readonly Tensor[]) {
     this.def = def;
     this.name = name;
-    this.next = inputs.map((t) => (t.requiresGrad ? (t.gradFn ?? t) : null));
+    const n = inputs.length;
+    const next = (this.next = new Array<Edge | null>(n));
+    const needs = (this.needsInputGrad = new Array<boolean>(n));
+    const shapes = (this.inputShapes = new Array<readonly number[]>(n));
+    const dtypes = (this.inputDTypes = new Array<DType>(n));
+    for (let i = 0; i < n; ++i) {
+      const t = inputs[i];
+      const needed = t.requiresGrad;
+      next[i] = needed ? (t.gradFn ?? t) : null;
+      needs[i] = needed;
+      shapes[i] = t._shape;
+      dtypes[i] = t.dtype;
+    }
     this.seq = nextSequenceNr++;
-    this.needsInputGrad = inputs.map((t) => t.requiresGrad);
-    this.inputShapes = inputs.map((t) => t._shape);
-    this.inputDTypes = inputs.map((t) => t.dtype);
   }
 
   /** Saves tensors for backward, remembering their versions (to detect in-place edits). */
@@ -205,10 +214,14 @@ const NOTHING_SAVED = Object.freeze({});
 // The ctx handed to forward when nothing is recorded: saving is a no-op.
 const NOT_RECORDING = new Node<any>({ name: '', forward: () => undefined as never, backward: () => [] }, '', []);
 
-function requiresGrad(x: unknown): boolean {
+/** Whether an op argument requires grad: a tensor that does, or an array holding one (cat's). */
+export function requiresGrad(x: unknown): boolean {
   if (x instanceof Tensor) return x._requiresGrad;
-  if (!Array.isArray(x)) return false;
-  for (const t of x) if (t instanceof Tensor && t._requiresGrad) return true;
+  return Array.isArray(x) && someRequiresGrad(x); // apart: the common case stays small enough to inline
+}
+
+function someRequiresGrad(xs: unknown[]): boolean {
+  for (const t of xs) if (t instanceof Tensor && t._requiresGrad) return true;
   return false;
 }
 
@@ -247,8 +260,18 @@ export function runRecorded<Info>(
   a0: unknown, a1: unknown, a2: unknown, a3: unknown, a4: unknown, a5: unknown, a6: unknown, a7: unknown,
 ): Tensor {
   const inputs: Tensor[] = [];
-  collectTensors(inputs, a0), collectTensors(inputs, a1), collectTensors(inputs, a2), collectTensors(inputs, a3);
-  collectTensors(inputs, a4), collectTensors(inputs, a5), collectTensors(inputs, a6), collectTensors(inputs, a7);
+  // Tensors pushed here, arrays' tensors (cat's) by collectTensors: this runs for every recorded op.
+  if (a0 instanceof Tensor) inputs.push(a0);
+  else if (Array.isArray(a0)) collectTensors(inputs, a0);
+  if (a1 instanceof Tensor) inputs.push(a1);
+  else if (Array.isArray(a1)) collectTensors(inputs, a1);
+  if (a2 instanceof Tensor) inputs.push(a2);
+  else if (Array.isArray(a2)) collectTensors(inputs, a2);
+  if (a3 instanceof Tensor) inputs.push(a3);
+  else if (Array.isArray(a3)) collectTensors(inputs, a3);
+  if (a4 !== undefined || a5 !== undefined || a6 !== undefined || a7 !== undefined) {
+    collectTensors(inputs, a4), collectTensors(inputs, a5), collectTensors(inputs, a6), collectTensors(inputs, a7);
+  }
   const node = new Node<Info>(def, def.name, inputs);
   mode.enabled = false;
   let out: Tensor;

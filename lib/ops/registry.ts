@@ -7,7 +7,8 @@
 // listed in API with its Signature, so that one test drives them all by name and by
 // position (test/kwargs.test.ts).
 import type { Tensor } from '../tensor';
-import { MAX_ARGS, recordingMode, runRecorded, type FixedArgs, type OpDef } from '../autograd/function';
+import { MAX_ARGS, requiresGrad, runRecorded, type FixedArgs, type OpDef } from '../autograd/function';
+import { gradMode } from '../autograd/grad_mode';
 import { Signature, opTypeError, type Param } from '../check';
 
 /** What kind of public callable an API entry is. */
@@ -157,8 +158,9 @@ function entryPointsSource(k: number, prepared: boolean, variadicAt: number): st
     }`;
   return `'use strict';
     const run = !recorded ? forward : function run(${slots}) {
-      const mode = recordingMode(${slots});
-      if (mode === null) return forward(${slots});
+      if (!(${Array.from({ length: MAX_ARGS }, (_, i) => `(a${i} !== undefined && requiresGrad(a${i}))`).join(' || ')})) return forward(${slots});
+      const mode = gradMode();
+      if (!mode.enabled) return forward(${slots});
       return runRecorded(mode, def, recordedForward, ${slots});
     };
     function recordedForward(node, ${slots}) {
@@ -190,7 +192,7 @@ function compileEntryPoints(signature: Signature, spec: OpSpec<unknown[], unknow
   };
   const env = {
     recorded: spec.gradFn !== undefined, forward: spec.forward, save: spec.save, savesNumbersAsTensors: spec.savesNumbersAsTensors ?? false,
-    prepare: spec.prepare, def, signature, recordingMode, runRecorded, tooManyArguments,
+    prepare: spec.prepare, def, signature, requiresGrad, gradMode, runRecorded, tooManyArguments,
     checks: spec.params.map((p) => p.check), names: spec.params.map((p) => p.name),
   };
   const wide = k >= MAX_ARGS;
