@@ -112,7 +112,7 @@ export type { ReduceDims, DimOptions, VarOptions, NormOptions, ExtremeFn, Extrem
 export type { BackwardOptions, GradOptions } from './autograd/engine';
 export type { GradcheckOptions, GradgradcheckOptions } from './autograd/gradcheck';
 export type { OpDef } from './autograd/function';
-export type { UnaryFn } from './ops/arith';
+export type { UnaryFn, WhereFn } from './ops/arith';
 export type { DeviceType } from './device';
 export * as distributed from './distributed';
 export { RemovableHandle } from './autograd/hooks';

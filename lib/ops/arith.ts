@@ -504,7 +504,7 @@ const whereOp = defineSpec<
 }).call;
 
 /** torch.where's two forms. */
-interface WhereFn {
+export interface WhereFn {
   /** Elementwise condition ? input : other, broadcasting all three; input or other may be
    * numbers (torch.where). */
   (condition: Tensor, input: TensorOrScalar, other: TensorOrScalar): Tensor;
