@@ -1,18 +1,17 @@
-// Instruction-count harness for the per-op path (run under valgrind --tool=callgrind,
-// which counts instructions repeatably on a busy machine): `node
+// The per-op workloads whose instructions bench/icount.sh counts: `node
 // --no-concurrent-recompilation bench/epoch-profile.mjs <apples|add|addgrad|none>
-// [iterations]`. 'none' measures the setup to subtract. (Without that flag, optimised code
-// compiled on V8's background thread may never be installed under valgrind.)
-import * as tg from 'tensorgrad';
-import { makeApplesEpoch } from './workloads.mjs';
+// [iterations] [checkout]` runs W3's apples epoch, or W2's a.add(b) on 3x2 tensors without
+// or with requiresGrad, `iterations` times ('none': only the setup, to subtract), with
+// this checkout's build or with another built checkout's (a path). (Without the flag,
+// optimised code compiled on V8's background thread may never be installed under valgrind.)
+import { createRequire } from 'module';
+import * as path from 'path';
+import { addCall, makeApplesEpoch } from './workloads.mjs';
 
-const [mode = 'apples', itersArg = '20000'] = process.argv.slice(2);
+const [mode = 'apples', itersArg = '20000', checkout] = process.argv.slice(2);
 const iters = Number(itersArg);
+const lib = createRequire(import.meta.url)(checkout ? path.resolve(checkout, 'dist', 'index.js') : '../dist/index.js');
 
-const x = tg.tensor([[1, 2], [3, 4], [5, 6]], { requiresGrad: mode === 'addgrad' });
-const y = tg.tensor([[6, 5], [4, 3], [2, 1]], { requiresGrad: mode === 'addgrad' });
-
-const epoch = makeApplesEpoch();
-
-if (mode === 'apples') for (let i = 0; i < iters; i++) epoch();
-else if (mode === 'add' || mode === 'addgrad') for (let i = 0; i < iters; i++) x.add(y);
+const step = mode === 'apples' ? makeApplesEpoch(lib) : mode === 'add' || mode === 'addgrad' ? addCall(mode === 'addgrad', lib) : null;
+if (step === null && mode !== 'none') throw new Error(`epoch-profile: unknown mode ${mode} (apples, add, addgrad or none)`);
+if (step !== null) for (let i = 0; i < iters; i++) step();

@@ -43,7 +43,7 @@ export function addOverhead(requiresGrad) {
   return timed(addCall(requiresGrad), 9, 20000) * 1e6;
 }
 
-/** One epoch of the apples/oranges regression (W3; bench/epoch-profile.mjs counts its
+/** One epoch of the apples/oranges regression (W3; bench/icount.sh counts its
  * instructions), with `lib` a loaded tensorgrad (bench/ab-add-overhead.mjs passes another build's). */
 export function makeApplesEpoch(lib = tg) {
   const inputs = lib.tensor([[73, 67, 43], [91, 88, 64], [87, 134, 58], [102, 43, 37], [69, 96, 70]]);
