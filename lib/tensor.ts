@@ -7,13 +7,10 @@ import { Storage, VersionCounter } from './storage';
 import { Size, contiguousStrides, isContiguous, numelOf, toSize } from './layout';
 import { checkBool, exactNumber, fmtShape, fmtValue, normDim, opError, opTypeError } from './check';
 import * as kernels from './backend';
-import type { Node } from './autograd/function';
+import type { Node } from './ops/registry';
 import { Device, cpu, toTarget } from './device';
 import { tensorRepr } from './print';
 import { warnOnce } from './warnings';
-import * as E from './ops/arith';
-import './ops/inplace';
-import { attachMethods } from './ops/registry';
 import { gradMode } from './autograd/grad_mode';
 
 export type Scalar = number;
@@ -332,32 +329,6 @@ export class Tensor {
     return build(0, 0);
   }
 
-  /** A tensor with another dtype, or on another device; this tensor if nothing changes (torch.Tensor.to). */
-  to(target: DTypeLike | Device | string | { dtype?: DTypeLike; device?: Device | string }): Tensor {
-    const dtype = toTarget('to', target);
-    return dtype === undefined || dtype === this._dtype ? this : E.toDType(this, dtype);
-  }
-  /** This tensor as float32 (torch.Tensor.float); the same tensor if it is float32 already. */
-  float(): Tensor {
-    return this.to(float32);
-  }
-  /** This tensor as float64 (torch.Tensor.double). */
-  double(): Tensor {
-    return this.to(float64);
-  }
-  /** This tensor as int64 (torch.Tensor.long). */
-  long(): Tensor {
-    return this.to(int64);
-  }
-  /** This tensor as int32, truncating toward zero (torch.Tensor.int; PyTorch's int is int32 too). */
-  int(): Tensor {
-    return this.to(int32);
-  }
-  /** This tensor as bool: nonzero is true (torch.Tensor.bool). */
-  bool(): Tensor {
-    return this.to(bool);
-  }
-
   /** The printout PyTorch gives: `tensor([...], requires_grad=True)` with its print options
    * (torch.Tensor.__repr__). */
   toString(): string {
@@ -413,6 +384,3 @@ function leafOnlyError(value: boolean): Error {
       '\nHint: to compute gradients of an intermediate result use retainGrad().',
   );
 }
-
-// The ops defined as specs (lib/ops/registry.ts) become methods now that the class exists.
-attachMethods(Tensor);

@@ -7,9 +7,8 @@ import { fmtShape, fmtValue, opTypeError } from '../check';
 import { sameShape } from '../layout';
 import { gradMode } from './grad_mode';
 import * as kernels from '../backend';
-import { Node, type Edge } from './function';
 import { leafGradHooks, nodeGradHooks, postAccumulateGrad } from './hooks';
-import { defineMethods } from '../ops/registry';
+import { Node, defineMethods, type Edge } from '../ops/registry';
 
 /** backward's options (PyTorch's retain_graph=, create_graph=). */
 export interface BackwardOptions {

@@ -4,10 +4,9 @@
 // accumulated into .grad; a hook on a non-leaf sees the gradient of that tensor before its
 // gradFn runs. Either may return a tensor to use instead.
 import type { Tensor } from '../tensor';
-import type { Node } from './function';
 import { fmtShape, fmtValue, opError, opTypeError } from '../check';
 import { sameShape } from '../layout';
-import { defineMethods } from '../ops/registry';
+import { defineMethods, type Node } from '../ops/registry';
 
 /** A gradient hook: gets the gradient, may return a replacement (same shape). */
 export type GradHook = (grad: Tensor) => Tensor | void | undefined;

@@ -10,26 +10,26 @@
 import { Tensor } from '../tensor';
 import { fmtValue, opError, opTypeError } from '../check';
 import { RemovableHandle } from '../autograd/hooks';
-import type { Module } from './module';
 
-/** Called before forward with the inputs; may return replacement inputs (an array, or one value). */
-export type ForwardPreHook = (module: Module, args: unknown[]) => unknown;
-/** Called after forward with the inputs and the output; may return a replacement output. */
-export type ForwardHook = (module: Module, args: unknown[], output: unknown) => unknown;
-/** Called during backward with the gradients of the module's tensor inputs and outputs
- * (null where there is none); may return replacement input gradients when exactly one
- * input requires grad. */
-export type FullBackwardHook = (module: Module, gradInput: (Tensor | null)[], gradOutput: (Tensor | null)[]) => (Tensor | null)[] | void;
-
-interface Hooks {
-  pre: ForwardPreHook[];
-  post: ForwardHook[];
-  backward: FullBackwardHook[];
+// The hooks are written for any module type M (nn.Module, in ./module, which imports this
+// file and names the hook types it takes: ForwardPreHook, ForwardHook, FullBackwardHook).
+type PreHook<M> = (module: M, args: unknown[]) => unknown;
+type PostHook<M> = (module: M, args: unknown[], output: unknown) => unknown;
+type BackwardHook<M> = (module: M, gradInput: (Tensor | null)[], gradOutput: (Tensor | null)[]) => (Tensor | null)[] | void;
+/** What the hooks need of a module: its forward, which the first hook wraps. */
+interface Hookable {
+  forward: (...args: any[]) => unknown;
 }
 
-const registry = new WeakMap<Module, Hooks>();
+interface Hooks<M> {
+  pre: PreHook<M>[];
+  post: PostHook<M>[];
+  backward: BackwardHook<M>[];
+}
 
-function hooksOf(module: Module): Hooks {
+const registry = new WeakMap<Hookable, Hooks<any>>();
+
+function hooksOf<M extends Hookable>(module: M): Hooks<M> {
   let hooks = registry.get(module);
   if (hooks) return hooks;
   hooks = { pre: [], post: [], backward: [] };
@@ -45,7 +45,7 @@ function hooksOf(module: Module): Hooks {
   return hooks;
 }
 
-function register<H>(op: string, module: Module, list: (h: Hooks) => H[], hook: H): RemovableHandle {
+function register<M extends Hookable, H>(op: string, module: M, list: (h: Hooks<M>) => H[], hook: H): RemovableHandle {
   if (typeof hook !== 'function') throw opTypeError(op, `hook must be a function, got ${fmtValue(hook)}`);
   const hooks = list(hooksOf(module));
   hooks.push(hook);
@@ -53,19 +53,19 @@ function register<H>(op: string, module: Module, list: (h: Hooks) => H[], hook: 
 }
 
 /** module.registerForwardPreHook (see Module). */
-export function registerForwardPreHook(module: Module, hook: ForwardPreHook): RemovableHandle {
+export function registerForwardPreHook<M extends Hookable>(module: M, hook: PreHook<M>): RemovableHandle {
   return register('registerForwardPreHook', module, (h) => h.pre, hook);
 }
 /** module.registerForwardHook (see Module). */
-export function registerForwardHook(module: Module, hook: ForwardHook): RemovableHandle {
+export function registerForwardHook<M extends Hookable>(module: M, hook: PostHook<M>): RemovableHandle {
   return register('registerForwardHook', module, (h) => h.post, hook);
 }
 /** module.registerFullBackwardHook (see Module). */
-export function registerFullBackwardHook(module: Module, hook: FullBackwardHook): RemovableHandle {
+export function registerFullBackwardHook<M extends Hookable>(module: M, hook: BackwardHook<M>): RemovableHandle {
   return register('registerFullBackwardHook', module, (h) => h.backward, hook);
 }
 
-function callWithHooks(module: Module, hooks: Hooks, forward: (...a: unknown[]) => unknown, args: unknown[]): unknown {
+function callWithHooks<M extends Hookable>(module: M, hooks: Hooks<M>, forward: (...a: unknown[]) => unknown, args: unknown[]): unknown {
   for (const pre of hooks.pre.slice()) {
     const r = pre(module, args);
     if (r !== undefined) args = Array.isArray(r) ? r : [r];
@@ -83,7 +83,7 @@ function callWithHooks(module: Module, hooks: Hooks, forward: (...a: unknown[]) 
 
 /** One forward call's backward hook state: identity views of the inputs that require grad,
  * and the gradients gathered during backward. */
-function watchBackward(module: Module, hooks: Hooks, args: unknown[]) {
+function watchBackward<M extends Hookable>(module: M, hooks: Hooks<M>, args: unknown[]) {
   const watched = args.map((a) => a instanceof Tensor && a.requiresGrad);
   const inputs = args.map((a, i) => (watched[i] ? (a as Tensor).view((a as Tensor)._shape.slice()) : a));
   const tensorArgs = args.map((a, i) => i).filter((i) => args[i] instanceof Tensor);

@@ -15,8 +15,16 @@ import { isFloating, type DTypeLike } from '../dtype';
 import { toTarget, type Device } from '../device';
 import { Parameter, zeroGrads } from './parameter';
 import * as moduleHooks from './module-hooks';
-import type { ForwardHook, ForwardPreHook, FullBackwardHook } from './module-hooks';
 import type { RemovableHandle } from '../autograd/hooks';
+
+/** Called before forward with the inputs; may return replacement inputs (an array, or one value). */
+export type ForwardPreHook = (module: Module, args: unknown[]) => unknown;
+/** Called after forward with the inputs and the output; may return a replacement output. */
+export type ForwardHook = (module: Module, args: unknown[], output: unknown) => unknown;
+/** Called during backward with the gradients of the module's tensor inputs and outputs
+ * (null where there is none); may return replacement input gradients when exactly one
+ * input requires grad. */
+export type FullBackwardHook = (module: Module, gradInput: (Tensor | null)[], gradOutput: (Tensor | null)[]) => (Tensor | null)[] | void;
 
 /** Parameter and buffer tensors by dotted name ("fc1.weight"), in registration order. */
 export type StateDict = Record<string, Tensor>;

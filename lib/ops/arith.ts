@@ -4,13 +4,14 @@
 // kernel-op shape, where, casts. Backward is written in Tensor ops (so it is
 // differentiable again); the engine sums gradients back to input shapes.
 import { Tensor, type TensorOrScalar } from '../tensor';
-import { bool, float32, float64, int32, int64, isFloating, isIntegral, numberDType, resultType, type DType, type PromotionOperand } from '../dtype';
+import { bool, float32, float64, int32, int64, isFloating, isIntegral, numberDType, resultType, type DType, type DTypeLike, type PromotionOperand } from '../dtype';
+import { toTarget, type Device } from '../device';
 import { gradMode } from '../autograd/grad_mode';
 import { checkInt32Value, checkKernelDType, fmtValue, int64Value, is, keyword, opError, opTypeError, optional, required, type Check, type Param } from '../check';
 import { broadcastShapes } from '../layout';
 import * as kernels from '../backend';
 import { BinaryOp, Trait, UNARY_OPS, UNARY_TRAITS, UnaryOp } from '../native/table';
-import { defineSpec, functionsOf, installMethods, type MethodsFor, type SpecsFor } from './registry';
+import { defineMethods, defineSpec, functionsOf, installMethods, type MethodsFor, type SpecsFor } from './registry';
 import { checkMemory, checkTensor, cloneDetached } from './movement';
 
 function promotion(x: TensorOrScalar): PromotionOperand {
@@ -53,6 +54,45 @@ export function toDType(x: Tensor, dtype: DType): Tensor {
     }
   }
   return toCopy(x, dtype);
+}
+
+// The Tensor's cast methods (here rather than in lib/tensor.ts, which imports no op).
+defineMethods({
+  to(this: Tensor, target: DTypeLike | Device | string | { dtype?: DTypeLike; device?: Device | string }): Tensor {
+    const dtype = toTarget('to', target);
+    return dtype === undefined || dtype === this.dtype ? this : toDType(this, dtype);
+  },
+  float(this: Tensor): Tensor {
+    return this.to(float32);
+  },
+  double(this: Tensor): Tensor {
+    return this.to(float64);
+  },
+  long(this: Tensor): Tensor {
+    return this.to(int64);
+  },
+  int(this: Tensor): Tensor {
+    return this.to(int32);
+  },
+  bool(this: Tensor): Tensor {
+    return this.to(bool);
+  },
+});
+declare module '../tensor' {
+  interface Tensor {
+    /** A tensor with another dtype, or on another device; this tensor if nothing changes (torch.Tensor.to). */
+    to(target: DTypeLike | Device | string | { dtype?: DTypeLike; device?: Device | string }): Tensor;
+    /** This tensor as float32 (torch.Tensor.float); the same tensor if it is float32 already. */
+    float(): Tensor;
+    /** This tensor as float64 (torch.Tensor.double). */
+    double(): Tensor;
+    /** This tensor as int64 (torch.Tensor.long). */
+    long(): Tensor;
+    /** This tensor as int32, truncating toward zero (torch.Tensor.int; PyTorch's int is int32 too). */
+    int(): Tensor;
+    /** This tensor as bool: nonzero is true (torch.Tensor.bool). */
+    bool(): Tensor;
+  }
 }
 
 function castTo(x: TensorOrScalar, dtype: DType): TensorOrScalar {

@@ -7,12 +7,11 @@
 // geometry relative to b (sizes, strides, offset), as PyTorch's as_strided.
 import { Tensor } from '../tensor';
 import { Storage } from '../storage';
-import { Node, type OpDef } from '../autograd/function';
 import { enableGrad } from '../autograd/grad_mode';
 import { is, objectCheck, opError, required } from '../check';
 import { sameShape } from '../layout';
 import * as kernels from '../backend';
-import { defineMethods, defineSpec, type Op } from './registry';
+import { Node, defineMethods, defineSpec, type Op, type OpDef } from './registry';
 
 /** Where a view lies in its base's storage; `baseStrides` is the base's own layout, which
  * the gradient is given before the region is read or written. */

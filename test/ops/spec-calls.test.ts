@@ -72,12 +72,4 @@ describe('layers', () => {
     const offenders = readdirSync(dir).filter((f) => /from '\.\.\/native\/(kernels|binding|jskernels)'/.test(readFileSync(path.join(dir, f), 'utf8')));
     expect(offenders).toEqual([]);
   });
-
-  // lib/tensor.ts gets the ops' methods from the registry: the modules that define them
-  // are loaded by the package entry, not by the Tensor.
-  test('the Tensor imports no op module but the registry (and the arith/inplace pair still being converted)', () => {
-    const source = readFileSync(path.join(__dirname, '../../lib/tensor.ts'), 'utf8');
-    const imported = [...source.matchAll(/^import (?!type )[^;]*from '\.\/(ops|autograd)\/([\w-]+)'/gm)].map((m) => `${m[1]}/${m[2]}`);
-    expect(imported.filter((m) => m !== 'ops/registry' && m !== 'ops/arith' && m !== 'ops/inplace' && m !== 'autograd/grad_mode')).toEqual([]);
-  });
 });
