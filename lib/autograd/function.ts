@@ -4,34 +4,15 @@
 // Node: lib/ops/registry.ts, which records the built-in ops the same way) that the engine
 // later calls backward on.
 import { Tensor } from '../tensor';
-import { gradMode, type GradState } from './grad_mode';
 import { fmtShape, fmtValue } from '../check';
-import { MAX_ARGS, NOT_RECORDING, requiresGrad, runRecorded, type FixedArgs, type Node, type OpDef, type RecordedForward } from '../ops/registry';
+import { MAX_ARGS, compileRun, type OpDef } from '../ops/registry';
 
-/** The grad mode if an op called with these arguments is recorded (one of them requires
- * grad and grad mode is on), else null. The mode is looked up only when some argument
- * requires grad. */
-export function recordingMode(a0: unknown, a1: unknown, a2: unknown, a3: unknown, a4: unknown, a5: unknown, a6: unknown, a7: unknown): GradState | null {
-  if (!(requiresGrad(a0) || requiresGrad(a1) || requiresGrad(a2) || requiresGrad(a3) || requiresGrad(a4) || requiresGrad(a5) || requiresGrad(a6) || requiresGrad(a7))) {
-    return null;
-  }
-  const mode = gradMode();
-  return mode.enabled ? mode : null;
-}
-
-
-/** Defines an op; the returned function runs it and records it when needed. The op's
- * tensor arguments are its Tensor arguments and the Tensors inside array arguments (cat),
- * in order; backward returns one gradient for each. */
+/** Defines an op; the returned function runs it and records it when needed (the
+ * registry's runSource). The op's tensor arguments are its Tensor arguments and the
+ * Tensors inside array arguments (cat), in order; backward returns one gradient for each. */
 export function defineOp<Args extends any[], Info = unknown>(def: OpDef<Args, Info>): (...args: Args) => Tensor {
   if (def.forward.length > MAX_ARGS + 1) throw new Error(`defineOp ${def.name}: at most ${MAX_ARGS} arguments`);
-  const forward = def.forward as unknown as RecordedForward<Info>;
-  const run: FixedArgs<Tensor> = (a0, a1, a2, a3, a4, a5, a6, a7) => {
-    const mode = recordingMode(a0, a1, a2, a3, a4, a5, a6, a7);
-    if (mode === null) return forward(NOT_RECORDING as Node<Info>, a0, a1, a2, a3, a4, a5, a6, a7);
-    return runRecorded(mode, def, forward, a0, a1, a2, a3, a4, a5, a6, a7);
-  };
-  return run as unknown as (...args: Args) => Tensor;
+  return compileRun(def) as unknown as (...args: Args) => Tensor;
 }
 
 /** Whether a gradient of shape `grad` can be summed down to an input of shape `input`

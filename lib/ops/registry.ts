@@ -14,7 +14,7 @@
 import { Tensor } from '../tensor';
 import type { DType } from '../dtype';
 import { inspectCustom } from '../inspect';
-import { gradMode, type GradState } from '../autograd/grad_mode';
+import { gradMode } from '../autograd/grad_mode';
 import { Signature, opTypeError, type Param } from '../check';
 
 /** What kind of public callable an API entry is. */
@@ -163,21 +163,51 @@ function entryPointsSource(k: number, prepared: boolean, variadicAt: number): st
       return call(this, ${list(MAX_ARGS - 1, (i) => `a${i + 1}`)});
     }`;
   return `'use strict';
-    const run = !recorded ? forward : function run(${slots}) {
-      if (!(${Array.from({ length: MAX_ARGS }, (_, i) => `(a${i} !== undefined && requiresGrad(a${i}))`).join(' || ')})) return forward(${slots});
-      const mode = gradMode();
-      if (!mode.enabled) return forward(${slots});
-      return runRecorded(mode, def, recordedForward, ${slots});
-    };
-    function recordedForward(node, ${slots}) {
-      const out = forward(${slots});
-      const saved = save === undefined ? undefined : save.call(node, out, ${slots});
-      if (saved !== undefined) node.save(saved, savesNumbersAsTensors);
-      return out;
-    }
+    const run = !recorded ? forward : ${runSource(false)};
     ${invoke}
     ${entries}
     return { call, method, run };`;
+}
+
+/** The source of the function that runs an op on its (checked) arguments and records it
+ * when one of them requires grad and grad mode is on: it creates the node, whose inputs are
+ * the tensor arguments (Tensors, and the Tensors inside array arguments, as cat's, in
+ * order), runs forward (and save) without recording, so that a composite forward stays one
+ * node, and makes the node the output's gradFn. Each op (and each defineOp) gets a copy
+ * of its own, so that its forward and save inline into it. `passesNode`: forward takes
+ * the node first (defineOp's ctx; NOT_RECORDING when not recorded), and saves through it. */
+function runSource(passesNode: boolean): string {
+  const slots = Array.from({ length: MAX_ARGS }, (_, i) => `a${i}`).join(', ');
+  const forward = (node: string) => `forward(${passesNode ? `${node}, ` : ''}${slots})`;
+  const save = passesNode
+    ? ''
+    : `if (save !== undefined) {
+          const saved = save.call(node, out, ${slots});
+          if (saved !== undefined) node.save(saved, savesNumbersAsTensors);
+        }`;
+  return `function run(${slots}) {
+      if (!(${Array.from({ length: MAX_ARGS }, (_, i) => `(a${i} !== undefined && requiresGrad(a${i}))`).join(' || ')})) return ${forward('NOT_RECORDING')};
+      const mode = gradMode();
+      if (!mode.enabled) return ${forward('NOT_RECORDING')};
+      const node = new Node(def, def.name, tensorArguments(${slots}));
+      mode.enabled = false;
+      let out;
+      try {
+        out = ${forward('node')};
+        ${save}
+      } finally {
+        mode.enabled = true;
+      }
+      out._setGradFn(node);
+      node.markOutput(out);
+      return out;
+    }`;
+}
+
+/** Compiles runSource for an op definition whose forward takes the node first (defineOp). */
+export function compileRun<Info>(def: OpDef<any[], Info>): FixedArgs<Tensor> {
+  const make = new Function('forward', 'def', 'requiresGrad', 'gradMode', 'Node', 'tensorArguments', 'NOT_RECORDING', `// ${def.name} #${compiledCount++}\n'use strict';\nreturn ${runSource(true)};`);
+  return make(def.forward, def, requiresGrad, gradMode, Node, tensorArguments, NOT_RECORDING) as FixedArgs<Tensor>;
 }
 
 const SOURCES: Record<string, string> = {};
@@ -192,13 +222,13 @@ function compileEntryPoints(signature: Signature, spec: OpSpec<unknown[], unknow
   const def: OpDef<unknown[]> = {
     name: spec.gradFn ?? spec.name,
     forward: () => {
-      throw new Error('unreachable: runRecorded calls recordedForward');
+      throw new Error('unreachable: run calls the spec\'s forward');
     },
     backward: (node, g) => (backward ? backward(g, node.restore(), node.needsInputGrad) : []),
   };
   const env = {
     recorded: spec.gradFn !== undefined, forward: spec.forward, save: spec.save, savesNumbersAsTensors: spec.savesNumbersAsTensors ?? false,
-    prepare: spec.prepare, def, signature, requiresGrad, gradMode, runRecorded, tooManyArguments,
+    prepare: spec.prepare, def, signature, requiresGrad, gradMode, Node, tensorArguments, NOT_RECORDING, tooManyArguments,
     checks: spec.params.map((p) => p.check), names: spec.params.map((p) => p.name),
   };
   const wide = k >= MAX_ARGS;
@@ -522,16 +552,9 @@ export const MAX_ARGS = 8;
 
 /** A function of an op's (at most MAX_ARGS) arguments. */
 export type FixedArgs<R> = (a0?: unknown, a1?: unknown, a2?: unknown, a3?: unknown, a4?: unknown, a5?: unknown, a6?: unknown, a7?: unknown) => R;
-/** An op's forward as the recording wrapper calls it: the node first. */
-export type RecordedForward<Info> = (ctx: Node<Info>, a0?: unknown, a1?: unknown, a2?: unknown, a3?: unknown, a4?: unknown, a5?: unknown, a6?: unknown, a7?: unknown) => Tensor;
-/** Runs an op that is recorded (an argument requires grad, grad mode is on): creates its node, whose inputs are the
- * tensor arguments (Tensors, and the Tensors inside array arguments, as cat's, in order),
- * runs forward(node, ...) without recording (so a composite forward stays one node) and
- * makes the node the output's gradFn. */
-export function runRecorded<Info>(
-  mode: GradState, def: OpDef<any[], Info>, forward: RecordedForward<Info>,
-  a0: unknown, a1: unknown, a2: unknown, a3: unknown, a4: unknown, a5: unknown, a6: unknown, a7: unknown,
-): Tensor {
+/** The tensor arguments of an op call, its node's inputs: the Tensors, and the Tensors
+ * inside array arguments (cat's), in order. */
+export function tensorArguments(a0: unknown, a1: unknown, a2: unknown, a3: unknown, a4: unknown, a5: unknown, a6: unknown, a7: unknown): Tensor[] {
   const inputs: Tensor[] = [];
   // Tensors pushed here, arrays' tensors (cat's) by collectTensors: this runs for every recorded op.
   if (a0 instanceof Tensor) inputs.push(a0);
@@ -545,15 +568,5 @@ export function runRecorded<Info>(
   if (a4 !== undefined || a5 !== undefined || a6 !== undefined || a7 !== undefined) {
     collectTensors(inputs, a4), collectTensors(inputs, a5), collectTensors(inputs, a6), collectTensors(inputs, a7);
   }
-  const node = new Node<Info>(def, def.name, inputs);
-  mode.enabled = false;
-  let out: Tensor;
-  try {
-    out = forward(node, a0, a1, a2, a3, a4, a5, a6, a7);
-  } finally {
-    mode.enabled = true;
-  }
-  out._setGradFn(node);
-  node.markOutput(out);
-  return out;
+  return inputs;
 }
