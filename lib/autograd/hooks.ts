@@ -63,6 +63,9 @@ function runHooks(hooks: GradHook[] | undefined, grad: Tensor): Tensor {
     if (!sameShape(out._shape, grad._shape)) {
       throw opError('hook', `a hook returned a gradient of shape ${fmtShape(out._shape)} for one of shape ${fmtShape(grad._shape)}`);
     }
+    // As PyTorch ("hook has changed the type of value"); backward formulas rely on it, as
+    // they call their ops' runs on the gradient without promoting it again.
+    if (out.dtype !== grad.dtype) throw opError('hook', `a hook returned a gradient of dtype ${out.dtype} for one of dtype ${grad.dtype}`);
     grad = out;
   }
   return grad;

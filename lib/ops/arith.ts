@@ -203,7 +203,7 @@ function addSubSpec(name: 'add' | 'sub', gradFn: string, code: number) {
     backward: (g, { alpha = 1 }, [, needB]) => {
       if (!needB) return [g, null]; // sub's neg is a kernel call
       const gb = name === 'sub' ? g.neg() : g;
-      return [g, alpha === 1 ? gb : gb.mul(alpha)];
+      return [g, alpha === 1 ? gb : mulRun(gb, alpha)];
     },
   });
 }
@@ -339,41 +339,57 @@ function closeness(op: string, a: Tensor, b: TensorOrScalar, rtol: number, atol:
 
 const closeParams = [input, other, optional('rtol', is.number, 1e-5, 1), optional('atol', is.number, 1e-8, 3), optional('equalNan', is.bool, false, true)];
 
+// As PyTorch, each operand is saved only for the other's gradient (an in-place change
+// to it before backward is detected); a number operand is saved too (PyTorch wraps it in
+// a tensor), so a second backward through a freed graph throws.
+const mulSpec = defineSpec<Binary, [Tensor, TensorOrScalar], { a?: Tensor; b?: TensorOrScalar }>({
+  name: 'mul',
+  gradFn: 'MulBackward0',
+  params: [input, other],
+  prepare: (a: Tensor, b: TensorOrScalar) => promote('mul', a, b),
+  forward: (a, b) => binaryOut('mul', BinaryOp.Mul, a, b, a.dtype),
+  save(out, a, b) {
+    const [needA, needB] = this.needsInputGrad;
+    return { a: needB ? a : undefined, b: needA ? b : undefined };
+  },
+  savesNumbersAsTensors: true,
+  backward: (g, { a, b }, [needA, needB]) => [needA ? mulGrad(g, b!) : null, needB ? mulGrad(g, a!) : null],
+});
+const divSpec = defineSpec<Binary, [Tensor, TensorOrScalar], { a?: Tensor; b: TensorOrScalar }>({
+  name: 'div',
+  gradFn: 'DivBackward0',
+  params: [input, other],
+  prepare: (a: Tensor, b: TensorOrScalar) => promote('div', a, b, 'float'),
+  forward: (a, b) => binaryOut('div', BinaryOp.Div, a, b, a.dtype),
+  // Saved as in PyTorch: other for either gradient, self for other's (see mul).
+  save(out, a, b) {
+    return { a: this.needsInputGrad[1] ? a : undefined, b };
+  },
+  savesNumbersAsTensors: true,
+  backward: (g, { a, b }, [needA, needB]) => [
+    needA ? divGrad(g, b) : null,
+    needB ? divGrad(mulGrad(g.neg(), a!), mulRun(b as Tensor, b)) : null,
+  ],
+});
+const mulRun: (a: Tensor, b: TensorOrScalar) => Tensor = mulSpec.run;
+const divRun: (a: Tensor, b: TensorOrScalar) => Tensor = divSpec.run;
+
+// Backward formulas multiply and divide a gradient g by saved operands. g has its node's
+// output dtype (the engine casts what it delivers; a hook may not change it), which is the
+// operands' promoted dtype: then mul's and div's runs skip the argument checks and
+// promotion. (An in-place op's node gets self's dtype, which may differ: then promote.)
+function mulGrad(g: Tensor, v: TensorOrScalar): Tensor {
+  return typeof v === 'number' || v.dtype === g.dtype ? mulRun(g, v) : mulSpec.call(g, v);
+}
+function divGrad(g: Tensor, v: TensorOrScalar): Tensor {
+  return typeof v === 'number' || v.dtype === g.dtype ? divRun(g, v) : divSpec.call(g, v);
+}
+
 const arithOps: SpecsFor<ArithFns> = {
   add: addSubSpec('add', 'AddBackward0', BinaryOp.Add),
   sub: addSubSpec('sub', 'SubBackward0', BinaryOp.Sub),
-  // As PyTorch, each operand is saved only for the other's gradient (an in-place change
-  // to it before backward is detected); a number operand is saved too (PyTorch wraps it in
-  // a tensor), so a second backward through a freed graph throws.
-  mul: defineSpec<Binary, [Tensor, TensorOrScalar], { a?: Tensor; b?: TensorOrScalar }>({
-    name: 'mul',
-    gradFn: 'MulBackward0',
-    params: [input, other],
-    prepare: (a: Tensor, b: TensorOrScalar) => promote('mul', a, b),
-    forward: (a, b) => binaryOut('mul', BinaryOp.Mul, a, b, a.dtype),
-    save(out, a, b) {
-      const [needA, needB] = this.needsInputGrad;
-      return { a: needB ? a : undefined, b: needA ? b : undefined };
-    },
-    savesNumbersAsTensors: true,
-    backward: (g, { a, b }, [needA, needB]) => [needA ? g.mul(b!) : null, needB ? g.mul(a!) : null],
-  }),
-  div: defineSpec<Binary, [Tensor, TensorOrScalar], { a?: Tensor; b: TensorOrScalar }>({
-    name: 'div',
-    gradFn: 'DivBackward0',
-    params: [input, other],
-    prepare: (a: Tensor, b: TensorOrScalar) => promote('div', a, b, 'float'),
-    forward: (a, b) => binaryOut('div', BinaryOp.Div, a, b, a.dtype),
-    // Saved as in PyTorch: other for either gradient, self for other's (see mul).
-    save(out, a, b) {
-      return { a: this.needsInputGrad[1] ? a : undefined, b };
-    },
-    savesNumbersAsTensors: true,
-    backward: (g, { a, b }, [needA, needB]) => [
-      needA ? g.div(b) : null,
-      needB ? g.neg().mul(a!).div((b as Tensor).mul(b)) : null,
-    ],
-  }),
+  mul: mulSpec,
+  div: divSpec,
   pow: defineSpec({
     name: 'pow',
     params: [required('input', operand), required('exponent', operand, 3)],

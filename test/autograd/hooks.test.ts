@@ -48,6 +48,16 @@ describe('Tensor.registerHook', () => {
     expect(() => tg.tensor([1]).registerHook(() => {})).toThrow(/doesn't require gradient/);
     expect(() => x.registerHook(3 as never)).toThrow(/hook must be a function/);
   });
+
+  test('a hook may not change the gradient\'s dtype (PyTorch: "hook has changed the type of value")', () => {
+    const x = tg.tensor([1, 2], { requiresGrad: true });
+    const y = x.mul(3);
+    y.registerHook((g) => g.double());
+    expect(() => y.mul(y).sum().backward()).toThrow(/hook: a hook returned a gradient of dtype torch.float64 for one of dtype torch.float32/);
+    const leaf = tg.tensor([1, 2], { requiresGrad: true });
+    leaf.registerHook((g) => g.double());
+    expect(() => leaf.sum().backward()).toThrow(/dtype torch.float64 for one of dtype torch.float32/);
+  });
 });
 
 describe('Tensor.registerPostAccumulateGradHook', () => {
