@@ -120,8 +120,8 @@ export function defineSpec<F extends (...args: any[]) => unknown, A extends unkn
 // spreads or arguments objects. The template is the one place to read them.
 
 /** The source of an op's entry points for k parameters, the one at `variadicAt` (-1:
- * none) variadic (the environment: compileEntryPoints). */
-function entryPointsSource(k: number, prepared: boolean, variadicAt: number): string {
+ * none) variadic, `recorded` if it has a gradFn (the environment: compileEntryPoints). */
+function entryPointsSource(k: number, prepared: boolean, variadicAt: number, recorded: boolean): string {
   const list = (n: number, f: (i: number) => string) => Array.from({ length: n }, (_, i) => f(i)).join(', ');
   const slots = list(MAX_ARGS, (i) => `a${i}`);
   const invoke = prepared
@@ -163,19 +163,21 @@ function entryPointsSource(k: number, prepared: boolean, variadicAt: number): st
       return call(this, ${list(MAX_ARGS - 1, (i) => `a${i + 1}`)});
     }`;
   return `'use strict';
-    const run = !recorded ? forward : ${runSource(false)};
+    ${recorded ? runSource(false) : 'const run = forward;'}
     ${invoke}
     ${entries}
     return { call, method, run };`;
 }
 
-/** The source of the function that runs an op on its (checked) arguments and records it
- * when one of them requires grad and grad mode is on: it creates the node, whose inputs are
- * the tensor arguments (Tensors, and the Tensors inside array arguments, as cat's, in
- * order), runs forward (and save) without recording, so that a composite forward stays one
- * node, and makes the node the output's gradFn. Each op (and each defineOp) gets a copy
- * of its own, so that its forward and save inline into it. `passesNode`: forward takes
- * the node first (defineOp's ctx; NOT_RECORDING when not recorded), and saves through it. */
+/** The source of `run`, which runs an op on its (checked) arguments, and records it when
+ * one of them requires grad and grad mode is on (`record`): it creates the node, whose
+ * inputs are the tensor arguments (Tensors, and the Tensors inside array arguments, as
+ * cat's, in order), runs forward (and save) without recording, so that a composite
+ * forward stays one node, and makes the node the output's gradFn. Each op (and each
+ * defineOp) gets a copy of its own, so that its forward and save inline into it; `record`
+ * is a function apart so that V8's inlining budget of the op's entry points (run inlines
+ * into them) covers the checks, and record's the node. `passesNode`: forward takes the
+ * node first (defineOp's ctx; NOT_RECORDING when not recorded), and saves through it. */
 function runSource(passesNode: boolean): string {
   const slots = Array.from({ length: MAX_ARGS }, (_, i) => `a${i}`).join(', ');
   const forward = (node: string) => `forward(${passesNode ? `${node}, ` : ''}${slots})`;
@@ -189,6 +191,9 @@ function runSource(passesNode: boolean): string {
       if (!(${Array.from({ length: MAX_ARGS }, (_, i) => `(a${i} !== undefined && requiresGrad(a${i}))`).join(' || ')})) return ${forward('NOT_RECORDING')};
       const mode = gradMode();
       if (!mode.enabled) return ${forward('NOT_RECORDING')};
+      return record(mode, ${slots});
+    }
+    function record(mode, ${slots}) {
       const node = new Node(def, def.name, tensorArguments(${slots}));
       mode.enabled = false;
       let out;
@@ -227,14 +232,15 @@ function compileEntryPoints(signature: Signature, spec: OpSpec<unknown[], unknow
     backward: (node, g) => (backward ? backward(g, node.restore(), node.needsInputGrad) : []),
   };
   const env = {
-    recorded: spec.gradFn !== undefined, forward: spec.forward, save: spec.save, savesNumbersAsTensors: spec.savesNumbersAsTensors ?? false,
+    forward: spec.forward, save: spec.save, savesNumbersAsTensors: spec.savesNumbersAsTensors ?? false,
     prepare: spec.prepare, def, signature, requiresGrad, gradMode, Node, tensorArguments, NOT_RECORDING, tooManyArguments,
     checks: spec.params.map((p) => p.check), names: spec.params.map((p) => p.name),
   };
   const wide = k >= MAX_ARGS;
   const variadicAt = signature.variadic ? signature.positional - 1 : -1;
-  const key = `${wide ? 0 : k}${spec.prepare !== undefined}${variadicAt}`;
-  const source = (SOURCES[key] ??= entryPointsSource(wide ? 0 : k, spec.prepare !== undefined, wide ? -1 : variadicAt));
+  const recorded = spec.gradFn !== undefined;
+  const key = `${wide ? 0 : k}${spec.prepare !== undefined}${variadicAt}${recorded}`;
+  const source = (SOURCES[key] ??= entryPointsSource(wide ? 0 : k, spec.prepare !== undefined, wide ? -1 : variadicAt, recorded));
   // The first line makes each op's source unique: V8 caches compiled code (and its
   // feedback) by source text.
   const make = new Function(...Object.keys(env), `// ${spec.name} #${compiledCount++}\n${source}`);
