@@ -9,6 +9,8 @@ import { gradMode } from './grad_mode';
 import * as kernels from '../backend';
 import { leafGradHooks, nodeGradHooks, postAccumulateGrad } from './hooks';
 import { Node, defineMethods, type Edge } from '../ops/registry';
+import { sumToShape } from '../ops/movement';
+import { addGrads } from '../ops/arith';
 
 /** backward's options (PyTorch's retain_graph=, create_graph=). */
 export interface BackwardOptions {
@@ -25,18 +27,6 @@ interface Pass {
   createGraph: boolean;
   /** autograd.grad: the tensors whose gradients are returned (leaves get no .grad). */
   inputs?: Tensor[];
-}
-
-/** Reduces a gradient to `shape` by summing over broadcast dims. */
-export function sumToShape(grad: Tensor, shape: readonly number[]): Tensor {
-  if (sameShape(grad._shape, shape)) return grad;
-  const lead = grad.ndim - shape.length;
-  const dims: number[] = [];
-  for (let i = 0; i < grad.ndim; ++i) {
-    if (i < lead || (shape[i - lead] === 1 && grad._shape[i] !== 1)) dims.push(i);
-  }
-  const summed = dims.length ? grad.sum(dims, true) : grad;
-  return summed.reshape(shape as number[]);
 }
 
 function checkRoot(t: Tensor, i: number): void {
@@ -84,7 +74,7 @@ function accumulateGrad(t: Tensor, g: Tensor, createGraph: boolean): void {
       t._grad = copy;
     }
   } else if (createGraph) {
-    t._grad = t._grad.add(g);
+    t._grad = addGrads(t._grad, g);
   } else {
     const mode = gradMode();
     const prev = mode.enabled;
@@ -161,7 +151,7 @@ function nodesLeadingTo(nodes: Node[], inputs: Tensor[]): Set<Node> {
 }
 
 function addTo(prev: Tensor | null | undefined, g: Tensor): Tensor {
-  return prev == null ? g : prev.add(g);
+  return prev == null ? g : addGrads(prev, g);
 }
 
 function runPass(pass: Pass): Map<Edge, Tensor> {

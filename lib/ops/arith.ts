@@ -385,8 +385,15 @@ function divGrad(g: Tensor, v: TensorOrScalar): Tensor {
   return typeof v === 'number' || v.dtype === g.dtype ? divRun(g, v) : divSpec.call(g, v);
 }
 
+const addSpec = addSubSpec('add', 'AddBackward0', BinaryOp.Add);
+
+/** a + b for two gradients of one shape and dtype (the engine's sums): add's run. */
+export function addGrads(a: Tensor, b: Tensor): Tensor {
+  return addSpec.run(a, b, 1);
+}
+
 const arithOps: SpecsFor<ArithFns> = {
-  add: addSubSpec('add', 'AddBackward0', BinaryOp.Add),
+  add: addSpec,
   sub: addSubSpec('sub', 'SubBackward0', BinaryOp.Sub),
   mul: mulSpec,
   div: divSpec,

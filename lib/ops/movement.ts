@@ -1,7 +1,6 @@
 // Views and shape ops. Views share storage (free); ops that cannot be a view copy.
 // Each op's backward is the inverse movement of the gradient.
 import { Tensor, checkMemory, cloneDetached } from '../tensor';
-import { sumToShape } from '../autograd/engine';
 import { checkInt, checkShape, fmtShape, fmtValue, is, normDim, normDims, normInsertDim, opError, opTypeError, optional, required, variadic } from '../check';
 import { contiguousStrides, numelOf, sameShape } from '../layout';
 import * as kernels from '../backend';
@@ -392,7 +391,29 @@ installMethods(movementOps);
 declare module '../tensor' {
   interface Tensor extends MethodsFor<MovementFns> {}
 }
+/** Reduces a gradient to `shape` (which it was broadcast from) by summing over the
+ * broadcast dims (PyTorch's sum_to): leading dims are summed away, the others kept as 1. */
+export function sumToShape(grad: Tensor, shape: readonly number[]): Tensor {
+  if (sameShape(grad._shape, shape)) return grad;
+  const lead = grad.ndim - shape.length;
+  const dims: number[] = [];
+  let inner = false;
+  for (let i = 0; i < grad.ndim; ++i) {
+    if (i < lead) dims.push(i);
+    else if (shape[i - lead] === 1 && grad._shape[i] !== 1) dims.push(i), (inner = true);
+  }
+  // One sum: over the leading dims alone (they go), over inner ones alone (kept as 1), or
+  // over both, kept, then reshaped.
+  if (dims.length === 0) return reshapeTo(grad, shape.slice());
+  if (!inner) return grad.sum(dims);
+  const summed = grad.sum(dims, true);
+  return lead === 0 ? summed : reshapeTo(summed, shape.slice());
+}
+
 /** The tg.* views and shape ops (view, expand, expandAs and contiguous are Tensor methods only, as in PyTorch). */
 export const { reshape, flatten, transpose, permute, squeeze, unsqueeze, narrow, select, clone } = functionsOf(movementOps);
 /** transpose of dims already normalised (0 <= dim0, dim1 < ndim), unchecked: for backward formulas. */
 export const transposeDims = movementOps.transpose.run;
+/** reshape and expand on checked arguments (a shape of numbers, no -1): for backward formulas. */
+export const reshapeTo: (x: Tensor, shape: number[]) => Tensor = movementOps.reshape.run;
+export const expandTo: (x: Tensor, shape: number[]) => Tensor = movementOps.expand.run;

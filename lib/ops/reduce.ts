@@ -9,7 +9,7 @@ import { checkFloatDType, checkInt, checkKernelDType, fmtShape, fmtValue, is, ke
 import { contiguousStrides } from '../layout';
 import * as kernels from '../backend';
 import { BinaryOp, Group, IndexOp, ReduceOp, SoftmaxOp } from '../native/table';
-import { checkTensor, input } from './movement';
+import { checkTensor, expandTo, input, reshapeTo } from './movement';
 import { defineSpec, functionsOf, installMethods, type MethodsFor, type SpecsFor } from './registry';
 import { cat, scatterAddInto } from './indexing';
 import { toDType, where, zerosLike } from './arith';
@@ -46,7 +46,7 @@ function runReduce(code: number, x: Tensor, r: Reduction, dtype: DType = x.dtype
 
 /** The gradient of a reduction's output, broadcast back over x's shape. */
 function expandBack(g: Tensor, r: Reduction, xShape: readonly number[]): Tensor {
-  return g.reshape(r.keepShape).expand(xShape as number[]);
+  return expandTo(reshapeTo(g, r.keepShape), xShape.slice());
 }
 
 function checkKeepdim(op: string, keepdim: unknown): boolean {
