@@ -194,7 +194,7 @@ function runSource(passesNode: boolean): string {
       return record(mode, ${slots});
     }
     function record(mode, ${slots}) {
-      const node = new Node(def, def.name, tensorArguments(${slots}));
+      const node = newNode(def, ${slots});
       mode.enabled = false;
       let out;
       try {
@@ -211,8 +211,8 @@ function runSource(passesNode: boolean): string {
 
 /** Compiles runSource for an op definition whose forward takes the node first (defineOp). */
 export function compileRun<Info>(def: OpDef<any[], Info>): FixedArgs<Tensor> {
-  const make = new Function('forward', 'def', 'requiresGrad', 'gradMode', 'Node', 'tensorArguments', 'NOT_RECORDING', `// ${def.name} #${compiledCount++}\n'use strict';\nreturn ${runSource(true)};`);
-  return make(def.forward, def, requiresGrad, gradMode, Node, tensorArguments, NOT_RECORDING) as FixedArgs<Tensor>;
+  const make = new Function('forward', 'def', 'requiresGrad', 'gradMode', 'newNode', 'NOT_RECORDING', `// ${def.name} #${compiledCount++}\n'use strict';\nreturn ${runSource(true)};`);
+  return make(def.forward, def, requiresGrad, gradMode, newNode, NOT_RECORDING) as FixedArgs<Tensor>;
 }
 
 const SOURCES: Record<string, string> = {};
@@ -233,7 +233,7 @@ function compileEntryPoints(signature: Signature, spec: OpSpec<unknown[], unknow
   };
   const env = {
     forward: spec.forward, save: spec.save, savesNumbersAsTensors: spec.savesNumbersAsTensors ?? false,
-    prepare: spec.prepare, def, signature, requiresGrad, gradMode, Node, tensorArguments, NOT_RECORDING, tooManyArguments,
+    prepare: spec.prepare, def, signature, requiresGrad, gradMode, newNode, NOT_RECORDING, tooManyArguments,
     checks: spec.params.map((p) => p.check), names: spec.params.map((p) => p.name),
   };
   const wide = k >= MAX_ARGS;
@@ -558,9 +558,16 @@ export const MAX_ARGS = 8;
 
 /** A function of an op's (at most MAX_ARGS) arguments. */
 export type FixedArgs<R> = (a0?: unknown, a1?: unknown, a2?: unknown, a3?: unknown, a4?: unknown, a5?: unknown, a6?: unknown, a7?: unknown) => R;
+/** The node of an op call, whose inputs are its tensor arguments. (A function apart,
+ * shared by every op, which inlines the constructor: a `new` in each op's record is not
+ * inlined there and goes through V8's generic construct stub.) */
+function newNode<Info>(def: OpDef<any[], Info>, a0: unknown, a1: unknown, a2: unknown, a3: unknown, a4: unknown, a5: unknown, a6: unknown, a7: unknown): Node<Info> {
+  return new Node<Info>(def, def.name, tensorArguments(a0, a1, a2, a3, a4, a5, a6, a7));
+}
+
 /** The tensor arguments of an op call, its node's inputs: the Tensors, and the Tensors
  * inside array arguments (cat's), in order. */
-export function tensorArguments(a0: unknown, a1: unknown, a2: unknown, a3: unknown, a4: unknown, a5: unknown, a6: unknown, a7: unknown): Tensor[] {
+function tensorArguments(a0: unknown, a1: unknown, a2: unknown, a3: unknown, a4: unknown, a5: unknown, a6: unknown, a7: unknown): Tensor[] {
   const inputs: Tensor[] = [];
   // Tensors pushed here, arrays' tensors (cat's) by collectTensors: this runs for every recorded op.
   if (a0 instanceof Tensor) inputs.push(a0);
