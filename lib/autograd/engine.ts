@@ -7,7 +7,7 @@ import { fmtShape, fmtValue, opTypeError } from '../check';
 import { sameShape } from '../layout';
 import { gradMode } from './grad_mode';
 import * as kernels from '../backend';
-import { leafGradHooks, nodeGradHooks, postAccumulateGrad } from './hooks';
+import { hooksRegistered, leafGradHooks, nodeGradHooks, postAccumulateGrad } from './hooks';
 import { Node, defineMethods, type Edge } from '../ops/registry';
 import { sumToShape } from '../ops/movement';
 import { addGrads } from '../ops/arith';
@@ -169,8 +169,9 @@ function runPass(pass: Pass): Map<Edge, Tensor> {
   roots.forEach((r, i) => deliver(r.gradFn ?? r, rootGrads[i]));
   // backward: a leaf's gradient is accumulated (and its hooks run) as soon as the last node
   // that feeds it has run, while the rest of the pass goes on, so that DDP's all-reduce of
-  // it overlaps the rest of backward. (autograd.grad captures at the end instead.)
-  const pending = capture ? null : pendingUses(nodes);
+  // it overlaps the rest of backward. (autograd.grad captures at the end instead; and
+  // without any hook registered, when a leaf is accumulated cannot be seen: at the end too.)
+  const pending = capture || !hooksRegistered() ? null : pendingUses(nodes);
   const finishLeaf = (leaf: Tensor, g: Tensor): void => {
     leafGrads.delete(leaf);
     g = leafGradHooks(leaf, g);

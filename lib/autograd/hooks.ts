@@ -31,6 +31,11 @@ const postAccumulateHooks = new WeakMap<Tensor, PostAccumulateGradHook[]>();
  * every node and leaf of every backward, cost no WeakMap lookup. */
 let anyHooks = false;
 
+/** Whether a hook was ever registered (the engine skips work that only hooks can observe). */
+export function hooksRegistered(): boolean {
+  return anyHooks;
+}
+
 function add<K extends object, H>(map: WeakMap<K, H[]>, key: K, hook: H): RemovableHandle {
   let list = map.get(key);
   if (list === undefined) map.set(key, (list = []));
