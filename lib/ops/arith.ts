@@ -124,7 +124,8 @@ export function promote(op: string, x: Tensor, y: TensorOrScalar, kind: 'arith' 
 
 export function binaryOut(op: string, code: number, a: Tensor, b: TensorOrScalar, dtype: DType): Tensor {
   // Shape arrays are never mutated in place, so the output may share its input's.
-  const shape = b instanceof Tensor ? broadcastShapes(op, a._shape, b._shape) : a._shape;
+  // typeof, not instanceof: V8 compiled this instanceof as its generic builtin (callgrind).
+  const shape = typeof b === 'number' ? a._shape : broadcastShapes(op, a._shape, b._shape);
   const out = Tensor._output(shape as number[], dtype);
   kernels.binary(code, out, a, b);
   return out;
