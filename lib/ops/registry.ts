@@ -357,9 +357,10 @@ export class Node<Info = unknown> {
 
   private savedTensors: Tensor[] | null = null;
   private savedValues: Record<string, unknown> | null = null;
-  private savedVersions: number[] = [];
+  // null until something is saved (a node that saves nothing, as add's, allocates no arrays).
+  private savedVersions: number[] | null = null;
   /** Which saved tensors are this node's output (for the version error's wording). */
-  private savedIsOutput: boolean[] = [];
+  private savedIsOutput: boolean[] | null = null;
   private released = false;
   private readonly def: OpDef<any[], Info>;
 
@@ -432,15 +433,15 @@ export class Node<Info = unknown> {
     const tensors = this.savedTensors ?? [];
     for (let i = 0; i < tensors.length; ++i) {
       const now = tensors[i]._version.value;
-      if (now !== this.savedVersions[i]) {
+      if (now !== this.savedVersions![i]) {
         const t = tensors[i];
         // As PyTorch: a saved output names this node, a saved input its current gradFn,
         // a leaf or constant nothing.
-        const origin = this.savedIsOutput[i] ? this.name : t.gradFn?.name;
+        const origin = this.savedIsOutput?.[i] ? this.name : t.gradFn?.name;
         throw new Error(
           `one of the variables needed for gradient computation has been modified by an inplace operation: ` +
             `[${torchTypeName(t.dtype)} [${t._shape.join(', ')}]]${origin ? `, which is output 0 of ${origin},` : ''} ` +
-            `is at version ${now}; expected version ${this.savedVersions[i]} instead.\n` +
+            `is at version ${now}; expected version ${this.savedVersions![i]} instead.\n` +
             `Hint: the backward of ${this.name} needs that tensor unchanged; use an out-of-place op ` +
             `(e.g. add instead of add_) or clone() it before modifying it.`,
         );
@@ -471,7 +472,7 @@ export class Node<Info = unknown> {
       if (s !== t) return;
       const c = copy(t);
       this.savedTensors![i] = c;
-      this.savedVersions[i] = c._version.value;
+      this.savedVersions![i] = c._version.value;
       this.replaceSavedValue(t, c);
     });
   }
@@ -490,7 +491,7 @@ export class Node<Info = unknown> {
     this.savedTensors.forEach((s, i) => {
       if (s !== out) return;
       this.savedTensors![i] = self;
-      this.savedVersions[i] = self._version.value;
+      this.savedVersions![i] = self._version.value;
       this.replaceSavedValue(out, self);
     });
   }
