@@ -569,6 +569,12 @@ function newNode<Info>(def: OpDef<any[], Info>, a0: unknown, a1: unknown, a2: un
 /** The tensor arguments of an op call, its node's inputs: the Tensors, and the Tensors
  * inside array arguments (cat's), in order. */
 function tensorArguments(a0: unknown, a1: unknown, a2: unknown, a3: unknown, a4: unknown, a5: unknown, a6: unknown, a7: unknown): Tensor[] {
+  // Most calls: one or two tensors first, then only numbers, booleans or undefined (an
+  // array literal: pushing into [] grows it, a runtime call).
+  if (typeof a2 !== 'object' && typeof a3 !== 'object' && typeof a4 !== 'object' && typeof a5 !== 'object' && typeof a6 !== 'object' && typeof a7 !== 'object' && a0 instanceof Tensor) {
+    if (a1 instanceof Tensor) return [a0, a1];
+    if (typeof a1 !== 'object') return [a0];
+  }
   const inputs: Tensor[] = [];
   // Tensors pushed here, arrays' tensors (cat's) by collectTensors: this runs for every recorded op.
   if (a0 instanceof Tensor) inputs.push(a0);
