@@ -174,10 +174,10 @@ function entryPointsSource(k: number, prepared: boolean, variadicAt: number, rec
  * inputs are the tensor arguments (Tensors, and the Tensors inside array arguments, as
  * cat's, in order), runs forward (and save) without recording, so that a composite
  * forward stays one node, and makes the node the output's gradFn. Each op (and each
- * defineOp) gets a copy of its own, so that its forward and save inline into it; `record`
- * is a function apart so that V8's inlining budget of the op's entry points (run inlines
- * into them) covers the checks, and record's the node. `passesNode`: forward takes the
- * node first (defineOp's ctx; NOT_RECORDING when not recorded), and saves through it. */
+ * defineOp) gets a copy of its own, so that its forward and save inline into it (a shared
+ * recording function calls every op's forward from one call site, which V8 cannot inline);
+ * the node is made by newNode, shared. `passesNode`: forward takes the node first
+ * (defineOp's ctx; NOT_RECORDING when not recorded), and saves through it. */
 function runSource(passesNode: boolean): string {
   const slots = Array.from({ length: MAX_ARGS }, (_, i) => `a${i}`).join(', ');
   const forward = (node: string) => `forward(${passesNode ? `${node}, ` : ''}${slots})`;
@@ -211,7 +211,7 @@ function runSource(passesNode: boolean): string {
 
 /** Compiles runSource for an op definition whose forward takes the node first (defineOp). */
 export function compileRun<Info>(def: OpDef<any[], Info>): FixedArgs<Tensor> {
-  const make = new Function('forward', 'def', 'requiresGrad', 'gradMode', 'newNode', 'NOT_RECORDING', `// ${def.name} #${compiledCount++}\n'use strict';\nreturn ${runSource(true)};`);
+  const make = new Function('forward', 'def', 'requiresGrad', 'gradMode', 'newNode', 'NOT_RECORDING', `// ${def.name} #${compiledCount++}\n'use strict';\n${runSource(true)}\nreturn run;`);
   return make(def.forward, def, requiresGrad, gradMode, newNode, NOT_RECORDING) as FixedArgs<Tensor>;
 }
 
