@@ -2,6 +2,11 @@
 // optionally against OpenBLAS.
 //
 //   gemm_bench [--reps N] [--min-time SEC] [--quick] [--sections peak,square,trans,mlp,small,scaling,threshold]
+//              [--shape M,N,K[,AT][,BT][,f64] [--threads T] [--kc N] [--mc N] [--nc N] [--pad N]]
+//
+// --shape times that one product only (f32 unless f64; AT/BT: A stored [K,M] / B stored
+// [N,K]), with T threads (default: 1, then all), e.g. under `perf record`; --kc/--mc/--nc
+// override the cache blocking, --pad adds N elements to every leading dimension.
 //
 // Each number is the median of --reps runs (default 5); a run repeats the call until
 // --min-time seconds (default 0.25) have passed and reports the mean time per call.
@@ -211,29 +216,34 @@ double peakFor(const Peak& pk, int threads) {
   return pk.perCoreGflops * scale * double(std::max(threads, 1));
 }
 
+// Options of the --shape mode: blocking overrides, and leading dimensions padded by `pad`
+// elements (to tell cache-set aliasing of power-of-two strides from other effects).
+tg::gemm_detail::Tuning gTuning;
+int64_t gPad = 0;
+
 template <typename T>
 void benchShape(tg::Context& ctx, const Blas& blas, const Peak& pk, const Shape& s, int threads) {
   const int64_t M = s.M, N = s.N, K = s.K;
-  auto A = randomVec<T>(size_t(M * K), 1), B = randomVec<T>(size_t(K * N), 2);
-  std::vector<T> C(size_t(M * N));
-  const int64_t rsA = s.transA ? 1 : K, csA = s.transA ? M : 1;
-  const int64_t rsB = s.transB ? 1 : N, csB = s.transB ? K : 1;
+  const int64_t lda = (s.transA ? M : K) + gPad, ldb = (s.transB ? K : N) + gPad, ldc = N + gPad;
+  auto A = randomVec<T>(size_t((s.transA ? K : M) * lda), 1), B = randomVec<T>(size_t((s.transB ? N : K) * ldb), 2);
+  std::vector<T> C(size_t(M * ldc));
+  const int64_t rsA = s.transA ? 1 : lda, csA = s.transA ? lda : 1;
+  const int64_t rsB = s.transB ? 1 : ldb, csB = s.transB ? ldb : 1;
   ctx.pool.setThreads(threads);
   const double flops = 2.0 * double(M) * double(N) * double(K);
   const Timing t = timeBoth([&] {
-    tg::gemm<T>(ctx, M, N, K, A.data(), rsA, csA, B.data(), rsB, csB, C.data(), N, 1);
+    tg::gemm_detail::gemmTuned<T>(ctx, gTuning, M, N, K, A.data(), rsA, csA, B.data(), rsB, csB, C.data(), ldc, 1);
   });
   Timing bt{0, 0};
   if (blas.ok()) {
     blas.setThreads(threads);
-    const int lda = s.transA ? int(M) : int(K), ldb = s.transB ? int(K) : int(N);
     bt = timeBoth([&] {
       if constexpr (sizeof(T) == 4)
         blas.sgemm(kCblasRowMajor, s.transA ? kCblasTrans : kCblasNoTrans, s.transB ? kCblasTrans : kCblasNoTrans,
-                   int(M), int(N), int(K), 1.0f, A.data(), lda, B.data(), ldb, 0.0f, C.data(), int(N));
+                   int(M), int(N), int(K), 1.0f, A.data(), int(lda), B.data(), int(ldb), 0.0f, C.data(), int(ldc));
       else
         blas.dgemm(kCblasRowMajor, s.transA ? kCblasTrans : kCblasNoTrans, s.transB ? kCblasTrans : kCblasNoTrans,
-                   int(M), int(N), int(K), 1.0, A.data(), lda, B.data(), ldb, 0.0, C.data(), int(N));
+                   int(M), int(N), int(K), 1.0, A.data(), int(lda), B.data(), int(ldb), 0.0, C.data(), int(ldc));
     });
   }
   const double g = flops / t.wall / 1e9;
@@ -394,15 +404,23 @@ bool has(const std::string& sections, const char* s) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string sections;
+  std::string sections, shape;
+  int shapeThreads = 0;
   bool quick = false;
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--reps") && i + 1 < argc) gReps = std::atoi(argv[++i]);
     else if (!std::strcmp(argv[i], "--min-time") && i + 1 < argc) gMinTime = std::atof(argv[++i]);
     else if (!std::strcmp(argv[i], "--sections") && i + 1 < argc) sections = argv[++i];
     else if (!std::strcmp(argv[i], "--quick")) quick = true;
+    else if (!std::strcmp(argv[i], "--shape") && i + 1 < argc) shape = argv[++i];
+    else if (!std::strcmp(argv[i], "--threads") && i + 1 < argc) shapeThreads = std::atoi(argv[++i]);
+    else if (!std::strcmp(argv[i], "--kc") && i + 1 < argc) gTuning.kc = std::atoll(argv[++i]);
+    else if (!std::strcmp(argv[i], "--mc") && i + 1 < argc) gTuning.mc = std::atoll(argv[++i]);
+    else if (!std::strcmp(argv[i], "--nc") && i + 1 < argc) gTuning.nc = std::atoll(argv[++i]);
+    else if (!std::strcmp(argv[i], "--pad") && i + 1 < argc) gPad = std::atoll(argv[++i]);
     else {
-      std::printf("usage: gemm_bench [--reps N] [--min-time SEC] [--quick] [--sections peak,square,trans,mlp,small,scaling,threshold]\n");
+      std::printf("usage: gemm_bench [--reps N] [--min-time SEC] [--quick] [--sections peak,square,trans,mlp,small,scaling,threshold]"
+                  " [--shape M,N,K[,AT][,BT][,f64] [--threads T] [--kc N] [--mc N] [--nc N] [--pad N]]\n");
       return 2;
     }
   }
@@ -423,6 +441,24 @@ int main(int argc, char** argv) {
 #endif
   );
 
+  std::vector<int> threadCounts = {1};
+  if (all > 1) threadCounts.push_back(all);
+  if (!shape.empty()) {
+    long long M = 0, N = 0, K = 0;
+    if (std::sscanf(shape.c_str(), "%lld,%lld,%lld", &M, &N, &K) != 3 || M <= 0 || N <= 0 || K <= 0) {
+      std::printf("--shape: expected M,N,K[,AT][,BT][,f64], got %s\n", shape.c_str());
+      return 2;
+    }
+    const bool tA = shape.find(",AT") != std::string::npos, tB = shape.find(",BT") != std::string::npos;
+    const Shape s{shape.c_str(), M, N, K, tA, tB};
+    std::vector<int> ts = shapeThreads > 0 ? std::vector<int>{shapeThreads} : threadCounts;
+    for (int t : ts) {
+      if (shape.find(",f64") != std::string::npos) benchShape<double>(ctx, blas, Peak{}, s, t);
+      else benchShape<float>(ctx, blas, Peak{}, s, t);
+    }
+    return 0;
+  }
+
   Peak pk;
   if (has(sections, "peak") || has(sections, "square") || has(sections, "trans") || has(sections, "mlp")) {
     pk = measurePeak(ctx, all);
@@ -431,9 +467,6 @@ int main(int argc, char** argv) {
                 "%% of peak: against threads x the 1-core peak\n",
                 pk.ghz, pk.perCoreGflops, pk.flopPerCycle, all, pk.allGflops);
   }
-  std::vector<int> threadCounts = {1};
-  if (all > 1) threadCounts.push_back(all);
-
   if (has(sections, "square")) {
     std::printf("\nsquare C = A·B, row-major\n");
     for (int64_t n : {64, 128, 256, 512, 1024, 2048}) {

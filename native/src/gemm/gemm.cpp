@@ -101,8 +101,8 @@ const KernelSet<T>& kernelsFor(const CpuFeatures& cpu) {
 
 // Cache blocking from the cache sizes the OS reports (the kernel set's values stand in
 // for unknown ones), after the BLIS analytical model:
-//  - kc: the B micro-panel (kc x NR) fills half of L1, leaving room for the A
-//    micro-panel streaming through and the C tile;
+//  - kc: the B micro-panel (kc x NR) fills ks.kcL1Share of L1 (half for most kernel
+//    sets), leaving room for the A micro-panel streaming through and the C tile;
 //  - mc: the packed A block (mc x kc) fills a quarter of L2 (half measured slower on
 //    Zen 3 and Zen 5: the B micro-panels and C pass through L2 too);
 //  - nc: the packed B block (kc x nc) fills a quarter of L3, at most kMaxNc columns
@@ -114,7 +114,7 @@ constexpr int64_t kMaxNc = 4096;
 template <typename T>
 void cacheBlocking(KernelSet<T>& ks, const CpuFeatures& cpu) {
   const int64_t elem = sizeof(T);
-  if (cpu.l1d > 0) ks.kc = std::max<int64_t>(64, cpu.l1d / 2 / (ks.nr * elem) / 8 * 8);
+  if (cpu.l1d > 0) ks.kc = std::max<int64_t>(64, int64_t(double(cpu.l1d) * ks.kcL1Share) / (ks.nr * elem) / 8 * 8);
   if (cpu.l2 > 0) ks.mc = std::max<int64_t>(ks.mr, cpu.l2 / 4 / (ks.kc * elem) / ks.mr * ks.mr);
   if (cpu.l3 > 0) ks.nc = std::max<int64_t>(ks.nr, std::min(kMaxNc, cpu.l3 / 4 / (ks.kc * elem)) / ks.nr * ks.nr);
 }

@@ -40,6 +40,8 @@ struct KernelSet {
                  const T* B, int64_t rsB, T* C, int64_t rsC);
   // M·N·K up to which the direct kernel beats packing while B stays in L2 (gemm.cpp).
   double directWork;
+  // The share of L1 that the B micro-panel (kc x NR) fills (gemm.cpp: cacheBlocking).
+  double kcL1Share = 0.5;
 };
 
 // Largest micro-tile of any kernel set (the driver's scratch tile for edge tiles).

@@ -35,6 +35,19 @@ inline void storeRow(typename V::T* cr, typename V::R lo, typename V::R hi, bool
   }
 }
 
+// The C tile is needed at the end of a micro-kernel: fetch it at the start, every line
+// of each of its ROWS rows (C need not be aligned: a row of 2W elements can straddle one
+// line more than it fills; missing the middle line of a 128-byte row cost 15% at 2048^3
+// with AVX-512). LOCALITY: __builtin_prefetch's (3: into L1, 2: into L2).
+template <typename V, int ROWS, int LOCALITY = 3>
+inline void prefetchTile(const typename V::T* c, int64_t ldc) {
+  constexpr int kLineElems = 64 / int(sizeof(typename V::T));
+  for (int r = 0; r < ROWS; ++r) {
+    for (int x = 0; x < 2 * V::W; x += kLineElems) __builtin_prefetch(c + r * ldc + x, 1, LOCALITY);
+    __builtin_prefetch(c + r * ldc + 2 * V::W - 1, 1, LOCALITY);
+  }
+}
+
 // Micro-kernel on packed panels (layouts in gemm_kernels.h) with panel height MR,
 // computing and storing the first ROWS <= MR rows: ROWS == MR is the full tile, fewer
 // the last row panel of a block (e.g. 2 of M = 128), which saves the padding FMAs and a
@@ -47,14 +60,7 @@ void tileRows(int64_t kc, const typename V::T* __restrict a, const typename V::T
   constexpr int W = V::W;
   static_assert(ROWS >= 1 && ROWS <= MR && MR <= kMaxTileRows, "tile rows out of range");
   TG_FOR_ROWS(TG_DECLARE_ACC)
-  // The C tile is needed at the end: fetch it now, every line of each row (C need not
-  // be aligned: a row of 2W elements can straddle one line more than it fills; missing
-  // the middle line of a 128-byte row cost 15% at 2048^3 with AVX-512).
-  constexpr int kLineElems = 64 / int(sizeof(T));
-  for (int r = 0; r < ROWS; ++r) {
-    for (int x = 0; x < 2 * W; x += kLineElems) __builtin_prefetch(c + r * ldc + x, 1, 3);
-    __builtin_prefetch(c + r * ldc + 2 * W - 1, 1, 3);
-  }
+  prefetchTile<V, ROWS>(c, ldc);
   // How far ahead (in elements) the A micro-panel is prefetched.
   constexpr int kPrefetchA = 8 * MR * 4;
 #define TG_ROW(r)                                   \
