@@ -5,7 +5,9 @@
 // of the process (user + system) around the best call, with one kernel thread by default,
 // so that a loaded machine (other processes taking the cores) adds little; wall times too.
 // Usage: npm run build:ts && node bench/simd-kernels.mjs [--rounds N] [--threads N]
-//          [--paths avx512,avx2] [--json]
+//          [--paths avx512,avx2] [--lib DIR] [--json]
+// --lib DIR times the tensorgrad checkout at DIR (its dist/ and build/) instead of this
+// one: the same cases on another build, e.g. main's, for a before/after table.
 import { execFileSync } from 'child_process';
 import { createRequire } from 'module';
 import * as os from 'os';
@@ -16,6 +18,7 @@ const option = (name, fallback) => (argv.includes(name) ? argv[argv.indexOf(name
 const rounds = Number(option('--rounds', 3));
 const threads = Number(option('--threads', 1));
 const paths = option('--paths', 'avx512,avx2').split(',');
+const lib = option('--lib', null);
 
 // Every case: a name and a function that builds its inputs and returns the timed call.
 const N = 1 << 18; // unary inputs: 1 MB of float32 (in L2 on this machine)
@@ -24,6 +27,8 @@ function cases(tg) {
   const x = tg.randn([N]);
   const pos = tg.rand([N]).add(0.01);
   const rows = tg.randn([256, 1000]);
+  const rowsGrad = tg.randn([256, 1000]).requiresGrad_();
+  const rowsUp = tg.randn([256, 1000]);
   const big = tg.randn([BIG]);
   const b = tg.randn([N]);
   const unary = (name, f, input = x) => ({ name: `${name} [${N}] f32`, run: () => f(input) });
@@ -44,7 +49,10 @@ function cases(tg) {
     { name: `add [${N}] f32 (control)`, run: () => x.add(b) },
     { name: 'softmax [256,1000] dim 1', run: () => tg.softmax(rows, 1) },
     { name: 'logSoftmax [256,1000] dim 1', run: () => tg.logSoftmax(rows, 1) },
+    { name: 'logSoftmax fwd+bwd [256,1000]', run: () => tg.logSoftmax(rowsGrad, 1).backward(rowsUp) },
     { name: `max [${BIG}] f32`, run: () => big.max() },
+    { name: `argmax [${BIG}] f32`, run: () => big.argmax() },
+    { name: 'argmax [256,1000] dim 1', run: () => rows.argmax(1) },
     { name: `min [${BIG}] f32`, run: () => big.min() },
     { name: `sum [${BIG}] f32`, run: () => big.sum() },
     optimizer('SGD momentum', (ps) => new tg.optim.SGD(ps, { lr: 1e-3, momentum: 0.9 })),
@@ -61,7 +69,7 @@ function cases(tg) {
 
 // Child: time every case on the path the environment selected; print JSON.
 function child() {
-  const tg = createRequire(import.meta.url)('../dist/index.js');
+  const tg = lib ? createRequire(import.meta.url)(lib) : createRequire(import.meta.url)('../dist/index.js');
   tg.setNumThreads(threads);
   // Keep freed outputs in the heap (no munmap/mmap and page faults per call): the
   // allocator's cost is the same on every path and would hide the kernels'.
@@ -89,7 +97,7 @@ function parent() {
   for (let r = 0; r < rounds; r++) {
     for (const path of paths) {
       loads.push(os.loadavg()[0]);
-      const text = execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--child', '--threads', String(threads)], {
+      const text = execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--child', '--threads', String(threads), ...(lib ? ['--lib', lib] : [])], {
         env: { ...process.env, TENSORGRAD_SIMD: path },
         encoding: 'utf8',
       });

@@ -8,8 +8,9 @@
 // -ffp-contract=off), so the results are bit-identical to PyTorch's on every CPU.
 // See test/golden/RNG-NOTES.md §3.2.
 //
-// A lanes type L provides F (float lanes), I (int32 lanes), W (lane count) and the
-// operations used below. Everything is in an anonymous namespace: each including file
+// A lanes type L provides F (float lanes), I (int32 lanes), kLanes and the operations
+// used below, under the names of vec_math.h's vector operations (the AVX2 build uses
+// vec_avx2.h's Avx2; the portable one random.cpp's ScalarLanes). Everything is in an anonymous namespace: each including file
 // gets its own copies, so no AVX2 code can be picked by the linker for portable code.
 #pragma once
 #include <cstdint>
@@ -46,24 +47,24 @@ constexpr float kTwoPi = 0x1.921fb6p+2f;         // float(2 * pi)
 template <class L>
 typename L::F log(typename L::F x) {
   using F = typename L::F;
-  const F one = L::splat(1.0f);
-  x = L::max(x, L::fromBits(L::isplat(0x00800000)));  // smallest normal float
-  const typename L::I exponent = L::isub(L::shiftRight23(L::bits(x)), L::isplat(0x7f));
-  x = L::bor(L::band(x, L::fromBits(L::isplat(~0x7f800000))), L::splat(0.5f));  // mantissa in [0.5, 1)
-  F e = L::add(L::toFloat(exponent), one);
-  const F small = L::less(x, L::splat(kSqrtHf));
+  const F one = L::set(1.0f);
+  x = L::max(x, L::fromBits(L::iset(0x00800000)));  // smallest normal float
+  const typename L::I exponent = L::isub(L::template srl<23>(L::bits(x)), L::iset(0x7f));
+  x = L::bor(L::band(x, L::fromBits(L::iset(~0x7f800000))), L::set(0.5f));  // mantissa in [0.5, 1)
+  F e = L::add(L::fromInt(exponent), one);
+  const F small = L::lt(x, L::set(kSqrtHf));
   const F tmp = L::band(x, small);
   x = L::sub(x, one);
   e = L::sub(e, L::band(one, small));
   x = L::add(x, tmp);
   const F z = L::mul(x, x);
-  F y = L::splat(kLogP[0]);
-  for (int k = 1; k < 9; ++k) y = L::fma(y, x, L::splat(kLogP[k]));
+  F y = L::set(kLogP[0]);
+  for (int k = 1; k < 9; ++k) y = L::fma(y, x, L::set(kLogP[k]));
   y = L::mul(y, x);
-  y = L::fma(y, z, L::mul(e, L::splat(kLogQ1)));
-  y = L::fnma(z, L::splat(0.5f), y);  // y - z/2
+  y = L::fma(y, z, L::mul(e, L::set(kLogQ1)));
+  y = L::fnma(z, L::set(0.5f), y);  // y - z/2
   x = L::add(x, y);
-  return L::fma(e, L::splat(kLogQ2), x);
+  return L::fma(e, L::set(kLogQ2), x);
 }
 
 // Cephes sinf/cosf pair for x >= 0 (theta = 2*pi*u is never negative, so avx_mathfun's
@@ -72,24 +73,24 @@ template <class L>
 void sincos(typename L::F x, typename L::F* s, typename L::F* c) {
   using F = typename L::F;
   using I = typename L::I;
-  I j = L::truncate(L::mul(x, L::splat(kFourOverPi)));
-  j = L::iand(L::iadd(j, L::isplat(1)), L::isplat(~1));
-  const F y = L::toFloat(j);
-  const F swapSinSign = L::fromBits(L::shiftLeft29(L::iand(j, L::isplat(4))));
-  const F cosSign = L::fromBits(L::shiftLeft29(L::iandnot(L::isub(j, L::isplat(2)), L::isplat(4))));
-  const F polyMask = L::fromBits(L::isZero(L::iand(j, L::isplat(2))));
+  I j = L::truncate(L::mul(x, L::set(kFourOverPi)));
+  j = L::iand(L::iadd(j, L::iset(1)), L::iset(~1));
+  const F y = L::fromInt(j);
+  const F swapSinSign = L::fromBits(L::template shl<29>(L::iand(j, L::iset(4))));
+  const F cosSign = L::fromBits(L::template shl<29>(L::iandnot(L::isub(j, L::iset(2)), L::iset(4))));
+  const F polyMask = L::fromBits(L::ieqZero(L::iand(j, L::iset(2))));
   // Extended precision modular arithmetic: x = ((x - y*DP1) - y*DP2) - y*DP3.
-  x = L::fma(y, L::splat(kMinusDp1), x);
-  x = L::fma(y, L::splat(kMinusDp2), x);
-  x = L::fma(y, L::splat(kMinusDp3), x);
+  x = L::fma(y, L::set(kMinusDp1), x);
+  x = L::fma(y, L::set(kMinusDp2), x);
+  x = L::fma(y, L::set(kMinusDp3), x);
   const F z = L::mul(x, x);
-  F yc = L::fma(L::splat(kCosP[0]), z, L::splat(kCosP[1]));
-  yc = L::fma(yc, z, L::splat(kCosP[2]));
+  F yc = L::fma(L::set(kCosP[0]), z, L::set(kCosP[1]));
+  yc = L::fma(yc, z, L::set(kCosP[2]));
   yc = L::mul(yc, z);
-  yc = L::fma(yc, z, L::neg(L::mul(z, L::splat(0.5f))));
-  yc = L::add(yc, L::splat(1.0f));
-  F ys = L::fma(L::splat(kSinP[0]), z, L::splat(kSinP[1]));
-  ys = L::fma(ys, z, L::splat(kSinP[2]));
+  yc = L::fma(yc, z, L::neg(L::mul(z, L::set(0.5f))));
+  yc = L::add(yc, L::set(1.0f));
+  F ys = L::fma(L::set(kSinP[0]), z, L::set(kSinP[1]));
+  ys = L::fma(ys, z, L::set(kSinP[2]));
   ys = L::mul(ys, z);
   ys = L::fma(ys, x, x);
   // The selection is done with masks, adds and subtracts as in avx_mathfun (which can
@@ -107,12 +108,12 @@ void sincos(typename L::F x, typename L::F* s, typename L::F* c) {
 template <class L>
 void fill16(float* data, float mean, float std) {
   using F = typename L::F;
-  const F meanV = L::splat(mean), stdV = L::splat(std);
-  for (int j = 0; j < 8; j += L::W) {
-    const F u1 = L::sub(L::splat(1.0f), L::load(data + j));
+  const F meanV = L::set(mean), stdV = L::set(std);
+  for (int j = 0; j < 8; j += L::kLanes) {
+    const F u1 = L::sub(L::set(1.0f), L::load(data + j));
     const F u2 = L::load(data + j + 8);
-    const F radius = L::sqrt(L::mul(L::splat(-2.0f), log<L>(u1)));
-    const F theta = L::mul(L::splat(kTwoPi), u2);
+    const F radius = L::sqrt(L::mul(L::set(-2.0f), log<L>(u1)));
+    const F theta = L::mul(L::set(kTwoPi), u2);
     F sinTheta, cosTheta;
     sincos<L>(theta, &sinTheta, &cosTheta);
     L::store(data + j, L::fma(L::mul(radius, cosTheta), stdV, meanV));

@@ -21,9 +21,9 @@ namespace {
 struct ScalarLanes {
   using F = float;
   using I = int32_t;
-  static constexpr int W = 1;
-  static F splat(float x) { return x; }
-  static I isplat(int32_t x) { return x; }
+  static constexpr int kLanes = 1;
+  static F set(float x) { return x; }
+  static I iset(int32_t x) { return x; }
   static F load(const float* p) { return *p; }
   static void store(float* p, F x) { *p = x; }
   static F add(F a, F b) { return a + b; }
@@ -34,7 +34,7 @@ struct ScalarLanes {
   static F neg(F a) { return -a; }
   static F sqrt(F a) { return std::sqrt(a); }
   static F max(F a, F b) { return a > b ? a : b; }  // _mm256_max_ps
-  static F less(F a, F b) { return fromBits(a < b ? -1 : 0); }
+  static F lt(F a, F b) { return fromBits(a < b ? -1 : 0); }
   static I bits(F a) {
     I i;
     std::memcpy(&i, &a, sizeof i);
@@ -49,15 +49,17 @@ struct ScalarLanes {
   static F bandnot(F a, F b) { return fromBits(~bits(a) & bits(b)); }
   static F bor(F a, F b) { return fromBits(bits(a) | bits(b)); }
   static F bxor(F a, F b) { return fromBits(bits(a) ^ bits(b)); }
-  static F toFloat(I i) { return static_cast<float>(i); }
+  static F fromInt(I i) { return static_cast<float>(i); }
   static I truncate(F a) { return static_cast<I>(a); }  // |a| <= 8 here
   static I iadd(I a, I b) { return a + b; }
   static I isub(I a, I b) { return a - b; }
   static I iand(I a, I b) { return a & b; }
   static I iandnot(I a, I b) { return ~a & b; }
-  static I shiftRight23(I a) { return static_cast<I>(static_cast<uint32_t>(a) >> 23); }
-  static I shiftLeft29(I a) { return static_cast<I>(static_cast<uint32_t>(a) << 29); }
-  static I isZero(I a) { return a == 0 ? -1 : 0; }
+  template <int K>
+  static I srl(I a) { return static_cast<I>(static_cast<uint32_t>(a) >> K); }
+  template <int K>
+  static I shl(I a) { return static_cast<I>(static_cast<uint32_t>(a) << K); }
+  static I ieqZero(I a) { return a == 0 ? -1 : 0; }
 };
 
 // Lambdas, not function pointers, so that the fill loops inline them.

@@ -146,6 +146,14 @@ R foldOne(const CpuFeatures& cpu, ReduceOp op, const T* base, const ReducedDims&
     case ReduceOp::ArgMax:
     case ReduceOp::ArgMin: {
       const bool isMax = op == ReduceOp::ArgMax;
+      if constexpr (std::is_same_v<T, float>) {
+        // The path's vector scan finds the same index (the first one of the extreme or NaN).
+        const FloatKernels* simd = floatKernelsFor(cpu);
+        if (simd && r.ndim == 1 && r.strides[0] == 1) {
+          const int64_t found = simd->argExtreme(base, r.numel, isMax);
+          if (found >= 0) return static_cast<R>(found);
+        }
+      }
       T best = T(0);
       int64_t at = 0;
       bool first = true;

@@ -1,6 +1,7 @@
 // Softmax and logSoftmax along one dim, forward and backward, one pass per row. Sums
 // accumulate in double; rows run in parallel in fixed chunks (same result for any thread
 // count).
+#include <algorithm>
 #include <cmath>
 
 #include "strided.h"
@@ -44,13 +45,31 @@ void forwardRow(const FloatKernels* simd, bool log, T* o, int64_t so, const T* x
   }
 }
 
+// simd as for forwardRow: logSoftmax's exp(y) of contiguous float32 rows comes from the
+// path's vector exp, a block at a time.
 template <typename T>
-void backwardRow(bool log, T* gi, int64_t sgi, const T* y, int64_t sy, const T* g, int64_t sg, int64_t n) {
+void backwardRow(const FloatKernels* simd, bool log, T* gi, int64_t sgi, const T* y, int64_t sy, const T* g, int64_t sg,
+                 int64_t n) {
   double acc = 0;  // log: sum(g); else sum(g * y)
   for (int64_t i = 0; i < n; ++i) acc += log ? double(g[i * sg]) : double(g[i * sg]) * y[i * sy];
   const T s = static_cast<T>(acc);
-  if (log) for (int64_t i = 0; i < n; ++i) gi[i * sgi] = g[i * sg] - std::exp(y[i * sy]) * s;
-  else for (int64_t i = 0; i < n; ++i) gi[i * sgi] = y[i * sy] * (g[i * sg] - s);
+  if (!log) {
+    for (int64_t i = 0; i < n; ++i) gi[i * sgi] = y[i * sy] * (g[i * sg] - s);
+    return;
+  }
+  if constexpr (std::is_same_v<T, float>) {
+    if (simd && sgi == 1 && sy == 1 && sg == 1) {
+      constexpr int64_t kBlock = 256;
+      float e[kBlock];
+      for (int64_t i0 = 0; i0 < n; i0 += kBlock) {
+        const int64_t m = std::min(kBlock, n - i0);
+        simd->unary(UnaryOp::Exp, e, y + i0, m);
+        for (int64_t i = 0; i < m; ++i) gi[i0 + i] = g[i0 + i] - e[i] * s;
+      }
+      return;
+    }
+  }
+  for (int64_t i = 0; i < n; ++i) gi[i * sgi] = g[i * sg] - std::exp(y[i * sy]) * s;
 }
 
 // Rows are grouped so that each task covers about this many elements.
@@ -69,7 +88,7 @@ void rows(Context& ctx, const View* const (&views)[N], int dim, const View* cons
         T* o = reinterpret_cast<T*>(p[0] + r * s[0]);
         const T* a = reinterpret_cast<const T*>(p[1] + r * s[1]);
         if constexpr (N == 2) forwardRow<T>(simd, log, o, step[0], a, step[1], n);
-        else backwardRow<T>(log, o, step[0], a, step[1], reinterpret_cast<const T*>(p[2] + r * s[2]), step[2], n);
+        else backwardRow<T>(simd, log, o, step[0], a, step[1], reinterpret_cast<const T*>(p[2] + r * s[2]), step[2], n);
       }
     });
   };

@@ -21,10 +21,14 @@ struct Avx2 {
   static F mul(F a, F b) { return _mm256_mul_ps(a, b); }
   static F div(F a, F b) { return _mm256_div_ps(a, b); }
   static F fma(F a, F b, F c) { return _mm256_fmadd_ps(a, b, c); }
+  static F fnma(F a, F b, F c) { return _mm256_fnmadd_ps(a, b, c); }  // c - a*b, rounded once
+  static F neg(F a) { return _mm256_xor_ps(a, set(-0.0f)); }
+  static F sqrt(F a) { return _mm256_sqrt_ps(a); }
   static F min(F a, F b) { return _mm256_min_ps(a, b); }
   static F max(F a, F b) { return _mm256_max_ps(a, b); }
   static F round(F x) { return _mm256_round_ps(x, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
   static I toInt(F x) { return _mm256_cvtps_epi32(x); }
+  static I truncate(F x) { return _mm256_cvttps_epi32(x); }
   static F fromInt(I x) { return _mm256_cvtepi32_ps(x); }
   static I bits(F x) { return _mm256_castps_si256(x); }
   static F fromBits(I x) { return _mm256_castsi256_ps(x); }
@@ -33,10 +37,19 @@ struct Avx2 {
   static I isub(I a, I b) { return _mm256_sub_epi32(a, b); }
   static I iand(I a, I b) { return _mm256_and_si256(a, b); }
   static I ior(I a, I b) { return _mm256_or_si256(a, b); }
+  static I iandnot(I a, I b) { return _mm256_andnot_si256(a, b); }  // ~a & b
+  static I ieqZero(I a) { return _mm256_cmpeq_epi32(a, _mm256_setzero_si256()); }  // all ones where 0
+  // Bitwise operations on float lanes (masks included).
+  static F band(F a, F b) { return _mm256_and_ps(a, b); }
+  static F bandnot(F a, F b) { return _mm256_andnot_ps(a, b); }  // ~a & b
+  static F bor(F a, F b) { return _mm256_or_ps(a, b); }
+  static F bxor(F a, F b) { return _mm256_xor_ps(a, b); }
   template <int K>
   static I shl(I a) { return _mm256_slli_epi32(a, K); }
   template <int K>
   static I sra(I a) { return _mm256_srai_epi32(a, K); }
+  template <int K>
+  static I srl(I a) { return _mm256_srli_epi32(a, K); }
   static M lt(F a, F b) { return _mm256_cmp_ps(a, b, _CMP_LT_OQ); }
   static M gt(F a, F b) { return _mm256_cmp_ps(a, b, _CMP_GT_OQ); }
   static M eq(F a, F b) { return _mm256_cmp_ps(a, b, _CMP_EQ_OQ); }

@@ -51,14 +51,12 @@ double expShiftSum(float* out, const float* x, float shift, int64_t n) {
   return acc.total();
 }
 
-// The max (or min) of x[0..n) into *result, as the portable loop finds it, or false
-// where that loop's order matters: a NaN (the first one wins) or a zero result (+0 and
-// -0 compare equal: the first one wins). Lanes past the last full vector are folded in
-// one by one (max and min are exact: any order gives the same value).
+// The max (or min) of x[0..n), n >= one vector, into *r; false (r unset) if x holds a
+// NaN. Lanes past the last full vector are folded in one by one (max and min are
+// exact: any order gives the same value, up to the sign of a zero).
 template <typename V>
-bool extremeRun(const float* x, int64_t n, bool isMax, float* result) {
+bool scanExtreme(const float* x, int64_t n, bool isMax, float* r) {
   using F = typename V::F;
-  if (n < V::kLanes) return false;
   F best = V::load(x);
   typename V::M nan = V::isnan(best);
   int64_t i = V::kLanes;
@@ -68,20 +66,55 @@ bool extremeRun(const float* x, int64_t n, bool isMax, float* result) {
     best = isMax ? V::max(best, v) : V::min(best, v);
   }
   if (V::any(nan)) return false;
-  float r = isMax ? V::hmax(best) : V::hmin(best);
+  float m = isMax ? V::hmax(best) : V::hmin(best);
   for (; i < n; ++i) {
     if (x[i] != x[i]) return false;
-    r = isMax ? (x[i] > r ? x[i] : r) : (x[i] < r ? x[i] : r);
+    m = isMax ? (x[i] > m ? x[i] : m) : (x[i] < m ? x[i] : m);
   }
-  if (r == 0.0f) return false;
+  *r = m;
+  return true;
+}
+
+// The max (or min) of x[0..n) into *result, as the portable loop finds it, or false
+// where that loop's order matters: a NaN (the first one wins) or a zero result (+0 and
+// -0 compare equal: the first one wins).
+template <typename V>
+bool extremeRun(const float* x, int64_t n, bool isMax, float* result) {
+  float r;
+  if (n < V::kLanes || !scanExtreme<V>(x, n, isMax, &r) || r == 0.0f) return false;
   *result = r;
   return true;
 }
 
-// VS: the vectors of the max/min scan (a path may keep a narrower one that ran faster).
+// The first i in [0, n) where match(x[i]) (vector test vmatch, lane test match), or n.
+template <typename V, typename VMatch, typename Match>
+int64_t firstMatch(const float* x, int64_t n, VMatch&& vmatch, Match&& match) {
+  int64_t i = 0;
+  for (; i + V::kLanes <= n; i += V::kLanes)
+    if (V::any(vmatch(V::load(x + i)))) break;
+  for (; i < n; ++i)
+    if (match(x[i])) return i;
+  return n;
+}
+
+// argmax (isMax) or argmin of x[0..n) as the portable loop finds it: the first index of
+// the extreme value (either zero's, when it is 0), or of the first NaN (NaN is the
+// extreme, as in PyTorch). -1 (the portable loop decides) below one vector.
+template <typename V>
+int64_t argExtremeRun(const float* x, int64_t n, bool isMax) {
+  using F = typename V::F;
+  float r;
+  if (n < V::kLanes) return -1;
+  if (!scanExtreme<V>(x, n, isMax, &r))
+    return firstMatch<V>(x, n, [](F v) { return V::isnan(v); }, [](float v) { return v != v; });
+  const F rv = V::set(r);
+  return firstMatch<V>(x, n, [&](F v) { return V::eq(v, rv); }, [&](float v) { return v == r; });
+}
+
+// VS: the vectors of the max/min scans (a path may keep a narrower one that ran faster).
 template <typename V, typename VS = V>
 constexpr FloatKernels floatKernels() {
-  return FloatKernels{&unaryRun<V>, &expShiftSum<V>, &extremeRun<VS>};
+  return FloatKernels{&unaryRun<V>, &expShiftSum<V>, &extremeRun<VS>, &argExtremeRun<VS>};
 }
 
 }  // namespace

@@ -19,6 +19,9 @@ struct FloatKernels {
   // The max (isMax) or min of x[0..n) into *result; false where the portable scan must
   // decide (a NaN, a zero result, n below one vector).
   bool (*extreme)(const float* x, int64_t n, bool isMax, float* result);
+  // argmax (isMax) or argmin of x[0..n): the first index of the extreme value, or of the
+  // first NaN; -1 where the portable scan must decide (n below one vector).
+  int64_t (*argExtreme)(const float* x, int64_t n, bool isMax);
 };
 
 // The selected path's kernels, or null (the portable loops) on the others.

@@ -166,7 +166,34 @@ void testReduce(tg::Context& ctx, std::mt19937_64& rng) {
       iv.dtype = tg::DType::I32;
       tg::reduce(ctx, tg::ReduceOp::ArgMax, iv, xv);
       CHECK(idx[0] == arg, "argmax %zu-byte n=%lld: %d, expected %lld", sizeof(T), (long long)n, idx[0], (long long)arg);
+      // The max again further on, then also before: the first index wins; argmin mirrors it.
+      if (n >= 3) {
+        const int64_t later = (arg + n / 2 + 1) % n, earlier = arg / 2;
+        x[later * stride] = T(mx);
+        tg::reduce(ctx, tg::ReduceOp::ArgMax, iv, xv);
+        CHECK(idx[0] == std::min(arg, later), "argmax %zu-byte n=%lld with a repeated max: %d", sizeof(T), (long long)n, idx[0]);
+        x[earlier * stride] = T(mx);
+        tg::reduce(ctx, tg::ReduceOp::ArgMax, iv, xv);
+        CHECK(idx[0] == std::min({arg, later, earlier}), "argmax %zu-byte n=%lld with a repeated max: %d", sizeof(T),
+              (long long)n, idx[0]);
+        for (int64_t i = 0; i < n; ++i) x[i * stride] = -x[i * stride];
+        tg::reduce(ctx, tg::ReduceOp::ArgMin, iv, xv);
+        CHECK(idx[0] == std::min({arg, later, earlier}), "argmin %zu-byte n=%lld with a repeated min: %d", sizeof(T),
+              (long long)n, idx[0]);
+      }
     }
+  }
+  // A long sum runs its chunks on the pool: the same bits with one thread.
+  {
+    const int64_t n = (int64_t(1) << 20) + 12345;
+    std::vector<T> x(n), two(1), one(1);
+    for (auto& v : x) v = T(dist(rng));
+    tg::Context single;
+    single.pool.setThreads(1);
+    tg::reduce(ctx, tg::ReduceOp::Sum, view1d(two, 1, 0), view1d(x, n, 1));
+    tg::reduce(single, tg::ReduceOp::Sum, view1d(one, 1, 0), view1d(x, n, 1));
+    CHECK(std::memcmp(two.data(), one.data(), sizeof(T)) == 0, "sum %zu-byte n=%lld: %d threads and 1 differ", sizeof(T),
+          (long long)n, ctx.pool.threads());
   }
   // Row sums of [rows, cols]: out has shape [rows, 1].
   for (int64_t cols : {1, 7, 16, 33, 300}) {
@@ -227,6 +254,51 @@ void testSoftmax(tg::Context& ctx, std::mt19937_64& rng) {
   }
 }
 
+
+// The Softmax group's backward entry point: run(Softmax, op, gradIn, y, gradOut, dim).
+void softmaxBackward(tg::Context& ctx, tg::SoftmaxOp op, const tg::View& gi, const tg::View& y, const tg::View& g, int dim) {
+  tg::Operands args;
+  args.group = "softmax";
+  args.count = 4;
+  args.kinds[0] = args.kinds[1] = args.kinds[2] = tg::Operands::Kind::View;
+  args.views[0] = gi;
+  args.views[1] = y;
+  args.views[2] = g;
+  args.kinds[3] = tg::Operands::Kind::Number;
+  args.numbers[3] = dim;
+  tg::runSoftmax(ctx, op, args);
+}
+
+// Softmax and log-softmax backward along the last dim against double references:
+// softmax: y (g - sum(g y)); logSoftmax: g - exp(y) sum(g) (y = log-probabilities).
+template <typename T>
+void testSoftmaxBackward(tg::Context& ctx, std::mt19937_64& rng) {
+  std::uniform_real_distribution<double> dist(-1, 1), logp(-20, 0);
+  for (int64_t cols : {1, 3, 8, 17, 64, 300, 1000}) {
+    const int64_t rows = 5;
+    std::vector<T> y(rows * cols), g(rows * cols), gi(rows * cols);
+    for (auto& v : g) v = T(dist(rng));
+    for (bool log : {false, true}) {
+      for (auto& v : y) v = T(log ? logp(rng) : std::exp(logp(rng)));
+      softmaxBackward(ctx, log ? tg::SoftmaxOp::LogSoftmaxBackward : tg::SoftmaxOp::SoftmaxBackward, view2d(gi, rows, cols),
+                      view2d(y, rows, cols), view2d(g, rows, cols), 1);
+      for (int64_t r = 0; r < rows; ++r) {
+        double acc = 0;
+        for (int64_t j = 0; j < cols; ++j) acc += log ? double(g[r * cols + j]) : double(g[r * cols + j]) * y[r * cols + j];
+        const double s = double(T(acc));  // the kernel rounds the row's sum to T once
+        for (int64_t j = 0; j < cols; ++j) {
+          const double yv = y[r * cols + j], gv = g[r * cols + j];
+          const double want = log ? gv - std::exp(yv) * s : yv * (gv - s);
+          // Three roundings (and exp's ~1.5 ulp) of terms as large as |g| + |e^y s|.
+          const double tol = 8 * ulpTol<T>() * (std::fabs(gv) + std::fabs(log ? std::exp(yv) * s : yv * s) + std::fabs(want)) + 1e-300;
+          CHECK(std::fabs(double(gi[r * cols + j]) - want) <= tol, "%s backward %zu-byte cols=%lld [%lld,%lld]: %.17g, expected %.17g",
+                log ? "logSoftmax" : "softmax", sizeof(T), (long long)cols, (long long)r, (long long)j,
+                double(gi[r * cols + j]), want);
+        }
+      }
+    }
+  }
+}
 
 // The distance in float32 ulps between a float result and the exact value (in double),
 // the ulp taken at the exact value's magnitude (denormal spacing below FLT_MIN).
@@ -377,7 +449,7 @@ void testVectorFloat(tg::Context& ctx) {
   for (int64_t len : {1, 15, 16, 17, 64, 1000}) {
     std::vector<float> v(len);
     for (auto& e : v) e = dist(rng);
-    for (int variant = 0; variant < 3; ++variant) {
+    for (int variant = 0; variant < 5; ++variant) {
       if (variant == 1) v[len / 2] = NAN;
       if (variant == 2) {
         for (auto& e : v) e = -std::fabs(e);
@@ -385,8 +457,22 @@ void testVectorFloat(tg::Context& ctx) {
         v[len - 1] = -0.0f;
         v[0] = 0.0f;
       }
+      if (variant == 3) {  // zeros again in the middle and the extremes repeated
+        for (auto& e : v) e = dist(rng);
+        const float hi = 31.0f, lo = -31.0f;
+        for (int64_t i : {len / 3, len - 1, len / 2}) v[i] = hi;
+        for (int64_t i : {len - 1, len / 4}) v[i] = lo;  // len - 1 last: lo
+      }
+      if (variant == 4) v[len - 1] = NAN, v[len / 2] = -NAN;
       float got;
       for (bool isMax : {true, false}) {
+        // argmax/argmin: the portable loop's index (the first extreme, or the first NaN).
+        int64_t wantAt = 0;
+        for (int64_t i = 1; i < len && v[wantAt] == v[wantAt]; ++i)
+          if (v[i] != v[i] || (isMax ? v[i] > v[wantAt] : v[i] < v[wantAt])) wantAt = i;
+        const int64_t at = k->argExtreme(v.data(), len, isMax);
+        CHECK(at == wantAt || (at == -1 && len < 16), "vector arg%s n=%lld variant %d: %lld, expected %lld",
+              isMax ? "max" : "min", (long long)len, variant, (long long)at, (long long)wantAt);
         float want = v[0];
         for (int64_t i = 1; i < len && want == want; ++i)
           if (v[i] != v[i] || (isMax ? v[i] > want : v[i] < want)) want = v[i];
@@ -394,7 +480,7 @@ void testVectorFloat(tg::Context& ctx) {
           CHECK(std::memcmp(&got, &want, 4) == 0, "vector %s n=%lld variant %d: %.9g, expected %.9g", isMax ? "max" : "min",
                 (long long)len, variant, double(got), double(want));
         else
-          CHECK(len < 16 || variant > 0 || want == 0, "vector %s n=%lld: declined a plain scan", isMax ? "max" : "min",
+          CHECK(len < 16 || variant == 1 || variant == 2 || variant == 4 || want == 0, "vector %s n=%lld: declined a plain scan", isMax ? "max" : "min",
                 (long long)len);
       }
     }
@@ -424,6 +510,8 @@ int main(int argc, char** argv) {
     testReduce<double>(ctx, rng);
     testSoftmax<float>(ctx, rng);
     testSoftmax<double>(ctx, rng);
+    testSoftmaxBackward<float>(ctx, rng);
+    testSoftmaxBackward<double>(ctx, rng);
     testVectorFloat(ctx);
     testOptimizerBits<float>(ctx, rng);
     testOptimizerBits<double>(ctx, rng);
