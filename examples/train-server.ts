@@ -1,7 +1,7 @@
 // npm run example:train-server: trains a model inside a live HTTP server (node:http, no
 // framework) while it keeps answering requests. PORT=0 picks any free port.
 //
-//   POST /train?steps=N&mode=async|worker|blocking   start training (returns at once)
+//   POST /train?steps=N&mode=async|worker|blocking[&threads=T]   start training (returns at once)
 //   GET  /status    {state, step, steps, loss, stepsPerSecond}
 //   GET  /predict   the current model's prediction for one fixed input
 //   POST /cancel    stop the training
@@ -11,6 +11,12 @@
 // (tg.threads.run) on the model's weights in shared memory, so /predict reads the live
 // weights; `blocking` runs the same loop synchronously (for comparison: the server
 // answers nothing until it ends).
+//
+// The thread budget: every mode trains with the same native threads, `threads` (default
+// cores - 1, at least 1), so that serving always has a core of its own and the modes
+// compare fairly. The worker's threads run at the lowest scheduling priority (nice 19):
+// when a request wakes the main thread, it gets a core at once instead of waiting for a
+// training thread's time slice to end.
 import * as http from 'http';
 import * as os from 'os';
 import * as path from 'path';
@@ -20,6 +26,8 @@ import type trainJob from './train-server-job';
 
 type Mode = 'async' | 'worker' | 'blocking';
 const MODES: readonly Mode[] = ['async', 'worker', 'blocking'];
+/** Training threads by default: all cores but one, which stays free for serving. */
+const DEFAULT_THREADS = Math.max(1, os.availableParallelism() - 1);
 
 interface Status {
   state: 'idle' | 'training' | 'done' | 'cancelled' | 'failed';
@@ -44,30 +52,37 @@ export function createTrainServer(): http.Server {
     Object.assign(status, { step, loss, stepsPerSecond: elapsedMs > 0 ? (1000 * step) / elapsedMs : 0 });
   }
 
-  async function run(mode: Mode, steps: number, signal: AbortSignal): Promise<void> {
+  async function run(mode: Mode, steps: number, threads: number, signal: AbortSignal): Promise<void> {
     const start = performance.now();
     if (mode === 'worker') {
       const job = path.join(__dirname, 'train-server-job.ts');
-      const numThreads = Math.min(os.availableParallelism(), tg.threads.getThreadBudget());
       await tg.threads.run<typeof trainJob>(job, { weights: model.stateDict(), steps } satisfies JobInput, {
         signal,
-        numThreads,
+        numThreads: threads,
+        priority: os.constants.priority.PRIORITY_LOW,
         progressIntervalMs: 10, // /status needs no more: fewer messages, fewer wake-ups of this thread
         onProgress: (p) => onStep(p.step, p.loss!, p.elapsedMs),
       });
-    } else {
+      return;
+    }
+    // The main thread's pool trains with `threads`, and serves with them too meanwhile.
+    const serving = tg.getNumThreads();
+    tg.setNumThreads(threads);
+    try {
       await train(model, { steps, signal, yielding: mode === 'async', onStep: (step, loss) => onStep(step, loss, performance.now() - start) });
+    } finally {
+      tg.setNumThreads(serving);
     }
   }
 
-  function startTraining(mode: Mode, steps: number): void {
+  function startTraining(mode: Mode, steps: number, threads: number): void {
     controller = new AbortController();
     const { signal } = controller;
     model.loadStateDict(initial);
     Object.assign(status, { state: 'training', mode, step: 0, steps, loss: null, stepsPerSecond: 0, error: undefined });
     // Blocking mode starts after this response is written (it then holds the event loop).
     setImmediate(() => {
-      run(mode, steps, signal).then(
+      run(mode, steps, threads, signal).then(
         () => (status.state = signal.aborted ? 'cancelled' : 'done'),
         (e: Error) => Object.assign(status, signal.aborted ? { state: 'cancelled' } : { state: 'failed', error: e.message }),
       );
@@ -96,9 +111,13 @@ export function createTrainServer(): http.Server {
       const steps = Number(url.searchParams.get('steps') ?? 1000);
       if (!MODES.includes(mode)) return reply(400, { error: `mode must be one of ${MODES.join(', ')}, got ${mode}` });
       if (!Number.isInteger(steps) || steps < 1) return reply(400, { error: `steps must be a positive integer, got ${url.searchParams.get('steps')}` });
+      const threads = Number(url.searchParams.get('threads') ?? DEFAULT_THREADS);
+      if (!Number.isInteger(threads) || threads < 1 || threads > tg.threads.getThreadBudget()) {
+        return reply(400, { error: `threads must be an integer from 1 to ${tg.threads.getThreadBudget()}, got ${url.searchParams.get('threads')}` });
+      }
       if (status.state === 'training') return reply(409, { error: 'training is already running (POST /cancel first)' });
-      startTraining(mode, steps);
-      return reply(202, { state: status.state, mode, steps });
+      startTraining(mode, steps, threads);
+      return reply(202, { state: status.state, mode, steps, threads });
     }
     reply(404, { error: `no route ${route}` });
   });
