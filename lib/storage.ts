@@ -7,6 +7,7 @@ import type { Backend, NativeMemory, StorageLike } from './backend';
 import { native } from './native/binding';
 import { cpu } from './native/kernels';
 import { fmtShape } from './check';
+import { memoryPool, PoolFill } from './memory-pool';
 
 export type { NativeMemory } from './backend';
 
@@ -78,6 +79,19 @@ class Slabs {
   }
 }
 
+/** A buffer of its own for a storage over the slab limit that the pool does not serve. */
+function plainBuffer(bytes: number, uninitialized: boolean): ArrayBuffer {
+  const buffer = uninitialized ? rawBuffer(bytes) : new ArrayBuffer(bytes);
+  // Before anything touches it: huge pages make its first writes and every pass over it faster.
+  if (bytes >= HUGE_PAGE_MIN_BYTES) native.adviseHugePages(buffer);
+  return buffer;
+}
+
+function poolFill(uninitialized: boolean): PoolFill {
+  if (!uninitialized) return PoolFill.Zero;
+  return poisonOutputs ? PoolFill.Poison : PoolFill.Uninitialized;
+}
+
 const tinySlabs = new Slabs(16384, 256);
 const smallSlabs = new Slabs(131072, 8192);
 
@@ -112,16 +126,15 @@ export class Storage implements StorageLike {
   static allocate(dtype: DType, n: number, uninitialized = false, op?: string, shape?: readonly number[]): Storage {
     const bytes = n * dtype.itemsize;
     if (bytes > smallSlabs.maxChunk) {
-      let buffer: ArrayBuffer;
+      let buffer: ArrayBuffer | undefined;
       try {
-        buffer = uninitialized ? rawBuffer(bytes) : new ArrayBuffer(bytes);
+        buffer = memoryPool !== null && bytes <= memoryPool.maxBytes ? memoryPool.allocate(bytes, poolFill(uninitialized)) : plainBuffer(bytes, uninitialized);
+        if (buffer === undefined) throw new Error('Array buffer allocation failed');
       } catch (e) {
         // V8's "Array buffer allocation failed", or Node's limit on one Buffer
         const tensor = shape ? `a ${fmtShape(shape)} ${dtype.name} tensor` : `${n} ${dtype.name} elements`;
         throw new RangeError(`${op ?? 'out of memory'}: cannot allocate ${tensor} (${bytes} bytes): ${(e as Error).message}`);
       }
-      // Before anything touches it: huge pages make its first writes and every pass over it faster.
-      if (bytes >= HUGE_PAGE_MIN_BYTES) native.adviseHugePages(buffer);
       return new Storage(typedArray(dtype, buffer), 0, buffer, 0, dtype.code, n);
     }
     const slabs = bytes <= tinySlabs.maxChunk ? tinySlabs : smallSlabs;
