@@ -91,6 +91,7 @@ export const getNumThreads = (): number => kernels.getNumThreads();
  * TENSORGRAD_MALLOC_TUNING=1 at load); false restores glibc's default thresholds.
  * Returns whether it applied (false without glibc). See README, Memory. */
 export const setAllocatorTuning = (on: boolean): boolean => kernels.setAllocatorTuning(on);
+export { memoryPoolStats, setMemoryPoolLimit, type MemoryPoolStats } from './memory-pool';
 /** One core's float32 FMA throughput in GFLOP/s, measured by a register-only loop for
  * `seconds` with the widest vectors of the selected path ('avx512' or 'avx2'; throws on
  * others): the ceiling for GEMM figures. */

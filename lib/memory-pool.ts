@@ -66,3 +66,20 @@ function loadPool(): NativePool | null {
 
 /** This thread's memory pool, or null when storages use plain ArrayBuffers. */
 export const memoryPool: NativePool | null = loadPool();
+
+/** This thread's tensor memory pool: free and live bytes, blocks created, reused and
+ * released; null when tensors use plain ArrayBuffers (no pool addon, or
+ * TENSORGRAD_MEMORY_POOL=0). No PyTorch equivalent (cf. torch.cuda.memory_stats). */
+export function memoryPoolStats(): MemoryPoolStats | null {
+  return memoryPool?.stats() ?? null;
+}
+
+/** Sets how many bytes of freed tensor memory this thread's pool keeps for reuse (default
+ * 256 MiB); free blocks beyond it go back to the OS now and later. 0 keeps none. No
+ * PyTorch equivalent. A no-op without the pool. */
+export function setMemoryPoolLimit(bytes: number): void {
+  if (!(typeof bytes === 'number' && bytes >= 0 && Number.isSafeInteger(bytes))) {
+    throw new RangeError(`setMemoryPoolLimit: expected a whole number of bytes >= 0, got ${String(bytes)}`);
+  }
+  memoryPool?.setLimit(bytes);
+}
