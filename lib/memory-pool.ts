@@ -50,7 +50,8 @@ interface NativePool {
 }
 
 function loadPool(): NativePool | null {
-  if (process.env.TENSORGRAD_MEMORY_POOL === '0') return null;
+  // Electron's V8 sandbox forbids buffers over outside memory (it would abort, not throw).
+  if (process.env.TENSORGRAD_MEMORY_POOL === '0' || process.versions.electron !== undefined) return null;
   // Beside the main addon: TENSORGRAD_ADDON's build (e.g. the sanitizer one), else ours.
   const file = process.env.TENSORGRAD_ADDON
     ? path.join(path.dirname(process.env.TENSORGRAD_ADDON), 'tensorgrad_pool.node')

@@ -54,6 +54,7 @@ constexpr size_t kMaxBytes = size_t(1) << kMaxLog;
 constexpr int kClasses = (kMaxLog - kMinLog) * 4;
 constexpr size_t kAlign = 64;  // a cache line, and a whole AVX-512 vector
 constexpr size_t kDefaultLimit = size_t(256) << 20;
+constexpr size_t kGcCheckBytes = size_t(1) << 20;
 
 // Class index of `bytes` (kMinLog bits < bytes <= kMaxBytes): 2^k < bytes <= 2^(k+1),
 // classes 2^k + q * 2^(k-2) for q = 1..4.
@@ -90,6 +91,7 @@ struct Pool {
   size_t liveBytes = 0;     // their class bytes
   int64_t credit = 0;       // bytes to add back to V8's counter at the next allocation
   bool orphaned = false;    // the environment is gone
+  size_t bytesSinceCheck = 0;  // handed out since V8 last checked its young buffers (owner thread)
   Stats stats;
 };
 
@@ -189,33 +191,41 @@ void Allocate(const v8::FunctionCallbackInfo<v8::Value>& args) {
       p->freeBytes -= classBytes(cls);
       adjust -= static_cast<int64_t>(b->credited);  // V8 is about to count this block again
       ++p->stats.reused;
+    } else {
+      ++p->stats.created;
     }
+    ++p->outstanding;
+    p->liveBytes += classBytes(cls);
   }
   if (b == nullptr) {
     void* data = std::aligned_alloc(kAlign, classBytes(cls));  // class sizes are multiples of 64
     if (data == nullptr) {
+      {
+        std::lock_guard<std::mutex> lock(p->mu);
+        --p->stats.created;
+        --p->outstanding;
+        p->liveBytes -= classBytes(cls);
+      }
       if (adjust != 0) isolate->AdjustAmountOfExternalAllocatedMemory(adjust);
       return;  // undefined: out of memory
     }
     // Before anything touches it: huge pages make its first writes and every pass faster.
     tg::adviseHugePages(data, classBytes(cls));
     b = new Block{data, cls, p, 0};
-    std::lock_guard<std::mutex> lock(p->mu);
-    ++p->stats.created;
-  }
-  {
-    std::lock_guard<std::mutex> lock(p->mu);
-    ++p->outstanding;
-    p->liveBytes += classBytes(cls);
   }
   if (adjust != 0) isolate->AdjustAmountOfExternalAllocatedMemory(adjust);
   // V8 runs a scavenge (a cheap minor GC) when young ArrayBuffers hold 2 semi-spaces'
   // worth of external bytes, so that short-lived buffers die young and often; but it
   // checks only when it allocates a backing store itself. Ours count as young bytes too:
-  // a 1-byte backing store of V8's own makes it check. Without this the young generation
-  // grew to its maximum before each scavenge and V8 started a full mark-compact every
-  // few dozen MLP steps (the old generation's headroom was under the new space's size).
-  v8::ArrayBuffer::NewBackingStore(isolate, 1);
+  // a 1-byte backing store of V8's own, once per MiB handed out, makes it check. Without
+  // this the young generation grew to its maximum between scavenges and the old one
+  // crossed V8's threshold for incremental marking: a full mark-compact every few dozen
+  // MLP steps again.
+  p->bytesSinceCheck += bytes;
+  if (p->bytesSinceCheck >= kGcCheckBytes) {
+    p->bytesSinceCheck = 0;
+    v8::ArrayBuffer::NewBackingStore(isolate, 1);
+  }
   if (fill == kZero) std::memset(b->data, 0, bytes);
   else if (fill == kPoison) std::memset(b->data, 0xff, bytes);
   std::unique_ptr<v8::BackingStore> store = v8::ArrayBuffer::NewBackingStore(b->data, bytes, returnBlock, b);
