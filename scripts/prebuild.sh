@@ -17,6 +17,10 @@
 # addon as prebuilds/linux-x64/tensorgrad_dist.glibc.node; it needs Gloo's shared library
 # (Debian: libgloo0) where it runs, and initProcessGroup says so when it is missing.
 # Everything else works without it. The arm64 cross build leaves it out (no arm64 Gloo here).
+#
+# The memory pool's addon (tensorgrad_pool.node) is not prebuilt: it uses V8's API, so it
+# loads only into the Node it was compiled against. A package installed from a prebuild
+# runs without it (plain ArrayBuffers, lib/memory-pool.ts); one built from source has it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
