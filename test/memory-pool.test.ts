@@ -67,7 +67,8 @@ describe.skipIf(!enabled)('memory pool', () => {
 
   test('a pooled buffer transferred within the thread keeps its memory', () => {
     const t = filled(7);
-    const moved = structuredClone(t.typedArray<Float32Array>().buffer, { transfer: [t.typedArray<Float32Array>().buffer] });
+    const buffer = t.typedArray<Float32Array>().buffer as ArrayBuffer;
+    const moved = structuredClone(buffer, { transfer: [buffer] });
     expect(t._storage.lost).toBe(true); // detached here
     expect(churn()).toBeGreaterThan(100);
     expect(new Float32Array(moved).every((v) => v === 7)).toBe(true);
@@ -75,7 +76,7 @@ describe.skipIf(!enabled)('memory pool', () => {
 
   test('a pooled buffer transferred to a worker is not reused under it', async () => {
     const t = filled(9);
-    const buffer = t.typedArray<Float32Array>().buffer;
+    const buffer = t.typedArray<Float32Array>().buffer as ArrayBuffer;
     // The worker waits until told, then sums what it received.
     const worker = new Worker(
       `const { parentPort } = require('worker_threads');
