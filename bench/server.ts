@@ -19,6 +19,7 @@
 // server alone give on this machine.
 //
 //   npm run bench:server -- [--steps 3000] [--rate 200] [--max-seconds 60] [--modes idle,blocking,async,worker] [--rounds 3] [--client thread|loop] [--idle-seconds 5]
+import * as fs from 'fs';
 import * as os from 'os';
 import type { AddressInfo } from 'net';
 import { monitorEventLoopDelay } from 'perf_hooks';
@@ -36,6 +37,7 @@ const { values: args } = parseArgs({
     rounds: { type: 'string', default: '3' },
     client: { type: 'string', default: 'thread' },
     'idle-seconds': { type: 'string', default: '5' },
+    'loop-delay-resolution': { type: 'string', default: '1' },
   },
 });
 const steps = Number(args.steps);
@@ -165,8 +167,21 @@ async function waitDone(): Promise<Status> {
 
 const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 
+/** CPU milliseconds this thread (the server's) has used, where /proc tells (Linux); else NaN. */
+function serverThreadCpuMs(): number {
+  try {
+    const stat = fs.readFileSync('/proc/thread-self/stat', 'utf8');
+    const [utime, stime] = stat.slice(stat.lastIndexOf(')') + 2).split(' ').slice(11, 13).map(Number);
+    return ((utime + stime) * 1000) / CLOCK_TICKS;
+  } catch {
+    return NaN;
+  }
+}
+const CLOCK_TICKS = 100; // USER_HZ, 100 on every Linux architecture Node runs on
+
 async function measure(mode: string) {
-  const delay = monitorEventLoopDelay({ resolution: 1 });
+  const cpuStart = serverThreadCpuMs();
+  const delay = monitorEventLoopDelay({ resolution: Number(args['loop-delay-resolution']) });
   delay.enable();
   // The client starts first: in blocking mode the POST's own response only arrives after the run.
   const predictClient = startPredictClient();
@@ -196,6 +211,7 @@ async function measure(mode: string) {
     p99: percentile(latencies, 99),
     max: latencies[latencies.length - 1],
     sendDelayP99: percentile(sendDelays, 99),
+    serverCpuPerRequest: mode === 'idle' ? (serverThreadCpuMs() - cpuStart) / latencies.length : NaN,
     loopDelayP99: delay.percentile(99) / 1e6,
     loopDelayMax: delay.max / 1e6,
     distinctPredictions,
@@ -235,7 +251,7 @@ async function main(): Promise<void> {
     const m = (key: keyof Row) => median(mine.map((r) => r[key] as number));
     const { state } = mine[mine.length - 1];
     const failures = mine.reduce((n, r) => n + r.failures, 0); // over all rounds
-    return { mode, state, failures, ...Object.fromEntries((['stepsPerSecond', 'loss', 'requests', 'p50', 'p99', 'max', 'sendDelayP99', 'loopDelayP99', 'loopDelayMax', 'distinctPredictions'] as const).map((k) => [k, m(k)])) } as Row;
+    return { mode, state, failures, ...Object.fromEntries((['stepsPerSecond', 'loss', 'requests', 'p50', 'p99', 'max', 'sendDelayP99', 'serverCpuPerRequest', 'loopDelayP99', 'loopDelayMax', 'distinctPredictions'] as const).map((k) => [k, m(k)])) } as Row;
   });
   const reference = rows.find((r) => r.mode === 'blocking')?.stepsPerSecond;
   const fmt = (x: number, d = 1) => x.toFixed(d);
@@ -248,6 +264,8 @@ async function main(): Promise<void> {
       `| ${r.mode} | ${trained ? fmt(r.stepsPerSecond) : '–'} | ${ratio} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.max)} | ${fmt(r.sendDelayP99)} | ${fmt(r.loopDelayP99)} | ${fmt(r.loopDelayMax)} | ${r.requests}${r.failures ? ` (${r.failures} failed)` : ''} | ${r.distinctPredictions} | ${trained ? fmt(r.loss, 4) : '–'}${r.state === 'done' ? '' : ` (${r.state})`} |`,
     );
   }
+  const idle = rows.find((r) => r.mode === 'idle');
+  if (idle) console.log(`\nidle: the server's thread spent ${fmt(idle.serverCpuPerRequest, 2)} ms of CPU per request (/proc/thread-self/stat)`);
   console.log(`\nload average at the end: ${load()} (figures from a busy machine vary with its load)`);
   client.agent.destroy();
   await clientWorker?.terminate();

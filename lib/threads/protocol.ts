@@ -70,7 +70,7 @@ export interface JobData {
 /** workerData of a job's worker. */
 export interface WorkerData {
   /** RunOptions.priority (null: unchanged), the worker's for all its jobs. */
-  priority: number | null;
+  priority: number | 'idle' | null;
   /** The first job. */
   job: JobData;
 }

@@ -31,12 +31,15 @@ export interface RunOptions {
    * (before the result). Default 0: every report. A loop reporting every few ms spends
    * less on messages (and wakes the calling thread less) with an interval of 10-50 ms. */
   progressIntervalMs?: number;
-  /** The OS scheduling priority (nice value, 19 lowest ... -20 highest; os.constants.priority)
-   * of the job's thread and its native threads, e.g. PRIORITY_BELOW_NORMAL (10) so that the
-   * calling thread, serving requests, gets a core at once when it wakes while the job keeps
-   * every core busy. Linux only: elsewhere priorities are per process, and it is ignored.
-   * Raising a priority needs privileges. Default: unchanged (the process's). */
-  priority?: number;
+  /** The OS scheduling priority of the job's thread and its native threads: a nice value
+   * (19 lowest ... -20 highest; os.constants.priority), e.g. PRIORITY_BELOW_NORMAL (10), or
+   * 'idle', Linux's SCHED_IDLE policy: the job runs on what the other threads leave, and a
+   * thread that wakes (the caller serving a request) takes the job's core at once, where a
+   * nice job's slice may first run out (milliseconds); the job's core even counts as free
+   * when the kernel places the waking thread. The way to train beside a server. Linux
+   * only: elsewhere priorities are per process, and it is ignored. Raising a priority needs
+   * privileges. Default: unchanged (the process's). */
+  priority?: number | 'idle';
   /** Native threads for the job (tg.setNumThreads in its worker), out of the budget. Default 1. */
   numThreads?: number;
   /** How long a cancelled job may take to return before its worker is terminated
@@ -223,8 +226,8 @@ export function run<J extends JobFunction = JobFunction>(job: URLLike | string, 
     throw opTypeError(op, `progressIntervalMs must be a number >= 0, got ${fmtValue(options.progressIntervalMs)}`);
   }
   const priority = options.priority ?? null;
-  if (priority !== null && !(Number.isInteger(priority) && priority >= -20 && priority <= 19)) {
-    throw opTypeError(op, `priority must be an integer nice value from -20 to 19, got ${fmtValue(options.priority)}`);
+  if (priority !== null && priority !== 'idle' && !(Number.isInteger(priority) && priority >= -20 && priority <= 19)) {
+    throw opTypeError(op, `priority must be an integer nice value from -20 to 19 or 'idle', got ${fmtValue(options.priority)}`);
   }
   if (onProgress !== undefined && typeof onProgress !== 'function') throw opTypeError(op, `onProgress must be a function, got ${fmtValue(onProgress)}`);
   if (signal !== undefined && !(signal instanceof AbortSignal)) throw opTypeError(op, `signal must be an AbortSignal, got ${fmtValue(signal)}`);

@@ -3,7 +3,7 @@
 // kept alive, does the same for the next job the caller sends.
 import * as os from 'os';
 import { parentPort, workerData } from 'worker_threads';
-import { setNumThreads } from '../native/kernels';
+import { setNumThreads, setThreadIdleScheduling } from '../native/kernels';
 import { decode, encode } from './transfer';
 import type { JobContext, JobData, JobFunction, JobProgress, ProgressReport, ToMain, ToWorker, WorkerData } from './protocol';
 
@@ -79,7 +79,10 @@ const { priority, job } = workerData as WorkerData;
 // Linux gives each thread its own nice value, and the native pool's threads, started by
 // this one at its first parallel kernel, inherit it. (A worker only takes jobs of its
 // priority: the pool's threads keep the one they started with.)
-if (priority !== null && process.platform === 'linux') os.setPriority(priority);
+if (process.platform === 'linux') {
+  if (priority === 'idle') setThreadIdleScheduling();
+  else if (priority !== null) os.setPriority(priority);
+}
 // Jobs run one at a time: the caller sends the next one (a kept-alive worker) only after
 // this one's result.
 parentPort!.on('message', (m: ToWorker) => {

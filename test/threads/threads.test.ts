@@ -191,10 +191,13 @@ describe('threads.run', () => {
 
   test.runIf(process.platform === 'linux')('priority lowers the job thread\'s priority and its threads\' (Linux: per thread), not the caller\'s', async () => {
     const mine = (await import('os')).getPriority();
-    await expect(tg.threads.run(job('priority'), null, { priority: 10 })).resolves.toEqual({ job: 10, child: 10 });
-    await expect(tg.threads.run(job('priority'), null)).resolves.toEqual({ job: mine, child: mine });
+    const [OTHER, IDLE] = [0, 5]; // SCHED_OTHER, SCHED_IDLE (linux/sched.h)
+    const at = (nice: number, policy: number) => ({ job: { nice, policy }, child: { nice, policy } });
+    await expect(tg.threads.run(job('priority'), null, { priority: 10 })).resolves.toEqual(at(10, OTHER));
+    await expect(tg.threads.run(job('priority'), null)).resolves.toEqual(at(mine, OTHER));
+    await expect(tg.threads.run(job('priority'), null, { priority: 'idle' })).resolves.toEqual(at(mine, IDLE));
     expect((await import('os')).getPriority()).toBe(mine);
-    expect(() => tg.threads.run(job('echo'), {}, { priority: 20 })).toThrow('threads.run: priority must be an integer nice value from -20 to 19, got 20');
+    expect(() => tg.threads.run(job('echo'), {}, { priority: 20 })).toThrow("threads.run: priority must be an integer nice value from -20 to 19 or 'idle', got 20");
   });
 
   test('a cancelled job ends, frees its worker and leaves the shared weights valid', async () => {
