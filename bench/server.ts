@@ -18,7 +18,7 @@
 // --modes, default on) trains nothing for --idle-seconds: the floor that the client and
 // server alone give on this machine.
 //
-//   npm run bench:server -- [--steps 3000] [--rate 200] [--max-seconds 60] [--modes idle,blocking,async,worker] [--rounds 3] [--client thread|loop] [--idle-seconds 5]
+//   npm run bench:server -- [--steps 3000] [--rate 200] [--max-seconds 60] [--modes idle,blocking,async,worker] [--rounds 3] [--client thread|loop] [--idle-seconds 5] [--loop-delay-resolution 1]
 import * as fs from 'fs';
 import * as os from 'os';
 import type { AddressInfo } from 'net';
