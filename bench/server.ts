@@ -140,7 +140,10 @@ function startPredictClient(): { stop(): Promise<ClientResult> } {
   return {
     stop: async () => {
       const result = new Promise<ClientResult>((resolve, reject) => {
-        worker.once('message', resolve);
+        worker.once('message', (r: ClientResult) => {
+          worker.off('error', reject);
+          resolve(r);
+        });
         worker.once('error', reject);
       });
       worker.postMessage('stop');
