@@ -7,15 +7,19 @@
 //
 // Per mode it prints the request latency p50/p99/max, measured from the moment each
 // request was due (an open-loop client: requests that fall due while the event loop is
-// blocked count from their due time, as a remote client's would), the event-loop delay
+// blocked count from their due time, as a remote client's would), how late the client
+// sent them (p99: its own timer and scheduling delay), the event-loop delay
 // p99 and max (perf_hooks.monitorEventLoopDelay), training steps/s and their ratio to blocking,
 // and how many distinct predictions the requests saw (worker mode: the live weights).
 // Bounded: at most --max-seconds per mode, so at most rate × max-seconds requests.
 //
 // The modes run --rounds times (default 3), in alternating order (the load of a shared
-// machine drifts), and the table shows each mode's median figures.
+// machine drifts), and the table shows each mode's median figures. Mode `idle` (in
+// --modes, default on) trains nothing for --idle-seconds: the floor that the client and
+// server alone give on this machine.
 //
-//   npm run bench:server -- [--steps 3000] [--rate 200] [--max-seconds 60] [--modes blocking,async,worker] [--rounds 3] [--client thread|loop]
+//   npm run bench:server -- [--steps 3000] [--rate 200] [--max-seconds 60] [--modes idle,blocking,async,worker] [--rounds 3] [--client thread|loop] [--idle-seconds 5] [--loop-delay-resolution 1]
+import * as fs from 'fs';
 import * as os from 'os';
 import type { AddressInfo } from 'net';
 import { monitorEventLoopDelay } from 'perf_hooks';
@@ -28,10 +32,12 @@ const { values: args } = parseArgs({
     steps: { type: 'string', default: '3000' },
     rate: { type: 'string', default: '200' },
     'max-seconds': { type: 'string', default: '60' },
-    modes: { type: 'string', default: 'blocking,async,worker' },
+    modes: { type: 'string', default: 'idle,blocking,async,worker' },
     warmup: { type: 'string', default: '200' },
     rounds: { type: 'string', default: '3' },
     client: { type: 'string', default: 'thread' },
+    'idle-seconds': { type: 'string', default: '5' },
+    'loop-delay-resolution': { type: 'string', default: '1' },
   },
 });
 const steps = Number(args.steps);
@@ -67,13 +73,14 @@ function request(port, method, path, retries = 1) {
 // Open loop: GET /predict at \`rate\`/s for at most maxMs, every due request sent (late
 // ones at once), its latency counted from when it was due.
 function startClient(port, rate, maxMs) {
-  const latencies = [], predictions = new Set(), failureReasons = new Set(), pending = new Set();
+  const latencies = [], sendDelays = [], predictions = new Set(), failureReasons = new Set(), pending = new Set();
   let failures = 0, sent = 0, stopped = false;
   const t0 = performance.now(), interval = 1000 / rate;
   const tick = () => {
     const now = performance.now();
     while (!stopped && t0 + sent * interval <= now && sent * interval < maxMs) {
       const due = t0 + sent++ * interval;
+      sendDelays.push(now - due);
       const p = request(port, 'GET', '/predict').then(
         (body) => { latencies.push(performance.now() - due); predictions.add(body); },
         (e) => { ++failures; failureReasons.add(e.message); },
@@ -88,13 +95,15 @@ function startClient(port, rate, maxMs) {
     async stop() {
       stopped = true;
       await Promise.all(pending);
-      return { latencies, distinctPredictions: predictions.size, failures, failureReasons: [...failureReasons] };
+      return { latencies, sendDelays, distinctPredictions: predictions.size, failures, failureReasons: [...failureReasons] };
     },
   };
 }
 `;
 interface ClientResult {
   latencies: number[];
+  /** How late each request went out (the client's own timer and scheduling delay). */
+  sendDelays: number[];
   distinctPredictions: number;
   failures: number;
   failureReasons: string[];
@@ -109,26 +118,36 @@ const client = loadClient(require);
 let port = 0;
 const request = (method: string, path: string): Promise<string> => client.request(port, method, path);
 
+// The client's worker thread: one for the whole run (warmed up with the server), so that
+// no measurement includes a fresh thread's compiling.
+let clientWorker: Worker | null = null;
+
 /** Starts the /predict client of one measurement where --client says; stop() ends it. */
 function startPredictClient(): { stop(): Promise<ClientResult> } {
   if (args.client === 'loop') return client.startClient(port, rate, maxMs);
-  const worker = new Worker(
+  clientWorker ??= new Worker(
     `const { parentPort, workerData } = require('worker_threads');
      const { startClient } = new Function('require', workerData.source + '; return { startClient };')(require);
-     const running = startClient(workerData.port, workerData.rate, workerData.maxMs);
-     parentPort.once('message', async () => parentPort.postMessage(await running.stop()));`,
+     let running = null;
+     parentPort.on('message', async (m) => {
+       if (m === 'start') running = startClient(workerData.port, workerData.rate, workerData.maxMs);
+       else parentPort.postMessage(await running.stop());
+     });`,
     { eval: true, workerData: { source: CLIENT_SOURCE, port, rate, maxMs } },
   );
+  const worker = clientWorker;
+  worker.postMessage('start');
   return {
     stop: async () => {
       const result = new Promise<ClientResult>((resolve, reject) => {
-        worker.once('message', resolve);
+        worker.once('message', (r: ClientResult) => {
+          worker.off('error', reject);
+          resolve(r);
+        });
         worker.once('error', reject);
       });
       worker.postMessage('stop');
-      const r = await result;
-      await worker.terminate();
-      return r;
+      return result;
     },
   };
 }
@@ -151,16 +170,36 @@ async function waitDone(): Promise<Status> {
 
 const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 
+/** CPU milliseconds this thread (the server's) has used, where /proc tells (Linux); else NaN. */
+function serverThreadCpuMs(): number {
+  try {
+    const stat = fs.readFileSync('/proc/thread-self/stat', 'utf8');
+    const [utime, stime] = stat.slice(stat.lastIndexOf(')') + 2).split(' ').slice(11, 13).map(Number);
+    return ((utime + stime) * 1000) / CLOCK_TICKS;
+  } catch {
+    return NaN;
+  }
+}
+const CLOCK_TICKS = 100; // USER_HZ, 100 on every Linux architecture Node runs on
+
 async function measure(mode: string) {
-  const delay = monitorEventLoopDelay({ resolution: 1 });
+  const cpuStart = serverThreadCpuMs();
+  const delay = monitorEventLoopDelay({ resolution: Number(args['loop-delay-resolution']) });
   delay.enable();
   // The client starts first: in blocking mode the POST's own response only arrives after the run.
   const predictClient = startPredictClient();
-  await request('POST', `/train?steps=${steps}&mode=${mode}`);
-  const timeout = setTimeout(() => void request('POST', '/cancel'), maxMs);
-  const final = await waitDone();
-  clearTimeout(timeout);
-  const { latencies, distinctPredictions, failures, failureReasons } = await predictClient.stop();
+  let final: Status;
+  if (mode === 'idle') {
+    await new Promise((r) => setTimeout(r, 1000 * Number(args['idle-seconds'])));
+    final = { state: 'done', step: 0, stepsPerSecond: NaN, loss: NaN };
+  } else {
+    await request('POST', `/train?steps=${steps}&mode=${mode}`);
+    const timeout = setTimeout(() => void request('POST', '/cancel'), maxMs);
+    final = await waitDone();
+    clearTimeout(timeout);
+  }
+  const { latencies, sendDelays, distinctPredictions, failures, failureReasons } = await predictClient.stop();
+  sendDelays.sort((a, b) => a - b);
   delay.disable();
   latencies.sort((a, b) => a - b);
   return {
@@ -174,6 +213,8 @@ async function measure(mode: string) {
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
     max: latencies[latencies.length - 1],
+    sendDelayP99: percentile(sendDelays, 99),
+    serverCpuPerRequest: mode === 'idle' ? (serverThreadCpuMs() - cpuStart) / latencies.length : NaN,
     loopDelayP99: delay.percentile(99) / 1e6,
     loopDelayMax: delay.max / 1e6,
     distinctPredictions,
@@ -186,10 +227,12 @@ async function main(): Promise<void> {
   port = (server.address() as AddressInfo).port;
   const load = () => os.loadavg().map((x) => x.toFixed(1)).join(' ');
   console.log(`listening on ${port}; ${steps} steps per mode, GET /predict at ${rate}/s; ${os.cpus().length} CPUs, load average ${load()}`);
-  // Warm-up (JIT, allocator, the worker's first start), not measured.
-  for (const mode of modes) {
+  // Warm-up (JIT, allocator, the worker's first start, the client), not measured.
+  for (const mode of modes.filter((m) => m !== 'idle')) {
+    const warmupClient = startPredictClient();
     await request('POST', `/train?steps=${Number(args.warmup)}&mode=${mode}`);
     await waitDone();
+    await warmupClient.stop();
   }
   type Row = Awaited<ReturnType<typeof measure>>;
   const runs: Row[] = [];
@@ -198,7 +241,7 @@ async function main(): Promise<void> {
       const row = await measure(mode);
       runs.push(row);
       const failed = row.failures ? `, ${row.failures} requests failed: ${row.failureReasons.join('; ')}` : '';
-      console.log(`round ${round + 1}: ${row.mode} ${row.stepsPerSecond.toFixed(1)} steps/s, p99 ${row.p99.toFixed(1)} ms, load average ${load()}${failed}`);
+      console.log(`round ${round + 1}: ${row.mode} ${row.mode === 'idle' ? '(no training)' : `${row.stepsPerSecond.toFixed(1)} steps/s`}, p99 ${row.p99.toFixed(1)} ms (sent late by ${row.sendDelayP99.toFixed(1)} ms p99), load average ${load()}${failed}`);
     }
   }
   const median = (xs: number[]): number => {
@@ -211,20 +254,24 @@ async function main(): Promise<void> {
     const m = (key: keyof Row) => median(mine.map((r) => r[key] as number));
     const { state } = mine[mine.length - 1];
     const failures = mine.reduce((n, r) => n + r.failures, 0); // over all rounds
-    return { mode, state, failures, ...Object.fromEntries((['stepsPerSecond', 'loss', 'requests', 'p50', 'p99', 'max', 'loopDelayP99', 'loopDelayMax', 'distinctPredictions'] as const).map((k) => [k, m(k)])) } as Row;
+    return { mode, state, failures, ...Object.fromEntries((['stepsPerSecond', 'loss', 'requests', 'p50', 'p99', 'max', 'sendDelayP99', 'serverCpuPerRequest', 'loopDelayP99', 'loopDelayMax', 'distinctPredictions'] as const).map((k) => [k, m(k)])) } as Row;
   });
   const reference = rows.find((r) => r.mode === 'blocking')?.stepsPerSecond;
   const fmt = (x: number, d = 1) => x.toFixed(d);
-  console.log('\n| mode | steps/s | vs blocking | p50 ms | p99 ms | max ms | loop delay p99 ms | loop delay max ms | requests | distinct predictions | final loss |');
-  console.log('|---|---|---|---|---|---|---|---|---|---|---|');
+  console.log('\n| mode | steps/s | vs blocking | p50 ms | p99 ms | max ms | sent late p99 ms | loop delay p99 ms | loop delay max ms | requests | distinct predictions | final loss |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) {
-    const ratio = reference ? `${fmt(r.stepsPerSecond / reference, 2)}×` : '–';
+    const trained = r.mode !== 'idle';
+    const ratio = reference && trained ? `${fmt(r.stepsPerSecond / reference, 2)}×` : '–';
     console.log(
-      `| ${r.mode} | ${fmt(r.stepsPerSecond)} | ${ratio} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.max)} | ${fmt(r.loopDelayP99)} | ${fmt(r.loopDelayMax)} | ${r.requests}${r.failures ? ` (${r.failures} failed)` : ''} | ${r.distinctPredictions} | ${fmt(r.loss, 4)}${r.state === 'done' ? '' : ` (${r.state})`} |`,
+      `| ${r.mode} | ${trained ? fmt(r.stepsPerSecond) : '–'} | ${ratio} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.max)} | ${fmt(r.sendDelayP99)} | ${fmt(r.loopDelayP99)} | ${fmt(r.loopDelayMax)} | ${r.requests}${r.failures ? ` (${r.failures} failed)` : ''} | ${r.distinctPredictions} | ${trained ? fmt(r.loss, 4) : '–'}${r.state === 'done' ? '' : ` (${r.state})`} |`,
     );
   }
+  const idle = rows.find((r) => r.mode === 'idle');
+  if (idle) console.log(`\nidle: the server's thread spent ${fmt(idle.serverCpuPerRequest, 2)} ms of CPU per request (/proc/thread-self/stat)`);
   console.log(`\nload average at the end: ${load()} (figures from a busy machine vary with its load)`);
   client.agent.destroy();
+  await clientWorker?.terminate();
   server.close();
 }
 

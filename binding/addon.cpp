@@ -5,6 +5,9 @@
 #include <napi.h>
 #ifndef _WIN32
 #include <poll.h>
+#ifdef __linux__
+#include <sched.h>
+#endif
 #endif
 
 #include <condition_variable>
@@ -441,6 +444,20 @@ Napi::Value EventLoopHasIO(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(env, ready);
 }
 
+// setThreadIdleScheduling(): moves the calling thread to Linux's SCHED_IDLE policy, which
+// the threads it starts afterwards (the native pool's) inherit; returns whether it
+// applied (false elsewhere). The scheduler preempts a SCHED_IDLE thread as soon as a normal
+// one wakes on its CPU and counts that CPU as idle when it places a waking thread, so a
+// training job at this policy never delays a request; a nice value only weighs the share.
+Napi::Value SetThreadIdleScheduling(const Napi::CallbackInfo& info) {
+  bool applied = false;
+#ifdef __linux__
+  sched_param param{};
+  applied = sched_setscheduler(0, SCHED_IDLE, &param) == 0;  // 0: the calling thread
+#endif
+  return Napi::Boolean::New(info.Env(), applied);
+}
+
 // fmaPeak(seconds): one core's float32 FMA throughput in GFLOP/s (the bench prints it).
 Napi::Value FmaPeak(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -547,6 +564,7 @@ Napi::Object Module(Napi::Env env, Napi::Object exports) {
   exports.Set("setAllocatorTuning", Napi::Function::New(env, SetAllocatorTuning, "setAllocatorTuning"));
   exports.Set("fmaPeak", Napi::Function::New(env, FmaPeak, "fmaPeak"));
   exports.Set("eventLoopHasIO", Napi::Function::New(env, EventLoopHasIO, "eventLoopHasIO"));
+  exports.Set("setThreadIdleScheduling", Napi::Function::New(env, SetThreadIdleScheduling, "setThreadIdleScheduling"));
   exports.Set("asyncBegin", Napi::Function::New(env, AsyncBegin, "asyncBegin"));
   exports.Set("asyncEnd", Napi::Function::New(env, AsyncEnd, "asyncEnd"));
   return exports;

@@ -14,9 +14,9 @@
 //
 // The thread budget: every mode trains with the same native threads, `threads` (default
 // cores - 1, at least 1), so that serving always has a core of its own and the modes
-// compare fairly. The worker's threads run at the lowest scheduling priority (nice 19):
-// when a request wakes the main thread, it gets a core at once instead of waiting for a
-// training thread's time slice to end.
+// compare fairly. The worker's threads run at Linux's SCHED_IDLE policy (priority 'idle'):
+// when a request wakes the main thread, it takes a training thread's core at once instead
+// of waiting for the training thread's time slice to end (as it may at nice 19).
 import * as http from 'http';
 import * as os from 'os';
 import * as path from 'path';
@@ -59,7 +59,7 @@ export function createTrainServer(): http.Server {
       await tg.threads.run<typeof trainJob>(job, { weights: model.stateDict(), steps } satisfies JobInput, {
         signal,
         numThreads: threads,
-        priority: os.constants.priority.PRIORITY_LOW,
+        priority: 'idle',
         progressIntervalMs: 10, // /status needs no more: fewer messages, fewer wake-ups of this thread
         onProgress: (p) => onStep(p.step, p.loss!, p.elapsedMs),
       });

@@ -72,7 +72,7 @@ describe('tg.async', () => {
 
   test('a worker that ends with async ops in flight is torn down cleanly', async () => {
     const job = path.join(__dirname, 'threads', 'jobs', 'async-leftover.ts');
-    for (let i = 0; i < 3; ++i) await expect(tg.threads.run(job, null)).resolves.toBe('started');
+    for (let i = 0; i < 3; ++i) await expect(tg.threads.run(job, null, { keepAliveMs: 0 })).resolves.toBe('started');
     expect((await tg.async.sum(tg.ones(10))).item()).toBe(10); // and this process is fine
   });
 });

@@ -43,6 +43,7 @@ export interface NativeAddon {
   fmaPeak(seconds: number): number;
   /** Whether I/O waits on this thread's event loop (a request, a worker's message; not timers). */
   eventLoopHasIO(): boolean;
+  setThreadIdleScheduling(): boolean;
   /** From now on kernel calls are recorded (their views read), not run (tg.async). */
   asyncBegin(): void;
   /** Stops recording: run, a Promise of the recorded kernels having run in order on a

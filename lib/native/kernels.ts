@@ -125,6 +125,8 @@ export const setAllocatorTuning = (on: boolean): boolean => native.setAllocatorT
 if (process.env.TENSORGRAD_MALLOC_TUNING === '1') setAllocatorTuning(true);
 export const fmaPeak = (seconds: number): number => native.fmaPeak(seconds);
 export const eventLoopHasIO = (): boolean => native.eventLoopHasIO();
+/** Moves the calling thread (and the threads it starts later) to SCHED_IDLE (Linux); false where it did not apply. */
+export const setThreadIdleScheduling = (): boolean => native.setThreadIdleScheduling();
 
 /** Runs `op`, recording its native kernel calls instead of running them, and returns a
  * Promise of the recorded kernels having run, in order, on a libuv thread (tg.async).

@@ -55,18 +55,24 @@ export interface JobContext {
 /** A job module's one exported (async) function. */
 export type JobFunction<I = any, O = any> = (input: I, ctx: JobContext) => O | Promise<O>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-/** workerData of a job's worker. */
-export interface WorkerData {
+/** One job for a worker: its first in workerData, later ones in a 'job' message. */
+export interface JobData {
   jobUrl: string;
   /** The encoded input (lib/threads/transfer.ts). */
   input: unknown;
   numThreads: number;
   /** RunOptions.progressIntervalMs. */
   progressIntervalMs: number;
-  /** RunOptions.priority (null: unchanged). */
-  priority: number | null;
   /** Int32Array[1] over a SharedArrayBuffer: 1 once the caller aborted. */
   abortFlag: SharedArrayBuffer;
+}
+
+/** workerData of a job's worker. */
+export interface WorkerData {
+  /** RunOptions.priority (null: unchanged), the worker's for all its jobs. */
+  priority: number | 'idle' | null;
+  /** The first job. */
+  job: JobData;
 }
 
 export type ToMain =
@@ -74,4 +80,4 @@ export type ToMain =
   | { kind: 'result'; value: unknown }
   | { kind: 'error'; error: { name: string; message: string; stack?: string } };
 
-export type ToWorker = { kind: 'abort' };
+export type ToWorker = { kind: 'abort' } | { kind: 'job'; job: JobData };

@@ -17,7 +17,7 @@ import { pathToFileURL, fileURLToPath } from 'url';
 import { Worker } from 'worker_threads';
 import { checkInt, fmtValue, opTypeError } from '../check';
 import { decode, encode } from './transfer';
-import type { AbortSignalLike, JobFunction, JobProgress, ToMain, ToWorker, URLLike, WorkerData } from './protocol';
+import type { AbortSignalLike, JobData, JobFunction, JobProgress, ToMain, ToWorker, URLLike, WorkerData } from './protocol';
 
 /** The options of tg.threads.run. */
 export interface RunOptions {
@@ -31,17 +31,27 @@ export interface RunOptions {
    * (before the result). Default 0: every report. A loop reporting every few ms spends
    * less on messages (and wakes the calling thread less) with an interval of 10-50 ms. */
   progressIntervalMs?: number;
-  /** The OS scheduling priority (nice value, 19 lowest ... -20 highest; os.constants.priority)
-   * of the job's thread and its native threads, e.g. PRIORITY_BELOW_NORMAL (10) so that the
-   * calling thread, serving requests, gets a core at once when it wakes while the job keeps
-   * every core busy. Linux only: elsewhere priorities are per process, and it is ignored.
-   * Raising a priority needs privileges. Default: unchanged (the process's). */
-  priority?: number;
+  /** The OS scheduling priority of the job's thread and its native threads: a nice value
+   * (19 lowest ... -20 highest; os.constants.priority), e.g. PRIORITY_BELOW_NORMAL (10), or
+   * 'idle', Linux's SCHED_IDLE policy: the job runs on what the other threads leave, and a
+   * thread that wakes (the caller serving a request) takes the job's core at once, where a
+   * nice job's slice may first run out (milliseconds); the job's core even counts as free
+   * when the kernel places the waking thread. The way to train beside a server. Linux
+   * only: elsewhere priorities are per process, and it is ignored. Raising a priority needs
+   * privileges. Default: unchanged (the process's). */
+  priority?: number | 'idle';
   /** Native threads for the job (tg.setNumThreads in its worker), out of the budget. Default 1. */
   numThreads?: number;
   /** How long a cancelled job may take to return before its worker is terminated
    * (default 2000 ms). Termination waits for the native call in progress to finish. */
   abortGraceMs?: number;
+  /** How long the worker, once the job has returned, stays for the next job of the same
+   * priority (default 10000 ms; 0: a worker per job). A kept worker has the code of
+   * tensorgrad and of the jobs compiled (a fresh worker spends about its first second
+   * compiling: slower steps, and compiler threads competing with the caller), and the
+   * modules it loaded, with their module-level state. It does not keep the process alive,
+   * nor do timers a job left behind. A cancelled job's worker is not kept. */
+  keepAliveMs?: number;
 }
 
 /** The input type of a job function. */
@@ -101,6 +111,52 @@ export function stats(): {
   budget: number;
 } {
   return { running, waiting: waiting.length, threadsInUse, budget };
+}
+
+// ---- kept-alive workers -------------------------------------------------------------------
+
+const DEFAULT_KEEP_ALIVE_MS = 10_000;
+
+interface IdleWorker {
+  worker: Worker;
+  /** Ends it once keepAliveMs have passed. */
+  timer: NodeJS.Timeout;
+  /** Forgets it if it fails or exits while idle (an error a job's leftover timer threw). */
+  onGone: () => void;
+}
+
+/** Idle workers by what they can take: their script and priority. */
+const idleWorkers = new Map<string, IdleWorker[]>();
+
+/** An idle worker for `key`, no longer idle, if there is one. */
+function takeIdleWorker(key: string): Worker | undefined {
+  const idle = idleWorkers.get(key)?.pop();
+  if (!idle) return undefined;
+  clearTimeout(idle.timer);
+  idle.worker.off('exit', idle.onGone);
+  idle.worker.off('error', idle.onGone);
+  idle.worker.ref();
+  return idle.worker;
+}
+
+/** Parks a worker whose job has returned, for keepAliveMs (unref'd meanwhile). */
+function keepIdle(key: string, worker: Worker, keepAliveMs: number): void {
+  const list = idleWorkers.get(key) ?? [];
+  idleWorkers.set(key, list);
+  const forget = (): void => {
+    const i = list.indexOf(idle);
+    if (i >= 0) list.splice(i, 1);
+  };
+  const timer = setTimeout(() => {
+    forget();
+    void worker.terminate();
+  }, keepAliveMs);
+  timer.unref();
+  const idle: IdleWorker = { worker, timer, onGone: forget };
+  worker.on('exit', forget);
+  worker.on('error', forget);
+  worker.unref();
+  list.push(idle);
 }
 
 // ---- the worker ---------------------------------------------------------------------------
@@ -163,13 +219,15 @@ export function run<J extends JobFunction = JobFunction>(job: URLLike | string, 
   if (numThreads > budget) throw opTypeError(op, `numThreads ${numThreads} exceeds the thread budget of ${budget} (threads.setThreadBudget)`);
   const abortGraceMs = options.abortGraceMs ?? 2000;
   if (!(abortGraceMs >= 0)) throw opTypeError(op, `abortGraceMs must be >= 0, got ${fmtValue(options.abortGraceMs)}`);
+  const keepAliveMs = options.keepAliveMs ?? DEFAULT_KEEP_ALIVE_MS;
+  if (typeof keepAliveMs !== 'number' || !(keepAliveMs >= 0)) throw opTypeError(op, `keepAliveMs must be a number >= 0, got ${fmtValue(options.keepAliveMs)}`);
   const progressIntervalMs = options.progressIntervalMs ?? 0;
   if (typeof progressIntervalMs !== 'number' || !(progressIntervalMs >= 0)) {
     throw opTypeError(op, `progressIntervalMs must be a number >= 0, got ${fmtValue(options.progressIntervalMs)}`);
   }
   const priority = options.priority ?? null;
-  if (priority !== null && !(Number.isInteger(priority) && priority >= -20 && priority <= 19)) {
-    throw opTypeError(op, `priority must be an integer nice value from -20 to 19, got ${fmtValue(options.priority)}`);
+  if (priority !== null && priority !== 'idle' && !(Number.isInteger(priority) && priority >= -20 && priority <= 19)) {
+    throw opTypeError(op, `priority must be an integer nice value from -20 to 19 or 'idle', got ${fmtValue(options.priority)}`);
   }
   if (onProgress !== undefined && typeof onProgress !== 'function') throw opTypeError(op, `onProgress must be a function, got ${fmtValue(onProgress)}`);
   if (signal !== undefined && !(signal instanceof AbortSignal)) throw opTypeError(op, `signal must be an AbortSignal, got ${fmtValue(signal)}`);
@@ -191,33 +249,59 @@ export function run<J extends JobFunction = JobFunction>(job: URLLike | string, 
     function start(): void {
       signal?.removeEventListener('abort', onAbortWhileWaiting);
       const abortFlag = new SharedArrayBuffer(4);
-      const data: WorkerData = { jobUrl: url, input: message, numThreads, progressIntervalMs, priority, abortFlag };
-      const worker = new Worker(script, { workerData: data, transferList: transfer });
+      const job: JobData = { jobUrl: url, input: message, numThreads, progressIntervalMs, abortFlag };
+      const key = `${priority} ${script instanceof URL ? script.href : script}`;
+      let worker = takeIdleWorker(key);
+      if (worker) {
+        worker.postMessage({ kind: 'job', job } satisfies ToWorker, transfer);
+      } else {
+        const data: WorkerData = { priority, job };
+        worker = new Worker(script, { workerData: data, transferList: transfer });
+      }
+      const w = worker;
       let outcome: { ok: true; value: unknown } | { ok: false; error: unknown } | null = null;
       let graceTimer: NodeJS.Timeout | undefined;
       const onAbort = (): void => {
         Atomics.store(new Int32Array(abortFlag), 0, 1);
-        worker.postMessage({ kind: 'abort' } satisfies ToWorker);
-        graceTimer = setTimeout(() => void worker.terminate(), abortGraceMs);
+        w.postMessage({ kind: 'abort' } satisfies ToWorker);
+        graceTimer = setTimeout(() => void w.terminate(), abortGraceMs);
       };
       signal?.addEventListener('abort', onAbort, { once: true });
-      worker.on('message', (m: ToMain) => {
+      const settle = (): void => {
+        clearTimeout(graceTimer);
+        signal?.removeEventListener('abort', onAbort);
+        w.off('message', onMessage);
+        w.off('error', onError);
+        w.off('exit', onExit);
+        release(numThreads);
+        if (signal?.aborted) reject(signal.reason);
+        else if (outcome?.ok) resolve(decode(outcome.value) as JobResult<J>);
+        else reject(outcome!.error);
+      };
+      const onMessage = (m: ToMain): void => {
         if (m.kind === 'progress') {
           onProgress?.(m.progress);
           return;
         }
         outcome ??= m.kind === 'result' ? { ok: true, value: m.value } : { ok: false, error: workerError(m.error) };
-        void worker.terminate(); // the job is over; timers it left behind must not keep the worker
-      });
-      worker.on('error', (e) => (outcome ??= { ok: false, error: e }));
-      worker.on('exit', (code) => {
-        clearTimeout(graceTimer);
-        signal?.removeEventListener('abort', onAbort);
-        release(numThreads);
-        if (signal?.aborted) reject(signal.reason);
-        else if (outcome?.ok) resolve(decode(outcome.value) as JobResult<J>);
-        else reject(outcome ? outcome.error : new Error(`${op}: the worker exited with code ${code} before the job returned`));
-      });
+        if (keepAliveMs > 0 && !signal?.aborted) {
+          // The job has returned: it writes no shared memory any more, its worker stays.
+          keepIdle(key, w, keepAliveMs);
+          settle();
+        } else {
+          void w.terminate(); // settles at its exit, once the worker no longer runs anything
+        }
+      };
+      const onError = (e: Error): void => {
+        outcome ??= { ok: false, error: e };
+      };
+      const onExit = (code: number): void => {
+        outcome ??= { ok: false, error: new Error(`${op}: the worker exited with code ${code} before the job returned`) };
+        settle();
+      };
+      w.on('message', onMessage);
+      w.on('error', onError);
+      w.on('exit', onExit);
     }
   });
 }

@@ -1,10 +1,11 @@
 // The entry point of a tg.threads.run worker: loads the job module, runs its function on
-// the decoded input, relays progress and sends the encoded result (or the error).
+// the decoded input, relays progress and sends the encoded result (or the error); then,
+// kept alive, does the same for the next job the caller sends.
 import * as os from 'os';
 import { parentPort, workerData } from 'worker_threads';
-import { setNumThreads } from '../native/kernels';
+import { setNumThreads, setThreadIdleScheduling } from '../native/kernels';
 import { decode, encode } from './transfer';
-import type { JobContext, JobFunction, JobProgress, ProgressReport, ToMain, ToWorker, WorkerData } from './protocol';
+import type { JobContext, JobData, JobFunction, JobProgress, ProgressReport, ToMain, ToWorker, WorkerData } from './protocol';
 
 // tsc turns import() into require() in CommonJS output, which cannot load an ES module job.
 const importModule = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<Record<string, unknown>>;
@@ -25,51 +26,67 @@ function send(message: ToMain, transfer: ArrayBuffer[] = []): void {
   parentPort!.postMessage(message, transfer);
 }
 
-async function main(): Promise<void> {
-  const { jobUrl, input, numThreads, progressIntervalMs, priority, abortFlag } = workerData as WorkerData;
-  // Linux gives each thread its own nice value, and the native pool's threads, started by
-  // this one at its first parallel kernel, inherit it.
-  if (priority !== null && process.platform === 'linux') os.setPriority(priority);
-  setNumThreads(numThreads);
-  const flag = new Int32Array(abortFlag);
-  const controller = new AbortController();
-  const checkAbort = (): void => {
-    if (!controller.signal.aborted && Atomics.load(flag, 0) === 1) {
-      controller.abort(new DOMException('The job was cancelled', 'AbortError'));
-    }
-  };
-  parentPort!.on('message', (m: ToWorker) => {
-    if (m.kind === 'abort') checkAbort();
-  });
-  const fn = jobFunction(jobUrl, await importModule(jobUrl));
-  const start = performance.now();
-  // Reports closer than progressIntervalMs to the last one sent wait here; a newer one
-  // replaces them, and the last one goes out before the result.
-  let lastSent = -Infinity;
-  let unsent: JobProgress | null = null;
-  const ctx: JobContext = {
-    signal: controller.signal,
-    numThreads,
-    progress(report: ProgressReport): void {
-      const now = performance.now();
-      unsent = { ...report, elapsedMs: now - start };
-      if (now - lastSent >= progressIntervalMs) {
-        send({ kind: 'progress', progress: unsent });
-        lastSent = now;
-        unsent = null;
-      }
-      checkAbort();
-      controller.signal.throwIfAborted();
-    },
-  };
-  const result = await fn(decode(input), ctx);
-  if (unsent) send({ kind: 'progress', progress: unsent });
-  const transfer: ArrayBuffer[] = [];
-  const value = encode(result, transfer);
-  send({ kind: 'result', value }, transfer);
+// The job running now: its abort flag, and the AbortController its context offers.
+let current: { flag: Int32Array; controller: AbortController } | null = null;
+
+function checkAbort(): void {
+  if (current && !current.controller.signal.aborted && Atomics.load(current.flag, 0) === 1) {
+    current.controller.abort(new DOMException('The job was cancelled', 'AbortError'));
+  }
 }
 
-main().catch((e: unknown) => {
-  const error = e instanceof Error || e instanceof DOMException ? e : new Error(String(e));
-  send({ kind: 'error', error: { name: error.name, message: error.message, stack: error.stack } });
+/** Runs one job and sends its result (or its error) to the caller. */
+async function runJob({ jobUrl, input, numThreads, progressIntervalMs, abortFlag }: JobData): Promise<void> {
+  setNumThreads(numThreads);
+  const controller = new AbortController();
+  current = { flag: new Int32Array(abortFlag), controller };
+  try {
+    const fn = jobFunction(jobUrl, await importModule(jobUrl));
+    const start = performance.now();
+    // Reports closer than progressIntervalMs to the last one sent wait here; a newer one
+    // replaces them, and the last one goes out before the result.
+    let lastSent = -Infinity;
+    let unsent: JobProgress | null = null;
+    const ctx: JobContext = {
+      signal: controller.signal,
+      numThreads,
+      progress(report: ProgressReport): void {
+        const now = performance.now();
+        unsent = { ...report, elapsedMs: now - start };
+        if (now - lastSent >= progressIntervalMs) {
+          send({ kind: 'progress', progress: unsent });
+          lastSent = now;
+          unsent = null;
+        }
+        checkAbort();
+        controller.signal.throwIfAborted();
+      },
+    };
+    const result = await fn(decode(input), ctx);
+    if (unsent) send({ kind: 'progress', progress: unsent });
+    const transfer: ArrayBuffer[] = [];
+    const value = encode(result, transfer);
+    send({ kind: 'result', value }, transfer);
+  } catch (e: unknown) {
+    const error = e instanceof Error || e instanceof DOMException ? e : new Error(String(e));
+    send({ kind: 'error', error: { name: error.name, message: error.message, stack: error.stack } });
+  } finally {
+    current = null;
+  }
+}
+
+const { priority, job } = workerData as WorkerData;
+// Linux gives each thread its own nice value, and the native pool's threads, started by
+// this one at its first parallel kernel, inherit it. (A worker only takes jobs of its
+// priority: the pool's threads keep the one they started with.)
+if (process.platform === 'linux') {
+  if (priority === 'idle') setThreadIdleScheduling();
+  else if (priority !== null) os.setPriority(priority);
+}
+// Jobs run one at a time: the caller sends the next one (a kept-alive worker) only after
+// this one's result.
+parentPort!.on('message', (m: ToWorker) => {
+  if (m.kind === 'abort') checkAbort();
+  else void runJob(m.job);
 });
+void runJob(job);

@@ -1,11 +1,15 @@
 // tg.threads: shared memory across worker threads, tensors through postMessage, jobs
 // with a thread budget, progress and cancellation.
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { MessageChannel, receiveMessageOnPort } from 'worker_threads';
 import { afterEach, describe, expect, test } from 'vitest';
 import * as tg from '../../lib/index';
 import { makeModel, train } from './jobs/mlp';
 import type echo from './jobs/echo';
+import type identity from './jobs/identity';
 import type trainJob from './jobs/train';
 import type write from './jobs/write';
 
@@ -187,10 +191,13 @@ describe('threads.run', () => {
 
   test.runIf(process.platform === 'linux')('priority lowers the job thread\'s priority and its threads\' (Linux: per thread), not the caller\'s', async () => {
     const mine = (await import('os')).getPriority();
-    await expect(tg.threads.run(job('priority'), null, { priority: 10 })).resolves.toEqual({ job: 10, child: 10 });
-    await expect(tg.threads.run(job('priority'), null)).resolves.toEqual({ job: mine, child: mine });
+    const [OTHER, IDLE] = [0, 5]; // SCHED_OTHER, SCHED_IDLE (linux/sched.h)
+    const at = (nice: number, policy: number) => ({ job: { nice, policy }, child: { nice, policy } });
+    await expect(tg.threads.run(job('priority'), null, { priority: 10 })).resolves.toEqual(at(10, OTHER));
+    await expect(tg.threads.run(job('priority'), null)).resolves.toEqual(at(mine, OTHER));
+    await expect(tg.threads.run(job('priority'), null, { priority: 'idle' })).resolves.toEqual(at(mine, IDLE));
     expect((await import('os')).getPriority()).toBe(mine);
-    expect(() => tg.threads.run(job('echo'), {}, { priority: 20 })).toThrow('threads.run: priority must be an integer nice value from -20 to 19, got 20');
+    expect(() => tg.threads.run(job('echo'), {}, { priority: 20 })).toThrow("threads.run: priority must be an integer nice value from -20 to 19 or 'idle', got 20");
   });
 
   test('a cancelled job ends, frees its worker and leaves the shared weights valid', async () => {
@@ -243,6 +250,49 @@ describe('threads.run', () => {
     await expect(second).rejects.toMatchObject({ name: 'AbortError' });
     expect(tg.threads.stats().waiting).toBe(0);
     await first;
+  });
+
+  test('a finished job\'s worker takes the next job of its priority (warm code, its modules kept), for keepAliveMs', async () => {
+    const first = await tg.threads.run<typeof identity>(job('identity'), null, { priority: 1 });
+    const second = await tg.threads.run<typeof identity>(job('identity'), null, { priority: 1 });
+    expect(second).toEqual({ threadId: first.threadId, jobs: first.jobs + 1 });
+    // Another priority: another worker. keepAliveMs 0: the worker ends with its job.
+    const other = await tg.threads.run<typeof identity>(job('identity'), null, { priority: 2, keepAliveMs: 0 });
+    expect(other.jobs).toBe(1);
+    expect(other.threadId).not.toBe(first.threadId);
+    const afterOther = await tg.threads.run<typeof identity>(job('identity'), null, { priority: 2, keepAliveMs: 20 });
+    expect(afterOther.threadId).not.toBe(other.threadId);
+    // Past keepAliveMs the worker is gone.
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await tg.threads.run<typeof identity>(job('identity'), null, { priority: 2 })).threadId).not.toBe(afterOther.threadId);
+    // A job that failed leaves its worker fit for the next; a cancelled one does not.
+    await expect(tg.threads.run(job('write'), { w: tg.zeros(2), scale: 'x' }, { priority: 3 })).rejects.toThrow(/mul/);
+    const afterError = await tg.threads.run<typeof identity>(job('identity'), null, { priority: 3 });
+    expect(await tg.threads.run<typeof identity>(job('identity'), null, { priority: 3 })).toEqual({ threadId: afterError.threadId, jobs: 2 });
+    const controller = new AbortController();
+    const cancelled = tg.threads.run<typeof trainJob>(job('train'), { seed: 1, steps: 100_000, stepDelayMs: 2 }, {
+      priority: 3,
+      signal: controller.signal,
+      onProgress: () => controller.abort(),
+    });
+    await expect(cancelled).rejects.toMatchObject({ name: 'AbortError' });
+    expect((await tg.threads.run<typeof identity>(job('identity'), null, { priority: 3 })).jobs).toBe(1);
+    expect(() => tg.threads.run(job('echo'), {}, { keepAliveMs: -1 })).toThrow('threads.run: keepAliveMs must be a number >= 0, got -1');
+  });
+
+  const dist = path.resolve(__dirname, '..', '..', 'dist', 'index.js');
+  test.skipIf(!fs.existsSync(dist))('a kept-alive idle worker does not keep the process alive', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tg-keepalive-'));
+    const jobFile = path.join(dir, 'job.js');
+    fs.writeFileSync(jobFile, 'module.exports = async (n) => n + 1;');
+    const started = Date.now();
+    const out = execFileSync(process.execPath, ['-e', `require(${JSON.stringify(dist)}).threads.run(${JSON.stringify(jobFile)}, 41, { keepAliveMs: 60000 }).then(console.log)`], {
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(out.trim()).toBe('42');
+    expect(Date.now() - started).toBeLessThan(20_000); // not the 60 s keep-alive
+    fs.rmSync(dir, { recursive: true });
   });
 
   test('errors: in the job, in the module, in the arguments', async () => {
