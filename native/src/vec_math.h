@@ -5,9 +5,8 @@
 // Every path runs the same operations in the same order, FMAs included, so the AVX-512,
 // AVX2 and NEON results are the same bits; they differ from the C library's (the scalar
 // path) by at most about 1 ulp (exp, log), 1.3 (tanh), 2.2 (sigmoid, SiLU: 1 + e^-x
-// rounds once more) in float32, and in float64 by 1 ulp (exp, log), 2.4 (tanh: e / (e + 2)
-// rounds three times), 2.3 (sigmoid), 2 (SiLU) — native/test/kernels_test.cpp checks the
-// bounds. None of these ops
+// rounds once more) in float32, and in float64 by 1 ulp (exp, log), 1.6 (tanh), 2.3
+// (sigmoid), 2 (SiLU) — native/test/kernels_test.cpp checks the bounds. None of these ops
 // has the `js` trait (native/ops.table), so no tiny-tensor JS kernel has to agree with them
 // bit for bit.
 //
@@ -31,6 +30,17 @@
 namespace tg {
 namespace vecmath {
 namespace {  // internal linkage (see vec_math.h)
+
+// log's special values on r = log(x) computed for finite positive x, in the C library's
+// way: log(inf) = inf, log(±0) = -inf, log(x < 0) = NaN, NaN stays NaN.
+template <typename V>
+inline typename V::F withLogSpecials(typename V::F x, typename V::F r) {
+  const typename V::F inf = V::set(__builtin_inf()), zero = V::set(0);
+  r = V::select(V::eq(x, inf), inf, r);
+  r = V::select(V::eq(x, zero), V::set(-__builtin_inf()), r);
+  r = V::select(V::lt(x, zero), V::set(__builtin_nan("")), r);
+  return V::select(V::isnan(x), x, r);
+}
 
 // float32.
 
@@ -98,12 +108,7 @@ inline typename V::F logF32(typename V::F x) {
   y = V::fma(z, V::set(-0.5f), y);               // - f^2 / 2
   F r = V::add(f, y);
   r = V::fma(ef, V::set(0.693359375f), r);       // + e ln2 (high part)
-  // Special values, in the C library's way.
-  const F inf = V::set(__builtin_inff());
-  r = V::select(V::eq(x, inf), inf, r);
-  r = V::select(V::eq(x, V::set(0.0f)), V::set(-__builtin_inff()), r);
-  r = V::select(V::lt(x, V::set(0.0f)), V::set(__builtin_nanf("")), r);
-  return V::select(V::isnan(x), x, r);
+  return withLogSpecials<V>(x, r);
 }
 
 // tanh(x): x + x z P(z), z = x^2, for |x| < 0.625 (Cephes' tanhf), else
@@ -214,17 +219,22 @@ inline typename V::F logF64(typename V::F x) {
   F r = V::fma(s, V::add(hfsq, R), V::mul(e, V::set(kLn2Lo)));
   r = V::add(V::sub(r, hfsq), f);
   r = V::fma(e, V::set(kLn2Hi), r);
-  // Special values, in the C library's way.
-  const F inf = V::set(__builtin_inf());
-  r = V::select(V::eq(x, inf), inf, r);
-  r = V::select(V::eq(x, V::set(0.0)), V::set(-__builtin_inf()), r);
-  r = V::select(V::lt(x, V::set(0.0)), V::set(__builtin_nan("")), r);
-  return V::select(V::isnan(x), x, r);
+  return withLogSpecials<V>(x, r);
+}
+
+// The rounding error of s = a + b (s + error = a + b exactly: Knuth's two-sum).
+template <typename V>
+inline typename V::F sumErrorF64(typename V::F a, typename V::F b, typename V::F s) {
+  const typename V::F bv = V::sub(s, a), av = V::sub(s, bv);
+  return V::add(V::sub(a, av), V::sub(b, bv));
 }
 
 // tanh(x) = sign(x) e / (e + 2) with e = expm1(2|x|), which keeps tanh's relative accuracy
 // near 0 (subnormals included: e = 2x exactly, then e / 2 = x). expm1(y) = 2^n expm1(r) +
-// (2^n - 1) for y = n ln 2 + r, one FMA. |x| is clamped to 20, where tanh rounds to 1.
+// (2^n - 1) for y = n ln 2 + r, both terms exact. The sums e and e + 2 are kept with their
+// rounding errors (two-sum) and the quotient corrected for them and for the division's
+// own (its exact residual, an FMA), so that only expm1(r)'s error remains. |x| is clamped
+// to 20, where tanh rounds to 1.
 template <typename V>
 inline typename V::F tanhF64(typename V::F x) {
   using F = typename V::F;
@@ -232,8 +242,15 @@ inline typename V::F tanhF64(typename V::F x) {
   F n;
   const F r = reduceLn2F64<V>(V::add(a, a), &n);
   const F t = pow2F64<V>(n);
-  const F e = V::fma(t, expm1ReducedF64<V>(r), V::sub(t, V::set(1.0)));
-  const F th = V::copysign(V::div(e, V::add(e, V::set(2.0))), x);
+  const F scaled = V::mul(t, expm1ReducedF64<V>(r)), tm1 = V::sub(t, V::set(1.0));
+  const F e = V::add(scaled, tm1), eLow = sumErrorF64<V>(scaled, tm1, e);
+  const F two = V::set(2.0), d = V::add(e, two);
+  const F dLow = V::add(sumErrorF64<V>(e, two, d), eLow);  // e + 2 = d + dLow
+  const F inv = V::div(V::set(1.0), d);
+  const F q = V::mul(e, inv), minusQ = V::sub(V::set(0.0), q);
+  // (e + eLow) / (d + dLow) = q + (e - q d + eLow - q dLow) / d, to first order.
+  const F residual = V::add(V::fma(minusQ, d, e), V::fma(minusQ, dLow, eLow));
+  const F th = V::copysign(V::fma(residual, inv, q), x);
   return V::select(V::isnan(x), x, th);
 }
 

@@ -476,12 +476,12 @@ void testVectorDouble(tg::Context& ctx) {
     const char* name;
     long double (*ref)(long double);
     double lo, hi;  // the dense sweep
-    double maxUlp;  // measured (AVX-512 = AVX2, these samples): 0.98 exp, 0.82 log, 2.40 tanh, 2.29 sigmoid, 1.93 SiLU
+    double maxUlp;  // measured (AVX-512 = AVX2, these samples): 0.98 exp, 0.82 log, 1.55 tanh, 2.29 sigmoid, 1.93 SiLU
   };
   const Case cases[] = {
       {tg::UnaryOp::Exp, "exp", [](long double v) { return std::exp(v); }, -746, 710, 1.5},
       {tg::UnaryOp::Log, "log", [](long double v) { return std::log(v); }, 0, 4, 1.5},
-      {tg::UnaryOp::Tanh, "tanh", [](long double v) { return std::tanh(v); }, -20, 20, 3},
+      {tg::UnaryOp::Tanh, "tanh", [](long double v) { return std::tanh(v); }, -20, 20, 2},
       {tg::UnaryOp::Sigmoid, "sigmoid", [](long double v) { return 1 / (1 + expF64Ref(-v)); }, -750, 40, 3},
       {tg::UnaryOp::Silu, "silu", [](long double v) { return v / (1 + expF64Ref(-v)); }, -750, 40, 3},
   };
