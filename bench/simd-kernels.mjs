@@ -5,7 +5,8 @@
 // of the process (user + system) around the best call, with one kernel thread by default,
 // so that a loaded machine (other processes taking the cores) adds little; wall times too.
 // Usage: npm run build:ts && node bench/simd-kernels.mjs [--rounds N] [--threads N]
-//          [--paths avx512,avx2] [--lib DIR] [--json]
+//          [--paths avx512,avx2] [--lib DIR] [--only TEXT] [--json]
+// --only TEXT runs just the cases whose name contains TEXT (e.g. f64, prod).
 // --lib DIR times the tensorgrad checkout at DIR (its dist/ and build/) instead of this
 // one: the same cases on another build, e.g. main's, for a before/after table.
 import { execFileSync } from 'child_process';
@@ -19,10 +20,13 @@ const rounds = Number(option('--rounds', 3));
 const threads = Number(option('--threads', 1));
 const paths = option('--paths', 'avx512,avx2').split(',');
 const lib = option('--lib', null);
+const only = option('--only', '');
 
 // Every case: a name and a function that builds its inputs and returns the timed call.
 const N = 1 << 18; // unary inputs: 1 MB of float32 (in L2 on this machine)
 const BIG = 1 << 22; // reductions and optimizer steps: 16 MB
+const M1 = 1 << 20; // float64 cases: 1M elements (8 MB, in this machine's L3) ...
+const M16 = 1 << 24; // ... and 16M (128 MB, from memory)
 function cases(tg) {
   const x = tg.randn([N]);
   const pos = tg.rand([N]).add(0.01);
@@ -32,12 +36,18 @@ function cases(tg) {
   const big = tg.randn([BIG]);
   const b = tg.randn([N]);
   const unary = (name, f, input = x) => ({ name: `${name} [${N}] f32`, run: () => f(input) });
+  // Built on first use: cases left out by --only cost nothing (and need no API the
+  // build under --lib may lack).
   const optimizer = (name, make) => {
-    const p = new tg.nn.Parameter(tg.randn([BIG]));
-    p.grad = tg.randn([BIG]);
-    const opt = make([p]);
-    opt.step();
-    return { name: `${name} step [${BIG}] f32`, run: () => opt.step() };
+    let opt = null;
+    const init = () => {
+      const p = new tg.nn.Parameter(tg.randn([BIG]));
+      p.grad = tg.randn([BIG]);
+      const o = make([p]);
+      o.step();
+      return o;
+    };
+    return { name: `${name} step [${BIG}] f32`, run: () => (opt ??= init()).step() };
   };
   return [
     unary('exp', (t) => tg.exp(t)),
@@ -64,7 +74,37 @@ function cases(tg) {
     optimizer('Adamax', (ps) => new tg.optim.Adamax(ps, { lr: 1e-3 })),
     optimizer('NAdam', (ps) => new tg.optim.NAdam(ps, { lr: 1e-3 })),
     optimizer('RAdam', (ps) => new tg.optim.RAdam(ps, { lr: 1e-3 })),
+    ...wideCases(tg),
   ];
+}
+
+// float64 unary ops and the products, at 1M and 16M elements. The products' factors are
+// near 1 (in [0.99, 1.01)): no underflow into slow denormals.
+function wideCases(tg) {
+  const lazy = (make) => {
+    let value = null;
+    return () => (value ??= make());
+  };
+  const list = [];
+  for (const n of [M1, M16]) {
+    const x = lazy(() => tg.randn([n], { dtype: 'float64' }));
+    const pos = lazy(() => tg.rand([n], { dtype: 'float64' }).add(0.01));
+    for (const [name, f, input] of [
+      ['exp', (t) => tg.exp(t), x],
+      ['log', (t) => tg.log(t), pos],
+      ['tanh', (t) => tg.tanh(t), x],
+      ['sigmoid', (t) => tg.sigmoid(t), x],
+    ])
+      list.push({ name: `${name} [${n}] f64`, run: () => f(input()) });
+    for (const dtype of ['float32', 'float64']) {
+      const near1 = lazy(() => tg.rand([n], { dtype }).mul(0.02).add(0.99));
+      const matrix = lazy(() => near1().reshape([n / 1024, 1024]));
+      const tag = dtype === 'float32' ? 'f32' : 'f64';
+      list.push({ name: `prod [${n}] ${tag}`, run: () => tg.prod(near1()) });
+      list.push({ name: `prod [${n / 1024},1024] dim 1 ${tag}`, run: () => tg.prod(matrix(), 1) });
+    }
+  }
+  return list;
 }
 
 // Child: time every case on the path the environment selected; print JSON.
@@ -75,7 +115,7 @@ function child() {
   // allocator's cost is the same on every path and would hide the kernels'.
   tg.setAllocatorTuning(true);
   const out = { simd: tg.simd, cases: {} };
-  const all = cases(tg);
+  const all = cases(tg).filter((c) => c.name.includes(only));
   for (let pass = 0; pass < 3; pass++) for (const c of all) c.run(); // warm up (JIT, allocator)
   for (const c of all) {
     let wall = Infinity, cpu = Infinity;
@@ -97,7 +137,7 @@ function parent() {
   for (let r = 0; r < rounds; r++) {
     for (const path of paths) {
       loads.push(os.loadavg()[0]);
-      const text = execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--child', '--threads', String(threads), ...(lib ? ['--lib', lib] : [])], {
+      const text = execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--child', '--threads', String(threads), '--only', only, ...(lib ? ['--lib', lib] : [])], {
         env: { ...process.env, TENSORGRAD_SIMD: path },
         encoding: 'utf8',
       });

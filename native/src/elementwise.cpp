@@ -10,10 +10,10 @@
 
 namespace tg {
 
-const FloatKernels* floatKernelsFor(const CpuFeatures& cpu) {
-  if (cpu.avx512) return floatKernelsAvx512();
-  if (cpu.avx2 && cpu.fma) return floatKernelsAvx2();
-  if (cpu.neon) return floatKernelsNeon();
+const PathKernels* pathKernelsFor(const CpuFeatures& cpu) {
+  if (cpu.avx512) return pathKernelsAvx512();
+  if (cpu.avx2 && cpu.fma) return pathKernelsAvx2();
+  if (cpu.neon) return pathKernelsNeon();
   return nullptr;
 }
 
@@ -90,17 +90,18 @@ void unaryTyped(Context& ctx, const View& out, const View& x, double p0d, double
   // The path's vector kernel, if it has one for OP (asked with an empty run). Strided
   // runs go through it too, in small contiguous blocks, so that a value gets the same
   // bits whatever the layout.
-  const FloatKernels* simd = std::is_same_v<T, float> ? floatKernelsFor(ctx.cpu) : nullptr;
+  const VecKernels<T>* simd = nullptr;
+  if constexpr (isFloat<T>) simd = vecKernelsFor<T>(ctx.cpu);
   if (simd && !simd->unary(OP, nullptr, nullptr, 0)) simd = nullptr;
   parallelElementwise(ctx, loop, [&](char** p, const int64_t* s, int64_t n) {
     T* o = reinterpret_cast<T*>(p[0]);
     const T* a = reinterpret_cast<const T*>(p[1]);
     const int64_t so = s[0] / int64_t(sizeof(T)), sa = s[1] / int64_t(sizeof(T));
-    if constexpr (std::is_same_v<T, float>) {
+    if constexpr (isFloat<T>) {
       if (simd && so == 1 && sa == 1) return simd->unary(OP, o, a, n), void();
       if (simd) {
         constexpr int64_t kBlock = 256;
-        float in[kBlock], res[kBlock];
+        T in[kBlock], res[kBlock];
         for (int64_t i0 = 0; i0 < n; i0 += kBlock) {
           const int64_t m = std::min(kBlock, n - i0);
           for (int64_t i = 0; i < m; ++i) in[i] = a[(i0 + i) * sa];

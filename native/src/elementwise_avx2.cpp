@@ -1,4 +1,4 @@
-// The AVX2+FMA instance of the hand-vectorised float32 kernels (vec_kernels.h).
+// The AVX2+FMA instance of the hand-vectorised float32 and float64 kernels (vec_kernels.h).
 // Compiled with the AVX2 flags (CMakeLists.txt: *_avx2.cpp).
 #include "vec_kernels_api.h"
 
@@ -7,8 +7,8 @@
 #include "vec_kernels.h"
 
 namespace tg {
-const FloatKernels* floatKernelsAvx2() {
-  static constexpr FloatKernels kernels = vecmath::floatKernels<vecmath::Avx2>();
+const PathKernels* pathKernelsAvx2() {
+  static constexpr PathKernels kernels{vecmath::vecKernels<vecmath::Avx2>(), vecmath::vecKernels<vecmath::Avx2D>()};
   return &kernels;
 }
 }  // namespace tg
@@ -16,7 +16,7 @@ const FloatKernels* floatKernelsAvx2() {
 #else  // not an x86-64 build (or MSVC): no AVX2 path.
 
 namespace tg {
-const FloatKernels* floatKernelsAvx2() { return nullptr; }
+const PathKernels* pathKernelsAvx2() { return nullptr; }
 }  // namespace tg
 
 #endif

@@ -1,4 +1,4 @@
-// The AVX-512 instance of the hand-vectorised float32 kernels (vec_kernels.h).
+// The AVX-512 instance of the hand-vectorised float32 and float64 kernels (vec_kernels.h).
 // Compiled with the AVX-512 flags (CMakeLists.txt: *_avx512.cpp).
 #include "vec_kernels_api.h"
 
@@ -8,10 +8,11 @@
 #include "vec_kernels.h"
 
 namespace tg {
-// The max/min scan stays on 8-lane AVX2 vectors: its 16-lane version ran slower (4M
-// float32 from cache, 1 thread: 0.52 ms against 0.36 ms, `node bench/simd-kernels.mjs`).
-const FloatKernels* floatKernelsAvx512() {
-  static constexpr FloatKernels kernels = vecmath::floatKernels<vecmath::Avx512, vecmath::Avx2>();
+// The max/min scan stays on AVX2 vectors: its 16-lane version ran slower (4M float32
+// from cache, 1 thread: 0.52 ms against 0.36 ms, `node bench/simd-kernels.mjs`).
+const PathKernels* pathKernelsAvx512() {
+  using namespace vecmath;
+  static constexpr PathKernels kernels{vecKernels<Avx512, Avx2>(), vecKernels<Avx512D, Avx2D>()};
   return &kernels;
 }
 }  // namespace tg
@@ -19,7 +20,7 @@ const FloatKernels* floatKernelsAvx512() {
 #else  // not an x86-64 build (or MSVC): no AVX-512 path.
 
 namespace tg {
-const FloatKernels* floatKernelsAvx512() { return nullptr; }
+const PathKernels* pathKernelsAvx512() { return nullptr; }
 }  // namespace tg
 
 #endif

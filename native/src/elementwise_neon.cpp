@@ -1,4 +1,4 @@
-// The arm64 NEON instance of the hand-vectorised float32 kernels (vec_kernels.h).
+// The arm64 NEON instance of the hand-vectorised float32 and float64 kernels (vec_kernels.h).
 // Verified under qemu-aarch64 by `npm run test:arm64` (no arm64 hardware here to time it).
 #include "vec_kernels_api.h"
 
@@ -7,8 +7,8 @@
 #include "vec_neon.h"
 
 namespace tg {
-const FloatKernels* floatKernelsNeon() {
-  static constexpr FloatKernels kernels = vecmath::floatKernels<vecmath::Neon>();
+const PathKernels* pathKernelsNeon() {
+  static constexpr PathKernels kernels{vecmath::vecKernels<vecmath::Neon>(), vecmath::vecKernels<vecmath::NeonD>()};
   return &kernels;
 }
 }  // namespace tg
@@ -16,7 +16,7 @@ const FloatKernels* floatKernelsNeon() {
 #else  // not an arm64 build: no NEON path.
 
 namespace tg {
-const FloatKernels* floatKernelsNeon() { return nullptr; }
+const PathKernels* pathKernelsNeon() { return nullptr; }
 }  // namespace tg
 
 #endif

@@ -9,6 +9,7 @@
 #include "strided.h"
 #include "tg/kernels.h"
 #include "vec_kernels_api.h"
+#include "vec_product.h"
 
 namespace tg {
 namespace {
@@ -49,10 +50,10 @@ void forEachReduced(const T* base, const ReducedDims& r, Fn&& fn) {
   }
 }
 
-// Runs up to this long are summed in order, as lib/native/jskernels.ts does for the
-// tensors it takes (at most 256 elements), so both paths give the same bits.
+// Runs up to this long are summed (multiplied) in order, as lib/native/jskernels.ts does
+// for the tensors it takes (at most 256 elements), so both paths give the same bits.
 constexpr int64_t kSequentialSum = 256;
-// Long runs are summed in chunks of this size whatever the thread count.
+// Long runs are summed (multiplied) in chunks of this size whatever the thread count.
 constexpr int64_t kSumChunk = int64_t(1) << 16;
 
 // Eight double accumulators: independent adds instead of one latency-bound chain (and a
@@ -68,32 +69,43 @@ double sumChunk(const T* p, int64_t n) {
   return s;
 }
 
-// The chunk sum of the selected SIMD path (reduce_simd.h; the portable one otherwise).
+// A chunk's sum or product, and how chunk results combine (in order).
 template <typename T>
-using SumChunkFn = double (*)(const T*, int64_t);
+struct ChunkFold {
+  double (*chunk)(const T*, int64_t);
+  bool product;
+  double identity() const { return product ? 1.0 : 0.0; }
+  double combine(double acc, double v) const { return product ? acc * v : acc + v; }
+};
+
+// The chunk sum of the selected SIMD path (reduce_simd.h; the portable one otherwise), or
+// the product (vec_product.h: the same bits on every path).
 template <typename T>
-SumChunkFn<T> sumChunkFor(const CpuFeatures& cpu) {
-  if (cpu.avx512 && sumAvx512Built()) return static_cast<SumChunkFn<T>>(&sumChunkAvx512);
-  return &sumChunk<T>;
+ChunkFold<T> chunkFoldFor(const CpuFeatures& cpu, ReduceOp op) {
+  if (op == ReduceOp::Prod) {
+    const VecKernels<T>* simd = vecKernelsFor<T>(cpu);
+    return {simd ? simd->product : &vecmath::productRun<vecmath::ScalarLanes, T>, true};
+  }
+  if (cpu.avx512 && sumAvx512Built()) return {static_cast<double (*)(const T*, int64_t)>(&sumChunkAvx512), false};
+  return {&sumChunk<T>, false};
 }
 
-// The sum of a long contiguous run: fixed chunks summed in order (the caller threads
-// over outputs, or sumRunParallel over the chunks of a single output).
+// The sum (product) of a long contiguous run: fixed chunks folded in order (the caller
+// threads over outputs, or foldRunParallel over the chunks of a single output).
 template <typename T>
-double sumRun(SumChunkFn<T> chunkSum, const T* p, int64_t n) {
-  double s = 0;
-  for (int64_t c = 0; c < n; c += kSumChunk) s += chunkSum(p + c, std::min(kSumChunk, n - c));
+double foldRun(const ChunkFold<T>& fold, const T* p, int64_t n) {
+  double s = fold.identity();
+  for (int64_t c = 0; c < n; c += kSumChunk) s = fold.combine(s, fold.chunk(p + c, std::min(kSumChunk, n - c)));
   return s;
 }
 
 template <typename T>
-double sumRunParallel(Context& ctx, const T* p, int64_t n) {
-  const SumChunkFn<T> chunkSum = sumChunkFor<T>(ctx.cpu);
+double foldRunParallel(Context& ctx, const ChunkFold<T>& fold, const T* p, int64_t n) {
   const int64_t chunks = (n + kSumChunk - 1) / kSumChunk;
   std::vector<double> partial(static_cast<size_t>(chunks));
-  ctx.pool.parallelFor(chunks, [&](int64_t c) { partial[c] = chunkSum(p + c * kSumChunk, std::min(kSumChunk, n - c * kSumChunk)); });
-  double s = 0;
-  for (double v : partial) s += v;  // the same order as sumRun
+  ctx.pool.parallelFor(chunks, [&](int64_t c) { partial[c] = fold.chunk(p + c * kSumChunk, std::min(kSumChunk, n - c * kSumChunk)); });
+  double s = fold.identity();
+  for (double v : partial) s = fold.combine(s, v);  // the same order as foldRun
   return s;
 }
 
@@ -103,7 +115,7 @@ R foldOne(const CpuFeatures& cpu, ReduceOp op, const T* base, const ReducedDims&
     case ReduceOp::Sum: {
       if constexpr (std::is_floating_point_v<T>) {
         if (r.ndim == 1 && r.strides[0] == 1 && r.numel > kSequentialSum)
-          return static_cast<R>(sumRun(sumChunkFor<T>(cpu), base, r.numel));
+          return static_cast<R>(foldRun(chunkFoldFor<T>(cpu, op), base, r.numel));
         double acc = 0;  // float32 sums accumulate in double: one rounding at the end
         forEachReduced(base, r, [&](T v, int64_t) { acc += v; return true; });
         return static_cast<R>(acc);
@@ -116,7 +128,9 @@ R foldOne(const CpuFeatures& cpu, ReduceOp op, const T* base, const ReducedDims&
     }
     case ReduceOp::Prod: {
       if constexpr (std::is_floating_point_v<T>) {
-        double acc = 1;
+        if (r.ndim == 1 && r.strides[0] == 1 && r.numel > kSequentialSum)
+          return static_cast<R>(foldRun(chunkFoldFor<T>(cpu, op), base, r.numel));
+        double acc = 1;  // float32 products accumulate in double: one rounding at the end
         forEachReduced(base, r, [&](T v, int64_t) { acc *= v; return true; });
         return static_cast<R>(acc);
       } else {
@@ -129,10 +143,10 @@ R foldOne(const CpuFeatures& cpu, ReduceOp op, const T* base, const ReducedDims&
     case ReduceOp::Max:
     case ReduceOp::Min: {
       const bool isMax = op == ReduceOp::Max;
-      if constexpr (std::is_same_v<T, float>) {
+      if constexpr (std::is_floating_point_v<T>) {
         // The path's vector scan gives the same value (it leaves NaNs and zeros to the loop).
-        const FloatKernels* simd = floatKernelsFor(cpu);
-        float v;
+        const VecKernels<T>* simd = vecKernelsFor<T>(cpu);
+        T v;
         if (simd && r.ndim == 1 && r.strides[0] == 1 && simd->extreme(base, r.numel, isMax, &v)) return static_cast<R>(v);
       }
       T best = T(0);
@@ -146,9 +160,9 @@ R foldOne(const CpuFeatures& cpu, ReduceOp op, const T* base, const ReducedDims&
     case ReduceOp::ArgMax:
     case ReduceOp::ArgMin: {
       const bool isMax = op == ReduceOp::ArgMax;
-      if constexpr (std::is_same_v<T, float>) {
+      if constexpr (std::is_floating_point_v<T>) {
         // The path's vector scan finds the same index (the first one of the extreme or NaN).
-        const FloatKernels* simd = floatKernelsFor(cpu);
+        const VecKernels<T>* simd = vecKernelsFor<T>(cpu);
         if (simd && r.ndim == 1 && r.strides[0] == 1) {
           const int64_t found = simd->argExtreme(base, r.numel, isMax);
           if (found >= 0) return static_cast<R>(found);
@@ -203,27 +217,34 @@ void reduceTyped(Context& ctx, ReduceOp op, const View& out, const View& x) {
   const View* views[2] = {&out, &keptX};
   StridedLoop<2> loop(views);
   if constexpr (std::is_floating_point_v<T>) {
-    // One long contiguous sum (a full reduction): its chunks run on the pool.
-    if (op == ReduceOp::Sum && loop.numel == 1 && r.ndim == 1 && r.strides[0] == 1 && r.numel > 2 * kSumChunk) {
-      *reinterpret_cast<R*>(loop.base[0]) = static_cast<R>(sumRunParallel(ctx, reinterpret_cast<const T*>(loop.base[1]), r.numel));
+    // One long contiguous sum or product (a full reduction): its chunks run on the pool.
+    const bool chunked = op == ReduceOp::Sum || op == ReduceOp::Prod;
+    if (chunked && loop.numel == 1 && r.ndim == 1 && r.strides[0] == 1 && r.numel > 2 * kSumChunk) {
+      const T* x0 = reinterpret_cast<const T*>(loop.base[1]);
+      *reinterpret_cast<R*>(loop.base[0]) = static_cast<R>(foldRunParallel(ctx, chunkFoldFor<T>(ctx.cpu, op), x0, r.numel));
       return;
     }
   }
-  // Sums down the columns of a matrix (a bias gradient: [rows, n] -> [1, n]): a block of
-  // outputs at a time, reading each row in order instead of walking every column. Each
-  // output still adds its elements in order in double, as foldOne does.
-  const bool columnSums = std::is_floating_point_v<T> && op == ReduceOp::Sum && r.ndim == 1 &&
-                          !(r.strides[0] == 1 && r.numel > kSequentialSum);
+  // Sums (products) down the columns of a matrix (a bias gradient: [rows, n] -> [1, n]): a
+  // block of outputs at a time, reading each row in order instead of walking every column.
+  // Each output still folds its elements in order in double, as foldOne does.
+  const bool product = op == ReduceOp::Prod;
+  const bool columnFolds = std::is_floating_point_v<T> && (op == ReduceOp::Sum || product) && r.ndim == 1 &&
+                           !(r.strides[0] == 1 && r.numel > kSequentialSum);
   loop.run(0, loop.numel, [&](char** p, const int64_t* s, int64_t count) {
-    if (columnSums && s[1] == int64_t(sizeof(T))) {
+    if (columnFolds && s[1] == int64_t(sizeof(T))) {
       constexpr int64_t kBlock = 64;
       double acc[kBlock];
       for (int64_t j0 = 0; j0 < count; j0 += kBlock) {
         const int64_t nb = std::min(kBlock, count - j0);
         const T* col = reinterpret_cast<const T*>(p[1]) + j0;
-        std::fill(acc, acc + nb, 0.0);
-        for (int64_t k = 0; k < r.numel; ++k, col += r.strides[0])
-          for (int64_t j = 0; j < nb; ++j) acc[j] += col[j];
+        std::fill(acc, acc + nb, product ? 1.0 : 0.0);
+        for (int64_t k = 0; k < r.numel; ++k, col += r.strides[0]) {
+          if (product)
+            for (int64_t j = 0; j < nb; ++j) acc[j] *= col[j];
+          else
+            for (int64_t j = 0; j < nb; ++j) acc[j] += col[j];
+        }
         for (int64_t j = 0; j < nb; ++j) *reinterpret_cast<R*>(p[0] + (j0 + j) * s[0]) = static_cast<R>(acc[j]);
       }
       return;

@@ -11,28 +11,25 @@
 namespace tg {
 namespace {
 
-// simd: the path's float32 vector kernels (vec_kernels_api.h) or null; they take
-// contiguous float32 rows, with their own exp and summation order.
+// simd: the path's vector kernels for T (vec_kernels_api.h) or null; they take contiguous
+// rows, with their own exp and summation order.
 template <typename T>
-void forwardRow(const FloatKernels* simd, bool log, T* o, int64_t so, const T* x, int64_t sx, int64_t n) {
+void forwardRow(const VecKernels<T>* simd, bool log, T* o, int64_t so, const T* x, int64_t sx, int64_t n) {
   T max = x[0];
-  const bool vector = std::is_same_v<T, float> && simd && so == 1 && sx == 1;
-  bool found = false;  // by the vector scan
-  if constexpr (std::is_same_v<T, float>) found = vector && simd->extreme(x, n, true, &max);
+  const bool vector = simd && so == 1 && sx == 1;
+  const bool found = vector && simd->extreme(x, n, true, &max);  // by the vector scan
   if (!found)
     for (int64_t i = 1; i < n; ++i) max = x[i * sx] > max || x[i * sx] != x[i * sx] ? x[i * sx] : max;
-  if constexpr (std::is_same_v<T, float>) {
-    if (vector) {
-      const double sum = simd->expShiftSum(o, x, max, n);  // o[i] = exp(x[i] - max)
-      if (log) {
-        const float shift = max + static_cast<float>(std::log(sum));
-        for (int64_t i = 0; i < n; ++i) o[i] = x[i] - shift;
-      } else {
-        const float scale = static_cast<float>(1.0 / sum);
-        for (int64_t i = 0; i < n; ++i) o[i] *= scale;
-      }
-      return;
+  if (vector) {
+    const double sum = simd->expShiftSum(o, x, max, n);  // o[i] = exp(x[i] - max)
+    if (log) {
+      const T shift = max + static_cast<T>(std::log(sum));
+      for (int64_t i = 0; i < n; ++i) o[i] = x[i] - shift;
+    } else {
+      const T scale = static_cast<T>(1.0 / sum);
+      for (int64_t i = 0; i < n; ++i) o[i] *= scale;
     }
+    return;
   }
   double sum = 0;
   for (int64_t i = 0; i < n; ++i) sum += std::exp(x[i * sx] - max);
@@ -45,10 +42,10 @@ void forwardRow(const FloatKernels* simd, bool log, T* o, int64_t so, const T* x
   }
 }
 
-// simd as for forwardRow: logSoftmax's exp(y) of contiguous float32 rows comes from the
-// path's vector exp, a block at a time.
+// simd as for forwardRow: logSoftmax's exp(y) of contiguous rows comes from the path's
+// vector exp, a block at a time.
 template <typename T>
-void backwardRow(const FloatKernels* simd, bool log, T* gi, int64_t sgi, const T* y, int64_t sy, const T* g, int64_t sg,
+void backwardRow(const VecKernels<T>* simd, bool log, T* gi, int64_t sgi, const T* y, int64_t sy, const T* g, int64_t sg,
                  int64_t n) {
   double acc = 0;  // log: sum(g); else sum(g * y)
   for (int64_t i = 0; i < n; ++i) acc += log ? double(g[i * sg]) : double(g[i * sg]) * y[i * sy];
@@ -57,17 +54,15 @@ void backwardRow(const FloatKernels* simd, bool log, T* gi, int64_t sgi, const T
     for (int64_t i = 0; i < n; ++i) gi[i * sgi] = y[i * sy] * (g[i * sg] - s);
     return;
   }
-  if constexpr (std::is_same_v<T, float>) {
-    if (simd && sgi == 1 && sy == 1 && sg == 1) {
-      constexpr int64_t kBlock = 256;
-      float e[kBlock];
-      for (int64_t i0 = 0; i0 < n; i0 += kBlock) {
-        const int64_t m = std::min(kBlock, n - i0);
-        simd->unary(UnaryOp::Exp, e, y + i0, m);
-        for (int64_t i = 0; i < m; ++i) gi[i0 + i] = g[i0 + i] - e[i] * s;
-      }
-      return;
+  if (simd && sgi == 1 && sy == 1 && sg == 1) {
+    constexpr int64_t kBlock = 256;
+    T e[kBlock];
+    for (int64_t i0 = 0; i0 < n; i0 += kBlock) {
+      const int64_t m = std::min(kBlock, n - i0);
+      simd->unary(UnaryOp::Exp, e, y + i0, m);
+      for (int64_t i = 0; i < m; ++i) gi[i0 + i] = g[i0 + i] - e[i] * s;
     }
+    return;
   }
   for (int64_t i = 0; i < n; ++i) gi[i * sgi] = g[i * sg] - std::exp(y[i * sy]) * s;
 }
@@ -78,7 +73,7 @@ constexpr int64_t kTaskElements = int64_t(1) << 15;
 template <typename T, int N>
 void rows(Context& ctx, const View* const (&views)[N], int dim, const View* const (&full)[N], bool log) {
   StridedLoop<N> loop(views);
-  const FloatKernels* simd = floatKernelsFor(ctx.cpu);
+  const VecKernels<T>* simd = vecKernelsFor<T>(ctx.cpu);
   const int64_t n = full[0]->shape[dim];
   int64_t step[N];
   for (int k = 0; k < N; ++k) step[k] = full[k]->strides[dim];

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <limits>
 #include <random>
 #include <vector>
 
@@ -18,6 +19,7 @@
 #include "tg/operands.h"
 #include "../src/optim_updates.h"
 #include "../src/vec_kernels_api.h"
+#include "../src/vec_product.h"
 
 namespace {
 
@@ -365,7 +367,7 @@ double expf32(double v) { return std::isinf(float(std::exp(v))) ? INFINITY : std
 // 997th bit pattern: about 4.3 million values) and their special values; the same bits
 // through strided views and with one thread; max/min scans with NaNs and signed zeros.
 void testVectorFloat(tg::Context& ctx) {
-  const tg::FloatKernels* k = tg::floatKernelsFor(ctx.cpu);
+  const tg::VecKernels<float>* k = tg::vecKernelsFor<float>(ctx.cpu);
   if (!k) return;
   struct Case {
     tg::UnaryOp op;
@@ -413,7 +415,7 @@ void testVectorFloat(tg::Context& ctx) {
     std::printf("  vector %-8s max error %.3f ulp (at %.9g)\n", c.name, worst, double(worstAt));
   }
   // The AVX-512 and AVX2 sets give the same bits (vec_math.h), where this CPU runs both.
-  const tg::FloatKernels *wide = tg::floatKernelsAvx512(), *narrow = tg::floatKernelsAvx2();
+  const tg::PathKernels *wide = tg::pathKernelsAvx512(), *narrow = tg::pathKernelsAvx2();
   if (ctx.cpu.avx512 && wide && narrow) {
     std::vector<float> other(kRun);
     for (int64_t i = 0; i < kRun; ++i) {
@@ -421,8 +423,8 @@ void testVectorFloat(tg::Context& ctx) {
       std::memcpy(&in[i], &b, 4);
     }
     for (const Case& c : cases) {
-      wide->unary(c.op, out.data(), in.data(), kRun);
-      narrow->unary(c.op, other.data(), in.data(), kRun);
+      wide->f32.unary(c.op, out.data(), in.data(), kRun);
+      narrow->f32.unary(c.op, other.data(), in.data(), kRun);
       CHECK(std::memcmp(out.data(), other.data(), kRun * 4) == 0, "vector %s: AVX-512 and AVX2 differ", c.name);
     }
   }
@@ -445,9 +447,201 @@ void testVectorFloat(tg::Context& ctx) {
       bad += std::memcmp(&contiguous[i], &strided[2 * i], 4) != 0 || std::memcmp(&contiguous[i], &single[i], 4) != 0;
     CHECK(bad == 0, "vector %s: %d elements differ between layouts or thread counts", c.name, bad);
   }
-  // Scans: the portable loop's answer, NaN (the first one) and signed zeros included.
+}
+
+// The distance in float64 ulps between a double result and the exact value (in long
+// double), the ulp taken at the exact value's magnitude (2^-1074 below DBL_MIN).
+double ulpError64(double got, long double want) {
+  if (std::isnan(want)) return std::isnan(got) ? 0 : INFINITY;
+  if (std::isinf(double(want)) || std::isinf(got)) return got == double(want) ? 0 : INFINITY;  // overflow
+  int e;
+  std::frexp(double(std::max(std::fabs(want), 2.2250738585072014e-308L)), &e);
+  return double(std::fabs((long double)got - want) / std::ldexp(1.0L, e - 53));
+}
+
+// e^v, but inf where float64 overflows: sigmoid and SiLU are 1 / (1 + e^-x) and
+// x / (1 + e^-x) with a float64 exp on every path, 0 (or NaN) for x < -709.78.
+long double expF64Ref(long double v) { return std::isinf(double(std::exp(v))) ? INFINITY : std::exp(v); }
+
+// The selected path's vector float64 kernels (vec_math.h), element by element against the
+// long double C library: exp, log, tanh, sigmoid, SiLU on random bit patterns (every
+// magnitude), dense uniform sweeps over each function's working range, and the special
+// values (zeros, infinities, NaN, subnormals, the overflow and underflow thresholds).
+// The AVX-512 and AVX2 sets give the same bits; strided views and one thread too.
+void testVectorDouble(tg::Context& ctx) {
+  const tg::VecKernels<double>* k = tg::vecKernelsFor<double>(ctx.cpu);
+  if (!k) return;
+  struct Case {
+    tg::UnaryOp op;
+    const char* name;
+    long double (*ref)(long double);
+    double lo, hi;  // the dense sweep
+    double maxUlp;  // measured (AVX-512 = AVX2, these samples): 0.98 exp, 0.82 log, 1.55 tanh, 2.29 sigmoid, 1.93 SiLU
+  };
+  const Case cases[] = {
+      {tg::UnaryOp::Exp, "exp", [](long double v) { return std::exp(v); }, -746, 710, 1.5},
+      {tg::UnaryOp::Log, "log", [](long double v) { return std::log(v); }, 0, 4, 1.5},
+      {tg::UnaryOp::Tanh, "tanh", [](long double v) { return std::tanh(v); }, -20, 20, 2},
+      {tg::UnaryOp::Sigmoid, "sigmoid", [](long double v) { return 1 / (1 + expF64Ref(-v)); }, -750, 40, 3},
+      {tg::UnaryOp::Silu, "silu", [](long double v) { return v / (1 + expF64Ref(-v)); }, -750, 40, 3},
+  };
+  // Software long double (arm64's binary128 under qemu) is slow: fewer samples there.
+  const int64_t samples = std::numeric_limits<long double>::digits > 64 ? (1 << 16) : (1 << 21);
+  constexpr int64_t kRun = 1 << 14;
+  std::vector<double> in(kRun), out(kRun);
+  std::mt19937_64 rng(3);
+  const double specials[] = {0.0, -0.0, INFINITY, -INFINITY, NAN, 4.9406564584124654e-324, -4.9406564584124654e-324,
+                             2.2250738585072014e-308, 2.225073858507201e-308, 1e-300, 1e-20, 1.4901161193847656e-8,
+                             709.782712893384, 709.7827128933841, 709.79, 710.0, -708.39, -708.4, -745.1332191019411,
+                             -745.1332191019412, -745.14, -746.0, -1000.0, 0.3465735902799727, -0.3465735902799727,
+                             19.06, 20.0, 22.0, -20.0, 1.0, 2.0, 0.5, 0.9999999999999999, 1.0000000000000002,
+                             1.4142135623730951, 0.7071067811865476, 1.7976931348623157e308};
+  for (const Case& c : cases) {
+    double worst = 0, worstAt = 0;
+    auto check = [&](int64_t n) {
+      k->unary(c.op, out.data(), in.data(), n);
+      for (int64_t i = 0; i < n; ++i) {
+        const long double want = c.ref(in[i]);
+        if (c.op == tg::UnaryOp::Silu && std::isnan(want) && std::isnan(out[i])) continue;  // -inf / inf
+        const double err = ulpError64(out[i], want);
+        if (!(err <= worst)) worst = err, worstAt = in[i];
+      }
+    };
+    std::uniform_real_distribution<double> dense(c.lo, c.hi);
+    for (int64_t done = 0; done < samples; done += kRun) {
+      for (int64_t i = 0; i < kRun; ++i) {
+        if (i % 2) {
+          in[i] = dense(rng);
+        } else {
+          const uint64_t b = rng();
+          std::memcpy(&in[i], &b, 8);
+        }
+      }
+      check(kRun);
+    }
+    const int64_t ns = int64_t(sizeof(specials) / sizeof(double));
+    for (int64_t i = 0; i < ns; ++i) in[i] = specials[i], in[ns + i] = -specials[i];
+    check(2 * ns);
+    CHECK(worst <= c.maxUlp, "vector %s float64: %.3g ulp at %.17g (allowed %.3g)", c.name, worst, worstAt, c.maxUlp);
+    std::printf("  vector %-8s float64 max error %.3f ulp (at %.17g)\n", c.name, worst, worstAt);
+  }
+  // The AVX-512 and AVX2 sets give the same bits, where this CPU runs both.
+  const tg::PathKernels *wide = tg::pathKernelsAvx512(), *narrow = tg::pathKernelsAvx2();
+  if (ctx.cpu.avx512 && wide && narrow) {
+    std::vector<double> other(kRun);
+    for (int64_t i = 0; i < kRun; ++i) {
+      const uint64_t b = rng();
+      std::memcpy(&in[i], &b, 8);
+      if (i % 2) in[i] = std::uniform_real_distribution<double>(-50, 50)(rng);
+    }
+    for (const Case& c : cases) {
+      wide->f64.unary(c.op, out.data(), in.data(), kRun);
+      narrow->f64.unary(c.op, other.data(), in.data(), kRun);
+      CHECK(std::memcmp(out.data(), other.data(), kRun * 8) == 0, "vector %s float64: AVX-512 and AVX2 differ", c.name);
+    }
+  }
+  // A strided view, and one thread, give the contiguous result's bits.
+  std::uniform_real_distribution<double> dist(-30, 30);
+  const int64_t n = 100003;
+  std::vector<double> x(2 * n), packed(n), contiguous(n), strided(2 * n), single(n);
+  for (auto& v : x) v = dist(rng);
+  for (int64_t i = 0; i < n; ++i) packed[i] = x[2 * i];
+  tg::Context one;
+  one.pool.setThreads(1);
+  for (const Case& c : cases) {
+    tg::unary(ctx, c.op, view1d(contiguous, n, 1), view1d(x, n, 2), 0, 0);
+    tg::unary(ctx, c.op, view1d(strided, n, 2), view1d(packed, n, 1), 0, 0);
+    tg::unary(one, c.op, view1d(single, n, 1), view1d(packed, n, 1), 0, 0);
+    int bad = 0;
+    for (int64_t i = 0; i < n; ++i)
+      bad += std::memcmp(&contiguous[i], &strided[2 * i], 8) != 0 || std::memcmp(&contiguous[i], &single[i], 8) != 0;
+    CHECK(bad == 0, "vector %s float64: %d elements differ between layouts or thread counts", c.name, bad);
+  }
+}
+
+// prod: whole runs (up to the threaded chunked product) and along either dim of a matrix,
+// against a long double product in order (values near 1: no overflow, so the grouping
+// only moves the roundings: within n ulps); the vector kernel against the portable
+// productRun (the same bits on every path), one thread against several; and IEEE's special
+// values (a 0 with an inf is NaN, as in PyTorch).
+template <typename T>
+void testProduct(tg::Context& ctx, std::mt19937_64& rng) {
+  std::uniform_real_distribution<double> dist(-0.05, 0.05);
+  std::bernoulli_distribution negative(0.3);
+  const double eps = sizeof(T) == 4 ? 6e-8 : 1.2e-16;
+  tg::Context single;
+  single.pool.setThreads(1);
+  const tg::VecKernels<T>* k = tg::vecKernelsFor<T>(ctx.cpu);
+  for (int64_t n : {1, 31, 32, 33, 255, 256, 257, 1000, 70001, 200003}) {
+    std::vector<T> x(n), got(1), one(1);
+    for (auto& v : x) v = T(std::exp(dist(rng)) * (negative(rng) ? -1 : 1));
+    long double want = 1;
+    for (T v : x) want *= v;
+    tg::reduce(ctx, tg::ReduceOp::Prod, view1d(got, 1, 0), view1d(x, n, 1));
+    const long double tol = (n + 2) * eps * std::fabs(want);
+    CHECK(std::fabs(got[0] - want) <= tol, "prod %zu-byte n=%lld: %.17g, expected %.17Lg", sizeof(T), (long long)n,
+          double(got[0]), want);
+    tg::reduce(single, tg::ReduceOp::Prod, view1d(one, 1, 0), view1d(x, n, 1));
+    CHECK(std::memcmp(got.data(), one.data(), sizeof(T)) == 0, "prod %zu-byte n=%lld: %d threads and 1 differ",
+          sizeof(T), (long long)n, ctx.pool.threads());
+    if (k) {
+      const double vec = k->product(x.data(), n), portable = tg::vecmath::productRun<tg::vecmath::ScalarLanes>(x.data(), n);
+      CHECK(std::memcmp(&vec, &portable, 8) == 0, "prod %zu-byte n=%lld: vector %.17g, portable %.17g", sizeof(T),
+            (long long)n, vec, portable);
+    }
+  }
+  // Along dim 1 (rows, contiguous) and dim 0 (columns) of [rows, cols].
+  for (int64_t cols : {7, 300, 1000}) {
+    const int64_t rows = 33;
+    std::vector<T> x(rows * cols), rowProd(rows), colProd(cols);
+    for (auto& v : x) v = T(std::exp(dist(rng)) * (negative(rng) ? -1 : 1));
+    tg::reduce(ctx, tg::ReduceOp::Prod, view2d(rowProd, rows, 1), view2d(x, rows, cols));
+    for (int64_t r = 0; r < rows; ++r) {
+      long double want = 1;
+      for (int64_t j = 0; j < cols; ++j) want *= x[r * cols + j];
+      CHECK(std::fabs(rowProd[r] - want) <= (cols + 2) * eps * std::fabs(want), "prod %zu-byte row %lld of %lld", sizeof(T),
+            (long long)r, (long long)cols);
+    }
+    tg::reduce(ctx, tg::ReduceOp::Prod, view2d(colProd, 1, cols), view2d(x, rows, cols));
+    for (int64_t j = 0; j < cols; ++j) {
+      long double want = 1;
+      for (int64_t r = 0; r < rows; ++r) want *= x[r * cols + j];
+      CHECK(std::fabs(colProd[j] - want) <= (rows + 2) * eps * std::fabs(want), "prod %zu-byte column %lld", sizeof(T),
+            (long long)j);
+    }
+  }
+  // Special values in long runs (the vector lanes, the tail, the chunk boundaries).
+  struct Special {
+    T a, b;
+    T want;  // IEEE: 0 inf = NaN, inf inf = inf, -0 1... = -0, NaN wins
+  };
+  const T inf = std::numeric_limits<T>::infinity(), nan = std::numeric_limits<T>::quiet_NaN();
+  const Special specials[] = {{0, inf, nan}, {inf, -inf, -inf}, {-0.0, 1, -0.0}, {nan, 0, nan}, {0, 0, 0}, {-inf, 2, -inf}};
+  for (int64_t n : {300, 70001, 200003}) {
+    for (const Special& sp : specials) {
+      for (int64_t at : {int64_t(0), n / 2, n - 1}) {
+        std::vector<T> x(n, T(1)), got(1);
+        x[at] = sp.a;
+        x[(at + n / 3 + 1) % n] = sp.b;
+        tg::reduce(ctx, tg::ReduceOp::Prod, view1d(got, 1, 0), view1d(x, n, 1));
+        const bool ok = std::isnan(sp.want) ? std::isnan(got[0]) : std::memcmp(&got[0], &sp.want, sizeof(T)) == 0;
+        CHECK(ok, "prod %zu-byte n=%lld of %g and %g at %lld: %g, expected %g", sizeof(T), (long long)n, double(sp.a),
+              double(sp.b), (long long)at, double(got[0]), double(sp.want));
+      }
+    }
+  }
+}
+
+// The selected path's max/min and argmax/argmin scans of T: the portable loop's answer,
+// NaN (the first one) and signed zeros included.
+template <typename T>
+void testVectorScans(tg::Context& ctx) {
+  const tg::VecKernels<T>* k = tg::vecKernelsFor<T>(ctx.cpu);
+  if (!k) return;
+  std::mt19937_64 rng(11);
+  std::uniform_real_distribution<T> dist(-30, 30);
   for (int64_t len : {1, 15, 16, 17, 64, 1000}) {
-    std::vector<float> v(len);
+    std::vector<T> v(len);
     for (auto& e : v) e = dist(rng);
     for (int variant = 0; variant < 5; ++variant) {
       if (variant == 1) v[len / 2] = NAN;
@@ -459,28 +653,28 @@ void testVectorFloat(tg::Context& ctx) {
       }
       if (variant == 3) {  // zeros again in the middle and the extremes repeated
         for (auto& e : v) e = dist(rng);
-        const float hi = 31.0f, lo = -31.0f;
+        const T hi = 31, lo = -31;
         for (int64_t i : {len / 3, len - 1, len / 2}) v[i] = hi;
         for (int64_t i : {len - 1, len / 4}) v[i] = lo;  // len - 1 last: lo
       }
       if (variant == 4) v[len - 1] = NAN, v[len / 2] = -NAN;
-      float got;
+      T got;
       for (bool isMax : {true, false}) {
         // argmax/argmin: the portable loop's index (the first extreme, or the first NaN).
         int64_t wantAt = 0;
         for (int64_t i = 1; i < len && v[wantAt] == v[wantAt]; ++i)
           if (v[i] != v[i] || (isMax ? v[i] > v[wantAt] : v[i] < v[wantAt])) wantAt = i;
         const int64_t at = k->argExtreme(v.data(), len, isMax);
-        CHECK(at == wantAt || (at == -1 && len < 16), "vector arg%s n=%lld variant %d: %lld, expected %lld",
-              isMax ? "max" : "min", (long long)len, variant, (long long)at, (long long)wantAt);
-        float want = v[0];
+        CHECK(at == wantAt || (at == -1 && len < 64 / int64_t(sizeof(T))), "vector arg%s %zu-byte n=%lld variant %d: %lld, expected %lld",
+              isMax ? "max" : "min", sizeof(T), (long long)len, variant, (long long)at, (long long)wantAt);
+        T want = v[0];
         for (int64_t i = 1; i < len && want == want; ++i)
           if (v[i] != v[i] || (isMax ? v[i] > want : v[i] < want)) want = v[i];
         if (k->extreme(v.data(), len, isMax, &got))
-          CHECK(std::memcmp(&got, &want, 4) == 0, "vector %s n=%lld variant %d: %.9g, expected %.9g", isMax ? "max" : "min",
+          CHECK(std::memcmp(&got, &want, sizeof(T)) == 0, "vector %s n=%lld variant %d: %.9g, expected %.9g", isMax ? "max" : "min",
                 (long long)len, variant, double(got), double(want));
         else
-          CHECK(len < 16 || variant == 1 || variant == 2 || variant == 4 || want == 0, "vector %s n=%lld: declined a plain scan", isMax ? "max" : "min",
+          CHECK(len < 64 / int64_t(sizeof(T)) || variant == 1 || variant == 2 || variant == 4 || want == 0, "vector %s n=%lld: declined a plain scan", isMax ? "max" : "min",
                 (long long)len);
       }
     }
@@ -513,6 +707,11 @@ int main(int argc, char** argv) {
     testSoftmaxBackward<float>(ctx, rng);
     testSoftmaxBackward<double>(ctx, rng);
     testVectorFloat(ctx);
+    testVectorDouble(ctx);
+    testVectorScans<float>(ctx);
+    testVectorScans<double>(ctx);
+    testProduct<float>(ctx, rng);
+    testProduct<double>(ctx, rng);
     testOptimizerBits<float>(ctx, rng);
     testOptimizerBits<double>(ctx, rng);
   } catch (const tg::Error& e) {
