@@ -478,6 +478,7 @@ void gemmImpl(Context& ctx, const Tuning& tuning, int64_t M, int64_t N, int64_t 
   if (tuning.mc > 0) ks.mc = tuning.mc;
   if (tuning.kc > 0) ks.kc = tuning.kc;
   if (tuning.nc > 0) ks.nc = tuning.nc;
+  if (!tuning.pipelined) ks.microPipelined = nullptr;
   // Prefer the orientation in which C has unit column stride (the kernels' store).
   if (p.csC != 1 && p.rsC == 1) p = transposed(p);
 

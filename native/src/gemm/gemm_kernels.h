@@ -88,6 +88,7 @@ struct Tuning {
   double threadWork = -1;    // M·N·K from which to use the pool; < 0: the built-in value
   bool generic = false;      // use the portable kernels even on SIMD CPUs
   int64_t mc = 0, kc = 0, nc = 0;  // cache blocking overrides (0: the kernel set's)
+  bool pipelined = true;     // false: never KernelSet::microPipelined (tests compare the two)
 };
 
 }  // namespace gemm_detail
