@@ -195,6 +195,10 @@ void macroKernel(const KernelSet<T>& ks, int64_t rows, int64_t cols, int64_t kc,
                  int64_t rsC, int64_t csC, bool accumulate) {
   const int MR = ks.mr, NR = ks.nr;
   alignas(64) T tile[kMaxMicroTile];
+  // Pipelined kernels: the last full tile, written to C by the next call (or below).
+  alignas(64) T accBuf[2][kMaxMicroTile];
+  PendingTile<T> pending;
+  int64_t tiles = 0;
   const int64_t panelBytes = int64_t(NR) * kc * int64_t(sizeof(T));
   const int64_t calls = (rows + MR - 1) / MR;
   // Lines of the next B micro-panel to prefetch per micro-kernel call, so it is in L2
@@ -214,7 +218,11 @@ void macroKernel(const KernelSet<T>& ks, int64_t rows, int64_t cols, int64_t kc,
       const int64_t mr = std::min<int64_t>(MR, rows - i);
       const T* a = Ap + i * kc;
       T* c = C + i * rsC + j * csC;
-      if (csC == 1 && mr == MR && nr == NR) {
+      if (csC == 1 && mr == MR && nr == NR && ks.microPipelined != nullptr) {
+        T* acc = accBuf[tiles++ % 2];
+        ks.microPipelined(kc, a, b, acc, c, rsC, pending);
+        pending = PendingTile<T>{accumulate ? TileStore::Add : TileStore::Set, acc, c, rsC};
+      } else if (csC == 1 && mr == MR && nr == NR) {
         ks.micro(kc, a, b, c, rsC, accumulate);
       } else if (csC == 1 && nr == NR && ks.microEdge != nullptr) {
         ks.microEdge(static_cast<int>(mr), kc, a, b, c, rsC, accumulate);
@@ -231,6 +239,17 @@ void macroKernel(const KernelSet<T>& ks, int64_t rows, int64_t cols, int64_t kc,
             for (int64_t x = 0; x < nr; ++x) cr[x * csC] = tr[x];
           }
         }
+      }
+    }
+  }
+  if (pending.mode != TileStore::None) {
+    for (int64_t r = 0; r < MR; ++r) {
+      T* cr = pending.c + r * rsC;
+      const T* tr = pending.acc + r * NR;
+      if (pending.mode == TileStore::Add) {
+        for (int64_t x = 0; x < NR; ++x) cr[x] = cr[x] + tr[x];
+      } else {
+        for (int64_t x = 0; x < NR; ++x) cr[x] = tr[x];
       }
     }
   }
@@ -459,6 +478,7 @@ void gemmImpl(Context& ctx, const Tuning& tuning, int64_t M, int64_t N, int64_t 
   if (tuning.mc > 0) ks.mc = tuning.mc;
   if (tuning.kc > 0) ks.kc = tuning.kc;
   if (tuning.nc > 0) ks.nc = tuning.nc;
+  if (!tuning.pipelined) ks.microPipelined = nullptr;
   // Prefer the orientation in which C has unit column stride (the kernels' store).
   if (p.csC != 1 && p.rsC == 1) p = transposed(p);
 

@@ -20,6 +20,16 @@
 namespace tg {
 namespace gemm_detail {
 
+// A micro-tile computed but not yet written to C (KernelSet::microPipelined).
+enum class TileStore { None, Set, Add };  // nothing pending; C = acc; C = C + acc
+template <typename T>
+struct PendingTile {
+  TileStore mode = TileStore::None;
+  const T* acc = nullptr;  // MR x NR accumulators, row-major, 64-byte aligned
+  T* c = nullptr;          // their place in C (row stride ldc, unit column stride)
+  int64_t ldc = 0;
+};
+
 template <typename T>
 struct KernelSet {
   const char* name;
@@ -42,6 +52,12 @@ struct KernelSet {
   double directWork;
   // The share of L1 that the B micro-panel (kc x NR) fills (gemm.cpp: cacheBlocking).
   double kcL1Share = 0.5;
+  // Optional (nullptr: the driver uses micro): the full tile's accumulators into acc
+  // (MR x NR, 64-byte aligned) instead of C, while writing the previous tile `prev` to
+  // C (the same single store or addition per element as micro). c/ldc: where this tile
+  // will go (the kernel prefetches it). The driver writes the last pending tile itself.
+  void (*microPipelined)(int64_t kc, const T* a, const T* b, T* acc, const T* c, int64_t ldc,
+                         const PendingTile<T>& prev) = nullptr;
 };
 
 // Largest micro-tile of any kernel set (the driver's scratch tile for edge tiles).
@@ -72,6 +88,7 @@ struct Tuning {
   double threadWork = -1;    // M·N·K from which to use the pool; < 0: the built-in value
   bool generic = false;      // use the portable kernels even on SIMD CPUs
   int64_t mc = 0, kc = 0, nc = 0;  // cache blocking overrides (0: the kernel set's)
+  bool pipelined = true;     // false: never KernelSet::microPipelined (tests compare the two)
 };
 
 }  // namespace gemm_detail

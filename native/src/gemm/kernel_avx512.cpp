@@ -238,9 +238,36 @@ void packB(int64_t kc, int64_t nc, const T* B, int64_t rsB, int64_t csB, T* dst)
 #define TG_ASM_STORE2(x, y) "vmovups %%zmm" #x ", " #x "*64(%[acc])\n\tvmovups %%zmm" #y ", " #y "*64(%[acc])\n\t"
 #define TG_ASM_PAIRS(X) X(0, 1) X(2, 3) X(4, 5) X(6, 7) X(8, 9) X(10, 11) X(12, 13) X(14, 15) X(16, 17) X(18, 19) \
   X(20, 21) X(22, 23) X(24, 25) X(26, 27)
-// acc[MR][2W] = A panel · B panel over kc steps. PREFETCH: the A prefetches of 4 steps.
-#define TG_ASM_TILE(P, ES, PREFETCH)                                                             \
+// One row of the previous tile (its accumulators at [prev], 2 vectors) written to C at
+// [crow] (ADD: added to what is there), through zmm31, the one register the tile leaves
+// free; then on to the next row.
+#define TG_ASM_MERGE_HALF(P, ADD, off)                                  \
+  "vmovap" #P " " #off "(%[prev]), %%zmm31\n\t"                          \
+  ADD("vaddp" #P " " #off "(%[crow]), %%zmm31, %%zmm31\n\t")             \
+  "vmovup" #P " %%zmm31, " #off "(%[crow])\n\t"
+#define TG_ASM_MERGE_ROW(P, ADD)                                                                  \
+  "prefetchw (%[crow],%[ldcb],4)\n\tprefetchw 64(%[crow],%[ldcb],4)\n\tprefetchw 127(%[crow],%[ldcb],4)\n\t" \
+  TG_ASM_MERGE_HALF(P, ADD, 0) TG_ASM_MERGE_HALF(P, ADD, 64) "add $128, %[prev]\n\tadd %[ldcb], %[crow]\n\t"
+// Each merged row first prefetches the row kMergeAhead below into L1 (the 4 in the
+// address (%[crow],%[ldcb],4)); the first rows are prefetched before the loop.
+constexpr int kMergeAhead = 4;
+#define TG_ASM_ADD(x) x
+#define TG_ASM_NOADD(x)
+// acc[MR][2W] = A panel · B panel over kc steps; during the first m4 iterations of 4
+// steps, also one row each of the previous tile goes to C (MERGE: the row's code, or
+// nothing). PREFETCH: the A prefetches of 4 steps.
+#define TG_ASM_TILE(P, ES, PREFETCH, MERGE)                                                      \
   __asm__ volatile(TG_ASM_PAIRS(TG_ASM_ZERO2)                                                     \
+                   "test %[m4], %[m4]\n\t"                                                      \
+                   "jz 5f\n\t"                                                                  \
+                   ".p2align 5\n"                                                               \
+                   "6:\n\t" PREFETCH MERGE                                                      \
+                   TG_ASM_STEP(P, ES, 0) TG_ASM_STEP(P, ES, 1) TG_ASM_STEP(P, ES, 2) TG_ASM_STEP(P, ES, 3) \
+                   "add $(4*14*" #ES "), %[a]\n\t"                                               \
+                   "add $512, %[b]\n\t"                                                         \
+                   "dec %[m4]\n\t"                                                              \
+                   "jnz 6b\n"                                                                   \
+                   "5:\n\t"                                                                     \
                    "test %[k4], %[k4]\n\t"                                                      \
                    "jz 2f\n\t"                                                                  \
                    ".p2align 5\n"                                                               \
@@ -259,12 +286,13 @@ void packB(int64_t kc, int64_t nc, const T* B, int64_t rsB, int64_t csB, T* dst)
                    "dec %[k1]\n\t"                                                              \
                    "jnz 3b\n"                                                                   \
                    "4:\n\t" TG_ASM_PAIRS(TG_ASM_STORE2)                                          \
-                   : [a] "+r"(a), [b] "+r"(b), [k4] "+r"(k4), [k1] "+r"(k1)                     \
-                   : [acc] "r"(acc)                                                             \
+                   : [a] "+r"(a), [b] "+r"(b), [k4] "+r"(k4), [k1] "+r"(k1), [m4] "+r"(m4),   \
+                     [prev] "+r"(prevAcc), [crow] "+r"(crow)                                    \
+                   : [acc] "r"(acc), [ldcb] "r"(ldcBytes)                                       \
                    : "memory", "cc", "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", \
                      "xmm9", "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "xmm15", "xmm16", "xmm17", "xmm18", \
                      "xmm19", "xmm20", "xmm21", "xmm22", "xmm23", "xmm24", "xmm25", "xmm26", "xmm27", "xmm28", \
-                     "xmm29", "xmm30")
+                     "xmm29", "xmm30", "xmm31")
 // The A micro-panel is prefetched 8 x 4 steps ahead (as tileRows does): 4 steps of float
 // A are 224 bytes (4 lines), of double 448 bytes (7 lines).
 #define TG_ASM_PF_F32 \
@@ -272,22 +300,58 @@ void packB(int64_t kc, int64_t nc, const T* B, int64_t rsB, int64_t csB, T* dst)
 #define TG_ASM_PF_F64                                                                                    \
   "prefetcht0 3584(%[a])\n\tprefetcht0 3648(%[a])\n\tprefetcht0 3712(%[a])\n\tprefetcht0 3776(%[a])\n\t" \
   "prefetcht0 3840(%[a])\n\tprefetcht0 3904(%[a])\n\tprefetcht0 3968(%[a])\n\t"
+#define TG_ASM_TILE_T(P, ES, PF)                                      \
+  if (prev.mode == TileStore::Add) {                                  \
+    TG_ASM_TILE(P, ES, PF, TG_ASM_MERGE_ROW(P, TG_ASM_ADD));          \
+  } else if (prev.mode == TileStore::Set) {                           \
+    TG_ASM_TILE(P, ES, PF, TG_ASM_MERGE_ROW(P, TG_ASM_NOADD));        \
+  } else {                                                            \
+    TG_ASM_TILE(P, ES, PF, "");                                       \
+  }
 
+// The pipelined micro-kernel (KernelSet::microPipelined): the tile's accumulators go to
+// acc, and the previous tile's are written to C during the first 14 iterations of the
+// k loop (one row each). Written at the end of each tile (as the non-pipelined kernels
+// do), the C rows cost 12-13% of the kernel's time at 2048^3 (perf: the stores miss L1
+// one after the other: a power-of-two ldc puts all 14 rows in one L1 set); spread over
+// the loop, they miss in the shadow of the FMAs.
 template <typename T>
-void microAsm(int64_t kc, const T* a, const T* b, T* c, int64_t ldc, bool accumulate) {
+void microPipelined(int64_t kc, const T* a, const T* b, T* acc, const T* c, int64_t ldc, const PendingTile<T>& prev) {
   static_assert(MR == 14, "the assembly is written for 14 rows");
   using V = Vec<T>;
-  constexpr int W = V::W;
-  // Into L2 only: in L1 the tile's rows (a large power-of-two ldc puts them in a few
-  // sets) evicted B micro-panel lines; measured 3-7% faster at 1024^3 and 2048^3 (Zen 5).
+  // This tile's C rows are needed in the next call: into L2 now. (Into L1, the rows - a
+  // power-of-two ldc puts them in a few sets - evicted B micro-panel lines.)
   prefetchTile<V, MR, 2>(c, ldc);
-  alignas(64) T acc[MR * 2 * W];
   int64_t k4 = kc / 4, k1 = kc % 4;
+  // Iterations that also write a row of the previous tile; rows left over (short kc)
+  // are written after the loop.
+  int64_t m4 = prev.mode == TileStore::None ? 0 : imin(k4, MR);
+  k4 -= m4;
+  const int64_t merged = m4;
+  const T* prevAcc = prev.acc;
+  T* crow = prev.c;
+  const int64_t ldcBytes = prev.ldc * int64_t(sizeof(T));
+  if (prev.mode != TileStore::None)
+    prefetchTile<V, kMergeAhead, 3>(prev.c, prev.ldc);
   if constexpr (sizeof(T) == 4) {
-    TG_ASM_TILE(s, 4, TG_ASM_PF_F32);
+    TG_ASM_TILE_T(s, 4, TG_ASM_PF_F32)
   } else {
-    TG_ASM_TILE(d, 8, TG_ASM_PF_F64);
+    TG_ASM_TILE_T(d, 8, TG_ASM_PF_F64)
   }
+  if (prev.mode != TileStore::None)
+    for (int64_t r = merged; r < MR; ++r)
+      storeRow<V>(prev.c + r * prev.ldc, V::load(prev.acc + r * 2 * V::W), V::load(prev.acc + r * 2 * V::W + V::W),
+                  prev.mode == TileStore::Add);
+}
+
+// The plain micro-kernel (KernelSet::micro): the pipelined one with nothing pending,
+// then the tile to C.
+template <typename T>
+void microAsm(int64_t kc, const T* a, const T* b, T* c, int64_t ldc, bool accumulate) {
+  using V = Vec<T>;
+  constexpr int W = V::W;
+  alignas(64) T acc[MR * 2 * W];
+  microPipelined<T>(kc, a, b, acc, c, ldc, PendingTile<T>{});
   for (int r = 0; r < MR; ++r) storeRow<V>(c + r * ldc, V::load(acc + r * 2 * W), V::load(acc + r * 2 * W + W), accumulate);
 }
 
@@ -301,11 +365,11 @@ constexpr double kKcL1Share = 0.75;
 
 const KernelSet<float> kAvx512F32 = {
     "avx512", MR, 32, 336, 192, 4096, &microAsm<float>, &microEdge<Vec<float>, MR>, &packA<float>,
-    &packB<float>, &direct<Vec<float>, kDirectRows>, kDirectWork, kKcL1Share,
+    &packB<float>, &direct<Vec<float>, kDirectRows>, kDirectWork, kKcL1Share, &microPipelined<float>,
 };
 const KernelSet<double> kAvx512F64 = {
     "avx512", MR, 16, 168, 192, 2048, &microAsm<double>, &microEdge<Vec<double>, MR>, &packA<double>,
-    &packB<double>, &direct<Vec<double>, kDirectRows>, kDirectWork, kKcL1Share,
+    &packB<double>, &direct<Vec<double>, kDirectRows>, kDirectWork, kKcL1Share, &microPipelined<double>,
 };
 
 }  // namespace
