@@ -28,12 +28,15 @@ export interface MemoryPoolStats {
   freeBytes: number;
   /** Bytes of blocks held by live buffers (or not yet collected ones). */
   liveBytes: number;
+  /** Blocks held by live buffers (or not yet collected ones). */
   liveBlocks: number;
   /** The most free bytes kept; more go back to the OS. */
   limit: number;
-  /** Blocks allocated from the OS, reused from the free list, given back to the OS. */
+  /** Blocks allocated from the OS. */
   created: number;
+  /** Allocations served from the free list. */
   reused: number;
+  /** Free blocks given back to the OS (over the limit). */
   released: number;
   /** V8's external-memory counter for this thread (all its external memory, not only the pool's). */
   v8ExternalBytes: number;
