@@ -22,12 +22,15 @@ export function timed(fn, reps, inner = 1) {
   return median(times);
 }
 
-function gemmGflops(m, k, n, transpose) {
-  const a = transpose === 'a' ? tg.randn(k, m).t() : tg.randn(m, k);
-  const b = transpose === 'b' ? tg.randn(n, k).t() : tg.randn(k, n);
-  const flops = 2 * m * n * k;
-  const inner = Math.max(1, Math.floor(2e8 / flops));
-  return flops / timed(() => a.matmul(b), 7, inner) / 1e9;
+/** A row measured by `timed`: `setup()` builds the inputs and returns the call, how many
+ * timed groups (reps) of how many calls (inner) to take, and the figure from seconds per call. */
+function gemmSetup(m, k, n, transpose) {
+  return () => {
+    const a = transpose === 'a' ? tg.randn(k, m).t() : tg.randn(m, k);
+    const b = transpose === 'b' ? tg.randn(n, k).t() : tg.randn(k, n);
+    const flops = 2 * m * n * k;
+    return { fn: () => a.matmul(b), reps: 7, inner: Math.max(1, Math.floor(2e8 / flops)), figure: (s) => flops / s / 1e9 };
+  };
 }
 
 /** The W2 call, a.add(b) on 3x2 float32 tensors, with `lib` a loaded tensorgrad (bench/ab-add-overhead.mjs
@@ -40,8 +43,9 @@ export function addCall(requiresGrad, lib = tg) {
 
 /** W2: µs per a.add(b) on 3x2 float32 tensors (also bench/add-overhead.mjs). */
 export function addOverhead(requiresGrad) {
-  return timed(addCall(requiresGrad), 9, 20000) * 1e6;
+  return measure(addSetup(requiresGrad));
 }
+const addSetup = (requiresGrad) => () => ({ fn: addCall(requiresGrad), reps: 9, inner: 20000, figure: (s) => s * 1e6 });
 
 /** One epoch of the apples/oranges regression (W3; bench/icount.sh counts its
  * instructions), with `lib` a loaded tensorgrad (bench/ab-add-overhead.mjs passes another build's). */
@@ -64,7 +68,7 @@ export function makeApplesEpoch(lib = tg) {
   };
 }
 
-function polynomialFit() {
+function polynomialFitSetup() {
   const x = tg.linspace(-Math.PI, Math.PI, 2000);
   const y = x.sin();
   const run = () => {
@@ -82,10 +86,10 @@ function polynomialFit() {
       });
     }
   };
-  return timed(run, 3) * 1e3;
+  return { fn: run, reps: 3, inner: 1, figure: ms };
 }
 
-function mlpStep() {
+function mlpStepSetup() {
   tg.manualSeed(0);
   const model = new tg.nn.Sequential(new tg.nn.Linear(784, 256), new tg.nn.ReLU(), new tg.nn.Linear(256, 10));
   const opt = new tg.optim.SGD(model.parameters(), { lr: 0.01 });
@@ -97,12 +101,12 @@ function mlpStep() {
     loss.backward();
     opt.step();
   };
-  return timed(step, 9, 20) * 1e3;
+  return { fn: step, reps: 9, inner: 20, figure: ms };
 }
 
 /** W7: one training step of a small CNN on [64, 1, 28, 28] (conv 1→16 3x3, ReLU, maxPool 2,
  * conv 16→32 3x3, ReLU, maxPool 2, flatten, linear 800→10, cross-entropy, SGD). */
-function cnnStep() {
+function cnnStepSetup() {
   tg.manualSeed(0);
   const nn = tg.nn;
   const model = new nn.Sequential(
@@ -119,22 +123,22 @@ function cnnStep() {
     loss.backward();
     opt.step();
   };
-  return timed(step, 9, 10) * 1e3;
+  return { fn: step, reps: 9, inner: 10, figure: ms };
 }
 
-function bandwidth() {
-  const n = 16_000_000;
-  const a = tg.rand(n);
-  const b = tg.rand(n);
-  return {
-    'W6 sum 16M (GB/s)': (n * 4) / timed(() => a.sum(), 9, 3) / 1e9,
-    'W6 add 16M new (GB/s)': (3 * n * 4) / timed(() => a.add(b), 9, 3) / 1e9,
+// W6: memory-bound ops on 16M float32 (GB/s counts the bytes read and written).
+const W6_N = 16_000_000;
+function bandwidthSetup(bytesPerElement, op) {
+  return () => {
+    const a = tg.rand(W6_N);
+    const b = tg.rand(W6_N);
+    return { fn: () => op(a, b), reps: 9, inner: 3, figure: (s) => (bytesPerElement * W6_N) / s / 1e9 };
   };
 }
 
 /** W8: ms per LSTM training step: batch 32, 20 steps, input 32, hidden 128, one layer, a
  * linear head on the last hidden state, MSE, Adam (bench/workloads.py: lstm_step). */
-function lstmStep() {
+function lstmStepSetup() {
   tg.manualSeed(0);
   const lstm = new tg.nn.LSTM(32, 128);
   const head = new tg.nn.Linear(128, 1);
@@ -148,12 +152,12 @@ function lstmStep() {
     loss.backward();
     opt.step();
   };
-  return timed(step, 9, 5) * 1e3;
+  return { fn: step, reps: 9, inner: 5, figure: ms };
 }
 
 /** W9: ms per TransformerEncoderLayer training step: d_model 128, 4 heads, feed-forward
  * 512, sequence 64, batch 16, MSE to a target, Adam (bench/workloads.py: encoder_step). */
-function encoderStep() {
+function encoderStepSetup() {
   tg.manualSeed(0);
   const layer = new tg.nn.TransformerEncoderLayer(128, 4, 512, { batchFirst: true });
   const opt = new tg.optim.Adam(layer.parameters(), { lr: 1e-3 });
@@ -165,29 +169,40 @@ function encoderStep() {
     loss.backward();
     opt.step();
   };
-  return timed(step, 9, 3) * 1e3;
+  return { fn: step, reps: 9, inner: 3, figure: ms };
 }
 
-/** Runs the selected workloads (W1..W9; all when `only` is empty). */
+const ms = (s) => s * 1e3;
+
+/** Every bench row in table order: its tag (W1..W9, for --only), name (with the unit) and setup.
+ * bench/workloads.py has the same rows under the same names. */
+export const ROWS = [
+  ...[64, 128, 256, 512, 1024, 2048].map((n) => ['W1', `W1 matmul ${n} (GFLOP/s)`, gemmSetup(n, n, n)]),
+  ['W1', 'W1 mlp fwd 128x784x256 (GFLOP/s)', gemmSetup(128, 784, 256)],
+  ['W1', 'W1 mlp dW 784x128x256 AT (GFLOP/s)', gemmSetup(784, 128, 256, 'a')],
+  ['W1', 'W1 mlp dx 128x256x784 BT (GFLOP/s)', gemmSetup(128, 256, 784, 'b')],
+  ['W2', 'W2 add 3x2 (µs/op)', addSetup(false)],
+  ['W2', 'W2 add 3x2 requiresGrad (µs/op)', addSetup(true)],
+  ['W3', 'W3 apples epoch (µs)', () => ({ fn: makeApplesEpoch(), reps: 9, inner: 2000, figure: (s) => s * 1e6 })],
+  ['W4', 'W4 polynomial fit (ms)', polynomialFitSetup],
+  ['W5', 'W5 mlp step (ms)', mlpStepSetup],
+  ['W6', 'W6 sum 16M (GB/s)', bandwidthSetup(4, (a) => a.sum())],
+  ['W6', 'W6 add 16M new (GB/s)', bandwidthSetup(12, (a, b) => a.add(b))],
+  ['W7', 'W7 cnn step (ms)', cnnStepSetup],
+  ['W8', 'W8 lstm step (ms)', lstmStepSetup],
+  ['W9', 'W9 transformer encoder layer step (ms)', encoderStepSetup],
+].map(([tag, name, setup]) => ({ tag, name, setup }));
+
+/** One measurement of a row (its setup, then the median of its timed groups): the row's figure. */
+export function measure(setup) {
+  const { fn, reps, inner, figure } = setup();
+  return figure(timed(fn, reps, inner));
+}
+
+/** The rows selected by `only` (a set of tags; all rows when empty). */
+export const selectRows = (only) => ROWS.filter((row) => !only || only.size === 0 || only.has(row.tag));
+
+/** Runs the selected workloads once: {name: figure}. */
 export function runWorkloads(only) {
-  const want = (tag) => !only || only.size === 0 || only.has(tag);
-  const out = {};
-  if (want('W1')) {
-    for (const n of [64, 128, 256, 512, 1024, 2048]) out[`W1 matmul ${n} (GFLOP/s)`] = gemmGflops(n, n, n);
-    out['W1 mlp fwd 128x784x256 (GFLOP/s)'] = gemmGflops(128, 784, 256);
-    out['W1 mlp dW 784x128x256 AT (GFLOP/s)'] = gemmGflops(784, 128, 256, 'a');
-    out['W1 mlp dx 128x256x784 BT (GFLOP/s)'] = gemmGflops(128, 256, 784, 'b');
-  }
-  if (want('W2')) {
-    out['W2 add 3x2 (µs/op)'] = addOverhead(false);
-    out['W2 add 3x2 requiresGrad (µs/op)'] = addOverhead(true);
-  }
-  if (want('W3')) out['W3 apples epoch (µs)'] = timed(makeApplesEpoch(), 9, 2000) * 1e6;
-  if (want('W4')) out['W4 polynomial fit (ms)'] = polynomialFit();
-  if (want('W5')) out['W5 mlp step (ms)'] = mlpStep();
-  if (want('W6')) Object.assign(out, bandwidth());
-  if (want('W7')) out['W7 cnn step (ms)'] = cnnStep();
-  if (want('W8')) out['W8 lstm step (ms)'] = lstmStep();
-  if (want('W9')) out['W9 transformer encoder layer step (ms)'] = encoderStep();
-  return out;
+  return Object.fromEntries(selectRows(only).map((row) => [row.name, measure(row.setup)]));
 }

@@ -1,9 +1,10 @@
 # The bench workloads in PyTorch, mirroring bench/workloads.mjs; run by bench/run.mjs.
 # Prints one JSON object: {name: median value}. Needs PyTorch (apt-get install -y python3-torch).
 #
-#   workloads.py [ONLY] [numpy]
+#   workloads.py [ONLY|--serve] [numpy]
 # With `numpy`, runs the W1 GEMM rows in NumPy instead (apt-get install -y python3-numpy,
 # and python3-threadpoolctl to name the BLAS kernel, reported as "_blas" in the JSON).
+# With --serve, measures the rows named on stdin one at a time (see serve()).
 import json
 import math
 import os
@@ -39,19 +40,19 @@ def timed(fn, reps, inner=1):
     return median(times)
 
 
-def gemm_gflops(m, k, n, transpose=None):
-    if USE_NUMPY:
-        rng = np.random.default_rng(0)
-        randn = lambda *shape: rng.standard_normal(shape, dtype=np.float32)
-        matmul, t = np.matmul, lambda x: x.T
-    else:
-        randn, matmul, t = torch.randn, torch.matmul, lambda x: x.t()
-    a = t(randn(k, m)) if transpose == 'a' else randn(m, k)
-    b = t(randn(n, k)) if transpose == 'b' else randn(k, n)
-    flops = 2.0 * m * n * k
-    inner = max(1, int(2e8 / flops))
-    s = timed(lambda: matmul(a, b), reps=7, inner=inner)
-    return flops / s / 1e9
+def gemm_setup(m, k, n, transpose=None):
+    def setup():
+        if USE_NUMPY:
+            rng = np.random.default_rng(0)
+            randn = lambda *shape: rng.standard_normal(shape, dtype=np.float32)
+            matmul, t = np.matmul, lambda x: x.T
+        else:
+            randn, matmul, t = torch.randn, torch.matmul, lambda x: x.t()
+        a = t(randn(k, m)) if transpose == 'a' else randn(m, k)
+        b = t(randn(n, k)) if transpose == 'b' else randn(k, n)
+        flops = 2.0 * m * n * k
+        return (lambda: matmul(a, b)), 7, max(1, int(2e8 / flops)), lambda s: flops / s / 1e9
+    return setup
 
 
 def blas_kernel():
@@ -66,10 +67,12 @@ def blas_kernel():
     return 'none found'
 
 
-def add_overhead(requires_grad):
-    a = torch.tensor([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]], requires_grad=requires_grad)
-    b = torch.tensor([[6.0, 5.0], [4.0, 3.0], [2.0, 1.0]], requires_grad=requires_grad)
-    return timed(lambda: a.add(b), reps=9, inner=20000) * 1e6
+def add_setup(requires_grad):
+    def setup():
+        a = torch.tensor([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]], requires_grad=requires_grad)
+        b = torch.tensor([[6.0, 5.0], [4.0, 3.0], [2.0, 1.0]], requires_grad=requires_grad)
+        return (lambda: a.add(b)), 9, 20000, us
+    return setup
 
 
 def apples_epoch():
@@ -89,7 +92,7 @@ def apples_epoch():
             w.grad.zero_()
             b.grad.zero_()
 
-    return timed(epoch, reps=9, inner=2000) * 1e6
+    return epoch, 9, 2000, us
 
 
 def polynomial_fit():
@@ -110,7 +113,7 @@ def polynomial_fit():
                     p -= 1e-6 * p.grad
                     p.grad = None
 
-    return timed(run, reps=3) * 1e3
+    return run, 3, 1, ms
 
 
 def mlp_step():
@@ -126,7 +129,7 @@ def mlp_step():
         loss.backward()
         opt.step()
 
-    return timed(step, reps=9, inner=20) * 1e3
+    return step, 9, 20, ms
 
 
 def cnn_step():
@@ -147,7 +150,9 @@ def cnn_step():
         loss.backward()
         opt.step()
 
-    return timed(step, reps=9, inner=10) * 1e3
+    return step, 9, 10, ms
+
+
 def lstm_step():
     torch.manual_seed(0)
     lstm = torch.nn.LSTM(32, 128)
@@ -163,7 +168,7 @@ def lstm_step():
         loss.backward()
         opt.step()
 
-    return timed(step, reps=9, inner=5) * 1e3
+    return step, 9, 5, ms
 
 
 def encoder_step():
@@ -179,55 +184,78 @@ def encoder_step():
         loss.backward()
         opt.step()
 
-    return timed(step, reps=9, inner=3) * 1e3
+    return step, 9, 3, ms
 
 
-def bandwidth():
-    n = 16_000_000
-    a = torch.rand(n)
-    b = torch.rand(n)
-    s_sum = timed(lambda: a.sum(), reps=9, inner=3)
-    s_add = timed(lambda: a + b, reps=9, inner=3)
-    return {'W6 sum 16M (GB/s)': n * 4 / s_sum / 1e9, 'W6 add 16M new (GB/s)': 3 * n * 4 / s_add / 1e9}
+W6_N = 16_000_000
+
+
+def bandwidth_setup(bytes_per_element, op):
+    def setup():
+        a = torch.rand(W6_N)
+        b = torch.rand(W6_N)
+        return (lambda: op(a, b)), 9, 3, lambda s: bytes_per_element * W6_N / s / 1e9
+    return setup
+
+
+def ms(s):
+    return s * 1e3
+
+
+def us(s):
+    return s * 1e6
+
+
+# Every row in table order: (tag for ONLY, name with the unit, setup). A setup builds the
+# inputs and returns (call, reps, inner, figure from seconds per call), as in bench/workloads.mjs.
+ROWS = [
+    *[('W1', f'W1 matmul {n} (GFLOP/s)', gemm_setup(n, n, n)) for n in (64, 128, 256, 512, 1024, 2048)],
+    ('W1', 'W1 mlp fwd 128x784x256 (GFLOP/s)', gemm_setup(128, 784, 256)),
+    ('W1', 'W1 mlp dW 784x128x256 AT (GFLOP/s)', gemm_setup(784, 128, 256, transpose='a')),
+    ('W1', 'W1 mlp dx 128x256x784 BT (GFLOP/s)', gemm_setup(128, 256, 784, transpose='b')),
+    ('W2', 'W2 add 3x2 (µs/op)', add_setup(False)),
+    ('W2', 'W2 add 3x2 requiresGrad (µs/op)', add_setup(True)),
+    ('W3', 'W3 apples epoch (µs)', apples_epoch),
+    ('W4', 'W4 polynomial fit (ms)', polynomial_fit),
+    ('W5', 'W5 mlp step (ms)', mlp_step),
+    ('W6', 'W6 sum 16M (GB/s)', bandwidth_setup(4, lambda a, b: a.sum())),
+    ('W6', 'W6 add 16M new (GB/s)', bandwidth_setup(12, lambda a, b: a + b)),
+    ('W7', 'W7 cnn step (ms)', cnn_step),
+    ('W8', 'W8 lstm step (ms)', lstm_step),
+    ('W9', 'W9 transformer encoder layer step (ms)', encoder_step),
+]
+if USE_NUMPY:
+    ROWS = [row for row in ROWS if row[0] == 'W1']
+
+
+def measure(setup):
+    """One measurement of a row: its setup, then the median of its timed groups."""
+    fn, reps, inner, figure = setup()
+    return figure(timed(fn, reps, inner))
+
+
+def serve():
+    """bench/run.mjs's worker: one line {"rows": [...], "blas" or "threads": ...} on start, then for each
+    row name read from stdin one line {"value": figure}, so the caller can interleave this
+    library's measurements with its own."""
+    setups = {name: setup for _, name, setup in ROWS}
+    hello = {'rows': list(setups), 'blas': blas_kernel()} if USE_NUMPY else {'rows': list(setups), 'threads': torch.get_num_threads()}
+    print(json.dumps(hello), flush=True)
+    for line in sys.stdin:
+        print(json.dumps({'value': measure(setups[line.strip()])}), flush=True)
 
 
 def main():
     # bench/run.mjs runs this once per thread setting (also limiting OpenBLAS/OpenMP by env).
     if not USE_NUMPY and os.environ.get('TG_TORCH_THREADS'):
         torch.set_num_threads(int(os.environ['TG_TORCH_THREADS']))
+    if len(sys.argv) > 1 and sys.argv[1] == '--serve':
+        serve()
+        return
     only = set(sys.argv[1].split(',')) if len(sys.argv) > 1 and sys.argv[1] else None
-    out = {}
-
-    def want(tag):
-        return only is None or tag in only
-
-    if want('W1'):
-        for n in (64, 128, 256, 512, 1024, 2048):
-            out[f'W1 matmul {n} (GFLOP/s)'] = gemm_gflops(n, n, n)
-        out['W1 mlp fwd 128x784x256 (GFLOP/s)'] = gemm_gflops(128, 784, 256)
-        out['W1 mlp dW 784x128x256 AT (GFLOP/s)'] = gemm_gflops(784, 128, 256, transpose='a')
-        out['W1 mlp dx 128x256x784 BT (GFLOP/s)'] = gemm_gflops(128, 256, 784, transpose='b')
+    out = {name: measure(setup) for tag, name, setup in ROWS if only is None or tag in only}
     if USE_NUMPY:
         out['_blas'] = blas_kernel()
-        print(json.dumps(out))
-        return
-    if want('W2'):
-        out['W2 add 3x2 (µs/op)'] = add_overhead(False)
-        out['W2 add 3x2 requiresGrad (µs/op)'] = add_overhead(True)
-    if want('W3'):
-        out['W3 apples epoch (µs)'] = apples_epoch()
-    if want('W4'):
-        out['W4 polynomial fit (ms)'] = polynomial_fit()
-    if want('W5'):
-        out['W5 mlp step (ms)'] = mlp_step()
-    if want('W6'):
-        out.update(bandwidth())
-    if want('W7'):
-        out['W7 cnn step (ms)'] = cnn_step()
-    if want('W8'):
-        out['W8 lstm step (ms)'] = lstm_step()
-    if want('W9'):
-        out['W9 transformer encoder layer step (ms)'] = encoder_step()
     print(json.dumps(out))
 
 
