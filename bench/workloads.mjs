@@ -22,12 +22,10 @@ export function timed(fn, reps, inner = 1) {
   return median(times);
 }
 
-/** A row measured by `timed`: `setup()` builds the inputs and returns the call, how many
- * timed groups (reps) of how many calls (inner) to take, and the figure from seconds per call. */
 function gemmSetup(m, k, n, transpose) {
-  return () => {
-    const a = transpose === 'a' ? tg.randn(k, m).t() : tg.randn(m, k);
-    const b = transpose === 'b' ? tg.randn(n, k).t() : tg.randn(k, n);
+  return (lib = tg) => {
+    const a = transpose === 'a' ? lib.randn(k, m).t() : lib.randn(m, k);
+    const b = transpose === 'b' ? lib.randn(n, k).t() : lib.randn(k, n);
     const flops = 2 * m * n * k;
     return { fn: () => a.matmul(b), reps: 7, inner: Math.max(1, Math.floor(2e8 / flops)), figure: (s) => flops / s / 1e9 };
   };
@@ -45,7 +43,7 @@ export function addCall(requiresGrad, lib = tg) {
 export function addOverhead(requiresGrad) {
   return measure(addSetup(requiresGrad));
 }
-const addSetup = (requiresGrad) => () => ({ fn: addCall(requiresGrad), reps: 9, inner: 20000, figure: (s) => s * 1e6 });
+const addSetup = (requiresGrad) => (lib = tg) => ({ fn: addCall(requiresGrad, lib), reps: 9, inner: 20000, figure: (s) => s * 1e6 });
 
 /** One epoch of the apples/oranges regression (W3; bench/icount.sh counts its
  * instructions), with `lib` a loaded tensorgrad (bench/ab-add-overhead.mjs passes another build's). */
@@ -68,17 +66,17 @@ export function makeApplesEpoch(lib = tg) {
   };
 }
 
-function polynomialFitSetup() {
-  const x = tg.linspace(-Math.PI, Math.PI, 2000);
+function polynomialFitSetup(lib = tg) {
+  const x = lib.linspace(-Math.PI, Math.PI, 2000);
   const y = x.sin();
   const run = () => {
-    const params = [0, 1, 2, 3].map(() => tg.zeros([], { requiresGrad: true }));
+    const params = [0, 1, 2, 3].map(() => lib.zeros([], { requiresGrad: true }));
     const [a, b, c, d] = params;
     for (let t = 0; t < 2000; t++) {
       const yPred = a.add(b.mul(x)).add(c.mul(x.pow(2))).add(d.mul(x.pow(3)));
       const loss = yPred.sub(y).pow(2).sum();
       loss.backward();
-      tg.noGrad(() => {
+      lib.noGrad(() => {
         for (const p of params) {
           p.sub_(p.grad.mul(1e-6));
           p.grad = null;
@@ -89,15 +87,15 @@ function polynomialFitSetup() {
   return { fn: run, reps: 3, inner: 1, figure: ms };
 }
 
-function mlpStepSetup() {
-  tg.manualSeed(0);
-  const model = new tg.nn.Sequential(new tg.nn.Linear(784, 256), new tg.nn.ReLU(), new tg.nn.Linear(256, 10));
-  const opt = new tg.optim.SGD(model.parameters(), { lr: 0.01 });
-  const x = tg.randn(128, 784);
-  const t = tg.randint(0, 10, [128]);
+function mlpStepSetup(lib = tg) {
+  lib.manualSeed(0);
+  const model = new lib.nn.Sequential(new lib.nn.Linear(784, 256), new lib.nn.ReLU(), new lib.nn.Linear(256, 10));
+  const opt = new lib.optim.SGD(model.parameters(), { lr: 0.01 });
+  const x = lib.randn(128, 784);
+  const t = lib.randint(0, 10, [128]);
   const step = () => {
     opt.zeroGrad();
-    const loss = tg.nn.functional.crossEntropy(model.forward(x), t);
+    const loss = lib.nn.functional.crossEntropy(model.forward(x), t);
     loss.backward();
     opt.step();
   };
@@ -106,20 +104,20 @@ function mlpStepSetup() {
 
 /** W7: one training step of a small CNN on [64, 1, 28, 28] (conv 1→16 3x3, ReLU, maxPool 2,
  * conv 16→32 3x3, ReLU, maxPool 2, flatten, linear 800→10, cross-entropy, SGD). */
-function cnnStepSetup() {
-  tg.manualSeed(0);
-  const nn = tg.nn;
+function cnnStepSetup(lib = tg) {
+  lib.manualSeed(0);
+  const nn = lib.nn;
   const model = new nn.Sequential(
     new nn.Conv2d(1, 16, 3), new nn.ReLU(), new nn.MaxPool2d(2),
     new nn.Conv2d(16, 32, 3), new nn.ReLU(), new nn.MaxPool2d(2),
     new nn.Flatten(), new nn.Linear(800, 10),
   );
-  const opt = new tg.optim.SGD(model.parameters(), { lr: 0.01 });
-  const x = tg.randn(64, 1, 28, 28);
-  const t = tg.randint(0, 10, [64]);
+  const opt = new lib.optim.SGD(model.parameters(), { lr: 0.01 });
+  const x = lib.randn(64, 1, 28, 28);
+  const t = lib.randint(0, 10, [64]);
   const step = () => {
     opt.zeroGrad();
-    const loss = tg.nn.functional.crossEntropy(model.forward(x), t);
+    const loss = lib.nn.functional.crossEntropy(model.forward(x), t);
     loss.backward();
     opt.step();
   };
@@ -129,26 +127,26 @@ function cnnStepSetup() {
 // W6: memory-bound ops on 16M float32 (GB/s counts the bytes read and written).
 const W6_N = 16_000_000;
 function bandwidthSetup(bytesPerElement, op) {
-  return () => {
-    const a = tg.rand(W6_N);
-    const b = tg.rand(W6_N);
+  return (lib = tg) => {
+    const a = lib.rand(W6_N);
+    const b = lib.rand(W6_N);
     return { fn: () => op(a, b), reps: 9, inner: 3, figure: (s) => (bytesPerElement * W6_N) / s / 1e9 };
   };
 }
 
 /** W8: ms per LSTM training step: batch 32, 20 steps, input 32, hidden 128, one layer, a
  * linear head on the last hidden state, MSE, Adam (bench/workloads.py: lstm_step). */
-function lstmStepSetup() {
-  tg.manualSeed(0);
-  const lstm = new tg.nn.LSTM(32, 128);
-  const head = new tg.nn.Linear(128, 1);
-  const opt = new tg.optim.Adam([...lstm.parameters(), ...head.parameters()], { lr: 1e-3 });
-  const x = tg.randn(20, 32, 32);
-  const y = tg.randn(32, 1);
+function lstmStepSetup(lib = tg) {
+  lib.manualSeed(0);
+  const lstm = new lib.nn.LSTM(32, 128);
+  const head = new lib.nn.Linear(128, 1);
+  const opt = new lib.optim.Adam([...lstm.parameters(), ...head.parameters()], { lr: 1e-3 });
+  const x = lib.randn(20, 32, 32);
+  const y = lib.randn(32, 1);
   const step = () => {
     opt.zeroGrad();
     const [, [h]] = lstm.forward(x);
-    const loss = tg.nn.functional.mseLoss(head.forward(h.select(0, 0)), y);
+    const loss = lib.nn.functional.mseLoss(head.forward(h.select(0, 0)), y);
     loss.backward();
     opt.step();
   };
@@ -157,15 +155,15 @@ function lstmStepSetup() {
 
 /** W9: ms per TransformerEncoderLayer training step: d_model 128, 4 heads, feed-forward
  * 512, sequence 64, batch 16, MSE to a target, Adam (bench/workloads.py: encoder_step). */
-function encoderStepSetup() {
-  tg.manualSeed(0);
-  const layer = new tg.nn.TransformerEncoderLayer(128, 4, 512, { batchFirst: true });
-  const opt = new tg.optim.Adam(layer.parameters(), { lr: 1e-3 });
-  const x = tg.randn(16, 64, 128);
-  const y = tg.randn(16, 64, 128);
+function encoderStepSetup(lib = tg) {
+  lib.manualSeed(0);
+  const layer = new lib.nn.TransformerEncoderLayer(128, 4, 512, { batchFirst: true });
+  const opt = new lib.optim.Adam(layer.parameters(), { lr: 1e-3 });
+  const x = lib.randn(16, 64, 128);
+  const y = lib.randn(16, 64, 128);
   const step = () => {
     opt.zeroGrad();
-    const loss = tg.nn.functional.mseLoss(layer.forward(x), y);
+    const loss = lib.nn.functional.mseLoss(layer.forward(x), y);
     loss.backward();
     opt.step();
   };
@@ -174,8 +172,10 @@ function encoderStepSetup() {
 
 const ms = (s) => s * 1e3;
 
-/** Every bench row in table order: its tag (W1..W9, for --only), name (with the unit) and setup.
- * bench/workloads.py has the same rows under the same names. */
+/** Every bench row in table order: its tag (W1..W9, for --only), name (with the unit) and
+ * setup. A setup(lib = tg) builds the inputs with the given loaded tensorgrad and returns the
+ * call, how many timed groups (reps) of how many calls (inner) to take, and the figure from
+ * seconds per call. bench/workloads.py has the same rows under the same names. */
 export const ROWS = [
   ...[64, 128, 256, 512, 1024, 2048].map((n) => ['W1', `W1 matmul ${n} (GFLOP/s)`, gemmSetup(n, n, n)]),
   ['W1', 'W1 mlp fwd 128x784x256 (GFLOP/s)', gemmSetup(128, 784, 256)],
@@ -183,7 +183,7 @@ export const ROWS = [
   ['W1', 'W1 mlp dx 128x256x784 BT (GFLOP/s)', gemmSetup(128, 256, 784, 'b')],
   ['W2', 'W2 add 3x2 (µs/op)', addSetup(false)],
   ['W2', 'W2 add 3x2 requiresGrad (µs/op)', addSetup(true)],
-  ['W3', 'W3 apples epoch (µs)', () => ({ fn: makeApplesEpoch(), reps: 9, inner: 2000, figure: (s) => s * 1e6 })],
+  ['W3', 'W3 apples epoch (µs)', (lib = tg) => ({ fn: makeApplesEpoch(lib), reps: 9, inner: 2000, figure: (s) => s * 1e6 })],
   ['W4', 'W4 polynomial fit (ms)', polynomialFitSetup],
   ['W5', 'W5 mlp step (ms)', mlpStepSetup],
   ['W6', 'W6 sum 16M (GB/s)', bandwidthSetup(4, (a) => a.sum())],
@@ -193,9 +193,9 @@ export const ROWS = [
   ['W9', 'W9 transformer encoder layer step (ms)', encoderStepSetup],
 ].map(([tag, name, setup]) => ({ tag, name, setup }));
 
-/** One measurement of a row (its setup, then the median of its timed groups): the row's figure. */
-export function measure(setup) {
-  const { fn, reps, inner, figure } = setup();
+/** One measurement of a row (its setup, then the median of its timed groups) with `lib`: the row's figure. */
+export function measure(setup, lib = tg) {
+  const { fn, reps, inner, figure } = setup(lib);
   return figure(timed(fn, reps, inner));
 }
 
