@@ -185,17 +185,29 @@ void testReduce(tg::Context& ctx, std::mt19937_64& rng) {
       }
     }
   }
-  // A long sum runs its chunks on the pool: the same bits with one thread.
-  {
-    const int64_t n = (int64_t(1) << 20) + 12345;
-    std::vector<T> x(n), two(1), one(1);
+  // A long sum runs its chunks on the pool, a run of neighbouring chunks per task: every
+  // element counted (against an in-order double sum, within the result's rounding), and
+  // the same bits with 1, 2 or 3 threads, for fewer chunks than tasks (3) and uneven runs.
+  for (const int64_t n : {(int64_t(1) << 17) + 1, (int64_t(1) << 20) + 12345}) {
+    std::vector<T> x(n), many(1), one(1);
     for (auto& v : x) v = T(dist(rng));
     tg::Context single;
     single.pool.setThreads(1);
-    tg::reduce(ctx, tg::ReduceOp::Sum, view1d(two, 1, 0), view1d(x, n, 1));
     tg::reduce(single, tg::ReduceOp::Sum, view1d(one, 1, 0), view1d(x, n, 1));
-    CHECK(std::memcmp(two.data(), one.data(), sizeof(T)) == 0, "sum %zu-byte n=%lld: %d threads and 1 differ", sizeof(T),
-          (long long)n, ctx.pool.threads());
+    double inOrder = 0, magnitude = 0;
+    for (const T v : x) {
+      inOrder += double(v);
+      magnitude += std::fabs(double(v));
+    }
+    CHECK(std::fabs(double(one[0]) - inOrder) <= 4 * std::numeric_limits<T>::epsilon() * magnitude,
+          "sum %zu-byte n=%lld: %g, in order %g", sizeof(T), (long long)n, double(one[0]), inOrder);
+    for (const int threads : {2, 3}) {
+      tg::Context pooled;
+      pooled.pool.setThreads(threads);
+      tg::reduce(pooled, tg::ReduceOp::Sum, view1d(many, 1, 0), view1d(x, n, 1));
+      CHECK(std::memcmp(many.data(), one.data(), sizeof(T)) == 0, "sum %zu-byte n=%lld: %d threads and 1 differ",
+            sizeof(T), (long long)n, threads);
+    }
   }
   // Row sums of [rows, cols]: out has shape [rows, 1].
   for (int64_t cols : {1, 7, 16, 33, 300}) {
