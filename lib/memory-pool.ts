@@ -1,5 +1,6 @@
-// The tensor memory pool (binding/pool/pool.cpp): storages over the slab limit get their
-// memory from reusable native blocks instead of a new ArrayBuffer each. V8 counts every new
+// The tensor memory pool (binding/pool/pool.cpp): storages over the slab limit, and the
+// slabs of smaller ones (lib/storage.ts), get their memory from reusable native blocks
+// instead of a new ArrayBuffer each. V8 counts every new
 // ArrayBuffer as external memory and runs a full mark-compact per ~64 MB of them; a
 // training step's temporaries (1.8 MB per MLP step) made that a pause every few dozen
 // steps. Pooled blocks are counted once, when the pool grows, and a block is reused only

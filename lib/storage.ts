@@ -37,12 +37,13 @@ function rawBuffer(bytes: number): ArrayBuffer {
   return buffer;
 }
 
-// Small storages are carved out of shared slabs: allocating an ArrayBuffer costs about a
-// microsecond, and even a typed-array view costs a few hundred instructions, so all small
-// storages of a dtype on a slab share one typed array over the whole slab. Chunks are
-// never reused; a slab is freed by the GC once no tensor on it is alive. Two size classes
-// bound what a long-lived small tensor keeps alive: a scalar (say, a loss kept per epoch)
-// at most a 16 KB slab, a chunk of up to 8 KB a 128 KB one.
+// Storages up to 32 KB are carved out of shared slabs: allocating an ArrayBuffer costs about
+// a microsecond (as much as a 64x64 matrix product), and even a typed-array view costs a
+// few hundred instructions, so all storages of a dtype on a slab share one typed array
+// over the whole slab. Chunks are never reused; a slab is freed by the GC once no tensor
+// on it is alive (a pooled slab's memory is then reused). Three size classes bound what a
+// long-lived tensor keeps alive to 16 times its size: a scalar (say, a loss kept per epoch)
+// at most a 16 KB slab, a chunk of up to 8 KB a 128 KB one, of up to 32 KB a 512 KB one.
 class Slabs {
   private slab: ArrayBuffer;
   private used = 0;
@@ -52,7 +53,7 @@ class Slabs {
     private readonly slabBytes: number,
     readonly maxChunk: number,
   ) {
-    this.slab = rawBuffer(slabBytes);
+    this.slab = slabBuffer(slabBytes);
   }
 
   /** A chunk of n elements, zero-filled unless `uninitialized`: its first element in
@@ -60,7 +61,7 @@ class Slabs {
   carve(dtype: DType, n: number, uninitialized: boolean): number {
     const size = (n * dtype.itemsize + 15) & ~15; // 16-byte aligned chunks
     if (this.used + size > this.slabBytes) {
-      this.slab = rawBuffer(this.slabBytes);
+      this.slab = slabBuffer(this.slabBytes);
       this.used = 0;
       this.views = [];
     }
@@ -79,6 +80,11 @@ class Slabs {
   }
 }
 
+/** A slab's memory: a pooled block (reused once the slab is collected) when there is a pool. */
+function slabBuffer(bytes: number): ArrayBuffer {
+  return memoryPool?.allocate(bytes, poisonOutputs ? PoolFill.Poison : PoolFill.Uninitialized) ?? rawBuffer(bytes);
+}
+
 /** A buffer of its own for a storage over the slab limit that the pool does not serve. */
 function plainBuffer(bytes: number, uninitialized: boolean): ArrayBuffer {
   const buffer = uninitialized ? rawBuffer(bytes) : new ArrayBuffer(bytes);
@@ -94,6 +100,7 @@ function poolFill(uninitialized: boolean): PoolFill {
 
 const tinySlabs = new Slabs(16384, 256);
 const smallSlabs = new Slabs(131072, 8192);
+const mediumSlabs = new Slabs(524288, 32768);
 
 export class Storage implements StorageLike {
   /** The kernels that compute on this memory (lib/backend.ts). */
@@ -125,7 +132,7 @@ export class Storage implements StorageLike {
    * op the user called and the tensor in the message if memory runs out. */
   static allocate(dtype: DType, n: number, uninitialized = false, op?: string, shape?: readonly number[]): Storage {
     const bytes = n * dtype.itemsize;
-    if (bytes > smallSlabs.maxChunk) {
+    if (bytes > mediumSlabs.maxChunk) {
       let buffer: ArrayBuffer | undefined;
       try {
         buffer = memoryPool !== null && bytes <= memoryPool.maxBytes ? memoryPool.allocate(bytes, poolFill(uninitialized)) : plainBuffer(bytes, uninitialized);
@@ -137,7 +144,7 @@ export class Storage implements StorageLike {
       }
       return new Storage(typedArray(dtype, buffer), 0, buffer, 0, dtype.code, n);
     }
-    const slabs = bytes <= tinySlabs.maxChunk ? tinySlabs : smallSlabs;
+    const slabs = bytes <= tinySlabs.maxChunk ? tinySlabs : bytes <= smallSlabs.maxChunk ? smallSlabs : mediumSlabs;
     const start = slabs.carve(dtype, n, uninitialized);
     return new Storage(slabs.data(dtype), start, slabs.memory, start, dtype.code, n);
   }

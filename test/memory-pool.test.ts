@@ -17,7 +17,7 @@ import { packagedAddon, packageRoot } from '../lib/native/binding';
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;
 
-const SIDE = 64; // 64x64 float32: 16 KiB, over the 8 KiB slab limit
+const SIDE = 128; // 128x128 float32: 64 KiB, over the 32 KiB slab limit
 const enabled = process.env.TENSORGRAD_MEMORY_POOL !== '0';
 
 /** A SIDE x SIDE tensor whose elements are `value`. */

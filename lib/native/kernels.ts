@@ -94,6 +94,11 @@ export const cpu: Backend = {
   matmul(out, a, b) {
     pos = 0;
     const o = put(out);
+    if (out.ndim === 2) {
+      const da = put(a);
+      native.matmul(o, da, put(b));
+      return;
+    }
     const batch = out._shape.slice(0, out.ndim - 2);
     const da = putAs(a, [...batch, a._shape[a.ndim - 2], a._shape[a.ndim - 1]]);
     native.matmul(o, da, putAs(b, [...batch, b._shape[b.ndim - 2], b._shape[b.ndim - 1]]));

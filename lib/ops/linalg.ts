@@ -20,6 +20,13 @@ function asMatrices(a: Tensor, b: Tensor): [Tensor, Tensor] {
 }
 
 function matmulShape(a: Tensor, b: Tensor): { full: number[]; out: number[] } {
+  if (a.ndim <= 2 && b.ndim <= 2) {
+    // No batch dims (nn.Linear's products): the shapes without the broadcast's array work,
+    // a tenth of a small product's JS time.
+    const M = a.ndim === 1 ? 1 : a._shape[0];
+    const N = b.ndim === 1 ? 1 : b._shape[1];
+    return { full: [M, N], out: a.ndim === 1 ? (b.ndim === 1 ? [] : [N]) : b.ndim === 1 ? [M] : [M, N] };
+  }
   const [a2, b2] = asMatrices(a, b);
   const batch = broadcastShapes('matmul', a2._shape.slice(0, -2), b2._shape.slice(0, -2));
   const M = a2._shape[a2.ndim - 2];
