@@ -190,11 +190,11 @@ def encoder_step():
 W6_N = 16_000_000
 
 
-def bandwidth_setup(bytes_per_element, op):
+def bandwidth_setup(bytes_per_element, op, reps, inner):
     def setup():
         a = torch.rand(W6_N)
         b = torch.rand(W6_N)
-        return (lambda: op(a, b)), 9, 3, lambda s: bytes_per_element * W6_N / s / 1e9
+        return (lambda: op(a, b)), reps, inner, lambda s: bytes_per_element * W6_N / s / 1e9
     return setup
 
 
@@ -218,8 +218,8 @@ ROWS = [
     ('W3', 'W3 apples epoch (µs)', apples_epoch),
     ('W4', 'W4 polynomial fit (ms)', polynomial_fit),
     ('W5', 'W5 mlp step (ms)', mlp_step),
-    ('W6', 'W6 sum 16M (GB/s)', bandwidth_setup(4, lambda a, b: a.sum())),
-    ('W6', 'W6 add 16M new (GB/s)', bandwidth_setup(12, lambda a, b: a + b)),
+    ('W6', 'W6 sum 16M (GB/s)', bandwidth_setup(4, lambda a, b: a.sum(), 25, 5)),
+    ('W6', 'W6 add 16M new (GB/s)', bandwidth_setup(12, lambda a, b: a + b, 9, 3)),
     ('W7', 'W7 cnn step (ms)', cnn_step),
     ('W8', 'W8 lstm step (ms)', lstm_step),
     ('W9', 'W9 transformer encoder layer step (ms)', encoder_step),
