@@ -1,49 +1,99 @@
 // Paired before/after figures: bench rows (bench/workloads.mjs) measured with this checkout
-// and with another built one in one process. Both builds set the row up and warm up, then
-// take turns group by group (a row's `inner` calls; the order flips each pair), so a burst
-// of load from elsewhere hits both alike. Prints each build's median figure and the median
-// of the per-pair time ratios (this / other: below 1 means this checkout is faster) with
-// the min-max spread.
+// and with another built one, each in a Node process of its own that loads only that build
+// (run from a temporary copy of these two files whose node_modules/tensorgrad links to the
+// checkout). In one process, the builds' calls shared this file's call sites, whose type
+// feedback then favoured one build, and a second loaded build slowed the first: W2's
+// a.add(b) differed by 10-30% between two copies of one build.
+// Both set the row up and warm up, then take turns group by group (a row's `inner` calls;
+// the order flips each pair), so a burst of load from elsewhere hits both alike. Prints
+// each build's median figure and the median of the per-pair time ratios (this / other:
+// below 1 means this checkout is faster) with the min-max spread.
 // Usage: node bench/ab.mjs OTHER_CHECKOUT [--only W5,W6] [--match REGEX] [--pairs N] [--threads N]
 //   (both checkouts with dist/ and build/ built; --match filters rows by name)
-import { createRequire } from 'module';
+import { spawn } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
+import * as readline from 'readline';
+import { fileURLToPath } from 'url';
+import * as tg from 'tensorgrad';
 import { selectRows, timed } from './workloads.mjs';
 
 const args = process.argv.slice(2);
 const option = (name) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
-const other = args[0];
-if (!other || other.startsWith('--')) {
-  console.error('usage: node bench/ab.mjs OTHER_CHECKOUT [--only W5,W6] [--match REGEX] [--pairs N] [--threads N]');
-  process.exit(2);
-}
-const require = createRequire(import.meta.url);
-const builds = { this: require('../dist/index.js'), other: require(path.resolve(other, 'dist', 'index.js')) };
-const threads = option('--threads');
-if (threads) for (const lib of Object.values(builds)) lib.setNumThreads(Number(threads));
-const pairs = Number(option('--pairs') ?? 31);
-const match = new RegExp(option('--match') ?? '');
-const rows = selectRows(new Set(option('--only')?.split(',') ?? [])).filter((row) => match.test(row.name));
+const here = path.dirname(fileURLToPath(import.meta.url));
+const rowsOf = (only) => selectRows(new Set(only?.split(',') ?? [])).filter((row) => new RegExp(option('--match') ?? '').test(row.name));
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-/** Seconds per call over one group of `inner` calls. */
-function group({ fn, inner }) {
-  const t0 = process.hrtime.bigint();
-  for (let i = 0; i < inner; i++) fn();
-  return Number(process.hrtime.bigint() - t0) / 1e9 / inner;
-}
+if (args[0] === '--serve') await serve();
+else await compare(args[0]);
 
-console.log(`this: ${path.resolve('.')}, other: ${path.resolve(other)}; threads: ${builds.this.getNumThreads()}; ${pairs} pairs per row`);
-for (const row of rows) {
-  const runs = { this: row.setup(builds.this), other: row.setup(builds.other) };
-  for (const run of Object.values(runs)) timed(run.fn, 1, run.inner);  // the warm-up
-  const seconds = { this: [], other: [] };
-  const ratios = [];
-  for (let pair = 0; pair < pairs; ++pair) {
-    for (const name of pair % 2 ? ['this', 'other'] : ['other', 'this']) seconds[name].push(group(runs[name]));
-    ratios.push(seconds.this.at(-1) / seconds.other.at(-1));
+/** A worker (its tensorgrad is the checkout it was started for): per line from stdin,
+ * `setup NAME` (set up and warm up that row) or `group` (one timed group of the row's
+ * calls): one JSON line back. */
+async function serve() {
+  if (option('--threads')) tg.setNumThreads(Number(option('--threads')));
+  const rows = new Map(rowsOf(option('--only')).map((row) => [row.name, row]));
+  let run = null;
+  for await (const line of readline.createInterface({ input: process.stdin })) {
+    if (line.startsWith('setup ')) {
+      run = rows.get(line.slice(6)).setup();
+      timed(run.fn, 1, run.inner); // the warm-up
+      console.log(JSON.stringify({ threads: tg.getNumThreads() }));
+    } else {
+      const t0 = process.hrtime.bigint();
+      for (let i = 0; i < run.inner; i++) run.fn();
+      const seconds = Number(process.hrtime.bigint() - t0) / 1e9 / run.inner;
+      console.log(JSON.stringify({ seconds, figure: run.figure(seconds) }));
+    }
   }
+}
+
+/** A worker process for the checkout `dir` (see the file comment). */
+function startWorker(dir) {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tg-ab-'));
+  for (const file of ['ab.mjs', 'workloads.mjs']) fs.copyFileSync(path.join(here, file), path.join(tmp, file));
+  fs.mkdirSync(path.join(tmp, 'node_modules'));
+  fs.symlinkSync(dir, path.join(tmp, 'node_modules', 'tensorgrad'), 'dir');
+  const forwarded = ['--only', '--match', '--threads'].flatMap((o) => (option(o) ? [o, option(o)] : []));
+  const child = spawn(process.execPath, [path.join(tmp, 'ab.mjs'), '--serve', ...forwarded], { stdio: ['pipe', 'pipe', 'inherit'] });
+  child.on('exit', () => fs.rmSync(tmp, { recursive: true, force: true }));
+  const lines = readline.createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  return {
+    ask: async (request) => {
+      child.stdin.write(`${request}\n`);
+      const { value, done } = await lines.next();
+      if (done) throw new Error(`bench/ab: the worker for ${dir} exited`);
+      return JSON.parse(value);
+    },
+    close: () => child.stdin.end(),
+  };
+}
+
+async function compare(other) {
+  if (!other || other.startsWith('--')) {
+    console.error('usage: node bench/ab.mjs OTHER_CHECKOUT [--only W5,W6] [--match REGEX] [--pairs N] [--threads N]');
+    process.exit(2);
+  }
+  const workers = { this: startWorker(path.resolve(here, '..')), other: startWorker(path.resolve(other)) };
+  const pairs = Number(option('--pairs') ?? 31);
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const fmt = (v) => v.toPrecision(4);
-  const figure = (name) => fmt(runs[name].figure(median(seconds[name])));
-  console.log(`${row.name.padEnd(40)} this ${figure('this')}  other ${figure('other')}  time this/other ${fmt(median(ratios))} (${fmt(Math.min(...ratios))}-${fmt(Math.max(...ratios))})`);
+  let threads;
+  for (const row of rowsOf(option('--only'))) {
+    for (const w of Object.values(workers)) threads = (await w.ask(`setup ${row.name}`)).threads;
+    const figures = { this: [], other: [] };
+    const ratios = [];
+    for (let pair = 0; pair < pairs; ++pair) {
+      const seconds = {};
+      for (const name of pair % 2 ? ['this', 'other'] : ['other', 'this']) {
+        const { seconds: s, figure } = await workers[name].ask('group');
+        seconds[name] = s;
+        figures[name].push(figure);
+      }
+      ratios.push(seconds.this / seconds.other);
+    }
+    // Each figure is monotonic in the time: the median figure is the median time's.
+    console.log(`${row.name.padEnd(40)} this ${fmt(median(figures.this))}  other ${fmt(median(figures.other))}  time this/other ${fmt(median(ratios))} (${fmt(Math.min(...ratios))}-${fmt(Math.max(...ratios))})  [${threads} threads, ${pairs} pairs]`);
+  }
+  for (const w of Object.values(workers)) w.close();
 }

@@ -1,16 +1,17 @@
 #!/bin/bash
 # Instructions per iteration of a per-op workload (bench/epoch-profile.mjs: W2's a.add(b) on
-# 3x2 tensors, 'add' or with requiresGrad 'addgrad', or W3's apples epoch 'apples'), counted
+# 3x2 tensors, 'add' or with requiresGrad 'addgrad', W3's apples epoch 'apples', or W1's
+# 64x64 a.matmul(b) on one thread 'matmul64'), counted
 # by valgrind's callgrind: unlike wall time, the count is the same run after run on a busy
 # machine. It is the slope between N and N/5 iterations, so setup and JIT warm-up cancel.
 #   bash bench/icount.sh MODE [N] [CHECKOUT]     e.g. bash bench/icount.sh addgrad 20000 ../other
 #   FUNCTIONS=40 bash bench/icount.sh MODE ...   also the 40 costliest functions per iteration
 #                                                (V8's JIT code named by node --perf-basic-prof)
-# N: 20000 suits add/addgrad, 10000 apples. CHECKOUT: another built checkout to count instead
+# N: 20000 suits add/addgrad, 10000 apples, 5000 matmul64. CHECKOUT: another built checkout to count instead
 # of this one. Needs the Debian packages valgrind (callgrind, callgrind_annotate) and python3.
 # V8 runs single-threaded and --predictable so that the count repeats.
 set -euo pipefail
-mode=${1:?usage: bash bench/icount.sh add|addgrad|apples [N] [CHECKOUT]}
+mode=${1:?usage: bash bench/icount.sh add|addgrad|apples|matmul64 [N] [CHECKOUT]}
 n=${2:-20000}
 checkout=${3:-}
 here=$(cd "$(dirname "$0")" && pwd)
