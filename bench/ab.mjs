@@ -8,6 +8,9 @@
 // the order flips each pair), so a burst of load from elsewhere hits both alike. Prints
 // each build's median figure and the median of the per-pair time ratios (this / other:
 // below 1 means this checkout is faster) with the min-max spread.
+// Rows of a few microseconds per call (W1 matmul 64, W2, W3) differ between two processes of
+// one build by up to 20-50% here (how V8 optimised each): count their instructions with
+// bench/icount.sh instead.
 // Usage: node bench/ab.mjs OTHER_CHECKOUT [--only W5,W6] [--match REGEX] [--pairs N] [--threads N]
 //   (both checkouts with dist/ and build/ built; --match filters rows by name)
 import { spawn } from 'child_process';
