@@ -1,8 +1,12 @@
-// Diagnostic (not a deliverable): where the async mode's time goes. Trains the example's
-// model on the main thread (blocking or async) while a worker-thread client sends GET
-// /predict at --rate; times each step's compute and the gaps between steps, GC time
-// (PerformanceObserver), the yields.
-//   npx tsx bench/diag-async.ts --mode async --rate 200 --steps 3000
+// Diagnostic for the README's "where the time goes" (not part of npm run bench:server):
+// where a training mode of examples/train-server.ts spends its time. Trains the example's
+// model in one mode (blocking or async on the main thread, or worker via tg.threads.run)
+// while a worker-thread client sends GET /predict at --rate (0: no client); prints one
+// JSON line per --repeat: steps/s, per step the compute time and the time between steps
+// (yields, requests, the loader), the handler's time per request, GC time by kind
+// (PerformanceObserver; 4 = mark-compact), the process's CPU time.
+//   node --initial-old-space-size=64 --import tsx bench/diag-async.ts --mode async --rate 200 [--steps 3000] [--repeat 1] [--warmup 300]
+//     [--threads 1] [--priority idle|none|NICE (worker)] [--predict full|none] [--yield-every MS (async)]
 import * as http from 'http';
 import * as path from 'path';
 import type { AddressInfo } from 'net';
@@ -22,6 +26,7 @@ const { values: args } = parseArgs({
     priority: { type: 'string', default: 'idle' }, // worker mode: idle | none | a nice value
     repeat: { type: 'string', default: '1' },
     threads: { type: 'string', default: '1' },
+    'yield-every': { type: 'string', default: '' },
   },
 });
 const steps = Number(args.steps);
@@ -71,6 +76,7 @@ async function trainInWorker(n: number) {
 
 async function train(n: number, yielding: boolean) {
   const loader = makeLoader();
+  if (args['yield-every']) (loader as unknown as { yieldEveryMs: number }).yieldEveryMs = Number(args['yield-every']);
   const optimizer = new tg.optim.SGD(model.parameters(), { lr: 0.05 });
   let step = 0;
   let computeMs = 0;
