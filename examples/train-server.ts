@@ -61,6 +61,9 @@ export function createTrainServer(): http.Server {
         numThreads: threads,
         priority: 'idle',
         progressIntervalMs: 10, // /status needs no more: fewer messages, fewer wake-ups of this thread
+        // The next /train reuses this worker, however much later: its code stays compiled (a
+        // fresh worker spends its first second compiling, beside the serving thread).
+        keepAliveMs: Infinity,
         onProgress: (p) => onStep(p.step, p.loss!, p.elapsedMs),
       });
       return;

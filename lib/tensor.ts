@@ -317,18 +317,7 @@ export class Tensor {
    * int64 values must be exactly representable as numbers, or it is an error)
    * (torch.Tensor.tolist). */
   tolist(): NestedArray {
-    const data = contiguousData(this, 'tolist');
-    const asValue = (v: number | bigint): number | boolean =>
-      typeof v === 'bigint' ? exactNumber('tolist', v) : this._dtype === bool ? v !== 0 : v;
-    const build = (dim: number, offset: number): NestedArray => {
-      if (dim === this.ndim) return asValue(data[offset]);
-      const n = this._shape[dim];
-      const step = numelOf(this._shape.slice(dim + 1));
-      const out: NestedArray[] = new Array(n);
-      for (let i = 0; i < n; ++i) out[i] = build(dim + 1, offset + i * step);
-      return out;
-    };
-    return build(0, 0);
+    return nestedList(contiguousData(this, 'tolist'), this._shape, this._dtype === bool, 0, 0);
   }
 
   /** The printout PyTorch gives: `tensor([...], requires_grad=True)` with its print options
@@ -372,6 +361,26 @@ export function cloneDetached(t: Tensor): Tensor {
 
 /** The elements in row-major order: the storage itself when contiguous, else a copy;
  * `op` names the caller in an error. */
+/** The elements of contiguous `data` from `offset` as nested arrays of shape[dim:]
+ * (Tensor.tolist). Module-level functions, not per-call closures: a server calls tolist
+ * per request, and V8 kept recompiling the closures (50 TurboFan jobs per bench run). */
+function nestedList(data: TypedArray, shape: readonly number[], isBool: boolean, dim: number, offset: number): NestedArray {
+  if (dim === shape.length) return listValue(data[offset], isBool);
+  const n = shape[dim];
+  const out: NestedArray[] = new Array(n);
+  if (dim === shape.length - 1) {
+    for (let i = 0; i < n; ++i) out[i] = listValue(data[offset + i], isBool);
+  } else {
+    const step = numelOf(shape.slice(dim + 1));
+    for (let i = 0; i < n; ++i) out[i] = nestedList(data, shape, isBool, dim + 1, offset + i * step);
+  }
+  return out;
+}
+
+function listValue(v: number | bigint, isBool: boolean): number | boolean {
+  return typeof v === 'bigint' ? exactNumber('tolist', v) : isBool ? v !== 0 : v;
+}
+
 export function contiguousData(t: Tensor, op = 'contiguousData'): TypedArray {
   checkMemory(op, t);
   if (t.isContiguous()) return t._storage.view(t._offset, t.numel());

@@ -46,7 +46,8 @@ export interface RunOptions {
    * (default 2000 ms). Termination waits for the native call in progress to finish. */
   abortGraceMs?: number;
   /** How long the worker, once the job has returned, stays for the next job of the same
-   * priority (default 10000 ms; 0: a worker per job). A kept worker has the code of
+   * priority (default 10000 ms; 0: a worker per job; Infinity: for as long as the process
+   * runs, as a server that trains now and then may want). A kept worker has the code of
    * tensorgrad and of the jobs compiled (a fresh worker spends about its first second
    * compiling: slower steps, and compiler threads competing with the caller), and the
    * modules it loaded, with their module-level state. It does not keep the process alive,
@@ -119,8 +120,8 @@ const DEFAULT_KEEP_ALIVE_MS = 10_000;
 
 interface IdleWorker {
   worker: Worker;
-  /** Ends it once keepAliveMs have passed. */
-  timer: NodeJS.Timeout;
+  /** Ends it once keepAliveMs have passed (none when kept for good). */
+  timer: NodeJS.Timeout | undefined;
   /** Forgets it if it fails or exits while idle (an error a job's leftover timer threw). */
   onGone: () => void;
 }
@@ -147,11 +148,13 @@ function keepIdle(key: string, worker: Worker, keepAliveMs: number): void {
     const i = list.indexOf(idle);
     if (i >= 0) list.splice(i, 1);
   };
-  const timer = setTimeout(() => {
-    forget();
-    void worker.terminate();
-  }, keepAliveMs);
-  timer.unref();
+  // setTimeout would take an infinite delay (anything over 2^31 - 1 ms) as 1 ms.
+  const timer = Number.isFinite(keepAliveMs)
+    ? setTimeout(() => {
+        forget();
+        void worker.terminate();
+      }, keepAliveMs).unref()
+    : undefined;
   const idle: IdleWorker = { worker, timer, onGone: forget };
   worker.on('exit', forget);
   worker.on('error', forget);
