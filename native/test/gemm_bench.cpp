@@ -16,7 +16,12 @@
 //         -DCMAKE_CXX_FLAGS=-DTG_BENCH_OPENBLAS
 //   cmake --build build-bench-blas && build-bench-blas/gemm_bench
 // The library is loaded with dlopen (libopenblas.so.0, or $TG_OPENBLAS_LIB), so nothing
-// else in the build changes; its thread count is set to match each row.
+// else in the build changes; its thread count is set to match each row. Run it with
+// OPENBLAS_CORETYPE unset (env -u OPENBLAS_CORETYPE) to get the kernel OpenBLAS picks for
+// this CPU. Ours and OpenBLAS then alternate repetition by repetition (see benchShape):
+// "ours/OB" is the median of the per-pair ratios (CPU time for 1 thread, wall time
+// otherwise), "best" the fastest repetition of each, the figures least disturbed by other
+// processes on a shared machine.
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -71,23 +76,28 @@ double threadCpuNow() {
 struct Timing {
   double wall, cpu;
 };
+// One repetition: calls fn until minTime seconds have passed; the mean per call.
+Timing timeRep(const std::function<void()>& fn, double minTime) {
+  int64_t iters = 0, batch = 1;
+  const auto t0 = Clock::now();
+  const double c0 = threadCpuNow();
+  double el = 0;
+  do {
+    for (int64_t i = 0; i < batch; ++i) fn();
+    iters += batch;
+    el = seconds(Clock::now() - t0);
+    if (el < minTime / 100) batch *= 2;  // read the clock rarely for tiny calls
+  } while (el < minTime);
+  return {el / double(iters), (threadCpuNow() - c0) / double(iters)};
+}
 Timing timeBoth(const std::function<void()>& fn, double minTime = -1) {
   if (minTime < 0) minTime = gMinTime;
   fn();
   std::vector<double> wall, cpu;
   for (int r = 0; r < gReps; ++r) {
-    int64_t iters = 0, batch = 1;
-    const auto t0 = Clock::now();
-    const double c0 = threadCpuNow();
-    double el = 0;
-    do {
-      for (int64_t i = 0; i < batch; ++i) fn();
-      iters += batch;
-      el = seconds(Clock::now() - t0);
-      if (el < minTime / 100) batch *= 2;  // read the clock rarely for tiny calls
-    } while (el < minTime);
-    wall.push_back(el / double(iters));
-    cpu.push_back((threadCpuNow() - c0) / double(iters));
+    const Timing t = timeRep(fn, minTime);
+    wall.push_back(t.wall);
+    cpu.push_back(t.cpu);
   }
   return {median(wall), median(cpu)};
 }
@@ -230,21 +240,49 @@ void benchShape(tg::Context& ctx, const Blas& blas, const Peak& pk, const Shape&
   const int64_t rsA = s.transA ? 1 : lda, csA = s.transA ? lda : 1;
   const int64_t rsB = s.transB ? 1 : ldb, csB = s.transB ? ldb : 1;
   ctx.pool.setThreads(threads);
+  if (blas.ok()) blas.setThreads(threads);
   const double flops = 2.0 * double(M) * double(N) * double(K);
-  const Timing t = timeBoth([&] {
+  auto ours = [&] {
     tg::gemm_detail::gemmTuned<T>(ctx, gTuning, M, N, K, A.data(), rsA, csA, B.data(), rsB, csB, C.data(), ldc, 1);
-  });
-  Timing bt{0, 0};
-  if (blas.ok()) {
-    blas.setThreads(threads);
-    bt = timeBoth([&] {
-      if constexpr (sizeof(T) == 4)
-        blas.sgemm(kCblasRowMajor, s.transA ? kCblasTrans : kCblasNoTrans, s.transB ? kCblasTrans : kCblasNoTrans,
-                   int(M), int(N), int(K), 1.0f, A.data(), int(lda), B.data(), int(ldb), 0.0f, C.data(), int(ldc));
-      else
-        blas.dgemm(kCblasRowMajor, s.transA ? kCblasTrans : kCblasNoTrans, s.transB ? kCblasTrans : kCblasNoTrans,
-                   int(M), int(N), int(K), 1.0, A.data(), int(lda), B.data(), int(ldb), 0.0, C.data(), int(ldc));
-    });
+  };
+  auto theirs = [&] {
+    if constexpr (sizeof(T) == 4)
+      blas.sgemm(kCblasRowMajor, s.transA ? kCblasTrans : kCblasNoTrans, s.transB ? kCblasTrans : kCblasNoTrans,
+                 int(M), int(N), int(K), 1.0f, A.data(), int(lda), B.data(), int(ldb), 0.0f, C.data(), int(ldc));
+    else
+      blas.dgemm(kCblasRowMajor, s.transA ? kCblasTrans : kCblasNoTrans, s.transB ? kCblasTrans : kCblasNoTrans,
+                 int(M), int(N), int(K), 1.0, A.data(), int(lda), B.data(), int(ldb), 0.0, C.data(), int(ldc));
+  };
+  // With OpenBLAS, the two alternate repetition by repetition, so that load from other
+  // processes on a shared machine falls on both alike; the ratio is the median of the
+  // per-pair ratios. OpenBLAS's idle threads spin (sched_yield) for up to 2^28 cycles
+  // after a call: each of its repetitions is followed by a pause longer than that, so
+  // they do not take a core from ours.
+  Timing t{0, 0}, bt{0, 0};
+  double pairRatio = 0, best = 0, blasBest = 0;
+  if (!blas.ok()) {
+    t = timeBoth(ours);
+  } else {
+    constexpr auto kBlasSpin = std::chrono::milliseconds(150);
+    ours();
+    theirs();
+    std::this_thread::sleep_for(kBlasSpin);
+    std::vector<double> wall, cpu, bwall, bcpu, ratio;
+    for (int r = 0; r < gReps; ++r) {
+      const Timing o = timeRep(ours, gMinTime);
+      const Timing b = timeRep(theirs, gMinTime);
+      std::this_thread::sleep_for(kBlasSpin);
+      wall.push_back(o.wall);
+      cpu.push_back(o.cpu);
+      bwall.push_back(b.wall);
+      bcpu.push_back(b.cpu);
+      ratio.push_back(threads == 1 ? b.cpu / o.cpu : b.wall / o.wall);
+    }
+    t = {median(wall), median(cpu)};
+    bt = {median(bwall), median(bcpu)};
+    pairRatio = median(ratio);
+    best = flops / *std::min_element(wall.begin(), wall.end()) / 1e9;
+    blasBest = flops / *std::min_element(bwall.begin(), bwall.end()) / 1e9;
   }
   const double g = flops / t.wall / 1e9;
   const double peak = peakFor<T>(pk, threads);
@@ -263,7 +301,7 @@ void benchShape(tg::Context& ctx, const Blas& blas, const Peak& pk, const Shape&
     std::printf(" | OpenBLAS %7.2f", r.blasGflops);
     if (threads == 1) std::printf(" cpu-time %7.2f", flops / bt.cpu / 1e9);
     else std::printf(" %16s", "");
-    std::printf("  ours/OB %.2f", threads == 1 ? bt.cpu / t.cpu : bt.wall / t.wall);
+    std::printf("  ours/OB %.2f (pairs) | best %.1f vs %.1f", pairRatio, best, blasBest);
   }
   std::printf("\n");
   std::fflush(stdout);

@@ -275,7 +275,8 @@ constexpr int64_t kPanelsPerChunk = 4;  // shared panels packed per claim, at le
 
 // Waits for another thread's short packing step. After a while, yields: with more
 // runnable threads than cores, the thread being waited for may need this core.
-inline void spinWait(int64_t& spins) {
+// Not inlined, so that profiles (bench/gemm-profile.sh) show the time spent waiting.
+[[gnu::noinline]] void spinWait(int64_t& spins) {
   if (++spins > 1024) {
     std::this_thread::yield();
     return;
