@@ -359,8 +359,6 @@ export function cloneDetached(t: Tensor): Tensor {
   return out;
 }
 
-/** The elements in row-major order: the storage itself when contiguous, else a copy;
- * `op` names the caller in an error. */
 /** The elements of contiguous `data` from `offset` as nested arrays of shape[dim:]
  * (Tensor.tolist). Module-level functions, not per-call closures: a server calls tolist
  * per request, and V8 kept recompiling the closures (50 TurboFan jobs per bench run). */
@@ -381,6 +379,8 @@ function listValue(v: number | bigint, isBool: boolean): number | boolean {
   return typeof v === 'bigint' ? exactNumber('tolist', v) : isBool ? v !== 0 : v;
 }
 
+/** The elements in row-major order: the storage itself when contiguous, else a copy;
+ * `op` names the caller in an error. */
 export function contiguousData(t: Tensor, op = 'contiguousData'): TypedArray {
   checkMemory(op, t);
   if (t.isContiguous()) return t._storage.view(t._offset, t.numel());
