@@ -4,9 +4,12 @@
 // while a worker-thread client sends GET /predict at --rate (0: no client); prints one
 // JSON line per --repeat: steps/s, per step the compute time and the time between steps
 // (yields, requests, the loader), the handler's time per request, GC time by kind
-// (PerformanceObserver; 4 = mark-compact), the process's CPU time.
+// (PerformanceObserver; 4 = mark-compact), the process's CPU time and that of
+// the threads present at startup (platformCpuMs: V8's platform workers, where TurboFan
+// compiles and GC marks concurrently; Linux only).
 //   node --initial-old-space-size=64 --import tsx bench/diag-async.ts --mode async --rate 200 [--steps 3000] [--repeat 1] [--warmup 300]
 //     [--threads 1] [--priority idle|none|NICE (worker)] [--predict full|none] [--yield-every MS (async)]
+import * as fs from 'fs';
 import * as http from 'http';
 import * as path from 'path';
 import type { AddressInfo } from 'net';
@@ -30,6 +33,20 @@ const { values: args } = parseArgs({
   },
 });
 const steps = Number(args.steps);
+
+// The threads that exist before any JS of ours runs, other than the main thread: V8's
+// platform workers (concurrent TurboFan, concurrent marking), plus --import tsx's
+// module-loader thread. Their CPU time is charged to no mode's JS (Linux /proc).
+const startupThreads = fs.readdirSync('/proc/self/task').filter((t) => t !== String(process.pid));
+function threadsCpuMs(tids: string[]): number {
+  let ticks = 0;
+  for (const tid of tids) {
+    const stat = fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields[0] is stat's field 3
+    ticks += Number(fields[11]) + Number(fields[12]); // utime + stime (fields 14, 15)
+  }
+  return (ticks * 1000) / 100; // USER_HZ = 100 on Linux
+}
 const rate = Number(args.rate);
 
 const model = makeModel().shareMemory();
@@ -145,11 +162,13 @@ async function main() {
   gcMs = 0;
   for (const k of Object.keys(gcKinds)) delete gcKinds[Number(k)];
   const cpu0 = process.cpuUsage();
+  const platformCpu0 = threadsCpuMs(startupThreads);
   client?.postMessage('start');
   const r = await run(steps);
   client?.postMessage('stop');
   await new Promise((res) => setTimeout(res, 300)); // the GC entries of a blocked loop arrive now
   const cpu = process.cpuUsage(cpu0);
+  const platformCpuMs = threadsCpuMs(startupThreads) - platformCpu0;
   const n = requests;
   console.log(
     JSON.stringify({
@@ -166,6 +185,7 @@ async function main() {
       gcMs: +gcMs.toFixed(1),
       gcKinds,
       processCpuMs: Math.round((cpu.user + cpu.system) / 1000),
+      platformCpuMs,
       wallMs: Math.round(r.wall),
     }),
   );

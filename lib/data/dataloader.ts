@@ -157,32 +157,30 @@ export class DataLoader<T = Tensor[], B = Collated<T>> implements Iterable<B>, A
     }
   }
 
-  private *indices(): Iterable<number> {
+  /** The epoch's sample indices: the sampler's, or 0..n-1 in order or permuted. An array
+   * rather than a generator: V8 threw away a concurrent TurboFan compile of a generator
+   * that `yield*`-ed the permutation ("dependency change") every few steps, about 300 a
+   * bench:server round, each costing a compile thread several ms. */
+  private epochIndices(): Iterable<number> {
+    if (this.sampler) return this.sampler;
     const n = this.dataset.length;
-    if (this.sampler) {
-      yield* this.sampler;
-      return;
-    }
-    if (!this.shuffle) {
-      for (let i = 0; i < n; ++i) yield i;
-      return;
-    }
+    if (!this.shuffle) return Array.from({ length: n }, (_, i) => i);
     const generator = this.generator ?? new Generator().manualSeed(random64() & (2n ** 63n - 1n));
-    yield* randperm(n, { generator }).tolist() as number[];
-    // PyTorch's RandomSampler, once exhausted, draws one more permutation (for the
-    // numSamples % n remainder, empty here). That only shows on the loader's own generator.
-    if (this.generator) randperm(n, { generator });
+    return randperm(n, { generator }).tolist() as number[];
   }
 
   private *batches(): globalThis.Generator<B> {
     let batch: number[] = [];
-    for (const i of this.indices()) {
+    for (const i of this.epochIndices()) {
       batch.push(i);
       if (batch.length === this.batchSize) {
         yield this.fetch(batch);
         batch = [];
       }
     }
+    // PyTorch's RandomSampler, once exhausted, draws one more permutation (for the
+    // numSamples % n remainder, empty here). That only shows on the loader's own generator.
+    if (!this.sampler && this.shuffle && this.generator) randperm(this.dataset.length, { generator: this.generator });
     if (batch.length > 0 && !this.dropLast) yield this.fetch(batch);
   }
 
