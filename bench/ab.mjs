@@ -20,7 +20,7 @@ import * as path from 'path';
 import * as readline from 'readline';
 import { fileURLToPath } from 'url';
 import * as tg from 'tensorgrad';
-import { selectRows, timed } from './workloads.mjs';
+import { median, selectRows, timed, timeGroup } from './workloads.mjs';
 
 const args = process.argv.slice(2);
 const option = (name) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
@@ -43,9 +43,7 @@ async function serve() {
       timed(run.fn, 1, run.inner); // the warm-up
       console.log(JSON.stringify({ threads: tg.getNumThreads() }));
     } else {
-      const t0 = process.hrtime.bigint();
-      for (let i = 0; i < run.inner; i++) run.fn();
-      const seconds = Number(process.hrtime.bigint() - t0) / 1e9 / run.inner;
+      const seconds = timeGroup(run.fn, run.inner);
       console.log(JSON.stringify({ seconds, figure: run.figure(seconds) }));
     }
   }
@@ -79,7 +77,6 @@ async function compare(other) {
   }
   const workers = { this: startWorker(path.resolve(here, '..')), other: startWorker(path.resolve(other)) };
   const pairs = Number(option('--pairs') ?? 31);
-  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const fmt = (v) => v.toPrecision(4);
   let threads;
   for (const row of rowsOf(option('--only'))) {

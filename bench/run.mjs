@@ -19,7 +19,7 @@ import * as path from 'path';
 import * as readline from 'readline';
 import { fileURLToPath } from 'url';
 import * as tg from 'tensorgrad';
-import { measure, selectRows } from './workloads.mjs';
+import { measure, median, selectRows } from './workloads.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -105,7 +105,6 @@ function measurePeak() {
 }
 const peak = measurePeak();
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const isBetter = (name, a, b) => (higherIsBetter(name) ? a > b : a < b);
 /** tensorgrad's cost relative to a reference's: time / reference time, or reference rate / rate. */
 const ratioOf = (name, ours, ref) => (ref === undefined ? undefined : higherIsBetter(name) ? ref / ours : ours / ref);

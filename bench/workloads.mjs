@@ -2,9 +2,16 @@
 // Each returns its median figure; names carry the unit.
 import * as tg from 'tensorgrad';
 
-function median(xs) {
+export function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)];
+}
+
+/** Seconds per call of fn over one group of `inner` calls, without a warm-up. */
+export function timeGroup(fn, inner) {
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < inner; i++) fn();
+  return Number(process.hrtime.bigint() - t0) / 1e9 / inner;
 }
 
 /** Median seconds per call of fn over `reps` timed groups of `inner` calls, after a warm-up
@@ -14,11 +21,7 @@ export function timed(fn, reps, inner = 1) {
   const t0 = process.hrtime.bigint();
   for (let calls = 0; calls < Math.max(1, inner >> 2) || process.hrtime.bigint() - t0 < 250_000_000n; calls++) fn();
   const times = [];
-  for (let r = 0; r < reps; r++) {
-    const t0 = process.hrtime.bigint();
-    for (let i = 0; i < inner; i++) fn();
-    times.push(Number(process.hrtime.bigint() - t0) / 1e9 / inner);
-  }
+  for (let r = 0; r < reps; r++) times.push(timeGroup(fn, inner));
   return median(times);
 }
 
