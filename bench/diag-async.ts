@@ -17,7 +17,7 @@ import { PerformanceObserver } from 'perf_hooks';
 import { parseArgs } from 'util';
 import { Worker } from 'worker_threads';
 import * as tg from 'tensorgrad';
-import { makeLoader, makeModel } from '../examples/train-server-job';
+import { makeLoader, makeModel, predict } from '../examples/train-server-job';
 
 const { values: args } = parseArgs({
   options: {
@@ -57,10 +57,7 @@ const server = http.createServer((req, res) => {
   const t = performance.now();
   ++requests;
   let body: unknown = { ok: 1 };
-  if (args.predict === 'full') {
-    const probabilities = tg.noGrad(() => (model.forward(input) as tg.Tensor).softmax(1));
-    body = { prediction: probabilities.argmax(1).item(), probabilities: (probabilities.tolist() as number[][])[0] };
-  }
+  if (args.predict === 'full') body = predict(model, input);
   res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
   requestMs += performance.now() - t;
 });

@@ -23,6 +23,12 @@ export function makeLoader(): tg.data.DataLoader {
   return new tg.data.DataLoader(new tg.data.TensorDataset(x, y), { batchSize: BATCH, shuffle: true, generator: g });
 }
 
+/** The served prediction: the class and probabilities of the model for one input row. */
+export function predict(model: tg.nn.Module, input: tg.Tensor): { prediction: number; probabilities: number[] } {
+  const probabilities = tg.noGrad(() => (model.forward(input) as tg.Tensor).softmax(1));
+  return { prediction: probabilities.argmax(1).item(), probabilities: (probabilities.tolist() as number[][])[0] };
+}
+
 export interface TrainOptions {
   steps: number;
   /** Called after every step; may throw to stop (ctx.progress does once cancelled). */

@@ -21,7 +21,7 @@ import * as http from 'http';
 import * as os from 'os';
 import * as path from 'path';
 import * as tg from 'tensorgrad';
-import { makeModel, train, type JobInput } from './train-server-job';
+import { makeModel, predict, train, type JobInput } from './train-server-job';
 import type trainJob from './train-server-job';
 
 type Mode = 'async' | 'worker' | 'blocking';
@@ -92,18 +92,13 @@ export function createTrainServer(): http.Server {
     });
   }
 
-  function predict(): { prediction: number; probabilities: number[] } {
-    const probabilities = tg.noGrad(() => (model.forward(input) as tg.Tensor).softmax(1));
-    return { prediction: probabilities.argmax(1).item(), probabilities: (probabilities.tolist() as number[][])[0] };
-  }
-
   return http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const reply = (code: number, body: unknown): void => {
       res.writeHead(code, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     };
     const route = `${req.method} ${url.pathname}`;
-    if (route === 'GET /predict') return reply(200, predict());
+    if (route === 'GET /predict') return reply(200, predict(model, input));
     if (route === 'GET /status') return reply(200, status);
     if (route === 'POST /cancel') {
       controller?.abort();
