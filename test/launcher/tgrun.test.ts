@@ -93,10 +93,14 @@ if (process.env.RANK === '1') {
   });
 
   test('a rank that ignores SIGTERM is killed after the grace period', () => {
+    // Rank 0 fails only once rank 1 has its handler (a marker file): with a fixed delay, a
+    // slow start (the sanitizer build) let SIGTERM reach rank 1 before its handler.
+    const ready = path.join(dir, 'stubborn-ready');
     const stubborn = script('stubborn.js', `
+const fs = require('fs');
 process.on('SIGTERM', () => console.log('ignoring SIGTERM'));
-if (process.env.RANK === '0') setTimeout(() => process.exit(1), 200);
-else { console.log('ready'); setInterval(() => {}, 1000); }
+if (process.env.RANK === '0') setInterval(() => fs.existsSync(${JSON.stringify(ready)}) && process.exit(1), 20);
+else { console.log('ready'); fs.writeFileSync(${JSON.stringify(ready)}, ''); setInterval(() => {}, 1000); }
 `);
     const r = tgrun(['--nproc-per-node', '2', stubborn]);
     expect(r.status).toBe(1);
