@@ -103,11 +103,12 @@ template <typename T>
 double foldRunParallel(Context& ctx, const ChunkFold<T>& fold, const T* p, int64_t n) {
   const int64_t chunks = (n + kSumChunk - 1) / kSumChunk;
   std::vector<double> partial(static_cast<size_t>(chunks));
-  // Each task takes a run of neighbouring chunks, so each thread streams through memory in
-  // order: with one chunk per task the threads took turns every 256 KB, and the 16M float32
-  // sum on 2 threads took 14% longer (bench/ab.mjs, 401 interleaved pairs, twice).
-  // Two tasks per thread: a worker that wakes up late leaves the caller a quarter, not half.
-  const int64_t tasks = std::min<int64_t>(chunks, int64_t(ctx.pool.availableThreads()) * 2);
+  // One task per thread, each a contiguous run of neighbouring chunks, so each thread
+  // streams through its own part of memory in order (as PyTorch's parallel_for splits).
+  // With one chunk per task the threads took turns every 256 KB and the 16M float32 sum on
+  // 2 threads took 14% longer; two runs per thread (for balance with a late worker) still
+  // took 5-10% longer than one (bench/PROFILES.md, "W6 sum on 2 threads").
+  const int64_t tasks = std::min<int64_t>(chunks, ctx.pool.availableThreads());
   ctx.pool.parallelFor(tasks, [&](int64_t t) {
     for (int64_t c = chunks * t / tasks; c < chunks * (t + 1) / tasks; ++c)
       partial[c] = fold.chunk(p + c * kSumChunk, std::min(kSumChunk, n - c * kSumChunk));

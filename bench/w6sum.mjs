@@ -1,0 +1,73 @@
+// The W6 sum (a 16M-element float32 tensor, 64 MiB) in a steady loop, tensorgrad against
+// PyTorch (bench/w6sum.py in a kept-alive process) in alternating bursts, so both see the
+// same machine state: node bench/w6sum.mjs [--pairs N] [--burst K] [--threads T]
+// [--tensors M]. With M tensors (default 1) each side sums M such tensors in turn: the 64 MiB
+// of one tensor partly stay in this machine's caches from one sum to the next, 3 do not
+// (bench/PROFILES.md, "W6 sum on 2 threads"). Each pair is K sums by tensorgrad then K by PyTorch (the order flips
+// every pair); prints the median GB/s of each and the median and quartiles of the per-pair
+// ratio (PyTorch's GB/s / tensorgrad's: <= 1 means tensorgrad is at least as fast).
+// Run it under the heavy-work lock.
+import { spawn } from 'child_process';
+import path from 'path';
+import readline from 'readline';
+import { fileURLToPath } from 'url';
+import * as tg from 'tensorgrad';
+
+const args = process.argv.slice(2);
+const opt = (name, dflt) => (args.includes(name) ? args[args.indexOf(name) + 1] : dflt);
+const pairs = Number(opt('--pairs', 60));
+const burst = Number(opt('--burst', 50));
+const threads = Number(opt('--threads', 2));
+const tensors = Number(opt('--tensors', 1));
+const N = 16 * 1024 * 1024;
+const GB = (4 * N) / 1e9;
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const child = spawn('/usr/bin/python3', [path.join(here, 'w6sum.py'), '--serve'], {
+  env: { ...process.env, THREADS: String(threads), TENSORS: String(tensors), OMP_NUM_THREADS: String(threads) },
+  stdio: ['pipe', 'pipe', 'inherit'],
+});
+const lines = readline.createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+const torchBurst = async (k) => {
+  child.stdin.write(`${k}\n`);
+  return Number((await lines.next()).value);
+};
+
+tg.setNumThreads(threads);
+const xs = Array.from({ length: tensors }, () => tg.rand([N]));
+const tgBurst = (k) => {
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < k; i++) xs[i % tensors].sum();
+  return Number(process.hrtime.bigint() - t0) / 1e9;
+};
+
+// An idle gap before each burst: PyTorch's OpenMP worker keeps spinning for a few ms after
+// its last parallel region (libgomp's default spin count), which would take a core from
+// the burst after it.
+const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
+const quantile = (xs, q) => [...xs].sort((a, b) => a - b)[Math.floor(q * (xs.length - 1))];
+tgBurst(burst);
+await torchBurst(burst);
+const tgRates = [], torchRates = [], ratios = [];
+for (let p = 0; p < pairs; p++) {
+  let ours, theirs;
+  if (p % 2 === 0) {
+    await settle();
+    ours = tgBurst(burst);
+    await settle();
+    theirs = await torchBurst(burst);
+  } else {
+    await settle();
+    theirs = await torchBurst(burst);
+    await settle();
+    ours = tgBurst(burst);
+  }
+  tgRates.push((GB * burst) / ours);
+  torchRates.push((GB * burst) / theirs);
+  ratios.push(ours / theirs);
+}
+child.stdin.end();
+const f = (v) => v.toFixed(1);
+console.log(`W6 sum 16M, ${threads} thread(s), ${tensors} tensor(s), ${pairs} pairs of ${burst} sums: tensorgrad ${f(quantile(tgRates, 0.5))} GB/s, ` +
+  `PyTorch ${f(quantile(torchRates, 0.5))} GB/s, ratio ${quantile(ratios, 0.5).toFixed(3)} ` +
+  `(quartiles ${quantile(ratios, 0.25).toFixed(3)}-${quantile(ratios, 0.75).toFixed(3)})`);
