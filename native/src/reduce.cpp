@@ -107,7 +107,7 @@ double foldRunParallel(Context& ctx, const ChunkFold<T>& fold, const T* p, int64
   // streams through its own part of memory in order (as PyTorch's parallel_for splits).
   // With one chunk per task the threads took turns every 256 KB and the 16M float32 sum on
   // 2 threads took 14% longer; two runs per thread (for balance with a late worker) still
-  // took 5-10% longer than one (bench/PROFILES.md, "W6 sum on 2 threads").
+  // took 5-14% longer than one (bench/PROFILES.md, "W6 sum on 2 threads").
   const int64_t tasks = std::min<int64_t>(chunks, ctx.pool.availableThreads());
   ctx.pool.parallelFor(tasks, [&](int64_t t) {
     for (int64_t c = chunks * t / tasks; c < chunks * (t + 1) / tasks; ++c)

@@ -14,7 +14,7 @@ namespace {
 // asking for the lines 8 KB ahead (the two lines of the next 128 bytes there) raised one
 // core's 16M float32 sum from about 36 to 45 GB/s here (the hardware prefetcher alone runs
 // out of steam). 32 KB ahead did better still, most of all with both cores streaming: the
-// 16M sum on 2 threads rose 8-10% against 8 KB (bench/PROFILES.md, "W6 sum on 2 threads";
+// 16M sum on 2 threads took 1-8% less time than with 8 KB (bench/PROFILES.md, "W6 sum on 2 threads";
 // 64 KB, or T1/NTA hints, did no better). Prefetches past the end of the run are harmless hints.
 constexpr int64_t kPrefetchBytes = 32768;
 inline void prefetchAhead(const void* p) {
