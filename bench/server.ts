@@ -188,8 +188,24 @@ function serverThreadCpuMs(): number {
 }
 const CLOCK_TICKS = 100; // USER_HZ, 100 on every Linux architecture Node runs on
 
+/** CPU milliseconds that the machine's other processes have used (all CPUs' busy time in
+ * /proc/stat less this process's), Linux only (else NaN): on a shared machine, what a
+ * round competed with. */
+function othersCpuMs(): number {
+  try {
+    const busy = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    const [user, nice, system, , , irq, softirq, steal] = busy;
+    const mine = process.cpuUsage();
+    return ((user + nice + system + irq + softirq + steal) * 1000) / CLOCK_TICKS - (mine.user + mine.system) / 1000;
+  } catch {
+    return NaN;
+  }
+}
+
 async function measure(mode: string) {
   const cpuStart = serverThreadCpuMs();
+  const othersStart = othersCpuMs();
+  const wallStart = performance.now();
   const delay = monitorEventLoopDelay({ resolution: Number(args['loop-delay-resolution']) });
   delay.enable();
   // The client starts first: in blocking mode the POST's own response only arrives after the run.
@@ -220,6 +236,7 @@ async function measure(mode: string) {
     p99: percentile(latencies, 99),
     max: latencies[latencies.length - 1],
     sendDelayP99: percentile(sendDelays, 99),
+    othersCores: (othersCpuMs() - othersStart) / (performance.now() - wallStart),
     serverCpuPerRequest: mode === 'idle' ? (serverThreadCpuMs() - cpuStart) / latencies.length : NaN,
     loopDelayP99: delay.percentile(99) / 1e6,
     loopDelayMax: delay.max / 1e6,
@@ -247,7 +264,7 @@ async function main(): Promise<void> {
       const row = await measure(mode);
       runs.push({ ...row, round });
       const failed = row.failures ? `, ${row.failures} requests failed: ${row.failureReasons.join('; ')}` : '';
-      console.log(`round ${round + 1}: ${row.mode} ${row.mode === 'idle' ? '(no training)' : `${row.stepsPerSecond.toFixed(1)} steps/s`}, p99 ${row.p99.toFixed(1)} ms (sent late by ${row.sendDelayP99.toFixed(1)} ms p99), load average ${load()}${failed}`);
+      console.log(`round ${round + 1}: ${row.mode} ${row.mode === 'idle' ? '(no training)' : `${row.stepsPerSecond.toFixed(1)} steps/s`}, p99 ${row.p99.toFixed(1)} ms (sent late by ${row.sendDelayP99.toFixed(1)} ms p99), other processes ${row.othersCores.toFixed(2)} cores, load average ${load()}${failed}`);
     }
   }
   const median = (xs: number[]): number => {
@@ -261,7 +278,7 @@ async function main(): Promise<void> {
     const { state } = mine[mine.length - 1];
     const failures = mine.reduce((n, r) => n + r.failures, 0); // over all rounds
     // Each round's ratio to the blocking run of the same round.
-    const ratios = mine.map((r) => r.stepsPerSecond / runs.find((b) => b.mode === 'blocking' && b.round === r.round)!.stepsPerSecond);
+    const ratios = mine.map((r) => r.stepsPerSecond / (runs.find((b) => b.mode === 'blocking' && b.round === r.round)?.stepsPerSecond ?? NaN));
     return { mode, state, failures, ratios, ratio: median(ratios), ...Object.fromEntries((['stepsPerSecond', 'loss', 'requests', 'p50', 'p99', 'max', 'sendDelayP99', 'serverCpuPerRequest', 'loopDelayP99', 'loopDelayMax', 'distinctPredictions'] as const).map((k) => [k, m(k)])) } as Row & { ratios: number[]; ratio: number };
   });
   const reference = modes.includes('blocking');

@@ -17,6 +17,9 @@
 // compare fairly. The worker's threads run at Linux's SCHED_IDLE policy (priority 'idle'):
 // when a request wakes the main thread, it takes a training thread's core at once instead
 // of waiting for the training thread's time slice to end (as it may at nice 19).
+//
+// V8's background threads: the server lowers them to nice 19 (lowerBackgroundThreads).
+import * as fs from 'fs';
 import * as http from 'http';
 import * as os from 'os';
 import * as path from 'path';
@@ -39,7 +42,22 @@ interface Status {
   error?: string;
 }
 
+/** Linux: lowers the threads the process has besides this one, called before any worker
+ * starts, to nice 19. They are V8's platform threads, which mark the heap concurrently and
+ * compile with TurboFan for every isolate (this thread's and the workers'), and Node's own
+ * helpers (libuv's pool if started: tg.async ops, file I/O). At normal priority one of them
+ * running on the core where the serving thread (or a client) wakes makes a request wait for
+ * its time slice, and in worker mode it takes its core before the SCHED_IDLE trainer all
+ * the same; at nice 19 they still get every cycle that serving and training leave. */
+function lowerBackgroundThreads(): void {
+  if (process.platform !== 'linux') return;
+  for (const tid of fs.readdirSync('/proc/self/task').map(Number)) {
+    if (tid !== process.pid) os.setPriority(tid, os.constants.priority.PRIORITY_LOW);
+  }
+}
+
 export function createTrainServer(): http.Server {
+  lowerBackgroundThreads();
   // Shared once: the worker trains these very tensors, /predict reads them. Every run
   // starts from the same initial weights (copied into the shared memory).
   const model = makeModel().shareMemory();
