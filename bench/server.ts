@@ -28,7 +28,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import type { AddressInfo } from 'net';
-import { monitorEventLoopDelay } from 'perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver } from 'perf_hooks';
 import { parseArgs } from 'util';
 import { Worker } from 'worker_threads';
 import { createTrainServer } from '../examples/train-server';
@@ -202,7 +202,17 @@ function othersCpuMs(): number {
   }
 }
 
+// The server thread's garbage-collection pauses (ms, by kind: 1 scavenge, 4 mark-compact).
+const gcPauses = { scavenge: 0, markCompact: 0, other: 0 };
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) {
+    const kind = (e as unknown as { detail: { kind: number } }).detail.kind;
+    gcPauses[kind === 1 ? 'scavenge' : kind === 4 ? 'markCompact' : 'other'] += e.duration;
+  }
+}).observe({ entryTypes: ['gc'] });
+
 async function measure(mode: string) {
+  const gcStart = { ...gcPauses };
   const cpuStart = serverThreadCpuMs();
   const othersStart = othersCpuMs();
   const wallStart = performance.now();
@@ -236,6 +246,7 @@ async function measure(mode: string) {
     p99: percentile(latencies, 99),
     max: latencies[latencies.length - 1],
     sendDelayP99: percentile(sendDelays, 99),
+    gcMs: Object.fromEntries(Object.entries(gcPauses).map(([k, v]) => [k, Math.round(v - gcStart[k as keyof typeof gcPauses])])),
     othersCores: (othersCpuMs() - othersStart) / (performance.now() - wallStart),
     serverCpuPerRequest: mode === 'idle' ? (serverThreadCpuMs() - cpuStart) / latencies.length : NaN,
     loopDelayP99: delay.percentile(99) / 1e6,
@@ -264,7 +275,7 @@ async function main(): Promise<void> {
       const row = await measure(mode);
       runs.push({ ...row, round });
       const failed = row.failures ? `, ${row.failures} requests failed: ${row.failureReasons.join('; ')}` : '';
-      console.log(`round ${round + 1}: ${row.mode} ${row.mode === 'idle' ? '(no training)' : `${row.stepsPerSecond.toFixed(1)} steps/s`}, p99 ${row.p99.toFixed(1)} ms (sent late by ${row.sendDelayP99.toFixed(1)} ms p99), other processes ${row.othersCores.toFixed(2)} cores, load average ${load()}${failed}`);
+      console.log(`round ${round + 1}: ${row.mode} ${row.mode === 'idle' ? '(no training)' : `${row.stepsPerSecond.toFixed(1)} steps/s`}, p99 ${row.p99.toFixed(1)} ms (sent late by ${row.sendDelayP99.toFixed(1)} ms p99), server thread GC ${JSON.stringify(row.gcMs)} ms, other processes ${row.othersCores.toFixed(2)} cores, load average ${load()}${failed}`);
     }
   }
   const median = (xs: number[]): number => {
