@@ -14,11 +14,13 @@
 //
 // The thread budget: every mode trains with the same native threads, `threads` (default
 // cores - 1, at least 1), so that serving always has a core of its own and the modes
-// compare fairly. The worker's threads run at Linux's SCHED_IDLE policy (priority 'idle'):
-// when a request wakes the main thread, it takes a training thread's core at once instead
-// of waiting for the training thread's time slice to end (as it may at nice 19).
-//
-// V8's background threads: the server lowers them to nice 19 (lowerBackgroundThreads).
+// compare fairly. Priorities (Linux): the worker's threads run at nice 10
+// (PRIORITY_BELOW_NORMAL), below the serving thread, and V8's background threads at nice
+// 19 (lowerBackgroundThreads), below both: the serving thread gets a core first. Not
+// SCHED_IDLE (priority 'idle'), which trained slower (bench:server, 5 rounds each: worker
+// 0.93x and 0.87x of blocking at 'idle', 0.94x and 0.94x at nice 10, p99 3-4 ms in all):
+// Linux counts a SCHED_IDLE thread's core as idle when it places a waking thread, so the
+// serving, client and V8 threads may land on the trainer's core while the other is free.
 import * as fs from 'fs';
 import * as http from 'http';
 import * as os from 'os';
@@ -77,7 +79,7 @@ export function createTrainServer(): http.Server {
       await tg.threads.run<typeof trainJob>(job, { weights: model.stateDict(), steps } satisfies JobInput, {
         signal,
         numThreads: threads,
-        priority: 'idle',
+        priority: os.constants.priority.PRIORITY_BELOW_NORMAL,
         progressIntervalMs: 10, // /status needs no more: fewer messages, fewer wake-ups of this thread
         // The next /train reuses this worker, however much later: its code stays compiled (a
         // fresh worker spends its first second compiling, beside the serving thread).
