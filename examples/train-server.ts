@@ -53,8 +53,9 @@ interface Status {
  * the same; at nice 19 they still get every cycle that serving and training leave. */
 function lowerBackgroundThreads(): void {
   if (process.platform !== 'linux') return;
-  for (const tid of fs.readdirSync('/proc/self/task').map(Number)) {
-    if (tid !== process.pid) os.setPriority(tid, os.constants.priority.PRIORITY_LOW);
+  const self = fs.readlinkSync('/proc/thread-self').split('/').pop(); // "pid/task/tid"
+  for (const tid of fs.readdirSync('/proc/self/task')) {
+    if (tid !== self) os.setPriority(Number(tid), os.constants.priority.PRIORITY_LOW);
   }
 }
 
