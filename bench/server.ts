@@ -3,7 +3,11 @@
 // this process's client (a worker thread, or with --client loop the server's own event
 // loop) sends GET /predict at a fixed rate on 127.0.0.1 while the server trains `--steps`
 // steps in each mode (blocking first: the reference). A warm-up run of each mode
-// (--warmup steps) comes first.
+// (--warmup steps, default --steps) with the client comes first, not measured: the bench
+// reports the steady state of a server that has been running, not its first seconds, in
+// which V8 compiles the training, the worker's and the request path's code on its
+// background threads (after a 200-step warm-up the first worker round still saw about
+// 180 TurboFan compiles, and every mode's first round was its slowest).
 //
 // Per mode it prints the request latency p50/p99/max, measured from the moment each
 // request was due (an open-loop client: requests that fall due while the event loop is
@@ -13,16 +17,18 @@
 // and how many distinct predictions the requests saw (worker mode: the live weights).
 // Bounded: at most --max-seconds per mode, so at most rate × max-seconds requests.
 //
-// The modes run --rounds times (default 3), in alternating order (the load of a shared
-// machine drifts), and the table shows each mode's median figures. Mode `idle` (in
+// The modes run --rounds times (default 5), in alternating order (the load of a shared
+// machine drifts), and the table shows each mode's median figures; its `vs blocking` is
+// the median over the rounds of each round's ratio to that round's blocking run (runs
+// side by side, so that a drift of the machine's load between rounds cancels out). Mode `idle` (in
 // --modes, default on) trains nothing for --idle-seconds: the floor that the client and
 // server alone give on this machine.
 //
-//   npm run bench:server -- [--steps 3000] [--rate 200] [--max-seconds 60] [--modes idle,blocking,async,worker] [--rounds 3] [--client thread|loop] [--idle-seconds 5] [--loop-delay-resolution 1]
+//   npm run bench:server -- [--steps 3000] [--rate 200] [--max-seconds 60] [--modes idle,blocking,async,worker] [--rounds 5] [--warmup STEPS] [--client thread|loop] [--idle-seconds 5] [--loop-delay-resolution 1]
 import * as fs from 'fs';
 import * as os from 'os';
 import type { AddressInfo } from 'net';
-import { monitorEventLoopDelay } from 'perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver } from 'perf_hooks';
 import { parseArgs } from 'util';
 import { Worker } from 'worker_threads';
 import { createTrainServer } from '../examples/train-server';
@@ -33,8 +39,8 @@ const { values: args } = parseArgs({
     rate: { type: 'string', default: '200' },
     'max-seconds': { type: 'string', default: '60' },
     modes: { type: 'string', default: 'idle,blocking,async,worker' },
-    warmup: { type: 'string', default: '200' },
-    rounds: { type: 'string', default: '3' },
+    warmup: { type: 'string', default: '' }, // default: --steps
+    rounds: { type: 'string', default: '5' },
     client: { type: 'string', default: 'thread' },
     'idle-seconds': { type: 'string', default: '5' },
     'loop-delay-resolution': { type: 'string', default: '1' },
@@ -182,8 +188,34 @@ function serverThreadCpuMs(): number {
 }
 const CLOCK_TICKS = 100; // USER_HZ, 100 on every Linux architecture Node runs on
 
+/** CPU milliseconds that the machine's other processes have used (all CPUs' busy time in
+ * /proc/stat less this process's), Linux only (else NaN): on a shared machine, what a
+ * round competed with. */
+function othersCpuMs(): number {
+  try {
+    const busy = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    const [user, nice, system, , , irq, softirq, steal] = busy;
+    const mine = process.cpuUsage();
+    return ((user + nice + system + irq + softirq + steal) * 1000) / CLOCK_TICKS - (mine.user + mine.system) / 1000;
+  } catch {
+    return NaN;
+  }
+}
+
+// The server thread's garbage-collection pauses (ms, by kind: 1 scavenge, 4 mark-compact).
+const gcPauses = { scavenge: 0, markCompact: 0, other: 0 };
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) {
+    const kind = (e as unknown as { detail: { kind: number } }).detail.kind;
+    gcPauses[kind === 1 ? 'scavenge' : kind === 4 ? 'markCompact' : 'other'] += e.duration;
+  }
+}).observe({ entryTypes: ['gc'] });
+
 async function measure(mode: string) {
+  const gcStart = { ...gcPauses };
   const cpuStart = serverThreadCpuMs();
+  const othersStart = othersCpuMs();
+  const wallStart = performance.now();
   const delay = monitorEventLoopDelay({ resolution: Number(args['loop-delay-resolution']) });
   delay.enable();
   // The client starts first: in blocking mode the POST's own response only arrives after the run.
@@ -214,6 +246,8 @@ async function measure(mode: string) {
     p99: percentile(latencies, 99),
     max: latencies[latencies.length - 1],
     sendDelayP99: percentile(sendDelays, 99),
+    gcMs: Object.fromEntries(Object.entries(gcPauses).map(([k, v]) => [k, Math.round(v - gcStart[k as keyof typeof gcPauses])])),
+    othersCores: (othersCpuMs() - othersStart) / (performance.now() - wallStart),
     serverCpuPerRequest: mode === 'idle' ? (serverThreadCpuMs() - cpuStart) / latencies.length : NaN,
     loopDelayP99: delay.percentile(99) / 1e6,
     loopDelayMax: delay.max / 1e6,
@@ -230,18 +264,18 @@ async function main(): Promise<void> {
   // Warm-up (JIT, allocator, the worker's first start, the client), not measured.
   for (const mode of modes.filter((m) => m !== 'idle')) {
     const warmupClient = startPredictClient();
-    await request('POST', `/train?steps=${Number(args.warmup)}&mode=${mode}`);
+    await request('POST', `/train?steps=${Number(args.warmup || steps)}&mode=${mode}`);
     await waitDone();
     await warmupClient.stop();
   }
   type Row = Awaited<ReturnType<typeof measure>>;
-  const runs: Row[] = [];
+  const runs: (Row & { round: number })[] = [];
   for (let round = 0; round < Number(args.rounds); ++round) {
     for (const mode of round % 2 ? [...modes].reverse() : modes) {
       const row = await measure(mode);
-      runs.push(row);
+      runs.push({ ...row, round });
       const failed = row.failures ? `, ${row.failures} requests failed: ${row.failureReasons.join('; ')}` : '';
-      console.log(`round ${round + 1}: ${row.mode} ${row.mode === 'idle' ? '(no training)' : `${row.stepsPerSecond.toFixed(1)} steps/s`}, p99 ${row.p99.toFixed(1)} ms (sent late by ${row.sendDelayP99.toFixed(1)} ms p99), load average ${load()}${failed}`);
+      console.log(`round ${round + 1}: ${row.mode} ${row.mode === 'idle' ? '(no training)' : `${row.stepsPerSecond.toFixed(1)} steps/s`}, p99 ${row.p99.toFixed(1)} ms (sent late by ${row.sendDelayP99.toFixed(1)} ms p99), server thread GC ${JSON.stringify(row.gcMs)} ms, other processes ${row.othersCores.toFixed(2)} cores, load average ${load()}${failed}`);
     }
   }
   const median = (xs: number[]): number => {
@@ -254,18 +288,24 @@ async function main(): Promise<void> {
     const m = (key: keyof Row) => median(mine.map((r) => r[key] as number));
     const { state } = mine[mine.length - 1];
     const failures = mine.reduce((n, r) => n + r.failures, 0); // over all rounds
-    return { mode, state, failures, ...Object.fromEntries((['stepsPerSecond', 'loss', 'requests', 'p50', 'p99', 'max', 'sendDelayP99', 'serverCpuPerRequest', 'loopDelayP99', 'loopDelayMax', 'distinctPredictions'] as const).map((k) => [k, m(k)])) } as Row;
+    // Each round's ratio to the blocking run of the same round.
+    const ratios = mine.map((r) => r.stepsPerSecond / (runs.find((b) => b.mode === 'blocking' && b.round === r.round)?.stepsPerSecond ?? NaN));
+    return { mode, state, failures, ratios, ratio: median(ratios), ...Object.fromEntries((['stepsPerSecond', 'loss', 'requests', 'p50', 'p99', 'max', 'sendDelayP99', 'serverCpuPerRequest', 'loopDelayP99', 'loopDelayMax', 'distinctPredictions'] as const).map((k) => [k, m(k)])) } as Row & { ratios: number[]; ratio: number };
   });
-  const reference = rows.find((r) => r.mode === 'blocking')?.stepsPerSecond;
+  const reference = modes.includes('blocking');
   const fmt = (x: number, d = 1) => x.toFixed(d);
   console.log('\n| mode | steps/s | vs blocking | p50 ms | p99 ms | max ms | sent late p99 ms | loop delay p99 ms | loop delay max ms | requests | distinct predictions | final loss |');
   console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) {
     const trained = r.mode !== 'idle';
-    const ratio = reference && trained ? `${fmt(r.stepsPerSecond / reference, 2)}×` : '–';
+    const ratio = reference && trained ? `${fmt(r.ratio, 2)}×` : '–';
     console.log(
       `| ${r.mode} | ${trained ? fmt(r.stepsPerSecond) : '–'} | ${ratio} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.max)} | ${fmt(r.sendDelayP99)} | ${fmt(r.loopDelayP99)} | ${fmt(r.loopDelayMax)} | ${r.requests}${r.failures ? ` (${r.failures} failed)` : ''} | ${r.distinctPredictions} | ${trained ? fmt(r.loss, 4) : '–'}${r.state === 'done' ? '' : ` (${r.state})`} |`,
     );
+  }
+  if (reference) {
+    const trained = rows.filter((r) => r.mode !== 'idle' && r.mode !== 'blocking');
+    console.log(`\nper round, steps/s vs blocking: ${trained.map((r) => `${r.mode} ${r.ratios.map((x) => fmt(x, 2)).join(' ')}`).join('; ')}`);
   }
   const idle = rows.find((r) => r.mode === 'idle');
   if (idle) console.log(`\nidle: the server's thread spent ${fmt(idle.serverCpuPerRequest, 2)} ms of CPU per request (/proc/thread-self/stat)`);
