@@ -49,8 +49,8 @@ interface Status {
  * compile with TurboFan for every isolate (this thread's and the workers'), and Node's own
  * helpers (libuv's pool if started: tg.async ops, file I/O). At normal priority one of them
  * running on the core where the serving thread (or a client) wakes makes a request wait for
- * its time slice, and in worker mode it takes its core before the SCHED_IDLE trainer all
- * the same; at nice 19 they still get every cycle that serving and training leave. */
+ * its time slice, and in worker mode it outranks the trainer (nice 10);
+ * at nice 19 they still get every cycle that serving and training leave. */
 function lowerBackgroundThreads(): void {
   if (process.platform !== 'linux') return;
   const self = fs.readlinkSync('/proc/thread-self').split('/').pop(); // "pid/task/tid"
