@@ -190,11 +190,9 @@ std::unique_ptr<T, AlignedFree> allocAligned(int64_t elems) {
 // While one B micro-panel is in use, the next one is prefetched into L2 a few lines per
 // micro-kernel call (measured: +2-7% at n = 1024-2048 on Zen 3; the packed B block
 // usually lives in L3).
-// betweenCalls() runs after each micro-kernel call (the single-threaded path packs the
-// next blocks there, PackAhead below).
-template <typename T, typename Hook>
+template <typename T>
 void macroKernel(const KernelSet<T>& ks, int64_t rows, int64_t cols, int64_t kc, const T* Ap, const T* Bp, T* C,
-                 int64_t rsC, int64_t csC, bool accumulate, const Hook& betweenCalls) {
+                 int64_t rsC, int64_t csC, bool accumulate) {
   const int MR = ks.mr, NR = ks.nr;
   alignas(64) T tile[kMaxMicroTile];
   // Pipelined kernels: the last full tile, written to C by the next call (or below).
@@ -242,7 +240,6 @@ void macroKernel(const KernelSet<T>& ks, int64_t rows, int64_t cols, int64_t kc,
           }
         }
       }
-      betweenCalls();
     }
   }
   if (pending.mode != TileStore::None) {
@@ -327,155 +324,6 @@ class SharedPanels {
   int64_t panels_ = 0;
 };
 
-// Packing of one operand block (an A block into MR-row panels or a B block into
-// NR-column panels, layouts in gemm_kernels.h) in pieces of one panel x kPieceK steps of
-// k, spread over the micro-kernel calls of the block before it (PackAhead). A piece is
-// a few hundred instructions: placed between two micro-kernel calls, it issues while
-// the FMAs of the calls around it are still in flight, and its loads and stores use
-// ports the kernel leaves idle. Its source is prefetched one piece ahead, so that no
-// load of it waits for memory (which would stall the kernel's FMAs behind it).
-constexpr int64_t kPieceK = 16;
-
-template <typename T>
-class PanelJob {
- public:
-  PanelJob() = default;
-  // The block: `extent` rows of A (isA) or columns of B, `kc` steps of k, at src with
-  // strides `panelStride` (along rows of A / columns of B) and `kStride`, into dst.
-  PanelJob(bool isA, const T* src, int64_t panelStride, int64_t kStride, int64_t extent, int64_t kc, int width,
-           T* dst)
-      : isA_(isA), src_(src), panelStride_(panelStride), kStride_(kStride), extent_(extent), kc_(kc),
-        width_(width), dst_(dst), panels_(ceilDiv(extent, width)), kGroups_(ceilDiv(kc, kPieceK)),
-        pieces_(panels_ * kGroups_) {
-    prefetchSource(0);
-  }
-  // Paces the job over `calls` micro-kernel calls: step() packs the pieces due by then.
-  void spreadOver(int64_t calls) { calls_ = std::max<int64_t>(1, calls); }
-  void step(const KernelSet<T>& ks) {
-    ++called_;
-    while (done_ < pieces_ && done_ * calls_ < called_ * pieces_) packNext(ks);
-  }
-  void finish(const KernelSet<T>& ks) {
-    while (done_ < pieces_) packNext(ks);
-  }
-
- private:
-  // Pieces in the order of the source's contiguous dimension, so that its reads walk
-  // along rows (row-major B: all panels of k rows 0..15, then 16..31; row-major A: all
-  // of one panel's k groups, then the next panel).
-  void piece(int64_t i, int64_t& q, int64_t& g) const {
-    if (panelStride_ == 1) {
-      g = i / panels_, q = i % panels_;
-    } else {
-      q = i / kGroups_, g = i % kGroups_;
-    }
-  }
-  void packNext(const KernelSet<T>& ks) {
-    int64_t q, g;
-    piece(done_, q, g);
-    const int64_t c0 = q * width_, n = std::min<int64_t>(width_, extent_ - c0);
-    const int64_t k0 = g * kPieceK, kl = std::min(kPieceK, kc_ - k0);
-    const T* from = src_ + c0 * panelStride_ + k0 * kStride_;
-    T* to = dst_ + c0 * kc_ + k0 * width_;  // one panel: any kc gives the same layout
-    if (isA_) {
-      ks.packA(n, kl, from, panelStride_, kStride_, to);
-    } else {
-      ks.packB(kl, n, from, kStride_, panelStride_, to);
-    }
-    prefetchSource(++done_);
-  }
-  // The cache lines of piece i's source (into L2), when one of its strides is 1.
-  void prefetchSource(int64_t i) const {
-    if (i >= pieces_) return;
-    int64_t q, g;
-    piece(i, q, g);
-    const int64_t c0 = q * width_, n = std::min<int64_t>(width_, extent_ - c0);
-    const int64_t k0 = g * kPieceK, kl = std::min(kPieceK, kc_ - k0);
-    const T* from = src_ + c0 * panelStride_ + k0 * kStride_;
-    int64_t lines, lineStride, len;  // `lines` runs of `len` contiguous elements
-    if (panelStride_ == 1) {
-      lines = kl, lineStride = kStride_, len = n;
-    } else if (kStride_ == 1) {
-      lines = n, lineStride = panelStride_, len = kl;
-    } else {
-      return;
-    }
-    for (int64_t l = 0; l < lines; ++l) {
-      const char* b = reinterpret_cast<const char*>(from + l * lineStride);
-      const char* e = b + len * int64_t(sizeof(T)) - 1;
-      for (; b <= e; b += 64) prefetchForRead(b);
-      prefetchForRead(e);  // the last line, when the run is not line-aligned
-    }
-    // The destination (contiguous: one panel's kl steps), to be written.
-    const char* d = reinterpret_cast<const char*>(dst_ + c0 * kc_ + k0 * width_);
-    for (int64_t x = 0; x < kl * width_ * int64_t(sizeof(T)); x += 64) __builtin_prefetch(d + x, 1, 2);
-  }
-
-  bool isA_ = false;
-  const T* src_ = nullptr;
-  int64_t panelStride_ = 0, kStride_ = 0, extent_ = 0, kc_ = 0;
-  int width_ = 1;
-  T* dst_ = nullptr;
-  int64_t panels_ = 0, kGroups_ = 0, pieces_ = 0;
-  int64_t done_ = 0, calls_ = 1, called_ = 0;
-};
-
-// The single-threaded packed path: the blocks, their order and the micro-kernel calls
-// of the shared-B scheme below, but with two buffers for A and two for B: while the
-// kernel runs on one block, the next A block (the next M block, or the first one of the
-// next K block) and the next B block (the next K or N block) are packed into the other
-// buffers between its micro-kernel calls (PanelJob). Only the first blocks are packed
-// up front. (Packed up front, packing took 5% of 2048^3 on Zen 5, bench/PROFILES.md.)
-template <typename T>
-void gemmPackedSerial(const KernelSet<T>& ks, const Operands<T>& p, int64_t kcb, int64_t ncb, int64_t mcb) {
-  const int64_t M = p.M, N = p.N, K = p.K;
-  const int MR = ks.mr, NR = ks.nr;
-  const int64_t bElems = alignElems<T>(roundUp(std::min(N, ncb), NR) * kcb), aElems = alignElems<T>(mcb * kcb);
-  auto buf = allocAligned<T>(2 * bElems + 2 * aElems);
-  T* const Bp[2] = {buf.get(), buf.get() + bElems};
-  T* const Ap[2] = {buf.get() + 2 * bElems, buf.get() + 2 * bElems + aElems};
-  auto jobA = [&](int64_t i0, int64_t pc, T* dst) {
-    return PanelJob<T>(true, p.A + i0 * p.rsA + pc * p.csA, p.rsA, p.csA, std::min(mcb, M - i0),
-                       std::min(kcb, K - pc), MR, dst);
-  };
-  auto jobB = [&](int64_t jc, int64_t pc, T* dst) {
-    return PanelJob<T>(false, p.B + pc * p.rsB + jc * p.csB, p.csB, p.rsB, std::min(ncb, N - jc),
-                       std::min(kcb, K - pc), NR, dst);
-  };
-  int curA = 0, curB = 0;
-  jobB(0, 0, Bp[0]).finish(ks);
-  jobA(0, 0, Ap[0]).finish(ks);
-  for (int64_t jc = 0; jc < N; jc += ncb) {
-    const int64_t nc = std::min(ncb, N - jc);
-    const int64_t pn = ceilDiv(nc, NR);
-    for (int64_t pc = 0; pc < K; pc += kcb) {
-      const int64_t kc = std::min(kcb, K - pc);
-      // The (jc, pc) block after this one, if any.
-      const bool lastK = pc + kcb >= K;
-      const int64_t jcNext = lastK ? jc + ncb : jc, pcNext = lastK ? 0 : pc + kcb;
-      const bool more = jcNext < N;
-      PanelJob<T> nextB = more ? jobB(jcNext, pcNext, Bp[curB ^ 1]) : PanelJob<T>();
-      nextB.spreadOver(pn * ceilDiv(M, MR));  // all the micro-kernel calls of this block
-      for (int64_t i0 = 0; i0 < M; i0 += mcb) {
-        const int64_t rows = std::min(mcb, M - i0);
-        PanelJob<T> nextA = i0 + mcb < M ? jobA(i0 + mcb, pc, Ap[curA ^ 1])
-                            : more       ? jobA(0, pcNext, Ap[curA ^ 1])
-                                         : PanelJob<T>();
-        nextA.spreadOver(pn * ceilDiv(rows, MR));
-        macroKernel(ks, rows, nc, kc, Ap[curA], Bp[curB], p.C + i0 * p.rsC + jc * p.csC, p.rsC, p.csC, pc > 0,
-                    [&] {
-                      nextA.step(ks);
-                      nextB.step(ks);
-                    });
-        nextA.finish(ks);
-        curA ^= 1;
-      }
-      nextB.finish(ks);
-      curB ^= 1;
-    }
-  }
-}
-
 template <typename T>
 void gemmPacked(ThreadPool& pool, int nthreads, const KernelSet<T>& ks, const Operands<T>& p) {
   const int64_t M = p.M, N = p.N, K = p.K;
@@ -529,8 +377,7 @@ void gemmPacked(ThreadPool& pool, int nthreads, const KernelSet<T>& ks, const Op
               packed = bn;
             }
             sharedA.need(i0 / MR, ceilDiv(i0 + rows, MR), packA);
-            macroKernel(ks, rows, cols, kc, Ap + i0 * kc, Bp, p.C + i0 * p.rsC + j0 * p.csC, p.rsC, p.csC, pc > 0,
-                        [] {});
+            macroKernel(ks, rows, cols, kc, Ap + i0 * kc, Bp, p.C + i0 * p.rsC + j0 * p.csC, p.rsC, p.csC, pc > 0);
           }
         });
       }
@@ -538,23 +385,20 @@ void gemmPacked(ThreadPool& pool, int nthreads, const KernelSet<T>& ks, const Op
     return;
   }
 
-  // Shared-B scheme (one thread: its serial form above). The M blocks are made a
-  // multiple of the thread count so they divide evenly.
+  // Shared-B scheme (also the single-threaded path). With threads, the M blocks are
+  // made a multiple of the thread count so they divide evenly.
   int64_t gm = gmNatural;
   if (T_ > 1) gm = std::min(ceilDiv(M, MR), roundUp(gm, T_));
   const int64_t mcb = roundUp(ceilDiv(M, gm), MR);
   gm = ceilDiv(M, mcb);
   const int64_t slots = T_ > 1 ? std::min<int64_t>(T_, gm) : 1;
-  if (slots == 1) {
-    gemmPackedSerial(ks, p, kcb, ncb, mcb);
-    return;
-  }
   const int64_t bElems = alignElems<T>(roundUp(std::min(N, ncb), NR) * kcb), aElems = alignElems<T>(mcb * kcb);
   auto buf = allocAligned<T>(bElems + slots * aElems);
   T* Bp = buf.get();
-  // B chunks: a few per thread: row-major B packs fastest in long row segments.
+  // B chunks: a few per thread (one when single-threaded): row-major B packs fastest
+  // in long row segments.
   const int64_t pnMax = ceilDiv(std::min(N, ncb), NR);
-  SharedPanels sharedB(pnMax, std::max(kPanelsPerChunk, ceilDiv(pnMax, kItemsPerThread * T_)));
+  SharedPanels sharedB(pnMax, T_ > 1 ? std::max(kPanelsPerChunk, ceilDiv(pnMax, kItemsPerThread * T_)) : pnMax);
 
   for (int64_t jc = 0; jc < N; jc += ncb) {
     const int64_t nc = std::min(ncb, N - jc);
@@ -576,10 +420,14 @@ void gemmPacked(ThreadPool& pool, int nthreads, const KernelSet<T>& ks, const Op
           const int64_t i0 = bm * mcb, rows = std::min(mcb, M - i0);
           ks.packA(rows, kc, p.A + i0 * p.rsA + pc * p.csA, p.rsA, p.csA, Ap);
           sharedB.need(0, pn, packB);
-          macroKernel(ks, rows, nc, kc, Ap, Bp, p.C + i0 * p.rsC + jc * p.csC, p.rsC, p.csC, pc > 0, [] {});
+          macroKernel(ks, rows, nc, kc, Ap, Bp, p.C + i0 * p.rsC + jc * p.csC, p.rsC, p.csC, pc > 0);
         }
       };
-      pool.parallelFor(slots, slotFn);
+      if (slots > 1) {
+        pool.parallelFor(slots, slotFn);
+      } else {
+        slotFn(0);
+      }
     }
   }
 }
