@@ -34,6 +34,10 @@
 #include <numeric>
 #include <thread>
 
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
+
 #include "gemm_kernels.h"
 #include "tg/error.h"
 #include "tg/portable.h"
@@ -171,7 +175,8 @@ void gemmTiny(Operands<T> p) {
 }
 
 struct AlignedFree {
-  void operator()(void* q) const { ::operator delete(q, std::align_val_t(64)); }
+  size_t align = 64;
+  void operator()(void* q) const { ::operator delete(q, std::align_val_t(align)); }
 };
 // Sub-buffers of one allocation start on 64-byte boundaries (the kernels use aligned
 // loads on packed panels).
@@ -179,10 +184,18 @@ template <typename T>
 int64_t alignElems(int64_t elems) {
   return roundUp(elems, int64_t(64 / sizeof(T)));
 }
+// Buffers of 2 MiB or more: 2 MiB-aligned and marked for transparent huge pages (THP
+// "madvise" mode), so that the packed panels need few TLB entries.
+constexpr size_t kHugePage = size_t(1) << 21;
 template <typename T>
 std::unique_ptr<T, AlignedFree> allocAligned(int64_t elems) {
-  return std::unique_ptr<T, AlignedFree>(
-      static_cast<T*>(::operator new(static_cast<size_t>(elems) * sizeof(T), std::align_val_t(64))));
+  const size_t bytes = static_cast<size_t>(elems) * sizeof(T);
+  const size_t align = bytes >= kHugePage ? kHugePage : 64;
+  void* q = ::operator new(bytes, std::align_val_t(align));
+#if defined(__linux__)
+  if (align == kHugePage) madvise(q, (bytes + kHugePage - 1) / kHugePage * kHugePage, MADV_HUGEPAGE);
+#endif
+  return std::unique_ptr<T, AlignedFree>(static_cast<T*>(q), AlignedFree{align});
 }
 
 // One macro-kernel: C[rows x cols] (=|+=) Ap[rows x kc] · Bp[kc x cols], both packed.
