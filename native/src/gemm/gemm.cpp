@@ -203,11 +203,9 @@ std::unique_ptr<T, AlignedFree> allocAligned(int64_t elems) {
 // While one B micro-panel is in use, the next one is prefetched into L2 a few lines per
 // micro-kernel call (measured: +2-7% at n = 1024-2048 on Zen 3; the packed B block
 // usually lives in L3).
-// betweenCalls() runs after each micro-kernel call (the single-threaded path prefetches
-// the next blocks' sources there, SourcePrefetch below).
-template <typename T, typename Hook>
+template <typename T>
 void macroKernel(const KernelSet<T>& ks, int64_t rows, int64_t cols, int64_t kc, const T* Ap, const T* Bp, T* C,
-                 int64_t rsC, int64_t csC, bool accumulate, const Hook& betweenCalls) {
+                 int64_t rsC, int64_t csC, bool accumulate) {
   const int MR = ks.mr, NR = ks.nr;
   alignas(64) T tile[kMaxMicroTile];
   // Pipelined kernels: the last full tile, written to C by the next call (or below).
@@ -224,8 +222,7 @@ void macroKernel(const KernelSet<T>& ks, int64_t rows, int64_t cols, int64_t kc,
   for (int64_t j = 0; j < cols; j += NR) {
     const int64_t nr = std::min<int64_t>(NR, cols - j);
     const T* b = Bp + j * kc;
-    const char* nextB = !getenv("TG_NO_NEXTB") && j + NR < cols ?
-      reinterpret_cast<const char*>(b + NR * kc) : nullptr;
+    const char* nextB = j + NR < cols ? reinterpret_cast<const char*>(b + NR * kc) : nullptr;
     int64_t line = 0;
     for (int64_t i = 0; i < rows; i += MR) {
       if (nextB != nullptr) {
@@ -256,7 +253,6 @@ void macroKernel(const KernelSet<T>& ks, int64_t rows, int64_t cols, int64_t kc,
           }
         }
       }
-      betweenCalls();
     }
   }
   if (pending.mode != TileStore::None) {
@@ -341,43 +337,6 @@ class SharedPanels {
   int64_t panels_ = 0;
 };
 
-// Prefetches the source of an operand block that is packed later (into L2; a 2048^2
-// B block, 2 MiB, spills to L3, which still beats memory), a few cache lines per
-// micro-kernel call over the calls before it, so that packing reads from cache. Only
-// prefetches: packing the next blocks in pieces between the calls instead (commit
-// 7935dad) cost more than it hid (bench/PROFILES.md). The block: `extent` rows of A /
-// columns of B (stride panelStride), `kc` steps of k (stride kStride); nothing is
-// prefetched unless one of the strides is 1.
-class SourcePrefetch {
- public:
-  SourcePrefetch() = default;
-  template <typename T>
-  SourcePrefetch(const T* src, int64_t panelStride, int64_t kStride, int64_t extent, int64_t kc, int64_t calls)
-      : base_(reinterpret_cast<const char*>(src)), calls_(std::max<int64_t>(1, calls)) {
-    // Runs of contiguous elements, walked in address order.
-    if (panelStride == 1) {
-      runs_ = kc, runStride_ = kStride * int64_t(sizeof(T)), runBytes_ = extent * int64_t(sizeof(T));
-    } else if (kStride == 1) {
-      runs_ = extent, runStride_ = panelStride * int64_t(sizeof(T)), runBytes_ = kc * int64_t(sizeof(T));
-    }
-    linesPerRun_ = runBytes_ / 64 + 1;  // the last one at the run's last byte (runs need not be aligned)
-    lines_ = runs_ * linesPerRun_;
-  }
-  // After each micro-kernel call: the lines due by then.
-  void step() {
-    ++called_;
-    for (const int64_t due = called_ * lines_ / calls_; issued_ < due; ++issued_) {
-      const int64_t run = issued_ / linesPerRun_, off = std::min(issued_ % linesPerRun_ * 64, runBytes_ - 1);
-      prefetchForRead(base_ + run * runStride_ + off);
-    }
-  }
-
- private:
-  const char* base_ = nullptr;
-  int64_t runs_ = 0, runStride_ = 0, runBytes_ = 0, linesPerRun_ = 0, lines_ = 0;
-  int64_t calls_ = 1, called_ = 0, issued_ = 0;
-};
-
 template <typename T>
 void gemmPacked(ThreadPool& pool, int nthreads, const KernelSet<T>& ks, const Operands<T>& p) {
   const int64_t M = p.M, N = p.N, K = p.K;
@@ -431,8 +390,7 @@ void gemmPacked(ThreadPool& pool, int nthreads, const KernelSet<T>& ks, const Op
               packed = bn;
             }
             sharedA.need(i0 / MR, ceilDiv(i0 + rows, MR), packA);
-            macroKernel(ks, rows, cols, kc, Ap + i0 * kc, Bp, p.C + i0 * p.rsC + j0 * p.csC, p.rsC, p.csC, pc > 0,
-                        [] {});
+            macroKernel(ks, rows, cols, kc, Ap + i0 * kc, Bp, p.C + i0 * p.rsC + j0 * p.csC, p.rsC, p.csC, pc > 0);
           }
         });
       }
@@ -466,20 +424,6 @@ void gemmPacked(ThreadPool& pool, int nthreads, const KernelSet<T>& ks, const Op
         const int64_t j0 = q0 * NR, cols = std::min(nc, q1 * NR) - j0;
         ks.packB(kc, cols, Bblk + j0 * p.csB, p.rsB, p.csB, Bp + q0 * NR * kc);
       };
-      // One thread knows which blocks it packs next: the next M block's A (or the first
-      // one of the next (jc, pc)) and the next (jc, pc)'s B. It prefetches their sources
-      // during this block's micro-kernel calls.
-      const bool lastK = pc + kcb >= K;
-      const int64_t jcNext = lastK ? jc + ncb : jc, pcNext = lastK ? 0 : pc + kcb;
-      const bool more = jcNext < N;
-      auto prefetchA = [&](int64_t i0, int64_t pcA, int64_t calls) {
-        return SourcePrefetch(p.A + i0 * p.rsA + pcA * p.csA, p.rsA, p.csA, std::min(mcb, M - i0),
-                              std::min(kcb, K - pcA), calls);
-      };
-      SourcePrefetch nextB;
-      if (slots == 1 && more && !getenv("TG_NO_PFB")) 
-        nextB = SourcePrefetch(p.B + pcNext * p.rsB + jcNext * p.csB, p.csB, p.rsB, std::min(ncb, N - jcNext),
-                               std::min(kcb, K - pcNext), pn * ceilDiv(M, MR));
       // M blocks, claimed dynamically; each slot packs A into its own buffer, then B
       // together with the others.
       std::atomic<int64_t> next{0};
@@ -489,19 +433,7 @@ void gemmPacked(ThreadPool& pool, int nthreads, const KernelSet<T>& ks, const Op
           const int64_t i0 = bm * mcb, rows = std::min(mcb, M - i0);
           ks.packA(rows, kc, p.A + i0 * p.rsA + pc * p.csA, p.rsA, p.csA, Ap);
           sharedB.need(0, pn, packB);
-          T* Cblk = p.C + i0 * p.rsC + jc * p.csC;
-          if (slots > 1) {
-            macroKernel(ks, rows, nc, kc, Ap, Bp, Cblk, p.rsC, p.csC, pc > 0, [] {});
-            continue;
-          }
-          const int64_t calls = pn * ceilDiv(rows, MR);
-          SourcePrefetch nextA = getenv("TG_NO_PFA") ? SourcePrefetch() : i0 + mcb < M ? prefetchA(i0 + mcb, pc, calls) 
-                                 : more       ? prefetchA(0, pcNext, calls)
-                                              : SourcePrefetch();
-          macroKernel(ks, rows, nc, kc, Ap, Bp, Cblk, p.rsC, p.csC, pc > 0, [&] {
-            nextA.step();
-            nextB.step();
-          });
+          macroKernel(ks, rows, nc, kc, Ap, Bp, p.C + i0 * p.rsC + jc * p.csC, p.rsC, p.csC, pc > 0);
         }
       };
       if (slots > 1) {
