@@ -490,10 +490,18 @@ int main(int argc, char** argv) {
     const bool tA = shape.find(",AT") != std::string::npos, tB = shape.find(",BT") != std::string::npos;
     const Shape s{shape.c_str(), M, N, K, tA, tB};
     std::vector<int> ts = shapeThreads > 0 ? std::vector<int>{shapeThreads} : threadCounts;
+    // The FMA peak (for the % column) before and after: it drifts from run to run on a VM.
+    Peak pk;
+#if defined(__x86_64__)
+    if (ctx.cpu.avx512 || (ctx.cpu.avx2 && ctx.cpu.fma)) pk.perCoreGflops = tg::fmaPeakGflops(ctx, 0.5);
+#endif
     for (int t : ts) {
-      if (shape.find(",f64") != std::string::npos) benchShape<double>(ctx, blas, Peak{}, s, t);
-      else benchShape<float>(ctx, blas, Peak{}, s, t);
+      if (shape.find(",f64") != std::string::npos) benchShape<double>(ctx, blas, pk, s, t);
+      else benchShape<float>(ctx, blas, pk, s, t);
     }
+    if (pk.perCoreGflops > 0)
+      std::printf("FMA peak (f32, 1 core): %.1f GFLOP/s before, %.1f after\n", pk.perCoreGflops,
+                  tg::fmaPeakGflops(ctx, 0.5));
     return 0;
   }
 
