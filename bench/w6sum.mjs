@@ -11,14 +11,18 @@ import { spawn } from 'child_process';
 import path from 'path';
 import readline from 'readline';
 import { fileURLToPath } from 'url';
+import { parseArgs } from 'util';
 import * as tg from 'tensorgrad';
 
-const args = process.argv.slice(2);
-const opt = (name, dflt) => (args.includes(name) ? args[args.indexOf(name) + 1] : dflt);
-const pairs = Number(opt('--pairs', 60));
-const burst = Number(opt('--burst', 50));
-const threads = Number(opt('--threads', 2));
-const tensors = Number(opt('--tensors', 1));
+const { values: args } = parseArgs({
+  options: {
+    pairs: { type: 'string', default: '60' },
+    burst: { type: 'string', default: '50' },
+    threads: { type: 'string', default: '2' },
+    tensors: { type: 'string', default: '1' },
+  },
+});
+const [pairs, burst, threads, tensors] = [args.pairs, args.burst, args.threads, args.tensors].map(Number);
 const N = 16 * 1024 * 1024;
 const GB = (4 * N) / 1e9;
 
