@@ -174,7 +174,9 @@ async function waitDone(): Promise<Status> {
   }
 }
 
-const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+// NaN without samples (--rate 0: training speed alone, no requests).
+const percentile = (sorted: number[], p: number): number =>
+  sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] : NaN;
 
 /** CPU milliseconds this thread (the server's) has used, where /proc tells (Linux); else NaN. */
 function serverThreadCpuMs(): number {
@@ -244,7 +246,7 @@ async function measure(mode: string) {
     failureReasons,
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
-    max: latencies[latencies.length - 1],
+    max: percentile(latencies, 100),
     sendDelayP99: percentile(sendDelays, 99),
     gcMs: Object.fromEntries(Object.entries(gcPauses).map(([k, v]) => [k, Math.round(v - gcStart[k as keyof typeof gcPauses])])),
     othersCores: (othersCpuMs() - othersStart) / (performance.now() - wallStart),
