@@ -30,8 +30,8 @@ import * as os from 'os';
 import type { AddressInfo } from 'net';
 import { monitorEventLoopDelay, PerformanceObserver } from 'perf_hooks';
 import { parseArgs } from 'util';
-import { Worker } from 'worker_threads';
 import { createTrainServer } from '../examples/train-server';
+import { ClientWorker, loadClient, type ClientResult } from './server-client';
 
 const { values: args } = parseArgs({
   options: {
@@ -51,111 +51,18 @@ const rate = Number(args.rate);
 const maxMs = 1000 * Number(args['max-seconds']);
 const modes = args.modes!.split(',');
 
-// The HTTP client, as JavaScript source: it runs in a worker thread of this process
-// (--client thread, the default: as a remote client's, its requests go out on time and
-// its own work is not charged to the server's event loop) or on the server's own event
-// loop (--client loop: requests fall due only when that loop runs). The main thread's
-// control requests (/train, /status, /cancel) use the same request function.
-const CLIENT_SOURCE = `
-const http = require('http');
-const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-function request(port, method, path, retries = 1) {
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, method, path, agent }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk) => (body += chunk));
-      res.on('end', () => (res.statusCode < 300 ? resolve(body) : reject(new Error(method + ' ' + path + ': ' + res.statusCode + ' ' + body))));
-    });
-    req.on('error', (e) => {
-      // A keep-alive socket that the server closed (its idle timeout) as this request went
-      // out on it: a GET is retried, as Node's docs advise (request.reusedSocket).
-      if (method === 'GET' && req.reusedSocket && e.code === 'ECONNRESET' && retries > 0) request(port, method, path, retries - 1).then(resolve, reject);
-      else reject(e);
-    });
-    req.end();
-  });
-}
-// Open loop: GET /predict at \`rate\`/s for at most maxMs, every due request sent (late
-// ones at once), its latency counted from when it was due.
-function startClient(port, rate, maxMs) {
-  const latencies = [], sendDelays = [], predictions = new Set(), failureReasons = new Set(), pending = new Set();
-  let failures = 0, sent = 0, stopped = false;
-  const t0 = performance.now(), interval = 1000 / rate;
-  const tick = () => {
-    const now = performance.now();
-    while (!stopped && t0 + sent * interval <= now && sent * interval < maxMs) {
-      const due = t0 + sent++ * interval;
-      sendDelays.push(now - due);
-      const p = request(port, 'GET', '/predict').then(
-        (body) => { latencies.push(performance.now() - due); predictions.add(body); },
-        (e) => { ++failures; failureReasons.add(e.message); },
-      );
-      pending.add(p);
-      p.finally(() => pending.delete(p));
-    }
-    if (!stopped && sent * interval < maxMs) setTimeout(tick, Math.max(0, t0 + sent * interval - now));
-  };
-  tick();
-  return {
-    async stop() {
-      stopped = true;
-      await Promise.all(pending);
-      return { latencies, sendDelays, distinctPredictions: predictions.size, failures, failureReasons: [...failureReasons] };
-    },
-  };
-}
-`;
-interface ClientResult {
-  latencies: number[];
-  /** How late each request went out (the client's own timer and scheduling delay). */
-  sendDelays: number[];
-  distinctPredictions: number;
-  failures: number;
-  failureReasons: string[];
-}
-type ClientModule = {
-  agent: import('http').Agent;
-  request: (port: number, method: string, path: string) => Promise<string>;
-  startClient: (port: number, rate: number, maxMs: number) => { stop(): Promise<ClientResult> };
-};
-const loadClient = new Function('require', `${CLIENT_SOURCE}; return { agent, request, startClient };`) as (r: NodeRequire) => ClientModule;
-const client = loadClient(require);
+const client = loadClient();
 let port = 0;
 const request = (method: string, path: string): Promise<string> => client.request(port, method, path);
 
-// The client's worker thread: one for the whole run (warmed up with the server), so that
-// no measurement includes a fresh thread's compiling.
-let clientWorker: Worker | null = null;
+// The client's worker thread: one for the whole run (warmed up with the server).
+let clientWorker: ClientWorker | null = null;
 
 /** Starts the /predict client of one measurement where --client says; stop() ends it. */
 function startPredictClient(): { stop(): Promise<ClientResult> } {
   if (args.client === 'loop') return client.startClient(port, rate, maxMs);
-  clientWorker ??= new Worker(
-    `const { parentPort, workerData } = require('worker_threads');
-     const { startClient } = new Function('require', workerData.source + '; return { startClient };')(require);
-     let running = null;
-     parentPort.on('message', async (m) => {
-       if (m === 'start') running = startClient(workerData.port, workerData.rate, workerData.maxMs);
-       else parentPort.postMessage(await running.stop());
-     });`,
-    { eval: true, workerData: { source: CLIENT_SOURCE, port, rate, maxMs } },
-  );
-  const worker = clientWorker;
-  worker.postMessage('start');
-  return {
-    stop: async () => {
-      const result = new Promise<ClientResult>((resolve, reject) => {
-        worker.once('message', (r: ClientResult) => {
-          worker.off('error', reject);
-          resolve(r);
-        });
-        worker.once('error', reject);
-      });
-      worker.postMessage('stop');
-      return result;
-    },
-  };
+  clientWorker ??= new ClientWorker(port, rate, maxMs);
+  return clientWorker.start();
 }
 
 interface Status {
@@ -178,16 +85,6 @@ async function waitDone(): Promise<Status> {
 const percentile = (sorted: number[], p: number): number =>
   sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] : NaN;
 
-/** CPU milliseconds this thread (the server's) has used, where /proc tells (Linux); else NaN. */
-function serverThreadCpuMs(): number {
-  try {
-    const stat = fs.readFileSync('/proc/thread-self/stat', 'utf8');
-    const [utime, stime] = stat.slice(stat.lastIndexOf(')') + 2).split(' ').slice(11, 13).map(Number);
-    return ((utime + stime) * 1000) / CLOCK_TICKS;
-  } catch {
-    return NaN;
-  }
-}
 const CLOCK_TICKS = 100; // USER_HZ, 100 on every Linux architecture Node runs on
 
 /** CPU milliseconds that the machine's other processes have used (all CPUs' busy time in
@@ -215,7 +112,7 @@ new PerformanceObserver((list) => {
 
 async function measure(mode: string) {
   const gcStart = { ...gcPauses };
-  const cpuStart = serverThreadCpuMs();
+  const sched0 = client.threadSchedstat(); // this thread: the server's
   const othersStart = othersCpuMs();
   const wallStart = performance.now();
   const delay = monitorEventLoopDelay({ resolution: Number(args['loop-delay-resolution']) });
@@ -232,7 +129,8 @@ async function measure(mode: string) {
     final = await waitDone();
     clearTimeout(timeout);
   }
-  const { latencies, sendDelays, distinctPredictions, failures, failureReasons } = await predictClient.stop();
+  const { latencies, sendDelays, distinctPredictions, failures, failureReasons, clientCpuMs } = await predictClient.stop();
+  const sched1 = client.threadSchedstat();
   sendDelays.sort((a, b) => a - b);
   delay.disable();
   latencies.sort((a, b) => a - b);
@@ -250,7 +148,9 @@ async function measure(mode: string) {
     sendDelayP99: percentile(sendDelays, 99),
     gcMs: Object.fromEntries(Object.entries(gcPauses).map(([k, v]) => [k, Math.round(v - gcStart[k as keyof typeof gcPauses])])),
     othersCores: (othersCpuMs() - othersStart) / (performance.now() - wallStart),
-    serverCpuPerRequest: mode === 'idle' ? (serverThreadCpuMs() - cpuStart) / latencies.length : NaN,
+    serverCpuMs: (sched1.cpuNs - sched0.cpuNs) / 1e6,
+    serverWaitMs: (sched1.waitNs - sched0.waitNs) / 1e6,
+    clientCpuMs,
     loopDelayP99: delay.percentile(99) / 1e6,
     loopDelayMax: delay.max / 1e6,
     distinctPredictions,
@@ -277,7 +177,7 @@ async function main(): Promise<void> {
       const row = await measure(mode);
       runs.push({ ...row, round });
       const failed = row.failures ? `, ${row.failures} requests failed: ${row.failureReasons.join('; ')}` : '';
-      console.log(`round ${round + 1}: ${row.mode} ${row.mode === 'idle' ? '(no training)' : `${row.stepsPerSecond.toFixed(1)} steps/s`}, p99 ${row.p99.toFixed(1)} ms (sent late by ${row.sendDelayP99.toFixed(1)} ms p99), server thread GC ${JSON.stringify(row.gcMs)} ms, other processes ${row.othersCores.toFixed(2)} cores, load average ${load()}${failed}`);
+      console.log(`round ${round + 1}: ${row.mode} ${row.mode === 'idle' ? '(no training)' : `${row.stepsPerSecond.toFixed(1)} steps/s`}, p99 ${row.p99.toFixed(1)} ms (sent late by ${row.sendDelayP99.toFixed(1)} ms p99), server thread CPU ${row.serverCpuMs.toFixed(0)} ms (waited for a core ${row.serverWaitMs.toFixed(0)} ms), GC ${JSON.stringify(row.gcMs)} ms, client thread CPU ${row.clientCpuMs.toFixed(0)} ms, other processes ${row.othersCores.toFixed(2)} cores, load average ${load()}${failed}`);
     }
   }
   const median = (xs: number[]): number => {
@@ -292,7 +192,7 @@ async function main(): Promise<void> {
     const failures = mine.reduce((n, r) => n + r.failures, 0); // over all rounds
     // Each round's ratio to the blocking run of the same round.
     const ratios = mine.map((r) => r.stepsPerSecond / (runs.find((b) => b.mode === 'blocking' && b.round === r.round)?.stepsPerSecond ?? NaN));
-    return { mode, state, failures, ratios, ratio: median(ratios), ...Object.fromEntries((['stepsPerSecond', 'loss', 'requests', 'p50', 'p99', 'max', 'sendDelayP99', 'serverCpuPerRequest', 'loopDelayP99', 'loopDelayMax', 'distinctPredictions'] as const).map((k) => [k, m(k)])) } as Row & { ratios: number[]; ratio: number };
+    return { mode, state, failures, ratios, ratio: median(ratios), ...Object.fromEntries((['stepsPerSecond', 'loss', 'requests', 'p50', 'p99', 'max', 'sendDelayP99', 'serverCpuMs', 'clientCpuMs', 'loopDelayP99', 'loopDelayMax', 'distinctPredictions'] as const).map((k) => [k, m(k)])) } as Row & { ratios: number[]; ratio: number };
   });
   const reference = modes.includes('blocking');
   const fmt = (x: number, d = 1) => x.toFixed(d);
@@ -310,7 +210,10 @@ async function main(): Promise<void> {
     console.log(`\nper round, steps/s vs blocking: ${trained.map((r) => `${r.mode} ${r.ratios.map((x) => fmt(x, 2)).join(' ')}`).join('; ')}`);
   }
   const idle = rows.find((r) => r.mode === 'idle');
-  if (idle) console.log(`\nidle: the server's thread spent ${fmt(idle.serverCpuPerRequest, 2)} ms of CPU per request (/proc/thread-self/stat)`);
+  if (idle) {
+    const perRequest = (ms: number) => fmt(ms / idle.requests, 2);
+    console.log(`\nidle: per request, the server's thread spent ${perRequest(idle.serverCpuMs)} ms of CPU and the client's ${perRequest(idle.clientCpuMs)} ms (/proc/thread-self/schedstat)`);
+  }
   console.log(`\nload average at the end: ${load()} (figures from a busy machine vary with its load)`);
   client.agent.destroy();
   await clientWorker?.terminate();
