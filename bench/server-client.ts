@@ -103,28 +103,33 @@ export const loadClient = (): ClientModule =>
 export class ClientWorker {
   private readonly worker: Worker;
 
-  constructor(port: number, rate: number, maxMs: number) {
+  constructor(
+    private readonly port: number,
+    rate: number,
+    maxMs: number,
+  ) {
     this.worker = new Worker(
       `const { parentPort, workerData } = require('worker_threads');
        const { startClient, sequential } = new Function('require', workerData.source + '; return { startClient, sequential };')(require);
        let running = null;
        parentPort.on('message', async (m) => {
-         if (m === 'start') running = startClient(workerData.port, workerData.rate, workerData.maxMs);
+         if (m.start) running = startClient(m.start, workerData.rate, workerData.maxMs);
          else if (m === 'stop') parentPort.postMessage(await running.stop());
-         else parentPort.postMessage(await sequential(workerData.port, m.sequential));
+         else parentPort.postMessage(await sequential(m.port, m.sequential));
        });`,
-      { eval: true, workerData: { source: CLIENT_SOURCE, port, rate, maxMs } },
+      { eval: true, workerData: { source: CLIENT_SOURCE, rate, maxMs } },
     );
   }
 
-  /** Starts an open-loop run; stop() ends it and returns its figures. */
-  start(): { stop(): Promise<ClientResult> } {
-    this.worker.postMessage('start');
+  /** Starts an open-loop run against `port` (default: the constructor's); stop() ends it
+   * and returns its figures. */
+  start(port = this.port): { stop(): Promise<ClientResult> } {
+    this.worker.postMessage({ start: port });
     return { stop: () => this.call<ClientResult>('stop') };
   }
 
-  sequential(n: number): Promise<{ ms: number; clientCpuMs: number }> {
-    return this.call({ sequential: n });
+  sequential(n: number, port = this.port): Promise<{ ms: number; clientCpuMs: number }> {
+    return this.call({ sequential: n, port });
   }
 
   terminate(): Promise<number> {

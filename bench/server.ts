@@ -68,6 +68,7 @@ function startPredictClient(): { stop(): Promise<ClientResult> } {
 interface Status {
   state: string;
   step: number;
+  steps: number;
   stepsPerSecond: number;
   loss: number;
 }
@@ -77,7 +78,11 @@ async function waitDone(): Promise<Status> {
   for (;;) {
     const s = await status();
     if (s.state !== 'training') return s;
-    await new Promise((r) => setTimeout(r, 100));
+    // Next poll when the run should end at its rate so far (10 ms to 1 s from now): polling
+    // every 100 ms put 10 more requests a second, and this client's own work, on the
+    // server's thread (in async mode about 0.5% of its time in a perf profile).
+    const remainingMs = s.stepsPerSecond > 0 ? (1000 * (s.steps - s.step)) / s.stepsPerSecond : 100;
+    await new Promise((r) => setTimeout(r, Math.min(1000, Math.max(10, remainingMs))));
   }
 }
 
@@ -122,7 +127,7 @@ async function measure(mode: string) {
   let final: Status;
   if (mode === 'idle') {
     await new Promise((r) => setTimeout(r, 1000 * Number(args['idle-seconds'])));
-    final = { state: 'done', step: 0, stepsPerSecond: NaN, loss: NaN };
+    final = { state: 'done', step: 0, steps: 0, stepsPerSecond: NaN, loss: NaN };
   } else {
     await request('POST', `/train?steps=${steps}&mode=${mode}`);
     const timeout = setTimeout(() => void request('POST', '/cancel'), maxMs);
