@@ -25,16 +25,8 @@ export function makeLoader(): tg.data.DataLoader {
 
 /** The served prediction: the class and probabilities of the model for one input row. */
 export function predict(model: tg.nn.Module, input: tg.Tensor): { prediction: number; probabilities: number[] } {
-  const probabilities = (tg.noGrad(() => (model.forward(input) as tg.Tensor).softmax(1)).tolist() as number[][])[0];
-  // argmax over the 10 numbers already in JS (no tensor op): as tensor.argmax, the first
-  // of equal maxima, and a NaN counts as the maximum.
-  let prediction = 0;
-  for (let i = 1; i < probabilities.length; ++i) {
-    const p = probabilities[i];
-    const best = probabilities[prediction];
-    if (p > best || (Number.isNaN(p) && !Number.isNaN(best))) prediction = i;
-  }
-  return { prediction, probabilities };
+  const probabilities = tg.noGrad(() => (model.forward(input) as tg.Tensor).softmax(1));
+  return { prediction: probabilities.argmax(1).item(), probabilities: (probabilities.tolist() as number[][])[0] };
 }
 
 export interface TrainOptions {
