@@ -56,11 +56,11 @@ constexpr int64_t kSequentialSum = 256;
 // Long runs are summed (multiplied) in chunks of this size whatever the thread count.
 constexpr int64_t kSumChunk = int64_t(1) << 16;
 
-// The portable form of reduce_simd.h's float blocks: 16 float lanes (four 4-lane vectors
-// on SSE2 or NEON) take kFloatBlockSteps loads each, fold once to 8 and are widened into
-// acc: one conversion and double add per 16 floats instead of per float (the widening
-// bound the W6 sum on 2 threads on every path; bench/PROFILES.md, "W6 sum"). Returns
-// how many elements it took (whole blocks).
+// reduce_simd.h's float blocks: 16 float lanes (four 4-lane vectors on SSE2 or NEON) take
+// kFloatBlockSteps loads each, fold once to 8 and are widened into acc. Widening each float
+// as it was loaded (cvtps2pd + addpd, 2 floats per instruction on SSE2) made this loop
+// compute-bound: the 16M float32 sum under TENSORGRAD_SIMD=avx2 went from 25 to 35 GB/s on
+// one core (bench/PROFILES.md, "W6 sum"). Returns how many elements it took (whole blocks).
 inline int64_t sumFloatBlocks(const float* p, int64_t n, double (&acc)[8]) {
   constexpr int64_t kLanes = 16, kBlock = kLanes * kFloatBlockSteps;
   int64_t i = 0;
@@ -87,6 +87,7 @@ double sumChunk(const T* p, int64_t n) {
   for (; i < n; ++i) s += p[i];
   return s;
 }
+
 // A chunk's sum or product, and how chunk results combine (in order).
 template <typename T>
 struct ChunkFold {

@@ -1,7 +1,7 @@
 // The AVX-512 sums of reduce_simd.h. Compiled with -mavx512f (and friends). Four
-// independent accumulator chains: one add latency covers 64 floats (32 doubles), which
-// is what makes in-cache sums fast; long sums from memory gain from the prefetches
-// (prefetchAhead).
+// independent accumulator chains of 8 doubles: one add latency covers 32 elements
+// (the portable loop's eight accumulators cover 8), which is what makes in-cache
+// sums faster; long sums from memory gain from the prefetches (prefetchAhead).
 #include "reduce_simd.h"
 
 #if (defined(__x86_64__) || defined(_M_X64)) && defined(__AVX512F__)
@@ -26,42 +26,21 @@ inline void prefetchAhead(const void* p) {
 inline double combine(__m512d a0, __m512d a1, __m512d a2, __m512d a3) {
   return _mm512_reduce_add_pd(_mm512_add_pd(_mm512_add_pd(a0, a1), _mm512_add_pd(a2, a3)));
 }
-
-// Adds the 16 floats of f, widened, to the 16 double lanes (lo, hi).
-inline void widenAdd(__m512 f, __m512d& lo, __m512d& hi) {
-  lo = _mm512_add_pd(lo, _mm512_cvtps_pd(_mm512_castps512_ps256(f)));
-  hi = _mm512_add_pd(hi, _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(f), 1))));
-}
 }  // namespace
 
-// Blocks of 512 floats (kFloatBlockSteps loads into each of 4 ZMM chains) are summed in
-// float, the chains folded pairwise, and the block's 16 lanes widened into double. Widening every
-// float (vcvtps2pd) cost one conversion and one double add per 8 floats: compute-bound
-// once the data sit in L2/L3, as the W6 bench's 64 MiB tensor partly does (one core,
-// 16 MB: 70 GB/s, this loop 96, PyTorch's float loop 95; bench/PROFILES.md, "W6 sum").
 double sumChunkAvx512(const float* p, int64_t n) {
-  constexpr int64_t kBlock = 64 * kFloatBlockSteps;
-  __m512d lo = _mm512_setzero_pd(), hi = lo;
+  __m512d a0 = _mm512_setzero_pd(), a1 = a0, a2 = a0, a3 = a0;
   int64_t i = 0;
-  for (; i + kBlock <= n; i += kBlock) {
-    __m512 f0 = _mm512_loadu_ps(p + i), f1 = _mm512_loadu_ps(p + i + 16);
-    __m512 f2 = _mm512_loadu_ps(p + i + 32), f3 = _mm512_loadu_ps(p + i + 48);
+  for (; i + 32 <= n; i += 32) {
     prefetchAhead(p + i);
-    prefetchAhead(p + i + 32);
-#pragma GCC unroll 16
-    for (int step = 1; step < kFloatBlockSteps; ++step) {
-      const float* q = p + i + 64 * step;
-      prefetchAhead(q);
-      prefetchAhead(q + 32);
-      f0 = _mm512_add_ps(f0, _mm512_loadu_ps(q));
-      f1 = _mm512_add_ps(f1, _mm512_loadu_ps(q + 16));
-      f2 = _mm512_add_ps(f2, _mm512_loadu_ps(q + 32));
-      f3 = _mm512_add_ps(f3, _mm512_loadu_ps(q + 48));
-    }
-    widenAdd(_mm512_add_ps(_mm512_add_ps(f0, f1), _mm512_add_ps(f2, f3)), lo, hi);
+    // Each 8-float load converts in place (vcvtps2pd from memory): fewer instructions per
+    // cache line than a 16-float load split in halves, so more lines are in flight.
+    a0 = _mm512_add_pd(a0, _mm512_cvtps_pd(_mm256_loadu_ps(p + i)));
+    a1 = _mm512_add_pd(a1, _mm512_cvtps_pd(_mm256_loadu_ps(p + i + 8)));
+    a2 = _mm512_add_pd(a2, _mm512_cvtps_pd(_mm256_loadu_ps(p + i + 16)));
+    a3 = _mm512_add_pd(a3, _mm512_cvtps_pd(_mm256_loadu_ps(p + i + 24)));
   }
-  for (; i + 16 <= n; i += 16) widenAdd(_mm512_loadu_ps(p + i), lo, hi);
-  double s = _mm512_reduce_add_pd(_mm512_add_pd(lo, hi));
+  double s = combine(a0, a1, a2, a3);
   for (; i < n; ++i) s += p[i];
   return s;
 }
