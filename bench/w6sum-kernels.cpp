@@ -36,6 +36,27 @@ template <int PF> __attribute__((noinline)) double v1(const float* p, long n) {
   }
   return comb(a0, a1, a2, a3);
 }
+// float blocks: 4 chains x 8 loads of 16 floats, folded pairwise, widened once per block
+template <int PF> __attribute__((noinline)) double v4(const float* p, long n) {
+  __m512d lo = _mm512_setzero_pd(), hi = lo;
+  for (long i = 0; i + 512 <= n; i += 512) {
+    __m512 f[4];
+#pragma GCC unroll 4
+    for (int c = 0; c < 4; ++c) f[c] = _mm512_loadu_ps(p + i + 16 * c);
+#pragma GCC unroll 8
+    for (int b = 1; b < 8; ++b) {
+      const float* q = p + i + 64 * b;
+      if (PF) { const char* c = (const char*)q + PF; _mm_prefetch(c, _MM_HINT_T0); _mm_prefetch(c + 64, _MM_HINT_T0); _mm_prefetch(c + 128, _MM_HINT_T0); _mm_prefetch(c + 192, _MM_HINT_T0); }
+#pragma GCC unroll 4
+      for (int c = 0; c < 4; ++c) f[c] = _mm512_add_ps(f[c], _mm512_loadu_ps(q + 16 * c));
+    }
+    if (PF) { const char* c = (const char*)(p + i) + PF; _mm_prefetch(c, _MM_HINT_T0); _mm_prefetch(c + 64, _MM_HINT_T0); _mm_prefetch(c + 128, _MM_HINT_T0); _mm_prefetch(c + 192, _MM_HINT_T0); }
+    const __m512 s = _mm512_add_ps(_mm512_add_ps(f[0], f[1]), _mm512_add_ps(f[2], f[3]));
+    lo = _mm512_add_pd(lo, _mm512_cvtps_pd(_mm512_castps512_ps256(s)));
+    hi = _mm512_add_pd(hi, _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(s), 1))));
+  }
+  return _mm512_reduce_add_pd(_mm512_add_pd(lo, hi));
+}
 // torch-like float (reference only)
 __attribute__((noinline)) double v3(const float* p, long n) {
   __m512 a0 = _mm512_setzero_ps(), a1 = a0;
@@ -49,12 +70,12 @@ int main(int argc, char** argv) {
   madvise(x, bytes, MADV_HUGEPAGE);
   for (long i = 0; i < n; ++i) x[i] = rand() / float(RAND_MAX);
   using F = double (*)(const float*, long);
-  const char* names[] = {"v0 cvt-load x4 pf32K", "v0 nopf", "v1 pair-float pf32K", "v1 nopf", "v3 float (torch-like)"};
-  F fs[] = {v0<32768>, v0<0>, v1<32768>, v1<0>, v3};
+  const char* names[] = {"v0 cvt-load x4 pf32K", "v0 nopf", "v1 pair-float pf32K", "v1 nopf", "v4 float blocks pf32K", "v4 nopf", "v3 float (torch-like)"};
+  F fs[] = {v0<32768>, v0<0>, v1<32768>, v1<0>, v4<32768>, v4<0>, v3};
   long reps = 4e9 / (4 * n) + 1;
   volatile double sink = 0;
   for (int round = 0; round < 3; ++round)
-    for (int f = 0; f < 5; ++f) {
+    for (int f = 0; f < 7; ++f) {
       for (long r = 0; r < reps / 4 + 1; ++r) sink = sink + fs[f](x, n);
       auto t0 = std::chrono::steady_clock::now();
       for (long r = 0; r < reps; ++r) sink = sink + fs[f](x, n);

@@ -56,12 +56,31 @@ constexpr int64_t kSequentialSum = 256;
 // Long runs are summed (multiplied) in chunks of this size whatever the thread count.
 constexpr int64_t kSumChunk = int64_t(1) << 16;
 
+// reduce_simd.h's float blocks: 16 float lanes (four 4-lane vectors on SSE2 or NEON) take
+// kFloatBlockSteps loads each, fold once to 8 and are widened into acc. Widening each float
+// as it was loaded (cvtps2pd + addpd, 2 floats per instruction on SSE2) made this loop
+// compute-bound: the 16M float32 sum under TENSORGRAD_SIMD=avx2 went from 25 to 35 GB/s on
+// one core (bench/PROFILES.md, "W6 sum"). Returns how many elements it took (whole blocks).
+inline int64_t sumFloatBlocks(const float* p, int64_t n, double (&acc)[8]) {
+  constexpr int64_t kLanes = 16, kBlock = kLanes * kFloatBlockSteps;
+  int64_t i = 0;
+  for (; i + kBlock <= n; i += kBlock) {
+    float f[kLanes];
+    for (int k = 0; k < kLanes; ++k) f[k] = p[i + k];
+    for (int step = 1; step < kFloatBlockSteps; ++step)
+      for (int k = 0; k < kLanes; ++k) f[k] += p[i + kLanes * step + k];
+    for (int k = 0; k < 8; ++k) acc[k] += double(f[k] + f[k + 8]);
+  }
+  return i;
+}
+
 // Eight double accumulators: independent adds instead of one latency-bound chain (and a
-// loop the compiler vectorises).
+// loop the compiler vectorises). Float32 runs first go through sumFloatBlocks.
 template <typename T>
 double sumChunk(const T* p, int64_t n) {
   double acc[8] = {};
   int64_t i = 0;
+  if constexpr (std::is_same_v<T, float>) i = sumFloatBlocks(p, n, acc);
   for (; i + 8 <= n; i += 8)
     for (int k = 0; k < 8; ++k) acc[k] += p[i + k];
   double s = ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
