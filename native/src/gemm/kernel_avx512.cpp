@@ -58,7 +58,7 @@ constexpr int MR = 14;
 // 214-223 GFLOP/s against 186-200 packed at 128^3-256^3; 152 against 189 at 384^3).
 // While B fits in L1 (tile_impl.h: kDirectL1Bytes), 8 rows: the 12-row loop keeps some
 // of its 12 A row addresses on the stack, and re-reading B for more row blocks costs
-// little there (gemm_bench --shape, paired with OpenBLAS, f32 1 thread: 64^3 0.88-0.92
+// little there (gemm_bench --shape, paired with OpenBLAS, f32 1 thread: 64^3 0.88-0.99
 // -> 0.97-1.00 of OpenBLAS's speed, 32^3 0.98 -> 1.05; 96^3 and up, B past L1, even or
 // better with 12).
 constexpr int kDirectRows = 12;
