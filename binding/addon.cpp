@@ -49,7 +49,9 @@ struct AsyncState {
 // Per-environment state (N-API instance data), so each worker thread has its own.
 struct Instance {
   tg::Context ctx;
-  Napi::Reference<Napi::Int32Array> metaRef;
+  // The metadata scratch (an Int32Array at init): its ArrayBuffer and where it starts.
+  Napi::Reference<Napi::ArrayBuffer> metaRef;
+  size_t metaOffset = 0;
   std::unique_ptr<Recording> recording;  // non-null while tg.async records
   std::shared_ptr<AsyncState> async = std::make_shared<AsyncState>();
 
@@ -68,14 +70,17 @@ Instance& instance(Napi::Env env) {
 
 // The scratch's pointer and length are looked up on every call, not kept from init():
 // JS can detach its buffer (transfer) or shrink it (resizable ArrayBuffer) at any time,
-// which would leave a cached pointer dangling. Two N-API calls.
+// which would leave a cached pointer dangling. Two N-API calls, on the ArrayBuffer: its
+// info is a few dozen instructions, a typed array's several hundred (a quarter of a
+// small matmul's N-API time).
 binding::MetaReader metaReader(Napi::Env env, Instance& inst) {
   napi_value meta = inst.metaRef.Value();
-  size_t length = 0;
+  size_t bytes = 0;
   void* data = nullptr;
-  if (napi_get_typedarray_info(env, meta, nullptr, &length, &data, nullptr, nullptr) != napi_ok)
+  if (napi_get_arraybuffer_info(env, meta, &data, &bytes) != napi_ok)
     throw Napi::Error::New(env, "tensorgrad addon: cannot read the metadata scratch buffer");
-  return binding::MetaReader(env, static_cast<const int32_t*>(data), length);
+  const size_t length = bytes > inst.metaOffset ? (bytes - inst.metaOffset) / sizeof(int32_t) : 0;
+  return binding::MetaReader(env, reinterpret_cast<const int32_t*>(static_cast<const char*>(data) + inst.metaOffset), length);
 }
 
 // A JS number operand becomes a 0-d view of `dtype` over this storage.
@@ -153,7 +158,9 @@ Napi::Value Init(const Napi::CallbackInfo& info) {
     throw Napi::TypeError::New(env, "init: expected the Int32Array metadata scratch buffer");
   Instance* inst = env.GetInstanceData<Instance>();
   if (!inst->ctx.cpu.simdError.empty()) throw Napi::Error::New(env, inst->ctx.cpu.simdError);
-  inst->metaRef = Napi::Persistent(info[0].As<Napi::Int32Array>());
+  Napi::Int32Array meta = info[0].As<Napi::Int32Array>();
+  inst->metaRef = Napi::Persistent(meta.ArrayBuffer());
+  inst->metaOffset = meta.ByteOffset();
 
   // What this build was compiled from (native/ops.table), for lib/native/binding.ts to
   // check against the TypeScript it was generated with: per group its op names, and the

@@ -16,8 +16,20 @@ type Buffer = NativeMemory;
 
 // Each view argument travels as its ArrayBuffer, described in the scratch buffer by
 // [dtype, ndim, offset, shape..., strides...] (see binding/views.h).
+// (putAs with t's own shape, without the broadcast's per-dim work: every call passes views.)
 function put(t: StridedView): Buffer {
-  return putAs(t, t._shape);
+  const shape = t._shape, strides = t._strides;
+  const n = shape.length;
+  const s = t._storage;
+  meta[pos] = s.code;
+  meta[pos + 1] = n;
+  meta[pos + 2] = s.origin + t._offset;
+  for (let i = 0; i < n; ++i) {
+    meta[pos + 3 + i] = shape[i];
+    meta[pos + 3 + n + i] = strides[i];
+  }
+  pos += 3 + 2 * n;
+  return s.buffer;
 }
 
 /** Writes t's view as read with `shape` (broadcast: missing and size-1 dims get stride 0). */

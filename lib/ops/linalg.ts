@@ -40,7 +40,8 @@ function matmulForward(a: Tensor, b: Tensor): Tensor {
   const [a2, b2] = asMatrices(a, b);
   const { full, out } = matmulShape(a, b);
   const result = Tensor._output(out, a.dtype);
-  kernels.matmul(result._view(full, contiguousStrides(full), 0), a2, b2);
+  // The kernel writes the [.., M, N] form; only a vector operand makes it another shape.
+  kernels.matmul(a.ndim > 1 && b.ndim > 1 ? result : result._view(full, contiguousStrides(full), 0), a2, b2);
   return result;
 }
 

@@ -490,11 +490,6 @@ void gemmImpl(Context& ctx, const Tuning& tuning, int64_t M, int64_t N, int64_t 
     return;
   }
   KernelSet<T> ks = tuning.generic ? kernelsFor<T>(CpuFeatures{}) : kernelsFor<T>(ctx.cpu);
-  cacheBlocking(ks, ctx.cpu);
-  if (tuning.mc > 0) ks.mc = tuning.mc;
-  if (tuning.kc > 0) ks.kc = tuning.kc;
-  if (tuning.nc > 0) ks.nc = tuning.nc;
-  if (!tuning.pipelined) ks.microPipelined = nullptr;
   // Prefer the orientation in which C has unit column stride (the kernels' store).
   if (p.csC != 1 && p.rsC == 1) p = transposed(p);
 
@@ -532,6 +527,12 @@ void gemmImpl(Context& ctx, const Tuning& tuning, int64_t M, int64_t N, int64_t 
     gemmTiny(p);
     return;
   }
+  // The blocking only here: its divisions are a few percent of an 8x8 product's call.
+  cacheBlocking(ks, ctx.cpu);
+  if (tuning.mc > 0) ks.mc = tuning.mc;
+  if (tuning.kc > 0) ks.kc = tuning.kc;
+  if (tuning.nc > 0) ks.nc = tuning.nc;
+  if (!tuning.pipelined) ks.microPipelined = nullptr;
   gemmPacked<T>(ctx.pool, nthreads, ks, p);
 }
 

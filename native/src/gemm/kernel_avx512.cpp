@@ -56,7 +56,13 @@ constexpr int MR = 14;
 // The direct kernel's tile height: 12 rows x 2 vectors = 24 accumulators. It beats
 // packing up to 256^3 while B fits a quarter of L2 (Zen 5, f32, 1 thread, CPU time:
 // 214-223 GFLOP/s against 186-200 packed at 128^3-256^3; 152 against 189 at 384^3).
+// While B fits in L1 (tile_impl.h: kDirectL1Bytes), 8 rows: the 12-row loop keeps some
+// of its 12 A row addresses on the stack, and re-reading B for more row blocks costs
+// little there (gemm_bench --shape, paired with OpenBLAS, f32 1 thread: 64^3 0.88-0.99
+// -> 0.97-1.00 of OpenBLAS's speed, 32^3 0.98 -> 1.05; 96^3 and up, B past L1, even or
+// better with 12).
 constexpr int kDirectRows = 12;
+constexpr int kDirectRowsL1 = 8;
 constexpr double kDirectWork = 256.0 * 256 * 256;
 
 // ---------------------------------------------------------------------------------
@@ -365,11 +371,11 @@ constexpr double kKcL1Share = 0.75;
 
 const KernelSet<float> kAvx512F32 = {
     "avx512", MR, 32, 336, 192, 4096, &microAsm<float>, &microEdge<Vec<float>, MR>, &packA<float>,
-    &packB<float>, &direct<Vec<float>, kDirectRows>, kDirectWork, kKcL1Share, &microPipelined<float>,
+    &packB<float>, &direct<Vec<float>, kDirectRows, kDirectRowsL1>, kDirectWork, kKcL1Share, &microPipelined<float>,
 };
 const KernelSet<double> kAvx512F64 = {
     "avx512", MR, 16, 168, 192, 2048, &microAsm<double>, &microEdge<Vec<double>, MR>, &packA<double>,
-    &packB<double>, &direct<Vec<double>, kDirectRows>, kDirectWork, kKcL1Share, &microPipelined<double>,
+    &packB<double>, &direct<Vec<double>, kDirectRows, kDirectRowsL1>, kDirectWork, kKcL1Share, &microPipelined<double>,
 };
 
 }  // namespace

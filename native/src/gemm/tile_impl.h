@@ -224,11 +224,22 @@ void directRows(int64_t N, int64_t K, const typename V::T* A, int64_t rsA, int64
   }
 }
 
-// Rows in blocks of DR (the direct kernel's tile height), then the remainder.
-template <typename V, int DR>
+// B up to this size counts as in L1 for the choice of the direct kernel's tile height.
+constexpr double kDirectL1Bytes = 32 * 1024;
+
+// Rows in blocks of DR (the direct kernel's tile height), then the remainder; blocks of
+// DR_L1 rows instead while B fits in L1 (the choice is the kernel set's, see
+// kernel_avx512.cpp; each element's FMA chain is the same for any tile height).
+template <typename V, int DR, int DR_L1 = DR>
 void direct(int64_t M, int64_t N, int64_t K, const typename V::T* A, int64_t rsA, int64_t csA,
             const typename V::T* B, int64_t rsB, typename V::T* C, int64_t rsC) {
-  static_assert(DR <= kMaxTileRows, "direct tile rows out of range");
+  static_assert(DR <= kMaxTileRows && DR_L1 <= kMaxTileRows, "direct tile rows out of range");
+  if constexpr (DR_L1 != DR) {
+    if (double(K) * double(N) * sizeof(typename V::T) <= kDirectL1Bytes) {
+      direct<V, DR_L1>(M, N, K, A, rsA, csA, B, rsB, C, rsC);
+      return;
+    }
+  }
   int64_t i = 0;
   for (; i + DR <= M; i += DR) directRows<V, DR>(N, K, A + i * rsA, rsA, csA, B, rsB, C + i * rsC, rsC);
   withRows<DR - 1>(static_cast<int>(M - i), [&](auto tag) {
