@@ -16,35 +16,39 @@ type Buffer = NativeMemory;
 
 // Each view argument travels as its ArrayBuffer, described in the scratch buffer by
 // [dtype, ndim, offset, shape..., strides...] (see binding/views.h).
-// (putAs with t's own shape, without the broadcast's per-dim work: every call passes views.)
-function put(t: StridedView): Buffer {
-  const shape = t._shape, strides = t._strides;
-  const n = shape.length;
+
+/** Writes the header of an n-dim view of t and reserves its shape and strides: returns where the shape goes. */
+function putHeader(t: StridedView, n: number): number {
   const s = t._storage;
   meta[pos] = s.code;
   meta[pos + 1] = n;
   meta[pos + 2] = s.origin + t._offset;
+  const at = pos + 3;
+  pos = at + 2 * n;
+  return at;
+}
+
+/** Writes t's own view (without putAs's per-dim broadcast work: every call passes views). */
+function put(t: StridedView): Buffer {
+  const shape = t._shape, strides = t._strides;
+  const n = shape.length;
+  const at = putHeader(t, n);
   for (let i = 0; i < n; ++i) {
-    meta[pos + 3 + i] = shape[i];
-    meta[pos + 3 + n + i] = strides[i];
+    meta[at + i] = shape[i];
+    meta[at + n + i] = strides[i];
   }
-  pos += 3 + 2 * n;
-  return s.buffer;
+  return t._storage.buffer;
 }
 
 /** Writes t's view as read with `shape` (broadcast: missing and size-1 dims get stride 0). */
 function putAs(t: StridedView, shape: readonly number[]): Buffer {
   const n = shape.length;
-  const s = t._storage;
-  meta[pos] = s.code;
-  meta[pos + 1] = n;
-  meta[pos + 2] = s.origin + t._offset;
+  const at = putHeader(t, n);
   for (let i = 0; i < n; ++i) {
-    meta[pos + 3 + i] = shape[i];
-    meta[pos + 3 + n + i] = broadcastStrideAt(t._shape, t._strides, shape, i);
+    meta[at + i] = shape[i];
+    meta[at + n + i] = broadcastStrideAt(t._shape, t._strides, shape, i);
   }
-  pos += 3 + 2 * n;
-  return s.buffer;
+  return t._storage.buffer;
 }
 
 function operand(x: Operand, shape: readonly number[]): Buffer | number {
