@@ -20,30 +20,24 @@ void matmul(Context& ctx, const View& out, const View& a, const View& b) {
   // An empty result needs no work, however large the batch around it (M or N is 0).
   if (out.numel() == 0) return;
 
-  if (nd == 2) {  // no batch: skip the batch loop's set-up (a tenth of a small product's native time)
-    dispatchDType(out.dtype, [&](auto tag) {
-      using T = decltype(tag);
-      if constexpr (std::is_floating_point_v<T>)
-        gemm<T>(ctx, M, N, K, a.ptr<T>(), a.strides[0], a.strides[1], b.ptr<T>(), b.strides[0], b.strides[1],
-                out.ptr<T>(), out.strides[0], out.strides[1]);
-    });
-    return;
-  }
-  // Iterate the batch dims of the three views together.
-  View batchOut = out, batchA = a, batchB = b;
-  batchOut.ndim = batchA.ndim = batchB.ndim = nd - 2;
-  const View* views[3] = {&batchOut, &batchA, &batchB};
-  StridedLoop<3> batches(views);
   dispatchDType(out.dtype, [&](auto tag) {
     using T = decltype(tag);
     if constexpr (std::is_floating_point_v<T>) {
+      const auto product = [&](const T* pa, const T* pb, T* pc) {
+        gemm<T>(ctx, M, N, K, pa, a.strides[nd - 2], a.strides[nd - 1], pb, b.strides[nd - 2], b.strides[nd - 1], pc,
+                out.strides[nd - 2], out.strides[nd - 1]);
+      };
+      // No batch: skip the batch loop's set-up (a tenth of a small product's native time).
+      if (nd == 2) return product(a.ptr<T>(), b.ptr<T>(), out.ptr<T>());
+      // Iterate the batch dims of the three views together.
+      View batchOut = out, batchA = a, batchB = b;
+      batchOut.ndim = batchA.ndim = batchB.ndim = nd - 2;
+      const View* views[3] = {&batchOut, &batchA, &batchB};
+      StridedLoop<3> batches(views);
       batches.run(0, batches.numel, [&](char** p, const int64_t* s, int64_t count) {
-        for (int64_t i = 0; i < count; ++i) {
-          gemm<T>(ctx, M, N, K,
-                  reinterpret_cast<const T*>(p[1] + i * s[1]), a.strides[nd - 2], a.strides[nd - 1],
-                  reinterpret_cast<const T*>(p[2] + i * s[2]), b.strides[nd - 2], b.strides[nd - 1],
-                  reinterpret_cast<T*>(p[0] + i * s[0]), out.strides[nd - 2], out.strides[nd - 1]);
-        }
+        for (int64_t i = 0; i < count; ++i)
+          product(reinterpret_cast<const T*>(p[1] + i * s[1]), reinterpret_cast<const T*>(p[2] + i * s[2]),
+                  reinterpret_cast<T*>(p[0] + i * s[0]));
       });
     }
   });
