@@ -9,13 +9,12 @@
 // into a preallocated output, `output` the output tensor's allocation alone.
 // NumPy runs with OPENBLAS_NUM_THREADS = --threads and OPENBLAS_CORETYPE unset, as in
 // `npm run bench`. Run it under the heavy-work lock.
-import { spawn } from 'child_process';
 import { createRequire } from 'module';
 import path from 'path';
-import readline from 'readline';
 import { fileURLToPath } from 'url';
 import { parseArgs } from 'util';
 import * as tg from 'tensorgrad';
+import { alternate, quantile, ratioSummary, referenceProcess, timeCalls } from './paired.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -33,50 +32,35 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const env = { ...process.env, N: String(n), OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads) };
 delete env.OPENBLAS_CORETYPE;
 delete env.OPENBLAS_L2_SIZE;
-const child = spawn('/usr/bin/python3', [path.join(here, 'matmul-small.py')], { env, stdio: ['pipe', 'pipe', 'inherit'] });
-const lines = readline.createInterface({ input: child.stdout })[Symbol.asyncIterator]();
-const numpyGroup = async () => {
-  child.stdin.write(`${calls}\n`);
-  return Number((await lines.next()).value);
-};
+const numpy = referenceProcess(path.join(here, 'matmul-small.py'), [], env);
 
 tg.setNumThreads(threads);
 const a = tg.randn(n, n), b = tg.randn(n, n);
 const groups = { tensorgrad: () => a.matmul(b) };
 if (args.parts) {
   // The library's internals, from the same build as the `tensorgrad` import.
-  const internal = createRequire(import.meta.url)(path.join(path.dirname(createRequire(import.meta.url).resolve('tensorgrad')), 'tensor.js'));
-  const backend = createRequire(import.meta.url)(path.join(path.dirname(createRequire(import.meta.url).resolve('tensorgrad')), 'backend.js'));
+  const require = createRequire(import.meta.url);
+  const dist = path.dirname(require.resolve('tensorgrad'));
+  const internal = require(path.join(dist, 'tensor.js'));
+  const backend = require(path.join(dist, 'backend.js'));
   const out = tg.empty(n, n);
   groups.native = () => backend.matmul(out, a, b);
   groups.output = () => internal.Tensor._output([n, n], a.dtype);
 }
-const timeGroup = (fn) => {
-  const t0 = process.hrtime.bigint();
-  for (let i = 0; i < calls; i++) fn();
-  return Number(process.hrtime.bigint() - t0) / 1e9;
-};
-
 // Warm-up: V8's optimisation of the call sites, NumPy's allocator.
 for (let i = 0; i < 5; i++) {
-  for (const fn of Object.values(groups)) timeGroup(fn);
-  await numpyGroup();
+  for (const fn of Object.values(groups)) timeCalls(fn, calls);
+  await numpy.run(calls);
 }
-const seconds = { numpy: [], ...Object.fromEntries(Object.keys(groups).map((k) => [k, []])) };
-const ratios = [];
-for (let p = 0; p < pairs; p++) {
-  const ours = () => Object.entries(groups).forEach(([k, fn]) => seconds[k].push(timeGroup(fn)));
-  if (p % 2 === 0) {
-    ours();
-    seconds.numpy.push(await numpyGroup());
-  } else {
-    seconds.numpy.push(await numpyGroup());
-    ours();
-  }
-  ratios.push(seconds.tensorgrad[p] / seconds.numpy[p]);
-}
-child.stdin.end();
-const quantile = (xs, q) => [...xs].sort((x, y) => x - y)[Math.floor(q * (xs.length - 1))];
+// Each pair times every tensorgrad group (the parts too), the ratio is the whole call's.
+const seconds = Object.fromEntries(Object.keys(groups).map((k) => [k, []]));
+const ours = () => {
+  for (const [k, fn] of Object.entries(groups)) seconds[k].push(timeCalls(fn, calls));
+  return seconds.tensorgrad.at(-1);
+};
+const { theirs, ratios } = await alternate(pairs, ours, () => numpy.run(calls));
+numpy.close();
+seconds.numpy = theirs;
 const us = (k) => `${k} ${((quantile(seconds[k], 0.5) / calls) * 1e6).toFixed(2)} µs`;
 console.log(`matmul ${n}x${n} f32, ${threads} thread(s), ${pairs} pairs of ${calls} calls: ${Object.keys(seconds).map(us).join(', ')}; ` +
-  `tensorgrad/NumPy time ${quantile(ratios, 0.5).toFixed(3)} (quartiles ${quantile(ratios, 0.25).toFixed(3)}-${quantile(ratios, 0.75).toFixed(3)})`);
+  `tensorgrad/NumPy time ${ratioSummary(ratios)}`);

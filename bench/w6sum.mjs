@@ -7,12 +7,11 @@
 // every pair); prints the median GB/s of each and the median and quartiles of the per-pair
 // ratio (PyTorch's GB/s / tensorgrad's: <= 1 means tensorgrad is at least as fast).
 // Run it under the heavy-work lock.
-import { spawn } from 'child_process';
 import path from 'path';
-import readline from 'readline';
 import { fileURLToPath } from 'url';
 import { parseArgs } from 'util';
 import * as tg from 'tensorgrad';
+import { alternate, quantile, ratioSummary, referenceProcess, timeCalls } from './paired.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -27,51 +26,23 @@ const N = 16 * 1024 * 1024;
 const GB = (4 * N) / 1e9;
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const child = spawn('/usr/bin/python3', [path.join(here, 'w6sum.py'), '--serve'], {
-  env: { ...process.env, THREADS: String(threads), TENSORS: String(tensors), OMP_NUM_THREADS: String(threads) },
-  stdio: ['pipe', 'pipe', 'inherit'],
+const torch = referenceProcess(path.join(here, 'w6sum.py'), ['--serve'], {
+  ...process.env, THREADS: String(threads), TENSORS: String(tensors), OMP_NUM_THREADS: String(threads),
 });
-const lines = readline.createInterface({ input: child.stdout })[Symbol.asyncIterator]();
-const torchBurst = async (k) => {
-  child.stdin.write(`${k}\n`);
-  return Number((await lines.next()).value);
-};
 
 tg.setNumThreads(threads);
 const xs = Array.from({ length: tensors }, () => tg.rand([N]));
-const tgBurst = (k) => {
-  const t0 = process.hrtime.bigint();
-  for (let i = 0; i < k; i++) xs[i % tensors].sum();
-  return Number(process.hrtime.bigint() - t0) / 1e9;
-};
+let next = 0;
+const sum = () => xs[next++ % tensors].sum();
 
 // An idle gap before each burst: PyTorch's OpenMP worker keeps spinning for a few ms after
 // its last parallel region (libgomp's default spin count), which would take a core from
 // the burst after it.
 const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
-const quantile = (xs, q) => [...xs].sort((a, b) => a - b)[Math.floor(q * (xs.length - 1))];
-tgBurst(burst);
-await torchBurst(burst);
-const tgRates = [], torchRates = [], ratios = [];
-for (let p = 0; p < pairs; p++) {
-  let ours, theirs;
-  if (p % 2 === 0) {
-    await settle();
-    ours = tgBurst(burst);
-    await settle();
-    theirs = await torchBurst(burst);
-  } else {
-    await settle();
-    theirs = await torchBurst(burst);
-    await settle();
-    ours = tgBurst(burst);
-  }
-  tgRates.push((GB * burst) / ours);
-  torchRates.push((GB * burst) / theirs);
-  ratios.push(ours / theirs);
-}
-child.stdin.end();
-const f = (v) => v.toFixed(1);
-console.log(`W6 sum 16M, ${threads} thread(s), ${tensors} tensor(s), ${pairs} pairs of ${burst} sums: tensorgrad ${f(quantile(tgRates, 0.5))} GB/s, ` +
-  `PyTorch ${f(quantile(torchRates, 0.5))} GB/s, ratio ${quantile(ratios, 0.5).toFixed(3)} ` +
-  `(quartiles ${quantile(ratios, 0.25).toFixed(3)}-${quantile(ratios, 0.75).toFixed(3)})`);
+timeCalls(sum, burst);
+await torch.run(burst);
+const { ours, theirs, ratios } = await alternate(pairs, () => timeCalls(sum, burst), () => torch.run(burst), settle);
+torch.close();
+const rate = (seconds) => ((GB * burst) / quantile(seconds, 0.5)).toFixed(1);
+console.log(`W6 sum 16M, ${threads} thread(s), ${tensors} tensor(s), ${pairs} pairs of ${burst} sums: tensorgrad ${rate(ours)} GB/s, ` +
+  `PyTorch ${rate(theirs)} GB/s, ratio ${ratioSummary(ratios)}`);
