@@ -11,6 +11,7 @@
 // MODE place: C = A·B at 2048^3 minus the packing: for each K block and M block a macro
 // kernel over one packed B block (kc x 2048, huge pages) and one packed A block (mc x kc,
 // mc 0: a quarter of L2) into a 2048 x 2048 C (row stride 2048): the kernel in place.
+// MODE peak (no other arguments): best, median etc. of many short rounds of the FMA loop.
 // MODE hot: the kernel alone on one A and one B micro-panel (L1/L2), nothing written to C.
 // Tiles are alternated repetition by repetition; the ratio is the median of per-repetition
 // ratios to the first tile. OPTIONS (joined by ':'): kcN (this tile's kc), nomerge (C
@@ -28,7 +29,8 @@
 #include <vector>
 #include "tiles.inc"
 
-static double now() { timespec ts; clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts); return ts.tv_sec + 1e-9 * ts.tv_nsec; }
+static bool gWall = false;  // mode peak: time with CLOCK_MONOTONIC instead of thread CPU time
+static double now() { timespec ts; clock_gettime(gWall ? CLOCK_MONOTONIC : CLOCK_THREAD_CPUTIME_ID, &ts); return ts.tv_sec + 1e-9 * ts.tv_nsec; }
 static float* allocF(size_t n) {
   size_t bytes = (n * 4 + (1 << 21) - 1) & ~size_t((1 << 21) - 1);
   void* p = aligned_alloc(1 << 21, bytes);
@@ -89,11 +91,11 @@ static void macro(const Kern& k, int64_t rows, int64_t cols, int64_t kc, const f
     for (int x = 0; x < NR; ++x) pending.c[r * ldc + x] = (pending.mode == 2 ? pending.c[r * ldc + x] : 0) + pending.acc[r * NR + x];
 }
 
-static double peak() {
-  const int64_t iters = 20000000;
-  const int nrep = 3;
+// The register-only FMA loop (24 chains) in rounds of `iters` iterations: the best round.
+// With `all`, the rounds' GFLOP/s sorted (mode peak).
+static double peak(int64_t iters = 20000000, int rounds = 3, std::vector<double>* all = nullptr) {
   double best = 0;
-  for (int rep = 0; rep < nrep; ++rep) {
+  for (int rep = 0; rep < rounds; ++rep) {
     double t0 = now();
     for (int64_t i = 0; i < iters; ++i)
       __asm__ volatile(
@@ -101,17 +103,45 @@ static double peak() {
           F(0) F(1) F(2) F(3) F(4) F(5) F(6) F(7) F(8) F(9) F(10) F(11) F(12) F(13) F(14) F(15) F(16) F(17) F(18) F(19) F(20) F(21) F(22) F(23)
 #undef F
           ::: "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", "xmm9", "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "xmm15", "xmm16", "xmm17", "xmm18", "xmm19", "xmm20", "xmm21", "xmm22", "xmm23");
-    best = std::max(best, iters * 24.0 * 32 / (now() - t0) / 1e9);
+    const double g = iters * 24.0 * 32 / (now() - t0) / 1e9;
+    best = std::max(best, g);
+    if (all) all->push_back(g);
   }
+  if (all) std::sort(all->begin(), all->end());
   return best;
 }
 
 int main(int argc, char** argv) {
-  if (argc < 6) {
-    fprintf(stderr, "usage: tiles place|hot REPS KC MC TILE[:OPTIONS]... (see the top of tiles.cpp)\n");
+  if (argc < 6 && !(argc == 2 && std::string(argv[1]) == "peak")) {
+    fprintf(stderr, "usage: tiles peak | tiles place|hot REPS KC MC TILE[:OPTIONS]... (see the top of tiles.cpp)\n");
     return 1;
   }
   std::string mode = argv[1];
+  if (mode == "peak") {
+    // How far the best short round (what gemm_bench reports as the peak: the best 0.3 ms
+    // round of 1 s) lies above the typical one on this machine.
+    // Each round timed on both clocks; the clock from a chain of dependent adds (1 cycle each)
+    // says what 64 FLOP/cycle (2 FMA pipes x 16 lanes x 2) would give.
+    for (const bool wall : {false, true}) {
+      gWall = wall;
+      std::vector<double> r;
+      peak(10000, 3000, &r);
+      printf("FMA loop, 3000 rounds of ~35 us, %s time: best %.1f, p90 %.1f, median %.1f, p10 %.1f GFLOP/s\n",
+             wall ? "wall" : "thread CPU", r.back(), r[r.size() * 9 / 10], r[r.size() / 2], r[r.size() / 10]);
+    }
+    gWall = false;
+    std::vector<double> ghz;
+    for (int rep = 0; rep < 5; ++rep) {
+      uint64_t x = 0;
+      const double t0 = now();
+      for (int64_t i = 0; i < 20000000; ++i)
+        __asm__ volatile("add $1, %0\n\tadd $1, %0\n\tadd $1, %0\n\tadd $1, %0\n\tadd $1, %0\n\tadd $1, %0\n\tadd $1, %0\n\tadd $1, %0" : "+r"(x));
+      ghz.push_back(1.6e8 / (now() - t0) / 1e9);
+    }
+    std::sort(ghz.begin(), ghz.end());
+    printf("add chain: %.2f GHz (median of 5, thread CPU time): 64 FLOP/cycle = %.1f GFLOP/s\n", ghz[2], 64 * ghz[2]);
+    return 0;
+  }
   int reps = atoi(argv[2]);
   int64_t kcArg = atoi(argv[3]), mcArg = atoi(argv[4]);
   std::vector<Kern> ks;
