@@ -5,7 +5,7 @@
 # k loop unrolled by 4 with the A micro-panel prefetched 8 x 4 steps ahead, the first MR
 # iterations also write one row of the previous tile (mode 1: C = acc, 2: C += acc).
 import sys
-def kern(MR, NV):
+def kern(MR, NV, S=1):
     nacc = MR*NV
     breg = [nacc+i for i in range(NV)]
     bc = nacc+NV
@@ -38,7 +38,7 @@ def kern(MR, NV):
         return s
     clob = ", ".join(f'"xmm{i}"' for i in range(32))
     out = []
-    name = f"k{MR}x{NV}"
+    name = f"k{MR}x{NV}s{S}"
     out.append(f"static void {name}_asm(int mode, int64_t m4, int64_t k4, int64_t k1, const float* a, const float* b, float* acc, const float* prevAcc, float* crow, int64_t ldcBytes) {{")
     for mode in (0, 1, 2):
         body = []
@@ -46,8 +46,11 @@ def kern(MR, NV):
         body += ['"test %[m4], %[m4]\\n\\t"', '"jz 5f\\n\\t"', '".p2align 5\\n"', '"6:\\n\\t"']
         body += pf
         if mode: body += merge(mode == 2)
-        for kk in range(4): body += step(kk)
-        body += [f'"add ${4*MR*ES}, %[a]\\n\\t"', f'"add ${4*NV*64}, %[b]\\n\\t"', '"dec %[m4]\\n\\t"', '"jnz 6b\\n"', '"5:\\n\\t"']
+        for rep in range(S):
+            if rep: body += pf
+            for kk in range(4): body += step(kk)
+            body += [f'"add ${4*MR*ES}, %[a]\\n\\t"', f'"add ${4*NV*64}, %[b]\\n\\t"']
+        body += ['"dec %[m4]\\n\\t"', '"jnz 6b\\n"', '"5:\\n\\t"']
         body += ['"test %[k4], %[k4]\\n\\t"', '"jz 2f\\n\\t"', '".p2align 5\\n"', '"1:\\n\\t"']
         body += pf
         for kk in range(4): body += step(kk)
@@ -63,7 +66,13 @@ def kern(MR, NV):
         out.append(f'    : "memory", "cc", {clob}); return; }}')
     out.append("}")
     return "\n".join(out)
-tiles = [tuple(map(int, t.split('x'))) for t in sys.argv[1:]]
+# Arguments MRxNV or MRxNVsS: S > 1 spreads the merge of the previous tile, one row
+# every S iterations of 4 steps instead of every iteration.
+tiles = []
+for t in sys.argv[1:]:
+    mr, rest = t.split('x')
+    nv, _, spread = rest.partition('s')
+    tiles.append((int(mr), int(nv), int(spread or 1)))
 print('#include <cstdint>')
-for MR, NV in tiles: print(kern(MR, NV))
-print("#define TG_TILES(X) " + " ".join(f"X({MR},{NV})" for MR, NV in tiles))
+for MR, NV, S in tiles: print(kern(MR, NV, S))
+print("#define TG_TILES(X) " + " ".join(f"X({MR},{NV},{S})" for MR, NV, S in tiles))

@@ -13,7 +13,8 @@
 // mc 0: a quarter of L2) into a 2048 x 2048 C (row stride 2048): the kernel in place.
 // MODE peak (no other arguments): best, median etc. of many short rounds of the FMA loop.
 // MODE hot: the kernel alone on one A and one B micro-panel (L1/L2), nothing written to C.
-// Tiles are alternated repetition by repetition; the ratio is the median of per-repetition
+// TILE: MRxNV as given to gen.py (MRxNVsS: the previous tile's rows merged one every S
+// iterations). Tiles are alternated repetition by repetition; the ratio is the median of per-repetition
 // ratios to the first tile. OPTIONS (joined by ':'): kcN (this tile's kc), nomerge (C
 // never written), samea (every call on the same A micro-panel), nopfb (no prefetch of the
 // next B panel), nopfc (no prefetch of the next C tile). Peak: the best of 3 rounds of a
@@ -40,8 +41,8 @@ static float* allocF(size_t n) {
   return f;
 }
 typedef void (*AsmFn)(int, int64_t, int64_t, int64_t, const float*, const float*, float*, const float*, float*, int64_t);
-struct Kern { int mr, nv; AsmFn fn; int flags = 0; int64_t kc = 0; };
-#define X(m, n) Kern{m, n, &k##m##x##n##_asm},
+struct Kern { int mr, nv, spread; AsmFn fn; int flags = 0; int64_t kc = 0; };
+#define X(m, n, sp) Kern{m, n, sp, &k##m##x##n##s##sp##_asm},
 static Kern kAll[] = {TG_TILES(X)};
 #undef X
 
@@ -55,8 +56,8 @@ static void call(const Kern& k, int64_t kc, const float* a, const float* b, floa
     __builtin_prefetch(c + r * ldc + 16 * NV - 1, 1, 2);
   }
   int64_t k4 = kc / 4, k1 = kc % 4;
-  int64_t m4 = prev.mode == 0 ? 0 : std::min<int64_t>(k4, MR);
-  k4 -= m4;
+  int64_t m4 = prev.mode == 0 ? 0 : std::min<int64_t>(k4 / k.spread, MR);
+  k4 -= m4 * k.spread;
   if (prev.mode)
     for (int r = 0; r < 4; ++r) {
       for (int x = 0; x < NV; ++x) __builtin_prefetch(prev.c + r * ldc + 16 * x, 1, 3);
@@ -146,9 +147,10 @@ int main(int argc, char** argv) {
   int64_t kcArg = atoi(argv[3]), mcArg = atoi(argv[4]);
   std::vector<Kern> ks;
   for (int i = 5; i < argc; ++i) {
-    int m, n; sscanf(argv[i], "%dx%d", &m, &n);
+    int m, n, sp = 1;
+    sscanf(argv[i], "%dx%ds%d", &m, &n, &sp);
     const char* f = strchr(argv[i], ':');
-    for (auto& k : kAll) if (k.mr == m && k.nv == n) {
+    for (auto& k : kAll) if (k.mr == m && k.nv == n && k.spread == sp) {
       Kern kk = k;
       if (f) { if (strstr(f, "nomerge")) kk.flags |= 1; if (strstr(f, "samea")) kk.flags |= 2; if (strstr(f, "nopfb")) kk.flags |= 4; if (strstr(f, "nopfc")) kk.flags |= 8;
                const char* q = strstr(f, "kc"); if (q) kk.kc = atoi(q + 2); }
@@ -163,16 +165,16 @@ int main(int argc, char** argv) {
   // (kc with a tail of 3) while merging a previous tile into C with C += acc.
   for (const Kern& k : ks) {
     const int MR = k.mr, NR = 16 * k.nv;
-    const int64_t kc = 4 * MR + 3;
     alignas(64) static float acc[16 * 64], prevAcc[16 * 64];
     for (int x = 0; x < MR * NR; ++x) prevAcc[x] = float(x % 7);
     std::vector<float> c0(Cm, Cm + MR * ldc);
-    k.fn(2, MR, kc / 4 - MR, kc % 4, Ab, Bb, acc, prevAcc, Cm, ldc * 4);
+    const int64_t kc2 = 4 * MR * k.spread + 3;
+    k.fn(2, MR, kc2 / 4 - MR * k.spread, kc2 % 4, Ab, Bb, acc, prevAcc, Cm, ldc * 4);
     double err = 0;
     for (int r = 0; r < MR; ++r)
       for (int x = 0; x < NR; ++x) {
         double want = 0;
-        for (int64_t kk = 0; kk < kc; ++kk) want += double(Ab[kk * MR + r]) * Bb[kk * NR + x];
+        for (int64_t kk = 0; kk < 4 * MR * k.spread + 3; ++kk) want += double(Ab[kk * MR + r]) * Bb[kk * NR + x];
         err = std::max(err, std::abs(acc[r * NR + x] - want) + std::abs(Cm[r * ldc + x] - (c0[r * ldc + x] + prevAcc[r * NR + x])));
       }
     if (err > 1e-3) {
