@@ -17,7 +17,9 @@
 // iterations). Tiles are alternated repetition by repetition; the ratio is the median of per-repetition
 // ratios to the first tile. OPTIONS (joined by ':'): kcN (this tile's kc), nomerge (C
 // never written), samea (every call on the same A micro-panel), nopfb (no prefetch of the
-// next B panel), nopfc (no prefetch of the next C tile). Peak: the best of 3 rounds of a
+// next B panel), nopfc (no prefetch of the next C tile), allb (place: a distinct B block
+// per K block, as after packing all of B), mfirst (place: allb with the M block loop
+// outside the K block loop). Peak: the best of 3 rounds of a
 // register-only FMA loop, before and after.
 #include <sys/mman.h>
 #include <time.h>
@@ -152,7 +154,7 @@ int main(int argc, char** argv) {
     const char* f = strchr(argv[i], ':');
     for (auto& k : kAll) if (k.mr == m && k.nv == n && k.spread == sp) {
       Kern kk = k;
-      if (f) { if (strstr(f, "nomerge")) kk.flags |= 1; if (strstr(f, "samea")) kk.flags |= 2; if (strstr(f, "nopfb")) kk.flags |= 4; if (strstr(f, "nopfc")) kk.flags |= 8;
+      if (f) { if (strstr(f, "nomerge")) kk.flags |= 1; if (strstr(f, "samea")) kk.flags |= 2; if (strstr(f, "nopfb")) kk.flags |= 4; if (strstr(f, "nopfc")) kk.flags |= 8; if (strstr(f, "mfirst")) kk.flags |= 16; if (strstr(f, "allb")) kk.flags |= 32;
                const char* q = strstr(f, "kc"); if (q) kk.kc = atoi(q + 2); }
       ks.push_back(kk);
     }
@@ -161,6 +163,7 @@ int main(int argc, char** argv) {
   float* Cm = allocF(2048 * ldc + 64);
   float* Bb = allocF(K * 2048 + 4096);  // room for any kc <= K
   float* Ab = allocF(1024 * 1024);       // mc x kc up to 4 MiB
+  float* Ball = allocF(K * 2048 + 4096); // options mfirst, allb: a B block per K block
   // Every tile checked first against a plain loop: one call that computes a tile
   // (kc with a tail of 3) while merging a previous tile into C with C += acc.
   for (const Kern& k : ks) {
@@ -194,9 +197,18 @@ int main(int argc, char** argv) {
       if (mode == "place") {
         const int64_t M = 2048 / MR * MR, N = 2048 / NR * NR;
         const int64_t mc = mcArg > 0 ? mcArg / MR * MR : 262144 / (kc * 4) / MR * MR;
-        for (int64_t pc = 0; pc < K; pc += kc)
+        if (k.flags & 16) {
+          // M blocks outside K blocks: each C block stays in cache over its K blocks; the
+          // packed B blocks (one per K block, all of B) are read once per M block.
           for (int64_t ic = 0; ic < M; ic += mc)
-            macro(k, std::min(mc, M - ic), N, std::min(kc, K - pc), Ab, Bb, Cm + ic * ldc, ldc, pc > 0);
+            for (int64_t pc = 0; pc < K; pc += kc)
+              macro(k, std::min(mc, M - ic), N, std::min(kc, K - pc), Ab, Ball + pc * N, Cm + ic * ldc, ldc, pc > 0);
+        } else {
+          for (int64_t pc = 0; pc < K; pc += kc)
+            for (int64_t ic = 0; ic < M; ic += mc)
+              macro(k, std::min(mc, M - ic), N, std::min(kc, K - pc), Ab, k.flags & 32 ? Ball + pc * N : Bb,
+                    Cm + ic * ldc, ldc, pc > 0);
+        }
         flops = 2.0 * M * N * K;
       } else if (mode == "hot") {
         alignas(64) static float acc[16 * 64];
