@@ -97,11 +97,13 @@ async function numpyWorkers() {
 // The clock the OS reports here is the nominal one, not the boost clock the loop runs at,
 // so the bench shows the clock that the FMA pipes' FLOP/cycle imply instead.
 // With AVX-512 the loop uses 16-lane FMAs: 64 FLOP/cycle on two 512-bit pipes.
+// `gflops` is the best ~0.3 ms round (issue 17's target is judged against it); the median
+// round, a few % lower on this VM, is printed beside it (bench/PROFILES.md section 3).
 function measurePeak() {
   if (tg.simd !== 'avx2' && tg.simd !== 'avx512') return null;
-  const gflops = tg.measureFmaPeak(0.5);
+  const { best: gflops, median: medianGflops } = tg.measureFmaPeakRounds(0.5);
   const flopsPerCycle = tg.simd === 'avx512' ? 64 : 32;
-  return { gflops, flopsPerCycle, ghz: gflops / flopsPerCycle };
+  return { gflops, medianGflops, flopsPerCycle, ghz: gflops / flopsPerCycle };
 }
 const peak = measurePeak();
 
@@ -191,15 +193,16 @@ const table = rows.map((row) => {
 // The GEMM target: the 1-thread n = 2048 product as a fraction of one core's peak.
 const big = table.find((r) => r.name.startsWith('W1 matmul 2048'));
 const peakFraction = peak && big ? big.tensorgrad1 / peak.gflops : null;
+const medianPeakFraction = peak && big ? big.tensorgrad1 / peak.medianGflops : null;
 const numpyKernelsTried = [...new Set(numpy.map((w) => w.blas))];
 
 if (json) {
-  console.log(JSON.stringify({ cpu: os.cpus()[0]?.model, threads, simd: tg.simd, rounds, fmaPeak: peak, peakFraction, numpyKernelsTried, rows: table }, null, 2));
+  console.log(JSON.stringify({ cpu: os.cpus()[0]?.model, threads, simd: tg.simd, rounds, fmaPeak: peak, peakFraction, medianPeakFraction, numpyKernelsTried, rows: table }, null, 2));
 } else {
   const fmt = (v) => (v === null || v === undefined ? '-' : v >= 100 ? v.toFixed(0) : v >= 1 ? v.toFixed(2) : v.toFixed(3));
   const fmtRatio = (r, k) => (r[k] === null ? '-' : rounds === 1 ? fmt(r[k]) : `${fmt(r[k])} (${fmt(r[`${k}Spread`][0])}-${fmt(r[`${k}Spread`][1])})`);
   console.log(`CPU: ${os.cpus()[0]?.model} (${os.cpus().length} cores); tensorgrad threads: ${threads}; SIMD: ${tg.simd}; rounds: ${rounds}`);
-  if (peak) console.log(`FMA peak (1 core, measured, ${tg.simd}): ${peak.gflops.toFixed(1)} GFLOP/s float32 (${peak.flopsPerCycle} FLOP/cycle at ${peak.ghz.toFixed(2)} GHz)`);
+  if (peak) console.log(`FMA peak (1 core, measured, ${tg.simd}): ${peak.gflops.toFixed(1)} GFLOP/s float32 (${peak.flopsPerCycle} FLOP/cycle at ${peak.ghz.toFixed(2)} GHz), best round; median round ${peak.medianGflops.toFixed(1)}`);
   if (withNumpy) console.log(`NumPy BLAS kernels tried (OPENBLAS_CORETYPE unset, SkylakeX, Cooperlake): ${numpyKernelsTried.join(', ')}`);
   console.log('ratio = tensorgrad time / reference time (lower is better; for GFLOP/s and GB/s rows: reference rate / tensorgrad rate)');
   if (rounds > 1) console.log(`figures: medians over the rounds; ratios: median of the per-round ratios (min-max over the ${rounds} rounds)`);
@@ -218,7 +221,7 @@ if (json) {
   ];
   const widths = header.map((_, i) => Math.max(...lines.map((line) => String(line[i]).length)));
   for (const line of lines) console.log(line.map((c, i) => (i === 0 || i === header.length - 1 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join('  ').trimEnd());
-  if (peakFraction !== null) console.log(`\nW1 matmul 2048 on 1 thread: ${(100 * peakFraction).toFixed(0)}% of the measured ${tg.simd} FMA peak`);
+  if (peakFraction !== null) console.log(`\nW1 matmul 2048 on 1 thread: ${(100 * peakFraction).toFixed(0)}% of the measured ${tg.simd} FMA peak (best round; ${(100 * medianPeakFraction).toFixed(0)}% of the median round)`);
   if (!withTorch) console.log('\nPyTorch is not installed: for the side-by-side comparison run `apt-get install -y python3-torch`.');
   if (!withNumpy && rows.some((r) => r.tag === 'W1')) console.log('NumPy is not installed: for the BLAS column run `apt-get install -y python3-numpy python3-threadpoolctl`.');
 }

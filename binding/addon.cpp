@@ -10,6 +10,7 @@
 #endif
 #endif
 
+#include <algorithm>
 #include <condition_variable>
 #include <functional>
 #include <memory>
@@ -477,6 +478,20 @@ Napi::Value FmaPeak(const Napi::CallbackInfo& info) {
   return Napi::Number::New(env, gflops);
 }
 
+// fmaPeakRounds(seconds): the same loop's ~0.3 ms rounds, each one's GFLOP/s in run order.
+Napi::Value FmaPeakRounds(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  requireArgs(info, 1, "fmaPeak");
+  const double seconds = numberArg(info, 0, "fmaPeak");
+  std::vector<double> rounds;
+  Instance& inst = instance(env);
+  refuseRecording(env, inst, "fmaPeak");
+  runNow(env, inst.ctx, [&](tg::Context& ctx) { rounds = tg::fmaPeakRounds(ctx, seconds); });
+  Napi::Float64Array out = Napi::Float64Array::New(env, rounds.size());
+  std::copy(rounds.begin(), rounds.end(), out.Data());
+  return out;
+}
+
 // The recorded kernels of one tg.async operation, run in order on a libuv thread.
 class KernelBatch : public Napi::AsyncWorker {
  public:
@@ -570,6 +585,7 @@ Napi::Object Module(Napi::Env env, Napi::Object exports) {
   exports.Set("adviseHugePages", Napi::Function::New(env, AdviseHugePages, "adviseHugePages"));
   exports.Set("setAllocatorTuning", Napi::Function::New(env, SetAllocatorTuning, "setAllocatorTuning"));
   exports.Set("fmaPeak", Napi::Function::New(env, FmaPeak, "fmaPeak"));
+  exports.Set("fmaPeakRounds", Napi::Function::New(env, FmaPeakRounds, "fmaPeakRounds"));
   exports.Set("eventLoopHasIO", Napi::Function::New(env, EventLoopHasIO, "eventLoopHasIO"));
   exports.Set("setThreadIdleScheduling", Napi::Function::New(env, SetThreadIdleScheduling, "setThreadIdleScheduling"));
   exports.Set("asyncBegin", Napi::Function::New(env, AsyncBegin, "asyncBegin"));

@@ -115,4 +115,19 @@ describe('CPU facts', () => {
       expect(() => tg.measureFmaPeak(0.02)).toThrow(/only measured for AVX2\+FMA or AVX-512 CPUs/);
     }
   });
+  // Its rounds: 0.05 s holds ~150 rounds of ~0.3 ms (at least 5 even on a slow core); the
+  // median round is a real round, so it lies between the slowest-core bound and the best,
+  // and the best obeys the same issue-rate bound as measureFmaPeak.
+  test('measureFmaPeakRounds', () => {
+    if (tg.simd === 'avx2' || tg.simd === 'avx512') {
+      const lanes = tg.simd === 'avx512' ? 16 : 8;
+      const { best, median, rounds } = tg.measureFmaPeakRounds(0.05);
+      expect(rounds).toBeGreaterThanOrEqual(5);
+      expect(median).toBeGreaterThan(10);
+      expect(median).toBeLessThanOrEqual(best);
+      expect(best).toBeLessThan(2 * 2 * lanes * 6);
+    } else {
+      expect(() => tg.measureFmaPeakRounds(0.05)).toThrow(/only measured for AVX2\+FMA or AVX-512 CPUs/);
+    }
+  });
 });

@@ -41,6 +41,8 @@ export interface NativeAddon {
   setAllocatorTuning(on: boolean): boolean;
   /** One core's float32 FMA throughput in GFLOP/s, measured for `seconds` (AVX2 CPUs only). */
   fmaPeak(seconds: number): number;
+  /** The same loop's ~0.3 ms rounds over `seconds`: each round's GFLOP/s, in run order. */
+  fmaPeakRounds(seconds: number): Float64Array;
   /** Whether I/O waits on this thread's event loop (a request, a worker's message; not timers). */
   eventLoopHasIO(): boolean;
   setThreadIdleScheduling(): boolean;

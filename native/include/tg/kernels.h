@@ -2,6 +2,8 @@
 // its buffer; kernels check the relations between views (shapes agree, dtypes fit) and
 // throw tg::Error when they do not.
 #pragma once
+#include <vector>
+
 #include "tg/context.h"
 #include "tg/operands.h"
 #include "tg/view.h"
@@ -41,5 +43,9 @@ void random(Context& ctx, RandomOp op, uint32_t* state, const View* out, double 
 // rounds over `seconds`) with the widest vectors of the selected path: AVX-512 or
 // AVX2+FMA. Throws on other paths.
 double fmaPeakGflops(Context& ctx, double seconds);
+// The same loop's rounds (~0.3 ms each, equal work) over `seconds`: each one's GFLOP/s, in
+// the order run. The best round sits a few % above a typical one on a VM (clock and timer
+// variation), so a GEMM figure (a median of longer repetitions) is also read against them.
+std::vector<double> fmaPeakRounds(Context& ctx, double seconds);
 
 }  // namespace tg
