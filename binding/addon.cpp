@@ -466,20 +466,9 @@ Napi::Value SetThreadIdleScheduling(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(info.Env(), applied);
 }
 
-// fmaPeak(seconds): one core's float32 FMA throughput in GFLOP/s (the bench prints it).
+// fmaPeak(seconds): one core's float32 FMA loop in ~0.3 ms rounds for `seconds`, each
+// round's GFLOP/s in run order (tg.measureFmaPeak takes the best, the bench also the median).
 Napi::Value FmaPeak(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  requireArgs(info, 1, "fmaPeak");
-  const double seconds = numberArg(info, 0, "fmaPeak");
-  double gflops = 0;
-  Instance& inst = instance(env);
-  refuseRecording(env, inst, "fmaPeak");
-  runNow(env, inst.ctx, [&](tg::Context& ctx) { gflops = tg::fmaPeakGflops(ctx, seconds); });
-  return Napi::Number::New(env, gflops);
-}
-
-// fmaPeakRounds(seconds): the same loop's ~0.3 ms rounds, each one's GFLOP/s in run order.
-Napi::Value FmaPeakRounds(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   requireArgs(info, 1, "fmaPeak");
   const double seconds = numberArg(info, 0, "fmaPeak");
@@ -585,7 +574,6 @@ Napi::Object Module(Napi::Env env, Napi::Object exports) {
   exports.Set("adviseHugePages", Napi::Function::New(env, AdviseHugePages, "adviseHugePages"));
   exports.Set("setAllocatorTuning", Napi::Function::New(env, SetAllocatorTuning, "setAllocatorTuning"));
   exports.Set("fmaPeak", Napi::Function::New(env, FmaPeak, "fmaPeak"));
-  exports.Set("fmaPeakRounds", Napi::Function::New(env, FmaPeakRounds, "fmaPeakRounds"));
   exports.Set("eventLoopHasIO", Napi::Function::New(env, EventLoopHasIO, "eventLoopHasIO"));
   exports.Set("setThreadIdleScheduling", Napi::Function::New(env, SetThreadIdleScheduling, "setThreadIdleScheduling"));
   exports.Set("asyncBegin", Napi::Function::New(env, AsyncBegin, "asyncBegin"));

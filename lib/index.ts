@@ -95,7 +95,7 @@ export { memoryPoolStats, setMemoryPoolLimit, type MemoryPoolStats } from './mem
 /** One core's float32 FMA throughput in GFLOP/s, measured by a register-only loop for
  * `seconds` with the widest vectors of the selected path ('avx512' or 'avx2'; throws on
  * others): the ceiling for GEMM figures. */
-export const measureFmaPeak = (seconds = 0.3): number => kernels.fmaPeak(seconds);
+export const measureFmaPeak = (seconds = 0.3): number => measureFmaPeakRounds(seconds).best;
 /** The FMA peak of {@link measureFmaPeak} as its best and its median round (GFLOP/s) and
  * the number of rounds (~0.3 ms each) in `seconds`. `best` is what measureFmaPeak returns;
  * on a shared VM it sits a few % above a typical round (clock and timer variation), so a

@@ -39,10 +39,9 @@ export interface NativeAddon {
   adviseHugePages(buffer: ArrayBuffer): void;
   /** Tunes (true) or restores (false) glibc's malloc thresholds, process-wide (native/include/tg/memory.h); whether it applied. */
   setAllocatorTuning(on: boolean): boolean;
-  /** One core's float32 FMA throughput in GFLOP/s, measured for `seconds` (AVX2 CPUs only). */
-  fmaPeak(seconds: number): number;
-  /** The same loop's ~0.3 ms rounds over `seconds`: each round's GFLOP/s, in run order. */
-  fmaPeakRounds(seconds: number): Float64Array;
+  /** One core's float32 FMA loop in ~0.3 ms rounds over `seconds` (AVX2/AVX-512 CPUs only):
+   * each round's GFLOP/s, in run order. */
+  fmaPeak(seconds: number): Float64Array;
   /** Whether I/O waits on this thread's event loop (a request, a worker's message; not timers). */
   eventLoopHasIO(): boolean;
   setThreadIdleScheduling(): boolean;

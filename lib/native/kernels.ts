@@ -144,8 +144,7 @@ export const getNumThreads = (): number => native.getNumThreads();
 export const setAllocatorTuning = (on: boolean): boolean => native.setAllocatorTuning(on);
 // Process-wide, so only on request (tg.setAllocatorTuning documents it).
 if (process.env.TENSORGRAD_MALLOC_TUNING === '1') setAllocatorTuning(true);
-export const fmaPeak = (seconds: number): number => native.fmaPeak(seconds);
-export const fmaPeakRounds = (seconds: number): Float64Array => native.fmaPeakRounds(seconds);
+export const fmaPeakRounds = (seconds: number): Float64Array => native.fmaPeak(seconds);
 export const eventLoopHasIO = (): boolean => native.eventLoopHasIO();
 /** Moves the calling thread (and the threads it starts later) to SCHED_IDLE (Linux); false where it did not apply. */
 export const setThreadIdleScheduling = (): boolean => native.setThreadIdleScheduling();
