@@ -96,11 +96,20 @@ export { memoryPoolStats, setMemoryPoolLimit, type MemoryPoolStats } from './mem
  * `seconds` with the widest vectors of the selected path ('avx512' or 'avx2'; throws on
  * others): the ceiling for GEMM figures. */
 export const measureFmaPeak = (seconds = 0.3): number => measureFmaPeakRounds(seconds).best;
+/** What {@link measureFmaPeakRounds} returns. */
+export interface FmaPeakRounds {
+  /** The fastest round's GFLOP/s (what {@link measureFmaPeak} returns). */
+  best: number;
+  /** The median round's GFLOP/s. */
+  median: number;
+  /** How many rounds ran. */
+  rounds: number;
+}
 /** The FMA peak of {@link measureFmaPeak} as its best and its median round (GFLOP/s) and
  * the number of rounds (~0.3 ms each) in `seconds`. `best` is what measureFmaPeak returns;
  * on a shared VM it sits a few % above a typical round (clock and timer variation), so a
  * GEMM figure that is a median of longer runs is also worth reading against `median`. */
-export function measureFmaPeakRounds(seconds = 0.3): { best: number; median: number; rounds: number } {
+export function measureFmaPeakRounds(seconds = 0.3): FmaPeakRounds {
   const r = kernels.fmaPeakRounds(seconds).sort(); // a typed array sorts numerically
   const mid = r.length >> 1;
   return { best: r[r.length - 1], median: r.length % 2 ? r[mid] : (r[mid - 1] + r[mid]) / 2, rounds: r.length };
