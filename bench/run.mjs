@@ -3,23 +3,31 @@
 // python3-torch), and the W1 GEMM rows in NumPy (apt-get install -y python3-numpy
 // python3-threadpoolctl; see numpyWorkers).
 // PyTorch runs in one kept-alive worker process per thread setting (1, 2 and its default,
-// with OpenBLAS/OpenMP limited to the same count) and its best figure per row is compared.
-// tensorgrad runs with its default thread count and with 1 thread (compared with PyTorch's
-// 1-thread figure), because on this shared 2-core VM the second core is not always really
-// available. The machine is shared and noisy (steal from other VMs comes in bursts of
-// seconds, and a reference figure can move by 45% between runs), so the libraries take
-// turns row by row: in each of N rounds (--rounds, default 3) every row is measured by
-// tensorgrad and by each reference right after one another (the order flips each round),
-// each round gives its own ratios, and the table shows each figure's median over the
-// rounds and each ratio's median with its min-max spread; a target's verdict is the
-// median's, and says when the spread crosses the target.
+// with OpenBLAS/OpenMP limited to the same count), NumPy in one per thread count and
+// OpenBLAS kernel. tensorgrad runs with its default thread count and with 1 thread
+// (compared with the references' 1-thread configurations), because on this shared 2-core
+// VM the second core is not always really available. The machine is shared and noisy
+// (steal from other VMs comes in bursts of seconds, and a reference figure can move by 45%
+// between runs), so the measurements are paired: in each of N rounds (--rounds, default 3)
+// every row is measured by tensorgrad and by every reference configuration right after one
+// another (a pair), the order flipping from pair to pair, with a pause before each
+// measurement (PAUSE_MS) so that no library's idle threads, still spinning, take a core from
+// the next. The rows with issue 17's targets take PAIRS pairs per round, the others one;
+// a pair after the first times the row already set up, without the 0.25 s warm-up again.
+// Per row the reference's best configuration is the one with the best median figure over
+// all its pairs (bench/compare.mjs: not the best figure of each pair, which would give the
+// reference the maximum of several noisy samples against one of ours), and each ratio is
+// the median of the per-pair ratios against that configuration, with the min-max of the
+// rounds' medians as its spread. Figures are medians over all pairs; a target's verdict is
+// the ratio's, and says when the spread crosses the target.
 import { spawn, spawnSync } from 'child_process';
 import * as os from 'os';
 import * as path from 'path';
 import * as readline from 'readline';
 import { fileURLToPath } from 'url';
 import * as tg from 'tensorgrad';
-import { measure, median, selectRows } from './workloads.mjs';
+import { bestConfig, higherIsBetter, medianFigure, pairedRatio } from './compare.mjs';
+import { measureSetUp, selectRows } from './workloads.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -29,13 +37,12 @@ const only = new Set(onlyArg ? onlyArg.split(',') : []);
 const rounds = args.includes('--rounds') ? Math.max(1, Number(args[args.indexOf('--rounds') + 1]) || 1) : 3;
 const PYTHON = '/usr/bin/python3';
 
-const higherIsBetter = (name) => /\((GFLOP|GB)\/s\)/.test(name);
-
 function torchAvailable() {
   return spawnSync(PYTHON, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
 }
 
-/** A kept-alive bench/workloads.py --serve process: `measure(name)` resolves to the row's figure. */
+/** A kept-alive bench/workloads.py --serve process: `measure(name, again)` resolves to the
+ * row's figure (with `again`, timed once more as last set up, without a warm-up). */
 async function startWorker(label, env, extraArgs = []) {
   const child = spawn(PYTHON, [path.join(here, 'workloads.py'), '--serve', ...extraArgs], { env, stdio: ['pipe', 'pipe', 'inherit'] });
   const lines = readline.createInterface({ input: child.stdout })[Symbol.asyncIterator]();
@@ -47,8 +54,8 @@ async function startWorker(label, env, extraArgs = []) {
   const hello = await next();
   return {
     label, ...hello, rows: new Set(hello.rows),
-    measure: async (name) => {
-      child.stdin.write(`${name}\n`);
+    measure: async (name, again) => {
+      child.stdin.write(`${again ? 'again ' : ''}${name}\n`);
       return (await next()).value;
     },
     close: () => child.stdin.end(),
@@ -71,7 +78,7 @@ async function torchWorkers() {
 // machine as the GEMM bar. OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE are unset for these
 // workers only (a shell may pin them, e.g. to the Haswell kernels); OpenBLAS then picks
 // its kernel for the CPU, and each forced AVX-512 kernel is tried too (one worker per
-// kernel and thread count): per row the fastest counts, and the table says which kernel.
+// kernel and thread count): per row the fastest by median counts, and the table says which kernel.
 const NUMPY_CORETYPES = [null, 'SkylakeX', 'Cooperlake'];
 function numpyAvailable() {
   return spawnSync(PYTHON, ['-c', 'import numpy'], { stdio: 'ignore' }).status === 0;
@@ -87,7 +94,7 @@ async function numpyWorkers() {
       const w = await startWorker(`numpy ${coretype ?? 'auto'} ${threads}`, env, ['numpy']);
       // A forced core type that OpenBLAS resolves to an already-running kernel adds nothing.
       if (workers.some((o) => o.threads === threads && o.blas === w.blas)) w.close();
-      else workers.push(Object.assign(w, { threads }));
+      else workers.push(Object.assign(w, { threads, label: `numpy ${w.blas} ${threads}` }));
     }
   }
   return workers;
@@ -107,10 +114,6 @@ function measurePeak() {
 }
 const peak = measurePeak();
 
-const isBetter = (name, a, b) => (higherIsBetter(name) ? a > b : a < b);
-/** tensorgrad's cost relative to a reference's: time / reference time, or reference rate / rate. */
-const ratioOf = (name, ours, ref) => (ref === undefined ? undefined : higherIsBetter(name) ? ref / ours : ours / ref);
-
 // Issue 17's targets: the ratio columns each row must keep at or below a limit.
 const TARGETS = [
   { rows: /^W1 /, columns: ['numpyRatio', 'numpyRatio1'], limit: 1.0 },
@@ -125,64 +128,81 @@ const withNumpy = rows.some((r) => r.tag === 'W1') && numpyAvailable();
 const torch = withTorch ? await torchWorkers() : [];
 const numpy = withNumpy ? await numpyWorkers() : [];
 
-/** One round of one row: every library's figure, measured back to back (in reverse order when `reverse`). */
-async function measureRow(row, reverse) {
-  const ours = (n) => async () => {
+// Milliseconds of pause before each measurement. After a call, OpenBLAS's threads spin
+// (sched_yield) and libgomp's workers spin for a while before they sleep; without the pause
+// whoever comes next loses part of a core to them (see bench/PROFILES.md, "The bench's method").
+const PAUSE_MS = 200;
+// Pairs per round for the rows with targets.
+const PAIRS = 3;
+const pause = () => new Promise((resolve) => setTimeout(resolve, PAUSE_MS));
+
+/** One pair of one row: every library configuration's figure, measured one after another (in
+ * reverse order when `reverse`), as { who: figure } with who = 'tensorgrad', 'tensorgrad1' or
+ * a worker's label. `ours` is the row as tensorgrad set it up; with `again` every side times
+ * the row as set up in the previous pair, without a warm-up. */
+async function measurePair(row, ours, reverse, again) {
+  const oursWith = (n) => async () => {
     tg.setNumThreads(n);
     try {
-      return measure(row.setup);
+      return measureSetUp(ours, again ? 0 : undefined);
     } finally {
       tg.setNumThreads(threads);
     }
   };
+  const theirs = (workers) => workers.filter((w) => w.rows.has(row.name)).map((w) => [w.label, () => w.measure(row.name, again)]);
   const slots = [
-    ['tensorgrad1', ours(1)],
-    ...torch.filter((w) => w.threads === 1).map((w) => [w, () => w.measure(row.name)]),
-    ...numpy.filter((w) => w.threads === 1).map((w) => [w, () => w.measure(row.name)]),
-    ['tensorgrad', ours(threads)],
-    ...torch.filter((w) => w.threads !== 1).map((w) => [w, () => w.measure(row.name)]),
-    ...numpy.filter((w) => w.threads !== 1).map((w) => [w, () => w.measure(row.name)]),
-  ].filter(([who]) => typeof who === 'string' || who.rows.has(row.name));
+    ['tensorgrad1', oursWith(1)],
+    ...theirs(torch.filter((w) => w.threads === 1)),
+    ...theirs(numpy.filter((w) => w.threads === 1)),
+    ['tensorgrad', oursWith(threads)],
+    ...theirs(torch.filter((w) => w.threads !== 1)),
+    ...theirs(numpy.filter((w) => w.threads !== 1)),
+  ];
   if (reverse) slots.reverse();
-  const figures = new Map();
-  for (const [who, run] of slots) figures.set(who, await run());
-  const bestOf = (workers) => workers.filter((w) => figures.has(w)).reduce((b, w) => (b && !isBetter(row.name, figures.get(w), figures.get(b)) ? b : w), null);
-  const torchBest = bestOf(torch), torch1 = bestOf(torch.filter((w) => w.threads === 1));
-  const numpyBest = bestOf(numpy), numpy1 = bestOf(numpy.filter((w) => w.threads === 1));
-  const r = {
-    tensorgrad: figures.get('tensorgrad'), tensorgrad1: figures.get('tensorgrad1'),
-    torch: figures.get(torchBest), torch1: figures.get(torch1),
-    numpy: figures.get(numpyBest), numpy1: figures.get(numpy1),
-    numpyKernel: numpyBest?.blas, numpyKernel1: numpy1?.blas,
-  };
-  return {
-    ...r,
-    ratio: ratioOf(row.name, r.tensorgrad, r.torch), ratio1: ratioOf(row.name, r.tensorgrad1, r.torch1),
-    numpyRatio: ratioOf(row.name, r.tensorgrad, r.numpy), numpyRatio1: ratioOf(row.name, r.tensorgrad1, r.numpy1),
-  };
+  const figures = {};
+  for (const [who, run] of slots) {
+    await pause();
+    figures[who] = await run();
+  }
+  return figures;
 }
 
-const perRound = new Map(rows.map((row) => [row.name, []]));
+const hasTarget = (row) => TARGETS.some((t) => t.rows.test(row.name));
+const samplesOf = new Map(rows.map((row) => [row.name, []]));
 for (let round = 0; round < rounds; round++) {
-  for (const row of rows) perRound.get(row.name).push(await measureRow(row, round % 2 === 1));
+  for (const row of rows) {
+    const pairs = hasTarget(row) ? PAIRS : 1;
+    const ours = row.setup();
+    for (let p = 0; p < pairs; p++) {
+      const figures = await measurePair(row, ours, (round * pairs + p) % 2 === 1, p > 0);
+      samplesOf.get(row.name).push({ round, figures });
+    }
+  }
 }
 for (const w of [...torch, ...numpy]) w.close();
 
-const FIGURES = ['tensorgrad', 'tensorgrad1', 'torch', 'torch1', 'numpy', 'numpy1'];
-const RATIOS = ['ratio', 'ratio1', 'numpyRatio', 'numpyRatio1'];
 const table = rows.map((row) => {
-  const samples = perRound.get(row.name);
-  const values = (k) => samples.map((s) => s[k]).filter((v) => v !== undefined);
-  const out = { name: row.name };
-  for (const k of FIGURES) out[k] = values(k).length ? median(values(k)) : null;
-  for (const k of RATIOS) {
-    const v = values(k);
-    out[k] = v.length ? median(v) : null;
-    out[`${k}Spread`] = v.length ? [Math.min(...v), Math.max(...v)] : null;
+  const samples = samplesOf.get(row.name);
+  const higher = higherIsBetter(row.name);
+  const best = (workers) => bestConfig(samples, workers.map((w) => w.label), higher);
+  const byLabel = (label) => [...torch, ...numpy].find((w) => w.label === label);
+  const refs = {
+    torch: best(torch), torch1: best(torch.filter((w) => w.threads === 1)),
+    numpy: best(numpy), numpy1: best(numpy.filter((w) => w.threads === 1)),
+  };
+  const out = { name: row.name, tensorgrad: medianFigure(samples, 'tensorgrad') ?? null, tensorgrad1: medianFigure(samples, 'tensorgrad1') ?? null };
+  for (const [k, who] of Object.entries(refs)) out[k] = who === undefined ? null : medianFigure(samples, who);
+  const ratios = { ratio: ['tensorgrad', refs.torch], ratio1: ['tensorgrad1', refs.torch1], numpyRatio: ['tensorgrad', refs.numpy], numpyRatio1: ['tensorgrad1', refs.numpy1] };
+  for (const [k, [ours, ref]] of Object.entries(ratios)) {
+    const r = ref === undefined ? null : pairedRatio(samples, ours, ref, higher);
+    out[k] = r?.ratio ?? null;
+    out[`${k}Spread`] = r?.spread ?? null;
   }
-  // The kernel behind each NumPy figure (of the last round; they agree when the bar is clear).
-  out.numpyKernel = samples.at(-1).numpyKernel ?? null;
-  out.numpyKernel1 = samples.at(-1).numpyKernel1 ?? null;
+  // The configurations the reference figures come from.
+  out.torchThreads = byLabel(refs.torch)?.threads ?? null;
+  out.numpyKernel = byLabel(refs.numpy)?.blas ?? null;
+  out.numpyKernel1 = byLabel(refs.numpy1)?.blas ?? null;
+  out.pairs = samples.length;
   out.targets = TARGETS.filter((t) => t.rows.test(row.name)).flatMap((t) => t.columns.filter((c) => out[c] !== null).map((column) => {
     const [lo, hi] = out[`${column}Spread`];
     return { column, limit: t.limit, met: out[column] <= t.limit, spreadCrosses: lo <= t.limit && hi > t.limit };
@@ -205,7 +225,8 @@ if (json) {
   if (peak) console.log(`FMA peak (1 core, measured, ${tg.simd}): ${peak.gflops.toFixed(1)} GFLOP/s float32 (${peak.flopsPerCycle} FLOP/cycle at ${peak.ghz.toFixed(2)} GHz), best round; median round ${peak.medianGflops.toFixed(1)}`);
   if (withNumpy) console.log(`NumPy BLAS kernels tried (OPENBLAS_CORETYPE unset, SkylakeX, Cooperlake): ${numpyKernelsTried.join(', ')}`);
   console.log('ratio = tensorgrad time / reference time (lower is better; for GFLOP/s and GB/s rows: reference rate / tensorgrad rate)');
-  if (rounds > 1) console.log(`figures: medians over the rounds; ratios: median of the per-round ratios (min-max over the ${rounds} rounds)`);
+  console.log(`figures: medians over all pairs (${PAIRS} per round for the rows with targets, 1 for the others), each reference in its configuration with the best median; ratios: median of the per-pair ratios` +
+    (rounds > 1 ? ` (min-max of the ${rounds} rounds' medians)` : ''));
   const header = ['workload', 'tensorgrad', 'pytorch(best)', 'ratio', 'tg 1 thread', 'pytorch 1 thr', 'ratio 1 thr'];
   if (withNumpy) header.push('numpy(best)', 'ratio np', 'numpy 1 thr', 'ratio np 1', 'numpy kernel (best / 1 thr)');
   header.push('target');

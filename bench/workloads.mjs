@@ -1,11 +1,9 @@
 // The bench workloads in tensorgrad (the same as bench/workloads.py does in PyTorch).
 // Each returns its median figure; names carry the unit.
 import * as tg from 'tensorgrad';
+import { median } from './compare.mjs';
 
-export function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
+export { median };
 
 /** Seconds per call of fn over one group of `inner` calls, without a warm-up. */
 export function timeGroup(fn, inner) {
@@ -15,11 +13,12 @@ export function timeGroup(fn, inner) {
 }
 
 /** Median seconds per call of fn over `reps` timed groups of `inner` calls, after a warm-up
- * of at least inner/4 calls and 0.25 s: the first few thousand calls of a small op run
- * slower while V8 optimises and the allocator settles. bench/workloads.py does the same. */
-export function timed(fn, reps, inner = 1) {
+ * of at least inner/4 calls and `warmup` seconds (0.25): the first few thousand calls of a
+ * small op run slower while V8 optimises and the allocator settles. bench/run.mjs times a
+ * row again with warmup 0 once it is warm. bench/workloads.py does the same. */
+export function timed(fn, reps, inner = 1, warmup = 0.25) {
   const t0 = process.hrtime.bigint();
-  for (let calls = 0; calls < Math.max(1, inner >> 2) || process.hrtime.bigint() - t0 < 250_000_000n; calls++) fn();
+  for (let calls = 0; calls < Math.max(1, inner >> 2) || process.hrtime.bigint() - t0 < BigInt(Math.round(warmup * 1e9)); calls++) fn();
   const times = [];
   for (let r = 0; r < reps; r++) times.push(timeGroup(fn, inner));
   return median(times);
@@ -127,13 +126,17 @@ function cnnStepSetup(lib = tg) {
   return { fn: step, reps: 9, inner: 10, figure: ms };
 }
 
-// W6: memory-bound ops on 16M float32 (GB/s counts the bytes read and written).
+// W6: memory-bound ops on 16M float32 (GB/s counts the bytes read and written). The sum
+// takes `tensors` = 3 such tensors (64 MB each) in turn, so that each sum reads its tensor
+// from memory, as a user's sum of a big tensor does; one tensor summed over and over
+// partly stays in the caches (bench/PROFILES.md, "W6 sum on 2 threads").
 const W6_N = 16_000_000;
-function bandwidthSetup(bytesPerElement, op, reps, inner) {
+function bandwidthSetup(bytesPerElement, op, reps, inner, tensors = 1) {
   return (lib = tg) => {
-    const a = lib.rand(W6_N);
+    const as = Array.from({ length: tensors }, () => lib.rand(W6_N));
     const b = lib.rand(W6_N);
-    return { fn: () => op(a, b), reps, inner, figure: (s) => (bytesPerElement * W6_N) / s / 1e9 };
+    let next = 0;
+    return { fn: () => op(as[next++ % tensors], b), reps, inner, figure: (s) => (bytesPerElement * W6_N) / s / 1e9 };
   };
 }
 
@@ -191,7 +194,7 @@ export const ROWS = [
   ['W5', 'W5 mlp step (ms)', mlpStepSetup],
   // A sum takes about a millisecond: 25 groups of 5, so that a burst of load elsewhere
   // cannot spoil most of the groups (PyTorch's add takes 150 ms here: 9 groups of 3).
-  ['W6', 'W6 sum 16M (GB/s)', bandwidthSetup(4, (a) => a.sum(), 25, 5)],
+  ['W6', 'W6 sum 16M (GB/s)', bandwidthSetup(4, (a) => a.sum(), 25, 5, 3)],
   ['W6', 'W6 add 16M new (GB/s)', bandwidthSetup(12, (a, b) => a.add(b), 9, 3)],
   ['W7', 'W7 cnn step (ms)', cnnStepSetup],
   ['W8', 'W8 lstm step (ms)', lstmStepSetup],
@@ -200,8 +203,12 @@ export const ROWS = [
 
 /** One measurement of a row (its setup, then the median of its timed groups) with `lib`: the row's figure. */
 export function measure(setup, lib = tg) {
-  const { fn, reps, inner, figure } = setup(lib);
-  return figure(timed(fn, reps, inner));
+  return measureSetUp(setup(lib));
+}
+
+/** The figure of a row already set up (`run`: what its setup returned), warmed up for `warmup` seconds. */
+export function measureSetUp({ fn, reps, inner, figure }, warmup = 0.25) {
+  return figure(timed(fn, reps, inner, warmup));
 }
 
 /** The rows selected by `only` (a set of tags; all rows when empty). */

@@ -5,6 +5,7 @@
 # With `numpy`, runs the W1 GEMM rows in NumPy instead (apt-get install -y python3-numpy,
 # and python3-threadpoolctl to name the BLAS kernel, reported as "_blas" in the JSON).
 # With --serve, measures the rows named on stdin one at a time (see serve()).
+import itertools
 import json
 import math
 import os
@@ -23,12 +24,12 @@ def median(xs):
     return s[len(s) // 2]
 
 
-def timed(fn, reps, inner=1):
+def timed(fn, reps, inner=1, warmup=0.25):
     """Median seconds per call of fn over reps timed groups of `inner` calls, after a
-    warm-up of at least inner/4 calls and 0.25 s (as bench/workloads.mjs does)."""
+    warm-up of at least inner/4 calls and `warmup` seconds (as bench/workloads.mjs does)."""
     t0 = time.perf_counter()
     calls = 0
-    while calls < max(1, inner // 4) or time.perf_counter() - t0 < 0.25:
+    while calls < max(1, inner // 4) or time.perf_counter() - t0 < warmup:
         fn()
         calls += 1
     times = []
@@ -190,11 +191,13 @@ def encoder_step():
 W6_N = 16_000_000
 
 
-def bandwidth_setup(bytes_per_element, op, reps, inner):
+def bandwidth_setup(bytes_per_element, op, reps, inner, tensors=1):
+    """As in bench/workloads.mjs: `tensors` inputs taken in turn (3 for the sum, read from memory)."""
     def setup():
-        a = torch.rand(W6_N)
+        xs = [torch.rand(W6_N) for _ in range(tensors)]
         b = torch.rand(W6_N)
-        return (lambda: op(a, b)), reps, inner, lambda s: bytes_per_element * W6_N / s / 1e9
+        calls = itertools.count()
+        return (lambda: op(xs[next(calls) % tensors], b)), reps, inner, lambda s: bytes_per_element * W6_N / s / 1e9
     return setup
 
 
@@ -218,7 +221,7 @@ ROWS = [
     ('W3', 'W3 apples epoch (µs)', apples_epoch),
     ('W4', 'W4 polynomial fit (ms)', polynomial_fit),
     ('W5', 'W5 mlp step (ms)', mlp_step),
-    ('W6', 'W6 sum 16M (GB/s)', bandwidth_setup(4, lambda a, b: a.sum(), 25, 5)),
+    ('W6', 'W6 sum 16M (GB/s)', bandwidth_setup(4, lambda a, b: a.sum(), 25, 5, tensors=3)),
     ('W6', 'W6 add 16M new (GB/s)', bandwidth_setup(12, lambda a, b: a + b, 9, 3)),
     ('W7', 'W7 cnn step (ms)', cnn_step),
     ('W8', 'W8 lstm step (ms)', lstm_step),
@@ -228,21 +231,33 @@ if USE_NUMPY:
     ROWS = [row for row in ROWS if row[0] == 'W1']
 
 
-def measure(setup):
-    """One measurement of a row: its setup, then the median of its timed groups."""
-    fn, reps, inner, figure = setup()
-    return figure(timed(fn, reps, inner))
+def measure(setup, run=None, warmup=0.25):
+    """One measurement of a row: its setup (unless `run`, what it returned, is given), then
+    the median of its timed groups."""
+    fn, reps, inner, figure = run or setup()
+    return figure(timed(fn, reps, inner, warmup))
 
 
 def serve():
     """bench/run.mjs's worker: one line {"rows": [...], "blas" or "threads": ...} on start, then for each
     row name read from stdin one line {"value": figure}, so the caller can interleave this
-    library's measurements with its own."""
+    library's measurements with its own. A name after "again " times the row last set up
+    once more without setting it up or warming it up again (bench/run.mjs's further pairs)."""
     setups = {name: setup for _, name, setup in ROWS}
     hello = {'rows': list(setups), 'blas': blas_kernel()} if USE_NUMPY else {'rows': list(setups), 'threads': torch.get_num_threads()}
     print(json.dumps(hello), flush=True)
+    last = (None, None)
     for line in sys.stdin:
-        print(json.dumps({'value': measure(setups[line.strip()])}), flush=True)
+        name = line.strip()
+        again = name.startswith('again ')
+        name = name[len('again '):] if again else name
+        if again and last[0] == name:
+            value = measure(None, last[1], warmup=0)
+        else:
+            last = (None, None)  # frees the last row's tensors before setting up the next
+            last = (name, setups[name]())
+            value = measure(None, last[1])
+        print(json.dumps({'value': value}), flush=True)
 
 
 def main():
