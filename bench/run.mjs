@@ -10,10 +10,10 @@
 // (steal from other VMs comes in bursts of seconds, and a reference figure can move by 45%
 // between runs), so the measurements are paired: in each of N rounds (--rounds, default 3)
 // every row is measured by tensorgrad and by every reference configuration right after one
-// another (a pair), the order flipping from pair to pair, with a pause before each
-// measurement (PAUSE_MS) so that no library's idle threads, still spinning, take a core from
-// the next. The rows with issue 17's targets take PAIRS pairs per round, the others one;
-// a pair after the first times the row already set up, without the 0.25 s warm-up again.
+// another (a pair), the order flipping from pair to pair; each measurement sets the row up
+// and warms up for 0.25 s first, which also outlasts the previous library's threads still
+// spinning after its last call (bench/PROFILES.md, "The bench's method"). The rows with
+// issue 17's targets take PAIRS pairs per round, the others one.
 // Per row the reference's best configuration is the one with the best median figure over
 // all its pairs (bench/compare.mjs: not the best figure of each pair, which would give the
 // reference the maximum of several noisy samples against one of ours), and each ratio is
@@ -27,7 +27,7 @@ import * as readline from 'readline';
 import { fileURLToPath } from 'url';
 import * as tg from 'tensorgrad';
 import { bestConfig, higherIsBetter, medianFigure, pairedRatio } from './compare.mjs';
-import { measureSetUp, selectRows } from './workloads.mjs';
+import { measure, selectRows } from './workloads.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -41,8 +41,7 @@ function torchAvailable() {
   return spawnSync(PYTHON, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
 }
 
-/** A kept-alive bench/workloads.py --serve process: `measure(name, again)` resolves to the
- * row's figure (with `again`, timed once more as last set up, without a warm-up). */
+/** A kept-alive bench/workloads.py --serve process: `measure(name)` resolves to the row's figure. */
 async function startWorker(label, env, extraArgs = []) {
   const child = spawn(PYTHON, [path.join(here, 'workloads.py'), '--serve', ...extraArgs], { env, stdio: ['pipe', 'pipe', 'inherit'] });
   const lines = readline.createInterface({ input: child.stdout })[Symbol.asyncIterator]();
@@ -54,8 +53,8 @@ async function startWorker(label, env, extraArgs = []) {
   const hello = await next();
   return {
     label, ...hello, rows: new Set(hello.rows),
-    measure: async (name, again) => {
-      child.stdin.write(`${again ? 'again ' : ''}${name}\n`);
+    measure: async (name) => {
+      child.stdin.write(`${name}\n`);
       return (await next()).value;
     },
     close: () => child.stdin.end(),
@@ -128,42 +127,33 @@ const withNumpy = rows.some((r) => r.tag === 'W1') && numpyAvailable();
 const torch = withTorch ? await torchWorkers() : [];
 const numpy = withNumpy ? await numpyWorkers() : [];
 
-// Milliseconds of pause before each measurement. After a call, OpenBLAS's threads spin
-// (sched_yield) and libgomp's workers spin for a while before they sleep; without the pause
-// whoever comes next loses part of a core to them (see bench/PROFILES.md, "The bench's method").
-const PAUSE_MS = 200;
 // Pairs per round for the rows with targets.
 const PAIRS = 3;
-const pause = () => new Promise((resolve) => setTimeout(resolve, PAUSE_MS));
 
 /** One pair of one row: every library configuration's figure, measured one after another (in
  * reverse order when `reverse`), as { who: figure } with who = 'tensorgrad', 'tensorgrad1' or
- * a worker's label. `ours` is the row as tensorgrad set it up; with `again` every side times
- * the row as set up in the previous pair, without a warm-up. */
-async function measurePair(row, ours, reverse, again) {
-  const oursWith = (n) => async () => {
+ * a worker's label. */
+async function measurePair(row, reverse) {
+  const ours = (n) => async () => {
     tg.setNumThreads(n);
     try {
-      return measureSetUp(ours, again ? 0 : undefined);
+      return measure(row.setup);
     } finally {
       tg.setNumThreads(threads);
     }
   };
-  const theirs = (workers) => workers.filter((w) => w.rows.has(row.name)).map((w) => [w.label, () => w.measure(row.name, again)]);
+  const theirs = (workers) => workers.filter((w) => w.rows.has(row.name)).map((w) => [w.label, () => w.measure(row.name)]);
   const slots = [
-    ['tensorgrad1', oursWith(1)],
+    ['tensorgrad1', ours(1)],
     ...theirs(torch.filter((w) => w.threads === 1)),
     ...theirs(numpy.filter((w) => w.threads === 1)),
-    ['tensorgrad', oursWith(threads)],
+    ['tensorgrad', ours(threads)],
     ...theirs(torch.filter((w) => w.threads !== 1)),
     ...theirs(numpy.filter((w) => w.threads !== 1)),
   ];
   if (reverse) slots.reverse();
   const figures = {};
-  for (const [who, run] of slots) {
-    await pause();
-    figures[who] = await run();
-  }
+  for (const [who, run] of slots) figures[who] = await run();
   return figures;
 }
 
@@ -172,11 +162,7 @@ const samplesOf = new Map(rows.map((row) => [row.name, []]));
 for (let round = 0; round < rounds; round++) {
   for (const row of rows) {
     const pairs = hasTarget(row) ? PAIRS : 1;
-    const ours = row.setup();
-    for (let p = 0; p < pairs; p++) {
-      const figures = await measurePair(row, ours, (round * pairs + p) % 2 === 1, p > 0);
-      samplesOf.get(row.name).push({ round, figures });
-    }
+    for (let p = 0; p < pairs; p++) samplesOf.get(row.name).push({ round, figures: await measurePair(row, (round * pairs + p) % 2 === 1) });
   }
 }
 for (const w of [...torch, ...numpy]) w.close();

@@ -13,12 +13,13 @@ export function timeGroup(fn, inner) {
 }
 
 /** Median seconds per call of fn over `reps` timed groups of `inner` calls, after a warm-up
- * of at least inner/4 calls and `warmup` seconds (0.25): the first few thousand calls of a
- * small op run slower while V8 optimises and the allocator settles. bench/run.mjs times a
- * row again with warmup 0 once it is warm. bench/workloads.py does the same. */
-export function timed(fn, reps, inner = 1, warmup = 0.25) {
+ * of at least inner/4 calls and 0.25 s: the first few thousand calls of a small op run
+ * slower while V8 optimises and the allocator settles, and another process's threads may
+ * still spin for up to ~0.2 s after its last call (bench/PROFILES.md, "The bench's
+ * method"). bench/workloads.py does the same. */
+export function timed(fn, reps, inner = 1) {
   const t0 = process.hrtime.bigint();
-  for (let calls = 0; calls < Math.max(1, inner >> 2) || process.hrtime.bigint() - t0 < BigInt(Math.round(warmup * 1e9)); calls++) fn();
+  for (let calls = 0; calls < Math.max(1, inner >> 2) || process.hrtime.bigint() - t0 < 250_000_000n; calls++) fn();
   const times = [];
   for (let r = 0; r < reps; r++) times.push(timeGroup(fn, inner));
   return median(times);
@@ -203,12 +204,8 @@ export const ROWS = [
 
 /** One measurement of a row (its setup, then the median of its timed groups) with `lib`: the row's figure. */
 export function measure(setup, lib = tg) {
-  return measureSetUp(setup(lib));
-}
-
-/** The figure of a row already set up (`run`: what its setup returned), warmed up for `warmup` seconds. */
-export function measureSetUp({ fn, reps, inner, figure }, warmup = 0.25) {
-  return figure(timed(fn, reps, inner, warmup));
+  const { fn, reps, inner, figure } = setup(lib);
+  return figure(timed(fn, reps, inner));
 }
 
 /** The rows selected by `only` (a set of tags; all rows when empty). */

@@ -24,12 +24,12 @@ def median(xs):
     return s[len(s) // 2]
 
 
-def timed(fn, reps, inner=1, warmup=0.25):
+def timed(fn, reps, inner=1):
     """Median seconds per call of fn over reps timed groups of `inner` calls, after a
-    warm-up of at least inner/4 calls and `warmup` seconds (as bench/workloads.mjs does)."""
+    warm-up of at least inner/4 calls and 0.25 s (as bench/workloads.mjs does)."""
     t0 = time.perf_counter()
     calls = 0
-    while calls < max(1, inner // 4) or time.perf_counter() - t0 < warmup:
+    while calls < max(1, inner // 4) or time.perf_counter() - t0 < 0.25:
         fn()
         calls += 1
     times = []
@@ -231,33 +231,21 @@ if USE_NUMPY:
     ROWS = [row for row in ROWS if row[0] == 'W1']
 
 
-def measure(setup, run=None, warmup=0.25):
-    """One measurement of a row: its setup (unless `run`, what it returned, is given), then
-    the median of its timed groups."""
-    fn, reps, inner, figure = run or setup()
-    return figure(timed(fn, reps, inner, warmup))
+def measure(setup):
+    """One measurement of a row: its setup, then the median of its timed groups."""
+    fn, reps, inner, figure = setup()
+    return figure(timed(fn, reps, inner))
 
 
 def serve():
     """bench/run.mjs's worker: one line {"rows": [...], "blas" or "threads": ...} on start, then for each
     row name read from stdin one line {"value": figure}, so the caller can interleave this
-    library's measurements with its own. A name after "again " times the row last set up
-    once more without setting it up or warming it up again (bench/run.mjs's further pairs)."""
+    library's measurements with its own."""
     setups = {name: setup for _, name, setup in ROWS}
     hello = {'rows': list(setups), 'blas': blas_kernel()} if USE_NUMPY else {'rows': list(setups), 'threads': torch.get_num_threads()}
     print(json.dumps(hello), flush=True)
-    last = (None, None)
     for line in sys.stdin:
-        name = line.strip()
-        again = name.startswith('again ')
-        name = name[len('again '):] if again else name
-        if again and last[0] == name:
-            value = measure(None, last[1], warmup=0)
-        else:
-            last = (None, None)  # frees the last row's tensors before setting up the next
-            last = (name, setups[name]())
-            value = measure(None, last[1])
-        print(json.dumps({'value': value}), flush=True)
+        print(json.dumps({'value': measure(setups[line.strip()])}), flush=True)
 
 
 def main():
