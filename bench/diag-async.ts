@@ -2,10 +2,10 @@
 // bench:server): where a training mode of examples/train-server.ts spends its time. Trains
 // the example's model in one mode (blocking or async on the main thread, or worker via
 // tg.threads.run) while bench:server's client (a worker thread) sends GET /predict at
-// --rate (0: no client); prints one JSON line per --repeat: steps/s, per step the compute time and the time between steps
-// (yields, requests, the loader), the handler's time per request, GC time by kind
-// (PerformanceObserver; 4 = mark-compact), the process's CPU time and that of
-// the threads present at startup (platformCpuMs: V8's platform workers, where TurboFan
+// --rate (0: no client); prints one JSON line per --repeat: steps/s, per step the compute
+// time and the time between steps (yields, requests, the loader), the handler's time per
+// request, GC time by kind (PerformanceObserver; 4 = mark-compact), the process's CPU time
+// and that of the threads present at startup (platformCpuMs: V8's platform workers, where TurboFan
 // compiles and GC marks concurrently; Linux only).
 //   node --initial-old-space-size=64 --import tsx bench/diag-async.ts --mode async --rate 200 [--steps 3000] [--repeat 1] [--warmup 300]
 //     [--threads 1] [--priority idle|none|NICE (worker)] [--predict full|none] [--yield-every MS (async)]
