@@ -22,7 +22,7 @@ import type { Server } from 'http';
 import type { AddressInfo } from 'net';
 import * as path from 'path';
 import { parseArgs } from 'util';
-import { ClientWorker, loadClient, type PredictHttp } from './server-client';
+import { ClientWorker, loadClient, parsePredictHttp } from './server-client';
 import { median } from './stats';
 
 const { values: args } = parseArgs({
@@ -63,7 +63,7 @@ async function main(): Promise<void> {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     servers.push({ name: path.relative(process.cwd(), m), port: (server.address() as AddressInfo).port, server });
   }
-  const client = new ClientWorker(servers[0].port, rate, blockMs, args['client-http'] as PredictHttp);
+  const client = new ClientWorker(servers[0].port, rate, blockMs, parsePredictHttp(args['client-http']));
   const control = async (port: number, method: string, route: string) => {
     const res = await fetch(`http://127.0.0.1:${port}${route}`, { method });
     return (await res.json()) as { step: number; state: string };

@@ -234,6 +234,11 @@ export interface ClientResult {
 /** How GET /predict is sent: 'raw', the `net` client (createGetClient), or 'node', Node's
  * http.request with a keep-alive Agent (the benchmark's client before; for comparison). */
 export type PredictHttp = 'raw' | 'node';
+/** --client-http's value, checked. */
+export function parsePredictHttp(value: string | undefined): PredictHttp {
+  if (value !== 'raw' && value !== 'node') throw new Error(`--client-http must be raw or node, got ${value}`);
+  return value;
+}
 export interface HttpResponse {
   status: number;
   body: string;

@@ -36,7 +36,7 @@ import type { AddressInfo } from 'net';
 import { monitorEventLoopDelay, PerformanceObserver } from 'perf_hooks';
 import { parseArgs } from 'util';
 import { createTrainServer } from '../examples/train-server';
-import { ClientWorker, loadClient, type ClientResult, type PredictHttp } from './server-client';
+import { ClientWorker, loadClient, parsePredictHttp, type ClientResult } from './server-client';
 import { median, percentile } from './stats';
 
 const { values: args } = parseArgs({
@@ -57,8 +57,7 @@ const steps = Number(args.steps);
 const rate = Number(args.rate);
 const maxMs = 1000 * Number(args['max-seconds']);
 const modes = args.modes!.split(',');
-const predictHttp = args['client-http'] as PredictHttp;
-if (predictHttp !== 'raw' && predictHttp !== 'node') throw new Error(`--client-http must be raw or node, got ${predictHttp}`);
+const predictHttp = parsePredictHttp(args['client-http']);
 
 const client = loadClient();
 let port = 0;
