@@ -1,11 +1,11 @@
-// Diagnostic for the README's "where the time goes" (not part of npm run bench:server):
-// where a training mode of examples/train-server.ts spends its time. Trains the example's
-// model in one mode (blocking or async on the main thread, or worker via tg.threads.run)
-// while a worker-thread client sends GET /predict at --rate (0: no client); prints one
-// JSON line per --repeat: steps/s, per step the compute time and the time between steps
-// (yields, requests, the loader), the handler's time per request, GC time by kind
-// (PerformanceObserver; 4 = mark-compact), the process's CPU time and that of
-// the threads present at startup (platformCpuMs: V8's platform workers, where TurboFan
+// Diagnostic for bench/PROFILES.md's bench:server section (not part of npm run
+// bench:server): where a training mode of examples/train-server.ts spends its time. Trains
+// the example's model in one mode (blocking or async on the main thread, or worker via
+// tg.threads.run) while bench:server's client (a worker thread) sends GET /predict at
+// --rate (0: no client); prints one JSON line per --repeat: steps/s, per step the compute
+// time and the time between steps (yields, requests, the loader), the handler's time per
+// request, GC time by kind (PerformanceObserver; 4 = mark-compact), the process's CPU time
+// and that of the threads present at startup (platformCpuMs: V8's platform workers, where TurboFan
 // compiles and GC marks concurrently; Linux only).
 //   node --initial-old-space-size=64 --import tsx bench/diag-async.ts --mode async --rate 200 [--steps 3000] [--repeat 1] [--warmup 300]
 //     [--threads 1] [--priority idle|none|NICE (worker)] [--predict full|none] [--yield-every MS (async)]
@@ -15,9 +15,9 @@ import * as path from 'path';
 import type { AddressInfo } from 'net';
 import { PerformanceObserver } from 'perf_hooks';
 import { parseArgs } from 'util';
-import { Worker } from 'worker_threads';
 import * as tg from 'tensorgrad';
 import { makeLoader, makeModel, predict } from '../examples/train-server-job';
+import { ClientWorker } from './server-client';
 
 const { values: args } = parseArgs({
   options: {
@@ -123,35 +123,16 @@ async function train(n: number, yielding: boolean) {
   return { wall, computeMs, gapMs, longGaps };
 }
 
-const CLIENT = `
-const http = require('http');
-const { parentPort, workerData } = require('worker_threads');
-const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-let timer = null, sent = 0, t0 = 0;
-const interval = 1000 / workerData.rate;
-function get() {
-  http.get({ host: '127.0.0.1', port: workerData.port, path: '/predict', agent }, (res) => { res.resume(); });
-}
-function tick() {
-  const now = performance.now();
-  while (t0 + sent * interval <= now) { ++sent; get(); }
-  timer = setTimeout(tick, Math.max(0, t0 + sent * interval - now));
-}
-parentPort.on('message', (m) => {
-  if (m === 'start') { t0 = performance.now(); sent = 0; tick(); }
-  else { clearTimeout(timer); parentPort.postMessage(sent); }
-});`;
-
 async function main() {
   tg.setNumThreads(Number(args.threads));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as AddressInfo).port;
-  const client = rate > 0 ? new Worker(CLIENT, { eval: true, workerData: { port, rate } }) : null;
+  const client = rate > 0 ? new ClientWorker(port, rate, Infinity) : null;
   const yielding = args.mode === 'async';
-  client?.postMessage('start');
+  let load = client?.start();
   const run = (n: number) => (args.mode === 'worker' ? trainInWorker(n) : train(n, yielding));
   await run(Number(args.warmup));
-  client?.postMessage('stop');
+  await load?.stop();
   await new Promise((r) => setTimeout(r, 200));
   for (let rep = 0; rep < Number(args.repeat); ++rep) {
   requests = 0;
@@ -160,9 +141,9 @@ async function main() {
   for (const k of Object.keys(gcKinds)) delete gcKinds[Number(k)];
   const cpu0 = process.cpuUsage();
   const platformCpu0 = threadsCpuMs(startupThreads);
-  client?.postMessage('start');
+  load = client?.start();
   const r = await run(steps);
-  client?.postMessage('stop');
+  await load?.stop();
   await new Promise((res) => setTimeout(res, 300)); // the GC entries of a blocked loop arrive now
   const cpu = process.cpuUsage(cpu0);
   const platformCpuMs = threadsCpuMs(startupThreads) - platformCpu0;

@@ -17,13 +17,13 @@
 // median over --blocks blocks per server, and in train mode, per request, the training
 // time that server's requests cost ((1/rate_B − 1/rate_A) × steps/requests, B against the
 // first server's blocks).
-//   node --initial-old-space-size=64 --import tsx bench/request-cost.ts [--loads open,b2b,train] [--compare A.ts,B.ts] [--blocks 6] [--block-ms 2000] [--rate 200]
-import * as fs from 'fs';
+//   node --initial-old-space-size=64 --import tsx bench/request-cost.ts [--loads open,b2b,train] [--compare A.ts,B.ts] [--blocks 6] [--block-ms 2000] [--rate 200] [--client-http raw|node]
 import type { Server } from 'http';
 import type { AddressInfo } from 'net';
 import * as path from 'path';
 import { parseArgs } from 'util';
-import { ClientWorker } from './server-client';
+import { ClientWorker, loadClient, parsePredictHttp } from './server-client';
+import { median } from './stats';
 
 const { values: args } = parseArgs({
   options: {
@@ -32,21 +32,19 @@ const { values: args } = parseArgs({
     blocks: { type: 'string', default: '6' },
     'block-ms': { type: 'string', default: '2000' },
     rate: { type: 'string', default: '200' },
+    'client-http': { type: 'string', default: 'raw' },
   },
 });
 const rate = Number(args.rate);
 const blockMs = Number(args['block-ms']);
 
-const threadCpuMs = (): number => Number(fs.readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0]) / 1e6;
+const { threadSchedstat } = loadClient();
+const threadCpuMs = (): number => threadSchedstat().cpuNs / 1e6;
 const processCpuMs = (): number => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 interface Block {
   requests: number;
@@ -65,7 +63,7 @@ async function main(): Promise<void> {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     servers.push({ name: path.relative(process.cwd(), m), port: (server.address() as AddressInfo).port, server });
   }
-  const client = new ClientWorker(servers[0].port, rate, blockMs);
+  const client = new ClientWorker(servers[0].port, rate, blockMs, parsePredictHttp(args['client-http']));
   const control = async (port: number, method: string, route: string) => {
     const res = await fetch(`http://127.0.0.1:${port}${route}`, { method });
     return (await res.json()) as { step: number; state: string };

@@ -17,6 +17,11 @@
 // and how many distinct predictions the requests saw (worker mode: the live weights).
 // Bounded: at most --max-seconds per mode, so at most rate × max-seconds requests.
 //
+// GET /predict goes out through a minimal HTTP/1.1 client on `net` sockets (--client-http
+// raw, bench/server-client.ts), which costs the client's thread less CPU per request than
+// Node's http.request (--client-http node, the client before): that thread runs on the
+// core that the training's second thread and V8's threads need.
+//
 // The modes run --rounds times (default 5), in alternating order (the load of a shared
 // machine drifts), and the table shows each mode's median figures; its `vs blocking` is
 // the median over the rounds of each round's ratio to that round's blocking run (runs
@@ -24,14 +29,15 @@
 // --modes, default on) trains nothing for --idle-seconds: the floor that the client and
 // server alone give on this machine.
 //
-//   npm run bench:server -- [--steps 3000] [--rate 200] [--max-seconds 60] [--modes idle,blocking,async,worker] [--rounds 5] [--warmup STEPS] [--client thread|loop] [--idle-seconds 5] [--loop-delay-resolution 1]
+//   npm run bench:server -- [--steps 3000] [--rate 200] [--max-seconds 60] [--modes idle,blocking,async,worker] [--rounds 5] [--warmup STEPS] [--client thread|loop] [--client-http raw|node] [--idle-seconds 5] [--loop-delay-resolution 1]
 import * as fs from 'fs';
 import * as os from 'os';
 import type { AddressInfo } from 'net';
 import { monitorEventLoopDelay, PerformanceObserver } from 'perf_hooks';
 import { parseArgs } from 'util';
 import { createTrainServer } from '../examples/train-server';
-import { ClientWorker, loadClient, type ClientResult } from './server-client';
+import { ClientWorker, loadClient, parsePredictHttp, type ClientResult } from './server-client';
+import { median, percentile } from './stats';
 
 const { values: args } = parseArgs({
   options: {
@@ -42,6 +48,7 @@ const { values: args } = parseArgs({
     warmup: { type: 'string', default: '' }, // default: --steps
     rounds: { type: 'string', default: '5' },
     client: { type: 'string', default: 'thread' },
+    'client-http': { type: 'string', default: 'raw' },
     'idle-seconds': { type: 'string', default: '5' },
     'loop-delay-resolution': { type: 'string', default: '1' },
   },
@@ -50,6 +57,7 @@ const steps = Number(args.steps);
 const rate = Number(args.rate);
 const maxMs = 1000 * Number(args['max-seconds']);
 const modes = args.modes!.split(',');
+const predictHttp = parsePredictHttp(args['client-http']);
 
 const client = loadClient();
 let port = 0;
@@ -60,8 +68,8 @@ let clientWorker: ClientWorker | null = null;
 
 /** Starts the /predict client of one measurement where --client says; stop() ends it. */
 function startPredictClient(): { stop(): Promise<ClientResult> } {
-  if (args.client === 'loop') return client.startClient(port, rate, maxMs);
-  clientWorker ??= new ClientWorker(port, rate, maxMs);
+  if (args.client === 'loop') return client.startClient(port, rate, maxMs, predictHttp);
+  clientWorker ??= new ClientWorker(port, rate, maxMs, predictHttp);
   return clientWorker.start();
 }
 
@@ -85,10 +93,6 @@ async function waitDone(): Promise<Status> {
     await new Promise((r) => setTimeout(r, Math.min(1000, Math.max(10, remainingMs))));
   }
 }
-
-// NaN without samples (--rate 0: training speed alone, no requests).
-const percentile = (sorted: number[], p: number): number =>
-  sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] : NaN;
 
 const CLOCK_TICKS = 100; // USER_HZ, 100 on every Linux architecture Node runs on
 
@@ -185,11 +189,6 @@ async function main(): Promise<void> {
       console.log(`round ${round + 1}: ${row.mode} ${row.mode === 'idle' ? '(no training)' : `${row.stepsPerSecond.toFixed(1)} steps/s`}, p99 ${row.p99.toFixed(1)} ms (sent late by ${row.sendDelayP99.toFixed(1)} ms p99), server thread CPU ${row.serverCpuMs.toFixed(0)} ms (waited for a core ${row.serverWaitMs.toFixed(0)} ms), GC ${JSON.stringify(row.gcMs)} ms, client thread CPU ${row.clientCpuMs.toFixed(0)} ms, other processes ${row.othersCores.toFixed(2)} cores, load average ${load()}${failed}`);
     }
   }
-  const median = (xs: number[]): number => {
-    const sorted = [...xs].sort((a, b) => a - b);
-    const mid = sorted.length >> 1;
-    return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-  };
   const rows = modes.map((mode) => {
     const mine = runs.filter((r) => r.mode === mode);
     const m = (key: keyof Row) => median(mine.map((r) => r[key] as number));
@@ -220,7 +219,7 @@ async function main(): Promise<void> {
     console.log(`\nidle: per request, the server's thread spent ${perRequest(idle.serverCpuMs)} ms of CPU and the client's ${perRequest(idle.clientCpuMs)} ms (/proc/thread-self/schedstat)`);
   }
   console.log(`\nload average at the end: ${load()} (figures from a busy machine vary with its load)`);
-  client.agent.destroy();
+  client.closeAll();
   await clientWorker?.terminate();
   server.close();
 }
