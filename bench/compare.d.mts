@@ -3,7 +3,6 @@ export interface Sample {
   round: number;
   figures: Record<string, number>;
 }
-export function median(xs: number[]): number;
 export function higherIsBetter(name: string): boolean;
 export function ratioOf(higher: boolean, ours: number, ref: number): number;
 export function medianFigure(samples: Sample[], who: string): number | undefined;

@@ -2,13 +2,7 @@
 // test/bench-compare.test.ts can check them. A row's samples are its pairs, each
 // { round, figures: { who: figure } }: one figure per library configuration, all measured
 // in the same stretch of time.
-
-/** The median of xs (the mean of the middle two for an even count). */
-export function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-}
+import { median } from './stats.mjs';
 
 /** Figures are GFLOP/s or GB/s (higher is better) or times (lower is better), by the row's name. */
 export const higherIsBetter = (name) => /\((GFLOP|GB)\/s\)/.test(name);

@@ -23,18 +23,13 @@ import * as path from 'path';
 import { fileURLToPath } from 'url';
 import { parseArgs } from 'util';
 import * as tg from 'tensorgrad';
+import { median } from './stats.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const SIZES_MB = [1, 4, 16, 64, 256];
 const ITERS = [50, 30, 15, 7, 5];
 const WARMUP = 3;
 // (bench/dist_allreduce.py takes these as arguments, so that both sides run the same protocol.)
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 // ---- the ranks ---------------------------------------------------------------------------
 

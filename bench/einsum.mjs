@@ -5,6 +5,7 @@
 // becomes (ratio ~1.0).
 // Usage: node bench/einsum.mjs [--pairs N] [--json]   (after npm run build)
 import * as tg from 'tensorgrad';
+import { median } from './stats.mjs';
 
 const pairsArg = process.argv.indexOf('--pairs');
 const pairs = pairsArg >= 0 ? Number(process.argv[pairsArg + 1]) : 60;
@@ -17,7 +18,6 @@ function seconds(fn) {
   fn();
   return Number(process.hrtime.bigint() - t0) / 1e9;
 }
-const median = (xs) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
 
 for (let i = 0; i < 5; i++) calls.matmul(), calls.einsum(); // warm-up
 const times = { matmul: [], einsum: [] };

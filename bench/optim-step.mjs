@@ -4,11 +4,11 @@
 // Usage: node bench/optim-step.mjs   (dist/ and build/ built)
 import { execFileSync } from 'child_process';
 import { createRequire } from 'module';
+import { median } from './stats.mjs';
 
 const tg = createRequire(import.meta.url)('../dist/index.js');
 const n = 1 << 20;
 const OPTIMIZERS = ['Adam', 'Adamax', 'NAdam', 'RAdam'];
-const median = (xs) => xs.sort((a, b) => a - b)[xs.length >> 1];
 
 function tensorgrad(name) {
   const p = new tg.nn.Parameter(tg.randn(n));

@@ -3,6 +3,7 @@
 // both see the same machine state and the per-pair ratio cancels the machine's drift.
 import { spawn } from 'child_process';
 import readline from 'readline';
+import { quantile } from './stats.mjs';
 
 /** Starts `/usr/bin/python3 script ...args` with `env`, speaking one line each way: a call
  * count in, the seconds those calls took out. Returns `run(count)` (a Promise of seconds)
@@ -41,9 +42,6 @@ export async function alternate(pairs, ours, theirs, before = async () => {}) {
   }
   return result;
 }
-
-/** The q-quantile (0..1) of xs, nearest rank below. */
-export const quantile = (xs, q) => [...xs].sort((a, b) => a - b)[Math.floor(q * (xs.length - 1))];
 
 /** "median (quartiles q1-q3)" of ratios, 3 decimals. */
 export const ratioSummary = (ratios) =>

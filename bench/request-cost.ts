@@ -23,7 +23,7 @@ import type { AddressInfo } from 'net';
 import * as path from 'path';
 import { parseArgs } from 'util';
 import { ClientWorker, loadClient, parsePredictHttp } from './server-client';
-import { median } from './stats';
+import { median } from './stats.mjs';
 
 const { values: args } = parseArgs({
   options: {

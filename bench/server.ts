@@ -37,7 +37,7 @@ import { monitorEventLoopDelay, PerformanceObserver } from 'perf_hooks';
 import { parseArgs } from 'util';
 import { createTrainServer } from '../examples/train-server';
 import { ClientWorker, loadClient, parsePredictHttp, type ClientResult } from './server-client';
-import { median, percentile } from './stats';
+import { median, percentile } from './stats.mjs';
 
 const { values: args } = parseArgs({
   options: {

@@ -11,7 +11,8 @@ import path from 'path';
 import { fileURLToPath } from 'url';
 import { parseArgs } from 'util';
 import * as tg from 'tensorgrad';
-import { alternate, quantile, ratioSummary, referenceProcess, timeCalls } from './paired.mjs';
+import { alternate, ratioSummary, referenceProcess, timeCalls } from './paired.mjs';
+import { quantile } from './stats.mjs';
 
 const { values: args } = parseArgs({
   options: {

@@ -1,7 +1,7 @@
 // The bench workloads in tensorgrad (the same as bench/workloads.py does in PyTorch).
 // Each returns its median figure; names carry the unit.
 import * as tg from 'tensorgrad';
-import { median } from './compare.mjs';
+import { median } from './stats.mjs';
 
 export { median };
 

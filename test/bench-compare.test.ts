@@ -1,6 +1,7 @@
 // bench/run.mjs's comparison statistics (bench/compare.mjs); expected values worked out by hand.
 import { describe, expect, it } from 'vitest';
-import { bestConfig, median, pairedRatio } from '../bench/compare.mjs';
+import { bestConfig, pairedRatio } from '../bench/compare.mjs';
+import { median } from '../bench/stats.mjs';
 
 const sample = (round: number, figures: Record<string, number>) => ({ round, figures });
 
