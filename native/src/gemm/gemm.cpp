@@ -408,15 +408,20 @@ void gemmPacked(ThreadPool& pool, int nthreads, const KernelSet<T>& ks, const Op
   }
 
   // Shared-B scheme (also the single-threaded path). With threads, the M blocks are
-  // made a multiple of the thread count, and the MR panels are spread evenly over the
-  // blocks, so that the threads get equal shares (512 rows in 4 blocks: 126-134 rows
-  // each, not 140, 140, 140, 92).
+  // made a multiple of the thread count. With at most two blocks per thread, claiming
+  // cannot even out a short last block (512 rows: 140, 140, 140, 92 = 280 against 232
+  // rows per thread), so the MR panels are spread evenly over the blocks, larger ones
+  // first (140, 126, 126, 120). With more blocks the short last block is kept: spread
+  // evenly, 1024² and 2048² measured 2-4% slower (bench/PROFILES.md, session mid-17h).
   const int64_t pmAll = ceilDiv(M, MR);
   int64_t gm = gmNatural;
   if (T_ > 1) gm = std::min(pmAll, roundUp(gm, T_));
+  const bool spread = T_ > 1 && gm <= 2 * T_;
+  const int64_t mcb = roundUp(ceilDiv(M, gm), MR);  // the largest block either way
+  if (!spread) gm = ceilDiv(M, mcb);
   const int64_t slots = T_ > 1 ? std::min<int64_t>(T_, gm) : 1;
-  const int64_t bElems = alignElems<T>(roundUp(std::min(N, ncb), NR) * kcb);
-  const int64_t aElems = alignElems<T>(ceilDiv(pmAll, gm) * MR * kcb);
+  const int64_t bElems = alignElems<T>(roundUp(std::min(N, ncb), NR) * kcb), aElems = alignElems<T>(mcb * kcb);
+  auto rowStart = [&](int64_t bm) { return std::min(M, spread ? ceilDiv(bm * pmAll, gm) * MR : bm * mcb); };
   auto buf = allocAligned<T>(bElems + slots * aElems);
   T* Bp = buf.get();
   // B chunks: a few per thread (one when single-threaded): row-major B packs fastest
@@ -441,7 +446,7 @@ void gemmPacked(ThreadPool& pool, int nthreads, const KernelSet<T>& ks, const Op
       auto slotFn = [&](int64_t slot) {
         T* Ap = buf.get() + bElems + slot * aElems;
         for (int64_t bm; (bm = next.fetch_add(1, std::memory_order_relaxed)) < gm;) {
-          const int64_t i0 = bm * pmAll / gm * MR, rows = std::min(M, (bm + 1) * pmAll / gm * MR) - i0;
+          const int64_t i0 = rowStart(bm), rows = rowStart(bm + 1) - i0;
           ks.packA(rows, kc, p.A + i0 * p.rsA + pc * p.csA, p.rsA, p.csA, Ap);
           sharedB.need(0, pn, packB);
           macroKernel(ks, rows, nc, kc, Ap, Bp, p.C + i0 * p.rsC + jc * p.csC, p.rsC, p.csC, pc > 0);
