@@ -348,9 +348,9 @@ void gemmPacked(ThreadPool& pool, int nthreads, const KernelSet<T>& ks, const Op
   // K blocks depend on K (and the machine's kc) only: this fixes the summation order of
   // every element. Up to 3·kc, blocks of up to 1.8·kc: each K block costs a fork-join,
   // a pass over C and a packing start, which at K = 512 or 784 outweighs the longer B
-  // micro-panel (512² and [128,784]x[784,256] at 2 threads: +5% paired against
-  // OpenBLAS, bench/PROFILES.md "session mid-17h"). Larger K keeps kc (longer blocks
-  // measured slower at 2048²).
+  // micro-panel (512² and [128,784]x[784,256] at 2 threads: +3-9% paired against
+  // OpenBLAS, 1 thread unchanged; bench/PROFILES.md, session mid-17h). Larger K keeps
+  // kc (kc 384 measured slower at 2048², section 2).
   int64_t kBlocks = ceilDiv(K, ks.kc);
   if (kBlocks <= 3) kBlocks = ceilDiv(K * 5, ks.kc * 9);
   const int64_t kcb = ceilDiv(K, kBlocks);
