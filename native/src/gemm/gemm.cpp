@@ -345,8 +345,15 @@ void gemmPacked(ThreadPool& pool, int nthreads, const KernelSet<T>& ks, const Op
   const int MR = ks.mr, NR = ks.nr;
   const int64_t T_ = nthreads;
 
-  // K blocks depend on K only: this fixes the summation order of every element.
-  const int64_t kcb = ceilDiv(K, ceilDiv(K, ks.kc));
+  // K blocks depend on K (and the machine's kc) only: this fixes the summation order of
+  // every element. Up to 3·kc, blocks of up to 1.8·kc: each K block costs a fork-join,
+  // a pass over C and a packing start, which at K = 512 or 784 outweighs the longer B
+  // micro-panel (512² and [128,784]x[784,256] at 2 threads: +3-9% paired against
+  // OpenBLAS, 1 thread unchanged; bench/PROFILES.md, session mid-17h). Larger K keeps
+  // kc (kc 384 measured slower at 2048², section 2).
+  int64_t kBlocks = ceilDiv(K, ks.kc);
+  if (kBlocks <= 3) kBlocks = ceilDiv(K * 5, ks.kc * 9);
+  const int64_t kcb = ceilDiv(K, kBlocks);
   // N and M blocks: balanced, multiples of NR / MR.
   const int64_t ncb = roundUp(ceilDiv(N, ceilDiv(N, ks.nc)), NR);
   const int64_t mcbNatural = roundUp(ceilDiv(M, ceilDiv(M, ks.mc)), MR);
@@ -401,13 +408,20 @@ void gemmPacked(ThreadPool& pool, int nthreads, const KernelSet<T>& ks, const Op
   }
 
   // Shared-B scheme (also the single-threaded path). With threads, the M blocks are
-  // made a multiple of the thread count so they divide evenly.
+  // made a multiple of the thread count. With at most two blocks per thread, claiming
+  // cannot even out a short last block (512 rows: 140, 140, 140, 92 = 280 against 232
+  // rows per thread), so the MR panels are spread evenly over the blocks, larger ones
+  // first (140, 126, 126, 120). With more blocks the short last block is kept: spread
+  // evenly, 1024² and 2048² measured 2-4% slower (bench/PROFILES.md, session mid-17h).
+  const int64_t pmAll = ceilDiv(M, MR);
   int64_t gm = gmNatural;
-  if (T_ > 1) gm = std::min(ceilDiv(M, MR), roundUp(gm, T_));
-  const int64_t mcb = roundUp(ceilDiv(M, gm), MR);
-  gm = ceilDiv(M, mcb);
+  if (T_ > 1) gm = std::min(pmAll, roundUp(gm, T_));
+  const bool spread = T_ > 1 && gm <= 2 * T_;
+  const int64_t mcb = roundUp(ceilDiv(M, gm), MR);  // the largest block either way
+  if (!spread) gm = ceilDiv(M, mcb);
   const int64_t slots = T_ > 1 ? std::min<int64_t>(T_, gm) : 1;
   const int64_t bElems = alignElems<T>(roundUp(std::min(N, ncb), NR) * kcb), aElems = alignElems<T>(mcb * kcb);
+  auto rowStart = [&](int64_t bm) { return std::min(M, spread ? ceilDiv(bm * pmAll, gm) * MR : bm * mcb); };
   auto buf = allocAligned<T>(bElems + slots * aElems);
   T* Bp = buf.get();
   // B chunks: a few per thread (one when single-threaded): row-major B packs fastest
@@ -432,7 +446,7 @@ void gemmPacked(ThreadPool& pool, int nthreads, const KernelSet<T>& ks, const Op
       auto slotFn = [&](int64_t slot) {
         T* Ap = buf.get() + bElems + slot * aElems;
         for (int64_t bm; (bm = next.fetch_add(1, std::memory_order_relaxed)) < gm;) {
-          const int64_t i0 = bm * mcb, rows = std::min(mcb, M - i0);
+          const int64_t i0 = rowStart(bm), rows = rowStart(bm + 1) - i0;
           ks.packA(rows, kc, p.A + i0 * p.rsA + pc * p.csA, p.rsA, p.csA, Ap);
           sharedB.need(0, pn, packB);
           macroKernel(ks, rows, nc, kc, Ap, Bp, p.C + i0 * p.rsC + jc * p.csC, p.rsC, p.csC, pc > 0);
