@@ -1,6 +1,6 @@
 // Paired before/after figures: bench rows (bench/workloads.mjs) measured with this checkout
 // and with another built one, each in a Node process of its own that loads only that build
-// (run from a temporary copy of these files and compare.mjs, whose node_modules/tensorgrad links to the
+// (run from a temporary copy of these files and stats.mjs, whose node_modules/tensorgrad links to the
 // checkout). In one process, the builds' calls shared this file's call sites, whose type
 // feedback then favoured one build, and a second loaded build slowed the first: W2's
 // a.add(b) differed by 10-30% between two copies of one build.
@@ -20,7 +20,8 @@ import * as path from 'path';
 import * as readline from 'readline';
 import { fileURLToPath } from 'url';
 import * as tg from 'tensorgrad';
-import { median, selectRows, timed, timeGroup } from './workloads.mjs';
+import { median } from './stats.mjs';
+import { selectRows, timed, timeGroup } from './workloads.mjs';
 
 const args = process.argv.slice(2);
 const option = (name) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
@@ -52,7 +53,7 @@ async function serve() {
 /** A worker process for the checkout `dir` (see the file comment). */
 function startWorker(dir) {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tg-ab-'));
-  for (const file of ['ab.mjs', 'workloads.mjs', 'compare.mjs']) fs.copyFileSync(path.join(here, file), path.join(tmp, file));
+  for (const file of ['ab.mjs', 'workloads.mjs', 'stats.mjs']) fs.copyFileSync(path.join(here, file), path.join(tmp, file));
   fs.mkdirSync(path.join(tmp, 'node_modules'));
   fs.symlinkSync(dir, path.join(tmp, 'node_modules', 'tensorgrad'), 'dir');
   const forwarded = ['--only', '--match', '--threads'].flatMap((o) => (option(o) ? [o, option(o)] : []));

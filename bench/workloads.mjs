@@ -3,8 +3,6 @@
 import * as tg from 'tensorgrad';
 import { median } from './stats.mjs';
 
-export { median };
-
 /** Seconds per call of fn over one group of `inner` calls, without a warm-up. */
 export function timeGroup(fn, inner) {
   const t0 = process.hrtime.bigint();
