@@ -45,11 +45,10 @@ void checkMatrix(const char* op, const View* v, int64_t rows, int64_t cols, DTyp
 }
 
 // The forward ops keep the gate activations (act) and tanh(c') (tc) for backward, which
-// then evaluates no transcendental function.
-// The forward ops' σ and tanh run on the SIMD path's vector kernels (the unary ops' bits:
-// vec_math.h) over each row's gate block, when the path has them and the row they write
-// (act, tanh(c')) is contiguous: a scalar std::exp / std::tanh per element took most of
-// an LSTM step's cell time (bench/PROFILES.md, "W8 LSTM step").
+// then evaluates no transcendental function. Their σ and tanh run on the SIMD path's vector
+// kernels (the unary ops' bits: vec_math.h) over each row's gate block, when the path has
+// them and the row they write (act, tanh(c')) is contiguous: a scalar std::exp / std::tanh
+// per element took most of an LSTM step's cell time (bench/PROFILES.md, "W8 LSTM step").
 template <typename T, bool Unit>
 bool lstmForwardVec(const VecKernels<T>* simd, RnnCellOp op, const Mat<T, Unit>& out, const Mat<T, Unit>& o1, const Mat<T, Unit>& s,
                     const Gates<T, Unit>& gate, const Mat<T, Unit>& act, int64_t B, int64_t H) {
