@@ -7,6 +7,7 @@ import { fmtShape, fmtValue, opTypeError } from '../check';
 import { sameShape } from '../layout';
 import { gradMode } from './grad_mode';
 import * as kernels from '../backend';
+import { BinaryOp } from '../native/table';
 import { hooksRegistered, leafGradHooks, nodeGradHooks, postAccumulateGrad } from './hooks';
 import { Node, defineMethods, type Edge } from '../ops/registry';
 import { sumToShape } from '../ops/movement';
@@ -150,10 +151,6 @@ function nodesLeadingTo(nodes: Node[], inputs: Tensor[]): Set<Node> {
   return needed;
 }
 
-function addTo(prev: Tensor | null | undefined, g: Tensor): Tensor {
-  return prev == null ? g : addGrads(prev, g);
-}
-
 function runPass(pass: Pass): Map<Edge, Tensor> {
   const { roots, rootGrads, retainGraph, createGraph, inputs } = pass;
   const nodes = collectNodes(roots, ++passCount);
@@ -162,6 +159,21 @@ function runPass(pass: Pass): Map<Edge, Tensor> {
   const leafGrads = new Map<Tensor, Tensor>();
   const captured = new Map<Edge, Tensor>();
   const capture = inputs ? new Set<Edge>(inputs.map((t) => t.gradFn ?? t)) : null;
+  // The sums this pass made and still holds (not yet handed to a node, hook or caller): a
+  // further gradient is added into one in place, as PyTorch's InputBuffer does, instead of
+  // into a fresh tensor (an RNN's weight gets one gradient per time step: bench/PROFILES.md,
+  // "W8 LSTM step"). Not with createGraph, where the sums are graph nodes.
+  const owned = new Set<Tensor>();
+  const addTo = (prev: Tensor | null | undefined, g: Tensor): Tensor => {
+    if (prev == null) return g;
+    if (owned.has(prev)) {
+      kernels.binary(BinaryOp.Add, prev, prev, g);
+      return prev;
+    }
+    const sum = addGrads(prev, g);
+    if (!createGraph) owned.add(sum);
+    return sum;
+  };
   const deliver = (edge: Edge, g: Tensor): void => {
     if (edge instanceof Node) edge._grad = addTo(edge._grad, g);
     else leafGrads.set(edge, addTo(leafGrads.get(edge), g));
@@ -174,6 +186,7 @@ function runPass(pass: Pass): Map<Edge, Tensor> {
   const pending = capture || !hooksRegistered() ? null : pendingUses(nodes);
   const finishLeaf = (leaf: Tensor, g: Tensor): void => {
     leafGrads.delete(leaf);
+    owned.delete(g);
     g = leafGradHooks(leaf, g);
     if (capture) {
       if (capture.has(leaf)) captured.set(leaf, g);
@@ -206,6 +219,7 @@ function runPass(pass: Pass): Map<Edge, Tensor> {
         continue;
       }
       node._grad = null;
+      owned.delete(g);
       g = nodeGradHooks(node, g);
       if (capture?.has(node)) captured.set(node, g);
       if (node.retained) {

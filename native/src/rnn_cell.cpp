@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "tg/kernels.h"
+#include "vec_kernels_api.h"
 
 namespace tg {
 namespace {
@@ -15,21 +16,22 @@ inline T sigmoid(T x) {
   return T(1) / (T(1) + std::exp(-x));
 }
 
-// Element (b, j) of a 2-D view.
-template <typename T>
+// Element (b, j) of a 2-D view; Unit: every view of the call has unit stride along j
+// (known at compile time, so that the row loops vectorise).
+template <typename T, bool Unit>
 struct Mat {
   T* p;
   int64_t s0, s1;
   explicit Mat(const View& v) : p(v.ptr<T>()), s0(v.strides[0]), s1(v.strides[1]) {}
-  T& operator()(int64_t b, int64_t j) const { return p[b * s0 + j * s1]; }
+  T& operator()(int64_t b, int64_t j) const { return p[b * s0 + (Unit ? j : j * s1)]; }
 };
 
 // The pre-activation of gate k at (b, j): gx + gh (gh absent: 0).
-template <typename T>
+template <typename T, bool Unit>
 struct Gates {
-  Mat<T> gx;
+  Mat<T, Unit> gx;
   const View* ghView;
-  Mat<T> gh;
+  Mat<T, Unit> gh;
   int64_t H;
   Gates(const View& x, const View* h, int64_t hidden) : gx(x), ghView(h), gh(h ? *h : x), H(hidden) {}
   T operator()(int64_t b, int k, int64_t j) const { return gx(b, k * H + j) + (ghView ? gh(b, k * H + j) : T(0)); }
@@ -43,13 +45,40 @@ void checkMatrix(const char* op, const View* v, int64_t rows, int64_t cols, DTyp
 }
 
 // The forward ops keep the gate activations (act) and tanh(c') (tc) for backward, which
-// then evaluates no transcendental function.
-template <typename T>
-void lstm(RnnCellOp op, const View& out0, const View* out1, const View& gxv, const View* ghv, const View& sv, const View* gv) {
+// then evaluates no transcendental function. Their σ and tanh run on the SIMD path's vector
+// kernels (the unary ops' bits: vec_math.h) over each row's gate block, when the path has
+// them and the row they write (act, tanh(c')) is contiguous: a scalar std::exp / std::tanh
+// per element took most of an LSTM step's cell time (bench/PROFILES.md, "W8 LSTM step").
+template <typename T, bool Unit>
+bool lstmForwardVec(const VecKernels<T>* simd, RnnCellOp op, const Mat<T, Unit>& out, const Mat<T, Unit>& o1, const Mat<T, Unit>& s,
+                    const Gates<T, Unit>& gate, const Mat<T, Unit>& act, int64_t B, int64_t H) {
+  if (!simd || o1.s1 != 1) return false;
+  for (int64_t b = 0; b < B; ++b) {
+    T* a = &o1(b, 0);
+    if (op == RnnCellOp::LstmCellC) {  // a = act: σ(i), σ(f), tanh(g), σ(o)
+      for (int64_t j = 0; j < 4 * H; ++j) a[j] = gate(b, 0, j);
+      simd->unary(UnaryOp::Sigmoid, a, a, 2 * H);
+      simd->unary(UnaryOp::Tanh, a + 2 * H, a + 2 * H, H);
+      simd->unary(UnaryOp::Sigmoid, a + 3 * H, a + 3 * H, H);
+      for (int64_t j = 0; j < H; ++j) out(b, j) = a[H + j] * s(b, j) + a[j] * a[2 * H + j];
+    } else {  // LstmCellH: a = tanh(c'), act from LstmCellC
+      for (int64_t j = 0; j < H; ++j) a[j] = s(b, j);
+      simd->unary(UnaryOp::Tanh, a, a, H);
+      for (int64_t j = 0; j < H; ++j) out(b, j) = act(b, 3 * H + j) * a[j];
+    }
+  }
+  return true;
+}
+
+template <typename T, bool Unit>
+void lstm(const VecKernels<T>* simd, RnnCellOp op, const View& out0, const View* out1, const View& gxv, const View* ghv, const View& sv,
+          const View* gv) {
   const int64_t B = sv.shape[0], H = sv.shape[1];
-  const Gates<T> gate(gxv, ghv, H);
+  const Gates<T, Unit> gate(gxv, ghv, H);
   // Absent optional views alias out0 (never written or read then).
-  const Mat<T> out(out0), s(sv), act(gxv), grad(gv ? *gv : out0), o1(out1 ? *out1 : out0);
+  const Mat<T, Unit> out(out0), s(sv), act(gxv), grad(gv ? *gv : out0), o1(out1 ? *out1 : out0);
+  const bool forward = op == RnnCellOp::LstmCellC || op == RnnCellOp::LstmCellH;
+  if (forward && lstmForwardVec(simd, op, out, o1, s, gate, act, B, H)) return;
   for (int64_t b = 0; b < B; ++b) {
     for (int64_t j = 0; j < H; ++j) {
       if (op == RnnCellOp::LstmCellC) {  // out1 = act: σ(i), σ(f), tanh(g), σ(o)
@@ -84,7 +113,7 @@ void gru(RnnCellOp op, const View& out0, const View* out1, const View* out2, con
          const View* gv) {
   const int64_t B = sv.shape[0], H = sv.shape[1];
   // Absent optional views alias out0 (never written or read then).
-  const Mat<T> gx(gxv), gh(ghv), h(sv), out(out0), grad(gv ? *gv : out0), o1(out1 ? *out1 : out0), dh(out2 ? *out2 : out0);
+  const Mat<T, false> gx(gxv), gh(ghv), h(sv), out(out0), grad(gv ? *gv : out0), o1(out1 ? *out1 : out0), dh(out2 ? *out2 : out0);
   for (int64_t b = 0; b < B; ++b) {
     for (int64_t j = 0; j < H; ++j) {
       const T ghn = gh(b, 2 * H + j);
@@ -114,7 +143,6 @@ void gru(RnnCellOp op, const View& out0, const View* out1, const View* out2, con
 }  // namespace
 
 void runRnnCell(Context& ctx, RnnCellOp op, const Operands& args) {
-  (void)ctx;
   TG_CHECK(op < RnnCellOp::Count, "rnnCell: unknown op %d", int(op));
   const View& out0 = args.view(0);
   const View* out1 = args.optionalView(1);
@@ -142,11 +170,18 @@ void runRnnCell(Context& ctx, RnnCellOp op, const Operands& args) {
   checkMatrix(name, &out0, B, backward ? G * H : H, dt, "out0");
   checkMatrix(name, out1, B, wideOut1 ? G * H : H, dt, "out1");
   checkMatrix(name, out2, B, H, dt, "out2");
+  const bool unit = [&] {
+    for (const View* v : {&out0, out1, &gx, gh, &s, g}) {
+      if (v && v->strides[1] != 1) return false;
+    }
+    return true;
+  }();
   dispatchDType(dt, [&](auto tag) {
     using T = decltype(tag);
     if constexpr (std::is_floating_point_v<T>) {
       if (isGru) gru<T>(op, out0, out1, out2, gx, *gh, s, g);
-      else lstm<T>(op, out0, out1, gx, gh, s, g);
+      else if (unit) lstm<T, true>(vecKernelsFor<T>(ctx.cpu), op, out0, out1, gx, gh, s, g);
+      else lstm<T, false>(vecKernelsFor<T>(ctx.cpu), op, out0, out1, gx, gh, s, g);
     }
   });
 }

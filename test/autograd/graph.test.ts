@@ -39,6 +39,18 @@ describe('leaves and graph nodes', () => {
     expectValues(x.grad, [7]);
   });
 
+  test('a gradient sum handed on is not changed by later sums (the engine adds in place)', () => {
+    // v = a + b gets 1 + 2 = 3 (a sum the engine made); AddBackward0 hands that tensor to a
+    // and b; a then gets 5 more from t, which was made first and so runs last.
+    const a = param([1, 2]);
+    const b = param([3, 4]);
+    const t = a.mul(5);
+    const v = a.add(b);
+    v.sum().add(v.mul(2).sum()).add(t.sum()).backward();
+    expectValues(a.grad, [8, 8]);
+    expectValues(b.grad, [3, 3]);
+  });
+
   test('backward of a scalar leaf', () => {
     const x = tg.tensor(3, { dtype: 'float64', requiresGrad: true });
     x.backward();
