@@ -45,29 +45,17 @@ void checkMatrix(const char* op, const View* v, int64_t rows, int64_t cols, DTyp
 }
 
 // The forward ops keep the gate activations (act) and tanh(c') (tc) for backward, which
-// then evaluates no transcendental function. Their σ and tanh run on the SIMD path's vector
-// kernels (the unary ops' bits: vec_math.h) over each row's gate block, when the path has
-// them and the row they write (act, tanh(c')) is contiguous: a scalar std::exp / std::tanh
-// per element took most of an LSTM step's cell time (bench/PROFILES.md, "W8 LSTM step").
+// then evaluates no transcendental function. Each forward op writes a row's pre-activations
+// where they are kept, applies σ / tanh there in place (activate), then combines them.
+// activate runs the SIMD path's vector kernels (the unary ops' bits: vec_math.h) when the
+// path has them and the row is contiguous, else the scalar C library: a scalar std::exp /
+// std::tanh per element took most of an LSTM step's cell time (bench/PROFILES.md, "W8 LSTM
+// step").
 template <typename T, bool Unit>
-bool lstmForwardVec(const VecKernels<T>* simd, RnnCellOp op, const Mat<T, Unit>& out, const Mat<T, Unit>& o1, const Mat<T, Unit>& s,
-                    const Gates<T, Unit>& gate, const Mat<T, Unit>& act, int64_t B, int64_t H) {
-  if (!simd || o1.s1 != 1) return false;
-  for (int64_t b = 0; b < B; ++b) {
-    T* a = &o1(b, 0);
-    if (op == RnnCellOp::LstmCellC) {  // a = act: σ(i), σ(f), tanh(g), σ(o)
-      for (int64_t j = 0; j < 4 * H; ++j) a[j] = gate(b, 0, j);
-      simd->unary(UnaryOp::Sigmoid, a, a, 2 * H);
-      simd->unary(UnaryOp::Tanh, a + 2 * H, a + 2 * H, H);
-      simd->unary(UnaryOp::Sigmoid, a + 3 * H, a + 3 * H, H);
-      for (int64_t j = 0; j < H; ++j) out(b, j) = a[H + j] * s(b, j) + a[j] * a[2 * H + j];
-    } else {  // LstmCellH: a = tanh(c'), act from LstmCellC
-      for (int64_t j = 0; j < H; ++j) a[j] = s(b, j);
-      simd->unary(UnaryOp::Tanh, a, a, H);
-      for (int64_t j = 0; j < H; ++j) out(b, j) = act(b, 3 * H + j) * a[j];
-    }
-  }
-  return true;
+void activate(const VecKernels<T>* simd, UnaryOp f, const Mat<T, Unit>& y, int64_t b, int64_t j0, int64_t n) {
+  T* p = &y(b, j0);
+  if (simd && y.s1 == 1 && simd->unary(f, p, p, n)) return;
+  for (int64_t j = j0; j < j0 + n; ++j) y(b, j) = f == UnaryOp::Sigmoid ? sigmoid(y(b, j)) : std::tanh(y(b, j));
 }
 
 template <typename T, bool Unit>
@@ -77,19 +65,23 @@ void lstm(const VecKernels<T>* simd, RnnCellOp op, const View& out0, const View*
   const Gates<T, Unit> gate(gxv, ghv, H);
   // Absent optional views alias out0 (never written or read then).
   const Mat<T, Unit> out(out0), s(sv), act(gxv), grad(gv ? *gv : out0), o1(out1 ? *out1 : out0);
-  const bool forward = op == RnnCellOp::LstmCellC || op == RnnCellOp::LstmCellH;
-  if (forward && lstmForwardVec(simd, op, out, o1, s, gate, act, B, H)) return;
   for (int64_t b = 0; b < B; ++b) {
+    if (op == RnnCellOp::LstmCellC) {  // out1 = act: σ(i), σ(f), tanh(g), σ(o)
+      for (int64_t j = 0; j < 4 * H; ++j) o1(b, j) = gate(b, 0, j);
+      activate(simd, UnaryOp::Sigmoid, o1, b, 0, 2 * H);
+      activate(simd, UnaryOp::Tanh, o1, b, 2 * H, H);
+      activate(simd, UnaryOp::Sigmoid, o1, b, 3 * H, H);
+      for (int64_t j = 0; j < H; ++j) out(b, j) = o1(b, H + j) * s(b, j) + o1(b, j) * o1(b, 2 * H + j);
+      continue;
+    }
+    if (op == RnnCellOp::LstmCellH) {  // gx = act, out1 = tanh(c')
+      for (int64_t j = 0; j < H; ++j) o1(b, j) = s(b, j);
+      activate(simd, UnaryOp::Tanh, o1, b, 0, H);
+      for (int64_t j = 0; j < H; ++j) out(b, j) = act(b, 3 * H + j) * o1(b, j);
+      continue;
+    }
     for (int64_t j = 0; j < H; ++j) {
-      if (op == RnnCellOp::LstmCellC) {  // out1 = act: σ(i), σ(f), tanh(g), σ(o)
-        const T i = sigmoid(gate(b, 0, j)), f = sigmoid(gate(b, 1, j)), g = std::tanh(gate(b, 2, j));
-        o1(b, j) = i, o1(b, H + j) = f, o1(b, 2 * H + j) = g, o1(b, 3 * H + j) = sigmoid(gate(b, 3, j));
-        out(b, j) = f * s(b, j) + i * g;
-      } else if (op == RnnCellOp::LstmCellH) {  // gx = act, out1 = tanh(c')
-        const T tc = std::tanh(s(b, j));
-        o1(b, j) = tc;
-        out(b, j) = act(b, 3 * H + j) * tc;
-      } else if (op == RnnCellOp::LstmCellCBackward) {  // gx = act, s = c
+      if (op == RnnCellOp::LstmCellCBackward) {  // gx = act, s = c
         const T dc = grad(b, j);
         const T i = act(b, j), f = act(b, H + j), g = act(b, 2 * H + j);
         out(b, j) = dc * g * i * (T(1) - i);
