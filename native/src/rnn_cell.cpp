@@ -16,22 +16,21 @@ inline T sigmoid(T x) {
   return T(1) / (T(1) + std::exp(-x));
 }
 
-// Element (b, j) of a 2-D view; Unit: every view of the call has unit stride along j
-// (known at compile time, so that the row loops vectorise).
-template <typename T, bool Unit>
+// Element (b, j) of a 2-D view.
+template <typename T>
 struct Mat {
   T* p;
   int64_t s0, s1;
   explicit Mat(const View& v) : p(v.ptr<T>()), s0(v.strides[0]), s1(v.strides[1]) {}
-  T& operator()(int64_t b, int64_t j) const { return p[b * s0 + (Unit ? j : j * s1)]; }
+  T& operator()(int64_t b, int64_t j) const { return p[b * s0 + j * s1]; }
 };
 
 // The pre-activation of gate k at (b, j): gx + gh (gh absent: 0).
-template <typename T, bool Unit>
+template <typename T>
 struct Gates {
-  Mat<T, Unit> gx;
+  Mat<T> gx;
   const View* ghView;
-  Mat<T, Unit> gh;
+  Mat<T> gh;
   int64_t H;
   Gates(const View& x, const View* h, int64_t hidden) : gx(x), ghView(h), gh(h ? *h : x), H(hidden) {}
   T operator()(int64_t b, int k, int64_t j) const { return gx(b, k * H + j) + (ghView ? gh(b, k * H + j) : T(0)); }
@@ -51,20 +50,20 @@ void checkMatrix(const char* op, const View* v, int64_t rows, int64_t cols, DTyp
 // path has them and the row is contiguous, else the scalar C library: a scalar std::exp /
 // std::tanh per element took most of an LSTM step's cell time (bench/PROFILES.md, "W8 LSTM
 // step").
-template <typename T, bool Unit>
-void activate(const VecKernels<T>* simd, UnaryOp f, const Mat<T, Unit>& y, int64_t b, int64_t j0, int64_t n) {
+template <typename T>
+void activate(const VecKernels<T>* simd, UnaryOp f, const Mat<T>& y, int64_t b, int64_t j0, int64_t n) {
   T* p = &y(b, j0);
   if (simd && y.s1 == 1 && simd->unary(f, p, p, n)) return;
   for (int64_t j = j0; j < j0 + n; ++j) y(b, j) = f == UnaryOp::Sigmoid ? sigmoid(y(b, j)) : std::tanh(y(b, j));
 }
 
-template <typename T, bool Unit>
+template <typename T>
 void lstm(const VecKernels<T>* simd, RnnCellOp op, const View& out0, const View* out1, const View& gxv, const View* ghv, const View& sv,
           const View* gv) {
   const int64_t B = sv.shape[0], H = sv.shape[1];
-  const Gates<T, Unit> gate(gxv, ghv, H);
+  const Gates<T> gate(gxv, ghv, H);
   // Absent optional views alias out0 (never written or read then).
-  const Mat<T, Unit> out(out0), s(sv), act(gxv), grad(gv ? *gv : out0), o1(out1 ? *out1 : out0);
+  const Mat<T> out(out0), s(sv), act(gxv), grad(gv ? *gv : out0), o1(out1 ? *out1 : out0);
   for (int64_t b = 0; b < B; ++b) {
     if (op == RnnCellOp::LstmCellC) {  // out1 = act: σ(i), σ(f), tanh(g), σ(o)
       for (int64_t j = 0; j < 4 * H; ++j) o1(b, j) = gate(b, 0, j);
@@ -105,7 +104,7 @@ void gru(RnnCellOp op, const View& out0, const View* out1, const View* out2, con
          const View* gv) {
   const int64_t B = sv.shape[0], H = sv.shape[1];
   // Absent optional views alias out0 (never written or read then).
-  const Mat<T, false> gx(gxv), gh(ghv), h(sv), out(out0), grad(gv ? *gv : out0), o1(out1 ? *out1 : out0), dh(out2 ? *out2 : out0);
+  const Mat<T> gx(gxv), gh(ghv), h(sv), out(out0), grad(gv ? *gv : out0), o1(out1 ? *out1 : out0), dh(out2 ? *out2 : out0);
   for (int64_t b = 0; b < B; ++b) {
     for (int64_t j = 0; j < H; ++j) {
       const T ghn = gh(b, 2 * H + j);
@@ -162,18 +161,11 @@ void runRnnCell(Context& ctx, RnnCellOp op, const Operands& args) {
   checkMatrix(name, &out0, B, backward ? G * H : H, dt, "out0");
   checkMatrix(name, out1, B, wideOut1 ? G * H : H, dt, "out1");
   checkMatrix(name, out2, B, H, dt, "out2");
-  const bool unit = [&] {
-    for (const View* v : {&out0, out1, &gx, gh, &s, g}) {
-      if (v && v->strides[1] != 1) return false;
-    }
-    return true;
-  }();
   dispatchDType(dt, [&](auto tag) {
     using T = decltype(tag);
     if constexpr (std::is_floating_point_v<T>) {
       if (isGru) gru<T>(op, out0, out1, out2, gx, *gh, s, g);
-      else if (unit) lstm<T, true>(vecKernelsFor<T>(ctx.cpu), op, out0, out1, gx, gh, s, g);
-      else lstm<T, false>(vecKernelsFor<T>(ctx.cpu), op, out0, out1, gx, gh, s, g);
+      else lstm<T>(vecKernelsFor<T>(ctx.cpu), op, out0, out1, gx, gh, s, g);
     }
   });
 }
