@@ -100,23 +100,22 @@ void lstm(const VecKernels<T>* simd, RnnCellOp op, const View& out0, const View*
 }
 
 template <typename T>
-void gru(RnnCellOp op, const View& out0, const View* out1, const View* out2, const View& gxv, const View& ghv, const View& sv,
+void gru(const VecKernels<T>* simd, RnnCellOp op, const View& out0, const View* out1, const View* out2, const View& gxv, const View& ghv, const View& sv,
          const View* gv) {
   const int64_t B = sv.shape[0], H = sv.shape[1];
   // Absent optional views alias out0 (never written or read then).
   const Mat<T> gx(gxv), gh(ghv), h(sv), out(out0), grad(gv ? *gv : out0), o1(out1 ? *out1 : out0), dh(out2 ? *out2 : out0);
   for (int64_t b = 0; b < B; ++b) {
-    for (int64_t j = 0; j < H; ++j) {
+    if (op == RnnCellOp::GruCell) {  // out1 = act: r, z, n
+      for (int64_t j = 0; j < 2 * H; ++j) o1(b, j) = gx(b, j) + gh(b, j);
+      activate(simd, UnaryOp::Sigmoid, o1, b, 0, 2 * H);
+      for (int64_t j = 0; j < H; ++j) o1(b, 2 * H + j) = gx(b, 2 * H + j) + o1(b, j) * gh(b, 2 * H + j);
+      activate(simd, UnaryOp::Tanh, o1, b, 2 * H, H);
+      for (int64_t j = 0; j < H; ++j) out(b, j) = (T(1) - o1(b, H + j)) * o1(b, 2 * H + j) + o1(b, H + j) * h(b, j);
+      continue;
+    }
+    for (int64_t j = 0; j < H; ++j) {  // GruCellBackward: gx = act, out0 = d gx, out1 = d gh, out2 = d h
       const T ghn = gh(b, 2 * H + j);
-      if (op == RnnCellOp::GruCell) {  // out1 = act: r, z, n
-        const T r = sigmoid(gx(b, j) + gh(b, j));
-        const T z = sigmoid(gx(b, H + j) + gh(b, H + j));
-        const T n = std::tanh(gx(b, 2 * H + j) + r * ghn);
-        o1(b, j) = r, o1(b, H + j) = z, o1(b, 2 * H + j) = n;
-        out(b, j) = (T(1) - z) * n + z * h(b, j);
-        continue;
-      }
-      // GruCellBackward: gx = act, out0 = d gx, out1 = d gh, out2 = d h.
       const T r = gx(b, j), z = gx(b, H + j), n = gx(b, 2 * H + j);
       const T g = grad(b, j);
       const T dn = g * (T(1) - z) * (T(1) - n * n);  // d of n's pre-activation
@@ -164,8 +163,9 @@ void runRnnCell(Context& ctx, RnnCellOp op, const Operands& args) {
   dispatchDType(dt, [&](auto tag) {
     using T = decltype(tag);
     if constexpr (std::is_floating_point_v<T>) {
-      if (isGru) gru<T>(op, out0, out1, out2, gx, *gh, s, g);
-      else lstm<T>(vecKernelsFor<T>(ctx.cpu), op, out0, out1, gx, gh, s, g);
+      const VecKernels<T>* simd = vecKernelsFor<T>(ctx.cpu);
+      if (isGru) gru<T>(simd, op, out0, out1, out2, gx, *gh, s, g);
+      else lstm<T>(simd, op, out0, out1, gx, gh, s, g);
     }
   });
 }
