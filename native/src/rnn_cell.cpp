@@ -16,22 +16,21 @@ inline T sigmoid(T x) {
   return T(1) / (T(1) + std::exp(-x));
 }
 
-// Element (b, j) of a 2-D view; Unit: every view of the call has unit stride along j
-// (known at compile time, so that the row loops vectorise).
-template <typename T, bool Unit>
+// Element (b, j) of a 2-D view.
+template <typename T>
 struct Mat {
   T* p;
   int64_t s0, s1;
   explicit Mat(const View& v) : p(v.ptr<T>()), s0(v.strides[0]), s1(v.strides[1]) {}
-  T& operator()(int64_t b, int64_t j) const { return p[b * s0 + (Unit ? j : j * s1)]; }
+  T& operator()(int64_t b, int64_t j) const { return p[b * s0 + j * s1]; }
 };
 
 // The pre-activation of gate k at (b, j): gx + gh (gh absent: 0).
-template <typename T, bool Unit>
+template <typename T>
 struct Gates {
-  Mat<T, Unit> gx;
+  Mat<T> gx;
   const View* ghView;
-  Mat<T, Unit> gh;
+  Mat<T> gh;
   int64_t H;
   Gates(const View& x, const View* h, int64_t hidden) : gx(x), ghView(h), gh(h ? *h : x), H(hidden) {}
   T operator()(int64_t b, int k, int64_t j) const { return gx(b, k * H + j) + (ghView ? gh(b, k * H + j) : T(0)); }
@@ -45,51 +44,43 @@ void checkMatrix(const char* op, const View* v, int64_t rows, int64_t cols, DTyp
 }
 
 // The forward ops keep the gate activations (act) and tanh(c') (tc) for backward, which
-// then evaluates no transcendental function. Their σ and tanh run on the SIMD path's vector
-// kernels (the unary ops' bits: vec_math.h) over each row's gate block, when the path has
-// them and the row they write (act, tanh(c')) is contiguous: a scalar std::exp / std::tanh
-// per element took most of an LSTM step's cell time (bench/PROFILES.md, "W8 LSTM step").
-template <typename T, bool Unit>
-bool lstmForwardVec(const VecKernels<T>* simd, RnnCellOp op, const Mat<T, Unit>& out, const Mat<T, Unit>& o1, const Mat<T, Unit>& s,
-                    const Gates<T, Unit>& gate, const Mat<T, Unit>& act, int64_t B, int64_t H) {
-  if (!simd || o1.s1 != 1) return false;
-  for (int64_t b = 0; b < B; ++b) {
-    T* a = &o1(b, 0);
-    if (op == RnnCellOp::LstmCellC) {  // a = act: σ(i), σ(f), tanh(g), σ(o)
-      for (int64_t j = 0; j < 4 * H; ++j) a[j] = gate(b, 0, j);
-      simd->unary(UnaryOp::Sigmoid, a, a, 2 * H);
-      simd->unary(UnaryOp::Tanh, a + 2 * H, a + 2 * H, H);
-      simd->unary(UnaryOp::Sigmoid, a + 3 * H, a + 3 * H, H);
-      for (int64_t j = 0; j < H; ++j) out(b, j) = a[H + j] * s(b, j) + a[j] * a[2 * H + j];
-    } else {  // LstmCellH: a = tanh(c'), act from LstmCellC
-      for (int64_t j = 0; j < H; ++j) a[j] = s(b, j);
-      simd->unary(UnaryOp::Tanh, a, a, H);
-      for (int64_t j = 0; j < H; ++j) out(b, j) = act(b, 3 * H + j) * a[j];
-    }
-  }
-  return true;
+// then evaluates no transcendental function. Each forward op writes a row's pre-activations
+// where they are kept, applies σ / tanh there in place (activate), then combines them.
+// activate runs the SIMD path's vector kernels (the unary ops' bits: vec_math.h) when the
+// path has them and the row is contiguous, else the scalar C library: a scalar std::exp /
+// std::tanh per element took most of an LSTM step's cell time (bench/PROFILES.md, "W8 LSTM
+// step").
+template <typename T>
+void activate(const VecKernels<T>* simd, UnaryOp f, const Mat<T>& y, int64_t b, int64_t j0, int64_t n) {
+  T* p = &y(b, j0);
+  if (simd && y.s1 == 1 && simd->unary(f, p, p, n)) return;
+  for (int64_t j = j0; j < j0 + n; ++j) y(b, j) = f == UnaryOp::Sigmoid ? sigmoid(y(b, j)) : std::tanh(y(b, j));
 }
 
-template <typename T, bool Unit>
+template <typename T>
 void lstm(const VecKernels<T>* simd, RnnCellOp op, const View& out0, const View* out1, const View& gxv, const View* ghv, const View& sv,
           const View* gv) {
   const int64_t B = sv.shape[0], H = sv.shape[1];
-  const Gates<T, Unit> gate(gxv, ghv, H);
+  const Gates<T> gate(gxv, ghv, H);
   // Absent optional views alias out0 (never written or read then).
-  const Mat<T, Unit> out(out0), s(sv), act(gxv), grad(gv ? *gv : out0), o1(out1 ? *out1 : out0);
-  const bool forward = op == RnnCellOp::LstmCellC || op == RnnCellOp::LstmCellH;
-  if (forward && lstmForwardVec(simd, op, out, o1, s, gate, act, B, H)) return;
+  const Mat<T> out(out0), s(sv), act(gxv), grad(gv ? *gv : out0), o1(out1 ? *out1 : out0);
   for (int64_t b = 0; b < B; ++b) {
+    if (op == RnnCellOp::LstmCellC) {  // out1 = act: σ(i), σ(f), tanh(g), σ(o)
+      for (int64_t j = 0; j < 4 * H; ++j) o1(b, j) = gate(b, 0, j);
+      activate(simd, UnaryOp::Sigmoid, o1, b, 0, 2 * H);
+      activate(simd, UnaryOp::Tanh, o1, b, 2 * H, H);
+      activate(simd, UnaryOp::Sigmoid, o1, b, 3 * H, H);
+      for (int64_t j = 0; j < H; ++j) out(b, j) = o1(b, H + j) * s(b, j) + o1(b, j) * o1(b, 2 * H + j);
+      continue;
+    }
+    if (op == RnnCellOp::LstmCellH) {  // gx = act, out1 = tanh(c')
+      for (int64_t j = 0; j < H; ++j) o1(b, j) = s(b, j);
+      activate(simd, UnaryOp::Tanh, o1, b, 0, H);
+      for (int64_t j = 0; j < H; ++j) out(b, j) = act(b, 3 * H + j) * o1(b, j);
+      continue;
+    }
     for (int64_t j = 0; j < H; ++j) {
-      if (op == RnnCellOp::LstmCellC) {  // out1 = act: σ(i), σ(f), tanh(g), σ(o)
-        const T i = sigmoid(gate(b, 0, j)), f = sigmoid(gate(b, 1, j)), g = std::tanh(gate(b, 2, j));
-        o1(b, j) = i, o1(b, H + j) = f, o1(b, 2 * H + j) = g, o1(b, 3 * H + j) = sigmoid(gate(b, 3, j));
-        out(b, j) = f * s(b, j) + i * g;
-      } else if (op == RnnCellOp::LstmCellH) {  // gx = act, out1 = tanh(c')
-        const T tc = std::tanh(s(b, j));
-        o1(b, j) = tc;
-        out(b, j) = act(b, 3 * H + j) * tc;
-      } else if (op == RnnCellOp::LstmCellCBackward) {  // gx = act, s = c
+      if (op == RnnCellOp::LstmCellCBackward) {  // gx = act, s = c
         const T dc = grad(b, j);
         const T i = act(b, j), f = act(b, H + j), g = act(b, 2 * H + j);
         out(b, j) = dc * g * i * (T(1) - i);
@@ -109,23 +100,22 @@ void lstm(const VecKernels<T>* simd, RnnCellOp op, const View& out0, const View*
 }
 
 template <typename T>
-void gru(RnnCellOp op, const View& out0, const View* out1, const View* out2, const View& gxv, const View& ghv, const View& sv,
+void gru(const VecKernels<T>* simd, RnnCellOp op, const View& out0, const View* out1, const View* out2, const View& gxv, const View& ghv, const View& sv,
          const View* gv) {
   const int64_t B = sv.shape[0], H = sv.shape[1];
   // Absent optional views alias out0 (never written or read then).
-  const Mat<T, false> gx(gxv), gh(ghv), h(sv), out(out0), grad(gv ? *gv : out0), o1(out1 ? *out1 : out0), dh(out2 ? *out2 : out0);
+  const Mat<T> gx(gxv), gh(ghv), h(sv), out(out0), grad(gv ? *gv : out0), o1(out1 ? *out1 : out0), dh(out2 ? *out2 : out0);
   for (int64_t b = 0; b < B; ++b) {
-    for (int64_t j = 0; j < H; ++j) {
+    if (op == RnnCellOp::GruCell) {  // out1 = act: r, z, n
+      for (int64_t j = 0; j < 2 * H; ++j) o1(b, j) = gx(b, j) + gh(b, j);
+      activate(simd, UnaryOp::Sigmoid, o1, b, 0, 2 * H);
+      for (int64_t j = 0; j < H; ++j) o1(b, 2 * H + j) = gx(b, 2 * H + j) + o1(b, j) * gh(b, 2 * H + j);
+      activate(simd, UnaryOp::Tanh, o1, b, 2 * H, H);
+      for (int64_t j = 0; j < H; ++j) out(b, j) = (T(1) - o1(b, H + j)) * o1(b, 2 * H + j) + o1(b, H + j) * h(b, j);
+      continue;
+    }
+    for (int64_t j = 0; j < H; ++j) {  // GruCellBackward: gx = act, out0 = d gx, out1 = d gh, out2 = d h
       const T ghn = gh(b, 2 * H + j);
-      if (op == RnnCellOp::GruCell) {  // out1 = act: r, z, n
-        const T r = sigmoid(gx(b, j) + gh(b, j));
-        const T z = sigmoid(gx(b, H + j) + gh(b, H + j));
-        const T n = std::tanh(gx(b, 2 * H + j) + r * ghn);
-        o1(b, j) = r, o1(b, H + j) = z, o1(b, 2 * H + j) = n;
-        out(b, j) = (T(1) - z) * n + z * h(b, j);
-        continue;
-      }
-      // GruCellBackward: gx = act, out0 = d gx, out1 = d gh, out2 = d h.
       const T r = gx(b, j), z = gx(b, H + j), n = gx(b, 2 * H + j);
       const T g = grad(b, j);
       const T dn = g * (T(1) - z) * (T(1) - n * n);  // d of n's pre-activation
@@ -170,18 +160,12 @@ void runRnnCell(Context& ctx, RnnCellOp op, const Operands& args) {
   checkMatrix(name, &out0, B, backward ? G * H : H, dt, "out0");
   checkMatrix(name, out1, B, wideOut1 ? G * H : H, dt, "out1");
   checkMatrix(name, out2, B, H, dt, "out2");
-  const bool unit = [&] {
-    for (const View* v : {&out0, out1, &gx, gh, &s, g}) {
-      if (v && v->strides[1] != 1) return false;
-    }
-    return true;
-  }();
   dispatchDType(dt, [&](auto tag) {
     using T = decltype(tag);
     if constexpr (std::is_floating_point_v<T>) {
-      if (isGru) gru<T>(op, out0, out1, out2, gx, *gh, s, g);
-      else if (unit) lstm<T, true>(vecKernelsFor<T>(ctx.cpu), op, out0, out1, gx, gh, s, g);
-      else lstm<T, false>(vecKernelsFor<T>(ctx.cpu), op, out0, out1, gx, gh, s, g);
+      const VecKernels<T>* simd = vecKernelsFor<T>(ctx.cpu);
+      if (isGru) gru<T>(simd, op, out0, out1, out2, gx, *gh, s, g);
+      else lstm<T>(simd, op, out0, out1, gx, gh, s, g);
     }
   });
 }
