@@ -156,19 +156,20 @@ function createGetClient(port, path, maxConnections = 64) {
     },
   };
 }
-// The /predict client of each port: its connections stay open from one run to the next.
-const predictClients = new Map();
-function predictClient(port) {
-  if (!predictClients.has(port)) predictClients.set(port, createGetClient(port, '/predict'));
-  return predictClients.get(port);
+// The GET client of each port and path: its connections stay open from one run to the next.
+const getClients = new Map();
+function getClient(port, path) {
+  const key = port + ' ' + path;
+  if (!getClients.has(key)) getClients.set(key, createGetClient(port, path));
+  return getClients.get(key);
 }
-// GET /predict through \`http\`: 'raw' (createGetClient) or 'node' (http.request, the
-// client that the benchmark used before; kept to compare the two).
-const getPredict = (port, http) => (http === 'node' ? () => request(port, 'GET', '/predict') : predictClient(port).get);
+// GET \`path\` (the benchmark's: /predict) through \`http\`: 'raw' (createGetClient) or 'node'
+// (http.request, the client that the benchmark used before; kept to compare the two).
+const getter = (port, http, path) => (http === 'node' ? () => request(port, 'GET', path) : getClient(port, path).get);
 function closeAll() {
   agent.destroy();
-  for (const c of predictClients.values()) c.close();
-  predictClients.clear();
+  for (const c of getClients.values()) c.close();
+  getClients.clear();
 }
 // The calling thread's CPU time and its time runnable but waiting for a core, in ns
 // (Linux schedstat; NaN elsewhere).
@@ -180,10 +181,10 @@ function threadSchedstat() {
     return { cpuNs: NaN, waitNs: NaN };
   }
 }
-// Open loop: GET /predict at \`rate\`/s for at most maxMs, every due request sent (late
+// Open loop: GET \`path\` at \`rate\`/s for at most maxMs, every due request sent (late
 // ones at once), its latency counted from when it was due.
-function startClient(port, rate, maxMs, http = 'raw') {
-  const get = getPredict(port, http);
+function startClient(port, rate, maxMs, http = 'raw', path = '/predict') {
+  const get = getter(port, http, path);
   const latencies = [], sendDelays = [], predictions = new Set(), failureReasons = new Set(), pending = new Set();
   let failures = 0, sent = 0, stopped = false;
   const cpu0 = threadSchedstat().cpuNs;
@@ -214,7 +215,7 @@ function startClient(port, rate, maxMs, http = 'raw') {
 }
 // Closed loop: n GET /predict one after another (each sent when the last one's response ended).
 async function sequential(port, n, http = 'raw') {
-  const get = getPredict(port, http);
+  const get = getter(port, http, '/predict');
   const cpu0 = threadSchedstat().cpuNs, t0 = performance.now();
   for (let i = 0; i < n; ++i) await get();
   return { ms: performance.now() - t0, clientCpuMs: (threadSchedstat().cpuNs - cpu0) / 1e6 };
@@ -250,7 +251,8 @@ export interface ClientModule {
   request: (port: number, method: string, path: string) => Promise<string>;
   ResponseParser: new () => { push(chunk: Buffer): HttpResponse[] };
   createGetClient: (port: number, path: string, maxConnections?: number) => { get(): Promise<string>; connections(): number; close(): void };
-  startClient: (port: number, rate: number, maxMs: number, http?: PredictHttp) => { stop(): Promise<ClientResult> };
+  /** Open loop: GET `path` (default /predict) at `rate`/s for at most `maxMs`. */
+  startClient: (port: number, rate: number, maxMs: number, http?: PredictHttp, path?: string) => { stop(): Promise<ClientResult> };
   sequential: (port: number, n: number, http?: PredictHttp) => Promise<{ ms: number; clientCpuMs: number }>;
   threadSchedstat: () => { cpuNs: number; waitNs: number };
   /** Closes every connection that the client keeps open. */
@@ -272,17 +274,18 @@ export class ClientWorker {
     rate: number,
     maxMs: number,
     http: PredictHttp = 'raw',
+    path = '/predict',
   ) {
     this.worker = new Worker(
       `const { parentPort, workerData } = require('worker_threads');
        const { startClient, sequential } = new Function('require', workerData.source + '; return { startClient, sequential };')(require);
        let running = null;
        parentPort.on('message', async (m) => {
-         if (m.start) running = startClient(m.start, workerData.rate, workerData.maxMs, workerData.http);
+         if (m.start) running = startClient(m.start, workerData.rate, workerData.maxMs, workerData.http, workerData.path);
          else if (m === 'stop') parentPort.postMessage(await running.stop());
          else parentPort.postMessage(await sequential(m.port, m.sequential, workerData.http));
        });`,
-      { eval: true, workerData: { source: CLIENT_SOURCE, rate, maxMs, http } },
+      { eval: true, workerData: { source: CLIENT_SOURCE, rate, maxMs, http, path } },
     );
   }
 

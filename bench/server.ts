@@ -22,6 +22,10 @@
 // Node's http.request (--client-http node, the client before): that thread runs on the
 // core that the training's second thread and V8's threads need.
 //
+// --path sends the client's GETs to another route than /predict: --path /status measures
+// what a request costs the training when its reply involves no tensor work (the example's
+// status JSON), the part of the cost that is node:http's, the kernel's and the machine's.
+//
 // The modes run --rounds times (default 5), in alternating order (the load of a shared
 // machine drifts), and the table shows each mode's median figures; its `vs blocking` is
 // the median over the rounds of each round's ratio to that round's blocking run (runs
@@ -29,7 +33,7 @@
 // --modes, default on) trains nothing for --idle-seconds: the floor that the client and
 // server alone give on this machine.
 //
-//   npm run bench:server -- [--steps 3000] [--rate 200] [--max-seconds 60] [--modes idle,blocking,async,worker] [--rounds 5] [--warmup STEPS] [--client thread|loop] [--client-http raw|node] [--idle-seconds 5] [--loop-delay-resolution 1]
+//   npm run bench:server -- [--steps 3000] [--rate 200] [--max-seconds 60] [--modes idle,blocking,async,worker] [--rounds 5] [--warmup STEPS] [--client thread|loop] [--client-http raw|node] [--path /predict] [--idle-seconds 5] [--loop-delay-resolution 1]
 import * as fs from 'fs';
 import * as os from 'os';
 import type { AddressInfo } from 'net';
@@ -49,6 +53,7 @@ const { values: args } = parseArgs({
     rounds: { type: 'string', default: '5' },
     client: { type: 'string', default: 'thread' },
     'client-http': { type: 'string', default: 'raw' },
+    path: { type: 'string', default: '/predict' },
     'idle-seconds': { type: 'string', default: '5' },
     'loop-delay-resolution': { type: 'string', default: '1' },
   },
@@ -66,10 +71,10 @@ const request = (method: string, path: string): Promise<string> => client.reques
 // The client's worker thread: one for the whole run (warmed up with the server).
 let clientWorker: ClientWorker | null = null;
 
-/** Starts the /predict client of one measurement where --client says; stop() ends it. */
+/** Starts the GET client of one measurement where --client says; stop() ends it. */
 function startPredictClient(): { stop(): Promise<ClientResult> } {
-  if (args.client === 'loop') return client.startClient(port, rate, maxMs, predictHttp);
-  clientWorker ??= new ClientWorker(port, rate, maxMs, predictHttp);
+  if (args.client === 'loop') return client.startClient(port, rate, maxMs, predictHttp, args.path);
+  clientWorker ??= new ClientWorker(port, rate, maxMs, predictHttp, args.path);
   return clientWorker.start();
 }
 
@@ -171,7 +176,7 @@ async function main(): Promise<void> {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   port = (server.address() as AddressInfo).port;
   const load = () => os.loadavg().map((x) => x.toFixed(1)).join(' ');
-  console.log(`listening on ${port}; ${steps} steps per mode, GET /predict at ${rate}/s; ${os.cpus().length} CPUs, load average ${load()}`);
+  console.log(`listening on ${port}; ${steps} steps per mode, GET ${args.path} at ${rate}/s; ${os.cpus().length} CPUs, load average ${load()}`);
   // Warm-up (JIT, allocator, the worker's first start, the client), not measured.
   for (const mode of modes.filter((m) => m !== 'idle')) {
     const warmupClient = startPredictClient();
