@@ -174,6 +174,26 @@ function runPass(pass: Pass): Map<Edge, Tensor> {
     if (!createGraph) owned.add(sum);
     return sum;
   };
+  // A slice's gradient (OpSpec.sliceGrad) goes into the slice of the input's gradient, in
+  // place: into zeros when it is the first, into a sum the pass owns after. (Else, or with
+  // createGraph, the node's backward makes the full-size gradient.)
+  const deliverSlice = (node: Node, g: Tensor): boolean => {
+    const piece = node.applySlice(g);
+    if (piece === null) return false;
+    const edge = node.next[0];
+    if (edge === null) return true;
+    const prev = edge instanceof Node ? edge._grad : leafGrads.get(edge);
+    if ((prev != null && !owned.has(prev)) || piece.g.dtype !== node.inputDTypes[0]) return false;
+    let buf = prev;
+    if (buf == null) {
+      buf = Tensor._empty(node.inputShapes[0].slice(), piece.g.dtype);
+      owned.add(buf);
+      if (edge instanceof Node) edge._grad = buf;
+      else leafGrads.set(edge, buf);
+    }
+    buf.narrow(piece.dim, piece.start, piece.g._shape[piece.dim]).add_(piece.g);
+    return true;
+  };
   const deliver = (edge: Edge, g: Tensor): void => {
     if (edge instanceof Node) edge._grad = addTo(edge._grad, g);
     else leafGrads.set(edge, addTo(leafGrads.get(edge), g));
@@ -224,6 +244,11 @@ function runPass(pass: Pass): Map<Edge, Tensor> {
       if (capture?.has(node)) captured.set(node, g);
       if (node.retained) {
         for (const t of node.retained) accumulateGrad(t, createGraph ? g : g.detach(), createGraph);
+      }
+      if (!createGraph && deliverSlice(node, g)) {
+        if (!retainGraph) node.release();
+        settleLeaves(node);
+        continue;
       }
       const inputGrads = node.apply(g);
       if (!retainGraph) node.release();

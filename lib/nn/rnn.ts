@@ -2,7 +2,8 @@
 // constructor arguments, parameter names (weight_ih_l0, bias_hh_l1_reverse, ...), initial
 // values (U(-1/√H, 1/√H) for every parameter, in registration order), dropout between
 // layers in training, initial states, batchFirst, bidirectional, unbatched inputs and repr.
-// Each step runs a cell's fused kernels (lib/ops/recurrent.ts) after one small GEMM (two: GRU).
+// A layer's input projection is one GEMM for all steps; each step then runs h wHhᵀ and the
+// cell's fused kernels (lib/ops/recurrent.ts).
 import { Tensor } from '../tensor';
 import type { DType, DTypeLike } from '../dtype';
 import { Signature, checkInt, fmtShape, fmtValue, is, keyword, opError, opTypeError, optional, required, dtypeKeyword } from '../check';
@@ -119,50 +120,50 @@ abstract class RNNBase extends Module {
     return { wIh: own[`weight_ih${suffix}`], wHh: own[`weight_hh${suffix}`], bIh: own[`bias_ih${suffix}`] ?? null, bHh: own[`bias_hh${suffix}`] ?? null };
   }
 
-  /** The per-step function of one layer and direction: the new state ([h] or [h, c]) from
-   * x_t and the state. The LSTM and the Elman RNN take x wIhᵀ + h wHhᵀ + (bIh + bHh) as one
-   * product of [x, h] with [wIh, wHh] (made once per forward): one GEMM per step instead of
-   * two, one gate input for the cell kernel. The GRU needs h wHhᵀ + bHh apart (r scales it). */
-  private stepper(w: Weights): (x: Tensor, state: Tensor[]) => Tensor[] {
-    if (this.mode === 'GRU') return (x, state) => [gruStep(product(x, w.wIh, w.bIh), product(state[0], w.wHh, w.bHh), state[0])];
-    const weight = cat([w.wIh, w.wHh], 1);
-    const bias = w.bIh && w.bHh ? w.bIh.add(w.bHh) : null;
-    const gates = (x: Tensor, h: Tensor) => product(cat([x, h], 1), weight, bias);
+  /** One step of the cell from the gate inputs gx = x wIhᵀ + bIh and gh = h wHhᵀ + bHh
+   * (the cells add them: PyTorch's arithmetic) and the state ([h] or [h, c]). */
+  private cell(gx: Tensor, gh: Tensor, state: Tensor[]): Tensor[] {
     switch (this.mode) {
       case 'LSTM':
-        return (x, [h, c]) => lstmStep([gates(x, h)], c);
+        return lstmStep([gx, gh], state[1]);
+      case 'GRU':
+        return [gruStep(gx, gh, state[0])];
       case 'RNN_TANH':
-        return (x, [h]) => [gates(x, h).tanh()];
+        return [gx.add(gh).tanh()];
       case 'RNN_RELU':
-        return (x, [h]) => [gates(x, h).relu()];
+        return [gx.add(gh).relu()];
     }
   }
 
   /** Runs the layers over input [L, B, In] (already time-major, batched) from the initial
-   * states (one [numLayers·D, B, H] tensor per state); returns the output and final states. */
+   * states (one [numLayers·D, B, H] tensor per state); returns the output and final states.
+   * As PyTorch's FullLayer, a layer's input projection is one product for all L steps
+   * ([L·B, In] by wIhᵀ: one GEMM forward, one for its weight's gradient); each step then
+   * only multiplies h by wHhᵀ. */
   protected run(input: Tensor, initial: Tensor[]): [Tensor, Tensor[]] {
     const D = this.bidirectional ? 2 : 1;
-    const L = input.shape[0];
-    let steps: Tensor[] = Array.from({ length: L }, (_, t) => input.select(0, t));
+    const [L, B] = input.shape;
+    let x = input;
     const finals: Tensor[][] = initial.map(() => []);
     for (let layer = 0; layer < this.numLayers; ++layer) {
-      if (layer > 0 && this.dropout > 0 && this.training) steps = steps.map((x) => F.dropout(x, this.dropout, true));
-      const outputs: Tensor[][] = [];
+      if (layer > 0 && this.dropout > 0 && this.training) x = F.dropout(x, this.dropout, true);
+      const outputs: Tensor[] = [];
       for (let dir = 0; dir < D; ++dir) {
-        const step = this.stepper(this.weights(layer, dir));
+        const w = this.weights(layer, dir);
+        const xProj = product(x.reshape(L * B, x.shape[2]), w.wIh, w.bIh);
         let state = initial.map((s) => s.select(0, layer * D + dir));
         const hs: Tensor[] = new Array(L);
         for (let k = 0; k < L; ++k) {
           const t = dir === 0 ? k : L - 1 - k;
-          state = step(steps[t], state);
+          state = this.cell(xProj.narrow(0, t * B, B), product(state[0], w.wHh, w.bHh), state);
           hs[t] = state[0];
         }
-        outputs.push(hs);
+        outputs.push(stack(hs, 0));
         state.forEach((s, i) => finals[i].push(s));
       }
-      steps = D === 1 ? outputs[0] : outputs[0].map((h, t) => cat([h, outputs[1][t]], 1));
+      x = D === 1 ? outputs[0] : cat(outputs, 2);
     }
-    return [stack(steps, 0), finals.map((f) => stack(f, 0))];
+    return [x, finals.map((f) => stack(f, 0))];
   }
 
   /** Checks the input and initial states, runs, and restores the caller's layout. */

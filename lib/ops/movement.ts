@@ -354,6 +354,7 @@ const movementOps: SpecsFor<MovementFns> = {
     forward: (x, dim, start, length) => narrowView(x, dim, start, length),
     save: (out, x, dim, start) => ({ shape: x._shape, dim, start }),
     backward: (g, { shape, dim, start }) => [embedSlice(g, shape, dim, start)],
+    sliceGrad: (g, { dim, start }) => ({ g, dim, start }),
   }),
   select: defineSpec<MovementFns['select'], [Tensor, number, number], { shape: number[]; dim: number; index: number }>({
     name: 'select',
@@ -376,6 +377,7 @@ const movementOps: SpecsFor<MovementFns> = {
       ),
     save: (out, x, dim, index) => ({ shape: x._shape, dim, index }),
     backward: (g, { shape, dim, index }) => [embedSlice(g.unsqueeze(dim), shape, dim, index)],
+    sliceGrad: (g, { dim, index }) => ({ g: g.unsqueeze(dim), dim, start: index }),
   }),
   contiguous: defineSpec({ name: 'contiguous',
     function: false, params: [input], forward: (x: Tensor) => (x.isContiguous() ? x : movementOps.clone.run(x)) }),

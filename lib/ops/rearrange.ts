@@ -158,6 +158,7 @@ function pieceSpec(gradFn: string) {
     forward: (x, dim, start, length) => x.narrow(dim, start, length),
     save: (out, x, dim, start) => ({ shape: x._shape.slice(), dim, start }),
     backward: (g, { shape, dim, start }) => [embedSlice(g, shape, dim, start)],
+    sliceGrad: (g, { dim, start }) => ({ g, dim, start }),
   }).call;
 }
 const splitPiece = pieceSpec('SplitBackward0');

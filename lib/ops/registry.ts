@@ -77,6 +77,18 @@ export interface OpSpec<A extends unknown[], S> {
   savesNumbersAsTensors?: boolean;
   /** One gradient per tensor argument of forward, given the output's gradient g. */
   backward?: (g: Tensor, saved: S, needsInputGrad: readonly boolean[]) => Grads;
+  /** For a view of a slice of its one input (narrow, select, split): backward's gradient as
+   * g at `start` along `dim` of zeros of the input's shape, which the engine adds into the
+   * input's gradient in place instead (an RNN's L per-step slices of one product would each
+   * make a full-size gradient: O(L²)). */
+  sliceGrad?: (g: Tensor, saved: S) => SliceGrad;
+}
+
+/** A gradient that is g at `start` along `dim`, zeros elsewhere (see OpSpec.sliceGrad). */
+export interface SliceGrad {
+  g: Tensor;
+  dim: number;
+  start: number;
 }
 
 /** A spec's public function; `call` is it, with the signature and name attached. */
@@ -223,13 +235,14 @@ type EntryPoints = { call: FixedArgs<unknown>; method: (this: Tensor, ...rest: u
  * slots (batchNorm's eight) binds them as an array. */
 function compileEntryPoints(signature: Signature, spec: OpSpec<unknown[], unknown>): EntryPoints {
   const k = spec.params.length;
-  const { backward } = spec;
+  const { backward, sliceGrad } = spec;
   const def: OpDef<unknown[]> = {
     name: spec.gradFn ?? spec.name,
     forward: () => {
       throw new Error('unreachable: run calls the spec\'s forward');
     },
     backward: (node, g) => (backward ? backward(g, node.restore(), node.needsInputGrad) : []),
+    sliceGrad: sliceGrad && ((node, g) => sliceGrad(g, node.restore())),
   };
   const env = {
     forward: spec.forward, save: spec.save, savesNumbersAsTensors: spec.savesNumbersAsTensors ?? false,
@@ -501,6 +514,11 @@ export class Node<Info = unknown> {
     return this.def.backward(this, grad);
   }
 
+  /** @internal The gradient of input 0 as a slice, for ops that can give it so (else null). */
+  applySlice(grad: Tensor): SliceGrad | null {
+    return this.def.sliceGrad ? this.def.sliceGrad(this, grad) : null;
+  }
+
   /** Printed as PyTorch prints a grad_fn, without its address: <AddBackward0 object>. */
   toString(): string {
     return `<${this.name} object>`;
@@ -528,6 +546,8 @@ export interface OpDef<Args extends any[], Info = unknown> {
   forward(ctx: Node<Info>, ...args: Args): Tensor;
   /** One gradient per tensor argument, in order (null/undefined: none). */
   backward(ctx: Node<Info>, grad: Tensor): (Tensor | null | undefined)[];
+  /** The gradient as a slice (OpSpec.sliceGrad), for ops that can give it so. */
+  sliceGrad?(ctx: Node<Info>, grad: Tensor): SliceGrad;
 }
 
 /** What restore() gives a node that saved nothing. */

@@ -354,6 +354,34 @@ describe('broadcasting and dtypes in gradients', () => {
   });
 });
 
+describe('gradients of slices (added into the input\'s gradient in place)', () => {
+  // Hand-derived: d/dy of sum_i (i+1) y[i, :] + 10 y[:, 1:3] + 100 y[:, 2:4] over y [3, 4].
+  test('select, narrow and split pieces of a non-leaf sum per element', () => {
+    const x = param(Array.from({ length: 12 }, (_, i) => i / 7));
+    const y = x.reshape(3, 4);
+    let loss = y.narrow(1, 1, 2).sum().mul(10).add(y.split(2, 1)[1].sum().mul(100));
+    for (let i = 0; i < 3; ++i) loss = loss.add(y.select(0, i).sum().mul(i + 1));
+    loss.backward();
+    const row = (i: number) => [0, 1, 2, 3].map((j) => i + 1 + (j === 1 || j === 2 ? 10 : 0) + (j >= 2 ? 100 : 0));
+    expectValues(x.grad!, [...row(0), ...row(1), ...row(2)]);
+  });
+
+  test('a full gradient arriving first, then a slice\'s', () => {
+    const x = param([1, 2, 3, 4, 5, 6]);
+    const y = x.reshape(2, 3);
+    y.select(0, 0).sum().add(y.mul(3).sum()).backward(); // MulBackward0 runs before SelectBackward0
+    expectValues(x.grad!, [4, 4, 4, 3, 3, 3]);
+  });
+
+  test('slices of a leaf, twice through a retained graph', () => {
+    const x = param([1, 2, 3, 4, 5, 6]);
+    const loss = x.narrow(0, 1, 3).sum().mul(2).add(x.select(0, 5).mul(5));
+    loss.backward({ retainGraph: true });
+    loss.backward();
+    expectValues(x.grad!, [0, 4, 4, 4, 0, 10]);
+  });
+});
+
 describe('grad mode', () => {
   test('noGrad, enableGrad and setGradEnabled nest and restore', () => {
     const x = param([1]);
