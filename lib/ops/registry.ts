@@ -546,7 +546,7 @@ export interface OpDef<Args extends any[], Info = unknown> {
   forward(ctx: Node<Info>, ...args: Args): Tensor;
   /** One gradient per tensor argument, in order (null/undefined: none). */
   backward(ctx: Node<Info>, grad: Tensor): (Tensor | null | undefined)[];
-  /** The gradient as a slice (OpSpec.sliceGrad), for ops that can give it so. */
+  /** @internal The gradient as a slice (OpSpec.sliceGrad): the library's view ops only. */
   sliceGrad?(ctx: Node<Info>, grad: Tensor): SliceGrad;
 }
 
