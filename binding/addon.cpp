@@ -11,6 +11,7 @@
 #endif
 
 #include <algorithm>
+#include <array>
 #include <condition_variable>
 #include <functional>
 #include <memory>
@@ -344,12 +345,18 @@ void runGroup(const Napi::CallbackInfo& info, const char* name, const tg::ArgKin
   static_assert(N <= size_t(tg::Operands::kMax), "a generic group takes at most Operands::kMax arguments");
   EntryPoint e(info, 2 + N, name);
   const Op op = opcode<Op>(e.env, info[1]);
+  // The arguments' names for readView's errors ("Softmax argument 2"), built on the group's
+  // first call: each group has its own Op type, so its own instance of this function.
+  static const std::array<std::string, N> argNames = [name] {
+    std::array<std::string, N> names;
+    for (size_t i = 0; i < N; ++i) names[i] = std::string(name) + " argument " + std::to_string(i);
+    return names;
+  }();
   tg::Operands args;
   args.group = name;
   args.count = static_cast<int>(N);
   for (size_t i = 0; i < N; ++i) {
     const Napi::Value v = info[2 + i];
-    const std::string arg = std::string(name) + " argument " + std::to_string(i);
     if (kinds[i] == tg::ArgKind::Number) {
       args.kinds[i] = tg::Operands::Kind::Number;
       args.numbers[i] = numberArg(info, 2 + i, name);
@@ -357,7 +364,7 @@ void runGroup(const Napi::CallbackInfo& info, const char* name, const tg::ArgKin
       args.kinds[i] = tg::Operands::Kind::Null;
     } else {
       args.kinds[i] = tg::Operands::Kind::View;
-      args.views[i] = e.view(v, arg.c_str());
+      args.views[i] = e.view(v, argNames[i].c_str());
     }
   }
   runKernel(info, e.inst, [=](tg::Context& ctx) { kernel(ctx, op, args); });
