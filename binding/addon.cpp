@@ -11,6 +11,7 @@
 #endif
 
 #include <algorithm>
+#include <array>
 #include <condition_variable>
 #include <functional>
 #include <memory>
@@ -125,6 +126,19 @@ double numberArg(const Napi::CallbackInfo& info, size_t i, const char* fn) {
   return info[i].As<Napi::Number>().DoubleValue();
 }
 
+// What every kernel entry point starts with: its arguments counted, its environment's
+// instance, and a reader of the views' metadata (the scratch), which it reads in order.
+struct EntryPoint {
+  Napi::Env env;
+  Instance& inst;
+  binding::MetaReader meta;
+  EntryPoint(const Napi::CallbackInfo& info, size_t nargs, const char* fn)
+      : env(info.Env()), inst(instance(env)), meta(metaReader(env, inst)) {
+    requireArgs(info, nargs, fn);
+  }
+  tg::View view(const Napi::Value& value, const char* arg) { return binding::readView(env, value, meta, arg); }
+};
+
 // Runs fn(ctx) now, turning tg::Error into a JS Error carrying its message.
 template <typename Fn>
 void runNow(Napi::Env env, tg::Context& ctx, Fn&& fn) {
@@ -194,47 +208,40 @@ Napi::Value Init(const Napi::CallbackInfo& info) {
 
 // unary(op, out, x, p0, p1)
 void Unary(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  requireArgs(info, 5, "unary");
-  Instance& inst = instance(env);
-  auto op = opcode<tg::UnaryOp>(env, info[0]);
-  auto meta = metaReader(env, inst);
-  tg::View out = binding::readView(env, info[1], meta, "out");
-  tg::View x = binding::readView(env, info[2], meta, "x");
+  EntryPoint e(info, 5, "unary");
+  auto op = opcode<tg::UnaryOp>(e.env, info[0]);
+  tg::View out = e.view(info[1], "out");
+  tg::View x = e.view(info[2], "x");
   double p0 = numberArg(info, 3, "unary"), p1 = numberArg(info, 4, "unary");
-  runKernel(info, inst, [=](tg::Context& ctx) { tg::unary(ctx, op, out, x, p0, p1); });
+  runKernel(info, e.inst, [=](tg::Context& ctx) { tg::unary(ctx, op, out, x, p0, p1); });
 }
 
 // Reads an operand that may be a typed array (a view) or a JS number (a 0-d scalar of
 // `dtype`, the other operand's).
-tg::View operand(Napi::Env env, const Napi::Value& value, binding::MetaReader& meta, const char* arg,
-                 ScalarOperand& scalar, tg::DType dtype) {
+tg::View operand(EntryPoint& e, const Napi::Value& value, const char* arg, ScalarOperand& scalar, tg::DType dtype) {
   double number = 0;
-  if (napi_get_value_double(env, value, &number) == napi_ok) return scalar.view(dtype, number);
-  return binding::readView(env, value, meta, arg);
+  if (napi_get_value_double(e.env, value, &number) == napi_ok) return scalar.view(dtype, number);
+  return e.view(value, arg);
 }
 
 // binary(op, out, a, b): a or b may be a number
 void Binary(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  requireArgs(info, 4, "binary");
-  Instance& inst = instance(env);
-  auto op = opcode<tg::BinaryOp>(env, info[0]);
-  auto meta = metaReader(env, inst);
-  tg::View out = binding::readView(env, info[1], meta, "out");
+  EntryPoint e(info, 4, "binary");
+  auto op = opcode<tg::BinaryOp>(e.env, info[0]);
+  tg::View out = e.view(info[1], "out");
   ScalarOperand sa, sb;
   tg::View a, b;
   double number = 0;
-  if (napi_get_value_double(env, info[2], &number) == napi_ok) {  // a number on the left takes b's dtype
-    b = binding::readView(env, info[3], meta, "b");
+  if (napi_get_value_double(e.env, info[2], &number) == napi_ok) {  // a number on the left takes b's dtype
+    b = e.view(info[3], "b");
     a = sa.view(b.dtype, number);
   } else {
-    a = binding::readView(env, info[2], meta, "a");
-    b = operand(env, info[3], meta, "b", sb, a.dtype);
+    a = e.view(info[2], "a");
+    b = operand(e, info[3], "b", sb, a.dtype);
   }
   // A recorded kernel runs later: its scalar operands must live in the closure, not here.
   const bool aScalar = a.data == &sa.value, bScalar = b.data == &sb.value;
-  runKernel(info, inst, [=](tg::Context& ctx) mutable {
+  runKernel(info, e.inst, [=](tg::Context& ctx) mutable {
     if (aScalar) a.data = &sa.value;
     if (bScalar) b.data = &sb.value;
     tg::binary(ctx, op, out, a, b);
@@ -243,17 +250,14 @@ void Binary(const Napi::CallbackInfo& info) {
 
 // where(out, cond, a, b): a or b may be a number (of out's dtype)
 void Where(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  requireArgs(info, 4, "where");
-  Instance& inst = instance(env);
-  auto meta = metaReader(env, inst);
-  tg::View out = binding::readView(env, info[0], meta, "out");
-  tg::View cond = binding::readView(env, info[1], meta, "cond");
+  EntryPoint e(info, 4, "where");
+  tg::View out = e.view(info[0], "out");
+  tg::View cond = e.view(info[1], "cond");
   ScalarOperand sa, sb;
-  tg::View a = operand(env, info[2], meta, "a", sa, out.dtype);
-  tg::View b = operand(env, info[3], meta, "b", sb, out.dtype);
+  tg::View a = operand(e, info[2], "a", sa, out.dtype);
+  tg::View b = operand(e, info[3], "b", sb, out.dtype);
   const bool aScalar = a.data == &sa.value, bScalar = b.data == &sb.value;  // as in Binary
-  runKernel(info, inst, [=](tg::Context& ctx) mutable {
+  runKernel(info, e.inst, [=](tg::Context& ctx) mutable {
     if (aScalar) a.data = &sa.value;
     if (bScalar) b.data = &sb.value;
     tg::where(ctx, out, cond, a, b);
@@ -262,69 +266,54 @@ void Where(const Napi::CallbackInfo& info) {
 
 // copy(out, x)
 void Copy(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  requireArgs(info, 2, "copy");
-  Instance& inst = instance(env);
-  auto meta = metaReader(env, inst);
-  tg::View out = binding::readView(env, info[0], meta, "out");
-  tg::View x = binding::readView(env, info[1], meta, "x");
-  runKernel(info, inst, [=](tg::Context& ctx) { tg::copy(ctx, out, x); });
+  EntryPoint e(info, 2, "copy");
+  tg::View out = e.view(info[0], "out");
+  tg::View x = e.view(info[1], "x");
+  runKernel(info, e.inst, [=](tg::Context& ctx) { tg::copy(ctx, out, x); });
 }
 
 // fill(out, value)
 void Fill(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  requireArgs(info, 2, "fill");
-  Instance& inst = instance(env);
-  auto meta = metaReader(env, inst);
-  tg::View out = binding::readView(env, info[0], meta, "out");
+  EntryPoint e(info, 2, "fill");
+  tg::View out = e.view(info[0], "out");
   double value = numberArg(info, 1, "fill");
-  runKernel(info, inst, [=](tg::Context& ctx) { tg::fill(ctx, out, value); });
+  runKernel(info, e.inst, [=](tg::Context& ctx) { tg::fill(ctx, out, value); });
 }
 
 // reduce(op, out, x)
 void Reduce(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  requireArgs(info, 3, "reduce");
-  Instance& inst = instance(env);
-  auto op = opcode<tg::ReduceOp>(env, info[0]);
-  auto meta = metaReader(env, inst);
-  tg::View out = binding::readView(env, info[1], meta, "out");
-  tg::View x = binding::readView(env, info[2], meta, "x");
-  runKernel(info, inst, [=](tg::Context& ctx) { tg::reduce(ctx, op, out, x); });
+  EntryPoint e(info, 3, "reduce");
+  auto op = opcode<tg::ReduceOp>(e.env, info[0]);
+  tg::View out = e.view(info[1], "out");
+  tg::View x = e.view(info[2], "x");
+  runKernel(info, e.inst, [=](tg::Context& ctx) { tg::reduce(ctx, op, out, x); });
 }
 
 // matmul(out, a, b)
 void Matmul(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  requireArgs(info, 3, "matmul");
-  Instance& inst = instance(env);
-  auto meta = metaReader(env, inst);
-  tg::View out = binding::readView(env, info[0], meta, "out");
-  tg::View a = binding::readView(env, info[1], meta, "a");
-  tg::View b = binding::readView(env, info[2], meta, "b");
-  runKernel(info, inst, [=](tg::Context& ctx) { tg::matmul(ctx, out, a, b); });
+  EntryPoint e(info, 3, "matmul");
+  tg::View out = e.view(info[0], "out");
+  tg::View a = e.view(info[1], "a");
+  tg::View b = e.view(info[2], "b");
+  runKernel(info, e.inst, [=](tg::Context& ctx) { tg::matmul(ctx, out, a, b); });
 }
 
 // optimStep(op, hyper: Float64Array, param, grad, ...state)
 void OptimStep(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  requireArgs(info, 4, "optimStep");
-  Instance& inst = instance(env);
-  auto op = opcode<tg::OptimOp>(env, info[0]);
+  EntryPoint e(info, 4, "optimStep");
+  auto op = opcode<tg::OptimOp>(e.env, info[0]);
   if (!info[1].IsTypedArray() || info[1].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array)
-    throw Napi::TypeError::New(env, "optimStep: hyperparameters must be a Float64Array");
+    throw Napi::TypeError::New(e.env, "optimStep: hyperparameters must be a Float64Array");
   Napi::Float64Array hyper = info[1].As<Napi::Float64Array>();
-  auto meta = metaReader(env, inst);
-  tg::View param = binding::readView(env, info[2], meta, "param");
-  tg::View grad = binding::readView(env, info[3], meta, "grad");
+  tg::View param = e.view(info[2], "param");
+  tg::View grad = e.view(info[3], "grad");
   constexpr size_t kMaxState = 3;
-  if (info.Length() > 4 + kMaxState) throw Napi::RangeError::New(env, "optimStep: at most 3 state buffers");
+  if (info.Length() > 4 + kMaxState) throw Napi::RangeError::New(e.env, "optimStep: at most 3 state buffers");
   tg::View state[kMaxState];
   const int nstate = static_cast<int>(info.Length() - 4);
-  for (int k = 0; k < nstate; ++k) state[k] = binding::readView(env, info[4 + k], meta, "state");
-  refuseRecording(env, inst, "optimStep");
-  runNow(env, inst.ctx, [&](tg::Context& ctx) {
+  for (int k = 0; k < nstate; ++k) state[k] = e.view(info[4 + k], "state");
+  refuseRecording(e.env, e.inst, "optimStep");
+  runNow(e.env, e.inst.ctx, [&](tg::Context& ctx) {
     tg::optimStep(ctx, op, hyper.Data(), static_cast<int>(hyper.ElementLength()), param, grad, state, nstate);
   });
 }
@@ -332,21 +321,18 @@ void OptimStep(const Napi::CallbackInfo& info) {
 // random(op, state, out, p0, p1): state is the ArrayBuffer of a generator's state words
 // (tg/generator.h), borrowed for this call only; out is null for Seed.
 void Random(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  requireArgs(info, 5, "random");
-  Instance& inst = instance(env);
-  refuseRecording(env, inst, "random");
-  auto op = opcode<tg::RandomOp>(env, info[0]);
+  EntryPoint e(info, 5, "random");
+  refuseRecording(e.env, e.inst, "random");
+  auto op = opcode<tg::RandomOp>(e.env, info[0]);
   void* state = nullptr;
   size_t stateBytes = 0;
-  if (napi_get_arraybuffer_info(env, info[1], &state, &stateBytes) != napi_ok || stateBytes != tg::kGeneratorWords * sizeof(uint32_t))
-    throw Napi::TypeError::New(env, "random: state must be an ArrayBuffer of " + std::to_string(tg::kGeneratorWords) + " 32-bit words");
-  auto meta = metaReader(env, inst);
+  if (napi_get_arraybuffer_info(e.env, info[1], &state, &stateBytes) != napi_ok || stateBytes != tg::kGeneratorWords * sizeof(uint32_t))
+    throw Napi::TypeError::New(e.env, "random: state must be an ArrayBuffer of " + std::to_string(tg::kGeneratorWords) + " 32-bit words");
   tg::View out;
   const bool hasOut = !info[2].IsNull();
-  if (hasOut) out = binding::readView(env, info[2], meta, "out");
+  if (hasOut) out = e.view(info[2], "out");
   double p0 = numberArg(info, 3, "random"), p1 = numberArg(info, 4, "random");
-  runNow(env, inst.ctx, [&](tg::Context& ctx) { tg::random(ctx, op, static_cast<uint32_t*>(state), hasOut ? &out : nullptr, p0, p1); });
+  runNow(e.env, e.inst.ctx, [&](tg::Context& ctx) { tg::random(ctx, op, static_cast<uint32_t*>(state), hasOut ? &out : nullptr, p0, p1); });
 }
 
 // run(group, op, ...args): the entry point of every generic kernel group (native/ops.table),
@@ -354,19 +340,23 @@ void Random(const Napi::CallbackInfo& info) {
 // scratch), views or null, numbers. They are checked here; the kernel reads them by
 // position (tg/operands.h). Extra arguments are ignored, as by every entry point.
 template <typename Op, size_t N>
-void runGroup(const Napi::CallbackInfo& info, Instance& inst, const char* name, const tg::ArgKind (&kinds)[N],
+void runGroup(const Napi::CallbackInfo& info, const char* name, const tg::ArgKind (&kinds)[N],
               void (*kernel)(tg::Context&, Op, const tg::Operands&)) {
   static_assert(N <= size_t(tg::Operands::kMax), "a generic group takes at most Operands::kMax arguments");
-  Napi::Env env = info.Env();
-  requireArgs(info, 2 + N, name);
-  const Op op = opcode<Op>(env, info[1]);
-  auto meta = metaReader(env, inst);
+  EntryPoint e(info, 2 + N, name);
+  const Op op = opcode<Op>(e.env, info[1]);
+  // The arguments' names for readView's errors ("Softmax argument 2"), built on the group's
+  // first call: each group has its own Op type, so its own instance of this function.
+  static const std::array<std::string, N> argNames = [name] {
+    std::array<std::string, N> names;
+    for (size_t i = 0; i < N; ++i) names[i] = std::string(name) + " argument " + std::to_string(i);
+    return names;
+  }();
   tg::Operands args;
   args.group = name;
   args.count = static_cast<int>(N);
   for (size_t i = 0; i < N; ++i) {
     const Napi::Value v = info[2 + i];
-    const std::string arg = std::string(name) + " argument " + std::to_string(i);
     if (kinds[i] == tg::ArgKind::Number) {
       args.kinds[i] = tg::Operands::Kind::Number;
       args.numbers[i] = numberArg(info, 2 + i, name);
@@ -374,19 +364,18 @@ void runGroup(const Napi::CallbackInfo& info, Instance& inst, const char* name, 
       args.kinds[i] = tg::Operands::Kind::Null;
     } else {
       args.kinds[i] = tg::Operands::Kind::View;
-      args.views[i] = binding::readView(env, v, meta, arg.c_str());
+      args.views[i] = e.view(v, argNames[i].c_str());
     }
   }
-  runKernel(info, inst, [=](tg::Context& ctx) { kernel(ctx, op, args); });
+  runKernel(info, e.inst, [=](tg::Context& ctx) { kernel(ctx, op, args); });
 }
 
 void Run(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   requireArgs(info, 2, "run");
-  Instance& inst = instance(env);
   switch (opcode<tg::Group>(env, info[0])) {
 #define TG_RUN_GROUP(G) \
-  case tg::Group::G: return runGroup(info, inst, #G, tg::k##G##Args, &tg::run##G);
+  case tg::Group::G: return runGroup(info, #G, tg::k##G##Args, &tg::run##G);
     TG_GENERIC_GROUPS(TG_RUN_GROUP)
 #undef TG_RUN_GROUP
     default: break;

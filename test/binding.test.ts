@@ -3,7 +3,7 @@
 // bounds. The TypeScript layer never makes these calls; a bug there must not crash.
 import { describe, expect, test } from 'vitest';
 import { meta, native } from '../lib/native/binding';
-import { BinaryOp, Group, IndexOp, ReduceOp, UnaryOp } from '../lib/native/table';
+import { BinaryOp, Group, IndexOp, ReduceOp, SoftmaxOp, UnaryOp } from '../lib/native/table';
 import * as tg from '../lib/index';
 import { thrown } from './helpers/tensors';
 
@@ -69,6 +69,9 @@ const cases: Case[] = [
   ['a negative index', () => (views(vec(1), vec(4), vec(1, 'int32')), native.run(Group.Index, IndexOp.Gather, buf(1), buf(4), ints(-1), 0)), Error, /^index -1 is out of bounds/],
   ['a scatter out of bounds', () => (views(vec(4), vec(1), vec(1, 'int32')), native.run(Group.Index, IndexOp.ScatterAdd, buf(4), buf(1), ints(4), 0)), Error, /^index 4 is out of bounds/],
   ['a NaN dim', () => (views(vec(1), vec(4), vec(1, 'int32')), native.run(Group.Index, IndexOp.Gather, buf(1), buf(4), ints(0), NaN)), Error, /^index: dim -2147483648 out of range/],
+  // A generic group names the argument in its errors, each group its own (the names are built once per group).
+  ['a generic group\'s view past the end', () => (views(vec(1), vec(5), vec(1, 'int32')), native.run(Group.Index, IndexOp.IndexSelect, buf(1), buf(4), ints(0), 0)), RangeError, /^Index argument 1: view reaches element 4 of a buffer of 4/],
+  ['another group\'s view past the end', () => (views(vec(5), vec(4)), native.run(Group.Softmax, SoftmaxOp.Softmax, buf(4), buf(4), null, 0)), RangeError, /^Softmax argument 0: view reaches element 4 of a buffer of 4/],
   ['a float index', () => (views(vec(1), vec(4), vec(1)), native.run(Group.Index, IndexOp.Gather, buf(1), buf(4), buf(1), 0)), Error, /^index: index must be int32, got float32/],
   ['a float condition', () => (views(vec(4), vec(4), vec(4), vec(4)), native.where(buf(4), buf(4), buf(4), buf(4))), Error, /^where: condition must be bool, got float32/],
   ['0 threads', () => native.setNumThreads(0), RangeError, /^setNumThreads: expected an integer in 1\.\.1024/],

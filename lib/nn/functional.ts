@@ -456,6 +456,11 @@ const geluOp = unaryOp({
   },
 });
 
+/** GELU's tanh approximation: 0.5 x (1 + tanh(k (x + c x³))), PyTorch's kBeta and kKappa. */
+const GELU_TANH_K = Math.sqrt(2 / Math.PI);
+const GELU_TANH_C = 0.044715;
+/** u = k (x + c x³), the argument of the tanh. */
+const geluTanhInner = (x: Tensor): Tensor => x.pow(3).mul(GELU_TANH_C).add(x).mul(GELU_TANH_K);
 const geluTanhOp = defineSpec<(x: Tensor) => Tensor, [Tensor], { x: Tensor }>({
   name: 'gelu',
   gradFn: 'GeluBackward0',
@@ -465,16 +470,14 @@ const geluTanhOp = defineSpec<(x: Tensor) => Tensor, [Tensor], { x: Tensor }>({
   save: (out, x) => ({ x }),
   backward: (g, { x }) => {
     // d/dx 0.5 x (1 + tanh(u)), u = k (x + c x^3)
-    const k = Math.sqrt(2 / Math.PI);
-    const c = 0.044715;
-    const th = x.pow(3).mul(c).add(x).mul(k).tanh();
-    const du = x.mul(x).mul(3 * c).add(1).mul(k);
+    const th = geluTanhInner(x).tanh();
+    const du = x.mul(x).mul(3 * GELU_TANH_C).add(1).mul(GELU_TANH_K);
     return [g.mul(th.add(1).mul(0.5).add(x.mul(0.5).mul(th.mul(th).neg().add(1)).mul(du)))];
   },
 }).run;
 
 function geluTanh(x: Tensor): Tensor {
-  return x.pow(3).mul(0.044715).add(x).mul(Math.sqrt(2 / Math.PI)).tanh().add(1).mul(x).mul(0.5);
+  return geluTanhInner(x).tanh().add(1).mul(x).mul(0.5);
 }
 
 /** GELU: exact x·Φ(x) (default) or the tanh approximation ({approximate: 'tanh'}),
