@@ -1,5 +1,7 @@
 // The W2 rows (a.add(b), 3x2 float32, with and without requiresGrad), W3 (an apples epoch) and a softmax
-// over the same 3x2 (a call through the generic `run` entry point, native/ops.table) for this checkout and
+// over the same 3x2 (a call through the generic `run` entry point, native/ops.table), and an
+// indexSelect of 4096 rows of [1000, 16] by int64 indices (PyTorch's index dtype, narrowed to
+// the kernels' int32 per call: lib/ops/indices.ts) for this checkout and
 // another built one, side by side in one process: the rounds alternate between the two, so
 // machine load hits both alike. Prints the min and median µs/op of each.
 // Usage: node bench/ab-add-overhead.mjs /path/to/other/checkout  (both with dist/ and build/ built)
@@ -17,9 +19,15 @@ const softmaxCall = (lib) => {
   const x = lib.tensor([[1, 2], [3, 4], [5, 6]]);
   return () => lib.softmax(x, -1);
 };
+const int64IndexCall = (lib) => {
+  const table = lib.randn([1000, 16]);
+  const index = lib.randint(0, 1000, [4096], { dtype: 'int64' });
+  return () => table.indexSelect(0, index);
+};
 const builds = { this: require('../dist/index.js'), other: require(path.resolve(other, 'dist', 'index.js')) };
 
-const times = { this: { plain: [], grad: [], epoch: [], softmax: [] }, other: { plain: [], grad: [], epoch: [], softmax: [] } };
+const rows = () => ({ plain: [], grad: [], epoch: [], softmax: [], int64Index: [] });
+const times = { this: rows(), other: rows() };
 for (let round = 0; round < (+process.env.ROUNDS || 40); ++round) {
   const order = round % 2 ? ['this', 'other'] : ['other', 'this'];
   for (const name of order) {
@@ -27,6 +35,7 @@ for (let round = 0; round < (+process.env.ROUNDS || 40); ++round) {
     times[name].grad.push(timed(addCall(true, builds[name]), 1, 50000) * 1e6);
     times[name].epoch.push(timed(makeApplesEpoch(builds[name]), 1, 2000) * 1e6);
     times[name].softmax.push(timed(softmaxCall(builds[name]), 1, 50000) * 1e6);
+    times[name].int64Index.push(timed(int64IndexCall(builds[name]), 1, 500) * 1e6);
   }
 }
 const stat = (xs) => {
@@ -34,5 +43,5 @@ const stat = (xs) => {
   return `min ${s[0].toFixed(3)} median ${s[s.length >> 1].toFixed(3)}`;
 };
 for (const name of ['other', 'this']) {
-  console.log(`${name.padEnd(5)}  W2 add 3x2 µs/op: ${stat(times[name].plain)} | requiresGrad: ${stat(times[name].grad)} | W3 apples epoch µs: ${stat(times[name].epoch)} | softmax 3x2 µs/op: ${stat(times[name].softmax)}`);
+  console.log(`${name.padEnd(5)}  W2 add 3x2 µs/op: ${stat(times[name].plain)} | requiresGrad: ${stat(times[name].grad)} | W3 apples epoch µs: ${stat(times[name].epoch)} | softmax 3x2 µs/op: ${stat(times[name].softmax)} | indexSelect 4096 int64 µs/op: ${stat(times[name].int64Index)}`);
 }

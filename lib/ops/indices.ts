@@ -8,17 +8,24 @@ import { from } from './creation';
 import { checkTensor, contiguousData } from './movement';
 import { int32, int64 } from '../dtype';
 
+/** Where an int64's low 32-bit half sits in an Int32Array over its bytes: first on a
+ * little-endian host. */
+const LOW_HALF = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1 ? 0 : 1;
+
 /** `t` (checked to be an int32 or int64 tensor) as an int32 tensor of the same values. */
 export function asIndex(op: string, t: unknown, name = 'index'): Tensor {
   const x = checkTensor(op, t, name);
   if (x.dtype === int32) return x;
   if (x.dtype !== int64) throw opTypeError(op, `Expected dtype int32 or int64 for ${name}, got ${x.dtype}`);
   const wide = contiguousData(x, op) as BigInt64Array;
+  // Read as 32-bit halves (no BigInt per element, which cost ~25 ns each): a value fits in
+  // int32 when its high half is its low half's sign extension.
+  const halves = new Int32Array(wide.buffer, wide.byteOffset, 2 * wide.length);
   const narrow = new Int32Array(wide.length);
-  for (let i = 0; i < wide.length; ++i) {
-    const v = wide[i];
-    if (v < -2147483648n || v > 2147483647n) throw opRangeError(op, `${name} value ${v} is out of bounds (index values are below 2^31)`);
-    narrow[i] = Number(v);
+  for (let i = 0; i < narrow.length; ++i) {
+    const low = halves[2 * i + LOW_HALF];
+    if (halves[2 * i + 1 - LOW_HALF] !== low >> 31) throw opRangeError(op, `${name} value ${wide[i]} is out of bounds (index values are below 2^31)`);
+    narrow[i] = low;
   }
   return from(narrow, x.shape.slice());
 }

@@ -147,6 +147,16 @@ describe('int64 values in JS', () => {
   test('an int64 index beyond int32 is out of bounds, named', () => {
     const src = tg.arange(4).float();
     expect(() => src.indexSelect(0, tg.tensor([2n ** 32n]))).toThrow('indexSelect: index value 4294967296 is out of bounds');
+    // Just outside int32 on either side, and values whose low 32 bits alone would be a valid index.
+    for (const v of [2n ** 31n, -(2n ** 31n) - 1n, -(2n ** 32n), 2n ** 32n + 2n, 2n ** 63n - 1n, -(2n ** 63n)]) {
+      expect(() => src.indexSelect(0, tg.tensor([0n, v]))).toThrow(`indexSelect: index value ${v} is out of bounds (index values are below 2^31)`);
+    }
+    // int32's own extremes pass the narrowing and reach the kernel's bounds check.
+    expect(() => src.indexSelect(0, tg.tensor([2n ** 31n - 1n]))).toThrow('index 2147483647 is out of bounds for dimension 0 with size 4');
+    expect(() => src.indexSelect(0, tg.tensor([-(2n ** 31n)]))).toThrow('index -2147483648 is out of bounds for dimension 0 with size 4');
+    // An index that starts inside its storage, and one that is not contiguous.
+    expect(src.indexSelect(0, tg.tensor([9n, 3n, 1n, 9n]).narrow(0, 1, 2)).tolist()).toEqual([3, 1]);
+    expect(src.indexSelect(0, tg.tensor([[2n, 9n], [0n, 9n]]).select(1, 0)).tolist()).toEqual([2, 0]);
     expect(() => src.indexSelect(0, tg.tensor([0.5]))).toThrow('Expected dtype int32 or int64 for index, got torch.float32');
   });
 
