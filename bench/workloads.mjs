@@ -177,7 +177,19 @@ function encoderStepSetup(lib = tg) {
 
 const ms = (s) => s * 1e3;
 
-/** Every bench row in table order: its tag (W1..W9, for --only), name (with the unit) and
+/** W10: µs per embedding lookup and its backward: 4096 int64 ids (PyTorch's index dtype)
+ * into a 1000x16 table that requires grad, summed. */
+function embeddingSetup(lib = tg) {
+  const weight = lib.randn([1000, 16], { requiresGrad: true });
+  const ids = lib.randint(0, 1000, [4096], { dtype: 'int64' });
+  const step = () => {
+    weight.grad = null;
+    lib.nn.functional.embedding(ids, weight).sum().backward();
+  };
+  return { fn: step, reps: 9, inner: 200, figure: (s) => s * 1e6 };
+}
+
+/** Every bench row in table order: its tag (W1..W10, for --only), name (with the unit) and
  * setup. A setup(lib = tg) builds the inputs with the given loaded tensorgrad and returns the
  * call, how many timed groups (reps) of how many calls (inner) to take, and the figure from
  * seconds per call. bench/workloads.py has the same rows under the same names. */
@@ -198,6 +210,7 @@ export const ROWS = [
   ['W7', 'W7 cnn step (ms)', cnnStepSetup],
   ['W8', 'W8 lstm step (ms)', lstmStepSetup],
   ['W9', 'W9 transformer encoder layer step (ms)', encoderStepSetup],
+  ['W10', 'W10 embedding 4096 ids of 1000x16 fwd+bwd (µs)', embeddingSetup],
 ].map(([tag, name, setup]) => ({ tag, name, setup }));
 
 /** One measurement of a row (its setup, then the median of its timed groups) with `lib`: the row's figure. */

@@ -209,6 +209,16 @@ def us(s):
     return s * 1e6
 
 
+def embedding_step():
+    weight = torch.randn(1000, 16, requires_grad=True)
+    ids = torch.randint(0, 1000, (4096,))
+
+    def step():
+        weight.grad = None
+        torch.nn.functional.embedding(ids, weight).sum().backward()
+    return step, 9, 200, us
+
+
 # Every row in table order: (tag for ONLY, name with the unit, setup). A setup builds the
 # inputs and returns (call, reps, inner, figure from seconds per call), as in bench/workloads.mjs.
 ROWS = [
@@ -226,6 +236,7 @@ ROWS = [
     ('W7', 'W7 cnn step (ms)', cnn_step),
     ('W8', 'W8 lstm step (ms)', lstm_step),
     ('W9', 'W9 transformer encoder layer step (ms)', encoder_step),
+    ('W10', 'W10 embedding 4096 ids of 1000x16 fwd+bwd (µs)', embedding_step),
 ]
 if USE_NUMPY:
     ROWS = [row for row in ROWS if row[0] == 'W1']

@@ -5,7 +5,7 @@ import { checkKernelDType, fmtShape, fmtValue, is, opError, opTypeError, optiona
 import { broadcastShapes } from '../layout';
 import { checkTensor } from './movement';
 import { defineSpec, registerFunctionals, type Op } from './registry';
-import { scatterAddInto } from './indexing';
+import { indexAddInto } from './indexing';
 import { where } from './arith';
 import { arange, tensor } from './creation';
 import { asIndex } from './indices';
@@ -50,7 +50,8 @@ const embeddingSpec = defineSpec<(
       if (pad < 0) pad += rows;
     }
     const ids = index.contiguous().typedArray() as Int32Array;
-    for (const id of ids) {
+    for (let k = 0; k < ids.length; ++k) {
+      const id = ids[k]; // an indexed loop, as in indexSelect's check
       if (id < 0 || id >= rows) {
         throw opError(op, `index ${id} is out of range for a weight of ${rows} rows ${fmtShape(weight._shape)} (indices of shape ${fmtShape(index._shape)} must lie in [0, ${rows}))`);
       }
@@ -63,9 +64,11 @@ const embeddingSpec = defineSpec<(
   backward: (g, { index, rows, paddingIdx }) => {
     const D = g._shape[g.ndim - 1];
     let flat = g.reshape(-1, D);
-    const ids = index.reshape(-1, 1);
-    if (paddingIdx !== null) flat = where(ids.ne(paddingIdx), flat, 0);
-    return [null, scatterAddInto(flat, [rows, D], 0, ids.expand(ids._shape[0], D))];
+    const ids = index.reshape(-1);
+    if (paddingIdx !== null) flat = where(ids.ne(paddingIdx).unsqueeze(1), flat, 0);
+    // Whole rows added in order of position: indexAdd's slab loop (a scatterAdd over the
+    // ids expanded to [N, D] looked up the index for every element).
+    return [null, indexAddInto(flat, [rows, D], 0, ids)];
   },
 });
 

@@ -18,8 +18,8 @@ export function asIndex(op: string, t: unknown, name = 'index'): Tensor {
   if (x.dtype === int32) return x;
   if (x.dtype !== int64) throw opTypeError(op, `Expected dtype int32 or int64 for ${name}, got ${x.dtype}`);
   const wide = contiguousData(x, op) as BigInt64Array;
-  // Read as 32-bit halves (no BigInt per element, which cost ~25 ns each): a value fits in
-  // int32 when its high half is its low half's sign extension.
+  // Read as 32-bit halves (no BigInt per element: about 10 ns each): a value fits in int32
+  // when its high half is its low half's sign extension.
   const halves = new Int32Array(wide.buffer, wide.byteOffset, 2 * wide.length);
   const narrow = new Int32Array(wide.length);
   for (let i = 0; i < narrow.length; ++i) {
