@@ -60,24 +60,34 @@ void indexAlongDim(const View& sel, const View& full, const View& index, int dim
   s.shape[dim] = f.shape[dim] = 1;
   const View* views[2] = {&s, &f};
   StridedLoop<2> loop(views);
-  // Where dim steps over more memory in sel than the rest's innermost run (rows of an
-  // embedding table, say), each index moves one slab: index outermost, the slab innermost.
-  // Otherwise (dim innermost), the index loop is the inner one. A position's additions
-  // come in index order either way.
-  const bool slabs = loop.ndim > 0 && sel.strides[dim] * int64_t(sizeof(T)) > loop.strides[0][loop.ndim - 1];
+  // Where dim steps over more memory in full (the side read or written at random) than the
+  // rest's innermost run (rows of an embedding table, say), each index moves one slab:
+  // index outermost, the slab innermost. Otherwise (dim innermost), the index loop is the
+  // inner one. sel is walked in order either way, and may be a broadcast (an embedding's
+  // gradient from a sum: stride 0). A position's additions come in index order either way.
+  const bool slabs = loop.ndim > 0 && full.strides[dim] * int64_t(sizeof(T)) > loop.strides[1][loop.ndim - 1];
   if (slabs) {
     char* const selBase = loop.base[0];
     char* const fullBase = loop.base[1];
     const int64_t item = sizeof(T);
-    const bool contiguous = loop.ndim == 1 && loop.strides[0][0] == item && loop.strides[1][0] == item;
+    // Plain loops the compiler vectorises: full's slab contiguous, sel's contiguous too or,
+    // where sel is only read, one value for the whole slab (a broadcast: stride 0).
+    const bool plain = loop.ndim == 1 && loop.strides[1][0] == item;
+    const bool contiguous = plain && loop.strides[0][0] == item;
+    const bool broadcast = plain && A != Access::Read && loop.strides[0][0] == 0;
     for (int64_t i = 0; i < n; ++i) {
       const int64_t j = checkedIndex(idx[i * index.strides[0]], full.shape[dim], dim);
       loop.base[0] = selBase + i * sel.strides[dim] * item;
       loop.base[1] = fullBase + j * full.strides[dim] * item;
-      if (contiguous) {  // a plain loop the compiler vectorises
-        T* sp = reinterpret_cast<T*>(loop.base[0]);
-        T* fp = reinterpret_cast<T*>(loop.base[1]);
+      T* sp = reinterpret_cast<T*>(loop.base[0]);
+      T* fp = reinterpret_cast<T*>(loop.base[1]);
+      if (contiguous) {
         for (int64_t k = 0; k < loop.numel; ++k) access<A>(fp + k, sp + k);
+        continue;
+      }
+      if (broadcast) {
+        T value = *sp;
+        for (int64_t k = 0; k < loop.numel; ++k) access<A>(fp + k, &value);
         continue;
       }
       loop.run(0, loop.numel, [&](char** p, const int64_t* st, int64_t count) {
