@@ -1,8 +1,7 @@
 // The W2 rows (a.add(b), 3x2 float32, with and without requiresGrad), W3 (an apples epoch) and a softmax
 // over the same 3x2 (a call through the generic `run` entry point, native/ops.table), and an
-// indexSelect of 4096 rows of [1000, 16] by int64 indices (PyTorch's index dtype, narrowed to
-// the kernels' int32 per call: lib/ops/indices.ts) for this checkout and
-// another built one, side by side in one process: the rounds alternate between the two, so
+// indexSelect of 4096 rows of [1000, 16] by int64 indices (PyTorch's index dtype) for this
+// checkout and another built one, side by side in one process: the rounds alternate between the two, so
 // machine load hits both alike. Prints the min and median µs/op of each.
 // Usage: node bench/ab-add-overhead.mjs /path/to/other/checkout  (both with dist/ and build/ built)
 import { createRequire } from 'module';

@@ -8,7 +8,7 @@ import * as tg from '../lib/index';
 import { thrown } from './helpers/tensors';
 
 // The dtype codes (the row order of the dtypes in native/ops.table).
-const DTYPE = { float32: 0, float64: 1, int32: 2, bool: 3 } as const;
+const DTYPE = { float32: 0, float64: 1, int32: 2, bool: 3, int64: 4 } as const;
 
 interface ViewMeta {
   shape: number[];
@@ -67,12 +67,15 @@ const cases: Case[] = [
   ],
   ['an index out of bounds', () => (views(vec(1), vec(4), vec(1, 'int32')), native.run(Group.Index, IndexOp.IndexSelect, buf(1), buf(4), ints(7), 0)), Error, /^index 7 is out of bounds for dimension 0 with size 4/],
   ['a negative index', () => (views(vec(1), vec(4), vec(1, 'int32')), native.run(Group.Index, IndexOp.Gather, buf(1), buf(4), ints(-1), 0)), Error, /^index -1 is out of bounds/],
+  // int64 indices are read whole: 2^32 + 2, whose low half alone would address element 2.
+  ['an int64 index out of bounds', () => (views(vec(1), vec(4), vec(1, 'int64')), native.run(Group.Index, IndexOp.IndexSelect, buf(1), buf(4), new BigInt64Array([2n ** 32n + 2n]).buffer, 0)), Error, /^index 4294967298 is out of bounds for dimension 0 with size 4/],
+  ['a negative int64 index', () => (views(vec(1), vec(4), vec(1, 'int64')), native.run(Group.Index, IndexOp.Gather, buf(1), buf(4), new BigInt64Array([-(2n ** 32n)]).buffer, 0)), Error, /^index -4294967296 is out of bounds/],
   ['a scatter out of bounds', () => (views(vec(4), vec(1), vec(1, 'int32')), native.run(Group.Index, IndexOp.ScatterAdd, buf(4), buf(1), ints(4), 0)), Error, /^index 4 is out of bounds/],
   ['a NaN dim', () => (views(vec(1), vec(4), vec(1, 'int32')), native.run(Group.Index, IndexOp.Gather, buf(1), buf(4), ints(0), NaN)), Error, /^index: dim -2147483648 out of range/],
   // A generic group names the argument in its errors, each group its own (the names are built once per group).
   ['a generic group\'s view past the end', () => (views(vec(1), vec(5), vec(1, 'int32')), native.run(Group.Index, IndexOp.IndexSelect, buf(1), buf(4), ints(0), 0)), RangeError, /^Index argument 1: view reaches element 4 of a buffer of 4/],
   ['another group\'s view past the end', () => (views(vec(5), vec(4)), native.run(Group.Softmax, SoftmaxOp.Softmax, buf(4), buf(4), null, 0)), RangeError, /^Softmax argument 0: view reaches element 4 of a buffer of 4/],
-  ['a float index', () => (views(vec(1), vec(4), vec(1)), native.run(Group.Index, IndexOp.Gather, buf(1), buf(4), buf(1), 0)), Error, /^index: index must be int32, got float32/],
+  ['a float index', () => (views(vec(1), vec(4), vec(1)), native.run(Group.Index, IndexOp.Gather, buf(1), buf(4), buf(1), 0)), Error, /^index: index must be int32 or int64, got float32/],
   ['a float condition', () => (views(vec(4), vec(4), vec(4), vec(4)), native.where(buf(4), buf(4), buf(4), buf(4))), Error, /^where: condition must be bool, got float32/],
   ['0 threads', () => native.setNumThreads(0), RangeError, /^setNumThreads: expected an integer in 1\.\.1024/],
   ['a NaN peak duration', () => native.fmaPeak(NaN), Error, /^fmaPeak: seconds must be in \(0, 60\], got nan/],

@@ -5,10 +5,10 @@ import { checkKernelDType, fmtShape, fmtValue, is, opError, opTypeError, optiona
 import { broadcastShapes } from '../layout';
 import { checkTensor } from './movement';
 import { defineSpec, registerFunctionals, type Op } from './registry';
-import { indexAddInto } from './indexing';
+import { indexAddInto, indexSelectChecked } from './indexing';
 import { where } from './arith';
 import { arange, tensor } from './creation';
-import { asIndex } from './indices';
+import { firstOutside, indexTensor } from './indices';
 import { dropout } from './dropout';
 import { bool } from '../dtype';
 
@@ -41,7 +41,7 @@ const embeddingSpec = defineSpec<(
     if (maxNorm !== null || scaleGradByFreq || sparse) {
       throw opError(op, 'maxNorm, scaleGradByFreq and sparse are not supported (dense gradients only)');
     }
-    const index = asIndex(op, indexArg, 'input'); // int32 or int64, as int32
+    const index = indexTensor(op, indexArg, 'input');
     if (weight.ndim !== 2) throw opError(op, `weight must be 2-D [num_embeddings, embedding_dim], got ${fmtShape(weight._shape)}`);
     const rows = weight._shape[0];
     let pad = paddingIdx;
@@ -49,16 +49,14 @@ const embeddingSpec = defineSpec<(
       if (pad < -rows || pad >= rows) throw opError(op, `paddingIdx ${pad} must be within num_embeddings (${rows})`);
       if (pad < 0) pad += rows;
     }
-    const ids = index.contiguous().typedArray() as Int32Array;
-    for (let k = 0; k < ids.length; ++k) {
-      const id = ids[k]; // an indexed loop, as in indexSelect's check
-      if (id < 0 || id >= rows) {
-        throw opError(op, `index ${id} is out of range for a weight of ${rows} rows ${fmtShape(weight._shape)} (indices of shape ${fmtShape(index._shape)} must lie in [0, ${rows}))`);
-      }
+    const id = firstOutside(op, index, 0, rows);
+    if (id !== undefined) {
+      throw opError(op, `index ${id} is out of range for a weight of ${rows} rows ${fmtShape(weight._shape)} (indices of shape ${fmtShape(index._shape)} must lie in [0, ${rows}))`);
     }
     return [index, weight, pad];
   },
-  forward: (index, weight) => weight.indexSelect(0, index.reshape(-1)).view([...index._shape, weight._shape[1]]),
+  // prepare checked the ids: indexSelect's own checks would read them again.
+  forward: (index, weight) => indexSelectChecked(weight, 0, index.reshape(-1)).view([...index._shape, weight._shape[1]]),
   save: (_, index, weight, paddingIdx) => ({ index, rows: weight._shape[0], paddingIdx }),
   // Rows add up the gradients of every position that picked them; the padding row gets none.
   backward: (g, { index, rows, paddingIdx }) => {

@@ -5,24 +5,17 @@ import { checkShape, fmtShape, fmtValue, is, lazyExample, normDim, normInsertDim
 import { sameShape } from '../layout';
 import * as kernels from '../backend';
 import { Group, IndexOp } from '../native/table';
-import { checkTensor, contiguousData, input } from './movement';
-import { asIndex } from './indices';
+import { checkTensor, input } from './movement';
+import { firstOutside, indexTensor } from './indices';
 import { tensor } from './creation';
 import { defineSpec, functionsOf, installMethods, type MethodsFor, type SpecsFor } from './registry';
-
-function checkIndex(op: string, index: unknown): Tensor {
-  return asIndex(op, index); // int32 or int64, as int32
-}
 
 /** Every index value must address dim (no negative indices, as in PyTorch). */
 function checkIndexValues(op: string, index: Tensor, x: Tensor, dim: number): void {
   const size = x._shape[dim];
-  const values = contiguousData(index) as Int32Array;
-  for (let k = 0; k < values.length; ++k) {
-    const i = values[k]; // an indexed loop: for-of over a typed array took 4 ns per value
-    if (i < 0 || i >= size) {
-      throw opRangeError(op, `index ${i} is out of bounds for dimension ${dim} with size ${size} (input shape ${fmtShape(x._shape)})`);
-    }
+  const bad = firstOutside(op, index, 0, size);
+  if (bad !== undefined) {
+    throw opRangeError(op, `index ${bad} is out of bounds for dimension ${dim} with size ${size} (input shape ${fmtShape(x._shape)})`);
   }
 }
 
@@ -132,9 +125,14 @@ function viaInt32(x: Tensor, fn: (x: Tensor) => Tensor): Tensor {
   return fn(x.to(int32)).to(bool);
 }
 
+/** indexSelect of an index already checked (dim normalised, values within x's dim). */
+export function indexSelectChecked(x: Tensor, dim: number, index: Tensor): Tensor {
+  return x.dtype === bool ? viaInt32(x, (xi) => indexSelectOp(xi, dim, index)) : indexSelectOp(x, dim, index);
+}
+
 function indexSelectImpl(x: Tensor, dim: number, index: unknown): Tensor {
   if (x.dtype === bool) return viaInt32(x, (xi) => indexSelectImpl(xi, dim, index));
-  const idx = checkIndex('indexSelect', index);
+  const idx = indexTensor('indexSelect', index);
   if (idx.ndim > 1) throw opError('indexSelect', `index_select(): Index is supposed to be a vector (got shape ${fmtShape(idx._shape)})`);
   if (x.ndim === 0) {
     // As PyTorch: a 0-d tensor gives its element, 0-d, for any non-empty index of zeros.
@@ -148,7 +146,7 @@ function indexSelectImpl(x: Tensor, dim: number, index: unknown): Tensor {
 
 function gatherImpl(x: Tensor, dim: number, index: unknown): Tensor {
   if (x.dtype === bool) return viaInt32(x, (xi) => gatherImpl(xi, dim, index));
-  const idx = checkIndex('gather', index);
+  const idx = indexTensor('gather', index);
   // A 0-d input takes a 0-d or 1-d index (PyTorch views both as 1-d); the result has the index's shape.
   if (x.ndim === 0 && idx.ndim <= 1) return gatherImpl(x.reshape(1), 0, idx.reshape(-1)).reshape(idx._shape.slice());
   const d = normDim('gather', dim, x.ndim);

@@ -12,7 +12,7 @@ import { checkTensor, cloneDetached, contiguousData } from './movement';
 import { input, where } from './arith';
 import { inPlace } from './inplace';
 import { full, tensor } from './creation';
-import { asIndex } from './indices';
+import { asIndex, firstOutside, indexTensor } from './indices';
 import { Indices, indexPutOp, indexTensors, kernelDType, nonzeroColumns, nonzeroIndices } from './subscript';
 import { bool, int32 } from '../dtype';
 
@@ -62,19 +62,13 @@ function indexKernel(code: number, out: Tensor, src: Tensor, index: Tensor, dim:
   kernels.run(Group.Index, code, [out.ndim === 0 ? out.reshape(1) : out, s.ndim === 0 ? s.reshape(1) : s, index.ndim === 0 ? index.reshape(1) : index, dim]);
 }
 
-function checkIndexTensor(op: string, index: unknown, name = 'index'): Tensor {
-  return asIndex(op, index, name); // int32 or int64, as int32
-}
-
 /** Every value must address dim (size `size`); negative ones are refused, as in PyTorch's
  * scatter/gather family. */
 function checkIndexRange(op: string, index: Tensor, dim: number, size: number, allowNegative = false): Tensor {
-  const data = contiguousData(index, op) as Int32Array;
-  for (let k = 0; k < data.length; ++k) {
-    const i = data[k];
-    if (i >= size || i < (allowNegative ? -size : 0)) throw opRangeError(op, `index ${i} is out of bounds for dimension ${dim} with size ${size}`);
-  }
-  if (!allowNegative || !data.some((i) => i < 0)) return index;
+  const bad = firstOutside(op, index, allowNegative ? -size : 0, size);
+  if (bad !== undefined) throw opRangeError(op, `index ${bad} is out of bounds for dimension ${dim} with size ${size}`);
+  if (!allowNegative || firstOutside(op, index, 0, size) === undefined) return index;
+  const data = contiguousData(asIndex(op, index), op) as Int32Array;
   const wrapped = Tensor._output(index._shape.slice(), int32);
   (wrapped._storage.view(0, data.length) as Int32Array).set(data.map((i) => (i < 0 ? i + size : i)));
   return wrapped;
@@ -167,7 +161,7 @@ const scatterValue: Op<(x: Tensor, dim: number, index: Tensor, value: number) =>
 });
 
 function runScatter(x: Tensor, dim: number, indexArg: Tensor, src: TensorOrScalar): Tensor {
-  const index = checkIndexTensor('scatter', indexArg);
+  const index = indexTensor('scatter', indexArg);
   const d = checkScatter('scatter', x, dim, index, src instanceof Tensor ? src : null);
   return src instanceof Tensor ? scatterSrc.call(x, d, index, src) : scatterValue.call(x, d, index, src);
 }
@@ -175,14 +169,14 @@ function runScatter(x: Tensor, dim: number, indexArg: Tensor, src: TensorOrScala
 const scatterAddOp = scatterSrcSpec('scatterAdd', 'ScatterAddBackward0', IndexOp.ScatterAdd, (g) => g);
 
 function runScatterAdd(x: Tensor, dim: number, indexArg: Tensor, src: Tensor): Tensor {
-  const index = checkIndexTensor('scatterAdd', indexArg);
+  const index = indexTensor('scatterAdd', indexArg);
   const d = checkScatter('scatterAdd', x, dim, index, src);
   return scatterAddOp.call(x, d, index, src);
 }
 
 /** The checks of indexAdd/indexFill: a 1-d int32 index of positions along dim. */
 function checkIndexAlong(op: string, x: Tensor, dimArg: number, indexArg: Tensor, allowNegative: boolean): [number, Tensor] {
-  const index = checkIndexTensor(op, indexArg);
+  const index = indexTensor(op, indexArg);
   if (index.ndim > 1) throw opError(op, `Index is supposed to be a vector, got shape ${fmtShape(index._shape)}`);
   const dim = normDim(op, dimArg, Math.max(x.ndim, 1));
   return [dim, checkIndexRange(op, index.reshape(-1), dim, x.ndim === 0 ? 1 : x._shape[dim], allowNegative)];
@@ -262,7 +256,7 @@ const takeOp = defineSpec<(x: Tensor, index: Tensor) => Tensor, [Tensor, Tensor]
 });
 
 function runTakeAlongDim(x: Tensor, indicesArg: Tensor, dim: number | null): Tensor {
-  const indices = checkIndexTensor('takeAlongDim', indicesArg, 'indices');
+  const indices = indexTensor('takeAlongDim', indicesArg, 'indices');
   if (dim === null) return x.reshape(-1).gather(0, indices.reshape(-1));
   const d = normDim('takeAlongDim', dim, Math.max(x.ndim, 1));
   if (indices.ndim !== x.ndim) {
@@ -386,7 +380,7 @@ const scatterOps: SpecsFor<ScatterFns> = {
   take: defineSpec({
     name: 'take',
     params: [input, tensorParam('index', () => int32Tensor([5, 0, -2]))],
-    forward: (x: Tensor, index: Tensor) => takeOp.call(x, checkIndexTensor('take', index)),
+    forward: (x: Tensor, index: Tensor) => takeOp.call(x, asIndex('take', index)),
   }),
   takeAlongDim: defineSpec({
     name: 'takeAlongDim',

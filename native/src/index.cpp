@@ -1,5 +1,7 @@
 // Index kernels: indexSelect / indexAdd / indexCopy along a dim with a 1-D index, gather /
-// scatterAdd / scatter with an index of the input's ndim. Every index value is bounds-checked.
+// scatterAdd / scatter with an index of the input's ndim. The index is int32 or int64
+// (PyTorch's default integer dtype: read as it comes, no narrowing pass); every index value
+// is bounds-checked.
 #include "strided.h"
 #include "tg/kernels.h"
 
@@ -28,8 +30,8 @@ inline void access(T* indexed, T* plain) {
   else *indexed = *plain;
 }
 
-inline int64_t checkedIndex(int32_t i, int64_t size, int dim) {
-  TG_CHECK(i >= 0 && i < size, "index %d is out of bounds for dimension %d with size %lld", i, dim, (long long)size);
+inline int64_t checkedIndex(int64_t i, int64_t size, int dim) {
+  TG_CHECK(i >= 0 && i < size, "index %lld is out of bounds for dimension %d with size %lld", (long long)i, dim, (long long)size);
   return i;
 }
 
@@ -42,12 +44,13 @@ void checkShapesExcept(const char* what, const View& a, const View& b, int dim) 
 }
 
 // indexSelect / indexAdd / indexCopy: `sel` is the view indexed along dim by position i,
-// `full` the one indexed by index[i]. Iterates the positions of `sel` with dim collapsed.
-template <typename T, Access A>
+// `full` the one indexed by index[i] (I: the index's element type). Iterates the positions
+// of `sel` with dim collapsed.
+template <typename T, Access A, typename I>
 void indexAlongDim(const View& sel, const View& full, const View& index, int dim) {
   const int64_t n = index.shape[0];
   TG_CHECK(sel.shape[dim] == n, "index: %lld positions for %lld indices", (long long)sel.shape[dim], (long long)n);
-  const int32_t* idx = index.ptr<int32_t>();
+  const I* idx = index.ptr<I>();
   // Pre-check all indices so that a bad one leaves the output untouched. They are checked
   // again where used: out may share memory with index and change it during the loop.
   for (int64_t i = 0; i < n; ++i) checkedIndex(idx[i * index.strides[0]], full.shape[dim], dim);
@@ -57,24 +60,34 @@ void indexAlongDim(const View& sel, const View& full, const View& index, int dim
   s.shape[dim] = f.shape[dim] = 1;
   const View* views[2] = {&s, &f};
   StridedLoop<2> loop(views);
-  // Where dim steps over more memory in sel than the rest's innermost run (rows of an
-  // embedding table, say), each index moves one slab: index outermost, the slab innermost.
-  // Otherwise (dim innermost), the index loop is the inner one. A position's additions
-  // come in index order either way.
-  const bool slabs = loop.ndim > 0 && sel.strides[dim] * int64_t(sizeof(T)) > loop.strides[0][loop.ndim - 1];
+  // Where dim steps over more memory in full (the side read or written at random) than the
+  // rest's innermost run (rows of an embedding table, say), each index moves one slab:
+  // index outermost, the slab innermost. Otherwise (dim innermost), the index loop is the
+  // inner one. sel is walked in order either way, and may be a broadcast (an embedding's
+  // gradient from a sum: stride 0). A position's additions come in index order either way.
+  const bool slabs = loop.ndim > 0 && full.strides[dim] * int64_t(sizeof(T)) > loop.strides[1][loop.ndim - 1];
   if (slabs) {
     char* const selBase = loop.base[0];
     char* const fullBase = loop.base[1];
     const int64_t item = sizeof(T);
-    const bool contiguous = loop.ndim == 1 && loop.strides[0][0] == item && loop.strides[1][0] == item;
+    // Plain loops the compiler vectorises: full's slab contiguous, sel's contiguous too or,
+    // where sel is only read, one value for the whole slab (a broadcast: stride 0).
+    const bool plain = loop.ndim == 1 && loop.strides[1][0] == item;
+    const bool contiguous = plain && loop.strides[0][0] == item;
+    const bool broadcast = plain && A != Access::Read && loop.strides[0][0] == 0;
     for (int64_t i = 0; i < n; ++i) {
       const int64_t j = checkedIndex(idx[i * index.strides[0]], full.shape[dim], dim);
       loop.base[0] = selBase + i * sel.strides[dim] * item;
       loop.base[1] = fullBase + j * full.strides[dim] * item;
-      if (contiguous) {  // a plain loop the compiler vectorises
-        T* sp = reinterpret_cast<T*>(loop.base[0]);
-        T* fp = reinterpret_cast<T*>(loop.base[1]);
+      T* sp = reinterpret_cast<T*>(loop.base[0]);
+      T* fp = reinterpret_cast<T*>(loop.base[1]);
+      if (contiguous) {
         for (int64_t k = 0; k < loop.numel; ++k) access<A>(fp + k, sp + k);
+        continue;
+      }
+      if (broadcast) {
+        T value = *sp;
+        for (int64_t k = 0; k < loop.numel; ++k) access<A>(fp + k, &value);
         continue;
       }
       loop.run(0, loop.numel, [&](char** p, const int64_t* st, int64_t count) {
@@ -97,7 +110,7 @@ void indexAlongDim(const View& sel, const View& full, const View& index, int dim
 
 // gather / scatterAdd / scatter: iterate index's shape; `dense` is indexed like index,
 // `sparse` by index values along dim.
-template <typename T, Access A>
+template <typename T, Access A, typename I>
 void gatherScatter(const View& dense, const View& sparse, const View& index, int dim) {
   TG_CHECK(dense.ndim == index.ndim && sparse.ndim == index.ndim, "gather: index must have the input's ndim");
   for (int d = 0; d < index.ndim; ++d) {
@@ -113,7 +126,7 @@ void gatherScatter(const View& dense, const View& sparse, const View& index, int
   const View* checkViews[1] = {&index};
   StridedLoop<1> check(checkViews);
   check.run(0, check.numel, [&](char** p, const int64_t* st, int64_t count) {
-    for (int64_t k = 0; k < count; ++k) checkedIndex(*reinterpret_cast<const int32_t*>(p[0] + k * st[0]), sparse.shape[dim], dim);
+    for (int64_t k = 0; k < count; ++k) checkedIndex(*reinterpret_cast<const I*>(p[0] + k * st[0]), sparse.shape[dim], dim);
   });
   const View* views[3] = {&d2, &s2, &index};
   StridedLoop<3> loop(views);
@@ -121,7 +134,7 @@ void gatherScatter(const View& dense, const View& sparse, const View& index, int
   loop.run(0, loop.numel, [&](char** p, const int64_t* st, int64_t count) {
     for (int64_t k = 0; k < count; ++k) {
       T* dp = reinterpret_cast<T*>(p[0] + k * st[0]);
-      const int64_t j = checkedIndex(*reinterpret_cast<const int32_t*>(p[2] + k * st[2]), sparse.shape[dim], dim);
+      const int64_t j = checkedIndex(*reinterpret_cast<const I*>(p[2] + k * st[2]), sparse.shape[dim], dim);
       T* sp = reinterpret_cast<T*>(p[1] + k * st[1]) + j * step;
       access<A>(sp, dp);
     }
@@ -129,7 +142,7 @@ void gatherScatter(const View& dense, const View& sparse, const View& index, int
 }
 
 void indexOp(IndexOp op, const View& out, const View& x, const View& index, int dim) {
-  TG_CHECK(index.dtype == DType::I32, "index: index must be int32, got %s", dtypeName(index.dtype));
+  TG_CHECK(index.dtype == DType::I32 || index.dtype == DType::I64, "index: index must be int32 or int64, got %s", dtypeName(index.dtype));
   TG_CHECK(out.dtype == x.dtype, "index: out is %s but x is %s", dtypeName(out.dtype), dtypeName(x.dtype));
   TG_CHECK(dim >= 0 && dim < std::max(x.ndim, 1) && dim < kMaxDims, "index: dim %d out of range", dim);
   TG_CHECK(x.ndim > 0 && out.ndim > 0, "index: 0-d operands must be viewed as 1-d");
@@ -138,21 +151,27 @@ void indexOp(IndexOp op, const View& out, const View& x, const View& index, int 
     TG_CHECK(index.ndim == 1, "index: expected a 1-d index, got %d dims", index.ndim);
     checkShapesExcept("index", out, x, dim);
   }
-  dispatchDType(x.dtype, [&](auto tag) {
-    using T = decltype(tag);
-    if constexpr (std::is_same_v<T, uint8_t>) {
+  const auto run = [&](auto valueTag, auto indexTag) {
+    using T = decltype(valueTag);
+    using I = decltype(indexTag);
+    switch (op) {
+      case IndexOp::IndexSelect: return indexAlongDim<T, Access::Read, I>(out, x, index, dim);
+      case IndexOp::IndexAdd: return indexAlongDim<T, Access::Add, I>(x, out, index, dim);
+      case IndexOp::IndexCopy: return indexAlongDim<T, Access::Write, I>(x, out, index, dim);
+      case IndexOp::Gather: return gatherScatter<T, Access::Read, I>(out, x, index, dim);
+      case IndexOp::ScatterAdd: return gatherScatter<T, Access::Add, I>(x, out, index, dim);
+      case IndexOp::Scatter: return gatherScatter<T, Access::Write, I>(x, out, index, dim);
+      case IndexOp::Count: break;
+    }
+    fail("index: unknown op %d", int(op));
+  };
+  dispatchDType(x.dtype, [&](auto valueTag) {
+    if constexpr (std::is_same_v<decltype(valueTag), uint8_t>) {
       fail("index: bool tensors are not supported");
+    } else if (index.dtype == DType::I64) {
+      run(valueTag, int64_t{});
     } else {
-      switch (op) {
-        case IndexOp::IndexSelect: return indexAlongDim<T, Access::Read>(out, x, index, dim);
-        case IndexOp::IndexAdd: return indexAlongDim<T, Access::Add>(x, out, index, dim);
-        case IndexOp::IndexCopy: return indexAlongDim<T, Access::Write>(x, out, index, dim);
-        case IndexOp::Gather: return gatherScatter<T, Access::Read>(out, x, index, dim);
-        case IndexOp::ScatterAdd: return gatherScatter<T, Access::Add>(x, out, index, dim);
-        case IndexOp::Scatter: return gatherScatter<T, Access::Write>(x, out, index, dim);
-        case IndexOp::Count: break;
-      }
-      fail("index: unknown op %d", int(op));
+      run(valueTag, int32_t{});
     }
   });
 }

@@ -144,19 +144,33 @@ describe('int64 values in JS', () => {
     expect(tg.ones(2, { dtype: 'int64' }).long().dtype).toBe(tg.int64);
   });
 
+  // Just outside int32 on either side, and values whose low 32 bits alone would be a valid index.
+  const beyondInt32 = [2n ** 31n, -(2n ** 31n) - 1n, -(2n ** 32n), 2n ** 32n + 2n, 2n ** 63n - 1n, -(2n ** 63n)];
+
   test('an int64 index beyond int32 is out of bounds, named', () => {
     const src = tg.arange(4).float();
-    expect(() => src.indexSelect(0, tg.tensor([2n ** 32n]))).toThrow('indexSelect: index value 4294967296 is out of bounds');
-    // Just outside int32 on either side, and values whose low 32 bits alone would be a valid index.
-    for (const v of [2n ** 31n, -(2n ** 31n) - 1n, -(2n ** 32n), 2n ** 32n + 2n, 2n ** 63n - 1n, -(2n ** 63n)]) {
-      expect(() => src.indexSelect(0, tg.tensor([0n, v]))).toThrow(`indexSelect: index value ${v} is out of bounds (index values are below 2^31)`);
+    // The index kernels' ops read int64 as it comes: the bounds check sees the whole value.
+    for (const v of beyondInt32) {
+      expect(() => src.indexSelect(0, tg.tensor([0n, v]))).toThrow(`indexSelect: index ${v} is out of bounds for dimension 0 with size 4`);
+      expect(() => src.gather(0, tg.tensor([v, 0n]))).toThrow(`gather: index ${v} is out of bounds for dimension 0 with size 4`);
+      expect(() => tg.nn.functional.embedding(tg.tensor([1n, v]), src.reshape(4, 1))).toThrow(`embedding: index ${v} is out of range for a weight of 4 rows`);
+      expect(() => src.indexFill(0, tg.tensor([v]), 1)).toThrow(`indexFill: index ${v} is out of bounds for dimension 0 with size 4`);
+      // Ops that compute with the values in int32 narrow them first, each checked.
+      expect(() => src.take(tg.tensor([0n, v]))).toThrow(`take: index value ${v} is out of bounds (index values are below 2^31)`);
     }
-    // int32's own extremes pass the narrowing and reach the kernel's bounds check.
     expect(() => src.indexSelect(0, tg.tensor([2n ** 31n - 1n]))).toThrow('index 2147483647 is out of bounds for dimension 0 with size 4');
     expect(() => src.indexSelect(0, tg.tensor([-(2n ** 31n)]))).toThrow('index -2147483648 is out of bounds for dimension 0 with size 4');
-    // An index that starts inside its storage, and one that is not contiguous.
-    expect(src.indexSelect(0, tg.tensor([9n, 3n, 1n, 9n]).narrow(0, 1, 2)).tolist()).toEqual([3, 1]);
-    expect(src.indexSelect(0, tg.tensor([[2n, 9n], [0n, 9n]]).select(1, 0)).tolist()).toEqual([2, 0]);
+    // int32's own extremes pass the narrowing and reach take's bounds check.
+    expect(() => src.take(tg.tensor([2n ** 31n - 1n]))).toThrow('index 2147483647 is out of bounds');
+    expect(() => src.take(tg.tensor([-(2n ** 31n)]))).toThrow('index -2147483648 is out of bounds');
+    // An index that starts inside its storage, and one that is not contiguous: read by the
+    // kernels and by the narrowing.
+    for (const select of [(x: tg.Tensor) => src.indexSelect(0, x), (x: tg.Tensor) => src.take(x)]) {
+      expect(select(tg.tensor([9n, 3n, 1n, 9n]).narrow(0, 1, 2)).tolist()).toEqual([3, 1]);
+      expect(select(tg.tensor([[2n, 9n], [0n, 9n]]).select(1, 0)).tolist()).toEqual([2, 0]);
+    }
+    // Negative int64 indices where the op takes them (from the end), wrapped in int32.
+    expect(src.indexFill(0, tg.tensor([-1n, 0n]), 7).tolist()).toEqual([7, 1, 2, 7]);
     expect(() => src.indexSelect(0, tg.tensor([0.5]))).toThrow('Expected dtype int32 or int64 for index, got torch.float32');
   });
 

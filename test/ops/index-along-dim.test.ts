@@ -40,15 +40,22 @@ describe.each([false, true])('along each dim (strided views: %s)', (strided) => 
     for (const pos of positions(selShape)) expect(get(sel, pos)).toBe(get(xs, at(dim, pos, INDEX[pos[dim]])));
 
     // indexAdd: base plus, for each p in order, source[.., p, ..] into position index[p]
+    const checkIndexAdd = (source: tg.Tensor) => {
+      const src = source.tolist() as Grid;
+      const added = x.indexAdd(dim, index, source).tolist() as Grid;
+      const expectAdd = structuredClone(xs);
+      for (const pos of positions(selShape)) {
+        const [a, b, c] = at(dim, pos, INDEX[pos[dim]]);
+        expectAdd[a][b][c] = Math.fround(expectAdd[a][b][c] + get(src, pos));
+      }
+      expect(added).toEqual(expectAdd);
+    };
     const source = input(strided, 2).indexSelect(dim, tg.tensor([0, 1, 2, 0], { dtype: 'int32' })); // selShape
-    const src = source.tolist() as Grid;
-    const added = x.indexAdd(dim, index, strided ? source.transpose(0, 2).contiguous().transpose(0, 2) : source).tolist() as Grid;
-    const expectAdd = structuredClone(xs);
-    for (const pos of positions(selShape)) {
-      const [a, b, c] = at(dim, pos, INDEX[pos[dim]]);
-      expectAdd[a][b][c] = Math.fround(expectAdd[a][b][c] + get(src, pos));
-    }
-    expect(added).toEqual(expectAdd);
+    checkIndexAdd(strided ? source.transpose(0, 2).contiguous().transpose(0, 2) : source);
+    // Broadcast sources (stride 0): everywhere, as the gradient of a sum reaching an
+    // embedding's backward, and along the last dim only.
+    checkIndexAdd(tg.tensor(1.25).expand(selShape));
+    checkIndexAdd(source.narrow(2, 0, 1).expand(selShape));
 
     // indexFill (the index-copy kernel, from a broadcast value): out[.., index[p], ..] = 7.5
     const filled = x.indexFill(dim, index, 7.5).tolist() as Grid;
