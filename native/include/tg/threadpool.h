@@ -47,8 +47,12 @@ class ThreadPool {
   // task (nested calls run serially), threads() otherwise.
   int availableThreads() const;
 
-  // How long an idle worker spins before it sleeps.
-  static constexpr int kSpinMicros = 50;
+  // How long an idle worker (and a caller waiting for the last task) spins before it
+  // sleeps: long enough to span the serial work between a step's parallel ops (an LSTM's
+  // cell kernels and autograd between its per-timestep GEMMs). At 50 µs the workers slept
+  // there and every GEMM paid a futex wake-up (in a KVM guest, 2 threads ran W8 9-12%
+  // slower than 1; bench/PROFILES.md "The pool's spin").
+  static constexpr int kSpinMicros = 250;
 
  private:
   struct Impl;
