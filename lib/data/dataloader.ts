@@ -55,9 +55,14 @@ export interface DataLoaderOptions<T, B> {
   /** Makes a batch from a list of samples (default: defaultCollate). */
   collateFn?: (samples: T[]) => B;
   /** `for await` only: before each batch, yield to the event loop if this many
-   * milliseconds have passed since the last yield, or at once when I/O (a request)
-   * waits on the loop (default 4; 0 yields before every batch). */
+   * milliseconds have passed since the last yield (default 4; 0 yields before every batch). */
   yieldEveryMs?: number;
+  /** `for await` only: also yield at once when I/O (a request, a worker's message) waits
+   * on the event loop, and again while more keeps arriving, for at most yieldEveryMs.
+   * Requests wait about one step instead of up to yieldEveryMs, for some of the training's
+   * throughput: in `npm run bench:server` p99 3–4 ms against about 9, and 0.88–0.89× of a
+   * blocking loop's steps/s against 0.90–0.92× (default false). */
+  yieldOnIO?: boolean;
 }
 
 const DEFAULT_YIELD_EVERY_MS = 4;
@@ -79,6 +84,8 @@ export class DataLoader<T = Tensor[], B = Collated<T>> implements Iterable<B>, A
   /** `for await` only: the milliseconds after which the loop yields to the event loop before
    * the next batch. */
   readonly yieldEveryMs: number;
+  /** `for await` only: whether waiting I/O makes the loop yield at once. */
+  readonly yieldOnIO: boolean;
   private readonly sampler: Iterable<number> | null;
   private readonly collateFn: ((samples: T[]) => B) | null;
 
@@ -108,6 +115,7 @@ export class DataLoader<T = Tensor[], B = Collated<T>> implements Iterable<B>, A
       throw opTypeError(op, `yieldEveryMs must be a number >= 0, got ${fmtValue(options.yieldEveryMs)}`);
     }
     this.yieldEveryMs = yieldEveryMs;
+    this.yieldOnIO = checkBool(op, 'yieldOnIO', options.yieldOnIO ?? false);
   }
 
   /** The number of batches per epoch. */
@@ -128,24 +136,25 @@ export class DataLoader<T = Tensor[], B = Collated<T>> implements Iterable<B>, A
 
   /** One epoch for `for await`: the same batches as the synchronous iteration (it draws
    * from the generators when called, as [Symbol.iterator] does), with yields to the event
-   * loop (macrotask turns: timers, I/O and requests run) before a batch when I/O waits on
-   * the loop (a request, a worker's message) or when yieldEveryMs have passed since the
-   * last yield. Once yielding, it yields again while I/O keeps arriving (the next request
-   * of a keep-alive connection, say), for at most yieldEveryMs. The loop body counts: with
-   * one `await` per step, a request waits about one step, a timer at most one step past
-   * the budget. */
+   * loop (macrotask turns: timers, I/O and requests run) before a batch when yieldEveryMs
+   * have passed since the last yield, and with yieldOnIO also when I/O waits on the loop
+   * (a request, a worker's message), yielding again while I/O keeps arriving (the next
+   * request of a keep-alive connection, say) for at most yieldEveryMs. The loop body
+   * counts: with one `await` per step, a timer or request waits at most one step past the
+   * budget (with yieldOnIO, a request about one step). */
   [Symbol.asyncIterator](): AsyncIterator<B> {
     return this.yieldingBatches(this[Symbol.iterator]());
   }
 
   private async *yieldingBatches(batches: Iterator<B>): AsyncGenerator<B> {
     let lastYield = performance.now();
+    const onIO = this.yieldOnIO;
     try {
       for (;;) {
-        if (eventLoopHasIO() || performance.now() - lastYield >= this.yieldEveryMs) {
+        if ((onIO && eventLoopHasIO()) || performance.now() - lastYield >= this.yieldEveryMs) {
           const start = performance.now();
           do await nextMacrotask();
-          while (eventLoopHasIO() && performance.now() - start < this.yieldEveryMs);
+          while (onIO && eventLoopHasIO() && performance.now() - start < this.yieldEveryMs);
           lastYield = performance.now();
         }
         const next = batches.next();

@@ -83,7 +83,7 @@ export interface EmbeddingOptions {
   /** Sparse gradients: not supported (false only). */
   sparse?: boolean;
 }
-/** A lookup table (PyTorch's F.embedding): row weight[i] for every int32 index i of input
+/** A lookup table (PyTorch's F.embedding): row weight[i] for every int32 or int64 index i of input
  * (any shape, also 0-d), giving [...input.shape, embedding_dim]. Repeated indices add up
  * their gradients; the paddingIdx row (negative counts from the end) gets none. */
 export const embedding = embeddingSpec.call;

@@ -174,7 +174,7 @@ function runScatterAdd(x: Tensor, dim: number, indexArg: Tensor, src: Tensor): T
   return scatterAddOp.call(x, d, index, src);
 }
 
-/** The checks of indexAdd/indexFill: a 1-d int32 index of positions along dim. */
+/** The checks of indexAdd/indexFill: a 1-d int32 or int64 index of positions along dim. */
 function checkIndexAlong(op: string, x: Tensor, dimArg: number, indexArg: Tensor, allowNegative: boolean): [number, Tensor] {
   const index = indexTensor(op, indexArg);
   if (index.ndim > 1) throw opError(op, `Index is supposed to be a vector, got shape ${fmtShape(index._shape)}`);
@@ -295,7 +295,7 @@ export interface ScatterFns {
    * tensor, or with asTuple one int32 [count] tensor per dim (as tg.where(cond)). */
   nonzero: (input: Tensor, options?: { asTuple?: boolean }) => Tensor | Tensor[];
   /** PyTorch's scatter: a copy of input with out[..index[i][j]..] = src[i][j] along dim
-   * (src a tensor, or a number written everywhere index points). int32 index of input's ndim. */
+   * (src a tensor, or a number written everywhere index points). int32 or int64 index of input's ndim. */
   scatter: (input: Tensor, dim: number, index: Tensor, src: TensorOrScalar) => Tensor;
   /** In-place scatter (PyTorch's scatter_); returns input. */
   scatter_: (input: Tensor, dim: number, index: Tensor, src: TensorOrScalar) => Tensor;
@@ -304,16 +304,16 @@ export interface ScatterFns {
   /** In-place scatterAdd (PyTorch's scatter_add_); returns input. */
   scatterAdd_: (input: Tensor, dim: number, index: Tensor, src: Tensor) => Tensor;
   /** PyTorch's index_add: a copy of input with alpha·source[i] added at position index[i]
-   * along dim (index 1-d int32; source is input's shape with dim of index's size). */
+   * along dim (index 1-d int32 or int64; source is input's shape with dim of index's size). */
   indexAdd: (input: Tensor, dim: number, index: Tensor, source: Tensor, options?: { alpha?: number }) => Tensor;
   /** In-place indexAdd (PyTorch's index_add_); returns input. */
   indexAdd_: (input: Tensor, dim: number, index: Tensor, source: Tensor, options?: { alpha?: number }) => Tensor;
   /** PyTorch's index_fill: a copy of input with `value` (a number or 0-d tensor) at the
-   * positions index (1-d int32, negative from the end) gives along dim. */
+   * positions index (1-d int32 or int64, negative from the end) gives along dim. */
   indexFill: (input: Tensor, dim: number, index: Tensor, value: TensorOrScalar) => Tensor;
   /** In-place indexFill (PyTorch's index_fill_); returns input. */
   indexFill_: (input: Tensor, dim: number, index: Tensor, value: TensorOrScalar) => Tensor;
-  /** PyTorch's take: input read as 1-d at int32 index (negative from the end); the result
+  /** PyTorch's take: input read as 1-d at int32 or int64 index (negative from the end); the result
    * has index's shape. */
   take: (input: Tensor, index: Tensor) => Tensor;
   /** PyTorch's take_along_dim: gather along dim with input and indices broadcast outside

@@ -69,8 +69,7 @@ describe('DataLoader async iteration', () => {
     const seen: boolean[] = [];
     for await (const _ of new DataLoader(dataset, { batchSize: 2, yieldEveryMs: 0 })) seen.push(ran);
     expect(seen).toEqual([true, true, true, true]);
-    // A budget far above the loop's duration: no turn for the time budget's sake. (A turn
-    // for waiting I/O can still come: vitest's messages to this worker arrive on the loop.)
+    // A budget far above the loop's duration: no turn for the time budget's sake.
     let ticks = 0;
     const timer = setInterval(() => ++ticks, 0);
     await new Promise((r) => setTimeout(r, 5));
@@ -90,10 +89,10 @@ describe('DataLoader async iteration', () => {
     expect(ticks - before).toBeGreaterThanOrEqual(4);
   });
 
-  // Linux/macOS: Windows has no pollable I/O readiness (the time budget still applies).
-  test.skipIf(process.platform === 'win32')('a request waiting on a socket is answered within a step or two, long before the budget', async () => {
-    // A TCP round trip inside one process: the client writes, the server (this thread's
-    // event loop) answers, the client reads the answer. Each hop needs a loop turn.
+  /** The step (of 20 steps of 2 ms, budget 60 s) at which a TCP round trip inside this
+   * process completed: the client writes, the server (this thread's event loop) answers,
+   * the client reads the answer; each hop needs a loop turn. */
+  async function roundTripStep(yieldOnIO?: boolean): Promise<number> {
     const server = net.createServer((socket) => socket.on('data', () => socket.write('pong')));
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const accepted = new Promise((r) => server.once('connection', r));
@@ -104,21 +103,33 @@ describe('DataLoader async iteration', () => {
     let step = 0;
     client.once('data', () => (answeredAtStep = step));
     client.write('ping'); // in the server's socket buffer now: I/O waiting
-    for await (const _ of new DataLoader(new TensorDataset(tg.arange(40)), { batchSize: 2, yieldEveryMs: 60_000 })) {
+    for await (const _ of new DataLoader(new TensorDataset(tg.arange(40)), { batchSize: 2, yieldEveryMs: 60_000, yieldOnIO })) {
       const t0 = performance.now();
       while (performance.now() - t0 < 2); // a 2 ms step
       ++step;
     }
+    await new Promise((r) => setTimeout(r, 20)); // the answer, if the loop did not let it through
     client.destroy();
     server.close();
-    // With only the 60 s budget nothing would run until the loop ends (answeredAtStep 20).
-    expect(answeredAtStep).toBeGreaterThanOrEqual(0);
-    expect(answeredAtStep).toBeLessThanOrEqual(2);
+    return answeredAtStep;
+  }
+
+  // Linux/macOS: Windows has no pollable I/O readiness (the time budget still applies).
+  test.skipIf(process.platform === 'win32')('with yieldOnIO a request waiting on a socket is answered within a step or two, long before the budget', async () => {
+    const step = await roundTripStep(true);
+    expect(step).toBeGreaterThanOrEqual(0);
+    expect(step).toBeLessThanOrEqual(2);
+  });
+
+  test('without yieldOnIO (the default) a waiting request waits for the budget', async () => {
+    expect(await roundTripStep()).toBe(20); // answered once the loop ended
+    expect(await roundTripStep(false)).toBe(20);
   });
 
   test('yieldEveryMs is checked', () => {
     const dataset = new TensorDataset(tg.arange(4));
     expect(() => new DataLoader(dataset, { yieldEveryMs: -1 })).toThrow('DataLoader: yieldEveryMs must be a number >= 0, got -1');
     expect(() => new DataLoader(dataset, { yieldEveryMs: NaN })).toThrow('DataLoader: yieldEveryMs must be a number >= 0, got NaN');
+    expect(() => new DataLoader(dataset, { yieldOnIO: 1 as never })).toThrow(/DataLoader: yieldOnIO/);
   });
 });
