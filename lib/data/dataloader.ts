@@ -61,7 +61,7 @@ export interface DataLoaderOptions<T, B> {
    * on the event loop, and again while more keeps arriving, for at most yieldEveryMs.
    * Requests wait about one step instead of up to yieldEveryMs, for some of the training's
    * throughput: in `npm run bench:server` p99 3–4 ms against about 9, and 0.88–0.89× of a
-   * blocking loop's steps/s against 0.90–0.92× (default false). */
+   * blocking loop's steps/s against 0.89–0.92× (default false). */
   yieldOnIO?: boolean;
 }
 
