@@ -58,7 +58,8 @@ const server = http.createServer((req, res) => {
   ++requests;
   let body: unknown = { ok: 1 };
   if (args.predict === 'full') body = predict(model, input);
-  res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+  const json = JSON.stringify(body); // with its Content-Length, as the example sends it (the bench's client needs one)
+  res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) }).end(json);
   requestMs += performance.now() - t;
 });
 
@@ -143,7 +144,7 @@ async function main() {
   const platformCpu0 = threadsCpuMs(startupThreads);
   load = client?.start();
   const r = await run(steps);
-  await load?.stop();
+  const failures = (await load?.stop())?.failureReasons ?? [];
   await new Promise((res) => setTimeout(res, 300)); // the GC entries of a blocked loop arrive now
   const cpu = process.cpuUsage(cpu0);
   const platformCpuMs = threadsCpuMs(startupThreads) - platformCpu0;
@@ -159,6 +160,7 @@ async function main() {
       gapMsPerRequest: n ? +(r.gapMs / n).toFixed(3) : null,
       handlerMsPerRequest: n ? +(requestMs / n).toFixed(3) : null,
       requests: n,
+      failures, // the client's reasons, if any request failed
       longGaps: r.longGaps,
       gcMs: +gcMs.toFixed(1),
       gcKinds,

@@ -131,7 +131,8 @@ function createGetClient(port, path, maxConnections = 64) {
   }
   // Ends a connection; its request, if any, fails with \`error\`, except that one which went
   // out on a reused connection that the server closed (its keep-alive timeout) before any
-  // byte came back is sent again once, as Node's docs advise for http.request.
+  // byte came back is sent again once, as Node's docs advise for http.request. A request
+  // waiting for a connection then gets the freed place.
   function drop(conn, error) {
     if (conn.dead) return;
     conn.dead = true;
@@ -140,12 +141,11 @@ function createGetClient(port, path, maxConnections = 64) {
     if (i >= 0) idle.splice(i, 1);
     conn.socket.destroy();
     const request = conn.request;
-    if (!request) {
-      if (waiting.length && open.size < maxConnections) send(connect(), waiting.shift());
-      return;
+    if (request) {
+      if (conn.reused && !conn.received && request.retries-- > 0) dispatch(request);
+      else request.reject(error);
     }
-    if (conn.reused && !conn.received && request.retries-- > 0) dispatch(request);
-    else request.reject(error);
+    if (waiting.length && open.size < maxConnections) send(connect(), waiting.shift());
   }
   return {
     get: () => new Promise((resolve, reject) => dispatch({ resolve, reject, retries: 1 })),

@@ -120,6 +120,17 @@ describe('createGetClient', () => {
     expect(c.connections()).toBe(0);
   });
 
+  test('requests waiting for a connection are sent when the busy ones fail, not left waiting', async () => {
+    // Two connections, five requests: the three waiting ones go out on new connections as
+    // the failing ones are dropped (a server that answered chunked once hung the client).
+    for (const failing of ['/chunked', '/hang-up']) {
+      const c = client.createGetClient(port, failing, 2);
+      const results = await Promise.allSettled(Array.from({ length: 5 }, () => c.get()));
+      expect(results.map((r) => r.status)).toEqual(Array(5).fill('rejected'));
+      expect(c.connections()).toBe(0);
+    }
+  }, 5000);
+
   test('a connection closed before the response rejects', async () => {
     const c = client.createGetClient(port, '/hang-up');
     await expect(c.get()).rejects.toThrow(/GET \/hang-up: (the server closed the connection before responding|read ECONNRESET)/);

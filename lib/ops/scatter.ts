@@ -8,11 +8,11 @@ import { broadcastShapes, sameShape } from '../layout';
 import * as kernels from '../backend';
 import { Group, IndexOp } from '../native/table';
 import { defineSpec, functionsOf, installMethods, type MethodsFor, type Op, type SpecsFor } from './registry';
-import { checkTensor, cloneDetached, contiguousData } from './movement';
+import { checkTensor, cloneDetached } from './movement';
 import { input, where } from './arith';
 import { inPlace } from './inplace';
 import { full, tensor } from './creation';
-import { asIndex, firstOutside, indexTensor } from './indices';
+import { asIndex, checkedIndexValues, firstOutside, indexTensor } from './indices';
 import { Indices, indexPutOp, indexTensors, kernelDType, nonzeroColumns, nonzeroIndices } from './subscript';
 import { bool, int32 } from '../dtype';
 
@@ -63,14 +63,19 @@ function indexKernel(code: number, out: Tensor, src: Tensor, index: Tensor, dim:
 }
 
 /** Every value must address dim (size `size`); negative ones are refused, as in PyTorch's
- * scatter/gather family. */
+ * scatter/gather family, except with allowNegative (indexFill), which counts them from the
+ * end: the index then comes back as a fresh int32 tensor with them wrapped. */
 function checkIndexRange(op: string, index: Tensor, dim: number, size: number, allowNegative = false): Tensor {
-  const bad = firstOutside(op, index, allowNegative ? -size : 0, size);
-  if (bad !== undefined) throw opRangeError(op, `index ${bad} is out of bounds for dimension ${dim} with size ${size}`);
-  if (!allowNegative || firstOutside(op, index, 0, size) === undefined) return index;
-  const data = contiguousData(asIndex(op, index), op) as Int32Array;
+  const outOfRange = (bad: number | bigint) => `index ${bad} is out of bounds for dimension ${dim} with size ${size}`;
+  if (!allowNegative) {
+    const bad = firstOutside(op, index, 0, size);
+    if (bad !== undefined) throw opRangeError(op, outOfRange(bad));
+    return index;
+  }
+  const values = checkedIndexValues(op, index, -size, size, outOfRange);
   const wrapped = Tensor._output(index._shape.slice(), int32);
-  (wrapped._storage.view(0, data.length) as Int32Array).set(data.map((i) => (i < 0 ? i + size : i)));
+  const out = wrapped._storage.view(0, values.length) as Int32Array;
+  for (let k = 0; k < values.length; ++k) out[k] = values[k] < 0 ? values[k] + size : values[k];
   return wrapped;
 }
 
