@@ -198,6 +198,7 @@ export const ROWS = [
   ['W1', 'W1 mlp fwd 128x784x256 (GFLOP/s)', gemmSetup(128, 784, 256)],
   ['W1', 'W1 mlp dW 784x128x256 AT (GFLOP/s)', gemmSetup(784, 128, 256, 'a')],
   ['W1', 'W1 mlp dx 128x256x784 BT (GFLOP/s)', gemmSetup(128, 256, 784, 'b')],
+  ['W1', 'W1 mlp predict 1x784x256 BT (GFLOP/s)', gemmSetup(1, 784, 256, 'b')], // one row through nn.Linear
   ['W2', 'W2 add 3x2 (µs/op)', addSetup(false)],
   ['W2', 'W2 add 3x2 requiresGrad (µs/op)', addSetup(true)],
   ['W3', 'W3 apples epoch (µs)', (lib = tg) => ({ fn: makeApplesEpoch(lib), reps: 9, inner: 2000, figure: (s) => s * 1e6 })],

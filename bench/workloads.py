@@ -226,6 +226,7 @@ ROWS = [
     ('W1', 'W1 mlp fwd 128x784x256 (GFLOP/s)', gemm_setup(128, 784, 256)),
     ('W1', 'W1 mlp dW 784x128x256 AT (GFLOP/s)', gemm_setup(784, 128, 256, transpose='a')),
     ('W1', 'W1 mlp dx 128x256x784 BT (GFLOP/s)', gemm_setup(128, 256, 784, transpose='b')),
+    ('W1', 'W1 mlp predict 1x784x256 BT (GFLOP/s)', gemm_setup(1, 784, 256, transpose='b')),  # one row through nn.Linear
     ('W2', 'W2 add 3x2 (µs/op)', add_setup(False)),
     ('W2', 'W2 add 3x2 requiresGrad (µs/op)', add_setup(True)),
     ('W3', 'W3 apples epoch (µs)', apples_epoch),

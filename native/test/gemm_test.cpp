@@ -287,6 +287,10 @@ void runAll(tg::Context& ctx, uint64_t seed, bool quick, bool generic) {
       {3, 500, 1500, Layout::RowMajor, Layout::RowMajor, Layout::RowMajor},  // direct, K-blocked
       {1, 700, 1100, Layout::Strided, Layout::RowPadded, Layout::RowMajor},
       {900, 1, 1000, Layout::RowMajor, Layout::ColPadded, Layout::ColMajor},  // A·x, row-major A
+      {1, 256, 784, Layout::RowMajor, Layout::ColMajor, Layout::RowMajor},    // x·Wᵀ (nn.Linear, one row): dots
+      {256, 1, 784, Layout::RowMajor, Layout::RowPadded, Layout::RowMajor},   // W·x, x strided: dots on a copy
+      {2001, 1, 17, Layout::RowPadded, Layout::RowMajor, Layout::ColMajor},   // dots, K one past a vector
+      {1, 3000, 1000, Layout::RowMajor, Layout::ColPadded, Layout::Strided},  // dots, threaded
       {37, 300, 250, Layout::BroadcastRows, Layout::RowMajor, Layout::RowMajor},
       {300, 37, 250, Layout::RowMajor, Layout::BroadcastCols, Layout::RowMajor},
   };

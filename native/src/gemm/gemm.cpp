@@ -3,7 +3,10 @@
 // Paths, chosen from the shape and strides only (never from the thread count):
 //  1. tiny:   M·N·K <= kTinyWork (or <= kTinyWorkNoDirect, or a matrix-vector product,
 //             when path 2 does not apply): scalar loops on the strided operands.
-//  2. direct: B and C rows contiguous (or, via Cᵀ = Bᵀ·Aᵀ, A and C columns contiguous)
+//  2. direct: a matrix-vector product (N == 1, or M == 1 as Cᵀ = Bᵀ·Aᵀ) whose matrix has
+//             contiguous rows along K, K >= kDotsMinK: SIMD dot products, each split over
+//             the vector's lanes and summed pairwise at the end (KernelSet::dots). Else
+//             B and C rows contiguous (or, via Cᵀ = Bᵀ·Aᵀ, A and C columns contiguous)
 //             and M·N·K <= kDirectWork or M <= kDirectMaxRows (GEMV-like): an unpacked
 //             register-tiled SIMD kernel reading A through its strides.
 //  3. packed: BLIS/GotoBLAS loops  jc (NC) → pc (KC) → ic (MC) → jr (NR) → ir (MR)
@@ -16,9 +19,10 @@
 //
 // Threads split only the M and N dimensions, never K: the K blocking depends on K
 // alone, and every element of C is computed as "for each K block in order:
-// acc = Σ_k a·b (one FMA chain in k order); C = acc (first block) or C + acc", whatever
-// tile, block or thread it lands in. So the result is bitwise the same for any thread
-// count and any M/N partitioning (gemm_test checks 1, 2 and 3 threads).
+// acc = Σ_k a·b (one FMA chain in k order); C = acc (first block) or C + acc" (the dots
+// path: W such chains, then their pairwise sum), whatever tile, block or thread it lands
+// in. So the result is bitwise the same for any thread count and any M/N partitioning
+// (gemm_test checks 1, 2 and 3 threads).
 //
 // Memory: packing buffers are allocated per call (64-byte aligned, at most about
 // KC·(NC + threads·MC) elements in either threading scheme; from 2 MiB on, rounded up to
@@ -29,10 +33,12 @@
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
+#include <initializer_list>
 #include <memory>
 #include <new>
 #include <numeric>
 #include <thread>
+#include <vector>
 
 #if defined(__linux__)
 #include <sys/mman.h>
@@ -65,6 +71,7 @@ constexpr double kDirectWork = 96.0 * 96 * 96;     // unpacked SIMD kernel at or
                                                    // and up to ks.directWork while B fits a
                                                    // quarter of L2 (AVX-512: 256^3)
 constexpr int64_t kDirectMaxRows = 6;              // ... and for any size when M <= this
+constexpr int64_t kDotsMinK = 16;                  // dot products for a matrix-vector product from this K
 constexpr double kThreadWork = 128.0 * 128 * 128;  // use the pool from this much work on
 constexpr Tuning kDefaultTuning{};
 
@@ -479,6 +486,28 @@ void gemmDirect(ThreadPool& pool, int nthreads, const KernelSet<T>& ks, const Op
   });
 }
 
+// A matrix times a vector through KernelSet::dots (q.N == 1, q.csA == 1): the rows split
+// between threads when worthwhile; the vector copied first when it is strided.
+template <typename T>
+void gemmDots(ThreadPool& pool, int nthreads, const KernelSet<T>& ks, const Operands<T>& q) {
+  std::vector<T> gathered;
+  const T* x = q.B;
+  if (q.rsB != 1) {
+    gathered.resize(static_cast<size_t>(q.K));
+    for (int64_t k = 0; k < q.K; ++k) gathered[k] = q.B[k * q.rsB];
+    x = gathered.data();
+  }
+  const int64_t per = nthreads > 1 ? ceilDiv(q.M, 4 * int64_t(nthreads)) : q.M;
+  if (per >= q.M) {
+    ks.dots(q.M, q.K, q.A, q.rsA, x, q.C, q.rsC);
+    return;
+  }
+  pool.parallelFor(ceilDiv(q.M, per), [&](int64_t t) {
+    const int64_t i0 = t * per;
+    ks.dots(std::min(per, q.M - i0), q.K, q.A + i0 * q.rsA, q.rsA, x, q.C + i0 * q.rsC, q.rsC);
+  });
+}
+
 // Takes the operands as separate arguments: a by-value struct argument is written to
 // the stack and read back with wider loads (a store-forwarding stall that cost ~15 ns
 // per call on tiny products).
@@ -516,6 +545,17 @@ void gemmImpl(Context& ctx, const Tuning& tuning, int64_t M, int64_t N, int64_t 
     nthreads = static_cast<int>(std::min<double>(ctx.pool.availableThreads(), cap));
   }
 
+  // A matrix times a vector along the matrix's contiguous rows (W·x, or x·Wᵀ as its
+  // transpose): dot products. The direct kernel would run one lane wide here (x·Wᵀ,
+  // 1x784 by 784x256, through tg's matmul on Zen 5: 40 µs against 8).
+  if (ks.dots != nullptr && path == Path::Auto && p.K >= kDotsMinK) {
+    for (const Operands<T>& q : {p, transposed(p)}) {
+      if (q.N == 1 && q.csA == 1) {
+        gemmDots(ctx.pool, nthreads, ks, q);
+        return;
+      }
+    }
+  }
   if (ks.direct != nullptr && path != Path::Packed) {
     // Unpacked kernel: for small problems, and for few rows (GEMV-like shapes), where
     // packing B would cost as much as the product.

@@ -50,6 +50,10 @@ struct KernelSet {
                  const T* B, int64_t rsB, T* C, int64_t rsC);
   // M·N·K up to which the direct kernel beats packing while B stays in L2 (gemm.cpp).
   double directWork;
+  // Optional (nullptr: the driver uses direct or its scalar loops): a matrix times a
+  // vector along the matrix's contiguous rows, y[i·incy] = Σ_k A[i·rsA + k]·x[k] for
+  // i < M, x contiguous (tile_impl.h: dots; not one k-order chain per element).
+  void (*dots)(int64_t M, int64_t K, const T* A, int64_t rsA, const T* x, T* y, int64_t incy) = nullptr;
   // The share of L1 that the B micro-panel (kc x NR) fills (gemm.cpp: cacheBlocking).
   double kcL1Share = 0.5;
   // Optional (nullptr: the driver uses micro): the full tile's accumulators into acc

@@ -285,11 +285,11 @@ void packAF64(int64_t mc, int64_t kc, const double* A, int64_t rsA, int64_t csA,
 
 const KernelSet<float> kAvx2F32 = {
     "avx2", MR, 16, 144, 256, 4080, &micro<Vec<float>, MR>, &microEdge<Vec<float>, MR>, &packAF32, &packBF32,
-    &direct<Vec<float>, MR>, 96.0 * 96 * 96,
+    &direct<Vec<float>, MR>, 96.0 * 96 * 96, &dots<Vec<float>>,
 };
 const KernelSet<double> kAvx2F64 = {
     "avx2", MR, 8, 72, 256, 4080, &micro<Vec<double>, MR>, &microEdge<Vec<double>, MR>, &packAF64, &packBF64,
-    &direct<Vec<double>, MR>, 96.0 * 96 * 96,
+    &direct<Vec<double>, MR>, 96.0 * 96 * 96, &dots<Vec<double>>,
 };
 
 }  // namespace

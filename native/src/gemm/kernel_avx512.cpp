@@ -371,11 +371,13 @@ constexpr double kKcL1Share = 0.75;
 
 const KernelSet<float> kAvx512F32 = {
     "avx512", MR, 32, 336, 192, 4096, &microAsm<float>, &microEdge<Vec<float>, MR>, &packA<float>,
-    &packB<float>, &direct<Vec<float>, kDirectRows, kDirectRowsL1>, kDirectWork, kKcL1Share, &microPipelined<float>,
+    &packB<float>, &direct<Vec<float>, kDirectRows, kDirectRowsL1>, kDirectWork, &dots<Vec<float>>, kKcL1Share,
+    &microPipelined<float>,
 };
 const KernelSet<double> kAvx512F64 = {
     "avx512", MR, 16, 168, 192, 2048, &microAsm<double>, &microEdge<Vec<double>, MR>, &packA<double>,
-    &packB<double>, &direct<Vec<double>, kDirectRows, kDirectRowsL1>, kDirectWork, kKcL1Share, &microPipelined<double>,
+    &packB<double>, &direct<Vec<double>, kDirectRows, kDirectRowsL1>, kDirectWork, &dots<Vec<double>>, kKcL1Share,
+    &microPipelined<double>,
 };
 
 }  // namespace

@@ -68,10 +68,12 @@ constexpr int kDirectRows = 6;
 const KernelSet<float> kNeonF32 = {
     "neon", MR, 8, 120, 512, 4096, &micro<Vec<float>, MR>, &microEdge<Vec<float>, MR>, &packAGeneric<float, MR>,
     &packBGeneric<float, 8>, &direct<Vec<float>, kDirectRows>, 96.0 * 96 * 96,
+    &dots<Vec<float>>,
 };
 const KernelSet<double> kNeonF64 = {
     "neon", MR, 4, 120, 512, 4096, &micro<Vec<double>, MR>, &microEdge<Vec<double>, MR>, &packAGeneric<double, MR>,
     &packBGeneric<double, 4>, &direct<Vec<double>, kDirectRows>, 96.0 * 96 * 96,
+    &dots<Vec<double>>,
 };
 
 }  // namespace

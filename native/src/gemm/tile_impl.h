@@ -247,6 +247,47 @@ void direct(int64_t M, int64_t N, int64_t K, const typename V::T* A, int64_t rsA
   });
 }
 
+// ---------------------------------------------------------------------------------
+// Dot products (KernelSet::dots): y[i·incy] = Σ_k A[i·rsA + k]·x[k] for i < M, with A's
+// rows and x contiguous. Lane l of a row's accumulator sums the products k ≡ l (mod W)
+// in k order (one FMA chain; the last vector masked, its unset lanes adding 0·0), then
+// the W lanes are added pairwise (l += l + W/2, then l += l + W/4, ...). A row's value
+// does not depend on which rows share its pass (DOT_ROWS at a time share each load of x).
+template <typename V, int DOT_ROWS>
+void dotRows(int64_t K, const typename V::T* A, int64_t rsA, const typename V::T* x, typename V::T* y, int64_t incy) {
+  using T = typename V::T;
+  using R = typename V::R;
+  constexpr int W = V::W;
+  R acc[DOT_ROWS];
+  for (int r = 0; r < DOT_ROWS; ++r) acc[r] = V::zero();
+  int64_t k = 0;
+  for (; k + W <= K; k += W) {
+    const R xv = V::loadu(x + k);
+    for (int r = 0; r < DOT_ROWS; ++r) acc[r] = V::fma(V::loadu(A + r * rsA + k), xv, acc[r]);
+  }
+  if (k < K) {
+    const typename V::M m = V::mask(K - k);
+    const R xv = V::maskload(x + k, m);
+    for (int r = 0; r < DOT_ROWS; ++r) acc[r] = V::fma(V::maskload(A + r * rsA + k, m), xv, acc[r]);
+  }
+  for (int r = 0; r < DOT_ROWS; ++r) {
+    T lanes[W];
+    V::storeu(lanes, acc[r]);
+    for (int half = W / 2; half >= 1; half /= 2)
+      for (int l = 0; l < half; ++l) lanes[l] += lanes[l + half];
+    y[r * incy] = lanes[0];
+  }
+}
+
+template <typename V>
+void dots(int64_t M, int64_t K, const typename V::T* A, int64_t rsA, const typename V::T* x, typename V::T* y,
+          int64_t incy) {
+  constexpr int kRows = 4;  // four FMA chains in flight, five loads per four FMAs
+  int64_t i = 0;
+  for (; i + kRows <= M; i += kRows) dotRows<V, kRows>(K, A + i * rsA, rsA, x, y + i * incy, incy);
+  for (; i < M; ++i) dotRows<V, 1>(K, A + i * rsA, rsA, x, y + i * incy, incy);
+}
+
 #undef TG_DECLARE_ACC
 #undef TG_FOR_ROWS
 
