@@ -16,7 +16,7 @@ import type { AddressInfo } from 'net';
 import { PerformanceObserver } from 'perf_hooks';
 import { parseArgs } from 'util';
 import * as tg from 'tensorgrad';
-import { makeLoader, makeModel, predict } from '../examples/train-server-job';
+import { makeLoader, makeModel, makeStep, predict } from '../examples/train-server-job';
 import { ClientWorker } from './server-client';
 
 const { values: args } = parseArgs({
@@ -92,23 +92,19 @@ async function trainInWorker(n: number) {
 async function train(n: number, yielding: boolean) {
   const loader = makeLoader();
   if (args['yield-every']) (loader as unknown as { yieldEveryMs: number }).yieldEveryMs = Number(args['yield-every']);
-  const optimizer = new tg.optim.SGD(model.parameters(), { lr: 0.05 });
+  const sgdStep = makeStep(model);
   let step = 0;
   let computeMs = 0;
   let prevEnd = performance.now();
   let gapMs = 0;
   let longGaps = 0;
   const t0 = performance.now();
-  const trainStep = ([x, y]: tg.Tensor[]): boolean => {
+  const trainStep = (batch: tg.Tensor[]): boolean => {
     const s = performance.now();
     const gap = s - prevEnd;
     gapMs += gap;
     if (gap > 0.2) ++longGaps;
-    optimizer.zeroGrad();
-    const loss = tg.nn.functional.crossEntropy(model.forward(x) as tg.Tensor, y);
-    loss.backward();
-    optimizer.step();
-    loss.item();
+    sgdStep(batch);
     prevEnd = performance.now();
     computeMs += prevEnd - s;
     return ++step < n;

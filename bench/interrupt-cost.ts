@@ -22,7 +22,7 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import { parseArgs } from 'util';
 import * as tg from 'tensorgrad';
-import { makeLoader, makeModel, predict } from '../examples/train-server-job';
+import { makeLoader, makeModel, makeStep, predict } from '../examples/train-server-job';
 import { median, quantile } from './stats.mjs';
 
 const { values: args } = parseArgs({
@@ -64,7 +64,7 @@ const kinds: Record<string, () => void> = {
 };
 
 const loader = makeLoader();
-const optimizer = new tg.optim.SGD(model.parameters(), { lr: 0.05 });
+const trainStep = makeStep(model);
 let batches = loader[Symbol.iterator]();
 function nextBatch(): tg.Tensor[] {
   let next = batches.next();
@@ -79,7 +79,7 @@ function block(steps: number, interrupt?: () => void): { ms: number; count: numb
   const start = performance.now();
   let due = start + everyMs;
   for (let s = 0; s < steps; s++) {
-    const [x, y] = nextBatch();
+    const batch = nextBatch();
     if (interrupt) {
       const now = performance.now();
       if (now >= due) {
@@ -89,11 +89,7 @@ function block(steps: number, interrupt?: () => void): { ms: number; count: numb
         due = now + everyMs;
       }
     }
-    optimizer.zeroGrad();
-    const loss = tg.nn.functional.crossEntropy(model.forward(x) as tg.Tensor, y);
-    loss.backward();
-    optimizer.step();
-    sink += loss.item();
+    sink += trainStep(batch);
   }
   return { ms: performance.now() - start, count, directMs };
 }

@@ -38,17 +38,25 @@ export interface TrainOptions {
   yielding: boolean;
 }
 
-/** Trains `model` in place for `steps` SGD steps (epochs repeat as needed). */
-export async function train(model: tg.nn.Module, { steps, onStep, signal, yielding }: TrainOptions): Promise<void> {
-  const loader = makeLoader();
+/** The SGD step on `model`, with its own optimizer: trains on one batch, returns its loss. */
+export function makeStep(model: tg.nn.Module): (batch: tg.Tensor[]) => number {
   const optimizer = new tg.optim.SGD(model.parameters(), { lr: 0.05 });
-  let step = 0;
-  const trainStep = ([x, y]: tg.Tensor[]): boolean => {
+  return ([x, y]) => {
     optimizer.zeroGrad();
     const loss = nn.functional.crossEntropy(model.forward(x) as tg.Tensor, y);
     loss.backward();
     optimizer.step();
-    onStep(++step, loss.item());
+    return loss.item();
+  };
+}
+
+/** Trains `model` in place for `steps` SGD steps (epochs repeat as needed). */
+export async function train(model: tg.nn.Module, { steps, onStep, signal, yielding }: TrainOptions): Promise<void> {
+  const loader = makeLoader();
+  const sgdStep = makeStep(model);
+  let step = 0;
+  const trainStep = (batch: tg.Tensor[]): boolean => {
+    onStep(++step, sgdStep(batch));
     return step < steps && !signal?.aborted;
   };
   while (step < steps && !signal?.aborted) {
