@@ -15,14 +15,15 @@
 // The thread budget (`threads`: the training's native threads): a worker trains with
 // cores - 1 by default (at least 1), so that the serving thread keeps a core of its own;
 // async and blocking train on the serving thread itself, between requests, so they take
-// every core by default (a core kept free would idle): on 2 cores async trained 1.16x as
-// fast with both as with one, blocking 1.06x (bench/PROFILES.md). Priorities (Linux): the worker's threads run at nice 10
-// (PRIORITY_BELOW_NORMAL), below the serving thread, and V8's background threads at nice
-// 19 (lowerBackgroundThreads), below both: the serving thread gets a core first. Not
-// SCHED_IDLE (priority 'idle'), which trained slower (bench:server, 5 rounds each: worker
-// 0.93x and 0.87x of blocking at 'idle', 0.94x and 0.94x at nice 10, p99 3-4 ms in all):
-// Linux counts a SCHED_IDLE thread's core as idle when it places a waking thread, so the
-// serving, client and V8 threads may land on the trainer's core while the other is free.
+// every core by default (a core kept free would idle): on 2 cores both trained faster on
+// two threads than on one, async 1.16x, blocking 1.10x (bench/PROFILES.md).
+// Priorities (Linux): the worker's threads run at nice 10 (PRIORITY_BELOW_NORMAL), below
+// the serving thread, and V8's background threads at nice 19 (lowerBackgroundThreads),
+// below both: the serving thread gets a core first. Not SCHED_IDLE (priority 'idle'),
+// which trained slower (bench:server, 5 rounds each: worker 0.93x and 0.87x of blocking
+// at 'idle', 0.94x and 0.94x at nice 10, p99 3-4 ms in all): Linux counts a SCHED_IDLE
+// thread's core as idle when it places a waking thread, so the serving, client and V8
+// threads may land on the trainer's core while the other is free.
 import * as fs from 'fs';
 import * as http from 'http';
 import * as os from 'os';
