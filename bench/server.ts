@@ -65,7 +65,6 @@ const steps = Number(args.steps);
 const rate = Number(args.rate);
 const maxMs = 1000 * Number(args['max-seconds']);
 const modes = args.modes!.split(',');
-const modeName = (spec: string): string => spec.split('@')[0];
 const predictHttp = parsePredictHttp(args['client-http']);
 
 const client = loadClient();
@@ -143,7 +142,7 @@ async function measure(mode: string) {
   // The client starts first: in blocking mode the POST's own response only arrives after the run.
   const predictClient = startPredictClient();
   let final: Status;
-  if (modeName(mode) === 'idle') {
+  if (mode === 'idle') {
     await new Promise((r) => setTimeout(r, 1000 * Number(args['idle-seconds'])));
     final = { state: 'done', step: 0, steps: 0, stepsPerSecond: NaN, loss: NaN };
   } else {
@@ -187,7 +186,7 @@ async function main(): Promise<void> {
   const load = () => os.loadavg().map((x) => x.toFixed(1)).join(' ');
   console.log(`listening on ${port}; ${steps} steps per mode, GET ${args.path} at ${rate}/s; ${os.cpus().length} CPUs, load average ${load()}`);
   // Warm-up (JIT, allocator, the worker's first start, the client), not measured.
-  for (const mode of modes.filter((m) => modeName(m) !== 'idle')) {
+  for (const mode of modes.filter((m) => m !== 'idle')) {
     const warmupClient = startPredictClient();
     await startTraining(mode, Number(args.warmup || steps));
     await waitDone();
@@ -205,7 +204,7 @@ async function main(): Promise<void> {
   }
   // The reference: of the blocking configurations measured, the one with the best median
   // steps/s (with one, that one); every round's ratio is to its run of the same round.
-  const blockingSpecs = modes.filter((m) => modeName(m) === 'blocking');
+  const blockingSpecs = modes.filter((m) => m.split('@')[0] === 'blocking');
   const medianSpeed = (spec: string) => median(runs.filter((r) => r.mode === spec).map((r) => r.stepsPerSecond));
   const reference = blockingSpecs.reduce<string | undefined>((best, spec) => (best === undefined || medianSpeed(spec) > medianSpeed(best) ? spec : best), undefined);
   const rows = modes.map((mode) => {
@@ -217,7 +216,7 @@ async function main(): Promise<void> {
     return { mode, state, failures, ratios, ratio: median(ratios), ...Object.fromEntries((['stepsPerSecond', 'loss', 'requests', 'p50', 'p99', 'max', 'sendDelayP99', 'serverCpuMs', 'clientCpuMs', 'loopDelayP99', 'loopDelayMax', 'distinctPredictions'] as const).map((k) => [k, m(k)])) } as Row & { ratios: number[]; ratio: number };
   });
   const fmt = (x: number, d = 1) => x.toFixed(d);
-  const trains = (r: Row) => modeName(r.mode) !== 'idle';
+  const trains = (r: Row) => r.mode !== 'idle';
   console.log(`\n| mode | steps/s | vs ${reference ?? 'blocking'} | p50 ms | p99 ms | max ms | sent late p99 ms | loop delay p99 ms | loop delay max ms | requests | distinct predictions | final loss |`);
   console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) {
