@@ -15,8 +15,8 @@
 // The thread budget (`threads`: the training's native threads): a worker trains with
 // cores - 1 by default (at least 1), so that the serving thread keeps a core of its own;
 // async and blocking train on the serving thread itself, between requests, so they take
-// every core by default (a core kept free would idle): on 2 cores both trained faster on
-// two threads than on one, async 1.16x, blocking 1.10x (bench/PROFILES.md).
+// every core by default (a core kept free would idle; on 2 cores both trained faster on
+// two threads than on one: bench/PROFILES.md, "Blocking at its best thread count").
 // Priorities (Linux): the worker's threads run at nice 10 (PRIORITY_BELOW_NORMAL), below
 // the serving thread, and V8's background threads at nice 19 (lowerBackgroundThreads),
 // below both: the serving thread gets a core first. Not SCHED_IDLE (priority 'idle'),
