@@ -44,6 +44,7 @@ import { monitorEventLoopDelay, PerformanceObserver } from 'perf_hooks';
 import { parseArgs } from 'util';
 import { createTrainServer } from '../examples/train-server';
 import { ClientWorker, loadClient, parsePredictHttp, type ClientResult } from './server-client';
+import { bestConfig } from './compare.mjs';
 import { median, percentile } from './stats.mjs';
 
 const { values: args } = parseArgs({
@@ -203,10 +204,12 @@ async function main(): Promise<void> {
     }
   }
   // The reference: of the blocking configurations measured, the one with the best median
-  // steps/s (with one, that one); every round's ratio is to its run of the same round.
-  const blockingSpecs = modes.filter((m) => m.split('@')[0] === 'blocking');
-  const medianSpeed = (spec: string) => median(runs.filter((r) => r.mode === spec).map((r) => r.stepsPerSecond));
-  const reference = blockingSpecs.reduce<string | undefined>((best, spec) => (best === undefined || medianSpeed(spec) > medianSpeed(best) ? spec : best), undefined);
+  // steps/s (bench/compare.mjs's rule); every round's ratio is to its run of the same round.
+  const rounds = [...new Set(runs.map((r) => r.round))].map((round) => ({
+    round,
+    figures: Object.fromEntries(runs.filter((r) => r.round === round).map((r) => [r.mode, r.stepsPerSecond])),
+  }));
+  const reference = bestConfig(rounds, modes.filter((m) => m.split('@')[0] === 'blocking'), true);
   const rows = modes.map((mode) => {
     const mine = runs.filter((r) => r.mode === mode);
     const m = (key: keyof Row) => median(mine.map((r) => r[key] as number));
