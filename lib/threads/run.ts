@@ -50,8 +50,8 @@ export interface RunOptions {
    * take the job thread's: then the job thread at most waits for that helper's task in
    * progress, where a preempted job thread stalls the whole step. In
    * examples/train-server.ts (2 cores) a worker on both cores with idle helpers trained
-   * about 3% faster than on one, and no faster with helpers at its own nice 10
-   * (bench/PROFILES.md, "bench:server"). Linux only; elsewhere ignored. */
+   * about 6% faster than on one, with helpers at its own nice 10 about 2%
+   * (bench/PROFILES.md, "Idle helpers"). Linux only; elsewhere ignored. */
   helperPriority?: number | 'idle';
   /** Native threads for the job (tg.setNumThreads in its worker), out of the budget. Default 1. */
   numThreads?: number;
