@@ -35,10 +35,7 @@ bool setCurrentThreadPriority(ThreadPriority p) {
   switch (p.kind) {
     case ThreadPriority::Kind::kInherit: return true;
     case ThreadPriority::Kind::kIdle: return sched_setscheduler(0, SCHED_IDLE, &param) == 0;  // 0: this thread
-    case ThreadPriority::Kind::kNice:
-      // Leave SCHED_IDLE first if need be; setpriority(PRIO_PROCESS, 0) is this thread's nice.
-      if (sched_getscheduler(0) == SCHED_IDLE && sched_setscheduler(0, SCHED_OTHER, &param) != 0) return false;
-      return setpriority(PRIO_PROCESS, 0, p.nice) == 0;
+    case ThreadPriority::Kind::kNice: return setpriority(PRIO_PROCESS, 0, p.nice) == 0;  // this thread's nice
   }
   return false;
 #else

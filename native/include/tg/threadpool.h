@@ -32,7 +32,7 @@ namespace tg {
 
 // An OS scheduling priority for a thread (Linux sets them per thread; elsewhere they are
 // per process and setCurrentThreadPriority does nothing): unchanged, a nice value
-// (-20..19), or the SCHED_IDLE policy.
+// (-20..19; the thread's policy stays), or the SCHED_IDLE policy.
 struct ThreadPriority {
   enum class Kind : int32_t { kInherit, kNice, kIdle };
   Kind kind = Kind::kInherit;
