@@ -5,9 +5,6 @@
 #include <napi.h>
 #ifndef _WIN32
 #include <poll.h>
-#ifdef __linux__
-#include <sched.h>
-#endif
 #endif
 
 #include <algorithm>
@@ -447,12 +444,26 @@ Napi::Value EventLoopHasIO(const Napi::CallbackInfo& info) {
 // one wakes on its CPU and counts that CPU as idle when it places a waking thread, so a
 // training job at this policy never delays a request; a nice value only weighs the share.
 Napi::Value SetThreadIdleScheduling(const Napi::CallbackInfo& info) {
-  bool applied = false;
-#ifdef __linux__
-  sched_param param{};
-  applied = sched_setscheduler(0, SCHED_IDLE, &param) == 0;  // 0: the calling thread
-#endif
-  return Napi::Boolean::New(info.Env(), applied);
+  return Napi::Boolean::New(info.Env(), tg::setCurrentThreadPriority({tg::ThreadPriority::Kind::kIdle}));
+}
+
+// setHelperPriority(priority): the priority this environment's pool starts its workers
+// with: null (the starting thread's), a nice value -20..19 or 'idle' (SCHED_IDLE).
+void SetHelperPriority(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  requireArgs(info, 1, "setHelperPriority");
+  tg::ThreadPriority p;
+  if (info[0].IsString() && info[0].As<Napi::String>().Utf8Value() == "idle") {
+    p.kind = tg::ThreadPriority::Kind::kIdle;
+  } else if (info[0].IsNumber()) {
+    const double nice = info[0].As<Napi::Number>().DoubleValue();
+    if (!(nice >= -20 && nice <= 19) || nice != static_cast<int>(nice))
+      throw Napi::RangeError::New(env, "setHelperPriority: expected a nice value in -20..19, got " + std::to_string(nice));
+    p = {tg::ThreadPriority::Kind::kNice, static_cast<int32_t>(nice)};
+  } else if (!info[0].IsNull()) {
+    throw Napi::TypeError::New(env, "setHelperPriority: expected a nice value, 'idle' or null");
+  }
+  instance(env).ctx.pool.setHelperPriority(p);
 }
 
 // fmaPeak(seconds): one core's float32 FMA loop in ~0.3 ms rounds for `seconds`, each
@@ -565,6 +576,7 @@ Napi::Object Module(Napi::Env env, Napi::Object exports) {
   exports.Set("fmaPeak", Napi::Function::New(env, FmaPeak, "fmaPeak"));
   exports.Set("eventLoopHasIO", Napi::Function::New(env, EventLoopHasIO, "eventLoopHasIO"));
   exports.Set("setThreadIdleScheduling", Napi::Function::New(env, SetThreadIdleScheduling, "setThreadIdleScheduling"));
+  exports.Set("setHelperPriority", Napi::Function::New(env, SetHelperPriority, "setHelperPriority"));
   exports.Set("asyncBegin", Napi::Function::New(env, AsyncBegin, "asyncBegin"));
   exports.Set("asyncEnd", Napi::Function::New(env, AsyncEnd, "asyncEnd"));
   return exports;

@@ -12,18 +12,20 @@
 // weights; `blocking` runs the same loop synchronously (for comparison: the server
 // answers nothing until it ends).
 //
-// The thread budget (`threads`: the training's native threads): a worker trains with
-// cores - 1 by default (at least 1), so that the serving thread keeps a core of its own;
-// async and blocking train on the serving thread itself, between requests, so they take
-// every core by default (a core kept free would idle; on 2 cores both trained faster on
-// two threads than on one: bench/PROFILES.md, "Blocking at its best thread count").
-// Priorities (Linux): the worker's threads run at nice 10 (PRIORITY_BELOW_NORMAL), below
+// The thread budget (`threads`: the training's native threads): every core by default.
+// Async and blocking train on the serving thread itself, between requests (a core kept
+// free would idle); a worker trains beside it, with its helper threads at SCHED_IDLE
+// (tg.threads.run's helperPriority), so that the serving thread, when it wakes, takes a
+// helper's core and never the trainer's: on 2 cores that trained about 6% faster than a
+// worker on one thread (cores - 1, the default until 8 December 2026), where helpers at
+// the worker's own priority gained 2% (bench/PROFILES.md, "Idle helpers").
+// Priorities (Linux): the worker's thread runs at nice 10 (PRIORITY_BELOW_NORMAL), below
 // the serving thread, and V8's background threads at nice 19 (lowerBackgroundThreads),
-// below both: the serving thread gets a core first. Not SCHED_IDLE (priority 'idle'),
-// which trained slower (bench:server, 5 rounds each: worker 0.93x and 0.87x of blocking
-// at 'idle', 0.94x and 0.94x at nice 10, p99 3-4 ms in all): Linux counts a SCHED_IDLE
-// thread's core as idle when it places a waking thread, so the serving, client and V8
-// threads may land on the trainer's core while the other is free.
+// below both: the serving thread gets a core first. The worker's own thread is not
+// SCHED_IDLE (priority 'idle'), which trained slower (bench:server, 5 rounds each: worker
+// 0.93x and 0.87x of blocking at 'idle', 0.94x and 0.94x at nice 10, p99 3-4 ms in all):
+// Linux counts a SCHED_IDLE thread's core as idle when it places a waking thread, so the
+// serving, client and V8 threads may land on the trainer's core while the other is free.
 import * as fs from 'fs';
 import * as http from 'http';
 import * as os from 'os';
@@ -34,9 +36,6 @@ import type trainJob from './train-server-job';
 
 type Mode = 'async' | 'worker' | 'blocking';
 const MODES: readonly Mode[] = ['async', 'worker', 'blocking'];
-/** Training threads by default: a worker leaves one core to the serving thread; training
- * on the serving thread takes them all. */
-const defaultThreads = (mode: Mode): number => Math.max(1, os.availableParallelism() - (mode === 'worker' ? 1 : 0));
 
 interface Status {
   state: 'idle' | 'training' | 'done' | 'cancelled' | 'failed';
@@ -85,6 +84,7 @@ export function createTrainServer(): http.Server {
         signal,
         numThreads: threads,
         priority: os.constants.priority.PRIORITY_BELOW_NORMAL,
+        helperPriority: 'idle', // a waking serving thread takes a helper's core, not the trainer's
         progressIntervalMs: 10, // /status needs no more: fewer messages, fewer wake-ups of this thread
         // The next /train reuses this worker, however much later: its code stays compiled (a
         // fresh worker spends its first second compiling, beside the serving thread).
@@ -133,7 +133,7 @@ export function createTrainServer(): http.Server {
       const steps = Number(url.searchParams.get('steps') ?? 1000);
       if (!MODES.includes(mode)) return send(res, 400, { error: `mode must be one of ${MODES.join(', ')}, got ${mode}` });
       if (!Number.isInteger(steps) || steps < 1) return send(res, 400, { error: `steps must be a positive integer, got ${url.searchParams.get('steps')}` });
-      const threads = Number(url.searchParams.get('threads') ?? defaultThreads(mode));
+      const threads = Number(url.searchParams.get('threads') ?? os.availableParallelism());
       if (!Number.isInteger(threads) || threads < 1 || threads > tg.threads.getThreadBudget()) {
         return send(res, 400, { error: `threads must be an integer from 1 to ${tg.threads.getThreadBudget()}, got ${url.searchParams.get('threads')}` });
       }

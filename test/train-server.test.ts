@@ -46,11 +46,9 @@ describe.skipIf(!fs.existsSync(path.join(root, 'dist', 'index.js')))('examples/t
 
   test('each mode trains the seeded model to the same loss', async () => {
     const losses: number[] = [];
-    // Default threads: a worker leaves the serving thread a core, the main-thread modes take all.
-    const cores = os.availableParallelism();
-    const threads: Record<string, number> = { blocking: cores, async: cores, worker: Math.max(1, cores - 1) };
+    const cores = os.availableParallelism(); // every mode's default threads
     for (const mode of ['blocking', 'async', 'worker']) {
-      expect(await call('POST', `/train?steps=20&mode=${mode}`)).toEqual({ status: 202, body: { state: 'training', mode, steps: 20, threads: threads[mode] } });
+      expect(await call('POST', `/train?steps=20&mode=${mode}`)).toEqual({ status: 202, body: { state: 'training', mode, steps: 20, threads: cores } });
       const status = (await until(() => call('GET', '/status'), (r) => r.body.state !== 'training')).body;
       expect(status).toMatchObject({ state: 'done', step: 20, steps: 20 });
       expect(status.stepsPerSecond).toBeGreaterThan(0);

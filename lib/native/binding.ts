@@ -45,6 +45,8 @@ export interface NativeAddon {
   /** Whether I/O waits on this thread's event loop (a request, a worker's message; not timers). */
   eventLoopHasIO(): boolean;
   setThreadIdleScheduling(): boolean;
+  /** The priority this environment's pool starts its workers with (null: the starting thread's). */
+  setHelperPriority(priority: number | 'idle' | null): void;
   /** From now on kernel calls are recorded (their views read), not run (tg.async). */
   asyncBegin(): void;
   /** Stops recording: run, a Promise of the recorded kernels having run in order on a

@@ -148,6 +148,9 @@ export const fmaPeakRounds = (seconds: number): Float64Array => native.fmaPeak(s
 export const eventLoopHasIO = (): boolean => native.eventLoopHasIO();
 /** Moves the calling thread (and the threads it starts later) to SCHED_IDLE (Linux); false where it did not apply. */
 export const setThreadIdleScheduling = (): boolean => native.setThreadIdleScheduling();
+/** The OS priority the native pool's threads start with (Linux), null: the starting thread's.
+ * The next parallel kernel restarts threads started with another. */
+export const setHelperPriority = (priority: number | 'idle' | null): void => native.setHelperPriority(priority);
 
 /** Runs `op`, recording its native kernel calls instead of running them, and returns a
  * Promise of the recorded kernels having run, in order, on a libuv thread (tg.async).

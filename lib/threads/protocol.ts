@@ -61,6 +61,8 @@ export interface JobData {
   /** The encoded input (lib/threads/transfer.ts). */
   input: unknown;
   numThreads: number;
+  /** RunOptions.helperPriority (null: the job thread's). */
+  helperPriority: number | 'idle' | null;
   /** RunOptions.progressIntervalMs. */
   progressIntervalMs: number;
   /** Int32Array[1] over a SharedArrayBuffer: 1 once the caller aborted. */

@@ -42,6 +42,17 @@ export interface RunOptions {
    * request latency. Linux only: elsewhere priorities are per process, and it is ignored.
    * Raising a priority needs privileges. Default: unchanged (the process's). */
   priority?: number | 'idle';
+  /** The OS scheduling priority of the job's native helper threads (numThreads - 1 of
+   * them), where it should be below the job thread's: a nice value no higher than
+   * `priority`'s (a larger or equal number), or 'idle' (SCHED_IDLE). Default: the job
+   * thread's. With 'idle', a thread that wakes while the job trains on every core (the
+   * caller serving a request) takes a helper's core, where Linux would otherwise as often
+   * take the job thread's: then the job thread at most waits for that helper's task in
+   * progress, where a preempted job thread stalls the whole step. In
+   * examples/train-server.ts (2 cores) a worker on both cores with idle helpers trained
+   * about 6% faster than on one, with helpers at its own nice 10 about 2%
+   * (bench/PROFILES.md, "Idle helpers"). Linux only; elsewhere ignored. */
+  helperPriority?: number | 'idle';
   /** Native threads for the job (tg.setNumThreads in its worker), out of the budget. Default 1. */
   numThreads?: number;
   /** How long a cancelled job may take to return before its worker is terminated
@@ -234,6 +245,12 @@ export function run<J extends JobFunction = JobFunction>(job: URLLike | string, 
   if (priority !== null && priority !== 'idle' && !(Number.isInteger(priority) && priority >= -20 && priority <= 19)) {
     throw opTypeError(op, `priority must be an integer nice value from -20 to 19 or 'idle', got ${fmtValue(options.priority)}`);
   }
+  const helperPriority = options.helperPriority ?? null;
+  // The OS lets a thread lower its priority, not raise it: helpers start at the job thread's.
+  const jobNice = priority ?? os.getPriority();
+  if (helperPriority !== null && helperPriority !== 'idle' && !(Number.isInteger(helperPriority) && jobNice !== 'idle' && helperPriority >= jobNice && helperPriority <= 19)) {
+    throw opTypeError(op, `helperPriority must be 'idle' or an integer nice value from the job's priority (${jobNice}) to 19, got ${fmtValue(options.helperPriority)}`);
+  }
   if (onProgress !== undefined && typeof onProgress !== 'function') throw opTypeError(op, `onProgress must be a function, got ${fmtValue(onProgress)}`);
   if (signal !== undefined && !(signal instanceof AbortSignal)) throw opTypeError(op, `signal must be an AbortSignal, got ${fmtValue(signal)}`);
   // Encoded now: the caller's tensors are copied (or shared) as they are at the call.
@@ -254,7 +271,7 @@ export function run<J extends JobFunction = JobFunction>(job: URLLike | string, 
     function start(): void {
       signal?.removeEventListener('abort', onAbortWhileWaiting);
       const abortFlag = new SharedArrayBuffer(4);
-      const job: JobData = { jobUrl: url, input: message, numThreads, progressIntervalMs, abortFlag };
+      const job: JobData = { jobUrl: url, input: message, numThreads, helperPriority, progressIntervalMs, abortFlag };
       const key = `${priority} ${script instanceof URL ? script.href : script}`;
       let worker = takeIdleWorker(key);
       if (worker) {

@@ -3,7 +3,7 @@
 // kept alive, does the same for the next job the caller sends.
 import * as os from 'os';
 import { parentPort, workerData } from 'worker_threads';
-import { setNumThreads, setThreadIdleScheduling } from '../native/kernels';
+import { setHelperPriority, setNumThreads, setThreadIdleScheduling } from '../native/kernels';
 import { decode, encode } from './transfer';
 import type { JobContext, JobData, JobFunction, JobProgress, ProgressReport, ToMain, ToWorker, WorkerData } from './protocol';
 
@@ -36,8 +36,9 @@ function checkAbort(): void {
 }
 
 /** Runs one job and sends its result (or its error) to the caller. */
-async function runJob({ jobUrl, input, numThreads, progressIntervalMs, abortFlag }: JobData): Promise<void> {
+async function runJob({ jobUrl, input, numThreads, helperPriority, progressIntervalMs, abortFlag }: JobData): Promise<void> {
   setNumThreads(numThreads);
+  setHelperPriority(helperPriority);
   const controller = new AbortController();
   current = { flag: new Int32Array(abortFlag), controller };
   try {

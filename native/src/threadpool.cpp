@@ -15,12 +15,33 @@
 #include <chrono>
 #include <condition_variable>
 #include <exception>
+#include <future>
 #include <mutex>
 #include <system_error>
 #include <thread>
 #include <vector>
 
+#ifdef __linux__
+#include <pthread.h>
+#include <sched.h>
+#include <sys/resource.h>
+#endif
+
 namespace tg {
+
+bool setCurrentThreadPriority(ThreadPriority p) {
+#ifdef __linux__
+  sched_param param{};
+  switch (p.kind) {
+    case ThreadPriority::Kind::kInherit: return true;
+    case ThreadPriority::Kind::kIdle: return sched_setscheduler(0, SCHED_IDLE, &param) == 0;  // 0: this thread
+    case ThreadPriority::Kind::kNice: return setpriority(PRIO_PROCESS, 0, p.nice) == 0;  // this thread's nice
+  }
+  return false;
+#else
+  return p.kind == ThreadPriority::Kind::kInherit;
+#endif
+}
 
 namespace {
 
@@ -84,6 +105,8 @@ struct ThreadPool::Impl {
   std::atomic<bool> inUse{false};  // a parallelFor is running (guards nesting/concurrency)
   std::atomic<bool> budgeted{true};  // default-sized: helpers come from spareHelpers()
   int leased = 0;                    // workers taken from the budget (changed under inUse)
+  std::atomic<ThreadPriority> helperPriority{ThreadPriority{}};  // for workers started from now on
+  ThreadPriority workersPriority;    // the running workers' (changed under inUse)
 
   // The current job; written under `mu` together with the generation bump.
   const std::function<void(int64_t)>* fn = nullptr;
@@ -159,7 +182,19 @@ struct ThreadPool::Impl {
     for (; missing > 0; --missing) {
       try {
         const uint32_t gen = generation.load(std::memory_order_relaxed);
-        workers.emplace_back([this, gen] { workerLoop(gen); });
+        // Waits until the worker has its name and priority, so that whoever lists the
+        // process's threads after a parallel call sees them.
+        std::promise<void> started;
+        std::future<void> isStarted = started.get_future();
+        workers.emplace_back([this, gen, priority = workersPriority, &started] {
+#ifdef __linux__
+          pthread_setname_np(pthread_self(), "tg-pool");
+#endif
+          setCurrentThreadPriority(priority);  // a refused priority leaves the inherited one
+          started.set_value();
+          workerLoop(gen);
+        });
+        isStarted.wait();
       } catch (const std::system_error&) {
         break;  // run with the workers we have
       }
@@ -203,6 +238,8 @@ void ThreadPool::setThreads(int n) {
   }
 }
 
+void ThreadPool::setHelperPriority(ThreadPriority p) { impl_->helperPriority.store(p, std::memory_order_relaxed); }
+
 int ThreadPool::availableThreads() const {
   return impl_->inUse.load(std::memory_order_relaxed) ? 1 : threads();
 }
@@ -224,7 +261,9 @@ void ThreadPool::parallelFor(int64_t tasks, const std::function<void(int64_t)>& 
     ~Release() { p.inUse.store(false, std::memory_order_release); }
   } release{p};
 
-  if (static_cast<int>(p.workers.size()) > want - 1) p.stopAll();
+  const ThreadPriority priority = p.helperPriority.load(std::memory_order_relaxed);
+  if (static_cast<int>(p.workers.size()) > want - 1 || priority != p.workersPriority) p.stopAll();
+  p.workersPriority = priority;
   p.growTo(want - 1);
   const int64_t helpers = std::min<int64_t>(static_cast<int64_t>(p.workers.size()), tasks - 1);
   if (helpers == 0) {

@@ -200,6 +200,24 @@ describe('threads.run', () => {
     expect(() => tg.threads.run(job('echo'), {}, { priority: 20 })).toThrow("threads.run: priority must be an integer nice value from -20 to 19 or 'idle', got 20");
   });
 
+  test.runIf(process.platform === 'linux')('helperPriority sets the job\'s native helper threads\' priority, restarting them when it changes', async () => {
+    tg.threads.setThreadBudget(2);
+    const [OTHER, IDLE] = [0, 5]; // SCHED_OTHER, SCHED_IDLE (linux/sched.h)
+    // One kept worker (the same priority) takes all four jobs; each reports the helpers started during it.
+    const run = (helperPriority?: number | 'idle') =>
+      tg.threads.run(job('helper-priority'), null, { numThreads: 2, priority: 10, helperPriority, keepAliveMs: 60_000 });
+    await expect(run('idle')).resolves.toEqual([{ nice: 10, policy: IDLE }]);
+    await expect(run(15)).resolves.toEqual([{ nice: 15, policy: OTHER }]);
+    await expect(run()).resolves.toEqual([{ nice: 10, policy: OTHER }]); // the job thread's
+    await expect(run()).resolves.toEqual([]); // unchanged: the same helper
+    expect(() => tg.threads.run(job('echo'), {}, { priority: 10, helperPriority: 5 })).toThrow(
+      "threads.run: helperPriority must be 'idle' or an integer nice value from the job's priority (10) to 19, got 5",
+    );
+    expect(() => tg.threads.run(job('echo'), {}, { priority: 'idle', helperPriority: 19 })).toThrow(
+      "threads.run: helperPriority must be 'idle' or an integer nice value from the job's priority (idle) to 19, got 19",
+    );
+  });
+
   test('a cancelled job ends, frees its worker and leaves the shared weights valid', async () => {
     const model = makeModel(7).shareMemory();
     const controller = new AbortController();

@@ -19,6 +19,8 @@
 //    that had started has finished; tasks not yet started are skipped.
 //  - Idle workers spin briefly (kSpinMicros) after a job, then sleep on a condition
 //    variable, so a sequence of parallel calls is cheap and an idle pool burns no CPU.
+//  - Workers are named "tg-pool" (top -H, perf) and start at the helper priority
+//    (setHelperPriority): by default the priority of the thread that starts them.
 //  - The destructor wakes and joins every worker; it never waits on a task.
 #pragma once
 #include <atomic>
@@ -27,6 +29,20 @@
 #include <memory>
 
 namespace tg {
+
+// An OS scheduling priority for a thread (Linux sets them per thread; elsewhere they are
+// per process and setCurrentThreadPriority does nothing): unchanged, a nice value
+// (-20..19; the thread's policy stays), or the SCHED_IDLE policy.
+struct ThreadPriority {
+  enum class Kind : int32_t { kInherit, kNice, kIdle };
+  Kind kind = Kind::kInherit;
+  int32_t nice = 0;  // for kNice
+  bool operator==(const ThreadPriority& o) const { return kind == o.kind && nice == o.nice; }
+  bool operator!=(const ThreadPriority& o) const { return !(*this == o); }
+};
+
+// Gives the calling thread priority p; whether it applied (kInherit: nothing to do, true).
+bool setCurrentThreadPriority(ThreadPriority p);
 
 class ThreadPool {
  public:
@@ -46,6 +62,13 @@ class ThreadPool {
   // How many threads a parallelFor issued now would use: 1 when called from inside a
   // task (nested calls run serially), threads() otherwise.
   int availableThreads() const;
+
+  // The priority the workers start with (default kInherit: the starting thread's). A
+  // training job lowers its workers below its own thread (kIdle): a thread that wakes on
+  // a busy machine then takes a worker's core, not the caller's, and the caller only
+  // waits for that worker's task in progress. Takes effect at the next parallelFor,
+  // which restarts workers started with another priority.
+  void setHelperPriority(ThreadPriority p);
 
   // How long an idle worker (and a caller waiting for the last task) spins before it
   // sleeps: long enough to span the serial work between a step's parallel ops (an LSTM's
